@@ -1,0 +1,86 @@
+"""The composition root: builds paths, the database, the unit-of-work factory and the window.
+
+Nothing is created at import time; the CLI and the GUI both start from `open_context`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from shop_orders import paths
+from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.services.backup import backup_before_upgrade
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.db import Database
+from shop_orders.store.open import open_database
+
+DB_ENV = "SHOP_ORDERS_DB"
+
+
+def default_target() -> str:
+    return os.environ.get(DB_ENV) or str(paths.default_database_path())
+
+
+def current_actor() -> Actor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return Actor(name)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    data_dir: Path
+    backup_dir: Path
+    actor: Actor
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db)
+
+    def change(self, source: str = "manual", reason: str = "") -> ChangeContext:
+        return ChangeContext(self.actor, source, reason)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_context(target: str | None = None, *, create: bool = False) -> AppContext:
+    data_dir = paths.data_dir()
+    backup_dir = paths.default_backup_dir()
+    db = open_database(
+        target or default_target(), data_dir=data_dir, create=create,
+        backup_before_upgrade=backup_before_upgrade(backup_dir),
+    )
+    return AppContext(db, data_dir, backup_dir, current_actor())
+
+
+def run_gui(argv: Sequence[str] | None = None) -> int:
+    """Open the desktop app on the default database (created on first start)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from shop_orders.domain.errors import ShopOrdersError
+    from shop_orders.ui.main_window import MainWindow
+    from shop_orders.ui.resources import app_icon
+
+    app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
+    app.setApplicationName("Shop Orders")
+    app.setOrganizationName("ShopOrders")
+    app.setWindowIcon(app_icon())
+    try:
+        ctx = open_context(create=True)
+    except ShopOrdersError as exc:
+        QMessageBox.critical(None, "Shop Orders", str(exc))
+        return 1
+    window = MainWindow(ctx)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.close()

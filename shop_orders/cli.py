@@ -1,0 +1,458 @@
+"""The command line: parse arguments, call the same services as the UI, print.
+
+Errors are one line on stderr and exit 1; usage errors exit 2 (argparse). Run
+`shop-orders --help` or `shop-orders COMMAND --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shop_orders import __version__
+from shop_orders.app import DB_ENV, AppContext, open_context
+from shop_orders.domain import staleness
+from shop_orders.domain.channels import channel_label, parse_channel
+from shop_orders.domain.errors import ShopOrdersError, ValidationError
+from shop_orders.domain.money import format_minor, parse_minor
+from shop_orders.domain.status import Status
+
+JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
+             "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
+
+
+def _status(text: str) -> Status:
+    try:
+        return Status.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _channel(text: str) -> str:
+    try:
+        return parse_channel(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must not be negative")
+    return value
+
+
+def _hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("hours must be more than 0")
+    return value
+
+
+def _status_hours(text: str) -> tuple[Status, float]:
+    status, sep, hours = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"'{text}' should look like STATUS=HOURS")
+    return _status(status), _hours(hours)
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone()
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], out=sys.stdout) -> None:
+    rows = list(rows)
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    out.write("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    for r in rows:
+        out.write("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+
+
+def order_record(row, stale: bool) -> dict:
+    cur = row["currency"]
+    return {
+        "id": row["order_no"], "channel": row["channel"], "channel_order_no": row["channel_order_no"],
+        "status": row["status"], "total": format_minor(row["total_minor"], cur),
+        "paid": format_minor(row["paid_minor"], cur), "currency": cur, "buyer": row["buyer"],
+        "recipient": row["recipient"], "phone": row["phone"], "address": row["address"],
+        "courier": row["courier"], "tracking_no": row["tracking_no"],
+        "created_at": local(row["created_at"]).isoformat(timespec="seconds"),
+        "updated_at": local(row["updated_at"]).isoformat(timespec="seconds"),
+        "stale": stale,
+    }
+
+
+# ---- commands -------------------------------------------------------------------------------
+
+def cmd_init(args, ctx: AppContext) -> int:
+    from shop_orders.services.overview import overview
+
+    ov = overview(ctx.db, datetime.now(UTC))
+    print(f"Database ready at {ctx.db.where} ({ov.total} orders).")
+    return 0
+
+
+def cmd_demo(args, ctx: AppContext) -> int:
+    from shop_orders.services import demo
+
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> bool:
+        if show:
+            print(f"\r{done}/{total} orders", end="", file=sys.stderr, flush=True)
+        return True
+
+    with ctx.uow() as uow:
+        n = demo.fill(uow, ctx.change("demo"), args.orders, seed=args.seed, progress=progress)
+        uow.commit()
+    if show:
+        print(file=sys.stderr)
+    print(f"Added {n} demo orders to {ctx.db.where}.")
+    return 0
+
+
+def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
+    from shop_orders.domain.staleness import Level, level
+    from shop_orders.store import queries
+
+    out = sys.stdout
+    with ctx.db.read_session() as s:
+        rows = queries.iter_orders(s, f)
+        is_stale = (lambda r: level(Status(r["status"]), r["updated_at"], now, f.thresholds) is Level.RED)
+        if fmt == "json":
+            out.write("[")
+            for i, r in enumerate(rows):
+                out.write(("," if i else "") + "\n  " + json.dumps(order_record(r, is_stale(r)), ensure_ascii=False))
+            out.write("\n]\n")
+        elif fmt == "csv":
+            w = csv.DictWriter(out, fieldnames=JSON_KEYS, lineterminator="\n")
+            w.writeheader()
+            for r in rows:
+                w.writerow(order_record(r, is_stale(r)))
+        else:
+            headers = ["Order", "Channel", "Channel order no", "Status", "Total", "Paid", "Buyer", "Last update", "Stale"]
+            table = []
+            for r in rows:
+                rec = order_record(r, is_stale(r))
+                table.append([rec["id"], channel_label(rec["channel"]), rec["channel_order_no"],
+                              Status(rec["status"]).label(), f"{rec['total']} {rec['currency']}",
+                              rec["paid"], rec["buyer"], local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
+                              "RED" if rec["stale"] else ""])
+            print_table(headers, table)
+            print(f"{len(table)} orders", file=sys.stderr)
+    return 0
+
+
+def cmd_orders(args, ctx: AppContext) -> int:
+    from shop_orders.services.overview import thresholds
+    from shop_orders.store.queries import OrderFilter
+
+    now = datetime.now(UTC)
+    f = OrderFilter(statuses=args.status or (), channels=args.channel or (), stale_only=args.stale,
+                    thresholds=thresholds(ctx.db), now=now)
+    return _list(ctx, f, args.format, now)
+
+
+def cmd_stale(args, ctx: AppContext) -> int:
+    from shop_orders.services.overview import thresholds
+    from shop_orders.store import queries
+
+    now = datetime.now(UTC)
+    t = staleness.Thresholds(args.hours) if args.hours else thresholds(ctx.db)
+    f = queries.OrderFilter(stale_only=True, thresholds=t, now=now)
+    table = []
+    with ctx.db.read_session() as s:
+        for r in queries.iter_orders(s, f):
+            table.append([r["order_no"], channel_label(r["channel"]), r["channel_order_no"],
+                          Status(r["status"]).label(), local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
+                          staleness.describe_age(now - r["updated_at"])])
+    if args.format == "json":
+        print(json.dumps([dict(zip(["id", "channel", "channel_order_no", "status", "updated_at", "no_update_for"], row, strict=True))
+                          for row in table], ensure_ascii=False, indent=1))
+    else:
+        print_table(["Order", "Channel", "Channel order no", "Status", "Last update", "No update for"], table)
+        print(f"{len(table)} stale orders (threshold {t.default_hours:g} h)", file=sys.stderr)
+    return 0
+
+
+def cmd_audit_verify(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit
+
+    outside = audit.HeadFile(ctx.db.head_file).read()
+    with ctx.db.read_session() as s:
+        result = audit.verify(s, outside)
+    if result.ok:
+        print(f"Audit chain intact: {result.count} events, head #{result.head[0]} {result.head[1][:16]}…")
+        return 0
+    print(f"error: audit chain broken: {result.problem}", file=sys.stderr)
+    return 1
+
+
+def cmd_backup(args, ctx: AppContext) -> int:
+    from shop_orders.services.backup import backup
+
+    report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir)
+    print(f"Backup written and checked: {report.path} ({report.orders} orders, {report.events} audit events; "
+          f"manifest {report.manifest.name}).")
+    return 0
+
+
+def cmd_restore(args, ctx: AppContext) -> int:
+    from shop_orders.services.backup import restore
+
+    report = restore(ctx.db, Path(args.src), ctx.backup_dir)
+    print(f"Restored {args.src} ({report.orders} orders, {report.events} audit events). "
+          f"The data it replaced was kept in {report.path}.")
+    return 0
+
+
+def cmd_show(args, ctx: AppContext) -> int:
+    from shop_orders.store import queries
+
+    with ctx.db.read_session() as s:
+        o = queries.order_detail(s, args.order)
+        if o is None:
+            raise ValidationError(f"There is no order {args.order}.")
+        history = queries.order_history(s, o.id)
+    cur = o.currency
+    print(f"{o.order_no}  {channel_label(o.channel)} {o.channel_order_no}  {Status(o.status).label()} "
+          f"({Status(o.status).label('zh')})  version {o.version}")
+    print(f"  total {format_minor(o.total_minor, cur)} {cur}, paid {format_minor(o.paid_minor, cur)}")
+    print(f"  buyer {o.buyer}; recipient {o.recipient}, {o.phone}, {o.address}")
+    if o.courier or o.tracking_no:
+        print(f"  courier {o.courier} {o.tracking_no}")
+    print(f"  created {local(o.created_at):%Y-%m-%d %H:%M}, last update {local(o.updated_at):%Y-%m-%d %H:%M}")
+    for line in o.lines:
+        print(f"  line {line.line_no}: {line.sku} {line.title} x{line.qty} @ {format_minor(line.unit_price_minor, cur)}"
+              f" (shipped {line.shipped_qty})")
+    print("  history (newest first):")
+    for e in history:
+        change = f"{e.old} → {e.new}" if e.old is not None else (e.new or "")
+        reason = f"  ({e.reason})" if e.reason else ""
+        print(f"    {local(e.at):%Y-%m-%d %H:%M}  {e.actor}  [{e.source}]  {e.action} {e.field}: {change}{reason}")
+    return 0
+
+
+def _apply(ctx: AppContext, fn, source: str, reason: str, *a, **kw) -> int:
+    with ctx.uow() as uow:
+        order = fn(uow, ctx.change(source, reason), *a, **kw)
+        uow.commit()
+    print(f"{order.order_no} is now {Status(order.status).label()} (version {order.version}).")
+    return 0
+
+
+def cmd_set_status(args, ctx: AppContext) -> int:
+    from shop_orders.services import orders
+
+    return _apply(ctx, orders.transition, "manual", args.reason, args.order, args.status,
+                  expected_version=args.expect_version)
+
+
+def cmd_pay(args, ctx: AppContext) -> int:
+    from shop_orders.services import orders
+    from shop_orders.store import queries
+
+    with ctx.db.read_session() as s:
+        o = queries.order_detail(s, args.order)
+        if o is None:
+            raise ValidationError(f"There is no order {args.order}.")
+        currency = o.currency
+    amount = parse_minor(args.amount, currency)
+    return _apply(ctx, orders.record_payment, "manual", args.reason, args.order, amount,
+                  method=args.method, reference=args.reference, expected_version=args.expect_version)
+
+
+def cmd_ship(args, ctx: AppContext) -> int:
+    from shop_orders.services import orders
+
+    items = None
+    if args.line:
+        items = {}
+        for spec in args.line:
+            n, _, q = spec.partition("=")
+            if not (n.isdigit() and q.isdigit()):
+                raise ValidationError(f"--line '{spec}' should look like LINE=QTY, e.g. 1=2")
+            items[int(n)] = int(q)
+    return _apply(ctx, orders.ship, "manual", args.reason, args.order, items, courier=args.courier,
+                  tracking_no=args.tracking_no, expected_version=args.expect_version)
+
+
+def cmd_edit(args, ctx: AppContext) -> int:
+    from shop_orders.services import orders
+
+    changes = {k: getattr(args, k) for k in orders.EDITABLE if getattr(args, k) is not None}
+    if not changes:
+        raise ValidationError("Say what to change, e.g. --phone 13800000000 --reason 'customer called'.")
+    return _apply(ctx, orders.edit, "manual", args.reason, args.order, changes,
+                  expected_version=args.expect_version)
+
+
+def cmd_thresholds(args, ctx: AppContext) -> int:
+    from shop_orders.services import settings
+    from shop_orders.services.overview import thresholds
+
+    current = thresholds(ctx.db)
+    if args.default or args.status or args.clear:
+        per = {} if args.clear else dict(current.per_status)
+        per.update(dict(args.status or []))
+        try:
+            new = staleness.Thresholds(args.default or current.default_hours, per)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        with ctx.uow() as uow:
+            settings.set_thresholds(uow, ctx.change("manual"), new)
+            uow.commit()
+        current = new
+    print(f"default: {current.default_hours:g} h")
+    for s in Status:
+        hours = current.hours_for(s)
+        if hours is not None:
+            print(f"  {s.value}: {hours:g} h{'' if s in current.per_status else ' (default)'}")
+    return 0
+
+
+# ---- parser ---------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="shop-orders",
+        description="Shop Orders (订单台): every channel's orders in one store. "
+                    f"The database is --db, else ${DB_ENV}, else the SQLite file in your data folder.",
+    )
+    p.add_argument("--db", metavar="PATH_OR_URL", help="SQLite file path or postgresql://user:pass@host/db")
+    p.add_argument("--version", action="version", version=f"shop-orders {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    c = sub.add_parser("init", help="create the database (or upgrade an older one)")
+    c.set_defaults(func=cmd_init, create=True)
+
+    c = sub.add_parser("demo", help="add realistic mixed-channel demo orders")
+    c.add_argument("--orders", type=_positive_int, required=True, metavar="N", help="how many orders")
+    c.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (same seed, same orders)")
+    c.set_defaults(func=cmd_demo, create=True)
+
+    c = sub.add_parser("orders", help="list orders, filtered")
+    c.add_argument("--status", type=_status, action="append", metavar="S", help="status code, repeatable")
+    c.add_argument("--channel", type=_channel, action="append", metavar="C", help="channel code, repeatable")
+    c.add_argument("--stale", action="store_true", help="only orders past their staleness threshold")
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    c.set_defaults(func=cmd_orders)
+
+    c = sub.add_parser("stale", help="list orders with no update for too long")
+    c.add_argument("--hours", type=_hours, metavar="H", help="threshold for every status (default: the shop setting)")
+    c.add_argument("--format", choices=["table", "json"], default="table")
+    c.set_defaults(func=cmd_stale)
+
+    c = sub.add_parser("audit", help="the tamper-evident audit trail")
+    asub = c.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    v = asub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken event")
+    v.set_defaults(func=cmd_audit_verify)
+
+    c = sub.add_parser("backup", help="write a checked backup (SQLite online backup API)")
+    c.add_argument("dest", nargs="?", metavar="DEST", help="file or folder (default: the backups folder)")
+    c.set_defaults(func=cmd_backup)
+
+    c = sub.add_parser("restore", help="replace the database with a checked backup")
+    c.add_argument("src", metavar="SRC", help="a backup file written by 'shop-orders backup'")
+    c.set_defaults(func=cmd_restore)
+
+    c = sub.add_parser("show", help="one order with its lines and history")
+    c.add_argument("order", metavar="ORDER", help="global order id, e.g. SO-20261122-000123")
+    c.set_defaults(func=cmd_show)
+
+    def change_args(c):
+        c.add_argument("order", metavar="ORDER", help="global order id")
+        c.add_argument("--reason", default="", help="why (recorded in the audit trail)")
+        c.add_argument("--expect-version", type=int, metavar="V",
+                       help="refuse if the order's version is no longer V")
+
+    c = sub.add_parser("set-status", help="change an order's status along an allowed transition")
+    change_args(c)
+    c.add_argument("status", type=_status, metavar="STATUS")
+    c.set_defaults(func=cmd_set_status)
+
+    c = sub.add_parser("pay", help="record a payment (negative amount: a refund)")
+    change_args(c)
+    c.add_argument("amount", metavar="AMOUNT", help="decimal amount in the order's currency, e.g. 88.50")
+    c.add_argument("--method", default="", help="alipay, wechat_pay, card, cash...")
+    c.add_argument("--reference", default="", help="transaction or bank reference")
+    c.set_defaults(func=cmd_pay)
+
+    c = sub.add_parser("ship", help="ship line quantities (default: everything not yet shipped)")
+    change_args(c)
+    c.add_argument("--line", action="append", metavar="LINE=QTY", help="ship QTY of line LINE, repeatable")
+    c.add_argument("--courier", default="")
+    c.add_argument("--tracking-no", default="")
+    c.set_defaults(func=cmd_ship)
+
+    c = sub.add_parser("edit", help="edit buyer, recipient, phone, address, courier or tracking number")
+    change_args(c)
+    for name in ("buyer", "recipient", "phone", "address", "courier", "tracking-no"):
+        c.add_argument(f"--{name}", dest=name.replace("-", "_"))
+    c.set_defaults(func=cmd_edit)
+
+    c = sub.add_parser("thresholds", help="show or set the staleness thresholds (shop setting)")
+    c.add_argument("--default", type=_hours, metavar="H", help="hours for every status without its own")
+    c.add_argument("--status", type=_status_hours, action="append", metavar="STATUS=H", help="per status, repeatable")
+    c.add_argument("--clear", action="store_true", help="drop the per-status thresholds")
+    c.set_defaults(func=cmd_thresholds)
+    return p
+
+
+def _log_crash() -> Path:
+    import traceback
+
+    from shop_orders import paths
+
+    log = paths.data_dir() / "logs" / "cli-errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now(UTC).isoformat()}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass
+    return log
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    ctx = None
+    try:
+        ctx = open_context(args.db, create=getattr(args, "create", False))
+        return args.func(args, ctx)
+    except ShopOrdersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader (e.g. `| head`) went away: not an error
+        return 0
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing more was written.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # our bug: one line here, the traceback in the log file
+        log = _log_crash()
+        print(f"error: unexpected {type(exc).__name__}: {exc} (details in {log})", file=sys.stderr)
+        return 1
+    finally:
+        if ctx is not None:
+            ctx.close()

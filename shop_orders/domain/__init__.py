@@ -1,0 +1,1 @@
+"""Pure domain rules: statuses, money, ids, staleness. No Qt, no SQL, nothing of ours imported."""

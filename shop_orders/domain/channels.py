@@ -1,0 +1,33 @@
+"""The sales channels a shop sells on, with stable codes and zh/en names."""
+
+from __future__ import annotations
+
+CHANNELS: dict[str, tuple[str, str]] = {
+    "taobao": ("Taobao", "淘宝"),
+    "tmall": ("Tmall", "天猫"),
+    "jd": ("JD", "京东"),
+    "pinduoduo": ("Pinduoduo", "拼多多"),
+    "douyin": ("Douyin", "抖音"),
+    "youzan": ("Youzan", "有赞"),
+    "wechat": ("WeChat mini-program", "微信小程序"),
+    "pos": ("Shop till", "门店收银"),
+    "phone": ("Phone order", "电话订单"),
+    "shopify": ("Shopify", "Shopify"),
+    "woocommerce": ("WooCommerce", "WooCommerce"),
+    "amazon": ("Amazon", "亚马逊"),
+}
+
+
+def channel_label(code: str, lang: str = "en") -> str:
+    names = CHANNELS.get(code)
+    if names is None:
+        return code
+    return names[1 if lang.startswith("zh") else 0]
+
+
+def parse_channel(text: str) -> str:
+    key = text.strip().lower()
+    for code, (en, zh) in CHANNELS.items():
+        if key in (code, en.lower(), zh):
+            return code
+    raise ValueError(f"unknown channel '{text}'; expected one of: {', '.join(CHANNELS)}")

@@ -1,0 +1,25 @@
+"""Errors a person can read. Every layer raises these; the UI shows them, the CLI prints them."""
+
+
+class ShopOrdersError(Exception):
+    """Base for every error whose message is meant for the user (one clear sentence)."""
+
+
+class ValidationError(ShopOrdersError):
+    """Input that breaks a rule: bad amount, unknown status, empty field..."""
+
+
+class TransitionNotAllowed(ShopOrdersError):
+    """A status change that the standard status machine does not allow."""
+
+
+class OrderNotFound(ShopOrdersError):
+    pass
+
+
+class OrderConflict(ShopOrdersError):
+    """Someone else changed the order after it was read: nothing was written."""
+
+
+class DuplicateOrder(ShopOrdersError):
+    pass

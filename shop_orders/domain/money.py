@@ -1,0 +1,56 @@
+"""Money as integer minor units (fen, cents) beside an ISO currency code; never float.
+
+Parsing accepts what people type: "1,234.50", "¥88", "-3.2"; it refuses more decimals than the
+currency has rather than rounding them away silently.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from shop_orders.domain.errors import ValidationError
+
+# Decimal places per currency; anything not listed uses 2.
+MINOR_DIGITS: dict[str, int] = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3}
+SYMBOLS = "¥￥$€£"
+
+
+def digits(currency: str) -> int:
+    return MINOR_DIGITS.get(currency.upper(), 2)
+
+
+def parse_minor(text: str | int | Decimal, currency: str) -> int:
+    """Decimal text (or a Decimal) to integer minor units of the currency."""
+    if isinstance(text, bool) or isinstance(text, float):
+        raise ValidationError(f"amount {text!r} must be given as text or Decimal, not a float")
+    if isinstance(text, int):
+        value = Decimal(text)
+    elif isinstance(text, Decimal):
+        value = text
+    else:
+        cleaned = text.strip().replace(",", "").replace(" ", "")
+        for sym in SYMBOLS:
+            cleaned = cleaned.replace(sym, "")
+        if cleaned.upper().startswith(currency.upper()):
+            cleaned = cleaned[len(currency):]
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValidationError(f"'{text}' is not an amount of money") from None
+    if not value.is_finite():
+        raise ValidationError(f"'{text}' is not an amount of money")
+    places = digits(currency)
+    scaled = value.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        raise ValidationError(f"'{text}' has more than {places} decimal places for {currency}")
+    return int(scaled)
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-digits(currency))
+
+
+def format_minor(minor: int, currency: str) -> str:
+    """Plain decimal text, e.g. 12345 CNY -> '123.45' (what CSV/JSON carry)."""
+    places = digits(currency)
+    return f"{to_decimal(minor, currency):.{places}f}"

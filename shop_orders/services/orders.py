@@ -1,0 +1,284 @@
+"""Changing orders: create, change status, record payments, ship lines, edit fields.
+
+Every function takes a UnitOfWork (the caller commits) and a ChangeContext (actor, source,
+reason), checks the rules, changes the row, bumps `version` and `updated_at`, and records one
+audit event per changed field. `expected_version` is the version the caller last showed to a
+person: if the order changed since, OrderConflict is raised and nothing is written.
+
+The operations are plain functions with JSON-friendly arguments, listed in OPERATIONS, so a
+change can be written down now (two-person approval, later issue) and applied later.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from shop_orders.domain import ids
+from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.channels import parse_channel
+from shop_orders.domain.errors import (
+    DuplicateOrder,
+    OrderConflict,
+    OrderNotFound,
+    TransitionNotAllowed,
+    ValidationError,
+)
+from shop_orders.domain.money import format_minor
+from shop_orders.domain.status import (
+    FINAL,
+    SHIPPING_ALLOWED,
+    Status,
+    check_manual_transition,
+    status_after_payment,
+    status_after_shipping,
+)
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
+
+EDITABLE = ("buyer", "recipient", "phone", "address", "courier", "tracking_no")
+NEEDS_REASON = ("recipient", "phone", "address")
+_PHONE = re.compile(r"^[0-9+\-() ]{0,40}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass
+class LineDraft:
+    sku: str
+    title: str
+    qty: int
+    unit_price_minor: int
+    shipped_qty: int = 0
+
+
+@dataclass
+class OrderDraft:
+    channel: str
+    channel_order_no: str
+    created_at: datetime
+    currency: str = "CNY"
+    total_minor: int | None = None  # None: the sum of the lines
+    status: Status = Status.AWAITING_PAYMENT
+    buyer: str = ""
+    recipient: str = ""
+    phone: str = ""
+    address: str = ""
+    courier: str = ""
+    tracking_no: str = ""
+    lines: list[LineDraft] = field(default_factory=list)
+
+
+def validate_draft(draft: OrderDraft) -> None:
+    try:
+        parse_channel(draft.channel)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if not draft.channel_order_no.strip():
+        raise ValidationError("the channel order number is empty")
+    if not _CURRENCY.match(draft.currency):
+        raise ValidationError(f"'{draft.currency}' is not a three-letter currency code")
+    if draft.created_at.tzinfo is None:
+        raise ValidationError("the order time has no time zone")
+    if not _PHONE.match(draft.phone):
+        raise ValidationError(f"'{draft.phone}' is not a phone number")
+    for n, line in enumerate(draft.lines, 1):
+        if line.qty <= 0:
+            raise ValidationError(f"line {n}: the quantity must be at least 1")
+        if line.unit_price_minor < 0:
+            raise ValidationError(f"line {n}: the unit price cannot be negative")
+        if not 0 <= line.shipped_qty <= line.qty:
+            raise ValidationError(f"line {n}: the shipped quantity must be between 0 and {line.qty}")
+    if draft.total_minor is not None and draft.total_minor < 0:
+        raise ValidationError("the order total cannot be negative")
+
+
+def allocate_order_numbers(uow: UnitOfWork, day: str, count: int) -> int:
+    """Reserve `count` consecutive sequence numbers for a day; returns the first."""
+    counter = uow.session.get(OrderIdCounter, day, with_for_update=True)
+    if counter is None:
+        uow.session.add(OrderIdCounter(day=day, last=count))
+        uow.session.flush()
+        return 1
+    first = counter.last + 1
+    counter.last += count
+    return first
+
+
+def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Order:
+    validate_draft(draft)
+    channel = parse_channel(draft.channel)
+    cno = draft.channel_order_no.strip()
+    exists = uow.session.execute(
+        select(Order.order_no).where(Order.channel == channel, Order.channel_order_no == cno)
+    ).scalar()
+    if exists:
+        raise DuplicateOrder(f"{channel} order {cno} already exists as {exists}.")
+    day = ids.day_key(draft.created_at)
+    order_no = ids.format_order_id(day, allocate_order_numbers(uow, day, 1))
+    total = draft.total_minor
+    if total is None:
+        total = sum(line.qty * line.unit_price_minor for line in draft.lines)
+    order = Order(
+        order_no=order_no, channel=channel, channel_order_no=cno, buyer=draft.buyer.strip(),
+        recipient=draft.recipient.strip(), phone=draft.phone.strip(), address=draft.address.strip(),
+        currency=draft.currency, total_minor=total, paid_minor=0, courier=draft.courier.strip(),
+        tracking_no=draft.tracking_no.strip(), status=Status(draft.status).value,
+        created_at=draft.created_at, updated_at=uow.now, version=1,
+    )
+    uow.session.add(order)
+    uow.session.flush()
+    for n, line in enumerate(draft.lines, 1):
+        uow.session.add(OrderLine(order_id=order.id, line_no=n, sku=line.sku, title=line.title,
+                                  qty=line.qty, unit_price_minor=line.unit_price_minor,
+                                  shipped_qty=line.shipped_qty))
+    uow.record(ctx, "create", order_id=order.id, order_no=order_no, field="order",
+               new=f"{channel} {cno}; {Status(order.status).value}; "
+                   f"{format_minor(total, order.currency)} {order.currency}")
+    return order
+
+
+def load_for_update(uow: UnitOfWork, ref: str | int, expected_version: int | None) -> Order:
+    """The order by global id (text) or row id, locked for this transaction; checks the version."""
+    cond = Order.id == ref if isinstance(ref, int) else Order.order_no == str(ref).strip().upper()
+    order = uow.session.execute(
+        select(Order).where(cond).options(selectinload(Order.lines)).with_for_update()
+    ).scalar_one_or_none()
+    if order is None:
+        raise OrderNotFound(f"There is no order {ref}.")
+    if expected_version is not None and order.version != expected_version:
+        raise OrderConflict(
+            f"Order {order.order_no} was changed by someone else meanwhile "
+            f"(version {order.version}, you had {expected_version}); it has been reloaded and "
+            "nothing was overwritten."
+        )
+    return order
+
+
+def _touch(uow: UnitOfWork, order: Order) -> None:
+    order.updated_at = uow.now
+    order.version += 1
+
+
+def _set_status(uow: UnitOfWork, ctx: ChangeContext, order: Order, new: Status) -> None:
+    old = order.status
+    if old != new.value:
+        order.status = new.value
+        uow.record(ctx, "status", order_id=order.id, order_no=order.order_no, field="status",
+                   old=old, new=new.value)
+
+
+def transition(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, target: Status | str,
+               expected_version: int | None = None) -> Order:
+    """Move an order along an allowed manual transition (see domain/status.py ALLOWED)."""
+    order = load_for_update(uow, ref, expected_version)
+    target = Status(target)
+    check_manual_transition(Status(order.status), target)
+    if target is Status.CANCELLED and not ctx.reason.strip():
+        raise ValidationError(f"Cancelling {order.order_no} needs a reason.")
+    _set_status(uow, ctx, order, target)
+    _touch(uow, order)
+    return order
+
+
+def record_payment(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, amount_minor: int,
+                   method: str = "", reference: str = "", paid_at: datetime | None = None,
+                   expected_version: int | None = None) -> Order:
+    """Record a payment (positive) or refund (negative); partial/paid status follows from it."""
+    order = load_for_update(uow, ref, expected_version)
+    status = Status(order.status)
+    if amount_minor == 0:
+        raise ValidationError("A payment of 0 changes nothing.")
+    if amount_minor > 0 and FINAL[status]:
+        raise TransitionNotAllowed(f"Order {order.order_no} is {status.label()} and takes no more payments.")
+    new_paid = order.paid_minor + amount_minor
+    if new_paid < 0:
+        raise ValidationError(
+            f"A refund of {format_minor(-amount_minor, order.currency)} is more than the "
+            f"{format_minor(order.paid_minor, order.currency)} paid for {order.order_no}."
+        )
+    uow.session.add(Payment(order_id=order.id, amount_minor=amount_minor, method=method.strip(),
+                            reference=reference.strip(), paid_at=paid_at or uow.now))
+    uow.record(ctx, "payment", order_id=order.id, order_no=order.order_no, field="paid",
+               old=format_minor(order.paid_minor, order.currency),
+               new=format_minor(new_paid, order.currency))
+    order.paid_minor = new_paid
+    _set_status(uow, ctx, order, status_after_payment(status, order.total_minor, new_paid))
+    _touch(uow, order)
+    return order
+
+
+def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, int] | None = None,
+         courier: str = "", tracking_no: str = "", expected_version: int | None = None) -> Order:
+    """Ship line quantities (None: everything not yet shipped). Status follows the quantities."""
+    order = load_for_update(uow, ref, expected_version)
+    status = Status(order.status)
+    if not SHIPPING_ALLOWED[status]:
+        raise TransitionNotAllowed(f"Order {order.order_no} is {status.label()} and cannot be shipped.")
+    lines = {line.line_no: line for line in order.lines}
+    if items is None:
+        items = {n: line.qty - line.shipped_qty for n, line in lines.items() if line.qty > line.shipped_qty}
+        if (lines and not items) or (not lines and status is Status.SHIPPED):
+            raise ValidationError(f"Everything in order {order.order_no} has already shipped.")
+    for n, qty in items.items():
+        line = lines.get(int(n))
+        if line is None:
+            raise ValidationError(f"Order {order.order_no} has no line {n}.")
+        if qty <= 0 or line.shipped_qty + qty > line.qty:
+            raise ValidationError(
+                f"Line {n} of {order.order_no}: {qty} cannot be shipped "
+                f"({line.shipped_qty} of {line.qty} already shipped)."
+            )
+    before = sum(line.shipped_qty for line in lines.values())
+    for n, qty in items.items():
+        lines[int(n)].shipped_qty += qty
+    ordered = sum(line.qty for line in lines.values()) or 1
+    shipped = sum(line.shipped_qty for line in lines.values()) if lines else 1
+    uow.session.add(Shipment(order_id=order.id, courier=courier.strip(), tracking_no=tracking_no.strip(),
+                             items=json.dumps({str(k): v for k, v in items.items()}), shipped_at=uow.now))
+    uow.record(ctx, "ship", order_id=order.id, order_no=order.order_no, field="shipped_qty",
+               old=str(before), new=str(shipped if lines else 1))
+    for name, value in (("courier", courier), ("tracking_no", tracking_no)):
+        value = value.strip()
+        if value and getattr(order, name) != value:
+            uow.record(ctx, "edit", order_id=order.id, order_no=order.order_no, field=name,
+                       old=getattr(order, name), new=value)
+            setattr(order, name, value)
+    _set_status(uow, ctx, order, status_after_shipping(status, ordered, shipped))
+    _touch(uow, order)
+    return order
+
+
+def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str, str],
+         expected_version: int | None = None) -> Order:
+    """Edit the order's text fields; the recipient's name, phone and address need a reason."""
+    order = load_for_update(uow, ref, expected_version)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValidationError(f"{', '.join(unknown)} cannot be edited; editable: {', '.join(EDITABLE)}.")
+    real = {k: str(v).strip() for k, v in changes.items() if str(v).strip() != getattr(order, k)}
+    if not real:
+        raise ValidationError(f"Nothing to change in {order.order_no}.")
+    if "phone" in real and not _PHONE.match(real["phone"]):
+        raise ValidationError(f"'{real['phone']}' is not a phone number.")
+    if any(k in NEEDS_REASON for k in real) and not ctx.reason.strip():
+        raise ValidationError("Changing the recipient, phone or address needs a reason.")
+    for name, value in real.items():
+        uow.record(ctx, "edit", order_id=order.id, order_no=order.order_no, field=name,
+                   old=getattr(order, name), new=value)
+        setattr(order, name, value)
+    _touch(uow, order)
+    return order
+
+
+# The operations a proposal may name, by stable name (see module docstring).
+OPERATIONS = {
+    "transition": transition,
+    "record_payment": record_payment,
+    "ship": ship,
+    "edit": edit,
+}

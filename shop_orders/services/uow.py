@@ -1,0 +1,94 @@
+"""The unit of work: one write transaction, its audit events, and the rules that react to them.
+
+Usage::
+
+    with uow_factory() as uow:
+        ...change rows through uow.session, call uow.record(...)...
+        uow.commit()          # nothing is written unless commit() is called
+
+On commit the recorded events are appended to the audit hash chain in the same transaction,
+then the chain head is copied outside the database. Rules (callables registered in `rules`)
+see every batch of events before commit and may make further changes in the same transaction;
+they are how later issues (exception tickets, escalation) react to any change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from shop_orders.domain.changes import ChangeContext
+from shop_orders.store import audit
+from shop_orders.store.db import Database
+from shop_orders.store.errors import translate
+
+Rule = Callable[["UnitOfWork", Sequence[audit.PendingEvent]], None]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitOfWork:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow,
+                 rules: Sequence[Rule] = ()) -> None:
+        self.db = db
+        self.clock = clock
+        self.rules = list(rules)
+        self.events: list[audit.PendingEvent] = []
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.db.write_session()
+        try:
+            self._head = audit.lock_head(self.session)  # writers take turns from here
+            self._locked_head = self._head
+        except BaseException as exc:
+            self.session.close()
+            raise translate(exc, self.db.where) from exc
+        self.now = self.clock()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if exc is not None:
+            translated = translate(exc, self.db.where)
+            if translated is not exc:
+                raise translated from exc
+
+    def record(self, ctx: ChangeContext, action: str, *, order_id: int | None = None,
+               order_no: str = "", field: str = "", old: object = None, new: object = None,
+               at: datetime | None = None) -> None:
+        self.events.append(audit.PendingEvent(
+            at=at or self.now, actor=ctx.actor.name, source=ctx.source, order_id=order_id,
+            order_no=order_no, action=action, field=field,
+            old=None if old is None else str(old), new=None if new is None else str(new),
+            reason=ctx.reason,
+        ))
+
+    def append_in_bulk(self, events: Sequence[audit.PendingEvent]) -> None:
+        """Chain and insert a large batch of events now (bulk loads); rules do not see these."""
+        self._head = audit.append(self.session, events, self._head)
+
+    def commit(self) -> None:
+        seen = 0
+        while seen < len(self.events):  # rules may record more events; they see those too
+            batch = self.events[seen:]
+            seen = len(self.events)
+            for rule in self.rules:
+                rule(self, batch)
+        self.session.flush()
+        self._head = audit.append(self.session, self.events, self._head)
+        if self._head != self._locked_head:
+            audit.write_head(self.session, self._head)
+        self.session.commit()
+        self._committed = True
+        audit.HeadFile(self.db.head_file).advance(*self._head)
+
+
+def uow_factory(db: Database, **kwargs) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(db, **kwargs)

@@ -1,0 +1,1 @@
+"""The order store: tables, engine and sessions, queries, audit chain, migrations. No Qt here."""

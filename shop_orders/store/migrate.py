@@ -1,0 +1,74 @@
+"""Opening a database: create it, refuse what is not ours or too new, upgrade what is older.
+
+An older database is upgraded only after a backup copy of it has been taken (the caller says
+how, since backups are checked by the services layer), so a failed or unwanted upgrade can be
+undone by restoring that copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+
+from shop_orders.store.db import Database
+from shop_orders.store.errors import NoDatabase, NotADatabase, SchemaTooNew
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    command.upgrade(alembic_config(connection), revision)
+
+
+def ensure_current(db: Database, *, create: bool, backup: Callable[[str], Path] | None) -> str | None:
+    """Bring db to the newest schema. Returns the revision it was at (None when created)."""
+    engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
+    with engine.connect() as conn:
+        rev = current_revision(conn)
+        tables = set(inspect(conn).get_table_names())
+    if rev is None:
+        if tables - {"alembic_version"}:
+            raise NotADatabase(f"{db.where} is a database, but not a Shop Orders one.")
+        if not create:
+            raise NoDatabase(f"There is no Shop Orders database at {db.where}; run 'shop-orders init' first.")
+    elif rev not in known_revisions():
+        raise SchemaTooNew(
+            f"{db.where} was written by a newer version of Shop Orders (schema {rev}); "
+            "install the newer version to open it."
+        )
+    head = head_revision()
+    if rev == head:
+        return rev
+    if rev is not None and backup is not None:
+        backup(rev)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(74201)"))  # one upgrader at a time
+        if current_revision(conn) != head:
+            upgrade(conn)
+    return rev

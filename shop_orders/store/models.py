@@ -1,0 +1,185 @@
+"""The tables. Money is integer minor units beside a currency; times are UTC; numbers are text.
+
+Schema changes happen only through Alembic migrations (store/migrations/versions); a test
+checks that these models and the migrations describe the same schema.
+"""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, Relationship, SQLModel
+
+from shop_orders.store.types import BigId, UTCDateTime
+
+
+def _id() -> Column:
+    return Column(BigId, primary_key=True, autoincrement=True)
+
+
+def _time(nullable: bool = False, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _money() -> Column:
+    return Column(BigInteger, nullable=False, default=0)
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("channel", "channel_order_no", name="uq_orders_channel_order_no"),
+        # The grid's filters and sorts, and the staleness rule (status + updated_at).
+        Index("ix_orders_status_updated_at", "status", "updated_at"),
+        Index("ix_orders_updated_at", "updated_at"),
+        Index("ix_orders_created_at", "created_at"),
+        Index("ix_orders_channel_status", "channel", "status"),
+        Index("ix_orders_tracking_no", "tracking_no"),
+    )
+
+    id: int | None = Field(default=None, sa_column=_id())
+    order_no: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
+    channel: str = Field(sa_column=Column(String(32), nullable=False))
+    channel_order_no: str = Field(sa_column=Column(String(64), nullable=False))
+    buyer: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    recipient: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    phone: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    address: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    currency: str = Field(default="CNY", sa_column=Column(String(3), nullable=False))
+    total_minor: int = Field(default=0, sa_column=_money())
+    paid_minor: int = Field(default=0, sa_column=_money())
+    courier: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    tracking_no: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    status: str = Field(sa_column=Column(String(24), nullable=False))
+    created_at: datetime = Field(sa_column=_time())
+    updated_at: datetime = Field(sa_column=_time())  # last meaningful change
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
+
+    lines: list["OrderLine"] = Relationship(
+        back_populates="order", sa_relationship_kwargs={"order_by": "OrderLine.line_no"}
+    )
+    payments: list["Payment"] = Relationship(
+        back_populates="order", sa_relationship_kwargs={"order_by": "Payment.id"}
+    )
+    shipments: list["Shipment"] = Relationship(
+        back_populates="order", sa_relationship_kwargs={"order_by": "Shipment.id"}
+    )
+
+
+class OrderLine(SQLModel, table=True):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_line"),)
+
+    id: int | None = Field(default=None, sa_column=_id())
+    order_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    )
+    line_no: int = Field(sa_column=Column(Integer, nullable=False))
+    sku: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    title: str = Field(default="", sa_column=Column(String(300), nullable=False, default=""))
+    qty: int = Field(sa_column=Column(Integer, nullable=False))
+    unit_price_minor: int = Field(default=0, sa_column=_money())
+    shipped_qty: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+
+    order: Optional["Order"] = Relationship(back_populates="lines")
+
+
+class Payment(SQLModel, table=True):
+    """One payment (positive) or refund (negative) received for an order."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_order_id", "order_id"),)
+
+    id: int | None = Field(default=None, sa_column=_id())
+    order_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    )
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    method: str = Field(default="", sa_column=Column(String(32), nullable=False, default=""))
+    reference: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    paid_at: datetime = Field(sa_column=_time())
+
+    order: Optional["Order"] = Relationship(back_populates="payments")
+
+
+class Shipment(SQLModel, table=True):
+    """One parcel sent out: which courier, which tracking number, which line quantities."""
+
+    __tablename__ = "shipments"
+    __table_args__ = (
+        Index("ix_shipments_order_id", "order_id"),
+        Index("ix_shipments_tracking_no", "tracking_no"),
+    )
+
+    id: int | None = Field(default=None, sa_column=_id())
+    order_id: int = Field(
+        sa_column=Column(BigId, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    )
+    courier: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    tracking_no: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    items: str = Field(sa_column=Column(Text, nullable=False))  # JSON {"line_no": qty}
+    shipped_at: datetime = Field(sa_column=_time())
+
+    order: Optional["Order"] = Relationship(back_populates="shipments")
+
+
+class AuditEvent(SQLModel, table=True):
+    """One recorded change. `id` is the chain position; `hash` covers prev_hash and the content.
+
+    order_id is deliberately not a foreign key: the trail outlives the rows it describes.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_order_id", "order_id"),)
+
+    id: int = Field(sa_column=Column(BigId, primary_key=True, autoincrement=False))
+    at: datetime = Field(sa_column=_time())
+    actor: str = Field(sa_column=Column(String(100), nullable=False))
+    source: str = Field(sa_column=Column(String(300), nullable=False))
+    order_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    order_no: str = Field(default="", sa_column=Column(String(32), nullable=False, default=""))
+    action: str = Field(sa_column=Column(String(32), nullable=False))
+    field: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class AuditHead(SQLModel, table=True):
+    """The single row holding the chain's newest position; writers lock it to append in turn."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+
+
+class OrderIdCounter(SQLModel, table=True):
+    """The last sequence number handed out per creation day (see domain/ids.py)."""
+
+    __tablename__ = "order_id_counters"
+
+    day: str = Field(sa_column=Column(String(8), primary_key=True))
+    last: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    """Shop-wide settings every seat shares (thresholds, SLA table...), as JSON text."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(sa_column=Column(String(100), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_time())

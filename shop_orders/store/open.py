@@ -1,0 +1,48 @@
+"""open_database: the one way to get a Database from a path or URL, with clear refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from shop_orders.store import migrate
+from shop_orders.store.db import (
+    Database,
+    head_file_for,
+    looks_like_sqlite,
+    make_engine,
+    resolve_url,
+    sqlite_path,
+)
+from shop_orders.store.errors import NoDatabase, NotADatabase, StoreError, translate
+
+
+def open_database(
+    target: str | Path,
+    *,
+    data_dir: Path,
+    create: bool = False,
+    backup_before_upgrade: Callable[[Database, str], Path] | None = None,
+) -> Database:
+    try:
+        url = resolve_url(target)
+    except ValueError as exc:
+        raise StoreError(f"'{target}' is not a database path or URL: {exc}.") from None
+    path = sqlite_path(url)
+    if path is not None:
+        if path.is_dir():
+            raise NotADatabase(f"{path} is a folder, not a database file.")
+        if not path.exists():
+            if not create:
+                raise NoDatabase(f"There is no database at {path}; run 'shop-orders init' first.")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not looks_like_sqlite(path):
+            raise NotADatabase(f"{path} is not a Shop Orders database (not an SQLite file).")
+    db = Database(url, make_engine(url), head_file_for(url, data_dir))
+    backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
+    try:
+        migrate.ensure_current(db, create=create, backup=backup)
+    except BaseException as exc:
+        db.dispose()
+        raise translate(exc, db.where) from exc
+    return db
