@@ -138,7 +138,8 @@ def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
     out = sys.stdout
     with ctx.db.read_session() as s:
         rows = queries.iter_orders(s, f)
-        is_stale = (lambda r: level(Status(r["status"]), r["updated_at"], now, f.thresholds) is Level.RED)
+        def is_stale(r):
+            return (level(Status(r["status"]), r["updated_at"], now, f.thresholds) is Level.RED)
         if fmt == "json":
             out.write("[")
             for i, r in enumerate(rows):

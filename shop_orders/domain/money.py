@@ -21,7 +21,7 @@ def digits(currency: str) -> int:
 
 def parse_minor(text: str | int | Decimal, currency: str) -> int:
     """Decimal text (or a Decimal) to integer minor units of the currency."""
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, (bool, float)):
         raise ValidationError(f"amount {text!r} must be given as text or Decimal, not a float")
     if isinstance(text, int):
         value = Decimal(text)

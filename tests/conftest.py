@@ -1,0 +1,107 @@
+"""Shared fixtures: a database URL per backend (SQLite file, real PostgreSQL), isolated data dirs.
+
+PostgreSQL comes from SHOP_ORDERS_TEST_PG_URL (set by .ci/run), else a throwaway server started
+from the local PostgreSQL binaries. Without either, PostgreSQL tests FAIL (never skip).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Keep every test's data folder (default db, backups, audit heads) out of the real one."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("SHOP_ORDERS_DB", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    from tests.pg_server import PgServer
+
+    try:
+        server = PgServer()
+        url = server.start()
+    except Exception as exc:  # noqa: BLE001 - the message says what to do
+        pytest.fail(f"no PostgreSQL for the tests: {exc}", pytrace=False)
+    yield url
+    server.stop()
+
+
+def _pg_database(admin_url: str):
+    name = "so_test_" + uuid.uuid4().hex[:12]
+    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    return admin, name, url.render_as_string(hide_password=False)
+
+
+def _drop(admin, name):
+    with admin.connect() as c:
+        c.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A URL (or path) of an empty database on each backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "shop.sqlite3")
+        return
+    admin_url = request.getfixturevalue("pg_admin_url")
+    admin, name, url = _pg_database(admin_url)
+    yield url
+    _drop(admin, name)
+
+
+@pytest.fixture
+def db(db_url, _isolated_home):
+    from shop_orders.store.open import open_database
+
+    database = open_database(db_url, data_dir=Path(_isolated_home) / "ShopOrders", create=True)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path, _isolated_home):
+    from shop_orders.store.open import open_database
+
+    database = open_database(tmp_path / "shop.sqlite3", data_dir=Path(_isolated_home) / "ShopOrders", create=True)
+    yield database
+    database.dispose()
+
+
+class Clock:
+    """A settable clock for the unit of work."""
+
+    def __init__(self, now: datetime | None = None):
+        self.now = now or datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()

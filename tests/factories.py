@@ -1,0 +1,48 @@
+"""Test data builders: orders created through the real services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.status import Status
+from shop_orders.services import orders
+from shop_orders.services.uow import UnitOfWork
+
+ALICE = ChangeContext(Actor("alice"), "manual")
+_counter = iter(range(1, 10**9))
+
+
+def ctx(name: str = "alice", source: str = "manual", reason: str = "") -> ChangeContext:
+    return ChangeContext(Actor(name), source, reason)
+
+
+def draft(**kw) -> orders.OrderDraft:
+    n = next(_counter)
+    base = dict(
+        channel="taobao", channel_order_no=f"{4000000000000000000 + n}",
+        created_at=datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc), currency="CNY",
+        buyer="tb_小明", recipient="王伟", phone="13800138000", address="浙江省杭州市西湖区文三路1号",
+        status=Status.AWAITING_PAYMENT,
+        lines=[orders.LineDraft("TEA-LJ-250", "西湖龙井 250g", 2, 16800),
+               orders.LineDraft("CUP-GL-01", "玻璃茶杯", 1, 3900)],
+    )
+    base.update(kw)
+    return orders.OrderDraft(**base)
+
+
+def make_order(db, clock=None, **kw):
+    """Create one order; returns its global id."""
+    uow = UnitOfWork(db, clock=clock) if clock else UnitOfWork(db)
+    with uow:
+        order = orders.create_order(uow, ALICE, draft(**kw))
+        uow.commit()
+        return order.order_no
+
+
+def apply(db, fn, *args, clock=None, context: ChangeContext = ALICE, **kw):
+    uow = UnitOfWork(db, clock=clock) if clock else UnitOfWork(db)
+    with uow:
+        order = fn(uow, context, *args, **kw)
+        uow.commit()
+        return order
