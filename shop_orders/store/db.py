@@ -125,8 +125,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the read transaction; loaded objects stay readable
 
     def dispose(self) -> None:
         self.engine.dispose()
