@@ -116,10 +116,12 @@ def copy_database(db: Database, dest: Path, progress: Progress | None = None) ->
         return
     tmp = dest.with_name(dest.name + ".partial")
     tmp.unlink(missing_ok=True)
+    with db.engine.connect() as conn:
+        revision = migrate.current_revision(conn)
     engine = copying.sqlite_file_engine(tmp)
     try:
         with engine.begin() as conn:
-            migrate.upgrade(conn)
+            migrate.upgrade(conn, revision or "head")  # the copy has the source's schema
         copying.copy_rows(db.engine, engine)
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, insert, select, text
+from sqlalchemy import Engine, create_engine, delete, insert, inspect, select, text
 
 from shop_orders.store.models import SQLModel
 
@@ -51,22 +51,20 @@ def sqlite_restore_into(src: Path, live: Path) -> None:
         source.close()
 
 
-def _tables():
-    return SQLModel.metadata.sorted_tables
-
-
 def copy_rows(source: Engine, target: Engine, batch: int = 5000) -> None:
-    """Copy every table's rows from source to target (target tables already exist, empty)."""
+    """Replace target's rows with source's, table by table (both at the same schema revision)."""
     with source.connect() as src, target.begin() as dst:
-        for table in _tables():
+        present = set(inspect(src).get_table_names())
+        tables = [t for t in SQLModel.metadata.sorted_tables if t.name in present]
+        for table in reversed(tables):
             dst.execute(delete(table))
-        for table in _tables():
+        for table in tables:
             pk = list(table.primary_key.columns)
             result = src.execution_options(yield_per=batch).execute(select(table).order_by(*pk))
             for chunk in result.partitions(batch):
                 dst.execute(insert(table), [dict(r._mapping) for r in chunk])
         if dst.dialect.name == "postgresql":
-            for table in _tables():
+            for table in tables:
                 col = next(iter(table.primary_key.columns))
                 if col.autoincrement is True:
                     dst.execute(text(

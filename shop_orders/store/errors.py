@@ -45,7 +45,7 @@ _ENVIRONMENT = [
     ("attempt to write a readonly database", StoreError, "The database {where} is read-only; nothing was changed."),
     ("connection refused", StoreError, "The database server for {where} refused the connection; is it running?"),
     ("password authentication failed", StoreError, "The database server for {where} refused the user name or password."),
-    ("does not exist", StoreError, "The database {where} does not exist on the server."),
+    (("database \"", "does not exist"), StoreError, "The database {where} does not exist on the server."),
     ("could not translate host name", StoreError, "The database server name in {where} cannot be found."),
     ("server closed the connection", StoreError, "The database server for {where} closed the connection; try again."),
 ]
@@ -58,6 +58,7 @@ def translate(exc: BaseException, where: str) -> BaseException:
     if isinstance(exc, DBAPIError | OperationalError):
         text = str(getattr(exc, "orig", exc)).lower()
         for needle, cls, message in _ENVIRONMENT:
-            if needle in text:
+            needles = needle if isinstance(needle, tuple) else (needle,)
+            if all(n in text for n in needles):
                 return cls(message.format(where=where))
     return exc

@@ -1,0 +1,107 @@
+"""Opening databases: create, upgrade older ones after a backup, refuse what is not ours or too new."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, make_url, text
+
+from shop_orders.store import migrate
+from shop_orders.store.db import resolve_url
+from shop_orders.store.errors import NoDatabase, NotADatabase, SchemaTooNew
+from shop_orders.store.models import SQLModel
+from shop_orders.store.open import open_database
+
+
+def _engine(db_url):
+    return create_engine(resolve_url(db_url))
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(db):
+    with db.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+    assert diffs == []
+
+
+def test_sqlite_runs_wal_with_foreign_keys_busy_timeout_and_full_sync(sqlite_db):
+    with sqlite_db.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_an_older_database_is_backed_up_then_upgraded(db_url, tmp_path, _isolated_home):
+    engine = _engine(db_url)
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0001")  # the first schema, as an older release left it
+        conn.execute(text(
+            "INSERT INTO orders (order_no, channel, channel_order_no, buyer, recipient, phone, address, currency, "
+            "total_minor, paid_minor, courier, tracking_no, status, created_at, updated_at, version) VALUES "
+            "('SO-20260101-000001', 'jd', '300001', 'b', 'r', '1', 'a', 'CNY', 100, 0, '', '', 'awaiting_payment', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"))
+    engine.dispose()
+    taken = []
+
+    def backup(database, rev):
+        from shop_orders.services.backup import backup_before_upgrade
+
+        path = backup_before_upgrade(tmp_path / "backups")(database, rev)
+        taken.append((rev, path))
+        return path
+
+    db = open_database(db_url, data_dir=tmp_path, backup_before_upgrade=backup)
+    try:
+        with db.engine.connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head_revision()
+            assert "settings" in inspect(conn).get_table_names()
+            assert conn.execute(text("SELECT channel_order_no FROM orders")).scalar_one() == "300001"
+    finally:
+        db.dispose()
+    [(rev, path)] = taken
+    assert rev == "0001"
+    with sqlite3.connect(path) as copy:  # the copy holds the data as it was before the upgrade
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert copy.execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(db, tmp_path):
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    url = db.url.render_as_string(hide_password=False)
+    db.dispose()
+    with pytest.raises(SchemaTooNew, match="newer version of Shop Orders"):
+        open_database(url, data_dir=tmp_path)
+    with _engine(url).connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "9999"
+
+
+def test_a_file_that_is_not_a_database_is_refused_unchanged(tmp_path):
+    bogus = tmp_path / "orders.xlsx"
+    bogus.write_bytes(b"PK\x03\x04 this is a spreadsheet, not a database" * 10)
+    before = bogus.read_bytes()
+    with pytest.raises(NotADatabase, match="not a Shop Orders database"):
+        open_database(bogus, data_dir=tmp_path)
+    assert bogus.read_bytes() == before
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as c:
+        c.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(NotADatabase, match="not a Shop Orders one"):
+        open_database(other, data_dir=tmp_path)
+
+
+def test_a_missing_database_is_not_created_unless_asked(tmp_path):
+    with pytest.raises(NoDatabase, match="shop-orders init"):
+        open_database(tmp_path / "nope.sqlite3", data_dir=tmp_path)
+    assert not (tmp_path / "nope.sqlite3").exists()
+
+
+def test_postgres_urls_use_psycopg():
+    assert resolve_url("postgresql://u:p@h/db").drivername == "postgresql+psycopg"
+    assert make_url(str(resolve_url("relative.sqlite3"))).database.startswith("/")
+    assert Path(resolve_url("~/x.sqlite3").database).is_absolute()
