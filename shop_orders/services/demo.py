@@ -204,7 +204,7 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
         orders, lines, payments, shipments, events = [], [], [], [], []
         for n in range(first_id + done, first_id + min(count, done + BATCH)):
             (channel, buyer, recipient, phone, address, currency, total, paid, courier, tracking,
-             status, created, updated), olines, opays, oships = gen.order(n)
+             status, created, updated), olines, opays, oships = gen.order(n - first_id)
             day = ids.day_key(created)
             seq = counters.get(day, 0) + 1
             counters[day] = seq

@@ -1,0 +1,143 @@
+"""Backups are checked before success is reported; restore refuses bad files; demo data is real."""
+
+import json
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from shop_orders.domain.status import Status
+from shop_orders.services import demo, orders
+from shop_orders.services.backup import BackupError, backup, manifest_path, restore
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import audit, queries
+from tests.factories import apply, ctx, make_order
+
+
+def _count(db):
+    with db.read_session() as s:
+        return sum(queries.count_by_status(s).values())
+
+
+def test_backup_is_checked_and_carries_the_chain_head_in_its_manifest(db, tmp_path):
+    no = make_order(db)
+    apply(db, orders.record_payment, no, 100)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path)
+    manifest = json.loads(manifest_path(report.path).read_text())
+    assert report.orders == 1 and report.events == 3
+    assert manifest["audit_head"] == {"seq": 3, "hash": audit.HeadFile(db.head_file).read()[1]}
+    with sqlite3.connect(report.path) as c:  # one self-contained file, not a WAL database
+        assert c.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert c.execute("SELECT order_no FROM orders").fetchall() == [(no,)]
+
+
+def test_backup_refuses_to_overwrite_an_existing_file(db, tmp_path):
+    (tmp_path / "b.sqlite3").write_text("keep me")
+    with pytest.raises(BackupError, match="already exists"):
+        backup(db, tmp_path / "b.sqlite3", tmp_path)
+    assert (tmp_path / "b.sqlite3").read_text() == "keep me"
+
+
+def test_restore_brings_back_the_backed_up_orders_and_keeps_what_it_replaced(db, tmp_path):
+    kept = make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path)
+    lost = make_order(db)
+    apply(db, orders.transition, kept, "cancelled", context=ctx(reason="mistake"))
+    result = restore(db, report.path, tmp_path / "backups")
+    with db.read_session() as s:
+        assert queries.order_detail(s, kept).status == "awaiting_payment"
+        assert queries.order_detail(s, lost) is None
+        assert audit.verify(s, audit.HeadFile(db.head_file).read()).ok
+    with sqlite3.connect(result.path) as c:  # what was replaced is still there
+        assert c.execute("SELECT count(*) FROM orders").fetchone() == (2,)
+    # writing after a restore continues the restored chain
+    apply(db, orders.record_payment, kept, 100)
+    with db.read_session() as s:
+        assert audit.verify(s, audit.HeadFile(db.head_file).read()).ok
+
+
+def test_restore_refuses_a_backup_whose_chain_was_tampered_with(db, tmp_path):
+    make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path)
+    manifest_path(report.path).unlink()
+    with sqlite3.connect(report.path) as c:
+        c.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 1")
+    make_order(db)
+    with pytest.raises(BackupError, match="audit event #1"):
+        restore(db, report.path, tmp_path / "backups")
+    assert _count(db) == 2  # nothing was replaced
+
+
+def test_restore_refuses_a_file_changed_after_its_manifest(db, tmp_path):
+    make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path)
+    with sqlite3.connect(report.path) as c:
+        c.execute("UPDATE orders SET buyer = 'x'")
+    with pytest.raises(BackupError, match="does not match its manifest"):
+        restore(db, report.path, tmp_path / "backups")
+
+
+def test_restore_refuses_something_that_is_not_a_backup(db, tmp_path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"\x00" * 4096)
+    with pytest.raises(BackupError, match="not a Shop Orders backup"):
+        restore(db, junk, tmp_path)
+    truncated = tmp_path / "t.sqlite3"
+    report = backup(db, tmp_path / "full.sqlite3", tmp_path)
+    truncated.write_bytes(report.path.read_bytes()[:3000])
+    with pytest.raises(BackupError):
+        restore(db, truncated, tmp_path)
+
+
+def test_backup_of_a_live_wal_database_includes_the_newest_writes(sqlite_db, tmp_path):
+    reader = sqlite3.connect(sqlite_db.url.database)  # an open reader keeps pages in the WAL file
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM orders").fetchone()
+    no = make_order(sqlite_db)
+    report = backup(sqlite_db, tmp_path / "b.sqlite3", tmp_path)
+    reader.rollback()
+    reader.close()
+    with sqlite3.connect(report.path) as c:
+        assert c.execute("SELECT order_no FROM orders").fetchall() == [(no,)]
+
+
+def test_demo_fills_every_status_with_partials_staleness_and_a_valid_chain(db, clock):
+    with UnitOfWork(db, clock=clock) as uow:
+        assert demo.fill(uow, ctx(source="demo"), 1500, seed=7) == 1500
+        uow.commit()
+    with db.read_session() as s:
+        counts = queries.count_by_status(s)
+        from shop_orders.domain.staleness import Thresholds
+
+        stale = queries.count_stale(s, Thresholds(), clock.now)
+        rows = list(queries.iter_orders(s, queries.OrderFilter()))
+        chain = audit.verify(s, audit.HeadFile(db.head_file).read())
+        partial = queries.order_detail(s, next(r["order_no"] for r in rows if r["status"] == "partially_shipped"))
+    assert all(counts[st] > 0 for st in Status)
+    assert 0 < stale < 1500
+    assert {r["channel"] for r in rows} >= {"taobao", "jd", "pinduoduo", "douyin", "shopify", "amazon"}
+    assert {r["currency"] for r in rows} >= {"CNY", "GBP", "USD"}
+    pp = [r for r in rows if r["status"] == "partially_paid"]
+    assert all(0 < r["paid_minor"] < r["total_minor"] for r in pp)
+    assert 0 < sum(line.shipped_qty for line in partial.lines) < sum(line.qty for line in partial.lines)
+    assert len({r["order_no"] for r in rows}) == 1500 and all(r["updated_at"] <= clock.now for r in rows)
+    assert chain.ok and chain.count > 1500
+
+
+def test_demo_is_repeatable_by_seed_and_can_run_twice(db, clock):
+    for _ in range(2):
+        with UnitOfWork(db, clock=clock) as uow:
+            demo.fill(uow, ctx(source="demo"), 50, seed=3)
+            uow.commit()
+    with db.read_session() as s:
+        rows = list(queries.iter_orders(s, queries.OrderFilter()))
+        first = [(r["channel"], r["status"], r["total_minor"]) for r in rows[:50]]
+        second = [(r["channel"], r["status"], r["total_minor"]) for r in rows[50:]]
+        assert len(rows) == 100 and first == second
+        # orders created after the demo get fresh ids on the same days
+        assert audit.verify(s, audit.HeadFile(db.head_file).read()).ok
+    clock.now += timedelta(minutes=1)
+    assert make_order(db, clock)  # the id counters continue after the demo's
+    with db.engine.connect() as c:
+        assert c.execute(text("SELECT count(DISTINCT order_no) FROM orders")).scalar_one() == 101
