@@ -47,8 +47,7 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
 
 def ensure_current(db: Database, *, create: bool, backup: Callable[[str], Path] | None) -> str | None:
     """Bring db to the newest schema. Returns the revision it was at (None when created)."""
-    engine = db.engine.execution_options(sqlite_begin="IMMEDIATE")
-    with engine.connect() as conn:
+    with db.engine.connect() as conn:  # a plain read: works while another seat is writing
         rev = current_revision(conn)
         tables = set(inspect(conn).get_table_names())
     if rev is None:
@@ -66,7 +65,7 @@ def ensure_current(db: Database, *, create: bool, backup: Callable[[str], Path] 
         return rev
     if rev is not None and backup is not None:
         backup(rev)
-    with engine.begin() as conn:
+    with db.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(74201)"))  # one upgrader at a time
         if current_revision(conn) != head:

@@ -1,0 +1,216 @@
+"""The command line through real subprocesses: output formats, exit codes, one-line errors."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMANDS = ["init", "demo", "orders", "stale", "audit", "backup", "restore", "show", "set-status", "pay",
+            "ship", "edit", "thresholds"]
+
+
+def run(*args, db=None, env=None, check=True):
+    cmd = [sys.executable, "-m", "shop_orders"] + (["--db", str(db)] if db else []) + [str(a) for a in args]
+    res = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=120)
+    if check:
+        assert res.returncode == 0, res.stderr
+    return res
+
+
+def assert_one_line_error(res, code=1):
+    assert res.returncode == code
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+    assert "Traceback" not in res.stderr
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    db = tmp_path / "shop.sqlite3"
+    run("init", db=db)
+    run("demo", "--orders", "300", "--seed", "5", db=db)
+    return db
+
+
+def test_init_creates_the_database_in_the_user_data_folder_by_default(_isolated_home):
+    res = run("init")
+    path = Path(_isolated_home) / "ShopOrders" / "shop-orders.sqlite3"
+    assert path.exists() and str(path) in res.stdout
+
+
+def test_db_can_come_from_the_environment(tmp_path):
+    db = tmp_path / "env.sqlite3"
+    run("init", env={"SHOP_ORDERS_DB": str(db)})
+    assert db.exists()
+
+
+def test_orders_json_has_the_documented_keys_money_as_text_and_times_with_offsets(demo_db):
+    data = json.loads(run("orders", "--format", "json", db=demo_db).stdout)
+    assert len(data) == 300
+    keys = {"id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer", "recipient",
+            "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"}
+    assert all(keys <= set(o) for o in data)
+    first = data[0]
+    assert first["id"].startswith("SO-") and isinstance(first["total"], str) and "." in first["total"]
+    assert first["created_at"][-6] in "+-" and isinstance(first["stale"], bool)
+    assert any(o["stale"] for o in data) and not all(o["stale"] for o in data)
+
+
+def test_orders_filters_by_repeated_status_and_channel_and_stale(demo_db):
+    data = json.loads(run("orders", "--status", "shipped", "--status", "待发货", "--channel", "jd",
+                          "--format", "json", db=demo_db).stdout)
+    assert data and {o["status"] for o in data} <= {"shipped", "awaiting_shipment"} and {o["channel"] for o in data} == {"jd"}
+    stale = json.loads(run("orders", "--stale", "--format", "json", db=demo_db).stdout)
+    assert stale and all(o["stale"] for o in stale)
+    assert all(o["status"] not in ("completed", "cancelled") for o in stale)
+
+
+def test_orders_csv_and_table(demo_db):
+    csv_out = run("orders", "--format", "csv", "--channel", "shopify", db=demo_db).stdout.splitlines()
+    assert csv_out[0].startswith("id,channel,channel_order_no,status,total")
+    table = run("orders", "--status", "completed", db=demo_db).stdout
+    assert "Completed" in table and "SO-" in table
+
+
+def test_stale_lists_how_long_each_order_has_had_no_update(demo_db):
+    out = run("stale", db=demo_db).stdout
+    assert "No update for" in out and " d " in out
+    fewer = run("stale", "--hours", "5000", "--format", "json", db=demo_db).stdout
+    more = run("stale", "--hours", "1", "--format", "json", db=demo_db).stdout
+    assert len(json.loads(fewer)) < len(json.loads(more))
+
+
+def test_unknown_status_or_channel_is_a_usage_error(demo_db):
+    res = run("orders", "--status", "paid", db=demo_db, check=False)
+    assert res.returncode == 2 and "unknown status 'paid'" in res.stderr and "Traceback" not in res.stderr
+    res = run("orders", "--channel", "ebay", db=demo_db, check=False)
+    assert res.returncode == 2 and "unknown channel 'ebay'" in res.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    res = run(command, "--help")
+    assert "usage: shop-orders" in res.stdout
+
+
+def test_single_order_commands_change_and_show_the_trust_chain(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    run("init", db=db)
+    run("demo", "--orders", "40", db=db)
+    data = json.loads(run("orders", "--status", "awaiting_payment", "--format", "json", db=db).stdout)
+    no, total = data[0]["id"], data[0]["total"]
+    assert "Partially paid" in run("pay", no, "0.01", "--method", "alipay", db=db).stdout
+    assert "Awaiting shipment" in run("pay", no, total, db=db).stdout  # overpaid by 0.01 is still paid
+    assert "Partially shipped" in run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1", db=db).stdout \
+        or "Shipped" in run("show", no, db=db).stdout
+    res = run("edit", no, "--phone", "13800000000", db=db, check=False)
+    assert_one_line_error(res)
+    assert "needs a reason" in res.stderr
+    run("edit", no, "--phone", "13800000000", "--reason", "customer called", db=db)
+    res = run("set-status", no, "awaiting_payment", "--expect-version", "1", db=db, check=False)
+    assert_one_line_error(res)
+    assert "changed by someone else" in res.stderr
+    shown = run("show", no, db=db).stdout
+    assert "customer called" in shown and "[manual]" in shown and "[demo]" in shown
+
+
+def test_thresholds_are_a_shop_setting_used_by_stale(demo_db):
+    run("thresholds", "--default", "48", "--status", "awaiting_payment=12", db=demo_db)
+    out = run("thresholds", db=demo_db).stdout
+    assert "default: 48 h" in out and "awaiting_payment: 12 h" in out
+    res = run("thresholds", "--status", "completed=5", db=demo_db, check=False)
+    assert_one_line_error(res)
+
+
+def test_audit_verify_passes_then_names_a_tampered_event(demo_db):
+    assert "Audit chain intact" in run("audit", "verify", db=demo_db).stdout
+    with sqlite3.connect(demo_db) as c:
+        c.execute("UPDATE audit_events SET new = '0.01' WHERE id = 17")
+    res = run("audit", "verify", db=demo_db, check=False)
+    assert_one_line_error(res)
+    assert "audit event #17" in res.stderr
+
+
+def test_backup_and_restore_round_trip(demo_db, tmp_path):
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    out = run("backup", dest, db=demo_db).stdout
+    assert "Backup written and checked" in out and "300 orders" in out
+    [backup_file] = dest.glob("*.sqlite3")
+    before = run("orders", "--format", "json", db=demo_db).stdout
+    run("demo", "--orders", "10", db=demo_db)
+    out = run("restore", backup_file, db=demo_db).stdout
+    assert "Restored" in out
+    assert run("orders", "--format", "json", db=demo_db).stdout == before
+    assert "intact" in run("audit", "verify", db=demo_db).stdout
+
+
+def test_restore_refuses_a_damaged_backup(demo_db, tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    res = run("restore", bad, db=demo_db, check=False)
+    assert_one_line_error(res)
+
+
+def test_a_file_that_is_not_a_database_gets_one_sentence_and_is_untouched(tmp_path):
+    f = tmp_path / "orders.csv"
+    f.write_text("订单编号,买家\n1,a\n", encoding="utf-8")
+    res = run("orders", db=f, check=False)
+    assert_one_line_error(res)
+    assert "not a Shop Orders database" in res.stderr
+    assert f.read_text(encoding="utf-8") == "订单编号,买家\n1,a\n"
+
+
+def test_a_missing_database_says_to_run_init(tmp_path):
+    res = run("orders", db=tmp_path / "missing.sqlite3", check=False)
+    assert_one_line_error(res)
+    assert "shop-orders init" in res.stderr and not (tmp_path / "missing.sqlite3").exists()
+
+
+def test_a_database_from_a_newer_version_is_refused(demo_db):
+    with sqlite3.connect(demo_db) as c:
+        c.execute("UPDATE alembic_version SET version_num = 'f00d'")
+    res = run("orders", db=demo_db, check=False)
+    assert_one_line_error(res)
+    assert "newer version of Shop Orders" in res.stderr
+
+
+def test_a_locked_database_gets_one_sentence_and_nothing_changes(demo_db):
+    no = json.loads(run("orders", "--status", "awaiting_payment", "--format", "json", db=demo_db).stdout)[0]["id"]
+    holder = sqlite3.connect(demo_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holding the lock past the busy timeout
+    try:
+        res = run("pay", no, "1.00", db=demo_db, check=False)
+        assert "SO-" in run("orders", "--format", "csv", db=demo_db).stdout  # reading still works
+    finally:
+        holder.rollback()
+        holder.close()
+    assert_one_line_error(res)
+    assert "busy" in res.stderr
+    shown = json.loads(run("orders", "--format", "json", db=demo_db).stdout)
+    assert next(o for o in shown if o["id"] == no)["paid"] == "0.00"
+
+
+def test_console_script_is_installed():
+    exe = shutil.which("shop-orders")
+    assert exe, "pip install should provide the shop-orders command"
+    assert "shop-orders" in subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
+
+
+def test_postgresql_url_works_through_the_cli(pg_admin_url):
+    from tests.conftest import _drop, _pg_database
+
+    admin, name, url = _pg_database(pg_admin_url)
+    try:
+        run("init", db=url)
+        run("demo", "--orders", "30", db=url)
+        assert len(json.loads(run("orders", "--format", "json", db=url).stdout)) == 30
+        assert "intact" in run("audit", "verify", db=url).stdout
+    finally:
+        _drop(admin, name)
