@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -82,9 +83,17 @@ class MainWindow(QMainWindow):
         self.summary.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.summary.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.summary.setMaximumWidth(640)
+        self.summary.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.summary.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for row, status in enumerate(Status):
             self._set_row(row, status.label("en"), status.label("zh"), "…")
         self._set_row(len(Status), self.tr("Stale (no update for too long)"), "超时未更新", "…")
+        for col in range(3):  # the red flag row stands out
+            item = self.summary.item(len(Status), col)
+            item.setForeground(QColor("#c62828"))
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
         self._set_row(len(Status) + 1, self.tr("All orders"), "全部订单", "…")
         layout.addWidget(self.summary)
         layout.addStretch(1)
