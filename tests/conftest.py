@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -96,7 +96,7 @@ class Clock:
     """A settable clock for the unit of work."""
 
     def __init__(self, now: datetime | None = None):
-        self.now = now or datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+        self.now = now or datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.status import Status
@@ -21,7 +21,7 @@ def draft(**kw) -> orders.OrderDraft:
     n = next(_counter)
     base = dict(
         channel="taobao", channel_order_no=f"{4000000000000000000 + n}",
-        created_at=datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc), currency="CNY",
+        created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC), currency="CNY",
         buyer="tb_小明", recipient="王伟", phone="13800138000", address="浙江省杭州市西湖区文三路1号",
         status=Status.AWAITING_PAYMENT,
         lines=[orders.LineDraft("TEA-LJ-250", "西湖龙井 250g", 2, 16800),

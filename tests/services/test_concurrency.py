@@ -20,7 +20,7 @@ def test_two_processes_racing_200_updates_each_lose_none(db, _isolated_home):
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for name in ("clerk-a", "clerk-b")]
     outs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
     with db.read_session() as s:
         for no in nos:

@@ -17,7 +17,7 @@ from shop_orders.services import orders
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import queries
 from shop_orders.store.models import AuditEvent, Order
-from tests.factories import ALICE, apply, ctx, draft, make_order
+from tests.factories import ALICE, apply, ctx, make_order
 
 
 def _order(db, order_no):

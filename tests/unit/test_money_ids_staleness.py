@@ -1,6 +1,6 @@
 """Money in minor units, global order ids, the staleness rule at its exact edges."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from shop_orders.domain.money import format_minor, parse_minor
 from shop_orders.domain.staleness import Level, Thresholds, describe_age, level
 from shop_orders.domain.status import Status
 
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("text,currency,minor", [
