@@ -14,7 +14,7 @@ class TransitionNotAllowed(ShopOrdersError):
 
 
 class OrderNotFound(ShopOrdersError):
-    pass
+    """No order has the given global id."""
 
 
 class OrderConflict(ShopOrdersError):
@@ -22,4 +22,4 @@ class OrderConflict(ShopOrdersError):
 
 
 class DuplicateOrder(ShopOrdersError):
-    pass
+    """The (channel, channel order number) pair is already in the store."""

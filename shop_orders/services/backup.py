@@ -31,7 +31,7 @@ Progress = Callable[[int, int], None]
 
 
 class BackupError(ShopOrdersError):
-    pass
+    """A backup could not be written or checked, or a file offered for restore fails the checks."""
 
 
 @dataclass(frozen=True)

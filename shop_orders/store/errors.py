@@ -16,19 +16,19 @@ class StoreError(ShopOrdersError):
 
 
 class DatabaseBusy(StoreError):
-    pass
+    """Another writer held the lock past the busy timeout."""
 
 
 class NotADatabase(StoreError):
-    pass
+    """The file or database is not a Shop Orders store (or is damaged)."""
 
 
 class SchemaTooNew(StoreError):
-    pass
+    """A newer release of Shop Orders wrote this database."""
 
 
 class NoDatabase(StoreError):
-    pass
+    """Nothing is there yet and creating it was not asked for."""
 
 
 _ENVIRONMENT = [
