@@ -431,7 +431,7 @@ def _log_crash() -> Path:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"--- {datetime.now(UTC).isoformat()}\n{traceback.format_exc()}\n")
     except OSError:
-        pass
+        return Path("(the log could not be written)")
     return log
 
 
