@@ -63,9 +63,11 @@ def open_context(target: str | None = None, *, create: bool = False) -> AppConte
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
     """Open the desktop app on the default database (created on first start)."""
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from shop_orders.domain.errors import ShopOrdersError
+    from shop_orders.ui import i18n
     from shop_orders.ui.main_window import MainWindow
     from shop_orders.ui.resources import app_icon
 
@@ -73,12 +75,15 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Shop Orders")
     app.setOrganizationName("ShopOrders")
     app.setWindowIcon(app_icon())
+    qsettings = QSettings()
+    lang = i18n.choose_language(qsettings)
+    i18n.install(app, lang)
     try:
         ctx = open_context(create=True)
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
     try:
         return app.exec()

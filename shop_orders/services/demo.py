@@ -148,8 +148,14 @@ class _Generator:
             lines.append([line_no, sku, title, qty, price, 0])
             total += qty * price
         open_order = status not in (S.COMPLETED, S.CANCELLED)
+        if status in (S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT):
+            # Nothing has happened since the order came in: its last update is its creation,
+            # mostly within the last three days, some left waiting much longer (stale).
+            created = now - timedelta(seconds=rng.randint(600, 60 * 3600 if rng.random() < 0.85 else 40 * 86400))
         age = (now - created).total_seconds()
-        if open_order and rng.random() < 0.85:
+        if status in (S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT):
+            updated = created
+        elif open_order and rng.random() < 0.85:
             updated = now - timedelta(seconds=rng.randint(60, int(min(age, 60 * 3600))))  # fresh or amber
         else:
             updated = created + timedelta(seconds=rng.randint(60, int(max(120, min(age - 60, 20 * 86400)))))

@@ -44,6 +44,11 @@ class Order(SQLModel, table=True):
         Index("ix_orders_created_at", "created_at"),
         Index("ix_orders_channel_status", "channel", "status"),
         Index("ix_orders_tracking_no", "tracking_no"),
+        # Quick search (prefix) and column sorts in the grid (migration 0003). On PostgreSQL the
+        # search columns use text_pattern_ops so that LIKE 'prefix%' is an index range.
+        *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "text_pattern_ops"})
+          for c in ("order_no", "channel_order_no", "buyer", "phone", "tracking_no")],
+        *[Index(f"ix_orders_{c}", c) for c in ("channel", "total_minor", "paid_minor", "courier")],
     )
 
     id: int | None = Field(default=None, sa_column=_id())

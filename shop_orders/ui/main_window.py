@@ -1,127 +1,312 @@
-"""The main window: menus, the status-count overview, and a status bar with the database and counts.
+"""The main window: the order grid with its filter panel and detail panel, menus, status bar.
 
-The order grid arrives with the grid issue and takes the central area; until then the central
-area shows the live overview (orders per status and how many are stale), refreshed after
-every change made from this window and on demand (F5).
+The window only calls services (through AppContext and OrderBrowser); rules live below it.
+Changes made by another seat or process show up within about a second: a cheap poll of the
+audit chain's head (every change is audited) triggers a recount and page reload that keeps
+the selection and the scroll position.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
+    QAbstractItemView,
+    QDockWidget,
     QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
 )
 
 from shop_orders import __version__
 from shop_orders.app import AppContext
+from shop_orders.domain.errors import OrderConflict, ShopOrdersError
+from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import backup as backup_service
-from shop_orders.services.overview import Overview, overview
+from shop_orders.services import orders, settings
+from shop_orders.services.browse import OrderBrowser
+from shop_orders.store.grid import Facets, GridQuery
+from shop_orders.ui import i18n
+from shop_orders.ui.delegates import FlagDelegate, StatusDelegate
+from shop_orders.ui.detail_panel import DetailPanel
+from shop_orders.ui.dialogs import (
+    ChangeStatusDialog,
+    EditContactDialog,
+    PaymentDialog,
+    SettingsDialog,
+)
+from shop_orders.ui.filter_panel import FilterPanel
+from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
 from shop_orders.ui.workers import run_in_pool
+
+ROW_HEIGHT = 26
+POLL_MS = 1000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, lang: str = "en", qsettings: QSettings | None = None,
+                 poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now) -> None:
         super().__init__()
         self.ctx = ctx
-        self._tasks = []
+        self.lang = lang
+        self.clock = clock
+        self.qsettings = qsettings or QSettings()
+        self.browser = OrderBrowser(ctx.db)
+        self._tasks: list = []
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Shop Orders 订单台 — %s") % ctx.db.where)
-        self.resize(1200, 760)
+        self.resize(1440, 860)
+
+        thresholds = self.browser.thresholds()
+        self.model = OrderTableModel(self.browser, GridQuery(thresholds=thresholds, now=clock()), lang, clock, self)
+        self._build_grid()
+        self.filters = FilterPanel(lang, self)
+        self.filters.filtersChanged.connect(self.apply_filters)
+        dock = QDockWidget(self.tr("Filters"), self)
+        dock.setObjectName("filterDock")
+        dock.setWidget(self.filters)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.detail = DetailPanel(lang, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([760, 420])
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
         self._build_menus()
-        self._build_central()
         self._build_status_bar()
-        QTimer.singleShot(0, self.refresh)
+        self._restore_layout()
 
-    # ---- building ---------------------------------------------------------------------
+        self._marker = self.browser.change_marker()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(poll_ms)
+        self.poll_timer.timeout.connect(self.poll)
+        self.poll_timer.start()
+        self.tick_timer = QTimer(self)  # staleness moves with the clock even when nothing changes
+        self.tick_timer.setInterval(60_000)
+        self.tick_timer.timeout.connect(self.reload)
+        self.tick_timer.start()
+        self.model.countChanged.connect(lambda _n: self._update_counts())
+        self._facets: Facets | None = None
+        self._update_counts()
+        self.refresh_facets()
+
+    # ---- building ---------------------------------------------------------------------------
+    def _build_grid(self) -> None:
+        v = QTableView(self)
+        v.setObjectName("orderGrid")
+        v.setModel(self.model)
+        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        v.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        v.setAlternatingRowColors(True)
+        v.setWordWrap(False)
+        v.setShowGrid(False)
+        v.verticalHeader().setVisible(False)
+        v.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        v.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        h = v.horizontalHeader()
+        h.setSectionsMovable(True)
+        h.setHighlightSections(False)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = {"order_no": 170, "channel": 110, "channel_order_no": 190, "buyer": 140, "total": 110,
+                  "paid": 90, "status": 130, "courier": 100, "tracking_no": 150, "created_at": 130, "updated_at": 130}
+        for i, (key, _sort) in enumerate(COLUMNS):
+            h.resizeSection(i, widths[key])
+        h.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        h.customContextMenuRequested.connect(self._column_menu)
+        v.setSortingEnabled(True)
+        h.setSortIndicator(self._col("updated_at"), Qt.SortOrder.DescendingOrder)
+        v.setItemDelegateForColumn(self._col("order_no"), FlagDelegate(v))
+        v.setItemDelegateForColumn(self._col("status"), StatusDelegate(v))
+        v.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        v.customContextMenuRequested.connect(self._row_menu)
+        v.activated.connect(lambda _i: self.open_detail())
+        self.view = v
+        self._keep_id: int | None = None
+        self._keep_scroll: int | None = None
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
+        v.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_current())
+
+    @staticmethod
+    def _col(key: str) -> int:
+        return [k for k, _ in COLUMNS].index(key)
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot, shortcut=None, name: str = "") -> QAction:
+            a = QAction(text, self)
+            a.triggered.connect(slot)
+            if shortcut is not None:
+                a.setShortcut(shortcut)
+            if name:
+                a.setObjectName(name)
+            self.addAction(a)
+            return a
+
+        self.backup_action = action(self.tr("&Back up database…"), self.back_up)
+        self.settings_action = action(self.tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.copy_action = action(self.tr("&Copy rows"), self.copy_rows, QKeySequence.StandardKey.Copy, "copyRows")
+        self.find_action = action(self.tr("&Find…"), self.focus_search, QKeySequence.StandardKey.Find, "find")
+        self.refresh_action = action(self.tr("&Refresh"), self.reload, QKeySequence.StandardKey.Refresh)
+        self.stale_action = action(self.tr("Show &stale orders"), self.show_stale)
+        self.status_action = action(self.tr("Change &status…"), self.change_status, None, "changeStatus")
+        self.payment_action = action(self.tr("Record &payment…"), self.record_payment, None, "recordPayment")
+        self.contact_action = action(self.tr("&Edit recipient, phone, address…"), self.edit_contact, None, "editContact")
+        self.detail_action = action(self.tr("Show &details"), self.open_detail)
+        self.about_action = action(self.tr("&About Shop Orders"), self.about)
+
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.backup_action = QAction(self.tr("&Back up database…"), self)
-        self.backup_action.triggered.connect(self.back_up)
-        file_menu.addAction(self.backup_action)
-        file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
-        self.refresh_action = QAction(self.tr("&Refresh"), self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.triggered.connect(self.refresh)
-        view_menu.addAction(self.refresh_action)
-
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About Shop Orders"), self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
-
-    def _build_central(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        title = QLabel(self.tr("Orders by status"), central)
-        title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        layout.addWidget(title)
-        self.summary = QTableWidget(len(Status) + 2, 3, central)
-        self.summary.setObjectName("statusSummary")
-        self.summary.setHorizontalHeaderLabels([self.tr("Status"), self.tr("状态"), self.tr("Orders")])
-        self.summary.verticalHeader().setVisible(False)
-        self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.summary.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
-        self.summary.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.summary.setMaximumWidth(640)
-        self.summary.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.summary.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for row, status in enumerate(Status):
-            self._set_row(row, status.label("en"), status.label("zh"), "…")
-        self._set_row(len(Status), self.tr("Stale (no update for too long)"), "超时未更新", "…")
-        for col in range(3):  # the red flag row stands out
-            item = self.summary.item(len(Status), col)
-            item.setForeground(QColor("#c62828"))
-            font = item.font()
-            font.setBold(True)
-            item.setFont(font)
-        self._set_row(len(Status) + 1, self.tr("All orders"), "全部订单", "…")
-        layout.addWidget(self.summary)
-        layout.addStretch(1)
-        self.setCentralWidget(central)
-
-    def _set_row(self, row: int, en: str, zh: str, count: str) -> None:
-        for col, text in enumerate((en, zh, count)):
-            item = QTableWidgetItem(text)
-            if col == 2:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.summary.setItem(row, col, item)
+        m = self.menuBar().addMenu(self.tr("&File"))
+        m.addActions([self.backup_action, self.settings_action])
+        m.addSeparator()
+        m.addAction(self.quit_action)
+        m = self.menuBar().addMenu(self.tr("&Edit"))
+        m.addActions([self.copy_action, self.find_action])
+        m = self.menuBar().addMenu(self.tr("&Order"))
+        m.addActions([self.status_action, self.payment_action, self.contact_action])
+        m.addSeparator()
+        m.addAction(self.detail_action)
+        m = self.menuBar().addMenu(self.tr("&View"))
+        m.addActions([self.refresh_action, self.stale_action])
+        m = self.menuBar().addMenu(self.tr("&Help"))
+        m.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
         self.db_label = QLabel(self.tr("Database: %s") % self.ctx.db.where, self)
         self.db_label.setObjectName("databaseLabel")
-        self.counts_label = QLabel(self.tr("Counting orders…"), self)
+        self.counts_label = QLabel("", self)
         self.counts_label.setObjectName("countsLabel")
+        self.stale_button = QPushButton("", self)
+        self.stale_button.setObjectName("staleButton")
+        self.stale_button.setFlat(True)
+        self.stale_button.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.stale_button.setToolTip(self.tr("Show only the orders with no update for too long"))
+        self.stale_button.clicked.connect(self.show_stale)
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.stale_button)
 
-    # ---- actions ----------------------------------------------------------------------
-    def refresh(self) -> None:
-        db = self.ctx.db
-        now = datetime.now(UTC)
-        self._start(lambda: overview(db, now), self._show_overview)
+    # ---- layout memory ----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.qsettings
+        if s.value("window/geometry") is not None:
+            self.restoreGeometry(s.value("window/geometry"))
+        if s.value("window/state") is not None:
+            self.restoreState(s.value("window/state"))
+        if s.value("grid/header") is not None:
+            self.view.horizontalHeader().restoreState(s.value("grid/header"))
+        if s.value("window/splitter") is not None:
+            self.splitter.restoreState(s.value("window/splitter"))
 
-    def _start(self, fn, on_done) -> None:
-        task = run_in_pool(fn, on_done, self._show_error)
+    def save_layout(self) -> None:
+        s = self.qsettings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("grid/header", self.view.horizontalHeader().saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        self.poll_timer.stop()
+        self.tick_timer.stop()
+        self.save_layout()
+        super().closeEvent(event)
+
+    def _column_menu(self, pos) -> None:
+        menu = QMenu(self)
+        h = self.view.horizontalHeader()
+        for i, _ in enumerate(COLUMNS):
+            a = menu.addAction(self.model.headerData(i, Qt.Orientation.Horizontal))
+            a.setCheckable(True)
+            a.setChecked(not h.isSectionHidden(i))
+            a.setEnabled(i != 0)  # the order id always stays
+            a.toggled.connect(lambda on, i=i: h.setSectionHidden(i, not on))
+        menu.exec(h.mapToGlobal(pos))
+
+    def _row_menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addActions([self.detail_action, self.status_action, self.payment_action, self.contact_action])
+        menu.addSeparator()
+        menu.addAction(self.copy_action)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # ---- querying ---------------------------------------------------------------------------
+    def apply_filters(self) -> None:
+        self.model.set_query(self.filters.apply_to(self.model.query).with_(now=self.clock()))
+
+    def _before_reset(self) -> None:
+        self._keep_id = self.current_order_id()
+
+    def _after_reset(self) -> None:
+        """Every requery (filter, sort, refresh) keeps the selected order selected if it is still there."""
+        scroll, self._keep_scroll = self._keep_scroll, None
+        self._reselect(self._keep_id, scroll)
+
+    def current_order_id(self) -> int | None:
+        idx = self.view.currentIndex()
+        return idx.data(OrderIdRole) if idx.isValid() else None
+
+    def current_row(self):
+        idx = self.view.currentIndex()
+        return idx.data(RowRole) if idx.isValid() else None
+
+    def _reselect(self, order_id: int | None, scroll_value: int | None) -> None:
+        sm = self.view.selectionModel()
+        row = self.model.locate(order_id) if order_id is not None else None
+        if row is None:
+            sm.clearSelection()
+            self.detail.clear()
+        else:
+            idx = self.model.index(row, 0)
+            sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
+        if scroll_value is not None:  # after selecting, which may have scrolled
+            self.view.verticalScrollBar().setValue(scroll_value)
+        elif row is not None:
+            self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+        else:
+            self.view.scrollToTop()
+
+    def reload(self) -> None:
+        """Reload after a change: same query, same selection, same scroll position."""
+        self._keep_scroll = self.view.verticalScrollBar().value()
+        self.model.refresh()
+        self.show_current()
+        self.refresh_facets()
+
+    def poll(self) -> None:
+        try:
+            marker = self.browser.change_marker()
+        except ShopOrdersError:
+            return
+        except Exception:  # noqa: BLE001 - the database is briefly unavailable; try next tick
+            return
+        if marker != self._marker:
+            self._marker = marker
+            self.reload()
+
+    def refresh_facets(self) -> None:
+        browser, thresholds, now = self.browser, self.model.query.thresholds, self.clock()
+        task = run_in_pool(lambda: browser.facets(thresholds, now), self._show_facets, self._show_error)
         self._tasks.append(task)
         task.signals.finished.connect(lambda *_: self._forget(task))
         task.signals.failed.connect(lambda *_: self._forget(task))
@@ -130,19 +315,116 @@ class MainWindow(QMainWindow):
         if task in self._tasks:
             self._tasks.remove(task)
 
-    def _show_overview(self, ov: Overview) -> None:
-        for row, status in enumerate(Status):
-            self.summary.item(row, 2).setText(f"{ov.counts[status]:,}")
-        self.summary.item(len(Status), 2).setText(f"{ov.stale:,}")
-        self.summary.item(len(Status) + 1, 2).setText(f"{ov.total:,}")
-        self.counts_label.setText(
-            self.tr("%s orders · %s stale (over %s h)")
-            % (f"{ov.total:,}", f"{ov.stale:,}", f"{ov.thresholds.default_hours:g}")
-        )
+    def _show_facets(self, f: Facets) -> None:
+        self._facets = f
+        self.filters.set_facets(f)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        shown = self.model.rowCount()
+        if self._facets is None:
+            self.counts_label.setText(self.tr("%s orders shown") % f"{shown:,}")
+            return
+        self.counts_label.setText(self.tr("%s of %s orders") % (f"{shown:,}", f"{self._facets.total:,}"))
+        self.stale_button.setText(self.tr("⚑ %s stale") % f"{self._facets.stale:,}")
 
     def _show_error(self, message: str) -> None:
-        self.counts_label.setText(self.tr("Could not read the database"))
-        QMessageBox.warning(self, self.tr("Shop Orders"), message)
+        self.statusBar().showMessage(message, 10000)
+
+    # ---- actions ----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    def show_stale(self) -> None:
+        self.filters.show_stale_only()
+
+    def show_current(self) -> None:
+        r = self.current_row()
+        self.detail.show_detail(self.browser.detail(r.order_no) if r is not None else None)
+
+    def open_detail(self) -> None:
+        self.show_current()
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sizes[1] == 0:
+            self.splitter.setSizes([sizes[0] * 3 // 5, sizes[0] * 2 // 5])
+        self.detail.tabs.setFocus()
+
+    def copy_rows(self) -> None:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        if not rows:
+            return
+        h = self.view.horizontalHeader()
+        cols = [h.logicalIndex(v) for v in range(h.count()) if not h.isSectionHidden(h.logicalIndex(v))]
+        QGuiApplication.clipboard().setText(self.model.rows_as_tsv(rows, cols))
+        self.statusBar().showMessage(self.tr("Copied %s rows") % len(rows), 4000)
+
+    def _apply(self, change: Callable, reason: str = "") -> bool:
+        """Run one change through the services; a conflict reloads the order and says so."""
+        try:
+            with self.ctx.uow() as uow:
+                change(uow, self.ctx.change("manual", reason))
+                uow.commit()
+        except OrderConflict as exc:
+            self.reload()
+            QMessageBox.warning(self, self.tr("Changed meanwhile"), str(exc))
+            return False
+        except ShopOrdersError as exc:
+            QMessageBox.warning(self, self.tr("Not changed"), str(exc))
+            return False
+        self._marker = self.browser.change_marker()
+        self.reload()
+        return True
+
+    def change_status(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        answer = ChangeStatusDialog.ask(self, r.order_no, Status(r.status), self.lang)
+        if answer is None:
+            return
+        target, reason = answer
+        self._apply(lambda uow, c: orders.transition(uow, c, r.id, target, expected_version=r.version), reason)
+
+    def record_payment(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        outstanding = format_minor(max(0, r.total_minor - r.paid_minor), r.currency)
+        answer = PaymentDialog.ask(self, r.order_no, r.currency, outstanding)
+        if answer is None:
+            return
+        self._apply(lambda uow, c: orders.record_payment(
+            uow, c, r.id, answer.amount_minor, method=answer.method, reference=answer.reference,
+            expected_version=r.version))
+
+    def edit_contact(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        d = self.browser.detail(r.order_no)
+        if d is None:
+            return
+        o = d.order
+        answer = EditContactDialog.ask(self, o.order_no, o.recipient, o.phone, o.address)
+        if answer is None:
+            return
+        changes, reason = answer
+        self._apply(lambda uow, c: orders.edit(uow, c, o.id, changes, expected_version=r.version), reason)
+
+    def open_settings(self) -> None:
+        current = self.model.query.thresholds
+        language = str(self.qsettings.value(i18n.SETTING, "") or "")
+        answer = SettingsDialog.ask(self, current, language, self.lang)
+        if answer is None:
+            return
+        thresholds, new_language = answer
+        self.qsettings.setValue(i18n.SETTING, new_language)
+        if thresholds != current:
+            ok = self._apply(lambda uow, c: settings.set_thresholds(uow, c, thresholds))
+            if ok:
+                self.model.set_thresholds(thresholds)
+                self.refresh_facets()
 
     def back_up(self) -> None:
         default = str(self.ctx.backup_dir / f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
@@ -157,8 +439,7 @@ class MainWindow(QMainWindow):
 
         def done(report) -> None:
             self.backup_action.setEnabled(True)
-            self.statusBar().showMessage(
-                self.tr("Backup written and checked: %s") % report.path, 10000)
+            self.statusBar().showMessage(self.tr("Backup written and checked: %s") % report.path, 10000)
 
         def failed(message: str) -> None:
             self.backup_action.setEnabled(True)

@@ -1,0 +1,153 @@
+"""Queries behind the order grid: exact counts, sorted windows, facet counts, quick search.
+
+The grid never loads every order. A GridQuery (immutable; a new one per filter or header click)
+becomes one WHERE clause and one ORDER BY (the chosen column, then id, both served by an index).
+`count` gives the exact number of rows; `window` fetches rows [offset, offset+limit) and, past
+the middle, reads from the other end with the order reversed, so the last row is as cheap as the
+first. Quick search is an indexed prefix match on order number, channel order number, buyer,
+phone and tracking number (a range on SQLite, LIKE on text_pattern_ops indexes on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from shop_orders.domain.staleness import Thresholds
+from shop_orders.domain.status import Status
+from shop_orders.store.models import Order
+from shop_orders.store.queries import stale_clause
+
+T = Order.__table__
+GRID_COLUMNS = [T.c.id, T.c.order_no, T.c.channel, T.c.channel_order_no, T.c.buyer, T.c.total_minor,
+                T.c.paid_minor, T.c.currency, T.c.status, T.c.courier, T.c.tracking_no, T.c.created_at,
+                T.c.updated_at, T.c.version]
+SORTABLE = {
+    "order_no": T.c.order_no, "channel": T.c.channel, "channel_order_no": T.c.channel_order_no,
+    "buyer": T.c.buyer, "total": T.c.total_minor, "paid": T.c.paid_minor, "status": T.c.status,
+    "courier": T.c.courier, "tracking_no": T.c.tracking_no, "created_at": T.c.created_at,
+    "updated_at": T.c.updated_at,
+}
+SEARCHED = (T.c.order_no, T.c.channel_order_no, T.c.buyer, T.c.phone, T.c.tracking_no)
+MAX_SEARCH = 64
+
+
+@dataclass(frozen=True)
+class GridQuery:
+    statuses: tuple[Status, ...] = ()
+    channels: tuple[str, ...] = ()
+    created_from: datetime | None = None  # inclusive
+    created_to: datetime | None = None  # exclusive
+    stale_only: bool = False
+    search: str = ""
+    sort: str = "updated_at"
+    descending: bool = True
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    now: datetime | None = None
+
+    def with_(self, **changes) -> GridQuery:
+        return replace(self, **changes)
+
+
+def _prefix(col, text: str, dialect: str):
+    if dialect == "postgresql":
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return col.like(escaped + "%", escape="\\")
+    # SQLite compares text bytewise: [text, text + U+10FFFF) is exactly "starts with text".
+    return and_(col >= text, col < text + "\U0010ffff")
+
+
+def search_clause(text: str, dialect: str):
+    text = text.strip()[:MAX_SEARCH]
+    terms = [_prefix(c, text.upper() if c is T.c.order_no else text, dialect) for c in SEARCHED]
+    return or_(*terms)
+
+
+def where(q: GridQuery, dialect: str) -> list:
+    conds = []
+    if q.statuses:
+        conds.append(T.c.status.in_([Status(s).value for s in q.statuses]))
+    if q.channels:
+        conds.append(T.c.channel.in_(list(q.channels)))
+    if q.created_from is not None:
+        conds.append(T.c.created_at >= q.created_from)
+    if q.created_to is not None:
+        conds.append(T.c.created_at < q.created_to)
+    if q.stale_only:
+        if q.now is None:
+            raise ValueError("a stale filter needs the current time")
+        conds.append(stale_clause(q.thresholds, q.now))
+    if q.search.strip():
+        conds.append(search_clause(q.search, dialect))
+    return conds
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def count(session: Session, q: GridQuery) -> int:
+    stmt = select(func.count()).select_from(T).where(*where(q, _dialect(session)))
+    return session.execute(stmt).scalar_one()
+
+
+def _ordered(q: GridQuery, reverse: bool, dialect: str) -> Select:
+    col = SORTABLE[q.sort]
+    desc = q.descending != reverse
+    order = [col.desc(), T.c.id.desc()] if desc else [col.asc(), T.c.id.asc()]
+    return select(*GRID_COLUMNS).where(*where(q, dialect)).order_by(*order)
+
+
+def window(session: Session, q: GridQuery, offset: int, limit: int, total: int) -> list:
+    """Rows [offset, offset+limit) of q's order (total = count(q), used to read from the far end)."""
+    dialect = _dialect(session)
+    if offset >= total:
+        return []
+    limit = min(limit, total - offset)
+    if offset + limit / 2 <= total / 2:
+        return list(session.execute(_ordered(q, False, dialect).offset(offset).limit(limit)).all())
+    far = total - offset - limit
+    rows = list(session.execute(_ordered(q, True, dialect).offset(far).limit(limit)).all())
+    rows.reverse()
+    return rows
+
+
+def rows_by_id(session: Session, ids: list[int]) -> dict[int, object]:
+    return {r.id: r for r in session.execute(select(*GRID_COLUMNS).where(T.c.id.in_(ids))).all()}
+
+
+def position_of(session: Session, q: GridQuery, row) -> int | None:
+    """Where a row (with its sort value and id) sits in q's order: the count of rows before it."""
+    col = SORTABLE[q.sort]
+    value = getattr(row, col.key)
+    before = (or_(col > value, and_(col == value, T.c.id > row.id)) if q.descending
+              else or_(col < value, and_(col == value, T.c.id < row.id)))
+    stmt = select(func.count()).select_from(T).where(*where(q, _dialect(session)), before)
+    return session.execute(stmt).scalar_one()
+
+
+@dataclass(frozen=True)
+class Facets:
+    statuses: dict[Status, int]
+    channels: dict[str, int]
+    stale: int
+    total: int
+
+
+def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:
+    by_status = {s: 0 for s in Status}
+    for status, n in session.execute(select(T.c.status, func.count()).group_by(T.c.status)).all():
+        by_status[Status(status)] = n
+    by_channel = dict(session.execute(select(T.c.channel, func.count()).group_by(T.c.channel)).all())
+    stale = session.execute(select(func.count()).select_from(T).where(stale_clause(thresholds, now))).scalar_one()
+    return Facets(by_status, by_channel, stale, sum(by_status.values()))
+
+
+def change_marker(session: Session) -> int:
+    """A number that moves whenever any seat changes anything (every change is audited)."""
+    from shop_orders.store.models import AuditHead
+
+    return session.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar_one()

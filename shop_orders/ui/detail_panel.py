@@ -1,0 +1,187 @@
+"""The selected order in full: fields, lifecycle progress, lines, payments, shipments, and the
+trust chain (every audit event: time, who, source, old → new, reason; newest first)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_orders.domain import lifecycle
+from shop_orders.domain.channels import channel_label
+from shop_orders.domain.money import format_minor
+from shop_orders.domain.status import Status
+from shop_orders.services.browse import OrderDetail
+from shop_orders.ui import palette
+from shop_orders.ui.order_model import local_text
+
+
+class LifecycleBar(QWidget):
+    """ordered → paid → packed → scanned out → picked up → in transit → delivered, as dots on a line."""
+
+    def __init__(self, lang: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lifecycleBar")
+        self.lang = lang
+        self.stage: lifecycle.Stage | None = None
+        self.cancelled = False
+        self.setMinimumHeight(52)
+
+    def set_stage(self, stage: lifecycle.Stage | None, cancelled: bool = False) -> None:
+        self.stage, self.cancelled = stage, cancelled
+        names = [lifecycle.LABELS[s][1 if self.lang.startswith("zh") else 0] for s in lifecycle.Stage]
+        reached = names[: (stage + 1) if stage is not None else 0]
+        self.setToolTip(" → ".join(reached))
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        stages = list(lifecycle.Stage)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w = self.width()
+        margin = 30
+        step = (w - 2 * margin) / (len(stages) - 1)
+        y = 14
+        done = QColor(palette.STATUS_COLOURS[Status.CANCELLED if self.cancelled else Status.SHIPPED])
+        todo = QColor("#c8c8c8")
+        for i, s in enumerate(stages):
+            x = margin + i * step
+            on = self.stage is not None and s <= self.stage
+            if i:
+                p.setPen(QPen(done if on else todo, 3))
+                p.drawLine(int(x - step), y, int(x), y)
+        for i, s in enumerate(stages):
+            x = margin + i * step
+            on = self.stage is not None and s <= self.stage
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(done if on else todo)
+            p.drawEllipse(QRectF(x - 6, y - 6, 12, 12))
+            p.setPen(self.palette().text().color() if on else QColor("#8a8a8a"))
+            label = lifecycle.LABELS[s][1 if self.lang.startswith("zh") else 0]
+            p.drawText(QRectF(x - step / 2, y + 9, step, 20), Qt.AlignmentFlag.AlignHCenter, label)
+        p.end()
+
+
+def _table(parent, headers: list[str], object_name: str) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setObjectName(object_name)
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
+    t.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            t.setItem(r, c, QTableWidgetItem(v))
+
+
+class DetailPanel(QWidget):
+    def __init__(self, lang: str = "en", parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPanel")
+        self.lang = lang
+        self.detail: OrderDetail | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.title = QLabel(self.tr("No order selected"), self)
+        self.title.setObjectName("detailTitle")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.title)
+        self.lifecycle = LifecycleBar(lang, self)
+        layout.addWidget(self.lifecycle)
+        form = QFormLayout()
+        self.fields: dict[str, QLabel] = {}
+        for key, label in [("status", self.tr("Status")), ("channel", self.tr("Channel")),
+                           ("money", self.tr("Total / paid")), ("buyer", self.tr("Buyer")),
+                           ("recipient", self.tr("Recipient")), ("phone", self.tr("Phone")),
+                           ("address", self.tr("Address")), ("courier", self.tr("Courier")),
+                           ("times", self.tr("Created / last update"))]:
+            value = QLabel("", self)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setObjectName(f"detail_{key}")
+            self.fields[key] = value
+            form.addRow(label, value)
+        layout.addLayout(form)
+        self.tabs = QTabWidget(self)
+        self.history = _table(self, [self.tr("Time"), self.tr("Who"), self.tr("Source"), self.tr("Change"),
+                                     self.tr("Reason")], "trustChain")
+        self.lines = _table(self, [self.tr("#"), self.tr("SKU"), self.tr("Item"), self.tr("Qty"),
+                                   self.tr("Unit price"), self.tr("Shipped")], "detailLines")
+        self.payments = _table(self, [self.tr("Paid at"), self.tr("Amount"), self.tr("Method"),
+                                      self.tr("Reference")], "detailPayments")
+        self.shipments = _table(self, [self.tr("Shipped at"), self.tr("Courier"), self.tr("Tracking no."),
+                                       self.tr("Lines")], "detailShipments")
+        self.tabs.addTab(self.history, self.tr("Trust chain"))
+        self.tabs.addTab(self.lines, self.tr("Lines"))
+        self.tabs.addTab(self.payments, self.tr("Payments"))
+        self.tabs.addTab(self.shipments, self.tr("Shipments"))
+        layout.addWidget(self.tabs, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.detail = None
+        self.title.setText(self.tr("No order selected"))
+        for v in self.fields.values():
+            v.setText("")
+        for t in (self.history, self.lines, self.payments, self.shipments):
+            t.setRowCount(0)
+        self.lifecycle.set_stage(None)
+
+    def change_text(self, e) -> str:
+        field = e.field or e.action
+        if e.old is None:
+            return f"{e.action}: {e.new or ''}"
+        old, new = e.old, e.new
+        if e.field == "status":
+            old, new = Status(old).label(self.lang), Status(new).label(self.lang)
+        return f"{field}: {old} → {new}"
+
+    def show_detail(self, d: OrderDetail | None) -> None:
+        if d is None:
+            self.clear()
+            return
+        self.detail = d
+        o = d.order
+        status = Status(o.status)
+        cur = o.currency
+        self.title.setText(f"{o.order_no}  ·  {channel_label(o.channel, self.lang)} {o.channel_order_no}")
+        colour = palette.STATUS_COLOURS[status]
+        self.fields["status"].setText(f'<span style="color:{colour}; font-weight:600">{status.label(self.lang)}</span>'
+                                      f'  <span style="color:#888">v{o.version}</span>')
+        self.fields["channel"].setText(f"{channel_label(o.channel, self.lang)} · {o.channel_order_no}")
+        self.fields["money"].setText(f"{format_minor(o.total_minor, cur)} / {format_minor(o.paid_minor, cur)} {cur}")
+        self.fields["buyer"].setText(o.buyer)
+        self.fields["recipient"].setText(o.recipient)
+        self.fields["phone"].setText(o.phone)
+        self.fields["address"].setText(o.address)
+        self.fields["courier"].setText(" ".join(x for x in (o.courier, o.tracking_no) if x))
+        self.fields["times"].setText(f"{local_text(o.created_at)} / {local_text(o.updated_at)}")
+        stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(o.shipments))
+        self.lifecycle.set_stage(stage, cancelled=status is Status.CANCELLED)
+        _fill(self.history, [[local_text(e.at), e.actor, e.source, self.change_text(e), e.reason] for e in d.history])
+        _fill(self.lines, [[str(li.line_no), li.sku, li.title, str(li.qty), format_minor(li.unit_price_minor, cur),
+                            str(li.shipped_qty)] for li in o.lines])
+        _fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), p.method, p.reference]
+                              for p in o.payments])
+        _fill(self.shipments, [[local_text(s.shipped_at), s.courier, s.tracking_no,
+                                ", ".join(f"#{k}×{v}" for k, v in json.loads(s.items).items())] for s in o.shipments])

@@ -1,0 +1,195 @@
+"""Small dialogs for single-order actions and settings. Each has a classmethod `ask()` returning
+the user's answer (or None); tests replace `ask`, never click through a real modal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
+
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.money import parse_minor
+from shop_orders.domain.staleness import Thresholds
+from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status
+
+
+class _Form(QDialog):
+    def __init__(self, parent, title: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.layout_ = QVBoxLayout(self)
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.error = QLabel("", self)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        self.layout_.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._try_accept)
+        buttons.rejected.connect(self.reject)
+        self.layout_.addWidget(buttons)
+
+    def validate(self) -> str | None:
+        return None
+
+    def _try_accept(self) -> None:
+        problem = self.validate()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()
+
+
+class ChangeStatusDialog(_Form):
+    def __init__(self, parent, order_no: str, current: Status, lang: str) -> None:
+        super().__init__(parent, self.tr("Change status of %s") % order_no)
+        self.combo = QComboBox(self)
+        for s in sorted(ALLOWED[current], key=lambda s: s.number):
+            if not DERIVED[s]:
+                self.combo.addItem(s.label(lang), s.value)
+        self.reason = QLineEdit(self)
+        self.form.addRow(self.tr("Now"), QLabel(current.label(lang), self))
+        self.form.addRow(self.tr("New status"), self.combo)
+        self.form.addRow(self.tr("Reason"), self.reason)
+
+    def validate(self) -> str | None:
+        if self.combo.count() == 0:
+            return self.tr("No status change is possible by hand from here.")
+        if self.combo.currentData() == Status.CANCELLED.value and not self.reason.text().strip():
+            return self.tr("Cancelling needs a reason.")
+        return None
+
+    @classmethod
+    def ask(cls, parent, order_no: str, current: Status, lang: str) -> tuple[Status, str] | None:
+        d = cls(parent, order_no, current, lang)
+        if d.exec() != QDialog.DialogCode.Accepted or d.combo.count() == 0:
+            return None
+        return Status(d.combo.currentData()), d.reason.text().strip()
+
+
+@dataclass(frozen=True)
+class PaymentAnswer:
+    amount_minor: int
+    method: str
+    reference: str
+
+
+class PaymentDialog(_Form):
+    def __init__(self, parent, order_no: str, currency: str, outstanding: str) -> None:
+        super().__init__(parent, self.tr("Record a payment for %s") % order_no)
+        self.currency = currency
+        self.amount = QLineEdit(outstanding, self)
+        self.method = QComboBox(self)
+        self.method.setEditable(True)
+        self.method.addItems(["alipay", "wechat_pay", "unionpay", "bank_transfer", "cash", "card", "paypal"])
+        self.reference = QLineEdit(self)
+        self.form.addRow(self.tr("Amount (%s; negative for a refund)") % currency, self.amount)
+        self.form.addRow(self.tr("Method"), self.method)
+        self.form.addRow(self.tr("Reference"), self.reference)
+
+    def validate(self) -> str | None:
+        try:
+            if parse_minor(self.amount.text(), self.currency) == 0:
+                return self.tr("A payment of 0 changes nothing.")
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    @classmethod
+    def ask(cls, parent, order_no: str, currency: str, outstanding: str) -> PaymentAnswer | None:
+        d = cls(parent, order_no, currency, outstanding)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return PaymentAnswer(parse_minor(d.amount.text(), currency), d.method.currentText().strip(),
+                             d.reference.text().strip())
+
+
+class EditContactDialog(_Form):
+    def __init__(self, parent, order_no: str, recipient: str, phone: str, address: str) -> None:
+        super().__init__(parent, self.tr("Edit recipient of %s") % order_no)
+        self.original = {"recipient": recipient, "phone": phone, "address": address}
+        self.recipient = QLineEdit(recipient, self)
+        self.phone = QLineEdit(phone, self)
+        self.address = QPlainTextEdit(address, self)
+        self.address.setFixedHeight(70)
+        self.reason = QLineEdit(self)
+        self.form.addRow(self.tr("Recipient"), self.recipient)
+        self.form.addRow(self.tr("Phone"), self.phone)
+        self.form.addRow(self.tr("Address"), self.address)
+        self.form.addRow(self.tr("Reason"), self.reason)
+
+    def changes(self) -> dict[str, str]:
+        now = {"recipient": self.recipient.text().strip(), "phone": self.phone.text().strip(),
+               "address": self.address.toPlainText().strip()}
+        return {k: v for k, v in now.items() if v != self.original[k]}
+
+    def validate(self) -> str | None:
+        if not self.changes():
+            return self.tr("Nothing was changed.")
+        if not self.reason.text().strip():
+            return self.tr("Say why (the customer called, a typo...): it goes into the trust chain.")
+        return None
+
+    @classmethod
+    def ask(cls, parent, order_no: str, recipient: str, phone: str, address: str) -> tuple[dict, str] | None:
+        d = cls(parent, order_no, recipient, phone, address)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.changes(), d.reason.text().strip()
+
+
+LANGUAGES = [("", "System language / 系统语言"), ("en", "English"), ("zh_CN", "简体中文")]
+
+
+class SettingsDialog(_Form):
+    """Staleness thresholds (a shop setting every seat shares) and this seat's language."""
+
+    def __init__(self, parent, thresholds: Thresholds, language: str, lang: str) -> None:
+        super().__init__(parent, self.tr("Settings"))
+        self.default = self._hours(thresholds.default_hours)
+        self.form.addRow(QLabel(self.tr("<b>Red flag</b>: an unfinished order with no update for this long. "
+                                        "Amber from two thirds of it. Shared by every seat."), self))
+        self.form.addRow(self.tr("Default (hours)"), self.default)
+        self.per_status: dict[Status, QDoubleSpinBox] = {}
+        for s in Status:
+            if FINAL[s]:
+                continue
+            box = self._hours(thresholds.per_status.get(s, 0))
+            box.setSpecialValueText(self.tr("default"))
+            box.setMinimum(0)
+            self.per_status[s] = box
+            self.form.addRow(s.label(lang), box)
+        self.language = QComboBox(self)
+        for code, name in LANGUAGES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, [c for c, _ in LANGUAGES].index(language) if language in [c for c, _ in LANGUAGES] else 0))
+        self.form.addRow(self.tr("Language (after restart)"), self.language)
+
+    def _hours(self, value: float) -> QDoubleSpinBox:
+        box = QDoubleSpinBox(self)
+        box.setRange(0.5, 24 * 365)
+        box.setDecimals(1)
+        box.setSuffix(" h")
+        box.setValue(value)
+        return box
+
+    def thresholds(self) -> Thresholds:
+        per = {s: b.value() for s, b in self.per_status.items() if b.value() > 0}
+        return Thresholds(self.default.value(), per)
+
+    @classmethod
+    def ask(cls, parent, thresholds: Thresholds, language: str, lang: str) -> tuple[Thresholds, str] | None:
+        d = cls(parent, thresholds, language, lang)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.thresholds(), d.language.currentData()

@@ -1,0 +1,146 @@
+"""The side panel: statuses and channels with live counts (like mail folders), a created-date
+range, "stale only", and the quick-search box (debounced)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QFormLayout,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_orders.domain.channels import CHANNELS, channel_label
+from shop_orders.domain.staleness import Level
+from shop_orders.domain.status import Status
+from shop_orders.store.grid import Facets, GridQuery
+from shop_orders.ui import palette
+
+KindRole = Qt.ItemDataRole.UserRole + 1
+ValueRole = Qt.ItemDataRole.UserRole + 2
+SEARCH_DEBOUNCE_MS = 250
+
+
+class FilterPanel(QWidget):
+    filtersChanged = Signal()
+
+    def __init__(self, lang: str = "en", parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterPanel")
+        self.lang = lang
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("quickSearch")
+        self.search.setPlaceholderText(self.tr("Search order no., buyer, phone, tracking no."))
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.filtersChanged)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._search_now)
+        layout.addWidget(self.search)
+
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("facetTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(2)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setRootIsDecorated(False)
+        self.all_item = self._item(self.tree, self.tr("All orders"), "all", None)
+        self.stale_item = self._item(self.tree, self.tr("Stale (no update for too long)"), "stale", None)
+        self.stale_item.setForeground(0, palette.flag_colour(Level.RED))
+        self.status_group = QTreeWidgetItem(self.tree, [self.tr("Status")])
+        self.status_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.status_items = {s: self._item(self.status_group, s.label(lang), "status", s.value) for s in Status}
+        for s, item in self.status_items.items():
+            item.setForeground(0, palette.status_colour(s))
+        self.channel_group = QTreeWidgetItem(self.tree, [self.tr("Channel")])
+        self.channel_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.channel_items = {c: self._item(self.channel_group, channel_label(c, lang), "channel", c) for c in CHANNELS}
+        self.tree.expandAll()
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, self.tree.header().ResizeMode.ResizeToContents)
+        self.tree.itemSelectionChanged.connect(self.filtersChanged)
+        layout.addWidget(self.tree, 1)
+
+        form = QFormLayout()
+        self.date_check = QCheckBox(self.tr("Created between"), self)
+        self.date_check.setObjectName("dateFilter")
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addMonths(-1), self)
+        self.date_to = QDateEdit(today, self)
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+            d.dateChanged.connect(lambda _d: self.date_check.isChecked() and self.filtersChanged.emit())
+        self.date_check.toggled.connect(self._date_toggled)
+        form.addRow(self.date_check)
+        form.addRow(self.tr("From"), self.date_from)
+        form.addRow(self.tr("To"), self.date_to)
+        layout.addLayout(form)
+
+    def _item(self, parent, text: str, kind: str, value) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [text, ""])
+        item.setData(0, KindRole, kind)
+        item.setData(0, ValueRole, value)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
+
+    def _date_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.filtersChanged.emit()
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        self.filtersChanged.emit()
+
+    # ---- reading and setting --------------------------------------------------------------
+    def apply_to(self, q: GridQuery) -> GridQuery:
+        statuses, channels, stale = [], [], False
+        for item in self.tree.selectedItems():
+            kind, value = item.data(0, KindRole), item.data(0, ValueRole)
+            if kind == "status":
+                statuses.append(Status(value))
+            elif kind == "channel":
+                channels.append(value)
+            elif kind == "stale":
+                stale = True
+        created_from = created_to = None
+        if self.date_check.isChecked():
+            start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+            if end < start:
+                start, end = end, start
+            created_from = datetime.combine(start, time.min).astimezone()
+            created_to = datetime.combine(end, time.max).astimezone()
+        return q.with_(statuses=tuple(statuses), channels=tuple(channels), stale_only=stale,
+                       search=self.search.text().strip(), created_from=created_from, created_to=created_to)
+
+    def show_stale_only(self) -> None:
+        self.tree.clearSelection()
+        self.stale_item.setSelected(True)
+
+    def select_status(self, status: Status) -> None:
+        self.tree.clearSelection()
+        self.status_items[status].setSelected(True)
+
+    def set_facets(self, f: Facets) -> None:
+        self.all_item.setText(1, f"{f.total:,}")
+        self.stale_item.setText(1, f"{f.stale:,}")
+        for s, item in self.status_items.items():
+            item.setText(1, f"{f.statuses.get(s, 0):,}")
+        for c, item in self.channel_items.items():
+            item.setText(1, f"{f.channels.get(c, 0):,}")
