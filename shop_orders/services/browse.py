@@ -31,7 +31,7 @@ class OrderBrowser:
         with self.db.read_session() as s:
             return grid.count(s, q)
 
-    def window(self, q: GridQuery, offset: int, limit: int, total: int) -> list:
+    def window(self, q: GridQuery, offset: int, limit: int, total: int | None) -> list:
         with self.db.read_session() as s:
             return grid.window(s, q, offset, limit, total)
 

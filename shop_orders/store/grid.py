@@ -33,6 +33,9 @@ SORTABLE = {
 }
 SEARCHED = (T.c.order_no, T.c.channel_order_no, T.c.buyer, T.c.phone, T.c.tracking_no)
 MAX_SEARCH = 64
+# A search matching at most this many orders is sorted in Python: SQLite would otherwise walk the
+# sort column's index across the whole table to avoid sorting a handful of rows.
+SMALL_RESULT = 2000
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,22 @@ def _ordered(q: GridQuery, reverse: bool, dialect: str) -> Select:
     return select(*GRID_COLUMNS).where(*where(q, dialect)).order_by(*order)
 
 
-def window(session: Session, q: GridQuery, offset: int, limit: int, total: int) -> list:
-    """Rows [offset, offset+limit) of q's order (total = count(q), used to read from the far end)."""
+def window(session: Session, q: GridQuery, offset: int, limit: int, total: int | None) -> list:
+    """Rows [offset, offset+limit) of q's order.
+
+    total = count(q) when known: past the middle the rows are read from the far end with the
+    order reversed. With total None the rows are read from the start.
+    """
     dialect = _dialect(session)
+    if q.search.strip():
+        n = total if total is not None else count(session, q)
+        if n <= SMALL_RESULT:
+            rows = list(session.execute(select(*GRID_COLUMNS).where(*where(q, dialect))).all())
+            key = SORTABLE[q.sort].key
+            rows.sort(key=lambda r: (getattr(r, key), r.id), reverse=q.descending)
+            return rows[offset:offset + limit]
+    if total is None:
+        return list(session.execute(_ordered(q, False, dialect).offset(offset).limit(limit)).all())
     if offset >= total:
         return []
     limit = min(limit, total - offset)

@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
         self.payment_action = action(self.tr("Record &payment…"), self.record_payment, None, "recordPayment")
         self.contact_action = action(self.tr("&Edit recipient, phone, address…"), self.edit_contact, None, "editContact")
         self.detail_action = action(self.tr("Show &details"), self.open_detail)
+        self.end_action = action(self.tr("Last order"), self.jump_to_end, QKeySequence("Ctrl+End"), "jumpToEnd")
+        self.start_action = action(self.tr("First order"), self.jump_to_start, QKeySequence("Ctrl+Home"))
         self.about_action = action(self.tr("&About Shop Orders"), self.about)
 
     def _build_menus(self) -> None:
@@ -187,7 +189,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.detail_action)
         m = self.menuBar().addMenu(self.tr("&View"))
-        m.addActions([self.refresh_action, self.stale_action])
+        m.addActions([self.refresh_action, self.stale_action, self.start_action, self.end_action])
         m = self.menuBar().addMenu(self.tr("&Help"))
         m.addAction(self.about_action)
 
@@ -260,7 +262,20 @@ class MainWindow(QMainWindow):
     def _after_reset(self) -> None:
         """Every requery (filter, sort, refresh) keeps the selected order selected if it is still there."""
         scroll, self._keep_scroll = self._keep_scroll, None
+        if scroll:  # restoring a scroll position needs every row, not just the first page
+            self.model.ensure_exact_count()
         self._reselect(self._keep_id, scroll)
+
+    def jump_to_end(self) -> None:
+        last = self.model.ensure_exact_count() - 1
+        if last >= 0:
+            self.view.setCurrentIndex(self.model.index(last, 0))
+            self.view.scrollToBottom()
+
+    def jump_to_start(self) -> None:
+        if self.model.rowCount() > 0:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+            self.view.scrollToTop()
 
     def current_order_id(self) -> int | None:
         idx = self.view.currentIndex()

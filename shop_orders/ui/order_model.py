@@ -2,9 +2,12 @@
 
 Follows Anki's browser table: a filter or header click makes a new immutable GridQuery; SQL
 counts and sorts; `data()` serves rows from a small LRU of 200-row pages loaded with one indexed
-query each. After a change anywhere (`refresh`) the pages are dropped and reloaded on demand;
-the view keeps its selection by order id. A row that cannot be loaded shows as disabled instead
-of breaking the table. The model never shows dialogs.
+query each, their cell texts computed once per page. The first page is shown at once; when it is
+full, the exact count runs in a worker and the rows beyond it are inserted when it arrives
+(`ensure_exact_count` waits for it where it is needed now). After a change anywhere (`refresh`)
+the pages are dropped and reloaded on demand; the view keeps its selection by order id. A row
+that cannot be loaded shows as disabled instead of breaking the table. The model never shows
+dialogs.
 """
 
 from __future__ import annotations
@@ -56,6 +59,29 @@ def local_text(dt: datetime) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+class _Row:
+    """One loaded row; its cell texts and staleness are worked out on first use, then kept."""
+
+    __slots__ = ("raw", "status", "quiet", "_texts", "_level")
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+        self.status = raw.status
+        self.quiet = FINAL[Status(raw.status)]
+        self._texts: tuple[str, ...] | None = None
+        self._level: int | None = None
+
+
+ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+MONEY_COLUMNS = frozenset(i for i, (k, _) in enumerate(COLUMNS) if k in MONEY)
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
 class OrderTableModel(QAbstractTableModel):
     countChanged = Signal(int)
 
@@ -67,26 +93,48 @@ class OrderTableModel(QAbstractTableModel):
         self.clock = clock
         self._query = query
         self._total = 0
-        self._pages: OrderedDict[int, list] = OrderedDict()
+        self._exact = True
+        self._count_gen = 0
+        self._tasks: list = []
+        self._pages: OrderedDict[int, list[_Row] | None] = OrderedDict()
+        self._last: tuple[int, list[_Row] | None] = (-1, None)
         self._titles = column_titles(self.tr)
+        self._quiet = QBrush(QColor(palette.QUIET_TEXT))
         self._now = clock()
-        self._total = browser.count(query)
+        self._load_first(query)
 
     # ---- query ----------------------------------------------------------------------------
     @property
     def query(self) -> GridQuery:
         return self._query
 
+    @property
+    def count_is_exact(self) -> bool:
+        return self._exact
+
+    def _load_first(self, query: GridQuery) -> None:
+        """Page 0 now; the exact count now if the page is not full, else from a worker."""
+        self._count_gen += 1
+        first = self.browser.window(query, 0, PAGE, None)
+        self._pages.clear()
+        self._last = (-1, None)
+        self._query = query
+        self._pages[0] = [self._cells(r) for r in first]
+        self._total = len(first)
+        self._exact = len(first) < PAGE
+        if not self._exact:
+            self._count_later(query)
+
     def set_query(self, query: GridQuery) -> None:
         now = self.clock()
-        if query.stale_only:
-            query = query.with_(now=now)
-        total = self.browser.count(query)
+        query = query.with_(now=now)
         self.beginResetModel()
-        self._query, self._total, self._now = query, total, now
-        self._pages.clear()
-        self.endResetModel()
-        self.countChanged.emit(total)
+        self._now = now
+        try:
+            self._load_first(query)
+        finally:
+            self.endResetModel()
+        self.countChanged.emit(self._total)
 
     def refresh(self) -> None:
         """Something changed somewhere: recount and reload pages on demand."""
@@ -95,31 +143,86 @@ class OrderTableModel(QAbstractTableModel):
     def set_thresholds(self, thresholds) -> None:
         self.set_query(self._query.with_(thresholds=thresholds))
 
+    def _count_later(self, query: GridQuery) -> None:
+        from shop_orders.ui.workers import run_in_pool
+
+        gen = self._count_gen
+        browser = self.browser
+        task = run_in_pool(lambda: browser.count(query), lambda n: self._count_arrived(gen, n),
+                           lambda _msg: None)  # a failed count leaves the first page showing
+        self._tasks = [t for t in self._tasks if not getattr(t, "done", False)] + [task]
+        task.signals.finished.connect(lambda *_: setattr(task, "done", True))
+
+    def _count_arrived(self, gen: int, n: int) -> None:
+        if gen != self._count_gen or self._exact:
+            return  # a newer query (or a synchronous count) took over
+        self._set_exact(n)
+
+    def _set_exact(self, n: int) -> None:
+        self._exact = True
+        if n > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, n - 1)
+            self._total = n
+            self.endInsertRows()
+        elif n < self._total:
+            self.beginRemoveRows(QModelIndex(), n, self._total - 1)
+            self._total = n
+            self.endRemoveRows()
+        self.countChanged.emit(n)
+
+    def ensure_exact_count(self) -> int:
+        """The exact row count, counting now if the worker has not answered yet."""
+        if not self._exact:
+            self._count_gen += 1
+            self._set_exact(self.browser.count(self._query))
+        return self._total
+
     # ---- rows -----------------------------------------------------------------------------
-    def _page(self, n: int) -> list | None:
-        rows = self._pages.get(n)
-        if rows is not None:
+    def _cells(self, r) -> _Row:
+        return _Row(r)
+
+    def _texts(self, cell: _Row) -> tuple[str, ...]:
+        if cell._texts is None:
+            cell._texts = tuple(self.display(cell.raw, key) for key, _ in COLUMNS)
+        return cell._texts
+
+    def _level(self, cell: _Row) -> int:
+        if cell._level is None:
+            cell._level = self.stale_level(cell.raw).value
+        return cell._level
+
+    def _page(self, n: int) -> list[_Row] | None:
+        if self._last[0] == n:
+            return self._last[1]
+        if n in self._pages:
             self._pages.move_to_end(n)
-            return rows
-        try:
-            rows = self.browser.window(self._query, n * PAGE, PAGE, self._total)
-        except Exception:  # noqa: BLE001 - a row that fails to load is shown disabled
-            return None
-        self._pages[n] = rows
-        if len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
+            rows = self._pages[n]
+        else:
+            try:
+                raw = self.browser.window(self._query, n * PAGE, PAGE, self._total if self._exact else None)
+                rows = [self._cells(r) for r in raw]
+            except Exception:  # noqa: BLE001 - rows that fail to load are shown disabled
+                rows = None
+            self._pages[n] = rows
+            if len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        self._last = (n, rows)
         return rows
 
-    def row_at(self, row: int):
+    def _cached(self, row: int) -> _Row | None:
         rows = self._page(row // PAGE)
         if rows is None or row % PAGE >= len(rows):
             return None
         return rows[row % PAGE]
 
+    def row_at(self, row: int):
+        cell = self._cached(row)
+        return cell.raw if cell is not None else None
+
     def find_loaded(self, order_id: int) -> int | None:
         for n, rows in self._pages.items():
-            for i, r in enumerate(rows):
-                if r.id == order_id:
+            for i, r in enumerate(rows or []):
+                if r.raw.id == order_id:
                     return n * PAGE + i
         return None
 
@@ -132,8 +235,12 @@ class OrderTableModel(QAbstractTableModel):
         if r is None:
             return None
         pos = self.browser.position_of(self._query, r)
-        if pos is None or pos >= self._total:
+        if pos is None:
             return None
+        if pos >= self._total:
+            self.ensure_exact_count()
+            if pos >= self._total:
+                return None
         candidate = self.row_at(pos)
         return pos if candidate is not None and candidate.id == order_id else None
 
@@ -152,9 +259,9 @@ class OrderTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self.row_at(index.row()) is None:
+        if self._cached(index.row()) is None:
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return ROW_FLAGS
 
     def stale_level(self, r) -> Level:
         return level(Status(r.status), r.updated_at, self._now, self._query.thresholds)
@@ -197,39 +304,45 @@ class OrderTableModel(QAbstractTableModel):
             age, f"{self._query.thresholds.hours_for(Status(r.status)):g}")
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < self._total) or not (0 <= index.column() < len(COLUMNS)):
+        row, column = index.row(), index.column()
+        if not (0 <= row < self._total) or not (0 <= column < len(COLUMNS)) or not index.isValid():
             return None
-        r = self.row_at(index.row())
-        key = COLUMNS[index.column()][0]
-        if r is None:
-            return self.tr("(could not load)") if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(r, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if key in ("order_no", "updated_at"):
-                return self.stale_tooltip(r)
-            if key == "status":
-                return f"{Status(r.status).label('en')} · {Status(r.status).label('zh')}"
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key in MONEY:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if FINAL[Status(r.status)]:
-                return QBrush(QColor(palette.QUIET_TEXT))
-            return None
+        cell = self._cached(row)
+        if cell is None:
+            return self.tr("(could not load)") if role == DISPLAY and column == 0 else None
+        if role == DISPLAY:
+            return self._texts(cell)[column]
+        if role == FOREGROUND:
+            return self._quiet if cell.quiet else None
         if role == StatusRole:
-            return r.status
+            return cell.status
         if role == StaleLevelRole:
-            return self.stale_level(r).value
+            return self._level(cell)
+        if role == ALIGNMENT:
+            return ALIGN_RIGHT if column in MONEY_COLUMNS else ALIGN_LEFT
+        if role == TOOLTIP:
+            key = COLUMNS[column][0]
+            if key in ("order_no", "updated_at"):
+                return self.stale_tooltip(cell.raw)
+            if key == "status":
+                return f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
+            return None
         if role == OrderIdRole:
-            return r.id
+            return cell.raw.id
         if role == OrderNoRole:
-            return r.order_no
+            return cell.raw.order_no
         if role == RowRole:
-            return r
+            return cell.raw
         return None
+
+    def multiData(self, index, span) -> None:
+        """All the roles a view asks for one cell in a single call (Qt 6); see data()."""
+        for rd in span:
+            value = self.data(index, rd.role())
+            if value is None:
+                rd.clearData()
+            else:
+                rd.setData(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
@@ -245,7 +358,7 @@ class OrderTableModel(QAbstractTableModel):
 
         lines = ["\t".join(self._titles[COLUMNS[c][0]] for c in columns)]
         for row in rows:
-            r = self.row_at(row)
-            if r is not None:
-                lines.append("\t".join(clean(self.display(r, COLUMNS[c][0])) for c in columns))
+            cell = self._cached(row)
+            if cell is not None:
+                lines.append("\t".join(clean(self._texts(cell)[c]) for c in columns))
         return "\n".join(lines) + "\n"
