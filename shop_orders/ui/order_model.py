@@ -16,7 +16,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from shop_orders.domain.channels import channel_label
@@ -46,12 +53,19 @@ COLUMNS: list[tuple[str, str | None]] = [
 MONEY = {"total", "paid"}
 
 
-def column_titles(tr: Callable[[str], str]) -> dict[str, str]:
+def column_titles() -> dict[str, str]:
     return {
-        "order_no": tr("Order"), "channel": tr("Channel"), "channel_order_no": tr("Channel order no."),
-        "buyer": tr("Buyer"), "total": tr("Total"), "paid": tr("Paid"), "status": tr("Status"),
-        "courier": tr("Courier"), "tracking_no": tr("Tracking no."), "created_at": tr("Created"),
-        "updated_at": tr("Last update"),
+        "order_no": QCoreApplication.translate("OrderTableModel", "Order"),
+        "channel": QCoreApplication.translate("OrderTableModel", "Channel"),
+        "channel_order_no": QCoreApplication.translate("OrderTableModel", "Channel order no."),
+        "buyer": QCoreApplication.translate("OrderTableModel", "Buyer"),
+        "total": QCoreApplication.translate("OrderTableModel", "Total"),
+        "paid": QCoreApplication.translate("OrderTableModel", "Paid"),
+        "status": QCoreApplication.translate("OrderTableModel", "Status"),
+        "courier": QCoreApplication.translate("OrderTableModel", "Courier"),
+        "tracking_no": QCoreApplication.translate("OrderTableModel", "Tracking no."),
+        "created_at": QCoreApplication.translate("OrderTableModel", "Created"),
+        "updated_at": QCoreApplication.translate("OrderTableModel", "Last update"),
     }
 
 
@@ -98,7 +112,7 @@ class OrderTableModel(QAbstractTableModel):
         self._tasks: list = []
         self._pages: OrderedDict[int, list[_Row] | None] = OrderedDict()
         self._last: tuple[int, list[_Row] | None] = (-1, None)
-        self._titles = column_titles(self.tr)
+        self._titles = column_titles()
         self._quiet = QBrush(QColor(palette.QUIET_TEXT))
         self._now = clock()
         self._load_first(query)

@@ -243,3 +243,23 @@ def test_backup_from_the_menu_runs_in_the_background_and_reports(make_window, sh
     w.back_up()
     qtbot.waitUntil(lambda: "Backup written and checked" in w.statusBar().currentMessage(), timeout=10000)
     assert dest.exists() and w.backup_action.isEnabled()
+
+
+def test_past_one_page_the_exact_count_arrives_from_a_worker_and_ctrl_end_reaches_the_last_row(
+        make_window, sqlite_db, qtbot, clock, qtmodeltester):
+    from shop_orders.services import demo
+    from shop_orders.services.uow import UnitOfWork
+
+    with UnitOfWork(sqlite_db, clock=clock) as uow:
+        demo.fill(uow, ctx(source="demo"), 450, seed=2)
+        uow.commit()
+    w = make_window()
+    assert w.model.rowCount() in (200, 450)  # the first page at once...
+    qtbot.waitUntil(lambda: w.model.rowCount() == 450, timeout=3000)  # ...every row once counted
+    assert w.model.count_is_exact
+    qtmodeltester.check(w.model, force_py=True)
+    w.end_action.trigger()
+    assert w.view.currentIndex().row() == 449
+    updated = [w.model.row_at(r).updated_at for r in (0, 199, 200, 448, 449)]
+    assert updated == sorted(updated, reverse=True)  # pages read from the far end keep the order
+    qtbot.waitUntil(lambda: "450 of 450 orders" in w.counts_label.text(), timeout=3000)

@@ -1,0 +1,479 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ChangeStatusDialog</name>
+    <message>
+        <source>Change status of %s</source>
+        <translation>修改 %s 的状态</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>新状态</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>No status change is possible by hand from here.</source>
+        <translation>此状态不能手动修改。</translation>
+    </message>
+    <message>
+        <source>Cancelling needs a reason.</source>
+        <translation>取消订单需要填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <source>No order selected</source>
+        <translation>未选择订单</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Total / paid</source>
+        <translation>金额 / 已付</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>收货人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Created / last update</source>
+        <translation>下单 / 最后更新</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Shipped</source>
+        <translation>已发</translation>
+    </message>
+    <message>
+        <source>Paid at</source>
+        <translation>付款时间</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>Shipped at</source>
+        <translation>发货时间</translation>
+    </message>
+    <message>
+        <source>Tracking no.</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>商品明细</translation>
+    </message>
+    <message>
+        <source>Trust chain</source>
+        <translation>状态信任链</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>付款</translation>
+    </message>
+    <message>
+        <source>Shipments</source>
+        <translation>发货</translation>
+    </message>
+</context>
+<context>
+    <name>EditContactDialog</name>
+    <message>
+        <source>Edit recipient of %s</source>
+        <translation>修改 %s 的收货信息</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>收货人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>没有任何修改。</translation>
+    </message>
+    <message>
+        <source>Say why (the customer called, a typo...): it goes into the trust chain.</source>
+        <translation>请说明原因（客户来电、录入错误……），会记入信任链。</translation>
+    </message>
+</context>
+<context>
+    <name>FilterPanel</name>
+    <message>
+        <source>Search order no., buyer, phone, tracking no.</source>
+        <translation>搜索订单号、买家、电话、运单号</translation>
+    </message>
+    <message>
+        <source>All orders</source>
+        <translation>全部订单</translation>
+    </message>
+    <message>
+        <source>Stale (no update for too long)</source>
+        <translation>超时未更新</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Created between</source>
+        <translation>下单日期</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Shop Orders 订单台 — %s</source>
+        <translation>订单台 Shop Orders — %s</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>&amp;Back up database…</source>
+        <translation>备份数据库(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy rows</source>
+        <translation>复制行(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Show &amp;stale orders</source>
+        <translation>显示超时订单(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Change &amp;status…</source>
+        <translation>修改状态(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Record &amp;payment…</source>
+        <translation>登记付款(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit recipient, phone, address…</source>
+        <translation>修改收货人、电话、地址(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Show &amp;details</source>
+        <translation>显示详情(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Last order</source>
+        <translation>最后一单</translation>
+    </message>
+    <message>
+        <source>First order</source>
+        <translation>第一单</translation>
+    </message>
+    <message>
+        <source>&amp;About Shop Orders</source>
+        <translation>关于订单台(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Order</source>
+        <translation>订单(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Database: %s</source>
+        <translation>数据库：%s</translation>
+    </message>
+    <message>
+        <source>Show only the orders with no update for too long</source>
+        <translation>只显示超时未更新的订单</translation>
+    </message>
+    <message>
+        <source>%s orders shown</source>
+        <translation>显示 %s 单</translation>
+    </message>
+    <message>
+        <source>%s of %s orders</source>
+        <translation>%s / %s 单</translation>
+    </message>
+    <message>
+        <source>⚑ %s stale</source>
+        <translation>⚑ %s 单超时</translation>
+    </message>
+    <message>
+        <source>Copied %s rows</source>
+        <translation>已复制 %s 行</translation>
+    </message>
+    <message>
+        <source>Changed meanwhile</source>
+        <translation>订单已被他人修改</translation>
+    </message>
+    <message>
+        <source>Not changed</source>
+        <translation>未修改</translation>
+    </message>
+    <message>
+        <source>Back up database</source>
+        <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>Shop Orders backup (*.sqlite3)</source>
+        <translation>订单台备份 (*.sqlite3)</translation>
+    </message>
+    <message>
+        <source>Backing up and checking the copy…</source>
+        <translation>正在备份并校验副本…</translation>
+    </message>
+    <message>
+        <source>Backup written and checked: %s</source>
+        <translation>备份已写入并校验：%s</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+    <message>
+        <source>About Shop Orders</source>
+        <translation>关于订单台</translation>
+    </message>
+    <message>
+        <source>Shop Orders (订单台) %s
+Every channel's orders in one place.
+Database: %s</source>
+        <translation>订单台 (Shop Orders) %s
+所有渠道的订单，一处管理。
+数据库：%s</translation>
+    </message>
+</context>
+<context>
+    <name>OrderTableModel</name>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Channel order no.</source>
+        <translation>渠道订单号</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已付</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Tracking no.</source>
+        <translation>运单号</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>下单时间</translation>
+    </message>
+    <message>
+        <source>Last update</source>
+        <translation>最后更新</translation>
+    </message>
+    <message>
+        <source>No update for %s: past the %s h threshold</source>
+        <translation>已 %s 未更新：超过 %s 小时阈值</translation>
+    </message>
+    <message>
+        <source>No update for %s: nearing the %s h threshold</source>
+        <translation>已 %s 未更新：接近 %s 小时阈值</translation>
+    </message>
+    <message>
+        <source>(could not load)</source>
+        <translation>（无法加载）</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Record a payment for %s</source>
+        <translation>登记 %s 的付款</translation>
+    </message>
+    <message>
+        <source>Amount (%s; negative for a refund)</source>
+        <translation>金额（%s；退款填负数）</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>A payment of 0 changes nothing.</source>
+        <translation>付款金额为 0，没有变化。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Red flag&lt;/b&gt;: an unfinished order with no update for this long. Amber from two thirds of it. Shared by every seat.</source>
+        <translation>&lt;b&gt;红旗&lt;/b&gt;：未完成订单超过此时长未更新。达到三分之二时显示黄旗。所有电脑共用此设置。</translation>
+    </message>
+    <message>
+        <source>Default (hours)</source>
+        <translation>默认（小时）</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Language (after restart)</source>
+        <translation>界面语言（重启后生效）</translation>
+    </message>
+</context>
+</TS>

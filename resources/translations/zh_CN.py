@@ -1,0 +1,43 @@
+"""Simplified Chinese for every UI string; `python3 resources/translations/build.py` writes it into
+the .ts source and compiles the .qm. Keys are the English source texts."""
+
+ZH = {
+    "Order": "订单", "Channel": "渠道", "Channel order no.": "渠道订单号", "Buyer": "买家", "Total": "金额",
+    "Paid": "已付", "Status": "状态", "Courier": "快递公司", "Tracking no.": "运单号", "Created": "下单时间",
+    "Last update": "最后更新", "Change status of %s": "修改 %s 的状态", "Now": "当前", "New status": "新状态",
+    "Reason": "原因", "No status change is possible by hand from here.": "此状态不能手动修改。",
+    "Cancelling needs a reason.": "取消订单需要填写原因。", "No order selected": "未选择订单",
+    "Total / paid": "金额 / 已付", "Recipient": "收货人", "Phone": "电话", "Address": "地址",
+    "Created / last update": "下单 / 最后更新", "Time": "时间", "Who": "操作人", "Source": "来源",
+    "Change": "变更", "#": "#", "SKU": "SKU", "Item": "商品", "Qty": "数量", "Unit price": "单价",
+    "Shipped": "已发", "Paid at": "付款时间", "Amount": "金额", "Method": "方式", "Reference": "流水号",
+    "Shipped at": "发货时间", "Lines": "商品明细", "Trust chain": "状态信任链", "Payments": "付款",
+    "Shipments": "发货", "Edit recipient of %s": "修改 %s 的收货信息", "Nothing was changed.": "没有任何修改。",
+    "Say why (the customer called, a typo...): it goes into the trust chain.": "请说明原因（客户来电、录入错误……），会记入信任链。",
+    "Search order no., buyer, phone, tracking no.": "搜索订单号、买家、电话、运单号",
+    "All orders": "全部订单", "Stale (no update for too long)": "超时未更新", "Created between": "下单日期",
+    "From": "从", "To": "到", "Shop Orders 订单台 — %s": "订单台 Shop Orders — %s", "Filters": "筛选",
+    "&Back up database…": "备份数据库(&B)…", "&Settings…": "设置(&S)…", "&Quit": "退出(&Q)",
+    "&Copy rows": "复制行(&C)", "&Find…": "查找(&F)…", "&Refresh": "刷新(&R)",
+    "Show &stale orders": "显示超时订单(&S)", "Change &status…": "修改状态(&S)…",
+    "Record &payment…": "登记付款(&P)…", "&Edit recipient, phone, address…": "修改收货人、电话、地址(&E)…",
+    "Show &details": "显示详情(&D)", "Last order": "最后一单", "First order": "第一单",
+    "&About Shop Orders": "关于订单台(&A)", "&File": "文件(&F)", "&Edit": "编辑(&E)", "&Order": "订单(&O)",
+    "&View": "查看(&V)", "&Help": "帮助(&H)", "Database: %s": "数据库：%s",
+    "Show only the orders with no update for too long": "只显示超时未更新的订单",
+    "%s orders shown": "显示 %s 单", "%s of %s orders": "%s / %s 单", "⚑ %s stale": "⚑ %s 单超时",
+    "Copied %s rows": "已复制 %s 行", "Changed meanwhile": "订单已被他人修改", "Not changed": "未修改",
+    "Back up database": "备份数据库", "Shop Orders backup (*.sqlite3)": "订单台备份 (*.sqlite3)",
+    "Backing up and checking the copy…": "正在备份并校验副本…", "Backup written and checked: %s": "备份已写入并校验：%s",
+    "Backup failed": "备份失败", "About Shop Orders": "关于订单台",
+    "Shop Orders (订单台) %s\nEvery channel's orders in one place.\nDatabase: %s":
+        "订单台 (Shop Orders) %s\n所有渠道的订单，一处管理。\n数据库：%s",
+    "No update for %s: past the %s h threshold": "已 %s 未更新：超过 %s 小时阈值",
+    "No update for %s: nearing the %s h threshold": "已 %s 未更新：接近 %s 小时阈值",
+    "(could not load)": "（无法加载）", "Record a payment for %s": "登记 %s 的付款",
+    "Amount (%s; negative for a refund)": "金额（%s；退款填负数）", "A payment of 0 changes nothing.": "付款金额为 0，没有变化。",
+    "Settings": "设置",
+    "<b>Red flag</b>: an unfinished order with no update for this long. Amber from two thirds of it. Shared by every seat.":
+        "<b>红旗</b>：未完成订单超过此时长未更新。达到三分之二时显示黄旗。所有电脑共用此设置。",
+    "Default (hours)": "默认（小时）", "default": "默认", "Language (after restart)": "界面语言（重启后生效）",
+}
