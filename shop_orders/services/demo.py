@@ -74,6 +74,26 @@ PAY_METHODS_CN = ["alipay", "wechat_pay", "unionpay"]
 PAY_METHODS_WEST = ["card", "paypal", "shop_pay"]
 
 
+def _status_path(first: str, final: str, paid_at, shipped_at, updated):
+    """The status changes an order went through to reach `final`, with their times."""
+    steps = []
+    at = first
+    if final in ("partially_paid",):
+        return [(paid_at, at, final, "")]
+    if final == "cancelled":
+        return [(updated, at, final, "买家取消 / customer cancelled")]
+    if final in ("awaiting_shipment", "partially_shipped", "shipped", "completed"):
+        steps.append((paid_at, at, "awaiting_shipment", ""))
+        at = "awaiting_shipment"
+    if final in ("partially_shipped", "shipped", "completed"):
+        shipped = "partially_shipped" if final == "partially_shipped" else "shipped"
+        steps.append((shipped_at, at, shipped, ""))
+        at = shipped
+    if final == "completed":
+        steps.append((updated, at, final, ""))
+    return steps
+
+
 def _channel_order_no(channel: str, n: int, created: datetime, rng: random.Random) -> str:
     digits = f"{n:09d}"
     match channel:
@@ -221,7 +241,8 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
                 "buyer": buyer, "recipient": recipient, "phone": phone, "address": address,
                 "currency": currency, "total_minor": total, "paid_minor": paid, "courier": courier,
                 "tracking_no": tracking, "status": status, "created_at": created,
-                "updated_at": updated, "version": 1 + len(opays) + len(oships) + (status != "awaiting_payment"),
+                "updated_at": updated, # one version per service call: a payment or shipment carries its derived status
+                "version": 1 + len(opays) + len(oships) + (status in ("completed", "cancelled")),
             })
             for line_no, sku, title, qty, price, shipped in olines:
                 lines.append({"id": line_id, "order_id": n, "line_no": line_no, "sku": sku, "title": title,
@@ -239,9 +260,10 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
                 shipments.append({"order_id": n, "courier": c, "tracking_no": t, "items": items, "shipped_at": at})
                 events.append(audit.PendingEvent(at, actor, source, n, order_no, "ship", "shipped_qty", "0",
                                                  str(sum(json.loads(items).values()))))
-            if status != first:
-                events.append(audit.PendingEvent(updated, actor, source, n, order_no, "status", "status",
-                                                 first, status))
+            paid_at = opays[0][3] if opays else updated
+            shipped_at = oships[0][3] if oships else updated
+            for at, old, new, reason in _status_path(first, status, paid_at, shipped_at, updated):
+                events.append(audit.PendingEvent(at, actor, source, n, order_no, "status", "status", old, new, reason))
         for table, batch in zip(tables, (orders, lines, payments, shipments), strict=True):
             if batch:
                 session.execute(insert(table), batch)

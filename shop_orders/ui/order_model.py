@@ -45,8 +45,8 @@ RowRole = Qt.ItemDataRole.UserRole + 5
 
 # key, sort key (None: not sortable), header (translated in headers())
 COLUMNS: list[tuple[str, str | None]] = [
-    ("order_no", "order_no"), ("channel", "channel"), ("channel_order_no", "channel_order_no"),
-    ("buyer", "buyer"), ("total", "total"), ("paid", "paid"), ("status", "status"),
+    ("order_no", "order_no"), ("status", "status"), ("channel", "channel"),
+    ("channel_order_no", "channel_order_no"), ("buyer", "buyer"), ("total", "total"), ("paid", "paid"),
     ("courier", "courier"), ("tracking_no", "tracking_no"), ("created_at", "created_at"),
     ("updated_at", "updated_at"),
 ]

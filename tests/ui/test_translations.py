@@ -49,7 +49,7 @@ def test_chinese_window_shows_chinese_menus_and_status_labels(qapp, make_window,
         w = make_window(lang="zh_CN")
         titles = [a.text() for a in w.menuBar().actions()]
         assert titles[0] == "文件(&F)" and "订单(&O)" in titles
-        assert w.model.index(0, 6).data() == "待付款"
+        assert w.model.index(0, 1).data() == "待付款"  # the status column
         assert w.model.headerData(0, Qt.Orientation.Horizontal) == "订单"
     finally:
         QCoreApplication.removeTranslator(translator)
