@@ -249,21 +249,23 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
                               "qty": qty, "unit_price_minor": price, "shipped_qty": shipped})
                 line_id += 1
             first = "awaiting_confirmation" if status == "awaiting_confirmation" else "awaiting_payment"
-            events.append(audit.PendingEvent(created, actor, source, n, order_no, "create", "order", None,
+            history = []
+            history.append(audit.PendingEvent(created, actor, source, n, order_no, "create", "order", None,
                                              f"{channel} {cno}; {first}; {format_minor(total, currency)} {currency}"))
             for amount, method, ref, at in opays:
                 payments.append({"order_id": n, "amount_minor": amount, "method": method,
                                  "reference": ref, "paid_at": at})
-                events.append(audit.PendingEvent(at, actor, source, n, order_no, "payment", "paid",
+                history.append(audit.PendingEvent(at, actor, source, n, order_no, "payment", "paid",
                                                  format_minor(0, currency), format_minor(amount, currency)))
             for c, t, items, at in oships:
                 shipments.append({"order_id": n, "courier": c, "tracking_no": t, "items": items, "shipped_at": at})
-                events.append(audit.PendingEvent(at, actor, source, n, order_no, "ship", "shipped_qty", "0",
+                history.append(audit.PendingEvent(at, actor, source, n, order_no, "ship", "shipped_qty", "0",
                                                  str(sum(json.loads(items).values()))))
             paid_at = opays[0][3] if opays else updated
             shipped_at = oships[0][3] if oships else updated
             for at, old, new, reason in _status_path(first, status, paid_at, shipped_at, updated):
-                events.append(audit.PendingEvent(at, actor, source, n, order_no, "status", "status", old, new, reason))
+                history.append(audit.PendingEvent(at, actor, source, n, order_no, "status", "status", old, new, reason))
+            events.extend(sorted(history, key=lambda e: e.at))  # the chain in time order
         for table, batch in zip(tables, (orders, lines, payments, shipments), strict=True):
             if batch:
                 session.execute(insert(table), batch)

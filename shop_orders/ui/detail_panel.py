@@ -37,7 +37,7 @@ class LifecycleBar(QWidget):
         self.lang = lang
         self.stage: lifecycle.Stage | None = None
         self.cancelled = False
-        self.setMinimumHeight(52)
+        self.setMinimumHeight(64)
 
     def set_stage(self, stage: lifecycle.Stage | None, cancelled: bool = False) -> None:
         self.stage, self.cancelled = stage, cancelled
@@ -47,21 +47,22 @@ class LifecycleBar(QWidget):
         self.update()
 
     def paintEvent(self, _event) -> None:
+        """Dots on a line; labels alternate above and below so long names never collide."""
         stages = list(lifecycle.Stage)
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        w = self.width()
-        margin = 30
-        step = (w - 2 * margin) / (len(stages) - 1)
-        y = 14
+        margin = 34
+        step = (self.width() - 2 * margin) / (len(stages) - 1)
+        y = self.height() // 2
         done = QColor(palette.STATUS_COLOURS[Status.CANCELLED if self.cancelled else Status.SHIPPED])
         todo = QColor("#c8c8c8")
         for i, s in enumerate(stages):
-            x = margin + i * step
             on = self.stage is not None and s <= self.stage
             if i:
+                x = margin + i * step
                 p.setPen(QPen(done if on else todo, 3))
                 p.drawLine(int(x - step), y, int(x), y)
+        fm_h = self.fontMetrics().height()
         for i, s in enumerate(stages):
             x = margin + i * step
             on = self.stage is not None and s <= self.stage
@@ -70,7 +71,8 @@ class LifecycleBar(QWidget):
             p.drawEllipse(QRectF(x - 6, y - 6, 12, 12))
             p.setPen(self.palette().text().color() if on else QColor("#8a8a8a"))
             label = lifecycle.LABELS[s][1 if self.lang.startswith("zh") else 0]
-            p.drawText(QRectF(x - step / 2, y + 9, step, 20), Qt.AlignmentFlag.AlignHCenter, label)
+            top = y + 8 if i % 2 == 0 else y - 8 - fm_h
+            p.drawText(QRectF(x - step, top, 2 * step, fm_h), Qt.AlignmentFlag.AlignHCenter, label)
         p.end()
 
 

@@ -263,3 +263,22 @@ def test_past_one_page_the_exact_count_arrives_from_a_worker_and_ctrl_end_reache
     updated = [w.model.row_at(r).updated_at for r in (0, 199, 200, 448, 449)]
     assert updated == sorted(updated, reverse=True)  # pages read from the far end keep the order
     qtbot.waitUntil(lambda: "450 of 450 orders" in w.counts_label.text(), timeout=3000)
+
+
+def test_enter_on_a_row_opens_its_detail(make_window, shop, qtbot):
+    w = make_window()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    w.splitter.setSizes([1000, 0])  # detail collapsed
+    w.view.setFocus()
+    w.view.setCurrentIndex(w.model.index(2, 0))
+    qtbot.keyClick(w.view, Qt.Key.Key_Return)
+    assert w.splitter.sizes()[1] > 0
+    assert w.model.index(2, 0).data(OrderNoRole) in w.detail.title.text()
+
+
+def test_row_context_menu_offers_the_order_actions(make_window, shop):
+    w = make_window()
+    assert w.view.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    names = {a.objectName() for a in w.actions()}
+    assert {"changeStatus", "recordPayment", "editContact", "copyRows", "find", "jumpToEnd"} <= names
