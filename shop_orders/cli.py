@@ -332,6 +332,60 @@ def cmd_thresholds(args, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_import(args, ctx: AppContext) -> int:
+    from shop_orders.services.importing import runner
+
+    path = Path(args.file)
+    show = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if show and total:
+            print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    plan = runner.prepare(ctx.db, path, args.channel, progress=progress)
+    if show:
+        print(file=sys.stderr)
+    invalid = len({x.row for x in plan.problems})
+    print(f"{path.name}: {plan.profile.name} (header on row {plan.header_row}); {len(plan.orders)} orders in the file")
+    print(f"{'would create' if args.dry_run else 'create'} {len(plan.creates)}, update {len(plan.updates)}, "
+          f"unchanged {plan.unchanged}, refused {len(plan.refused)}, errors {len(plan.problems)}")
+    for x in plan.refused[:runner.MAX_LISTED]:
+        print(f"  refused: {x}")
+    if plan.problems:
+        print(runner.describe_problems(plan), file=sys.stderr)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 1 if plan.problems else 0
+    if plan.problems and not args.skip_invalid:
+        print(f"error: {len(plan.problems)} problems in {path.name}; nothing was imported "
+              "(fix the file, or use --skip-invalid to import the other orders).", file=sys.stderr)
+        return 1
+    result = runner.apply(ctx.db, ctx.change(f"import:{path.name}"), plan, skip_invalid=args.skip_invalid,
+                          progress=progress)
+    if show:
+        print(file=sys.stderr)
+    print(f"Imported: created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
+          f"refused {result.refused}, skipped as invalid {invalid if args.skip_invalid else 0}.")
+    return 0
+
+
+def cmd_export(args, ctx: AppContext) -> int:
+    from shop_orders.services import exporting
+    from shop_orders.services.overview import thresholds
+    from shop_orders.store.grid import GridQuery
+
+    path = Path(args.file)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(f"{path.name}: exports are Excel workbooks; name the file .xlsx")
+    if not path.parent.is_dir():
+        raise ValidationError(f"The folder {path.parent} does not exist.")
+    q = GridQuery(statuses=tuple(args.status or ()), channels=tuple(args.channel or ()), stale_only=args.stale,
+                  thresholds=thresholds(ctx.db), now=datetime.now(UTC), sort="created_at", descending=False)
+    result = exporting.export(ctx.db, path, q, with_lines=not args.no_lines)
+    print(f"Exported {result.orders} orders, {result.lines} lines and {result.events} audit events to {path}.")
+    return 0
+
+
 # ---- parser ---------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -411,6 +465,23 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("buyer", "recipient", "phone", "address", "courier", "tracking-no"):
         c.add_argument(f"--{name}", dest=name.replace("-", "_"))
     c.set_defaults(func=cmd_edit)
+
+    c = sub.add_parser("import", help="import a channel's order export (.xlsx/.xls/.csv/.tsv)")
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--channel", default="auto", metavar="auto|NAME",
+                   help="profile: auto (recognise from the header) or taobao, jd, pinduoduo, douyin, youzan, "
+                        "shopify, woocommerce, amazon, or a saved custom profile")
+    c.add_argument("--dry-run", action="store_true", help="show what would happen; write nothing")
+    c.add_argument("--skip-invalid", action="store_true", help="import the valid orders, skip rows with problems")
+    c.set_defaults(func=cmd_import)
+
+    c = sub.add_parser("export", help="export orders to an Excel workbook for the bookkeeper")
+    c.add_argument("file", metavar="FILE", help="the .xlsx file to write")
+    c.add_argument("--status", type=_status, action="append", metavar="S", help="status code, repeatable")
+    c.add_argument("--channel", type=_channel, action="append", metavar="C", help="channel code, repeatable")
+    c.add_argument("--stale", action="store_true", help="only stale orders")
+    c.add_argument("--no-lines", action="store_true", help="leave out the Lines sheet")
+    c.set_defaults(func=cmd_export)
 
     c = sub.add_parser("thresholds", help="show or set the staleness thresholds (shop setting)")
     c.add_argument("--default", type=_hours, metavar="H", help="hours for every status without its own")

@@ -135,6 +135,20 @@ SHIPPING_ALLOWED: dict[Status, bool] = {
     S.CANCELLED: False,
 }
 
+# How far along an order is, as a channel's export reports it. An import moves an order only
+# forward on this scale (never back over a newer local change, e.g. a scan-out), and a channel's
+# cancellation applies only to an order that has not shipped here.
+CHANNEL_RANK: dict[Status, int] = {
+    S.AWAITING_CONFIRMATION: 0,
+    S.AWAITING_PAYMENT: 1,
+    S.PARTIALLY_PAID: 2,
+    S.AWAITING_SHIPMENT: 3,
+    S.PARTIALLY_SHIPPED: 4,
+    S.SHIPPED: 5,
+    S.COMPLETED: 6,
+    S.CANCELLED: 6,
+}
+
 STATUS_RULES: dict[str, Mapping[Status, object]] = {
     "numbers": NUMBERS,
     "labels": LABELS,
@@ -143,6 +157,7 @@ STATUS_RULES: dict[str, Mapping[Status, object]] = {
     "final statuses": FINAL,
     "payment decides": PAYMENT_DECIDES,
     "shipping allowed": SHIPPING_ALLOWED,
+    "channel rank": CHANNEL_RANK,
 }
 for _name, _table in STATUS_RULES.items():
     require_every_status(_name, _table)
@@ -182,3 +197,14 @@ def status_after_shipping(current: Status, ordered_qty: int, shipped_qty: int) -
         return S.PARTIALLY_SHIPPED
     return S.SHIPPED
 
+
+
+def channel_update_allowed(ours: Status, theirs: Status) -> bool:
+    """May a channel's export move an order from `ours` to `theirs`?"""
+    if ours is theirs:
+        return True
+    if FINAL[ours]:
+        return False  # finished here: a file neither reopens nor flips it
+    if theirs is S.CANCELLED:
+        return CHANNEL_RANK[ours] < CHANNEL_RANK[S.SHIPPED]
+    return CHANNEL_RANK[theirs] > CHANNEL_RANK[ours]

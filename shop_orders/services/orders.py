@@ -34,6 +34,7 @@ from shop_orders.domain.status import (
     FINAL,
     SHIPPING_ALLOWED,
     Status,
+    channel_update_allowed,
     check_manual_transition,
     status_after_payment,
     status_after_shipping,
@@ -71,6 +72,7 @@ class OrderDraft:
     courier: str = ""
     tracking_no: str = ""
     lines: list[LineDraft] = field(default_factory=list)
+    paid_minor: int = 0  # already paid on the channel (imports); recorded as one payment
 
 
 def validate_draft(draft: OrderDraft) -> None:
@@ -95,6 +97,8 @@ def validate_draft(draft: OrderDraft) -> None:
             raise ValidationError(f"line {n}: the shipped quantity must be between 0 and {line.qty}")
     if draft.total_minor is not None and draft.total_minor < 0:
         raise ValidationError("the order total cannot be negative")
+    if draft.paid_minor < 0:
+        raise ValidationError("the paid amount cannot be negative")
 
 
 def allocate_order_numbers(uow: UnitOfWork, day: str, count: int) -> int:
@@ -139,6 +143,12 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
     uow.record(ctx, "create", order_id=order.id, order_no=order_no, field="order",
                new=f"{channel} {cno}; {Status(order.status).value}; "
                    f"{format_minor(total, order.currency)} {order.currency}")
+    if draft.paid_minor:
+        order.paid_minor = draft.paid_minor
+        uow.session.add(Payment(order_id=order.id, amount_minor=draft.paid_minor, method=channel,
+                                reference=ctx.source, paid_at=draft.created_at))
+        uow.record(ctx, "payment", order_id=order.id, order_no=order_no, field="paid",
+                   old=format_minor(0, order.currency), new=format_minor(draft.paid_minor, order.currency))
     return order
 
 
@@ -275,10 +285,53 @@ def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str,
     return order
 
 
+CHANNEL_FIELDS = ("status", "paid_minor", *EDITABLE)
+
+
+def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str, object],
+                         expected_version: int | None = None) -> Order:
+    """What a channel's own export says about an order it owns (imports, channel sync).
+
+    The channel is the source of truth for its orders' status and payment, so the status is set
+    as reported, but only forward (domain/status.py channel_update_allowed); every field changed
+    is audited with the channel source.
+    """
+    order = load_for_update(uow, ref, expected_version)
+    unknown = sorted(set(changes) - set(CHANNEL_FIELDS))
+    if unknown:
+        raise ValidationError(f"a channel update cannot change {', '.join(unknown)}")
+    if "status" in changes:
+        theirs = Status(changes["status"])
+        if not channel_update_allowed(Status(order.status), theirs):
+            raise TransitionNotAllowed(
+                f"{order.order_no} is {Status(order.status).label()} here; the channel's "
+                f"{theirs.label()} is older and was not applied.")
+    for name, value in changes.items():
+        old = getattr(order, name)
+        if old == value:
+            continue
+        if name == "paid_minor":
+            uow.record(ctx, "payment", order_id=order.id, order_no=order.order_no, field="paid",
+                       old=format_minor(old, order.currency), new=format_minor(int(value), order.currency))
+            delta = int(value) - old
+            uow.session.add(Payment(order_id=order.id, amount_minor=delta, method=order.channel,
+                                    reference=ctx.source, paid_at=uow.now))
+        else:
+            uow.record(ctx, "status" if name == "status" else "edit", order_id=order.id,
+                       order_no=order.order_no, field=name, old=old, new=value)
+        setattr(order, name, value)
+    if order.status in (Status.SHIPPED.value, Status.COMPLETED.value):
+        for line in order.lines:
+            line.shipped_qty = line.qty
+    _touch(uow, order)
+    return order
+
+
 # The operations a proposal may name, by stable name (see module docstring).
 OPERATIONS = {
     "transition": transition,
     "record_payment": record_payment,
     "ship": ship,
     "edit": edit,
+    "apply_channel_update": apply_channel_update,
 }

@@ -42,3 +42,58 @@ def set_thresholds(uow: UnitOfWork, ctx: ChangeContext, thresholds: Thresholds) 
     else:
         old_row.value, old_row.updated_at = new, uow.now
     uow.record(ctx, "setting", field=STALENESS_KEY, old=old, new=new)
+
+
+TIMEZONE_KEY = "timezone"
+CUSTOM_PROFILES_KEY = "import_profiles"
+
+
+def get_timezone(session: Session):
+    """The shop's time zone (IANA name setting), else this computer's local zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    row = session.get(Setting, TIMEZONE_KEY)
+    if row is not None:
+        try:
+            return ZoneInfo(json.loads(row.value))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return datetime.now().astimezone().tzinfo
+
+
+def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"'{name}' is not a time zone name such as Asia/Shanghai or Europe/London") from None
+    _put(uow, ctx, TIMEZONE_KEY, json.dumps(name))
+
+
+def get_custom_profiles(session: Session) -> list:
+    from shop_orders.services.importing.profiles import Profile
+
+    row = session.get(Setting, CUSTOM_PROFILES_KEY)
+    if row is None:
+        return []
+    return [Profile.from_json(p) for p in json.loads(row.value)]
+
+
+def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile) -> None:
+    """Add or replace (by code) a custom import profile built in the mapping dialog."""
+    current = [p for p in get_custom_profiles(uow.session) if p.code != profile.code]
+    _put(uow, ctx, CUSTOM_PROFILES_KEY, json.dumps([p.to_json() for p in [*current, profile]], ensure_ascii=False))
+
+
+def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
+    row = uow.session.get(Setting, key)
+    old = row.value if row else None
+    if old == value:
+        return
+    if row is None:
+        uow.session.add(Setting(key=key, value=value, updated_at=uow.now))
+    else:
+        row.value, row.updated_at = value, uow.now
+    uow.record(ctx, "setting", field=key, old=old, new=value)

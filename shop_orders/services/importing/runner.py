@@ -1,0 +1,107 @@
+"""The import use case: prepare a plan (read, detect, parse, compare: nothing written), then apply
+it in ONE unit of work. An error (unless invalid rows are skipped), a cancel or the process being
+killed leaves the store exactly as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.services import orders, settings
+from shop_orders.services.importing import header, plan, profiles, readers
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.db import Database
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+MAX_LISTED = 20
+
+
+class ImportFileError(ShopOrdersError):
+    """The file cannot be imported as it is; nothing was written."""
+
+
+class ImportCancelled(ShopOrdersError):
+    pass
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    skipped_invalid: int
+
+
+def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None) -> plan.ImportPlan:
+    """Read and check a file against the store; writes nothing."""
+    with db.read_session() as s:
+        custom = settings.get_custom_profiles(s)
+        shop_tz = settings.get_timezone(s)
+    try:
+        candidates = [*custom, *profiles.BUILT_IN] if channel == "auto" else [profiles.by_code(channel, custom)]
+    except ValueError as exc:
+        raise ImportFileError(str(exc)) from None
+    if progress:
+        progress("read", 0, 1)
+    try:
+        table = readers.read(path)
+        match = header.detect(table.rows, candidates, path.name)
+    except (readers.ReadError, header.HeaderNotFound) as exc:
+        raise ImportFileError(str(exc)) from None
+    p = plan.ImportPlan(path.name, match.profile, match.row + 1)
+    p.orders, p.problems, p.skipped_rows = plan.parse(
+        table.rows, match, path.name, shop_tz, progress=(lambda d, t: progress("check", d, t)) if progress else None)
+    plan.compare(db, p)
+    return p
+
+
+def describe_problems(p: plan.ImportPlan) -> str:
+    lines = [str(x) for x in p.problems[:MAX_LISTED]]
+    if len(p.problems) > MAX_LISTED:
+        lines.append(f"... and {len(p.problems) - MAX_LISTED} more problems")
+    return "\n".join(lines)
+
+
+def apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, *, skip_invalid: bool = False,
+          progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Create and update the planned orders in one transaction through the order services."""
+    if p.problems and not skip_invalid:
+        raise ImportFileError(f"{len(p.problems)} problems in {p.file}; nothing was imported:\n" + describe_problems(p))
+    bad_orders = {(x.row) for x in p.problems}
+    creates = [o for o in p.creates if o.first_row not in bad_orders]
+    total = len(creates) + len(p.updates)
+    done = 0
+    with UnitOfWork(db) as uow:
+        for imp in creates:
+            draft = orders.OrderDraft(
+                channel=imp.channel, channel_order_no=imp.channel_order_no, created_at=imp.created_at,
+                currency=imp.currency, total_minor=imp.final_total(), status=imp.status, buyer=imp.buyer,
+                recipient=imp.recipient, phone=imp.phone, address=imp.address, courier=imp.courier,
+                tracking_no=imp.tracking_no, lines=imp.lines, paid_minor=imp.final_paid())
+            try:
+                orders.create_order(uow, ctx, draft)
+            except ShopOrdersError as exc:
+                raise ImportFileError(f"{p.file}, row {imp.first_row}: {exc}") from None
+            done += 1
+            _tick(progress, cancelled, done, total)
+        for u in p.updates:
+            orders.apply_channel_update(uow, ctx, u.order_id, {k: v[1] for k, v in u.changes.items()},
+                                        expected_version=u.version)
+            done += 1
+            _tick(progress, cancelled, done, total)
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("The import was cancelled; nothing was written.")
+        uow.commit()
+    return ImportResult(len(creates), len(p.updates), p.unchanged, len(p.refused), len(p.creates) - len(creates))
+
+
+def _tick(progress, cancelled, done: int, total: int) -> None:
+    if done % 200 == 0 or done == total:
+        if progress is not None:
+            progress("write", done, total)
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("The import was cancelled; nothing was written.")

@@ -1,0 +1,106 @@
+"""Checks a file before any spreadsheet reader touches it.
+
+Some fast readers do not raise on hostile files but abort the whole process (python-calamine on a
+zip bomb or a sheet claiming a huge dimension), so the archive's declared sizes, compression
+ratios, entity declarations and sheet dimensions are checked here first, with bounded reads.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_ENTRIES = 5000
+MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # all parts together
+MAX_RATIO = 150  # a real sheet compresses ~5-20x
+MAX_COLUMNS = 500
+MAX_ROWS = 2_000_000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+
+
+class UnsafeFile(ValueError):
+    """The file cannot be read safely; the message names the file and what is wrong."""
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def kind_of(path: Path) -> str:
+    """'xlsx', 'xls', 'encrypted', 'text' or 'binary' from the file's first bytes."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        with open(path, "rb") as fh:
+            blob = fh.read(min(path.stat().st_size, 4 * 1024 * 1024))
+        if "EncryptedPackage".encode("utf-16-le") in blob:
+            return "encrypted"
+        return "xls"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def check(path: Path) -> str:
+    """Raise UnsafeFile, or return the file's kind (see kind_of)."""
+    name = path.name
+    if not path.is_file():
+        raise UnsafeFile(f"{name}: the file does not exist")
+    size = path.stat().st_size
+    if size == 0:
+        raise UnsafeFile(f"{name}: the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise UnsafeFile(f"{name}: the file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
+    kind = kind_of(path)
+    if kind == "encrypted":
+        raise UnsafeFile(f"{name}: the workbook is protected with a password; save it without one and import again")
+    if kind == "binary":
+        raise UnsafeFile(f"{name}: this is not a spreadsheet or CSV file")
+    if kind == "xlsx":
+        _check_zip(path)
+    return kind
+
+
+def _check_zip(path: Path) -> None:
+    name = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise UnsafeFile(f"{name}: the file is damaged (not a complete Excel workbook)") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise UnsafeFile(f"{name}: the workbook has {len(infos)} parts, far more than a real one")
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+            raise UnsafeFile(f"{name}: this is a zip file but not an Excel workbook")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED:
+            raise UnsafeFile(f"{name}: the workbook unpacks to {total // 2**20} MB (a zip bomb?); refused")
+        for i in infos:
+            if i.compress_size and i.file_size > 10 * 2**20 and i.file_size / i.compress_size > MAX_RATIO:
+                raise UnsafeFile(f"{name}: part {i.filename} is compressed {i.file_size // i.compress_size}:1 "
+                                 "(a zip bomb?); refused")
+        for i in infos:
+            if not i.filename.endswith(".xml"):
+                continue
+            with zf.open(i) as fh:
+                head = fh.read(16384)
+            if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+                raise UnsafeFile(f"{name}: part {i.filename} declares XML entities (an attack pattern); refused")
+            if i.filename.startswith("xl/worksheets/"):
+                m = _DIMENSION.search(head)
+                if m and m.group(3):
+                    cols = _col_number(m.group(3))
+                    rows = int(m.group(4))
+                    if cols > MAX_COLUMNS or rows > MAX_ROWS:
+                        raise UnsafeFile(f"{name}: the sheet claims {rows:,} rows x {cols:,} columns; refused")

@@ -1,0 +1,144 @@
+"""Untrusted cells to exact values. Each function raises CellError with a sentence for people.
+
+Order numbers stay text: `="..."` wrappers, a leading apostrophe or tab, and spaces are removed;
+a number Excel already turned into scientific notation (1.23E+18) has lost digits and is refused.
+Amounts accept currency symbols, thousands separators and full-width digits. Times accept the
+common formats and Excel serial numbers, read in the shop's time zone when they carry none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
+
+from shop_orders.domain.money import digits
+
+EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无"}
+_SCI = re.compile(r"^[0-9.]+[eE][+-]?[0-9]+$")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as the field it is mapped to."""
+
+
+def clean(value) -> str:
+    """Cell to trimmed text: NFKC (full-width digits and letters), quirks of channel exports removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    text = unicodedata.normalize("NFKC", text).strip().strip("\t\r\n").strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1].strip()
+    if text.startswith("'"):
+        text = text[1:].strip()
+    return "" if text in EMPTY else text
+
+
+def order_number(value) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        raise CellError(f"{value!r} is a fraction, not an order number")
+    if isinstance(value, float) and abs(value) >= 2**53:
+        raise CellError(f"{value:.0f} was stored as a number and has lost digits; export the column as text")
+    text = clean(value)
+    if _SCI.match(text):
+        raise CellError(f"'{text}' was turned into a number by Excel and has lost digits; "
+                        "export the order numbers as text")
+    if len(text) > 64:
+        raise CellError("the order number is longer than 64 characters")
+    return text
+
+
+def amount_minor(value, currency: str) -> int:
+    """Money in minor units; refuses more decimals than the currency has."""
+    if isinstance(value, bool):
+        raise CellError(f"{value!r} is not an amount")
+    if isinstance(value, int):
+        dec = Decimal(value)
+    elif isinstance(value, float):
+        dec = Decimal(repr(value))  # the shortest text that reads back as this float
+    else:
+        text = clean(value)
+        if not text:
+            return 0
+        text = re.sub(r"[¥￥$€£,\s]|CNY|RMB|USD|GBP|EUR|元", "", text, flags=re.IGNORECASE)
+        negative = text.startswith("(") and text.endswith(")")
+        text = text.strip("()")
+        try:
+            dec = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"'{clean(value)}' is not an amount") from None
+        if negative:
+            dec = -dec
+    if not dec.is_finite():
+        raise CellError(f"'{value}' is not an amount")
+    scaled = dec.scaleb(digits(currency))
+    if scaled != scaled.to_integral_value():
+        rounded = scaled.quantize(Decimal(1))
+        if abs(scaled - rounded) > Decimal("0.000001"):
+            raise CellError(f"'{value}' has more decimals than {currency} allows")
+        scaled = rounded
+    return int(scaled)
+
+
+def quantity(value) -> int:
+    text = clean(value)
+    if not text:
+        return 1
+    try:
+        dec = Decimal(text)
+    except InvalidOperation:
+        raise CellError(f"'{text}' is not a quantity") from None
+    if dec != dec.to_integral_value() or dec <= 0:
+        raise CellError(f"'{text}' is not a whole quantity of at least 1")
+    return int(dec)
+
+
+_FORMATS = [
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
+    "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%b %d, %Y %I:%M %p",
+]
+
+
+def when(value, shop_tz: tzinfo) -> datetime:
+    """A time as aware UTC; text without a zone is the shop's local time."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 1 <= value < 2958466:
+            raise CellError(f"{value} is not a date")
+        dt = _EXCEL_EPOCH + timedelta(days=float(value))
+        dt = dt.replace(microsecond=round(dt.microsecond, -3) % 1000000)
+    else:
+        text = clean(value)
+        if not text:
+            raise CellError("the time is empty")
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return when(float(text), shop_tz)
+        dt = None
+        iso = text.replace("Z", "+00:00")
+        try:
+            dt = datetime.fromisoformat(iso)
+        except ValueError:
+            m = re.match(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) ([+-]\d{4})$", text)  # Shopify
+            if m:
+                dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
+            else:
+                for fmt in _FORMATS:
+                    try:
+                        dt = datetime.strptime(text, fmt)
+                        break
+                    except ValueError:
+                        continue
+        if dt is None:
+            raise CellError(f"'{text}' is not a date and time this importer knows")
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=shop_tz)
+    return dt.astimezone(UTC)
