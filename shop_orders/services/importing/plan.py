@@ -168,8 +168,8 @@ def parse(rows: list[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo,
             else:
                 status = Status.AWAITING_SHIPMENT
             created = get("created_at", lambda v: values.when(v, shop_tz)) if "created_at" in cols else None
-            total = get("total", lambda v: values.amount_minor(v, currency)) if "total" in cols else None
-            paid = get("paid", lambda v: values.amount_minor(v, currency)) if "paid" in cols else None
+            total = get("total", lambda v, c=currency: values.amount_minor(v, c)) if "total" in cols else None
+            paid = get("paid", lambda v, c=currency: values.amount_minor(v, c)) if "paid" in cols else None
             address = get("address")
             if not address:
                 address = " ".join(p for p in (get("address_province"), get("address_city"),
@@ -187,7 +187,7 @@ def parse(rows: list[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo,
         title, sku = get("title"), get("sku")
         if title or sku:
             qty = get("qty", values.quantity) if "qty" in cols else 1
-            price = get("unit_price", lambda v: values.amount_minor(v, currency)) if "unit_price" in cols else None
+            price = get("unit_price", lambda v, c=currency: values.amount_minor(v, c)) if "unit_price" in cols else None
             if qty is None:
                 continue
             if price is None:
