@@ -119,6 +119,9 @@ def parse(rows: list[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo,
             skipped += 1
             continue
         raw_no = _cell(row, cols["channel_order_no"])
+        if TRAILER.search(values.clean(raw_no)):
+            skipped += 1  # a totals row: "合计", "Total", "共 12 条"
+            continue
         if not values.clean(raw_no):
             if any(TRAILER.search(values.clean(c)) for c in row if values.clean(c)):
                 skipped += 1  # a totals or trailer row
