@@ -78,8 +78,8 @@ def entity_workbook(path: Path, tmp: Path) -> Path:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-                        + data.split(b"?>", 1)[1])
+                body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+                data = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + body
             dst.writestr(item, data)
     return path
 

@@ -120,9 +120,22 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
            cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Write the orders matching query (all when None) to path (.xlsx); written to a temporary
     name and renamed when complete, so a cancel or crash never leaves half a file."""
+    wb = Workbook(write_only=True)
+    try:
+        n_orders, n_lines, n_events = _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled)
+    except BaseException:
+        for ws in wb.worksheets:
+            ws.close()  # drop the half-written sheets' temporary files
+        raise
+    tmp = path.with_name(path.name + ".partial")
+    wb.save(tmp)
+    tmp.replace(path)
+    return ExportResult(path, n_orders, n_lines, n_events)
+
+
+def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled) -> tuple[int, int, int]:
     query = query or GridQuery(sort="created_at", descending=False)
     chosen = [c for c in ORDER_COLUMNS if columns is None or c[0] in columns or c[0] in ("channel", "status_code")]
-    wb = Workbook(write_only=True)
     ws = wb.create_sheet("Orders")
     w = _Writer(ws)
     w.header([(title, width) for _, title, width, _ in chosen])
@@ -179,10 +192,7 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
             lw.finish(len(LINE_COLUMNS), n_lines)
         _summary(wb, by_status, by_channel)
         n_events = _audit(wb, s, exported_ids) if with_audit else 0
-    tmp = path.with_name(path.name + ".partial")
-    wb.save(tmp)
-    tmp.replace(path)
-    return ExportResult(path, n_orders, n_lines, n_events)
+    return n_orders, n_lines, n_events
 
 
 def _summary(wb, by_status, by_channel) -> None:

@@ -210,8 +210,8 @@ def test_an_unknown_file_layout_says_what_to_do(db, tmp_path):
 
 
 def test_a_custom_profile_saved_for_a_channel_is_used(db, tmp_path):
-    from shop_orders.services.importing.profiles import Profile
     from shop_orders.domain.status import Status
+    from shop_orders.services.importing.profiles import Profile
 
     p = Profile("phone-sheet", "phone", "Phone orders sheet", {"channel_order_no": ("单号",), "buyer": ("客户",),
                 "status": ("状态",), "created_at": ("日期",), "total": ("金额",)},

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from shop_orders.domain.status import Status
 from shop_orders.services.importing import values
 from shop_orders.services.importing.profiles import BUILT_IN, norm, shopify_status
-from shop_orders.domain.status import Status
 
 SHANGHAI = timezone(timedelta(hours=8))
 
