@@ -214,3 +214,46 @@ def test_postgresql_url_works_through_the_cli(pg_admin_url):
         assert "intact" in run("audit", "verify", db=url).stdout
     finally:
         _drop(admin, name)
+
+
+def test_import_dry_run_then_import_then_reimport(tmp_path):
+    from tests import channel_files as cf
+
+    db = tmp_path / "i.sqlite3"
+    run("init", db=db)
+    h = cf.JD_HEADER
+    f = cf.write_csv(tmp_path / "jd.csv", [h, cf.row_for(h, **{"订单号": "300001", "商品名称": "龙井", "订购数量": "1",
+                                                                "京东价": "168", "订单金额": "168", "应付金额": "168",
+                                                                "订单状态": "等待出库", "下单时间": "2026-11-20 08:00:00"})],
+                     encoding="gbk")
+    out = run("import", f, "--dry-run", db=db).stdout
+    assert "京东 订单导出" in out and "would create 1, update 0, unchanged 0, refused 0, errors 0" in out
+    assert json.loads(run("orders", "--format", "json", db=db).stdout) == []
+    assert "created 1" in run("import", f, db=db).stdout
+    assert "created 0, updated 0, unchanged 1" in run("import", f, db=db).stdout
+    shown = run("show", json.loads(run("orders", "--format", "json", db=db).stdout)[0]["id"], db=db).stdout
+    assert "[import:jd.csv]" in shown
+
+
+def test_import_with_problems_exits_1_naming_row_and_column_and_writes_nothing(tmp_path):
+    from tests import channel_files as cf
+
+    db = tmp_path / "i.sqlite3"
+    run("init", db=db)
+    h = cf.JD_HEADER
+    f = cf.write_csv(tmp_path / "bad.csv", [h, cf.row_for(h, **{"订单号": "1.23E+18", "订单状态": "等待出库",
+                                                                 "下单时间": "2026-11-20 08:00:00"})])
+    res = run("import", f, db=db, check=False)
+    assert res.returncode == 1 and "bad.csv, row 2, column 订单号" in res.stderr and "Traceback" not in res.stderr
+    assert json.loads(run("orders", "--format", "json", db=db).stdout) == []
+    res = run("import", tmp_path / "missing.xlsx", db=db, check=False)
+    assert_one_line_error(res)
+
+
+def test_export_then_import_our_own_file_changes_nothing(demo_db, tmp_path):
+    out = run("export", tmp_path / "books.xlsx", "--status", "shipped", db=demo_db).stdout
+    assert out.startswith("Exported ")
+    res = run("import", tmp_path / "books.xlsx", db=demo_db).stdout
+    assert "created 0, updated 0" in res
+    res = run("export", tmp_path / "books.csv", db=demo_db, check=False)
+    assert_one_line_error(res)
