@@ -221,6 +221,133 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import %s</source>
+        <translation>导入 %s</translation>
+    </message>
+    <message>
+        <source>Reading and checking %s…</source>
+        <translation>正在读取并检查 %s…</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Channel order no.</source>
+        <translation>渠道订单号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>商品明细</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>From the file</source>
+        <translation>文件中的值</translation>
+    </message>
+    <message>
+        <source>Not applied</source>
+        <translation>未应用</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>New orders</source>
+        <translation>新订单</translation>
+    </message>
+    <message>
+        <source>Updates</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Skip the rows with problems</source>
+        <translation>跳过有问题的行</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, %s problems.</source>
+        <translation>%s — %s（表头在第 %s 行）：%s 单。将新建 %s 单、更新 %s 单；%s 单无变化，%s 单被拒绝，%s 个问题。</translation>
+    </message>
+    <message>
+        <source>Importing… (one transaction: cancel leaves everything as it was)</source>
+        <translation>正在导入…（单一事务：取消后数据保持原样）</translation>
+    </message>
+    <message>
+        <source>Imported: created %s, updated %s, unchanged %s, refused %s.</source>
+        <translation>导入完成：新建 %s，更新 %s，无变化 %s，拒绝 %s。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Shop Orders 订单台 — %s</source>
@@ -229,6 +356,14 @@
     <message>
         <source>Filters</source>
         <translation>筛选</translation>
+    </message>
+    <message>
+        <source>&amp;Import orders…</source>
+        <translation>导入订单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export to Excel…</source>
+        <translation>导出 Excel(&amp;E)…</translation>
     </message>
     <message>
         <source>&amp;Back up database…</source>
@@ -337,6 +472,38 @@
     <message>
         <source>Not changed</source>
         <translation>未修改</translation>
+    </message>
+    <message>
+        <source>Import a channel's order export</source>
+        <translation>导入渠道订单导出文件</translation>
+    </message>
+    <message>
+        <source>Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)</source>
+        <translation>订单导出文件 (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Exporting orders…</source>
+        <translation>正在导出订单…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Exported %s orders to %s</source>
+        <translation>已导出 %s 单到 %s</translation>
+    </message>
+    <message>
+        <source>Export stopped</source>
+        <translation>导出已停止</translation>
     </message>
     <message>
         <source>Back up database</source>

@@ -40,4 +40,18 @@ ZH = {
     "<b>Red flag</b>: an unfinished order with no update for this long. Amber from two thirds of it. Shared by every seat.":
         "<b>红旗</b>：未完成订单超过此时长未更新。达到三分之二时显示黄旗。所有电脑共用此设置。",
     "Default (hours)": "默认（小时）", "default": "默认", "Language (after restart)": "界面语言（重启后生效）",
+    "Import %s": "导入 %s", "Reading and checking %s…": "正在读取并检查 %s…", "Row": "行", "Column": "列",
+    "Problem": "问题", "Field": "字段", "From the file": "文件中的值", "Not applied": "未应用",
+    "Problems": "问题", "New orders": "新订单", "Updates": "更新", "Refused": "拒绝",
+    "Skip the rows with problems": "跳过有问题的行", "Import": "导入", "Cancel": "取消", "Reading": "读取",
+    "Checking": "检查", "Importing": "导入",
+    "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, %s problems.":
+        "%s — %s（表头在第 %s 行）：%s 单。将新建 %s 单、更新 %s 单；%s 单无变化，%s 单被拒绝，%s 个问题。",
+    "Importing… (one transaction: cancel leaves everything as it was)": "正在导入…（单一事务：取消后数据保持原样）",
+    "Imported: created %s, updated %s, unchanged %s, refused %s.": "导入完成：新建 %s，更新 %s，无变化 %s，拒绝 %s。",
+    "Close": "关闭", "Cancelling…": "正在取消…", "&Import orders…": "导入订单(&I)…", "&Export to Excel…": "导出 Excel(&E)…",
+    "Import a channel's order export": "导入渠道订单导出文件",
+    "Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)": "订单导出文件 (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;所有文件 (*)",
+    "Export to Excel": "导出 Excel", "Excel workbook (*.xlsx)": "Excel 工作簿 (*.xlsx)", "Exporting orders…": "正在导出订单…",
+    "Exported %s orders to %s": "已导出 %s 单到 %s", "Export stopped": "导出已停止",
 }

@@ -162,6 +162,8 @@ class MainWindow(QMainWindow):
             self.addAction(a)
             return a
 
+        self.import_action = action(self.tr("&Import orders…"), self.import_orders, QKeySequence("Ctrl+I"), "importOrders")
+        self.export_action = action(self.tr("&Export to Excel…"), self.export_orders, QKeySequence("Ctrl+E"), "exportOrders")
         self.backup_action = action(self.tr("&Back up database…"), self.back_up)
         self.settings_action = action(self.tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
         self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -179,6 +181,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu(self.tr("&File"))
+        m.addActions([self.import_action, self.export_action])
+        m.addSeparator()
         m.addActions([self.backup_action, self.settings_action])
         m.addSeparator()
         m.addAction(self.quit_action)
@@ -440,6 +444,61 @@ class MainWindow(QMainWindow):
             if ok:
                 self.model.set_thresholds(thresholds)
                 self.refresh_facets()
+
+    def import_orders(self) -> None:
+        from shop_orders.ui.import_dialog import ImportDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import a channel's order export"), str(Path.home()),
+            self.tr("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"))
+        if not path:
+            return
+        result = ImportDialog.ask(self.ctx, Path(path), self.lang, self)
+        if result is not None:
+            self._marker = self.browser.change_marker()
+            self.reload()
+
+    def export_orders(self) -> None:
+        from PySide6.QtWidgets import QProgressDialog
+
+        from shop_orders.services import exporting
+        from shop_orders.ui.workers import ProgressTask, start
+
+        default = str(Path.home() / f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
+        dest, _ = QFileDialog.getSaveFileName(self, self.tr("Export to Excel"), default, self.tr("Excel workbook (*.xlsx)"))
+        if not dest:
+            return
+        dest_path = Path(dest if dest.lower().endswith(".xlsx") else dest + ".xlsx")
+        h = self.view.horizontalHeader()
+        columns = [COLUMNS[h.logicalIndex(v)][0] for v in range(h.count()) if not h.isSectionHidden(h.logicalIndex(v))]
+        if "total" in columns or "paid" in columns:
+            columns.append("currency")  # money is never exported without its currency
+        db, query = self.ctx.db, self.model.query
+        dialog = QProgressDialog(self.tr("Exporting orders…"), self.tr("Cancel"), 0, 1, self)
+        dialog.setObjectName("exportProgress")
+        dialog.setMinimumDuration(300)
+        task = ProgressTask(lambda report, cancelled: exporting.export(
+            db, dest_path, query, columns, progress=lambda d, t: report("write", d, t), cancelled=cancelled))
+        dialog.canceled.connect(task.cancel)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(done)
+
+        def done(result) -> None:
+            dialog.reset()
+            self.statusBar().showMessage(self.tr("Exported %s orders to %s") % (result.orders, result.path), 10000)
+
+        def failed(message: str) -> None:
+            dialog.reset()
+            QMessageBox.warning(self, self.tr("Export stopped"), message)
+
+        task.signals.progress.connect(progress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._tasks.append(task)
+        self.export_task = task
+        start(task)
 
     def back_up(self) -> None:
         default = str(self.ctx.backup_dir / f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")

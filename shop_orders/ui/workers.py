@@ -40,3 +40,38 @@ def run_in_pool(fn: Callable[[], object], on_done: Callable[[object], None],
     task.signals.failed.connect(on_error)
     QThreadPool.globalInstance().start(task)
     return task
+
+
+class _ProgressSignals(_Signals):
+    progress = Signal(str, int, int)
+
+
+class ProgressTask(QRunnable):
+    """Calls fn(report, cancelled) in a pool thread: report(stage, done, total) emits progress on
+    the UI thread; cancelled() turns true after cancel() so fn can stop and roll back."""
+
+    def __init__(self, fn: Callable[[Callable[[str, int, int], None], Callable[[], bool]], object]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _ProgressSignals()
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def run(self) -> None:
+        from shop_orders.domain.errors import ShopOrdersError
+
+        try:
+            result = self.fn(lambda stage, done, total: self.signals.progress.emit(stage, done, total),
+                             lambda: self._cancel)
+        except ShopOrdersError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # a bug: still reported, never a silent dead thread
+            self.signals.failed.emit(f"Unexpected {type(exc).__name__}: {exc}")
+        else:
+            self.signals.finished.emit(result)
+
+
+def start(task: QRunnable) -> None:
+    QThreadPool.globalInstance().start(task)

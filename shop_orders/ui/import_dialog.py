@@ -1,0 +1,174 @@
+"""Import a channel's export: read and check it in a worker, preview what will be created,
+updated, left unchanged or refused and every problem (file, row, column), then import in one
+transaction in a worker with a progress bar and a cancel button. Nothing is written until the
+user presses Import, and a cancel leaves the store as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+from shop_orders.app import AppContext
+from shop_orders.domain.channels import channel_label
+from shop_orders.domain.money import format_minor
+from shop_orders.services.importing import runner
+from shop_orders.services.importing.plan import ImportPlan
+from shop_orders.ui.workers import ProgressTask, start
+
+PREVIEW_ROWS = 500
+
+
+def _table(parent, headers: list[str], name: str) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
+    t.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            t.setItem(r, c, QTableWidgetItem(v))
+
+
+class ImportDialog(QDialog):
+    def __init__(self, ctx: AppContext, path: Path, lang: str = "en", parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.ctx, self.path, self.lang = ctx, path, lang
+        self.plan: ImportPlan | None = None
+        self.result: runner.ImportResult | None = None
+        self.task: ProgressTask | None = None
+        self.setWindowTitle(self.tr("Import %s") % path.name)
+        self.resize(980, 620)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self.tr("Reading and checking %s…") % path.name, self)
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.progress = QProgressBar(self)
+        layout.addWidget(self.progress)
+        self.tabs = QTabWidget(self)
+        self.problems = _table(self, [self.tr("Row"), self.tr("Column"), self.tr("Problem")], "importProblems")
+        self.creates = _table(self, [self.tr("Row"), self.tr("Channel"), self.tr("Channel order no."), self.tr("Status"),
+                                     self.tr("Total"), self.tr("Buyer"), self.tr("Lines")], "importCreates")
+        self.updates = _table(self, [self.tr("Order"), self.tr("Field"), self.tr("Now"), self.tr("From the file")],
+                              "importUpdates")
+        self.refused = _table(self, [self.tr("Row"), self.tr("Not applied")], "importRefused")
+        for t, title in ((self.problems, self.tr("Problems")), (self.creates, self.tr("New orders")),
+                         (self.updates, self.tr("Updates")), (self.refused, self.tr("Refused"))):
+            self.tabs.addTab(t, title)
+        layout.addWidget(self.tabs, 1)
+        buttons = QHBoxLayout()
+        self.skip_invalid = QCheckBox(self.tr("Skip the rows with problems"), self)
+        self.skip_invalid.toggled.connect(self._update_buttons)
+        buttons.addWidget(self.skip_invalid)
+        buttons.addStretch(1)
+        self.import_button = QPushButton(self.tr("Import"), self)
+        self.import_button.setObjectName("importButton")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report), self._show_plan)
+
+    # ---- workers ----------------------------------------------------------------------------
+    def _run(self, fn, on_done) -> None:
+        self.task = ProgressTask(fn)
+        self.task.signals.progress.connect(self._progress)
+        self.task.signals.finished.connect(on_done)
+        self.task.signals.failed.connect(self._failed)
+        start(self.task)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        names = {"read": self.tr("Reading"), "check": self.tr("Checking"), "write": self.tr("Importing")}
+        self.progress.setFormat(f"{names.get(stage, stage)} %v / %m")
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _failed(self, message: str) -> None:
+        self.task = None
+        self.summary.setText(message)
+        self.summary.setStyleSheet("color: #c62828;")
+        self.progress.setValue(0)
+        self._update_buttons()
+
+    # ---- steps ------------------------------------------------------------------------------
+    def _show_plan(self, plan: ImportPlan) -> None:
+        self.task = None
+        self.plan = plan
+        self.progress.setValue(self.progress.maximum())
+        self.summary.setText(self.tr(
+            "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
+            "%s problems.") % (plan.file, plan.profile.name, plan.header_row, len(plan.orders), len(plan.creates),
+                               len(plan.updates), plan.unchanged, len(plan.refused), len(plan.problems)))
+        _fill(self.problems, [[str(p.row), p.column, p.message] for p in plan.problems[:PREVIEW_ROWS]])
+        _fill(self.creates, [[str(o.first_row), channel_label(o.channel, self.lang), o.channel_order_no,
+                              o.status.label(self.lang), f"{format_minor(o.final_total(), o.currency)} {o.currency}",
+                              o.buyer, str(len(o.lines))] for o in plan.creates[:PREVIEW_ROWS]])
+        _fill(self.updates, [[u.order_no, f, str(old), str(new)] for u in plan.updates[:PREVIEW_ROWS]
+                             for f, (old, new) in u.changes.items()])
+        _fill(self.refused, [[str(p.row), p.message] for p in plan.refused[:PREVIEW_ROWS]])
+        self.tabs.setCurrentWidget(self.problems if plan.problems else self.creates)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        p = self.plan
+        busy = self.task is not None
+        can = p is not None and (p.creates or p.updates) and (not p.problems or self.skip_invalid.isChecked())
+        self.import_button.setEnabled(bool(can) and not busy and self.result is None)
+        self.skip_invalid.setVisible(bool(p and p.problems))
+
+    def start_import(self) -> None:
+        plan, ctx, skip = self.plan, self.ctx, self.skip_invalid.isChecked()
+        change = ctx.change(f"import:{self.path.name}")
+        self.summary.setText(self.tr("Importing… (one transaction: cancel leaves everything as it was)"))
+        self._run(lambda report, cancelled: runner.apply(ctx.db, change, plan, skip_invalid=skip, progress=report,
+                                                          cancelled=cancelled), self._done)
+        self._update_buttons()
+
+    def _done(self, result: runner.ImportResult) -> None:
+        self.task = None
+        self.result = result
+        self.summary.setText(self.tr("Imported: created %s, updated %s, unchanged %s, refused %s.")
+                             % (result.created, result.updated, result.unchanged, result.refused))
+        self.cancel_button.setText(self.tr("Close"))
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.summary.setText(self.tr("Cancelling…"))
+            return
+        if self.result is not None:
+            self.accept()
+        else:
+            self.reject()
+
+    @classmethod
+    def ask(cls, ctx: AppContext, path: Path, lang: str, parent=None) -> runner.ImportResult | None:
+        d = cls(ctx, path, lang, parent)
+        d.exec()
+        return d.result
