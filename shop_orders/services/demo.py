@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
@@ -26,6 +26,7 @@ from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit
+from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
 
 S = Status
@@ -278,9 +279,5 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
             session.execute(OrderIdCounter.__table__.update().where(OrderIdCounter.day == day).values(last=last_seq))
         else:
             session.execute(insert(OrderIdCounter.__table__), {"day": day, "last": last_seq})
-    if session.bind.dialect.name == "postgresql":
-        for table in tables:
-            session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+    sync_sequences(session, tables)
     return done

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from shop_orders.domain import ids
@@ -40,6 +41,7 @@ from shop_orders.domain.status import (
     status_after_shipping,
 )
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
 
 EDITABLE = ("buyer", "recipient", "phone", "address", "courier", "tracking_no")
@@ -150,6 +152,56 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
         uow.record(ctx, "payment", order_id=order.id, order_no=order_no, field="paid",
                    old=format_minor(0, order.currency), new=format_minor(draft.paid_minor, order.currency))
     return order
+
+
+def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDraft]) -> int:
+    """create_order for many orders at once (imports): the same rules and audit events, written
+    with one executemany per table instead of one round trip per row."""
+    if not drafts:
+        return 0
+    for d in drafts:
+        validate_draft(d)
+    keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
+    if len(set(keys)) != len(keys):
+        raise DuplicateOrder("The same channel order appears twice in one batch.")
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        found = uow.session.execute(select(Order.channel, Order.channel_order_no, Order.order_no).where(
+            tuple_(Order.channel, Order.channel_order_no).in_(chunk))).first()
+        if found:
+            raise DuplicateOrder(f"{found[0]} order {found[1]} already exists as {found[2]}.")
+    days = Counter(ids.day_key(d.created_at) for d in drafts)
+    next_seq = {day: allocate_order_numbers(uow, day, n) for day, n in days.items()}
+    next_id = (uow.session.execute(select(func.max(Order.id))).scalar() or 0) + 1
+    order_rows, line_rows, payment_rows = [], [], []
+    for (channel, cno), d in zip(keys, drafts, strict=True):
+        day = ids.day_key(d.created_at)
+        order_no = ids.format_order_id(day, next_seq[day])
+        next_seq[day] += 1
+        total = d.total_minor if d.total_minor is not None else sum(li.qty * li.unit_price_minor for li in d.lines)
+        order_rows.append({
+            "id": next_id, "order_no": order_no, "channel": channel, "channel_order_no": cno,
+            "buyer": d.buyer.strip(), "recipient": d.recipient.strip(), "phone": d.phone.strip(),
+            "address": d.address.strip(), "currency": d.currency, "total_minor": total, "paid_minor": d.paid_minor,
+            "courier": d.courier.strip(), "tracking_no": d.tracking_no.strip(), "status": Status(d.status).value,
+            "created_at": d.created_at, "updated_at": uow.now, "version": 1})
+        for n, li in enumerate(d.lines, 1):
+            line_rows.append({"order_id": next_id, "line_no": n, "sku": li.sku, "title": li.title, "qty": li.qty,
+                              "unit_price_minor": li.unit_price_minor, "shipped_qty": li.shipped_qty})
+        uow.record(ctx, "create", order_id=next_id, order_no=order_no, field="order",
+                   new=f"{channel} {cno}; {Status(d.status).value}; {format_minor(total, d.currency)} {d.currency}")
+        if d.paid_minor:
+            payment_rows.append({"order_id": next_id, "amount_minor": d.paid_minor, "method": channel,
+                                 "reference": ctx.source, "paid_at": d.created_at})
+            uow.record(ctx, "payment", order_id=next_id, order_no=order_no, field="paid",
+                       old=format_minor(0, d.currency), new=format_minor(d.paid_minor, d.currency))
+        next_id += 1
+    for table, rows in ((Order.__table__, order_rows), (OrderLine.__table__, line_rows),
+                        (Payment.__table__, payment_rows)):
+        if rows:
+            uow.session.execute(insert(table), rows)
+    sync_sequences(uow.session, (Order.__table__, OrderLine.__table__, Payment.__table__))
+    return len(order_rows)
 
 
 def load_for_update(uow: UnitOfWork, ref: str | int, expected_version: int | None) -> Order:

@@ -129,3 +129,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def sync_sequences(session, tables) -> None:
+    """After rows were inserted with explicit ids, move PostgreSQL's id sequences past them."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))

@@ -229,7 +229,7 @@ def test_killing_the_process_mid_import_leaves_the_store_as_before(db, tmp_path,
     h = cf.TAOBAO_HEADER
     rows = [h] + [cf.row_for(h, **{"订单编号": f"40000000000000{i:05d}", "订单状态": "交易成功", "总金额": "10",
                                    "订单创建时间": "2026-11-20 10:00:00", "宝贝标题": "茶", "宝贝总数量": "1"})
-                  for i in range(6000)]
+                  for i in range(30000)]
     f = cf.write_csv(tmp_path / "big.csv", rows)
     with db.read_session() as s:
         head_before = audit.lock_head(s)

@@ -17,6 +17,7 @@ from shop_orders.store.db import Database
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_LISTED = 20
+CHUNK = 5000
 
 
 class ImportFileError(ShopOrdersError):
@@ -76,18 +77,19 @@ def apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, *, skip_invalid:
     total = len(creates) + len(p.updates)
     done = 0
     with UnitOfWork(db) as uow:
-        for imp in creates:
-            draft = orders.OrderDraft(
+        for i in range(0, len(creates), CHUNK):
+            drafts = [orders.OrderDraft(
                 channel=imp.channel, channel_order_no=imp.channel_order_no, created_at=imp.created_at,
                 currency=imp.currency, total_minor=imp.final_total(), status=imp.status, buyer=imp.buyer,
                 recipient=imp.recipient, phone=imp.phone, address=imp.address, courier=imp.courier,
                 tracking_no=imp.tracking_no, lines=imp.lines, paid_minor=imp.final_paid())
+                for imp in creates[i:i + CHUNK]]
             try:
-                orders.create_order(uow, ctx, draft)
+                orders.create_orders_bulk(uow, ctx, drafts)
             except ShopOrdersError as exc:
-                raise ImportFileError(f"{p.file}, row {imp.first_row}: {exc}") from None
-            done += 1
-            _tick(progress, cancelled, done, total)
+                raise ImportFileError(f"{p.file}: {exc}") from None
+            done += len(drafts)
+            _tick(progress, cancelled, done, total, force=True)
         for u in p.updates:
             orders.apply_channel_update(uow, ctx, u.order_id, {k: v[1] for k, v in u.changes.items()},
                                         expected_version=u.version)
@@ -99,8 +101,8 @@ def apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, *, skip_invalid:
     return ImportResult(len(creates), len(p.updates), p.unchanged, len(p.refused), len(p.creates) - len(creates))
 
 
-def _tick(progress, cancelled, done: int, total: int) -> None:
-    if done % 200 == 0 or done == total:
+def _tick(progress, cancelled, done: int, total: int, force: bool = False) -> None:
+    if force or done % 200 == 0 or done == total:
         if progress is not None:
             progress("write", done, total)
         if cancelled is not None and cancelled():
