@@ -155,7 +155,8 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled) -
             if not rows:
                 break
             ids = [r.id for r in rows]
-            full = {o.id: o for o in s.execute(select(Order).where(Order.id.in_(ids))).scalars()}
+            t = Order.__table__
+            full = {o.id: o for o in s.execute(select(t).where(t.c.id.in_(ids)))}
             for r in rows:
                 o = full[r.id]
                 cur = o.currency
@@ -215,7 +216,8 @@ def _audit(wb, session, ids: list[int]) -> int:
     n = 0
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
-        for e in session.execute(select(AuditEvent).where(AuditEvent.order_id.in_(chunk)).order_by(AuditEvent.id)).scalars():
+        t = AuditEvent.__table__
+        for e in session.execute(select(t).where(t.c.order_id.in_(chunk)).order_by(t.c.id)):
             ws.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(e.source), w.cell(e.order_no),
                        w.cell(e.action), w.cell(e.field), w.cell(e.old), w.cell(e.new), w.cell(e.reason)])
             n += 1
