@@ -307,6 +307,14 @@
         <translation>跳过有问题的行</translation>
     </message>
     <message>
+        <source>Map columns…</source>
+        <translation>映射列…</translation>
+    </message>
+    <message>
+        <source>Build a profile for a channel this app does not know yet</source>
+        <translation>为尚未支持的渠道建立导入方案</translation>
+    </message>
+    <message>
         <source>Import</source>
         <translation>导入</translation>
     </message>
@@ -536,6 +544,73 @@ Database: %s</source>
         <translation>订单台 (Shop Orders) %s
 所有渠道的订单，一处管理。
 数据库：%s</translation>
+    </message>
+</context>
+<context>
+    <name>MappingDialog</name>
+    <message>
+        <source>Map the columns of %s</source>
+        <translation>映射 %s 的列</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>方案名称</translation>
+    </message>
+    <message>
+        <source>Currency when the file has none</source>
+        <translation>文件未写币种时使用</translation>
+    </message>
+    <message>
+        <source>Columns in the file (drag onto a field)</source>
+        <translation>文件中的列（拖到字段上）</translation>
+    </message>
+    <message>
+        <source>(not in the file)</source>
+        <translation>（文件中没有）</translation>
+    </message>
+    <message>
+        <source>Status in the file</source>
+        <translation>文件中的状态</translation>
+    </message>
+    <message>
+        <source>Standard status</source>
+        <translation>标准状态</translation>
+    </message>
+    <message>
+        <source>Status words</source>
+        <translation>状态词</translation>
+    </message>
+    <message>
+        <source>Channel order no.</source>
+        <translation>渠道订单号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>下单时间</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>买家</translation>
+    </message>
+    <message>
+        <source>Choose the column that holds the channel order number.</source>
+        <translation>请选择渠道订单号所在的列。</translation>
+    </message>
+    <message>
+        <source>%s orders read from the first 500 rows, %s problems.</source>
+        <translation>前 500 行读出 %s 单，%s 个问题。</translation>
     </message>
 </context>
 <context>

@@ -54,4 +54,10 @@ ZH = {
     "Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)": "订单导出文件 (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;所有文件 (*)",
     "Export to Excel": "导出 Excel", "Excel workbook (*.xlsx)": "Excel 工作簿 (*.xlsx)", "Exporting orders…": "正在导出订单…",
     "Exported %s orders to %s": "已导出 %s 单到 %s", "Export stopped": "导出已停止",
+    "Map columns…": "映射列…", "Build a profile for a channel this app does not know yet": "为尚未支持的渠道建立导入方案",
+    "Map the columns of %s": "映射 %s 的列", "Profile name": "方案名称", "Currency when the file has none": "文件未写币种时使用",
+    "Columns in the file (drag onto a field)": "文件中的列（拖到字段上）", "(not in the file)": "（文件中没有）",
+    "Status in the file": "文件中的状态", "Standard status": "标准状态", "Status words": "状态词",
+    "Choose the column that holds the channel order number.": "请选择渠道订单号所在的列。",
+    "%s orders read from the first 500 rows, %s problems.": "前 500 行读出 %s 单，%s 个问题。",
 }

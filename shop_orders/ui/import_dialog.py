@@ -83,6 +83,11 @@ class ImportDialog(QDialog):
         self.skip_invalid.toggled.connect(self._update_buttons)
         buttons.addWidget(self.skip_invalid)
         buttons.addStretch(1)
+        self.map_button = QPushButton(self.tr("Map columns…"), self)
+        self.map_button.setObjectName("mapColumns")
+        self.map_button.setToolTip(self.tr("Build a profile for a channel this app does not know yet"))
+        self.map_button.clicked.connect(self.map_columns)
+        buttons.addWidget(self.map_button)
         self.import_button = QPushButton(self.tr("Import"), self)
         self.import_button.setObjectName("importButton")
         self.import_button.setEnabled(False)
@@ -156,6 +161,23 @@ class ImportDialog(QDialog):
                              % (result.created, result.updated, result.unchanged, result.refused))
         self.cancel_button.setText(self.tr("Close"))
         self._update_buttons()
+
+    def map_columns(self) -> None:
+        from shop_orders.services.importing.readers import ReadError
+        from shop_orders.ui.mapping_dialog import MappingDialog
+
+        try:
+            saved = MappingDialog.ask(self.ctx, self.path, self.lang, self)
+        except ReadError as exc:
+            self._failed(str(exc))
+            return
+        if saved is None:
+            return
+        self.plan = None
+        self.summary.setStyleSheet("")
+        self.summary.setText(self.tr("Reading and checking %s…") % self.path.name)
+        ctx, path = self.ctx, self.path
+        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report), self._show_plan)
 
     def cancel(self) -> None:
         if self.task is not None:

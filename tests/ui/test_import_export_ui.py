@@ -70,3 +70,37 @@ def test_export_action_writes_the_current_filter_in_the_background(make_window, 
     qtbot.waitUntil(lambda: "Exported 2 orders" in w.statusBar().currentMessage(), timeout=10000)
     ws = load_workbook(dest)["Orders"]
     assert ws.max_row == 3 and "Currency" in [c.value for c in ws[1]]
+
+
+def _phone_sheet(tmp_path):
+    return cf.write_csv(tmp_path / "phone-orders.csv", [["电话订单登记"], ["单号", "客户", "状态", "日期", "金额"],
+                                                         ["T1", "老王", "已付款", "2026-11-20 10:00", "50"],
+                                                         ["T2", "老李", "未付款", "2026-11-21 11:00", "80"]])
+
+
+def test_mapping_dialog_builds_a_profile_with_live_preview_and_saves_it_for_the_channel(qtbot, sqlite_db, tmp_path):
+    from shop_orders.services import settings
+    from shop_orders.services.importing import runner
+    from shop_orders.ui.mapping_dialog import MappingDialog
+
+    f = _phone_sheet(tmp_path)
+    ctx = AppContext(sqlite_db, tmp_path, tmp_path, current_actor())
+    d = MappingDialog(ctx, f)
+    qtbot.addWidget(d)
+    assert [d.columns.item(i).text() for i in range(d.columns.count())] == ["单号", "客户", "状态", "日期", "金额"]
+    assert not d.save_button.isEnabled()  # no order number column yet
+    d.channel.setCurrentIndex(d.channel.findData("phone"))
+    for field, column in [("channel_order_no", "单号"), ("buyer", "客户"), ("status", "状态"), ("created_at", "日期"),
+                          ("total", "金额")]:
+        d.assign(field, column)
+    assert d.preview.rowCount() == 2 and d.preview.item(0, 0).text() == "T1"
+    words = {d.words.item(r, 0).text(): d.words.cellWidget(r, 1).currentData() for r in range(d.words.rowCount())}
+    assert words == {"已付款": "awaiting_shipment", "未付款": "awaiting_payment"}
+    assert d.preview.item(1, 1).text() == "Awaiting payment" and d.preview.item(0, 3).text() == "50.00 CNY"
+    d.save()
+    assert d.saved is not None
+    with sqlite_db.read_session() as s:
+        [saved] = settings.get_custom_profiles(s)
+    assert saved.channel == "phone" and saved.columns["channel_order_no"] == ("单号",)
+    plan = runner.prepare(sqlite_db, f)  # auto-detection now knows this layout
+    assert plan.profile.code == saved.code and len(plan.creates) == 2 and not plan.problems

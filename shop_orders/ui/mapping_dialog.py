@@ -1,0 +1,240 @@
+"""Build a custom import profile for a channel with no built-in one: drag a file column onto a
+field (or pick it from the field's list), map the file's status words, watch the preview of the
+orders it would read, and save the profile for that channel (a shop setting, used by auto-detect)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_orders.app import AppContext
+from shop_orders.domain.channels import CHANNELS, channel_label
+from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.money import format_minor
+from shop_orders.domain.status import Status
+from shop_orders.services import settings
+from shop_orders.services.importing import header, plan, readers
+from shop_orders.services.importing.profiles import FIELDS, Profile, norm
+
+PREVIEW = 20
+EDITABLE_FIELDS = [f for f in FIELDS if f not in ("financial_status", "fulfillment_status", "cancelled_at", "channel")]
+
+
+class FieldCombo(QComboBox):
+    """A field's column choice; a column dragged from the list and dropped here selects it."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasText() or event.mimeData().hasFormat("application/x-qabstractitemmodeldatalist"):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        source = event.source()
+        text = source.currentItem().text() if isinstance(source, QListWidget) and source.currentItem() else event.mimeData().text()
+        i = self.findText(text)
+        if i >= 0:
+            self.setCurrentIndex(i)
+            event.acceptProposedAction()
+
+
+def guess_header(rows: list[list]) -> int:
+    for i, row in enumerate(rows[: header.SCAN_ROWS]):
+        if sum(1 for c in row if str(c or "").strip()) >= 2:
+            return i
+    return 0
+
+
+class MappingDialog(QDialog):
+    def __init__(self, ctx: AppContext, path: Path, lang: str = "en", parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mappingDialog")
+        self.ctx, self.path, self.lang = ctx, path, lang
+        self.saved: Profile | None = None
+        self.setWindowTitle(self.tr("Map the columns of %s") % path.name)
+        self.resize(1100, 700)
+        self.rows = readers.read(path).rows
+        self.header_row = guess_header(self.rows)
+        self.headers = [str(c or "").strip() for c in self.rows[self.header_row]]
+        with ctx.db.read_session() as s:
+            self.shop_tz = settings.get_timezone(s)
+
+        layout = QVBoxLayout(self)
+        top = QFormLayout()
+        self.channel = QComboBox(self)
+        for code in CHANNELS:
+            self.channel.addItem(channel_label(code, lang), code)
+        self.name = QLineEdit(path.stem, self)
+        self.currency = QLineEdit("CNY", self)
+        self.currency.setMaxLength(3)
+        top.addRow(self.tr("Channel"), self.channel)
+        top.addRow(self.tr("Profile name"), self.name)
+        top.addRow(self.tr("Currency when the file has none"), self.currency)
+        layout.addLayout(top)
+
+        middle = QHBoxLayout()
+        self.columns = QListWidget(self)
+        self.columns.setObjectName("fileColumns")
+        self.columns.addItems([h for h in self.headers if h])
+        self.columns.setDragEnabled(True)
+        self.columns.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("Columns in the file (drag onto a field)"), self))
+        left.addWidget(self.columns)
+        middle.addLayout(left, 1)
+        fields = QWidget(self)
+        form = QFormLayout(fields)
+        self.combos: dict[str, FieldCombo] = {}
+        for f in EDITABLE_FIELDS:
+            combo = FieldCombo(fields)
+            combo.addItem(self.tr("(not in the file)"), None)
+            for h in self.headers:
+                if h:
+                    combo.addItem(h, h)
+            combo.currentIndexChanged.connect(self.update_preview)
+            self.combos[f] = combo
+            form.addRow(f.replace("_", " "), combo)
+        scroll = QScrollArea(self)
+        scroll.setWidget(fields)
+        scroll.setWidgetResizable(True)
+        middle.addWidget(scroll, 1)
+        self.words = QTableWidget(0, 2, self)
+        self.words.setObjectName("statusWords")
+        self.words.setHorizontalHeaderLabels([self.tr("Status in the file"), self.tr("Standard status")])
+        right = QVBoxLayout()
+        right.addWidget(QLabel(self.tr("Status words"), self))
+        right.addWidget(self.words)
+        middle.addLayout(right, 1)
+        layout.addLayout(middle, 2)
+
+        self.preview_label = QLabel("", self)
+        self.preview_label.setObjectName("previewLabel")
+        layout.addWidget(self.preview_label)
+        self.preview = QTableWidget(0, 5, self)
+        self.preview.setObjectName("mappingPreview")
+        self.preview.setHorizontalHeaderLabels([self.tr("Channel order no."), self.tr("Status"), self.tr("Created"),
+                                                self.tr("Total"), self.tr("Buyer")])
+        layout.addWidget(self.preview, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        layout.addWidget(buttons)
+        self.update_preview()
+
+    # ---- building the profile ---------------------------------------------------------------
+    def assign(self, field: str, column: str | None) -> None:
+        combo = self.combos[field]
+        combo.setCurrentIndex(0 if column is None else combo.findText(column))
+
+    def _status_words(self) -> list[str]:
+        col = self.combos["status"].currentData()
+        if col is None:
+            return []
+        i = self.headers.index(col)
+        seen: dict[str, None] = {}
+        for row in self.rows[self.header_row + 1: self.header_row + 2001]:
+            if i < len(row) and str(row[i] or "").strip():
+                seen.setdefault(str(row[i]).strip(), None)
+        return list(seen)[:50]
+
+    def _sync_words(self) -> None:
+        words = self._status_words()
+        current = {self.words.item(r, 0).text(): self.words.cellWidget(r, 1).currentData()
+                   for r in range(self.words.rowCount()) if self.words.item(r, 0)}
+        if list(current) == words:
+            return
+        self.words.setRowCount(len(words))
+        for r, w in enumerate(words):
+            self.words.setItem(r, 0, QTableWidgetItem(w))
+            combo = QComboBox(self.words)
+            for s in Status:
+                combo.addItem(s.label(self.lang), s.value)
+            guess = current.get(w) or _guess_status(w)
+            combo.setCurrentIndex(max(0, combo.findData(guess)))
+            combo.currentIndexChanged.connect(self.update_preview)
+            self.words.setCellWidget(r, 1, combo)
+
+    def profile(self) -> Profile:
+        columns = {f: (c.currentData(),) for f, c in self.combos.items() if c.currentData() is not None}
+        statuses = {self.words.item(r, 0).text(): Status(self.words.cellWidget(r, 1).currentData())
+                    for r in range(self.words.rowCount())}
+        channel = self.channel.currentData()
+        slug = re.sub(r"[^a-z0-9]+", "-", norm(self.name.text()) or "profile").strip("-") or "profile"
+        return Profile(f"custom-{channel}-{slug}", channel, self.name.text().strip() or self.path.stem, columns,
+                       statuses, (self.currency.text().strip().upper() or "CNY")[:3], custom=True)
+
+    def update_preview(self) -> None:
+        self._sync_words()
+        prof = self.profile()
+        if "channel_order_no" not in prof.columns:
+            self.preview.setRowCount(0)
+            self.preview_label.setText(self.tr("Choose the column that holds the channel order number."))
+            self.save_button.setEnabled(False)
+            return
+        cols = header.match_row([norm(h) for h in self.headers], prof)
+        match = header.HeaderMatch(self.header_row, prof, cols, self.headers)
+        orders, problems, _ = plan.parse(self.rows[: self.header_row + 1 + 500], match, self.path.name,
+                                         self.shop_tz if self.shop_tz else ZoneInfo("UTC"))
+        self.preview.setRowCount(min(PREVIEW, len(orders)))
+        for r, o in enumerate(orders[:PREVIEW]):
+            values = [o.channel_order_no, o.status.label(self.lang),
+                      o.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if o.created_at else "",
+                      f"{format_minor(o.final_total(), o.currency)} {o.currency}", o.buyer]
+            for c, v in enumerate(values):
+                self.preview.setItem(r, c, QTableWidgetItem(v))
+        first = f" {problems[0]}" if problems else ""
+        self.preview_label.setText(self.tr("%s orders read from the first 500 rows, %s problems.") %
+                                   (len(orders), len(problems)) + first)
+        self.save_button.setEnabled(bool(orders))
+
+    def save(self) -> None:
+        prof = self.profile()
+        try:
+            with self.ctx.uow() as uow:
+                settings.save_custom_profile(uow, self.ctx.change("manual"), prof)
+                uow.commit()
+        except ShopOrdersError as exc:
+            self.preview_label.setText(str(exc))
+            return
+        self.saved = prof
+        self.accept()
+
+    @classmethod
+    def ask(cls, ctx: AppContext, path: Path, lang: str, parent=None) -> Profile | None:
+        d = cls(ctx, path, lang, parent)
+        d.exec()
+        return d.saved
+
+
+def _guess_status(word: str) -> str:
+    w = norm(word)
+    for needle, status in (("取消", "cancelled"), ("关闭", "cancelled"), ("cancel", "cancelled"),
+                           ("未付", "awaiting_payment"), ("待付", "awaiting_payment"), ("unpaid", "awaiting_payment"),
+                           ("pending", "awaiting_payment"), ("成功", "completed"), ("完成", "completed"),
+                           ("complete", "completed"), ("已发", "shipped"), ("ship", "shipped"),
+                           ("待发", "awaiting_shipment"), ("已付", "awaiting_shipment"), ("paid", "awaiting_shipment")):
+        if needle in w:
+            return status
+    return Status.AWAITING_SHIPMENT.value
+
