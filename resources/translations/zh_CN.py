@@ -60,4 +60,7 @@ ZH = {
     "Status in the file": "文件中的状态", "Standard status": "标准状态", "Status words": "状态词",
     "Choose the column that holds the channel order number.": "请选择渠道订单号所在的列。",
     "%s orders read from the first 500 rows, %s problems.": "前 500 行读出 %s 单，%s 个问题。",
+    "Channel order no. (required)": "渠道订单号（必填）", "Order time": "下单时间", "Currency": "币种",
+    "Order total": "订单金额", "Quantity": "数量", "Province / country": "省 / 国家", "City": "市",
+    "District / postcode": "区 / 邮编", "Street": "街道",
 }

@@ -6,7 +6,7 @@ pyside6-lupdate / pyside6-lrelease; see resources/translations/README.md).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from shop_orders.resources import resource
 
@@ -24,6 +24,10 @@ def choose_language(settings: QSettings) -> str:
 def install(app: QCoreApplication, lang: str) -> QTranslator | None:
     if not lang.startswith("zh"):
         return None
+    qt_own = QTranslator(app)  # Qt's standard buttons and dialogs (Save, Cancel, ...)
+    if qt_own.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                   QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_own)
     translator = QTranslator(app)
     if translator.load(str(resource("translations", "shop_orders_zh_CN.qm"))):
         app.installTranslator(translator)

@@ -113,7 +113,7 @@ class MappingDialog(QDialog):
                     combo.addItem(h, h)
             combo.currentIndexChanged.connect(self.update_preview)
             self.combos[f] = combo
-            form.addRow(f.replace("_", " "), combo)
+            form.addRow(self.field_labels().get(f, f), combo)
         scroll = QScrollArea(self)
         scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
@@ -141,6 +141,18 @@ class MappingDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         layout.addWidget(buttons)
         self.update_preview()
+
+    def field_labels(self) -> dict[str, str]:
+        return {
+            "channel_order_no": self.tr("Channel order no. (required)"), "status": self.tr("Status"),
+            "created_at": self.tr("Order time"), "buyer": self.tr("Buyer"), "recipient": self.tr("Recipient"),
+            "phone": self.tr("Phone"), "address": self.tr("Address"), "currency": self.tr("Currency"),
+            "total": self.tr("Order total"), "paid": self.tr("Paid"), "sku": self.tr("SKU"),
+            "title": self.tr("Item"), "qty": self.tr("Quantity"), "unit_price": self.tr("Unit price"),
+            "courier": self.tr("Courier"), "tracking_no": self.tr("Tracking no."),
+            "address_province": self.tr("Province / country"), "address_city": self.tr("City"),
+            "address_district": self.tr("District / postcode"), "address_street": self.tr("Street"),
+        }
 
     # ---- building the profile ---------------------------------------------------------------
     def assign(self, field: str, column: str | None) -> None:
