@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from shop_orders.domain import ids
@@ -164,12 +165,6 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
     keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
     if len(set(keys)) != len(keys):
         raise DuplicateOrder("The same channel order appears twice in one batch.")
-    for i in range(0, len(keys), 500):
-        chunk = keys[i:i + 500]
-        found = uow.session.execute(select(Order.channel, Order.channel_order_no, Order.order_no).where(
-            tuple_(Order.channel, Order.channel_order_no).in_(chunk))).first()
-        if found:
-            raise DuplicateOrder(f"{found[0]} order {found[1]} already exists as {found[2]}.")
     days = Counter(ids.day_key(d.created_at) for d in drafts)
     next_seq = {day: allocate_order_numbers(uow, day, n) for day, n in days.items()}
     next_id = (uow.session.execute(select(func.max(Order.id))).scalar() or 0) + 1
@@ -196,8 +191,14 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
             uow.record(ctx, "payment", order_id=next_id, order_no=order_no, field="paid",
                        old=format_minor(0, d.currency), new=format_minor(d.paid_minor, d.currency))
         next_id += 1
-    for table, rows in ((Order.__table__, order_rows), (OrderLine.__table__, line_rows),
-                        (Payment.__table__, payment_rows)):
+    try:
+        # The unique (channel, channel_order_no) constraint is the duplicate check: no lookups.
+        with uow.session.begin_nested():
+            uow.session.execute(insert(Order.__table__), order_rows)
+    except IntegrityError:
+        raise DuplicateOrder("Some of these channel orders already exist (another seat imported them "
+                             "meanwhile); nothing was imported. Check the file again.") from None
+    for table, rows in ((OrderLine.__table__, line_rows), (Payment.__table__, payment_rows)):
         if rows:
             uow.session.execute(insert(table), rows)
     sync_sequences(uow.session, (Order.__table__, OrderLine.__table__, Payment.__table__))

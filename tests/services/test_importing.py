@@ -254,3 +254,19 @@ def test_killing_the_process_mid_import_leaves_the_store_as_before(db, tmp_path,
     with db.read_session() as s:
         assert audit.lock_head(s) == head_before
         assert s.execute(select(func.count()).select_from(Order)).scalar_one() == 0
+
+
+def test_bulk_creation_refuses_orders_that_appeared_meanwhile_and_writes_nothing(db, tmp_path):
+    from datetime import UTC, datetime
+
+    from shop_orders.domain.errors import DuplicateOrder
+
+    d = orders.OrderDraft(channel="jd", channel_order_no="300001", created_at=datetime(2026, 11, 20, tzinfo=UTC))
+    with UnitOfWork(db) as uow:
+        orders.create_order(uow, ctx(), d)
+        uow.commit()
+    fresh = orders.OrderDraft(channel="jd", channel_order_no="300002", created_at=datetime(2026, 11, 20, tzinfo=UTC))
+    with pytest.raises(DuplicateOrder, match="already exist"), UnitOfWork(db) as uow:
+        orders.create_orders_bulk(uow, IMPORT, [fresh, d])
+        uow.commit()
+    assert set(all_orders(db)) == {"300001"}
