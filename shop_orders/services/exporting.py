@@ -52,7 +52,7 @@ AUDIT_COLUMNS = [("#", 9), ("Time", 17), ("Who", 12), ("Source", 22), ("Order", 
 
 
 class ExportCancelled(ShopOrdersError):
-    pass
+    """The person cancelled; no file was written."""
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def get_timezone(session: Session):
         try:
             return ZoneInfo(json.loads(row.value))
         except (ZoneInfoNotFoundError, ValueError):
-            pass
+            return datetime.now().astimezone().tzinfo  # a zone this computer lacks: use local time
     return datetime.now().astimezone().tzinfo
 
 

@@ -18,7 +18,7 @@ class HeaderMatch:
 
 
 class HeaderNotFound(ValueError):
-    pass
+    """No row in the top of the file looks like the header of a known (or the chosen) profile."""
 
 
 def match_row(cells: list[str], profile: Profile) -> dict[str, int]:

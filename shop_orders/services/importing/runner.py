@@ -25,7 +25,7 @@ class ImportFileError(ShopOrdersError):
 
 
 class ImportCancelled(ShopOrdersError):
-    pass
+    """The person cancelled; the transaction was rolled back."""
 
 
 @dataclass(frozen=True)
