@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from pathlib import Path
 
@@ -72,25 +73,24 @@ def zip_bomb(path: Path) -> Path:
     return path
 
 
-def entity_workbook(path: Path, tmp: Path) -> Path:
-    ok = write_xlsx(tmp / "ok.xlsx", [["订单编号", "买家会员名"], ["1", "a"]])
+def _with_sheet_xml(path: Path, tmp: Path, rewrite) -> Path:
+    """A copy of a small valid workbook whose sheet1.xml is passed through rewrite(bytes)."""
+    ok = write_xlsx(tmp / f"ok-{path.stem}.xlsx", [["订单编号", "买家会员名"], ["1", "a"]])
     with zipfile.ZipFile(ok) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
-                data = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + body
-            dst.writestr(item, data)
+            dst.writestr(item, rewrite(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
     return path
+
+
+def entity_workbook(path: Path, tmp: Path) -> Path:
+    def add_entities(data: bytes) -> bytes:
+        body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+        return b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>' + body
+
+    return _with_sheet_xml(path, tmp, add_entities)
 
 
 def huge_dimension_workbook(path: Path, tmp: Path) -> Path:
-    ok = write_xlsx(tmp / "ok2.xlsx", [["订单编号", "买家会员名"], ["1", "a"]])
-    with zipfile.ZipFile(ok) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                import re
-                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
-            dst.writestr(item, data)
-    return path
+    return _with_sheet_xml(path, tmp, lambda data: re.sub(rb'<dimension ref="[^"]*"',
+                                                           b'<dimension ref="A1:XFD1048576"', data))

@@ -8,12 +8,8 @@ import json
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +22,7 @@ from shop_orders.domain.status import Status
 from shop_orders.services.browse import OrderDetail
 from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
+from shop_orders.ui.tables import fill, text_table
 
 
 class LifecycleBar(QWidget):
@@ -76,25 +73,6 @@ class LifecycleBar(QWidget):
         p.end()
 
 
-def _table(parent, headers: list[str], object_name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers), parent)
-    t.setObjectName(object_name)
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
-    t.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            t.setItem(r, c, QTableWidgetItem(v))
-
-
 class DetailPanel(QWidget):
     def __init__(self, lang: str = "en", parent=None) -> None:
         super().__init__(parent)
@@ -125,13 +103,13 @@ class DetailPanel(QWidget):
             form.addRow(label, value)
         layout.addLayout(form)
         self.tabs = QTabWidget(self)
-        self.history = _table(self, [self.tr("Time"), self.tr("Who"), self.tr("Source"), self.tr("Change"),
+        self.history = text_table(self, [self.tr("Time"), self.tr("Who"), self.tr("Source"), self.tr("Change"),
                                      self.tr("Reason")], "trustChain")
-        self.lines = _table(self, [self.tr("#"), self.tr("SKU"), self.tr("Item"), self.tr("Qty"),
+        self.lines = text_table(self, [self.tr("#"), self.tr("SKU"), self.tr("Item"), self.tr("Qty"),
                                    self.tr("Unit price"), self.tr("Shipped")], "detailLines")
-        self.payments = _table(self, [self.tr("Paid at"), self.tr("Amount"), self.tr("Method"),
+        self.payments = text_table(self, [self.tr("Paid at"), self.tr("Amount"), self.tr("Method"),
                                       self.tr("Reference")], "detailPayments")
-        self.shipments = _table(self, [self.tr("Shipped at"), self.tr("Courier"), self.tr("Tracking no."),
+        self.shipments = text_table(self, [self.tr("Shipped at"), self.tr("Courier"), self.tr("Tracking no."),
                                        self.tr("Lines")], "detailShipments")
         self.tabs.addTab(self.history, self.tr("Trust chain"))
         self.tabs.addTab(self.lines, self.tr("Lines"))
@@ -180,10 +158,10 @@ class DetailPanel(QWidget):
         self.fields["times"].setText(f"{local_text(o.created_at)} / {local_text(o.updated_at)}")
         stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(o.shipments))
         self.lifecycle.set_stage(stage, cancelled=status is Status.CANCELLED)
-        _fill(self.history, [[local_text(e.at), e.actor, e.source, self.change_text(e), e.reason] for e in d.history])
-        _fill(self.lines, [[str(li.line_no), li.sku, li.title, str(li.qty), format_minor(li.unit_price_minor, cur),
+        fill(self.history, [[local_text(e.at), e.actor, e.source, self.change_text(e), e.reason] for e in d.history])
+        fill(self.lines, [[str(li.line_no), li.sku, li.title, str(li.qty), format_minor(li.unit_price_minor, cur),
                             str(li.shipped_qty)] for li in o.lines])
-        _fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), p.method, p.reference]
+        fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), p.method, p.reference]
                               for p in o.payments])
-        _fill(self.shipments, [[local_text(s.shipped_at), s.courier, s.tracking_no,
+        fill(self.shipments, [[local_text(s.shipped_at), s.courier, s.tracking_no,
                                 ", ".join(f"#{k}×{v}" for k, v in json.loads(s.items).items())] for s in o.shipments])

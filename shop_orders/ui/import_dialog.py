@@ -8,16 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
 )
@@ -27,27 +23,10 @@ from shop_orders.domain.channels import channel_label
 from shop_orders.domain.money import format_minor
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
+from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import ProgressTask, start
 
 PREVIEW_ROWS = 500
-
-
-def _table(parent, headers: list[str], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers), parent)
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def _fill(t: QTableWidget, rows: list[list[str]]) -> None:
-    t.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            t.setItem(r, c, QTableWidgetItem(v))
 
 
 class ImportDialog(QDialog):
@@ -68,12 +47,12 @@ class ImportDialog(QDialog):
         self.progress = QProgressBar(self)
         layout.addWidget(self.progress)
         self.tabs = QTabWidget(self)
-        self.problems = _table(self, [self.tr("Row"), self.tr("Column"), self.tr("Problem")], "importProblems")
-        self.creates = _table(self, [self.tr("Row"), self.tr("Channel"), self.tr("Channel order no."), self.tr("Status"),
+        self.problems = text_table(self, [self.tr("Row"), self.tr("Column"), self.tr("Problem")], "importProblems")
+        self.creates = text_table(self, [self.tr("Row"), self.tr("Channel"), self.tr("Channel order no."), self.tr("Status"),
                                      self.tr("Total"), self.tr("Buyer"), self.tr("Lines")], "importCreates")
-        self.updates = _table(self, [self.tr("Order"), self.tr("Field"), self.tr("Now"), self.tr("From the file")],
+        self.updates = text_table(self, [self.tr("Order"), self.tr("Field"), self.tr("Now"), self.tr("From the file")],
                               "importUpdates")
-        self.refused = _table(self, [self.tr("Row"), self.tr("Not applied")], "importRefused")
+        self.refused = text_table(self, [self.tr("Row"), self.tr("Not applied")], "importRefused")
         for t, title in ((self.problems, self.tr("Problems")), (self.creates, self.tr("New orders")),
                          (self.updates, self.tr("Updates")), (self.refused, self.tr("Refused"))):
             self.tabs.addTab(t, title)
@@ -129,13 +108,13 @@ class ImportDialog(QDialog):
             "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
             "%s problems.") % (plan.file, plan.profile.name, plan.header_row, len(plan.orders), len(plan.creates),
                                len(plan.updates), plan.unchanged, len(plan.refused), len(plan.problems)))
-        _fill(self.problems, [[str(p.row), p.column, p.message] for p in plan.problems[:PREVIEW_ROWS]])
-        _fill(self.creates, [[str(o.first_row), channel_label(o.channel, self.lang), o.channel_order_no,
+        fill(self.problems, [[str(p.row), p.column, p.message] for p in plan.problems[:PREVIEW_ROWS]])
+        fill(self.creates, [[str(o.first_row), channel_label(o.channel, self.lang), o.channel_order_no,
                               o.status.label(self.lang), f"{format_minor(o.final_total(), o.currency)} {o.currency}",
                               o.buyer, str(len(o.lines))] for o in plan.creates[:PREVIEW_ROWS]])
-        _fill(self.updates, [[u.order_no, f, str(old), str(new)] for u in plan.updates[:PREVIEW_ROWS]
+        fill(self.updates, [[u.order_no, f, str(old), str(new)] for u in plan.updates[:PREVIEW_ROWS]
                              for f, (old, new) in u.changes.items()])
-        _fill(self.refused, [[str(p.row), p.message] for p in plan.refused[:PREVIEW_ROWS]])
+        fill(self.refused, [[str(p.row), p.message] for p in plan.refused[:PREVIEW_ROWS]])
         self.tabs.setCurrentWidget(self.problems if plan.problems else self.creates)
         self._update_buttons()
 

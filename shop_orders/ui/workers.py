@@ -12,6 +12,20 @@ class _Signals(QObject):
     failed = Signal(str)
 
 
+def _report(signals: _Signals, fn: Callable[[], object]) -> None:
+    """Run fn; emit finished(result), or failed(one sentence) for a person-readable error or a bug."""
+    from shop_orders.domain.errors import ShopOrdersError
+
+    try:
+        result = fn()
+    except ShopOrdersError as exc:
+        signals.failed.emit(str(exc))
+    except Exception as exc:  # a bug: still reported, never a silent dead thread
+        signals.failed.emit(f"Unexpected {type(exc).__name__}: {exc}")
+    else:
+        signals.finished.emit(result)
+
+
 class Task(QRunnable):
     """Calls fn() in a pool thread; emits finished(result) or failed(message) on the UI thread."""
 
@@ -21,16 +35,7 @@ class Task(QRunnable):
         self.signals = _Signals()
 
     def run(self) -> None:
-        from shop_orders.domain.errors import ShopOrdersError
-
-        try:
-            result = self.fn()
-        except ShopOrdersError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # a bug: still reported, never a silent dead thread
-            self.signals.failed.emit(f"Unexpected {type(exc).__name__}: {exc}")
-        else:
-            self.signals.finished.emit(result)
+        _report(self.signals, self.fn)
 
 
 def run_in_pool(fn: Callable[[], object], on_done: Callable[[object], None],
@@ -60,17 +65,8 @@ class ProgressTask(QRunnable):
         self._cancel = True
 
     def run(self) -> None:
-        from shop_orders.domain.errors import ShopOrdersError
-
-        try:
-            result = self.fn(lambda stage, done, total: self.signals.progress.emit(stage, done, total),
-                             lambda: self._cancel)
-        except ShopOrdersError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception as exc:  # a bug: still reported, never a silent dead thread
-            self.signals.failed.emit(f"Unexpected {type(exc).__name__}: {exc}")
-        else:
-            self.signals.finished.emit(result)
+        _report(self.signals, lambda: self.fn(
+            lambda stage, done, total: self.signals.progress.emit(stage, done, total), lambda: self._cancel))
 
 
 def start(task: QRunnable) -> None:
