@@ -17,7 +17,8 @@ _PATTERN = re.compile(r"^SO-(\d{8})-(\d{6,})$")
 
 
 def day_key(created_at: datetime) -> str:
-    return created_at.astimezone(UTC).strftime("%Y%m%d")
+    d = created_at.astimezone(UTC)
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
 
 
 def format_order_id(day: str, seq: int) -> str:

@@ -53,4 +53,7 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 def format_minor(minor: int, currency: str) -> str:
     """Plain decimal text, e.g. 12345 CNY -> '123.45' (what CSV/JSON carry)."""
     places = digits(currency)
-    return f"{to_decimal(minor, currency):.{places}f}"
+    if not places:
+        return str(minor)
+    whole, part = divmod(abs(minor), 10**places)
+    return f"{'-' if minor < 0 else ''}{whole}.{part:0{places}d}"

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -42,6 +42,7 @@ from shop_orders.domain.status import (
     status_after_shipping,
 )
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
 
@@ -144,15 +145,26 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
                                   qty=line.qty, unit_price_minor=line.unit_price_minor,
                                   shipped_qty=line.shipped_qty))
     uow.record(ctx, "create", order_id=order.id, order_no=order_no, field="order",
-               new=f"{channel} {cno}; {Status(order.status).value}; "
-                   f"{format_minor(total, order.currency)} {order.currency}")
+               new=created_text(channel, cno, order.status, total, draft.paid_minor, order.currency))
     if draft.paid_minor:
         order.paid_minor = draft.paid_minor
         uow.session.add(Payment(order_id=order.id, amount_minor=draft.paid_minor, method=channel,
                                 reference=ctx.source, paid_at=draft.created_at))
-        uow.record(ctx, "payment", order_id=order.id, order_no=order_no, field="paid",
-                   old=format_minor(0, order.currency), new=format_minor(draft.paid_minor, order.currency))
     return order
+
+
+def created_text(channel: str, cno: str, status: str, total: int, paid: int, currency: str) -> str:
+    """What the audit trail says an order was created as. An order that arrives already paid
+    (imports) records its payment here, in the same event: nobody paid it in this shop."""
+    text = f"{channel} {cno}; {status}; {format_minor(total, currency)} {currency}"
+    return f"{text}; paid {format_minor(paid, currency)}" if paid else text
+
+
+_ORDER_COLUMNS = ("id", "order_no", "channel", "channel_order_no", "buyer", "recipient", "phone", "address",
+                  "currency", "total_minor", "paid_minor", "courier", "tracking_no", "status", "created_at",
+                  "updated_at", "version")
+_LINE_COLUMNS = ("order_id", "line_no", "sku", "title", "qty", "unit_price_minor", "shipped_qty")
+_PAYMENT_COLUMNS = ("order_id", "amount_minor", "method", "reference", "paid_at")
 
 
 def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDraft]) -> int:
@@ -165,42 +177,36 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
     keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
     if len(set(keys)) != len(keys):
         raise DuplicateOrder("The same channel order appears twice in one batch.")
-    days = Counter(ids.day_key(d.created_at) for d in drafts)
-    next_seq = {day: allocate_order_numbers(uow, day, n) for day, n in days.items()}
+    days = [ids.day_key(d.created_at) for d in drafts]
+    next_seq = {day: allocate_order_numbers(uow, day, n) for day, n in Counter(days).items()}
     next_id = (uow.session.execute(select(func.max(Order.id))).scalar() or 0) + 1
     order_rows, line_rows, payment_rows = [], [], []
-    for (channel, cno), d in zip(keys, drafts, strict=True):
-        day = ids.day_key(d.created_at)
-        order_no = ids.format_order_id(day, next_seq[day])
-        next_seq[day] += 1
+    now = uow.now
+    for (channel, cno), day, d in zip(keys, days, drafts, strict=True):
+        seq = next_seq[day]
+        next_seq[day] = seq + 1
+        order_no = ids.format_order_id(day, seq)
         total = d.total_minor if d.total_minor is not None else sum(li.qty * li.unit_price_minor for li in d.lines)
-        order_rows.append({
-            "id": next_id, "order_no": order_no, "channel": channel, "channel_order_no": cno,
-            "buyer": d.buyer.strip(), "recipient": d.recipient.strip(), "phone": d.phone.strip(),
-            "address": d.address.strip(), "currency": d.currency, "total_minor": total, "paid_minor": d.paid_minor,
-            "courier": d.courier.strip(), "tracking_no": d.tracking_no.strip(), "status": Status(d.status).value,
-            "created_at": d.created_at, "updated_at": uow.now, "version": 1})
+        status = Status(d.status).value
+        order_rows.append((next_id, order_no, channel, cno, d.buyer.strip(), d.recipient.strip(), d.phone.strip(),
+                           d.address.strip(), d.currency, total, d.paid_minor, d.courier.strip(),
+                           d.tracking_no.strip(), status, d.created_at, now, 1))
         for n, li in enumerate(d.lines, 1):
-            line_rows.append({"order_id": next_id, "line_no": n, "sku": li.sku, "title": li.title, "qty": li.qty,
-                              "unit_price_minor": li.unit_price_minor, "shipped_qty": li.shipped_qty})
+            line_rows.append((next_id, n, li.sku, li.title, li.qty, li.unit_price_minor, li.shipped_qty))
         uow.record(ctx, "create", order_id=next_id, order_no=order_no, field="order",
-                   new=f"{channel} {cno}; {Status(d.status).value}; {format_minor(total, d.currency)} {d.currency}")
+                   new=created_text(channel, cno, status, total, d.paid_minor, d.currency))
         if d.paid_minor:
-            payment_rows.append({"order_id": next_id, "amount_minor": d.paid_minor, "method": channel,
-                                 "reference": ctx.source, "paid_at": d.created_at})
-            uow.record(ctx, "payment", order_id=next_id, order_no=order_no, field="paid",
-                       old=format_minor(0, d.currency), new=format_minor(d.paid_minor, d.currency))
+            payment_rows.append((next_id, d.paid_minor, channel, ctx.source, d.created_at))
         next_id += 1
     try:
         # The unique (channel, channel_order_no) constraint is the duplicate check: no lookups.
         with uow.session.begin_nested():
-            uow.session.execute(insert(Order.__table__), order_rows)
+            insert_many(uow.session, Order.__table__, _ORDER_COLUMNS, order_rows)
     except IntegrityError:
         raise DuplicateOrder("Some of these channel orders already exist (another seat imported them "
                              "meanwhile); nothing was imported. Check the file again.") from None
-    for table, rows in ((OrderLine.__table__, line_rows), (Payment.__table__, payment_rows)):
-        if rows:
-            uow.session.execute(insert(table), rows)
+    insert_many(uow.session, OrderLine.__table__, _LINE_COLUMNS, line_rows)
+    insert_many(uow.session, Payment.__table__, _PAYMENT_COLUMNS, payment_rows)
     sync_sequences(uow.session, (Order.__table__, OrderLine.__table__, Payment.__table__))
     return len(order_rows)
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shop_orders.store.bulk import insert_many
 from shop_orders.store.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -47,13 +48,13 @@ def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+# json.dumps(..., ensure_ascii=False, separators=(",", ":")) with its encoder built once.
+_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def digest(prev_hash: str, seq: int, e: PendingEvent | AuditEvent) -> str:
-    payload = json.dumps(
-        [seq, _iso(e.at), e.actor, e.source, e.order_id, e.order_no, e.action, e.field,
-         e.old, e.new, e.reason],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    payload = _canonical([seq, _iso(e.at), e.actor, e.source, e.order_id, e.order_no, e.action, e.field,
+                          e.old, e.new, e.reason])
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
@@ -64,19 +65,21 @@ def lock_head(session: Session) -> tuple[int, str]:
     return int(row.seq), row.hash
 
 
+COLUMNS = ("id", "at", "actor", "source", "order_id", "order_no", "action", "field", "old", "new", "reason",
+           "prev_hash", "hash")
+
+
 def chain_rows(
     events: Iterable[PendingEvent], seq: int, prev: str
-) -> tuple[list[dict], int, str]:
-    """Give events their positions and hashes after (seq, prev); returns rows and the new head."""
+) -> tuple[list[tuple], int, str]:
+    """Give events their positions and hashes after (seq, prev); returns rows (in the order of
+    COLUMNS) and the new head."""
     rows = []
     for e in events:
         seq += 1
         h = digest(prev, seq, e)
-        rows.append({
-            "id": seq, "at": e.at, "actor": e.actor, "source": e.source, "order_id": e.order_id,
-            "order_no": e.order_no, "action": e.action, "field": e.field, "old": e.old,
-            "new": e.new, "reason": e.reason, "prev_hash": prev, "hash": h,
-        })
+        rows.append((seq, e.at, e.actor, e.source, e.order_id, e.order_no, e.action, e.field, e.old, e.new,
+                     e.reason, prev, h))
         prev = h
     return rows, seq, prev
 
@@ -86,7 +89,7 @@ def append(session: Session, events: Sequence[PendingEvent], head: tuple[int, st
     if not events:
         return head
     rows, seq, last = chain_rows(events, *head)
-    session.execute(insert(AuditEvent.__table__), rows)
+    insert_many(session, AuditEvent.__table__, COLUMNS, rows)
     return seq, last
 
 

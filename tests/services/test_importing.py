@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from shop_orders.services import orders, settings
-from shop_orders.services.importing import runner
+from shop_orders.services.importing import plan as plan_mod
+from shop_orders.services.importing import readers, runner
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit, queries
 from shop_orders.store.models import AuditEvent, Order
@@ -270,3 +271,52 @@ def test_bulk_creation_refuses_orders_that_appeared_meanwhile_and_writes_nothing
         orders.create_orders_bulk(uow, IMPORT, [fresh, d])
         uow.commit()
     assert set(all_orders(db)) == {"300001"}
+
+
+def test_a_large_line_item_file_groups_orders_across_conversion_blocks_and_keeps_row_numbers(db, tmp_path):
+    h = cf.JD_HEADER
+    rows = [h]
+    n_orders = plan_mod.BLOCK  # three rows per order: orders straddle every block boundary
+    for i in range(n_orders):
+        for k in range(3):
+            first = k == 0
+            rows.append(cf.row_for(h, **{"订单号": f"9{i:08d}", "商品ID": f"S{k}", "商品名称": f"茶 {k}", "订购数量": 1,
+                                         "京东价": "10.00", **({"订单金额": "30.00", "应付金额": "30.00",
+                                                              "订单状态": "等待出库", "下单时间": "2026-11-20 08:00:00"}
+                                                             if first else {})}))
+    bad_row = 3 * 1500 + 2  # the first row of order 1500, in the third block; rows count from the header (1)
+    rows[bad_row - 1][h.index("下单时间")] = "sometime"
+    path = cf.write_csv(tmp_path / "jd-large.csv", rows)
+    plan = runner.prepare(db, path)
+    assert [(p.row, p.column) for p in plan.problems] == [(bad_row, "下单时间"), (bad_row, "")]
+    assert "'sometime' is not a date" in plan.problems[0].message
+    assert len(plan.orders) == n_orders
+    assert all([li.sku for li in o.lines] == ["S0", "S1", "S2"] for o in plan.orders)
+    result = runner.apply(db, IMPORT, plan, skip_invalid=True)
+    assert (result.created, result.skipped_invalid) == (n_orders - 1, 1)
+
+
+def test_an_imported_paid_order_records_its_payment_in_the_creation_event(db, tmp_path):
+    do_import(db, taobao_file(tmp_path))
+    no = all_orders(db)["3012345678901234567"]["order_no"]
+    with db.read_session() as s:
+        events = s.execute(select(AuditEvent.action, AuditEvent.new, AuditEvent.source)
+                           .where(AuditEvent.order_no == no)).all()
+        detail = queries.order_detail(s, no)
+    assert events == [("create", "taobao 3012345678901234567; awaiting_shipment; 1234.50 CNY; paid 1234.50",
+                       "import:taobao.csv")]
+    assert [(p.amount_minor, p.reference) for p in detail.payments] == [(123450, "import:taobao.csv")]
+
+
+def test_a_sheet_whose_cells_start_right_of_column_a_is_read_from_a1(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "empty"  # the first sheet has no cells: the next one is read
+    ws = wb.create_sheet("orders")
+    ws["C3"], ws["D4"], ws["B6"] = "a", 1, "x"
+    wb.save(tmp_path / "offset.xlsx")
+    table = readers.read(tmp_path / "offset.xlsx")
+    assert table.sheet == "orders"
+    assert table.rows == [["", "", "", ""], ["", "", "", ""], ["", "", "a", ""], ["", "", "", 1.0],
+                          ["", "", "", ""], ["", "x", "", ""]]

@@ -4,7 +4,9 @@ against the store (create, update, leave unchanged, refuse to move backwards).""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -35,7 +37,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportedOrder:
     channel: str
     channel_order_no: str
@@ -91,121 +93,210 @@ class ImportPlan:
         return not self.problems
 
 
-def _cell(row: list, i: int | None):
-    if i is None or i >= len(row):
-        return None
-    return row[i]
+MEMO_LIMIT = 50_000  # distinct cells remembered per field (status words, names, prices repeat)
+BLOCK = 2000  # rows converted column by column at a time
+TEXT_FIELDS = ("buyer", "recipient", "phone", "address", "courier", "tracking_no", "sku", "title", "currency",
+               "channel", "status", "financial_status", "fulfillment_status", "cancelled_at", "address_province",
+               "address_city", "address_district", "address_street")
+_MISS = object()
+_PHONE = re.compile(r"[0-9+\-() *]{3,40}")
 
 
-def parse(rows: list[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo,
-          progress=None) -> tuple[list[ImportedOrder], list[Problem], int]:
-    """Group the data rows under the header into orders; collect every problem."""
-    prof, cols = match.profile, match.columns
-    head = match.headers
+class _Bad:
+    """A cell that could not be read; reported (with its row) only if the row uses it."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class _Field:
+    """One mapped field: its column, its header (for messages) and a converter that remembers
+    what each distinct cell became, so a word repeated in 100,000 rows is converted once."""
+
+    __slots__ = ("index", "name", "fn", "memo")
+
+    def __init__(self, index: int, name: str, fn) -> None:
+        self.index, self.name, self.fn, self.memo = index, name, fn, {}
+
+    def column(self, block: list[list], extra: list | None = None) -> list:
+        """The converted cells of this field in `block`; `extra` (per row) is passed to fn too."""
+        i, memo, fn = self.index, self.memo, self.fn
+        out = []
+        append = out.append
+        for j, row in enumerate(block):
+            v = row[i] if i < len(row) else None
+            key = v if v.__class__ is str else (v.__class__, v)
+            if extra is not None:
+                key = (key, extra[j])
+            r = memo.get(key, _MISS)
+            if r is _MISS:
+                try:
+                    r = fn(v) if extra is None else fn(v, extra[j])
+                except values.CellError as exc:
+                    r = _Bad(str(exc))
+                if len(memo) < MEMO_LIMIT:
+                    memo[key] = r
+            append(r)
+        return out
+
+
+def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo,
+          progress=None, total: int | None = None) -> tuple[list[ImportedOrder], list[Problem], int]:
+    """Group the data rows under the header into orders; collect every problem.
+
+    `rows` are the sheet's rows from its first row: a list, or an iterator consumed as it goes so
+    a large sheet is never held twice (`total`, their number, is then given for progress). Cells
+    are converted a block of rows and a column at a time, each distinct cell once per field."""
+    prof, cols, head = match.profile, match.columns, match.headers
     orders: dict[tuple[str, str], ImportedOrder] = {}
     problems: list[Problem] = []
     skipped = 0
+    if total is None:
+        total = len(rows) if hasattr(rows, "__len__") else 0
+    total = max(total - match.row - 1, 0)
 
-    def colname(fld: str) -> str:
+    def field_of(fld: str, conv) -> _Field | None:
         i = cols.get(fld)
-        return head[i] if i is not None and i < len(head) else fld
+        if i is None:
+            return None
+        return _Field(i, head[i] if i < len(head) else fld, conv)
 
-    data = rows[match.row + 1:]
-    for n, row in enumerate(data):
-        rowno = match.row + 2 + n
-        if progress is not None and n % 2000 == 0:
-            progress(n, len(data))
-        if not any(values.clean(c) for c in row):
-            skipped += 1
-            continue
-        raw_no = _cell(row, cols["channel_order_no"])
-        if TRAILER.search(values.clean(raw_no)):
-            skipped += 1  # a totals row: "合计", "Total", "共 12 条"
-            continue
-        if not values.clean(raw_no):
-            if any(TRAILER.search(values.clean(c)) for c in row if values.clean(c)):
-                skipped += 1  # a totals or trailer row
+    fields = {f: field_of(f, values.clean) for f in TEXT_FIELDS}
+    fields["channel_order_no"] = field_of("channel_order_no", values.order_number)
+    fields["created_at"] = field_of("created_at", lambda v: values.when(v, shop_tz))
+    fields["qty"] = field_of("qty", values.quantity)
+    for f in ("total", "paid", "unit_price"):
+        fields[f] = field_of(f, values.amount_minor)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    number = fields["channel_order_no"]
+    data = itertools.islice(rows, match.row + 1, None)
+    first = match.row + 2  # the spreadsheet's number of the block's first row
+    while block := list(itertools.islice(data, BLOCK)):
+        if progress is not None:
+            progress(first - match.row - 2, total)
+        blank = [""] * len(block)
+        cv = {f: fld.column(block) for f, fld in fields.items() if f not in ("total", "paid", "unit_price")}
+        currencies = [(c or prof.currency).upper()[:3] for c in cv.get("currency", blank)]
+        for f in ("total", "paid", "unit_price"):
+            if f in fields:
+                cv[f] = fields[f].column(block, currencies)
+        batch = _Block(cv, blank, currencies, fields, file_name, problems)
+        for j, row in enumerate(block):
+            rowno = first + j
+            cno = cv["channel_order_no"][j]
+            raw_no = cno if cno.__class__ is str else values.clean(
+                row[number.index] if number.index < len(row) else None)
+            if not raw_no:
+                cells = [c for c in map(values.clean, row) if c]
+                if not cells or any(TRAILER.search(c) for c in cells):
+                    skipped += 1  # an empty row, or a totals or trailer row
+                    continue
+                problems.append(Problem(file_name, rowno, number.name, "the order number is empty"))
                 continue
-            problems.append(Problem(file_name, rowno, colname("channel_order_no"), "the order number is empty"))
-            continue
-
-        def get(fld: str, conv=None, *, rowno=rowno, row=row):
-            v = _cell(row, cols.get(fld))
-            if conv is None:
-                return values.clean(v)
-            try:
-                return conv(v)
-            except values.CellError as exc:
-                problems.append(Problem(file_name, rowno, colname(fld), str(exc)))
-                return None
-
-        cno = get("channel_order_no", values.order_number)
-        if cno is None:
-            continue
-        currency = (get("currency") or prof.currency).upper()[:3]
-        channel = prof.channel
-        if "channel" in cols:
-            try:
-                channel = parse_channel(get("channel"))
-            except ValueError as exc:
-                problems.append(Problem(file_name, rowno, colname("channel"), str(exc)))
+            if not raw_no.isdigit() and TRAILER.search(raw_no):
+                skipped += 1  # a totals row: "合计", "Total", "共 12 条"
                 continue
-        order = orders.get((channel, cno))
-        if order is None:
-            status = None
-            if prof.status_rule == "standard":
+            cno = batch.value("channel_order_no", j, rowno)
+            if cno is None:
+                continue
+            channel = prof.channel
+            if "channel" in cv:
                 try:
-                    status = Status.parse(get("status"))
+                    channel = parse_channel(cv["channel"][j])
                 except ValueError as exc:
-                    problems.append(Problem(file_name, rowno, colname("status"), str(exc)))
-            elif prof.status_rule == "shopify":
-                status = shopify_status(get("financial_status"), get("fulfillment_status"), get("cancelled_at"))
-                if status is None:
-                    problems.append(Problem(file_name, rowno, colname("financial_status"),
-                                            f"unknown payment status '{get('financial_status')}'"))
-            elif "status" in cols:
-                word = get("status")
-                status = prof.status_for(word)
-                if status is None:
-                    problems.append(Problem(file_name, rowno, colname("status"), f"unknown order status '{word}'"))
-            else:
-                status = Status.AWAITING_SHIPMENT
-            created = get("created_at", lambda v: values.when(v, shop_tz)) if "created_at" in cols else None
-            total = get("total", lambda v, c=currency: values.amount_minor(v, c)) if "total" in cols else None
-            paid = get("paid", lambda v, c=currency: values.amount_minor(v, c)) if "paid" in cols else None
-            address = get("address")
-            if not address:
-                address = " ".join(p for p in (get("address_province"), get("address_city"),
-                                               get("address_district"), get("address_street")) if p)
-            phone = get("phone")
-            if phone and not re.fullmatch(r"[0-9+\-() *]{3,40}", phone):
-                problems.append(Problem(file_name, rowno, colname("phone"), f"'{phone}' is not a phone number"))
-                phone = ""
-            if status is None:
-                continue
-            order = ImportedOrder(channel, cno, created, status, currency, total, paid, get("buyer"),
-                                  get("recipient"), phone, address, get("courier"), get("tracking_no"),
-                                  first_row=rowno)
-            orders[(channel, cno)] = order
-        title, sku = get("title"), get("sku")
-        if title or sku:
-            qty = get("qty", values.quantity) if "qty" in cols else 1
-            price = get("unit_price", lambda v, c=currency: values.amount_minor(v, c)) if "unit_price" in cols else None
-            if qty is None:
-                continue
-            if price is None:
-                price = 0
-                if "unit_price" not in cols and "total" in cols and order.total_minor is not None and not order.lines:
-                    price = order.total_minor // qty if order.total_minor % qty == 0 else 0
-            shipped = qty if order.status in (Status.SHIPPED, Status.COMPLETED) else 0
-            order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
+                    problems.append(Problem(file_name, rowno, fields["channel"].name, str(exc)))
+                    continue
+            order = orders.get((channel, cno))
+            if order is None:
+                order = batch.new_order(j, rowno, prof, channel, cno)
+                if order is None:
+                    continue
+                orders[(channel, cno)] = order
+            title, sku = batch.text("title", j), batch.text("sku", j)
+            if title or sku:
+                qty = batch.value("qty", j, rowno) if "qty" in cv else 1
+                price = batch.value("unit_price", j, rowno) if "unit_price" in cv else None
+                if qty is None:
+                    continue
+                if price is None:
+                    price = 0
+                    if "unit_price" not in cv and "total" in cv and order.total_minor is not None and not order.lines:
+                        price = order.total_minor // qty if order.total_minor % qty == 0 else 0
+                shipped = qty if order.status in (Status.SHIPPED, Status.COMPLETED) else 0
+                order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
+        first += len(block)
     if progress is not None:
-        progress(len(data), len(data))
+        progress(total, total)
     result = list(orders.values())
     for o in result:
         if o.created_at is None:
             problems.append(Problem(file_name, o.first_row, "", "the order has no order time"))
     return result, problems, skipped
+
+
+class _Block:
+    """The converted columns of one block of rows, read cell by cell as orders are built."""
+
+    def __init__(self, cv: dict[str, list], blank: list, currencies: list[str], fields: dict[str, _Field],
+                 file_name: str, problems: list[Problem]) -> None:
+        self.cv, self.blank, self.currencies, self.fields = cv, blank, currencies, fields
+        self.file_name, self.problems = file_name, problems
+
+    def text(self, fld: str, j: int) -> str:
+        return self.cv.get(fld, self.blank)[j]
+
+    def value(self, fld: str, j: int, rowno: int):
+        """The converted cell, or None after recording why it cannot be read."""
+        v = self.cv[fld][j]
+        if v.__class__ is _Bad:
+            self.problems.append(Problem(self.file_name, rowno, self.fields[fld].name, v.message))
+            return None
+        return v
+
+    def new_order(self, j: int, rowno: int, prof: Profile, channel: str, cno: str) -> ImportedOrder | None:
+        cv, text, problems = self.cv, self.text, self.problems
+        status = None
+        if prof.status_rule == "standard":
+            try:
+                status = Status.parse(text("status", j))
+            except ValueError as exc:
+                problems.append(Problem(self.file_name, rowno, self._name("status"), str(exc)))
+        elif prof.status_rule == "shopify":
+            fin = text("financial_status", j)
+            status = shopify_status(fin, text("fulfillment_status", j), text("cancelled_at", j))
+            if status is None:
+                problems.append(Problem(self.file_name, rowno, self._name("financial_status"),
+                                        f"unknown payment status '{fin}'"))
+        elif "status" in cv:
+            word = text("status", j)
+            status = prof.status_for(word)
+            if status is None:
+                problems.append(Problem(self.file_name, rowno, self._name("status"),
+                                        f"unknown order status '{word}'"))
+        else:
+            status = Status.AWAITING_SHIPMENT
+        when = self.value("created_at", j, rowno) if "created_at" in cv else None
+        total = self.value("total", j, rowno) if "total" in cv else None
+        paid = self.value("paid", j, rowno) if "paid" in cv else None
+        address = text("address", j)
+        if not address:
+            address = " ".join(p for p in (text("address_province", j), text("address_city", j),
+                                           text("address_district", j), text("address_street", j)) if p)
+        phone = text("phone", j)
+        if phone and not _PHONE.fullmatch(phone):
+            problems.append(Problem(self.file_name, rowno, self._name("phone"), f"'{phone}' is not a phone number"))
+            phone = ""
+        if status is None:
+            return None
+        return ImportedOrder(channel, cno, when, status, self.currencies[j], total, paid, text("buyer", j),
+                             text("recipient", j), phone, address, text("courier", j), text("tracking_no", j),
+                             first_row=rowno)
+
+    def _name(self, fld: str) -> str:
+        f = self.fields.get(fld)
+        return f.name if f is not None else fld
 
 
 def compare(db: Database, plan: ImportPlan) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from shop_orders.domain.status import Status
 
@@ -57,12 +58,15 @@ class Profile:
                    {k: Status(v) for k, v in d.get("statuses", {}).items()}, d.get("currency", "CNY"),
                    tuple(d.get("signature", ())), "words", True)
 
-    def status_for(self, word: str) -> Status | None:
-        key = norm(word)
+    @cached_property
+    def _status_words(self) -> dict[str, Status]:
+        words: dict[str, Status] = {}
         for w, s in self.statuses.items():
-            if norm(w) == key:
-                return s
-        return None
+            words.setdefault(norm(w), s)
+        return words
+
+    def status_for(self, word: str) -> Status | None:
+        return self._status_words.get(norm(word))
 
 
 TAOBAO_STATUS = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,16 @@ class Table:
     sheet: str  # sheet name, or the detected encoding for text files
 
 
+@dataclass
+class Rows:
+    """A file's rows from its first row, read as they are consumed (a large sheet is never held
+    twice as Python objects); `total` is their number, for progress."""
+
+    rows: Iterator[list]
+    sheet: str  # sheet name, or the detected encoding for text files
+    total: int
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -30,28 +42,44 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
     raise ReadError(f"{name}: the text is neither UTF-8 nor GBK/GB18030")
 
 
-def _read_text(path: Path) -> Table:
+def _text_rows(path: Path) -> Rows:
     text, encoding = decode(path.read_bytes(), path.name)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = [row for row in reader]
-    except csv.Error as exc:
-        raise ReadError(f"{path.name}: line {reader.line_num}: {exc}") from None
-    return Table(rows, encoding)
+
+    def rows() -> Iterator[list]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ReadError(f"{path.name}: line {reader.line_num}: {exc}") from None
+
+    return Rows(rows(), encoding, text.count("\n") + 1)
 
 
-def _read_workbook(path: Path) -> Table:
+def _sheet_rows(sheet) -> Iterator[list]:
+    """The sheet's rows from cell A1, as `to_python(skip_empty_area=False)` gives them: calamine's
+    iterator starts at the first row but at the first used column."""
+    pad = [""] * (sheet.start[1] if sheet.start else 0)
+    for row in sheet.iter_rows():
+        yield pad + row if pad else row
+
+
+def _workbook_rows(path: Path) -> Rows:
     import python_calamine as pc
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            if any(any(c not in (None, "") for c in row) for row in rows):
-                return Table(rows, name)
+            if sheet.start is None:
+                continue
+            rows = _sheet_rows(sheet)
+            top = []
+            for row in rows:  # skip a sheet whose cells are all empty
+                top.append(row)
+                if any(c not in (None, "") for c in row):
+                    return Rows(itertools.chain(top, rows), name, sheet.end[0] + 1)
     except pc.PasswordError:
         raise ReadError(f"{path.name}: the workbook is protected with a password") from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
@@ -59,11 +87,18 @@ def _read_workbook(path: Path) -> Table:
     raise ReadError(f"{path.name}: every sheet is empty")
 
 
-def read(path: Path) -> Table:
+def stream(path: Path) -> Rows:
+    """The rows of a checked file, read as they are consumed."""
     try:
         kind = safety.check(path)
     except safety.UnsafeFile as exc:
         raise ReadError(str(exc)) from None
     if kind == "text":
-        return _read_text(path)
-    return _read_workbook(path)
+        return _text_rows(path)
+    return _workbook_rows(path)
+
+
+def read(path: Path) -> Table:
+    """All rows of a checked file (small files, previews)."""
+    src = stream(path)
+    return Table(list(src.rows), src.sheet)

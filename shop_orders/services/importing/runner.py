@@ -4,6 +4,7 @@ killed leaves the store exactly as it was."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.services import orders, settings
 from shop_orders.services.importing import header, plan, profiles, readers
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.bulk import collector_paused
 from shop_orders.store.db import Database
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -39,6 +41,11 @@ class ImportResult:
 
 def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None) -> plan.ImportPlan:
     """Read and check a file against the store; writes nothing."""
+    with collector_paused():
+        return _prepare(db, path, channel, progress)
+
+
+def _prepare(db: Database, path: Path, channel: str, progress: Progress | None) -> plan.ImportPlan:
     with db.read_session() as s:
         custom = settings.get_custom_profiles(s)
         shop_tz = settings.get_timezone(s)
@@ -49,13 +56,15 @@ def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress 
     if progress:
         progress("read", 0, 1)
     try:
-        table = readers.read(path)
-        match = header.detect(table.rows, candidates, path.name)
+        src = readers.stream(path)
+        top = list(itertools.islice(src.rows, header.SCAN_ROWS))
+        match = header.detect(top, candidates, path.name)
+        p = plan.ImportPlan(path.name, match.profile, match.row + 1)
+        p.orders, p.problems, p.skipped_rows = plan.parse(
+            itertools.chain(top, src.rows), match, path.name, shop_tz, total=src.total,
+            progress=(lambda d, t: progress("check", d, t)) if progress else None)
     except (readers.ReadError, header.HeaderNotFound) as exc:
         raise ImportFileError(str(exc)) from None
-    p = plan.ImportPlan(path.name, match.profile, match.row + 1)
-    p.orders, p.problems, p.skipped_rows = plan.parse(
-        table.rows, match, path.name, shop_tz, progress=(lambda d, t: progress("check", d, t)) if progress else None)
     plan.compare(db, p)
     return p
 
@@ -70,6 +79,12 @@ def describe_problems(p: plan.ImportPlan) -> str:
 def apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, *, skip_invalid: bool = False,
           progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Create and update the planned orders in one transaction through the order services."""
+    with collector_paused():
+        return _apply(db, ctx, p, skip_invalid, progress, cancelled)
+
+
+def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: bool, progress: Progress | None,
+           cancelled: Callable[[], bool] | None) -> ImportResult:
     if p.problems and not skip_invalid:
         raise ImportFileError(f"{len(p.problems)} problems in {p.file}; nothing was imported:\n" + describe_problems(p))
     bad_orders = {(x.row) for x in p.problems}

@@ -28,13 +28,15 @@ def clean(value) -> str:
     """Cell to trimmed text: NFKC (full-width digits and letters), quirks of channel exports removed."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    text = unicodedata.normalize("NFKC", text).strip().strip("\t\r\n").strip()
-    if text.startswith('="') and text.endswith('"'):
+    if value.__class__ is str and value.isascii():
+        text = value.strip()  # NFKC leaves ASCII as it is
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text[:2] == '="' and text.endswith('"'):
         text = text[2:-1].strip()
-    if text.startswith("'"):
+    if text[:1] == "'":
         text = text[1:].strip()
     return "" if text in EMPTY else text
 
