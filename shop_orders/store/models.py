@@ -47,7 +47,12 @@ class Order(SQLModel, table=True):
         # Quick search (prefix) and column sorts in the grid (migration 0003). On PostgreSQL the
         # search columns use text_pattern_ops so that LIKE 'prefix%' is an index range.
         *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "text_pattern_ops"})
-          for c in ("order_no", "channel_order_no", "buyer", "phone", "tracking_no")],
+          for c in ("channel_order_no", "buyer", "phone")],
+        # On SQLite these two would duplicate the unique order_no index and ix_orders_tracking_no
+        # (migration 0004): PostgreSQL only.
+        *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "text_pattern_ops"},
+                info={"dialects": ("postgresql",)}).ddl_if(dialect="postgresql")
+          for c in ("order_no", "tracking_no")],
         *[Index(f"ix_orders_{c}", c) for c in ("channel", "total_minor", "paid_minor", "courier")],
     )
 

@@ -7,6 +7,11 @@ Python rows; ours reads, detects the profile, maps, validates, dedupes against t
 the orders, lines and payments and the audit chain in one transaction (fresh SQLite database).
 Goal: ratio <= 2.5x, peak memory < 500 MB.
 
+A third process measures the floor of any importer that stores what ours stores: the same
+python-calamine read, then bare sqlite3 executemany of exactly the rows our import wrote (copied
+from its database beforehand, not timed) into the same schema and pragmas, the secondary indexes
+built after the inserts, one commit. Ours / floor is the overhead of our own code.
+
     python3 tests/bench/bench_import.py [ROWS]
 """
 
@@ -47,6 +52,8 @@ def child(mode: str, path: str, db: str) -> None:
 
         rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
         n = len(rows)
+    elif mode == "floor":
+        n, t = floor(path, db)
     else:
         from shop_orders.domain.changes import Actor, ChangeContext
         from shop_orders.services.importing import runner
@@ -62,8 +69,40 @@ def child(mode: str, path: str, db: str) -> None:
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
+TABLES = ("orders", "order_lines", "payments", "audit_events")
+
+
+def floor(path: str, db: str) -> tuple[int, float]:
+    import sqlite3
+
+    import python_calamine as pc
+
+    src = sqlite3.connect(db)
+    schema = src.execute("SELECT type, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                         "ORDER BY type = 'index'").fetchall()
+    data = {t: src.execute(f"SELECT * FROM {t}").fetchall() for t in TABLES}
+    src.close()
+    target = Path(db).with_name("floor.sqlite3")
+    con = sqlite3.connect(target, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "foreign_keys = ON", "synchronous = FULL"):
+        con.execute(f"PRAGMA {pragma}")
+    for kind, sql in schema:
+        if kind == "table":
+            con.execute(sql)
+    t = time.perf_counter()
+    rows = pc.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    con.execute("BEGIN IMMEDIATE")
+    for table, batch in data.items():
+        con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(batch[0]))})", batch)
+    for kind, sql in schema:
+        if kind == "index":
+            con.execute(sql)
+    con.execute("COMMIT")
+    return len(rows), t
+
+
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] in ("calamine", "ours"):
+    if len(sys.argv) > 1 and sys.argv[1] in ("calamine", "ours", "floor"):
         child(*sys.argv[1:4])
         return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -72,17 +111,19 @@ def main() -> None:
     build(path, rows)
     env = {**os.environ, "XDG_DATA_HOME": str(work)}
     out = {}
-    for mode in ("calamine", "ours"):
+    for mode in ("calamine", "ours", "floor"):
         res = subprocess.run([sys.executable, __file__, mode, str(path), str(work / "shop.sqlite3")],
                              capture_output=True, text=True, env=env)
         if res.returncode:
             raise SystemExit(res.stderr)
         out[mode] = json.loads(res.stdout.strip().splitlines()[-1])
-    c, o = out["calamine"], out["ours"]
+    c, o, f = out["calamine"], out["ours"], out["floor"]
     print(f"file: {rows:,} rows x {len(HEADER)} columns ({path.stat().st_size / 2**20:.1f} MB .xlsx)")
     print(f"python-calamine read only: {c['seconds']:7.2f} s   peak {c['peak_mb']:6.0f} MB")
     print(f"shop-orders import:        {o['seconds']:7.2f} s   peak {o['peak_mb']:6.0f} MB   ({o['n']:,} orders created)")
+    print(f"floor (same read + bare sqlite3 writes of the same rows): {f['seconds']:7.2f} s")
     print(f"ratio import / read: {o['seconds'] / c['seconds']:.2f}x   (goal: at most 2.5x, peak under 500 MB)")
+    print(f"ratio floor / read:  {f['seconds'] / c['seconds']:.2f}x   import / floor: {o['seconds'] / f['seconds']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ import gc
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, select
 
 from shop_orders.domain.status import Status
 from shop_orders.services import orders
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit, queries
-from shop_orders.store.bulk import collector_paused
+from shop_orders.store.bulk import collector_paused, indexes_deferred
 from shop_orders.store.models import AuditEvent, Order, OrderLine, Payment
 from tests.factories import ALICE, draft
 
@@ -83,3 +83,58 @@ def test_a_collector_that_was_off_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _index_sql(db):
+    with db.engine.connect() as c:
+        return sorted(c.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                        "AND tbl_name = 'orders'").all())
+
+
+def _statements(db):
+    seen = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_a_first_large_load_builds_the_indexes_after_the_rows_in_the_same_transaction(sqlite_db):
+    before = _index_sql(sqlite_db)
+    seen = _statements(sqlite_db)
+    with UnitOfWork(sqlite_db) as uow:
+        with indexes_deferred(uow.session, (Order.__table__,), adding=3):
+            orders.create_orders_bulk(uow, ALICE, [draft() for _ in range(3)])
+        uow.commit()
+    assert any(s.startswith("DROP INDEX") for s in seen) and any(s.startswith("CREATE INDEX") for s in seen)
+    assert _index_sql(sqlite_db) == before
+
+
+def test_a_failed_load_leaves_the_indexes_as_they_were(sqlite_db):
+    before = _index_sql(sqlite_db)
+    with (pytest.raises(RuntimeError), UnitOfWork(sqlite_db) as uow,
+          indexes_deferred(uow.session, (Order.__table__,), adding=3)):
+        orders.create_orders_bulk(uow, ALICE, [draft() for _ in range(3)])
+        raise RuntimeError("cancelled")
+    assert _index_sql(sqlite_db) == before
+    with sqlite_db.read_session() as s:
+        assert s.execute(select(func.count()).select_from(Order)).scalar() == 0
+
+
+def test_a_small_load_into_a_larger_store_keeps_the_indexes(sqlite_db):
+    with UnitOfWork(sqlite_db) as uow:
+        orders.create_orders_bulk(uow, ALICE, [draft() for _ in range(5)])
+        uow.commit()
+    seen = _statements(sqlite_db)
+    with UnitOfWork(sqlite_db) as uow:
+        with indexes_deferred(uow.session, (Order.__table__,), adding=2):
+            orders.create_orders_bulk(uow, ALICE, [draft(), draft()])
+        uow.commit()
+    assert not any("INDEX" in s for s in seen)
+
+
+def test_postgresql_never_drops_an_index_for_a_load(db):
+    seen = _statements(db)
+    with UnitOfWork(db) as uow:
+        with indexes_deferred(uow.session, (Order.__table__,), adding=3):
+            orders.create_orders_bulk(uow, ALICE, [draft() for _ in range(3)])
+        uow.commit()
+    assert any("DROP INDEX" in s for s in seen) == (db.engine.dialect.name == "sqlite")

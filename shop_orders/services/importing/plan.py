@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Row, select
 
 from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
@@ -301,13 +301,19 @@ class _Block:
 
 def compare(db: Database, plan: ImportPlan) -> None:
     """Sort the parsed orders into creates, updates, unchanged and refused (backwards) moves."""
-    keys = [(o.channel, o.channel_order_no) for o in plan.orders]
-    existing: dict[tuple[str, str], Order] = {}
+    by_channel: dict[str, list[str]] = {}
+    for o in plan.orders:
+        by_channel.setdefault(o.channel, []).append(o.channel_order_no)
+    existing: dict[tuple[str, str], Row] = {}
+    wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
+              *(getattr(Order, f) for f in COMPARED)]
     with db.read_session() as s:
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            for o in s.execute(select(Order).where(tuple_(Order.channel, Order.channel_order_no).in_(chunk))).scalars():
-                existing[(o.channel, o.channel_order_no)] = o
+        for channel, numbers in by_channel.items():
+            for i in range(0, len(numbers), 500):
+                rows = s.execute(select(*wanted).where(
+                    Order.channel == channel, Order.channel_order_no.in_(numbers[i:i + 500])))
+                for r in rows:
+                    existing[(r.channel, r.channel_order_no)] = r
     for imp in plan.orders:
         ours = existing.get((imp.channel, imp.channel_order_no))
         if ours is None:

@@ -14,8 +14,9 @@ from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.services import orders, settings
 from shop_orders.services.importing import header, plan, profiles, readers
 from shop_orders.services.uow import UnitOfWork
-from shop_orders.store.bulk import collector_paused
+from shop_orders.store.bulk import collector_paused, indexes_deferred
 from shop_orders.store.db import Database
+from shop_orders.store.models import Order
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_LISTED = 20
@@ -92,19 +93,20 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
     total = len(creates) + len(p.updates)
     done = 0
     with UnitOfWork(db) as uow:
-        for i in range(0, len(creates), CHUNK):
-            drafts = [orders.OrderDraft(
-                channel=imp.channel, channel_order_no=imp.channel_order_no, created_at=imp.created_at,
-                currency=imp.currency, total_minor=imp.final_total(), status=imp.status, buyer=imp.buyer,
-                recipient=imp.recipient, phone=imp.phone, address=imp.address, courier=imp.courier,
-                tracking_no=imp.tracking_no, lines=imp.lines, paid_minor=imp.final_paid())
-                for imp in creates[i:i + CHUNK]]
-            try:
-                orders.create_orders_bulk(uow, ctx, drafts)
-            except ShopOrdersError as exc:
-                raise ImportFileError(f"{p.file}: {exc}") from None
-            done += len(drafts)
-            _tick(progress, cancelled, done, total, force=True)
+        with indexes_deferred(uow.session, (Order.__table__,), len(creates)):  # rebuilt before commit
+            for i in range(0, len(creates), CHUNK):
+                drafts = [orders.OrderDraft(
+                    channel=imp.channel, channel_order_no=imp.channel_order_no, created_at=imp.created_at,
+                    currency=imp.currency, total_minor=imp.final_total(), status=imp.status, buyer=imp.buyer,
+                    recipient=imp.recipient, phone=imp.phone, address=imp.address, courier=imp.courier,
+                    tracking_no=imp.tracking_no, lines=imp.lines, paid_minor=imp.final_paid())
+                    for imp in creates[i:i + CHUNK]]
+                try:
+                    orders.create_orders_bulk(uow, ctx, drafts)
+                except ShopOrdersError as exc:
+                    raise ImportFileError(f"{p.file}: {exc}") from None
+                done += len(drafts)
+                _tick(progress, cancelled, done, total, force=True)
         for u in p.updates:
             orders.apply_channel_update(uow, ctx, u.order_id, {k: v[1] for k, v in u.changes.items()},
                                         expected_version=u.version)
