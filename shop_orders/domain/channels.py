@@ -25,9 +25,11 @@ def channel_label(code: str, lang: str = "en") -> str:
     return names[1 if lang.startswith("zh") else 0]
 
 
+_NAMES = {name: code for code, (en, zh) in reversed(CHANNELS.items()) for name in (code, en.lower(), zh)}
+
+
 def parse_channel(text: str) -> str:
-    key = text.strip().lower()
-    for code, (en, zh) in CHANNELS.items():
-        if key in (code, en.lower(), zh):
-            return code
-    raise ValueError(f"unknown channel '{text}'; expected one of: {', '.join(CHANNELS)}")
+    code = _NAMES.get(text.strip().lower())
+    if code is None:
+        raise ValueError(f"unknown channel '{text}'; expected one of: {', '.join(CHANNELS)}")
+    return code

@@ -40,20 +40,12 @@ def insert_many(session: Session, table: Table, columns: Sequence[str], rows: li
 
 
 def _convert(rows: list[tuple], converters: list) -> list[tuple]:
-    memos = [{} for _ in converters]
-    out = []
-    for row in rows:
-        row = list(row)
-        for (i, proc), memo in zip(converters, memos, strict=True):
-            value = row[i]
-            try:
-                row[i] = memo[value]
-            except KeyError:
-                row[i] = memo[value] = proc(value)
-            except TypeError:  # unhashable: convert without remembering
-                row[i] = proc(value)
-        out.append(tuple(row))
-    return out
+    """Apply each converter to its column, once per distinct value, column-wise (zip in C)."""
+    columns = list(zip(*rows, strict=True))
+    for i, proc in converters:
+        done = {v: None if v is None else proc(v) for v in dict.fromkeys(columns[i])}
+        columns[i] = list(map(done.__getitem__, columns[i]))
+    return list(zip(*columns, strict=True))
 
 
 _pause_lock = threading.Lock()

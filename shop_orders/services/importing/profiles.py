@@ -65,8 +65,19 @@ class Profile:
             words.setdefault(norm(w), s)
         return words
 
+    @cached_property
+    def _seen_words(self) -> dict[str, Status | None]:
+        return {}
+
     def status_for(self, word: str) -> Status | None:
-        return self._status_words.get(norm(word))
+        seen = self._seen_words  # a file repeats a handful of status words 100,000 times
+        try:
+            return seen[word]
+        except KeyError:
+            status = self._status_words.get(norm(word))
+            if len(seen) < 10_000:
+                seen[word] = status
+            return status
 
 
 TAOBAO_STATUS = {
