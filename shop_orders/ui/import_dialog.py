@@ -76,7 +76,8 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
-        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report), self._show_plan)
+        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report, cancelled=cancelled),
+                  self._show_plan)
 
     # ---- workers ----------------------------------------------------------------------------
     def _run(self, fn, on_done) -> None:
@@ -156,7 +157,8 @@ class ImportDialog(QDialog):
         self.summary.setStyleSheet("")
         self.summary.setText(self.tr("Reading and checking %s…") % self.path.name)
         ctx, path = self.ctx, self.path
-        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report), self._show_plan)
+        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report, cancelled=cancelled),
+                  self._show_plan)
 
     def cancel(self) -> None:
         if self.task is not None:

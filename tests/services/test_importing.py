@@ -127,6 +127,18 @@ def test_cancelling_an_import_leaves_the_store_exactly_as_before(db, tmp_path):
     assert all_orders(db) == {}
 
 
+def test_cancelling_the_check_of_a_large_file_stops_at_the_next_block(db, tmp_path):
+    h = cf.JD_HEADER
+    rows = [h] + [cf.row_for(h, **{"订单号": f"7{i:08d}", "订单状态": "等待出库", "下单时间": "2026-11-20 08:00:00"})
+                  for i in range(5 * plan_mod.BLOCK)]
+    path = cf.write_csv(tmp_path / "jd-big.csv", rows)
+    reports = []
+    with pytest.raises(runner.ImportCancelled, match="cancelled; nothing was written"):
+        runner.prepare(db, path, progress=lambda *a: reports.append(a), cancelled=lambda: len(reports) >= 3)
+    assert reports[-1][0] == "check" and reports[-1][1] <= 2 * plan_mod.BLOCK
+    assert all_orders(db) == {}
+
+
 def test_jd_xlsx_one_row_per_line_item_is_grouped_into_orders_with_lines(db, tmp_path):
     h = cf.JD_HEADER
     rows = [["京东商家后台 订单导出"], h,

@@ -104,3 +104,17 @@ def test_mapping_dialog_builds_a_profile_with_live_preview_and_saves_it_for_the_
     assert saved.channel == "phone" and saved.columns["channel_order_no"] == ("单号",)
     plan = runner.prepare(sqlite_db, f)  # auto-detection now knows this layout
     assert plan.profile.code == saved.code and len(plan.creates) == 2 and not plan.problems
+
+
+def test_cancel_while_a_large_file_is_checked_stops_the_check(qtbot, sqlite_db, tmp_path):
+    h = cf.JD_HEADER
+    rows = [h] + [cf.row_for(h, **{"订单号": f"7{i:08d}", "订单状态": "等待出库", "下单时间": "2026-11-20 08:00:00"})
+                  for i in range(40_000)]
+    path = cf.write_csv(tmp_path / "jd-big.csv", rows)
+    ctx = AppContext(sqlite_db, tmp_path, tmp_path, current_actor())
+    d = ImportDialog(ctx, path)
+    qtbot.addWidget(d)
+    d.cancel_button.click()  # the check started with the dialog
+    qtbot.waitUntil(lambda: d.task is None, timeout=10000)
+    assert d.plan is None and "cancelled; nothing was written" in d.summary.text()
+    assert not d.import_button.isEnabled()

@@ -40,13 +40,21 @@ class ImportResult:
     skipped_invalid: int
 
 
-def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None) -> plan.ImportPlan:
-    """Read and check a file against the store; writes nothing."""
+def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> plan.ImportPlan:
+    """Read and check a file against the store; writes nothing. `cancelled` is asked at every
+    progress report (each block of rows): True stops with ImportCancelled."""
+    def report(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("Checking the file was cancelled; nothing was written.")
+
     with collector_paused():
-        return _prepare(db, path, channel, progress)
+        return _prepare(db, path, channel, report)
 
 
-def _prepare(db: Database, path: Path, channel: str, progress: Progress | None) -> plan.ImportPlan:
+def _prepare(db: Database, path: Path, channel: str, progress: Progress) -> plan.ImportPlan:
     with db.read_session() as s:
         custom = settings.get_custom_profiles(s)
         shop_tz = settings.get_timezone(s)
@@ -54,8 +62,7 @@ def _prepare(db: Database, path: Path, channel: str, progress: Progress | None) 
         candidates = [*custom, *profiles.BUILT_IN] if channel == "auto" else [profiles.by_code(channel, custom)]
     except ValueError as exc:
         raise ImportFileError(str(exc)) from None
-    if progress:
-        progress("read", 0, 1)
+    progress("read", 0, 1)
     try:
         src = readers.stream(path)
         top = list(itertools.islice(src.rows, header.SCAN_ROWS))
@@ -63,7 +70,7 @@ def _prepare(db: Database, path: Path, channel: str, progress: Progress | None) 
         p = plan.ImportPlan(path.name, match.profile, match.row + 1)
         p.orders, p.problems, p.skipped_rows = plan.parse(
             itertools.chain(top, src.rows), match, path.name, shop_tz, total=src.total,
-            progress=(lambda d, t: progress("check", d, t)) if progress else None)
+            progress=lambda d, t: progress("check", d, t))
     except (readers.ReadError, header.HeaderNotFound) as exc:
         raise ImportFileError(str(exc)) from None
     plan.compare(db, p)
