@@ -17,7 +17,7 @@ from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allow
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import Profile, shopify_status
-from shop_orders.services.orders import LineDraft
+from shop_orders.services.orders import LineDraft, OrderDraft
 from shop_orders.store.db import Database
 from shop_orders.store.models import Order
 
@@ -66,6 +66,14 @@ class ImportedOrder:
         before_payment = self.status in (Status.AWAITING_CONFIRMATION, Status.AWAITING_PAYMENT, Status.CANCELLED)
         return 0 if before_payment else self.final_total()
 
+    def to_draft(self) -> OrderDraft:
+        """What the order services create for this order."""
+        return OrderDraft(
+            channel=self.channel, channel_order_no=self.channel_order_no, created_at=self.created_at,
+            currency=self.currency, total_minor=self.final_total(), status=self.status, buyer=self.buyer,
+            recipient=self.recipient, phone=self.phone, address=self.address, courier=self.courier,
+            tracking_no=self.tracking_no, lines=self.lines, paid_minor=self.final_paid())
+
 
 @dataclass
 class Update:
@@ -98,7 +106,6 @@ BLOCK = 2000  # rows converted column by column at a time
 TEXT_FIELDS = ("buyer", "recipient", "phone", "address", "courier", "tracking_no", "sku", "title", "currency",
                "channel", "status", "financial_status", "fulfillment_status", "cancelled_at", "address_province",
                "address_city", "address_district", "address_street")
-_MISS = object()
 _PHONE = re.compile(r"[0-9+\-() *]{3,40}")
 
 

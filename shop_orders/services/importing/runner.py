@@ -102,12 +102,7 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
     with UnitOfWork(db) as uow:
         with indexes_deferred(uow.session, (Order.__table__,), len(creates)):  # rebuilt before commit
             for i in range(0, len(creates), CHUNK):
-                drafts = [orders.OrderDraft(
-                    channel=imp.channel, channel_order_no=imp.channel_order_no, created_at=imp.created_at,
-                    currency=imp.currency, total_minor=imp.final_total(), status=imp.status, buyer=imp.buyer,
-                    recipient=imp.recipient, phone=imp.phone, address=imp.address, courier=imp.courier,
-                    tracking_no=imp.tracking_no, lines=imp.lines, paid_minor=imp.final_paid())
-                    for imp in creates[i:i + CHUNK]]
+                drafts = [imp.to_draft() for imp in creates[i:i + CHUNK]]
                 try:
                     orders.create_orders_bulk(uow, ctx, drafts)
                 except ShopOrdersError as exc:
