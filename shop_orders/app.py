@@ -85,6 +85,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         return 1
     window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
+    app.aboutToQuit.connect(window.stop_workers)  # quitting by any path joins the workers first
     try:
         return app.exec()
     finally:

@@ -34,6 +34,10 @@ class BackupError(ShopOrdersError):
     """A backup could not be written or checked, or a file offered for restore fails the checks."""
 
 
+class BackupCancelled(BackupError):
+    """The person (or quitting the app) cancelled a backup; no copy or partial file is kept."""
+
+
 @dataclass(frozen=True)
 class BackupReport:
     path: Path

@@ -128,7 +128,13 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
             ws.close()  # drop the half-written sheets' temporary files
         raise
     tmp = path.with_name(path.name + ".partial")
-    wb.save(tmp)
+    try:
+        wb.save(tmp)
+        if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
+            raise ExportCancelled("The export was cancelled; no file was written.")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
     return ExportResult(path, n_orders, n_lines, n_events)
 

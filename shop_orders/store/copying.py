@@ -33,6 +33,10 @@ def sqlite_backup(src: Path, dest: Path, progress: Progress | None = None) -> No
         source.backup(target, pages=4096, progress=_report)
         target.execute("PRAGMA journal_mode = DELETE")
         target.commit()
+    except BaseException:
+        target.close()
+        tmp.unlink(missing_ok=True)  # a failed or cancelled copy leaves no partial file
+        raise
     finally:
         target.close()
         source.close()

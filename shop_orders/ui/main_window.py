@@ -48,7 +48,7 @@ from shop_orders.ui.dialogs import (
 )
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
-from shop_orders.ui.workers import run_in_pool
+from shop_orders.ui.workers import ProgressTask, registry_for, run_in_pool
 
 ROW_HEIGHT = 26
 POLL_MS = 1000
@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or QSettings()
         self.browser = OrderBrowser(ctx.db)
         self._tasks: list = []
+        # every worker started for this window (count, facets, import, export, backup, ...) is
+        # tracked here; closing cancels and joins them all (see closeEvent)
+        self.workers = registry_for(self)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Shop Orders 订单台 — %s") % ctx.db.where)
         self.resize(1440, 860)
@@ -235,8 +238,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.poll_timer.stop()
         self.tick_timer.stop()
+        self.stop_workers()
         self.save_layout()
         super().closeEvent(event)
+
+    def stop_workers(self) -> None:
+        """Cancel every running worker and wait for each: an import rolls back, an export or a
+        backup removes its partial file; nothing runs on once the window is gone."""
+        self.workers.cancel_and_wait()
 
     def _column_menu(self, pos) -> None:
         menu = QMenu(self)
@@ -325,7 +334,7 @@ class MainWindow(QMainWindow):
 
     def refresh_facets(self) -> None:
         browser, thresholds, now = self.browser, self.model.query.thresholds, self.clock()
-        task = run_in_pool(lambda: browser.facets(thresholds, now), self._show_facets, self._show_error)
+        task = run_in_pool(lambda: browser.facets(thresholds, now), self._show_facets, self._show_error, owner=self)
         self._tasks.append(task)
         task.signals.finished.connect(lambda *_: self._forget(task))
         task.signals.failed.connect(lambda *_: self._forget(task))
@@ -462,7 +471,6 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QProgressDialog
 
         from shop_orders.services import exporting
-        from shop_orders.ui.workers import ProgressTask, start
 
         default = str(Path.home() / f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
         dest, _ = QFileDialog.getSaveFileName(self, self.tr("Export to Excel"), default, self.tr("Excel workbook (*.xlsx)"))
@@ -498,7 +506,7 @@ class MainWindow(QMainWindow):
         task.signals.failed.connect(failed)
         self._tasks.append(task)
         self.export_task = task
-        start(task)
+        self.workers.start(task)
 
     def back_up(self) -> None:
         default = str(self.ctx.backup_dir / f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
@@ -520,8 +528,18 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             QMessageBox.warning(self, self.tr("Backup failed"), message)
 
-        task = run_in_pool(lambda: backup_service.backup(db, Path(dest), folder), done, failed)
+        def copy(_report, cancelled) -> object:
+            def progress(_done: int, _total: int) -> None:
+                if cancelled():  # stops the copy; the backup removes what it had written
+                    raise backup_service.BackupCancelled("The backup was cancelled; no copy was kept.")
+            return backup_service.backup(db, Path(dest), folder, progress)
+
+        task = ProgressTask(copy)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
         self._tasks.append(task)
+        self.backup_task = task
+        self.workers.start(task)
 
     def about(self) -> None:
         QMessageBox.about(
