@@ -61,11 +61,12 @@ def _hours(text: str) -> float:
     return value
 
 
-def _status_hours(text: str) -> tuple[Status, float]:
+def _status_hours(text: str) -> tuple[Status, str]:
+    """STATUS=HOURS; the hours are checked with the setting's rule in cmd_thresholds (exit 1)."""
     status, sep, hours = text.partition("=")
     if not sep:
         raise argparse.ArgumentTypeError(f"'{text}' should look like STATUS=HOURS")
-    return _status(status), _hours(hours)
+    return _status(status), hours
 
 
 def local(dt: datetime) -> datetime:
@@ -313,11 +314,12 @@ def cmd_thresholds(args, ctx: AppContext) -> int:
     from shop_orders.services.overview import thresholds
 
     current = thresholds(ctx.db)
-    if args.default or args.status or args.clear:
+    if args.default is not None or args.status or args.clear:
         per = {} if args.clear else dict(current.per_status)
-        per.update(dict(args.status or []))
+        per.update({s: staleness.setting_hours(h, f"--status {s.value}") for s, h in args.status or []})
+        default = current.default_hours if args.default is None else staleness.setting_hours(args.default, "--default")
         try:
-            new = staleness.Thresholds(args.default or current.default_hours, per)
+            new = staleness.Thresholds(default, per)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         with ctx.uow() as uow:
@@ -484,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_export)
 
     c = sub.add_parser("thresholds", help="show or set the staleness thresholds (shop setting)")
-    c.add_argument("--default", type=_hours, metavar="H", help="hours for every status without its own")
+    c.add_argument("--default", metavar="H", help="hours for every status without its own (whole hours, 1 to 2160)")
     c.add_argument("--status", type=_status_hours, action="append", metavar="STATUS=H", help="per status, repeatable")
     c.add_argument("--clear", action="store_true", help="drop the per-status thresholds")
     c.set_defaults(func=cmd_thresholds)

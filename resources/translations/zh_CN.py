@@ -63,4 +63,6 @@ ZH = {
     "Channel order no. (required)": "渠道订单号（必填）", "Order time": "下单时间", "Currency": "币种",
     "Order total": "订单金额", "Quantity": "数量", "Province / country": "省 / 国家", "City": "市",
     "District / postcode": "区 / 邮编", "Street": "街道",
+    "%s: whole hours from 1 h to 90 days (2160 h).": "%s：须为 1 小时到 90 天（2160 小时）之间的整小时数。",
+    "Folder": "文件夹", "File": "文件",
 }

@@ -42,6 +42,7 @@ class UnitOfWork:
         self.session = self.db.write_session()
         try:
             self._head = audit.lock_head(self.session)  # writers take turns from here
+            self.db.check_files_intact()  # our WAL is still the file SQLite opened (store/db.py)
             self._locked_head = self._head
         except BaseException as exc:
             self.session.close()

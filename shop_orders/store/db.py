@@ -8,13 +8,17 @@ failing half-way; read sessions begin deferred and never block writers (WAL).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from shop_orders.store.errors import StoreFilesChanged
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -94,6 +98,67 @@ def head_file_for(url: URL, data_dir: Path) -> Path:
     return data_dir / "audit-heads" / f"{safe}-{url.database}-{key}.json"
 
 
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def store_files(path: Path) -> list[Path]:
+    """An SQLite store's files that nothing but SQLite may open: the database and its sidecars."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in SIDECARS)]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+class FileWatch:
+    """The database file and its WAL as they were when this process first opened them.
+
+    POSIX locks belong to the process: if anything in it opens and closes the store's files
+    outside SQLite, its locks are gone and another process may checkpoint and delete the WAL
+    under us; our later commits would go to an unlinked file and be lost. While at least one
+    of our connections is open the files must stay the same inodes; once all are closed
+    (dispose, restore) SQLite may legitimately remove the WAL, so the record starts afresh.
+    """
+
+    WATCHED = ("", "-wal")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._open = 0
+        self._seen: dict[str, tuple[int, int] | None] = {}
+
+    def _file(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
+
+    def connected(self) -> None:
+        with self._lock:
+            self._open += 1
+            if self._open == 1:
+                self._seen = {s: _identity(self._file(s)) for s in self.WATCHED}
+
+    def closed(self) -> None:
+        with self._lock:
+            self._open = max(0, self._open - 1)
+            if self._open == 0:
+                self._seen = {}
+
+    def changed(self) -> Path | None:
+        """The first watched file that is gone or is another file than the one we opened."""
+        with self._lock:
+            for suffix, seen in self._seen.items():
+                now = _identity(self._file(suffix))
+                if seen is None:
+                    self._seen[suffix] = now  # SQLite had not created it yet at first connect
+                elif now != seen:
+                    return self._file(suffix)
+        return None
+
+
 @dataclass
 class Database:
     """An open database: its URL, engine and session factories. Built by store.open_store."""
@@ -107,6 +172,27 @@ class Database:
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
+        path = sqlite_path(self.url)
+        self._watch = FileWatch(path) if path is not None else None
+        if self._watch is not None:
+            event.listen(self.engine, "connect", lambda *_: self._watch.connected())
+            event.listen(self.engine, "close", lambda *_: self._watch.closed())
+            event.listen(self.engine, "close_detached", lambda *_: self._watch.closed())
+
+    def own_files(self) -> list[Path]:
+        """Files only SQLite (and the audit head code) may open: hidden from every file dialog."""
+        path = sqlite_path(self.url)
+        return [*(store_files(path) if path is not None else []), self.head_file]
+
+    def check_files_intact(self) -> None:
+        """Before writing: refuse if the database file or its WAL was deleted or replaced under us."""
+        if self._watch is None:
+            return
+        changed = self._watch.changed()
+        if changed is not None:
+            raise StoreFilesChanged(
+                f"The database file {changed} was deleted or replaced by another program while Shop Orders "
+                "had it open, so nothing more will be written; close Shop Orders and open it again.")
 
     @property
     def where(self) -> str:

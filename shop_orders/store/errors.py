@@ -27,6 +27,10 @@ class SchemaTooNew(StoreError):
     """A newer release of Shop Orders wrote this database."""
 
 
+class StoreFilesChanged(StoreError):
+    """The database file or its WAL is no longer the file this process opened; writing stopped."""
+
+
 class NoDatabase(StoreError):
     """Nothing is there yet and creating it was not asked for."""
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -46,6 +44,7 @@ from shop_orders.ui.dialogs import (
     PaymentDialog,
     SettingsDialog,
 )
+from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
 from shop_orders.ui.workers import ProgressTask, registry_for, run_in_pool
@@ -457,12 +456,13 @@ class MainWindow(QMainWindow):
     def import_orders(self) -> None:
         from shop_orders.ui.import_dialog import ImportDialog
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import a channel's order export"), str(Path.home()),
-            self.tr("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"))
-        if not path:
+        path = FileDialog.ask_open(
+            self, self.tr("Import a channel's order export"),
+            self.tr("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"),
+            protected=self.ctx.db.own_files())
+        if path is None:
             return
-        result = ImportDialog.ask(self.ctx, Path(path), self.lang, self)
+        result = ImportDialog.ask(self.ctx, path, self.lang, self)
         if result is not None:
             self._marker = self.browser.change_marker()
             self.reload()
@@ -472,11 +472,12 @@ class MainWindow(QMainWindow):
 
         from shop_orders.services import exporting
 
-        default = str(Path.home() / f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
-        dest, _ = QFileDialog.getSaveFileName(self, self.tr("Export to Excel"), default, self.tr("Excel workbook (*.xlsx)"))
-        if not dest:
+        dest = FileDialog.ask_save(self, self.tr("Export to Excel"), self.tr("Excel workbook (*.xlsx)"),
+                                   protected=self.ctx.db.own_files(),
+                                   suggested_name=f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
+        if dest is None:
             return
-        dest_path = Path(dest if dest.lower().endswith(".xlsx") else dest + ".xlsx")
+        dest_path = dest if dest.suffix.lower() == ".xlsx" else dest.with_name(dest.name + ".xlsx")
         h = self.view.horizontalHeader()
         columns = [COLUMNS[h.logicalIndex(v)][0] for v in range(h.count()) if not h.isSectionHidden(h.logicalIndex(v))]
         if "total" in columns or "paid" in columns:
@@ -509,11 +510,11 @@ class MainWindow(QMainWindow):
         self.workers.start(task)
 
     def back_up(self) -> None:
-        default = str(self.ctx.backup_dir / f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         self.ctx.backup_dir.mkdir(parents=True, exist_ok=True)
-        dest, _ = QFileDialog.getSaveFileName(self, self.tr("Back up database"), default,
-                                              self.tr("Shop Orders backup (*.sqlite3)"))
-        if not dest:
+        dest = FileDialog.ask_save(self, self.tr("Back up database"), self.tr("Shop Orders backup (*.sqlite3)"),
+                                   protected=self.ctx.db.own_files(), start=self.ctx.backup_dir,
+                                   suggested_name=f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
+        if dest is None:
             return
         self.backup_action.setEnabled(False)
         self.statusBar().showMessage(self.tr("Backing up and checking the copy…"))
@@ -532,7 +533,7 @@ class MainWindow(QMainWindow):
             def progress(_done: int, _total: int) -> None:
                 if cancelled():  # stops the copy; the backup removes what it had written
                     raise backup_service.BackupCancelled("The backup was cancelled; no copy was kept.")
-            return backup_service.backup(db, Path(dest), folder, progress)
+            return backup_service.backup(db, dest, folder, progress)
 
         task = ProgressTask(copy)
         task.signals.finished.connect(done)

@@ -16,12 +16,13 @@ from pathlib import Path
 def main(folder: Path, dest: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication, QFileDialog
+    from PySide6.QtWidgets import QApplication
 
     from shop_orders.app import AppContext, current_actor
     from shop_orders.services import demo, exporting
     from shop_orders.services.uow import UnitOfWork
     from shop_orders.store.open import open_database
+    from shop_orders.ui.file_dialogs import FileDialog
     from shop_orders.ui.main_window import MainWindow
     from tests.factories import ctx
 
@@ -34,7 +35,7 @@ def main(folder: Path, dest: Path) -> int:
                         qsettings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat))
     app.aboutToQuit.connect(window.stop_workers)  # as run_gui does
     window.show()
-    QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: (str(dest), ""))
+    FileDialog.ask_save = classmethod(lambda cls, *a, **k: dest)
     real_export = exporting.export
 
     def slow_export(*args, progress=None, **kw):  # keeps the export busy long enough to quit mid-way

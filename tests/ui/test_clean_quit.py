@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 from PySide6.QtCore import QSettings, QThreadPool
-from PySide6.QtWidgets import QFileDialog
 
 from shop_orders.app import AppContext, current_actor
 from shop_orders.services import backup as backup_service
@@ -16,6 +15,7 @@ from shop_orders.services.browse import OrderBrowser
 from shop_orders.services.importing import runner
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.grid import GridQuery
+from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
 from shop_orders.ui.main_window import MainWindow
 from tests import channel_files as cf
@@ -61,7 +61,7 @@ def test_closing_the_window_mid_export_cancels_it_and_leaves_no_file(qtbot, db, 
     out = tmp_path / "out"
     out.mkdir()
     dest = out / "orders.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     started: list = []
     _slowed(monkeypatch, exporting, "export", started)
     w.export_orders()
@@ -124,7 +124,7 @@ def test_closing_the_window_mid_backup_leaves_no_partial_copy(qtbot, sqlite_db, 
     out = tmp_path / "out"
     out.mkdir()
     dest = out / "copy.sqlite3"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     started: list = []
     real = backup_service.backup
 

@@ -235,11 +235,11 @@ def test_column_choice_order_and_window_geometry_are_remembered(make_window, sho
 
 
 def test_backup_from_the_menu_runs_in_the_background_and_reports(make_window, shop, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from shop_orders.ui.file_dialogs import FileDialog
 
     w = make_window()
     dest = tmp_path / "menu-backup.sqlite3"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     w.back_up()
     qtbot.waitUntil(lambda: "Backup written and checked" in w.statusBar().currentMessage(), timeout=10000)
     assert dest.exists() and w.backup_action.isEnabled()
