@@ -18,6 +18,7 @@ from pathlib import Path
 from shop_orders import __version__
 from shop_orders.app import DB_ENV, AppContext, open_context
 from shop_orders.domain import staleness
+from shop_orders.domain.cells import csv_text
 from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.money import format_minor, parse_minor
@@ -25,6 +26,8 @@ from shop_orders.domain.status import Status
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
              "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
+
+CSV_TEXT_KEYS = ("channel_order_no", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
 
 
 def _status(text: str) -> Status:
@@ -149,7 +152,10 @@ def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
             w = csv.DictWriter(out, fieldnames=JSON_KEYS, lineterminator="\n")
             w.writeheader()
             for r in rows:
-                w.writerow(order_record(r, is_stale(r)))
+                rec = order_record(r, is_stale(r))
+                for key in CSV_TEXT_KEYS:  # channel text is untrusted: never a formula (domain/cells.py)
+                    rec[key] = csv_text(rec[key])
+                w.writerow(rec)
         else:
             headers = ["Order", "Channel", "Channel order no", "Status", "Total", "Paid", "Buyer", "Last update", "Stale"]
             table = []

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, case, func, select
 
 from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
@@ -19,7 +19,7 @@ from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import Profile, shopify_status
 from shop_orders.services.orders import LineDraft, OrderDraft
 from shop_orders.store.db import Database
-from shop_orders.store.models import Order
+from shop_orders.store.models import Order, Payment
 
 TRAILER = re.compile(r"(合计|总计|小计|汇总|^共\s*\d+|^total\b|^totals?:|^count\b|记录数)", re.IGNORECASE)
 COMPARED = ("status", "paid_minor", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
@@ -315,12 +315,38 @@ class _Block:
         return f.name if f is not None else fld
 
 
+def new_payment(file_paid: int, gross_paid: int) -> int:
+    """How much a re-import adds as a new payment: money never moves backwards.
+
+    A channel's file says how much the buyer paid in all (its "paid" column does not go down when
+    the shop refunds). The store records every payment and refund as its own row. So the file's
+    paid amount is compared with the store's GROSS payments (every positive payment ever recorded,
+    refunds not subtracted): only when the channel shows more paid than all payments recorded is
+    the difference added, as one new payment. A refund recorded in the store is never undone
+    (paying 100, refunding 100 and re-importing "paid 100" adds nothing), a payment is never
+    repeated, and a file showing less paid than recorded never invents a refund: refunds are
+    recorded in the store (shop-orders pay ORDER -AMOUNT), not inferred from a file.
+    """
+    return max(file_paid - gross_paid, 0)
+
+
+def _gross_paid(session, order_ids: list[int]) -> dict[int, int]:
+    """Every order's positive payments ever recorded, refunds not subtracted (see new_payment)."""
+    if not order_ids:
+        return {}
+    positive = func.sum(case((Payment.amount_minor > 0, Payment.amount_minor), else_=0))
+    rows = session.execute(select(Payment.order_id, positive).where(Payment.order_id.in_(order_ids))
+                           .group_by(Payment.order_id))
+    return {order_id: int(total or 0) for order_id, total in rows}
+
+
 def compare(db: Database, plan: ImportPlan) -> None:
     """Sort the parsed orders into creates, updates, unchanged and refused (backwards) moves."""
     by_channel: dict[str, list[str]] = {}
     for o in plan.orders:
         by_channel.setdefault(o.channel, []).append(o.channel_order_no)
     existing: dict[tuple[str, str], Row] = {}
+    gross: dict[int, int] = {}
     wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
               *(getattr(Order, f) for f in COMPARED)]
     with db.read_session() as s:
@@ -328,23 +354,30 @@ def compare(db: Database, plan: ImportPlan) -> None:
             for i in range(0, len(numbers), 500):
                 rows = s.execute(select(*wanted).where(
                     Order.channel == channel, Order.channel_order_no.in_(numbers[i:i + 500])))
-                for r in rows:
+                found = rows.all()
+                for r in found:
                     existing[(r.channel, r.channel_order_no)] = r
+                gross.update(_gross_paid(s, [r.id for r in found]))
     for imp in plan.orders:
         ours = existing.get((imp.channel, imp.channel_order_no))
         if ours is None:
             plan.creates.append(imp)
             continue
-        theirs = {"status": imp.status.value, "paid_minor": imp.final_paid(), "buyer": imp.buyer,
+        theirs = {"status": imp.status.value, "buyer": imp.buyer,
                   "recipient": imp.recipient, "phone": imp.phone, "address": imp.address,
                   "courier": imp.courier, "tracking_no": imp.tracking_no}
         changes = {}
         for f in COMPARED:
+            if f == "paid_minor":
+                continue
             new, old = theirs[f], getattr(ours, f)
-            if f != "status" and f != "paid_minor" and not new:
+            if f != "status" and not new:
                 continue  # an empty cell never erases what we know
             if new != old:
                 changes[f] = (old, new)
+        more = new_payment(imp.final_paid(), gross.get(ours.id, 0))
+        if more:
+            changes["paid_minor"] = (ours.paid_minor, ours.paid_minor + more)
         if "status" in changes and not channel_update_allowed(Status(ours.status), imp.status):
             plan.refused.append(Problem(plan.file, imp.first_row, "",
                                         f"{ours.order_no} is {Status(ours.status).label()} here; the file's "
