@@ -1,0 +1,34 @@
+"""Issue 11 item 6: bad input that leaked through (control characters in exports, amounts out of
+range, preview != import, database errors echoing data, huge files read whole)."""
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from shop_orders.services import exporting, orders
+from shop_orders.services.importing import runner
+from shop_orders.store.models import Order, OrderLine
+from tests.factories import ctx, make_order
+
+NASTY = "A\x0bB\x1bC\x01D\x1f_x0041_"
+
+
+def test_control_characters_in_any_text_field_export_and_the_store_keeps_the_original(db, tmp_path):
+    no = make_order(db, buyer="tb\x0b" + NASTY, recipient="王\x1b伟", address="杭州\x0b文三路\x0c1号",
+                    courier="SF\x07", tracking_no="SF\x0b123", channel_order_no="CO\x1b1",
+                    lines=[orders.LineDraft("SKU\x0b1", "茶\x1b叶", 1, 100)])
+    path = tmp_path / "out.xlsx"
+    result = exporting.export(db, path)
+    assert result.orders == 1 and path.exists()
+    wb = load_workbook(path)
+    row = next(wb["Orders"].iter_rows(min_row=2, values_only=True))
+    assert "_x000B_" in row[9] or "_x001B_" in row[9]  # escaped the way Excel writes them
+    with db.read_session() as s:
+        o = s.execute(select(Order).where(Order.order_no == no)).scalar_one()
+        line = s.execute(select(OrderLine).where(OrderLine.order_id == o.id)).scalar_one()
+        assert (o.buyer, o.recipient, o.address, o.courier, o.tracking_no, o.channel_order_no) == (
+            "tb\x0b" + NASTY, "王\x1b伟", "杭州\x0b文三路\x0c1号", "SF\x07", "SF\x0b123", "CO\x1b1")
+        assert (line.sku, line.title) == ("SKU\x0b1", "茶\x1b叶")
+    # reading our export back gives the stored text: re-importing it changes nothing
+    plan = runner.prepare(db, path)
+    assert not plan.problems
+    assert runner.apply(db, ctx(source="import:out.xlsx"), plan).updated == 0
