@@ -32,3 +32,15 @@ def test_orders_csv_escapes_formula_looking_text_like_the_excel_export(tmp_path,
         "'+1+1", "'-2+3 Road", "'@SUM(A1)", "'=T1")
     assert by_buyer["'@x"]["recipient"] == "plain 王伟"
     assert first["total"][0].isdigit()  # money stays a number
+
+
+def test_an_unsupported_database_url_never_prints_its_password(_isolated_home):
+    from pathlib import Path
+
+    res = run("orders", db="mysql://u:s3cret@h/db", check=False)
+    assert res.returncode == 1 and "s3cret" not in res.stdout + res.stderr
+    assert "mysql" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    for log in Path(_isolated_home).rglob("*.log"):
+        assert "s3cret" not in log.read_text(encoding="utf-8")
+    res = run("orders", env={"SHOP_ORDERS_DB": "mysql+pymysql://u:s3cret@h:1/db"}, check=False)
+    assert res.returncode == 1 and "s3cret" not in res.stdout + res.stderr

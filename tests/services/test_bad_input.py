@@ -32,3 +32,35 @@ def test_control_characters_in_any_text_field_export_and_the_store_keeps_the_ori
     plan = runner.prepare(db, path)
     assert not plan.problems
     assert runner.apply(db, ctx(source="import:out.xlsx"), plan).updated == 0
+
+
+def test_a_database_error_shows_one_sentence_without_sql_or_customer_data(db, caplog):
+    import logging
+    from datetime import UTC, datetime
+
+    import pytest
+    from sqlalchemy import insert
+
+    from shop_orders.services.uow import UnitOfWork
+    from shop_orders.store.errors import StoreError
+
+    secret_phone, secret_name = "13912345678", "张秘密"
+    make_order(db, channel_order_no="DUP-1")
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(StoreError) as info:
+        with UnitOfWork(db) as uow:  # a duplicate (channel, channel order no) straight into the table
+            uow.session.execute(insert(Order).values(
+                order_no="SO-X-1", channel="taobao", channel_order_no="DUP-1", buyer=secret_name,
+                recipient=secret_name, phone=secret_phone, address="秘密路 1 号", currency="CNY",
+                total_minor=1, paid_minor=0, status="awaiting_payment", created_at=now, updated_at=now, version=1))
+            uow.commit()
+    message = str(info.value)
+    assert db.where in message and "nothing was written" in message
+    assert len(message.splitlines()) == 1
+    everything = message + "\n" + caplog.text
+    for leaked in (secret_phone, secret_name, "秘密路", "DUP-1", "Key ("):
+        assert leaked not in everything, leaked
+    for sql in ("INSERT", "SELECT", "VALUES", "parameters"):
+        assert sql not in message, sql
+    assert "IntegrityError" in caplog.text  # the developer still learns what kind of error it was
