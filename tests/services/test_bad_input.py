@@ -48,13 +48,13 @@ def test_a_database_error_shows_one_sentence_without_sql_or_customer_data(db, ca
     make_order(db, channel_order_no="DUP-1")
     now = datetime(2026, 11, 20, tzinfo=UTC)
     caplog.set_level(logging.DEBUG)
-    with pytest.raises(StoreError) as info:
-        with UnitOfWork(db) as uow:  # a duplicate (channel, channel order no) straight into the table
-            uow.session.execute(insert(Order).values(
-                order_no="SO-X-1", channel="taobao", channel_order_no="DUP-1", buyer=secret_name,
-                recipient=secret_name, phone=secret_phone, address="秘密路 1 号", currency="CNY",
-                total_minor=1, paid_minor=0, status="awaiting_payment", created_at=now, updated_at=now, version=1))
-            uow.commit()
+    # a duplicate (channel, channel order no) straight into the table
+    with pytest.raises(StoreError) as info, UnitOfWork(db) as uow:
+        uow.session.execute(insert(Order).values(
+            order_no="SO-X-1", channel="taobao", channel_order_no="DUP-1", buyer=secret_name,
+            recipient=secret_name, phone=secret_phone, address="秘密路 1 号", currency="CNY",
+            total_minor=1, paid_minor=0, status="awaiting_payment", created_at=now, updated_at=now, version=1))
+        uow.commit()
     message = str(info.value)
     assert db.where in message and "nothing was written" in message
     assert len(message.splitlines()) == 1
