@@ -64,3 +64,53 @@ def test_a_database_error_shows_one_sentence_without_sql_or_customer_data(db, ca
     for sql in ("INSERT", "SELECT", "VALUES", "parameters"):
         assert sql not in message, sql
     assert "IntegrityError" in caplog.text  # the developer still learns what kind of error it was
+
+
+def test_a_csv_with_more_rows_than_an_import_takes_is_refused_quickly_without_reading_it_whole(sqlite_db, tmp_path):
+    import time
+    import tracemalloc
+
+    import pytest
+
+    from shop_orders.services.importing import safety
+
+    path = tmp_path / "huge.csv"
+    line = b"3012345678901234567,tb,100.00,13800138000\n"
+    with open(path, "wb") as fh:
+        fh.write(b"\xe8\xae\xa2\xe5\x8d\x95\xe7\xbc\x96\xe5\x8f\xb7,buyer,paid,phone,time\n")
+        block = line * 10_000
+        for _ in range(safety.MAX_ROWS // 10_000 + 1):
+            fh.write(block)
+    size = path.stat().st_size
+    assert size > 80 * 2**20
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(runner.ImportFileError) as info:
+            runner.prepare(sqlite_db, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    elapsed = time.perf_counter() - started
+    message = str(info.value)
+    assert "huge.csv" in message and "rows" in message and len(message.splitlines()) == 1
+    assert peak < 16 * 2**20, f"{peak / 2**20:.1f} MB for a {size / 2**20:.0f} MB file"
+    assert elapsed < 30
+    print(f"refused a {size / 2**20:.0f} MB CSV in {elapsed:.2f} s, peak {peak / 2**20:.2f} MB traced")
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(sqlite_db, tmp_path):
+    import time
+
+    import pytest
+
+    from shop_orders.services.importing import safety
+
+    path = tmp_path / "sparse.csv"
+    with open(path, "wb") as fh:  # sparse: takes no disk space
+        fh.write(b"order,paid\n")
+        fh.truncate(safety.MAX_FILE_BYTES + 1)
+    started = time.perf_counter()
+    with pytest.raises(runner.ImportFileError, match="sparse.csv.*limit"):
+        runner.prepare(sqlite_db, path)
+    assert time.perf_counter() - started < 2
