@@ -17,7 +17,7 @@ from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allow
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import Profile, shopify_status
-from shop_orders.services.orders import LineDraft, OrderDraft
+from shop_orders.services.orders import LineDraft, OrderDraft, draft_problems
 from shop_orders.store.db import Database
 from shop_orders.store.models import Order, Payment
 
@@ -81,6 +81,7 @@ class Update:
     order_id: int
     version: int
     changes: dict[str, tuple[object, object]]  # field -> (ours, theirs)
+    row: int = 0  # the file's row of the order
 
 
 @dataclass
@@ -315,6 +316,30 @@ class _Block:
         return f.name if f is not None else fld
 
 
+def check_orders(plan: ImportPlan, match: HeaderMatch) -> None:
+    """The order services' own rules (orders.draft_problems: ranges, lengths, negative prices,
+    phone, currency...) for every parsed order, as problems with file, row and column: the preview,
+    the dry run and the import all see them here, so a file that checks clean imports cleanly."""
+    def column(fld: str) -> str:
+        i = match.columns.get(fld)
+        if i is None and fld == "created_at":
+            return ""
+        if i is None or i >= len(match.headers):
+            return fld.replace("_", " ")
+        return str(match.headers[i])
+
+    for imp in plan.orders:
+        for fld, message in draft_problems(imp.to_draft()):
+            if fld == "created_at" and imp.created_at is None:
+                continue  # already reported by parse: "the order has no order time"
+            plan.problems.append(Problem(plan.file, imp.first_row, column(fld), message))
+
+
+def _masked_same(new: str, old: str) -> bool:
+    """A masked phone from a channel (138****5678) that matches the one we know: not a change."""
+    return "*" in new and len(new) == len(old) and all(a == "*" or a == b for a, b in zip(new, old, strict=True))
+
+
 def new_payment(file_paid: int, gross_paid: int) -> int:
     """How much a re-import adds as a new payment: money never moves backwards.
 
@@ -373,6 +398,8 @@ def compare(db: Database, plan: ImportPlan) -> None:
             new, old = theirs[f], getattr(ours, f)
             if f != "status" and not new:
                 continue  # an empty cell never erases what we know
+            if f == "phone" and _masked_same(new, old):
+                continue  # the channel masks what we already know in full
             if new != old:
                 changes[f] = (old, new)
         more = new_payment(imp.final_paid(), gross.get(ours.id, 0))
@@ -385,7 +412,7 @@ def compare(db: Database, plan: ImportPlan) -> None:
             changes.pop("status")
             changes.pop("paid_minor", None)
         if changes:
-            plan.updates.append(Update(ours.order_no, ours.id, ours.version, changes))
+            plan.updates.append(Update(ours.order_no, ours.id, ours.version, changes, imp.first_row))
         else:
             plan.unchanged += 1
     assert set(CHANNEL_RANK) == set(Status)
