@@ -1,6 +1,7 @@
 """Issue 11 item 6: bad input that leaked through (control characters in exports, amounts out of
 range, preview != import, database errors echoing data, huge files read whole)."""
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -114,3 +115,77 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(sqlite_db, tmp_
     with pytest.raises(runner.ImportFileError, match="sparse.csv.*limit"):
         runner.prepare(sqlite_db, path)
     assert time.perf_counter() - started < 2
+
+
+# ---- preview == import (issue 11 item 6c) ------------------------------------------------------
+
+def _taobao(tmp_path, name, **cells):
+    from tests import channel_files as cf
+
+    h = cf.TAOBAO_HEADER
+    base = {"订单编号": "3012345678901234567", "买家会员名": "tb_小明", "总金额": "100.00", "买家实际支付金额": "100.00",
+            "订单状态": "买家已付款，等待卖家发货", "收货人姓名": "王伟", "收货地址": "杭州市 文三路1号",
+            "联系手机": "13800138000", "订单创建时间": "2026-11-20 10:00:00", "宝贝标题": "龙井", "宝贝总数量": "1"}
+    good = {**base, "订单编号": "3012345678901234599"}
+    return cf.write_csv(tmp_path / name, [h, cf.row_for(h, **{**base, **cells}), cf.row_for(h, **good)])
+
+
+def _douyin(tmp_path, name, **cells):
+    from tests import channel_files as cf
+
+    h = cf.DOUYIN_HEADER
+    base = {"主订单编号": "6912345678901234567", "子订单编号": "6912345678901234568", "选购商品": "蜂蜜", "商品数量": 1,
+            "商品单价": "45.80", "订单应付金额": "45.80", "收件人": "赵*", "收件人手机号": "138****5678", "省": "四川省",
+            "市": "成都市", "区": "武侯区", "详细地址": "人民南路***", "订单提交时间": "2026-11-21 20:00:00",
+            "订单状态": "备货中"}
+    return cf.write_xlsx(tmp_path / name, [h, cf.row_for(h, **{**base, **cells})])
+
+
+BAD_FILES = {
+    "paid-1e30.csv": (_taobao, {"买家实际支付金额": "1e30"}, "买家实际支付金额"),
+    "total-14-nines.csv": (_taobao, {"总金额": "99999999999999"}, "总金额"),
+    "negative-total.csv": (_taobao, {"总金额": "-5.00"}, "总金额"),
+    "negative-paid.csv": (_taobao, {"买家实际支付金额": "(3.00)"}, "买家实际支付金额"),
+    "long-buyer.csv": (_taobao, {"买家会员名": "买" * 201}, "买家会员名"),
+    "long-recipient.csv": (_taobao, {"收货人姓名": "王" * 250}, "收货人姓名"),
+    "long-tracking.csv": (_taobao, {"物流单号": "SF" + "1" * 80}, "物流单号"),
+    "huge-qty.csv": (_taobao, {"宝贝总数量": "99999999999"}, "宝贝总数量"),
+    "negative-price.xlsx": (_douyin, {"商品单价": "-45.80"}, "商品单价"),
+    "price-out-of-range.xlsx": (_douyin, {"商品单价": "1e20"}, "商品单价"),
+    "qty-times-price.xlsx": (_douyin, {"商品数量": 900000, "商品单价": "9999999.99", "订单应付金额": ""}, "商品数量"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_the_dry_run_reports_exactly_the_problems_the_import_reports(db, tmp_path, name):
+    build, cells, column = BAD_FILES[name]
+    path = build(tmp_path, name, **cells)
+    plan = runner.prepare(db, path)  # the preview, the dialog's preview and --dry-run
+    assert plan.problems, f"{name}: the check found nothing"
+    for p in plan.problems:
+        text = str(p)
+        assert text.startswith(f"{name}, row 2, column {column}: "), text
+        assert len(text.splitlines()) == 1
+    with pytest.raises(runner.ImportFileError) as info:  # the import refuses with the same list
+        runner.apply(db, ctx(source=f"import:{name}"), plan)
+    assert runner.describe_problems(plan) in str(info.value)
+    assert "unexpected" not in str(info.value).lower()
+    # the other orders import with --skip-invalid, without any error from the store
+    result = runner.apply(db, ctx(source=f"import:{name}"), runner.prepare(db, path), skip_invalid=True)
+    assert result.skipped_invalid == 1
+
+
+@pytest.mark.parametrize("name,build", [("clean.csv", _taobao), ("douyin-masked.xlsx", _douyin)])
+def test_a_file_that_checks_clean_imports_without_error_and_keeps_masked_data(db, tmp_path, name, build):
+    path = build(tmp_path, name)
+    plan = runner.prepare(db, path)
+    assert not plan.problems
+    result = runner.apply(db, ctx(source=f"import:{name}"), plan)
+    assert result.created == len(plan.orders) and result.skipped_invalid == 0
+    if build is _douyin:
+        with db.read_session() as s:
+            o = s.execute(select(Order).where(Order.channel_order_no == "6912345678901234567")).scalar_one()
+            assert (o.phone, o.recipient) == ("138****5678", "赵*")  # stored as given
+    # importing it again changes nothing
+    again = runner.prepare(db, path)
+    assert not again.problems and not again.updates and not again.creates

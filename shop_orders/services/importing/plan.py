@@ -67,10 +67,11 @@ class ImportedOrder:
         return 0 if before_payment else self.final_total()
 
     def to_draft(self) -> OrderDraft:
-        """What the order services create for this order."""
+        """What the order services create for this order (no total in the file: the lines' sum,
+        computed and checked by the services)."""
         return OrderDraft(
             channel=self.channel, channel_order_no=self.channel_order_no, created_at=self.created_at,
-            currency=self.currency, total_minor=self.final_total(), status=self.status, buyer=self.buyer,
+            currency=self.currency, total_minor=self.total_minor, status=self.status, buyer=self.buyer,
             recipient=self.recipient, phone=self.phone, address=self.address, courier=self.courier,
             tracking_no=self.tracking_no, lines=self.lines, paid_minor=self.final_paid())
 
@@ -237,7 +238,8 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
                     continue
                 if price is None:
                     price = 0
-                    if "unit_price" not in cv and "total" in cv and order.total_minor is not None and not order.lines:
+                    if ("unit_price" not in cv and "total" in cv and order.total_minor is not None
+                            and order.total_minor > 0 and not order.lines):
                         price = order.total_minor // qty if order.total_minor % qty == 0 else 0
                 shipped = qty if order.status in (Status.SHIPPED, Status.COMPLETED) else 0
                 order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
