@@ -18,6 +18,7 @@ from pathlib import Path
 from shop_orders import __version__
 from shop_orders.app import DB_ENV, AppContext, open_context
 from shop_orders.domain import staleness
+from shop_orders.domain.cells import csv_text
 from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.money import format_minor, parse_minor
@@ -25,6 +26,8 @@ from shop_orders.domain.status import Status
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
              "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
+
+CSV_TEXT_KEYS = ("channel_order_no", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
 
 
 def _status(text: str) -> Status:
@@ -150,7 +153,10 @@ def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
             w = csv.DictWriter(out, fieldnames=JSON_KEYS, lineterminator="\n")
             w.writeheader()
             for r in rows:
-                w.writerow(order_record(r, is_stale(r)))
+                rec = order_record(r, is_stale(r))
+                for key in CSV_TEXT_KEYS:  # channel text is untrusted: never a formula (domain/cells.py)
+                    rec[key] = csv_text(rec[key])
+                w.writerow(rec)
         else:
             headers = ["Order", "Channel", "Channel order no", "Status", "Total", "Paid", "Buyer", "Last update", "Stale"]
             table = []
@@ -493,16 +499,47 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _log_crash() -> Path:
-    import traceback
-
+def _log_path() -> Path:
     from shop_orders import paths
 
-    log = paths.data_dir() / "logs" / "cli-errors.log"
+    return paths.data_dir() / "logs" / "cli-errors.log"
+
+
+def _start_logging() -> None:
+    """Warnings and errors of our modules go to the log file (created only when written)."""
+    import logging
+
+    logger = logging.getLogger("shop_orders")
+    if any(getattr(h, "_shop_orders_cli", False) for h in logger.handlers):
+        return
+    try:
+        _log_path().parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(_log_path(), encoding="utf-8", delay=True)
+    except OSError:
+        return
+    handler._shop_orders_cli = True
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+
+
+def _log_crash(exc: BaseException) -> Path:
+    """The traceback's frames in the log file. A database error's text carries SQL parameters and
+    row values (customer data), so only its safe details are written (store/errors.py)."""
+    import traceback
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from shop_orders.store.errors import safe_details
+
+    log = _log_path()
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        if not isinstance(exc, SQLAlchemyError):
+            frames += "".join(traceback.format_exception_only(exc))
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.now(UTC).isoformat()}\n{traceback.format_exc()}\n")
+            fh.write(f"--- {datetime.now(UTC).isoformat()}\nTraceback:\n{frames}{safe_details(exc)}\n")
     except OSError:
         return Path("(the log could not be written)")
     return log
@@ -510,6 +547,7 @@ def _log_crash() -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _start_logging()
     ctx = None
     try:
         ctx = open_context(args.db, create=getattr(args, "create", False))
@@ -524,8 +562,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted; nothing more was written.", file=sys.stderr)
         return 1
     except Exception as exc:  # our bug: one line here, the traceback in the log file
-        log = _log_crash()
-        print(f"error: unexpected {type(exc).__name__}: {exc} (details in {log})", file=sys.stderr)
+        from shop_orders.store.errors import user_message
+
+        log = _log_crash(exc)
+        print(f"error: {user_message(exc)} (details in {log})", file=sys.stderr)
         return 1
     finally:
         if ctx is not None:

@@ -37,6 +37,17 @@ def resolve_url(target: str | Path) -> URL:
     return url
 
 
+def redacted(target: str | Path) -> str:
+    """A path or URL as people and logs may see it: any password replaced by ***."""
+    text = str(target)
+    if "://" not in text:
+        return f"'{text}'"
+    try:
+        return "'" + make_url(text).render_as_string(hide_password=True) + "'"
+    except Exception:  # noqa: BLE001 - unparseable: show nothing of it rather than a secret
+        return "the database URL"
+
+
 def describe(url: URL) -> str:
     """Where the data is, for people and logs: the file path, or the URL without its password."""
     if url.drivername == "sqlite":
@@ -58,7 +69,7 @@ def looks_like_sqlite(path: Path) -> bool:
 
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    engine = create_engine(url, hide_parameters=True, connect_args={"timeout": busy_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):
@@ -83,6 +94,7 @@ def make_engine(url: URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         return _sqlite_engine(url, busy_timeout_ms)
     return create_engine(
         url,
+        hide_parameters=True,  # errors and logs never carry customer data
         pool_pre_ping=True,
         connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={int(busy_timeout_ms)}"},
     )

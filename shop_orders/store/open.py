@@ -11,6 +11,7 @@ from shop_orders.store.db import (
     head_file_for,
     looks_like_sqlite,
     make_engine,
+    redacted,
     resolve_url,
     sqlite_path,
 )
@@ -26,8 +27,8 @@ def open_database(
 ) -> Database:
     try:
         url = resolve_url(target)
-    except ValueError as exc:
-        raise StoreError(f"'{target}' is not a database path or URL: {exc}.") from None
+    except ValueError as exc:  # the target may carry a password: name it without one
+        raise StoreError(f"{redacted(target)} is not a database path or URL: {exc}.") from None
     path = sqlite_path(url)
     if path is not None:
         if path.is_dir():
