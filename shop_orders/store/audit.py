@@ -235,10 +235,46 @@ def head_files(db) -> list[HeadFile]:
 
 def reset_heads(db, head: tuple[int, str]) -> None:
     """Owner action (restore, key import, `audit heads reset`): write both head files at head.
-    Re-reads the store id and key first (a restore brings the backup's store id)."""
+    Re-reads the store id and key first (a restore brings the backup's store id). Without the key
+    nothing is written: `audit key import` starts this seat's heads."""
     reload_key(db)
+    if db.chain_key is None:
+        return
     for hf in head_files(db):
         hf.reset(*head)
+
+
+def adopt_key(db, key: ChainKey, where: str) -> VerifyResult:
+    """Owner action `audit key import`: check that key fits db's whole trail (and this seat's
+    heads signed with it), save it, and start this seat's missing or foreign head files."""
+    old = db.chain_key
+    db.chain_key = key
+    heads = head_files(db)
+    signed = [hf for hf in heads if hf.state().status == OK]  # this key's heads are evidence: honour them
+    with db.read_session() as s:
+        result = verify(s, None, key=key, heads=signed)
+    if not result.ok:
+        db.chain_key = old
+        raise keys.KeyFileError(f"{where} does not fit the audit trail of {db.where}: {result.problem}.")
+    keys.KeyStore(db.data_dir).save(key)
+    for hf in heads:
+        if hf not in signed:
+            hf.reset(*result.head)
+    return result
+
+
+def reset_heads_checked(db) -> VerifyResult:
+    """Owner action `audit heads reset` (e.g. after a head file was lost): only when the trail in
+    the database checks out under the key, record its end in both head files."""
+    require_key(db)
+    with db.read_session() as s:
+        result = verify(s, None, key=db.chain_key)
+    if not result.ok:
+        raise AuditTrailDamaged(f"The audit trail of {db.where} is damaged ({result.problem}); restore a backup "
+                                "instead of resetting the heads.")
+    for hf in head_files(db):
+        hf.reset(*result.head)
+    return result
 
 
 def advance_heads(db, head: tuple[int, str]) -> None:

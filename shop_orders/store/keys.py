@@ -150,6 +150,10 @@ class KeyStore:
         return key
 
     def save(self, key: ChainKey) -> None:
+        existing = self.load(key.store_id)
+        if existing is not None and existing.secret != key.secret:
+            raise KeyFileError(f"This computer already holds a different audit key for store {key.store_id}; "
+                               "nothing was changed.")
         write_private(self.path(key.store_id), key.to_json())
 
     def store_for_location(self, location: str) -> str | None:
