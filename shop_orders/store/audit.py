@@ -406,13 +406,17 @@ def _default_key(session: Session) -> tuple[ChainKey | None, str | None]:
 
 def verify(session: Session, outside_head: tuple[int, str] | None = None, batch: int = 20000, *,
            key: ChainKey | None = None, heads: Sequence[HeadFile] = (),
-           progress: Callable[[int], object] | None = None) -> VerifyResult:
+           progress: Callable[[int], object] | None = None, first_head_shared: bool = False) -> VerifyResult:
     """Walk the whole chain once; name the first event that does not match, then check the heads
     kept outside (`outside_head`, e.g. a backup manifest's, and this seat's head files).
 
     Without `key`, the key of the store id found in the database is looked up in this user's data
     folder (paths.data_dir()). A store without a store id (written by an older version) is checked
-    as a plain sha256 chain. `progress(events checked)` is called after every batch."""
+    as a plain sha256 chain. `progress(events checked)` is called after every batch.
+
+    The head files must agree; when `first_head_shared` (SQLite: every user of the file advances
+    the head beside it, the data-folder one is this user's own), the first may be ahead of the
+    second but never behind it."""
     sid = None
     if key is None:
         key, sid = _default_key(session)
@@ -492,6 +496,8 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
                                 f"the audit head file {hf.path} is unreadable or was rewritten (its signature does "
                                 "not match)", None, "head-forged")
     seen = {st.head for _, st in states if st.head is not None}
+    if first_head_shared and len(states) == 2 and states[0][1].head[0] > states[1][1].head[0]:
+        seen = set()  # another user of the same file wrote since this user's last write
     if len(seen) > 1:
         listed = ", ".join(f"{hf.path.name} says #{st.head[0]}" for hf, st in states)
         return VerifyResult(count, (last_id, prev),
@@ -502,12 +508,20 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
 
 def verify_database(db, session: Session | None = None, *, progress: Callable[[int], object] | None = None
                     ) -> VerifyResult:
-    """verify() of an open store with this seat's key and both of its head files."""
+    """verify() of an open store with this seat's key and both of its head files. When the trail
+    checks out, this seat's heads move forward to its end (another seat's writes are then known
+    here too, so a later truncation of them is noticed by this seat as well)."""
     if db.store_id is not None and db.chain_key is None:
         return VerifyResult(0, (0, GENESIS),
                             f"this computer has no key for the audit chain of {db.where}; import it with "
                             "`shop-orders audit key import FILE`", None, "no-key")
     if session is None:
         with db.read_session() as s:
-            return verify(s, None, key=db.chain_key, heads=head_files(db), progress=progress)
-    return verify(session, None, key=db.chain_key, heads=head_files(db), progress=progress)
+            result = verify(s, None, key=db.chain_key, heads=head_files(db), progress=progress,
+                            first_head_shared=db.is_sqlite)
+    else:
+        result = verify(session, None, key=db.chain_key, heads=head_files(db), progress=progress,
+                        first_head_shared=db.is_sqlite)
+    if result.ok and db.chain_key is not None:
+        advance_heads(db, result.head)
+    return result
