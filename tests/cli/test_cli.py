@@ -304,3 +304,20 @@ def test_a_lost_head_file_stops_writes_until_the_owner_resets_the_checked_heads(
     assert "now record event" in run("audit", "heads", "reset", db=demo_db).stdout
     run("edit", order, "--buyer", "x", db=demo_db)
     assert "intact" in run("audit", "verify", db=demo_db).stdout
+
+
+def test_a_new_computer_restores_a_backup_after_importing_its_key(demo_db, tmp_path):
+    backup_dir = tmp_path / "stick"
+    backup_dir.mkdir()
+    run("backup", backup_dir, db=demo_db)
+    [backup_file] = backup_dir.glob("*.sqlite3")
+    run("audit", "key", "export", backup_dir / "shop.key", db=demo_db)
+    new = {"XDG_DATA_HOME": str(tmp_path / "new-computer")}
+    fresh = tmp_path / "new-computer-store.sqlite3"
+    run("init", db=fresh, env=new)
+    assert "restore a backup of that store" in run("audit", "key", "import", backup_dir / "shop.key",
+                                                   db=fresh, env=new).stdout
+    run("restore", backup_file, db=fresh, env=new)
+    order = json.loads(run("orders", "--format", "json", db=fresh, env=new).stdout)[0]["id"]
+    run("edit", order, "--buyer", "x", db=fresh, env=new)
+    assert "intact" in run("audit", "verify", db=fresh, env=new).stdout
