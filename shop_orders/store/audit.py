@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +47,7 @@ from shop_orders.store.keys import ChainKey
 from shop_orders.store.models import AuditEvent, AuditHead, Setting
 
 GENESIS = "0" * 64
+log = logging.getLogger(__name__)
 
 
 class PendingEvent(NamedTuple):
@@ -152,6 +156,33 @@ def write_head(session: Session, head: tuple[int, str]) -> None:
 
 # --- the head kept outside the database ------------------------------------------------------
 
+_thread_locks: dict[Path, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _head_lock(path: Path):
+    """Threads of this process, and (where the OS has flock) other processes, in turn: the lock is
+    taken on the head file's folder, so no extra file is made beside the store."""
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(path, threading.Lock())
+    with lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: threads only
+            yield
+            return
+        try:
+            fd = os.open(path.parent, os.O_RDONLY)
+        except FileNotFoundError:  # the folder is gone: the file too (advance leaves it missing)
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the flock
+
 MISSING, UNREADABLE, UNSIGNED, OK = "missing", "unreadable", "unsigned", "ok"
 
 
@@ -214,12 +245,14 @@ class HeadFile:
 
     def advance(self, seq: int, h: str) -> bool:
         """Move the head forward; a missing, unreadable or unsigned file is left as it is (evidence
-        for verify), never recreated."""
-        current = self.state()
-        if current.status != OK or current.head[0] >= seq:
-            return False
-        self._write(seq, h)
-        return True
+        for verify), never recreated. Writers that committed one after the other advance it in
+        turn (read, compare, write under a lock), so the head never moves back."""
+        with _head_lock(self.path):
+            current = self.state()
+            if current.status != OK or current.head[0] >= seq:
+                return False
+            self._write(seq, h)
+            return True
 
     def reset(self, seq: int, h: str) -> None:
         self._write(seq, h)
@@ -278,8 +311,13 @@ def reset_heads_checked(db) -> VerifyResult:
 
 
 def advance_heads(db, head: tuple[int, str]) -> None:
+    """After a commit. A head that cannot be written stays behind, which is still on the chain
+    (the next write checks it); the commit itself stands."""
     for hf in head_files(db):
-        hf.advance(*head)
+        try:
+            hf.advance(*head)
+        except OSError as exc:
+            log.warning("audit head file %s could not be advanced: %s", hf.path, exc.strerror)
 
 
 def _event_hash(session: Session, seq: int) -> str | None:

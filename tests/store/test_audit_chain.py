@@ -105,3 +105,26 @@ def test_concurrent_writers_keep_one_unbroken_chain(db):
     assert errors == []
     result = verify(db)
     assert result.ok and result.count == 4 + 40
+
+
+def test_concurrent_writers_leave_both_head_files_at_the_end_of_the_chain(db):
+    import threading
+
+    nos = [make_order(db) for _ in range(4)]
+    errors = []
+
+    def worker(no):
+        try:
+            for i in range(15):
+                apply(db, orders.edit, no, {"buyer": f"b{i}"})
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(no,)) for no in nos]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [hf.read()[0] for hf in audit.head_files(db)] == [64, 64]  # no head went backwards
+    assert audit.verify_database(db).ok
