@@ -183,6 +183,7 @@ def _head_lock(path: Path):
         finally:
             os.close(fd)  # releases the flock
 
+
 MISSING, UNREADABLE, UNSIGNED, OK = "missing", "unreadable", "unsigned", "ok"
 
 
@@ -317,7 +318,7 @@ def advance_heads(db, head: tuple[int, str]) -> None:
         try:
             hf.advance(*head)
         except OSError as exc:
-            log.warning("audit head file %s could not be advanced: %s", hf.path, exc.strerror)
+            log.warning("audit head file %s could not be advanced: %s", hf.path.name, exc.strerror)
 
 
 def _event_hash(session: Session, seq: int) -> str | None:
