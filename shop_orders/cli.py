@@ -206,14 +206,54 @@ def cmd_stale(args, ctx: AppContext) -> int:
 def cmd_audit_verify(args, ctx: AppContext) -> int:
     from shop_orders.store import audit
 
-    outside = audit.HeadFile(ctx.db.head_file).read()
-    with ctx.db.read_session() as s:
-        result = audit.verify(s, outside)
+    result = audit.verify_database(ctx.db)
     if result.ok:
         print(f"Audit chain intact: {result.count} events, head #{result.head[0]} {result.head[1][:16]}…")
         return 0
-    print(f"error: audit chain broken: {result.problem}", file=sys.stderr)
+    kind = f" [{result.kind}]" if result.kind else ""
+    print(f"error: audit chain broken{kind}: {result.problem}", file=sys.stderr)
     return 1
+
+
+def cmd_audit_key_export(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit, keys
+
+    key = audit.require_key(ctx.db)
+    dest = Path(args.file)
+    if dest.exists():
+        raise ShopOrdersError(f"{dest} already exists; choose another name.")
+    keys.write_private(dest, key.to_json(), exclusive=True)
+    print(f"The audit key of {ctx.db.where} (fingerprint {key.fingerprint()}) was written to {dest}. Anyone holding "
+          "it can forge the trail: carry it to the other seat, import it there, then delete it.")
+    return 0
+
+
+def cmd_audit_key_import(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit, keys
+
+    src = Path(args.file)
+    try:
+        text = src.read_text(encoding="utf-8")
+    except OSError:
+        raise keys.KeyFileError(f"{src} cannot be read.") from None
+    key = keys.parse_key(text, str(src))
+    if key.store_id != ctx.db.store_id:  # e.g. a new computer: the key comes before the restore
+        keys.KeyStore(ctx.db.data_dir).save(key)
+        print(f"Audit key saved (fingerprint {key.fingerprint()}). It belongs to another store than {ctx.db.where}: "
+              "restore a backup of that store (`shop-orders restore FILE`) to use it.")
+        return 0
+    result = audit.adopt_key(ctx.db, key, str(src))
+    print(f"Audit key imported (fingerprint {key.fingerprint()}); the trail checks out ({result.count} events). "
+          "This seat may now write.")
+    return 0
+
+
+def cmd_audit_heads_reset(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit
+
+    result = audit.reset_heads_checked(ctx.db)
+    print(f"Both audit head files now record event #{result.head[0]}, the end of the checked trail.")
+    return 0
 
 
 def cmd_backup(args, ctx: AppContext) -> int:
@@ -430,6 +470,18 @@ def build_parser() -> argparse.ArgumentParser:
     asub = c.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = asub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken event")
     v.set_defaults(func=cmd_audit_verify)
+    k = asub.add_parser("key", help="move the chain's secret key to another seat or computer")
+    ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    e = ksub.add_parser("export", help="write this store's audit key to FILE (readable by you only)")
+    e.add_argument("file", metavar="FILE")
+    e.set_defaults(func=cmd_audit_key_export)
+    i = ksub.add_parser("import", help="take the audit key from FILE; it must fit the whole trail")
+    i.add_argument("file", metavar="FILE")
+    i.set_defaults(func=cmd_audit_key_import)
+    h = asub.add_parser("heads", help="the chain heads kept outside the database")
+    hsub = h.add_subparsers(dest="heads_command", metavar="ACTION", required=True)
+    r = hsub.add_parser("reset", help="after a checked trail: record its end in both head files again")
+    r.set_defaults(func=cmd_audit_heads_reset)
 
     c = sub.add_parser("backup", help="write a checked backup (SQLite online backup API)")
     c.add_argument("dest", nargs="?", metavar="DEST", help="file or folder (default: the backups folder)")

@@ -197,5 +197,5 @@ def restore(db: Database, src: Path, backup_dir: Path) -> BackupReport:
                 source.dispose()
     finally:
         work.unlink(missing_ok=True)
-    audit.HeadFile(db.head_file).reset(*verdict.head)
+    audit.reset_heads(db, verdict.head)  # both head files, signed with the restored store's key
     return BackupReport(keep.path, keep.manifest, orders, verdict.count, verdict.head)

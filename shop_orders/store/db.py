@@ -19,6 +19,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from shop_orders.store.errors import StoreFilesChanged
+from shop_orders.store.keys import ChainKey
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -171,13 +172,28 @@ class FileWatch:
         return None
 
 
+def data_head_file_for(url: URL, data_dir: Path, store_id: str) -> Path:
+    """The second copy of the chain head, in this user's data folder, per store id and location
+    (server + database for PostgreSQL, the file for SQLite): every seat keeps its own."""
+    where = describe(url) if url.drivername != "sqlite" else str(sqlite_path(url))
+    loc = hashlib.sha256(where.encode()).hexdigest()[:16]
+    return data_dir / "audit-heads" / f"{store_id}-{loc}.json"
+
+
 @dataclass
 class Database:
-    """An open database: its URL, engine and session factories. Built by store.open_store."""
+    """An open database: its URL, engine and session factories. Built by store.open_store.
+
+    store_id / chain_key / data_head_file are filled by audit.ensure_keyed at open (see
+    store/keys.py); chain_key is None on a seat that has no key (it may read, not write)."""
 
     url: URL
     engine: Engine
     head_file: Path
+    data_dir: Path | None = None
+    store_id: str | None = None
+    chain_key: ChainKey | None = None
+    data_head_file: Path | None = None
 
     def __post_init__(self) -> None:
         self._read = sessionmaker(self.engine, expire_on_commit=False)

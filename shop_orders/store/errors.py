@@ -41,6 +41,14 @@ class NoDatabase(StoreError):
     """Nothing is there yet and creating it was not asked for."""
 
 
+class AuditTrailDamaged(StoreError):
+    """The audit trail no longer matches the head kept outside the database: writing stopped."""
+
+
+class AuditKeyMissing(StoreError):
+    """This seat has no key for the store's audit chain: it may read but not write."""
+
+
 _ENVIRONMENT = [
     ("database is locked", DatabaseBusy,
      "The database {where} is busy: another program kept it locked for too long. Nothing was changed; try again."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from shop_orders.store import migrate
+from shop_orders.store import audit, migrate
 from shop_orders.store.db import (
     Database,
     head_file_for,
@@ -39,10 +39,11 @@ def open_database(
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not looks_like_sqlite(path):
             raise NotADatabase(f"{path} is not a Shop Orders database (not an SQLite file).")
-    db = Database(url, make_engine(url), head_file_for(url, data_dir))
+    db = Database(url, make_engine(url), head_file_for(url, data_dir), data_dir)
     backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
     try:
         migrate.ensure_current(db, create=create, backup=backup)
+        audit.ensure_keyed(db)  # the chain's key and this seat's head files (store/keys.py)
     except BaseException as exc:
         db.dispose()
         raise translate(exc, db.where) from exc
