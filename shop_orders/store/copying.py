@@ -164,7 +164,10 @@ def copy_rows(source: Engine, target: Engine, batch: int = 5000,
 def lock_postgresql(conn: Connection) -> None:
     """Take every table of the store exclusively for the rest of conn's transaction."""
     conn.execute(text(f"SET LOCAL lock_timeout = '{RESTORE_LOCK_TIMEOUT_S}s'"))
-    names = ", ".join(f'"{t.name}"' for t in _tables(conn))
+    # audit_head first: every writer starts by locking its row, so taking it first queues the
+    # restore behind a writer instead of deadlocking with it half-way.
+    tables = sorted(_tables(conn), key=lambda t: t.name != "audit_head")
+    names = ", ".join(f'"{t.name}"' for t in tables)
     conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
 
 
