@@ -83,9 +83,13 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1
+    from shop_orders.store import seats
+
+    seat = seats.join(ctx.db, "gui")  # a restore elsewhere names this seat or waits for it
     window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
     try:
         return app.exec()
     finally:
+        seat.leave()
         ctx.close()

@@ -507,21 +507,42 @@ class MainWindow(QMainWindow):
                                               self.tr("Shop Orders backup (*.sqlite3)"))
         if not dest:
             return
+        from PySide6.QtWidgets import QProgressDialog
+
+        from shop_orders.ui.workers import ProgressTask, start
+
         self.backup_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Backing up and checking the copy…"))
         db, folder = self.ctx.db, self.ctx.backup_dir
+        dialog = QProgressDialog(self.tr("Backing up and checking the copy…"), self.tr("Cancel"), 0, 1, self)
+        dialog.setObjectName("backupProgress")
+        dialog.setMinimumDuration(300)
+        task = ProgressTask(lambda report, cancelled: backup_service.backup(
+            db, Path(dest), folder, progress=lambda d, t: report("copy", d, t), cancel=cancelled))
+        dialog.canceled.connect(task.cancel)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1) - 1))  # the check after the copy still runs
 
         def done(report) -> None:
+            dialog.reset()
             self.backup_action.setEnabled(True)
             self.statusBar().showMessage(self.tr("Backup written and checked: %s") % report.path, 10000)
 
         def failed(message: str) -> None:
+            cancelled = dialog.wasCanceled()
+            dialog.reset()
             self.backup_action.setEnabled(True)
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, self.tr("Backup failed"), message)
+            if not cancelled:  # a cancel removed everything; nothing to warn about
+                QMessageBox.warning(self, self.tr("Backup failed"), message)
 
-        task = run_in_pool(lambda: backup_service.backup(db, Path(dest), folder), done, failed)
+        task.signals.progress.connect(progress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
         self._tasks.append(task)
+        self.backup_task = task
+        start(task)
 
     def about(self) -> None:
         QMessageBox.about(
