@@ -51,12 +51,12 @@ class AppContext:
         self.db.dispose()
 
 
-def open_context(target: str | None = None, *, create: bool = False) -> AppContext:
+def open_context(target: str | None = None, *, create: bool = False, damaged_ok: bool = False) -> AppContext:
     data_dir = paths.data_dir()
     backup_dir = paths.default_backup_dir()
     db = open_database(
         target or default_target(), data_dir=data_dir, create=create,
-        backup_before_upgrade=backup_before_upgrade(backup_dir),
+        backup_before_upgrade=backup_before_upgrade(backup_dir), damaged_ok=damaged_ok,
     )
     return AppContext(db, data_dir, backup_dir, current_actor())
 

@@ -459,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="wait for other seats to close the store instead of refusing")
     c.add_argument("--wait-timeout", type=float, default=600.0, metavar="SECONDS",
                    help="with --wait: give up after this long (default 600)")
-    c.set_defaults(func=cmd_restore)
+    c.set_defaults(func=cmd_restore, damaged_ok=True)  # restore is how a damaged store is mended
 
     c = sub.add_parser("show", help="one order with its lines and history")
     c.add_argument("order", metavar="ORDER", help="global order id, e.g. SO-20261122-000123")
@@ -540,7 +540,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     ctx = None
     try:
-        ctx = open_context(args.db, create=getattr(args, "create", False))
+        ctx = open_context(args.db, create=getattr(args, "create", False),
+                           damaged_ok=getattr(args, "damaged_ok", False))
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -361,7 +361,12 @@ def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wa
                 engine.dispose()
         wait_for_store(db, wait=wait, timeout_s=wait_timeout_s, waiting=waiting, cancel=cancel)
         outside = _outside_head(db)
-        damage = _replace_live(db, work, keep_tmp, progress)
+        try:
+            damage = _replace_live(db, work, keep_tmp, progress)
+        except BaseException:
+            if keep_tmp.exists():  # a damaged store was copied aside but could not be replaced
+                keep_tmp.replace(backup_dir / f"damaged-before-restore-{stamp}.sqlite3")
+            raise
     finally:
         work.unlink(missing_ok=True)
     _reset_outside_heads(db, verdict.head)

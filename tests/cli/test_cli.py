@@ -309,3 +309,24 @@ def test_restore_names_a_connected_seat_and_waits_for_it_with_wait(demo_db, tmp_
     finally:
         seat.kill()
         seat.wait()
+
+
+def test_restore_mends_a_store_too_damaged_to_open(demo_db, tmp_path, _isolated_home):
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    run("backup", dest, db=demo_db)
+    [backup_file] = dest.glob("*.sqlite3")
+    before = run("orders", "--format", "json", db=demo_db).stdout
+    with sqlite3.connect(demo_db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = c.execute("PRAGMA page_size").fetchone()[0]
+    c.close()
+    with open(demo_db, "r+b") as fh:  # the schema page's cells: the store no longer opens
+        fh.seek(page - 1500)
+        fh.write(b"\xa5" * 1500)
+    assert "damaged" in run("orders", db=demo_db, check=False).stderr
+    out = run("restore", backup_file, db=demo_db).stdout
+    assert "failed its checks (SQLite finds it damaged" in out
+    assert list((Path(_isolated_home) / "ShopOrders" / "backups").glob("damaged-before-restore-*.sqlite3"))
+    assert run("orders", "--format", "json", db=demo_db).stdout == before
+    assert "intact" in run("audit", "verify", db=demo_db).stdout
