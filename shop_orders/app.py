@@ -85,11 +85,15 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         return 1
     from shop_orders.store import seats
 
-    seat = seats.join(ctx.db, "gui")  # a restore elsewhere names this seat or waits for it
+    try:
+        seat = seats.join(ctx.db, "gui")  # a restore elsewhere names this seat or waits for it
+    except (OSError, ShopOrdersError):
+        seat = None  # e.g. a read-only folder: the app still works, restore just cannot name it
     window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
     try:
         return app.exec()
     finally:
-        seat.leave()
+        if seat is not None:
+            seat.leave()
         ctx.close()
