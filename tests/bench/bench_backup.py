@@ -67,6 +67,7 @@ def main() -> None:
     print(f"idle backup of {report.orders} orders ({size_mb:.0f} MB): {idle_total:.1f} s "
           f"(copy {idle_copy:.1f} s, checks {idle_total - idle_copy:.1f} s)")
     (out / "idle.sqlite3").unlink()
+    (out / "idle.sqlite3.manifest.json").unlink()
 
     stop = work / "stop"
     writer = subprocess.Popen([sys.executable, "-m", "tests.faults.writer", str(path), str(data_dir), str(stop),
