@@ -256,10 +256,23 @@ def cmd_audit_heads_reset(args, ctx: AppContext) -> int:
     return 0
 
 
+def _percent_on_tty(label: str):
+    """progress(done, total) that shows a percentage on an interactive stderr, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{label} {100 * done // max(total, 1)}%", end="", file=sys.stderr, flush=True)
+    return progress
+
+
 def cmd_backup(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import backup
 
-    report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir)
+    report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir,
+                    progress=_percent_on_tty("Copying"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(f"Backup written and checked: {report.path} ({report.orders} orders, {report.events} audit events; "
           f"manifest {report.manifest.name}).")
     return 0
@@ -268,9 +281,22 @@ def cmd_backup(args, ctx: AppContext) -> int:
 def cmd_restore(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import restore
 
-    report = restore(ctx.db, Path(args.src), ctx.backup_dir)
-    print(f"Restored {args.src} ({report.orders} orders, {report.events} audit events). "
-          f"The data it replaced was kept in {report.path}.")
+    told = []
+
+    def waiting(others) -> None:
+        if not told:
+            told.append(True)
+            print(f"Waiting for {len(others)} other seat(s) to close the store "
+                  f"({', '.join(s.describe() for s in others[:3])})...", file=sys.stderr, flush=True)
+
+    report = restore(ctx.db, Path(args.src), ctx.backup_dir, wait=args.wait, wait_timeout_s=args.wait_timeout,
+                     waiting=waiting)
+    print(f"Restored {args.src} ({report.orders} orders, {report.events} audit events).")
+    if report.replaced_problem:
+        print(f"The store it replaced failed its checks ({report.replaced_problem}); "
+              f"it was kept as it was in {report.path}.")
+    else:
+        print(f"The data it replaced was kept in {report.path}.")
     return 0
 
 
@@ -488,8 +514,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_backup)
 
     c = sub.add_parser("restore", help="replace the database with a checked backup")
-    c.add_argument("src", metavar="SRC", help="a backup file written by 'shop-orders backup'")
-    c.set_defaults(func=cmd_restore)
+    c.add_argument("src", metavar="SRC", help="a backup file written by 'shop-orders backup' (with its manifest)")
+    c.add_argument("--wait", action="store_true",
+                   help="wait for other seats to close the store instead of refusing")
+    c.add_argument("--wait-timeout", type=float, default=600.0, metavar="SECONDS",
+                   help="with --wait: give up after this long (default 600)")
+    c.set_defaults(func=cmd_restore, damaged_ok=True)  # restore is how a damaged store is mended
 
     c = sub.add_parser("show", help="one order with its lines and history")
     c.add_argument("order", metavar="ORDER", help="global order id, e.g. SO-20261122-000123")
@@ -602,7 +632,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _start_logging()
     ctx = None
     try:
-        ctx = open_context(args.db, create=getattr(args, "create", False))
+        ctx = open_context(args.db, create=getattr(args, "create", False),
+                           damaged_ok=getattr(args, "damaged_ok", False))
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(f"error: {exc}", file=sys.stderr)

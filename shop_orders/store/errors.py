@@ -29,6 +29,10 @@ class NotADatabase(StoreError):
     """The file or database is not a Shop Orders store (or is damaged)."""
 
 
+class DamagedDatabase(NotADatabase):
+    """SQLite reports the file's pages as malformed."""
+
+
 class SchemaTooNew(StoreError):
     """A newer release of Shop Orders wrote this database."""
 
@@ -56,7 +60,7 @@ _ENVIRONMENT = [
      "The database {where} is busy: another program kept it locked for too long. Nothing was changed; try again."),
     ("file is not a database", NotADatabase, "{where} is not a Shop Orders database (not an SQLite file)."),
     ("file is encrypted", NotADatabase, "{where} is not a Shop Orders database (not an SQLite file)."),
-    ("database disk image is malformed", NotADatabase,
+    ("database disk image is malformed", DamagedDatabase,
      "The database {where} is damaged; restore it from a backup (shop-orders restore)."),
     ("disk is full", StoreError, "The disk holding {where} is full; nothing was changed."),
     ("unable to open database file", StoreError, "The database {where} cannot be opened (check the folder exists and is writable)."),

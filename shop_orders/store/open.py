@@ -15,7 +15,13 @@ from shop_orders.store.db import (
     resolve_url,
     sqlite_path,
 )
-from shop_orders.store.errors import NoDatabase, NotADatabase, StoreError, translate
+from shop_orders.store.errors import (
+    DamagedDatabase,
+    NoDatabase,
+    NotADatabase,
+    StoreError,
+    translate,
+)
 
 
 def open_database(
@@ -24,7 +30,10 @@ def open_database(
     data_dir: Path,
     create: bool = False,
     backup_before_upgrade: Callable[[Database, str], Path] | None = None,
+    damaged_ok: bool = False,
 ) -> Database:
+    """damaged_ok: hand back an SQLite store whose pages are damaged instead of refusing it
+    (only restore asks for this: it replaces such a store page by page)."""
     try:
         url = resolve_url(target)
     except ValueError as exc:  # the target may carry a password: name it without one
@@ -46,5 +55,8 @@ def open_database(
         audit.ensure_keyed(db)  # the chain's key and this seat's head files (store/keys.py)
     except BaseException as exc:
         db.dispose()
-        raise translate(exc, db.where) from exc
+        translated = translate(exc, db.where)
+        if damaged_ok and path is not None and isinstance(translated, DamagedDatabase):
+            return db
+        raise translated from exc
     return db

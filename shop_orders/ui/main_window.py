@@ -516,26 +516,35 @@ class MainWindow(QMainWindow):
                                    suggested_name=f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         if dest is None:
             return
+        from PySide6.QtWidgets import QProgressDialog
+
         self.backup_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Backing up and checking the copy…"))
         db, folder = self.ctx.db, self.ctx.backup_dir
+        dialog = QProgressDialog(self.tr("Backing up and checking the copy…"), self.tr("Cancel"), 0, 1, self)
+        dialog.setObjectName("backupProgress")
+        dialog.setMinimumDuration(300)
+        task = ProgressTask(lambda report, cancelled: backup_service.backup(
+            db, dest, folder, progress=lambda d, t: report("copy", d, t), cancel=cancelled))
+        dialog.canceled.connect(task.cancel)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1) - 1))  # the check after the copy still runs
 
         def done(report) -> None:
+            dialog.reset()
             self.backup_action.setEnabled(True)
             self.statusBar().showMessage(self.tr("Backup written and checked: %s") % report.path, 10000)
 
         def failed(message: str) -> None:
+            cancelled = dialog.wasCanceled()
+            dialog.reset()
             self.backup_action.setEnabled(True)
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, self.tr("Backup failed"), message)
+            if not cancelled:  # a cancel removed everything; nothing to warn about
+                QMessageBox.warning(self, self.tr("Backup failed"), message)
 
-        def copy(_report, cancelled) -> object:
-            def progress(_done: int, _total: int) -> None:
-                if cancelled():  # stops the copy; the backup removes what it had written
-                    raise backup_service.BackupCancelled("The backup was cancelled; no copy was kept.")
-            return backup_service.backup(db, dest, folder, progress)
-
-        task = ProgressTask(copy)
+        task.signals.progress.connect(progress)
         task.signals.finished.connect(done)
         task.signals.failed.connect(failed)
         self._tasks.append(task)
