@@ -105,3 +105,35 @@ class Clock:
 @pytest.fixture
 def clock():
     return Clock()
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_message_boxes(request, monkeypatch):
+    """A message box nobody expected would block a UI test forever (its exec() waits for a click
+    that never comes). Tests that expect one replace it themselves; any other fails the test."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def unexpected(kind):
+        def box(*args, **_kw):
+            shown.append(f"{kind}: {args[2] if len(args) > 2 else args}")
+            return QMessageBox.StandardButton.Ok
+        return box
+
+    for kind in ("warning", "critical", "information", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+    from PySide6.QtWidgets import QDialog
+
+    from shop_orders.ui.file_dialogs import FileDialog
+
+    def no_file_dialog(self, *_a):
+        shown.append(f"file dialog: {self.windowTitle()}")
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(FileDialog, "exec", no_file_dialog)
+    yield
+    assert not shown, f"unexpected message box: {shown}"

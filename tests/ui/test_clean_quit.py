@@ -128,13 +128,13 @@ def test_closing_the_window_mid_backup_leaves_no_partial_copy(qtbot, sqlite_db, 
     started: list = []
     real = backup_service.backup
 
-    def slow_backup(db, target, folder, progress=None):
+    def slow_backup(db, target, folder, progress=None, **kw):
         def report(done, total):
             started.append((done, total))
             time.sleep(0.5)
             if progress is not None:
                 progress(done, total)
-        return real(db, target, folder, report)
+        return real(db, target, folder, report, **kw)
 
     monkeypatch.setattr(backup_service, "backup", slow_backup)
     w.back_up()

@@ -286,22 +286,22 @@ def test_row_context_menu_offers_the_order_actions(make_window, shop):
 
 def test_backup_from_the_menu_shows_progress_and_a_cancel_leaves_no_file(make_window, shop, qtbot, tmp_path,
                                                                          monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+    from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
-    from shop_orders.ui import workers
+    from shop_orders.ui.file_dialogs import FileDialog
 
     w = make_window()
     dest = tmp_path / "cancelled-backup.sqlite3"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a))
-    real_start = workers.start
+    real_start = w.workers.start
 
     def cancel_then_start(task):
         w.findChild(QProgressDialog, "backupProgress").findChild(QPushButton).click()  # the person cancels
-        real_start(task)
+        return real_start(task)
 
-    monkeypatch.setattr(workers, "start", cancel_then_start)
+    monkeypatch.setattr(w.workers, "start", cancel_then_start)
     w.back_up()
     qtbot.waitUntil(lambda: w.backup_action.isEnabled(), timeout=10000)
     assert not dest.exists() and not list(tmp_path.glob("cancelled-backup*")) and warnings == []
