@@ -197,15 +197,16 @@ def cmd_stale(args, ctx: AppContext) -> int:
 
 
 def cmd_audit_verify(args, ctx: AppContext) -> int:
-    from shop_orders.store import audit
+    from shop_orders.services.verification import verify_store
 
-    outside = audit.HeadFile(ctx.db.head_file).read()
-    with ctx.db.read_session() as s:
-        result = audit.verify(s, outside)
+    result = verify_store(ctx.db)
     if result.ok:
-        print(f"Audit chain intact: {result.count} events, head #{result.head[0]} {result.head[1][:16]}…")
+        print(f"Audit chain intact: {result.count_text()}, head #{result.head[0]} {result.head[1][:16]}…")
         return 0
-    print(f"error: audit chain broken: {result.problem}", file=sys.stderr)
+    if result.kind == "chain":
+        print(f"error: audit chain broken: {result.problem}", file=sys.stderr)
+    else:
+        print(f"error: the store does not match its audit trail: {result.problem}", file=sys.stderr)
     return 1
 
 
@@ -229,6 +230,7 @@ def cmd_restore(args, ctx: AppContext) -> int:
 
 def cmd_show(args, ctx: AppContext) -> int:
     from shop_orders.store import queries
+    from shop_orders.domain.replay import describe_created
 
     with ctx.db.read_session() as s:
         o = queries.order_detail(s, args.order)
@@ -248,7 +250,8 @@ def cmd_show(args, ctx: AppContext) -> int:
               f" (shipped {line.shipped_qty})")
     print("  history (newest first):")
     for e in history:
-        change = f"{e.old} → {e.new}" if e.old is not None else (e.new or "")
+        new = describe_created(e.new) if e.action == "create" else e.new
+        change = f"{e.old} → {new}" if e.old is not None else (new or "")
         reason = f"  ({e.reason})" if e.reason else ""
         print(f"    {local(e.at):%Y-%m-%d %H:%M}  {e.actor}  [{e.source}]  {e.action} {e.field}: {change}{reason}")
     return 0
@@ -420,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("audit", help="the tamper-evident audit trail")
     asub = c.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    v = asub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken event")
+    v = asub.add_parser("verify", help="check the hash chain and replay every order against it; exit 1 naming the first broken event or order")
     v.set_defaults(func=cmd_audit_verify)
 
     c = sub.add_parser("backup", help="write a checked backup (SQLite online backup API)")

@@ -1,0 +1,162 @@
+"""`audit verify` and Tools → Verify trail: the hash chain, then a replay of every order.
+
+The chain check (store/audit.py `verify`) proves the trail itself was not edited. The replay then
+proves the orders were not: every order's events, replayed in chain order (domain/replay.py), must
+give exactly its row's status, money, recipient, tracking fields and lines. An order row changed,
+deleted or inserted directly in the database is reported as the first bad order and the kind of
+damage. Both passes stream: the chain in batches of events, the replay in ranges of order ids
+(orders, their lines and their events, one range at a time), so memory stays constant.
+
+One read transaction for both passes (REPEATABLE READ on PostgreSQL), so a seat writing meanwhile
+never causes a false alarm. Progress and cancel work in both passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from shop_orders.domain import replay
+from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.store import audit
+from shop_orders.store.db import Database
+
+RANGE = 5000  # order ids replayed at a time
+
+Progress = Callable[[str, int, int], None]  # (stage "chain" | "orders", done, total)
+
+
+class VerifyCancelled(ShopOrdersError):
+    """The person stopped the check; nothing was concluded."""
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """The outcome of verify_store: the chain's result and, if the chain holds, the replay's."""
+
+    events: int  # audit events checked
+    orders: int  # orders replayed
+    head: tuple[int, str]
+    problem: str | None = None
+    kind: str = ""  # "chain", "changed", "deleted", "inserted"
+    broken_event: int | None = None
+    order_no: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def count_text(self) -> str:
+        return f"{self.events:,} events, {self.orders:,} orders replayed"
+
+
+def outside_head(db: Database) -> tuple[int, str] | None:
+    """The chain head kept outside the database, as `audit.verify` expects it."""
+    return audit.HeadFile(db.head_file).read()
+
+
+def verify_store(db: Database, progress: Progress | None = None,
+                 cancel: Callable[[], bool] | None = None) -> StoreCheck:
+    """Check the audit chain, then replay every order against it; the first problem found.
+
+    Raises VerifyCancelled if `cancel()` turns true."""
+    cancelled = cancel or (lambda: False)
+    head = outside_head(db)
+    with db.read_session() as s:
+        if not db.is_sqlite:
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        total = s.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar() or 0
+        chain = _chain(s, head, total, progress, cancelled)
+        if not chain.ok:
+            return StoreCheck(chain.count, 0, chain.head, chain.problem, "chain", chain.broken_event)
+        return _replay(s, chain, progress, cancelled)
+
+
+def _chain(s: Session, head, total: int, progress: Progress | None, cancelled) -> audit.VerifyResult:
+    """audit.verify, with progress and cancel between its batches of events (it reads them in
+    batches; each batch's query is where we report and may stop)."""
+    seen = {"batches": 0}
+    conn = s.connection()
+
+    def before(_conn, _cursor, statement, params, _context, _many) -> None:
+        if "audit_events" not in statement or "ORDER BY" not in statement:
+            return
+        if cancelled():
+            raise VerifyCancelled("The check was cancelled; nothing was concluded.")
+        if progress is not None:
+            progress("chain", min(seen["batches"] * _batch_size(params), total), total)
+        seen["batches"] += 1
+
+    event.listen(conn, "before_cursor_execute", before)
+    try:
+        result = audit.verify(s, head)
+    finally:
+        event.remove(conn, "before_cursor_execute", before)
+    if progress is not None:
+        progress("chain", total, total)
+    return result
+
+
+def _batch_size(params) -> int:
+    """The LIMIT of audit.verify's batch query (its last bound parameter)."""
+    values = list(params.values()) if isinstance(params, dict) else list(params or ())
+    last = values[-1] if values else 0
+    return last if isinstance(last, int) and last > 0 else 0
+
+
+_ORDERS = text(
+    "SELECT id, order_no, channel, channel_order_no, status, currency, total_minor, paid_minor, buyer, "
+    "recipient, phone, address, courier, tracking_no FROM orders WHERE id >= :lo AND id < :hi ORDER BY id")
+_LINES = text("SELECT order_id, qty, unit_price_minor FROM order_lines "
+              "WHERE order_id >= :lo AND order_id < :hi ORDER BY order_id, line_no")
+_EVENTS = text("SELECT order_id, order_no, action, field, new FROM audit_events "
+               "WHERE order_id >= :lo AND order_id < :hi ORDER BY order_id, id")
+
+
+def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
+    top = s.execute(text("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
+                         "UNION ALL SELECT MAX(order_id) FROM audit_events) AS t")).scalar() or 0
+    replayed = 0
+
+    def bad(kind: str, order_no: str, cno: str, what: str) -> StoreCheck:
+        return StoreCheck(chain.count, replayed, chain.head, f"order {order_no} ({cno}): {what}", kind,
+                          None, order_no)
+
+    for lo in range(1, top + 1, RANGE):
+        if cancelled():
+            raise VerifyCancelled("The check was cancelled; nothing was concluded.")
+        if progress is not None:
+            progress("orders", lo - 1, top)
+        hi = lo + RANGE
+        bounds = {"lo": lo, "hi": hi}
+        rows = {r.id: r for r in s.execute(_ORDERS, bounds)}
+        lines: dict[int, list[tuple[int, int]]] = {}
+        for oid, qty, price in s.execute(_LINES, bounds):
+            lines.setdefault(oid, []).append((qty, price))
+        events: dict[int, list[tuple[str, str, str | None]]] = {}
+        numbers: dict[int, str] = {}
+        for oid, order_no, action, field, new in s.execute(_EVENTS, bounds):
+            events.setdefault(oid, []).append((action, field, new))
+            numbers[oid] = order_no
+        for oid in sorted(rows.keys() | events.keys()):
+            row, history = rows.get(oid), events.get(oid)
+            if row is None:
+                stated = replay.replay(history)
+                return bad("deleted", numbers[oid], stated.get("channel_order_no", "?"),
+                           "deleted directly from the store: the audit trail records it but its row is gone")
+            if history is None or not any(a == "create" for a, _, _ in history):
+                return bad("inserted", row.order_no, row.channel_order_no,
+                           "added to the store directly: the audit trail has no record of its creation")
+            if numbers[oid] != row.order_no:
+                return bad("changed", row.order_no, row.channel_order_no,
+                           f"the global id is {row.order_no} in the store but the audit trail says {numbers[oid]}")
+            what = replay.first_difference(replay.replay(history), row._mapping, lines.get(oid, []))
+            if what is not None:
+                return bad("changed", row.order_no, row.channel_order_no, what)
+            replayed += 1
+    if progress is not None:
+        progress("orders", top, top)
+    return StoreCheck(chain.count, replayed, chain.head)
