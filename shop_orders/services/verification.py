@@ -26,6 +26,7 @@ from shop_orders.store.db import Database
 
 RANGE = 5000  # order ids replayed at a time
 
+CANCELLED = "The check of the audit trail was cancelled; nothing was concluded."
 Progress = Callable[[str, int, int], None]  # (stage "chain" | "orders", done, total)
 
 
@@ -84,11 +85,11 @@ def _chain(s: Session, head, total: int, progress: Progress | None, cancelled) -
     def before(_conn, _cursor, statement, params, _context, _many) -> None:
         if "audit_events" not in statement or "ORDER BY" not in statement:
             return
-        if cancelled():
-            raise VerifyCancelled("The check was cancelled; nothing was concluded.")
         if progress is not None:
             progress("chain", min(seen["batches"] * _batch_size(params), total), total)
         seen["batches"] += 1
+        if cancelled():
+            raise VerifyCancelled(CANCELLED)
 
     event.listen(conn, "before_cursor_execute", before)
     try:
@@ -126,10 +127,10 @@ def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, ca
                           None, order_no)
 
     for lo in range(1, top + 1, RANGE):
-        if cancelled():
-            raise VerifyCancelled("The check was cancelled; nothing was concluded.")
         if progress is not None:
             progress("orders", lo - 1, top)
+        if cancelled():
+            raise VerifyCancelled(CANCELLED)
         hi = lo + RANGE
         bounds = {"lo": lo, "hi": hi}
         rows = {r.id: r for r in s.execute(_ORDERS, bounds)}
