@@ -229,8 +229,8 @@ def cmd_restore(args, ctx: AppContext) -> int:
 
 
 def cmd_show(args, ctx: AppContext) -> int:
-    from shop_orders.store import queries
     from shop_orders.domain.replay import describe_created
+    from shop_orders.store import queries
 
     with ctx.db.read_session() as s:
         o = queries.order_detail(s, args.order)

@@ -163,9 +163,11 @@ def test_creation_events_in_the_older_text_form_are_still_replayed(db):
 def test_verify_can_be_cancelled_in_either_pass(db):
     make_order(db)
     for stage in ("chain", "orders"):
-        seen = []
+        seen: list[str] = []
         with pytest.raises(VerifyCancelled):
-            verify_store(db, progress=lambda s, d, t: seen.append(s), cancel=lambda: stage in seen)
+            verify_store(db, progress=lambda s, d, t, seen=seen: seen.append(s),
+                         cancel=lambda stage=stage, seen=seen: stage in seen)
+        assert seen[-1] == stage
 
 
 def test_cli_audit_verify_names_the_first_changed_order_and_exits_1(sqlite_db, tmp_path):
