@@ -63,4 +63,11 @@ ZH = {
     "Channel order no. (required)": "渠道订单号（必填）", "Order time": "下单时间", "Currency": "币种",
     "Order total": "订单金额", "Quantity": "数量", "Province / country": "省 / 国家", "City": "市",
     "District / postcode": "区 / 邮编", "Street": "街道",
+    "&Verify trail…": "校验审计记录(&V)…", "&Tools": "工具(&T)",
+    "Checking the audit trail…": "正在校验审计记录…", "Checking the audit chain…": "正在校验审计哈希链…",
+    "Comparing every order with its audit trail…": "正在逐单比对订单与审计记录…",
+    "Verify trail": "校验审计记录",
+    "The audit trail is intact: %s events and %s orders checked.": "审计记录完好：已校验 %s 条记录、%s 个订单。",
+    "The audit trail check failed: %s": "审计记录校验未通过：%s",
+    "The check of the audit trail was cancelled.": "已取消审计记录校验。",
 }

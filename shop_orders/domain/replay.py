@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from shop_orders.domain.money import format_minor, parse_minor
+from shop_orders.domain.money import digits, format_minor, parse_minor
 
 # Keys of the creation value, in the order they are compared (and reported).
 MONEY = ("total", "paid")
 TEXT = ("channel", "channel_order_no", "status", "currency", "buyer", "recipient", "phone", "address",
         "courier", "tracking_no")
+# Every stated key, in the order of first_difference's report.
+KEYS = (*TEXT[:4], *MONEY, *TEXT[4:])
 # The row column each key is compared with.
 COLUMN = {"total": "total_minor", "paid": "paid_minor", **{k: k for k in TEXT}}
 # Personal data: a mismatch is reported without the values (messages never carry personal data).
@@ -95,13 +97,24 @@ def replay(events: Sequence[tuple[str, str, str | None]]) -> dict:
         elif action == "status" and new is not None:
             state["status"] = new
         elif action == "payment" and field == "paid" and new is not None and "currency" in state:
-            try:
-                state["paid"] = parse_minor(new, state["currency"])
-            except ValueError:
-                state["paid"] = new  # unreadable: reported as a mismatch
+            state["paid"] = _minor(new, state["currency"])
         elif action == "edit" and field in EDITED:
             state[field] = new if new is not None else ""
     return state
+
+
+def _minor(text: str, currency: str) -> int | str:
+    """A payment event's amount (format_minor's text) in minor units; the text if unreadable."""
+    places = digits(currency)
+    if places and len(text) > places and text[-places - 1] == "." and text[0] != "+":
+        try:
+            return int(text[:-places - 1] + text[-places:])  # "-3.90" -> -390: what format_minor wrote
+        except ValueError:
+            pass
+    try:
+        return parse_minor(text, currency)
+    except ValueError:
+        return text  # unreadable: reported as a mismatch
 
 
 def show(key: str, value: object, currency: str) -> str:
@@ -114,7 +127,7 @@ def show(key: str, value: object, currency: str) -> str:
 def first_difference(stated: dict, row: dict, lines: Sequence[tuple[int, int]]) -> str | None:
     """'<field> is X in the store but the audit trail says Y' for the first field that differs."""
     cur = str(stated.get("currency") or row.get("currency") or "")
-    for key in (*TEXT[:4], *MONEY, *TEXT[4:]):
+    for key in KEYS:
         if key not in stated:
             continue
         ours, says = row[COLUMN[key]], stated[key]

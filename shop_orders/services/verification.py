@@ -108,18 +108,20 @@ def _batch_size(params) -> int:
     return last if isinstance(last, int) and last > 0 else 0
 
 
-_ORDERS = text(
-    "SELECT id, order_no, channel, channel_order_no, status, currency, total_minor, paid_minor, buyer, "
-    "recipient, phone, address, courier, tracking_no FROM orders WHERE id >= :lo AND id < :hi ORDER BY id")
-_LINES = text("SELECT order_id, qty, unit_price_minor FROM order_lines "
-              "WHERE order_id >= :lo AND order_id < :hi ORDER BY order_id, line_no")
-_EVENTS = text("SELECT order_id, order_no, action, field, new FROM audit_events "
-               "WHERE order_id >= :lo AND order_id < :hi ORDER BY order_id, id")
+_ORDER_COLUMNS = ("id", "order_no", *(replay.COLUMN[k] for k in replay.KEYS))
+_ORDERS = (f"SELECT {', '.join(_ORDER_COLUMNS)} FROM orders WHERE id >= {{m}} AND id < {{m}} ORDER BY id")
+_LINES = ("SELECT order_id, qty, unit_price_minor FROM order_lines "
+          "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, line_no")
+_EVENTS = ("SELECT order_id, order_no, action, field, new FROM audit_events "
+           "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, id")
 
 
 def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
-    top = s.execute(text("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
-                         "UNION ALL SELECT MAX(order_id) FROM audit_events) AS t")).scalar() or 0
+    conn = s.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    orders_sql, lines_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _EVENTS))
+    top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
+                               "UNION ALL SELECT MAX(order_id) FROM audit_events) AS t").scalar() or 0
     replayed = 0
 
     def bad(kind: str, order_no: str, cno: str, what: str) -> StoreCheck:
@@ -131,15 +133,15 @@ def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, ca
             progress("orders", lo - 1, top)
         if cancelled():
             raise VerifyCancelled(CANCELLED)
-        hi = lo + RANGE
-        bounds = {"lo": lo, "hi": hi}
-        rows = {r.id: r for r in s.execute(_ORDERS, bounds)}
+        bounds = (lo, lo + RANGE)
+        # Plain driver rows: the replay reads every order, line and order event once.
+        rows = {r[0]: r for r in conn.exec_driver_sql(orders_sql, bounds).fetchall()}
         lines: dict[int, list[tuple[int, int]]] = {}
-        for oid, qty, price in s.execute(_LINES, bounds):
+        for oid, qty, price in conn.exec_driver_sql(lines_sql, bounds).fetchall():
             lines.setdefault(oid, []).append((qty, price))
         events: dict[int, list[tuple[str, str, str | None]]] = {}
         numbers: dict[int, str] = {}
-        for oid, order_no, action, field, new in s.execute(_EVENTS, bounds):
+        for oid, order_no, action, field, new in conn.exec_driver_sql(events_sql, bounds).fetchall():
             events.setdefault(oid, []).append((action, field, new))
             numbers[oid] = order_no
         for oid in sorted(rows.keys() | events.keys()):
@@ -148,15 +150,21 @@ def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, ca
                 stated = replay.replay(history)
                 return bad("deleted", numbers[oid], stated.get("channel_order_no", "?"),
                            "deleted directly from the store: the audit trail records it but its row is gone")
-            if history is None or not any(a == "create" for a, _, _ in history):
-                return bad("inserted", row.order_no, row.channel_order_no,
+            order_no, cno = row[1], row[3]
+            if history is None or history[0][0] != "create":
+                return bad("inserted", order_no, cno,
                            "added to the store directly: the audit trail has no record of its creation")
-            if numbers[oid] != row.order_no:
-                return bad("changed", row.order_no, row.channel_order_no,
-                           f"the global id is {row.order_no} in the store but the audit trail says {numbers[oid]}")
-            what = replay.first_difference(replay.replay(history), row._mapping, lines.get(oid, []))
-            if what is not None:
-                return bad("changed", row.order_no, row.channel_order_no, what)
+            if numbers[oid] != order_no:
+                return bad("changed", order_no, cno,
+                           f"the global id is {order_no} in the store but the audit trail says {numbers[oid]}")
+            stated = replay.replay(history)
+            stored = row[2:]
+            said_lines = stated.get("lines")
+            order_lines = lines.get(oid, [])
+            if (tuple(stated.get(k, v) for k, v in zip(replay.KEYS, stored, strict=True)) != stored
+                    or (said_lines is not None and list(map(tuple, said_lines)) != order_lines)):
+                what = replay.first_difference(stated, dict(zip(_ORDER_COLUMNS, row, strict=True)), order_lines)
+                return bad("changed", order_no, cno, what or "it differs from what the audit trail says")
             replayed += 1
     if progress is not None:
         progress("orders", top, top)
