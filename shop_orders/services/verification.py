@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
@@ -108,6 +110,7 @@ def _batch_size(params) -> int:
     return last if isinstance(last, int) and last > 0 else 0
 
 
+_first = itemgetter(0)
 _ORDER_COLUMNS = ("id", "order_no", *(replay.COLUMN[k] for k in replay.KEYS))
 _ORDERS = (f"SELECT {', '.join(_ORDER_COLUMNS)} FROM orders WHERE id >= {{m}} AND id < {{m}} ORDER BY id")
 _LINES = ("SELECT order_id, qty, unit_price_minor FROM order_lines "
@@ -118,6 +121,14 @@ _EVENTS = ("SELECT order_id, order_no, action, field, new FROM audit_events "
 
 def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
     conn = s.connection()
+    cursor = conn.connection.cursor()
+    try:
+        return _replay_ranges(conn, cursor, chain, progress, cancelled)
+    finally:
+        cursor.close()
+
+
+def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     orders_sql, lines_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _EVENTS))
     top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
@@ -134,16 +145,21 @@ def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, ca
         if cancelled():
             raise VerifyCancelled(CANCELLED)
         bounds = (lo, lo + RANGE)
-        # Plain driver rows: the replay reads every order, line and order event once.
-        rows = {r[0]: r for r in conn.exec_driver_sql(orders_sql, bounds).fetchall()}
+        # Plain driver rows, in the session's transaction: the replay reads every order, line
+        # and order event once.
+        cursor.execute(orders_sql, bounds)
+        rows = {r[0]: r for r in cursor.fetchall()}
+        cursor.execute(lines_sql, bounds)
         lines: dict[int, list[tuple[int, int]]] = {}
-        for oid, qty, price in conn.exec_driver_sql(lines_sql, bounds).fetchall():
-            lines.setdefault(oid, []).append((qty, price))
+        for oid, group in groupby(cursor.fetchall(), key=_first):
+            lines[oid] = [r[1:] for r in group]
+        cursor.execute(events_sql, bounds)
         events: dict[int, list[tuple[str, str, str | None]]] = {}
         numbers: dict[int, str] = {}
-        for oid, order_no, action, field, new in conn.exec_driver_sql(events_sql, bounds).fetchall():
-            events.setdefault(oid, []).append((action, field, new))
-            numbers[oid] = order_no
+        for oid, group in groupby(cursor.fetchall(), key=_first):
+            history = list(group)
+            numbers[oid] = history[0][1]
+            events[oid] = [r[2:] for r in history]
         for oid in sorted(rows.keys() | events.keys()):
             row, history = rows.get(oid), events.get(oid)
             if row is None:
