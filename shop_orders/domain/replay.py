@@ -34,7 +34,7 @@ LABELS = {"channel": "channel", "channel_order_no": "channel order number", "sta
           "tracking_no": "tracking number"}
 EDITED = frozenset({"buyer", "recipient", "phone", "address", "courier", "tracking_no"})
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def created_value(channel: str, channel_order_no: str, status: str, currency: str, total: int, paid: int,
@@ -42,10 +42,11 @@ def created_value(channel: str, channel_order_no: str, status: str, currency: st
                   lines: Sequence[tuple[int, int]]) -> str:
     """The creation event's value: canonical JSON of the order as created. `lines` are
     (quantity, unit price in minor units) in line order."""
-    return _encode({"channel": channel, "channel_order_no": channel_order_no, "status": status,
-                    "currency": currency, "total": total, "paid": paid, "buyer": buyer,
-                    "recipient": recipient, "phone": phone, "address": address, "courier": courier,
-                    "tracking_no": tracking_no, "lines": [[q, p] for q, p in lines]})
+    # Keys written in sorted order (canonical without sorting each time: 100,000 per import).
+    return _encode({"address": address, "buyer": buyer, "channel": channel, "channel_order_no": channel_order_no,
+                    "courier": courier, "currency": currency, "lines": [[q, p] for q, p in lines], "paid": paid,
+                    "phone": phone, "recipient": recipient, "status": status, "total": total,
+                    "tracking_no": tracking_no})
 
 
 def parse_created(text: str | None) -> dict:
