@@ -2,7 +2,8 @@
 
 The chain check (store/audit.py `verify`) proves the trail itself was not edited. The replay then
 proves the orders were not: every order's events, replayed in chain order (domain/replay.py), must
-give exactly its row's status, money, recipient, tracking fields and lines. An order row changed,
+give exactly its row's status, money, recipient, tracking fields and lines, and its payment rows
+must add up to the paid amount the trail says. An order row changed,
 deleted or inserted directly in the database is reported as the first bad order and the kind of
 damage. Both passes stream: the chain in batches of events, the replay in ranges of order ids
 (orders, their lines and their events, one range at a time), so memory stays constant.
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from shop_orders.domain import replay
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.money import format_minor
 from shop_orders.store import audit
 from shop_orders.store.db import Database
 
@@ -115,6 +117,8 @@ _ORDER_COLUMNS = ("id", "order_no", *(replay.COLUMN[k] for k in replay.KEYS))
 _ORDERS = (f"SELECT {', '.join(_ORDER_COLUMNS)} FROM orders WHERE id >= {{m}} AND id < {{m}} ORDER BY id")
 _LINES = ("SELECT order_id, qty, unit_price_minor FROM order_lines "
           "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, line_no")
+_PAYMENTS = ("SELECT order_id, SUM(amount_minor) FROM payments WHERE order_id >= {m} AND order_id < {m} "
+             "GROUP BY order_id")
 _EVENTS = ("SELECT order_id, order_no, action, field, new FROM audit_events "
            "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, id")
 
@@ -130,7 +134,7 @@ def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, ca
 
 def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    orders_sql, lines_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _EVENTS))
+    orders_sql, lines_sql, payments_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _PAYMENTS, _EVENTS))
     top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
                                "UNION ALL SELECT MAX(order_id) FROM audit_events) AS t").scalar() or 0
     replayed = 0
@@ -153,6 +157,8 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
         lines: dict[int, list[tuple[int, int]]] = {}
         for oid, group in groupby(cursor.fetchall(), key=_first):
             lines[oid] = [r[1:] for r in group]
+        cursor.execute(payments_sql, bounds)
+        payments = dict(cursor.fetchall())
         cursor.execute(events_sql, bounds)
         events: dict[int, list[tuple[str, str, str | None]]] = {}
         numbers: dict[int, str] = {}
@@ -181,6 +187,12 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
                     or (said_lines is not None and list(map(tuple, said_lines)) != order_lines)):
                 what = replay.first_difference(stated, dict(zip(_ORDER_COLUMNS, row, strict=True)), order_lines)
                 return bad("changed", order_no, cno, what or "it differs from what the audit trail says")
+            paid = stated.get("paid")
+            if isinstance(paid, int) and int(payments.get(oid) or 0) != paid:
+                cur = str(stated.get("currency", ""))
+                return bad("changed", order_no, cno,
+                           f"its payments add up to {format_minor(int(payments.get(oid) or 0), cur)} in the store "
+                           f"but the audit trail says {format_minor(paid, cur)}")
             replayed += 1
     if progress is not None:
         progress("orders", top, top)

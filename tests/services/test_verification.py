@@ -109,6 +109,8 @@ TAMPERING = {
                    "line 2 unit price is 0.01 in the store but the audit trail says 39.00"),
     "line_deleted": ("DELETE FROM order_lines WHERE order_id = :id AND line_no = 2",
                      "the number of lines is 1 in the store but the audit trail says 2"),
+    "payment_row": ("DELETE FROM payments WHERE order_id = :id AND amount_minor < 0",
+                    "its payments add up to 414.00 in the store but the audit trail says 375.00"),
     "deleted": ("DELETE FROM order_lines WHERE order_id = :id; DELETE FROM payments WHERE order_id = :id; "
                 "DELETE FROM shipments WHERE order_id = :id; DELETE FROM orders WHERE id = :id",
                 "deleted directly from the store"),
@@ -150,6 +152,9 @@ def test_creation_events_in_the_older_text_form_are_still_replayed(db):
             "currency, total_minor, paid_minor, courier, tracking_no, status, created_at, updated_at, version) "
             "VALUES (1, 'SO-20261120-000001', 'taobao', '301', '', '', '', '', 'CNY', 123450, 123450, '', '', "
             "'awaiting_shipment', :now, :now, 1)"), {"now": now.replace(tzinfo=None) if db.is_sqlite else now})
+        uow.session.execute(text("INSERT INTO payments (order_id, amount_minor, method, reference, paid_at) "
+                                 "VALUES (1, 123450, 'taobao', 'import:old.csv', :now)"),
+                            {"now": now.replace(tzinfo=None) if db.is_sqlite else now})
         uow.record(ctx(source="import:old.csv"), "create", order_id=1, order_no="SO-20261120-000001",
                    field="order", new="taobao 301; awaiting_shipment; 1234.50 CNY; paid 1234.50")
         uow.commit()
