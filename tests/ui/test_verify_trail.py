@@ -47,3 +47,30 @@ def test_verify_trail_names_the_first_order_changed_in_the_database(make_window,
     assert sentence.startswith(f"The audit trail check failed: order {no} (")
     assert "total is 0.01 in the store but the audit trail says 375.00" in sentence
     assert w.statusBar().currentMessage() == sentence
+
+
+def test_cancel_in_the_progress_dialog_stops_the_check(make_window, sqlite_db, qtbot, shown, monkeypatch):
+    import time
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from shop_orders.services import verification
+
+    def slow_check(db, progress=None, cancel=None):  # the real check's contract: progress, then cancel
+        while True:
+            progress("chain", 1, 10)
+            if cancel():
+                raise verification.VerifyCancelled(verification.CANCELLED)
+            time.sleep(0.01)
+
+    monkeypatch.setattr(verification, "verify_store", slow_check)
+    w = make_window()
+    w.verify_action.trigger()
+    dialog = w.findChild(QProgressDialog, "verifyProgress")
+    qtbot.waitUntil(lambda: dialog.value() == 1, timeout=5000)
+    assert dialog.labelText() == "Checking the audit chain…"
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)  # its Cancel button
+    qtbot.waitUntil(lambda: w.verify_action.isEnabled(), timeout=5000)
+    assert shown == []
+    assert w.statusBar().currentMessage() == "The check of the audit trail was cancelled."
