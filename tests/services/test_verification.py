@@ -186,3 +186,18 @@ def test_cli_audit_verify_names_the_first_changed_order_and_exits_1(sqlite_db, t
     assert bad.returncode == 1
     assert (f"order {no} (" in bad.stderr
             and "status is cancelled in the store but the audit trail says awaiting_payment" in bad.stderr)
+
+
+def test_a_write_by_another_seat_during_verify_is_no_false_alarm(db):
+    """Both passes read one snapshot: a change committed meanwhile is neither half-seen nor reported."""
+    no = make_order(db)
+    written = []
+
+    def write_meanwhile(stage, done, total):
+        if not written:
+            written.append(apply(db, orders.record_payment, no, 100))
+
+    result = verify_store(db, progress=write_meanwhile)
+    assert written and result.ok, result.problem
+    assert (result.events, result.orders) == (1, 1)  # what was there when the check began
+    assert verify_store(db).events == 3  # the payment and its status change, checked next time
