@@ -4,7 +4,8 @@ Chinese marketplaces (Taobao, Tmall, JD, Pinduoduo, Douyin, Youzan), the WeChat 
 the till and phone orders in CNY; Shopify, WooCommerce and Amazon in GBP/USD/EUR. Every status
 appears, with deposits (partial payments), partial shipments, couriers and tracking numbers,
 and some open orders left without an update for days (stale). Each order gets the audit events
-that its history implies (created, paid, status changes, shipped), hash-chained like any other
+that its history implies (created, paid, status changes, shipped with its courier and tracking
+number, as services/orders.ship records them), hash-chained like any other
 change, with source "demo". The same seed gives the same orders.
 
 Written in bulk (Core executemany in one transaction) because a million orders is a real test
