@@ -51,12 +51,12 @@ class AppContext:
         self.db.dispose()
 
 
-def open_context(target: str | None = None, *, create: bool = False) -> AppContext:
+def open_context(target: str | None = None, *, create: bool = False, damaged_ok: bool = False) -> AppContext:
     data_dir = paths.data_dir()
     backup_dir = paths.default_backup_dir()
     db = open_database(
         target or default_target(), data_dir=data_dir, create=create,
-        backup_before_upgrade=backup_before_upgrade(backup_dir),
+        backup_before_upgrade=backup_before_upgrade(backup_dir), damaged_ok=damaged_ok,
     )
     return AppContext(db, data_dir, backup_dir, current_actor())
 
@@ -83,9 +83,18 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1
+    from shop_orders.store import seats
+
+    try:
+        seat = seats.join(ctx.db, "gui")  # a restore elsewhere names this seat or waits for it
+    except (OSError, ShopOrdersError):
+        seat = None  # e.g. a read-only folder: the app still works, restore just cannot name it
     window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
+    app.aboutToQuit.connect(window.stop_workers)  # quitting by any path joins the workers first
     try:
         return app.exec()
     finally:
+        if seat is not None:
+            seat.leave()
         ctx.close()

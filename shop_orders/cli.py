@@ -18,6 +18,7 @@ from pathlib import Path
 from shop_orders import __version__
 from shop_orders.app import DB_ENV, AppContext, open_context
 from shop_orders.domain import staleness
+from shop_orders.domain.cells import csv_text
 from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.money import format_minor, parse_minor
@@ -25,6 +26,8 @@ from shop_orders.domain.status import Status
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
              "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
+
+CSV_TEXT_KEYS = ("channel_order_no", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
 
 
 def _status(text: str) -> Status:
@@ -61,11 +64,12 @@ def _hours(text: str) -> float:
     return value
 
 
-def _status_hours(text: str) -> tuple[Status, float]:
+def _status_hours(text: str) -> tuple[Status, str]:
+    """STATUS=HOURS; the hours are checked with the setting's rule in cmd_thresholds (exit 1)."""
     status, sep, hours = text.partition("=")
     if not sep:
         raise argparse.ArgumentTypeError(f"'{text}' should look like STATUS=HOURS")
-    return _status(status), _hours(hours)
+    return _status(status), hours
 
 
 def local(dt: datetime) -> datetime:
@@ -149,7 +153,10 @@ def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
             w = csv.DictWriter(out, fieldnames=JSON_KEYS, lineterminator="\n")
             w.writeheader()
             for r in rows:
-                w.writerow(order_record(r, is_stale(r)))
+                rec = order_record(r, is_stale(r))
+                for key in CSV_TEXT_KEYS:  # channel text is untrusted: never a formula (domain/cells.py)
+                    rec[key] = csv_text(rec[key])
+                w.writerow(rec)
         else:
             headers = ["Order", "Channel", "Channel order no", "Status", "Total", "Paid", "Buyer", "Last update", "Stale"]
             table = []
@@ -197,23 +204,78 @@ def cmd_stale(args, ctx: AppContext) -> int:
 
 
 def cmd_audit_verify(args, ctx: AppContext) -> int:
+    from shop_orders.services.verification import REPLAY_KINDS as replay_kinds
     from shop_orders.services.verification import verify_store
 
     result = verify_store(ctx.db)
     if result.ok:
         print(f"Audit chain intact: {result.count_text()}, head #{result.head[0]} {result.head[1][:16]}…")
         return 0
-    if result.kind == "chain":
-        print(f"error: audit chain broken: {result.problem}", file=sys.stderr)
+    if result.kind in replay_kinds:
+        print(f"error: the store does not match its audit trail [{result.kind}]: {result.problem}", file=sys.stderr)
     else:
-        print(f"error: the store does not match its audit trail: {result.problem}", file=sys.stderr)
+        print(f"error: audit chain broken [{result.kind}]: {result.problem}", file=sys.stderr)
     return 1
+
+
+def cmd_audit_key_export(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit, keys
+
+    key = audit.require_key(ctx.db)
+    dest = Path(args.file)
+    if dest.exists():
+        raise ShopOrdersError(f"{dest} already exists; choose another name.")
+    keys.write_private(dest, key.to_json(), exclusive=True)
+    print(f"The audit key of {ctx.db.where} (fingerprint {key.fingerprint()}) was written to {dest}. Anyone holding "
+          "it can forge the trail: carry it to the other seat, import it there, then delete it.")
+    return 0
+
+
+def cmd_audit_key_import(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit, keys
+
+    src = Path(args.file)
+    try:
+        text = src.read_text(encoding="utf-8")
+    except OSError:
+        raise keys.KeyFileError(f"{src} cannot be read.") from None
+    key = keys.parse_key(text, str(src))
+    if key.store_id != ctx.db.store_id:  # e.g. a new computer: the key comes before the restore
+        keys.KeyStore(ctx.db.data_dir).save(key)
+        print(f"Audit key saved (fingerprint {key.fingerprint()}). It belongs to another store than {ctx.db.where}: "
+              "restore a backup of that store (`shop-orders restore FILE`) to use it.")
+        return 0
+    result = audit.adopt_key(ctx.db, key, str(src))
+    print(f"Audit key imported (fingerprint {key.fingerprint()}); the trail checks out ({result.count} events). "
+          "This seat may now write.")
+    return 0
+
+
+def cmd_audit_heads_reset(args, ctx: AppContext) -> int:
+    from shop_orders.store import audit
+
+    result = audit.reset_heads_checked(ctx.db)
+    print(f"Both audit head files now record event #{result.head[0]}, the end of the checked trail.")
+    return 0
+
+
+def _percent_on_tty(label: str):
+    """progress(done, total) that shows a percentage on an interactive stderr, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{label} {100 * done // max(total, 1)}%", end="", file=sys.stderr, flush=True)
+    return progress
 
 
 def cmd_backup(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import backup
 
-    report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir)
+    report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir,
+                    progress=_percent_on_tty("Copying"))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(f"Backup written and checked: {report.path} ({report.orders} orders, {report.events} audit events; "
           f"manifest {report.manifest.name}).")
     return 0
@@ -222,9 +284,22 @@ def cmd_backup(args, ctx: AppContext) -> int:
 def cmd_restore(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import restore
 
-    report = restore(ctx.db, Path(args.src), ctx.backup_dir)
-    print(f"Restored {args.src} ({report.orders} orders, {report.events} audit events). "
-          f"The data it replaced was kept in {report.path}.")
+    told = []
+
+    def waiting(others) -> None:
+        if not told:
+            told.append(True)
+            print(f"Waiting for {len(others)} other seat(s) to close the store "
+                  f"({', '.join(s.describe() for s in others[:3])})...", file=sys.stderr, flush=True)
+
+    report = restore(ctx.db, Path(args.src), ctx.backup_dir, wait=args.wait, wait_timeout_s=args.wait_timeout,
+                     waiting=waiting)
+    print(f"Restored {args.src} ({report.orders} orders, {report.events} audit events).")
+    if report.replaced_problem:
+        print(f"The store it replaced failed its checks ({report.replaced_problem}); "
+              f"it was kept as it was in {report.path}.")
+    else:
+        print(f"The data it replaced was kept in {report.path}.")
     return 0
 
 
@@ -316,11 +391,12 @@ def cmd_thresholds(args, ctx: AppContext) -> int:
     from shop_orders.services.overview import thresholds
 
     current = thresholds(ctx.db)
-    if args.default or args.status or args.clear:
+    if args.default is not None or args.status or args.clear:
         per = {} if args.clear else dict(current.per_status)
-        per.update(dict(args.status or []))
+        per.update({s: staleness.setting_hours(h, f"--status {s.value}") for s, h in args.status or []})
+        default = current.default_hours if args.default is None else staleness.setting_hours(args.default, "--default")
         try:
-            new = staleness.Thresholds(args.default or current.default_hours, per)
+            new = staleness.Thresholds(default, per)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         with ctx.uow() as uow:
@@ -425,14 +501,30 @@ def build_parser() -> argparse.ArgumentParser:
     asub = c.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     v = asub.add_parser("verify", help="check the hash chain and replay every order against it; exit 1 naming the first broken event or order")
     v.set_defaults(func=cmd_audit_verify)
+    k = asub.add_parser("key", help="move the chain's secret key to another seat or computer")
+    ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    e = ksub.add_parser("export", help="write this store's audit key to FILE (readable by you only)")
+    e.add_argument("file", metavar="FILE")
+    e.set_defaults(func=cmd_audit_key_export)
+    i = ksub.add_parser("import", help="take the audit key from FILE; it must fit the whole trail")
+    i.add_argument("file", metavar="FILE")
+    i.set_defaults(func=cmd_audit_key_import)
+    h = asub.add_parser("heads", help="the chain heads kept outside the database")
+    hsub = h.add_subparsers(dest="heads_command", metavar="ACTION", required=True)
+    r = hsub.add_parser("reset", help="after a checked trail: record its end in both head files again")
+    r.set_defaults(func=cmd_audit_heads_reset)
 
     c = sub.add_parser("backup", help="write a checked backup (SQLite online backup API)")
     c.add_argument("dest", nargs="?", metavar="DEST", help="file or folder (default: the backups folder)")
     c.set_defaults(func=cmd_backup)
 
     c = sub.add_parser("restore", help="replace the database with a checked backup")
-    c.add_argument("src", metavar="SRC", help="a backup file written by 'shop-orders backup'")
-    c.set_defaults(func=cmd_restore)
+    c.add_argument("src", metavar="SRC", help="a backup file written by 'shop-orders backup' (with its manifest)")
+    c.add_argument("--wait", action="store_true",
+                   help="wait for other seats to close the store instead of refusing")
+    c.add_argument("--wait-timeout", type=float, default=600.0, metavar="SECONDS",
+                   help="with --wait: give up after this long (default 600)")
+    c.set_defaults(func=cmd_restore, damaged_ok=True)  # restore is how a damaged store is mended
 
     c = sub.add_parser("show", help="one order with its lines and history")
     c.add_argument("order", metavar="ORDER", help="global order id, e.g. SO-20261122-000123")
@@ -487,23 +579,54 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_export)
 
     c = sub.add_parser("thresholds", help="show or set the staleness thresholds (shop setting)")
-    c.add_argument("--default", type=_hours, metavar="H", help="hours for every status without its own")
+    c.add_argument("--default", metavar="H", help="hours for every status without its own (whole hours, 1 to 2160)")
     c.add_argument("--status", type=_status_hours, action="append", metavar="STATUS=H", help="per status, repeatable")
     c.add_argument("--clear", action="store_true", help="drop the per-status thresholds")
     c.set_defaults(func=cmd_thresholds)
     return p
 
 
-def _log_crash() -> Path:
-    import traceback
-
+def _log_path() -> Path:
     from shop_orders import paths
 
-    log = paths.data_dir() / "logs" / "cli-errors.log"
+    return paths.data_dir() / "logs" / "cli-errors.log"
+
+
+def _start_logging() -> None:
+    """Warnings and errors of our modules go to the log file (created only when written)."""
+    import logging
+
+    logger = logging.getLogger("shop_orders")
+    if any(getattr(h, "_shop_orders_cli", False) for h in logger.handlers):
+        return
+    try:
+        _log_path().parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(_log_path(), encoding="utf-8", delay=True)
+    except OSError:
+        return
+    handler._shop_orders_cli = True
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+
+
+def _log_crash(exc: BaseException) -> Path:
+    """The traceback's frames in the log file. A database error's text carries SQL parameters and
+    row values (customer data), so only its safe details are written (store/errors.py)."""
+    import traceback
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from shop_orders.store.errors import safe_details
+
+    log = _log_path()
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        if not isinstance(exc, SQLAlchemyError):
+            frames += "".join(traceback.format_exception_only(exc))
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.now(UTC).isoformat()}\n{traceback.format_exc()}\n")
+            fh.write(f"--- {datetime.now(UTC).isoformat()}\nTraceback:\n{frames}{safe_details(exc)}\n")
     except OSError:
         return Path("(the log could not be written)")
     return log
@@ -511,9 +634,11 @@ def _log_crash() -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _start_logging()
     ctx = None
     try:
-        ctx = open_context(args.db, create=getattr(args, "create", False))
+        ctx = open_context(args.db, create=getattr(args, "create", False),
+                           damaged_ok=getattr(args, "damaged_ok", False))
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -525,8 +650,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted; nothing more was written.", file=sys.stderr)
         return 1
     except Exception as exc:  # our bug: one line here, the traceback in the log file
-        log = _log_crash()
-        print(f"error: unexpected {type(exc).__name__}: {exc} (details in {log})", file=sys.stderr)
+        from shop_orders.store.errors import user_message
+
+        log = _log_crash(exc)
+        print(f"error: {user_message(exc)} (details in {log})", file=sys.stderr)
         return 1
     finally:
         if ctx is not None:

@@ -186,6 +186,17 @@
     </message>
 </context>
 <context>
+    <name>FileDialog</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+</context>
+<context>
     <name>FilterPanel</name>
     <message>
         <source>Search order no., buyer, phone, tracking no.</source>
@@ -824,6 +835,10 @@ Database: %s</source>
     <message>
         <source>Language (after restart)</source>
         <translation>界面语言（重启后生效）</translation>
+    </message>
+    <message>
+        <source>%s: whole hours from 1 h to 90 days (2160 h).</source>
+        <translation>%s：须为 1 小时到 90 天（2160 小时）之间的整小时数。</translation>
     </message>
 </context>
 </TS>

@@ -70,4 +70,6 @@ ZH = {
     "The audit trail is intact: %s events and %s orders checked.": "审计记录完好：已校验 %s 条记录、%s 个订单。",
     "The audit trail check failed: %s": "审计记录校验未通过：%s",
     "The check of the audit trail was cancelled.": "已取消审计记录校验。",
+    "%s: whole hours from 1 h to 90 days (2160 h).": "%s：须为 1 小时到 90 天（2160 小时）之间的整小时数。",
+    "Folder": "文件夹", "File": "文件",
 }

@@ -23,3 +23,11 @@ class OrderConflict(ShopOrdersError):
 
 class DuplicateOrder(ShopOrdersError):
     """The (channel, channel order number) pair is already in the store."""
+
+
+class ThresholdOutOfRange(ValidationError):
+    """A staleness threshold that is not whole hours from 1 h to 90 days."""
+
+    def __init__(self, field: str, value: object, low: int, high: int) -> None:
+        self.field, self.value = field, value
+        super().__init__(f"{field} must be a whole number of hours from {low} to {high} (90 days), not {value}.")

@@ -13,6 +13,17 @@ from shop_orders.domain.errors import ValidationError
 # Decimal places per currency; anything not listed uses 2.
 MINOR_DIGITS: dict[str, int] = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3}
 SYMBOLS = "¥￥$€£"
+# The largest amount one order, line or payment may carry, in minor units (9,999,999,999.99 for
+# two-decimal currencies): a million such amounts still add up inside the store's BIGINT columns
+# (summaries, exports), and nothing a shop sells comes near it.
+MAX_MINOR = 999_999_999_999
+
+
+def check_range(minor: int, what: str = "the amount") -> int:
+    """minor itself, or ValidationError when it is beyond what the store keeps (MAX_MINOR)."""
+    if abs(minor) > MAX_MINOR:
+        raise ValidationError(f"{what} is too large (at most {MAX_MINOR // 100:,} in whole units)")
+    return minor
 
 
 def digits(currency: str) -> int:
@@ -43,7 +54,7 @@ def parse_minor(text: str | int | Decimal, currency: str) -> int:
     scaled = value.scaleb(places)
     if scaled != scaled.to_integral_value():
         raise ValidationError(f"'{text}' has more than {places} decimal places for {currency}")
-    return int(scaled)
+    return check_range(int(scaled), f"'{text}'")
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:

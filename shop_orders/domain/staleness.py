@@ -8,13 +8,18 @@ rule in SQL (store/queries.py) from `Thresholds.cutoffs`, so Python and SQL cann
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
+from shop_orders.domain.errors import ThresholdOutOfRange
 from shop_orders.domain.status import FINAL, Status
 
 DEFAULT_HOURS = 72
+# What the shop may set (dialog and command line alike): whole hours from 1 h to 90 days.
+MIN_SETTING_HOURS = 1
+MAX_SETTING_HOURS = 90 * 24
 AMBER_FRACTION = 2 / 3
 
 
@@ -51,6 +56,29 @@ class Thresholds:
             if hours is not None:
                 out[status] = now - timedelta(hours=hours * fraction)
         return out
+
+
+def setting_hours(value: object, field: str) -> int:
+    """A threshold as the shop may set it, as whole hours; ThresholdOutOfRange naming `field` otherwise.
+
+    Refuses fractions (0.5), zero and negatives, more than 90 days, and what is not a finite
+    number (nan, inf, 1e308): one value like that once flagged every order of every seat.
+    """
+    try:
+        hours = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, OverflowError):
+        hours = math.nan
+    if not (math.isfinite(hours) and hours.is_integer() and MIN_SETTING_HOURS <= hours <= MAX_SETTING_HOURS):
+        raise ThresholdOutOfRange(field, value, MIN_SETTING_HOURS, MAX_SETTING_HOURS)
+    return int(hours)
+
+
+def checked_setting(thresholds: Thresholds) -> Thresholds:
+    """The thresholds with every value checked by `setting_hours` (the one place that rule lives)."""
+    return Thresholds(
+        setting_hours(thresholds.default_hours, "The default threshold"),
+        {s: setting_hours(h, f"The threshold for {s.value}") for s, h in thresholds.per_status.items()},
+    )
 
 
 def level(status: Status, updated_at: datetime, now: datetime, thresholds: Thresholds) -> Level:

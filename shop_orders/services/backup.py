@@ -1,11 +1,18 @@
-"""Backups and restores that are checked before anyone relies on them.
+"""Backups and restores that are checked before anyone relies on them, and work when needed.
 
-A backup is one SQLite file (SQLite: online backup API; PostgreSQL: a row copy into the same
-schema) plus a manifest (`<file>.manifest.json`) holding the schema revision, the order count,
-the file's sha256 and the audit chain head. Backup reports success only after the copy passes
-SQLite's integrity check and a full audit chain verification. Restore refuses a file that fails
-the same checks (or does not match its manifest), keeps a copy of what it replaces, and resets
-the outside chain head to the restored one.
+A backup is one SQLite file (SQLite: online backup API in one read snapshot; PostgreSQL: a row
+copy in one snapshot into the same schema) plus a manifest (`<file>.manifest.json`) holding the
+schema revision, the order count, the file's sha256 and the audit chain head. Backup reports
+success only after the copy passes SQLite's integrity check and a full audit chain verification;
+it finishes however busy the store is, reports progress, and leaves no file when it fails or is
+cancelled.
+
+Restore refuses a file without its manifest, one that does not match its manifest, or one that
+fails the same checks. It needs the store to itself: it refuses naming the other connected seats
+(store/seats.py), or waits for them to leave. It then replaces the store's rows in one
+transaction that holds the store exclusively and first copies what it replaces into a kept file,
+so no committed write is lost. A live store that fails its own checks (damaged or tampered) does
+not stop a restore: it is kept, unchecked, as `damaged-before-restore-<stamp>.sqlite3`.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,15 +31,25 @@ from sqlalchemy import func, select
 
 from shop_orders import __version__
 from shop_orders.domain.errors import ShopOrdersError
-from shop_orders.store import audit, copying, migrate
+from shop_orders.store import audit, copying, migrate, seats
 from shop_orders.store.db import Database, looks_like_sqlite, sqlite_path
 from shop_orders.store.models import Order
 
 Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+Waiting = Callable[[list[seats.SeatInfo]], None]
 
 
 class BackupError(ShopOrdersError):
     """A backup could not be written or checked, or a file offered for restore fails the checks."""
+
+
+class BackupCancelled(BackupError):
+    """The person (or quitting the app) cancelled; no copy or partial file is kept, nothing replaced."""
+
+
+class StoreInUse(BackupError):
+    """Other seats are connected, so a restore cannot take the store to itself."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class BackupReport:
     orders: int
     events: int
     head: tuple[int, str]
+    replaced_problem: str | None = None  # restore: why the replaced store was kept as damaged
 
 
 def manifest_path(path: Path) -> Path:
@@ -59,12 +78,16 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
 
-def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple[str, int, audit.VerifyResult]:
-    """Integrity check, schema revision and audit chain of a backup file; raises BackupError."""
+def _looks_like_a_backup(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"{path} does not exist.")
     if path.stat().st_size == 0 or not looks_like_sqlite(path):
         raise BackupError(f"{path} is not a Shop Orders backup (not an SQLite file).")
+
+
+def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple[str, int, audit.VerifyResult]:
+    """Integrity check, schema revision and audit chain of a backup file; raises BackupError."""
+    _looks_like_a_backup(path)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -109,12 +132,14 @@ def _target(dest: Path | None, default_dir: Path) -> Path:
     return dest
 
 
-def copy_database(db: Database, dest: Path, progress: Progress | None = None) -> None:
+def copy_database(db: Database, dest: Path, progress: Progress | None = None,
+                  cancel: Cancel | None = None) -> None:
+    """A consistent copy of the store in dest (no partial file is left on failure or cancel)."""
     path = sqlite_path(db.url)
     if path is not None:
-        copying.sqlite_backup(path, dest, progress)
+        copying.sqlite_backup(path, dest, progress, cancel)
         return
-    tmp = dest.with_name(dest.name + ".partial")
+    tmp = copying.partial_path(dest)
     tmp.unlink(missing_ok=True)
     with db.engine.connect() as conn:
         revision = migrate.current_revision(conn)
@@ -122,20 +147,16 @@ def copy_database(db: Database, dest: Path, progress: Progress | None = None) ->
     try:
         with engine.begin() as conn:
             migrate.upgrade(conn, revision or "head")  # the copy has the source's schema
-        copying.copy_rows(db.engine, engine)
-    finally:
+        copying.copy_rows(db.engine, engine, progress=progress, cancel=cancel)
         engine.dispose()
-    tmp.replace(dest)
-
-
-def backup(db: Database, dest: Path | None, default_dir: Path, progress: Progress | None = None) -> BackupReport:
-    target = _target(dest, default_dir)
-    try:
-        copy_database(db, target, progress)
-        rev, orders, verdict = check_file(target)
+        tmp.replace(dest)
     except BaseException:
-        target.unlink(missing_ok=True)
+        engine.dispose()
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_manifest(db: Database, target: Path, rev: str, orders: int, verdict: audit.VerifyResult) -> Path:
     manifest = {
         "format": 1, "app_version": __version__, "created_at": datetime.now(UTC).isoformat(),
         "source": db.where, "schema": rev, "orders": orders, "audit_events": verdict.count,
@@ -143,6 +164,27 @@ def backup(db: Database, dest: Path | None, default_dir: Path, progress: Progres
     }
     mpath = manifest_path(target)
     mpath.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return mpath
+
+
+def backup(db: Database, dest: Path | None, default_dir: Path, progress: Progress | None = None,
+           cancel: Cancel | None = None) -> BackupReport:
+    """Write a checked backup; progress(done, total) while copying; cancel() -> True stops it and
+    removes everything written so far."""
+    target = _target(dest, default_dir)
+    try:
+        copy_database(db, target, progress, cancel)
+        if cancel is not None and cancel():
+            raise copying.CopyCancelled()
+        rev, orders, verdict = check_file(target)
+        mpath = _write_manifest(db, target, rev, orders, verdict)
+    except copying.CopyCancelled:
+        target.unlink(missing_ok=True)
+        raise BackupCancelled("The backup was cancelled; no backup file was written.") from None
+    except BaseException:
+        target.unlink(missing_ok=True)
+        manifest_path(target).unlink(missing_ok=True)
+        raise
     return BackupReport(target, mpath, orders, verdict.count, verdict.head)
 
 
@@ -155,22 +197,159 @@ def backup_before_upgrade(backup_dir: Path) -> Callable[[Database, str], Path]:
     return _do
 
 
-def restore(db: Database, src: Path, backup_dir: Path) -> BackupReport:
-    """Replace the database's content with a checked backup; the old content is kept as a backup."""
+def _read_manifest(src: Path) -> dict:
+    """The backup's manifest, required: without it a truncated chain could not be noticed."""
     mpath = manifest_path(src)
-    outside = None
-    if mpath.exists():
+    if not mpath.is_file():
+        raise BackupError(f"{src} has no manifest ({mpath.name}), so it cannot be checked; "
+                          "restore only accepts a backup written by 'shop-orders backup' with its manifest beside it.")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+        checked = {
+            "head": (int(manifest["audit_head"]["seq"]), str(manifest["audit_head"]["hash"])),
+            "sha256": str(manifest["sha256"]),
+            "orders": int(manifest["orders"]),
+            "events": int(manifest["audit_events"]),
+        }
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BackupError(f"{mpath} is not a readable backup manifest ({exc}).") from None
+    if manifest.get("checked") is False:
+        raise BackupError(f"{src} is a copy of a damaged store, kept for investigation; it cannot be restored.")
+    return checked
+
+
+def _who(others: list[seats.SeatInfo]) -> str:
+    n = len(others)
+    listed = ", ".join(s.describe() for s in others[:3]) + (", ..." if n > 3 else "")
+    return f"{n} other seat{'s are' if n != 1 else ' is'} connected ({listed})"
+
+
+def wait_for_store(db: Database, *, wait: bool, timeout_s: float = 600.0, waiting: Waiting | None = None,
+                   cancel: Cancel | None = None, poll_s: float = 0.25) -> None:
+    """Return once no other seat is connected; refuse naming them (or, waiting, after timeout_s)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        others = seats.others(db)
+        if not others:
+            return
+        if not wait:
+            raise StoreInUse(f"Restore needs the store to itself: {_who(others)}. Close them, or use --wait.")
+        if cancel is not None and cancel():
+            raise BackupCancelled("The restore was cancelled while waiting for other seats; nothing was changed.")
+        if time.monotonic() > deadline:
+            raise StoreInUse(f"Restore gave up after waiting {timeout_s:.0f} s for the store: {_who(others)}.")
+        if waiting is not None:
+            waiting(others)
+        time.sleep(poll_s)
+
+
+def _reset_outside_heads(db: Database, head: tuple[int, str]) -> None:
+    """After a restore the outside copies of the chain head follow the restored chain (the one
+    place backup talks to audit's head keeping): both head files, signed with the restored store's key."""
+    audit.reset_heads(db, head)
+
+
+def _outside_head(db: Database) -> tuple[int, str] | None:
+    return audit.HeadFile(db.head_file).read()
+
+
+def _empty_store_like(db: Database, dest: Path) -> None:
+    """An empty SQLite store at db's schema revision."""
+    with db.engine.connect() as conn:
+        revision = migrate.current_revision(conn)
+    engine = copying.sqlite_file_engine(dest)
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn, revision or "head")
+    finally:
+        engine.dispose()
+
+
+def _replace_live(db: Database, work: Path, keep_tmp: Path, progress: Progress | None) -> str | None:
+    """Replace the store's rows with work's, keeping what was there in keep_tmp. Returns SQLite's
+    complaint when the live file was physically damaged (then it is replaced page by page)."""
+    path = sqlite_path(db.url)
+    if path is not None:
+        damage = copying.sqlite_quick_check(path)
+        if damage is None:
+            try:
+                _empty_store_like(db, keep_tmp)
+                copying.sqlite_replace_rows(path, work, keep_tmp, progress)
+            except BaseException:
+                keep_tmp.unlink(missing_ok=True)
+                raise
+            return None
+        # Pages are damaged: rows cannot be replaced in a transaction. Keep the file as it is and
+        # overwrite it page by page.
+        db.engine.dispose()
         try:
-            manifest = json.loads(mpath.read_text(encoding="utf-8"))
-            outside = (int(manifest["audit_head"]["seq"]), str(manifest["audit_head"]["hash"]))
-            expected_sha = str(manifest["sha256"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BackupError(f"{mpath} is not a readable backup manifest ({exc}).") from None
-        if src.is_file() and _sha256(src) != expected_sha:
-            raise BackupError(f"{src} does not match its manifest: the file was changed after the backup.")
-    rev, orders, verdict = check_file(src, outside)
+            copying.sqlite_backup(path, keep_tmp)
+        except sqlite3.DatabaseError:
+            copying.raw_file_copy(path, keep_tmp)
+        copying.sqlite_restore_into(work, path)
+        return f"SQLite finds it damaged: {damage}"
+    _empty_store_like(db, keep_tmp)
+    kept = copying.sqlite_file_engine(keep_tmp)
+    source = copying.sqlite_file_engine(work)
+    try:
+        with db.engine.begin() as live:
+            copying.lock_postgresql(live)  # writers now wait; readers too
+            with kept.begin() as kdst:
+                copying.copy_rows_between(live, kdst)  # unchecked: the live store may be damaged
+            with source.connect() as src:
+                copying.copy_rows_between(src, live, progress=progress)
+    except BaseException:
+        keep_tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        kept.dispose()
+        source.dispose()
+    return None
+
+
+def _name_kept(db: Database, keep_tmp: Path, backup_dir: Path, stamp: str, damage: str | None,
+               outside: tuple[int, str] | None) -> tuple[Path, Path, str | None]:
+    """Check the copy of the replaced store and give it a name that says whether it was sound."""
+    problem = damage
+    if problem is None:
+        try:
+            rev, orders, verdict = check_file(keep_tmp, outside)
+        except BackupError as exc:
+            problem = str(exc).replace(str(keep_tmp), "the store").rstrip(".")
+    if problem is None:
+        keep = backup_dir / f"before-restore-{stamp}.sqlite3"
+        keep_tmp.replace(keep)
+        return keep, _write_manifest(db, keep, rev, orders, verdict), None
+    keep = backup_dir / f"damaged-before-restore-{stamp}.sqlite3"
+    keep_tmp.replace(keep)
+    wal = keep_tmp.with_name(keep_tmp.name + "-wal")
+    if wal.exists():
+        wal.replace(keep.with_name(keep.name + "-wal"))
+    mpath = manifest_path(keep)
+    mpath.write_text(json.dumps({
+        "format": 1, "app_version": __version__, "created_at": datetime.now(UTC).isoformat(),
+        "source": db.where, "checked": False, "problem": problem,
+    }, indent=2), encoding="utf-8")
+    return keep, mpath, problem
+
+
+def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wait_timeout_s: float = 600.0,
+            waiting: Waiting | None = None, progress: Progress | None = None,
+            cancel: Cancel | None = None) -> BackupReport:
+    """Replace the store's content with a checked backup; what it replaces is kept (named
+    damaged-before-restore-... when it fails its checks). No committed write is lost."""
+    _looks_like_a_backup(src)
+    manifest = _read_manifest(src)
+    if _sha256(src) != manifest["sha256"]:
+        raise BackupError(f"{src} does not match its manifest: the file was changed after the backup.")
+    rev, orders, verdict = check_file(src, manifest["head"])
+    if (orders, verdict.count, verdict.head) != (manifest["orders"], manifest["events"], manifest["head"]):
+        raise BackupError(f"{src} does not match its manifest: it holds {orders} orders and "
+                          f"{verdict.count} audit events, the manifest says {manifest['orders']} and {manifest['events']}.")
     backup_dir.mkdir(parents=True, exist_ok=True)
-    work = backup_dir / f".restoring-{_stamp()}.sqlite3"
+    stamp = _stamp()
+    work = backup_dir / f".restoring-{stamp}.sqlite3"
+    keep_tmp = copying.partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
     shutil.copyfile(src, work)
     try:
         if rev != migrate.head_revision():
@@ -180,18 +359,16 @@ def restore(db: Database, src: Path, backup_dir: Path) -> BackupReport:
                     migrate.upgrade(conn)
             finally:
                 engine.dispose()
-        keep = backup(db, backup_dir / f"before-restore-{_stamp()}.sqlite3", backup_dir)
-        db.engine.dispose()
-        path = sqlite_path(db.url)
-        if path is not None:
-            copying.sqlite_restore_into(work, path)
-        else:
-            source = copying.sqlite_file_engine(work)
-            try:
-                copying.copy_rows(source, db.engine)
-            finally:
-                source.dispose()
+        wait_for_store(db, wait=wait, timeout_s=wait_timeout_s, waiting=waiting, cancel=cancel)
+        outside = _outside_head(db)
+        try:
+            damage = _replace_live(db, work, keep_tmp, progress)
+        except BaseException:
+            if keep_tmp.exists():  # a damaged store was copied aside but could not be replaced
+                keep_tmp.replace(backup_dir / f"damaged-before-restore-{stamp}.sqlite3")
+            raise
     finally:
         work.unlink(missing_ok=True)
-    audit.HeadFile(db.head_file).reset(*verdict.head)
-    return BackupReport(keep.path, keep.manifest, orders, verdict.count, verdict.head)
+    _reset_outside_heads(db, verdict.head)
+    keep, mpath, problem = _name_kept(db, keep_tmp, backup_dir, stamp, damage, outside)
+    return BackupReport(keep, mpath, orders, verdict.count, verdict.head, problem)

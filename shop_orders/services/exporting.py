@@ -3,8 +3,10 @@
 Numbers stay numbers (money with two decimals, negative amounts as negative numbers), dates are
 real Excel dates in local time, the header is frozen with an auto-filter and sensible widths,
 plus a summary sheet (counts and totals by status and channel) and the audit trail of the
-exported orders. Text from channels is untrusted: a text cell starting with = + - @ tab or CR is
-written as a text cell with Excel's quote prefix, so it is shown, never evaluated. The "Status
+exported orders. Text from channels is untrusted (domain/cells.py): a text cell starting with
+= + - @ tab or CR is written as a text cell with Excel's quote prefix, so it is shown, never
+evaluated; control characters XML cannot carry are escaped as Excel escapes them (_x000B_), so the
+export never fails on them and reading the file back gives the stored text. The "Status
 code" and "Channel" columns let `shop-orders import` read the file back (it changes nothing).
 """
 
@@ -21,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from shop_orders.domain.cells import looks_like_formula, xml_text
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.money import to_decimal
@@ -30,7 +33,6 @@ from shop_orders.store.db import Database
 from shop_orders.store.grid import GridQuery
 from shop_orders.store.models import AuditEvent, Order, OrderLine
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 BATCH = 2000
@@ -65,9 +67,9 @@ class ExportResult:
 
 def safe_text(ws, value: str):
     """A text cell Excel shows as text and never evaluates."""
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=xml_text(value))
     cell.data_type = "s"
-    if value.startswith(DANGEROUS):
+    if looks_like_formula(value):
         cell.quotePrefix = True
     return cell
 
@@ -106,9 +108,9 @@ class _Writer:
         if kind == "number":
             return value
         text = str(value)
-        if text.startswith(DANGEROUS):
+        if looks_like_formula(text):
             return safe_text(self.ws, text)
-        return text
+        return xml_text(text)
 
     def finish(self, columns: int, rows: int) -> None:
         self.ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 1)}"
@@ -128,7 +130,13 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
             ws.close()  # drop the half-written sheets' temporary files
         raise
     tmp = path.with_name(path.name + ".partial")
-    wb.save(tmp)
+    try:
+        wb.save(tmp)
+        if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
+            raise ExportCancelled("The export was cancelled; no file was written.")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
     return ExportResult(path, n_orders, n_lines, n_events)
 

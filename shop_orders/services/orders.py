@@ -31,7 +31,7 @@ from shop_orders.domain.errors import (
     TransitionNotAllowed,
     ValidationError,
 )
-from shop_orders.domain.money import format_minor
+from shop_orders.domain.money import MAX_MINOR, format_minor
 from shop_orders.domain.replay import created_value
 from shop_orders.domain.status import (
     FINAL,
@@ -49,7 +49,7 @@ from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, 
 
 EDITABLE = ("buyer", "recipient", "phone", "address", "courier", "tracking_no")
 NEEDS_REASON = ("recipient", "phone", "address")
-_PHONE = re.compile(r"^[0-9+\-() ]{0,40}$")
+_PHONE = re.compile(r"^[0-9+\-() *]{0,40}$")  # * : channels mask phones (138****5678), kept as given
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -80,30 +80,71 @@ class OrderDraft:
     paid_minor: int = 0  # already paid on the channel (imports); recorded as one payment
 
 
-def validate_draft(draft: OrderDraft) -> None:
+def _max_length(table, column: str) -> int | None:
+    return getattr(table.c[column].type, "length", None)
+
+
+# Text limits come from the schema itself, so a check here can never disagree with the store.
+_ORDER_TEXT = {f: _max_length(Order.__table__, f)
+               for f in ("channel_order_no", "buyer", "recipient", "phone", "courier", "tracking_no")}
+_LINE_TEXT = {f: _max_length(OrderLine.__table__, f) for f in ("sku", "title")}
+_MAX_INT32 = 2**31 - 1
+
+
+def draft_problems(draft: OrderDraft) -> list[tuple[str, str]]:
+    """Every way the draft breaks the store's rules, as (field, sentence): the same checks run
+    when an import file is checked and when the order is written, so a file that checks clean
+    imports without error. Fields: the OrderDraft's, or "sku"/"title"/"qty"/"unit_price" of a line."""
+    out: list[tuple[str, str]] = []
     try:
         parse_channel(draft.channel)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from None
+        out.append(("channel", str(exc)))
     if not draft.channel_order_no.strip():
-        raise ValidationError("the channel order number is empty")
+        out.append(("channel_order_no", "the channel order number is empty"))
     if not _CURRENCY.match(draft.currency):
-        raise ValidationError(f"'{draft.currency}' is not a three-letter currency code")
-    if draft.created_at.tzinfo is None:
-        raise ValidationError("the order time has no time zone")
+        out.append(("currency", f"'{draft.currency}' is not a three-letter currency code"))
+    if draft.created_at is None or draft.created_at.tzinfo is None:
+        out.append(("created_at", "the order time has no time zone"))
     if not _PHONE.match(draft.phone):
-        raise ValidationError(f"'{draft.phone}' is not a phone number")
+        out.append(("phone", f"'{draft.phone}' is not a phone number"))
+    for name, limit in _ORDER_TEXT.items():
+        value = getattr(draft, name).strip()
+        if limit and len(value) > limit:
+            out.append((name, f"the {name.replace('_', ' ')} is {len(value)} characters long; at most {limit} fit"))
+    lines_total = 0
     for n, line in enumerate(draft.lines, 1):
-        if line.qty <= 0:
-            raise ValidationError(f"line {n}: the quantity must be at least 1")
+        if not 0 < line.qty <= _MAX_INT32:
+            out.append(("qty", f"line {n}: the quantity must be at least 1"))
         if line.unit_price_minor < 0:
-            raise ValidationError(f"line {n}: the unit price cannot be negative")
+            out.append(("unit_price", f"line {n}: the unit price cannot be negative"))
+        elif line.unit_price_minor > MAX_MINOR:
+            out.append(("unit_price", f"line {n}: the unit price is too large"))
         if not 0 <= line.shipped_qty <= line.qty:
-            raise ValidationError(f"line {n}: the shipped quantity must be between 0 and {line.qty}")
+            out.append(("qty", f"line {n}: the shipped quantity must be between 0 and {line.qty}"))
+        for name, limit in _LINE_TEXT.items():
+            if limit and len(getattr(line, name)) > limit:
+                out.append((name, f"line {n}: the {name} is {len(getattr(line, name))} characters long; "
+                                  f"at most {limit} fit"))
+        lines_total += max(line.qty, 0) * max(line.unit_price_minor, 0)
     if draft.total_minor is not None and draft.total_minor < 0:
-        raise ValidationError("the order total cannot be negative")
+        out.append(("total", "the order total cannot be negative"))
+    total = draft.total_minor if draft.total_minor is not None else lines_total
+    if total > MAX_MINOR:
+        out.append(("total" if draft.total_minor is not None else "qty",
+                    "the order total is too large for the store"))
     if draft.paid_minor < 0:
-        raise ValidationError("the paid amount cannot be negative")
+        out.append(("paid", "the paid amount cannot be negative"))
+    elif draft.paid_minor > MAX_MINOR:
+        out.append(("paid", "the paid amount is too large for the store"))
+    return out
+
+
+def validate_draft(draft: OrderDraft) -> None:
+    """ValidationError naming the first rule the draft breaks (see draft_problems)."""
+    problems = draft_problems(draft)
+    if problems:
+        raise ValidationError(problems[0][1])
 
 
 def allocate_order_numbers(uow: UnitOfWork, day: str, count: int) -> int:

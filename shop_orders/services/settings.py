@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.staleness import Thresholds
+from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import Setting
@@ -31,17 +31,22 @@ def get_thresholds(session: Session) -> Thresholds:
                       {Status(k): float(v) for k, v in data.get("per_status", {}).items()})
 
 
-def set_thresholds(uow: UnitOfWork, ctx: ChangeContext, thresholds: Thresholds) -> None:
+def set_thresholds(uow: UnitOfWork, ctx: ChangeContext, thresholds: Thresholds) -> bool:
+    """Set the shop's staleness thresholds: whole hours from 1 h to 90 days each (ValidationError
+    naming the field otherwise, nothing written). The same values again write nothing and record
+    no event; returns whether anything changed."""
+    thresholds = checked_setting(thresholds)
     old_row = uow.session.get(Setting, STALENESS_KEY)
+    if thresholds == get_thresholds(uow.session):
+        return False
     new = _thresholds_to_json(thresholds)
     old = old_row.value if old_row else _thresholds_to_json(Thresholds())
-    if old == new:
-        raise ValidationError("The staleness thresholds are already set to these values.")
     if old_row is None:
         uow.session.add(Setting(key=STALENESS_KEY, value=new, updated_at=uow.now))
     else:
         old_row.value, old_row.updated_at = new, uow.now
     uow.record(ctx, "setting", field=STALENESS_KEY, old=old, new=new)
+    return True
 
 
 TIMEZONE_KEY = "timezone"

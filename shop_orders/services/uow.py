@@ -6,8 +6,11 @@ Usage::
         ...change rows through uow.session, call uow.record(...)...
         uow.commit()          # nothing is written unless commit() is called
 
-On commit the recorded events are appended to the audit hash chain in the same transaction,
-then the chain head is copied outside the database. Rules (callables registered in `rules`)
+On commit the recorded events are appended to the audit hash chain (keyed: a seat without the
+store's key cannot write) in the same transaction, then the chain head is copied outside the
+database. Before anything is written, this seat's head files must still name an event the
+database holds (audit.check_heads): after a truncation of the trail every write stops with
+AuditTrailDamaged instead of overwriting the evidence. Rules (callables registered in `rules`)
 see every batch of events before commit and may make further changes in the same transaction;
 they are how later issues (exception tickets, escalation) react to any change.
 """
@@ -39,9 +42,11 @@ class UnitOfWork:
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
+        self.key = audit.require_key(self.db)  # a seat without the chain's key reads only
         self.session = self.db.write_session()
         try:
             self._head = audit.lock_head(self.session)  # writers take turns from here
+            self.db.check_files_intact()  # our WAL is still the file SQLite opened (store/db.py)
             self._locked_head = self._head
         except BaseException as exc:
             self.session.close()
@@ -72,7 +77,7 @@ class UnitOfWork:
 
     def append_in_bulk(self, events: Sequence[audit.PendingEvent]) -> None:
         """Chain and insert a large batch of events now (bulk loads); rules do not see these."""
-        self._head = audit.append(self.session, events, self._head)
+        self._head = audit.append(self.session, events, self._head, key=self.key)
 
     def commit(self) -> None:
         seen = 0
@@ -82,12 +87,13 @@ class UnitOfWork:
             for rule in self.rules:
                 rule(self, batch)
         self.session.flush()
-        self._head = audit.append(self.session, self.events, self._head)
+        audit.check_heads(self.session, self.db, self._locked_head)  # raises before anything is written
+        self._head = audit.append(self.session, self.events, self._head, key=self.key)
         if self._head != self._locked_head:
             audit.write_head(self.session, self._head)
         self.session.commit()
         self._committed = True
-        audit.HeadFile(self.db.head_file).advance(*self._head)
+        audit.advance_heads(self.db, self._head)
 
 
 def uow_factory(db: Database, **kwargs) -> Callable[[], UnitOfWork]:

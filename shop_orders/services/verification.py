@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from shop_orders.domain import replay
@@ -58,58 +58,32 @@ class StoreCheck:
         return f"{self.events:,} events, {self.orders:,} orders replayed"
 
 
-def outside_head(db: Database) -> tuple[int, str] | None:
-    """The chain head kept outside the database, as `audit.verify` expects it."""
-    return audit.HeadFile(db.head_file).read()
+REPLAY_KINDS = ("changed", "deleted", "inserted")  # the rest are the chain's kinds (store/audit.py)
 
 
 def verify_store(db: Database, progress: Progress | None = None,
                  cancel: Callable[[], bool] | None = None) -> StoreCheck:
-    """Check the audit chain, then replay every order against it; the first problem found.
+    """Check the audit chain with this seat's key and both head files (audit.verify_database),
+    then replay every order against it; the first problem found.
 
     Raises VerifyCancelled if `cancel()` turns true."""
     cancelled = cancel or (lambda: False)
-    head = outside_head(db)
     with db.read_session() as s:
         if not db.is_sqlite:
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         total = s.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar() or 0
-        chain = _chain(s, head, total, progress, cancelled)
+
+        def chain_progress(done: int) -> None:  # called by audit.verify after every batch
+            if progress is not None:
+                progress("chain", min(done, total), total)
+            if cancelled():
+                raise VerifyCancelled(CANCELLED)
+
+        chain_progress(0)
+        chain = audit.verify_database(db, s, progress=chain_progress)
         if not chain.ok:
-            return StoreCheck(chain.count, 0, chain.head, chain.problem, "chain", chain.broken_event)
+            return StoreCheck(chain.count, 0, chain.head, chain.problem, chain.kind or "chain", chain.broken_event)
         return _replay(s, chain, progress, cancelled)
-
-
-def _chain(s: Session, head, total: int, progress: Progress | None, cancelled) -> audit.VerifyResult:
-    """audit.verify, with progress and cancel between its batches of events (it reads them in
-    batches; each batch's query is where we report and may stop)."""
-    seen = {"batches": 0}
-    conn = s.connection()
-
-    def before(_conn, _cursor, statement, params, _context, _many) -> None:
-        if "audit_events" not in statement or "ORDER BY" not in statement:
-            return
-        if progress is not None:
-            progress("chain", min(seen["batches"] * _batch_size(params), total), total)
-        seen["batches"] += 1
-        if cancelled():
-            raise VerifyCancelled(CANCELLED)
-
-    event.listen(conn, "before_cursor_execute", before)
-    try:
-        result = audit.verify(s, head)
-    finally:
-        event.remove(conn, "before_cursor_execute", before)
-    if progress is not None:
-        progress("chain", total, total)
-    return result
-
-
-def _batch_size(params) -> int:
-    """The LIMIT of audit.verify's batch query (its last bound parameter)."""
-    values = list(params.values()) if isinstance(params, dict) else list(params or ())
-    last = values[-1] if values else 0
-    return last if isinstance(last, int) and last > 0 else 0
 
 
 _first = itemgetter(0)

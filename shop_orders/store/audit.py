@@ -1,10 +1,21 @@
-"""The tamper-evident audit trail: a hash chain over every recorded change.
+"""The tamper-evident audit trail: a keyed hash chain over every recorded change.
 
-Each event's hash is sha256(previous hash + canonical JSON of the event's content, its position
-included), so editing, inserting, reordering or deleting a past event breaks the chain at that
-event. Deleting the *newest* events (and fixing the in-table head) cannot be seen from inside the
-database, so the head is also kept outside it: a small sidecar JSON file (HeadFile) next to the
-database (per server for PostgreSQL) and in every backup's manifest. `verify` checks both.
+Each event's hash is HMAC-SHA256(key, previous hash + canonical JSON of the event's content, its
+position included), so editing, inserting, reordering or deleting a past event breaks the chain
+at that event, and nobody without the key (store/keys.py: a key file outside the database) can
+append a forged event with a hash that fits. Events recorded before a store was keyed (older
+versions) keep their plain sha256 hashes; the key file says where the keyed part starts.
+
+Deleting the *newest* events (and fixing the in-table head) cannot be seen from inside the
+database, so the head is also kept outside it, in two files signed with the key (HeadFile):
+beside the database (`<db>.audit-head.json`; for PostgreSQL per server and database in the data
+folder) and in this user's data folder per store id and location (`audit-heads/<store id>-
+<location hash>.json`); and in every backup's manifest. Each seat of a PostgreSQL store keeps its
+own pair. `verify` checks the chain against both and reports a missing, unreadable, re-signed or
+disagreeing head file. A writer (services/uow.py, `check_heads`) refuses to write when a head file
+is missing or names an event the database no longer holds, so normal writes after a truncation
+cannot erase the evidence; head files are only ever advanced, never recreated, except by an
+explicit owner action (restore, key import, `audit heads reset`).
 
 Writers append in turn: a write transaction locks the single audit_head row first (SQLite's
 IMMEDIATE transactions serialise writers anyway).
@@ -14,9 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,10 +39,15 @@ from typing import NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shop_orders.store import keys
 from shop_orders.store.bulk import insert_many
-from shop_orders.store.models import AuditEvent, AuditHead
+from shop_orders.store.db import data_head_file_for
+from shop_orders.store.errors import AuditKeyMissing, AuditTrailDamaged
+from shop_orders.store.keys import ChainKey
+from shop_orders.store.models import AuditEvent, AuditHead, Setting
 
 GENESIS = "0" * 64
+log = logging.getLogger(__name__)
 
 
 class PendingEvent(NamedTuple):
@@ -51,14 +70,56 @@ def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _iso_text(at: str | datetime) -> str:
+    """_iso of a time as SQLite stores it (UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', always with
+    microseconds: SQLAlchemy's format); anything else goes the long way."""
+    if isinstance(at, str) and len(at) == 26 and at[10] == " " and at[19] == ".":
+        return at[:10] + "T" + at[11:] + "+00:00"
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return _iso(at if at.tzinfo is not None else at.replace(tzinfo=UTC))
+
+
+_WALK = ("id", "at", "actor", "source", "order_id", "order_no", "action", "field", "old", "new", "reason",
+         "prev_hash", "hash")
+
+
+class _Walked(NamedTuple):
+    """An audit_events row as verify reads it (driver row, `at` as the driver gives it)."""
+
+    id: int
+    at: object
+    actor: str
+    source: str
+    order_id: int | None
+    order_no: str
+    action: str
+    field: str
+    old: str | None
+    new: str | None
+    reason: str
+    prev_hash: str
+    hash: str
+
+
 # json.dumps(..., ensure_ascii=False, separators=(",", ":")) with its encoder built once.
 _canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def digest(prev_hash: str, seq: int, e: PendingEvent | AuditEvent) -> str:
-    payload = _canonical([seq, _iso(e.at), e.actor, e.source, e.order_id, e.order_no, e.action, e.field,
-                          e.old, e.new, e.reason])
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+def _payload(seq: int, e: PendingEvent | AuditEvent) -> str:
+    return _canonical([seq, _iso(e.at), e.actor, e.source, e.order_id, e.order_no, e.action, e.field,
+                       e.old, e.new, e.reason])
+
+
+def digest(prev_hash: str, seq: int, e: PendingEvent | AuditEvent, key: ChainKey | None = None) -> str:
+    """The event's hash: HMAC-SHA256 under key from key.keyed_from on, else plain sha256 (the
+    hashes older versions wrote, and all an attacker without the key can compute)."""
+    msg = (prev_hash + _payload(seq, e)).encode("utf-8")
+    if key is not None and seq >= key.keyed_from:
+        m = key.mac()
+        m.update(msg)
+        return m.hexdigest()
+    return hashlib.sha256(msg).hexdigest()
 
 
 def lock_head(session: Session) -> tuple[int, str]:
@@ -68,30 +129,55 @@ def lock_head(session: Session) -> tuple[int, str]:
     return int(row.seq), row.hash
 
 
+def read_head(session: Session) -> tuple[int, str]:
+    row = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+    return int(row.seq), row.hash
+
+
+def store_id(session: Session) -> str | None:
+    """The store's random id (names its key file and data-folder heads); None before keying."""
+    row = session.get(Setting, keys.STORE_ID_SETTING)
+    if row is None:
+        return None
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        value = None
+    return value if keys.valid_store_id(value) else "malformed"
+
+
 COLUMNS = ("id", "at", "actor", "source", "order_id", "order_no", "action", "field", "old", "new", "reason",
            "prev_hash", "hash")
 
 
 def chain_rows(
-    events: Iterable[PendingEvent], seq: int, prev: str
+    events: Iterable[PendingEvent], seq: int, prev: str, *, key: ChainKey
 ) -> tuple[list[tuple], int, str]:
-    """Give events their positions and hashes after (seq, prev); returns rows (in the order of
-    COLUMNS) and the new head."""
+    """Give events their positions and keyed hashes after (seq, prev); returns rows (in the order
+    of COLUMNS) and the new head. One HMAC per event from a pre-keyed state."""
+    base = key.mac()
     rows = []
     for e in events:
         seq += 1
-        h = digest(prev, seq, e)
+        msg = (prev + _payload(seq, e)).encode("utf-8")
+        if seq >= key.keyed_from:
+            m = base.copy()
+            m.update(msg)
+            h = m.hexdigest()
+        else:  # cannot happen for a keyed store (writes come after keying); kept for completeness
+            h = hashlib.sha256(msg).hexdigest()
         rows.append((seq, e.at, e.actor, e.source, e.order_id, e.order_no, e.action, e.field, e.old, e.new,
                      e.reason, prev, h))
         prev = h
     return rows, seq, prev
 
 
-def append(session: Session, events: Sequence[PendingEvent], head: tuple[int, str]) -> tuple[int, str]:
+def append(session: Session, events: Sequence[PendingEvent], head: tuple[int, str], *,
+           key: ChainKey) -> tuple[int, str]:
     """Insert events after head (locked by the caller); returns the new head. See write_head."""
     if not events:
         return head
-    rows, seq, last = chain_rows(events, *head)
+    rows, seq, last = chain_rows(events, *head, key=key)
     insert_many(session, AuditEvent.__table__, COLUMNS, rows)
     return seq, last
 
@@ -100,38 +186,255 @@ def write_head(session: Session, head: tuple[int, str]) -> None:
     session.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=head[0], hash=head[1]))
 
 
+# --- the head kept outside the database ------------------------------------------------------
+
+_thread_locks: dict[Path, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _head_lock(path: Path):
+    """Threads of this process, and (where the OS has flock) other processes, in turn: the lock is
+    taken on the head file's folder, so no extra file is made beside the store."""
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(path, threading.Lock())
+    with lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: threads only
+            yield
+            return
+        try:
+            fd = os.open(path.parent, os.O_RDONLY)
+        except FileNotFoundError:  # the folder is gone: the file too (advance leaves it missing)
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the flock
+
+
+MISSING, UNREADABLE, UNSIGNED, OK = "missing", "unreadable", "unsigned", "ok"
+
+
+@dataclass(frozen=True)
+class HeadState:
+    status: str  # MISSING, UNREADABLE (or wrongly signed), UNSIGNED (no signature), OK
+    head: tuple[int, str] | None = None
+    signed: bool = False  # carries a signature (written by a keyed store)
+
+
 class HeadFile:
-    """The chain head kept outside the database. It only moves forward, except on restore."""
+    """The chain head kept outside the database, signed with the store's key when there is one.
+    It only moves forward (`advance`, which never recreates a missing file); `reset` writes it
+    whatever was there (store creation, restore, key import, `audit heads reset`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: ChainKey | None = None) -> None:
         self.path = path
+        self.key = key
 
-    def read(self) -> tuple[int, str] | None:
+    def _signed_text(self, seq: int, h: str) -> str:
+        return f"{self.key.store_id}|{seq}|{h}" if self.key else ""
+
+    def state(self) -> HeadState:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return int(data["seq"]), str(data["hash"])
+            head = (int(data["seq"]), str(data["hash"]))
+            mac = data.get("mac")
+            signed = mac is not None
         except FileNotFoundError:
+            return HeadState(MISSING)
+        except (ValueError, KeyError, TypeError, OSError, AttributeError):
+            return HeadState(UNREADABLE)
+        if self.key is None or mac is None:
+            return HeadState(UNSIGNED if self.key is not None else OK, head, signed)
+        if not isinstance(mac, str) or mac != self.key.sign(self._signed_text(*head)):
+            return HeadState(UNREADABLE, head, signed)
+        return HeadState(OK, head, signed)
+
+    def read(self) -> tuple[int, str] | None:
+        """(seq, hash); None when missing; (-1, "") when unreadable or wrongly signed."""
+        st = self.state()
+        if st.status == MISSING:
             return None
-        except (ValueError, KeyError, TypeError, OSError):
-            return (-1, "")  # present but unreadable: verify reports it
+        if st.status == UNREADABLE:
+            return (-1, "")
+        return st.head
 
     def _write(self, seq: int, h: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"seq": seq, "hash": h, "written_at": _iso(datetime.now(UTC))})
+        data = {"seq": seq, "hash": h, "written_at": _iso(datetime.now(UTC))}
+        if self.key is not None:
+            data["store_id"] = self.key.store_id
+            data["mac"] = self.key.sign(self._signed_text(seq, h))
         fd, tmp = tempfile.mkstemp(prefix=".audit-head-", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
+            fh.write(json.dumps(data))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
 
-    def advance(self, seq: int, h: str) -> None:
-        current = self.read()
-        if current is None or current[0] < seq:
+    def advance(self, seq: int, h: str) -> bool:
+        """Move the head forward; a missing, unreadable or unsigned file is left as it is (evidence
+        for verify), never recreated. Writers that committed one after the other advance it in
+        turn (read, compare, write under a lock), so the head never moves back."""
+        with _head_lock(self.path):
+            current = self.state()
+            if current.status != OK or current.head[0] >= seq:
+                return False
             self._write(seq, h)
+            return True
 
     def reset(self, seq: int, h: str) -> None:
         self._write(seq, h)
+
+
+def head_files(db) -> list[HeadFile]:
+    """This seat's two head files of db (beside the store, and in the data folder per store id)."""
+    files = [HeadFile(db.head_file, db.chain_key)]
+    if db.data_head_file is not None:
+        files.append(HeadFile(db.data_head_file, db.chain_key))
+    return files
+
+
+def reset_heads(db, head: tuple[int, str]) -> None:
+    """Owner action (restore, key import, `audit heads reset`): write both head files at head.
+    Re-reads the store id and key first (a restore brings the backup's store id). Without the key
+    nothing is written: `audit key import` starts this seat's heads."""
+    reload_key(db)
+    if db.chain_key is None:
+        return
+    for hf in head_files(db):
+        hf.reset(*head)
+
+
+def adopt_key(db, key: ChainKey, where: str) -> VerifyResult:
+    """Owner action `audit key import`: check that key fits db's whole trail (and this seat's
+    heads signed with it), save it, and start this seat's missing or foreign head files."""
+    old = db.chain_key
+    db.chain_key = key
+    heads = head_files(db)
+    signed = [hf for hf in heads if hf.state().status == OK]  # this key's heads are evidence: honour them
+    with db.read_session() as s:
+        result = verify(s, None, key=key, heads=signed)
+    if not result.ok:
+        db.chain_key = old
+        raise keys.KeyFileError(f"{where} does not fit the audit trail of {db.where}: {result.problem}.")
+    keys.KeyStore(db.data_dir).save(key)
+    for hf in heads:
+        if hf not in signed:
+            hf.reset(*result.head)
+    return result
+
+
+def reset_heads_checked(db) -> VerifyResult:
+    """Owner action `audit heads reset` (e.g. after a head file was lost): only when the trail in
+    the database checks out under the key, record its end in both head files."""
+    require_key(db)
+    with db.read_session() as s:
+        result = verify(s, None, key=db.chain_key)
+    if not result.ok:
+        raise AuditTrailDamaged(f"The audit trail of {db.where} is damaged ({result.problem}); restore a backup "
+                                "instead of resetting the heads.")
+    for hf in head_files(db):
+        hf.reset(*result.head)
+    return result
+
+
+def advance_heads(db, head: tuple[int, str]) -> None:
+    """After a commit. A head that cannot be written stays behind, which is still on the chain
+    (the next write checks it); the commit itself stands."""
+    for hf in head_files(db):
+        try:
+            hf.advance(*head)
+        except OSError as exc:
+            log.warning("audit head file %s could not be advanced: %s", hf.path.name, exc.strerror)
+
+
+def _event_hash(session: Session, seq: int) -> str | None:
+    t = AuditEvent.__table__
+    return session.execute(select(t.c.hash).where(t.c.id == seq)).scalar_one_or_none()
+
+
+def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
+    """Before a write: this seat's head files must both be there and name an event the database
+    still holds with that hash. Otherwise the trail was truncated or the heads were tampered
+    with: raise AuditTrailDamaged and write nothing (the head files keep the evidence)."""
+    seq, h = locked
+    for hf in head_files(db):
+        st = hf.state()
+        if st.status == MISSING:
+            raise AuditTrailDamaged(
+                f"The audit head file {hf.path} of {db.where} is missing: writing stopped; run "
+                "`shop-orders audit verify`, then `shop-orders audit heads reset` if the trail is intact.")
+        if st.status != OK:
+            raise AuditTrailDamaged(
+                f"The audit head file {hf.path} of {db.where} was changed outside Shop Orders: writing stopped; "
+                "run `shop-orders audit verify`.")
+        mine, mine_hash = st.head
+        if mine > seq or (mine == seq and mine_hash != h) or (
+                mine < seq and (GENESIS if mine == 0 else _event_hash(session, mine)) != mine_hash):
+            raise AuditTrailDamaged(
+                f"The audit trail of {db.where} ends at event #{seq} but this seat recorded #{mine}: writing "
+                "stopped; run `shop-orders audit verify` and restore a backup.")
+
+
+def require_key(db) -> ChainKey:
+    if db.chain_key is None:
+        raise AuditKeyMissing(
+            f"This computer has no key for the audit trail of {db.where}, so it may read but not write: on a seat "
+            "that has it run `shop-orders audit key export FILE`, then here `shop-orders audit key import FILE`.")
+    return db.chain_key
+
+
+def reload_key(db) -> None:
+    """Read the store id from the database again and load its key and head paths (after restore)."""
+    with db.read_session() as s:
+        sid = store_id(s)
+    db.store_id = sid if keys.valid_store_id(sid) else None
+    db.chain_key = keys.KeyStore(db.data_dir).load(db.store_id) if db.store_id else None
+    db.data_head_file = data_head_file_for(db.url, db.data_dir, db.store_id) if db.store_id else None
+
+
+def ensure_keyed(db) -> None:
+    """At open: give a store without a store id (new, or written by an older version) its id, key
+    and head files; load the key of a keyed one. An older store's sha256 chain is kept as it is
+    (verify checks it with sha256 up to `keyed_from`); its head file is carried over, signed."""
+    with db.read_session() as s:
+        sid = store_id(s)
+    if sid is None:
+        session = db.write_session()
+        try:
+            seq, h = lock_head(session)
+            sid = store_id(session)
+            if sid is None:
+                if seq > 0 and keys.KeyStore(db.data_dir).store_for_location(db.where) is not None:
+                    raise AuditTrailDamaged(
+                        f"The audit store id of {db.where} was removed from the database, which this computer "
+                        "keyed before: writing stopped; run `shop-orders audit verify` and restore a backup.")
+                old = HeadFile(db.head_file).state()
+                if seq > 0 and old.signed:
+                    raise AuditTrailDamaged(
+                        f"The audit store id of {db.where} was removed from the database: writing stopped; "
+                        "run `shop-orders audit verify` and restore a backup.")
+                sid = keys.new_store_id()
+                key = keys.KeyStore(db.data_dir).create(sid, seq + 1, db.where)
+                session.add(Setting(key=keys.STORE_ID_SETTING, value=json.dumps(sid), updated_at=datetime.now(UTC)))
+                session.commit()
+                carried = old.head if old.status == OK and old.head is not None and seq > 0 else (seq, h)
+                db.store_id, db.chain_key = sid, key
+                db.data_head_file = data_head_file_for(db.url, db.data_dir, sid)
+                for hf in head_files(db):
+                    hf.reset(*carried)
+                return
+        finally:
+            session.close()
+    reload_key(db)
+
+
+# --- verification ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -140,50 +443,163 @@ class VerifyResult:
     head: tuple[int, str]
     problem: str | None = None
     broken_event: int | None = None
+    kind: str | None = None  # what kind of damage (see KINDS)
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def verify(session: Session, outside_head: tuple[int, str] | None, batch: int = 20000) -> VerifyResult:
-    """Walk the whole chain once; name the first event that does not match."""
-    t = AuditEvent.__table__
+KINDS = {
+    "missing-event": "an event was deleted from the middle of the chain",
+    "inserted": "an event was inserted, replaced or reordered",
+    "altered": "an event's content (or hash) was changed, or it was forged without the key",
+    "head-row": "the database's own head row does not match its chain",
+    "truncated": "the newest events were deleted (the chain ends before a head kept outside)",
+    "head-mismatch": "a head kept outside names a different event than the chain holds",
+    "head-missing": "a head file is missing",
+    "head-forged": "a head file is unreadable or not signed with the store's key",
+    "heads-disagree": "the two head files name different events (one was reset or rewritten)",
+    "no-key": "this computer has no key for the store's chain",
+}
+
+
+def _default_key(session: Session) -> tuple[ChainKey | None, str | None]:
+    from shop_orders import paths
+
+    sid = store_id(session)
+    if sid is None:
+        return None, None
+    if not keys.valid_store_id(sid):
+        return None, sid
+    return keys.KeyStore(paths.data_dir()).load(sid), sid
+
+
+def verify(session: Session, outside_head: tuple[int, str] | None = None, batch: int = 20000, *,
+           key: ChainKey | None = None, heads: Sequence[HeadFile] = (),
+           progress: Callable[[int], object] | None = None, first_head_shared: bool = False) -> VerifyResult:
+    """Walk the whole chain once; name the first event that does not match, then check the heads
+    kept outside (`outside_head`, e.g. a backup manifest's, and this seat's head files).
+
+    Without `key`, the key of the store id found in the database is looked up in this user's data
+    folder (paths.data_dir()). A store without a store id (written by an older version) is checked
+    as a plain sha256 chain. `progress(events checked)` is called after every batch.
+
+    The head files must agree; when `first_head_shared` (SQLite: every user of the file advances
+    the head beside it, the data-folder one is this user's own), the first may be ahead of the
+    second but never behind it."""
+    sid = None
+    if key is None:
+        key, sid = _default_key(session)
+        if sid is not None and key is None:
+            return VerifyResult(0, (0, GENESIS),
+                                f"this computer has no key for the audit chain of store {sid}; import it with "
+                                "`shop-orders audit key import FILE`", None, "no-key")
+    keyed_from = key.keyed_from if key is not None else 1 << 62
+    base = key.mac() if key is not None else None
+    sha256 = hashlib.sha256
+    targets: dict[int, list[str]] = {}  # seq -> hashes named outside
+    states = [(hf, hf.state()) for hf in heads]
+    named = [h for h in [outside_head] if h is not None and h[0] >= 0]
+    named += [st.head for _, st in states if st.status in (OK, UNSIGNED) and st.head is not None]
+    for seq, h in named:
+        targets.setdefault(seq, []).append(h)
+
     prev, expected, count = GENESIS, 1, 0
-    outside_ok = outside_head is None or outside_head[0] == 0
     last_id = 0
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    # Plain driver rows (no ORM row objects) and, on SQLite, the stored UTC text turned into the
+    # canonical ISO form by slicing: the walk costs about what a bare sqlite3 + hashlib loop does
+    # (tests/bench/bench_audit.py).
+    query = (f"SELECT {', '.join(_WALK)} FROM audit_events WHERE id >= {mark} ORDER BY id LIMIT {mark}")
+    iso = _iso_text if conn.dialect.name == "sqlite" else _iso
+    canonical = _canonical
+    for h in targets.get(0, []):
+        if h != GENESIS:
+            return VerifyResult(0, (0, GENESIS), "the head recorded outside the database does not match the "
+                                "start of the audit chain", 1, "head-mismatch")
     while True:
-        rows = session.execute(
-            select(t).where(t.c.id >= expected).order_by(t.c.id).limit(batch)
-        ).all()
+        rows = conn.exec_driver_sql(query, (expected, batch)).fetchall()
         if not rows:
             break
-        for r in rows:
+        for row in rows:
+            r = _Walked(*row)
             if r.id != expected:
                 return VerifyResult(count, (expected - 1, prev),
-                                    f"audit event #{expected} is missing (deleted from the chain)", expected)
+                                    f"audit event #{expected} is missing (deleted from the chain)", expected,
+                                    "missing-event")
             if r.prev_hash != prev:
                 return VerifyResult(count, (expected - 1, prev),
-                                    f"audit event #{r.id} does not follow event #{r.id - 1} (inserted or replaced)", r.id)
-            if digest(prev, r.id, r) != r.hash:
+                                    f"audit event #{r.id} does not follow event #{r.id - 1} (inserted or replaced)",
+                                    r.id, "inserted")
+            msg = (prev + canonical([r.id, iso(r.at), r.actor, r.source, r.order_id, r.order_no, r.action,
+                                     r.field, r.old, r.new, r.reason])).encode("utf-8")
+            if base is not None and r.id >= keyed_from:
+                m = base.copy()
+                m.update(msg)
+                h = m.hexdigest()
+            else:
+                h = sha256(msg).hexdigest()
+            if h != r.hash:
                 return VerifyResult(count, (expected - 1, prev),
-                                    f"audit event #{r.id} ({r.action} {r.field} of {r.order_no or 'shop'}) was altered after it was recorded", r.id)
-            if outside_head is not None and r.id == outside_head[0]:
-                if r.hash != outside_head[1]:
-                    return VerifyResult(count, (r.id, r.hash),
-                                        f"audit event #{r.id} does not match the head recorded outside the database", r.id)
-                outside_ok = True
+                                    f"audit event #{r.id} ({r.action} {r.field} of {r.order_no or 'shop'}) was altered "
+                                    "or forged after it was recorded", r.id, "altered")
+            if r.id in targets and any(x != r.hash for x in targets[r.id]):
+                return VerifyResult(count, (r.id, r.hash),
+                                    f"audit event #{r.id} does not match the head recorded outside the database",
+                                    r.id, "head-mismatch")
             prev, expected, count, last_id = r.hash, expected + 1, count + 1, r.id
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
-    if (head.seq, head.hash) != (last_id, prev):
+        if progress is not None:
+            progress(count)
+    head = read_head(session)
+    if head != (last_id, prev):
         return VerifyResult(count, (last_id, prev),
-                            f"the audit chain ends at event #{last_id} but the database's head says #{head.seq}",
-                            last_id + 1)
-    if not outside_ok:
-        seq = outside_head[0] if outside_head else 0
-        if seq < 0:
-            return VerifyResult(count, (last_id, prev), "the audit head file outside the database is unreadable")
+                            f"the audit chain ends at event #{last_id} but the database's head says #{head[0]}",
+                            last_id + 1, "head-row")
+    beyond = max((s for s in targets if s > last_id), default=None)
+    if beyond is not None:
         return VerifyResult(count, (last_id, prev),
-                            f"audit events #{last_id + 1} to #{seq} are missing: the chain ends at #{last_id} "
-                            f"but the head recorded outside the database is #{seq}", last_id + 1)
+                            f"audit events #{last_id + 1} to #{beyond} are missing: the chain ends at #{last_id} "
+                            f"but the head recorded outside the database is #{beyond}", last_id + 1, "truncated")
+    if outside_head is not None and outside_head[0] < 0:
+        return VerifyResult(count, (last_id, prev), "the audit head file outside the database is unreadable",
+                            None, "head-forged")
+    for hf, st in states:
+        if st.status == MISSING:
+            return VerifyResult(count, (last_id, prev), f"the audit head file {hf.path} is missing", None,
+                                "head-missing")
+        if st.status in (UNREADABLE, UNSIGNED):
+            return VerifyResult(count, (last_id, prev),
+                                f"the audit head file {hf.path} is unreadable or was rewritten (its signature does "
+                                "not match)", None, "head-forged")
+    seen = {st.head for _, st in states if st.head is not None}
+    if first_head_shared and len(states) == 2 and states[0][1].head[0] > states[1][1].head[0]:
+        seen = set()  # another user of the same file wrote since this user's last write
+    if len(seen) > 1:
+        listed = ", ".join(f"{hf.path.name} says #{st.head[0]}" for hf, st in states)
+        return VerifyResult(count, (last_id, prev),
+                            f"the two audit head files disagree ({listed}): one was reset or rewritten", None,
+                            "heads-disagree")
     return VerifyResult(count, (last_id, prev))
+
+
+def verify_database(db, session: Session | None = None, *, progress: Callable[[int], object] | None = None
+                    ) -> VerifyResult:
+    """verify() of an open store with this seat's key and both of its head files. When the trail
+    checks out, this seat's heads move forward to its end (another seat's writes are then known
+    here too, so a later truncation of them is noticed by this seat as well)."""
+    if db.store_id is not None and db.chain_key is None:
+        return VerifyResult(0, (0, GENESIS),
+                            f"this computer has no key for the audit chain of {db.where}; import it with "
+                            "`shop-orders audit key import FILE`", None, "no-key")
+    if session is None:
+        with db.read_session() as s:
+            result = verify(s, None, key=db.chain_key, heads=head_files(db), progress=progress,
+                            first_head_shared=db.is_sqlite)
+    else:
+        result = verify(session, None, key=db.chain_key, heads=head_files(db), progress=progress,
+                        first_head_shared=db.is_sqlite)
+    if result.ok and db.chain_key is not None:
+        advance_heads(db, result.head)
+    return result

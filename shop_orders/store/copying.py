@@ -1,48 +1,119 @@
 """Whole-database copies: SQLite's online backup API, and a row copy for PostgreSQL.
 
 A plain file copy of a live WAL database is not a backup (the newest pages may sit in the -wal
-file), so SQLite is copied page by page through sqlite3's backup API. PostgreSQL is copied
-table by table into an SQLite file of the same schema, which also lets a shop move between the
-two. All copies are written to a temporary name and renamed only when complete.
+file), so SQLite is copied page by page through sqlite3's backup API, from a connection that
+holds one read transaction for the whole copy: the copy is that snapshot, and writes by other
+connections (which go to the WAL) never restart it, whatever the write rate. PostgreSQL is copied
+table by table, in one REPEATABLE READ snapshot, into an SQLite file of the same schema, which
+also lets a shop move between the two. All copies are written to a temporary name, renamed only
+when complete, and the temporary file is removed on any failure or cancel.
+
+Restores replace the live rows inside ONE write transaction that first takes the store
+exclusively (SQLite: BEGIN IMMEDIATE, PostgreSQL: LOCK TABLE ... ACCESS EXCLUSIVE) and copies
+what it replaces into a kept file from that same transaction, so every write committed before
+the restore is in the kept copy and every write after it lands on the restored rows.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, insert, inspect, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
 from shop_orders.store.models import SQLModel
 
 Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+STEP_PAGES = 1024
+RESTORE_LOCK_TIMEOUT_S = 30
 
 
-def sqlite_backup(src: Path, dest: Path, progress: Progress | None = None) -> None:
-    """Copy a live SQLite database to dest with the online backup API (single file, no WAL)."""
-    tmp = dest.with_name(dest.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    source = sqlite3.connect(src, timeout=30)
+class CopyCancelled(Exception):
+    """The caller's cancel callable said stop; nothing was left behind."""
+
+
+def partial_path(dest: Path) -> Path:
+    return dest.with_name(dest.name + ".partial")
+
+
+def _check_cancel(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel():
+        raise CopyCancelled()
+
+
+def _backup_from(source: sqlite3.Connection, tmp: Path, progress: Progress | None,
+                 cancel: Cancel | None, name: str = "main") -> None:
+    """Page copy of source (in whatever transaction it holds) into a new self-contained file."""
     target = sqlite3.connect(tmp)
     try:
         def _report(_status, remaining, total):
+            _check_cancel(cancel)  # raising here makes sqlite3 abort the backup
             if progress:
                 progress(total - remaining, total)
 
-        source.backup(target, pages=4096, progress=_report)
+        _check_cancel(cancel)
+        source.backup(target, pages=STEP_PAGES, progress=_report, name=name)
         target.execute("PRAGMA journal_mode = DELETE")
         target.commit()
+    except BaseException:
+        target.close()
+        tmp.unlink(missing_ok=True)  # a failed or cancelled copy leaves no partial file
+        raise
     finally:
         target.close()
+
+
+def sqlite_backup(src: Path, dest: Path, progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Copy a live SQLite database to dest (single file, no WAL), one snapshot, however busy."""
+    tmp = partial_path(dest)
+    tmp.unlink(missing_ok=True)
+    source = sqlite3.connect(src, timeout=30, isolation_level=None)
+    try:
+        # One read transaction for the whole copy: the backup steps reuse it, so they see one
+        # snapshot and are not restarted by other connections' commits.
+        source.execute("BEGIN")
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _backup_from(source, tmp, progress, cancel)
+        source.execute("COMMIT")
+        tmp.replace(dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
         source.close()
-    tmp.replace(dest)
+
+
+def raw_file_copy(src: Path, dest: Path) -> None:
+    """Byte copy of a (damaged) SQLite file and its WAL, made by a child process: a file opened
+    and closed by this process would drop the POSIX locks SQLite holds on it (see SQLite's
+    "How To Corrupt An SQLite Database File", 2.2)."""
+    code = ("import shutil,sys,os\n"
+            "shutil.copyfile(sys.argv[1], sys.argv[2])\n"
+            "w = sys.argv[1] + '-wal'\n"
+            "os.path.exists(w) and shutil.copyfile(w, sys.argv[2] + '-wal')\n")
+    subprocess.run([sys.executable, "-c", code, str(src), str(dest)], check=True, timeout=3600)
 
 
 def sqlite_restore_into(src: Path, live: Path) -> None:
-    """Replace a live SQLite database's content with src's, through the backup API."""
+    """Replace a live SQLite database's pages with src's, through the backup API (used when the
+    live file is physically damaged and its rows cannot be replaced in a transaction)."""
     source = sqlite3.connect(src)
-    target = sqlite3.connect(live, timeout=30)
+    target = sqlite3.connect(live, timeout=RESTORE_LOCK_TIMEOUT_S)
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode = WAL")
@@ -51,26 +122,105 @@ def sqlite_restore_into(src: Path, live: Path) -> None:
         source.close()
 
 
-def copy_rows(source: Engine, target: Engine, batch: int = 5000) -> None:
-    """Replace target's rows with source's, table by table (both at the same schema revision)."""
-    with source.connect() as src, target.begin() as dst:
-        present = set(inspect(src).get_table_names())
-        tables = [t for t in SQLModel.metadata.sorted_tables if t.name in present]
-        for table in reversed(tables):
-            dst.execute(delete(table))
+def _tables(conn: Connection):
+    present = set(inspect(conn).get_table_names())
+    return [t for t in SQLModel.metadata.sorted_tables if t.name in present]
+
+
+def copy_rows_between(src: Connection, dst: Connection, batch: int = 5000,
+                      progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Replace dst's rows with src's, table by table (same schema revision), in the callers'
+    transactions."""
+    tables = _tables(src)
+    total = sum(src.execute(select(func.count()).select_from(t)).scalar_one() for t in tables)
+    done = 0
+    for table in reversed(tables):
+        dst.execute(delete(table))
+    for table in tables:
+        pk = list(table.primary_key.columns)
+        result = src.execute(select(table).order_by(*pk), execution_options={"yield_per": batch})
+        for chunk in result.partitions(batch):
+            _check_cancel(cancel)
+            dst.execute(insert(table), [dict(r._mapping) for r in chunk])
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    if dst.dialect.name == "postgresql":
         for table in tables:
-            pk = list(table.primary_key.columns)
-            result = src.execution_options(yield_per=batch).execute(select(table).order_by(*pk))
-            for chunk in result.partitions(batch):
-                dst.execute(insert(table), [dict(r._mapping) for r in chunk])
-        if dst.dialect.name == "postgresql":
-            for table in tables:
-                col = next(iter(table.primary_key.columns))
-                if col.autoincrement is True:
-                    dst.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{col.name}'), "
-                        f"COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"
-                    ))
+            col = next(iter(table.primary_key.columns))
+            if col.autoincrement is True:
+                dst.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{col.name}'), "
+                    f"COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"
+                ))
+
+
+def copy_rows(source: Engine, target: Engine, batch: int = 5000,
+              progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Replace target's rows with source's; the source is read in one consistent snapshot."""
+    src_engine = source
+    if source.dialect.name == "postgresql":
+        src_engine = source.execution_options(isolation_level="REPEATABLE READ")
+    with src_engine.connect() as src, target.begin() as dst:
+        copy_rows_between(src, dst, batch, progress, cancel)
+
+
+def lock_postgresql(conn: Connection) -> None:
+    """Take every table of the store exclusively for the rest of conn's transaction."""
+    conn.execute(text(f"SET LOCAL lock_timeout = '{RESTORE_LOCK_TIMEOUT_S}s'"))
+    # audit_head first: every writer starts by locking its row, so taking it first queues the
+    # restore behind a writer instead of deadlocking with it half-way.
+    tables = sorted(_tables(conn), key=lambda t: t.name != "audit_head")
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+
+
+def sqlite_replace_rows(live: Path, src: Path, keep: Path, progress: Progress | None = None) -> None:
+    """Under the live store's write lock, in ONE transaction: copy its rows into keep (an empty
+    store at the live schema revision), then replace them with src's (at the same revision).
+    (The backup API cannot read from a connection that holds the write lock, hence row copies.)"""
+    tables = [t for t in SQLModel.metadata.sorted_tables]
+    con = sqlite3.connect(live, timeout=RESTORE_LOCK_TIMEOUT_S, isolation_level=None)
+    try:
+        con.execute("PRAGMA foreign_keys = OFF")  # the whole consistent set is replaced at once
+        con.execute("ATTACH DATABASE ? AS restored", (str(src),))
+        con.execute("ATTACH DATABASE ? AS kept", (str(keep),))
+        con.execute("BEGIN IMMEDIATE")  # from here no other connection can commit a write
+        try:
+            present = {r[0] for r in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+            tables = [t for t in tables if t.name in present]
+            steps, step = 2 * len(tables), 0
+            for into, source in (("kept", "main"), ("main", "restored")):
+                for table in reversed(tables):
+                    con.execute(f'DELETE FROM {into}."{table.name}"')
+                for table in tables:
+                    cols = ", ".join(f'"{c.name}"' for c in table.columns)
+                    con.execute(f'INSERT INTO {into}."{table.name}" ({cols}) SELECT {cols} FROM {source}."{table.name}"')
+                    step += 1
+                    if progress:
+                        progress(step, steps)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        con.execute("DETACH DATABASE restored")
+        con.execute("DETACH DATABASE kept")
+    finally:
+        con.close()
+
+
+def sqlite_quick_check(path: Path) -> str | None:
+    """None when SQLite finds the file sound, else its first complaint."""
+    try:
+        con = sqlite3.connect(path, timeout=RESTORE_LOCK_TIMEOUT_S)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == [("ok",)] else str(rows[0][0])
 
 
 def sqlite_file_engine(path: Path) -> Engine:

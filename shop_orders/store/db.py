@@ -8,13 +8,18 @@ failing half-way; read sessions begin deferred and never block writers (WAL).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from shop_orders.store.errors import StoreFilesChanged
+from shop_orders.store.keys import ChainKey
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -31,6 +36,17 @@ def resolve_url(target: str | Path) -> URL:
     if not (url.drivername == "sqlite" or url.drivername == "postgresql+psycopg"):
         raise ValueError(f"unsupported database '{url.drivername}': use a file path or postgresql://")
     return url
+
+
+def redacted(target: str | Path) -> str:
+    """A path or URL as people and logs may see it: any password replaced by ***."""
+    text = str(target)
+    if "://" not in text:
+        return f"'{text}'"
+    try:
+        return "'" + make_url(text).render_as_string(hide_password=True) + "'"
+    except Exception:  # noqa: BLE001 - unparseable: show nothing of it rather than a secret
+        return "the database URL"
 
 
 def describe(url: URL) -> str:
@@ -54,7 +70,7 @@ def looks_like_sqlite(path: Path) -> bool:
 
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    engine = create_engine(url, hide_parameters=True, connect_args={"timeout": busy_timeout_ms / 1000})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):
@@ -79,6 +95,7 @@ def make_engine(url: URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         return _sqlite_engine(url, busy_timeout_ms)
     return create_engine(
         url,
+        hide_parameters=True,  # errors and logs never carry customer data
         pool_pre_ping=True,
         connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={int(busy_timeout_ms)}"},
     )
@@ -94,19 +111,116 @@ def head_file_for(url: URL, data_dir: Path) -> Path:
     return data_dir / "audit-heads" / f"{safe}-{url.database}-{key}.json"
 
 
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def store_files(path: Path) -> list[Path]:
+    """An SQLite store's files that nothing but SQLite may open: the database and its sidecars."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in SIDECARS)]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+class FileWatch:
+    """The database file and its WAL as they were when this process first opened them.
+
+    POSIX locks belong to the process: if anything in it opens and closes the store's files
+    outside SQLite, its locks are gone and another process may checkpoint and delete the WAL
+    under us; our later commits would go to an unlinked file and be lost. While at least one
+    of our connections is open the files must stay the same inodes; once all are closed
+    (dispose, restore) SQLite may legitimately remove the WAL, so the record starts afresh.
+    """
+
+    WATCHED = ("", "-wal")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._open = 0
+        self._seen: dict[str, tuple[int, int] | None] = {}
+
+    def _file(self, suffix: str) -> Path:
+        return self.path.with_name(self.path.name + suffix)
+
+    def connected(self) -> None:
+        with self._lock:
+            self._open += 1
+            if self._open == 1:
+                self._seen = {s: _identity(self._file(s)) for s in self.WATCHED}
+
+    def closed(self) -> None:
+        with self._lock:
+            self._open = max(0, self._open - 1)
+            if self._open == 0:
+                self._seen = {}
+
+    def changed(self) -> Path | None:
+        """The first watched file that is gone or is another file than the one we opened."""
+        with self._lock:
+            for suffix, seen in self._seen.items():
+                now = _identity(self._file(suffix))
+                if seen is None:
+                    self._seen[suffix] = now  # SQLite had not created it yet at first connect
+                elif now != seen:
+                    return self._file(suffix)
+        return None
+
+
+def data_head_file_for(url: URL, data_dir: Path, store_id: str) -> Path:
+    """The second copy of the chain head, in this user's data folder, per store id and location
+    (server + database for PostgreSQL, the file for SQLite): every seat keeps its own."""
+    where = describe(url) if url.drivername != "sqlite" else str(sqlite_path(url))
+    loc = hashlib.sha256(where.encode()).hexdigest()[:16]
+    return data_dir / "audit-heads" / f"{store_id}-{loc}.json"
+
+
 @dataclass
 class Database:
-    """An open database: its URL, engine and session factories. Built by store.open_store."""
+    """An open database: its URL, engine and session factories. Built by store.open_store.
+
+    store_id / chain_key / data_head_file are filled by audit.ensure_keyed at open (see
+    store/keys.py); chain_key is None on a seat that has no key (it may read, not write)."""
 
     url: URL
     engine: Engine
     head_file: Path
+    data_dir: Path | None = None
+    store_id: str | None = None
+    chain_key: ChainKey | None = None
+    data_head_file: Path | None = None
 
     def __post_init__(self) -> None:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
+        path = sqlite_path(self.url)
+        self._watch = FileWatch(path) if path is not None else None
+        if self._watch is not None:
+            event.listen(self.engine, "connect", lambda *_: self._watch.connected())
+            event.listen(self.engine, "close", lambda *_: self._watch.closed())
+            event.listen(self.engine, "close_detached", lambda *_: self._watch.closed())
+
+    def own_files(self) -> list[Path]:
+        """Files only SQLite (and the audit head code) may open: hidden from every file dialog."""
+        path = sqlite_path(self.url)
+        return [*(store_files(path) if path is not None else []), self.head_file]
+
+    def check_files_intact(self) -> None:
+        """Before writing: refuse if the database file or its WAL was deleted or replaced under us."""
+        if self._watch is None:
+            return
+        changed = self._watch.changed()
+        if changed is not None:
+            raise StoreFilesChanged(
+                f"The database file {changed} was deleted or replaced by another program while Shop Orders "
+                "had it open, so nothing more will be written; close Shop Orders and open it again.")
 
     @property
     def where(self) -> str:

@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from shop_orders.store import migrate
+from shop_orders.store import audit, migrate
 from shop_orders.store.db import (
     Database,
     head_file_for,
     looks_like_sqlite,
     make_engine,
+    redacted,
     resolve_url,
     sqlite_path,
 )
-from shop_orders.store.errors import NoDatabase, NotADatabase, StoreError, translate
+from shop_orders.store.errors import (
+    DamagedDatabase,
+    NoDatabase,
+    NotADatabase,
+    StoreError,
+    translate,
+)
 
 
 def open_database(
@@ -23,11 +30,14 @@ def open_database(
     data_dir: Path,
     create: bool = False,
     backup_before_upgrade: Callable[[Database, str], Path] | None = None,
+    damaged_ok: bool = False,
 ) -> Database:
+    """damaged_ok: hand back an SQLite store whose pages are damaged instead of refusing it
+    (only restore asks for this: it replaces such a store page by page)."""
     try:
         url = resolve_url(target)
-    except ValueError as exc:
-        raise StoreError(f"'{target}' is not a database path or URL: {exc}.") from None
+    except ValueError as exc:  # the target may carry a password: name it without one
+        raise StoreError(f"{redacted(target)} is not a database path or URL: {exc}.") from None
     path = sqlite_path(url)
     if path is not None:
         if path.is_dir():
@@ -38,11 +48,15 @@ def open_database(
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not looks_like_sqlite(path):
             raise NotADatabase(f"{path} is not a Shop Orders database (not an SQLite file).")
-    db = Database(url, make_engine(url), head_file_for(url, data_dir))
+    db = Database(url, make_engine(url), head_file_for(url, data_dir), data_dir)
     backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
     try:
         migrate.ensure_current(db, create=create, backup=backup)
+        audit.ensure_keyed(db)  # the chain's key and this seat's head files (store/keys.py)
     except BaseException as exc:
         db.dispose()
-        raise translate(exc, db.where) from exc
+        translated = translate(exc, db.where)
+        if damaged_ok and path is not None and isinstance(translated, DamagedDatabase):
+            return db
+        raise translated from exc
     return db

@@ -3,23 +3,29 @@ the user's answer (or None); tests replace `ask`, never click through a real mod
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
 )
 
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.money import parse_minor
-from shop_orders.domain.staleness import Thresholds
+from shop_orders.domain.staleness import (
+    MAX_SETTING_HOURS,
+    MIN_SETTING_HOURS,
+    Thresholds,
+    setting_hours,
+)
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status
 
 
@@ -152,22 +158,28 @@ LANGUAGES = [("", "System language / 系统语言"), ("en", "English"), ("zh_CN"
 
 
 class SettingsDialog(_Form):
-    """Staleness thresholds (a shop setting every seat shares) and this seat's language."""
+    """Staleness thresholds (a shop setting every seat shares) and this seat's language.
+
+    A field the user does not touch keeps the stored value exactly, so OK without changes
+    returns the thresholds it was given (and the window writes nothing).
+    """
 
     def __init__(self, parent, thresholds: Thresholds, language: str, lang: str) -> None:
         super().__init__(parent, self.tr("Settings"))
-        self.default = self._hours(thresholds.default_hours)
+        self.original = thresholds
+        self.default = self._hours(thresholds.default_hours, minimum=MIN_SETTING_HOURS)
         self.form.addRow(QLabel(self.tr("<b>Red flag</b>: an unfinished order with no update for this long. "
                                         "Amber from two thirds of it. Shared by every seat."), self))
         self.form.addRow(self.tr("Default (hours)"), self.default)
-        self.per_status: dict[Status, QDoubleSpinBox] = {}
+        self.labels: dict[Status | None, str] = {None: self.tr("Default (hours)")}
+        self.per_status: dict[Status, QSpinBox] = {}
         for s in Status:
             if FINAL[s]:
                 continue
-            box = self._hours(thresholds.per_status.get(s, 0))
+            box = self._hours(thresholds.per_status.get(s, 0), minimum=0)  # 0 shows "default"
             box.setSpecialValueText(self.tr("default"))
-            box.setMinimum(0)
             self.per_status[s] = box
+            self.labels[s] = s.label(lang)
             self.form.addRow(s.label(lang), box)
         self.language = QComboBox(self)
         for code, name in LANGUAGES:
@@ -175,17 +187,41 @@ class SettingsDialog(_Form):
         self.language.setCurrentIndex(max(0, [c for c, _ in LANGUAGES].index(language) if language in [c for c, _ in LANGUAGES] else 0))
         self.form.addRow(self.tr("Language (after restart)"), self.language)
 
-    def _hours(self, value: float) -> QDoubleSpinBox:
-        box = QDoubleSpinBox(self)
-        box.setRange(0.5, 24 * 365)
-        box.setDecimals(1)
+    def _hours(self, value: float, minimum: int) -> QSpinBox:
+        box = QSpinBox(self)
+        box.setRange(minimum, MAX_SETTING_HOURS)
         box.setSuffix(" h")
-        box.setValue(value)
+        box.setValue(int(min(max(round(value), minimum), MAX_SETTING_HOURS)) if math.isfinite(value) else minimum)
+        box.setProperty("shown", box.value())  # what the user saw: unchanged means "keep as stored"
         return box
 
+    @staticmethod
+    def _touched(box: QSpinBox) -> bool:
+        return box.value() != box.property("shown")
+
     def thresholds(self) -> Thresholds:
-        per = {s: b.value() for s, b in self.per_status.items() if b.value() > 0}
-        return Thresholds(self.default.value(), per)
+        default = self.default.value() if self._touched(self.default) else self.original.default_hours
+        per = dict(self.original.per_status)
+        for s, box in self.per_status.items():
+            if not self._touched(box):
+                continue
+            if box.value() == 0:
+                per.pop(s, None)
+            else:
+                per[s] = box.value()
+        return Thresholds(default, per)
+
+    def validate(self) -> str | None:
+        t = self.thresholds()
+        if t == self.original:
+            return None
+        values = [(None, t.default_hours), *t.per_status.items()]
+        for status, hours in values:
+            try:
+                setting_hours(hours, self.labels.get(status, ""))
+            except ValidationError:
+                return self.tr("%s: whole hours from 1 h to 90 days (2160 h).") % self.labels.get(status, "")
+        return None
 
     @classmethod
     def ask(cls, parent, thresholds: Thresholds, language: str, lang: str) -> tuple[Thresholds, str] | None:

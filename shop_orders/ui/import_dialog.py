@@ -24,7 +24,7 @@ from shop_orders.domain.money import format_minor
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
 from shop_orders.ui.tables import fill, text_table
-from shop_orders.ui.workers import ProgressTask, start
+from shop_orders.ui.workers import ProgressTask, registry_for
 
 PREVIEW_ROWS = 500
 
@@ -85,7 +85,7 @@ class ImportDialog(QDialog):
         self.task.signals.progress.connect(self._progress)
         self.task.signals.finished.connect(on_done)
         self.task.signals.failed.connect(self._failed)
-        start(self.task)
+        registry_for(self).start(self.task)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         names = {"read": self.tr("Reading"), "check": self.tr("Checking"), "write": self.tr("Importing")}
@@ -159,6 +159,15 @@ class ImportDialog(QDialog):
         ctx, path = self.ctx, self.path
         self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report, cancelled=cancelled),
                   self._show_plan)
+
+    def reject(self) -> None:
+        """Closing the dialog (Esc, the window's close button) while a worker runs cancels it and
+        waits for it: an import is rolled back, never left running without a window."""
+        if self.task is not None:
+            self.task.cancel()
+            registry_for(self).cancel_and_wait(only=[self.task])
+            self.task = None
+        super().reject()
 
     def cancel(self) -> None:
         if self.task is not None:

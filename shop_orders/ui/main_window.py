@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -46,9 +44,10 @@ from shop_orders.ui.dialogs import (
     PaymentDialog,
     SettingsDialog,
 )
+from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
-from shop_orders.ui.workers import run_in_pool
+from shop_orders.ui.workers import ProgressTask, registry_for, run_in_pool
 
 ROW_HEIGHT = 26
 POLL_MS = 1000
@@ -68,6 +67,9 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or QSettings()
         self.browser = OrderBrowser(ctx.db)
         self._tasks: list = []
+        # every worker started for this window (count, facets, import, export, backup, ...) is
+        # tracked here; closing cancels and joins them all (see closeEvent)
+        self.workers = registry_for(self)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Shop Orders 订单台 — %s") % ctx.db.where)
         self.resize(1440, 860)
@@ -238,8 +240,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.poll_timer.stop()
         self.tick_timer.stop()
+        self.stop_workers()
         self.save_layout()
         super().closeEvent(event)
+
+    def stop_workers(self) -> None:
+        """Cancel every running worker and wait for each: an import rolls back, an export or a
+        backup removes its partial file; nothing runs on once the window is gone."""
+        self.workers.cancel_and_wait()
 
     def _column_menu(self, pos) -> None:
         menu = QMenu(self)
@@ -328,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def refresh_facets(self) -> None:
         browser, thresholds, now = self.browser, self.model.query.thresholds, self.clock()
-        task = run_in_pool(lambda: browser.facets(thresholds, now), self._show_facets, self._show_error)
+        task = run_in_pool(lambda: browser.facets(thresholds, now), self._show_facets, self._show_error, owner=self)
         self._tasks.append(task)
         task.signals.finished.connect(lambda *_: self._forget(task))
         task.signals.failed.connect(lambda *_: self._forget(task))
@@ -451,12 +459,13 @@ class MainWindow(QMainWindow):
     def import_orders(self) -> None:
         from shop_orders.ui.import_dialog import ImportDialog
 
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import a channel's order export"), str(Path.home()),
-            self.tr("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"))
-        if not path:
+        path = FileDialog.ask_open(
+            self, self.tr("Import a channel's order export"),
+            self.tr("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"),
+            protected=self.ctx.db.own_files())
+        if path is None:
             return
-        result = ImportDialog.ask(self.ctx, Path(path), self.lang, self)
+        result = ImportDialog.ask(self.ctx, path, self.lang, self)
         if result is not None:
             self._marker = self.browser.change_marker()
             self.reload()
@@ -465,13 +474,13 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QProgressDialog
 
         from shop_orders.services import exporting
-        from shop_orders.ui.workers import ProgressTask, start
 
-        default = str(Path.home() / f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
-        dest, _ = QFileDialog.getSaveFileName(self, self.tr("Export to Excel"), default, self.tr("Excel workbook (*.xlsx)"))
-        if not dest:
+        dest = FileDialog.ask_save(self, self.tr("Export to Excel"), self.tr("Excel workbook (*.xlsx)"),
+                                   protected=self.ctx.db.own_files(),
+                                   suggested_name=f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
+        if dest is None:
             return
-        dest_path = Path(dest if dest.lower().endswith(".xlsx") else dest + ".xlsx")
+        dest_path = dest if dest.suffix.lower() == ".xlsx" else dest.with_name(dest.name + ".xlsx")
         h = self.view.horizontalHeader()
         columns = [COLUMNS[h.logicalIndex(v)][0] for v in range(h.count()) if not h.isSectionHidden(h.logicalIndex(v))]
         if "total" in columns or "paid" in columns:
@@ -501,30 +510,49 @@ class MainWindow(QMainWindow):
         task.signals.failed.connect(failed)
         self._tasks.append(task)
         self.export_task = task
-        start(task)
+        self.workers.start(task)
 
     def back_up(self) -> None:
-        default = str(self.ctx.backup_dir / f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         self.ctx.backup_dir.mkdir(parents=True, exist_ok=True)
-        dest, _ = QFileDialog.getSaveFileName(self, self.tr("Back up database"), default,
-                                              self.tr("Shop Orders backup (*.sqlite3)"))
-        if not dest:
+        dest = FileDialog.ask_save(self, self.tr("Back up database"), self.tr("Shop Orders backup (*.sqlite3)"),
+                                   protected=self.ctx.db.own_files(), start=self.ctx.backup_dir,
+                                   suggested_name=f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
+        if dest is None:
             return
+        from PySide6.QtWidgets import QProgressDialog
+
         self.backup_action.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Backing up and checking the copy…"))
         db, folder = self.ctx.db, self.ctx.backup_dir
+        dialog = QProgressDialog(self.tr("Backing up and checking the copy…"), self.tr("Cancel"), 0, 1, self)
+        dialog.setObjectName("backupProgress")
+        dialog.setMinimumDuration(300)
+        task = ProgressTask(lambda report, cancelled: backup_service.backup(
+            db, dest, folder, progress=lambda d, t: report("copy", d, t), cancel=cancelled))
+        dialog.canceled.connect(task.cancel)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1) - 1))  # the check after the copy still runs
 
         def done(report) -> None:
+            dialog.reset()
             self.backup_action.setEnabled(True)
             self.statusBar().showMessage(self.tr("Backup written and checked: %s") % report.path, 10000)
 
         def failed(message: str) -> None:
+            cancelled = dialog.wasCanceled()
+            dialog.reset()
             self.backup_action.setEnabled(True)
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, self.tr("Backup failed"), message)
+            if not cancelled:  # a cancel removed everything; nothing to warn about
+                QMessageBox.warning(self, self.tr("Backup failed"), message)
 
-        task = run_in_pool(lambda: backup_service.backup(db, Path(dest), folder), done, failed)
+        task.signals.progress.connect(progress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
         self._tasks.append(task)
+        self.backup_task = task
+        self.workers.start(task)
 
     def verify_trail(self) -> None:
         """Tools → Verify trail: the audit chain and the replay of every order, in a worker with
@@ -532,7 +560,6 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QProgressDialog
 
         from shop_orders.services.verification import verify_store
-        from shop_orders.ui.workers import ProgressTask, start
 
         self.verify_action.setEnabled(False)
         dialog = QProgressDialog(self.tr("Checking the audit trail…"), self.tr("Cancel"), 0, 1, self)
@@ -581,7 +608,7 @@ class MainWindow(QMainWindow):
         task.signals.failed.connect(failed)
         self._tasks.append(task)
         self.verify_task = task
-        start(task)
+        self.workers.start(task)  # closing the window cancels and joins it
 
     def about(self) -> None:
         QMessageBox.about(

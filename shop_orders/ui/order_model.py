@@ -163,7 +163,7 @@ class OrderTableModel(QAbstractTableModel):
         gen = self._count_gen
         browser = self.browser
         task = run_in_pool(lambda: browser.count(query), lambda n: self._count_arrived(gen, n),
-                           lambda _msg: None)  # a failed count leaves the first page showing
+                           lambda _msg: None, owner=self)  # a failed count leaves the first page showing
         self._tasks = [t for t in self._tasks if not getattr(t, "done", False)] + [task]
         task.signals.finished.connect(lambda *_: setattr(task, "done", True))
 

@@ -1,7 +1,15 @@
-"""Run slow work off the UI thread (QThreadPool) and hand the result back through signals."""
+"""Run slow work off the UI thread (QThreadPool) and hand the result back through signals.
+
+Every worker a window starts is tracked by that window's `WorkerRegistry` (found from any
+widget or model through `registry_for`): at close and at quit the registry asks each running
+worker to cancel, then waits until each has returned, so Python never finalises with a worker
+still running and a cancelled export, import or backup removes its partial file itself.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -26,48 +34,115 @@ def _report(signals: _Signals, fn: Callable[[], object]) -> None:
         signals.finished.emit(result)
 
 
-class Task(QRunnable):
-    """Calls fn() in a pool thread; emits finished(result) or failed(message) on the UI thread."""
-
-    def __init__(self, fn: Callable[[], object]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        _report(self.signals, self.fn)
-
-
-def run_in_pool(fn: Callable[[], object], on_done: Callable[[object], None],
-                on_error: Callable[[str], None]) -> Task:
-    task = Task(fn)
-    task.signals.finished.connect(on_done)
-    task.signals.failed.connect(on_error)
-    QThreadPool.globalInstance().start(task)
-    return task
-
-
 class _ProgressSignals(_Signals):
     progress = Signal(str, int, int)
 
 
-class ProgressTask(QRunnable):
+class Task(QRunnable):
+    """Calls fn() in a pool thread; emits finished(result) or failed(message) on the UI thread.
+    `ended` is set in the worker thread once fn has returned and its signal was emitted."""
+
+    signals_class: type[_Signals] = _Signals
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = self.signals_class()
+        self.ended = threading.Event()
+
+    def cancel(self) -> None:
+        """A plain task cannot stop early (a single query); it is waited for instead."""
+
+    def run(self) -> None:
+        try:
+            _report(self.signals, self.fn)
+        finally:
+            self.ended.set()
+
+
+class ProgressTask(Task):
     """Calls fn(report, cancelled) in a pool thread: report(stage, done, total) emits progress on
     the UI thread; cancelled() turns true after cancel() so fn can stop and roll back."""
 
+    signals_class = _ProgressSignals
+
     def __init__(self, fn: Callable[[Callable[[str, int, int], None], Callable[[], bool]], object]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _ProgressSignals()
+        super().__init__(lambda: fn(
+            lambda stage, done, total: self.signals.progress.emit(stage, done, total), lambda: self._cancel))
         self._cancel = False
 
     def cancel(self) -> None:
         self._cancel = True
 
-    def run(self) -> None:
-        _report(self.signals, lambda: self.fn(
-            lambda stage, done, total: self.signals.progress.emit(stage, done, total), lambda: self._cancel))
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel
 
 
-def start(task: QRunnable) -> None:
+class WorkerRegistry(QObject):
+    """The workers a window has running. `start` tracks a task until it has ended;
+    `cancel_and_wait` (closeEvent, aboutToQuit) cancels every one and joins them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workers")
+        self._running: list[Task] = []
+
+    def start(self, task: Task) -> Task:
+        self._prune()
+        self._running.append(task)
+        task.signals.finished.connect(lambda *_: self._prune())
+        task.signals.failed.connect(lambda *_: self._prune())
+        QThreadPool.globalInstance().start(task)
+        return task
+
+    def running(self) -> list[Task]:
+        self._prune()
+        return list(self._running)
+
+    def _prune(self) -> None:
+        self._running = [t for t in self._running if not t.ended.is_set()]
+
+    def cancel_and_wait(self, timeout_s: float = 120.0, only: list[Task] | None = None) -> bool:
+        """Cancel every running worker (or only those given) and wait until each has returned
+        (True if all did). Their results are dropped: nothing is shown for what is closing."""
+        tasks = [t for t in self.running() if only is None or t in only]
+        for t in tasks:
+            t.signals.blockSignals(True)
+            t.cancel()
+        deadline = time.monotonic() + timeout_s
+        for t in tasks:
+            t.ended.wait(max(0.0, deadline - time.monotonic()))
+        self._prune()
+        return all(t.ended.is_set() for t in tasks)
+
+
+def registry_for(obj: QObject) -> WorkerRegistry:
+    """The registry of the window obj belongs to (obj itself or its nearest ancestor that has one);
+    a top-level object without one gets one."""
+    node: QObject | None = obj
+    top = obj
+    while node is not None:
+        found = node.findChild(WorkerRegistry, "workers")
+        if found is not None and found.parent() is node:
+            return found
+        top = node
+        node = node.parent()
+    return WorkerRegistry(top)
+
+
+def run_in_pool(fn: Callable[[], object], on_done: Callable[[object], None],
+                on_error: Callable[[str], None], owner: QObject | None = None) -> Task:
+    """Run fn in a worker; with an owner the worker is tracked by the owner's window registry."""
+    task = Task(fn)
+    task.signals.finished.connect(on_done)
+    task.signals.failed.connect(on_error)
+    start(task, owner)
+    return task
+
+
+def start(task: Task, owner: QObject | None = None) -> Task:
+    if owner is not None:
+        return registry_for(owner).start(task)
     QThreadPool.globalInstance().start(task)
+    return task

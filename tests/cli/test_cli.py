@@ -257,3 +257,140 @@ def test_export_then_import_our_own_file_changes_nothing(demo_db, tmp_path):
     assert "created 0, updated 0" in res
     res = run("export", tmp_path / "books.csv", db=demo_db, check=False)
     assert_one_line_error(res)
+
+
+def test_audit_verify_names_a_truncation_and_writes_after_it_stop(demo_db):
+    with sqlite3.connect(demo_db) as c:
+        top = c.execute("SELECT max(id) FROM audit_events").fetchone()[0]
+        c.execute("DELETE FROM audit_events WHERE id > ?", (top - 3,))
+        h = c.execute("SELECT hash FROM audit_events WHERE id = ?", (top - 3,)).fetchone()[0]
+        c.execute("UPDATE audit_head SET seq = ?, hash = ?", (top - 3, h))
+    res = run("audit", "verify", db=demo_db, check=False)
+    assert_one_line_error(res)
+    assert "[truncated]" in res.stderr and f"#{top - 2} to #{top} are missing" in res.stderr
+    order = json.loads(run("orders", "--format", "json", db=demo_db).stdout)[0]["id"]
+    res = run("edit", order, "--buyer", "x", db=demo_db, check=False)
+    assert_one_line_error(res)
+    assert f"ends at event #{top - 3} but this seat recorded #{top}: writing stopped" in res.stderr
+    assert "[truncated]" in run("audit", "verify", db=demo_db, check=False).stderr  # the evidence is still there
+
+
+def test_the_audit_key_moves_to_another_seat_by_file_and_is_never_printed(demo_db, tmp_path):
+    key_file = tmp_path / "usb" / "shop.key"
+    key_file.parent.mkdir()
+    out = run("audit", "key", "export", key_file, db=demo_db).stdout
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    secret = json.loads(key_file.read_text())["key"]
+    other = {"XDG_DATA_HOME": str(tmp_path / "other-user")}  # another user / computer: no key yet
+    order = json.loads(run("orders", "--format", "json", db=demo_db).stdout)[0]["id"]
+    res = run("edit", order, "--buyer", "x", db=demo_db, env=other, check=False)
+    assert_one_line_error(res)
+    assert "audit key import FILE" in res.stderr
+    out += run("audit", "key", "import", key_file, db=demo_db, env=other).stdout
+    run("edit", order, "--buyer", "x", db=demo_db, env=other)
+    out += run("audit", "verify", db=demo_db, env=other).stdout + run("audit", "verify", db=demo_db).stdout
+    import base64
+
+    assert secret not in out and base64.b64decode(secret).hex() not in out
+
+
+def test_a_lost_head_file_stops_writes_until_the_owner_resets_the_checked_heads(demo_db):
+    Path(str(demo_db) + ".audit-head.json").unlink()
+    res = run("audit", "verify", db=demo_db, check=False)
+    assert_one_line_error(res)
+    assert "[head-missing]" in res.stderr
+    order = json.loads(run("orders", "--format", "json", db=demo_db).stdout)[0]["id"]
+    assert_one_line_error(run("edit", order, "--buyer", "x", db=demo_db, check=False))
+    assert "now record event" in run("audit", "heads", "reset", db=demo_db).stdout
+    run("edit", order, "--buyer", "x", db=demo_db)
+    assert "intact" in run("audit", "verify", db=demo_db).stdout
+
+
+def test_a_new_computer_restores_a_backup_after_importing_its_key(demo_db, tmp_path):
+    backup_dir = tmp_path / "stick"
+    backup_dir.mkdir()
+    run("backup", backup_dir, db=demo_db)
+    [backup_file] = backup_dir.glob("*.sqlite3")
+    run("audit", "key", "export", backup_dir / "shop.key", db=demo_db)
+    new = {"XDG_DATA_HOME": str(tmp_path / "new-computer")}
+    fresh = tmp_path / "new-computer-store.sqlite3"
+    run("init", db=fresh, env=new)
+    assert "restore a backup of that store" in run("audit", "key", "import", backup_dir / "shop.key",
+                                                   db=fresh, env=new).stdout
+    run("restore", backup_file, db=fresh, env=new)
+    order = json.loads(run("orders", "--format", "json", db=fresh, env=new).stdout)[0]["id"]
+    run("edit", order, "--buyer", "x", db=fresh, env=new)
+    assert "intact" in run("audit", "verify", db=fresh, env=new).stdout
+
+
+def test_restore_of_a_tampered_store_keeps_it_as_damaged_and_the_trail_verifies_after(demo_db, tmp_path,
+                                                                                     _isolated_home):
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    run("backup", dest, db=demo_db)
+    [backup_file] = dest.glob("*.sqlite3")
+    with sqlite3.connect(demo_db) as c:
+        c.execute("UPDATE audit_events SET new = '0.01' WHERE id = 17")
+    c.close()
+    out = run("restore", backup_file, db=demo_db).stdout
+    assert "failed its checks (the store fails the audit check: audit event #17" in out
+    [kept] = (Path(_isolated_home) / "ShopOrders" / "backups").glob("damaged-before-restore-*.sqlite3")
+    assert str(kept) in out
+    assert "intact" in run("audit", "verify", db=demo_db).stdout
+
+
+def test_restore_without_a_manifest_is_refused_in_one_sentence(demo_db, tmp_path):
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    run("backup", dest, db=demo_db)
+    [backup_file] = dest.glob("*.sqlite3")
+    backup_file.with_name(backup_file.name + ".manifest.json").unlink()
+    res = run("restore", backup_file, db=demo_db, check=False)
+    assert_one_line_error(res)
+    assert "has no manifest" in res.stderr
+
+
+def test_restore_names_a_connected_seat_and_waits_for_it_with_wait(demo_db, tmp_path):
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    run("backup", dest, db=demo_db)
+    [backup_file] = dest.glob("*.sqlite3")
+    code = ("import sys, time\nfrom pathlib import Path\nfrom shop_orders.store import seats\n"
+            "from shop_orders.store.open import open_database\n"
+            "db = open_database(sys.argv[1], data_dir=Path(sys.argv[2]))\n"
+            "with seats.join(db, 'gui'):\n    print('joined', flush=True)\n    time.sleep(float(sys.argv[3]))\n")
+    seat = subprocess.Popen([sys.executable, "-c", code, str(demo_db), str(tmp_path / "data"), "4"],
+                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert seat.stdout.readline().strip() == "joined"
+        res = run("restore", backup_file, db=demo_db, check=False)
+        assert_one_line_error(res)
+        assert "Restore needs the store to itself: 1 other seat is connected (" in res.stderr
+        assert f" pid {seat.pid} since " in res.stderr and "Close them, or use --wait." in res.stderr
+        waited = run("restore", backup_file, "--wait", db=demo_db)  # returns once the seat has left
+        assert "Waiting for 1 other seat(s)" in waited.stderr and "Restored" in waited.stdout
+        assert seat.wait(timeout=30) == 0
+    finally:
+        seat.kill()
+        seat.wait()
+
+
+def test_restore_mends_a_store_too_damaged_to_open(demo_db, tmp_path, _isolated_home):
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    run("backup", dest, db=demo_db)
+    [backup_file] = dest.glob("*.sqlite3")
+    before = run("orders", "--format", "json", db=demo_db).stdout
+    with sqlite3.connect(demo_db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = c.execute("PRAGMA page_size").fetchone()[0]
+    c.close()
+    with open(demo_db, "r+b") as fh:  # the schema page's cells: the store no longer opens
+        fh.seek(page - 1500)
+        fh.write(b"\xa5" * 1500)
+    assert "damaged" in run("orders", db=demo_db, check=False).stderr
+    out = run("restore", backup_file, db=demo_db).stdout
+    assert "failed its checks (SQLite finds it damaged" in out
+    assert list((Path(_isolated_home) / "ShopOrders" / "backups").glob("damaged-before-restore-*.sqlite3"))
+    assert run("orders", "--format", "json", db=demo_db).stdout == before
+    assert "intact" in run("audit", "verify", db=demo_db).stdout

@@ -1,5 +1,6 @@
 """Backups are checked before success is reported; restore refuses bad files; demo data is real."""
 
+import hashlib
 import json
 import sqlite3
 from datetime import timedelta
@@ -18,6 +19,13 @@ from tests.factories import apply, ctx, make_order
 def _count(db):
     with db.read_session() as s:
         return sum(queries.count_by_status(s).values())
+
+
+def _rewrite_manifest_sha(path):
+    mpath = manifest_path(path)
+    manifest = json.loads(mpath.read_text())
+    manifest["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    mpath.write_text(json.dumps(manifest))
 
 
 def test_backup_is_checked_and_carries_the_chain_head_in_its_manifest(db, tmp_path):
@@ -60,9 +68,9 @@ def test_restore_brings_back_the_backed_up_orders_and_keeps_what_it_replaced(db,
 def test_restore_refuses_a_backup_whose_chain_was_tampered_with(db, tmp_path):
     make_order(db)
     report = backup(db, tmp_path / "b.sqlite3", tmp_path)
-    manifest_path(report.path).unlink()
     with sqlite3.connect(report.path) as c:
         c.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 1")
+    _rewrite_manifest_sha(report.path)  # the forger also fixes the manifest's checksum
     make_order(db)
     with pytest.raises(BackupError, match="audit event #1"):
         restore(db, report.path, tmp_path / "backups")

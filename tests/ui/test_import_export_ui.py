@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QFileDialog
 
 from shop_orders.app import AppContext, current_actor
+from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
 from tests import channel_files as cf
 from tests.factories import make_order
@@ -65,7 +65,7 @@ def test_export_action_writes_the_current_filter_in_the_background(make_window, 
     make_order(sqlite_db)
     w = make_window()
     dest = tmp_path / "books.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     w.export_orders()
     qtbot.waitUntil(lambda: "Exported 2 orders" in w.statusBar().currentMessage(), timeout=10000)
     ws = load_workbook(dest)["Orders"]

@@ -235,11 +235,11 @@ def test_column_choice_order_and_window_geometry_are_remembered(make_window, sho
 
 
 def test_backup_from_the_menu_runs_in_the_background_and_reports(make_window, shop, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
+    from shop_orders.ui.file_dialogs import FileDialog
 
     w = make_window()
     dest = tmp_path / "menu-backup.sqlite3"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     w.back_up()
     qtbot.waitUntil(lambda: "Backup written and checked" in w.statusBar().currentMessage(), timeout=10000)
     assert dest.exists() and w.backup_action.isEnabled()
@@ -282,3 +282,26 @@ def test_row_context_menu_offers_the_order_actions(make_window, shop):
     assert w.view.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
     names = {a.objectName() for a in w.actions()}
     assert {"changeStatus", "recordPayment", "editContact", "copyRows", "find", "jumpToEnd"} <= names
+
+
+def test_backup_from_the_menu_shows_progress_and_a_cancel_leaves_no_file(make_window, shop, qtbot, tmp_path,
+                                                                         monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+
+    from shop_orders.ui import workers
+
+    w = make_window()
+    dest = tmp_path / "cancelled-backup.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a))
+    real_start = workers.start
+
+    def cancel_then_start(task):
+        w.findChild(QProgressDialog, "backupProgress").findChild(QPushButton).click()  # the person cancels
+        real_start(task)
+
+    monkeypatch.setattr(workers, "start", cancel_then_start)
+    w.back_up()
+    qtbot.waitUntil(lambda: w.backup_action.isEnabled(), timeout=10000)
+    assert not dest.exists() and not list(tmp_path.glob("cancelled-backup*")) and warnings == []

@@ -10,16 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, case, func, select
 
 from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import Profile, shopify_status
-from shop_orders.services.orders import LineDraft, OrderDraft
+from shop_orders.services.orders import LineDraft, OrderDraft, draft_problems
 from shop_orders.store.db import Database
-from shop_orders.store.models import Order
+from shop_orders.store.models import Order, Payment
 
 TRAILER = re.compile(r"(合计|总计|小计|汇总|^共\s*\d+|^total\b|^totals?:|^count\b|记录数)", re.IGNORECASE)
 COMPARED = ("status", "paid_minor", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
@@ -67,10 +67,11 @@ class ImportedOrder:
         return 0 if before_payment else self.final_total()
 
     def to_draft(self) -> OrderDraft:
-        """What the order services create for this order."""
+        """What the order services create for this order (no total in the file: the lines' sum,
+        computed and checked by the services)."""
         return OrderDraft(
             channel=self.channel, channel_order_no=self.channel_order_no, created_at=self.created_at,
-            currency=self.currency, total_minor=self.final_total(), status=self.status, buyer=self.buyer,
+            currency=self.currency, total_minor=self.total_minor, status=self.status, buyer=self.buyer,
             recipient=self.recipient, phone=self.phone, address=self.address, courier=self.courier,
             tracking_no=self.tracking_no, lines=self.lines, paid_minor=self.final_paid())
 
@@ -81,6 +82,7 @@ class Update:
     order_id: int
     version: int
     changes: dict[str, tuple[object, object]]  # field -> (ours, theirs)
+    row: int = 0  # the file's row of the order
 
 
 @dataclass
@@ -236,7 +238,8 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
                     continue
                 if price is None:
                     price = 0
-                    if "unit_price" not in cv and "total" in cv and order.total_minor is not None and not order.lines:
+                    if ("unit_price" not in cv and "total" in cv and order.total_minor is not None
+                            and order.total_minor > 0 and not order.lines):
                         price = order.total_minor // qty if order.total_minor % qty == 0 else 0
                 shipped = qty if order.status in (Status.SHIPPED, Status.COMPLETED) else 0
                 order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
@@ -315,12 +318,62 @@ class _Block:
         return f.name if f is not None else fld
 
 
+def check_orders(plan: ImportPlan, match: HeaderMatch) -> None:
+    """The order services' own rules (orders.draft_problems: ranges, lengths, negative prices,
+    phone, currency...) for every parsed order, as problems with file, row and column: the preview,
+    the dry run and the import all see them here, so a file that checks clean imports cleanly."""
+    def column(fld: str) -> str:
+        i = match.columns.get(fld)
+        if i is None and fld == "created_at":
+            return ""
+        if i is None or i >= len(match.headers):
+            return fld.replace("_", " ")
+        return str(match.headers[i])
+
+    for imp in plan.orders:
+        for fld, message in draft_problems(imp.to_draft()):
+            if fld == "created_at" and imp.created_at is None:
+                continue  # already reported by parse: "the order has no order time"
+            plan.problems.append(Problem(plan.file, imp.first_row, column(fld), message))
+
+
+def _masked_same(new: str, old: str) -> bool:
+    """A masked phone from a channel (138****5678) that matches the one we know: not a change."""
+    return "*" in new and len(new) == len(old) and all(a == "*" or a == b for a, b in zip(new, old, strict=True))
+
+
+def new_payment(file_paid: int, gross_paid: int) -> int:
+    """How much a re-import adds as a new payment: money never moves backwards.
+
+    A channel's file says how much the buyer paid in all (its "paid" column does not go down when
+    the shop refunds). The store records every payment and refund as its own row. So the file's
+    paid amount is compared with the store's GROSS payments (every positive payment ever recorded,
+    refunds not subtracted): only when the channel shows more paid than all payments recorded is
+    the difference added, as one new payment. A refund recorded in the store is never undone
+    (paying 100, refunding 100 and re-importing "paid 100" adds nothing), a payment is never
+    repeated, and a file showing less paid than recorded never invents a refund: refunds are
+    recorded in the store (shop-orders pay ORDER -AMOUNT), not inferred from a file.
+    """
+    return max(file_paid - gross_paid, 0)
+
+
+def _gross_paid(session, order_ids: list[int]) -> dict[int, int]:
+    """Every order's positive payments ever recorded, refunds not subtracted (see new_payment)."""
+    if not order_ids:
+        return {}
+    positive = func.sum(case((Payment.amount_minor > 0, Payment.amount_minor), else_=0))
+    rows = session.execute(select(Payment.order_id, positive).where(Payment.order_id.in_(order_ids))
+                           .group_by(Payment.order_id))
+    return {order_id: int(total or 0) for order_id, total in rows}
+
+
 def compare(db: Database, plan: ImportPlan) -> None:
     """Sort the parsed orders into creates, updates, unchanged and refused (backwards) moves."""
     by_channel: dict[str, list[str]] = {}
     for o in plan.orders:
         by_channel.setdefault(o.channel, []).append(o.channel_order_no)
     existing: dict[tuple[str, str], Row] = {}
+    gross: dict[int, int] = {}
     wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
               *(getattr(Order, f) for f in COMPARED)]
     with db.read_session() as s:
@@ -328,23 +381,32 @@ def compare(db: Database, plan: ImportPlan) -> None:
             for i in range(0, len(numbers), 500):
                 rows = s.execute(select(*wanted).where(
                     Order.channel == channel, Order.channel_order_no.in_(numbers[i:i + 500])))
-                for r in rows:
+                found = rows.all()
+                for r in found:
                     existing[(r.channel, r.channel_order_no)] = r
+                gross.update(_gross_paid(s, [r.id for r in found]))
     for imp in plan.orders:
         ours = existing.get((imp.channel, imp.channel_order_no))
         if ours is None:
             plan.creates.append(imp)
             continue
-        theirs = {"status": imp.status.value, "paid_minor": imp.final_paid(), "buyer": imp.buyer,
+        theirs = {"status": imp.status.value, "buyer": imp.buyer,
                   "recipient": imp.recipient, "phone": imp.phone, "address": imp.address,
                   "courier": imp.courier, "tracking_no": imp.tracking_no}
         changes = {}
         for f in COMPARED:
+            if f == "paid_minor":
+                continue
             new, old = theirs[f], getattr(ours, f)
-            if f != "status" and f != "paid_minor" and not new:
+            if f != "status" and not new:
                 continue  # an empty cell never erases what we know
+            if f == "phone" and _masked_same(new, old):
+                continue  # the channel masks what we already know in full
             if new != old:
                 changes[f] = (old, new)
+        more = new_payment(imp.final_paid(), gross.get(ours.id, 0))
+        if more:
+            changes["paid_minor"] = (ours.paid_minor, ours.paid_minor + more)
         if "status" in changes and not channel_update_allowed(Status(ours.status), imp.status):
             plan.refused.append(Problem(plan.file, imp.first_row, "",
                                         f"{ours.order_no} is {Status(ours.status).label()} here; the file's "
@@ -352,7 +414,7 @@ def compare(db: Database, plan: ImportPlan) -> None:
             changes.pop("status")
             changes.pop("paid_minor", None)
         if changes:
-            plan.updates.append(Update(ours.order_no, ours.id, ours.version, changes))
+            plan.updates.append(Update(ours.order_no, ours.id, ours.version, changes, imp.first_row))
         else:
             plan.unchanged += 1
     assert set(CHANNEL_RANK) == set(Status)

@@ -3,8 +3,8 @@ in UTF-8 (with or without BOM) or GBK/GB18030, detected automatically."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,19 +42,47 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
     raise ReadError(f"{name}: the text is neither UTF-8 nor GBK/GB18030")
 
 
-def _text_rows(path: Path) -> Rows:
-    text, encoding = decode(path.read_bytes(), path.name)
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+CHUNK_BYTES = 1 << 20
 
-    def rows() -> Iterator[list]:
+
+def _scan_text(path: Path) -> tuple[str, int]:
+    """The text file's encoding and number of lines, read a chunk at a time (never whole): a file
+    with more rows than an import takes is refused here, before any row is parsed."""
+    name = path.name
+    for enc in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(enc)()
+        lines = 0
         try:
-            yield from reader
-        except csv.Error as exc:
-            raise ReadError(f"{path.name}: line {reader.line_num}: {exc}") from None
+            with open(path, "rb") as fh:
+                while chunk := fh.read(CHUNK_BYTES):
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                    if lines > safety.MAX_ROWS:
+                        raise ReadError(f"{name}: the file has more than {safety.MAX_ROWS:,} rows, more than one "
+                                        "import takes; split it into smaller files")
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return ("utf-8" if enc == "utf-8-sig" else enc), lines + 1
+    raise ReadError(f"{name}: the text is neither UTF-8 nor GBK/GB18030")
 
-    return Rows(rows(), encoding, text.count("\n") + 1)
+
+def _text_rows(path: Path) -> Rows:
+    encoding, total = _scan_text(path)
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    with open(path, encoding=codec, newline="") as fh:
+        first = fh.readline()
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+
+    def rows() -> Iterator[list]:  # the file is open only while its rows are read
+        with open(path, encoding=codec, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            try:
+                yield from reader
+            except csv.Error as exc:
+                raise ReadError(f"{path.name}: line {reader.line_num}: {exc}") from None
+
+    return Rows(rows(), encoding, total)
 
 
 def _sheet_rows(sheet) -> Iterator[list]:

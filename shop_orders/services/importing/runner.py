@@ -71,6 +71,7 @@ def _prepare(db: Database, path: Path, channel: str, progress: Progress) -> plan
         p.orders, p.problems, p.skipped_rows = plan.parse(
             itertools.chain(top, src.rows), match, path.name, shop_tz, total=src.total,
             progress=lambda d, t: progress("check", d, t))
+        plan.check_orders(p, match)
     except (readers.ReadError, header.HeaderNotFound) as exc:
         raise ImportFileError(str(exc)) from None
     plan.compare(db, p)
@@ -97,7 +98,8 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
         raise ImportFileError(f"{len(p.problems)} problems in {p.file}; nothing was imported:\n" + describe_problems(p))
     bad_orders = {(x.row) for x in p.problems}
     creates = [o for o in p.creates if o.first_row not in bad_orders]
-    total = len(creates) + len(p.updates)
+    updates = [u for u in p.updates if u.row not in bad_orders]
+    total = len(creates) + len(updates)
     done = 0
     with UnitOfWork(db) as uow:
         with indexes_deferred(uow.session, (Order.__table__,), len(creates)):  # rebuilt before commit
@@ -109,7 +111,7 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
                     raise ImportFileError(f"{p.file}: {exc}") from None
                 done += len(drafts)
                 _tick(progress, cancelled, done, total, force=True)
-        for u in p.updates:
+        for u in updates:
             orders.apply_channel_update(uow, ctx, u.order_id, {k: v[1] for k, v in u.changes.items()},
                                         expected_version=u.version)
             done += 1
@@ -117,7 +119,8 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
         if cancelled is not None and cancelled():
             raise ImportCancelled("The import was cancelled; nothing was written.")
         uow.commit()
-    return ImportResult(len(creates), len(p.updates), p.unchanged, len(p.refused), len(p.creates) - len(creates))
+    skipped = len(p.creates) - len(creates) + len(p.updates) - len(updates)
+    return ImportResult(len(creates), len(updates), p.unchanged, len(p.refused), skipped)
 
 
 def _tick(progress, cancelled, done: int, total: int, force: bool = False) -> None:

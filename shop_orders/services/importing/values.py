@@ -13,7 +13,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
-from shop_orders.domain.money import digits
+from shop_orders.domain.money import MAX_MINOR, digits
 
 EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无"}
 _SCI = re.compile(r"^[0-9.]+[eE][+-]?[0-9]+$")
@@ -55,8 +55,13 @@ def order_number(value) -> str:
     return text
 
 
+MAX_QTY = 1_000_000  # a line's quantity (the store keeps 32-bit quantities)
+
+
 def amount_minor(value, currency: str) -> int:
-    """Money in minor units; refuses more decimals than the currency has."""
+    """Money in minor units, never beyond what the store keeps (domain.money.MAX_MINOR); refuses
+    more decimals than the currency has. Whether a negative amount is allowed is the order
+    services' rule (orders.validate_draft), checked for every order when the file is checked."""
     if isinstance(value, bool):
         raise CellError(f"{value!r} is not an amount")
     if isinstance(value, int):
@@ -84,6 +89,8 @@ def amount_minor(value, currency: str) -> int:
         if abs(scaled - rounded) > Decimal("0.000001"):
             raise CellError(f"'{value}' has more decimals than {currency} allows")
         scaled = rounded
+    if abs(scaled) > MAX_MINOR:
+        raise CellError(f"'{value}' is too large for an amount (at most {MAX_MINOR // 100:,})")
     return int(scaled)
 
 
@@ -95,8 +102,10 @@ def quantity(value) -> int:
         dec = Decimal(text)
     except InvalidOperation:
         raise CellError(f"'{text}' is not a quantity") from None
-    if dec != dec.to_integral_value() or dec <= 0:
+    if not dec.is_finite() or dec != dec.to_integral_value() or dec <= 0:
         raise CellError(f"'{text}' is not a whole quantity of at least 1")
+    if dec > MAX_QTY:
+        raise CellError(f"'{text}' is too large for a quantity (at most {MAX_QTY:,})")
     return int(dec)
 
 

@@ -1,0 +1,176 @@
+"""Who else has the store open: the seats a restore must wait for or name.
+
+A seat is a running app instance that joined the store (the desktop app joins when it opens the
+store and leaves when it quits). Restore refuses, naming them, while other seats are connected.
+
+- SQLite: one small JSON file per seat (host, pid, user, app, since, last_seen) in a folder
+  beside the store, `<store>.seats/`, rewritten by a heartbeat thread every HEARTBEAT_S. A seat
+  whose process is gone (same host) or whose heartbeat is older than STALE_S is not counted.
+  The folder is not one of SQLite's files, so reading it never touches SQLite's locks.
+- PostgreSQL: the seat holds one idle connection whose application_name says who it is, so the
+  server's pg_stat_activity lists it exactly as long as it is connected (nothing goes stale).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import socket
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from shop_orders.store.db import Database, sqlite_path
+
+HEARTBEAT_S = 30.0
+STALE_S = 120.0
+PG_PREFIX = "shop-orders:"
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    host: str
+    pid: int
+    app: str
+    since: datetime
+
+    def describe(self) -> str:
+        """For people: no user name (personal data stays out of messages)."""
+        return f"{self.host} pid {self.pid} since {self.since.astimezone():%H:%M}"
+
+
+def _host() -> str:
+    return socket.gethostname() or "localhost"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error here
+        return ""
+
+
+def seats_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".seats")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Seat:
+    """This process's seat; `leave()` (or the context manager) ends it."""
+
+    def __init__(self, db: Database, app: str) -> None:
+        self.db, self.app = db, app
+        self.host, self.pid, self.since = _host(), os.getpid(), datetime.now(UTC)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._conn = None
+        self._file: Path | None = None
+
+    def join(self) -> Seat:
+        path = sqlite_path(self.db.url)
+        if path is not None:
+            self._file = seats_dir(path) / f"{self.host}-{self.pid}.json"
+            self._beat()
+            self._thread = threading.Thread(target=self._heartbeat, name="seat-heartbeat", daemon=True)
+            self._thread.start()
+        else:
+            self._conn = self.db.engine.connect()
+            name = f"{PG_PREFIX}{self.app}:{self.pid}:{self.host}"[:63]
+            self._conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": name})
+            self._conn.commit()  # idle, not idle in transaction
+        return self
+
+    def _beat(self) -> None:
+        assert self._file is not None
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        data = {"host": self.host, "pid": self.pid, "user": _user(), "app": self.app,
+                "since": self.since.isoformat(), "last_seen": datetime.now(UTC).isoformat()}
+        fd, tmp = tempfile.mkstemp(prefix=".seat-", dir=self._file.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, self._file)
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_S):
+            with contextlib.suppress(OSError):  # a missed beat only makes the seat look idle sooner
+                self._beat()
+
+    def leave(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._file is not None:
+            self._file.unlink(missing_ok=True)
+            self._file = None
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT set_config('application_name', '', false)"))
+                self._conn.commit()
+            finally:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Seat:
+        return self.join()
+
+    def __exit__(self, *exc) -> None:
+        self.leave()
+
+
+def join(db: Database, app: str) -> Seat:
+    return Seat(db, app).join()
+
+
+def others(db: Database) -> list[SeatInfo]:
+    """Every other seat connected to the store (not this process's), oldest first."""
+    me_host, me_pid = _host(), os.getpid()
+    found: list[SeatInfo] = []
+    path = sqlite_path(db.url)
+    if path is not None:
+        folder = seats_dir(path)
+        now = datetime.now(UTC)
+        for f in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                d = json.loads(f.read_text(encoding="utf-8"))
+                seat = SeatInfo(str(d["host"]), int(d["pid"]), str(d.get("app", "")),
+                                datetime.fromisoformat(d["since"]))
+                last_seen = datetime.fromisoformat(d["last_seen"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # half-written or foreign file: not a seat
+            if (seat.host, seat.pid) == (me_host, me_pid):
+                continue
+            gone = (seat.host == me_host and not _alive(seat.pid)) or (now - last_seen).total_seconds() > STALE_S
+            if gone:
+                f.unlink(missing_ok=True)  # a crashed seat's file: clear it
+                continue
+            found.append(seat)
+    else:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT application_name, backend_start FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name LIKE :p"), {"p": PG_PREFIX + "%"}).all()
+        for name, started in rows:
+            parts = name[len(PG_PREFIX):].split(":", 2)
+            if len(parts) != 3 or not parts[1].isdigit():
+                continue
+            seat = SeatInfo(parts[2], int(parts[1]), parts[0], started)
+            if not (seat.pid == me_pid and me_host.startswith(seat.host)):  # the name may be cut at 63
+                found.append(seat)
+    return sorted(found, key=lambda s: s.since)
