@@ -204,14 +204,17 @@ def cmd_stale(args, ctx: AppContext) -> int:
 
 
 def cmd_audit_verify(args, ctx: AppContext) -> int:
-    from shop_orders.store import audit
+    from shop_orders.services.verification import REPLAY_KINDS as replay_kinds
+    from shop_orders.services.verification import verify_store
 
-    result = audit.verify_database(ctx.db)
+    result = verify_store(ctx.db)
     if result.ok:
-        print(f"Audit chain intact: {result.count} events, head #{result.head[0]} {result.head[1][:16]}…")
+        print(f"Audit chain intact: {result.count_text()}, head #{result.head[0]} {result.head[1][:16]}…")
         return 0
-    kind = f" [{result.kind}]" if result.kind else ""
-    print(f"error: audit chain broken{kind}: {result.problem}", file=sys.stderr)
+    if result.kind in replay_kinds:
+        print(f"error: the store does not match its audit trail [{result.kind}]: {result.problem}", file=sys.stderr)
+    else:
+        print(f"error: audit chain broken [{result.kind}]: {result.problem}", file=sys.stderr)
     return 1
 
 
@@ -301,6 +304,7 @@ def cmd_restore(args, ctx: AppContext) -> int:
 
 
 def cmd_show(args, ctx: AppContext) -> int:
+    from shop_orders.domain.replay import describe_created
     from shop_orders.store import queries
 
     with ctx.db.read_session() as s:
@@ -321,7 +325,8 @@ def cmd_show(args, ctx: AppContext) -> int:
               f" (shipped {line.shipped_qty})")
     print("  history (newest first):")
     for e in history:
-        change = f"{e.old} → {e.new}" if e.old is not None else (e.new or "")
+        new = describe_created(e.new) if e.action == "create" else e.new
+        change = f"{e.old} → {new}" if e.old is not None else (new or "")
         reason = f"  ({e.reason})" if e.reason else ""
         print(f"    {local(e.at):%Y-%m-%d %H:%M}  {e.actor}  [{e.source}]  {e.action} {e.field}: {change}{reason}")
     return 0
@@ -494,7 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("audit", help="the tamper-evident audit trail")
     asub = c.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    v = asub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken event")
+    v = asub.add_parser("verify", help="check the hash chain and replay every order against it; exit 1 naming the first broken event or order")
     v.set_defaults(func=cmd_audit_verify)
     k = asub.add_parser("key", help="move the chain's secret key to another seat or computer")
     ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)

@@ -441,6 +441,10 @@
         <translation>关于订单台(&amp;A)</translation>
     </message>
     <message>
+        <source>&amp;Verify trail…</source>
+        <translation>校验审计记录(&amp;V)…</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -455,6 +459,10 @@
     <message>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -543,6 +551,34 @@
     <message>
         <source>Backup failed</source>
         <translation>备份失败</translation>
+    </message>
+    <message>
+        <source>Checking the audit trail…</source>
+        <translation>正在校验审计记录…</translation>
+    </message>
+    <message>
+        <source>Checking the audit chain…</source>
+        <translation>正在校验审计哈希链…</translation>
+    </message>
+    <message>
+        <source>Comparing every order with its audit trail…</source>
+        <translation>正在逐单比对订单与审计记录…</translation>
+    </message>
+    <message>
+        <source>Verify trail</source>
+        <translation>校验审计记录</translation>
+    </message>
+    <message>
+        <source>The audit trail is intact: %s events and %s orders checked.</source>
+        <translation>审计记录完好：已校验 %s 条记录、%s 个订单。</translation>
+    </message>
+    <message>
+        <source>The audit trail check failed: %s</source>
+        <translation>审计记录校验未通过：%s</translation>
+    </message>
+    <message>
+        <source>The check of the audit trail was cancelled.</source>
+        <translation>已取消审计记录校验。</translation>
     </message>
     <message>
         <source>About Shop Orders</source>

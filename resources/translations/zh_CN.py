@@ -63,6 +63,13 @@ ZH = {
     "Channel order no. (required)": "渠道订单号（必填）", "Order time": "下单时间", "Currency": "币种",
     "Order total": "订单金额", "Quantity": "数量", "Province / country": "省 / 国家", "City": "市",
     "District / postcode": "区 / 邮编", "Street": "街道",
+    "&Verify trail…": "校验审计记录(&V)…", "&Tools": "工具(&T)",
+    "Checking the audit trail…": "正在校验审计记录…", "Checking the audit chain…": "正在校验审计哈希链…",
+    "Comparing every order with its audit trail…": "正在逐单比对订单与审计记录…",
+    "Verify trail": "校验审计记录",
+    "The audit trail is intact: %s events and %s orders checked.": "审计记录完好：已校验 %s 条记录、%s 个订单。",
+    "The audit trail check failed: %s": "审计记录校验未通过：%s",
+    "The check of the audit trail was cancelled.": "已取消审计记录校验。",
     "%s: whole hours from 1 h to 90 days (2160 h).": "%s：须为 1 小时到 90 天（2160 小时）之间的整小时数。",
     "Folder": "文件夹", "File": "文件",
 }

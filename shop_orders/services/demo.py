@@ -4,7 +4,8 @@ Chinese marketplaces (Taobao, Tmall, JD, Pinduoduo, Douyin, Youzan), the WeChat 
 the till and phone orders in CNY; Shopify, WooCommerce and Amazon in GBP/USD/EUR. Every status
 appears, with deposits (partial payments), partial shipments, couriers and tracking numbers,
 and some open orders left without an update for days (stale). Each order gets the audit events
-that its history implies (created, paid, status changes, shipped), hash-chained like any other
+that its history implies (created, paid, status changes, shipped with its courier and tracking
+number, as services/orders.ship records them), hash-chained like any other
 change, with source "demo". The same seed gives the same orders.
 
 Written in bulk (Core executemany in one transaction) because a million orders is a real test
@@ -23,6 +24,7 @@ from sqlalchemy import func, insert, select
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.replay import created_value
 from shop_orders.domain.status import Status
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit
@@ -251,8 +253,9 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
                 line_id += 1
             first = "awaiting_confirmation" if status == "awaiting_confirmation" else "awaiting_payment"
             history = []
-            history.append(audit.PendingEvent(created, actor, source, n, order_no, "create", "order", None,
-                                             f"{channel} {cno}; {first}; {format_minor(total, currency)} {currency}"))
+            history.append(audit.PendingEvent(created, actor, source, n, order_no, "create", "order", None, created_value(
+                channel, cno, first, currency, total, 0, buyer, recipient, phone, address, "", "",
+                [(line[3], line[4]) for line in olines])))
             for amount, method, ref, at in opays:
                 payments.append({"order_id": n, "amount_minor": amount, "method": method,
                                  "reference": ref, "paid_at": at})
@@ -262,6 +265,10 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
                 shipments.append({"order_id": n, "courier": c, "tracking_no": t, "items": items, "shipped_at": at})
                 history.append(audit.PendingEvent(at, actor, source, n, order_no, "ship", "shipped_qty", "0",
                                                  str(sum(json.loads(items).values()))))
+                # As services/orders.ship records them: the parcel's courier and tracking number.
+                for name, value in (("courier", c), ("tracking_no", t)):
+                    if value:
+                        history.append(audit.PendingEvent(at, actor, source, n, order_no, "edit", name, "", value))
             paid_at = opays[0][3] if opays else updated
             shipped_at = oships[0][3] if oships else updated
             for at, old, new, reason in _status_path(first, status, paid_at, shipped_at, updated):

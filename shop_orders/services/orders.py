@@ -32,6 +32,7 @@ from shop_orders.domain.errors import (
     ValidationError,
 )
 from shop_orders.domain.money import MAX_MINOR, format_minor
+from shop_orders.domain.replay import created_value
 from shop_orders.domain.status import (
     FINAL,
     SHIPPING_ALLOWED,
@@ -186,7 +187,7 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
                                   qty=line.qty, unit_price_minor=line.unit_price_minor,
                                   shipped_qty=line.shipped_qty))
     uow.record(ctx, "create", order_id=order.id, order_no=order_no, field="order",
-               new=created_text(channel, cno, order.status, total, draft.paid_minor, order.currency))
+               new=created_text(order, draft.paid_minor, draft.lines))
     if draft.paid_minor:
         order.paid_minor = draft.paid_minor
         uow.session.add(Payment(order_id=order.id, amount_minor=draft.paid_minor, method=channel,
@@ -194,11 +195,13 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
     return order
 
 
-def created_text(channel: str, cno: str, status: str, total: int, paid: int, currency: str) -> str:
-    """What the audit trail says an order was created as. An order that arrives already paid
+def created_text(order: Order, paid: int, lines: list[LineDraft]) -> str:
+    """What the audit trail says an order was created as: every field the replay of `audit
+    verify` compares, as canonical JSON (domain/replay.py). An order that arrives already paid
     (imports) records its payment here, in the same event: nobody paid it in this shop."""
-    text = f"{channel} {cno}; {status}; {format_minor(total, currency)} {currency}"
-    return f"{text}; paid {format_minor(paid, currency)}" if paid else text
+    return created_value(order.channel, order.channel_order_no, order.status, order.currency,
+                         order.total_minor, paid, order.buyer, order.recipient, order.phone, order.address,
+                         order.courier, order.tracking_no, [(li.qty, li.unit_price_minor) for li in lines])
 
 
 _ORDER_COLUMNS = ("id", "order_no", "channel", "channel_order_no", "buyer", "recipient", "phone", "address",
@@ -234,8 +237,10 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
                            d.tracking_no.strip(), status, d.created_at, now, 1))
         for n, li in enumerate(d.lines, 1):
             line_rows.append((next_id, n, li.sku, li.title, li.qty, li.unit_price_minor, li.shipped_qty))
+        r = order_rows[-1]
         uow.record(ctx, "create", order_id=next_id, order_no=order_no, field="order",
-                   new=created_text(channel, cno, status, total, d.paid_minor, d.currency))
+                   new=created_value(channel, cno, status, d.currency, total, d.paid_minor, r[4], r[5], r[6], r[7],
+                                     r[11], r[12], [(li.qty, li.unit_price_minor) for li in d.lines]))
         if d.paid_minor:
             payment_rows.append((next_id, d.paid_minor, channel, ctx.source, d.created_at))
         next_id += 1

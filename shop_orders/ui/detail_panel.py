@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from shop_orders.domain import lifecycle
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
 from shop_orders.services.browse import OrderDetail
 from shop_orders.ui import palette
@@ -130,7 +131,8 @@ class DetailPanel(QWidget):
     def change_text(self, e) -> str:
         field = e.field or e.action
         if e.old is None:
-            return f"{e.action}: {e.new or ''}"
+            new = describe_created(e.new) if e.action == "create" else (e.new or "")
+            return f"{e.action}: {new}"
         old, new = e.old, e.new
         if e.field == "status":
             old, new = Status(old).label(self.lang), Status(new).label(self.lang)

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.end_action = action(self.tr("Last order"), self.jump_to_end, QKeySequence("Ctrl+End"), "jumpToEnd")
         self.start_action = action(self.tr("First order"), self.jump_to_start, QKeySequence("Ctrl+Home"))
         self.about_action = action(self.tr("&About Shop Orders"), self.about)
+        self.verify_action = action(self.tr("&Verify trail…"), self.verify_trail, None, "verifyTrail")
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu(self.tr("&File"))
@@ -196,6 +197,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.detail_action)
         m = self.menuBar().addMenu(self.tr("&View"))
         m.addActions([self.refresh_action, self.stale_action, self.start_action, self.end_action])
+        m = self.menuBar().addMenu(self.tr("&Tools"))
+        m.addAction(self.verify_action)
         m = self.menuBar().addMenu(self.tr("&Help"))
         m.addAction(self.about_action)
 
@@ -550,6 +553,62 @@ class MainWindow(QMainWindow):
         self._tasks.append(task)
         self.backup_task = task
         self.workers.start(task)
+
+    def verify_trail(self) -> None:
+        """Tools → Verify trail: the audit chain and the replay of every order, in a worker with
+        progress and cancel; the outcome in one sentence."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from shop_orders.services.verification import verify_store
+
+        self.verify_action.setEnabled(False)
+        dialog = QProgressDialog(self.tr("Checking the audit trail…"), self.tr("Cancel"), 0, 1, self)
+        dialog.setObjectName("verifyProgress")
+        dialog.setMinimumDuration(300)
+        db = self.ctx.db
+        task = ProgressTask(lambda report, cancelled: verify_store(db, progress=report, cancel=cancelled))
+        stopped: list[bool] = []
+        dialog.canceled.connect(lambda: (stopped.append(True), task.cancel()))
+        stages = {"chain": self.tr("Checking the audit chain…"),
+                  "orders": self.tr("Comparing every order with its audit trail…")}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            dialog.setLabelText(stages.get(stage, ""))
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1)))
+
+        def finish(ok: bool, sentence: str) -> None:
+            dialog.reset()
+            self.verify_action.setEnabled(True)
+            self.verify_result = (ok, sentence)
+            self.statusBar().showMessage(sentence)
+            if ok:
+                QMessageBox.information(self, self.tr("Verify trail"), sentence)
+            else:
+                QMessageBox.warning(self, self.tr("Verify trail"), sentence)
+
+        def done(result) -> None:
+            if result.ok:
+                finish(True, self.tr("The audit trail is intact: %s events and %s orders checked.")
+                       % (f"{result.events:,}", f"{result.orders:,}"))
+            else:
+                finish(False, self.tr("The audit trail check failed: %s") % result.problem)
+
+        def failed(message: str) -> None:
+            if stopped:
+                dialog.reset()
+                self.verify_action.setEnabled(True)
+                self.verify_result = None
+                self.statusBar().showMessage(self.tr("The check of the audit trail was cancelled."), 10000)
+                return
+            finish(False, message)
+
+        task.signals.progress.connect(progress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._tasks.append(task)
+        self.verify_task = task
+        self.workers.start(task)  # closing the window cancels and joins it
 
     def about(self) -> None:
         QMessageBox.about(

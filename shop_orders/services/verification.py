@@ -1,0 +1,173 @@
+"""`audit verify` and Tools → Verify trail: the hash chain, then a replay of every order.
+
+The chain check (store/audit.py `verify`) proves the trail itself was not edited. The replay then
+proves the orders were not: every order's events, replayed in chain order (domain/replay.py), must
+give exactly its row's status, money, recipient, tracking fields and lines, and its payment rows
+must add up to the paid amount the trail says. An order row changed,
+deleted or inserted directly in the database is reported as the first bad order and the kind of
+damage. Both passes stream: the chain in batches of events, the replay in ranges of order ids
+(orders, their lines and their events, one range at a time), so memory stays constant.
+
+One read transaction for both passes (REPEATABLE READ on PostgreSQL), so a seat writing meanwhile
+never causes a false alarm. Progress and cancel work in both passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from shop_orders.domain import replay
+from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.money import format_minor
+from shop_orders.store import audit
+from shop_orders.store.db import Database
+
+RANGE = 5000  # order ids replayed at a time
+
+CANCELLED = "The check of the audit trail was cancelled; nothing was concluded."
+Progress = Callable[[str, int, int], None]  # (stage "chain" | "orders", done, total)
+
+
+class VerifyCancelled(ShopOrdersError):
+    """The person stopped the check; nothing was concluded."""
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """The outcome of verify_store: the chain's result and, if the chain holds, the replay's."""
+
+    events: int  # audit events checked
+    orders: int  # orders replayed
+    head: tuple[int, str]
+    problem: str | None = None
+    kind: str = ""  # "chain", "changed", "deleted", "inserted"
+    broken_event: int | None = None
+    order_no: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def count_text(self) -> str:
+        return f"{self.events:,} events, {self.orders:,} orders replayed"
+
+
+REPLAY_KINDS = ("changed", "deleted", "inserted")  # the rest are the chain's kinds (store/audit.py)
+
+
+def verify_store(db: Database, progress: Progress | None = None,
+                 cancel: Callable[[], bool] | None = None) -> StoreCheck:
+    """Check the audit chain with this seat's key and both head files (audit.verify_database),
+    then replay every order against it; the first problem found.
+
+    Raises VerifyCancelled if `cancel()` turns true."""
+    cancelled = cancel or (lambda: False)
+    with db.read_session() as s:
+        if not db.is_sqlite:
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        total = s.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar() or 0
+
+        def chain_progress(done: int) -> None:  # called by audit.verify after every batch
+            if progress is not None:
+                progress("chain", min(done, total), total)
+            if cancelled():
+                raise VerifyCancelled(CANCELLED)
+
+        chain_progress(0)
+        chain = audit.verify_database(db, s, progress=chain_progress)
+        if not chain.ok:
+            return StoreCheck(chain.count, 0, chain.head, chain.problem, chain.kind or "chain", chain.broken_event)
+        return _replay(s, chain, progress, cancelled)
+
+
+_first = itemgetter(0)
+_ORDER_COLUMNS = ("id", "order_no", *(replay.COLUMN[k] for k in replay.KEYS))
+_ORDERS = (f"SELECT {', '.join(_ORDER_COLUMNS)} FROM orders WHERE id >= {{m}} AND id < {{m}} ORDER BY id")
+_LINES = ("SELECT order_id, qty, unit_price_minor FROM order_lines "
+          "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, line_no")
+_PAYMENTS = ("SELECT order_id, SUM(amount_minor) FROM payments WHERE order_id >= {m} AND order_id < {m} "
+             "GROUP BY order_id")
+_EVENTS = ("SELECT order_id, order_no, action, field, new FROM audit_events "
+           "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, id")
+
+
+def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
+    conn = s.connection()
+    cursor = conn.connection.cursor()
+    try:
+        return _replay_ranges(conn, cursor, chain, progress, cancelled)
+    finally:
+        cursor.close()
+
+
+def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    orders_sql, lines_sql, payments_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _PAYMENTS, _EVENTS))
+    top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
+                               "UNION ALL SELECT MAX(order_id) FROM audit_events) AS t").scalar() or 0
+    replayed = 0
+
+    def bad(kind: str, order_no: str, cno: str, what: str) -> StoreCheck:
+        return StoreCheck(chain.count, replayed, chain.head, f"order {order_no} ({cno}): {what}", kind,
+                          None, order_no)
+
+    for lo in range(1, top + 1, RANGE):
+        if progress is not None:
+            progress("orders", lo - 1, top)
+        if cancelled():
+            raise VerifyCancelled(CANCELLED)
+        bounds = (lo, lo + RANGE)
+        # Plain driver rows, in the session's transaction: the replay reads every order, line
+        # and order event once.
+        cursor.execute(orders_sql, bounds)
+        rows = {r[0]: r for r in cursor.fetchall()}
+        cursor.execute(lines_sql, bounds)
+        lines: dict[int, list[tuple[int, int]]] = {}
+        for oid, group in groupby(cursor.fetchall(), key=_first):
+            lines[oid] = [r[1:] for r in group]
+        cursor.execute(payments_sql, bounds)
+        payments = dict(cursor.fetchall())
+        cursor.execute(events_sql, bounds)
+        events: dict[int, list[tuple[str, str, str | None]]] = {}
+        numbers: dict[int, str] = {}
+        for oid, group in groupby(cursor.fetchall(), key=_first):
+            history = list(group)
+            numbers[oid] = history[0][1]
+            events[oid] = [r[2:] for r in history]
+        for oid in sorted(rows.keys() | events.keys()):
+            row, history = rows.get(oid), events.get(oid)
+            if row is None:
+                stated = replay.replay(history)
+                return bad("deleted", numbers[oid], stated.get("channel_order_no", "?"),
+                           "deleted directly from the store: the audit trail records it but its row is gone")
+            order_no, cno = row[1], row[3]
+            if history is None or history[0][0] != "create":
+                return bad("inserted", order_no, cno,
+                           "added to the store directly: the audit trail has no record of its creation")
+            if numbers[oid] != order_no:
+                return bad("changed", order_no, cno,
+                           f"the global id is {order_no} in the store but the audit trail says {numbers[oid]}")
+            stated = replay.replay(history)
+            stored = row[2:]
+            said_lines = stated.get("lines")
+            order_lines = lines.get(oid, [])
+            if (tuple(stated.get(k, v) for k, v in zip(replay.KEYS, stored, strict=True)) != stored
+                    or (said_lines is not None and list(map(tuple, said_lines)) != order_lines)):
+                what = replay.first_difference(stated, dict(zip(_ORDER_COLUMNS, row, strict=True)), order_lines)
+                return bad("changed", order_no, cno, what or "it differs from what the audit trail says")
+            paid = stated.get("paid")
+            if isinstance(paid, int) and int(payments.get(oid) or 0) != paid:
+                cur = str(stated.get("currency", ""))
+                return bad("changed", order_no, cno,
+                           f"its payments add up to {format_minor(int(payments.get(oid) or 0), cur)} in the store "
+                           f"but the audit trail says {format_minor(paid, cur)}")
+            replayed += 1
+    if progress is not None:
+        progress("orders", top, top)
+    return StoreCheck(chain.count, replayed, chain.head)
