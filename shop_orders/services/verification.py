@@ -71,15 +71,20 @@ def verify_store(db: Database, progress: Progress | None = None,
     with db.read_session() as s:
         if not db.is_sqlite:
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        total = s.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar() or 0
+        # Nothing is read before audit.verify: it reads the head files first and only then starts
+        # the snapshot, so a seat writing meanwhile can only be ahead of the heads, never behind.
+        total: list[int] = []
 
         def chain_progress(done: int) -> None:  # called by audit.verify after every batch
             if progress is not None:
-                progress("chain", min(done, total), total)
+                if not total:  # same snapshot as the walk
+                    total.append(s.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar() or 0)
+                progress("chain", min(done, total[0]), total[0])
             if cancelled():
                 raise VerifyCancelled(CANCELLED)
 
-        chain_progress(0)
+        if cancelled():
+            raise VerifyCancelled(CANCELLED)
         chain = audit.verify_database(db, s, progress=chain_progress)
         if not chain.ok:
             return StoreCheck(chain.count, 0, chain.head, chain.problem, chain.kind or "chain", chain.broken_event)

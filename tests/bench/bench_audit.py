@@ -84,10 +84,13 @@ def main() -> None:
     from shop_orders.services.verification import verify_store
     from shop_orders.store.open import open_database
 
-    key = None
-    if not floor(path, None, limit=1000)[2]:
-        key = Path(args.key_file).read_bytes() if args.key_file else secrets.token_bytes(32)
     db = open_database(str(path), data_dir=work / "xdg" / "ShopOrders")
+    key = None
+    if not floor(path, None, limit=1000)[2]:  # keyed: the store's own key when this user has it
+        if db.chain_key is not None:
+            key = db.chain_key.secret
+        else:
+            key = Path(args.key_file).read_bytes() if args.key_file else secrets.token_bytes(32)
     verify_s = chain_s = floor_s = float("inf")
     try:
         verify_store(db)  # warm the file cache for both alike
