@@ -27,6 +27,7 @@ from shop_orders.domain.cells import looks_like_formula, xml_text
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.money import to_decimal
+from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
 from shop_orders.store import grid
 from shop_orders.store.db import Database
@@ -227,7 +228,9 @@ def _audit(wb, session, ids: list[int]) -> int:
         t = AuditEvent.__table__
         for e in session.execute(select(t).where(t.c.order_id.in_(chunk)).order_by(t.c.id)):
             ws.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(e.source), w.cell(e.order_no),
-                       w.cell(e.action), w.cell(e.field), w.cell(e.old), w.cell(e.new), w.cell(e.reason)])
+                       w.cell(e.action), w.cell(e.field), w.cell(e.old),
+                       w.cell(describe_created(e.new) if e.action == "create" else e.new),  # for people
+                       w.cell(e.reason)])
             n += 1
     w.finish(len(AUDIT_COLUMNS), n)
     return n
