@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import suppress
 
 from shop_orders.domain.money import digits, format_minor, parse_minor
 
@@ -108,10 +109,8 @@ def _minor(text: str, currency: str) -> int | str:
     """A payment event's amount (format_minor's text) in minor units; the text if unreadable."""
     places = digits(currency)
     if places and len(text) > places and text[-places - 1] == "." and text[0] != "+":
-        try:
+        with suppress(ValueError):  # not plain digits: parse_minor below decides
             return int(text[:-places - 1] + text[-places:])  # "-3.90" -> -390: what format_minor wrote
-        except ValueError:
-            pass
     try:
         return parse_minor(text, currency)
     except ValueError:
