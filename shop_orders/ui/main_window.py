@@ -609,17 +609,21 @@ class MainWindow(QMainWindow):
             dialog.setMaximum(max(total, 1))
             dialog.setValue(min(done, max(total, 1) - 1))
 
-        def finish() -> None:
+        def finish(restored: bool) -> None:
             dialog.reset()
             for a in (self.restore_action, self.backup_action):
                 a.setEnabled(True)
+            if restored:  # the shop's settings came back with the backup too
+                thresholds = self.browser.thresholds()
+                if thresholds != self.model.query.thresholds:
+                    self.model.set_thresholds(thresholds)
             self._marker = self.browser.change_marker()
             self.reload()
             for t in (self.poll_timer, self.tick_timer):
                 t.start()
 
         def done(report) -> None:
-            finish()
+            finish(True)
             self.restore_result = report
             self.statusBar().showMessage(self.tr("Restored %s orders from %s.") % (f"{report.orders:,}", src.name),
                                          10000)
@@ -634,7 +638,7 @@ class MainWindow(QMainWindow):
                                         % (report.replaced_problem, report.path))
 
         def failed(message: str) -> None:
-            finish()
+            finish(False)
             self.restore_result = None
             if stopped:
                 self.statusBar().showMessage(self.tr("The restore was cancelled; nothing was replaced."), 10000)

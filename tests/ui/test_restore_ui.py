@@ -143,3 +143,80 @@ def test_cancel_while_waiting_for_another_seat_replaces_nothing(window, db, tmp_
     assert shown["warning"] == [] and shown["information"] == []
     assert not list((tmp_path / "backups").glob("*before-restore-*")) and not list((tmp_path / "backups").glob(".*"))
     qtbot.waitUntil(lambda: later in _grid_order_nos(w) and len(_grid_order_nos(w)) == 2, timeout=5000)
+
+
+def test_restore_over_a_tampered_store_says_it_was_kept_as_damaged(window, db, tmp_path, qtbot, monkeypatch):
+    kept = make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path / "backups")
+    make_order(db)
+    with db.engine.begin() as c:  # someone edits the trail behind the app's back
+        c.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE id = 1"))
+    w = window()
+    shown = _choose(monkeypatch, report.path)
+    w.restore_action.trigger()
+    qtbot.waitUntil(lambda: getattr(w, "restore_result", None) is not None, timeout=30000)
+    damaged = list((tmp_path / "backups").glob("damaged-before-restore-*.sqlite3"))
+    assert len(damaged) == 1 and shown["warning"] == []
+    assert shown["information"][0].startswith("The backup was restored; the replaced store failed its checks (")
+    assert shown["information"][0].endswith(f"and was kept as {damaged[0]} for investigation.")
+    qtbot.waitUntil(lambda: _grid_order_nos(w) == {kept}, timeout=5000)
+
+
+def test_a_backup_that_fails_its_checks_is_refused_with_one_warning_and_nothing_replaced(
+        window, db, tmp_path, qtbot, monkeypatch):
+    from shop_orders.services.backup import manifest_path
+
+    make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path / "backups")
+    manifest_path(report.path).unlink()
+    make_order(db)
+    w = window()
+    shown = _choose(monkeypatch, report.path)
+    w.restore_action.trigger()
+    qtbot.waitUntil(lambda: len(shown["warning"]) == 1, timeout=30000)
+    assert "b.sqlite3 has no manifest" in shown["warning"][0] and shown["information"] == []
+    assert w.restore_action.isEnabled() and w.restore_result is None
+    assert not list((tmp_path / "backups").glob("*before-restore-*"))
+    qtbot.waitUntil(lambda: len(_grid_order_nos(w)) == 2, timeout=5000)
+
+
+def test_the_restored_stores_staleness_thresholds_apply_to_the_grid(window, db, tmp_path, qtbot, monkeypatch):
+    from shop_orders.domain.staleness import Thresholds
+    from shop_orders.services import settings
+    from shop_orders.services.uow import UnitOfWork
+    from tests.factories import ALICE
+
+    make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path / "backups")  # default thresholds
+    w = window()
+    custom = Thresholds(48)
+    with UnitOfWork(db) as uow:
+        settings.set_thresholds(uow, ALICE, custom)
+        uow.commit()
+    w.model.set_thresholds(custom)
+    _choose(monkeypatch, report.path)
+    w.restore_action.trigger()
+    qtbot.waitUntil(lambda: getattr(w, "restore_result", None) is not None, timeout=30000)
+    assert w.model.query.thresholds == Thresholds()
+
+
+def test_quitting_while_the_restore_waits_for_a_seat_stops_it_and_replaces_nothing(
+        window, db, tmp_path, qtbot, monkeypatch):
+    make_order(db)
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path / "backups")
+    make_order(db)
+    other = OtherSeat(db)
+    try:
+        w = window()
+        _choose(monkeypatch, report.path)
+        w.restore_action.trigger()
+        dialog = w.findChild(QProgressDialog, "restoreProgress")
+        qtbot.waitUntil(lambda: "Waiting for 1 other seat(s)" in dialog.labelText(), timeout=15000)
+        assert w.restore_task in w.workers.running()
+        assert w.workers.cancel_and_wait(timeout_s=10)  # what closing the window does
+    finally:
+        other.close()
+    assert not list((tmp_path / "backups").glob("*before-restore-*"))
+    with db.read_session() as s:
+        from shop_orders.store import queries
+        assert len(list(queries.iter_orders(s, queries.OrderFilter()))) == 2
