@@ -389,6 +389,10 @@
         <translation>备份数据库(&amp;B)…</translation>
     </message>
     <message>
+        <source>&amp;Restore from backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
@@ -551,6 +555,46 @@
     <message>
         <source>Backup failed</source>
         <translation>备份失败</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Replace everything in the store with the backup %s? The current store is kept as a copy in %s first, so nothing is lost.</source>
+        <translation>用备份 %s 替换数据库中的全部内容？当前数据库会先在 %s 中保留一份副本，不会丢失任何数据。</translation>
+    </message>
+    <message>
+        <source>Checking the backup…</source>
+        <translation>正在校验备份…</translation>
+    </message>
+    <message>
+        <source>Waiting for %s other seat(s) to close: %s</source>
+        <translation>正在等待其他 %s 个席位关闭：%s</translation>
+    </message>
+    <message>
+        <source>Replacing the store's content with the backup…</source>
+        <translation>正在用备份替换数据库内容…</translation>
+    </message>
+    <message>
+        <source>Restored %s orders from %s.</source>
+        <translation>已恢复 %s 个订单（来自 %s）。</translation>
+    </message>
+    <message>
+        <source>The backup was restored; the replaced store was kept as %s.</source>
+        <translation>备份已恢复；被替换的数据库已保留为 %s。</translation>
+    </message>
+    <message>
+        <source>The backup was restored; the replaced store failed its checks (%s) and was kept as %s for investigation.</source>
+        <translation>备份已恢复；被替换的数据库未通过校验（%s），已保留为 %s 以供调查。</translation>
+    </message>
+    <message>
+        <source>The restore was cancelled; nothing was replaced.</source>
+        <translation>已取消恢复，未替换任何内容。</translation>
+    </message>
+    <message>
+        <source>Restore failed</source>
+        <translation>恢复失败</translation>
     </message>
     <message>
         <source>Checking the audit trail…</source>

@@ -72,4 +72,16 @@ ZH = {
     "The check of the audit trail was cancelled.": "已取消审计记录校验。",
     "%s: whole hours from 1 h to 90 days (2160 h).": "%s：须为 1 小时到 90 天（2160 小时）之间的整小时数。",
     "Folder": "文件夹", "File": "文件",
+    "&Restore from backup…": "从备份恢复(&R)…", "Restore from backup": "从备份恢复",
+    "Replace everything in the store with the backup %s? The current store is kept as a copy in %s first, so nothing is lost.":
+        "用备份 %s 替换数据库中的全部内容？当前数据库会先在 %s 中保留一份副本，不会丢失任何数据。",
+    "Checking the backup…": "正在校验备份…",
+    "Waiting for %s other seat(s) to close: %s": "正在等待其他 %s 个席位关闭：%s",
+    "Replacing the store's content with the backup…": "正在用备份替换数据库内容…",
+    "Restored %s orders from %s.": "已恢复 %s 个订单（来自 %s）。",
+    "The backup was restored; the replaced store was kept as %s.": "备份已恢复；被替换的数据库已保留为 %s。",
+    "The backup was restored; the replaced store failed its checks (%s) and was kept as %s for investigation.":
+        "备份已恢复；被替换的数据库未通过校验（%s），已保留为 %s 以供调查。",
+    "The restore was cancelled; nothing was replaced.": "已取消恢复，未替换任何内容。",
+    "Restore failed": "恢复失败",
 }

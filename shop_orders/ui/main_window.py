@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self.import_action = action(self.tr("&Import orders…"), self.import_orders, QKeySequence("Ctrl+I"), "importOrders")
         self.export_action = action(self.tr("&Export to Excel…"), self.export_orders, QKeySequence("Ctrl+E"), "exportOrders")
         self.backup_action = action(self.tr("&Back up database…"), self.back_up)
+        self.restore_action = action(self.tr("&Restore from backup…"), self.restore_from_backup, None, "restoreAction")
         self.settings_action = action(self.tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
         self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.copy_action = action(self.tr("&Copy rows"), self.copy_rows, QKeySequence.StandardKey.Copy, "copyRows")
@@ -186,7 +187,7 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(self.tr("&File"))
         m.addActions([self.import_action, self.export_action])
         m.addSeparator()
-        m.addActions([self.backup_action, self.settings_action])
+        m.addActions([self.backup_action, self.restore_action, self.settings_action])
         m.addSeparator()
         m.addAction(self.quit_action)
         m = self.menuBar().addMenu(self.tr("&Edit"))
@@ -553,6 +554,104 @@ class MainWindow(QMainWindow):
         self._tasks.append(task)
         self.backup_task = task
         self.workers.start(task)
+
+    def restore_from_backup(self) -> None:
+        """File → Restore from backup: pick a checked backup, confirm, and replace the store's content
+        in a worker that waits (cancellable) for the other seats to close; this window's own seat does
+        not count. What was replaced is kept in the backups folder; nothing is replaced on failure."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        folder = self.ctx.backup_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        src = FileDialog.ask_open(self, self.tr("Restore from backup"), self.tr("Shop Orders backup (*.sqlite3)"),
+                                  protected=self.ctx.db.own_files(), start=folder)
+        if src is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Restore from backup"),
+            self.tr("Replace everything in the store with the backup %s? The current store is kept as a copy "
+                    "in %s first, so nothing is lost.") % (src.name, folder),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        for a in (self.restore_action, self.backup_action):
+            a.setEnabled(False)
+        for t in (self.poll_timer, self.tick_timer):  # the store is locked meanwhile: no reads on the UI thread
+            t.stop()
+        dialog = QProgressDialog(self.tr("Checking the backup…"), self.tr("Cancel"), 0, 0, self)
+        dialog.setObjectName("restoreProgress")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        db = self.ctx.db
+        waiting_for: list[str] = []  # written by the worker, read on the UI thread
+
+        def waiting(others) -> None:
+            waiting_for[:] = [s.describe() for s in others]
+
+        def work(report, cancelled):
+            def on_wait(others) -> None:
+                waiting(others)
+                report("wait", len(others), 0)
+            return backup_service.restore(db, src, folder, wait=True, waiting=on_wait, cancel=cancelled,
+                                          progress=lambda d, t: report("copy", d, t))
+
+        task = ProgressTask(work)
+        stopped: list[bool] = []
+        dialog.canceled.connect(lambda: (stopped.append(True), task.cancel()))
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "wait":
+                listed = ", ".join(waiting_for[:3]) + (", …" if len(waiting_for) > 3 else "")
+                dialog.setLabelText(self.tr("Waiting for %s other seat(s) to close: %s") % (done, listed))
+                dialog.setRange(0, 0)
+                return
+            dialog.setLabelText(self.tr("Replacing the store's content with the backup…"))
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1) - 1))
+
+        def finish(restored: bool) -> None:
+            dialog.reset()
+            for a in (self.restore_action, self.backup_action):
+                a.setEnabled(True)
+            if restored:  # the shop's settings came back with the backup too
+                thresholds = self.browser.thresholds()
+                if thresholds != self.model.query.thresholds:
+                    self.model.set_thresholds(thresholds)
+            self._marker = self.browser.change_marker()
+            self.reload()
+            for t in (self.poll_timer, self.tick_timer):
+                t.start()
+
+        def done(report) -> None:
+            finish(True)
+            self.restore_result = report
+            self.statusBar().showMessage(self.tr("Restored %s orders from %s.") % (f"{report.orders:,}", src.name),
+                                         10000)
+            if report.replaced_problem is None:
+                QMessageBox.information(self, self.tr("Restore from backup"),
+                                        self.tr("The backup was restored; the replaced store was kept as %s.")
+                                        % report.path)
+            else:
+                QMessageBox.information(self, self.tr("Restore from backup"),
+                                        self.tr("The backup was restored; the replaced store failed its checks "
+                                                "(%s) and was kept as %s for investigation.")
+                                        % (report.replaced_problem, report.path))
+
+        def failed(message: str) -> None:
+            finish(False)
+            self.restore_result = None
+            if stopped:
+                self.statusBar().showMessage(self.tr("The restore was cancelled; nothing was replaced."), 10000)
+                return
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, self.tr("Restore failed"), message)
+
+        task.signals.progress.connect(progress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._tasks.append(task)
+        self.restore_task = task
+        self.workers.start(task)  # quitting cancels the wait and joins it
 
     def verify_trail(self) -> None:
         """Tools → Verify trail: the audit chain and the replay of every order, in a worker with
