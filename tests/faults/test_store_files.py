@@ -133,10 +133,12 @@ def test_every_file_dialog_on_the_store_folder_leaves_its_locks_and_later_writes
         w.import_orders()
         w.export_orders()
         w.back_up()
+        w.restore_from_backup()
         sniffed = watch.closed_read_only(_store_names(sqlite_db))
     finally:
         watch.close()
-    assert [t for t, *_ in shown] == ["Import a channel's order export", "Export to Excel", "Back up database"]
+    assert [t for t, *_ in shown] == ["Import a channel's order export", "Export to Excel", "Back up database",
+                                     "Restore from backup"]
     assert sniffed == []
     for _title, listed, qt_dialog, name_only in shown:
         assert qt_dialog and name_only
