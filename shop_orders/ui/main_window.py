@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -346,6 +347,22 @@ class MainWindow(QMainWindow):
         if task in self._tasks:
             self._tasks.remove(task)
 
+    def _progress_dialog(self, label: str, name: str, *, maximum: int = 1) -> QProgressDialog:
+        """The progress window of a long job (shown after 300 ms), with a Cancel button."""
+        dialog = QProgressDialog(label, self.tr("Cancel"), 0, maximum, self)
+        dialog.setObjectName(name)
+        dialog.setMinimumDuration(300)
+        return dialog
+
+    def _run(self, task: ProgressTask, progress, done, failed) -> ProgressTask:
+        """Start a job's worker with its progress, success and failure handlers; the window keeps
+        it until closing, which cancels and joins it (ui/workers.py)."""
+        task.signals.progress.connect(progress)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._tasks.append(task)
+        return self.workers.start(task)
+
     def _show_facets(self, f: Facets) -> None:
         self._facets = f
         self.filters.set_facets(f)
@@ -472,8 +489,6 @@ class MainWindow(QMainWindow):
             self.reload()
 
     def export_orders(self) -> None:
-        from PySide6.QtWidgets import QProgressDialog
-
         from shop_orders.services import exporting
 
         dest = FileDialog.ask_save(self, self.tr("Export to Excel"), self.tr("Excel workbook (*.xlsx)"),
@@ -487,9 +502,7 @@ class MainWindow(QMainWindow):
         if "total" in columns or "paid" in columns:
             columns.append("currency")  # money is never exported without its currency
         db, query = self.ctx.db, self.model.query
-        dialog = QProgressDialog(self.tr("Exporting orders…"), self.tr("Cancel"), 0, 1, self)
-        dialog.setObjectName("exportProgress")
-        dialog.setMinimumDuration(300)
+        dialog = self._progress_dialog(self.tr("Exporting orders…"), "exportProgress")
         task = ProgressTask(lambda report, cancelled: exporting.export(
             db, dest_path, query, columns, progress=lambda d, t: report("write", d, t), cancelled=cancelled))
         dialog.canceled.connect(task.cancel)
@@ -506,12 +519,7 @@ class MainWindow(QMainWindow):
             dialog.reset()
             QMessageBox.warning(self, self.tr("Export stopped"), message)
 
-        task.signals.progress.connect(progress)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed)
-        self._tasks.append(task)
-        self.export_task = task
-        self.workers.start(task)
+        self.export_task = self._run(task, progress, done, failed)
 
     def back_up(self) -> None:
         self.ctx.backup_dir.mkdir(parents=True, exist_ok=True)
@@ -520,13 +528,9 @@ class MainWindow(QMainWindow):
                                    suggested_name=f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         if dest is None:
             return
-        from PySide6.QtWidgets import QProgressDialog
-
         self.backup_action.setEnabled(False)
         db, folder = self.ctx.db, self.ctx.backup_dir
-        dialog = QProgressDialog(self.tr("Backing up and checking the copy…"), self.tr("Cancel"), 0, 1, self)
-        dialog.setObjectName("backupProgress")
-        dialog.setMinimumDuration(300)
+        dialog = self._progress_dialog(self.tr("Backing up and checking the copy…"), "backupProgress")
         task = ProgressTask(lambda report, cancelled: backup_service.backup(
             db, dest, folder, progress=lambda d, t: report("copy", d, t), cancel=cancelled))
         dialog.canceled.connect(task.cancel)
@@ -548,19 +552,12 @@ class MainWindow(QMainWindow):
             if not cancelled:  # a cancel removed everything; nothing to warn about
                 QMessageBox.warning(self, self.tr("Backup failed"), message)
 
-        task.signals.progress.connect(progress)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed)
-        self._tasks.append(task)
-        self.backup_task = task
-        self.workers.start(task)
+        self.backup_task = self._run(task, progress, done, failed)
 
     def restore_from_backup(self) -> None:
         """File → Restore from backup: pick a checked backup, confirm, and replace the store's content
         in a worker that waits (cancellable) for the other seats to close; this window's own seat does
         not count. What was replaced is kept in the backups folder; nothing is replaced on failure."""
-        from PySide6.QtWidgets import QProgressDialog
-
         folder = self.ctx.backup_dir
         folder.mkdir(parents=True, exist_ok=True)
         src = FileDialog.ask_open(self, self.tr("Restore from backup"), self.tr("Shop Orders backup (*.sqlite3)"),
@@ -578,10 +575,8 @@ class MainWindow(QMainWindow):
             a.setEnabled(False)
         for t in (self.poll_timer, self.tick_timer):  # the store is locked meanwhile: no reads on the UI thread
             t.stop()
-        dialog = QProgressDialog(self.tr("Checking the backup…"), self.tr("Cancel"), 0, 0, self)
-        dialog.setObjectName("restoreProgress")
+        dialog = self._progress_dialog(self.tr("Checking the backup…"), "restoreProgress", maximum=0)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
         db = self.ctx.db
         waiting_for: list[str] = []  # written by the worker, read on the UI thread
 
@@ -646,24 +641,15 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             QMessageBox.warning(self, self.tr("Restore failed"), message)
 
-        task.signals.progress.connect(progress)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed)
-        self._tasks.append(task)
-        self.restore_task = task
-        self.workers.start(task)  # quitting cancels the wait and joins it
+        self.restore_task = self._run(task, progress, done, failed)
 
     def verify_trail(self) -> None:
         """Tools → Verify trail: the audit chain and the replay of every order, in a worker with
         progress and cancel; the outcome in one sentence."""
-        from PySide6.QtWidgets import QProgressDialog
-
         from shop_orders.services.verification import verify_store
 
         self.verify_action.setEnabled(False)
-        dialog = QProgressDialog(self.tr("Checking the audit trail…"), self.tr("Cancel"), 0, 1, self)
-        dialog.setObjectName("verifyProgress")
-        dialog.setMinimumDuration(300)
+        dialog = self._progress_dialog(self.tr("Checking the audit trail…"), "verifyProgress")
         db = self.ctx.db
         task = ProgressTask(lambda report, cancelled: verify_store(db, progress=report, cancel=cancelled))
         stopped: list[bool] = []
@@ -702,12 +688,7 @@ class MainWindow(QMainWindow):
                 return
             finish(False, message)
 
-        task.signals.progress.connect(progress)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed)
-        self._tasks.append(task)
-        self.verify_task = task
-        self.workers.start(task)  # closing the window cancels and joins it
+        self.verify_task = self._run(task, progress, done, failed)
 
     def about(self) -> None:
         QMessageBox.about(
