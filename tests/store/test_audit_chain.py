@@ -84,38 +84,16 @@ def test_deleting_the_newest_events_without_fixing_the_head_is_caught_inside(db,
     assert "head says #8" in verify(db).problem
 
 
-def test_concurrent_writers_keep_one_unbroken_chain(db):
+def _edit_concurrently(db, orders_n: int, edits: int) -> None:
+    """orders_n threads, each editing its own order `edits` times; none may fail."""
     import threading
 
-    nos = [make_order(db) for _ in range(4)]
+    nos = [make_order(db) for _ in range(orders_n)]
     errors = []
 
     def worker(no):
         try:
-            for _ in range(10):
-                apply(db, orders.edit, no, {"buyer": f"b{_}"})
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(no,)) for no in nos]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    result = verify(db)
-    assert result.ok and result.count == 4 + 40
-
-
-def test_concurrent_writers_leave_both_head_files_at_the_end_of_the_chain(db):
-    import threading
-
-    nos = [make_order(db) for _ in range(4)]
-    errors = []
-
-    def worker(no):
-        try:
-            for i in range(15):
+            for i in range(edits):
                 apply(db, orders.edit, no, {"buyer": f"b{i}"})
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
@@ -126,5 +104,15 @@ def test_concurrent_writers_leave_both_head_files_at_the_end_of_the_chain(db):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(db):
+    _edit_concurrently(db, 4, 10)
+    result = verify(db)
+    assert result.ok and result.count == 4 + 40
+
+
+def test_concurrent_writers_leave_both_head_files_at_the_end_of_the_chain(db):
+    _edit_concurrently(db, 4, 15)
     assert [hf.read()[0] for hf in audit.head_files(db)] == [64, 64]  # no head went backwards
     assert audit.verify_database(db).ok
