@@ -56,6 +56,24 @@ def _leftovers(folder):
     return sorted(p.name for p in folder.iterdir() if ".partial" in p.name or p.name.startswith(".~"))
 
 
+def _import_under_way(qtbot, w, tmp_path, monkeypatch, *, first: int, count: int):
+    """An import dialog on a JD file of `count` orders, its import started and slowed so that a
+    close lands mid-import; returns the dialog and its task."""
+    h = cf.JD_HEADER
+    rows = [h] + [cf.row_for(h, **{"订单号": str(first + i), "商品名称": "龙井", "订购数量": "1", "京东价": "168",
+                                   "订单金额": "168", "应付金额": "168", "订单状态": "等待出库",
+                                   "下单时间": "2026-11-20 08:00:00"}) for i in range(count)]
+    d = ImportDialog(w.ctx, cf.write_csv(tmp_path / "jd-big.csv", rows), "en", w)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.plan is not None, timeout=30000)
+    started: list = []
+    _slowed(monkeypatch, runner, "apply", started, pause=0.5)  # reports once a block of orders
+    d.import_button.click()
+    qtbot.waitUntil(lambda: len(started) >= 1, timeout=20000)
+    return d, d.task
+
+
 def test_closing_the_window_mid_export_cancels_it_and_leaves_no_file(qtbot, db, tmp_path, clock, monkeypatch):
     w = _window(qtbot, db, tmp_path, clock, 3000)
     out = tmp_path / "out"
@@ -76,20 +94,7 @@ def test_closing_the_window_mid_export_cancels_it_and_leaves_no_file(qtbot, db, 
 def test_closing_the_window_mid_import_rolls_it_back(qtbot, db, tmp_path, clock, monkeypatch):
     w = _window(qtbot, db, tmp_path, clock, 50)
     before = OrderBrowser(db).count(GridQuery())
-    h = cf.JD_HEADER
-    rows = [h] + [cf.row_for(h, **{"订单号": str(500000 + i), "商品名称": "龙井", "订购数量": "1", "京东价": "168",
-                                   "订单金额": "168", "应付金额": "168", "订单状态": "等待出库",
-                                   "下单时间": "2026-11-20 08:00:00"}) for i in range(3000)]
-    path = cf.write_csv(tmp_path / "jd-big.csv", rows)
-    d = ImportDialog(w.ctx, path, "en", w)
-    qtbot.addWidget(d)
-    d.show()
-    qtbot.waitUntil(lambda: d.plan is not None, timeout=30000)
-    started: list = []
-    _slowed(monkeypatch, runner, "apply", started, pause=0.5)  # reports once a block of orders
-    d.import_button.click()
-    qtbot.waitUntil(lambda: len(started) >= 1, timeout=20000)
-    task = d.task
+    d, task = _import_under_way(qtbot, w, tmp_path, monkeypatch, first=500000, count=3000)
     assert task is not None and not task.ended.is_set()  # the close below lands mid-import
     w.close()
     assert task.ended.is_set() and not w.workers.running()
@@ -100,19 +105,7 @@ def test_closing_the_window_mid_import_rolls_it_back(qtbot, db, tmp_path, clock,
 
 def test_closing_the_import_dialog_mid_import_rolls_it_back(qtbot, sqlite_db, tmp_path, clock, monkeypatch):
     w = _window(qtbot, sqlite_db, tmp_path, clock, 10)
-    h = cf.JD_HEADER
-    rows = [h] + [cf.row_for(h, **{"订单号": str(600000 + i), "商品名称": "龙井", "订购数量": "1", "京东价": "168",
-                                   "订单金额": "168", "应付金额": "168", "订单状态": "等待出库",
-                                   "下单时间": "2026-11-20 08:00:00"}) for i in range(2000)]
-    d = ImportDialog(w.ctx, cf.write_csv(tmp_path / "jd-big.csv", rows), "en", w)
-    qtbot.addWidget(d)
-    d.show()
-    qtbot.waitUntil(lambda: d.plan is not None, timeout=30000)
-    started: list = []
-    _slowed(monkeypatch, runner, "apply", started, pause=0.5)  # reports once a block of orders
-    d.import_button.click()
-    qtbot.waitUntil(lambda: len(started) >= 1, timeout=20000)
-    task = d.task
+    d, task = _import_under_way(qtbot, w, tmp_path, monkeypatch, first=600000, count=2000)
     d.close()  # the dialog's close button: cancels and waits, never leaves the import running
     assert task.ended.is_set()
     QThreadPool.globalInstance().waitForDone(60000)
