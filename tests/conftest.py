@@ -29,6 +29,17 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Every test starts in English (the messages' language is the process's); a test that
+    switches to Chinese is put back afterwards."""
+    from shop_orders.domain import messages
+
+    messages.set_language("en")
+    yield
+    messages.set_language("en")
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url():
     url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")

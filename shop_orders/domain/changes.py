@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
 
 # manual, scan, demo, import:<file>, courier:<name>, rule:<name>, sync:<channel>, restore:<file>
 _SOURCE = re.compile(r"^(manual|scan|demo|system|(import|courier|rule|sync|restore|cli):.+)$")
@@ -20,7 +21,7 @@ class Actor:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise ValidationError("every change needs an actor name")
+            raise ValidationError(t("every change needs an actor name"))
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,5 @@ class ChangeContext:
 
     def __post_init__(self) -> None:
         if not _SOURCE.match(self.source):
-            raise ValidationError(
-                f"unknown change source '{self.source}'; use manual, scan, import:<file>, "
-                "courier:<name>, rule:<name> or sync:<channel>"
-            )
+            raise ValidationError(t("unknown change source '{source}'; use manual, scan, import:<file>, "
+                                    "courier:<name>, rule:<name> or sync:<channel>", source=self.source))

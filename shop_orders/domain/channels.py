@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shop_orders.domain.messages import is_chinese, t
+
 CHANNELS: dict[str, tuple[str, str]] = {
     "taobao": ("Taobao", "淘宝"),
     "tmall": ("Tmall", "天猫"),
@@ -18,11 +20,12 @@ CHANNELS: dict[str, tuple[str, str]] = {
 }
 
 
-def channel_label(code: str, lang: str = "en") -> str:
+def channel_label(code: str, lang: str | None = None) -> str:
+    """The channel's name in `lang`, by default the language of the messages."""
     names = CHANNELS.get(code)
     if names is None:
         return code
-    return names[1 if lang.startswith("zh") else 0]
+    return names[1 if is_chinese(lang) else 0]
 
 
 _NAMES = {name: code for code, (en, zh) in reversed(CHANNELS.items()) for name in (code, en.lower(), zh)}
@@ -31,5 +34,5 @@ _NAMES = {name: code for code, (en, zh) in reversed(CHANNELS.items()) for name i
 def parse_channel(text: str) -> str:
     code = _NAMES.get(text.strip().lower())
     if code is None:
-        raise ValueError(f"unknown channel '{text}'; expected one of: {', '.join(CHANNELS)}")
+        raise ValueError(t("unknown channel '{text}'; expected one of: {choices}", text=text, choices=", ".join(CHANNELS)))
     return code

@@ -1,5 +1,7 @@
 """Errors a person can read. Every layer raises these; the UI shows them, the CLI prints them."""
 
+from shop_orders.domain.messages import t
+
 
 class ShopOrdersError(Exception):
     """Base for every error whose message is meant for the user (one clear sentence)."""
@@ -30,4 +32,5 @@ class ThresholdOutOfRange(ValidationError):
 
     def __init__(self, field: str, value: object, low: int, high: int) -> None:
         self.field, self.value = field, value
-        super().__init__(f"{field} must be a whole number of hours from {low} to {high} (90 days), not {value}.")
+        super().__init__(t("{field} must be a whole number of hours from {low} to {high} (90 days), not {value}.",
+                           field=field, low=low, high=high, value=value))

@@ -23,7 +23,7 @@ def day_key(created_at: datetime) -> str:
 
 def format_order_id(day: str, seq: int) -> str:
     if seq < 1:
-        raise ValueError("order sequence numbers start at 1")
+        raise AssertionError("order sequence numbers start at 1")
     return f"{PREFIX}-{day}-{seq:06d}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
 
 # Decimal places per currency; anything not listed uses 2.
 MINOR_DIGITS: dict[str, int] = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3}
@@ -19,10 +20,11 @@ SYMBOLS = "¥￥$€£"
 MAX_MINOR = 999_999_999_999
 
 
-def check_range(minor: int, what: str = "the amount") -> int:
+def check_range(minor: int, what: str = "") -> int:
     """minor itself, or ValidationError when it is beyond what the store keeps (MAX_MINOR)."""
     if abs(minor) > MAX_MINOR:
-        raise ValidationError(f"{what} is too large (at most {MAX_MINOR // 100:,} in whole units)")
+        raise ValidationError(t("{what} is too large (at most {most} in whole units)", what=what or t("the amount"),
+                                most=f"{MAX_MINOR // 100:,}"))
     return minor
 
 
@@ -33,7 +35,7 @@ def digits(currency: str) -> int:
 def parse_minor(text: str | int | Decimal, currency: str) -> int:
     """Decimal text (or a Decimal) to integer minor units of the currency."""
     if isinstance(text, (bool, float)):
-        raise ValidationError(f"amount {text!r} must be given as text or Decimal, not a float")
+        raise ValidationError(t("amount {text} must be given as text or Decimal, not a float", text=repr(text)))
     if isinstance(text, int):
         value = Decimal(text)
     elif isinstance(text, Decimal):
@@ -47,13 +49,14 @@ def parse_minor(text: str | int | Decimal, currency: str) -> int:
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
-            raise ValidationError(f"'{text}' is not an amount of money") from None
+            raise ValidationError(t("'{text}' is not an amount of money", text=text)) from None
     if not value.is_finite():
-        raise ValidationError(f"'{text}' is not an amount of money")
+        raise ValidationError(t("'{text}' is not an amount of money", text=text))
     places = digits(currency)
     scaled = value.scaleb(places)
     if scaled != scaled.to_integral_value():
-        raise ValidationError(f"'{text}' has more than {places} decimal places for {currency}")
+        raise ValidationError(t("'{text}' has more than {places} decimal places for {currency}", text=text,
+                                places=places, currency=currency))
     return check_range(int(scaled), f"'{text}'")
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from shop_orders.domain.errors import ThresholdOutOfRange
+from shop_orders.domain.messages import t
 from shop_orders.domain.status import FINAL, Status
 
 DEFAULT_HOURS = 72
@@ -37,10 +38,10 @@ class Thresholds:
     def __post_init__(self) -> None:
         for hours in [self.default_hours, *self.per_status.values()]:
             if not hours > 0:
-                raise ValueError("staleness thresholds must be more than 0 hours")
+                raise ValueError(t("staleness thresholds must be more than 0 hours"))
         for status in self.per_status:
             if FINAL[status]:
-                raise ValueError(f"{status.label()} orders are finished and never go stale")
+                raise ValueError(t("{status} orders are finished and never go stale", status=status.label()))
 
     def hours_for(self, status: Status) -> float | None:
         """The threshold for a status, or None for finished statuses."""
@@ -76,8 +77,8 @@ def setting_hours(value: object, field: str) -> int:
 def checked_setting(thresholds: Thresholds) -> Thresholds:
     """The thresholds with every value checked by `setting_hours` (the one place that rule lives)."""
     return Thresholds(
-        setting_hours(thresholds.default_hours, "The default threshold"),
-        {s: setting_hours(h, f"The threshold for {s.value}") for s, h in thresholds.per_status.items()},
+        setting_hours(thresholds.default_hours, t("The default threshold")),
+        {s: setting_hours(h, t("The threshold for {status}", status=s.label())) for s, h in thresholds.per_status.items()},
     )
 
 
@@ -100,7 +101,7 @@ def describe_age(age: timedelta) -> str:
     days, rem = divmod(minutes, 24 * 60)
     hours, mins = divmod(rem, 60)
     if days:
-        return f"{days} d {hours} h"
+        return t("{days} d {hours} h", days=days, hours=hours)
     if hours:
-        return f"{hours} h {mins} min"
-    return f"{mins} min"
+        return t("{hours} h {mins} min", hours=hours, mins=mins)
+    return t("{mins} min", mins=mins)

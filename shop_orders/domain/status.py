@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from shop_orders.domain.errors import TransitionNotAllowed
+from shop_orders.domain.messages import N_, is_chinese, t
 
 
 class Status(StrEnum):
@@ -33,8 +34,9 @@ class Status(StrEnum):
     def number(self) -> str:
         return NUMBERS[self]
 
-    def label(self, lang: str = "en") -> str:
-        return LABELS[self][1 if lang.startswith("zh") else 0]
+    def label(self, lang: str | None = None) -> str:
+        """The status's name in `lang`, by default the language of the messages."""
+        return LABELS[self][1 if is_chinese(lang) else 0]
 
     @classmethod
     def parse(cls, text: str) -> Status:
@@ -43,8 +45,10 @@ class Status(StrEnum):
         for status in cls:
             if key.lower() in (status.value, status.number, LABELS[status][0].lower(), LABELS[status][1]):
                 return status
+            if key in OLD_LABELS.get(status, ()):
+                return status
         choices = ", ".join(s.value for s in cls)
-        raise ValueError(f"unknown status '{text}'; expected one of: {choices}")
+        raise ValueError(t("unknown status '{text}'; expected one of: {choices}", text=text, choices=choices))
 
 
 def require_every_status(name: str, table: Mapping[Status, object]) -> None:
@@ -76,8 +80,10 @@ LABELS: dict[Status, tuple[str, str]] = {
     Status.PARTIALLY_SHIPPED: ("Partially shipped", "部分发货"),
     Status.SHIPPED: ("Shipped", "已发货"),
     Status.COMPLETED: ("Completed", "完成"),
-    Status.CANCELLED: ("Cancelled", "取消"),
+    Status.CANCELLED: ("Cancelled", "已取消"),
 }
+# Names used before: still understood when read back (files, the command line).
+OLD_LABELS: dict[Status, tuple[str, ...]] = {Status.CANCELLED: ("取消",), Status.COMPLETED: ("已完成",)}
 
 S = Status
 
@@ -99,10 +105,10 @@ ALLOWED: dict[Status, frozenset[Status]] = {
 DERIVED: dict[Status, str | None] = {
     S.AWAITING_CONFIRMATION: None,
     S.AWAITING_PAYMENT: None,
-    S.PARTIALLY_PAID: "it follows from the recorded payments; record a payment instead",
+    S.PARTIALLY_PAID: N_("it follows from the recorded payments; record a payment instead"),
     S.AWAITING_SHIPMENT: None,
-    S.PARTIALLY_SHIPPED: "it follows from the shipped line quantities; ship the lines instead",
-    S.SHIPPED: "it follows from the shipped line quantities; ship (scan out) the lines instead",
+    S.PARTIALLY_SHIPPED: N_("it follows from the shipped line quantities; ship the lines instead"),
+    S.SHIPPED: N_("it follows from the shipped line quantities; ship (scan out) the lines instead"),
     S.COMPLETED: None,
     S.CANCELLED: None,
 }
@@ -166,14 +172,13 @@ for _name, _table in STATUS_RULES.items():
 def check_manual_transition(current: Status, target: Status) -> None:
     """Raise TransitionNotAllowed unless a person may move an order from current to target."""
     if current == target:
-        raise TransitionNotAllowed(f"The order is already {target.label()}.")
+        raise TransitionNotAllowed(t("The order is already {status}.", status=target.label()))
     if target not in ALLOWED[current]:
-        raise TransitionNotAllowed(
-            f"An order that is {current.label()} cannot become {target.label()}."
-        )
+        raise TransitionNotAllowed(t("An order that is {current} cannot become {target}.",
+                                     current=current.label(), target=target.label()))
     reason = DERIVED[target]
     if reason:
-        raise TransitionNotAllowed(f"{target.label()} cannot be set by hand: {reason}.")
+        raise TransitionNotAllowed(t("{status} cannot be set by hand: {reason}.", status=target.label(), reason=t(reason)))
 
 
 def status_after_payment(current: Status, total_minor: int, paid_minor: int) -> Status:
@@ -190,7 +195,7 @@ def status_after_payment(current: Status, total_minor: int, paid_minor: int) -> 
 def status_after_shipping(current: Status, ordered_qty: int, shipped_qty: int) -> Status:
     """The status that shipped line quantities imply."""
     if not SHIPPING_ALLOWED[current]:
-        raise TransitionNotAllowed(f"An order that is {current.label()} cannot be shipped.")
+        raise TransitionNotAllowed(t("An order that is {status} cannot be shipped.", status=current.label()))
     if shipped_qty <= 0:
         return S.AWAITING_SHIPMENT
     if shipped_qty < ordered_qty:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
-from shop_orders.domain.channels import parse_channel
+from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import (
     DuplicateOrder,
     OrderConflict,
@@ -31,6 +31,7 @@ from shop_orders.domain.errors import (
     TransitionNotAllowed,
     ValidationError,
 )
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, format_minor
 from shop_orders.domain.replay import created_value
 from shop_orders.domain.status import (
@@ -42,6 +43,7 @@ from shop_orders.domain.status import (
     status_after_payment,
     status_after_shipping,
 )
+from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import sync_sequences
@@ -101,42 +103,43 @@ def draft_problems(draft: OrderDraft) -> list[tuple[str, str]]:
     except ValueError as exc:
         out.append(("channel", str(exc)))
     if not draft.channel_order_no.strip():
-        out.append(("channel_order_no", "the channel order number is empty"))
+        out.append(("channel_order_no", t("the channel order number is empty")))
     if not _CURRENCY.match(draft.currency):
-        out.append(("currency", f"'{draft.currency}' is not a three-letter currency code"))
+        out.append(("currency", t("'{text}' is not a three-letter currency code", text=draft.currency)))
     if draft.created_at is None or draft.created_at.tzinfo is None:
-        out.append(("created_at", "the order time has no time zone"))
+        out.append(("created_at", t("the order time has no time zone")))
     if not _PHONE.match(draft.phone):
-        out.append(("phone", f"'{draft.phone}' is not a phone number"))
+        out.append(("phone", t("'{text}' is not a phone number", text=draft.phone)))
     for name, limit in _ORDER_TEXT.items():
         value = getattr(draft, name).strip()
         if limit and len(value) > limit:
-            out.append((name, f"the {name.replace('_', ' ')} is {len(value)} characters long; at most {limit} fit"))
+            out.append((name, t("the {field} is {length} characters long; at most {limit} fit",
+                                 field=field_label(name), length=len(value), limit=limit)))
     lines_total = 0
     for n, line in enumerate(draft.lines, 1):
         if not 0 < line.qty <= _MAX_INT32:
-            out.append(("qty", f"line {n}: the quantity must be at least 1"))
+            out.append(("qty", t("line {n}: the quantity must be at least 1", n=n)))
         if line.unit_price_minor < 0:
-            out.append(("unit_price", f"line {n}: the unit price cannot be negative"))
+            out.append(("unit_price", t("line {n}: the unit price cannot be negative", n=n)))
         elif line.unit_price_minor > MAX_MINOR:
-            out.append(("unit_price", f"line {n}: the unit price is too large"))
+            out.append(("unit_price", t("line {n}: the unit price is too large", n=n)))
         if not 0 <= line.shipped_qty <= line.qty:
-            out.append(("qty", f"line {n}: the shipped quantity must be between 0 and {line.qty}"))
+            out.append(("qty", t("line {n}: the shipped quantity must be between 0 and {qty}", n=n, qty=line.qty)))
         for name, limit in _LINE_TEXT.items():
             if limit and len(getattr(line, name)) > limit:
-                out.append((name, f"line {n}: the {name} is {len(getattr(line, name))} characters long; "
-                                  f"at most {limit} fit"))
+                out.append((name, t("line {n}: the {field} is {length} characters long; at most {limit} fit",
+                                    n=n, field=field_label(name), length=len(getattr(line, name)), limit=limit)))
         lines_total += max(line.qty, 0) * max(line.unit_price_minor, 0)
     if draft.total_minor is not None and draft.total_minor < 0:
-        out.append(("total", "the order total cannot be negative"))
+        out.append(("total", t("the order total cannot be negative")))
     total = draft.total_minor if draft.total_minor is not None else lines_total
     if total > MAX_MINOR:
         out.append(("total" if draft.total_minor is not None else "qty",
-                    "the order total is too large for the store"))
+                    t("the order total is too large for the store")))
     if draft.paid_minor < 0:
-        out.append(("paid", "the paid amount cannot be negative"))
+        out.append(("paid", t("the paid amount cannot be negative")))
     elif draft.paid_minor > MAX_MINOR:
-        out.append(("paid", "the paid amount is too large for the store"))
+        out.append(("paid", t("the paid amount is too large for the store")))
     return out
 
 
@@ -167,7 +170,8 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
         select(Order.order_no).where(Order.channel == channel, Order.channel_order_no == cno)
     ).scalar()
     if exists:
-        raise DuplicateOrder(f"{channel} order {cno} already exists as {exists}.")
+        raise DuplicateOrder(t("{channel} order {number} already exists as {order}.", channel=channel_label(channel),
+                               number=cno, order=exists))
     day = ids.day_key(draft.created_at)
     order_no = ids.format_order_id(day, allocate_order_numbers(uow, day, 1))
     total = draft.total_minor
@@ -220,7 +224,7 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
         validate_draft(d)
     keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
     if len(set(keys)) != len(keys):
-        raise DuplicateOrder("The same channel order appears twice in one batch.")
+        raise DuplicateOrder(t("The same channel order appears twice in one batch."))
     days = [ids.day_key(d.created_at) for d in drafts]
     next_seq = {day: allocate_order_numbers(uow, day, n) for day, n in Counter(days).items()}
     next_id = (uow.session.execute(select(func.max(Order.id))).scalar() or 0) + 1
@@ -249,8 +253,8 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
         with uow.session.begin_nested():
             insert_many(uow.session, Order.__table__, _ORDER_COLUMNS, order_rows)
     except IntegrityError:
-        raise DuplicateOrder("Some of these channel orders already exist (another seat imported them "
-                             "meanwhile); nothing was imported. Check the file again.") from None
+        raise DuplicateOrder(t("Some of these channel orders already exist (another seat imported them "
+                               "meanwhile); nothing was imported. Check the file again.")) from None
     insert_many(uow.session, OrderLine.__table__, _LINE_COLUMNS, line_rows)
     insert_many(uow.session, Payment.__table__, _PAYMENT_COLUMNS, payment_rows)
     sync_sequences(uow.session, (Order.__table__, OrderLine.__table__, Payment.__table__))
@@ -264,13 +268,11 @@ def load_for_update(uow: UnitOfWork, ref: str | int, expected_version: int | Non
         select(Order).where(cond).options(selectinload(Order.lines)).with_for_update()
     ).scalar_one_or_none()
     if order is None:
-        raise OrderNotFound(f"There is no order {ref}.")
+        raise OrderNotFound(t("There is no order {order}.", order=ref))
     if expected_version is not None and order.version != expected_version:
-        raise OrderConflict(
-            f"Order {order.order_no} was changed by someone else meanwhile "
-            f"(version {order.version}, you had {expected_version}); it has been reloaded and "
-            "nothing was overwritten."
-        )
+        raise OrderConflict(t("Order {order} was changed by someone else meanwhile (version {version}, you had "
+                              "{expected}); it has been reloaded and nothing was overwritten.",
+                              order=order.order_no, version=order.version, expected=expected_version))
     return order
 
 
@@ -294,7 +296,7 @@ def transition(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, target: Stat
     target = Status(target)
     check_manual_transition(Status(order.status), target)
     if target is Status.CANCELLED and not ctx.reason.strip():
-        raise ValidationError(f"Cancelling {order.order_no} needs a reason.")
+        raise ValidationError(t("Cancelling {order} needs a reason.", order=order.order_no))
     _set_status(uow, ctx, order, target)
     _touch(uow, order)
     return order
@@ -307,15 +309,15 @@ def record_payment(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, amount_m
     order = load_for_update(uow, ref, expected_version)
     status = Status(order.status)
     if amount_minor == 0:
-        raise ValidationError("A payment of 0 changes nothing.")
+        raise ValidationError(t("A payment of 0 changes nothing."))
     if amount_minor > 0 and FINAL[status]:
-        raise TransitionNotAllowed(f"Order {order.order_no} is {status.label()} and takes no more payments.")
+        raise TransitionNotAllowed(t("Order {order} is {status} and takes no more payments.", order=order.order_no,
+                                     status=status.label()))
     new_paid = order.paid_minor + amount_minor
     if new_paid < 0:
-        raise ValidationError(
-            f"A refund of {format_minor(-amount_minor, order.currency)} is more than the "
-            f"{format_minor(order.paid_minor, order.currency)} paid for {order.order_no}."
-        )
+        raise ValidationError(t("A refund of {refund} is more than the {paid} paid for {order}.",
+                                refund=format_minor(-amount_minor, order.currency),
+                                paid=format_minor(order.paid_minor, order.currency), order=order.order_no))
     uow.session.add(Payment(order_id=order.id, amount_minor=amount_minor, method=method.strip(),
                             reference=reference.strip(), paid_at=paid_at or uow.now))
     uow.record(ctx, "payment", order_id=order.id, order_no=order.order_no, field="paid",
@@ -333,21 +335,21 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
     order = load_for_update(uow, ref, expected_version)
     status = Status(order.status)
     if not SHIPPING_ALLOWED[status]:
-        raise TransitionNotAllowed(f"Order {order.order_no} is {status.label()} and cannot be shipped.")
+        raise TransitionNotAllowed(t("Order {order} is {status} and cannot be shipped.", order=order.order_no,
+                                     status=status.label()))
     lines = {line.line_no: line for line in order.lines}
     if items is None:
         items = {n: line.qty - line.shipped_qty for n, line in lines.items() if line.qty > line.shipped_qty}
         if (lines and not items) or (not lines and status is Status.SHIPPED):
-            raise ValidationError(f"Everything in order {order.order_no} has already shipped.")
+            raise ValidationError(t("Everything in order {order} has already shipped.", order=order.order_no))
     for n, qty in items.items():
         line = lines.get(int(n))
         if line is None:
-            raise ValidationError(f"Order {order.order_no} has no line {n}.")
+            raise ValidationError(t("Order {order} has no line {n}.", order=order.order_no, n=n))
         if qty <= 0 or line.shipped_qty + qty > line.qty:
-            raise ValidationError(
-                f"Line {n} of {order.order_no}: {qty} cannot be shipped "
-                f"({line.shipped_qty} of {line.qty} already shipped)."
-            )
+            raise ValidationError(t("Line {n} of {order}: {qty} cannot be shipped ({shipped} of {ordered} already "
+                                    "shipped).", n=n, order=order.order_no, qty=qty, shipped=line.shipped_qty,
+                                    ordered=line.qty))
     before = sum(line.shipped_qty for line in lines.values())
     for n, qty in items.items():
         lines[int(n)].shipped_qty += qty
@@ -374,14 +376,15 @@ def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str,
     order = load_for_update(uow, ref, expected_version)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise ValidationError(f"{', '.join(unknown)} cannot be edited; editable: {', '.join(EDITABLE)}.")
+        raise ValidationError(t("{fields} cannot be edited; editable: {editable}.", fields=", ".join(unknown),
+                                editable=", ".join(EDITABLE)))
     real = {k: str(v).strip() for k, v in changes.items() if str(v).strip() != getattr(order, k)}
     if not real:
-        raise ValidationError(f"Nothing to change in {order.order_no}.")
+        raise ValidationError(t("Nothing to change in {order}.", order=order.order_no))
     if "phone" in real and not _PHONE.match(real["phone"]):
-        raise ValidationError(f"'{real['phone']}' is not a phone number.")
+        raise ValidationError(t("'{text}' is not a phone number.", text=real["phone"]))
     if any(k in NEEDS_REASON for k in real) and not ctx.reason.strip():
-        raise ValidationError("Changing the recipient, phone or address needs a reason.")
+        raise ValidationError(t("Changing the recipient, phone or address needs a reason."))
     for name, value in real.items():
         uow.record(ctx, "edit", order_id=order.id, order_no=order.order_no, field=name,
                    old=getattr(order, name), new=value)
@@ -404,13 +407,13 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
     order = load_for_update(uow, ref, expected_version)
     unknown = sorted(set(changes) - set(CHANNEL_FIELDS))
     if unknown:
-        raise ValidationError(f"a channel update cannot change {', '.join(unknown)}")
+        raise AssertionError(f"a channel update cannot change {', '.join(unknown)}")
     if "status" in changes:
         theirs = Status(changes["status"])
         if not channel_update_allowed(Status(order.status), theirs):
-            raise TransitionNotAllowed(
-                f"{order.order_no} is {Status(order.status).label()} here; the channel's "
-                f"{theirs.label()} is older and was not applied.")
+            raise TransitionNotAllowed(t("{order} is {ours} here; the channel's {theirs} is older and was not "
+                                         "applied.", order=order.order_no, ours=Status(order.status).label(),
+                                         theirs=theirs.label()))
     for name, value in changes.items():
         old = getattr(order, name)
         if old == value:

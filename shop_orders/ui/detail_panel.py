@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain import lifecycle
 from shop_orders.domain.channels import channel_label
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
@@ -82,7 +83,7 @@ class DetailPanel(QWidget):
         self.detail: OrderDetail | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel(self.tr("No order selected"), self)
+        self.title = QLabel(t("No order selected"), self)
         self.title.setObjectName("detailTitle")
         self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -91,11 +92,11 @@ class DetailPanel(QWidget):
         layout.addWidget(self.lifecycle)
         form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
-        for key, label in [("status", self.tr("Status")), ("channel", self.tr("Channel")),
-                           ("money", self.tr("Total / paid")), ("buyer", self.tr("Buyer")),
-                           ("recipient", self.tr("Recipient")), ("phone", self.tr("Phone")),
-                           ("address", self.tr("Address")), ("courier", self.tr("Courier")),
-                           ("times", self.tr("Created / last update"))]:
+        for key, label in [("status", t("Status")), ("channel", t("Channel")),
+                           ("money", t("Total / paid")), ("buyer", t("Buyer")),
+                           ("recipient", t("Recipient")), ("phone", t("Phone")),
+                           ("address", t("Address")), ("courier", t("Courier")),
+                           ("times", t("Created / last update"))]:
             value = QLabel("", self)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -104,28 +105,28 @@ class DetailPanel(QWidget):
             form.addRow(label, value)
         layout.addLayout(form)
         self.tabs = QTabWidget(self)
-        self.history = text_table(self, [self.tr("Time"), self.tr("Who"), self.tr("Source"), self.tr("Change"),
-                                     self.tr("Reason")], "trustChain")
-        self.lines = text_table(self, [self.tr("#"), self.tr("SKU"), self.tr("Item"), self.tr("Qty"),
-                                   self.tr("Unit price"), self.tr("Shipped")], "detailLines")
-        self.payments = text_table(self, [self.tr("Paid at"), self.tr("Amount"), self.tr("Method"),
-                                      self.tr("Reference")], "detailPayments")
-        self.shipments = text_table(self, [self.tr("Shipped at"), self.tr("Courier"), self.tr("Tracking no."),
-                                       self.tr("Lines")], "detailShipments")
-        self.tabs.addTab(self.history, self.tr("Trust chain"))
-        self.tabs.addTab(self.lines, self.tr("Lines"))
-        self.tabs.addTab(self.payments, self.tr("Payments"))
-        self.tabs.addTab(self.shipments, self.tr("Shipments"))
+        self.history = text_table(self, [t("Time"), t("Who"), t("Source"), t("Change"),
+                                     t("Reason")], "trustChain")
+        self.lines = text_table(self, [t("#"), t("SKU"), t("Item"), t("Qty"),
+                                   t("Unit price"), t("Shipped")], "detailLines")
+        self.payments = text_table(self, [t("Paid at"), t("Amount"), t("Method"),
+                                      t("Reference")], "detailPayments")
+        self.shipments = text_table(self, [t("Shipped at"), t("Courier"), t("Tracking no."),
+                                       t("Lines")], "detailShipments")
+        self.tabs.addTab(self.history, t("Trust chain"))
+        self.tabs.addTab(self.lines, t("Lines"))
+        self.tabs.addTab(self.payments, t("Payments"))
+        self.tabs.addTab(self.shipments, t("Shipments"))
         layout.addWidget(self.tabs, 1)
         self.clear()
 
     def clear(self) -> None:
         self.detail = None
-        self.title.setText(self.tr("No order selected"))
+        self.title.setText(t("No order selected"))
         for v in self.fields.values():
             v.setText("")
-        for t in (self.history, self.lines, self.payments, self.shipments):
-            t.setRowCount(0)
+        for table in (self.history, self.lines, self.payments, self.shipments):
+            table.setRowCount(0)
         self.lifecycle.set_stage(None)
 
     def change_text(self, e) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import parse_minor
 from shop_orders.domain.staleness import (
     MAX_SETTING_HOURS,
@@ -58,21 +59,21 @@ class _Form(QDialog):
 
 class ChangeStatusDialog(_Form):
     def __init__(self, parent, order_no: str, current: Status, lang: str) -> None:
-        super().__init__(parent, self.tr("Change status of %s") % order_no)
+        super().__init__(parent, t("Change status of %s") % order_no)
         self.combo = QComboBox(self)
         for s in sorted(ALLOWED[current], key=lambda s: s.number):
             if not DERIVED[s]:
                 self.combo.addItem(s.label(lang), s.value)
         self.reason = QLineEdit(self)
-        self.form.addRow(self.tr("Now"), QLabel(current.label(lang), self))
-        self.form.addRow(self.tr("New status"), self.combo)
-        self.form.addRow(self.tr("Reason"), self.reason)
+        self.form.addRow(t("Now"), QLabel(current.label(lang), self))
+        self.form.addRow(t("New status"), self.combo)
+        self.form.addRow(t("Reason"), self.reason)
 
     def validate(self) -> str | None:
         if self.combo.count() == 0:
-            return self.tr("No status change is possible by hand from here.")
+            return t("No status change is possible by hand from here.")
         if self.combo.currentData() == Status.CANCELLED.value and not self.reason.text().strip():
-            return self.tr("Cancelling needs a reason.")
+            return t("Cancelling needs a reason.")
         return None
 
     @classmethod
@@ -92,21 +93,21 @@ class PaymentAnswer:
 
 class PaymentDialog(_Form):
     def __init__(self, parent, order_no: str, currency: str, outstanding: str) -> None:
-        super().__init__(parent, self.tr("Record a payment for %s") % order_no)
+        super().__init__(parent, t("Record a payment for %s") % order_no)
         self.currency = currency
         self.amount = QLineEdit(outstanding, self)
         self.method = QComboBox(self)
         self.method.setEditable(True)
         self.method.addItems(["alipay", "wechat_pay", "unionpay", "bank_transfer", "cash", "card", "paypal"])
         self.reference = QLineEdit(self)
-        self.form.addRow(self.tr("Amount (%s; negative for a refund)") % currency, self.amount)
-        self.form.addRow(self.tr("Method"), self.method)
-        self.form.addRow(self.tr("Reference"), self.reference)
+        self.form.addRow(t("Amount (%s; negative for a refund)") % currency, self.amount)
+        self.form.addRow(t("Method"), self.method)
+        self.form.addRow(t("Reference"), self.reference)
 
     def validate(self) -> str | None:
         try:
             if parse_minor(self.amount.text(), self.currency) == 0:
-                return self.tr("A payment of 0 changes nothing.")
+                return t("A payment of 0 changes nothing.")
         except ValidationError as exc:
             return str(exc)
         return None
@@ -122,17 +123,17 @@ class PaymentDialog(_Form):
 
 class EditContactDialog(_Form):
     def __init__(self, parent, order_no: str, recipient: str, phone: str, address: str) -> None:
-        super().__init__(parent, self.tr("Edit recipient of %s") % order_no)
+        super().__init__(parent, t("Edit recipient of %s") % order_no)
         self.original = {"recipient": recipient, "phone": phone, "address": address}
         self.recipient = QLineEdit(recipient, self)
         self.phone = QLineEdit(phone, self)
         self.address = QPlainTextEdit(address, self)
         self.address.setFixedHeight(70)
         self.reason = QLineEdit(self)
-        self.form.addRow(self.tr("Recipient"), self.recipient)
-        self.form.addRow(self.tr("Phone"), self.phone)
-        self.form.addRow(self.tr("Address"), self.address)
-        self.form.addRow(self.tr("Reason"), self.reason)
+        self.form.addRow(t("Recipient"), self.recipient)
+        self.form.addRow(t("Phone"), self.phone)
+        self.form.addRow(t("Address"), self.address)
+        self.form.addRow(t("Reason"), self.reason)
 
     def changes(self) -> dict[str, str]:
         now = {"recipient": self.recipient.text().strip(), "phone": self.phone.text().strip(),
@@ -141,9 +142,9 @@ class EditContactDialog(_Form):
 
     def validate(self) -> str | None:
         if not self.changes():
-            return self.tr("Nothing was changed.")
+            return t("Nothing was changed.")
         if not self.reason.text().strip():
-            return self.tr("Say why (the customer called, a typo...): it goes into the trust chain.")
+            return t("Say why (the customer called, a typo...): it goes into the trust chain.")
         return None
 
     @classmethod
@@ -165,19 +166,19 @@ class SettingsDialog(_Form):
     """
 
     def __init__(self, parent, thresholds: Thresholds, language: str, lang: str) -> None:
-        super().__init__(parent, self.tr("Settings"))
+        super().__init__(parent, t("Settings"))
         self.original = thresholds
         self.default = self._hours(thresholds.default_hours, minimum=MIN_SETTING_HOURS)
-        self.form.addRow(QLabel(self.tr("<b>Red flag</b>: an unfinished order with no update for this long. "
+        self.form.addRow(QLabel(t("<b>Red flag</b>: an unfinished order with no update for this long. "
                                         "Amber from two thirds of it. Shared by every seat."), self))
-        self.form.addRow(self.tr("Default (hours)"), self.default)
-        self.labels: dict[Status | None, str] = {None: self.tr("Default (hours)")}
+        self.form.addRow(t("Default (hours)"), self.default)
+        self.labels: dict[Status | None, str] = {None: t("Default (hours)")}
         self.per_status: dict[Status, QSpinBox] = {}
         for s in Status:
             if FINAL[s]:
                 continue
             box = self._hours(thresholds.per_status.get(s, 0), minimum=0)  # 0 shows "default"
-            box.setSpecialValueText(self.tr("default"))
+            box.setSpecialValueText(t("default"))
             self.per_status[s] = box
             self.labels[s] = s.label(lang)
             self.form.addRow(s.label(lang), box)
@@ -185,7 +186,7 @@ class SettingsDialog(_Form):
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, [c for c, _ in LANGUAGES].index(language) if language in [c for c, _ in LANGUAGES] else 0))
-        self.form.addRow(self.tr("Language (after restart)"), self.language)
+        self.form.addRow(t("Language (after restart)"), self.language)
 
     def _hours(self, value: float, minimum: int) -> QSpinBox:
         box = QSpinBox(self)
@@ -212,15 +213,15 @@ class SettingsDialog(_Form):
         return Thresholds(default, per)
 
     def validate(self) -> str | None:
-        t = self.thresholds()
-        if t == self.original:
+        chosen = self.thresholds()
+        if chosen == self.original:
             return None
-        values = [(None, t.default_hours), *t.per_status.items()]
+        values = [(None, chosen.default_hours), *chosen.per_status.items()]
         for status, hours in values:
             try:
                 setting_hours(hours, self.labels.get(status, ""))
             except ValidationError:
-                return self.tr("%s: whole hours from 1 h to 90 days (2160 h).") % self.labels.get(status, "")
+                return t("%s: whole hours from 1 h to 90 days (2160 h).") % self.labels.get(status, "")
         return None
 
     @classmethod

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QFileInfo,
     QMimeDatabase,
     QModelIndex,
@@ -30,6 +29,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QStyle
+
+from shop_orders.domain.messages import t
 
 # Names SQLite and the audit chain keep beside a database: hidden wherever they appear.
 HIDDEN_SUFFIXES = ("-wal", "-shm", "-journal", ".audit-head.json")
@@ -66,10 +67,10 @@ class NameOnlyIconProvider(QAbstractFileIconProvider):
 
     def type(self, info: QFileInfo) -> str:  # noqa: A003 - Qt's name
         if info.isDir():
-            return QCoreApplication.translate("FileDialog", "Folder")
+            return t("Folder")
         # the bare name with MatchExtension: Qt cannot reach the file to read its first bytes
         mime = self._mime.mimeTypeForFile(info.fileName(), QMimeDatabase.MatchMode.MatchExtension)
-        return mime.comment() if not mime.isDefault() else QCoreApplication.translate("FileDialog", "File")
+        return mime.comment() if not mime.isDefault() else t("File")
 
 
 class HideStoreFiles(QSortFilterProxyModel):

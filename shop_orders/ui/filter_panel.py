@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain.channels import CHANNELS, channel_label
+from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Level
 from shop_orders.domain.status import Status
 from shop_orders.store.grid import Facets, GridQuery
@@ -41,7 +42,7 @@ class FilterPanel(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("quickSearch")
-        self.search.setPlaceholderText(self.tr("Search order no., buyer, phone, tracking no."))
+        self.search.setPlaceholderText(t("Search order no., buyer, phone, tracking no."))
         self.search.setClearButtonEnabled(True)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -57,15 +58,15 @@ class FilterPanel(QWidget):
         self.tree.setColumnCount(2)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.setRootIsDecorated(False)
-        self.all_item = self._item(self.tree, self.tr("All orders"), "all", None)
-        self.stale_item = self._item(self.tree, self.tr("Stale (no update for too long)"), "stale", None)
+        self.all_item = self._item(self.tree, t("All orders"), "all", None)
+        self.stale_item = self._item(self.tree, t("Stale (no update for too long)"), "stale", None)
         self.stale_item.setForeground(0, palette.flag_colour(Level.RED))
-        self.status_group = QTreeWidgetItem(self.tree, [self.tr("Status")])
+        self.status_group = QTreeWidgetItem(self.tree, [t("Status")])
         self.status_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.status_items = {s: self._item(self.status_group, s.label(lang), "status", s.value) for s in Status}
         for s, item in self.status_items.items():
             item.setForeground(0, palette.status_colour(s))
-        self.channel_group = QTreeWidgetItem(self.tree, [self.tr("Channel")])
+        self.channel_group = QTreeWidgetItem(self.tree, [t("Channel")])
         self.channel_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.channel_items = {c: self._item(self.channel_group, channel_label(c, lang), "channel", c) for c in CHANNELS}
         self.tree.expandAll()
@@ -76,7 +77,7 @@ class FilterPanel(QWidget):
         layout.addWidget(self.tree, 1)
 
         form = QFormLayout()
-        self.date_check = QCheckBox(self.tr("Created between"), self)
+        self.date_check = QCheckBox(t("Created between"), self)
         self.date_check.setObjectName("dateFilter")
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addMonths(-1), self)
@@ -88,8 +89,8 @@ class FilterPanel(QWidget):
             d.dateChanged.connect(lambda _d: self.date_check.isChecked() and self.filtersChanged.emit())
         self.date_check.toggled.connect(self._date_toggled)
         form.addRow(self.date_check)
-        form.addRow(self.tr("From"), self.date_from)
-        form.addRow(self.tr("To"), self.date_to)
+        form.addRow(t("From"), self.date_from)
+        form.addRow(t("To"), self.date_to)
         layout.addLayout(form)
 
     def _item(self, parent, text: str, kind: str, value) -> QTreeWidgetItem:

@@ -1,14 +1,15 @@
-"""Languages: Simplified Chinese and English, from the system locale or the seat's setting.
+"""The desktop app's language: Simplified Chinese or English, from the seat's setting or the system.
 
-Translations are Qt .qm files in resources/translations/ (sources: .ts, built with
-pyside6-lupdate / pyside6-lrelease; see resources/translations/README.md).
+Our own texts come from the message catalogue (shop_orders/domain/messages); Qt's own widgets and
+dialogs (the file dialog's "Look in:", standard buttons, context menus of text fields) from Qt's
+base translations shipped with PySide6, loaded here for Chinese.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from shop_orders.resources import resource
+from shop_orders.domain import messages
 
 SETTING = "ui/language"
 
@@ -17,19 +18,20 @@ def choose_language(settings: QSettings) -> str:
     """'zh_CN' or 'en': the seat's choice, else the system locale."""
     chosen = str(settings.value(SETTING, "") or "")
     if chosen:
-        return chosen
+        return messages.normalise(chosen)
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
 
 
 def install(app: QCoreApplication, lang: str) -> QTranslator | None:
-    if not lang.startswith("zh"):
+    """Make `lang` the language of every message, and for Chinese load Qt's own translations;
+    returns Qt's translator (None for English or when PySide6 ships none)."""
+    lang = messages.set_language(lang)
+    if lang != "zh_CN":
         return None
-    qt_own = QTranslator(app)  # Qt's standard buttons and dialogs (Save, Cancel, ...)
-    if qt_own.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                   QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    qt_own = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_own.load("qtbase_zh_CN", folder) or qt_own.load(
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
         app.installTranslator(qt_own)
-    translator = QTranslator(app)
-    if translator.load(str(resource("translations", "shop_orders_zh_CN.qm"))):
-        app.installTranslator(translator)
-        return translator
+        return qt_own
     return None

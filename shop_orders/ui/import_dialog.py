@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.app import AppContext
 from shop_orders.domain.channels import channel_label
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
@@ -37,41 +38,41 @@ class ImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.result: runner.ImportResult | None = None
         self.task: ProgressTask | None = None
-        self.setWindowTitle(self.tr("Import %s") % path.name)
+        self.setWindowTitle(t("Import %s") % path.name)
         self.resize(980, 620)
         layout = QVBoxLayout(self)
-        self.summary = QLabel(self.tr("Reading and checking %s…") % path.name, self)
+        self.summary = QLabel(t("Reading and checking %s…") % path.name, self)
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.progress = QProgressBar(self)
         layout.addWidget(self.progress)
         self.tabs = QTabWidget(self)
-        self.problems = text_table(self, [self.tr("Row"), self.tr("Column"), self.tr("Problem")], "importProblems")
-        self.creates = text_table(self, [self.tr("Row"), self.tr("Channel"), self.tr("Channel order no."), self.tr("Status"),
-                                     self.tr("Total"), self.tr("Buyer"), self.tr("Lines")], "importCreates")
-        self.updates = text_table(self, [self.tr("Order"), self.tr("Field"), self.tr("Now"), self.tr("From the file")],
+        self.problems = text_table(self, [t("Row"), t("Column"), t("Problem")], "importProblems")
+        self.creates = text_table(self, [t("Row"), t("Channel"), t("Channel order no."), t("Status"),
+                                     t("Total"), t("Buyer"), t("Lines")], "importCreates")
+        self.updates = text_table(self, [t("Order"), t("Field"), t("Now"), t("From the file")],
                               "importUpdates")
-        self.refused = text_table(self, [self.tr("Row"), self.tr("Not applied")], "importRefused")
-        for t, title in ((self.problems, self.tr("Problems")), (self.creates, self.tr("New orders")),
-                         (self.updates, self.tr("Updates")), (self.refused, self.tr("Refused"))):
-            self.tabs.addTab(t, title)
+        self.refused = text_table(self, [t("Row"), t("Not applied")], "importRefused")
+        for table, title in ((self.problems, t("Problems")), (self.creates, t("New orders")),
+                         (self.updates, t("Updates")), (self.refused, t("Refused"))):
+            self.tabs.addTab(table, title)
         layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
-        self.skip_invalid = QCheckBox(self.tr("Skip the rows with problems"), self)
+        self.skip_invalid = QCheckBox(t("Skip the rows with problems"), self)
         self.skip_invalid.toggled.connect(self._update_buttons)
         buttons.addWidget(self.skip_invalid)
         buttons.addStretch(1)
-        self.map_button = QPushButton(self.tr("Map columns…"), self)
+        self.map_button = QPushButton(t("Map columns…"), self)
         self.map_button.setObjectName("mapColumns")
-        self.map_button.setToolTip(self.tr("Build a profile for a channel this app does not know yet"))
+        self.map_button.setToolTip(t("Build a profile for a channel this app does not know yet"))
         self.map_button.clicked.connect(self.map_columns)
         buttons.addWidget(self.map_button)
-        self.import_button = QPushButton(self.tr("Import"), self)
+        self.import_button = QPushButton(t("Import"), self)
         self.import_button.setObjectName("importButton")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_import)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button = QPushButton(t("Cancel"), self)
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.cancel_button)
@@ -88,7 +89,7 @@ class ImportDialog(QDialog):
         registry_for(self).start(self.task)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        names = {"read": self.tr("Reading"), "check": self.tr("Checking"), "write": self.tr("Importing")}
+        names = {"read": t("Reading"), "check": t("Checking"), "write": t("Importing")}
         self.progress.setFormat(f"{names.get(stage, stage)} %v / %m")
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
@@ -105,7 +106,7 @@ class ImportDialog(QDialog):
         self.task = None
         self.plan = plan
         self.progress.setValue(self.progress.maximum())
-        self.summary.setText(self.tr(
+        self.summary.setText(t(
             "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
             "%s problems.") % (plan.file, plan.profile.name, plan.header_row, len(plan.orders), len(plan.creates),
                                len(plan.updates), plan.unchanged, len(plan.refused), len(plan.problems)))
@@ -129,7 +130,7 @@ class ImportDialog(QDialog):
     def start_import(self) -> None:
         plan, ctx, skip = self.plan, self.ctx, self.skip_invalid.isChecked()
         change = ctx.change(f"import:{self.path.name}")
-        self.summary.setText(self.tr("Importing… (one transaction: cancel leaves everything as it was)"))
+        self.summary.setText(t("Importing… (one transaction: cancel leaves everything as it was)"))
         self._run(lambda report, cancelled: runner.apply(ctx.db, change, plan, skip_invalid=skip, progress=report,
                                                           cancelled=cancelled), self._done)
         self._update_buttons()
@@ -137,9 +138,9 @@ class ImportDialog(QDialog):
     def _done(self, result: runner.ImportResult) -> None:
         self.task = None
         self.result = result
-        self.summary.setText(self.tr("Imported: created %s, updated %s, unchanged %s, refused %s.")
+        self.summary.setText(t("Imported: created %s, updated %s, unchanged %s, refused %s.")
                              % (result.created, result.updated, result.unchanged, result.refused))
-        self.cancel_button.setText(self.tr("Close"))
+        self.cancel_button.setText(t("Close"))
         self._update_buttons()
 
     def map_columns(self) -> None:
@@ -155,7 +156,7 @@ class ImportDialog(QDialog):
             return
         self.plan = None
         self.summary.setStyleSheet("")
-        self.summary.setText(self.tr("Reading and checking %s…") % self.path.name)
+        self.summary.setText(t("Reading and checking %s…") % self.path.name)
         ctx, path = self.ctx, self.path
         self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report, cancelled=cancelled),
                   self._show_plan)
@@ -172,7 +173,7 @@ class ImportDialog(QDialog):
     def cancel(self) -> None:
         if self.task is not None:
             self.task.cancel()
-            self.summary.setText(self.tr("Cancelling…"))
+            self.summary.setText(t("Cancelling…"))
             return
         if self.result is not None:
             self.accept()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from shop_orders import __version__
 from shop_orders.app import AppContext
 from shop_orders.domain.errors import OrderConflict, ShopOrdersError
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import backup as backup_service
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         # tracked here; closing cancels and joins them all (see closeEvent)
         self.workers = registry_for(self)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("Shop Orders 订单台 — %s") % ctx.db.where)
+        self.setWindowTitle(t("Shop Orders 订单台 — %s") % ctx.db.where)
         self.resize(1440, 860)
 
         thresholds = self.browser.thresholds()
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
         self._build_grid()
         self.filters = FilterPanel(lang, self)
         self.filters.filtersChanged.connect(self.apply_filters)
-        dock = QDockWidget(self.tr("Filters"), self)
+        dock = QDockWidget(t("Filters"), self)
         dock.setObjectName("filterDock")
         dock.setWidget(self.filters)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
@@ -165,47 +166,47 @@ class MainWindow(QMainWindow):
             self.addAction(a)
             return a
 
-        self.import_action = action(self.tr("&Import orders…"), self.import_orders, QKeySequence("Ctrl+I"), "importOrders")
-        self.export_action = action(self.tr("&Export to Excel…"), self.export_orders, QKeySequence("Ctrl+E"), "exportOrders")
-        self.backup_action = action(self.tr("&Back up database…"), self.back_up)
-        self.restore_action = action(self.tr("&Restore from backup…"), self.restore_from_backup, None, "restoreAction")
-        self.settings_action = action(self.tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
-        self.quit_action = action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        self.copy_action = action(self.tr("&Copy rows"), self.copy_rows, QKeySequence.StandardKey.Copy, "copyRows")
-        self.find_action = action(self.tr("&Find…"), self.focus_search, QKeySequence.StandardKey.Find, "find")
-        self.refresh_action = action(self.tr("&Refresh"), self.reload, QKeySequence.StandardKey.Refresh)
-        self.stale_action = action(self.tr("Show &stale orders"), self.show_stale)
-        self.status_action = action(self.tr("Change &status…"), self.change_status, None, "changeStatus")
-        self.payment_action = action(self.tr("Record &payment…"), self.record_payment, None, "recordPayment")
-        self.contact_action = action(self.tr("&Edit recipient, phone, address…"), self.edit_contact, None, "editContact")
-        self.detail_action = action(self.tr("Show &details"), self.open_detail)
-        self.end_action = action(self.tr("Last order"), self.jump_to_end, QKeySequence("Ctrl+End"), "jumpToEnd")
-        self.start_action = action(self.tr("First order"), self.jump_to_start, QKeySequence("Ctrl+Home"))
-        self.about_action = action(self.tr("&About Shop Orders"), self.about)
-        self.verify_action = action(self.tr("&Verify trail…"), self.verify_trail, None, "verifyTrail")
+        self.import_action = action(t("&Import orders…"), self.import_orders, QKeySequence("Ctrl+I"), "importOrders")
+        self.export_action = action(t("&Export to Excel…"), self.export_orders, QKeySequence("Ctrl+E"), "exportOrders")
+        self.backup_action = action(t("&Back up database…"), self.back_up)
+        self.restore_action = action(t("&Restore from backup…"), self.restore_from_backup, None, "restoreAction")
+        self.settings_action = action(t("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.quit_action = action(t("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.copy_action = action(t("&Copy rows"), self.copy_rows, QKeySequence.StandardKey.Copy, "copyRows")
+        self.find_action = action(t("&Find…"), self.focus_search, QKeySequence.StandardKey.Find, "find")
+        self.refresh_action = action(t("&Refresh"), self.reload, QKeySequence.StandardKey.Refresh)
+        self.stale_action = action(t("Show &stale orders"), self.show_stale)
+        self.status_action = action(t("Change &status…"), self.change_status, None, "changeStatus")
+        self.payment_action = action(t("Record &payment…"), self.record_payment, None, "recordPayment")
+        self.contact_action = action(t("&Edit recipient, phone, address…"), self.edit_contact, None, "editContact")
+        self.detail_action = action(t("Show &details"), self.open_detail)
+        self.end_action = action(t("Last order"), self.jump_to_end, QKeySequence("Ctrl+End"), "jumpToEnd")
+        self.start_action = action(t("First order"), self.jump_to_start, QKeySequence("Ctrl+Home"))
+        self.about_action = action(t("&About Shop Orders"), self.about)
+        self.verify_action = action(t("&Verify trail…"), self.verify_trail, None, "verifyTrail")
 
     def _build_menus(self) -> None:
-        m = self.menuBar().addMenu(self.tr("&File"))
+        m = self.menuBar().addMenu(t("&File"))
         m.addActions([self.import_action, self.export_action])
         m.addSeparator()
         m.addActions([self.backup_action, self.restore_action, self.settings_action])
         m.addSeparator()
         m.addAction(self.quit_action)
-        m = self.menuBar().addMenu(self.tr("&Edit"))
+        m = self.menuBar().addMenu(t("&Edit"))
         m.addActions([self.copy_action, self.find_action])
-        m = self.menuBar().addMenu(self.tr("&Order"))
+        m = self.menuBar().addMenu(t("&Order"))
         m.addActions([self.status_action, self.payment_action, self.contact_action])
         m.addSeparator()
         m.addAction(self.detail_action)
-        m = self.menuBar().addMenu(self.tr("&View"))
+        m = self.menuBar().addMenu(t("&View"))
         m.addActions([self.refresh_action, self.stale_action, self.start_action, self.end_action])
-        m = self.menuBar().addMenu(self.tr("&Tools"))
+        m = self.menuBar().addMenu(t("&Tools"))
         m.addAction(self.verify_action)
-        m = self.menuBar().addMenu(self.tr("&Help"))
+        m = self.menuBar().addMenu(t("&Help"))
         m.addAction(self.about_action)
 
     def _build_status_bar(self) -> None:
-        self.db_label = QLabel(self.tr("Database: %s") % self.ctx.db.where, self)
+        self.db_label = QLabel(t("Database: %s") % self.ctx.db.where, self)
         self.db_label.setObjectName("databaseLabel")
         self.counts_label = QLabel("", self)
         self.counts_label.setObjectName("countsLabel")
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
         self.stale_button.setObjectName("staleButton")
         self.stale_button.setFlat(True)
         self.stale_button.setStyleSheet("color: #c62828; font-weight: 600;")
-        self.stale_button.setToolTip(self.tr("Show only the orders with no update for too long"))
+        self.stale_button.setToolTip(t("Show only the orders with no update for too long"))
         self.stale_button.clicked.connect(self.show_stale)
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
@@ -349,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def _progress_dialog(self, label: str, name: str, *, maximum: int = 1) -> QProgressDialog:
         """The progress window of a long job (shown after 300 ms), with a Cancel button."""
-        dialog = QProgressDialog(label, self.tr("Cancel"), 0, maximum, self)
+        dialog = QProgressDialog(label, t("Cancel"), 0, maximum, self)
         dialog.setObjectName(name)
         dialog.setMinimumDuration(300)
         return dialog
@@ -371,10 +372,10 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         shown = self.model.rowCount()
         if self._facets is None:
-            self.counts_label.setText(self.tr("%s orders shown") % f"{shown:,}")
+            self.counts_label.setText(t("%s orders shown") % f"{shown:,}")
             return
-        self.counts_label.setText(self.tr("%s of %s orders") % (f"{shown:,}", f"{self._facets.total:,}"))
-        self.stale_button.setText(self.tr("⚑ %s stale") % f"{self._facets.stale:,}")
+        self.counts_label.setText(t("%s of %s orders") % (f"{shown:,}", f"{self._facets.total:,}"))
+        self.stale_button.setText(t("⚑ %s stale") % f"{self._facets.stale:,}")
 
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -405,7 +406,7 @@ class MainWindow(QMainWindow):
         h = self.view.horizontalHeader()
         cols = [h.logicalIndex(v) for v in range(h.count()) if not h.isSectionHidden(h.logicalIndex(v))]
         QGuiApplication.clipboard().setText(self.model.rows_as_tsv(rows, cols))
-        self.statusBar().showMessage(self.tr("Copied %s rows") % len(rows), 4000)
+        self.statusBar().showMessage(t("Copied %s rows") % len(rows), 4000)
 
     def _apply(self, change: Callable, reason: str = "") -> bool:
         """Run one change through the services; a conflict reloads the order and says so."""
@@ -415,10 +416,10 @@ class MainWindow(QMainWindow):
                 uow.commit()
         except OrderConflict as exc:
             self.reload()
-            QMessageBox.warning(self, self.tr("Changed meanwhile"), str(exc))
+            QMessageBox.warning(self, t("Changed meanwhile"), str(exc))
             return False
         except ShopOrdersError as exc:
-            QMessageBox.warning(self, self.tr("Not changed"), str(exc))
+            QMessageBox.warning(self, t("Not changed"), str(exc))
             return False
         self._marker = self.browser.change_marker()
         self.reload()
@@ -478,8 +479,8 @@ class MainWindow(QMainWindow):
         from shop_orders.ui.import_dialog import ImportDialog
 
         path = FileDialog.ask_open(
-            self, self.tr("Import a channel's order export"),
-            self.tr("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"),
+            self, t("Import a channel's order export"),
+            t("Order exports (*.xlsx *.xlsm *.xls *.csv *.tsv *.txt);;All files (*)"),
             protected=self.ctx.db.own_files())
         if path is None:
             return
@@ -491,7 +492,7 @@ class MainWindow(QMainWindow):
     def export_orders(self) -> None:
         from shop_orders.services import exporting
 
-        dest = FileDialog.ask_save(self, self.tr("Export to Excel"), self.tr("Excel workbook (*.xlsx)"),
+        dest = FileDialog.ask_save(self, t("Export to Excel"), t("Excel workbook (*.xlsx)"),
                                    protected=self.ctx.db.own_files(),
                                    suggested_name=f"orders-{datetime.now():%Y%m%d-%H%M}.xlsx")
         if dest is None:
@@ -502,7 +503,7 @@ class MainWindow(QMainWindow):
         if "total" in columns or "paid" in columns:
             columns.append("currency")  # money is never exported without its currency
         db, query = self.ctx.db, self.model.query
-        dialog = self._progress_dialog(self.tr("Exporting orders…"), "exportProgress")
+        dialog = self._progress_dialog(t("Exporting orders…"), "exportProgress")
         task = ProgressTask(lambda report, cancelled: exporting.export(
             db, dest_path, query, columns, progress=lambda d, t: report("write", d, t), cancelled=cancelled))
         dialog.canceled.connect(task.cancel)
@@ -513,24 +514,24 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             dialog.reset()
-            self.statusBar().showMessage(self.tr("Exported %s orders to %s") % (result.orders, result.path), 10000)
+            self.statusBar().showMessage(t("Exported %s orders to %s") % (result.orders, result.path), 10000)
 
         def failed(message: str) -> None:
             dialog.reset()
-            QMessageBox.warning(self, self.tr("Export stopped"), message)
+            QMessageBox.warning(self, t("Export stopped"), message)
 
         self.export_task = self._run(task, progress, done, failed)
 
     def back_up(self) -> None:
         self.ctx.backup_dir.mkdir(parents=True, exist_ok=True)
-        dest = FileDialog.ask_save(self, self.tr("Back up database"), self.tr("Shop Orders backup (*.sqlite3)"),
+        dest = FileDialog.ask_save(self, t("Back up database"), t("Shop Orders backup (*.sqlite3)"),
                                    protected=self.ctx.db.own_files(), start=self.ctx.backup_dir,
                                    suggested_name=f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         if dest is None:
             return
         self.backup_action.setEnabled(False)
         db, folder = self.ctx.db, self.ctx.backup_dir
-        dialog = self._progress_dialog(self.tr("Backing up and checking the copy…"), "backupProgress")
+        dialog = self._progress_dialog(t("Backing up and checking the copy…"), "backupProgress")
         task = ProgressTask(lambda report, cancelled: backup_service.backup(
             db, dest, folder, progress=lambda d, t: report("copy", d, t), cancel=cancelled))
         dialog.canceled.connect(task.cancel)
@@ -542,7 +543,7 @@ class MainWindow(QMainWindow):
         def done(report) -> None:
             dialog.reset()
             self.backup_action.setEnabled(True)
-            self.statusBar().showMessage(self.tr("Backup written and checked: %s") % report.path, 10000)
+            self.statusBar().showMessage(t("Backup written and checked: %s") % report.path, 10000)
 
         def failed(message: str) -> None:
             cancelled = dialog.wasCanceled()
@@ -550,7 +551,7 @@ class MainWindow(QMainWindow):
             self.backup_action.setEnabled(True)
             self.statusBar().clearMessage()
             if not cancelled:  # a cancel removed everything; nothing to warn about
-                QMessageBox.warning(self, self.tr("Backup failed"), message)
+                QMessageBox.warning(self, t("Backup failed"), message)
 
         self.backup_task = self._run(task, progress, done, failed)
 
@@ -560,22 +561,22 @@ class MainWindow(QMainWindow):
         not count. What was replaced is kept in the backups folder; nothing is replaced on failure."""
         folder = self.ctx.backup_dir
         folder.mkdir(parents=True, exist_ok=True)
-        src = FileDialog.ask_open(self, self.tr("Restore from backup"), self.tr("Shop Orders backup (*.sqlite3)"),
+        src = FileDialog.ask_open(self, t("Restore from backup"), t("Shop Orders backup (*.sqlite3)"),
                                   protected=self.ctx.db.own_files(), start=folder)
         if src is None:
             return
         answer = QMessageBox.question(
-            self, self.tr("Restore from backup"),
-            self.tr("Replace everything in the store with the backup %s? The current store is kept as a copy "
+            self, t("Restore from backup"),
+            t("Replace everything in the store with the backup %s? The current store is kept as a copy "
                     "in %s first, so nothing is lost.") % (src.name, folder),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
         for a in (self.restore_action, self.backup_action):
             a.setEnabled(False)
-        for t in (self.poll_timer, self.tick_timer):  # the store is locked meanwhile: no reads on the UI thread
-            t.stop()
-        dialog = self._progress_dialog(self.tr("Checking the backup…"), "restoreProgress", maximum=0)
+        for timer in (self.poll_timer, self.tick_timer):  # the store is locked meanwhile: no reads on the UI thread
+            timer.stop()
+        dialog = self._progress_dialog(t("Checking the backup…"), "restoreProgress", maximum=0)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         db = self.ctx.db
         waiting_for: list[str] = []  # written by the worker, read on the UI thread
@@ -597,10 +598,10 @@ class MainWindow(QMainWindow):
         def progress(stage: str, done: int, total: int) -> None:
             if stage == "wait":
                 listed = ", ".join(waiting_for[:3]) + (", …" if len(waiting_for) > 3 else "")
-                dialog.setLabelText(self.tr("Waiting for %s other seat(s) to close: %s") % (done, listed))
+                dialog.setLabelText(t("Waiting for %s other seat(s) to close: %s") % (done, listed))
                 dialog.setRange(0, 0)
                 return
-            dialog.setLabelText(self.tr("Replacing the store's content with the backup…"))
+            dialog.setLabelText(t("Replacing the store's content with the backup…"))
             dialog.setMaximum(max(total, 1))
             dialog.setValue(min(done, max(total, 1) - 1))
 
@@ -614,21 +615,21 @@ class MainWindow(QMainWindow):
                     self.model.set_thresholds(thresholds)
             self._marker = self.browser.change_marker()
             self.reload()
-            for t in (self.poll_timer, self.tick_timer):
-                t.start()
+            for timer in (self.poll_timer, self.tick_timer):
+                timer.start()
 
         def done(report) -> None:
             finish(True)
             self.restore_result = report
-            self.statusBar().showMessage(self.tr("Restored %s orders from %s.") % (f"{report.orders:,}", src.name),
+            self.statusBar().showMessage(t("Restored %s orders from %s.") % (f"{report.orders:,}", src.name),
                                          10000)
             if report.replaced_problem is None:
-                QMessageBox.information(self, self.tr("Restore from backup"),
-                                        self.tr("The backup was restored; the replaced store was kept as %s.")
+                QMessageBox.information(self, t("Restore from backup"),
+                                        t("The backup was restored; the replaced store was kept as %s.")
                                         % report.path)
             else:
-                QMessageBox.information(self, self.tr("Restore from backup"),
-                                        self.tr("The backup was restored; the replaced store failed its checks "
+                QMessageBox.information(self, t("Restore from backup"),
+                                        t("The backup was restored; the replaced store failed its checks "
                                                 "(%s) and was kept as %s for investigation.")
                                         % (report.replaced_problem, report.path))
 
@@ -636,10 +637,10 @@ class MainWindow(QMainWindow):
             finish(False)
             self.restore_result = None
             if stopped:
-                self.statusBar().showMessage(self.tr("The restore was cancelled; nothing was replaced."), 10000)
+                self.statusBar().showMessage(t("The restore was cancelled; nothing was replaced."), 10000)
                 return
             self.statusBar().clearMessage()
-            QMessageBox.warning(self, self.tr("Restore failed"), message)
+            QMessageBox.warning(self, t("Restore failed"), message)
 
         self.restore_task = self._run(task, progress, done, failed)
 
@@ -649,13 +650,13 @@ class MainWindow(QMainWindow):
         from shop_orders.services.verification import verify_store
 
         self.verify_action.setEnabled(False)
-        dialog = self._progress_dialog(self.tr("Checking the audit trail…"), "verifyProgress")
+        dialog = self._progress_dialog(t("Checking the audit trail…"), "verifyProgress")
         db = self.ctx.db
         task = ProgressTask(lambda report, cancelled: verify_store(db, progress=report, cancel=cancelled))
         stopped: list[bool] = []
         dialog.canceled.connect(lambda: (stopped.append(True), task.cancel()))
-        stages = {"chain": self.tr("Checking the audit chain…"),
-                  "orders": self.tr("Comparing every order with its audit trail…")}
+        stages = {"chain": t("Checking the audit chain…"),
+                  "orders": t("Comparing every order with its audit trail…")}
 
         def progress(stage: str, done: int, total: int) -> None:
             dialog.setLabelText(stages.get(stage, ""))
@@ -668,23 +669,23 @@ class MainWindow(QMainWindow):
             self.verify_result = (ok, sentence)
             self.statusBar().showMessage(sentence)
             if ok:
-                QMessageBox.information(self, self.tr("Verify trail"), sentence)
+                QMessageBox.information(self, t("Verify trail"), sentence)
             else:
-                QMessageBox.warning(self, self.tr("Verify trail"), sentence)
+                QMessageBox.warning(self, t("Verify trail"), sentence)
 
         def done(result) -> None:
             if result.ok:
-                finish(True, self.tr("The audit trail is intact: %s events and %s orders checked.")
+                finish(True, t("The audit trail is intact: %s events and %s orders checked.")
                        % (f"{result.events:,}", f"{result.orders:,}"))
             else:
-                finish(False, self.tr("The audit trail check failed: %s") % result.problem)
+                finish(False, t("The audit trail check failed: %s") % result.problem)
 
         def failed(message: str) -> None:
             if stopped:
                 dialog.reset()
                 self.verify_action.setEnabled(True)
                 self.verify_result = None
-                self.statusBar().showMessage(self.tr("The check of the audit trail was cancelled."), 10000)
+                self.statusBar().showMessage(t("The check of the audit trail was cancelled."), 10000)
                 return
             finish(False, message)
 
@@ -692,7 +693,7 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, self.tr("About Shop Orders"),
-            self.tr("Shop Orders (订单台) %s\nEvery channel's orders in one place.\nDatabase: %s")
+            self, t("About Shop Orders"),
+            t("Shop Orders (订单台) %s\nEvery channel's orders in one place.\nDatabase: %s")
             % (__version__, self.ctx.db.where),
         )

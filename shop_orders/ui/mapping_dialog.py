@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from shop_orders.app import AppContext
 from shop_orders.domain.channels import CHANNELS, channel_label
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import settings
@@ -71,7 +72,7 @@ class MappingDialog(QDialog):
         self.setObjectName("mappingDialog")
         self.ctx, self.path, self.lang = ctx, path, lang
         self.saved: Profile | None = None
-        self.setWindowTitle(self.tr("Map the columns of %s") % path.name)
+        self.setWindowTitle(t("Map the columns of %s") % path.name)
         self.resize(1100, 700)
         self.rows = readers.read(path).rows
         self.header_row = guess_header(self.rows)
@@ -87,9 +88,9 @@ class MappingDialog(QDialog):
         self.name = QLineEdit(path.stem, self)
         self.currency = QLineEdit("CNY", self)
         self.currency.setMaxLength(3)
-        top.addRow(self.tr("Channel"), self.channel)
-        top.addRow(self.tr("Profile name"), self.name)
-        top.addRow(self.tr("Currency when the file has none"), self.currency)
+        top.addRow(t("Channel"), self.channel)
+        top.addRow(t("Profile name"), self.name)
+        top.addRow(t("Currency when the file has none"), self.currency)
         layout.addLayout(top)
 
         middle = QHBoxLayout()
@@ -99,7 +100,7 @@ class MappingDialog(QDialog):
         self.columns.setDragEnabled(True)
         self.columns.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         left = QVBoxLayout()
-        left.addWidget(QLabel(self.tr("Columns in the file (drag onto a field)"), self))
+        left.addWidget(QLabel(t("Columns in the file (drag onto a field)"), self))
         left.addWidget(self.columns)
         middle.addLayout(left, 1)
         fields = QWidget(self)
@@ -107,7 +108,7 @@ class MappingDialog(QDialog):
         self.combos: dict[str, FieldCombo] = {}
         for f in EDITABLE_FIELDS:
             combo = FieldCombo(fields)
-            combo.addItem(self.tr("(not in the file)"), None)
+            combo.addItem(t("(not in the file)"), None)
             for h in self.headers:
                 if h:
                     combo.addItem(h, h)
@@ -120,9 +121,9 @@ class MappingDialog(QDialog):
         middle.addWidget(scroll, 1)
         self.words = QTableWidget(0, 2, self)
         self.words.setObjectName("statusWords")
-        self.words.setHorizontalHeaderLabels([self.tr("Status in the file"), self.tr("Standard status")])
+        self.words.setHorizontalHeaderLabels([t("Status in the file"), t("Standard status")])
         right = QVBoxLayout()
-        right.addWidget(QLabel(self.tr("Status words"), self))
+        right.addWidget(QLabel(t("Status words"), self))
         right.addWidget(self.words)
         middle.addLayout(right, 1)
         layout.addLayout(middle, 2)
@@ -132,8 +133,8 @@ class MappingDialog(QDialog):
         layout.addWidget(self.preview_label)
         self.preview = QTableWidget(0, 5, self)
         self.preview.setObjectName("mappingPreview")
-        self.preview.setHorizontalHeaderLabels([self.tr("Channel order no."), self.tr("Status"), self.tr("Created"),
-                                                self.tr("Total"), self.tr("Buyer")])
+        self.preview.setHorizontalHeaderLabels([t("Channel order no."), t("Status"), t("Created"),
+                                                t("Total"), t("Buyer")])
         layout.addWidget(self.preview, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.save)
@@ -144,14 +145,14 @@ class MappingDialog(QDialog):
 
     def field_labels(self) -> dict[str, str]:
         return {
-            "channel_order_no": self.tr("Channel order no. (required)"), "status": self.tr("Status"),
-            "created_at": self.tr("Order time"), "buyer": self.tr("Buyer"), "recipient": self.tr("Recipient"),
-            "phone": self.tr("Phone"), "address": self.tr("Address"), "currency": self.tr("Currency"),
-            "total": self.tr("Order total"), "paid": self.tr("Paid"), "sku": self.tr("SKU"),
-            "title": self.tr("Item"), "qty": self.tr("Quantity"), "unit_price": self.tr("Unit price"),
-            "courier": self.tr("Courier"), "tracking_no": self.tr("Tracking no."),
-            "address_province": self.tr("Province / country"), "address_city": self.tr("City"),
-            "address_district": self.tr("District / postcode"), "address_street": self.tr("Street"),
+            "channel_order_no": t("Channel order no. (required)"), "status": t("Status"),
+            "created_at": t("Order time"), "buyer": t("Buyer"), "recipient": t("Recipient"),
+            "phone": t("Phone"), "address": t("Address"), "currency": t("Currency"),
+            "total": t("Order total"), "paid": t("Paid"), "sku": t("SKU"),
+            "title": t("Item"), "qty": t("Quantity"), "unit_price": t("Unit price"),
+            "courier": t("Courier"), "tracking_no": t("Tracking no."),
+            "address_province": t("Province / country"), "address_city": t("City"),
+            "address_district": t("District / postcode"), "address_street": t("Street"),
         }
 
     # ---- building the profile ---------------------------------------------------------------
@@ -201,7 +202,7 @@ class MappingDialog(QDialog):
         prof = self.profile()
         if "channel_order_no" not in prof.columns:
             self.preview.setRowCount(0)
-            self.preview_label.setText(self.tr("Choose the column that holds the channel order number."))
+            self.preview_label.setText(t("Choose the column that holds the channel order number."))
             self.save_button.setEnabled(False)
             return
         cols = header.match_row([norm(h) for h in self.headers], prof)
@@ -216,7 +217,7 @@ class MappingDialog(QDialog):
             for c, v in enumerate(values):
                 self.preview.setItem(r, c, QTableWidgetItem(v))
         first = f" {problems[0]}" if problems else ""
-        self.preview_label.setText(self.tr("%s orders read from the first 500 rows, %s problems.") %
+        self.preview_label.setText(t("%s orders read from the first 500 rows, %s problems.") %
                                    (len(orders), len(problems)) + first)
         self.save_button.setEnabled(bool(orders))
 

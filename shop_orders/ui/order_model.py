@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -27,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from shop_orders.domain.channels import channel_label
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.staleness import Level, describe_age, level
 from shop_orders.domain.status import FINAL, Status
@@ -55,17 +55,17 @@ MONEY = {"total", "paid"}
 
 def column_titles() -> dict[str, str]:
     return {
-        "order_no": QCoreApplication.translate("OrderTableModel", "Order"),
-        "channel": QCoreApplication.translate("OrderTableModel", "Channel"),
-        "channel_order_no": QCoreApplication.translate("OrderTableModel", "Channel order no."),
-        "buyer": QCoreApplication.translate("OrderTableModel", "Buyer"),
-        "total": QCoreApplication.translate("OrderTableModel", "Total"),
-        "paid": QCoreApplication.translate("OrderTableModel", "Paid"),
-        "status": QCoreApplication.translate("OrderTableModel", "Status"),
-        "courier": QCoreApplication.translate("OrderTableModel", "Courier"),
-        "tracking_no": QCoreApplication.translate("OrderTableModel", "Tracking no."),
-        "created_at": QCoreApplication.translate("OrderTableModel", "Created"),
-        "updated_at": QCoreApplication.translate("OrderTableModel", "Last update"),
+        "order_no": t("Order"),
+        "channel": t("Channel"),
+        "channel_order_no": t("Channel order no."),
+        "buyer": t("Buyer"),
+        "total": t("Total"),
+        "paid": t("Paid"),
+        "status": t("Status"),
+        "courier": t("Courier"),
+        "tracking_no": t("Tracking no."),
+        "created_at": t("Created"),
+        "updated_at": t("Last update"),
     }
 
 
@@ -312,9 +312,9 @@ class OrderTableModel(QAbstractTableModel):
             return None
         age = describe_age(self._now - r.updated_at)
         if lvl is Level.RED:
-            return self.tr("No update for %s: past the %s h threshold") % (
+            return t("No update for %s: past the %s h threshold") % (
                 age, f"{self._query.thresholds.hours_for(Status(r.status)):g}")
-        return self.tr("No update for %s: nearing the %s h threshold") % (
+        return t("No update for %s: nearing the %s h threshold") % (
             age, f"{self._query.thresholds.hours_for(Status(r.status)):g}")
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -323,7 +323,7 @@ class OrderTableModel(QAbstractTableModel):
             return None
         cell = self._cached(row)
         if cell is None:
-            return self.tr("(could not load)") if role == DISPLAY and column == 0 else None
+            return t("(could not load)") if role == DISPLAY and column == 0 else None
         if role == DISPLAY:
             return self._texts(cell)[column]
         if role == FOREGROUND:

@@ -1,5 +1,4 @@
-"""Simplified Chinese for every UI string; `python3 resources/translations/build.py` writes it into
-the .ts source and compiles the .qm. Keys are the English source texts."""
+"""Simplified Chinese: the desktop UI's texts (see the package docstring)."""
 
 ZH = {
     "Order": "订单", "Channel": "渠道", "Channel order no.": "渠道订单号", "Buyer": "买家", "Total": "金额",

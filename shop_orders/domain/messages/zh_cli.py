@@ -1,0 +1,4 @@
+"""Simplified Chinese: cli messages (see the package docstring)."""
+
+ZH: dict[str, str] = {
+}

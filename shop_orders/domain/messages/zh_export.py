@@ -1,0 +1,4 @@
+"""Simplified Chinese: export messages (see the package docstring)."""
+
+ZH: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Simplified Chinese: import messages (see the package docstring)."""
+
+ZH: dict[str, str] = {
+}

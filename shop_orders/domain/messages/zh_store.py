@@ -1,0 +1,4 @@
+"""Simplified Chinese: store messages (see the package docstring)."""
+
+ZH: dict[str, str] = {
+}

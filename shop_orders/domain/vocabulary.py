@@ -1,0 +1,54 @@
+"""Names people read for the codes the store keeps: fields, audit actions and change sources.
+
+The audit trail stores codes ("status", "import:taobao.xlsx", "edit") so it reads the same in any
+language and its hashes never depend on one; these functions name them in the language of the
+messages (domain/messages) when the trail is shown, printed or exported.
+"""
+
+from __future__ import annotations
+
+from shop_orders.domain.messages import N_, t
+
+FIELDS: dict[str, str] = {
+    "order": N_("order"), "channel": N_("channel"), "channel_order_no": N_("channel order number"),
+    "status": N_("status"), "currency": N_("currency"), "total": N_("total"), "paid": N_("paid amount"),
+    "buyer": N_("buyer"), "recipient": N_("recipient"), "phone": N_("phone"), "address": N_("address"),
+    "courier": N_("courier"), "tracking_no": N_("tracking number"), "created_at": N_("order time"),
+    "shipped_qty": N_("shipped quantity"), "sku": N_("SKU"), "title": N_("item"), "qty": N_("quantity"),
+    "unit_price": N_("unit price"), "staleness": N_("staleness thresholds"), "timezone": N_("time zone"),
+    "import_profiles": N_("import profiles"), "lines": N_("lines"),
+}
+
+ACTIONS: dict[str, str] = {
+    "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
+    "edit": N_("edited"), "setting": N_("setting"),
+}
+
+# A source is a kind, or a kind and a name ("import:taobao.xlsx").
+SOURCES: dict[str, str] = {
+    "manual": N_("by hand"), "scan": N_("scan"), "demo": N_("demo data"), "system": N_("system"),
+    "import": N_("import"), "courier": N_("courier"), "rule": N_("rule"), "sync": N_("channel sync"),
+    "restore": N_("restore"), "cli": N_("command line"),
+}
+
+
+def field_label(code: str, lang: str | None = None) -> str:
+    """'channel_order_no' -> 'channel order number' / '渠道订单号'; an unknown code as it is."""
+    name = FIELDS.get(code)
+    return t(name, lang=lang) if name else code
+
+
+def action_label(code: str, lang: str | None = None) -> str:
+    name = ACTIONS.get(code)
+    return t(name, lang=lang) if name else code
+
+
+def source_label(source: str, lang: str | None = None) -> str:
+    """'import:taobao.xlsx' -> 'import: taobao.xlsx' / '导入：taobao.xlsx'; 'manual' -> 'by hand' / '手动'."""
+    kind, sep, name = source.partition(":")
+    label = SOURCES.get(kind)
+    if label is None:
+        return source
+    if not sep:
+        return t(label, lang=lang)
+    return t("{kind}: {name}", lang=lang, kind=t(label, lang=lang), name=name)
