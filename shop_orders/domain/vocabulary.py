@@ -16,7 +16,13 @@ FIELDS: dict[str, str] = {
     "courier": N_("courier"), "tracking_no": N_("tracking number"), "created_at": N_("order time"),
     "shipped_qty": N_("shipped quantity"), "sku": N_("SKU"), "title": N_("item"), "qty": N_("quantity"),
     "unit_price": N_("unit price"), "staleness": N_("staleness thresholds"), "timezone": N_("time zone"),
-    "import_profiles": N_("import profiles"), "lines": N_("lines"),
+    "import_profiles": N_("import profiles"), "import_status_words": N_("status words of imports"),
+    "lines": N_("lines"), "paid_at": N_("payment time"), "shipped_at": N_("shipping time"),
+    "finished_at": N_("finishing time"), "refunded": N_("refunded amount"), "line_total": N_("line amount"),
+    "address_province": N_("province / country"), "address_city": N_("city"),
+    "address_district": N_("district / postcode"), "address_street": N_("street"),
+    "financial_status": N_("payment status"), "fulfillment_status": N_("fulfilment status"),
+    "cancelled_at": N_("cancellation time"),
 }
 
 ACTIONS: dict[str, str] = {

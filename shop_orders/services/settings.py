@@ -92,6 +92,27 @@ def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile) -> None:
     _put(uow, ctx, CUSTOM_PROFILES_KEY, json.dumps([p.to_json() for p in [*current, profile]], ensure_ascii=False))
 
 
+STATUS_WORDS_KEY = "import_status_words"
+
+
+def get_status_words(session: Session) -> dict[str, dict[str, Status]]:
+    """Status words a person mapped in the import dialog, per profile code."""
+    row = session.get(Setting, STATUS_WORDS_KEY)
+    if row is None:
+        return {}
+    return {code: {w: Status(v) for w, v in words.items()} for code, words in json.loads(row.value).items()}
+
+
+def save_status_words(uow: UnitOfWork, ctx: ChangeContext, profile_code: str, words: dict[str, Status]) -> None:
+    """Remember what these words mean for files of this profile (a shop setting, audited);
+    the next check of any file of the layout reads them so."""
+    current = get_status_words(uow.session)
+    merged = {**current.get(profile_code, {}), **{w.strip(): Status(s) for w, s in words.items() if w.strip()}}
+    current[profile_code] = merged
+    value = {code: {w: s.value for w, s in sorted(ws.items())} for code, ws in sorted(current.items())}
+    _put(uow, ctx, STATUS_WORDS_KEY, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
 def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
     row = uow.session.get(Setting, key)
     old = row.value if row else None

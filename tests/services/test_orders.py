@@ -49,7 +49,7 @@ def test_create_gives_a_global_id_and_records_who_and_where(db, clock):
 def test_same_channel_order_number_cannot_be_created_twice(db):
     make_order(db, channel="jd", channel_order_no="300001")
     make_order(db, channel="taobao", channel_order_no="300001")  # another channel: fine
-    with pytest.raises(DuplicateOrder, match="jd order 300001 already exists"):
+    with pytest.raises(DuplicateOrder, match="JD order 300001 already exists"):
         make_order(db, channel="jd", channel_order_no="300001")
 
 

@@ -40,7 +40,7 @@ def test_threshold_setting_refuses_values_outside_whole_hours_1_to_90_days_and_w
             _set(db, bad)
         message = str(err.value)
         assert "whole number of hours from 1 to 2160 (90 days)" in message and len(message.splitlines()) == 1
-        assert ("default" in message) if bad.per_status == {} else ("awaiting_payment" in message)
+        assert ("default" in message) if bad.per_status == {} else ("Awaiting payment" in message)
     assert _state(db) == before
 
 

@@ -47,7 +47,7 @@ def test_preview_shows_what_will_be_created_before_anything_is_written(qtbot, sq
 def test_problems_are_listed_by_row_and_column_and_block_the_import_unless_skipped(qtbot, sqlite_db, tmp_path):
     d = _dialog(qtbot, sqlite_db, tmp_path, _jd_file(tmp_path, bad=True))
     assert d.problems.rowCount() == 1
-    assert [d.problems.item(0, c).text() for c in range(3)] == ["3", "订单状态", "unknown order status '火星'"]
+    assert [d.problems.item(0, c).text() for c in range(3)] == ["3", "订单状态", "unknown order status '火星' (row 3)"]
     assert not d.import_button.isEnabled()
     d.skip_invalid.setChecked(True)
     assert d.import_button.isEnabled()

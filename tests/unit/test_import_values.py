@@ -6,7 +6,8 @@ import pytest
 
 from shop_orders.domain.status import Status
 from shop_orders.services.importing import values
-from shop_orders.services.importing.profiles import BUILT_IN, norm, shopify_status
+from shop_orders.services.importing.layouts import BUILT_IN
+from shop_orders.services.importing.profiles import norm, shopify_status
 
 SHANGHAI = timezone(timedelta(hours=8))
 

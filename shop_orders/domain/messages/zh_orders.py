@@ -38,4 +38,6 @@ ZH: dict[str, str] = {
     "Changing the recipient, phone or address needs a reason.": "修改收货人、电话或地址需要填写原因。",
     "{order} is {ours} here; the channel's {theirs} is older and was not applied.":
         "{order} 在本地为“{ours}”；渠道的“{theirs}”较旧，未应用。",
+    "the refunded amount cannot be negative": "退款金额不能为负数",
+    "more is refunded than was paid": "退款金额超过了已付金额",
 }

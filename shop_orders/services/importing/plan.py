@@ -1,6 +1,16 @@
 """Rows of a channel export to an ImportPlan: orders grouped from their rows (one row per order
 or one per line item), every problem with file, row and column, and what importing would do
-against the store (create, update, leave unchanged, refuse to move backwards)."""
+against the store (create, update, leave unchanged, refuse to move backwards).
+
+`check` is the one place a file's rows are read and checked: the import dialog's preview, the
+mapping dialog's preview, `import --dry-run` and the import itself all go through it, so a file
+that previews with no problem imports without error.
+
+Only the order number is required. An unpaid order often has no order time (Pinduoduo leaves
+订单成交时间 empty until the group forms): it is dated by its payment or shipping time if the file
+has one, else by the time of the import. Payment, shipping and finishing times are optional.
+Masked or encrypted personal data (138****5678, 张**, ##…) is kept exactly as given.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +18,32 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Row, case, func, select
 
 from shop_orders.domain.channels import parse_channel
+from shop_orders.domain.messages import t
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
+from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
-from shop_orders.services.importing.profiles import Profile, shopify_status
+from shop_orders.services.importing.profiles import (
+    TIME_FIELDS,
+    Profile,
+    StatusReading,
+    shopify_status,
+    status_key,
+)
 from shop_orders.services.orders import LineDraft, OrderDraft, draft_problems
 from shop_orders.store.db import Database
 from shop_orders.store.models import Order, Payment
 
+S = Status
 TRAILER = re.compile(r"(合计|总计|小计|汇总|^共\s*\d+|^total\b|^totals?:|^count\b|记录数)", re.IGNORECASE)
 COMPARED = ("status", "paid_minor", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
+BEFORE_PAYMENT = (S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT)
+MAX_ROWS_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -31,10 +52,18 @@ class Problem:
     row: int  # 1-based, as a spreadsheet shows it
     column: str
     message: str
+    orders: tuple[int, ...] = ()  # the first rows of the orders it concerns, when not just `row`'s
+    word: str = ""  # an unknown status word, for mapping it on the spot
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return t("{file}, row {row}, column {column}: {message}", file=self.file, row=self.row,
+                     column=self.column, message=self.message)
+        return t("{file}, row {row}: {message}", file=self.file, row=self.row, message=self.message)
+
+    @property
+    def affected(self) -> tuple[int, ...]:
+        return self.orders or (self.row,)
 
 
 @dataclass(slots=True)
@@ -45,7 +74,7 @@ class ImportedOrder:
     status: Status
     currency: str
     total_minor: int | None
-    paid_minor: int | None
+    paid_minor: int | None  # what the file says was paid; None: it does not say
     buyer: str = ""
     recipient: str = ""
     phone: str = ""
@@ -54,17 +83,42 @@ class ImportedOrder:
     tracking_no: str = ""
     lines: list[LineDraft] = field(default_factory=list)
     first_row: int = 0
+    refunded_minor: int | None = None  # what the file says was refunded
+    paid_at: datetime | None = None
+    money_received: bool = False  # the status word says the buyer paid
+    row_statuses: list[StatusReading] | None = None  # per row, when each row is a sub-order
+    status_word: str = ""  # as the order's first row writes it
 
     def final_total(self) -> int:
         if self.total_minor is not None:
             return self.total_minor
         return sum(line.qty * line.unit_price_minor for line in self.lines)
 
+    def received(self) -> int:
+        """What the buyer paid, as far as the file shows it. Before payment or when closed, only
+        with evidence that money came in (a payment time, or a word that says so)."""
+        stated = self.paid_minor
+        evidence = self.money_received or self.paid_at is not None
+        if self.status is S.CANCELLED or self.status in BEFORE_PAYMENT:
+            if not evidence:
+                return 0
+            return stated if stated is not None else self.final_total()
+        if self.status is S.PARTIALLY_PAID:
+            return stated or 0
+        return stated if stated is not None else self.final_total()
+
+    def refunded(self) -> int:
+        """Refunded to the buyer: what a refund column says; a closed order that was paid has had
+        its money back in full unless the file says how much (channels close a paid order only
+        through a refund)."""
+        received = self.received()
+        if self.refunded_minor is not None:
+            return min(max(self.refunded_minor, 0), received)
+        return received if self.status is S.CANCELLED else 0
+
     def final_paid(self) -> int:
-        if self.paid_minor is not None:
-            return self.paid_minor
-        before_payment = self.status in (Status.AWAITING_CONFIRMATION, Status.AWAITING_PAYMENT, Status.CANCELLED)
-        return 0 if before_payment else self.final_total()
+        """What is paid now: received less refunded."""
+        return self.received() - self.refunded()
 
     def to_draft(self) -> OrderDraft:
         """What the order services create for this order (no total in the file: the lines' sum,
@@ -73,7 +127,8 @@ class ImportedOrder:
             channel=self.channel, channel_order_no=self.channel_order_no, created_at=self.created_at,
             currency=self.currency, total_minor=self.total_minor, status=self.status, buyer=self.buyer,
             recipient=self.recipient, phone=self.phone, address=self.address, courier=self.courier,
-            tracking_no=self.tracking_no, lines=self.lines, paid_minor=self.final_paid())
+            tracking_no=self.tracking_no, lines=self.lines, paid_minor=self.received(),
+            refunded_minor=self.refunded(), paid_at=self.paid_at)
 
 
 @dataclass
@@ -97,10 +152,18 @@ class ImportPlan:
     unchanged: int = 0
     refused: list[Problem] = field(default_factory=list)  # backwards moves, reported not applied
     skipped_rows: int = 0
+    match: HeaderMatch | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def invalid_rows(self) -> set[int]:
+        """The first rows of the orders some problem concerns (left out with --skip-invalid)."""
+        return {r for p in self.problems for r in p.affected}
+
+    def unknown_words(self) -> list[str]:
+        return [p.word for p in self.problems if p.word]
 
 
 MEMO_LIMIT = 50_000  # distinct cells remembered per field (status words, names, prices repeat)
@@ -108,7 +171,24 @@ BLOCK = 2000  # rows converted column by column at a time
 TEXT_FIELDS = ("buyer", "recipient", "phone", "address", "courier", "tracking_no", "sku", "title", "currency",
                "channel", "status", "financial_status", "fulfillment_status", "cancelled_at", "address_province",
                "address_city", "address_district", "address_street")
-_PHONE = re.compile(r"[0-9+\-() *]{3,40}")
+MONEY = ("total", "paid", "refunded", "unit_price", "line_total")
+# Order fields every row of an order must agree on (when a row states them at all).
+AGREE = ("currency", "buyer", "recipient", "phone", "address", "created_at", "status", "total", "paid", "refunded")
+_LINE_ITEM = re.compile(r"^line_item_\d+$", re.IGNORECASE)
+
+
+class _New:
+    """Not converted yet (a converted cell may be None: an empty optional cell)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other) -> bool:
+        return other is self
+
+    __hash__ = object.__hash__
+
+
+_NEW = _New()
 
 
 class _Bad:
@@ -143,11 +223,11 @@ class _Field:
             keys = [v if v.__class__ is str else (v.__class__, v) for v in cells]
             if extra is not None:
                 keys = list(zip(keys, extra, strict=True))
-        out = list(map(self.memo.get, keys))  # never None once converted
-        if None in out:
+        out = list(map(self.memo.get, keys, itertools.repeat(_NEW)))
+        if _NEW in out:
             memo, fn = self.memo, self.fn
             for j, r in enumerate(out):
-                if r is None:
+                if r is _NEW:
                     try:
                         r = fn(cells[j]) if extra is None else fn(cells[j], extra[j])
                     except values.CellError as exc:
@@ -158,7 +238,20 @@ class _Field:
         return out
 
 
-def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo,
+def _money_or_none(value, currency):
+    return values.amount_or_none(value, currency)
+
+
+def check(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo, now: datetime | None = None,
+          progress=None, total: int | None = None) -> tuple[list[ImportedOrder], list[Problem], int]:
+    """Read and check the rows under the header: the orders, every problem, and how many rows
+    were skipped as empty or totals rows. The same for previews, dry runs and imports."""
+    orders, problems, skipped = parse(rows, match, file_name, shop_tz, now, progress, total)
+    check_orders(orders, problems, match, file_name)
+    return orders, problems, skipped
+
+
+def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo, now: datetime | None = None,
           progress=None, total: int | None = None) -> tuple[list[ImportedOrder], list[Problem], int]:
     """Group the data rows under the header into orders; collect every problem.
 
@@ -166,8 +259,10 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     a large sheet is never held twice (`total`, their number, is then given for progress). Cells
     are converted a block of rows and a column at a time, each distinct cell once per field."""
     prof, cols, head = match.profile, match.columns, match.headers
+    now = now or datetime.now(UTC)
     orders: dict[tuple[str, str], ImportedOrder] = {}
     problems: list[Problem] = []
+    reader = _Reader(prof, file_name, problems)
     skipped = 0
     if total is None:
         total = len(rows) if hasattr(rows, "__len__") else 0
@@ -181,11 +276,15 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
 
     fields = {f: field_of(f, values.clean) for f in TEXT_FIELDS}
     fields["channel_order_no"] = field_of("channel_order_no", values.order_number)
-    fields["created_at"] = field_of("created_at", lambda v: values.when(v, shop_tz))
+    for f in TIME_FIELDS:
+        fields[f] = field_of(f, lambda v: values.when_or_none(v, shop_tz))
     fields["qty"] = field_of("qty", values.quantity)
-    for f in ("total", "paid", "unit_price"):
-        fields[f] = field_of(f, values.amount_minor)
+    for f in MONEY:
+        fields[f] = field_of(f, _money_or_none)
     fields = {k: v for k, v in fields.items() if v is not None}
+    reader.fields, reader.headers = fields, head
+    line_item_columns = [i for i, h in enumerate(head) if _LINE_ITEM.match(str(h))] \
+        if prof.line_items == "webtoffee" else []
     number = fields["channel_order_no"]
     data = itertools.islice(rows, match.row + 1, None)
     first = match.row + 2  # the spreadsheet's number of the block's first row
@@ -193,12 +292,12 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
         if progress is not None:
             progress(first - match.row - 2, total)
         blank = [""] * len(block)
-        cv = {f: fld.column(block) for f, fld in fields.items() if f not in ("total", "paid", "unit_price")}
+        cv = {f: fld.column(block) for f, fld in fields.items() if f not in MONEY}
         currencies = [(c or prof.currency).upper()[:3] for c in cv.get("currency", blank)]
-        for f in ("total", "paid", "unit_price"):
+        for f in MONEY:
             if f in fields:
                 cv[f] = fields[f].column(block, currencies)
-        batch = _Block(cv, blank, currencies, fields, file_name, problems)
+        batch = _Block(cv, blank, currencies, reader)
         for j, row in enumerate(block):
             rowno = first + j
             cno = cv["channel_order_no"][j]
@@ -209,7 +308,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
                 if not cells or any(TRAILER.search(c) for c in cells):
                     skipped += 1  # an empty row, or a totals or trailer row
                     continue
-                problems.append(Problem(file_name, rowno, number.name, "the order number is empty"))
+                problems.append(Problem(file_name, rowno, number.name, t("the order number is empty")))
                 continue
             if not raw_no.isdigit() and TRAILER.search(raw_no):
                 skipped += 1  # a totals row: "合计", "Total", "共 12 条"
@@ -226,115 +325,305 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
                     continue
             order = orders.get((channel, cno))
             if order is None:
-                order = batch.new_order(j, rowno, prof, channel, cno)
+                order = batch.new_order(j, rowno, channel, cno)
                 if order is None:
                     continue
                 orders[(channel, cno)] = order
-            title, sku = batch.title[j], batch.sku[j]
-            if title or sku:
-                qty = batch.value("qty", j, rowno) if "qty" in cv else 1
-                price = batch.value("unit_price", j, rowno) if "unit_price" in cv else None
-                if qty is None:
-                    continue
-                if price is None:
-                    price = 0
-                    if ("unit_price" not in cv and "total" in cv and order.total_minor is not None
-                            and order.total_minor > 0 and not order.lines):
-                        price = order.total_minor // qty if order.total_minor % qty == 0 else 0
-                shipped = qty if order.status in (Status.SHIPPED, Status.COMPLETED) else 0
-                order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
+                row_reading = order.row_statuses[0] if order.row_statuses else None
+            else:
+                row_reading = batch.more_rows(order, j, rowno)
+            batch.add_lines(order, j, rowno, row, line_item_columns, row_reading)
         first += len(block)
     if progress is not None:
         progress(total, total)
+    reader.report_unknown_words()
     result = list(orders.values())
     for o in result:
-        if o.created_at is None:
-            problems.append(Problem(file_name, o.first_row, "", "the order has no order time"))
+        _finish(o, now)
     return result, problems, skipped
+
+
+def _combine(readings: list[StatusReading]) -> Status:
+    """One status for an order whose rows (sub-orders) each have one: all the same, that one;
+    closed sub-orders do not count while others are open; shipped beside unshipped is partly
+    shipped; otherwise the least advanced."""
+    statuses = {r.status for r in readings}
+    if len(statuses) == 1:
+        return next(iter(statuses))
+    live = {s for s in statuses if s is not S.CANCELLED}
+    if not live:
+        return S.CANCELLED
+    if len(live) == 1:
+        return next(iter(live))
+    shipped = {s for s in live if CHANNEL_RANK[s] >= CHANNEL_RANK[S.SHIPPED]}
+    if shipped and live - shipped and all(CHANNEL_RANK[s] >= CHANNEL_RANK[S.AWAITING_SHIPMENT] for s in live):
+        return S.PARTIALLY_SHIPPED
+    return min(live, key=CHANNEL_RANK.__getitem__)
+
+
+def _finish(o: ImportedOrder, now: datetime) -> None:
+    """What the order's rows say together: its status, its date, and the statuses that follow
+    from its payments (a deposit on an unpaid order makes it partly paid)."""
+    if o.row_statuses is not None and len(o.row_statuses) > 1:
+        o.status = _combine(o.row_statuses)
+        o.money_received = any(r.paid for r in o.row_statuses)
+    if o.created_at is None:
+        o.created_at = o.paid_at or now
+    if o.status is S.AWAITING_PAYMENT and 0 < o.final_paid() < o.final_total():
+        o.status = S.PARTIALLY_PAID
+    if o.status in (S.SHIPPED, S.COMPLETED):
+        for line in o.lines:
+            line.shipped_qty = line.qty
+
+
+class _Reader:
+    """The profile's rules for reading one order's status, and the unknown words it met."""
+
+    def __init__(self, prof: Profile, file_name: str, problems: list[Problem]) -> None:
+        self.prof, self.file_name, self.problems = prof, file_name, problems
+        self.fields: dict[str, _Field] = {}
+        self.headers: list[str] = []
+        self.unknown: dict[str, list[int]] = {}  # word -> rows
+
+    def name(self, fld: str) -> str:
+        f = self.fields.get(fld)
+        return f.name if f is not None else field_label(fld)
+
+    def status(self, text, j: int, rowno: int) -> StatusReading | None:
+        prof = self.prof
+        if prof.status_rule == "standard":
+            try:
+                return StatusReading(Status.parse(text("status", j)))
+            except ValueError as exc:
+                self.problems.append(Problem(self.file_name, rowno, self.name("status"), str(exc)))
+                return None
+        if prof.status_rule == "shopify":
+            fin = text("financial_status", j)
+            status = shopify_status(fin, text("fulfillment_status", j), text("cancelled_at", j))
+            if status is None:
+                self._unknown(fin, rowno)
+                return None
+            return StatusReading(status, paid=values.clean(fin).lower() in ("refunded", "partially_refunded"))
+        if prof.status_rule == "paid_time":
+            return None  # decided by the payment time in new_order
+        if "status" not in self.fields:
+            return StatusReading(S.AWAITING_SHIPMENT)
+        word = text("status", j)
+        if not word:
+            self.problems.append(Problem(self.file_name, rowno, self.name("status"), t("the order status is empty")))
+            return None
+        reading = prof.read_status(word)
+        if reading is None:
+            self._unknown(word, rowno)
+        return reading
+
+    def _unknown(self, word: str, rowno: int) -> None:
+        self.unknown.setdefault(word, []).append(rowno)
+
+    def report_unknown_words(self) -> None:
+        """One problem per distinct unknown word, naming the rows that carry it."""
+        column = self.name("financial_status" if self.prof.status_rule == "shopify" else "status")
+        for word, rows in self.unknown.items():
+            named = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED])
+            if len(rows) > MAX_ROWS_NAMED:
+                where = t("rows {rows} and {more} more", rows=named, more=len(rows) - MAX_ROWS_NAMED)
+            else:
+                where = t("row {rows}", rows=named) if len(rows) == 1 else t("rows {rows}", rows=named)
+            self.problems.append(Problem(self.file_name, rows[0], column,
+                                         t("unknown order status '{word}' ({where})", word=word, where=where),
+                                         orders=tuple(rows), word=word))
 
 
 class _Block:
     """The converted columns of one block of rows, read cell by cell as orders are built."""
 
-    def __init__(self, cv: dict[str, list], blank: list, currencies: list[str], fields: dict[str, _Field],
-                 file_name: str, problems: list[Problem]) -> None:
-        self.cv, self.blank, self.currencies, self.fields = cv, blank, currencies, fields
-        self.file_name, self.problems = file_name, problems
+    def __init__(self, cv: dict[str, list], blank: list, currencies: list[str], reader: _Reader) -> None:
+        self.cv, self.blank, self.currencies, self.reader = cv, blank, currencies, reader
+        self.fields, self.problems, self.file_name = reader.fields, reader.problems, reader.file_name
+        self.prof = reader.prof
         for f in TEXT_FIELDS:
             setattr(self, f, cv.get(f, blank))
 
     def text(self, fld: str, j: int) -> str:
         return self.cv.get(fld, self.blank)[j]
 
-    def value(self, fld: str, j: int, rowno: int):
+    def value(self, fld: str, j: int, rowno: int, order_row: int = 0):
         """The converted cell, or None after recording why it cannot be read."""
         v = self.cv[fld][j]
         if v.__class__ is _Bad:
-            self.problems.append(Problem(self.file_name, rowno, self.fields[fld].name, v.message))
+            self.problems.append(Problem(self.file_name, rowno, self.fields[fld].name, v.message,
+                                         orders=(order_row,) if order_row else ()))
             return None
         return v
 
-    def new_order(self, j: int, rowno: int, prof: Profile, channel: str, cno: str) -> ImportedOrder | None:
-        cv, text, problems = self.cv, self.text, self.problems
-        status = None
-        if prof.status_rule == "standard":
-            try:
-                status = Status.parse(text("status", j))
-            except ValueError as exc:
-                problems.append(Problem(self.file_name, rowno, self._name("status"), str(exc)))
-        elif prof.status_rule == "shopify":
-            fin = text("financial_status", j)
-            status = shopify_status(fin, text("fulfillment_status", j), text("cancelled_at", j))
-            if status is None:
-                problems.append(Problem(self.file_name, rowno, self._name("financial_status"),
-                                        f"unknown payment status '{fin}'"))
-        elif "status" in cv:
-            word = text("status", j)
-            status = prof.status_for(word)
-            if status is None:
-                problems.append(Problem(self.file_name, rowno, self._name("status"),
-                                        f"unknown order status '{word}'"))
-        else:
-            status = Status.AWAITING_SHIPMENT
-        when = self.value("created_at", j, rowno) if "created_at" in cv else None
-        total = self.value("total", j, rowno) if "total" in cv else None
-        paid = self.value("paid", j, rowno) if "paid" in cv else None
+    def optional(self, fld: str, j: int, rowno: int, order_row: int = 0):
+        return self.value(fld, j, rowno, order_row) if fld in self.cv else None
+
+    def address_of(self, j: int) -> str:
         address = self.address[j]
         if not address:
             address = " ".join(p for p in (self.address_province[j], self.address_city[j],
                                            self.address_district[j], self.address_street[j]) if p)
-        phone = self.phone[j]
-        if phone and not _PHONE.fullmatch(phone):
-            problems.append(Problem(self.file_name, rowno, self._name("phone"), f"'{phone}' is not a phone number"))
-            phone = ""
-        if status is None:
+        return address
+
+    def new_order(self, j: int, rowno: int, channel: str, cno: str) -> ImportedOrder | None:
+        reading = self.reader.status(self.text, j, rowno)
+        when = self.optional("created_at", j, rowno)
+        paid_at = self.optional("paid_at", j, rowno)
+        for f in ("shipped_at", "finished_at"):
+            self.optional(f, j, rowno)  # optional, but an unreadable one is a problem
+        total = self.optional("total", j, rowno)
+        paid = self.optional("paid", j, rowno)
+        refunded = self.optional("refunded", j, rowno)
+        if self.prof.status_rule == "paid_time":
+            reading = StatusReading(S.AWAITING_SHIPMENT if paid_at is not None else S.AWAITING_PAYMENT)
+        if reading is None:
             return None
-        return ImportedOrder(channel, cno, when, status, self.currencies[j], total, paid, self.buyer[j],
-                             self.recipient[j], phone, address, self.courier[j], self.tracking_no[j],
-                             first_row=rowno)
+        per_row = self.prof.per_row
+        return ImportedOrder(channel, cno, when, reading.status, self.currencies[j], total, paid, self.buyer[j],
+                             self.recipient[j], self.phone[j], self.address_of(j), self.courier[j],
+                             self.tracking_no[j], first_row=rowno, refunded_minor=refunded, paid_at=paid_at,
+                             money_received=reading.paid, status_word=status_key(self.text("status", j))[0],
+                             row_statuses=[reading] if "status" in per_row else None)
 
-    def _name(self, fld: str) -> str:
-        f = self.fields.get(fld)
-        return f.name if f is not None else fld
+    def more_rows(self, order: ImportedOrder, j: int, rowno: int) -> StatusReading | None:
+        """A further row of an order (a line item, a sub-order): what is per row is added up, the
+        order's own fields must agree with its first row."""
+        per_row = self.prof.per_row
+        reading = None
+        if "status" in per_row:
+            reading = self.reader.status(self.text, j, rowno)
+            if reading is not None:
+                order.row_statuses.append(reading)
+        for f in ("total", "paid", "refunded"):
+            if f in per_row and f in self.cv:
+                v = self.value(f, j, rowno, order.first_row)
+                if v is not None:
+                    current = getattr(order, f"{f}_minor")
+                    setattr(order, f"{f}_minor", v if current is None else current + v)
+        if not order.courier and self.courier[j]:
+            order.courier = self.courier[j]
+        if not order.tracking_no and self.tracking_no[j]:
+            order.tracking_no = self.tracking_no[j]
+        for f in AGREE:
+            if f in per_row:
+                continue
+            theirs = self._stated(f, j)
+            if theirs is None:
+                continue
+            ours = self._ours(order, f)
+            if ours is not None and theirs != ours:
+                column = self.reader.name("address_street" if f == "address" and "address" not in self.cv else f)
+                self.problems.append(Problem(
+                    self.file_name, rowno, column,
+                    t("this row says {field} '{theirs}' but the order's first row ({row}) says '{ours}'",
+                      field=field_label(f), theirs=self._show(f, theirs, order), row=order.first_row,
+                      ours=self._show(f, ours, order)), orders=(order.first_row,)))
+        return reading
+
+    def _stated(self, f: str, j: int):
+        """What this row says of an order field, None when it says nothing (an empty cell)."""
+        if f == "address":
+            return self.address_of(j) or None
+        if f == "status":
+            if "status" not in self.cv:
+                return None
+            word = self.text("status", j)
+            return status_key(word)[0] if word else None
+        if f not in self.cv:
+            return None
+        v = self.cv[f][j]
+        if v.__class__ is _Bad or v == "" or v is None:
+            return None
+        return v.upper()[:3] if f == "currency" else v
+
+    def _ours(self, order: ImportedOrder, f: str):
+        if f == "status":
+            return order.status_word or None
+        if f == "currency":
+            return order.currency
+        if f in ("total", "paid", "refunded"):
+            return getattr(order, f"{f}_minor")
+        return getattr(order, f) or None
+
+    @staticmethod
+    def _show(f: str, value, order: ImportedOrder) -> str:
+        from shop_orders.domain.money import format_minor
+
+        if f in ("total", "paid", "refunded") and isinstance(value, int):
+            return format_minor(value, order.currency)
+        if isinstance(value, datetime):
+            return value.isoformat(sep=" ", timespec="minutes")
+        return str(value)
+
+    def add_lines(self, order: ImportedOrder, j: int, rowno: int, row: list, line_item_columns: list[int],
+                  reading: StatusReading | None) -> None:
+        title, sku = self.title[j], self.sku[j]
+        if title or sku:
+            qty = self.value("qty", j, rowno, order.first_row) if "qty" in self.cv else 1
+            if qty is None:
+                return
+            price = self.optional("unit_price", j, rowno, order.first_row)
+            if price is None:
+                line_total = self.optional("line_total", j, rowno, order.first_row)
+                if line_total is not None:
+                    price = unit_price(line_total, qty)
+                elif ("total" in self.cv and "total" not in self.prof.per_row and order.total_minor is not None
+                      and order.total_minor > 0 and not order.lines):
+                    price = order.total_minor // qty if order.total_minor % qty == 0 else 0
+                else:
+                    price = 0
+            shipped = qty if reading is not None and reading.status in (S.SHIPPED, S.COMPLETED) else 0
+            order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
+        for i in line_item_columns:
+            cell = values.clean(row[i]) if i < len(row) else ""
+            if cell:
+                line = webtoffee_line(cell, self.currencies[j])
+                if line is None:
+                    self.problems.append(Problem(self.file_name, rowno, self.reader.headers[i],
+                                                 t("'{text}' is not a line item this importer knows",
+                                                   text=cell[:80]), orders=(order.first_row,)))
+                else:
+                    order.lines.append(line)
 
 
-def check_orders(plan: ImportPlan, match: HeaderMatch) -> None:
+def unit_price(line_total: int, qty: int) -> int:
+    """A line's unit price from its amount for the quantity (Amazon, WebToffee), rounded half up
+    to the minor unit when it does not divide: the order's own total stays what the file says."""
+    return (2 * line_total + qty) // (2 * qty)
+
+
+def webtoffee_line(cell: str, currency: str) -> LineDraft | None:
+    """'name:Tea|product_id:12|sku:T1|quantity:2|total:40.00|sub_total:40.00' to a line; None when
+    the cell is not such a line. A name may itself hold ':' (only the first one splits a pair)."""
+    pairs: dict[str, str] = {}
+    for part in cell.split("|"):
+        key, sep, value = part.partition(":")
+        if sep:
+            pairs.setdefault(key.strip().lower(), value.strip())
+    if "name" not in pairs and "sku" not in pairs:
+        return None
+    try:
+        qty = values.quantity(pairs.get("quantity", "1"))
+        total = values.amount_minor(pairs.get("total", "0"), currency)
+    except values.CellError:
+        return None
+    return LineDraft(pairs.get("sku", "")[:64], pairs.get("name", "")[:300], qty, unit_price(total, qty))
+
+
+def check_orders(orders: list[ImportedOrder], problems: list[Problem], match: HeaderMatch, file_name: str) -> None:
     """The order services' own rules (orders.draft_problems: ranges, lengths, negative prices,
-    phone, currency...) for every parsed order, as problems with file, row and column: the preview,
+    currency...) for every parsed order, as problems with file, row and column: the preview,
     the dry run and the import all see them here, so a file that checks clean imports cleanly."""
     def column(fld: str) -> str:
         i = match.columns.get(fld)
-        if i is None and fld == "created_at":
-            return ""
         if i is None or i >= len(match.headers):
-            return fld.replace("_", " ")
+            return field_label(fld)
         return str(match.headers[i])
 
-    for imp in plan.orders:
+    for imp in orders:
         for fld, message in draft_problems(imp.to_draft()):
-            if fld == "created_at" and imp.created_at is None:
-                continue  # already reported by parse: "the order has no order time"
-            plan.problems.append(Problem(plan.file, imp.first_row, column(fld), message))
+            problems.append(Problem(file_name, imp.first_row, column(fld), message))
 
 
 def _masked_same(new: str, old: str) -> bool:
@@ -404,13 +693,13 @@ def compare(db: Database, plan: ImportPlan) -> None:
                 continue  # the channel masks what we already know in full
             if new != old:
                 changes[f] = (old, new)
-        more = new_payment(imp.final_paid(), gross.get(ours.id, 0))
+        more = new_payment(imp.received(), gross.get(ours.id, 0))
         if more:
             changes["paid_minor"] = (ours.paid_minor, ours.paid_minor + more)
         if "status" in changes and not channel_update_allowed(Status(ours.status), imp.status):
-            plan.refused.append(Problem(plan.file, imp.first_row, "",
-                                        f"{ours.order_no} is {Status(ours.status).label()} here; the file's "
-                                        f"'{imp.status.label()}' is older and was not applied"))
+            plan.refused.append(Problem(plan.file, imp.first_row, "", t(
+                "{order} is {ours} here; the file's '{theirs}' is older and was not applied",
+                order=ours.order_no, ours=Status(ours.status).label(), theirs=imp.status.label())))
             changes.pop("status")
             changes.pop("paid_minor", None)
         if changes:

@@ -1,191 +1,182 @@
-"""Channel profiles: which header names mean which field, and which status words mean which status.
+"""Channel profiles: which header names mean which field, which status words mean which status,
+and how a layout's rows make an order (one row per order, or one per line item).
 
-Built in: the order exports of Taobao/Tmall, JD, Pinduoduo, Douyin (抖店), Youzan, Shopify,
-WooCommerce and Amazon (tab-separated order report), from their documented column layouts,
-with the spellings that vary between versions (下单帐号/下单账号...). Header names are compared
-after `norm` (NFKC, trimmed, tabs and `="..."` removed, case folded). Custom profiles made in
-the mapping dialog are the same data, saved as a shop setting.
+The built-in layouts are in layouts.py, each citing where its columns and words come from.
+Custom profiles made in the mapping dialog are the same data, saved as a shop setting; words a
+person mapped on the spot in the import dialog are saved beside a built-in profile
+(settings.STATUS_WORDS_KEY) and merged in with `with_words`.
+
+Header names are compared after `norm` (NFKC, trimmed, tabs and `="..."` removed, case folded).
+Status words are compared after `status_key`, which also drops every space and tab, folds
+full-width punctuation (，（） to ,()) and takes a bracketed prefix off ("(删除)等待确认收货":
+the word 等待确认收货 with the prefix 删除), because channels decorate their words.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
 
 S = Status
 
-# Fields an order export can fill. channel_order_no is the only one a profile must map.
-FIELDS = ["channel_order_no", "channel", "status", "created_at", "buyer", "recipient", "phone", "address", "currency",
-          "total", "paid", "sku", "title", "qty", "unit_price", "courier", "tracking_no",
-          "address_province", "address_city", "address_district", "address_street",
-          "financial_status", "fulfillment_status", "cancelled_at"]
+# Fields an order export can fill. channel_order_no is the only one every profile must map.
+FIELDS = ["channel_order_no", "channel", "status", "created_at", "paid_at", "shipped_at", "finished_at", "buyer",
+          "recipient", "phone", "address", "currency", "total", "paid", "refunded", "sku", "title", "qty",
+          "unit_price", "line_total", "courier", "tracking_no", "address_province", "address_city",
+          "address_district", "address_street", "financial_status", "fulfillment_status", "cancelled_at"]
 REQUIRED = ("channel_order_no",)
+TIME_FIELDS = ("created_at", "paid_at", "shipped_at", "finished_at")
+MONEY_FIELDS = ("total", "paid", "refunded", "unit_price", "line_total")
+# Fields that describe a line item, not the order: they may differ on every row of an order.
+LINE_FIELDS = ("sku", "title", "qty", "unit_price", "line_total")
+
+# What a bracketed prefix on a status word means. None: the word after it says the status.
+PREFIXES: dict[str, Status | None] = {
+    "删除": S.CANCELLED,  # JD: the order was deleted (closed) at the stage the word names
+    "已删除": S.CANCELLED, "关闭": S.CANCELLED, "已关闭": S.CANCELLED, "取消": S.CANCELLED, "已取消": S.CANCELLED,
+    "锁定": None, "暂停": None, "冻结": None,  # JD: on hold at the stage the word names
+}
+_PREFIX = re.compile(r"^(?:\(([^()]{1,8})\)|\[([^\[\]]{1,8})\]|【([^【】]{1,8})】)")
+# The stages a prefixed word can name at which the buyer had paid (a deleted order was paid).
+PAID_STAGES = frozenset({S.PARTIALLY_PAID, S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED, S.SHIPPED, S.COMPLETED})
 
 
 def norm(text) -> str:
-    t = unicodedata.normalize("NFKC", str(text or "")).strip().strip("\t").strip()
-    if t.startswith('="') and t.endswith('"'):
-        t = t[2:-1]
-    return " ".join(t.split()).casefold()
+    t_ = unicodedata.normalize("NFKC", str(text or "")).strip().strip("\t").strip()
+    if t_.startswith('="') and t_.endswith('"'):
+        t_ = t_[2:-1]
+    if t_.startswith("'"):
+        t_ = t_[1:]
+    return " ".join(t_.split()).casefold()
+
+
+def status_key(word) -> tuple[str, str]:
+    """(the word to look up, its bracketed prefix or ""): width folded, no spaces, case folded."""
+    w = "".join(unicodedata.normalize("NFKC", str(word or "")).split()).casefold()
+    if w[:2] == '="' and w[-1:] == '"':
+        w = w[2:-1]
+    w = w.strip("'\"")
+    prefix = ""
+    m = _PREFIX.match(w)
+    if m and len(w) > m.end():
+        prefix, w = next(g for g in m.groups() if g), w[m.end():]
+    if w.startswith("wc-"):  # WooCommerce's internal names: wc-processing
+        w = w[3:]
+    return w.rstrip(",.;:。"), prefix
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """What a status word says: the status, whether it says the buyer paid (even if the order was
+    closed later) and whether the payment went back to the buyer."""
+
+    status: Status
+    paid: bool = False
+    refunded: bool = False
 
 
 @dataclass(frozen=True)
 class Profile:
     code: str
     channel: str
-    name: str
+    name: str  # a catalogue message for built-ins (shown with t()), the user's name for custom ones
     columns: dict[str, tuple[str, ...]]
     statuses: dict[str, Status] = field(default_factory=dict)
     currency: str = "CNY"
-    signature: tuple[str, ...] = ()  # headers that only this channel's export has
-    status_rule: str = "words"  # or "shopify", or "standard" (our own status codes)
+    # Fields that must all be found for the layout to be recognised (with channel_order_no); the
+    # other mapped fields are optional and may be missing, reordered or among extra columns.
+    identity: tuple[str, ...] = ()
+    status_rule: str = "words"  # "words", "shopify", "standard" (our codes), "paid_time" (no status column)
     custom: bool = False
+    # Status words (as written) saying the buyer paid although the order is now closed, and those
+    # saying the money went back (a refund that succeeded).
+    paid_words: tuple[str, ...] = ()
+    refunded_words: tuple[str, ...] = ()
+    # Fields whose value on each row belongs to that row (a sub-order), summed or combined over
+    # the order's rows; every other order field must agree between an order's rows.
+    per_row: tuple[str, ...] = ()
+    line_items: str = "rows"  # "rows": one line per row; "webtoffee": line_item_N columns
+    source: str = ""  # where the layout was taken from
+
+    @property
+    def label(self) -> str:
+        return self.name if self.custom else t(self.name)
 
     def to_json(self) -> str:
         return json.dumps({"code": self.code, "channel": self.channel, "name": self.name,
                            "columns": {k: list(v) for k, v in self.columns.items()},
                            "statuses": {k: v.value for k, v in self.statuses.items()},
-                           "currency": self.currency, "signature": list(self.signature)}, ensure_ascii=False)
+                           "currency": self.currency, "identity": list(self.identity)}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Profile:
         d = json.loads(text)
         return cls(d["code"], d["channel"], d["name"], {k: tuple(v) for k, v in d["columns"].items()},
                    {k: Status(v) for k, v in d.get("statuses", {}).items()}, d.get("currency", "CNY"),
-                   tuple(d.get("signature", ())), "words", True)
+                   tuple(d.get("identity", ())), "words", True)
+
+    def with_words(self, words: dict[str, Status]) -> Profile:
+        """This profile with more status words (mapped by a person), which take precedence."""
+        if not words:
+            return self
+        return replace(self, statuses={**self.statuses, **words})
 
     @cached_property
-    def _status_words(self) -> dict[str, Status]:
-        words: dict[str, Status] = {}
+    def _words(self) -> dict[str, Status]:
+        out: dict[str, Status] = {}
         for w, s in self.statuses.items():
-            words.setdefault(norm(w), s)
-        return words
+            out.setdefault(status_key(w)[0], s)
+        return out
 
     @cached_property
-    def _seen_words(self) -> dict[str, Status | None]:
+    def _paid(self) -> frozenset[str]:
+        return frozenset(status_key(w)[0] for w in (*self.paid_words, *self.refunded_words))
+
+    @cached_property
+    def _refunded(self) -> frozenset[str]:
+        return frozenset(status_key(w)[0] for w in self.refunded_words)
+
+    @cached_property
+    def _seen(self) -> dict[str, StatusReading | None]:
         return {}
 
-    def status_for(self, word: str) -> Status | None:
-        seen = self._seen_words  # a file repeats a handful of status words 100,000 times
+    def read_status(self, word: str) -> StatusReading | None:
+        """What the word means in this profile, or None for a word it does not know."""
+        seen = self._seen  # a file repeats a handful of status words 100,000 times
         try:
             return seen[word]
         except KeyError:
-            status = self._status_words.get(norm(word))
-            if len(seen) < 10_000:
-                seen[word] = status
-            return status
+            pass
+        key, prefix = status_key(word)
+        reading = None
+        status = self._words.get(key)
+        if status is None and prefix:  # a prefix we do not know, on a word we know as a whole
+            status = self._words.get(status_key(f"({prefix}){key}")[0])
+        if status is not None:
+            paid, refunded = key in self._paid, key in self._refunded
+            if prefix in PREFIXES and PREFIXES[prefix] is not None:
+                paid = paid or status in PAID_STAGES
+                status = PREFIXES[prefix]
+            reading = StatusReading(status, paid or refunded, refunded)
+        if len(seen) < 10_000:
+            seen[word] = reading
+        return reading
 
-
-TAOBAO_STATUS = {
-    "等待买家付款": S.AWAITING_PAYMENT, "买家已付款,等待卖家发货": S.AWAITING_SHIPMENT,
-    "买家已付款，等待卖家发货": S.AWAITING_SHIPMENT, "卖家部分发货": S.PARTIALLY_SHIPPED,
-    "卖家已发货,等待买家确认": S.SHIPPED, "卖家已发货，等待买家确认": S.SHIPPED, "交易成功": S.COMPLETED,
-    "交易关闭": S.CANCELLED, "付款以后用户退款成功,交易自动关闭": S.CANCELLED,
-    "付款以后用户退款成功，交易自动关闭": S.CANCELLED, "等待买家确认": S.AWAITING_CONFIRMATION,
-}
-
-BUILT_IN: list[Profile] = [
-    Profile("taobao", "taobao", "淘宝/天猫 订单导出", {
-        "channel_order_no": ("订单编号",), "buyer": ("买家会员名", "买家昵称"), "status": ("订单状态",),
-        "total": ("总金额", "买家应付货款"), "paid": ("买家实付金额", "买家实际支付金额"),
-        "recipient": ("收货人姓名",), "address": ("收货地址",), "phone": ("联系手机", "联系电话"),
-        "created_at": ("订单创建时间",), "title": ("宝贝标题",), "qty": ("宝贝总数量",),
-        "tracking_no": ("物流单号",), "courier": ("物流公司",), "sku": ("商家编码",),
-    }, TAOBAO_STATUS, signature=("买家会员名", "宝贝标题")),
-    Profile("jd", "jd", "京东 订单导出", {
-        "channel_order_no": ("订单号",), "sku": ("商品ID", "商家SKUID"), "title": ("商品名称",),
-        "qty": ("订购数量",), "created_at": ("下单时间",), "unit_price": ("京东价",), "total": ("订单金额",),
-        "paid": ("应付金额",), "status": ("订单状态",), "buyer": ("下单帐号", "下单账号"),
-        "recipient": ("客户姓名",), "address": ("客户地址",), "phone": ("联系电话",),
-        "courier": ("承运商", "快递公司"), "tracking_no": ("运单号",),
-    }, {"等待付款": S.AWAITING_PAYMENT, "等待出库": S.AWAITING_SHIPMENT, "等待确认收货": S.SHIPPED,
-        "完成": S.COMPLETED, "已完成": S.COMPLETED, "已取消": S.CANCELLED, "取消": S.CANCELLED,
-        "(删除)锁定": S.CANCELLED}, signature=("订购数量", "京东价")),
-    Profile("pinduoduo", "pinduoduo", "拼多多 订单导出", {
-        "channel_order_no": ("订单号",), "title": ("商品",), "status": ("订单状态",),
-        "total": ("商品总价(元)",), "paid": ("用户实付金额(元)",), "qty": ("商品数量(件)",),
-        "recipient": ("收货人",), "phone": ("手机",), "address_province": ("省",), "address_city": ("市",),
-        "address_district": ("区",), "address_street": ("街道", "详细地址"), "created_at": ("订单成交时间", "拼单成功时间"),
-        "tracking_no": ("快递单号",), "courier": ("快递公司",), "sku": ("商家编码-SKU维度", "样式ID"),
-    }, {"待支付": S.AWAITING_PAYMENT, "待付款": S.AWAITING_PAYMENT, "待发货": S.AWAITING_SHIPMENT,
-        "已发货,待签收": S.SHIPPED, "已发货，待签收": S.SHIPPED, "已签收": S.COMPLETED,
-        "已取消": S.CANCELLED, "未发货,退款成功": S.CANCELLED, "未发货，退款成功": S.CANCELLED},
-        signature=("商品总价(元)", "用户实付金额(元)")),
-    Profile("douyin", "douyin", "抖店 订单导出", {
-        "channel_order_no": ("主订单编号",), "title": ("选购商品",), "qty": ("商品数量",), "sku": ("商家编码",),
-        "unit_price": ("商品单价",), "paid": ("订单应付金额",), "recipient": ("收件人",),
-        "phone": ("收件人手机号",), "address_province": ("省",), "address_city": ("市",),
-        "address_district": ("区",), "address_street": ("街道", "详细地址"), "created_at": ("订单提交时间",),
-        "status": ("订单状态",), "tracking_no": ("快递单号",), "courier": ("快递公司",),
-    }, {"待支付": S.AWAITING_PAYMENT, "备货中": S.AWAITING_SHIPMENT, "待发货": S.AWAITING_SHIPMENT,
-        "部分发货": S.PARTIALLY_SHIPPED, "已发货": S.SHIPPED, "已完成": S.COMPLETED, "已关闭": S.CANCELLED,
-        "已取消": S.CANCELLED}, signature=("主订单编号", "选购商品")),
-    Profile("youzan", "youzan", "有赞 订单导出", {
-        "channel_order_no": ("订单号",), "status": ("订单状态",), "created_at": ("下单时间",),
-        "title": ("商品名称",), "sku": ("规格编码", "商品编码"), "unit_price": ("单价",), "qty": ("数量",),
-        "paid": ("订单实付金额",), "total": ("订单实付金额",),
-        "recipient": ("收货人/提货人", "收货人"), "phone": ("收货人手机号/提货人手机号", "收货人手机号"),
-        "address_province": ("收货人省份",), "address_city": ("收货人城市",), "address_district": ("收货人地区",),
-        "address_street": ("详细收货地址/提货地址", "详细收货地址"), "buyer": ("买家姓名",),
-        "courier": ("快递公司",), "tracking_no": ("快递单号",),
-    }, {"待付款": S.AWAITING_PAYMENT, "待发货": S.AWAITING_SHIPMENT, "已发货": S.SHIPPED,
-        "交易成功": S.COMPLETED, "交易关闭": S.CANCELLED}, signature=("订单实付金额", "收货人省份")),
-    Profile("shopify", "shopify", "Shopify orders export", {
-        "channel_order_no": ("Name",), "buyer": ("Email",), "financial_status": ("Financial Status",),
-        "fulfillment_status": ("Fulfillment Status",), "currency": ("Currency",), "total": ("Total",),
-        "created_at": ("Created at",), "qty": ("Lineitem quantity",), "title": ("Lineitem name",),
-        "unit_price": ("Lineitem price",), "sku": ("Lineitem sku",), "recipient": ("Shipping Name",),
-        "address_street": ("Shipping Street", "Shipping Address1"), "address_city": ("Shipping City",),
-        "address_district": ("Shipping Zip",), "address_province": ("Shipping Country",),
-        "phone": ("Shipping Phone", "Phone"), "cancelled_at": ("Cancelled at",),
-    }, currency="USD", signature=("Financial Status", "Lineitem quantity"), status_rule="shopify"),
-    Profile("woocommerce", "woocommerce", "WooCommerce order export", {
-        "channel_order_no": ("Order Number", "Order ID"), "status": ("Order Status",),
-        "created_at": ("Order Date",), "buyer": ("Email (Billing)", "Billing Email"),
-        "recipient": ("Full Name (Shipping)", "First Name (Shipping)"),
-        "address_street": ("Address 1&2 (Shipping)", "Address 1 (Shipping)"), "address_city": ("City (Shipping)",),
-        "address_district": ("Postcode (Shipping)",), "address_province": ("Country Code (Shipping)",),
-        "phone": ("Phone (Billing)", "Billing Phone"), "total": ("Order Total Amount", "Order Total"),
-        "currency": ("Order Currency", "Currency"), "sku": ("SKU",), "title": ("Item Name",),
-        "qty": ("Quantity (- Refund)", "Quantity"), "unit_price": ("Item Cost",),
-    }, {"Pending payment": S.AWAITING_PAYMENT, "pending": S.AWAITING_PAYMENT, "On hold": S.AWAITING_PAYMENT,
-        "on-hold": S.AWAITING_PAYMENT, "Processing": S.AWAITING_SHIPMENT, "processing": S.AWAITING_SHIPMENT,
-        "Completed": S.COMPLETED, "completed": S.COMPLETED, "Cancelled": S.CANCELLED, "cancelled": S.CANCELLED,
-        "Refunded": S.CANCELLED, "refunded": S.CANCELLED, "Failed": S.CANCELLED, "failed": S.CANCELLED,
-        "wc-processing": S.AWAITING_SHIPMENT, "wc-completed": S.COMPLETED, "wc-pending": S.AWAITING_PAYMENT,
-        "wc-on-hold": S.AWAITING_PAYMENT, "wc-cancelled": S.CANCELLED},
-        currency="GBP", signature=("Order Status", "Order Total Amount")),
-    Profile("amazon", "amazon", "Amazon order report (tab-separated)", {
-        "channel_order_no": ("amazon-order-id", "order-id"), "created_at": ("purchase-date",),
-        "status": ("order-status",), "title": ("product-name",), "sku": ("sku",),
-        "qty": ("quantity", "quantity-purchased"), "currency": ("currency",), "unit_price": ("item-price",),
-        "buyer": ("buyer-email",), "recipient": ("recipient-name", "buyer-name"),
-        "phone": ("ship-phone-number", "buyer-phone-number"), "address_street": ("ship-address-1",),
-        "address_city": ("ship-city",), "address_district": ("ship-postal-code",),
-        "address_province": ("ship-country",),
-    }, {"Pending": S.AWAITING_PAYMENT, "Unshipped": S.AWAITING_SHIPMENT, "PartiallyShipped": S.PARTIALLY_SHIPPED,
-        "Partially Shipped": S.PARTIALLY_SHIPPED, "Shipped": S.SHIPPED,
-        "Shipped - Delivered to Buyer": S.COMPLETED, "Canceled": S.CANCELLED, "Cancelled": S.CANCELLED},
-        currency="USD", signature=("amazon-order-id",)),
-]
-
-
-# Our own Excel export (services/exporting.py), so a bookkeeper's file can be read back.
-BUILT_IN.append(Profile("shoporders", "", "Shop Orders export", {
-    "channel_order_no": ("Channel order no.",), "channel": ("Channel",), "status": ("Status code",),
-    "total": ("Total",), "paid": ("Paid",), "currency": ("Currency",), "buyer": ("Buyer",),
-    "recipient": ("Recipient",), "phone": ("Phone",), "address": ("Address",), "courier": ("Courier",),
-    "tracking_no": ("Tracking no.",), "created_at": ("Created",),
-}, signature=("Status code", "Channel order no."), status_rule="standard"))
+    def status_for(self, word: str) -> Status | None:
+        reading = self.read_status(word)
+        return reading.status if reading else None
 
 
 def shopify_status(financial: str, fulfillment: str, cancelled_at: str) -> Status | None:
+    """Shopify writes two columns instead of one status: the payment and the fulfilment."""
     financial, fulfillment = norm(financial), norm(fulfillment)
-    if norm(cancelled_at) or financial in ("refunded", "voided"):
+    if norm(cancelled_at) or financial in ("refunded", "voided", "expired"):
         return S.CANCELLED
     if financial in ("pending", "authorized", ""):
         return S.AWAITING_PAYMENT
@@ -197,8 +188,17 @@ def shopify_status(financial: str, fulfillment: str, cancelled_at: str) -> Statu
 
 
 def by_code(code: str, custom: list[Profile] = ()) -> Profile:
+    from shop_orders.services.importing.layouts import BUILT_IN
+
     for p in [*custom, *BUILT_IN]:
-        if p.code == code or p.channel == code:
+        if p.code == code:
+            return p
+    for p in [*custom, *BUILT_IN]:
+        if p.channel == code:
             return p
     names = ", ".join(p.code for p in [*BUILT_IN, *custom])
-    raise ValueError(f"unknown import profile '{code}'; known: auto, {names}")
+    raise ValueError(t("unknown import profile '{code}'; known: auto, {names}", code=code, names=names))
+
+
+__all__ = ["FIELDS", "N_", "PREFIXES", "Profile", "StatusReading", "by_code", "norm", "shopify_status",
+           "status_key"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from shop_orders.domain.messages import t
 from shop_orders.services.importing import safety
 
 
@@ -39,7 +40,7 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
             return raw.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
         except UnicodeDecodeError:
             continue
-    raise ReadError(f"{name}: the text is neither UTF-8 nor GBK/GB18030")
+    raise ReadError(t("{name}: the text is neither UTF-8 nor GBK/GB18030", name=name))
 
 
 CHUNK_BYTES = 1 << 20
@@ -58,13 +59,12 @@ def _scan_text(path: Path) -> tuple[str, int]:
                     decoder.decode(chunk)
                     lines += chunk.count(b"\n")
                     if lines > safety.MAX_ROWS:
-                        raise ReadError(f"{name}: the file has more than {safety.MAX_ROWS:,} rows, more than one "
-                                        "import takes; split it into smaller files")
+                        raise ReadError(t("{name}: the file has more than {most} rows, more than one import takes; split it into smaller files", name=name, most=format(safety.MAX_ROWS, ',')))
                 decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         return ("utf-8" if enc == "utf-8-sig" else enc), lines + 1
-    raise ReadError(f"{name}: the text is neither UTF-8 nor GBK/GB18030")
+    raise ReadError(t("{name}: the text is neither UTF-8 nor GBK/GB18030", name=name))
 
 
 def _text_rows(path: Path) -> Rows:
@@ -80,7 +80,8 @@ def _text_rows(path: Path) -> Rows:
             try:
                 yield from reader
             except csv.Error as exc:
-                raise ReadError(f"{path.name}: line {reader.line_num}: {exc}") from None
+                raise ReadError(t("{name}: line {line}: {problem}", name=path.name, line=reader.line_num,
+                                  problem=exc)) from None
 
     return Rows(rows(), encoding, total)
 
@@ -109,10 +110,10 @@ def _workbook_rows(path: Path) -> Rows:
                 if any(c not in (None, "") for c in row):
                     return Rows(itertools.chain(top, rows), name, sheet.end[0] + 1)
     except pc.PasswordError:
-        raise ReadError(f"{path.name}: the workbook is protected with a password") from None
+        raise ReadError(t("{name}: the workbook is protected with a password", name=path.name)) from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        raise ReadError(f"{path.name}: the workbook cannot be read ({exc})") from None
-    raise ReadError(f"{path.name}: every sheet is empty")
+        raise ReadError(t("{name}: the workbook cannot be read ({exc})", name=path.name, exc=exc)) from None
+    raise ReadError(t("{name}: every sheet is empty", name=path.name))
 
 
 def stream(path: Path) -> Rows:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import t
 from shop_orders.services import orders, settings
-from shop_orders.services.importing import header, plan, profiles, readers
+from shop_orders.services.importing import header, layouts, plan, profiles, readers
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import collector_paused, indexes_deferred
 from shop_orders.store.db import Database
@@ -40,38 +42,58 @@ class ImportResult:
     skipped_invalid: int
 
 
+class ImportAmbiguous(ImportFileError):
+    """Two profiles fit the file equally well; `match` holds them for the person to choose."""
+
+    def __init__(self, message: str, match: header.HeaderMatch) -> None:
+        super().__init__(message)
+        self.match = match
+
+
 def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None,
-            cancelled: Callable[[], bool] | None = None) -> plan.ImportPlan:
+            cancelled: Callable[[], bool] | None = None, *, choose_first: bool = False) -> plan.ImportPlan:
     """Read and check a file against the store; writes nothing. `cancelled` is asked at every
-    progress report (each block of rows): True stops with ImportCancelled."""
+    progress report (each block of rows): True stops with ImportCancelled. When two profiles fit
+    equally well, ImportAmbiguous names them (the person chooses with `channel`), unless
+    `choose_first`, which takes the first and keeps the others in `plan.match.others`."""
     def report(stage: str, done: int, total: int) -> None:
         if progress is not None:
             progress(stage, done, total)
         if cancelled is not None and cancelled():
-            raise ImportCancelled("Checking the file was cancelled; nothing was written.")
+            raise ImportCancelled(t("Checking the file was cancelled; nothing was written."))
 
     with collector_paused():
-        return _prepare(db, path, channel, report)
+        return _prepare(db, path, channel, report, choose_first)
 
 
-def _prepare(db: Database, path: Path, channel: str, progress: Progress) -> plan.ImportPlan:
+def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]:
+    """The profiles a file may be read with: custom ones first, then the built-in layouts, each
+    with the status words the shop mapped for it; one profile when `channel` names it."""
+    words = settings.get_status_words(session)
+    custom = settings.get_custom_profiles(session)
+    found = [*custom, *layouts.BUILT_IN] if channel == "auto" else [profiles.by_code(channel, custom)]
+    return [p.with_words(words.get(p.code, {})) for p in found]
+
+
+def _prepare(db: Database, path: Path, channel: str, progress: Progress, choose_first: bool) -> plan.ImportPlan:
     with db.read_session() as s:
-        custom = settings.get_custom_profiles(s)
+        try:
+            candidates = candidate_profiles(s, channel)
+        except ValueError as exc:
+            raise ImportFileError(str(exc)) from None
         shop_tz = settings.get_timezone(s)
-    try:
-        candidates = [*custom, *profiles.BUILT_IN] if channel == "auto" else [profiles.by_code(channel, custom)]
-    except ValueError as exc:
-        raise ImportFileError(str(exc)) from None
     progress("read", 0, 1)
+    now = datetime.now(UTC)
     try:
         src = readers.stream(path)
         top = list(itertools.islice(src.rows, header.SCAN_ROWS))
         match = header.detect(top, candidates, path.name)
-        p = plan.ImportPlan(path.name, match.profile, match.row + 1)
-        p.orders, p.problems, p.skipped_rows = plan.parse(
-            itertools.chain(top, src.rows), match, path.name, shop_tz, total=src.total,
-            progress=lambda d, t: progress("check", d, t))
-        plan.check_orders(p, match)
+        if match.ambiguous and not choose_first:
+            raise ImportAmbiguous(str(header.ambiguity_error(match, path.name)), match)
+        p = plan.ImportPlan(path.name, match.profile, match.row + 1, match=match)
+        p.orders, p.problems, p.skipped_rows = plan.check(
+            itertools.chain(top, src.rows), match, path.name, shop_tz, now, total=src.total,
+            progress=lambda d, t_: progress("check", d, t_))
     except (readers.ReadError, header.HeaderNotFound) as exc:
         raise ImportFileError(str(exc)) from None
     plan.compare(db, p)
@@ -81,7 +103,7 @@ def _prepare(db: Database, path: Path, channel: str, progress: Progress) -> plan
 def describe_problems(p: plan.ImportPlan) -> str:
     lines = [str(x) for x in p.problems[:MAX_LISTED]]
     if len(p.problems) > MAX_LISTED:
-        lines.append(f"... and {len(p.problems) - MAX_LISTED} more problems")
+        lines.append(t("... and {count} more problems", count=len(p.problems) - MAX_LISTED))
     return "\n".join(lines)
 
 
@@ -95,8 +117,9 @@ def apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, *, skip_invalid:
 def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: bool, progress: Progress | None,
            cancelled: Callable[[], bool] | None) -> ImportResult:
     if p.problems and not skip_invalid:
-        raise ImportFileError(f"{len(p.problems)} problems in {p.file}; nothing was imported:\n" + describe_problems(p))
-    bad_orders = {(x.row) for x in p.problems}
+        raise ImportFileError(t("{count} problems in {file}; nothing was imported:", count=len(p.problems),
+                                file=p.file) + "\n" + describe_problems(p))
+    bad_orders = p.invalid_rows()
     creates = [o for o in p.creates if o.first_row not in bad_orders]
     updates = [u for u in p.updates if u.row not in bad_orders]
     total = len(creates) + len(updates)
@@ -108,7 +131,7 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
                 try:
                     orders.create_orders_bulk(uow, ctx, drafts)
                 except ShopOrdersError as exc:
-                    raise ImportFileError(f"{p.file}: {exc}") from None
+                    raise ImportFileError(t("{file}: {problem}", file=p.file, problem=exc)) from None
                 done += len(drafts)
                 _tick(progress, cancelled, done, total, force=True)
         for u in updates:
@@ -117,7 +140,7 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
             done += 1
             _tick(progress, cancelled, done, total)
         if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was written.")
+            raise ImportCancelled(t("The import was cancelled; nothing was written."))
         uow.commit()
     skipped = len(p.creates) - len(creates) + len(p.updates) - len(updates)
     return ImportResult(len(creates), len(updates), p.unchanged, len(p.refused), skipped)
@@ -128,4 +151,4 @@ def _tick(progress, cancelled, done: int, total: int, force: bool = False) -> No
         if progress is not None:
             progress("write", done, total)
         if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was written.")
+            raise ImportCancelled(t("The import was cancelled; nothing was written."))

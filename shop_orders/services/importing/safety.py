@@ -11,6 +11,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from shop_orders.domain.messages import t
+
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # all parts together
@@ -54,17 +56,17 @@ def check(path: Path) -> str:
     """Raise UnsafeFile, or return the file's kind (see kind_of)."""
     name = path.name
     if not path.is_file():
-        raise UnsafeFile(f"{name}: the file does not exist")
+        raise UnsafeFile(t("{name}: the file does not exist", name=name))
     size = path.stat().st_size
     if size == 0:
-        raise UnsafeFile(f"{name}: the file is empty")
+        raise UnsafeFile(t("{name}: the file is empty", name=name))
     if size > MAX_FILE_BYTES:
-        raise UnsafeFile(f"{name}: the file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
+        raise UnsafeFile(t("{name}: the file is {value} MB; the limit is {value2} MB", name=name, value=size // 2 ** 20, value2=MAX_FILE_BYTES // 2 ** 20))
     kind = kind_of(path)
     if kind == "encrypted":
-        raise UnsafeFile(f"{name}: the workbook is protected with a password; save it without one and import again")
+        raise UnsafeFile(t("{name}: the workbook is protected with a password; save it without one and import again", name=name))
     if kind == "binary":
-        raise UnsafeFile(f"{name}: this is not a spreadsheet or CSV file")
+        raise UnsafeFile(t("{name}: this is not a spreadsheet or CSV file", name=name))
     if kind == "xlsx":
         _check_zip(path)
     return kind
@@ -75,32 +77,31 @@ def _check_zip(path: Path) -> None:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise UnsafeFile(f"{name}: the file is damaged (not a complete Excel workbook)") from None
+        raise UnsafeFile(t("{name}: the file is damaged (not a complete Excel workbook)", name=name)) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise UnsafeFile(f"{name}: the workbook has {len(infos)} parts, far more than a real one")
+            raise UnsafeFile(t("{name}: the workbook has {count} parts, far more than a real one", name=name, count=len(infos)))
         names = {i.filename for i in infos}
         if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-            raise UnsafeFile(f"{name}: this is a zip file but not an Excel workbook")
+            raise UnsafeFile(t("{name}: this is a zip file but not an Excel workbook", name=name))
         total = sum(i.file_size for i in infos)
         if total > MAX_UNCOMPRESSED:
-            raise UnsafeFile(f"{name}: the workbook unpacks to {total // 2**20} MB (a zip bomb?); refused")
+            raise UnsafeFile(t("{name}: the workbook unpacks to {value} MB (a zip bomb?); refused", name=name, value=total // 2 ** 20))
         for i in infos:
             if i.compress_size and i.file_size > 10 * 2**20 and i.file_size / i.compress_size > MAX_RATIO:
-                raise UnsafeFile(f"{name}: part {i.filename} is compressed {i.file_size // i.compress_size}:1 "
-                                 "(a zip bomb?); refused")
+                raise UnsafeFile(t("{name}: part {filename} is compressed {value}:1 (a zip bomb?); refused", name=name, filename=i.filename, value=i.file_size // i.compress_size))
         for i in infos:
             if not i.filename.endswith(".xml"):
                 continue
             with zf.open(i) as fh:
                 head = fh.read(16384)
             if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-                raise UnsafeFile(f"{name}: part {i.filename} declares XML entities (an attack pattern); refused")
+                raise UnsafeFile(t("{name}: part {filename} declares XML entities (an attack pattern); refused", name=name, filename=i.filename))
             if i.filename.startswith("xl/worksheets/"):
                 m = _DIMENSION.search(head)
                 if m and m.group(3):
                     cols = _col_number(m.group(3))
                     rows = int(m.group(4))
                     if cols > MAX_COLUMNS or rows > MAX_ROWS:
-                        raise UnsafeFile(f"{name}: the sheet claims {rows:,} rows x {cols:,} columns; refused")
+                        raise UnsafeFile(t("{name}: the sheet claims {rows} rows x {cols} columns; refused", name=name, rows=format(rows, ','), cols=format(cols, ',')))

@@ -13,6 +13,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, digits
 
 EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无"}
@@ -43,15 +44,16 @@ def clean(value) -> str:
 
 def order_number(value) -> str:
     if isinstance(value, float) and not value.is_integer():
-        raise CellError(f"{value!r} is a fraction, not an order number")
+        raise CellError(t("{value} is a fraction, not an order number", value=repr(value)))
     if isinstance(value, float) and abs(value) >= 2**53:
-        raise CellError(f"{value:.0f} was stored as a number and has lost digits; export the column as text")
+        raise CellError(t("{value} was stored as a number and has lost digits; export the column as text",
+                           value=f"{value:.0f}"))
     text = clean(value)
     if _SCI.match(text):
-        raise CellError(f"'{text}' was turned into a number by Excel and has lost digits; "
-                        "export the order numbers as text")
+        raise CellError(t("'{text}' was turned into a number by Excel and has lost digits; export the order "
+                          "numbers as text", text=text))
     if len(text) > 64:
-        raise CellError("the order number is longer than 64 characters")
+        raise CellError(t("the order number is longer than 64 characters"))
     return text
 
 
@@ -63,7 +65,7 @@ def amount_minor(value, currency: str) -> int:
     more decimals than the currency has. Whether a negative amount is allowed is the order
     services' rule (orders.validate_draft), checked for every order when the file is checked."""
     if isinstance(value, bool):
-        raise CellError(f"{value!r} is not an amount")
+        raise CellError(t("{value} is not an amount", value=repr(value)))
     if isinstance(value, int):
         dec = Decimal(value)
     elif isinstance(value, float):
@@ -78,20 +80,28 @@ def amount_minor(value, currency: str) -> int:
         try:
             dec = Decimal(text)
         except InvalidOperation:
-            raise CellError(f"'{clean(value)}' is not an amount") from None
+            raise CellError(t("'{text}' is not an amount", text=clean(value))) from None
         if negative:
             dec = -dec
     if not dec.is_finite():
-        raise CellError(f"'{value}' is not an amount")
+        raise CellError(t("'{text}' is not an amount", text=value))
     scaled = dec.scaleb(digits(currency))
     if scaled != scaled.to_integral_value():
         rounded = scaled.quantize(Decimal(1))
         if abs(scaled - rounded) > Decimal("0.000001"):
-            raise CellError(f"'{value}' has more decimals than {currency} allows")
+            raise CellError(t("'{text}' has more decimals than {currency} allows", text=value, currency=currency))
         scaled = rounded
     if abs(scaled) > MAX_MINOR:
-        raise CellError(f"'{value}' is too large for an amount (at most {MAX_MINOR // 100:,})")
+        raise CellError(t("'{text}' is too large for an amount (at most {most})", text=value,
+                          most=f"{MAX_MINOR // 100:,}"))
     return int(scaled)
+
+
+def amount_or_none(value, currency: str) -> int | None:
+    """amount_minor, or None for an empty cell (the file does not say)."""
+    if value is None or (value.__class__ is str and not clean(value)):
+        return None
+    return amount_minor(value, currency)
 
 
 def quantity(value) -> int:
@@ -101,11 +111,11 @@ def quantity(value) -> int:
     try:
         dec = Decimal(text)
     except InvalidOperation:
-        raise CellError(f"'{text}' is not a quantity") from None
+        raise CellError(t("'{text}' is not a quantity", text=text)) from None
     if not dec.is_finite() or dec != dec.to_integral_value() or dec <= 0:
-        raise CellError(f"'{text}' is not a whole quantity of at least 1")
+        raise CellError(t("'{text}' is not a whole quantity of at least 1", text=text))
     if dec > MAX_QTY:
-        raise CellError(f"'{text}' is too large for a quantity (at most {MAX_QTY:,})")
+        raise CellError(t("'{text}' is too large for a quantity (at most {most})", text=text, most=f"{MAX_QTY:,}"))
     return int(dec)
 
 
@@ -116,6 +126,13 @@ _FORMATS = [
 ]
 
 
+def when_or_none(value, shop_tz: tzinfo) -> datetime | None:
+    """when(), or None for an empty cell: an optional time the file leaves empty."""
+    if value is None or (not isinstance(value, (datetime, date, int, float)) and not clean(value)):
+        return None
+    return when(value, shop_tz)
+
+
 def when(value, shop_tz: tzinfo) -> datetime:
     """A time as aware UTC; text without a zone is the shop's local time."""
     if isinstance(value, datetime):
@@ -124,13 +141,13 @@ def when(value, shop_tz: tzinfo) -> datetime:
         dt = datetime(value.year, value.month, value.day)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not 1 <= value < 2958466:
-            raise CellError(f"{value} is not a date")
+            raise CellError(t("{value} is not a date", value=value))
         dt = _EXCEL_EPOCH + timedelta(days=float(value))
         dt = dt.replace(microsecond=round(dt.microsecond, -3) % 1000000)
     else:
         text = clean(value)
         if not text:
-            raise CellError("the time is empty")
+            raise CellError(t("the time is empty"))
         if re.fullmatch(r"\d{5}(\.\d+)?", text):
             return when(float(text), shop_tz)
         dt = None
@@ -149,7 +166,7 @@ def when(value, shop_tz: tzinfo) -> datetime:
                     except ValueError:
                         continue
         if dt is None:
-            raise CellError(f"'{text}' is not a date and time this importer knows")
+            raise CellError(t("'{text}' is not a date and time this importer knows", text=text))
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=shop_tz)
     return dt.astimezone(UTC)
