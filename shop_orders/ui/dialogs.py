@@ -158,6 +158,45 @@ class EditContactDialog(_Form):
 LANGUAGES = [("", "System language / 系统语言"), ("en", "English"), ("zh_CN", "简体中文")]
 
 
+class StatusWordsDialog(_Form):
+    """What the file's unknown status words mean: one choice per word, starting from the guess by
+    meaning (services/importing/guess.py); every word must be given a status."""
+
+    def __init__(self, parent, layout_name: str, words: list[str], lang: str) -> None:
+        super().__init__(parent, t("Status words of %s") % layout_name)
+        self.setObjectName("statusWordsDialog")
+        from shop_orders.services.importing import guess, layouts
+
+        note = QLabel(t("These status words are new to this layout. Say what each means; it is remembered for "
+                        "every file of the layout."), self)
+        note.setWordWrap(True)
+        self.form.addRow(note)
+        self.choices: dict[str, QComboBox] = {}
+        for word in words:
+            combo = QComboBox(self)
+            combo.addItem(t("(choose)"), None)
+            for s in Status:
+                combo.addItem(s.label(lang), s.value)
+            guessed = guess.guess_status(word, layouts.BUILT_IN)
+            combo.setCurrentIndex(max(0, combo.findData(guessed.value if guessed else None)))
+            self.choices[word] = combo
+            self.form.addRow(word, combo)
+
+    def validate(self) -> str | None:
+        missing = [w for w, c in self.choices.items() if c.currentData() is None]
+        return t("Choose the standard status of: %s") % ", ".join(missing) if missing else None
+
+    def words(self) -> dict[str, Status]:
+        return {w: Status(c.currentData()) for w, c in self.choices.items()}
+
+    @classmethod
+    def ask(cls, parent, layout_name: str, words: list[str], lang: str) -> dict[str, Status] | None:
+        d = cls(parent, layout_name, words, lang)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.words()
+
+
 class SettingsDialog(_Form):
     """Staleness thresholds (a shop setting every seat shares) and this seat's language.
 

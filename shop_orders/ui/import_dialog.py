@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,7 @@ from shop_orders.app import AppContext
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
 from shop_orders.ui.tables import fill, text_table
@@ -45,6 +47,17 @@ class ImportDialog(QDialog):
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel(t("Read as"), self))
+        self.profile_choice = QComboBox(self)
+        self.profile_choice.setObjectName("profileChoice")
+        self.profile_choice.setEnabled(False)
+        self.profile_choice.activated.connect(self._profile_chosen)
+        choice.addWidget(self.profile_choice, 1)
+        self.match_label = QLabel("", self)
+        self.match_label.setObjectName("matchQuality")
+        choice.addWidget(self.match_label)
+        layout.addLayout(choice)
         self.progress = QProgressBar(self)
         layout.addWidget(self.progress)
         self.tabs = QTabWidget(self)
@@ -54,8 +67,10 @@ class ImportDialog(QDialog):
         self.updates = text_table(self, [t("Order"), t("Field"), t("Now"), t("From the file")],
                               "importUpdates")
         self.refused = text_table(self, [t("Row"), t("Not applied")], "importRefused")
+        self.used_columns = text_table(self, [t("Column in the file"), t("Read as")], "importColumns")
         for table, title in ((self.problems, t("Problems")), (self.creates, t("New orders")),
-                         (self.updates, t("Updates")), (self.refused, t("Refused"))):
+                             (self.updates, t("Updates")), (self.refused, t("Refused")),
+                             (self.used_columns, t("Columns"))):
             self.tabs.addTab(table, title)
         layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
@@ -63,6 +78,12 @@ class ImportDialog(QDialog):
         self.skip_invalid.toggled.connect(self._update_buttons)
         buttons.addWidget(self.skip_invalid)
         buttons.addStretch(1)
+        self.words_button = QPushButton(t("Map status words…"), self)
+        self.words_button.setObjectName("mapStatusWords")
+        self.words_button.setToolTip(t("Say what the file's unknown status words mean; remembered for this layout"))
+        self.words_button.clicked.connect(self.map_words)
+        self.words_button.setVisible(False)
+        buttons.addWidget(self.words_button)
         self.map_button = QPushButton(t("Map columns…"), self)
         self.map_button.setObjectName("mapColumns")
         self.map_button.setToolTip(t("Build a profile for a channel this app does not know yet"))
@@ -77,8 +98,20 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
-        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report, cancelled=cancelled),
+        self.channel = "auto"
+        self.must_choose = False
+        self._check()
+
+    def _check(self) -> None:
+        """Read and check the file in a worker (again after a choice or a mapping)."""
+        ctx, path, channel = self.ctx, self.path, self.channel
+        self.plan = None
+        self.summary.setStyleSheet("")
+        self.summary.setText(t("Reading and checking %s…") % path.name)
+        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, channel, progress=report,
+                                                           cancelled=cancelled, choose_first=True),
                   self._show_plan)
+        self._update_buttons()
 
     # ---- workers ----------------------------------------------------------------------------
     def _run(self, fn, on_done) -> None:
@@ -106,10 +139,22 @@ class ImportDialog(QDialog):
         self.task = None
         self.plan = plan
         self.progress.setValue(self.progress.maximum())
+        match = plan.match
+        self.must_choose = self.channel == "auto" and match is not None and match.ambiguous
+        self._fill_profiles(plan)
         self.summary.setText(t(
             "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
-            "%s problems.") % (plan.file, plan.profile.name, plan.header_row, len(plan.orders), len(plan.creates),
+            "%s problems.") % (plan.file, plan.profile.label, plan.header_row, len(plan.orders), len(plan.creates),
                                len(plan.updates), plan.unchanged, len(plan.refused), len(plan.problems)))
+        if self.must_choose:
+            names = ", ".join(p.label for p in (match.profile, *match.others))
+            self.summary.setText(t("The columns fit several layouts equally well (%s): choose the right one under "
+                                   "\"Read as\".") % names)
+            self.summary.setStyleSheet("color: #b26a00;")
+        if match is not None:
+            self.match_label.setText(match.quality())
+            fill(self.used_columns, [[h, field_label(f)] for f, h in match.used()])
+        self.words_button.setVisible(bool(plan.unknown_words()))
         fill(self.problems, [[str(p.row), p.column, p.message] for p in plan.problems[:PREVIEW_ROWS]])
         fill(self.creates, [[str(o.first_row), channel_label(o.channel, self.lang), o.channel_order_no,
                               o.status.label(self.lang), f"{format_minor(o.final_total(), o.currency)} {o.currency}",
@@ -120,11 +165,38 @@ class ImportDialog(QDialog):
         self.tabs.setCurrentWidget(self.problems if plan.problems else self.creates)
         self._update_buttons()
 
+    def _fill_profiles(self, plan: ImportPlan) -> None:
+        """The layouts the file may be read as: the one that fits (or those that fit equally well,
+        to choose from), then every other known layout."""
+        with self.ctx.db.read_session() as s:
+            everyone = runner.candidate_profiles(s)
+        match = plan.match
+        first = [plan.profile, *(match.others if match is not None else ())]
+        codes = [p.code for p in first]
+        combo = self.profile_choice
+        combo.blockSignals(True)
+        combo.clear()
+        if self.must_choose:
+            combo.addItem(t("(choose)"), None)
+        for p in [*first, *(p for p in everyone if p.code not in codes)]:
+            combo.addItem(p.label, p.code)
+        combo.setCurrentIndex(0)
+        combo.setEnabled(True)
+        combo.blockSignals(False)
+
+    def _profile_chosen(self, index: int) -> None:
+        code = self.profile_choice.itemData(index)
+        if code is None:
+            return
+        self.channel = code
+        self.must_choose = False
+        self._check()
+
     def _update_buttons(self) -> None:
         p = self.plan
         busy = self.task is not None
         can = p is not None and (p.creates or p.updates) and (not p.problems or self.skip_invalid.isChecked())
-        self.import_button.setEnabled(bool(can) and not busy and self.result is None)
+        self.import_button.setEnabled(bool(can) and not busy and self.result is None and not self.must_choose)
         self.skip_invalid.setVisible(bool(p and p.problems))
 
     def start_import(self) -> None:
@@ -154,12 +226,30 @@ class ImportDialog(QDialog):
             return
         if saved is None:
             return
-        self.plan = None
-        self.summary.setStyleSheet("")
-        self.summary.setText(t("Reading and checking %s…") % self.path.name)
-        ctx, path = self.ctx, self.path
-        self._run(lambda report, cancelled: runner.prepare(ctx.db, path, progress=report, cancelled=cancelled),
-                  self._show_plan)
+        self.channel = saved.code
+        self._check()
+
+    def map_words(self) -> None:
+        """Map the file's unknown status words on the spot; saved for the layout, then checked again."""
+        from shop_orders.domain.errors import ShopOrdersError
+        from shop_orders.services import settings
+        from shop_orders.ui.dialogs import StatusWordsDialog
+
+        plan = self.plan
+        if plan is None or not plan.unknown_words():
+            return
+        words = StatusWordsDialog.ask(self, plan.profile.label, plan.unknown_words(), self.lang)
+        if not words:
+            return
+        try:
+            with self.ctx.uow() as uow:
+                settings.save_status_words(uow, self.ctx.change("manual"), plan.profile.code, words)
+                uow.commit()
+        except ShopOrdersError as exc:
+            self._failed(str(exc))
+            return
+        self.channel = plan.profile.code
+        self._check()
 
     def reject(self) -> None:
         """Closing the dialog (Esc, the window's close button) while a worker runs cancels it and

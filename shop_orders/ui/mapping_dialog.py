@@ -4,6 +4,7 @@ orders it would read, and save the profile for that channel (a shop setting, use
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,10 +33,11 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import settings
-from shop_orders.services.importing import header, plan, readers
+from shop_orders.services.importing import guess, header, layouts, plan, readers
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
 
 PREVIEW = 20
+SAMPLE_ROWS = 2000
 EDITABLE_FIELDS = [f for f in FIELDS if f not in ("financial_status", "fulfillment_status", "cancelled_at", "channel")]
 
 
@@ -74,9 +76,12 @@ class MappingDialog(QDialog):
         self.saved: Profile | None = None
         self.setWindowTitle(t("Map the columns of %s") % path.name)
         self.resize(1100, 700)
-        self.rows = readers.read(path).rows
+        src = readers.stream(path)  # the top of the file is enough to map it (and quick to read)
+        self.rows = list(itertools.islice(src.rows, SAMPLE_ROWS))
         self.header_row = guess_header(self.rows)
-        self.headers = [str(c or "").strip() for c in self.rows[self.header_row]]
+        self.headers = [str(c or "").strip() for c in self.rows[self.header_row]] if self.rows else []
+        sample = self.rows[self.header_row + 1:]
+        self.guessed = guess.guess_columns(self.headers, sample, layouts.BUILT_IN)
         with ctx.db.read_session() as s:
             self.shop_tz = settings.get_timezone(s)
 
@@ -86,6 +91,7 @@ class MappingDialog(QDialog):
         for code in CHANNELS:
             self.channel.addItem(channel_label(code, lang), code)
         self.name = QLineEdit(path.stem, self)
+        self.name.setObjectName("profileName")
         self.currency = QLineEdit("CNY", self)
         self.currency.setMaxLength(3)
         top.addRow(t("Channel"), self.channel)
@@ -112,6 +118,8 @@ class MappingDialog(QDialog):
             for h in self.headers:
                 if h:
                     combo.addItem(h, h)
+            if f in self.guessed:
+                combo.setCurrentIndex(combo.findData(self.guessed[f]))
             combo.currentIndexChanged.connect(self.update_preview)
             self.combos[f] = combo
             form.addRow(self.field_labels().get(f, f), combo)
@@ -153,6 +161,8 @@ class MappingDialog(QDialog):
             "courier": t("Courier"), "tracking_no": t("Tracking no."),
             "address_province": t("Province / country"), "address_city": t("City"),
             "address_district": t("District / postcode"), "address_street": t("Street"),
+            "paid_at": t("Payment time"), "shipped_at": t("Shipping time"), "finished_at": t("Finishing time"),
+            "refunded": t("Refunded"), "line_total": t("Line amount"),
         }
 
     # ---- building the profile ---------------------------------------------------------------
@@ -181,17 +191,19 @@ class MappingDialog(QDialog):
         for r, w in enumerate(words):
             self.words.setItem(r, 0, QTableWidgetItem(w))
             combo = QComboBox(self.words)
+            combo.addItem(t("(choose)"), None)
             for s in Status:
                 combo.addItem(s.label(self.lang), s.value)
-            guess = current.get(w) or _guess_status(w)
-            combo.setCurrentIndex(max(0, combo.findData(guess)))
+            guessed = guess.guess_status(w, layouts.BUILT_IN)
+            choice = current.get(w) or (guessed.value if guessed else None)
+            combo.setCurrentIndex(max(0, combo.findData(choice)))
             combo.currentIndexChanged.connect(self.update_preview)
             self.words.setCellWidget(r, 1, combo)
 
     def profile(self) -> Profile:
         columns = {f: (c.currentData(),) for f, c in self.combos.items() if c.currentData() is not None}
         statuses = {self.words.item(r, 0).text(): Status(self.words.cellWidget(r, 1).currentData())
-                    for r in range(self.words.rowCount())}
+                    for r in range(self.words.rowCount()) if self.words.cellWidget(r, 1).currentData()}
         channel = self.channel.currentData()
         slug = re.sub(r"[^a-z0-9]+", "-", norm(self.name.text()) or "profile").strip("-") or "profile"
         return Profile(f"custom-{channel}-{slug}", channel, self.name.text().strip() or self.path.stem, columns,
@@ -207,7 +219,8 @@ class MappingDialog(QDialog):
             return
         cols = header.match_row([norm(h) for h in self.headers], prof)
         match = header.HeaderMatch(self.header_row, prof, cols, self.headers)
-        orders, problems, _ = plan.parse(self.rows[: self.header_row + 1 + 500], match, self.path.name,
+        # the same checks as the import's (plan.check), on the top of the file
+        orders, problems, _ = plan.check(self.rows[: self.header_row + 1 + 500], match, self.path.name,
                                          self.shop_tz if self.shop_tz else ZoneInfo("UTC"))
         self.preview.setRowCount(min(PREVIEW, len(orders)))
         for r, o in enumerate(orders[:PREVIEW]):
@@ -219,7 +232,11 @@ class MappingDialog(QDialog):
         first = f" {problems[0]}" if problems else ""
         self.preview_label.setText(t("%s orders read from the first 500 rows, %s problems.") %
                                    (len(orders), len(problems)) + first)
-        self.save_button.setEnabled(bool(orders))
+        unmapped = [self.words.item(r, 0).text() for r in range(self.words.rowCount())
+                    if self.words.cellWidget(r, 1).currentData() is None]
+        if unmapped:
+            self.preview_label.setText(t("Choose the standard status of: %s") % ", ".join(unmapped))
+        self.save_button.setEnabled(bool(orders) and not unmapped)
 
     def save(self) -> None:
         prof = self.profile()
@@ -238,16 +255,4 @@ class MappingDialog(QDialog):
         d = cls(ctx, path, lang, parent)
         d.exec()
         return d.saved
-
-
-def _guess_status(word: str) -> str:
-    w = norm(word)
-    for needle, status in (("取消", "cancelled"), ("关闭", "cancelled"), ("cancel", "cancelled"),
-                           ("未付", "awaiting_payment"), ("待付", "awaiting_payment"), ("unpaid", "awaiting_payment"),
-                           ("pending", "awaiting_payment"), ("成功", "completed"), ("完成", "completed"),
-                           ("complete", "completed"), ("已发", "shipped"), ("ship", "shipped"),
-                           ("待发", "awaiting_shipment"), ("已付", "awaiting_shipment"), ("paid", "awaiting_shipment")):
-        if needle in w:
-            return status
-    return Status.AWAITING_SHIPMENT.value
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from shop_orders.domain.messages import t
+
 
 class _Signals(QObject):
     finished = Signal(object)
@@ -29,7 +31,7 @@ def _report(signals: _Signals, fn: Callable[[], object]) -> None:
     except ShopOrdersError as exc:
         signals.failed.emit(str(exc))
     except Exception as exc:  # a bug: still reported, never a silent dead thread
-        signals.failed.emit(f"Unexpected {type(exc).__name__}: {exc}")
+        signals.failed.emit(t("Unexpected {kind}: {problem}", kind=type(exc).__name__, problem=exc))
     else:
         signals.finished.emit(result)
 
@@ -101,20 +103,20 @@ class WorkerRegistry(QObject):
         return list(self._running)
 
     def _prune(self) -> None:
-        self._running = [t for t in self._running if not t.ended.is_set()]
+        self._running = [task for task in self._running if not task.ended.is_set()]
 
     def cancel_and_wait(self, timeout_s: float = 120.0, only: list[Task] | None = None) -> bool:
         """Cancel every running worker (or only those given) and wait until each has returned
         (True if all did). Their results are dropped: nothing is shown for what is closing."""
-        tasks = [t for t in self.running() if only is None or t in only]
-        for t in tasks:
-            t.signals.blockSignals(True)
-            t.cancel()
+        tasks = [task for task in self.running() if only is None or task in only]
+        for task in tasks:
+            task.signals.blockSignals(True)
+            task.cancel()
         deadline = time.monotonic() + timeout_s
-        for t in tasks:
-            t.ended.wait(max(0.0, deadline - time.monotonic()))
+        for task in tasks:
+            task.ended.wait(max(0.0, deadline - time.monotonic()))
         self._prune()
-        return all(t.ended.is_set() for t in tasks)
+        return all(task.ended.is_set() for task in tasks)
 
 
 def registry_for(obj: QObject) -> WorkerRegistry:

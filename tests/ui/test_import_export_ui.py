@@ -88,11 +88,13 @@ def test_mapping_dialog_builds_a_profile_with_live_preview_and_saves_it_for_the_
     d = MappingDialog(ctx, f)
     qtbot.addWidget(d)
     assert [d.columns.item(i).text() for i in range(d.columns.count())] == ["单号", "客户", "状态", "日期", "金额"]
-    assert not d.save_button.isEnabled()  # no order number column yet
+    # it starts from the best guess: every column is already where it belongs
+    assert {f: c.currentData() for f, c in d.combos.items() if c.currentData()} == {
+        "channel_order_no": "单号", "buyer": "客户", "status": "状态", "created_at": "日期", "total": "金额"}
+    d.assign("channel_order_no", None)
+    assert not d.save_button.isEnabled()  # no order number column
+    d.assign("channel_order_no", "单号")
     d.channel.setCurrentIndex(d.channel.findData("phone"))
-    for field, column in [("channel_order_no", "单号"), ("buyer", "客户"), ("status", "状态"), ("created_at", "日期"),
-                          ("total", "金额")]:
-        d.assign(field, column)
     assert d.preview.rowCount() == 2 and d.preview.item(0, 0).text() == "T1"
     words = {d.words.item(r, 0).text(): d.words.cellWidget(r, 1).currentData() for r in range(d.words.rowCount())}
     assert words == {"已付款": "awaiting_shipment", "未付款": "awaiting_payment"}
@@ -118,3 +120,66 @@ def test_cancel_while_a_large_file_is_checked_stops_the_check(qtbot, sqlite_db, 
     qtbot.waitUntil(lambda: d.task is None, timeout=10000)
     assert d.plan is None and "cancelled; nothing was written" in d.summary.text()
     assert not d.import_button.isEnabled()
+
+
+def test_the_dialog_says_which_layout_matched_how_well_and_which_columns_it_read(qtbot, sqlite_db, tmp_path):
+    d = _dialog(qtbot, sqlite_db, tmp_path, _jd_file(tmp_path))
+    assert d.profile_choice.currentData() == "jd" and d.profile_choice.isEnabled()
+    assert d.match_label.text() == f"{len(d.plan.match.columns)} of {len(d.plan.profile.columns)} columns"
+    read = {d.used_columns.item(r, 0).text(): d.used_columns.item(r, 1).text()
+            for r in range(d.used_columns.rowCount())}
+    assert read["订单号"] == "channel order number" and read["订单状态"] == "status" and read["京东价"] == "unit price"
+
+
+def test_an_unknown_status_word_is_mapped_on_the_spot_and_remembered_for_the_layout(qtbot, sqlite_db, tmp_path,
+                                                                                     monkeypatch):
+    from shop_orders.domain.status import Status
+    from shop_orders.services import settings
+    from shop_orders.ui.dialogs import StatusWordsDialog
+
+    d = _dialog(qtbot, sqlite_db, tmp_path, _jd_file(tmp_path, bad=True))
+    assert d.words_button.isVisibleTo(d) and not d.import_button.isEnabled()
+    asked = []
+    monkeypatch.setattr(StatusWordsDialog, "ask", classmethod(
+        lambda cls, parent, name, words, lang: asked.append(words) or {"火星": Status.CANCELLED}))
+    d.words_button.click()
+    qtbot.waitUntil(lambda: d.plan is not None, timeout=10000)
+    assert asked == [["火星"]]
+    assert not d.plan.problems and d.import_button.isEnabled()
+    assert {o.channel_order_no: o.status for o in d.plan.creates}["300002"] is Status.CANCELLED
+    with sqlite_db.read_session() as s:
+        assert settings.get_status_words(s) == {"jd": {"火星": Status.CANCELLED}}
+
+
+def test_the_status_words_dialog_guesses_by_meaning_and_wants_every_word(qtbot):
+    from shop_orders.ui.dialogs import StatusWordsDialog
+
+    d = StatusWordsDialog(None, "x", ["等待买家付款", "交易关闭", "买家已付款，等待卖家发货", "火星"], "en")
+    qtbot.addWidget(d)
+    assert {w: c.currentData() for w, c in d.choices.items()} == {
+        "等待买家付款": "awaiting_payment", "交易关闭": "cancelled", "买家已付款，等待卖家发货": "awaiting_shipment",
+        "火星": None}
+    assert d.validate() == "Choose the standard status of: 火星"
+
+
+def test_when_two_layouts_fit_equally_the_person_chooses_before_importing(qtbot, sqlite_db, tmp_path):
+    from shop_orders.services import settings
+    from shop_orders.services.importing import layouts
+    from shop_orders.services.importing.profiles import Profile
+    from shop_orders.services.uow import UnitOfWork
+    from tests.factories import ctx
+
+    jd = layouts.JD
+    twin = Profile("custom-phone-jd-like", "phone", "JD-like phone sheet", dict(jd.columns), dict(jd.statuses),
+                   custom=True)
+    with UnitOfWork(sqlite_db) as uow:
+        settings.save_custom_profile(uow, ctx(), twin)
+        uow.commit()
+    d = _dialog(qtbot, sqlite_db, tmp_path, _jd_file(tmp_path))
+    assert d.must_choose and not d.import_button.isEnabled()
+    assert d.profile_choice.itemData(0) is None
+    assert {d.profile_choice.itemData(i) for i in (1, 2)} == {"jd", "custom-phone-jd-like"}
+    d.profile_choice.setCurrentIndex(d.profile_choice.findData("jd"))
+    d.profile_choice.activated.emit(d.profile_choice.currentIndex())
+    qtbot.waitUntil(lambda: d.plan is not None, timeout=10000)
+    assert d.plan.profile.code == "jd" and d.import_button.isEnabled()

@@ -84,3 +84,18 @@ ZH = {
     "The restore was cancelled; nothing was replaced.": "已取消恢复，未替换任何内容。",
     "Restore failed": "恢复失败",
 }
+
+ZH.update({
+    # import dialog: layouts, columns, status words
+    "Read as": "读取为", "Column in the file": "文件中的列", "Columns": "列", "Map status words…": "映射状态词…",
+    "Say what the file's unknown status words mean; remembered for this layout": "说明文件中未知状态词的含义；此格式会记住",
+    "(choose)": "（请选择）",
+    "The columns fit several layouts equally well (%s): choose the right one under \"Read as\".":
+        "文件的列同样符合多种格式（%s）：请在“读取为”中选择正确的一种。",
+    "Status words of %s": "%s 的状态词",
+    "These status words are new to this layout. Say what each means; it is remembered for every file of the layout.":
+        "这些状态词对此格式是新的。请说明每个词的含义；此格式的所有文件都会记住。",
+    "Choose the standard status of: %s": "请选择以下状态词对应的标准状态：%s",
+    "Payment time": "付款时间", "Shipping time": "发货时间", "Finishing time": "完成时间", "Refunded": "已退款",
+    "Line amount": "商品金额", "Unexpected {kind}: {problem}": "意外错误 {kind}：{problem}",
+})
