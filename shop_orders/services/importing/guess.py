@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import UTC
 
 from shop_orders.domain.status import Status
@@ -114,10 +115,8 @@ def _share(cells: list[str], test) -> float:
         return 0.0
     ok = 0
     for c in cells:
-        try:
+        with suppress(values.CellError, ValueError):
             ok += bool(test(c))
-        except (values.CellError, ValueError):
-            pass
     return ok / len(cells)
 
 
