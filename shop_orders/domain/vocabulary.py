@@ -38,6 +38,24 @@ SOURCES: dict[str, str] = {
 }
 
 
+# Payment methods: codes in the store (and on the command line), names for people.
+METHODS: dict[str, str] = {
+    "alipay": N_("Alipay"), "wechat_pay": N_("WeChat Pay"), "unionpay": N_("UnionPay"),
+    "bank_transfer": N_("bank transfer"), "cash": N_("cash"), "card": N_("card"), "paypal": N_("PayPal"),
+}
+
+
+def method_label(code: str, lang: str | None = None) -> str:
+    """'alipay' -> 'Alipay' / '支付宝'; a channel code (an imported payment) -> the channel's name."""
+    from shop_orders.domain.channels import CHANNELS, channel_label
+
+    if code in METHODS:
+        return t(METHODS[code], lang=lang)
+    if code in CHANNELS:
+        return channel_label(code, lang)
+    return code
+
+
 def field_label(code: str, lang: str | None = None) -> str:
     """'channel_order_no' -> 'channel order number' / '渠道订单号'; an unknown code as it is."""
     name = FIELDS.get(code)

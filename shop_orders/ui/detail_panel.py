@@ -21,6 +21,7 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
+from shop_orders.domain.vocabulary import action_label, field_label, method_label, source_label
 from shop_orders.services.browse import OrderDetail
 from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
@@ -130,14 +131,16 @@ class DetailPanel(QWidget):
         self.lifecycle.set_stage(None)
 
     def change_text(self, e) -> str:
-        field = e.field or e.action
-        if e.old is None:
-            new = describe_created(e.new) if e.action == "create" else (e.new or "")
-            return f"{e.action}: {new}"
+        """One event for people, in the UI's language: "status: 待付款 → 已取消", "created as …"."""
+        if e.action == "create":
+            return describe_created(e.new)
+        field = field_label(e.field, self.lang) if e.field else action_label(e.action, self.lang)
         old, new = e.old, e.new
         if e.field == "status":
-            old, new = Status(old).label(self.lang), Status(new).label(self.lang)
-        return f"{field}: {old} → {new}"
+            old, new = (Status(v).label(self.lang) if v else "" for v in (old, new))
+        if old is None:
+            return t("{field}: {new}", field=field, new=new or "")
+        return t("{field}: {old} → {new}", field=field, old=old, new=new or "")
 
     def show_detail(self, d: OrderDetail | None) -> None:
         if d is None:
@@ -161,10 +164,12 @@ class DetailPanel(QWidget):
         self.fields["times"].setText(f"{local_text(o.created_at)} / {local_text(o.updated_at)}")
         stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(o.shipments))
         self.lifecycle.set_stage(stage, cancelled=status is Status.CANCELLED)
-        fill(self.history, [[local_text(e.at), e.actor, e.source, self.change_text(e), e.reason] for e in d.history])
+        fill(self.history, [[local_text(e.at), e.actor, source_label(e.source, self.lang), self.change_text(e), e.reason]
+                             for e in d.history])
         fill(self.lines, [[str(li.line_no), li.sku, li.title, str(li.qty), format_minor(li.unit_price_minor, cur),
                             str(li.shipped_qty)] for li in o.lines])
-        fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), p.method, p.reference]
+        fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), method_label(p.method),
+                               p.reference]
                               for p in o.payments])
         fill(self.shipments, [[local_text(s.shipped_at), s.courier, s.tracking_no,
                                 ", ".join(f"#{k}×{v}" for k, v in json.loads(s.items).items())] for s in o.shipments])

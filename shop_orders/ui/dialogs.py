@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.messages import t
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import parse_minor
 from shop_orders.domain.staleness import (
     MAX_SETTING_HOURS,
@@ -28,6 +28,7 @@ from shop_orders.domain.staleness import (
     setting_hours,
 )
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status
+from shop_orders.domain.vocabulary import METHODS, method_label
 
 
 class _Form(QDialog):
@@ -98,7 +99,8 @@ class PaymentDialog(_Form):
         self.amount = QLineEdit(outstanding, self)
         self.method = QComboBox(self)
         self.method.setEditable(True)
-        self.method.addItems(["alipay", "wechat_pay", "unionpay", "bank_transfer", "cash", "card", "paypal"])
+        for code in METHODS:
+            self.method.addItem(method_label(code), code)
         self.reference = QLineEdit(self)
         self.form.addRow(t("Amount (%s; negative for a refund)") % currency, self.amount)
         self.form.addRow(t("Method"), self.method)
@@ -117,8 +119,15 @@ class PaymentDialog(_Form):
         d = cls(parent, order_no, currency, outstanding)
         if d.exec() != QDialog.DialogCode.Accepted:
             return None
-        return PaymentAnswer(parse_minor(d.amount.text(), currency), d.method.currentText().strip(),
-                             d.reference.text().strip())
+        return PaymentAnswer(parse_minor(d.amount.text(), currency), d.method_code(), d.reference.text().strip())
+
+    def method_code(self) -> str:
+        """The chosen method's code, or what the person typed (the list is editable)."""
+        text = self.method.currentText().strip()
+        i = self.method.currentIndex()
+        if i >= 0 and text == self.method.itemText(i):
+            return self.method.itemData(i)
+        return text
 
 
 class EditContactDialog(_Form):
@@ -155,7 +164,8 @@ class EditContactDialog(_Form):
         return d.changes(), d.reason.text().strip()
 
 
-LANGUAGES = [("", "System language / 系统语言"), ("en", "English"), ("zh_CN", "简体中文")]
+# Each language is named in itself, as language choosers do; the system default in the current one.
+LANGUAGES = [("", N_("System language")), ("en", "English"), ("zh_CN", "简体中文")]
 
 
 class StatusWordsDialog(_Form):
@@ -223,7 +233,7 @@ class SettingsDialog(_Form):
             self.form.addRow(s.label(lang), box)
         self.language = QComboBox(self)
         for code, name in LANGUAGES:
-            self.language.addItem(name, code)
+            self.language.addItem(t(name) if not code else name, code)
         self.language.setCurrentIndex(max(0, [c for c, _ in LANGUAGES].index(language) if language in [c for c, _ in LANGUAGES] else 0))
         self.form.addRow(t("Language (after restart)"), self.language)
 

@@ -131,8 +131,8 @@ def test_detail_panel_shows_the_trust_chain_newest_first(make_window, shop, sqli
     assert shop["fresh"] in w.detail.title.text()
     h = w.detail.history
     rows = [[h.item(r, c).text() for c in range(5)] for r in range(h.rowCount())]
-    assert rows[0][1:4] == ["bob", "import:taobao.csv", "status: Awaiting payment → Awaiting shipment"]
-    assert rows[1][3] == "paid: 0.00 → 375.00" and rows[-1][3].startswith("create:")
+    assert rows[0][1:4] == ["bob", "import: taobao.csv", "status: Awaiting payment → Awaiting shipment"]
+    assert rows[1][3] == "paid amount: 0.00 → 375.00" and rows[-1][3].startswith("create:")
     assert w.detail.lifecycle.stage.name == "PAID"
     assert w.detail.lines.rowCount() == 2 and w.detail.payments.rowCount() == 1
 

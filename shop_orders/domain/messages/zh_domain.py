@@ -42,3 +42,7 @@ ZH.update({
     "rule": "规则", "channel sync": "渠道同步", "restore": "恢复", "command line": "命令行",
     "{kind}: {name}": "{kind}：{name}",
 })
+ZH.update({
+    "Alipay": "支付宝", "WeChat Pay": "微信支付", "UnionPay": "银联", "bank transfer": "银行转账", "cash": "现金",
+    "card": "银行卡", "PayPal": "PayPal",
+})

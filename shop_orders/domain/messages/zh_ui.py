@@ -99,3 +99,6 @@ ZH.update({
     "Payment time": "付款时间", "Shipping time": "发货时间", "Finishing time": "完成时间", "Refunded": "已退款",
     "Line amount": "商品金额", "Unexpected {kind}: {problem}": "意外错误 {kind}：{problem}",
 })
+
+ZH.update({"System language": "系统语言"})
+ZH.update({"{field}: {new}": "{field}：{new}", "{field}: {old} → {new}": "{field}：{old} → {new}"})

@@ -1,0 +1,192 @@
+"""Every window and dialog in Chinese: no English sentence, label, menu, tooltip, tab or header
+left over. Walks the widget trees of the real windows (offscreen) with the store's data Chinese,
+and collects every visible text: titles, labels, buttons, menus and their actions, tabs, combo
+items, placeholders, tooltips, table and tree headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QTabWidget,
+    QTreeWidget,
+    QWidget,
+)
+
+from shop_orders.app import AppContext, current_actor
+from shop_orders.domain import messages
+from shop_orders.domain.status import Status
+from shop_orders.ui import i18n
+from tests import channel_files as cf
+from tests.factories import apply, make_order
+
+# Names that stay as they are in a Chinese UI (products, formats, codes).
+PROPER = ["Shop Orders", "Advanced Order Export", "All Orders", "WooCommerce", "WebToffee", "Shopify", "Amazon",
+          "Excel", "CSV", "SKU", "UTF-8", "GBK", "GB18030", "PostgreSQL", "SQLite", "CNY", "USD", "GBP", "EUR",
+          "Analytics", "JD", "ERP", "zip", "XML", "PayPal",
+          "English"]  # the language list names each language in itself
+_PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key)\b|SO-\d{8}-\d{6}|--[a-z-]+")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def english_in(text: str) -> list[str]:
+    text = _PATHS.sub(" ", str(text or "").replace("&", ""))
+    for name in PROPER:
+        text = text.replace(name, " ")
+    return _WORD.findall(text)
+
+
+def visible_texts(root: QWidget) -> list[tuple[str, str]]:
+    """(where, text) for every text a person can see in root and its children."""
+    out: list[tuple[str, str]] = []
+
+    def add(where: str, text: str) -> None:
+        if text:
+            out.append((where, text))
+
+    widgets = [root, *root.findChildren(QWidget)]
+    for w in widgets:
+        name = f"{type(w).__name__}({w.objectName()})"
+        if w.isWindow():
+            add(name + ".windowTitle", w.windowTitle())
+        add(name + ".toolTip", w.toolTip())
+        if isinstance(w, QLabel) and not w.objectName().startswith("detail_") or isinstance(w, QAbstractButton):  # detail_*: the order's data
+            add(name, w.text())
+        elif isinstance(w, QGroupBox):
+            add(name, w.title())
+        elif isinstance(w, QLineEdit):
+            add(name + ".placeholder", w.placeholderText())
+        elif isinstance(w, QTabWidget):
+            for i in range(w.count()):
+                add(f"{name}.tab{i}", w.tabText(i))
+        elif isinstance(w, QComboBox):
+            for i in range(w.count()):
+                add(f"{name}.item{i}", w.itemText(i))
+        elif isinstance(w, QMenu):
+            add(name + ".title", w.title())
+        if isinstance(w, QTreeWidget):
+            for i in range(w.topLevelItemCount()):
+                item = w.topLevelItem(i)
+                add(f"{name}.group{i}", item.text(0))
+                for k in range(item.childCount()):
+                    add(f"{name}.item{i}.{k}", item.child(k).text(0))
+        if isinstance(w, QTableView) and w.model() is not None:
+            for c in range(w.horizontalHeader().count()):
+                add(f"{name}.header{c}", str(w.model().headerData(c, Qt.Orientation.Horizontal) or ""))
+        for a in w.actions():
+            add(f"{name}.action", a.text())
+            add(f"{name}.action.tip", a.toolTip() if a.toolTip() != a.text().replace("&", "") else "")
+            if a.menu() is not None:
+                for sub in a.menu().actions():
+                    add(f"{name}.menu.action", sub.text())
+    return out
+
+
+def assert_chinese(root: QWidget) -> None:
+    leftovers = [f"{where}: {text!r}" for where, text in visible_texts(root) if english_in(text)]
+    assert leftovers == [], "untranslated:\n" + "\n".join(leftovers)
+
+
+@pytest.fixture
+def chinese(qapp):
+    translator = i18n.install(qapp, "zh_CN")
+    yield
+    if translator is not None:
+        QCoreApplication.removeTranslator(translator)
+    i18n.install(qapp, "en")
+
+
+@pytest.fixture
+def store(sqlite_db):
+    no = make_order(sqlite_db)
+    from shop_orders.services import orders
+
+    apply(sqlite_db, orders.record_payment, no, 40500, method="alipay", reference="2026112022001")
+    make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
+    return sqlite_db
+
+
+def test_the_main_window_menus_filters_grid_and_detail_are_chinese(chinese, make_window, store, qtbot):
+    w = make_window(lang="zh_CN")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2, timeout=5000)
+    w.view.selectRow(0)
+    qtbot.waitUntil(lambda: w.detail.detail is not None, timeout=5000)
+    texts = [text for _, text in visible_texts(w)]
+    assert len(texts) > 60 and "文件(&F)" in texts  # the walk sees the window's texts
+    assert_chinese(w)
+    cells = []
+    for row in range(2):  # the trust chains of both orders
+        w.view.selectRow(row)
+        qtbot.waitUntil(lambda row=row: w.detail.detail is not None and w.current_row() is not None, timeout=5000)
+        qtbot.wait(50)
+        chain = w.detail.history
+        cells += [chain.item(r, c).text() for r in range(chain.rowCount()) for c in (2, 3)]
+    assert "手动" in cells and any(c.startswith("已付金额：") for c in cells), cells  # the trust chain too
+    assert_chinese(w)
+    for menu in w.menuBar().findChildren(QMenu):
+        assert_chinese(menu)
+    assert messages.language() == "zh_CN"
+
+
+def test_every_order_dialog_and_the_settings_are_chinese(chinese, qtbot):
+    from shop_orders.domain.staleness import Thresholds
+    from shop_orders.ui.dialogs import (
+        ChangeStatusDialog,
+        EditContactDialog,
+        PaymentDialog,
+        SettingsDialog,
+        StatusWordsDialog,
+    )
+
+    for d in (ChangeStatusDialog(None, "SO-20261120-000001", Status.AWAITING_SHIPMENT, "zh_CN"),
+              PaymentDialog(None, "SO-20261120-000001", "CNY", "12.00"),
+              EditContactDialog(None, "SO-20261120-000001", "王伟", "138****5678", "浙江省杭州市"),
+              SettingsDialog(None, Thresholds(), "zh_CN", "zh_CN"),
+              StatusWordsDialog(None, "京东订单导出", ["火星"], "zh_CN")):
+        qtbot.addWidget(d)
+        d.show()
+        assert_chinese(d)
+        d.close()
+
+
+def test_the_import_and_mapping_dialogs_and_their_problems_are_chinese(chinese, store, qtbot, tmp_path):
+    from shop_orders.ui.import_dialog import ImportDialog
+    from shop_orders.ui.mapping_dialog import MappingDialog
+
+    h = cf.JD_HEADER
+    path = cf.write_csv(tmp_path / "jd.csv", [h, cf.row_for(h, **{
+        "订单号": "300001", "商品名称": "龙井", "订购数量": "x", "京东价": "168", "应付金额": "168", "订单状态": "火星",
+        "下单时间": "2026-11-20 08:00:00"}), cf.row_for(h, **{"订单号": "300002", "订购数量": "1", "订单状态": "等待出库",
+                                                           "下单时间": "某天"})])
+    ctx = AppContext(store, tmp_path, tmp_path, current_actor())
+    d = ImportDialog(ctx, path, "zh_CN")
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.plan is not None, timeout=10000)
+    assert len(d.plan.problems) >= 2
+    assert_chinese(d)
+    problems = [d.problems.item(r, 2).text() for r in range(d.problems.rowCount())]
+    assert problems and not [p for p in problems if english_in(p)], problems
+    m = MappingDialog(ctx, path, "zh_CN")
+    qtbot.addWidget(m)
+    m.show()
+    assert_chinese(m)
+
+
+def test_the_walker_finds_english_where_it_is_left(chinese, qtbot):
+    """The check itself can fail: an English label in a Chinese dialog is found."""
+    w = QDialog()
+    qtbot.addWidget(w)
+    w.setWindowTitle("订单")
+    QLabel("Nothing to change here", w)
+    assert [t for _, t in visible_texts(w) if english_in(t)] == ["Nothing to change here"]
