@@ -132,7 +132,7 @@ def test_detail_panel_shows_the_trust_chain_newest_first(make_window, shop, sqli
     h = w.detail.history
     rows = [[h.item(r, c).text() for c in range(5)] for r in range(h.rowCount())]
     assert rows[0][1:4] == ["bob", "import: taobao.csv", "status: Awaiting payment → Awaiting shipment"]
-    assert rows[1][3] == "paid amount: 0.00 → 375.00" and rows[-1][3].startswith("create:")
+    assert rows[1][3] == "paid amount: 0.00 → 375.00" and "375.00 CNY" in rows[-1][3]
     assert w.detail.lifecycle.stage.name == "PAID"
     assert w.detail.lines.rowCount() == 2 and w.detail.payments.rowCount() == 1
 
