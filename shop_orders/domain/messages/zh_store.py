@@ -106,4 +106,45 @@ ZH: dict[str, str] = {
     "a head file is unreadable or not signed with the store's key": "链头文件无法读取，或未用该数据库的密钥签名",
     "the two head files name different events (one was reset or rewritten)": "两个链头文件指向不同的记录（其中一个被重置或改写）",
     "this computer has no key for the store's chain": "这台电脑没有该数据库哈希链的密钥",
+    # services/backup.py
+    "{path} does not exist.": "{path} 不存在。",
+    "{path} is not a Shop Orders backup (not an SQLite file).": "{path} 不是订单台备份（不是 SQLite 文件）。",
+    "{path} is damaged or not a database ({error}).": "{path} 已损坏或不是数据库（{error}）。",
+    "{path} fails SQLite's integrity check: {problem}.": "{path} 未通过 SQLite 完整性检查：{problem}。",
+    "{path} is an SQLite file but not a Shop Orders backup.": "{path} 是 SQLite 文件，但不是订单台备份。",
+    "{path} was made by a newer version of Shop Orders (schema {rev}).": "{path} 由更新版本的订单台生成（结构版本 {rev}）。",
+    "{path} fails the audit check: {problem}.": "{path} 未通过审计校验：{problem}。",
+    "{path} already exists; choose another name.": "{path} 已存在，请换一个名称。",
+    "The folder {folder} does not exist.": "文件夹 {folder} 不存在。",
+    "The backup was cancelled; no backup file was written.": "已取消备份，未写入备份文件。",
+    "{path} has no manifest ({manifest}), so it cannot be checked; restore only accepts "
+    "a backup written by 'shop-orders backup' with its manifest beside it.":
+        "{path} 没有清单文件（{manifest}），无法校验；只能恢复由“shop-orders backup”生成、旁边带有清单文件的备份。",
+    "{path} is not a readable backup manifest ({error}).": "{path} 不是可读取的备份清单（{error}）。",
+    "{path} is a copy of a damaged store, kept for investigation; it cannot be restored.":
+        "{path} 是损坏数据库的副本，仅供调查保留，不能用于恢复。",
+    "{n} other seat is connected ({listed})": "另有 {n} 个席位已连接（{listed}）",
+    "{n} other seats are connected ({listed})": "另有 {n} 个席位已连接（{listed}）",
+    "Restore needs the store to itself: {who}. Close them, or use --wait.": "恢复时只能有本席位连接数据库：{who}。请关闭它们，或使用 --wait。",
+    "The restore was cancelled while waiting for other seats; nothing was changed.": "等待其他席位期间已取消恢复，未做任何修改。",
+    "Restore gave up after waiting {seconds} s for the store: {who}.": "等待数据库 {seconds} 秒后放弃恢复：{who}。",
+    "the store": "该数据库",
+    "SQLite finds it damaged: {problem}": "SQLite 发现它已损坏：{problem}",
+    "{path} does not match its manifest: the file was changed after the backup.": "{path} 与其清单不符：备份后文件被修改过。",
+    "{path} does not match its manifest: it holds {orders} orders and {events} audit events, "
+    "the manifest says {said_orders} and {said_events}.":
+        "{path} 与其清单不符：其中有 {orders} 个订单、{events} 条审计记录，清单记载的是 {said_orders} 和 {said_events}。",
+    # services/verification.py
+    "The check of the audit trail was cancelled; nothing was concluded.": "已取消审计记录校验，未得出结论。",
+    "{events} events, {orders} orders replayed": "{events} 条记录，已重放 {orders} 个订单",
+    "order {order} ({number}): {what}": "订单 {order}（{number}）：{what}",
+    "deleted directly from the store: the audit trail records it but its row is gone":
+        "被直接从数据库中删除：审计记录中有它，但它的数据行已不存在",
+    "added to the store directly: the audit trail has no record of its creation": "被直接添加到数据库：审计记录中没有它的创建记录",
+    "the global id is {order} in the store but the audit trail says {said}": "数据库中的全局编号为 {order}，但审计记录为 {said}",
+    "it differs from what the audit trail says": "与审计记录不符",
+    "its payments add up to {stored} in the store but the audit trail says {said}": "数据库中的付款合计为 {stored}，但审计记录为 {said}",
+    # services/settings.py, resources.py
+    "'{name}' is not a time zone name such as Asia/Shanghai or Europe/London": "“{name}”不是时区名称（例如 Asia/Shanghai 或 Europe/London）",
+    "the Shop Orders resources folder is missing from this installation": "此安装中缺少订单台的资源文件夹",
 }
