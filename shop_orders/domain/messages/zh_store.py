@@ -147,4 +147,13 @@ ZH: dict[str, str] = {
     # services/settings.py, resources.py
     "'{name}' is not a time zone name such as Asia/Shanghai or Europe/London": "“{name}”不是时区名称（例如 Asia/Shanghai 或 Europe/London）",
     "the Shop Orders resources folder is missing from this installation": "此安装中缺少订单台的资源文件夹",
+    # domain/replay.py: what the trail says an order was created as, and where a row differs from it
+    "created as {channel} {number}; {status}; {total} {currency}": "创建为 {channel} {number}；{status}；{total} {currency}",
+    "created as {channel} {number}; {status}; {total} {currency}; paid {paid}":
+        "创建为 {channel} {number}；{status}；{total} {currency}；已付 {paid}",
+    "{field} differs from what the audit trail says": "{field}与审计记录不符",
+    "{field} is {stored} in the store but the audit trail says {said}": "{field}在数据库中为 {stored}，但审计记录为 {said}",
+    "the number of lines is {stored} in the store but the audit trail says {said}": "数据库中的商品行数为 {stored}，但审计记录为 {said}",
+    "line {n} quantity is {stored} in the store but the audit trail says {said}": "第 {n} 行商品的数量在数据库中为 {stored}，但审计记录为 {said}",
+    "line {n} unit price is {stored} in the store but the audit trail says {said}": "第 {n} 行商品的单价在数据库中为 {stored}，但审计记录为 {said}",
 }
