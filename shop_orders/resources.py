@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from shop_orders.domain.messages import t
+
 
 def resources_dir() -> Path:
     candidates = []
@@ -16,7 +18,7 @@ def resources_dir() -> Path:
     for c in candidates:
         if (c / "icons").is_dir():
             return c
-    raise FileNotFoundError("the Shop Orders resources folder is missing from this installation")
+    raise FileNotFoundError(t("the Shop Orders resources folder is missing from this installation"))
 
 
 def resource(*parts: str) -> Path:

@@ -17,7 +17,11 @@ import json
 from collections.abc import Sequence
 from contextlib import suppress
 
+from shop_orders.domain.channels import channel_label
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import digits, format_minor, parse_minor
+from shop_orders.domain.status import Status
+from shop_orders.domain.vocabulary import FIELDS
 
 # Keys of the creation value, in the order they are compared (and reported).
 MONEY = ("total", "paid")
@@ -29,10 +33,8 @@ KEYS = (*TEXT[:4], *MONEY, *TEXT[4:])
 COLUMN = {"total": "total_minor", "paid": "paid_minor", **{k: k for k in TEXT}}
 # Personal data: a mismatch is reported without the values (messages never carry personal data).
 PERSONAL = frozenset({"buyer", "recipient", "phone", "address"})
-LABELS = {"channel": "channel", "channel_order_no": "channel order number", "status": "status",
-          "currency": "currency", "total": "total", "paid": "paid amount", "buyer": "buyer",
-          "recipient": "recipient", "phone": "phone", "address": "address", "courier": "courier",
-          "tracking_no": "tracking number"}
+# Each key's name for people (vocabulary's field labels; translate with t()).
+LABELS = {key: FIELDS[key] for key in KEYS}
 EDITED = frozenset({"buyer", "recipient", "phone", "address", "courier", "tracking_no"})
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -74,17 +76,32 @@ def parse_created(text: str | None) -> dict:
     return data
 
 
-def describe_created(text: str | None) -> str:
-    """A creation value for people: "taobao 301...; awaiting_payment; 12.00 CNY; paid 12.00"."""
-    if not text or text[0] != "{":
-        return text or ""
+def _status_label(code: object, lang: str | None) -> str:
+    try:
+        return Status(str(code)).label(lang)
+    except ValueError:
+        return str(code or "")
+
+
+def describe_created(text: str | None, lang: str | None = None) -> str:
+    """A creation value (new JSON or the older text) for people, in the messages' language (or
+    `lang`): "created as Taobao 301...; Awaiting payment; 12.00 CNY; paid 12.00" / "创建为 淘宝
+    301...；待付款；12.00 CNY；已付 12.00". A value that cannot be read is shown as it is."""
     d = parse_created(text)
     if not d:
-        return text
-    cur = d.get("currency", "")
-    out = f"{d.get('channel', '')} {d.get('channel_order_no', '')}; {d.get('status', '')}; " \
-          f"{format_minor(int(d.get('total', 0)), cur)} {cur}"
-    return f"{out}; paid {format_minor(int(d['paid']), cur)}" if d.get("paid") else out
+        return text or ""
+    cur = str(d.get("currency", ""))
+    try:
+        total = format_minor(int(d.get("total", 0)), cur)
+        paid = format_minor(int(d["paid"]), cur) if d.get("paid") else None
+    except (ValueError, TypeError):
+        return text or ""
+    values = {"channel": channel_label(str(d.get("channel", "")), lang), "number": d.get("channel_order_no", ""),
+              "status": _status_label(d.get("status"), lang), "total": total, "currency": cur}
+    if paid is None:
+        return t("created as {channel} {number}; {status}; {total} {currency}", lang=lang, **values)
+    return t("created as {channel} {number}; {status}; {total} {currency}; paid {paid}", lang=lang, paid=paid,
+             **values)
 
 
 def replay(events: Sequence[tuple[str, str, str | None]]) -> dict:
@@ -132,19 +149,22 @@ def first_difference(stated: dict, row: dict, lines: Sequence[tuple[int, int]]) 
             continue
         ours, says = row[COLUMN[key]], stated[key]
         if ours != says:
-            label = LABELS[key]
+            label = t(LABELS[key])
             if key in PERSONAL:
-                return f"{label} differs from what the audit trail says"
-            return f"{label} is {show(key, ours, cur)} in the store but the audit trail says {show(key, says, cur)}"
+                return t("{field} differs from what the audit trail says", field=label)
+            return t("{field} is {stored} in the store but the audit trail says {said}", field=label,
+                     stored=show(key, ours, cur), said=show(key, says, cur))
     said = stated.get("lines")
     if said is not None:
         said = [tuple(x) for x in said]
         if len(said) != len(lines):
-            return f"the number of lines is {len(lines)} in the store but the audit trail says {len(said)}"
+            return t("the number of lines is {stored} in the store but the audit trail says {said}",
+                     stored=len(lines), said=len(said))
         for n, ((q, p), (sq, sp)) in enumerate(zip(lines, said, strict=True), 1):
             if q != sq:
-                return f"line {n} quantity is {q} in the store but the audit trail says {sq}"
+                return t("line {n} quantity is {stored} in the store but the audit trail says {said}",
+                         n=n, stored=q, said=sq)
             if p != sp:
-                return (f"line {n} unit price is {format_minor(p, cur)} in the store but the audit trail "
-                        f"says {format_minor(sp, cur)}")
+                return t("line {n} unit price is {stored} in the store but the audit trail says {said}",
+                         n=n, stored=format_minor(p, cur), said=format_minor(sp, cur))
     return None

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 
 from shop_orders import __version__
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import t
 from shop_orders.store import audit, copying, migrate, seats
 from shop_orders.store.db import Database, looks_like_sqlite, sqlite_path
 from shop_orders.store.models import Order
@@ -80,9 +81,9 @@ def _stamp() -> str:
 
 def _looks_like_a_backup(path: Path) -> None:
     if not path.is_file():
-        raise BackupError(f"{path} does not exist.")
+        raise BackupError(t("{path} does not exist.", path=path))
     if path.stat().st_size == 0 or not looks_like_sqlite(path):
-        raise BackupError(f"{path} is not a Shop Orders backup (not an SQLite file).")
+        raise BackupError(t("{path} is not a Shop Orders backup (not an SQLite file).", path=path))
 
 
 def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple[str, int, audit.VerifyResult]:
@@ -98,13 +99,13 @@ def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is damaged or not a database ({exc}).") from None
+        raise BackupError(t("{path} is damaged or not a database ({error}).", path=path, error=exc)) from None
     if result != [("ok",)]:
-        raise BackupError(f"{path} fails SQLite's integrity check: {result[0][0]}.")
+        raise BackupError(t("{path} fails SQLite's integrity check: {problem}.", path=path, problem=result[0][0]))
     if rev is None:
-        raise BackupError(f"{path} is an SQLite file but not a Shop Orders backup.")
+        raise BackupError(t("{path} is an SQLite file but not a Shop Orders backup.", path=path))
     if rev[0] not in migrate.known_revisions():
-        raise BackupError(f"{path} was made by a newer version of Shop Orders (schema {rev[0]}).")
+        raise BackupError(t("{path} was made by a newer version of Shop Orders (schema {rev}).", path=path, rev=rev[0]))
     engine = copying.sqlite_file_engine(path)
     try:
         from sqlalchemy.orm import Session
@@ -115,7 +116,7 @@ def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple
     finally:
         engine.dispose()
     if not verdict.ok:
-        raise BackupError(f"{path} fails the audit check: {verdict.problem}.")
+        raise BackupError(t("{path} fails the audit check: {problem}.", path=path, problem=verdict.problem))
     return rev[0], orders, verdict
 
 
@@ -126,9 +127,9 @@ def _target(dest: Path | None, default_dir: Path) -> Path:
         dest.mkdir(parents=True, exist_ok=True)
         dest = dest / f"shop-orders-{_stamp()}.sqlite3"
     if dest.exists():
-        raise BackupError(f"{dest} already exists; choose another name.")
+        raise BackupError(t("{path} already exists; choose another name.", path=dest))
     if not dest.parent.is_dir():
-        raise BackupError(f"The folder {dest.parent} does not exist.")
+        raise BackupError(t("The folder {folder} does not exist.", folder=dest.parent))
     return dest
 
 
@@ -180,7 +181,7 @@ def backup(db: Database, dest: Path | None, default_dir: Path, progress: Progres
         mpath = _write_manifest(db, target, rev, orders, verdict)
     except copying.CopyCancelled:
         target.unlink(missing_ok=True)
-        raise BackupCancelled("The backup was cancelled; no backup file was written.") from None
+        raise BackupCancelled(t("The backup was cancelled; no backup file was written.")) from None
     except BaseException:
         target.unlink(missing_ok=True)
         manifest_path(target).unlink(missing_ok=True)
@@ -201,8 +202,9 @@ def _read_manifest(src: Path) -> dict:
     """The backup's manifest, required: without it a truncated chain could not be noticed."""
     mpath = manifest_path(src)
     if not mpath.is_file():
-        raise BackupError(f"{src} has no manifest ({mpath.name}), so it cannot be checked; "
-                          "restore only accepts a backup written by 'shop-orders backup' with its manifest beside it.")
+        raise BackupError(t("{path} has no manifest ({manifest}), so it cannot be checked; restore only accepts "
+                            "a backup written by 'shop-orders backup' with its manifest beside it.",
+                            path=src, manifest=mpath.name))
     try:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
         checked = {
@@ -212,16 +214,19 @@ def _read_manifest(src: Path) -> dict:
             "events": int(manifest["audit_events"]),
         }
     except (ValueError, KeyError, TypeError) as exc:
-        raise BackupError(f"{mpath} is not a readable backup manifest ({exc}).") from None
+        raise BackupError(t("{path} is not a readable backup manifest ({error}).", path=mpath, error=exc)) from None
     if manifest.get("checked") is False:
-        raise BackupError(f"{src} is a copy of a damaged store, kept for investigation; it cannot be restored.")
+        raise BackupError(t("{path} is a copy of a damaged store, kept for investigation; it cannot be restored.",
+                            path=src))
     return checked
 
 
 def _who(others: list[seats.SeatInfo]) -> str:
     n = len(others)
     listed = ", ".join(s.describe() for s in others[:3]) + (", ..." if n > 3 else "")
-    return f"{n} other seat{'s are' if n != 1 else ' is'} connected ({listed})"
+    if n == 1:
+        return t("{n} other seat is connected ({listed})", n=n, listed=listed)
+    return t("{n} other seats are connected ({listed})", n=n, listed=listed)
 
 
 def wait_for_store(db: Database, *, wait: bool, timeout_s: float = 600.0, waiting: Waiting | None = None,
@@ -233,11 +238,12 @@ def wait_for_store(db: Database, *, wait: bool, timeout_s: float = 600.0, waitin
         if not others:
             return
         if not wait:
-            raise StoreInUse(f"Restore needs the store to itself: {_who(others)}. Close them, or use --wait.")
+            raise StoreInUse(t("Restore needs the store to itself: {who}. Close them, or use --wait.", who=_who(others)))
         if cancel is not None and cancel():
-            raise BackupCancelled("The restore was cancelled while waiting for other seats; nothing was changed.")
+            raise BackupCancelled(t("The restore was cancelled while waiting for other seats; nothing was changed."))
         if time.monotonic() > deadline:
-            raise StoreInUse(f"Restore gave up after waiting {timeout_s:.0f} s for the store: {_who(others)}.")
+            raise StoreInUse(t("Restore gave up after waiting {seconds} s for the store: {who}.",
+                               seconds=f"{timeout_s:.0f}", who=_who(others)))
         if waiting is not None:
             waiting(others)
         time.sleep(poll_s)
@@ -287,7 +293,7 @@ def _replace_live(db: Database, work: Path, keep_tmp: Path, progress: Progress |
         except sqlite3.DatabaseError:
             copying.raw_file_copy(path, keep_tmp)
         copying.sqlite_restore_into(work, path)
-        return f"SQLite finds it damaged: {damage}"
+        return t("SQLite finds it damaged: {problem}", problem=damage)
     _empty_store_like(db, keep_tmp)
     kept = copying.sqlite_file_engine(keep_tmp)
     source = copying.sqlite_file_engine(work)
@@ -315,7 +321,7 @@ def _name_kept(db: Database, keep_tmp: Path, backup_dir: Path, stamp: str, damag
         try:
             rev, orders, verdict = check_file(keep_tmp, outside)
         except BackupError as exc:
-            problem = str(exc).replace(str(keep_tmp), "the store").rstrip(".")
+            problem = str(exc).replace(str(keep_tmp), t("the store")).rstrip(".。")
     if problem is None:
         keep = backup_dir / f"before-restore-{stamp}.sqlite3"
         keep_tmp.replace(keep)
@@ -341,11 +347,12 @@ def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wa
     _looks_like_a_backup(src)
     manifest = _read_manifest(src)
     if _sha256(src) != manifest["sha256"]:
-        raise BackupError(f"{src} does not match its manifest: the file was changed after the backup.")
+        raise BackupError(t("{path} does not match its manifest: the file was changed after the backup.", path=src))
     rev, orders, verdict = check_file(src, manifest["head"])
     if (orders, verdict.count, verdict.head) != (manifest["orders"], manifest["events"], manifest["head"]):
-        raise BackupError(f"{src} does not match its manifest: it holds {orders} orders and "
-                          f"{verdict.count} audit events, the manifest says {manifest['orders']} and {manifest['events']}.")
+        raise BackupError(t("{path} does not match its manifest: it holds {orders} orders and {events} audit events, "
+                            "the manifest says {said_orders} and {said_events}.", path=src, orders=orders,
+                            events=verdict.count, said_orders=manifest["orders"], said_events=manifest["events"]))
     backup_dir.mkdir(parents=True, exist_ok=True)
     stamp = _stamp()
     work = backup_dir / f".restoring-{stamp}.sqlite3"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
 from shop_orders.services.uow import UnitOfWork
@@ -73,7 +74,8 @@ def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"'{name}' is not a time zone name such as Asia/Shanghai or Europe/London") from None
+        raise ValidationError(t("'{name}' is not a time zone name such as Asia/Shanghai or Europe/London",
+                                name=name)) from None
     _put(uow, ctx, TIMEZONE_KEY, json.dumps(name))
 
 

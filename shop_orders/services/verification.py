@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 
 from shop_orders.domain import replay
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
 from shop_orders.store import audit
 from shop_orders.store.db import Database
 
 RANGE = 5000  # order ids replayed at a time
 
-CANCELLED = "The check of the audit trail was cancelled; nothing was concluded."
+CANCELLED = N_("The check of the audit trail was cancelled; nothing was concluded.")
 Progress = Callable[[str, int, int], None]  # (stage "chain" | "orders", done, total)
 
 
@@ -55,7 +56,7 @@ class StoreCheck:
         return self.problem is None
 
     def count_text(self) -> str:
-        return f"{self.events:,} events, {self.orders:,} orders replayed"
+        return t("{events} events, {orders} orders replayed", events=f"{self.events:,}", orders=f"{self.orders:,}")
 
 
 REPLAY_KINDS = ("changed", "deleted", "inserted")  # the rest are the chain's kinds (store/audit.py)
@@ -81,10 +82,10 @@ def verify_store(db: Database, progress: Progress | None = None,
                     total.append(s.execute(text("SELECT COALESCE(MAX(id), 0) FROM audit_events")).scalar() or 0)
                 progress("chain", min(done, total[0]), total[0])
             if cancelled():
-                raise VerifyCancelled(CANCELLED)
+                raise VerifyCancelled(t(CANCELLED))
 
         if cancelled():
-            raise VerifyCancelled(CANCELLED)
+            raise VerifyCancelled(t(CANCELLED))
         chain = audit.verify_database(db, s, progress=chain_progress)
         if not chain.ok:
             return StoreCheck(chain.count, 0, chain.head, chain.problem, chain.kind or "chain", chain.broken_event)
@@ -119,14 +120,15 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
     replayed = 0
 
     def bad(kind: str, order_no: str, cno: str, what: str) -> StoreCheck:
-        return StoreCheck(chain.count, replayed, chain.head, f"order {order_no} ({cno}): {what}", kind,
+        return StoreCheck(chain.count, replayed, chain.head,
+                          t("order {order} ({number}): {what}", order=order_no, number=cno, what=what), kind,
                           None, order_no)
 
     for lo in range(1, top + 1, RANGE):
         if progress is not None:
             progress("orders", lo - 1, top)
         if cancelled():
-            raise VerifyCancelled(CANCELLED)
+            raise VerifyCancelled(t(CANCELLED))
         bounds = (lo, lo + RANGE)
         # Plain driver rows, in the session's transaction: the replay reads every order, line
         # and order event once.
@@ -150,14 +152,15 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
             if row is None:
                 stated = replay.replay(history)
                 return bad("deleted", numbers[oid], stated.get("channel_order_no", "?"),
-                           "deleted directly from the store: the audit trail records it but its row is gone")
+                           t("deleted directly from the store: the audit trail records it but its row is gone"))
             order_no, cno = row[1], row[3]
             if history is None or history[0][0] != "create":
                 return bad("inserted", order_no, cno,
-                           "added to the store directly: the audit trail has no record of its creation")
+                           t("added to the store directly: the audit trail has no record of its creation"))
             if numbers[oid] != order_no:
                 return bad("changed", order_no, cno,
-                           f"the global id is {order_no} in the store but the audit trail says {numbers[oid]}")
+                           t("the global id is {order} in the store but the audit trail says {said}",
+                             order=order_no, said=numbers[oid]))
             stated = replay.replay(history)
             stored = row[2:]
             said_lines = stated.get("lines")
@@ -165,13 +168,13 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
             if (tuple(stated.get(k, v) for k, v in zip(replay.KEYS, stored, strict=True)) != stored
                     or (said_lines is not None and list(map(tuple, said_lines)) != order_lines)):
                 what = replay.first_difference(stated, dict(zip(_ORDER_COLUMNS, row, strict=True)), order_lines)
-                return bad("changed", order_no, cno, what or "it differs from what the audit trail says")
+                return bad("changed", order_no, cno, what or t("it differs from what the audit trail says"))
             paid = stated.get("paid")
             if isinstance(paid, int) and int(payments.get(oid) or 0) != paid:
                 cur = str(stated.get("currency", ""))
                 return bad("changed", order_no, cno,
-                           f"its payments add up to {format_minor(int(payments.get(oid) or 0), cur)} in the store "
-                           f"but the audit trail says {format_minor(paid, cur)}")
+                           t("its payments add up to {stored} in the store but the audit trail says {said}",
+                             stored=format_minor(int(payments.get(oid) or 0), cur), said=format_minor(paid, cur)))
             replayed += 1
     if progress is not None:
         progress("orders", top, top)

@@ -39,6 +39,7 @@ from typing import NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from shop_orders.domain.messages import N_, t
 from shop_orders.store import keys
 from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import data_head_file_for
@@ -321,7 +322,8 @@ def adopt_key(db, key: ChainKey, where: str) -> VerifyResult:
         result = verify(s, None, key=key, heads=signed)
     if not result.ok:
         db.chain_key = old
-        raise keys.KeyFileError(f"{where} does not fit the audit trail of {db.where}: {result.problem}.")
+        raise keys.KeyFileError(t("{file} does not fit the audit trail of {where}: {problem}.", file=where,
+                                  where=db.where, problem=result.problem))
     keys.KeyStore(db.data_dir).save(key)
     for hf in heads:
         if hf not in signed:
@@ -336,8 +338,8 @@ def reset_heads_checked(db) -> VerifyResult:
     with db.read_session() as s:
         result = verify(s, None, key=db.chain_key)
     if not result.ok:
-        raise AuditTrailDamaged(f"The audit trail of {db.where} is damaged ({result.problem}); restore a backup "
-                                "instead of resetting the heads.")
+        raise AuditTrailDamaged(t("The audit trail of {where} is damaged ({problem}); restore a backup "
+                                  "instead of resetting the heads.", where=db.where, problem=result.problem))
     for hf in head_files(db):
         hf.reset(*result.head)
     return result
@@ -354,8 +356,8 @@ def advance_heads(db, head: tuple[int, str]) -> None:
 
 
 def _event_hash(session: Session, seq: int) -> str | None:
-    t = AuditEvent.__table__
-    return session.execute(select(t.c.hash).where(t.c.id == seq)).scalar_one_or_none()
+    table = AuditEvent.__table__
+    return session.execute(select(table.c.hash).where(table.c.id == seq)).scalar_one_or_none()
 
 
 def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
@@ -366,26 +368,28 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
     for hf in head_files(db):
         st = hf.state()
         if st.status == MISSING:
-            raise AuditTrailDamaged(
-                f"The audit head file {hf.path} of {db.where} is missing: writing stopped; run "
-                "`shop-orders audit verify`, then `shop-orders audit heads reset` if the trail is intact.")
+            raise AuditTrailDamaged(t(
+                "The audit head file {path} of {where} is missing: writing stopped; run "
+                "`shop-orders audit verify`, then `shop-orders audit heads reset` if the trail is intact.",
+                path=hf.path, where=db.where))
         if st.status != OK:
-            raise AuditTrailDamaged(
-                f"The audit head file {hf.path} of {db.where} was changed outside Shop Orders: writing stopped; "
-                "run `shop-orders audit verify`.")
+            raise AuditTrailDamaged(t(
+                "The audit head file {path} of {where} was changed outside Shop Orders: writing stopped; "
+                "run `shop-orders audit verify`.", path=hf.path, where=db.where))
         mine, mine_hash = st.head
         if mine > seq or (mine == seq and mine_hash != h) or (
                 mine < seq and (GENESIS if mine == 0 else _event_hash(session, mine)) != mine_hash):
-            raise AuditTrailDamaged(
-                f"The audit trail of {db.where} ends at event #{seq} but this seat recorded #{mine}: writing "
-                "stopped; run `shop-orders audit verify` and restore a backup.")
+            raise AuditTrailDamaged(t(
+                "The audit trail of {where} ends at event #{seq} but this seat recorded #{mine}: writing "
+                "stopped; run `shop-orders audit verify` and restore a backup.", where=db.where, seq=seq, mine=mine))
 
 
 def require_key(db) -> ChainKey:
     if db.chain_key is None:
-        raise AuditKeyMissing(
-            f"This computer has no key for the audit trail of {db.where}, so it may read but not write: on a seat "
-            "that has it run `shop-orders audit key export FILE`, then here `shop-orders audit key import FILE`.")
+        raise AuditKeyMissing(t(
+            "This computer has no key for the audit trail of {where}, so it may read but not write: on a seat "
+            "that has it run `shop-orders audit key export FILE`, then here `shop-orders audit key import FILE`.",
+            where=db.where))
     return db.chain_key
 
 
@@ -411,14 +415,15 @@ def ensure_keyed(db) -> None:
             sid = store_id(session)
             if sid is None:
                 if seq > 0 and keys.KeyStore(db.data_dir).store_for_location(db.where) is not None:
-                    raise AuditTrailDamaged(
-                        f"The audit store id of {db.where} was removed from the database, which this computer "
-                        "keyed before: writing stopped; run `shop-orders audit verify` and restore a backup.")
+                    raise AuditTrailDamaged(t(
+                        "The audit store id of {where} was removed from the database, which this computer "
+                        "keyed before: writing stopped; run `shop-orders audit verify` and restore a backup.",
+                        where=db.where))
                 old = HeadFile(db.head_file).state()
                 if seq > 0 and old.signed:
-                    raise AuditTrailDamaged(
-                        f"The audit store id of {db.where} was removed from the database: writing stopped; "
-                        "run `shop-orders audit verify` and restore a backup.")
+                    raise AuditTrailDamaged(t(
+                        "The audit store id of {where} was removed from the database: writing stopped; "
+                        "run `shop-orders audit verify` and restore a backup.", where=db.where))
                 sid = keys.new_store_id()
                 key = keys.KeyStore(db.data_dir).create(sid, seq + 1, db.where)
                 session.add(Setting(key=keys.STORE_ID_SETTING, value=json.dumps(sid), updated_at=datetime.now(UTC)))
@@ -451,16 +456,16 @@ class VerifyResult:
 
 
 KINDS = {
-    "missing-event": "an event was deleted from the middle of the chain",
-    "inserted": "an event was inserted, replaced or reordered",
-    "altered": "an event's content (or hash) was changed, or it was forged without the key",
-    "head-row": "the database's own head row does not match its chain",
-    "truncated": "the newest events were deleted (the chain ends before a head kept outside)",
-    "head-mismatch": "a head kept outside names a different event than the chain holds",
-    "head-missing": "a head file is missing",
-    "head-forged": "a head file is unreadable or not signed with the store's key",
-    "heads-disagree": "the two head files name different events (one was reset or rewritten)",
-    "no-key": "this computer has no key for the store's chain",
+    "missing-event": N_("an event was deleted from the middle of the chain"),
+    "inserted": N_("an event was inserted, replaced or reordered"),
+    "altered": N_("an event's content (or hash) was changed, or it was forged without the key"),
+    "head-row": N_("the database's own head row does not match its chain"),
+    "truncated": N_("the newest events were deleted (the chain ends before a head kept outside)"),
+    "head-mismatch": N_("a head kept outside names a different event than the chain holds"),
+    "head-missing": N_("a head file is missing"),
+    "head-forged": N_("a head file is unreadable or not signed with the store's key"),
+    "heads-disagree": N_("the two head files name different events (one was reset or rewritten)"),
+    "no-key": N_("this computer has no key for the store's chain"),
 }
 
 
@@ -493,8 +498,8 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
         key, sid = _default_key(session)
         if sid is not None and key is None:
             return VerifyResult(0, (0, GENESIS),
-                                f"this computer has no key for the audit chain of store {sid}; import it with "
-                                "`shop-orders audit key import FILE`", None, "no-key")
+                                t("this computer has no key for the audit chain of store {store}; import it with "
+                                  "`shop-orders audit key import FILE`", store=sid), None, "no-key")
     keyed_from = key.keyed_from if key is not None else 1 << 62
     base = key.mac() if key is not None else None
     sha256 = hashlib.sha256
@@ -517,8 +522,8 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     canonical = _canonical
     for h in targets.get(0, []):
         if h != GENESIS:
-            return VerifyResult(0, (0, GENESIS), "the head recorded outside the database does not match the "
-                                "start of the audit chain", 1, "head-mismatch")
+            return VerifyResult(0, (0, GENESIS), t("the head recorded outside the database does not match the "
+                                                   "start of the audit chain"), 1, "head-mismatch")
     while True:
         rows = conn.exec_driver_sql(query, (expected, batch)).fetchall()
         if not rows:
@@ -527,11 +532,12 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
             r = _Walked(*row)
             if r.id != expected:
                 return VerifyResult(count, (expected - 1, prev),
-                                    f"audit event #{expected} is missing (deleted from the chain)", expected,
+                                    t("audit event #{n} is missing (deleted from the chain)", n=expected), expected,
                                     "missing-event")
             if r.prev_hash != prev:
                 return VerifyResult(count, (expected - 1, prev),
-                                    f"audit event #{r.id} does not follow event #{r.id - 1} (inserted or replaced)",
+                                    t("audit event #{n} does not follow event #{previous} (inserted or replaced)",
+                                      n=r.id, previous=r.id - 1),
                                     r.id, "inserted")
             msg = (prev + canonical([r.id, iso(r.at), r.actor, r.source, r.order_id, r.order_no, r.action,
                                      r.field, r.old, r.new, r.reason])).encode("utf-8")
@@ -543,11 +549,13 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
                 h = sha256(msg).hexdigest()
             if h != r.hash:
                 return VerifyResult(count, (expected - 1, prev),
-                                    f"audit event #{r.id} ({r.action} {r.field} of {r.order_no or 'shop'}) was altered "
-                                    "or forged after it was recorded", r.id, "altered")
+                                    t("audit event #{n} ({action} {field} of {order}) was altered "
+                                      "or forged after it was recorded", n=r.id, action=r.action, field=r.field,
+                                      order=r.order_no or t("shop")), r.id, "altered")
             if r.id in targets and any(x != r.hash for x in targets[r.id]):
                 return VerifyResult(count, (r.id, r.hash),
-                                    f"audit event #{r.id} does not match the head recorded outside the database",
+                                    t("audit event #{n} does not match the head recorded outside the database",
+                                      n=r.id),
                                     r.id, "head-mismatch")
             prev, expected, count, last_id = r.hash, expected + 1, count + 1, r.id
         if progress is not None:
@@ -555,31 +563,34 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     head = read_head(session)
     if head != (last_id, prev):
         return VerifyResult(count, (last_id, prev),
-                            f"the audit chain ends at event #{last_id} but the database's head says #{head[0]}",
+                            t("the audit chain ends at event #{last} but the database's head says #{head}",
+                              last=last_id, head=head[0]),
                             last_id + 1, "head-row")
     beyond = max((s for s in targets if s > last_id), default=None)
     if beyond is not None:
         return VerifyResult(count, (last_id, prev),
-                            f"audit events #{last_id + 1} to #{beyond} are missing: the chain ends at #{last_id} "
-                            f"but the head recorded outside the database is #{beyond}", last_id + 1, "truncated")
+                            t("audit events #{first} to #{beyond} are missing: the chain ends at #{last} "
+                              "but the head recorded outside the database is #{beyond}", first=last_id + 1,
+                              beyond=beyond, last=last_id), last_id + 1, "truncated")
     if outside_head is not None and outside_head[0] < 0:
-        return VerifyResult(count, (last_id, prev), "the audit head file outside the database is unreadable",
+        return VerifyResult(count, (last_id, prev), t("the audit head file outside the database is unreadable"),
                             None, "head-forged")
     for hf, st in states:
         if st.status == MISSING:
-            return VerifyResult(count, (last_id, prev), f"the audit head file {hf.path} is missing", None,
+            return VerifyResult(count, (last_id, prev), t("the audit head file {path} is missing", path=hf.path), None,
                                 "head-missing")
         if st.status in (UNREADABLE, UNSIGNED):
             return VerifyResult(count, (last_id, prev),
-                                f"the audit head file {hf.path} is unreadable or was rewritten (its signature does "
-                                "not match)", None, "head-forged")
+                                t("the audit head file {path} is unreadable or was rewritten (its signature does "
+                                  "not match)", path=hf.path), None, "head-forged")
     seen = {st.head for _, st in states if st.head is not None}
     if first_head_shared and len(states) == 2 and states[0][1].head[0] > states[1][1].head[0]:
         seen = set()  # another user of the same file wrote since this user's last write
     if len(seen) > 1:
-        listed = ", ".join(f"{hf.path.name} says #{st.head[0]}" for hf, st in states)
+        listed = ", ".join(t("{file} says #{n}", file=hf.path.name, n=st.head[0]) for hf, st in states)
         return VerifyResult(count, (last_id, prev),
-                            f"the two audit head files disagree ({listed}): one was reset or rewritten", None,
+                            t("the two audit head files disagree ({listed}): one was reset or rewritten",
+                              listed=listed), None,
                             "heads-disagree")
     return VerifyResult(count, (last_id, prev))
 
@@ -591,8 +602,8 @@ def verify_database(db, session: Session | None = None, *, progress: Callable[[i
     here too, so a later truncation of them is noticed by this seat as well)."""
     if db.store_id is not None and db.chain_key is None:
         return VerifyResult(0, (0, GENESIS),
-                            f"this computer has no key for the audit chain of {db.where}; import it with "
-                            "`shop-orders audit key import FILE`", None, "no-key")
+                            t("this computer has no key for the audit chain of {where}; import it with "
+                              "`shop-orders audit key import FILE`", where=db.where), None, "no-key")
     if session is None:
         with db.read_session() as s:
             result = verify(s, None, key=db.chain_key, heads=head_files(db), progress=progress,

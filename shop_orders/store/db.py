@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from shop_orders.domain.messages import t
 from shop_orders.store.errors import StoreFilesChanged
 from shop_orders.store.keys import ChainKey
 
@@ -34,7 +35,7 @@ def resolve_url(target: str | Path) -> URL:
     if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     if not (url.drivername == "sqlite" or url.drivername == "postgresql+psycopg"):
-        raise ValueError(f"unsupported database '{url.drivername}': use a file path or postgresql://")
+        raise ValueError(t("unsupported database '{driver}': use a file path or postgresql://", driver=url.drivername))
     return url
 
 
@@ -46,7 +47,7 @@ def redacted(target: str | Path) -> str:
     try:
         return "'" + make_url(text).render_as_string(hide_password=True) + "'"
     except Exception:  # noqa: BLE001 - unparseable: show nothing of it rather than a secret
-        return "the database URL"
+        return t("the database URL")
 
 
 def describe(url: URL) -> str:
@@ -218,9 +219,9 @@ class Database:
             return
         changed = self._watch.changed()
         if changed is not None:
-            raise StoreFilesChanged(
-                f"The database file {changed} was deleted or replaced by another program while Shop Orders "
-                "had it open, so nothing more will be written; close Shop Orders and open it again.")
+            raise StoreFilesChanged(t(
+                "The database file {path} was deleted or replaced by another program while Shop Orders "
+                "had it open, so nothing more will be written; close Shop Orders and open it again.", path=changed))
 
     @property
     def where(self) -> str:

@@ -15,6 +15,7 @@ import logging
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import N_, t
 
 
 class StoreError(ShopOrdersError):
@@ -55,21 +56,21 @@ class AuditKeyMissing(StoreError):
 
 _ENVIRONMENT = [
     ("database is locked", DatabaseBusy,
-     "The database {where} is busy: another program kept it locked for too long. Nothing was changed; try again."),
+     N_("The database {where} is busy: another program kept it locked for too long. Nothing was changed; try again.")),
     ("database table is locked", DatabaseBusy,
-     "The database {where} is busy: another program kept it locked for too long. Nothing was changed; try again."),
-    ("file is not a database", NotADatabase, "{where} is not a Shop Orders database (not an SQLite file)."),
-    ("file is encrypted", NotADatabase, "{where} is not a Shop Orders database (not an SQLite file)."),
+     N_("The database {where} is busy: another program kept it locked for too long. Nothing was changed; try again.")),
+    ("file is not a database", NotADatabase, N_("{where} is not a Shop Orders database (not an SQLite file).")),
+    ("file is encrypted", NotADatabase, N_("{where} is not a Shop Orders database (not an SQLite file).")),
     ("database disk image is malformed", DamagedDatabase,
-     "The database {where} is damaged; restore it from a backup (shop-orders restore)."),
-    ("disk is full", StoreError, "The disk holding {where} is full; nothing was changed."),
-    ("unable to open database file", StoreError, "The database {where} cannot be opened (check the folder exists and is writable)."),
-    ("attempt to write a readonly database", StoreError, "The database {where} is read-only; nothing was changed."),
-    ("connection refused", StoreError, "The database server for {where} refused the connection; is it running?"),
-    ("password authentication failed", StoreError, "The database server for {where} refused the user name or password."),
-    (("database \"", "does not exist"), StoreError, "The database {where} does not exist on the server."),
-    ("could not translate host name", StoreError, "The database server name in {where} cannot be found."),
-    ("server closed the connection", StoreError, "The database server for {where} closed the connection; try again."),
+     N_("The database {where} is damaged; restore it from a backup (shop-orders restore).")),
+    ("disk is full", StoreError, N_("The disk holding {where} is full; nothing was changed.")),
+    ("unable to open database file", StoreError, N_("The database {where} cannot be opened (check the folder exists and is writable).")),
+    ("attempt to write a readonly database", StoreError, N_("The database {where} is read-only; nothing was changed.")),
+    ("connection refused", StoreError, N_("The database server for {where} refused the connection; is it running?")),
+    ("password authentication failed", StoreError, N_("The database server for {where} refused the user name or password.")),
+    (("database \"", "does not exist"), StoreError, N_("The database {where} does not exist on the server.")),
+    ("could not translate host name", StoreError, N_("The database server name in {where} cannot be found.")),
+    ("server closed the connection", StoreError, N_("The database server for {where} closed the connection; try again.")),
 ]
 
 
@@ -77,8 +78,8 @@ log = logging.getLogger("shop_orders.store")
 
 # SQLSTATE class (PostgreSQL) or SQLite result name -> what happened, for people.
 _REFUSED = {
-    "22": "a value is out of range or too long for the store",
-    "23": "the change breaks one of the store's rules (a duplicate or a missing value)",
+    "22": N_("a value is out of range or too long for the store"),
+    "23": N_("the change breaks one of the store's rules (a duplicate or a missing value)"),
 }
 
 
@@ -110,6 +111,7 @@ def safe_details(exc: BaseException) -> str:
 
 
 def _kind(exc: DBAPIError) -> str:
+    """What the database refused, in English (a catalogue key: translate with t())."""
     orig = getattr(exc, "orig", None)
     code = str(getattr(orig, "sqlstate", None) or "")
     if code[:2] in _REFUSED:
@@ -119,7 +121,7 @@ def _kind(exc: DBAPIError) -> str:
         return _REFUSED["23"]
     if name == "DataError":
         return _REFUSED["22"]
-    return "the database reported an error"
+    return N_("the database reported an error")
 
 
 def translate(exc: BaseException, where: str) -> BaseException:
@@ -133,14 +135,15 @@ def translate(exc: BaseException, where: str) -> BaseException:
             needles = needle if isinstance(needle, tuple) else (needle,)
             if all(n in text for n in needles):
                 log.warning("database %s: %s", where, safe_details(exc))
-                return cls(message.format(where=where))
+                return cls(t(message, where=where))
         log.error("database %s refused a statement: %s", where, safe_details(exc))
-        return DatabaseRefused(f"The database {where} refused the change ({_kind(exc)}); nothing was written.")
+        return DatabaseRefused(t("The database {where} refused the change ({kind}); nothing was written.",
+                                 where=where, kind=t(_kind(exc))))
     return exc
 
 
 def user_message(exc: BaseException) -> str:
     """One sentence for an error nobody translated, without the driver's text for database errors."""
     if isinstance(exc, SQLAlchemyError):
-        return f"unexpected database error ({type(exc).__name__})"
-    return f"unexpected {type(exc).__name__}: {exc}"
+        return t("unexpected database error ({kind})", kind=type(exc).__name__)
+    return t("unexpected {kind}: {error}", kind=type(exc).__name__, error=exc)

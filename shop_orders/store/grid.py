@@ -81,7 +81,7 @@ def where(q: GridQuery, dialect: str) -> list:
         conds.append(T.c.created_at < q.created_to)
     if q.stale_only:
         if q.now is None:
-            raise ValueError("a stale filter needs the current time")
+            raise AssertionError("a stale filter needs the current time")
         conds.append(stale_clause(q.thresholds, q.now))
     if q.search.strip():
         conds.append(search_clause(q.search, dialect))

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from shop_orders.domain.messages import t
 from shop_orders.store.errors import StoreError
 
 KEY_DIR = "audit-keys"
@@ -100,7 +101,7 @@ def parse_key(text: str, where: str) -> ChainKey:
         if len(secret) != 32 or keyed_from < 1:
             raise ValueError
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise KeyFileError(f"{where} is not a Shop Orders audit key file.") from None
+        raise KeyFileError(t("{where} is not a Shop Orders audit key file.", where=where)) from None
     return ChainKey(data["store_id"], secret, keyed_from, str(data.get("location", "")))
 
 
@@ -129,7 +130,7 @@ class KeyStore:
 
     def path(self, store_id: str) -> Path:
         if not valid_store_id(store_id):  # the id comes from the database: never a path
-            raise StoreError("The database holds a malformed audit store id.")
+            raise StoreError(t("The database holds a malformed audit store id."))
         return self.dir / f"{store_id}.key"
 
     def load(self, store_id: str) -> ChainKey | None:
@@ -140,7 +141,7 @@ class KeyStore:
             return None
         key = parse_key(text, str(path))
         if key.store_id != store_id:
-            raise KeyFileError(f"{path} holds the key of another store.")
+            raise KeyFileError(t("{path} holds the key of another store.", path=path))
         return key
 
     def create(self, store_id: str, keyed_from: int, location: str) -> ChainKey:
@@ -151,8 +152,8 @@ class KeyStore:
     def save(self, key: ChainKey) -> None:
         existing = self.load(key.store_id)
         if existing is not None and existing.secret != key.secret:
-            raise KeyFileError(f"This computer already holds a different audit key for store {key.store_id}; "
-                               "nothing was changed.")
+            raise KeyFileError(t("This computer already holds a different audit key for store {store}; "
+                                 "nothing was changed.", store=key.store_id))
         write_private(self.path(key.store_id), key.to_json())
 
     def store_for_location(self, location: str) -> str | None:

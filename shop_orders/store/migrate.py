@@ -17,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
+from shop_orders.domain.messages import t
 from shop_orders.store.db import Database
 from shop_orders.store.errors import NoDatabase, NotADatabase, SchemaTooNew
 
@@ -55,14 +56,13 @@ def ensure_current(db: Database, *, create: bool, backup: Callable[[str], Path] 
         tables = set(inspect(conn).get_table_names())
     if rev is None:
         if tables - {"alembic_version"}:
-            raise NotADatabase(f"{db.where} is a database, but not a Shop Orders one.")
+            raise NotADatabase(t("{where} is a database, but not a Shop Orders one.", where=db.where))
         if not create:
-            raise NoDatabase(f"There is no Shop Orders database at {db.where}; run 'shop-orders init' first.")
+            raise NoDatabase(t("There is no Shop Orders database at {where}; run 'shop-orders init' first.", where=db.where))
     elif rev not in known_revisions():
-        raise SchemaTooNew(
-            f"{db.where} was written by a newer version of Shop Orders (schema {rev}); "
-            "install the newer version to open it."
-        )
+        raise SchemaTooNew(t(
+            "{where} was written by a newer version of Shop Orders (schema {rev}); "
+            "install the newer version to open it.", where=db.where, rev=rev))
     head = head_revision()
     if rev == head:
         return rev

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from shop_orders.domain.messages import t
 from shop_orders.store import audit, migrate
 from shop_orders.store.db import (
     Database,
@@ -37,17 +38,17 @@ def open_database(
     try:
         url = resolve_url(target)
     except ValueError as exc:  # the target may carry a password: name it without one
-        raise StoreError(f"{redacted(target)} is not a database path or URL: {exc}.") from None
+        raise StoreError(t("{target} is not a database path or URL: {error}.", target=redacted(target), error=exc)) from None
     path = sqlite_path(url)
     if path is not None:
         if path.is_dir():
-            raise NotADatabase(f"{path} is a folder, not a database file.")
+            raise NotADatabase(t("{path} is a folder, not a database file.", path=path))
         if not path.exists():
             if not create:
-                raise NoDatabase(f"There is no database at {path}; run 'shop-orders init' first.")
+                raise NoDatabase(t("There is no database at {path}; run 'shop-orders init' first.", path=path))
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not looks_like_sqlite(path):
-            raise NotADatabase(f"{path} is not a Shop Orders database (not an SQLite file).")
+            raise NotADatabase(t("{where} is not a Shop Orders database (not an SQLite file).", where=path))
     db = Database(url, make_engine(url), head_file_for(url, data_dir), data_dir)
     backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
     try:

@@ -44,7 +44,7 @@ class OrderFilter:
             conds.append(Order.channel.in_(list(self.channels)))
         if self.stale_only:
             if self.now is None:
-                raise ValueError("a stale filter needs the current time")
+                raise AssertionError("a stale filter needs the current time")
             conds.append(stale_clause(self.thresholds, self.now))
         return conds
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from shop_orders.domain.messages import t
 from shop_orders.store.db import Database, sqlite_path
 
 HEARTBEAT_S = 30.0
@@ -42,7 +43,7 @@ class SeatInfo:
 
     def describe(self) -> str:
         """For people: no user name (personal data stays out of messages)."""
-        return f"{self.host} pid {self.pid} since {self.since.astimezone():%H:%M}"
+        return t("{host} pid {pid} since {time}", host=self.host, pid=self.pid, time=f"{self.since.astimezone():%H:%M}")
 
 
 def _host() -> str:

@@ -24,7 +24,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r} given where UTC is required")
+            raise TypeError(f"naive datetime {value!r} given where UTC is required")
         value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)

@@ -317,7 +317,8 @@ def test_an_imported_paid_order_records_its_payment_in_the_creation_event(db, tm
                            .where(AuditEvent.order_no == no)).all()
         detail = queries.order_detail(s, no)
     assert [(a, describe_created(new), src) for a, new, src in events] == [
-        ("create", "taobao 3012345678901234567; awaiting_shipment; 1234.50 CNY; paid 1234.50", "import:taobao.csv")]
+        ("create", "created as Taobao 3012345678901234567; Awaiting shipment; 1234.50 CNY; paid 1234.50",
+         "import:taobao.csv")]
     assert [(p.amount_minor, p.reference) for p in detail.payments] == [(123450, "import:taobao.csv")]
 
 

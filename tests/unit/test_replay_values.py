@@ -11,7 +11,15 @@ def test_creation_value_is_canonical_json_and_reads_back():
     data = json.loads(value)
     assert value == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     assert replay.parse_created(value) == data
-    assert replay.describe_created(value) == "taobao 301; awaiting_shipment; 1234.50 CNY; paid 1234.50"
+    assert replay.describe_created(value) == "created as Taobao 301; Awaiting shipment; 1234.50 CNY; paid 1234.50"
+    assert replay.describe_created(value, lang="zh_CN") == "创建为 淘宝 301；待发货；1234.50 CNY；已付 1234.50"
+
+
+def test_older_creation_text_is_described_like_the_json_and_unreadable_text_shown_as_it_is():
+    assert replay.describe_created("jd 351000000001; awaiting_payment; 395.80 CNY") == (
+        "created as JD 351000000001; Awaiting payment; 395.80 CNY")
+    assert replay.describe_created("not a creation value") == "not a creation value"
+    assert replay.describe_created(None) == ""
 
 
 def test_older_creation_text_is_read_for_the_fields_it_states():
