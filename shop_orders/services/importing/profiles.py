@@ -174,13 +174,17 @@ BUILT_IN: list[Profile] = [
 ]
 
 
-# Our own Excel export (services/exporting.py), so a bookkeeper's file can be read back.
+# Our own Excel export (services/exporting.py), so a bookkeeper's file can be read back, in either
+# of its languages (English and Chinese headers; the status code column is the same in both). No
+# signature: all of them would be needed and no header is shared by both languages, so it is
+# recognised by how many of its columns a header has, against channels that also need theirs.
 BUILT_IN.append(Profile("shoporders", "", "Shop Orders export", {
-    "channel_order_no": ("Channel order no.",), "channel": ("Channel",), "status": ("Status code",),
-    "total": ("Total",), "paid": ("Paid",), "currency": ("Currency",), "buyer": ("Buyer",),
-    "recipient": ("Recipient",), "phone": ("Phone",), "address": ("Address",), "courier": ("Courier",),
-    "tracking_no": ("Tracking no.",), "created_at": ("Created",),
-}, signature=("Status code", "Channel order no."), status_rule="standard"))
+    "channel_order_no": ("Channel order no.", "渠道订单号"), "channel": ("Channel", "渠道"),
+    "status": ("Status code", "状态代码"), "total": ("Total", "金额"), "paid": ("Paid", "已付"),
+    "currency": ("Currency", "币种"), "buyer": ("Buyer", "买家"), "recipient": ("Recipient", "收货人"),
+    "phone": ("Phone", "电话"), "address": ("Address", "地址"), "courier": ("Courier", "快递公司"),
+    "tracking_no": ("Tracking no.", "运单号"), "created_at": ("Created", "下单时间"),
+}, status_rule="standard"))
 
 
 def shopify_status(financial: str, fulfillment: str, cancelled_at: str) -> Status | None:
