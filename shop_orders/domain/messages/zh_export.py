@@ -9,6 +9,8 @@ ZH: dict[str, str] = {
     "The lines continue on {n} sheets": "商品明细共分 {n} 个工作表",
     "The audit trail continues on {n} sheets": "审计记录共分 {n} 个工作表",
     "The export was cancelled; no file was written.": "导出已取消，未写入任何文件。",
+    # the desktop app's export flow (ui/main_window.py)
+    "Language of the workbook": "工作簿语言", "Export": "导出",
     # domain/trail.py: a creation event's value
     "paid {amount}": "已付 {amount}",
 }
