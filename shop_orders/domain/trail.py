@@ -14,6 +14,9 @@ from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import parse_created
 from shop_orders.domain.status import Status
 
+# Fields whose values are codes (a creation event's value is JSON whatever its field).
+NAMED_FIELDS = frozenset({"status", "channel"})
+
 
 def status_name(code: str | None, lang: str | None = None) -> str | None:
     """A status code's label; anything else (None, an unknown word) as it is."""
@@ -48,4 +51,4 @@ def readable(action: str, field: str, value: str | None, lang: str | None = None
         return status_name(value, lang)
     if field == "channel":
         return channel_label(value, lang)
-    return value
+    return value  # amounts, quantities, names and addresses read as they are

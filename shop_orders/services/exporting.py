@@ -298,7 +298,9 @@ def _audit(w: _Table, session, ids: list[int], lang: str, cancelled) -> None:
             field = fields.get(e.field)
             if field is None:
                 field = fields[e.field] = field_label(e.field, lang) if e.field else ""
+            old, new = e.old, e.new
+            if e.action == "create" or e.field in trail.NAMED_FIELDS:  # codes and JSON, named for people
+                old, new = trail.readable(e.action, e.field, old, lang), trail.readable(e.action, e.field, new, lang)
             w.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(source), w.cell(e.order_no),
-                      w.cell(action), w.cell(field), w.cell(trail.readable(e.action, e.field, e.old, lang)),
-                      w.cell(trail.readable(e.action, e.field, e.new, lang)), w.cell(e.reason)])
+                      w.cell(action), w.cell(field), w.cell(old), w.cell(new), w.cell(e.reason)])
         _check(cancelled, lang)
