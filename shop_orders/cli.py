@@ -1,7 +1,9 @@
 """The command line: parse arguments, call the same services as the UI, print.
 
 Errors are one line on stderr and exit 1; usage errors exit 2 (argparse). Run
-`shop-orders --help` or `shop-orders COMMAND --help`.
+`shop-orders --help` or `shop-orders COMMAND --help`. Every sentence comes from the message
+catalogue (domain/messages; Chinese in zh_cli.py) in the language of `--lang`, else the locale's;
+JSON and CSV output keep their keys and codes in every language (they are for programs).
 """
 
 from __future__ import annotations
@@ -9,20 +11,24 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
+import time
 import unicodedata
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from shop_orders import __version__
 from shop_orders.app import DB_ENV, AppContext, open_context
-from shop_orders.domain import staleness
+from shop_orders.domain import messages, staleness, trail
 from shop_orders.domain.cells import csv_text
 from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor, parse_minor
 from shop_orders.domain.status import Status
+from shop_orders.domain.vocabulary import action_label, field_label, source_label
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
              "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
@@ -44,13 +50,19 @@ def _channel(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _language(text: str) -> str:
+    if text.replace("-", "_").lower() in ("en", "zh", "zh_cn"):
+        return messages.normalise(text)
+    raise argparse.ArgumentTypeError(t("unknown language '{text}'; expected zh_CN or en", text=text))
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(t("'{text}' is not a whole number", text=text)) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' must not be negative")
+        raise argparse.ArgumentTypeError(t("'{text}' must not be negative", text=text))
     return value
 
 
@@ -58,9 +70,9 @@ def _hours(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of hours") from None
+        raise argparse.ArgumentTypeError(t("'{text}' is not a number of hours", text=text)) from None
     if not value > 0:
-        raise argparse.ArgumentTypeError("hours must be more than 0")
+        raise argparse.ArgumentTypeError(t("hours must be more than 0"))
     return value
 
 
@@ -68,8 +80,26 @@ def _status_hours(text: str) -> tuple[Status, str]:
     """STATUS=HOURS; the hours are checked with the setting's rule in cmd_thresholds (exit 1)."""
     status, sep, hours = text.partition("=")
     if not sep:
-        raise argparse.ArgumentTypeError(f"'{text}' should look like STATUS=HOURS")
+        raise argparse.ArgumentTypeError(t("'{text}' should look like STATUS=HOURS", text=text))
     return _status(status), hours
+
+
+def _day(text: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option (checked in the command, so a bad date exits 1 like any error)."""
+    if text is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(text)
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(t("{option} '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01.",
+                                option=option, text=text)) from None
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of `day` in this computer's time zone, as an aware time (UTC in the store)."""
+    return datetime(day.year, day.month, day.day).astimezone()
 
 
 def local(dt: datetime) -> datetime:
@@ -92,6 +122,70 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], out=sys.s
         out.write("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
 
 
+class ProgressBar:
+    """`[#####-----] 45% 45,000/100,000 orders` on an interactive stderr, redrawn in place (\\r)
+    at most ten times a second, ended with a newline by finish(); nothing at all when stderr is
+    not a terminal (a pipe, a log file, a test). A new label (a stage) or the end is always drawn."""
+
+    WIDTH = 20
+    INTERVAL = 0.1  # seconds between redraws
+
+    def __init__(self, unit: str = N_("{done}/{total} orders"), label: str = "", stream=None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = sys.stderr if stream is None else stream
+        try:
+            self.active = bool(self.stream.isatty())
+        except (AttributeError, ValueError):  # no isatty, or a closed stream
+            self.active = False
+        self.unit, self.label, self.clock = unit, label, clock
+        self._last: float | None = None
+        self._shown = ""
+
+    def __call__(self, done: int, total: int) -> bool:
+        """progress(done, total) for the services; True: carry on."""
+        self.update(done, total)
+        return True
+
+    def update(self, done: int, total: int, label: str | None = None, unit: str | None = None) -> None:
+        if not self.active:
+            return
+        changed = (label is not None and label != self.label) or (unit is not None and unit != self.unit)
+        self.label, self.unit = label if label is not None else self.label, unit or self.unit
+        now = self.clock()
+        if not changed and done < total and self._last is not None and now - self._last < self.INTERVAL:
+            return
+        self._last = now
+        self._draw(self.text(done, total))
+
+    def text(self, done: int, total: int) -> str:
+        total = max(total, 0)
+        part = min(max(done / total, 0.0), 1.0) if total else 0.0
+        filled = int(part * self.WIDTH)
+        bar = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {int(part * 100):3d}% "
+        count = t(self.unit, done=f"{done:,}", total=f"{total:,}")
+        return f"{self.label} {bar}{count}" if self.label else bar + count
+
+    def _draw(self, text: str) -> None:
+        pad = " " * max(0, _width(self._shown) - _width(text))  # wipe a longer earlier line
+        self.stream.write("\r" + text + pad)
+        self.stream.flush()
+        self._shown = text
+
+    def finish(self) -> None:
+        """End the bar's line (only if one was drawn), so the next output starts on its own line."""
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._shown = ""
+        self._last = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.finish()
+
+
 def order_record(row, stale: bool) -> dict:
     cur = row["currency"]
     return {
@@ -112,26 +206,17 @@ def cmd_init(args, ctx: AppContext) -> int:
     from shop_orders.services.overview import overview
 
     ov = overview(ctx.db, datetime.now(UTC))
-    print(f"Database ready at {ctx.db.where} ({ov.total} orders).")
+    print(t("Database ready at {where} ({n} orders).", where=ctx.db.where, n=ov.total))
     return 0
 
 
 def cmd_demo(args, ctx: AppContext) -> int:
     from shop_orders.services import demo
 
-    show = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> bool:
-        if show:
-            print(f"\r{done}/{total} orders", end="", file=sys.stderr, flush=True)
-        return True
-
-    with ctx.uow() as uow:
-        n = demo.fill(uow, ctx.change("demo"), args.orders, seed=args.seed, progress=progress)
+    with ProgressBar() as bar, ctx.uow() as uow:
+        n = demo.fill(uow, ctx.change("demo"), args.orders, seed=args.seed, progress=bar)
         uow.commit()
-    if show:
-        print(file=sys.stderr)
-    print(f"Added {n} demo orders to {ctx.db.where}.")
+    print(t("Added {n} demo orders to {where}.", n=n, where=ctx.db.where))
     return 0
 
 
@@ -158,16 +243,18 @@ def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
                     rec[key] = csv_text(rec[key])
                 w.writerow(rec)
         else:
-            headers = ["Order", "Channel", "Channel order no", "Status", "Total", "Paid", "Buyer", "Last update", "Stale"]
+            headers = [t("Order"), t("Channel"), t("Channel order no"), t("Status"), t("Total"), t("Paid"),
+                       t("Buyer"), t("Last update"), t("Stale")]
+            red = t("RED")
             table = []
             for r in rows:
                 rec = order_record(r, is_stale(r))
                 table.append([rec["id"], channel_label(rec["channel"]), rec["channel_order_no"],
                               Status(rec["status"]).label(), f"{rec['total']} {rec['currency']}",
                               rec["paid"], rec["buyer"], local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
-                              "RED" if rec["stale"] else ""])
+                              red if rec["stale"] else ""])
             print_table(headers, table)
-            print(f"{len(table)} orders", file=sys.stderr)
+            print(t("{n} orders", n=len(table)), file=sys.stderr)
     return 0
 
 
@@ -186,20 +273,23 @@ def cmd_stale(args, ctx: AppContext) -> int:
     from shop_orders.store import queries
 
     now = datetime.now(UTC)
-    t = staleness.Thresholds(args.hours) if args.hours else thresholds(ctx.db)
-    f = queries.OrderFilter(stale_only=True, thresholds=t, now=now)
-    table = []
+    limits = staleness.Thresholds(args.hours) if args.hours else thresholds(ctx.db)
+    f = queries.OrderFilter(stale_only=True, thresholds=limits, now=now)
+    rows = []
     with ctx.db.read_session() as s:
         for r in queries.iter_orders(s, f):
-            table.append([r["order_no"], channel_label(r["channel"]), r["channel_order_no"],
-                          Status(r["status"]).label(), local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
-                          staleness.describe_age(now - r["updated_at"])])
-    if args.format == "json":
-        print(json.dumps([dict(zip(["id", "channel", "channel_order_no", "status", "updated_at", "no_update_for"], row, strict=True))
-                          for row in table], ensure_ascii=False, indent=1))
+            rows.append((r["order_no"], r["channel"], r["channel_order_no"], r["status"],
+                         local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
+                         staleness.describe_age(now - r["updated_at"])))
+    if args.format == "json":  # codes, for programs
+        print(json.dumps([dict(zip(["id", "channel", "channel_order_no", "status", "updated_at", "no_update_for"], row,
+                                   strict=True)) for row in rows], ensure_ascii=False, indent=1))
     else:
-        print_table(["Order", "Channel", "Channel order no", "Status", "Last update", "No update for"], table)
-        print(f"{len(table)} stale orders (threshold {t.default_hours:g} h)", file=sys.stderr)
+        table = [[no, channel_label(ch), cno, Status(st).label(), upd, age] for no, ch, cno, st, upd, age in rows]
+        print_table([t("Order"), t("Channel"), t("Channel order no"), t("Status"), t("Last update"),
+                     t("No update for")], table)
+        print(t("{n} stale orders (threshold {hours} h)", n=len(table), hours=f"{limits.default_hours:g}"),
+              file=sys.stderr)
     return 0
 
 
@@ -209,12 +299,16 @@ def cmd_audit_verify(args, ctx: AppContext) -> int:
 
     result = verify_store(ctx.db)
     if result.ok:
-        print(f"Audit chain intact: {result.count_text()}, head #{result.head[0]} {result.head[1][:16]}…")
+        print(t("Audit chain intact: {events} events, {orders} orders replayed, head #{seq} {hash}…",
+                events=f"{result.events:,}", orders=f"{result.orders:,}", seq=result.head[0],
+                hash=result.head[1][:16]))
         return 0
     if result.kind in replay_kinds:
-        print(f"error: the store does not match its audit trail [{result.kind}]: {result.problem}", file=sys.stderr)
+        print(t("error: the store does not match its audit trail [{kind}]: {problem}", kind=result.kind,
+                problem=result.problem), file=sys.stderr)
     else:
-        print(f"error: audit chain broken [{result.kind}]: {result.problem}", file=sys.stderr)
+        print(t("error: audit chain broken [{kind}]: {problem}", kind=result.kind, problem=result.problem),
+              file=sys.stderr)
     return 1
 
 
@@ -224,10 +318,11 @@ def cmd_audit_key_export(args, ctx: AppContext) -> int:
     key = audit.require_key(ctx.db)
     dest = Path(args.file)
     if dest.exists():
-        raise ShopOrdersError(f"{dest} already exists; choose another name.")
+        raise ShopOrdersError(t("{path} already exists; choose another name.", path=dest))
     keys.write_private(dest, key.to_json(), exclusive=True)
-    print(f"The audit key of {ctx.db.where} (fingerprint {key.fingerprint()}) was written to {dest}. Anyone holding "
-          "it can forge the trail: carry it to the other seat, import it there, then delete it.")
+    print(t("The audit key of {where} (fingerprint {fingerprint}) was written to {dest}. Anyone holding it can "
+            "forge the trail: carry it to the other seat, import it there, then delete it.",
+            where=ctx.db.where, fingerprint=key.fingerprint(), dest=dest))
     return 0
 
 
@@ -238,16 +333,17 @@ def cmd_audit_key_import(args, ctx: AppContext) -> int:
     try:
         text = src.read_text(encoding="utf-8")
     except OSError:
-        raise keys.KeyFileError(f"{src} cannot be read.") from None
+        raise keys.KeyFileError(t("{path} cannot be read.", path=src)) from None
     key = keys.parse_key(text, str(src))
     if key.store_id != ctx.db.store_id:  # e.g. a new computer: the key comes before the restore
         keys.KeyStore(ctx.db.data_dir).save(key)
-        print(f"Audit key saved (fingerprint {key.fingerprint()}). It belongs to another store than {ctx.db.where}: "
-              "restore a backup of that store (`shop-orders restore FILE`) to use it.")
+        print(t("Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a "
+                "backup of that store (`shop-orders restore FILE`) to use it.",
+                fingerprint=key.fingerprint(), where=ctx.db.where))
         return 0
     result = audit.adopt_key(ctx.db, key, str(src))
-    print(f"Audit key imported (fingerprint {key.fingerprint()}); the trail checks out ({result.count} events). "
-          "This seat may now write.")
+    print(t("Audit key imported (fingerprint {fingerprint}); the trail checks out ({count} events). "
+            "This seat may now write.", fingerprint=key.fingerprint(), count=result.count))
     return 0
 
 
@@ -255,29 +351,17 @@ def cmd_audit_heads_reset(args, ctx: AppContext) -> int:
     from shop_orders.store import audit
 
     result = audit.reset_heads_checked(ctx.db)
-    print(f"Both audit head files now record event #{result.head[0]}, the end of the checked trail.")
+    print(t("Both audit head files now record event #{seq}, the end of the checked trail.", seq=result.head[0]))
     return 0
-
-
-def _percent_on_tty(label: str):
-    """progress(done, total) that shows a percentage on an interactive stderr, else nothing."""
-    if not sys.stderr.isatty():
-        return None
-
-    def progress(done: int, total: int) -> None:
-        print(f"\r{label} {100 * done // max(total, 1)}%", end="", file=sys.stderr, flush=True)
-    return progress
 
 
 def cmd_backup(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import backup
 
-    report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir,
-                    progress=_percent_on_tty("Copying"))
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    print(f"Backup written and checked: {report.path} ({report.orders} orders, {report.events} audit events; "
-          f"manifest {report.manifest.name}).")
+    with ProgressBar(N_("{done}/{total}"), label=t("Copying")) as bar:
+        report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir, progress=bar)
+    print(t("Backup written and checked: {path} ({orders} orders, {events} audit events; manifest {manifest}).",
+            path=report.path, orders=report.orders, events=report.events, manifest=report.manifest.name))
     return 0
 
 
@@ -289,46 +373,53 @@ def cmd_restore(args, ctx: AppContext) -> int:
     def waiting(others) -> None:
         if not told:
             told.append(True)
-            print(f"Waiting for {len(others)} other seat(s) to close the store "
-                  f"({', '.join(s.describe() for s in others[:3])})...", file=sys.stderr, flush=True)
+            print(t("Waiting for {n} other seat(s) to close the store ({seats})...", n=len(others),
+                    seats=", ".join(s.describe() for s in others[:3])), file=sys.stderr, flush=True)
 
     report = restore(ctx.db, Path(args.src), ctx.backup_dir, wait=args.wait, wait_timeout_s=args.wait_timeout,
                      waiting=waiting)
-    print(f"Restored {args.src} ({report.orders} orders, {report.events} audit events).")
+    print(t("Restored {src} ({orders} orders, {events} audit events).", src=args.src, orders=report.orders,
+            events=report.events))
     if report.replaced_problem:
-        print(f"The store it replaced failed its checks ({report.replaced_problem}); "
-              f"it was kept as it was in {report.path}.")
+        print(t("The store it replaced failed its checks ({problem}); it was kept as it was in {path}.",
+                problem=report.replaced_problem, path=report.path))
     else:
-        print(f"The data it replaced was kept in {report.path}.")
+        print(t("The data it replaced was kept in {path}.", path=report.path))
     return 0
 
 
 def cmd_show(args, ctx: AppContext) -> int:
-    from shop_orders.domain.replay import describe_created
     from shop_orders.store import queries
 
     with ctx.db.read_session() as s:
         o = queries.order_detail(s, args.order)
         if o is None:
-            raise ValidationError(f"There is no order {args.order}.")
+            raise ValidationError(t("There is no order {order}.", order=args.order))
         history = queries.order_history(s, o.id)
     cur = o.currency
-    print(f"{o.order_no}  {channel_label(o.channel)} {o.channel_order_no}  {Status(o.status).label()} "
-          f"({Status(o.status).label('zh')})  version {o.version}")
-    print(f"  total {format_minor(o.total_minor, cur)} {cur}, paid {format_minor(o.paid_minor, cur)}")
-    print(f"  buyer {o.buyer}; recipient {o.recipient}, {o.phone}, {o.address}")
+    print(t("{order}  {channel} {channel_order_no}  {status} ({code})  version {version}", order=o.order_no,
+            channel=channel_label(o.channel), channel_order_no=o.channel_order_no, status=Status(o.status).label(),
+            code=o.status, version=o.version))
+    print(t("  total {total} {currency}, paid {paid}", total=format_minor(o.total_minor, cur), currency=cur,
+            paid=format_minor(o.paid_minor, cur)))
+    print(t("  buyer {buyer}; recipient {recipient}, {phone}, {address}", buyer=o.buyer, recipient=o.recipient,
+            phone=o.phone, address=o.address))
     if o.courier or o.tracking_no:
-        print(f"  courier {o.courier} {o.tracking_no}")
-    print(f"  created {local(o.created_at):%Y-%m-%d %H:%M}, last update {local(o.updated_at):%Y-%m-%d %H:%M}")
+        print(t("  courier {courier} {tracking_no}", courier=o.courier, tracking_no=o.tracking_no))
+    print(t("  created {created}, last update {updated}", created=f"{local(o.created_at):%Y-%m-%d %H:%M}",
+            updated=f"{local(o.updated_at):%Y-%m-%d %H:%M}"))
     for line in o.lines:
-        print(f"  line {line.line_no}: {line.sku} {line.title} x{line.qty} @ {format_minor(line.unit_price_minor, cur)}"
-              f" (shipped {line.shipped_qty})")
-    print("  history (newest first):")
+        print(t("  line {n}: {sku} {title} x{qty} @ {price} (shipped {shipped})", n=line.line_no, sku=line.sku,
+                title=line.title, qty=line.qty, price=format_minor(line.unit_price_minor, cur),
+                shipped=line.shipped_qty))
+    print(t("  history (newest first):"))
     for e in history:
-        new = describe_created(e.new) if e.action == "create" else e.new
-        change = f"{e.old} → {new}" if e.old is not None else (new or "")
-        reason = f"  ({e.reason})" if e.reason else ""
-        print(f"    {local(e.at):%Y-%m-%d %H:%M}  {e.actor}  [{e.source}]  {e.action} {e.field}: {change}{reason}")
+        old, new = (trail.readable(e.action, e.field, v) for v in (e.old, e.new))
+        change = f"{old} → {new}" if old is not None else (new or "")
+        print(t("    {time}  {who}  [{source}]  {action} {field}: {change}{reason}",
+                time=f"{local(e.at):%Y-%m-%d %H:%M}", who=e.actor, source=source_label(e.source),
+                action=action_label(e.action), field=field_label(e.field), change=change,
+                reason=t("  ({reason})", reason=e.reason) if e.reason else ""))
     return 0
 
 
@@ -336,7 +427,8 @@ def _apply(ctx: AppContext, fn, source: str, reason: str, *a, **kw) -> int:
     with ctx.uow() as uow:
         order = fn(uow, ctx.change(source, reason), *a, **kw)
         uow.commit()
-    print(f"{order.order_no} is now {Status(order.status).label()} (version {order.version}).")
+    print(t("{order} is now {status} (version {version}).", order=order.order_no, status=Status(order.status).label(),
+            version=order.version))
     return 0
 
 
@@ -354,7 +446,7 @@ def cmd_pay(args, ctx: AppContext) -> int:
     with ctx.db.read_session() as s:
         o = queries.order_detail(s, args.order)
         if o is None:
-            raise ValidationError(f"There is no order {args.order}.")
+            raise ValidationError(t("There is no order {order}.", order=args.order))
         currency = o.currency
     amount = parse_minor(args.amount, currency)
     return _apply(ctx, orders.record_payment, "manual", args.reason, args.order, amount,
@@ -370,7 +462,7 @@ def cmd_ship(args, ctx: AppContext) -> int:
         for spec in args.line:
             n, _, q = spec.partition("=")
             if not (n.isdigit() and q.isdigit()):
-                raise ValidationError(f"--line '{spec}' should look like LINE=QTY, e.g. 1=2")
+                raise ValidationError(t("--line '{spec}' should look like LINE=QTY, e.g. 1=2", spec=spec))
             items[int(n)] = int(q)
     return _apply(ctx, orders.ship, "manual", args.reason, args.order, items, courier=args.courier,
                   tracking_no=args.tracking_no, expected_version=args.expect_version)
@@ -381,7 +473,7 @@ def cmd_edit(args, ctx: AppContext) -> int:
 
     changes = {k: getattr(args, k) for k in orders.EDITABLE if getattr(args, k) is not None}
     if not changes:
-        raise ValidationError("Say what to change, e.g. --phone 13800000000 --reason 'customer called'.")
+        raise ValidationError(t("Say what to change, e.g. --phone 13800000000 --reason 'customer called'."))
     return _apply(ctx, orders.edit, "manual", args.reason, args.order, changes,
                   expected_version=args.expect_version)
 
@@ -403,11 +495,13 @@ def cmd_thresholds(args, ctx: AppContext) -> int:
             settings.set_thresholds(uow, ctx.change("manual"), new)
             uow.commit()
         current = new
-    print(f"default: {current.default_hours:g} h")
+    print(t("default: {hours} h", hours=f"{current.default_hours:g}"))
     for s in Status:
         hours = current.hours_for(s)
         if hours is not None:
-            print(f"  {s.value}: {hours:g} h{'' if s in current.per_status else ' (default)'}")
+            line = (N_("  {code}: {hours} h ({status})") if s in current.per_status
+                    else N_("  {code}: {hours} h ({status}, the default)"))
+            print(t(line, code=s.value, hours=f"{hours:g}", status=s.label()))
     return 0
 
 
@@ -415,175 +509,257 @@ def cmd_import(args, ctx: AppContext) -> int:
     from shop_orders.services.importing import runner
 
     path = Path(args.file)
-    show = sys.stderr.isatty()
+    stages = {"check": (t("Checking"), N_("{done}/{total} rows")), "write": (t("Importing"), N_("{done}/{total} orders"))}
+    bar = ProgressBar()
 
     def progress(stage: str, done: int, total: int) -> None:
-        if show and total:
-            print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
+        if total and stage in stages:
+            label, unit = stages[stage]
+            bar.update(done, total, label=label, unit=unit)
 
-    plan = runner.prepare(ctx.db, path, args.channel, progress=progress)
-    if show:
-        print(file=sys.stderr)
+    with bar:
+        plan = runner.prepare(ctx.db, path, args.channel, progress=progress)
     invalid = len({x.row for x in plan.problems})
-    print(f"{path.name}: {plan.profile.name} (header on row {plan.header_row}); {len(plan.orders)} orders in the file")
-    print(f"{'would create' if args.dry_run else 'create'} {len(plan.creates)}, update {len(plan.updates)}, "
-          f"unchanged {plan.unchanged}, refused {len(plan.refused)}, errors {len(plan.problems)}")
+    print(t("{file}: {profile} (header on row {row}); {n} orders in the file", file=path.name,
+            profile=plan.profile.name, row=plan.header_row, n=len(plan.orders)))
+    counts = dict(creates=len(plan.creates), updates=len(plan.updates), unchanged=plan.unchanged,
+                  refused=len(plan.refused), errors=len(plan.problems))
+    if args.dry_run:
+        print(t("would create {creates}, update {updates}, unchanged {unchanged}, refused {refused}, errors {errors}",
+                **counts))
+    else:
+        print(t("create {creates}, update {updates}, unchanged {unchanged}, refused {refused}, errors {errors}",
+                **counts))
     for x in plan.refused[:runner.MAX_LISTED]:
-        print(f"  refused: {x}")
+        print(t("  refused: {what}", what=x))
     if plan.problems:
         print(runner.describe_problems(plan), file=sys.stderr)
     if args.dry_run:
-        print("Dry run: nothing was written.")
+        print(t("Dry run: nothing was written."))
         return 1 if plan.problems else 0
     if plan.problems and not args.skip_invalid:
-        print(f"error: {len(plan.problems)} problems in {path.name}; nothing was imported "
-              "(fix the file, or use --skip-invalid to import the other orders).", file=sys.stderr)
+        print(t("error: {n} problems in {file}; nothing was imported (fix the file, or use --skip-invalid to import "
+                "the other orders).", n=len(plan.problems), file=path.name), file=sys.stderr)
         return 1
-    result = runner.apply(ctx.db, ctx.change(f"import:{path.name}"), plan, skip_invalid=args.skip_invalid,
-                          progress=progress)
-    if show:
-        print(file=sys.stderr)
-    print(f"Imported: created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "
-          f"refused {result.refused}, skipped as invalid {invalid if args.skip_invalid else 0}.")
+    with bar:
+        result = runner.apply(ctx.db, ctx.change(f"import:{path.name}"), plan, skip_invalid=args.skip_invalid,
+                              progress=progress)
+    print(t("Imported: created {created}, updated {updated}, unchanged {unchanged}, refused {refused}, skipped as "
+            "invalid {skipped}.", created=result.created, updated=result.updated, unchanged=result.unchanged,
+            refused=result.refused, skipped=invalid if args.skip_invalid else 0))
     return 0
+
+
+def export_query(args, thresholds, now: datetime):
+    """The export's GridQuery from its options: statuses, channels, stale, and the period of
+    --from/--to (whole local days, both included): orders created or last updated in it."""
+    from shop_orders.store.grid import GridQuery
+
+    start, end = _day(args.date_from, "--from"), _day(args.date_to, "--to")
+    if start and end and start > end:
+        raise ValidationError(t("The period starts after it ends (--from {start}, --to {end}).", start=start,
+                                end=end))
+    return GridQuery(statuses=tuple(args.status or ()), channels=tuple(args.channel or ()), stale_only=args.stale,
+                     thresholds=thresholds, now=now, sort="created_at", descending=False,
+                     changed_from=_local_midnight(start) if start else None,
+                     changed_to=_local_midnight(end + timedelta(days=1)) if end else None)
 
 
 def cmd_export(args, ctx: AppContext) -> int:
     from shop_orders.services import exporting
     from shop_orders.services.overview import thresholds
-    from shop_orders.store.grid import GridQuery
 
     path = Path(args.file)
     if path.suffix.lower() != ".xlsx":
-        raise ValidationError(f"{path.name}: exports are Excel workbooks; name the file .xlsx")
+        raise ValidationError(t("{name}: exports are Excel workbooks; name the file .xlsx", name=path.name))
     if not path.parent.is_dir():
-        raise ValidationError(f"The folder {path.parent} does not exist.")
-    q = GridQuery(statuses=tuple(args.status or ()), channels=tuple(args.channel or ()), stale_only=args.stale,
-                  thresholds=thresholds(ctx.db), now=datetime.now(UTC), sort="created_at", descending=False)
-    result = exporting.export(ctx.db, path, q, with_lines=not args.no_lines)
-    print(f"Exported {result.orders} orders, {result.lines} lines and {result.events} audit events to {path}.")
+        raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
+    q = export_query(args, thresholds(ctx.db), datetime.now(UTC))
+    with ProgressBar() as bar:
+        result = exporting.export(ctx.db, path, q, with_lines=not args.no_lines, progress=bar,
+                                  lang=messages.language())
+    print(t("Exported {orders} orders, {lines} lines and {events} audit events to {path}.", orders=result.orders,
+            lines=result.lines, events=result.events, path=path))
     return 0
 
 
 # ---- parser ---------------------------------------------------------------------------------
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, t("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with our own words for its headings, -h and the error line (its other messages,
+    e.g. an unknown choice, stay argparse's English). `--lang` is accepted after any command."""
+
+    def __init__(self, *a, **kw) -> None:
+        kw.setdefault("formatter_class", _Formatter)
+        kw["add_help"] = False
+        super().__init__(*a, **kw)
+        self._positionals.title = t("positional arguments")
+        self._optionals.title = t("options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=t("show this help message and exit"))
+        self.add_argument("--lang", type=_language, default=argparse.SUPPRESS, metavar="zh_CN|en",
+                          help=t("language of messages and of the export (default: the locale's)"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, t("{prog}: error: {message}", prog=self.prog, message=message) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    """The parser, its help in the current language (set it before: main() does)."""
+    p = _Parser(
         prog="shop-orders",
-        description="Shop Orders (订单台): every channel's orders in one store. "
-                    f"The database is --db, else ${DB_ENV}, else the SQLite file in your data folder.",
+        description=t("Shop Orders (订单台): every channel's orders in one store. The database is --db, else "
+                      "${env}, else the SQLite file in your data folder.", env=DB_ENV),
     )
-    p.add_argument("--db", metavar="PATH_OR_URL", help="SQLite file path or postgresql://user:pass@host/db")
-    p.add_argument("--version", action="version", version=f"shop-orders {__version__}")
+    p.add_argument("--db", metavar="PATH_OR_URL", help=t("SQLite file path or postgresql://user:pass@host/db"))
+    p.add_argument("--version", action="version", version=f"shop-orders {__version__}",
+                   help=t("show the version and exit"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    c = sub.add_parser("init", help="create the database (or upgrade an older one)")
+    c = sub.add_parser("init", help=t("create the database (or upgrade an older one)"))
     c.set_defaults(func=cmd_init, create=True)
 
-    c = sub.add_parser("demo", help="add realistic mixed-channel demo orders")
-    c.add_argument("--orders", type=_positive_int, required=True, metavar="N", help="how many orders")
-    c.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (same seed, same orders)")
+    c = sub.add_parser("demo", help=t("add realistic mixed-channel demo orders"))
+    c.add_argument("--orders", type=_positive_int, required=True, metavar="N", help=t("how many orders"))
+    c.add_argument("--seed", type=int, default=1, metavar="S", help=t("random seed (same seed, same orders)"))
     c.set_defaults(func=cmd_demo, create=True)
 
-    c = sub.add_parser("orders", help="list orders, filtered")
-    c.add_argument("--status", type=_status, action="append", metavar="S", help="status code, repeatable")
-    c.add_argument("--channel", type=_channel, action="append", metavar="C", help="channel code, repeatable")
-    c.add_argument("--stale", action="store_true", help="only orders past their staleness threshold")
-    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    c = sub.add_parser("orders", help=t("list orders, filtered"))
+    c.add_argument("--status", type=_status, action="append", metavar="S", help=t("status code, repeatable"))
+    c.add_argument("--channel", type=_channel, action="append", metavar="C", help=t("channel code, repeatable"))
+    c.add_argument("--stale", action="store_true", help=t("only orders past their staleness threshold"))
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help=t("table for people; csv and json keep codes, for programs"))
     c.set_defaults(func=cmd_orders)
 
-    c = sub.add_parser("stale", help="list orders with no update for too long")
-    c.add_argument("--hours", type=_hours, metavar="H", help="threshold for every status (default: the shop setting)")
-    c.add_argument("--format", choices=["table", "json"], default="table")
+    c = sub.add_parser("stale", help=t("list orders with no update for too long"))
+    c.add_argument("--hours", type=_hours, metavar="H",
+                   help=t("threshold for every status (default: the shop setting)"))
+    c.add_argument("--format", choices=["table", "json"], default="table",
+                   help=t("table for people; json keeps codes, for programs"))
     c.set_defaults(func=cmd_stale)
 
-    c = sub.add_parser("audit", help="the tamper-evident audit trail")
+    c = sub.add_parser("audit", help=t("the tamper-evident audit trail"))
     asub = c.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    v = asub.add_parser("verify", help="check the hash chain and replay every order against it; exit 1 naming the first broken event or order")
+    v = asub.add_parser("verify", help=t("check the hash chain and replay every order against it; exit 1 naming "
+                                         "the first broken event or order"))
     v.set_defaults(func=cmd_audit_verify)
-    k = asub.add_parser("key", help="move the chain's secret key to another seat or computer")
+    k = asub.add_parser("key", help=t("move the chain's secret key to another seat or computer"))
     ksub = k.add_subparsers(dest="key_command", metavar="ACTION", required=True)
-    e = ksub.add_parser("export", help="write this store's audit key to FILE (readable by you only)")
+    e = ksub.add_parser("export", help=t("write this store's audit key to FILE (readable by you only)"))
     e.add_argument("file", metavar="FILE")
     e.set_defaults(func=cmd_audit_key_export)
-    i = ksub.add_parser("import", help="take the audit key from FILE; it must fit the whole trail")
+    i = ksub.add_parser("import", help=t("take the audit key from FILE; it must fit the whole trail"))
     i.add_argument("file", metavar="FILE")
     i.set_defaults(func=cmd_audit_key_import)
-    h = asub.add_parser("heads", help="the chain heads kept outside the database")
+    h = asub.add_parser("heads", help=t("the chain heads kept outside the database"))
     hsub = h.add_subparsers(dest="heads_command", metavar="ACTION", required=True)
-    r = hsub.add_parser("reset", help="after a checked trail: record its end in both head files again")
+    r = hsub.add_parser("reset", help=t("after a checked trail: record its end in both head files again"))
     r.set_defaults(func=cmd_audit_heads_reset)
 
-    c = sub.add_parser("backup", help="write a checked backup (SQLite online backup API)")
-    c.add_argument("dest", nargs="?", metavar="DEST", help="file or folder (default: the backups folder)")
+    c = sub.add_parser("backup", help=t("write a checked backup (SQLite online backup API)"))
+    c.add_argument("dest", nargs="?", metavar="DEST", help=t("file or folder (default: the backups folder)"))
     c.set_defaults(func=cmd_backup)
 
-    c = sub.add_parser("restore", help="replace the database with a checked backup")
-    c.add_argument("src", metavar="SRC", help="a backup file written by 'shop-orders backup' (with its manifest)")
+    c = sub.add_parser("restore", help=t("replace the database with a checked backup"))
+    c.add_argument("src", metavar="SRC", help=t("a backup file written by 'shop-orders backup' (with its manifest)"))
     c.add_argument("--wait", action="store_true",
-                   help="wait for other seats to close the store instead of refusing")
+                   help=t("wait for other seats to close the store instead of refusing"))
     c.add_argument("--wait-timeout", type=float, default=600.0, metavar="SECONDS",
-                   help="with --wait: give up after this long (default 600)")
+                   help=t("with --wait: give up after this long (default 600)"))
     c.set_defaults(func=cmd_restore, damaged_ok=True)  # restore is how a damaged store is mended
 
-    c = sub.add_parser("show", help="one order with its lines and history")
-    c.add_argument("order", metavar="ORDER", help="global order id, e.g. SO-20261122-000123")
+    c = sub.add_parser("show", help=t("one order with its lines and history"))
+    c.add_argument("order", metavar="ORDER", help=t("global order id, e.g. SO-20261122-000123"))
     c.set_defaults(func=cmd_show)
 
     def change_args(c):
-        c.add_argument("order", metavar="ORDER", help="global order id")
-        c.add_argument("--reason", default="", help="why (recorded in the audit trail)")
+        c.add_argument("order", metavar="ORDER", help=t("global order id"))
+        c.add_argument("--reason", default="", help=t("why (recorded in the audit trail)"))
         c.add_argument("--expect-version", type=int, metavar="V",
-                       help="refuse if the order's version is no longer V")
+                       help=t("refuse if the order's version is no longer V"))
 
-    c = sub.add_parser("set-status", help="change an order's status along an allowed transition")
+    c = sub.add_parser("set-status", help=t("change an order's status along an allowed transition"))
     change_args(c)
     c.add_argument("status", type=_status, metavar="STATUS")
     c.set_defaults(func=cmd_set_status)
 
-    c = sub.add_parser("pay", help="record a payment (negative amount: a refund)")
+    c = sub.add_parser("pay", help=t("record a payment (negative amount: a refund)"))
     change_args(c)
-    c.add_argument("amount", metavar="AMOUNT", help="decimal amount in the order's currency, e.g. 88.50")
-    c.add_argument("--method", default="", help="alipay, wechat_pay, card, cash...")
-    c.add_argument("--reference", default="", help="transaction or bank reference")
+    c.add_argument("amount", metavar="AMOUNT", help=t("decimal amount in the order's currency, e.g. 88.50"))
+    c.add_argument("--method", default="", help=t("alipay, wechat_pay, card, cash..."))
+    c.add_argument("--reference", default="", help=t("transaction or bank reference"))
     c.set_defaults(func=cmd_pay)
 
-    c = sub.add_parser("ship", help="ship line quantities (default: everything not yet shipped)")
+    c = sub.add_parser("ship", help=t("ship line quantities (default: everything not yet shipped)"))
     change_args(c)
-    c.add_argument("--line", action="append", metavar="LINE=QTY", help="ship QTY of line LINE, repeatable")
+    c.add_argument("--line", action="append", metavar="LINE=QTY", help=t("ship QTY of line LINE, repeatable"))
     c.add_argument("--courier", default="")
     c.add_argument("--tracking-no", default="")
     c.set_defaults(func=cmd_ship)
 
-    c = sub.add_parser("edit", help="edit buyer, recipient, phone, address, courier or tracking number")
+    c = sub.add_parser("edit", help=t("edit buyer, recipient, phone, address, courier or tracking number"))
     change_args(c)
     for name in ("buyer", "recipient", "phone", "address", "courier", "tracking-no"):
         c.add_argument(f"--{name}", dest=name.replace("-", "_"))
     c.set_defaults(func=cmd_edit)
 
-    c = sub.add_parser("import", help="import a channel's order export (.xlsx/.xls/.csv/.tsv)")
+    c = sub.add_parser("import", help=t("import a channel's order export (.xlsx/.xls/.csv/.tsv)"))
     c.add_argument("file", metavar="FILE")
     c.add_argument("--channel", default="auto", metavar="auto|NAME",
-                   help="profile: auto (recognise from the header) or taobao, jd, pinduoduo, douyin, youzan, "
-                        "shopify, woocommerce, amazon, or a saved custom profile")
-    c.add_argument("--dry-run", action="store_true", help="show what would happen; write nothing")
-    c.add_argument("--skip-invalid", action="store_true", help="import the valid orders, skip rows with problems")
+                   help=t("profile: auto (recognise from the header) or taobao, jd, pinduoduo, douyin, youzan, "
+                          "shopify, woocommerce, amazon, or a saved custom profile"))
+    c.add_argument("--dry-run", action="store_true", help=t("show what would happen; write nothing"))
+    c.add_argument("--skip-invalid", action="store_true",
+                   help=t("import the valid orders, skip rows with problems"))
     c.set_defaults(func=cmd_import)
 
-    c = sub.add_parser("export", help="export orders to an Excel workbook for the bookkeeper")
-    c.add_argument("file", metavar="FILE", help="the .xlsx file to write")
-    c.add_argument("--status", type=_status, action="append", metavar="S", help="status code, repeatable")
-    c.add_argument("--channel", type=_channel, action="append", metavar="C", help="channel code, repeatable")
-    c.add_argument("--stale", action="store_true", help="only stale orders")
-    c.add_argument("--no-lines", action="store_true", help="leave out the Lines sheet")
+    c = sub.add_parser("export", help=t("export orders to an Excel workbook for the bookkeeper"))
+    c.add_argument("file", metavar="FILE", help=t("the .xlsx file to write"))
+    c.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                   help=t("only orders created or last updated on or after this day (local time)"))
+    c.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help=t("only orders created or last updated on or before this day (local time)"))
+    c.add_argument("--status", type=_status, action="append", metavar="S", help=t("status code, repeatable"))
+    c.add_argument("--channel", type=_channel, action="append", metavar="C", help=t("channel code, repeatable"))
+    c.add_argument("--stale", action="store_true", help=t("only stale orders"))
+    c.add_argument("--no-lines", action="store_true", help=t("leave out the Lines sheet"))
     c.set_defaults(func=cmd_export)
 
-    c = sub.add_parser("thresholds", help="show or set the staleness thresholds (shop setting)")
-    c.add_argument("--default", metavar="H", help="hours for every status without its own (whole hours, 1 to 2160)")
-    c.add_argument("--status", type=_status_hours, action="append", metavar="STATUS=H", help="per status, repeatable")
-    c.add_argument("--clear", action="store_true", help="drop the per-status thresholds")
+    c = sub.add_parser("thresholds", help=t("show or set the staleness thresholds (shop setting)"))
+    c.add_argument("--default", metavar="H",
+                   help=t("hours for every status without its own (whole hours, 1 to 2160)"))
+    c.add_argument("--status", type=_status_hours, action="append", metavar="STATUS=H",
+                   help=t("per status, repeatable"))
+    c.add_argument("--clear", action="store_true", help=t("drop the per-status thresholds"))
     c.set_defaults(func=cmd_thresholds)
     return p
+
+
+def _language_asked(argv: Sequence[str]) -> str | None:
+    """The --lang value in argv, if any (read before the parser exists: its help is in it)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _choose_language(argv: Sequence[str]) -> str:
+    asked = _language_asked(argv)
+    try:
+        return messages.set_language(_language(asked) if asked is not None else messages.from_environment())
+    except argparse.ArgumentTypeError:  # a wrong --lang: the parser says so, in the locale's language
+        return messages.set_language(messages.from_environment())
 
 
 def _log_path() -> Path:
@@ -628,11 +804,13 @@ def _log_crash(exc: BaseException) -> Path:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"--- {datetime.now(UTC).isoformat()}\nTraceback:\n{frames}{safe_details(exc)}\n")
     except OSError:
-        return Path("(the log could not be written)")
+        return Path(t("(the log could not be written)"))
     return log
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _choose_language(argv)
     args = build_parser().parse_args(argv)
     _start_logging()
     ctx = None
@@ -641,19 +819,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                            damaged_ok=getattr(args, "damaged_ok", False))
         return args.func(args, ctx)
     except ShopOrdersError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("error: {message}", message=exc), file=sys.stderr)
         return 1
     except BrokenPipeError:
         sys.stderr.close()  # the reader (e.g. `| head`) went away: not an error
         return 0
     except KeyboardInterrupt:
-        print("error: interrupted; nothing more was written.", file=sys.stderr)
+        print(t("error: interrupted; nothing more was written."), file=sys.stderr)
         return 1
     except Exception as exc:  # our bug: one line here, the traceback in the log file
         from shop_orders.store.errors import user_message
 
         log = _log_crash(exc)
-        print(f"error: {user_message(exc)} (details in {log})", file=sys.stderr)
+        print(t("error: {message} (details in {log})", message=user_message(exc), log=log), file=sys.stderr)
         return 1
     finally:
         if ctx is not None:

@@ -3,11 +3,16 @@
 Numbers stay numbers (money with two decimals, negative amounts as negative numbers), dates are
 real Excel dates in local time, the header is frozen with an auto-filter and sensible widths,
 plus a summary sheet (counts and totals by status and channel) and the audit trail of the
-exported orders. Text from channels is untrusted (domain/cells.py): a text cell starting with
-= + - @ tab or CR is written as a text cell with Excel's quote prefix, so it is shown, never
-evaluated; control characters XML cannot carry are escaped as Excel escapes them (_x000B_), so the
-export never fails on them and reading the file back gives the stored text. The "Status
-code" and "Channel" columns let `shop-orders import` read the file back (it changes nothing).
+exported orders. Sheet names, headers, statuses, channels and the trail's sources, actions and
+fields are in the language asked for (`lang`, by default the messages' language); the "Status
+code" column keeps the machine-readable code and the Channel column a name `parse_channel`
+reads in either language, so `shop-orders import` reads the file back (it changes nothing).
+A sheet holds at most MAX_ROWS rows, header included (Excel's limit); a longer table continues
+on "Audit trail (2)" and so on, and the Summary sheet says so. Text from channels is untrusted
+(domain/cells.py): a text cell starting with = + - @ tab or CR is written as a text cell with
+Excel's quote prefix, so it is shown, never evaluated; control characters XML cannot carry are
+escaped as Excel escapes them (_x000B_), so the export never fails on them and reading the file
+back gives the stored text.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from shop_orders.domain import messages, trail
 from shop_orders.domain.cells import looks_like_formula, xml_text
-from shop_orders.domain.channels import channel_label
+from shop_orders.domain.channels import CHANNELS, channel_label
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import to_decimal
-from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
+from shop_orders.domain.vocabulary import action_label, field_label, source_label
 from shop_orders.store import grid
 from shop_orders.store.db import Database
 from shop_orders.store.grid import GridQuery
@@ -37,21 +44,29 @@ from shop_orders.store.models import AuditEvent, Order, OrderLine
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 BATCH = 2000
+# Excel's rows per sheet, header included; a longer table continues on another sheet. Tests
+# lower it instead of writing a million rows.
+MAX_ROWS = 1_048_576
 
 # key, header, width, kind
 ORDER_COLUMNS = [
-    ("order_no", "Order", 20, "text"), ("channel", "Channel", 12, "text"),
-    ("channel_order_no", "Channel order no.", 24, "text"), ("status", "Status", 18, "text"),
-    ("status_code", "Status code", 18, "text"), ("total", "Total", 12, "money"), ("paid", "Paid", 12, "money"),
-    ("currency", "Currency", 9, "text"), ("buyer", "Buyer", 20, "text"), ("recipient", "Recipient", 14, "text"),
-    ("phone", "Phone", 16, "text"), ("address", "Address", 40, "text"), ("courier", "Courier", 12, "text"),
-    ("tracking_no", "Tracking no.", 20, "text"), ("created_at", "Created", 17, "date"),
-    ("updated_at", "Last update", 17, "date"),
+    ("order_no", N_("Order"), 20, "text"), ("channel", N_("Channel"), 12, "text"),
+    ("channel_order_no", N_("Channel order no."), 24, "text"), ("status", N_("Status"), 18, "text"),
+    ("status_code", N_("Status code"), 18, "text"), ("total", N_("Total"), 12, "money"),
+    ("paid", N_("Paid"), 12, "money"), ("currency", N_("Currency"), 9, "text"), ("buyer", N_("Buyer"), 20, "text"),
+    ("recipient", N_("Recipient"), 14, "text"), ("phone", N_("Phone"), 16, "text"),
+    ("address", N_("Address"), 40, "text"), ("courier", N_("Courier"), 12, "text"),
+    ("tracking_no", N_("Tracking no."), 20, "text"), ("created_at", N_("Created"), 17, "date"),
+    ("updated_at", N_("Last update"), 17, "date"),
 ]
-LINE_COLUMNS = [("Order", 20), ("Line", 6), ("SKU", 16), ("Item", 36), ("Qty", 6), ("Unit price", 12),
-                ("Shipped", 8)]
-AUDIT_COLUMNS = [("#", 9), ("Time", 17), ("Who", 12), ("Source", 22), ("Order", 20), ("Action", 10),
-                 ("Field", 14), ("Old", 24), ("New", 24), ("Reason", 30)]
+LINE_COLUMNS = [(N_("Order"), 20), (N_("Line"), 6), (N_("SKU"), 16), (N_("Item"), 36), (N_("Qty"), 6),
+                (N_("Unit price"), 12), (N_("Shipped"), 8)]
+AUDIT_COLUMNS = [(N_("#"), 9), (N_("Time"), 17), (N_("Who"), 12), (N_("Source"), 22), (N_("Order"), 20),
+                 (N_("Action"), 10), (N_("Field"), 14), (N_("Old"), 24), (N_("New"), 24), (N_("Reason"), 30)]
+SUMMARY_COLUMNS = [(N_("By"), 26), (N_("Currency"), 9), (N_("Orders"), 10), (N_("Total"), 14), (N_("Paid"), 14)]
+# What the Summary sheet says when a table needed more than one sheet.
+CONTINUES = {"orders": N_("The orders continue on {n} sheets"), "lines": N_("The lines continue on {n} sheets"),
+             "audit": N_("The audit trail continues on {n} sheets")}
 
 
 class ExportCancelled(ShopOrdersError):
@@ -64,6 +79,7 @@ class ExportResult:
     orders: int
     lines: int
     events: int
+    lang: str = "en"
 
 
 def safe_text(ws, value: str):
@@ -79,21 +95,46 @@ def _local_naive(dt):
     return dt.astimezone().replace(tzinfo=None)
 
 
-class _Writer:
-    def __init__(self, ws):
-        self.ws = ws
-        self.bold = Font(bold=True)
+class _Table:
+    """One table of the workbook, over as many sheets as it needs: each sheet holds at most
+    MAX_ROWS rows with its header, repeats the header, and has its own filter and frozen row."""
 
-    def header(self, titles: list[tuple[str, int]]) -> None:
-        for i, (_, width) in enumerate(titles, 1):
-            self.ws.column_dimensions[get_column_letter(i)].width = width
-        self.ws.freeze_panes = "A2"
+    def __init__(self, wb, name: str, titles: list[tuple[str, int]], lang: str):
+        self.wb, self.name, self.titles, self.lang = wb, name, titles, lang
+        self.bold = Font(bold=True)
+        self.sheets: list = []
+        self.rows = 0  # data rows written, on every sheet
+        self._on_sheet = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        if self.sheets:
+            self._close_filter()
+        n = len(self.sheets) + 1
+        title = self.name if n == 1 else t("{sheet} ({n})", lang=self.lang, sheet=self.name, n=n)
+        self.ws = ws = self.wb.create_sheet(title)
+        self.sheets.append(ws)
+        for i, (_, width) in enumerate(self.titles, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
         cells = []
-        for title, _ in titles:
-            c = WriteOnlyCell(self.ws, value=title)
+        for title, _ in self.titles:
+            c = WriteOnlyCell(ws, value=t(title, lang=self.lang))
             c.font = self.bold
             cells.append(c)
-        self.ws.append(cells)
+        ws.append(cells)
+        self._on_sheet = 0
+
+    def _close_filter(self) -> None:
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.titles))}{self._on_sheet + 1}"
+
+    def append(self, row: list) -> None:
+        # cells made for an earlier sheet carry the workbook's styles, so they fit the next one too
+        if self._on_sheet + 1 >= MAX_ROWS:
+            self._new_sheet()
+        self.ws.append(row)
+        self._on_sheet += 1
+        self.rows += 1
 
     def cell(self, value, kind: str = "text"):
         if value is None:
@@ -113,19 +154,22 @@ class _Writer:
             return safe_text(self.ws, text)
         return xml_text(text)
 
-    def finish(self, columns: int, rows: int) -> None:
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(rows + 1, 1)}"
+    def finish(self) -> None:
+        self._close_filter()
 
 
 def export(db: Database, path: Path, query: GridQuery | None = None, columns: list[str] | None = None,
            with_lines: bool = True, with_audit: bool = True,
            progress: Callable[[int, int], None] | None = None,
-           cancelled: Callable[[], bool] | None = None) -> ExportResult:
-    """Write the orders matching query (all when None) to path (.xlsx); written to a temporary
-    name and renamed when complete, so a cancel or crash never leaves half a file."""
+           cancelled: Callable[[], bool] | None = None, lang: str | None = None) -> ExportResult:
+    """Write the orders matching query (all when None) to path (.xlsx) in `lang` (by default the
+    messages' language); written to a temporary name and renamed when complete, so a cancel or
+    crash never leaves half a file."""
+    lang = messages.normalise(lang) if lang else messages.language()
     wb = Workbook(write_only=True)
     try:
-        n_orders, n_lines, n_events = _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled)
+        n_orders, n_lines, n_events = _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled,
+                                            lang)
     except BaseException:
         for ws in wb.worksheets:
             ws.close()  # drop the half-written sheets' temporary files
@@ -134,24 +178,23 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     try:
         wb.save(tmp)
         if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
-            raise ExportCancelled("The export was cancelled; no file was written.")
+            raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(path)
-    return ExportResult(path, n_orders, n_lines, n_events)
+    return ExportResult(path, n_orders, n_lines, n_events, lang)
 
 
-def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled) -> tuple[int, int, int]:
+def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled, lang) -> tuple[int, int, int]:
     query = query or GridQuery(sort="created_at", descending=False)
     chosen = [c for c in ORDER_COLUMNS if columns is None or c[0] in columns or c[0] in ("channel", "status_code")]
-    ws = wb.create_sheet("Orders")
-    w = _Writer(ws)
-    w.header([(title, width) for _, title, width, _ in chosen])
-    lines_ws = wb.create_sheet("Lines") if with_lines else None
-    lw = _Writer(lines_ws) if lines_ws is not None else None
-    if lw:
-        lw.header(LINE_COLUMNS)
+    # names looked up once, not per row
+    statuses = {s.value: s.label(lang) for s in Status}
+    channels = {code: channel_label(code, lang) for code in CHANNELS}
+    w = _Table(wb, t("Orders", lang=lang), [(title, width) for _, title, width, _ in chosen], lang)
+    lw = _Table(wb, t("Lines", lang=lang), LINE_COLUMNS, lang) if with_lines else None
+    tables = {"orders": w, "lines": lw}
     by_status: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     by_channel: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     exported_ids: list[int] = []
@@ -164,21 +207,23 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled) -
             if not rows:
                 break
             ids = [r.id for r in rows]
-            t = Order.__table__
-            full = {o.id: o for o in s.execute(select(t).where(t.c.id.in_(ids)))}
+            tbl = Order.__table__
+            full = {o.id: o for o in s.execute(select(tbl).where(tbl.c.id.in_(ids)))}
             for r in rows:
                 o = full[r.id]
                 cur = o.currency
+                status = statuses.get(o.status, o.status)
+                channel = channels.get(o.channel, o.channel)
                 values = {
-                    "order_no": o.order_no, "channel": o.channel, "channel_order_no": o.channel_order_no,
-                    "status": Status(o.status).label(), "status_code": o.status,
+                    "order_no": o.order_no, "channel": channel, "channel_order_no": o.channel_order_no,
+                    "status": status, "status_code": o.status,
                     "total": to_decimal(o.total_minor, cur), "paid": to_decimal(o.paid_minor, cur),
                     "currency": cur, "buyer": o.buyer, "recipient": o.recipient, "phone": o.phone,
                     "address": o.address, "courier": o.courier, "tracking_no": o.tracking_no,
                     "created_at": o.created_at, "updated_at": o.updated_at,
                 }
-                ws.append([w.cell(values[key], kind) for key, _, _, kind in chosen])
-                for table in (by_status[(Status(o.status).label(), cur)], by_channel[(channel_label(o.channel), cur)]):
+                w.append([w.cell(values[key], kind) for key, _, _, kind in chosen])
+                for table in (by_status[(status, cur)], by_channel[(channel, cur)]):
                     table[0] += 1
                     table[1] += o.total_minor
                     table[2] += o.paid_minor
@@ -189,48 +234,73 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled) -
                                       .where(OrderLine.order_id.in_(ids))
                                       .order_by(OrderLine.order_id, OrderLine.line_no)).all():
                     li, order_no, cur = line
-                    lines_ws.append([lw.cell(order_no), li.line_no, lw.cell(li.sku), lw.cell(li.title), li.qty,
-                                     lw.cell(to_decimal(li.unit_price_minor, cur), "money"), li.shipped_qty])
+                    lw.append([lw.cell(order_no), li.line_no, lw.cell(li.sku), lw.cell(li.title), li.qty,
+                               lw.cell(to_decimal(li.unit_price_minor, cur), "money"), li.shipped_qty])
                     n_lines += 1
             offset += len(rows)
             if progress:
                 progress(offset, total)
-            if cancelled and cancelled():
-                raise ExportCancelled("The export was cancelled; no file was written.")
-        w.finish(len(chosen), n_orders)
+            _check(cancelled, lang)
+        w.finish()
         if lw:
-            lw.finish(len(LINE_COLUMNS), n_lines)
-        _summary(wb, by_status, by_channel)
-        n_events = _audit(wb, s, exported_ids) if with_audit else 0
-    return n_orders, n_lines, n_events
+            lw.finish()
+        summary = _Table(wb, t("Summary", lang=lang), SUMMARY_COLUMNS, lang)
+        if with_audit:
+            tables["audit"] = audit = _Table(wb, t("Audit trail", lang=lang), AUDIT_COLUMNS, lang)
+            _audit(audit, s, exported_ids, lang, cancelled)
+            audit.finish()
+        _summary(summary, by_status, by_channel, tables, lang)
+    _keep_tables_together(wb, [w, lw, summary, tables.get("audit")])
+    return n_orders, n_lines, tables["audit"].rows if with_audit else 0
 
 
-def _summary(wb, by_status, by_channel) -> None:
-    ws = wb.create_sheet("Summary")
-    w = _Writer(ws)
-    w.header([("By", 26), ("Currency", 9), ("Orders", 10), ("Total", 14), ("Paid", 14)])
-    rows = 0
-    for title, table in (("Status", by_status), ("Channel", by_channel)):
+def _check(cancelled, lang: str) -> None:
+    if cancelled and cancelled():
+        raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
+
+
+def _keep_tables_together(wb, tables) -> None:
+    """Each table's sheets side by side ("Orders", "Orders (2)", "Lines", ...), in table order."""
+    wanted = [ws for table in tables if table is not None for ws in table.sheets]
+    for i, ws in enumerate(wanted):
+        wb.move_sheet(ws.title, i - wb.worksheets.index(ws))
+
+
+def _summary(w: _Table, by_status, by_channel, tables, lang: str) -> None:
+    for label, table in ((N_("Status: {name}"), by_status), (N_("Channel: {name}"), by_channel)):
         for (name, cur), (count, total, paid) in sorted(table.items()):
-            ws.append([f"{title}: {name}", cur, count, w.cell(to_decimal(total, cur), "money"),
-                       w.cell(to_decimal(paid, cur), "money")])
-            rows += 1
-    w.finish(5, rows)
+            w.append([t(label, lang=lang, name=name), cur, count, w.cell(to_decimal(total, cur), "money"),
+                      w.cell(to_decimal(paid, cur), "money")])
+    w.finish()  # the filter covers the table; the notes below it are not rows of it
+    notes = [t(CONTINUES[key], lang=lang, n=len(table.sheets))
+             for key, table in tables.items() if table is not None and len(table.sheets) > 1]
+    if notes:
+        w.ws.append([])
+        for note in notes:
+            w.ws.append([note])
 
 
-def _audit(wb, session, ids: list[int]) -> int:
-    ws = wb.create_sheet("Audit trail")
-    w = _Writer(ws)
-    w.header(AUDIT_COLUMNS)
-    n = 0
+def _audit(w: _Table, session, ids: list[int], lang: str, cancelled) -> None:
+    """The exported orders' events, in chain order, with codes named for people."""
+    sources: dict[str, str] = {}
+    actions: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    tbl = AuditEvent.__table__
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
-        t = AuditEvent.__table__
-        for e in session.execute(select(t).where(t.c.order_id.in_(chunk)).order_by(t.c.id)):
-            ws.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(e.source), w.cell(e.order_no),
-                       w.cell(e.action), w.cell(e.field), w.cell(e.old),
-                       w.cell(describe_created(e.new) if e.action == "create" else e.new),  # for people
-                       w.cell(e.reason)])
-            n += 1
-    w.finish(len(AUDIT_COLUMNS), n)
-    return n
+        for e in session.execute(select(tbl).where(tbl.c.order_id.in_(chunk)).order_by(tbl.c.id)):
+            source = sources.get(e.source)
+            if source is None:
+                source = sources[e.source] = source_label(e.source, lang)
+            action = actions.get(e.action)
+            if action is None:
+                action = actions[e.action] = action_label(e.action, lang)
+            field = fields.get(e.field)
+            if field is None:
+                field = fields[e.field] = field_label(e.field, lang) if e.field else ""
+            old, new = e.old, e.new
+            if e.action == "create" or e.field in trail.NAMED_FIELDS:  # codes and JSON, named for people
+                old, new = trail.readable(e.action, e.field, old, lang), trail.readable(e.action, e.field, new, lang)
+            w.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(source), w.cell(e.order_no),
+                      w.cell(action), w.cell(field), w.cell(old), w.cell(new), w.cell(e.reason)])
+        _check(cancelled, lang)

@@ -44,6 +44,10 @@ class GridQuery:
     channels: tuple[str, ...] = ()
     created_from: datetime | None = None  # inclusive
     created_to: datetime | None = None  # exclusive
+    # Orders created OR last updated in [changed_from, changed_to) (the bookkeeper's period;
+    # either end may be open). Both columns are indexed; the trail's times are not consulted.
+    changed_from: datetime | None = None  # inclusive
+    changed_to: datetime | None = None  # exclusive
     stale_only: bool = False
     search: str = ""
     sort: str = "updated_at"
@@ -69,6 +73,11 @@ def search_clause(text: str, dialect: str):
     return or_(*terms)
 
 
+def _in_range(col, start: datetime | None, end: datetime | None):
+    bounds = ([col >= start] if start is not None else []) + ([col < end] if end is not None else [])
+    return and_(*bounds)
+
+
 def where(q: GridQuery, dialect: str) -> list:
     conds = []
     if q.statuses:
@@ -79,6 +88,9 @@ def where(q: GridQuery, dialect: str) -> list:
         conds.append(T.c.created_at >= q.created_from)
     if q.created_to is not None:
         conds.append(T.c.created_at < q.created_to)
+    if q.changed_from is not None or q.changed_to is not None:
+        conds.append(or_(_in_range(T.c.created_at, q.changed_from, q.changed_to),
+                         _in_range(T.c.updated_at, q.changed_from, q.changed_to)))
     if q.stale_only:
         if q.now is None:
             raise AssertionError("a stale filter needs the current time")

@@ -15,7 +15,11 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
+    QFormLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -30,7 +34,7 @@ from PySide6.QtWidgets import (
 from shop_orders import __version__
 from shop_orders.app import AppContext
 from shop_orders.domain.errors import OrderConflict, ShopOrdersError
-from shop_orders.domain.messages import t
+from shop_orders.domain.messages import normalise, t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import backup as backup_service
@@ -53,6 +57,42 @@ from shop_orders.ui.workers import ProgressTask, registry_for, run_in_pool
 
 ROW_HEIGHT = 26
 POLL_MS = 1000
+# The languages a workbook can be written in, each named in itself.
+EXPORT_LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
+
+
+class ExportOptionsDialog(QDialog):
+    """After the file is chosen: the workbook's language, the window's own by default (a
+    bookkeeper who reads the other language picks it here). Tests replace `ask`."""
+
+    def __init__(self, parent, lang: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportOptionsDialog")
+        self.setWindowTitle(t("Export to Excel"))
+        self.language = QComboBox(self)
+        self.language.setObjectName("exportLanguage")
+        for code, name in EXPORT_LANGUAGES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(normalise(lang))))
+        form = QFormLayout(self)
+        form.addRow(t("Language of the workbook"), self.language)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Export"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen(self) -> str:
+        return str(self.language.currentData())
+
+    @classmethod
+    def ask(cls, parent, lang: str) -> str | None:
+        """The chosen language ('en' or 'zh_CN'), or None when the person cancels."""
+        d = cls(parent, lang)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.chosen()
 
 
 def _now() -> datetime:
@@ -498,6 +538,9 @@ class MainWindow(QMainWindow):
         if dest is None:
             return
         dest_path = dest if dest.suffix.lower() == ".xlsx" else dest.with_name(dest.name + ".xlsx")
+        lang = ExportOptionsDialog.ask(self, self.lang)
+        if lang is None:
+            return
         h = self.view.horizontalHeader()
         columns = [COLUMNS[h.logicalIndex(v)][0] for v in range(h.count()) if not h.isSectionHidden(h.logicalIndex(v))]
         if "total" in columns or "paid" in columns:
@@ -505,7 +548,8 @@ class MainWindow(QMainWindow):
         db, query = self.ctx.db, self.model.query
         dialog = self._progress_dialog(t("Exporting orders…"), "exportProgress")
         task = ProgressTask(lambda report, cancelled: exporting.export(
-            db, dest_path, query, columns, progress=lambda d, t: report("write", d, t), cancelled=cancelled))
+            db, dest_path, query, columns, progress=lambda d, t: report("write", d, t), cancelled=cancelled,
+            lang=lang))
         dialog.canceled.connect(task.cancel)
 
         def progress(_stage: str, done: int, total: int) -> None:

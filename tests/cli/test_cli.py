@@ -117,7 +117,7 @@ def test_single_order_commands_change_and_show_the_trust_chain(tmp_path):
     assert_one_line_error(res)
     assert "changed by someone else" in res.stderr
     shown = run("show", no, db=db).stdout
-    assert "customer called" in shown and "[manual]" in shown and "[demo]" in shown
+    assert "customer called" in shown and "[by hand]" in shown and "[demo data]" in shown  # sources by name
 
 
 def test_thresholds_are_a_shop_setting_used_by_stale(demo_db):
@@ -232,7 +232,7 @@ def test_import_dry_run_then_import_then_reimport(tmp_path):
     assert "created 1" in run("import", f, db=db).stdout
     assert "created 0, updated 0, unchanged 1" in run("import", f, db=db).stdout
     shown = run("show", json.loads(run("orders", "--format", "json", db=db).stdout)[0]["id"], db=db).stdout
-    assert "[import:jd.csv]" in shown
+    assert "[import: jd.csv]" in shown
 
 
 def test_import_with_problems_exits_1_naming_row_and_column_and_writes_nothing(tmp_path):

@@ -60,7 +60,7 @@ def test_text_that_looks_like_a_formula_is_never_evaluated_but_numbers_stay_numb
     audit = load_workbook(path)["Audit trail"]
     refund = [r for r in audit.iter_rows(min_row=2, values_only=True) if r[7] == "9.50" and r[8] == "0.00"]
     assert refund  # the refund is in the trail
-    created = [r[8] for r in audit.iter_rows(min_row=2, values_only=True) if r[5] == "create"]
+    created = [r[8] for r in audit.iter_rows(min_row=2, values_only=True) if r[5] == "created"]  # actions by name
     assert created and all(not v.startswith("{") and "; " in v for v in created)  # for people, not JSON
     lines = load_workbook(path)["Lines"]
     prices = [r[5] for r in lines.iter_rows(min_row=2, values_only=True)]

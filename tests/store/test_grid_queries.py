@@ -68,6 +68,24 @@ def test_created_date_range(db, ten, clock):
     assert _all(db, q)[1] == 10  # the factory creates them all at the same channel time
 
 
+def test_changed_range_takes_orders_created_or_last_updated_in_it(db, clock):
+    from datetime import UTC, datetime
+
+    day = datetime(2026, 11, 10, tzinfo=UTC)
+    old = make_order(db, clock, created_at=day - timedelta(days=5))  # created before, untouched since
+    clock.now = day + timedelta(hours=3)
+    touched = make_order(db, clock, created_at=day - timedelta(days=5))  # created before, updated in it
+    placed = make_order(db, clock, created_at=day + timedelta(hours=1))  # created in it
+    clock.now = day + timedelta(days=2)
+    late = make_order(db, clock, created_at=day + timedelta(days=2))  # after it
+    apply(db, orders.record_payment, old, 100, clock=clock)  # its last update is now after the period
+    q = GridQuery(sort="created_at", descending=False, changed_from=day, changed_to=day + timedelta(days=1))
+    assert sorted(_all(db, q)[0]) == sorted([touched, placed])
+    assert sorted(_all(db, q.with_(changed_to=None))[0]) == sorted([old, touched, placed, late])
+    assert sorted(_all(db, q.with_(changed_from=None))[0]) == sorted([old, touched, placed])  # created before its end
+    assert _all(db, q.with_(changed_to=day))[1] == 0
+
+
 def test_position_of_a_row_is_its_index(db, ten):
     q = GridQuery(sort="buyer", descending=True)
     ordered, _ = _all(db, q)

@@ -29,3 +29,22 @@ def make_window(qtbot, sqlite_db, tmp_path, qsettings, clock):
     yield _make
     for w in windows:
         w.poll_timer.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_export_options(monkeypatch):
+    """The export's language dialog would wait for a click forever: a test that exports says
+    what it answers (`ExportOptionsDialog.ask`); reaching the real dialog fails the test."""
+    from PySide6.QtWidgets import QDialog
+
+    from shop_orders.ui.main_window import ExportOptionsDialog
+
+    shown: list[str] = []
+
+    def no_dialog(self, *_a):
+        shown.append(self.windowTitle())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ExportOptionsDialog, "exec", no_dialog)
+    yield
+    assert not shown, f"unexpected export options dialog: {shown}"

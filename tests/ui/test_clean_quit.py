@@ -17,7 +17,7 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.grid import GridQuery
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
-from shop_orders.ui.main_window import MainWindow
+from shop_orders.ui.main_window import ExportOptionsDialog, MainWindow
 from tests import channel_files as cf
 from tests.factories import ctx
 
@@ -80,6 +80,7 @@ def test_closing_the_window_mid_export_cancels_it_and_leaves_no_file(qtbot, db, 
     out.mkdir()
     dest = out / "orders.xlsx"
     monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
+    monkeypatch.setattr(ExportOptionsDialog, "ask", classmethod(lambda cls, parent, lang: lang))
     started: list = []
     _slowed(monkeypatch, exporting, "export", started)
     w.export_orders()

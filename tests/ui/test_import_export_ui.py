@@ -3,10 +3,12 @@
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PySide6.QtWidgets import QComboBox, QProgressDialog
 
 from shop_orders.app import AppContext, current_actor
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
+from shop_orders.ui.main_window import ExportOptionsDialog
 from tests import channel_files as cf
 from tests.factories import make_order
 
@@ -66,6 +68,7 @@ def test_export_action_writes_the_current_filter_in_the_background(make_window, 
     w = make_window()
     dest = tmp_path / "books.xlsx"
     monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
+    monkeypatch.setattr(ExportOptionsDialog, "ask", classmethod(lambda cls, parent, lang: lang))
     w.export_orders()
     qtbot.waitUntil(lambda: "Exported 2 orders" in w.statusBar().currentMessage(), timeout=10000)
     ws = load_workbook(dest)["Orders"]
@@ -183,3 +186,41 @@ def test_when_two_layouts_fit_equally_the_person_chooses_before_importing(qtbot,
     d.profile_choice.activated.emit(d.profile_choice.currentIndex())
     qtbot.waitUntil(lambda: d.plan is not None, timeout=10000)
     assert d.plan.profile.code == "jd" and d.import_button.isEnabled()
+
+
+def test_the_export_options_offer_both_languages_starting_with_the_windows_own(qtbot):
+    for lang, name in (("zh_CN", "简体中文"), ("en", "English")):
+        d = ExportOptionsDialog(None, lang)
+        qtbot.addWidget(d)
+        combo = d.findChild(QComboBox, "exportLanguage")
+        assert combo.currentText() == name and d.chosen() == lang
+        assert [combo.itemData(i) for i in range(combo.count())] == ["en", "zh_CN"]
+    combo.setCurrentIndex(combo.findData("zh_CN"))
+    assert d.chosen() == "zh_CN"
+
+
+def test_exporting_in_the_other_language_writes_a_chinese_workbook_from_an_english_window(
+        make_window, sqlite_db, qtbot, tmp_path, monkeypatch):
+    make_order(sqlite_db)
+    w = make_window(lang="en")
+    dest = tmp_path / "zh.xlsx"
+    asked: list = []
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
+    monkeypatch.setattr(ExportOptionsDialog, "ask",
+                        classmethod(lambda cls, parent, lang: asked.append(lang) or "zh_CN"))
+    w.export_orders()
+    qtbot.waitUntil(lambda: "Exported 1 orders" in w.statusBar().currentMessage(), timeout=10000)
+    assert asked == ["en"]  # offered with the window's language first
+    wb = load_workbook(dest)
+    assert wb.sheetnames == ["订单", "商品明细", "汇总", "审计记录"] and "状态代码" in [c.value for c in wb["订单"][1]]
+
+
+def test_cancelling_the_export_options_exports_nothing(make_window, sqlite_db, qtbot, tmp_path, monkeypatch):
+    make_order(sqlite_db)
+    w = make_window()
+    dest = tmp_path / "none.xlsx"
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
+    monkeypatch.setattr(ExportOptionsDialog, "ask", classmethod(lambda cls, parent, lang: None))
+    w.export_orders()
+    assert getattr(w, "export_task", None) is None and w.findChild(QProgressDialog, "exportProgress") is None
+    assert not dest.exists()

@@ -1,4 +1,143 @@
 """Simplified Chinese: cli messages (see the package docstring)."""
 
 ZH: dict[str, str] = {
+    # argument checks
+    "unknown language '{text}'; expected zh_CN or en": "未知语言“{text}”；应为 zh_CN 或 en",
+    "'{text}' is not a whole number": "“{text}”不是整数",
+    "'{text}' must not be negative": "“{text}”不能为负数",
+    "'{text}' is not a number of hours": "“{text}”不是小时数",
+    "hours must be more than 0": "小时数必须大于 0",
+    "'{text}' should look like STATUS=HOURS": "“{text}”的格式应为 状态=小时数",
+    "{option} '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01.":
+        "{option} “{text}”不是日期；请写成 YYYY-MM-DD，例如 2026-11-01。",
+    "The period starts after it ends (--from {start}, --to {end}).": "起始日期晚于结束日期（--from {start}，--to {end}）。",
+    "--line '{spec}' should look like LINE=QTY, e.g. 1=2": "--line “{spec}”的格式应为 行号=数量，例如 1=2",
+    "Say what to change, e.g. --phone 13800000000 --reason 'customer called'.":
+        "请说明要修改什么，例如 --phone 13800000000 --reason '客户来电'。",
+    "{name}: exports are Excel workbooks; name the file .xlsx": "{name}：导出文件是 Excel 工作簿，文件名请以 .xlsx 结尾",
+    "The folder {folder} does not exist.": "文件夹 {folder} 不存在。",
+    "{path} already exists; choose another name.": "{path} 已存在，请换一个文件名。",
+    "{path} cannot be read.": "无法读取 {path}。",
+    # progress bars
+    "{done}/{total} orders": "{done}/{total} 个订单", "{done}/{total} rows": "{done}/{total} 行",
+    "{done}/{total}": "{done}/{total}", "Copying": "复制",
+    # tables
+    "Channel order no": "渠道订单号", "Stale": "超时", "RED": "红色", "No update for": "未更新时长",
+    "{n} orders": "{n} 个订单", "{n} stale orders (threshold {hours} h)": "{n} 个超时订单（阈值 {hours} 小时）",
+    # results
+    "Database ready at {where} ({n} orders).": "数据库已就绪：{where}（{n} 个订单）。",
+    "Added {n} demo orders to {where}.": "已向 {where} 添加 {n} 个演示订单。",
+    "Audit chain intact: {events} events, {orders} orders replayed, head #{seq} {hash}…":
+        "审计链完整：{events} 条事件，已重放 {orders} 个订单，链头 #{seq} {hash}…",
+    "error: the store does not match its audit trail [{kind}]: {problem}": "错误：数据库与其审计记录不符 [{kind}]：{problem}",
+    "error: audit chain broken [{kind}]: {problem}": "错误：审计链已断裂 [{kind}]：{problem}",
+    "The audit key of {where} (fingerprint {fingerprint}) was written to {dest}. Anyone holding it can forge the "
+    "trail: carry it to the other seat, import it there, then delete it.":
+        "{where} 的审计密钥（指纹 {fingerprint}）已写入 {dest}。持有它的人可以伪造审计记录："
+        "请把它带到另一台电脑，在那里导入，然后删除。",
+    "Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a backup of "
+    "that store (`shop-orders restore FILE`) to use it.":
+        "审计密钥已保存（指纹 {fingerprint}）。它属于 {where} 以外的另一个数据库：恢复那个数据库的备份"
+        "（`shop-orders restore FILE`）后即可使用。",
+    "Audit key imported (fingerprint {fingerprint}); the trail checks out ({count} events). This seat may now write.":
+        "审计密钥已导入（指纹 {fingerprint}）；审计记录校验通过（{count} 条事件）。本机现在可以写入。",
+    "Both audit head files now record event #{seq}, the end of the checked trail.":
+        "两个审计链头文件现在都记录事件 #{seq}，即已校验审计记录的末尾。",
+    "Backup written and checked: {path} ({orders} orders, {events} audit events; manifest {manifest}).":
+        "备份已写入并校验：{path}（{orders} 个订单，{events} 条审计事件；清单 {manifest}）。",
+    "Waiting for {n} other seat(s) to close the store ({seats})...": "正在等待其他 {n} 台电脑关闭数据库（{seats}）…",
+    "Restored {src} ({orders} orders, {events} audit events).": "已恢复 {src}（{orders} 个订单，{events} 条审计事件）。",
+    "The store it replaced failed its checks ({problem}); it was kept as it was in {path}.":
+        "被替换的数据库未通过检查（{problem}）；已原样保存在 {path}。",
+    "The data it replaced was kept in {path}.": "被替换的数据已保存在 {path}。",
+    "{order}  {channel} {channel_order_no}  {status} ({code})  version {version}":
+        "{order}  {channel} {channel_order_no}  {status}（{code}）  版本 {version}",
+    "  total {total} {currency}, paid {paid}": "  金额 {total} {currency}，已付 {paid}",
+    "  buyer {buyer}; recipient {recipient}, {phone}, {address}": "  买家 {buyer}；收货人 {recipient}，{phone}，{address}",
+    "  courier {courier} {tracking_no}": "  快递 {courier} {tracking_no}",
+    "  created {created}, last update {updated}": "  下单 {created}，最后更新 {updated}",
+    "  line {n}: {sku} {title} x{qty} @ {price} (shipped {shipped})":
+        "  第 {n} 行：{sku} {title} ×{qty} @ {price}（已发 {shipped}）",
+    "  history (newest first):": "  历史记录（最新的在前）：",
+    "    {time}  {who}  [{source}]  {action} {field}: {change}{reason}":
+        "    {time}  {who}  [{source}]  {action} {field}：{change}{reason}",
+    "  ({reason})": "  （{reason}）",
+    "{order} is now {status} (version {version}).": "{order} 现在是“{status}”（版本 {version}）。",
+    "default: {hours} h": "默认：{hours} 小时",
+    "  {code}: {hours} h ({status})": "  {code}：{hours} 小时（{status}）",
+    "  {code}: {hours} h ({status}, the default)": "  {code}：{hours} 小时（{status}，默认值）",
+    "{file}: {profile} (header on row {row}); {n} orders in the file": "{file}：{profile}（表头在第 {row} 行）；文件中有 {n} 个订单",
+    "would create {creates}, update {updates}, unchanged {unchanged}, refused {refused}, errors {errors}":
+        "将新建 {creates}，更新 {updates}，不变 {unchanged}，拒绝 {refused}，错误 {errors}",
+    "create {creates}, update {updates}, unchanged {unchanged}, refused {refused}, errors {errors}":
+        "新建 {creates}，更新 {updates}，不变 {unchanged}，拒绝 {refused}，错误 {errors}",
+    "  refused: {what}": "  拒绝：{what}",
+    "Dry run: nothing was written.": "试运行：未写入任何内容。",
+    "error: {n} problems in {file}; nothing was imported (fix the file, or use --skip-invalid to import the other "
+    "orders).": "错误：{file} 中有 {n} 个问题；未导入任何内容（请修改文件，或用 --skip-invalid 导入其他订单）。",
+    "Imported: created {created}, updated {updated}, unchanged {unchanged}, refused {refused}, skipped as invalid "
+    "{skipped}.": "已导入：新建 {created}，更新 {updated}，不变 {unchanged}，拒绝 {refused}，因无效跳过 {skipped}。",
+    "Exported {orders} orders, {lines} lines and {events} audit events to {path}.":
+        "已导出 {orders} 个订单、{lines} 行商品明细和 {events} 条审计事件到 {path}。",
+    "error: {message}": "错误：{message}",
+    "error: interrupted; nothing more was written.": "错误：已中断；没有再写入任何内容。",
+    "error: {message} (details in {log})": "错误：{message}（详情见 {log}）",
+    "(the log could not be written)": "（日志无法写入）",
+    # argparse's words and the help
+    "usage: ": "用法：", "positional arguments": "位置参数", "options": "选项",
+    "show this help message and exit": "显示此帮助信息并退出", "show the version and exit": "显示版本号并退出",
+    "{prog}: error: {message}": "{prog}：错误：{message}",
+    "language of messages and of the export (default: the locale's)": "消息和导出文件的语言（默认：跟随系统区域设置）",
+    "Shop Orders (订单台): every channel's orders in one store. The database is --db, else ${env}, else the SQLite "
+    "file in your data folder.": "订单台（Shop Orders）：所有渠道的订单集中在一个数据库。数据库取 --db，"
+                                "否则取 ${env}，否则是数据文件夹中的 SQLite 文件。",
+    "SQLite file path or postgresql://user:pass@host/db": "SQLite 文件路径，或 postgresql://用户:密码@主机/数据库",
+    "create the database (or upgrade an older one)": "创建数据库（或升级旧版数据库）",
+    "add realistic mixed-channel demo orders": "添加逼真的多渠道演示订单",
+    "how many orders": "订单数量", "random seed (same seed, same orders)": "随机种子（种子相同，订单相同）",
+    "list orders, filtered": "列出订单（可筛选）", "status code, repeatable": "状态代码，可重复",
+    "channel code, repeatable": "渠道代码，可重复", "only orders past their staleness threshold": "只列超过超时阈值的订单",
+    "table for people; csv and json keep codes, for programs": "table 供人阅读；csv 和 json 保留代码，供程序使用",
+    "list orders with no update for too long": "列出太久未更新的订单",
+    "threshold for every status (default: the shop setting)": "所有状态的阈值（默认：店铺设置）",
+    "table for people; json keeps codes, for programs": "table 供人阅读；json 保留代码，供程序使用",
+    "the tamper-evident audit trail": "防篡改的审计记录",
+    "check the hash chain and replay every order against it; exit 1 naming the first broken event or order":
+        "校验哈希链并据此重放每个订单；发现问题时以 1 退出，并指出第一个出错的事件或订单",
+    "move the chain's secret key to another seat or computer": "把审计链的密钥转到另一台电脑",
+    "write this store's audit key to FILE (readable by you only)": "把本数据库的审计密钥写入 FILE（仅你本人可读）",
+    "take the audit key from FILE; it must fit the whole trail": "从 FILE 读取审计密钥；它必须与整条审计记录相符",
+    "the chain heads kept outside the database": "保存在数据库之外的链头",
+    "after a checked trail: record its end in both head files again": "审计记录校验通过后：在两个链头文件中重新记录其末尾",
+    "write a checked backup (SQLite online backup API)": "写入经过校验的备份（SQLite 在线备份 API）",
+    "file or folder (default: the backups folder)": "文件或文件夹（默认：备份文件夹）",
+    "replace the database with a checked backup": "用经过校验的备份替换数据库",
+    "a backup file written by 'shop-orders backup' (with its manifest)": "由 'shop-orders backup' 写入的备份文件（连同其清单）",
+    "wait for other seats to close the store instead of refusing": "等待其他电脑关闭数据库，而不是拒绝",
+    "with --wait: give up after this long (default 600)": "与 --wait 一起用：等待这么久后放弃（默认 600）",
+    "one order with its lines and history": "显示一个订单及其商品明细和历史记录",
+    "global order id, e.g. SO-20261122-000123": "全局订单号，例如 SO-20261122-000123", "global order id": "全局订单号",
+    "why (recorded in the audit trail)": "原因（记入审计记录）",
+    "refuse if the order's version is no longer V": "如果订单版本已不是 V 则拒绝",
+    "change an order's status along an allowed transition": "按允许的流转修改订单状态",
+    "record a payment (negative amount: a refund)": "记录一笔付款（负数金额为退款）",
+    "decimal amount in the order's currency, e.g. 88.50": "订单币种的金额，例如 88.50",
+    "alipay, wechat_pay, card, cash...": "alipay、wechat_pay、card、cash…", "transaction or bank reference": "交易号或银行流水号",
+    "ship line quantities (default: everything not yet shipped)": "按商品行发货（默认：所有未发的数量）",
+    "ship QTY of line LINE, repeatable": "第 LINE 行发 QTY 件，可重复",
+    "edit buyer, recipient, phone, address, courier or tracking number": "修改买家、收货人、电话、地址、快递公司或运单号",
+    "import a channel's order export (.xlsx/.xls/.csv/.tsv)": "导入渠道的订单导出文件（.xlsx/.xls/.csv/.tsv）",
+    "profile: auto (recognise from the header) or taobao, jd, pinduoduo, douyin, youzan, shopify, woocommerce, "
+    "amazon, or a saved custom profile": "格式：auto（根据表头识别）或 taobao、jd、pinduoduo、douyin、youzan、"
+                                         "shopify、woocommerce、amazon，或已保存的自定义格式",
+    "show what would happen; write nothing": "只显示将会发生什么，不写入任何内容",
+    "import the valid orders, skip rows with problems": "导入有效的订单，跳过有问题的行",
+    "export orders to an Excel workbook for the bookkeeper": "把订单导出为给会计的 Excel 工作簿",
+    "the .xlsx file to write": "要写入的 .xlsx 文件",
+    "only orders created or last updated on or after this day (local time)": "只导出在这一天或之后下单或最后更新的订单（本地时间）",
+    "only orders created or last updated on or before this day (local time)": "只导出在这一天或之前下单或最后更新的订单（本地时间）",
+    "only stale orders": "只导出超时订单", "leave out the Lines sheet": "不导出商品明细表",
+    "show or set the staleness thresholds (shop setting)": "查看或设置超时阈值（店铺设置）",
+    "hours for every status without its own (whole hours, 1 to 2160)": "没有单独阈值的状态所用的小时数（整数，1 到 2160）",
+    "per status, repeatable": "按状态设置，可重复", "drop the per-status thresholds": "清除按状态设置的阈值",
 }

@@ -1,0 +1,54 @@
+"""How an audit event's old and new values read for people, in the language of the messages.
+
+The trail stores codes (a status code, a channel code, the creation event's canonical JSON) so
+its hashes never depend on a language; the command line's `show` and the bookkeeper's export
+show them with this module: statuses and channels by name, a creation event as one short line.
+Pure: no SQL, no Qt.
+"""
+
+from __future__ import annotations
+
+from shop_orders.domain.channels import channel_label
+from shop_orders.domain.messages import t
+from shop_orders.domain.money import format_minor
+from shop_orders.domain.replay import parse_created
+from shop_orders.domain.status import Status
+
+# Fields whose values are codes (a creation event's value is JSON whatever its field).
+NAMED_FIELDS = frozenset({"status", "channel"})
+
+
+def status_name(code: str | None, lang: str | None = None) -> str | None:
+    """A status code's label; anything else (None, an unknown word) as it is."""
+    try:
+        return Status(code).label(lang) if code else code
+    except ValueError:
+        return code
+
+
+def describe_created(text: str | None, lang: str | None = None) -> str:
+    """A creation value for people: "Taobao 301...; Awaiting payment; 12.00 CNY; paid 12.00"."""
+    d = parse_created(text)
+    if not d:
+        return text or ""
+    cur = str(d.get("currency", ""))
+    try:
+        total, paid = int(d.get("total", 0)), int(d.get("paid", 0) or 0)
+    except (TypeError, ValueError):
+        return text or ""
+    out = (f"{channel_label(str(d.get('channel', '')), lang)} {d.get('channel_order_no', '')}; "
+           f"{status_name(str(d.get('status', '')), lang)}; {format_minor(total, cur)} {cur}")
+    return f"{out}; {t('paid {amount}', lang=lang, amount=format_minor(paid, cur))}" if paid else out
+
+
+def readable(action: str, field: str, value: str | None, lang: str | None = None) -> str | None:
+    """One old or new value of an event as people read it (None stays None)."""
+    if value is None:
+        return None
+    if action == "create":
+        return describe_created(value, lang)
+    if field == "status":
+        return status_name(value, lang)
+    if field == "channel":
+        return channel_label(value, lang)
+    return value  # amounts, quantities, names and addresses read as they are
