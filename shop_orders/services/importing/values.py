@@ -16,7 +16,9 @@ from decimal import Decimal, InvalidOperation
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, digits
 
-EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无"}
+# Cells that say "nothing here". 无退款申请 ("no refund requested") is what Taobao's item report writes in
+# its 退款金额 column for an item without a refund.
+EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无", "无退款申请"}
 _SCI = re.compile(r"^[0-9.]+[eE][+-]?[0-9]+$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
