@@ -286,6 +286,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     line_item_columns = [i for i, h in enumerate(head) if _LINE_ITEM.match(str(h))] \
         if prof.line_items == "webtoffee" else []
     number = fields["channel_order_no"]
+    order_currency: dict[str, str] = {}  # order number -> the currency its first row states
     data = itertools.islice(rows, match.row + 1, None)
     first = match.row + 2  # the spreadsheet's number of the block's first row
     while block := list(itertools.islice(data, BLOCK)):
@@ -293,7 +294,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
             progress(first - match.row - 2, total)
         blank = [""] * len(block)
         cv = {f: fld.column(block) for f, fld in fields.items() if f not in MONEY}
-        currencies = [(c or prof.currency).upper()[:3] for c in cv.get("currency", blank)]
+        currencies = _currencies(cv, blank, prof.currency, order_currency)
         for f in MONEY:
             if f in fields:
                 cv[f] = fields[f].column(block, currencies)
@@ -341,6 +342,24 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     for o in result:
         _finish(o, now)
     return result, problems, skipped
+
+
+def _currencies(cv: dict[str, list], blank: list, default: str, order_currency: dict[str, str]) -> list[str]:
+    """Each row's currency, which its amounts are read in. A row that leaves the currency empty
+    is in its order's currency (Shopify states the order's columns on its first row only, so a
+    further line item's price in CLP or JPY must not be read as US cents), else the profile's."""
+    if "currency" not in cv:
+        return [default.upper()[:3]] * len(blank)
+    out = []
+    for no, c in zip(cv["channel_order_no"], cv["currency"], strict=True):
+        if c:
+            c = c.upper()[:3]
+            if no.__class__ is str:
+                order_currency.setdefault(no, c)
+        else:
+            c = order_currency.get(no, default) if no.__class__ is str else default
+        out.append(c.upper()[:3])
+    return out
 
 
 def _combine(readings: list[StatusReading]) -> Status:
