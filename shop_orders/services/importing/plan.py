@@ -278,7 +278,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     fields["channel_order_no"] = field_of("channel_order_no", values.order_number)
     for f in TIME_FIELDS:
         fields[f] = field_of(f, lambda v: values.when_or_none(v, shop_tz))
-    fields["qty"] = field_of("qty", values.quantity)
+    fields["qty"] = field_of("qty", values.line_quantity)
     for f in MONEY:
         fields[f] = field_of(f, _money_or_none)
     fields = {k: v for k, v in fields.items() if v is not None}
@@ -578,10 +578,12 @@ class _Block:
     def add_lines(self, order: ImportedOrder, j: int, rowno: int, row: list, line_item_columns: list[int],
                   reading: StatusReading | None) -> None:
         title, sku = self.title[j], self.sku[j]
-        if title or sku:
-            qty = self.value("qty", j, rowno, order.first_row) if "qty" in self.cv else 1
+        qty = 1
+        if (title or sku) and "qty" in self.cv:
+            qty = self.value("qty", j, rowno, order.first_row)
             if qty is None:
                 return
+        if (title or sku) and qty:  # a quantity of 0: nothing is left of the line (values.line_quantity)
             price = self.optional("unit_price", j, rowno, order.first_row)
             if price is None:
                 line_total = self.optional("line_total", j, rowno, order.first_row)

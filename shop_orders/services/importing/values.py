@@ -121,6 +121,19 @@ def quantity(value) -> int:
     return int(dec)
 
 
+def line_quantity(value) -> int:
+    """A line's quantity as quantity() reads it, except that 0 is 0: channels write 0 for a line
+    nothing is left of (Amazon's cancelled items, WooCommerce's 'Quantity (- Refund)' of a fully
+    refunded line). Such a row adds no line to its order; its amounts still count."""
+    text = clean(value)
+    try:
+        if text and Decimal(text) == 0:
+            return 0
+    except InvalidOperation:
+        pass
+    return quantity(value)
+
+
 _FORMATS = [
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
     "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
