@@ -29,6 +29,7 @@ from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import (
+    PAID_STAGES,
     TIME_FIELDS,
     Profile,
     StatusReading,
@@ -87,6 +88,7 @@ class ImportedOrder:
     paid_at: datetime | None = None
     money_received: bool = False  # the status word says the buyer paid
     row_statuses: list[StatusReading] | None = None  # per row, when each row is a sub-order
+    row_totals: list[int | None] | None = None  # beside row_statuses, when each row has its own total
     status_word: str = ""  # as the order's first row writes it
 
     def final_total(self) -> int:
@@ -96,9 +98,10 @@ class ImportedOrder:
 
     def received(self) -> int:
         """What the buyer paid, as far as the file shows it. Before payment or when closed, only
-        with evidence that money came in (a payment time, or a word that says so)."""
+        with evidence that money came in (a payment time, a word that says so, or a refund the
+        file states: money that went back had come in)."""
         stated = self.paid_minor
-        evidence = self.money_received or self.paid_at is not None
+        evidence = self.money_received or self.paid_at is not None or (self.refunded_minor or 0) > 0
         if self.status is S.CANCELLED or self.status in BEFORE_PAYMENT:
             if not evidence:
                 return 0
@@ -386,6 +389,13 @@ def _finish(o: ImportedOrder, now: datetime) -> None:
     if o.row_statuses is not None and len(o.row_statuses) > 1:
         o.status = _combine(o.row_statuses)
         o.money_received = any(r.paid for r in o.row_statuses)
+        if o.refunded_minor is None and o.row_totals is not None and o.status in PAID_STAGES:
+            # A sub-order closed in an order the buyer paid (Douyin: 已关闭 beside 已发货) had its
+            # money back; the file has no refund column to say so, its own amount does.
+            closed = sum(total or 0 for r, total in zip(o.row_statuses, o.row_totals, strict=False)
+                         if r.status is S.CANCELLED)
+            if closed:
+                o.refunded_minor = closed
     if o.created_at is None:
         o.created_at = o.paid_at or now
     if o.status is S.AWAITING_PAYMENT and 0 < o.final_paid() < o.final_total():
@@ -503,7 +513,8 @@ class _Block:
                              self.recipient[j], self.phone[j], self.address_of(j), self.courier[j],
                              self.tracking_no[j], first_row=rowno, refunded_minor=refunded, paid_at=paid_at,
                              money_received=reading.paid, status_word=status_key(self.text("status", j))[0],
-                             row_statuses=[reading] if "status" in per_row else None)
+                             row_statuses=[reading] if "status" in per_row else None,
+                             row_totals=[total] if "status" in per_row and "total" in per_row else None)
 
     def more_rows(self, order: ImportedOrder, j: int, rowno: int) -> StatusReading | None:
         """A further row of an order (a line item, a sub-order): what is per row is added up, the
@@ -520,6 +531,8 @@ class _Block:
                 if v is not None:
                     current = getattr(order, f"{f}_minor")
                     setattr(order, f"{f}_minor", v if current is None else current + v)
+                if f == "total" and reading is not None and order.row_totals is not None:
+                    order.row_totals.append(v)
         if not order.courier and self.courier[j]:
             order.courier = self.courier[j]
         if not order.tracking_no and self.tracking_no[j]:
