@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +55,22 @@ def write_xlsx(name: str, rows: list[list], sheet: str = "Sheet1", merge_title: 
     wb.properties.created = wb.properties.modified = FIXED
     wb.properties.creator = "shop-orders tests"
     wb.save(HERE / name)
+    same_bytes(HERE / name)
+
+
+def same_bytes(path: Path) -> None:
+    """Rewrite a workbook with fixed dates on its zip entries and document, so that building again
+    gives the same bytes (openpyxl stamps the time of saving)."""
+    import re
+
+    with zipfile.ZipFile(path) as src:
+        parts = [(i.filename, src.read(i)) for i in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            dst.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
 
 
 # ---- Taobao / Tmall: 订单报表 ExportOrderList -----------------------------------------------------
@@ -764,7 +781,7 @@ def woo_algolplus() -> None:
         *_al("4516", "Cancelled", "2024-04-30 12:00", "George", "Evans", "george.e@example.co.uk", "07700 900321",
              "14 Queen St", "Cardiff", "CF10 2BU", 60.0, 0.0, 0.0, 60.0, [("BAG-L", "Leather Wash Bag", 1, 60.0)]),
         *_al("4517", "Refunded", "2024-04-25 16:20", "Ava", "Wilson", "ava.w@example.co.uk", "07700 900654",
-             "3 Station Rd", "Oxford", "OX1 1HS", 25.0, 0.0, 25.0, 25.0, [("CANDLE-1", "Soy Candle", 1, 25.0)]),
+             "3 Station Rd", "Oxford", "OX1 1HS", 25.0, 0.0, 25.0, 25.0, [("CANDLE-1", "Soy Candle", 0, 25.0)]),  # refunded: 1 - 1
         *_al("4518", "Completed", "2024-04-20 10:10", "Noah", "Walker", "noah.w@example.co.uk", "07700 900987",
              "77 King St", "Manchester", "M2 4LQ", 36.0, 4.0, 9.5, 40.0,
              [("TS-1", "T-Shirt - Navy, M", 1, 20.0), ("MUG-1", "Enamel Mug", 1, 9.5),
@@ -1075,6 +1092,7 @@ def shop_orders_export() -> None:
                 runner.apply(db, ctx, runner.prepare(db, HERE / name))
             columns = [c[0] for c in exporting.ORDER_COLUMNS if c[0] != "updated_at"]
             exporting.export(db, HERE / "shoporders-export.xlsx", columns=columns, with_audit=False)
+            same_bytes(HERE / "shoporders-export.xlsx")
         finally:
             db.dispose()
 
