@@ -463,13 +463,7 @@ def douyin_2021() -> None:
 # ---- Youzan 有赞: 订单 → 导出 按订单 ----------------------------------------------------------------
 
 # The recent 60-column header, with its duplicate 分销员 [YZ-4].
-YOUZAN_2026 = ("订单号,销售渠道,归属店铺,订单类型,订单状态,推广方式,订单来源,订单创建时间,买家付款时间,交易成功时间,付款方式,支付流水号,"
-               "商品金额合计,运费,店铺优惠合计,应收订单金额,订单实付金额,支付优惠合计,订单实收金额,订单抵用积分数,店铺优惠方式,支付优惠方式,"
-               "全部商品名称,商品种类数,订单配送方式,同城送达时间/提货时间,收货人省份,收货人城市,收货人地区,详细收货地址/提货地址,"
-               "收货人/提货人,收货人手机号/提货人手机号,买家备注,订单星级,买家昵称,买家是否会员,买家手机号,下单网点,收银员,分销员,销售导购,"
-               "专属导购,订单退款状态,订单已退款金额,商家订单备注,桌号,挂账主体,挂账手机号,团长订单,订单风险标签,分销员,分销员手机号,"
-               "分销员所属店铺,分销员所属团队,分销员所属分组,分销员等级,订单佣金类型,订单佣金金额,订单下级卖货提成类型,订单下级卖货提成金额"
-               ).split(",")
+YOUZAN_2026 = ["订单号", "销售渠道", "归属店铺", "订单类型", "订单状态", "推广方式", "订单来源", "订单创建时间", "买家付款时间", "交易成功时间", "付款方式", "支付流水号", "商品金额合计", "运费", "店铺优惠合计", "应收订单金额", "订单实付金额", "支付优惠合计", "订单实收金额", "订单抵用积分数", "店铺优惠方式", "支付优惠方式", "全部商品名称", "商品种类数", "订单配送方式", "同城送达时间/提货时间", "收货人省份", "收货人城市", "收货人地区", "详细收货地址/提货地址", "收货人/提货人", "收货人手机号/提货人手机号", "买家备注", "订单星级", "买家昵称", "买家是否会员", "买家手机号", "下单网点", "收银员", "分销员", "销售导购", "专属导购", "订单退款状态", "订单已退款金额", "商家订单备注", "桌号", "挂账主体", "挂账手机号", "团长订单", "订单风险标签", "分销员", "分销员手机号", "分销员所属店铺", "分销员所属团队", "分销员所属分组", "分销员等级", "订单佣金类型", "订单佣金金额", "订单下级卖货提成类型", "订单下级卖货提成金额"]
 
 
 def _yz(no, status, created, paid_at, finished, goods, payable, paid, titles, name, phone, city, district, street,
@@ -608,17 +602,7 @@ def youzan_items_2024() -> None:
 
 # ---- Shopify: Orders → Export ------------------------------------------------------------------
 
-SHOPIFY = ("Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,"
-           "Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,Lineitem quantity,Lineitem name,"
-           "Lineitem price,Lineitem compare at price,Lineitem sku,Lineitem requires shipping,Lineitem taxable,"
-           "Lineitem fulfillment status,Billing Name,Billing Street,Billing Address1,Billing Address2,Billing Company,"
-           "Billing City,Billing Zip,Billing Province,Billing Country,Billing Phone,Shipping Name,Shipping Street,"
-           "Shipping Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,Shipping Province,"
-           "Shipping Country,Shipping Phone,Notes,Note Attributes,Cancelled at,Payment Method,Payment Reference,"
-           "Refunded Amount,Vendor,Outstanding Balance,Employee,Location,Device ID,Id,Tags,Risk Level,Source,"
-           "Lineitem discount,Tax 1 Name,Tax 1 Value,Tax 2 Name,Tax 2 Value,Tax 3 Name,Tax 3 Value,Tax 4 Name,"
-           "Tax 4 Value,Tax 5 Name,Tax 5 Value,Phone,Receipt Number,Duties,Billing Province Name,"
-           "Shipping Province Name,Payment ID,Payment Terms Name,Next Payment Due At,Payment References").split(",")
+SHOPIFY = ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at", "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code", "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping", "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street", "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip", "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street", "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip", "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes", "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount", "Vendor", "Outstanding Balance", "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level", "Source", "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name", "Tax 2 Value", "Tax 3 Name", "Tax 3 Value", "Tax 4 Name", "Tax 4 Value", "Tax 5 Name", "Tax 5 Value", "Phone", "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment ID", "Payment Terms Name", "Next Payment Due At", "Payment References"]
 
 
 def _line(name, qty, title, price, sku, status="pending", vendor="Harbor Goods") -> dict:
@@ -833,15 +817,7 @@ def woo_algolplus_2018() -> None:
 
 # ---- WooCommerce: Order Export & Order Import (WebToffee) --------------------------------------
 
-WEBTOFFEE = ("order_id,order_number,order_date,paid_date,status,shipping_total,shipping_tax_total,fee_total,"
-             "fee_tax_total,tax_total,cart_discount,order_discount,discount_total,order_total,order_subtotal,order_key,"
-             "order_currency,payment_method,payment_method_title,transaction_id,customer_ip_address,"
-             "customer_user_agent,shipping_method,customer_id,customer_user,customer_email,billing_first_name,"
-             "billing_last_name,billing_company,billing_email,billing_phone,billing_address_1,billing_address_2,"
-             "billing_postcode,billing_city,billing_state,billing_country,shipping_first_name,shipping_last_name,"
-             "shipping_company,shipping_phone,shipping_address_1,shipping_address_2,shipping_postcode,shipping_city,"
-             "shipping_state,shipping_country,customer_note,wt_import_key,tax_items,shipping_items,fee_items,"
-             "coupon_items,refund_items,order_notes,download_permissions").split(",")
+WEBTOFFEE = ["order_id", "order_number", "order_date", "paid_date", "status", "shipping_total", "shipping_tax_total", "fee_total", "fee_tax_total", "tax_total", "cart_discount", "order_discount", "discount_total", "order_total", "order_subtotal", "order_key", "order_currency", "payment_method", "payment_method_title", "transaction_id", "customer_ip_address", "customer_user_agent", "shipping_method", "customer_id", "customer_user", "customer_email", "billing_first_name", "billing_last_name", "billing_company", "billing_email", "billing_phone", "billing_address_1", "billing_address_2", "billing_postcode", "billing_city", "billing_state", "billing_country", "shipping_first_name", "shipping_last_name", "shipping_company", "shipping_phone", "shipping_address_1", "shipping_address_2", "shipping_postcode", "shipping_city", "shipping_state", "shipping_country", "customer_note", "wt_import_key", "tax_items", "shipping_items", "fee_items", "coupon_items", "refund_items", "order_notes", "download_permissions"]
 ROW_ITEMS = ["item_product_id", "item_name", "item_sku", "item_quantity", "item_subtotal", "item_subtotal_tax",
              "item_total", "item_total_tax", "item_refunded", "item_refunded_qty", "item_meta"]
 
@@ -963,11 +939,7 @@ def woo_analytics() -> None:
 
 # ---- Amazon Seller Central: All Orders report (flat file, TAB) -----------------------------------
 
-AMAZON_ALL = ("amazon-order-id	merchant-order-id	purchase-date	last-updated-date	order-status	fulfillment-channel	"
-              "sales-channel	order-channel	url	ship-service-level	product-name	sku	asin	item-status	quantity	"
-              "currency	item-price	item-tax	shipping-price	shipping-tax	gift-wrap-price	gift-wrap-tax	"
-              "item-promotion-discount	ship-promotion-discount	ship-city	ship-state	ship-postal-code	ship-country	"
-              "promotion-ids	is-business-order	purchase-order-number	price-designation").split("\t")
+AMAZON_ALL = ["amazon-order-id", "merchant-order-id", "purchase-date", "last-updated-date", "order-status", "fulfillment-channel", "sales-channel", "order-channel", "url", "ship-service-level", "product-name", "sku", "asin", "item-status", "quantity", "currency", "item-price", "item-tax", "shipping-price", "shipping-tax", "gift-wrap-price", "gift-wrap-tax", "item-promotion-discount", "ship-promotion-discount", "ship-city", "ship-state", "ship-postal-code", "ship-country", "promotion-ids", "is-business-order", "purchase-order-number", "price-designation"]
 
 
 def _amz(no, purchased, updated, status, name, sku, asin, item_status, qty, price, tax="", currency="USD",
@@ -1028,11 +1000,7 @@ def amazon_all_orders_uk() -> None:
 
 # ---- Amazon Seller Central: Order Report / New Orders (flat file, TAB) ---------------------------
 
-AMAZON_ORDERS = ("order-id	order-item-id	purchase-date	payments-date	buyer-email	buyer-name	buyer-phone-number	sku	"
-                 "product-name	quantity-purchased	currency	item-price	item-tax	shipping-price	shipping-tax	"
-                 "ship-service-level	recipient-name	ship-address-1	ship-address-2	ship-address-3	ship-city	"
-                 "ship-state	ship-postal-code	ship-country	ship-phone-number	delivery-start-date	"
-                 "delivery-end-date	delivery-time-zone	delivery-Instructions	sales-channel").split("\t")
+AMAZON_ORDERS = ["order-id", "order-item-id", "purchase-date", "payments-date", "buyer-email", "buyer-name", "buyer-phone-number", "sku", "product-name", "quantity-purchased", "currency", "item-price", "item-tax", "shipping-price", "shipping-tax", "ship-service-level", "recipient-name", "ship-address-1", "ship-address-2", "ship-address-3", "ship-city", "ship-state", "ship-postal-code", "ship-country", "ship-phone-number", "delivery-start-date", "delivery-end-date", "delivery-time-zone", "delivery-Instructions", "sales-channel"]
 
 
 def amazon_order_report() -> None:
