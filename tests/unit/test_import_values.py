@@ -75,3 +75,18 @@ def test_status_words_of_every_channel_map_to_standard_statuses():
     assert shopify_status("paid", "", "2026-11-20 10:00:00 +0000") is Status.CANCELLED
     amazon = next(p for p in BUILT_IN if p.code == "amazon")
     assert amazon.status_for("Shipped - Delivered to Buyer") is Status.COMPLETED
+
+
+def test_taobaos_no_refund_requested_is_an_empty_refund_cell():
+    assert values.amount_or_none("无退款申请", "CNY") is None
+
+
+@pytest.mark.parametrize("raw", ["0", "0\t", "0.0", 0])
+def test_a_line_quantity_of_zero_is_zero_not_an_error(raw):
+    assert values.line_quantity(raw) == 0
+
+
+@pytest.mark.parametrize("raw", ["-1", "1.5", "abc"])
+def test_a_negative_or_fractional_line_quantity_is_still_refused(raw):
+    with pytest.raises(values.CellError):
+        values.line_quantity(raw)

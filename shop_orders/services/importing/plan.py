@@ -29,6 +29,7 @@ from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import (
+    PAID_STAGES,
     TIME_FIELDS,
     Profile,
     StatusReading,
@@ -87,6 +88,7 @@ class ImportedOrder:
     paid_at: datetime | None = None
     money_received: bool = False  # the status word says the buyer paid
     row_statuses: list[StatusReading] | None = None  # per row, when each row is a sub-order
+    row_totals: list[int | None] | None = None  # beside row_statuses, when each row has its own total
     status_word: str = ""  # as the order's first row writes it
 
     def final_total(self) -> int:
@@ -96,9 +98,10 @@ class ImportedOrder:
 
     def received(self) -> int:
         """What the buyer paid, as far as the file shows it. Before payment or when closed, only
-        with evidence that money came in (a payment time, or a word that says so)."""
+        with evidence that money came in (a payment time, a word that says so, or a refund the
+        file states: money that went back had come in)."""
         stated = self.paid_minor
-        evidence = self.money_received or self.paid_at is not None
+        evidence = self.money_received or self.paid_at is not None or (self.refunded_minor or 0) > 0
         if self.status is S.CANCELLED or self.status in BEFORE_PAYMENT:
             if not evidence:
                 return 0
@@ -278,7 +281,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     fields["channel_order_no"] = field_of("channel_order_no", values.order_number)
     for f in TIME_FIELDS:
         fields[f] = field_of(f, lambda v: values.when_or_none(v, shop_tz))
-    fields["qty"] = field_of("qty", values.quantity)
+    fields["qty"] = field_of("qty", values.line_quantity)
     for f in MONEY:
         fields[f] = field_of(f, _money_or_none)
     fields = {k: v for k, v in fields.items() if v is not None}
@@ -286,6 +289,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     line_item_columns = [i for i, h in enumerate(head) if _LINE_ITEM.match(str(h))] \
         if prof.line_items == "webtoffee" else []
     number = fields["channel_order_no"]
+    order_currency: dict[str, str] = {}  # order number -> the currency its first row states
     data = itertools.islice(rows, match.row + 1, None)
     first = match.row + 2  # the spreadsheet's number of the block's first row
     while block := list(itertools.islice(data, BLOCK)):
@@ -293,7 +297,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
             progress(first - match.row - 2, total)
         blank = [""] * len(block)
         cv = {f: fld.column(block) for f, fld in fields.items() if f not in MONEY}
-        currencies = [(c or prof.currency).upper()[:3] for c in cv.get("currency", blank)]
+        currencies = _currencies(cv, blank, prof.currency, order_currency)
         for f in MONEY:
             if f in fields:
                 cv[f] = fields[f].column(block, currencies)
@@ -343,6 +347,24 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     return result, problems, skipped
 
 
+def _currencies(cv: dict[str, list], blank: list, default: str, order_currency: dict[str, str]) -> list[str]:
+    """Each row's currency, which its amounts are read in. A row that leaves the currency empty
+    is in its order's currency (Shopify states the order's columns on its first row only, so a
+    further line item's price in CLP or JPY must not be read as US cents), else the profile's."""
+    if "currency" not in cv:
+        return [default.upper()[:3]] * len(blank)
+    out = []
+    for no, c in zip(cv["channel_order_no"], cv["currency"], strict=True):
+        if c:
+            c = c.upper()[:3]
+            if no.__class__ is str:
+                order_currency.setdefault(no, c)
+        else:
+            c = order_currency.get(no, default) if no.__class__ is str else default
+        out.append(c.upper()[:3])
+    return out
+
+
 def _combine(readings: list[StatusReading]) -> Status:
     """One status for an order whose rows (sub-orders) each have one: all the same, that one;
     closed sub-orders do not count while others are open; shipped beside unshipped is partly
@@ -367,6 +389,13 @@ def _finish(o: ImportedOrder, now: datetime) -> None:
     if o.row_statuses is not None and len(o.row_statuses) > 1:
         o.status = _combine(o.row_statuses)
         o.money_received = any(r.paid for r in o.row_statuses)
+        if o.refunded_minor is None and o.row_totals is not None and o.status in PAID_STAGES:
+            # A sub-order closed in an order the buyer paid (Douyin: 已关闭 beside 已发货) had its
+            # money back; the file has no refund column to say so, its own amount does.
+            closed = sum(total or 0 for r, total in zip(o.row_statuses, o.row_totals, strict=False)
+                         if r.status is S.CANCELLED)
+            if closed:
+                o.refunded_minor = closed
     if o.created_at is None:
         o.created_at = o.paid_at or now
     if o.status is S.AWAITING_PAYMENT and 0 < o.final_paid() < o.final_total():
@@ -484,7 +513,8 @@ class _Block:
                              self.recipient[j], self.phone[j], self.address_of(j), self.courier[j],
                              self.tracking_no[j], first_row=rowno, refunded_minor=refunded, paid_at=paid_at,
                              money_received=reading.paid, status_word=status_key(self.text("status", j))[0],
-                             row_statuses=[reading] if "status" in per_row else None)
+                             row_statuses=[reading] if "status" in per_row else None,
+                             row_totals=[total] if "status" in per_row and "total" in per_row else None)
 
     def more_rows(self, order: ImportedOrder, j: int, rowno: int) -> StatusReading | None:
         """A further row of an order (a line item, a sub-order): what is per row is added up, the
@@ -501,6 +531,8 @@ class _Block:
                 if v is not None:
                     current = getattr(order, f"{f}_minor")
                     setattr(order, f"{f}_minor", v if current is None else current + v)
+                if f == "total" and reading is not None and order.row_totals is not None:
+                    order.row_totals.append(v)
         if not order.courier and self.courier[j]:
             order.courier = self.courier[j]
         if not order.tracking_no and self.tracking_no[j]:
@@ -559,10 +591,12 @@ class _Block:
     def add_lines(self, order: ImportedOrder, j: int, rowno: int, row: list, line_item_columns: list[int],
                   reading: StatusReading | None) -> None:
         title, sku = self.title[j], self.sku[j]
-        if title or sku:
-            qty = self.value("qty", j, rowno, order.first_row) if "qty" in self.cv else 1
+        qty = 1
+        if (title or sku) and "qty" in self.cv:
+            qty = self.value("qty", j, rowno, order.first_row)
             if qty is None:
                 return
+        if (title or sku) and qty:  # a quantity of 0: nothing is left of the line (values.line_quantity)
             price = self.optional("unit_price", j, rowno, order.first_row)
             if price is None:
                 line_total = self.optional("line_total", j, rowno, order.first_row)

@@ -16,7 +16,9 @@ from decimal import Decimal, InvalidOperation
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, digits
 
-EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无"}
+# Cells that say "nothing here". 无退款申请 ("no refund requested") is what Taobao's item report writes in
+# its 退款金额 column for an item without a refund.
+EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无", "无退款申请"}
 _SCI = re.compile(r"^[0-9.]+[eE][+-]?[0-9]+$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
@@ -117,6 +119,19 @@ def quantity(value) -> int:
     if dec > MAX_QTY:
         raise CellError(t("'{text}' is too large for a quantity (at most {most})", text=text, most=f"{MAX_QTY:,}"))
     return int(dec)
+
+
+def line_quantity(value) -> int:
+    """A line's quantity as quantity() reads it, except that 0 is 0: channels write 0 for a line
+    nothing is left of (Amazon's cancelled items, WooCommerce's 'Quantity (- Refund)' of a fully
+    refunded line). Such a row adds no line to its order; its amounts still count."""
+    text = clean(value)
+    try:
+        if text and Decimal(text) == 0:
+            return 0
+    except InvalidOperation:
+        pass
+    return quantity(value)
 
 
 _FORMATS = [

@@ -1,4 +1,7 @@
-"""Builders for channel export files in the channels' documented column layouts (tests only)."""
+"""Builders for channel export files in the channels' documented column layouts (tests only).
+
+The folder also holds the committed sample set: real-shaped channel exports written by build.py,
+with what each must import as in expected.py (tests/services/test_channel_files.py reads them)."""
 
 from __future__ import annotations
 
