@@ -521,7 +521,7 @@ def cmd_import(args, ctx: AppContext) -> int:
         plan = runner.prepare(ctx.db, path, args.channel, progress=progress)
     invalid = len({x.row for x in plan.problems})
     print(t("{file}: {profile} (header on row {row}); {n} orders in the file", file=path.name,
-            profile=plan.profile.name, row=plan.header_row, n=len(plan.orders)))
+            profile=plan.profile.label, row=plan.header_row, n=len(plan.orders)))
     counts = dict(creates=len(plan.creates), updates=len(plan.updates), unchanged=plan.unchanged,
                   refused=len(plan.refused), errors=len(plan.problems))
     if args.dry_run:

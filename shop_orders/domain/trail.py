@@ -9,9 +9,7 @@ Pure: no SQL, no Qt.
 from __future__ import annotations
 
 from shop_orders.domain.channels import channel_label
-from shop_orders.domain.messages import t
-from shop_orders.domain.money import format_minor
-from shop_orders.domain.replay import parse_created
+from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
 
 # Fields whose values are codes (a creation event's value is JSON whatever its field).
@@ -24,21 +22,6 @@ def status_name(code: str | None, lang: str | None = None) -> str | None:
         return Status(code).label(lang) if code else code
     except ValueError:
         return code
-
-
-def describe_created(text: str | None, lang: str | None = None) -> str:
-    """A creation value for people: "Taobao 301...; Awaiting payment; 12.00 CNY; paid 12.00"."""
-    d = parse_created(text)
-    if not d:
-        return text or ""
-    cur = str(d.get("currency", ""))
-    try:
-        total, paid = int(d.get("total", 0)), int(d.get("paid", 0) or 0)
-    except (TypeError, ValueError):
-        return text or ""
-    out = (f"{channel_label(str(d.get('channel', '')), lang)} {d.get('channel_order_no', '')}; "
-           f"{status_name(str(d.get('status', '')), lang)}; {format_minor(total, cur)} {cur}")
-    return f"{out}; {t('paid {amount}', lang=lang, amount=format_minor(paid, cur))}" if paid else out
 
 
 def readable(action: str, field: str, value: str | None, lang: str | None = None) -> str | None:

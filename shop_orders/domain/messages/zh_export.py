@@ -11,6 +11,4 @@ ZH: dict[str, str] = {
     "The export was cancelled; no file was written.": "导出已取消，未写入任何文件。",
     # the desktop app's export flow (ui/main_window.py)
     "Language of the workbook": "工作簿语言", "Export": "导出",
-    # domain/trail.py: a creation event's value
-    "paid {amount}": "已付 {amount}",
 }

@@ -114,7 +114,6 @@ ZH: dict[str, str] = {
     "{path} is an SQLite file but not a Shop Orders backup.": "{path} 是 SQLite 文件，但不是订单台备份。",
     "{path} was made by a newer version of Shop Orders (schema {rev}).": "{path} 由更新版本的订单台生成（结构版本 {rev}）。",
     "{path} fails the audit check: {problem}.": "{path} 未通过审计校验：{problem}。",
-    "{path} already exists; choose another name.": "{path} 已存在，请换一个名称。",
     "The folder {folder} does not exist.": "文件夹 {folder} 不存在。",
     "The backup was cancelled; no backup file was written.": "已取消备份，未写入备份文件。",
     "{path} has no manifest ({manifest}), so it cannot be checked; restore only accepts "
