@@ -1,9 +1,9 @@
 """Simplified Chinese: the domain's messages (statuses, money, thresholds, changes)."""
 
 ZH: dict[str, str] = {
-    "every change needs an actor name": "每次修改都必须写明操作人。",
+    "every change needs an actor name": "每次修改都必须写明操作人",
     "unknown change source '{source}'; use manual, scan, import:<file>, courier:<name>, rule:<name> or sync:<channel>":
-        "未知的修改来源“{source}”；可用：manual、scan、import:<文件>、courier:<快递>、rule:<规则> 或 sync:<渠道>。",
+        "未知的修改来源“{source}”；可用：manual、scan、import:<文件>、courier:<快递>、rule:<规则> 或 sync:<渠道>",
     "staleness thresholds must be more than 0 hours": "超时阈值必须大于 0 小时",
     "{status} orders are finished and never go stale": "“{status}”的订单已结束，不会超时",
     "The default threshold": "默认阈值",
@@ -11,14 +11,14 @@ ZH: dict[str, str] = {
     "{days} d {hours} h": "{days} 天 {hours} 小时",
     "{hours} h {mins} min": "{hours} 小时 {mins} 分钟",
     "{mins} min": "{mins} 分钟",
-    "{what} is too large (at most {most} in whole units)": "{what}太大（最多 {most}）。",
+    "{what} is too large (at most {most} in whole units)": "{what}太大（最多 {most}）",
     "the amount": "金额",
-    "'{text}' is not an amount of money": "“{text}”不是金额。",
-    "'{text}' has more than {places} decimal places for {currency}": "“{text}”的小数位超过 {currency} 允许的 {places} 位。",
-    "unknown channel '{text}'; expected one of: {choices}": "未知渠道“{text}”；可用：{choices}。",
+    "'{text}' is not an amount of money": "“{text}”不是金额",
+    "'{text}' has more than {places} decimal places for {currency}": "“{text}”的小数位超过 {currency} 允许的 {places} 位",
+    "unknown channel '{text}'; expected one of: {choices}": "未知渠道“{text}”；可用：{choices}",
     "{field} must be a whole number of hours from {low} to {high} (90 days), not {value}.":
         "{field}必须是 {low} 到 {high} 之间的整小时数（90 天），不能是 {value}。",
-    "unknown status '{text}'; expected one of: {choices}": "未知状态“{text}”；可用：{choices}。",
+    "unknown status '{text}'; expected one of: {choices}": "未知状态“{text}”；可用：{choices}",
     "The order is already {status}.": "订单已经是“{status}”。",
     "An order that is {current} cannot become {target}.": "“{current}”的订单不能改为“{target}”。",
     "{status} cannot be set by hand: {reason}.": "“{status}”不能手动设置：{reason}。",
