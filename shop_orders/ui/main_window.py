@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,7 +53,7 @@ from shop_orders.ui.dialogs import (
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
-from shop_orders.ui.workers import ProgressTask, registry_for, run_in_pool
+from shop_orders.ui.workers import ProgressTask, Task, registry_for, run_in_pool
 
 ROW_HEIGHT = 26
 POLL_MS = 1000
@@ -100,6 +100,7 @@ def _now() -> datetime:
 
 
 class MainWindow(QMainWindow):
+    changeFinished = Signal(str)  # a change made from this window ended: "done", "conflict" or "refused"
     def __init__(self, ctx: AppContext, *, lang: str = "en", qsettings: QSettings | None = None,
                  poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now) -> None:
         super().__init__()
@@ -109,6 +110,8 @@ class MainWindow(QMainWindow):
         self.qsettings = qsettings or QSettings()
         self.browser = OrderBrowser(ctx.db)
         self._tasks: list = []
+        self._polling: Task | None = None
+        self._detail_gen = 0
         # every worker started for this window (count, facets, import, export, backup, ...) is
         # tracked here; closing cancels and joins them all (see closeEvent)
         self.workers = registry_for(self)
@@ -318,11 +321,18 @@ class MainWindow(QMainWindow):
         self._keep_id = self.current_order_id()
 
     def _after_reset(self) -> None:
-        """Every requery (filter, sort, refresh) keeps the selected order selected if it is still there."""
+        """Every requery (filter, sort, refresh) keeps the selected order selected if it is still
+        there, and a reload keeps the scroll position (once the exact count is in)."""
         scroll, self._keep_scroll = self._keep_scroll, None
-        if scroll:  # restoring a scroll position needs every row, not just the first page
-            self.model.ensure_exact_count()
-        self._reselect(self._keep_id, scroll)
+        order_id = self._keep_id
+        row = self.model.find_loaded(order_id) if order_id is not None else None
+        if row is not None or order_id is None:
+            self._reselect(row, scroll)
+            return
+        # not on a loaded page: where it stands is worked out in a worker
+        query = self.model.shown_query
+        self.model.locate_later(order_id, lambda found: self._reselect(found, scroll)
+                                if self.model.shown_query is query else None)
 
     def jump_to_end(self) -> None:
         last = self.model.ensure_exact_count() - 1
@@ -343,9 +353,10 @@ class MainWindow(QMainWindow):
         idx = self.view.currentIndex()
         return idx.data(RowRole) if idx.isValid() else None
 
-    def _reselect(self, order_id: int | None, scroll_value: int | None) -> None:
+    def _reselect(self, row: int | None, scroll_value: int | None) -> None:
         sm = self.view.selectionModel()
-        row = self.model.locate(order_id) if order_id is not None else None
+        if scroll_value and not self.model.count_is_exact:
+            self.model.ensure_exact_count()  # the scroll position needs every row, not only the first page
         if row is None:
             sm.clearSelection()
             self.detail.clear()
@@ -367,12 +378,14 @@ class MainWindow(QMainWindow):
         self.refresh_facets()
 
     def poll(self) -> None:
-        try:
-            marker = self.browser.change_marker()
-        except ShopOrdersError:
+        """Has anything changed in the store (another seat, the command line)? Asked in a worker,
+        one question at a time; a store briefly unavailable is asked again at the next tick."""
+        if self._polling is not None and not self._polling.ended.is_set():
             return
-        except Exception:  # noqa: BLE001 - the database is briefly unavailable; try next tick
-            return
+        browser = self.browser
+        self._polling = run_in_pool(browser.change_marker, self._marker_arrived, lambda _m: None, owner=self)
+
+    def _marker_arrived(self, marker: int) -> None:
         if marker != self._marker:
             self._marker = marker
             self.reload()
@@ -429,8 +442,19 @@ class MainWindow(QMainWindow):
         self.filters.show_stale_only()
 
     def show_current(self) -> None:
+        """The selected order's detail, read in a worker (the newest selection wins)."""
         r = self.current_row()
-        self.detail.show_detail(self.browser.detail(r.order_no) if r is not None else None)
+        self._detail_gen += 1
+        if r is None:
+            self.detail.show_detail(None)
+            return
+        gen, browser, order_no = self._detail_gen, self.browser, r.order_no
+        task = run_in_pool(lambda: browser.detail(order_no),
+                           lambda d: self.detail.show_detail(d) if gen == self._detail_gen else None,
+                           self._show_error, owner=self)
+        self._tasks.append(task)
+        task.signals.finished.connect(lambda *_: self._forget(task))
+        task.signals.failed.connect(lambda *_: self._forget(task))
 
     def open_detail(self) -> None:
         self.show_current()
@@ -448,22 +472,39 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(self.model.rows_as_tsv(rows, cols))
         self.statusBar().showMessage(t("Copied %s rows") % len(rows), 4000)
 
-    def _apply(self, change: Callable, reason: str = "") -> bool:
-        """Run one change through the services; a conflict reloads the order and says so."""
-        try:
-            with self.ctx.uow() as uow:
-                change(uow, self.ctx.change("manual", reason))
-                uow.commit()
-        except OrderConflict as exc:
-            self.reload()
-            QMessageBox.warning(self, t("Changed meanwhile"), str(exc))
-            return False
-        except ShopOrdersError as exc:
-            QMessageBox.warning(self, t("Not changed"), str(exc))
-            return False
-        self._marker = self.browser.change_marker()
-        self.reload()
-        return True
+    def _apply(self, change: Callable, reason: str = "", then: Callable[[], None] | None = None) -> Task:
+        """Run one change through the services in a worker; then reload (and call `then`). A
+        conflict reloads the order and says so; a refused change says why; nothing half-done."""
+        ctx = self.ctx
+
+        def write():
+            try:
+                with ctx.uow() as uow:
+                    change(uow, ctx.change("manual", reason))
+                    uow.commit()
+            except OrderConflict as exc:
+                return "conflict", str(exc)
+            except ShopOrdersError as exc:
+                return "refused", str(exc)
+            return "done", ""
+
+        def written(outcome) -> None:
+            kind, message = outcome
+            if kind == "conflict":
+                self.reload()
+                QMessageBox.warning(self, t("Changed meanwhile"), message)
+            elif kind == "refused":
+                QMessageBox.warning(self, t("Not changed"), message)
+            else:
+                self.reload()
+                if then is not None:
+                    then()
+            self.changeFinished.emit(kind)
+
+        task = run_in_pool(write, written, self._show_error, owner=self)
+        self._tasks.append(task)
+        task.signals.finished.connect(lambda *_: self._forget(task))
+        return task
 
     def change_status(self) -> None:
         r = self.current_row()
@@ -491,8 +532,8 @@ class MainWindow(QMainWindow):
         r = self.current_row()
         if r is None:
             return
-        d = self.browser.detail(r.order_no)
-        if d is None:
+        d = self.detail.detail  # what the detail panel shows (read in a worker when it was selected)
+        if d is None or d.order.order_no != r.order_no:
             return
         o = d.order
         answer = EditContactDialog.ask(self, o.order_no, o.recipient, o.phone, o.address)
@@ -510,10 +551,11 @@ class MainWindow(QMainWindow):
         thresholds, new_language = answer
         self.qsettings.setValue(i18n.SETTING, new_language)
         if thresholds != current:
-            ok = self._apply(lambda uow, c: settings.set_thresholds(uow, c, thresholds))
-            if ok:
+            def applied() -> None:
                 self.model.set_thresholds(thresholds)
                 self.refresh_facets()
+
+            self._apply(lambda uow, c: settings.set_thresholds(uow, c, thresholds), then=applied)
 
     def import_orders(self) -> None:
         from shop_orders.ui.import_dialog import ImportDialog
@@ -526,7 +568,6 @@ class MainWindow(QMainWindow):
             return
         result = ImportDialog.ask(self.ctx, path, self.lang, self)
         if result is not None:
-            self._marker = self.browser.change_marker()
             self.reload()
 
     def export_orders(self) -> None:

@@ -98,6 +98,8 @@ TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 class OrderTableModel(QAbstractTableModel):
     countChanged = Signal(int)
+    loaded = Signal()  # a query's first page arrived and is shown
+    loadFailed = Signal(str)  # one sentence: the first page of a query could not be read
 
     def __init__(self, browser: OrderBrowser, query: GridQuery, lang: str = "en",
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent=None) -> None:
@@ -105,57 +107,87 @@ class OrderTableModel(QAbstractTableModel):
         self.browser = browser
         self.lang = lang
         self.clock = clock
-        self._query = query
+        self._query = query  # what the rows shown belong to
+        self._wanted = query  # the latest query asked for (shown once its first page arrives)
         self._total = 0
         self._exact = True
         self._count_gen = 0
+        self.loading = False
         self._tasks: list = []
         self._pages: OrderedDict[int, list[_Row] | None] = OrderedDict()
         self._last: tuple[int, list[_Row] | None] = (-1, None)
         self._titles = column_titles()
         self._quiet = QBrush(QColor(palette.QUIET_TEXT))
         self._now = clock()
-        self._load_first(query)
+        self._request(query, self._now)
 
     # ---- query ----------------------------------------------------------------------------
     @property
     def query(self) -> GridQuery:
+        """The latest query asked for (what the next filter or sort builds on)."""
+        return self._wanted
+
+    @property
+    def shown_query(self) -> GridQuery:
         return self._query
 
     @property
     def count_is_exact(self) -> bool:
         return self._exact
 
-    def _load_first(self, query: GridQuery) -> None:
-        """Page 0 now; the exact count now if the page is not full, else from a worker."""
+    def _request(self, query: GridQuery, now: datetime) -> None:
+        """Read the query's first page in a worker; the rows shown stay until it arrives, then
+        the model resets to it in one step (no empty flash, selection kept by id). The exact
+        count follows from another worker when the page is full."""
+        from shop_orders.ui.workers import run_in_pool
+
         self._count_gen += 1
-        first = self.browser.window(query, 0, PAGE, None)
-        self._pages.clear()
-        self._last = (-1, None)
-        self._query = query
-        self._pages[0] = [self._cells(r) for r in first]
-        self._total = len(first)
-        self._exact = len(first) < PAGE
+        gen = self._count_gen
+        self._wanted = query
+        self.loading = True
+        browser = self.browser
+        task = run_in_pool(lambda: browser.window(query, 0, PAGE, None),
+                           lambda first: self._first_arrived(gen, query, now, first),
+                           lambda message: self._first_failed(gen, message), owner=self)
+        self._keep(task)
+
+    def _first_arrived(self, gen: int, query: GridQuery, now: datetime, first: list) -> None:
+        if gen != self._count_gen:
+            return  # a newer query was asked for meanwhile
+        self.beginResetModel()
+        try:
+            self._now = now
+            self._pages.clear()
+            self._last = (-1, None)
+            self._query = query
+            self._pages[0] = [self._cells(r) for r in first]
+            self._total = len(first)
+            self._exact = len(first) < PAGE
+        finally:
+            self.endResetModel()
+        self.loading = False
+        self.countChanged.emit(self._total)
+        self.loaded.emit()
         if not self._exact:
             self._count_later(query)
 
+    def _first_failed(self, gen: int, message: str) -> None:
+        if gen == self._count_gen:
+            self.loading = False
+            self._wanted = self._query
+            self.loadFailed.emit(message)
+
     def set_query(self, query: GridQuery) -> None:
+        """Show the orders of `query` (read in a worker; `loaded` says when they are shown)."""
         now = self.clock()
-        query = query.with_(now=now)
-        self.beginResetModel()
-        self._now = now
-        try:
-            self._load_first(query)
-        finally:
-            self.endResetModel()
-        self.countChanged.emit(self._total)
+        self._request(query.with_(now=now), now)
 
     def refresh(self) -> None:
         """Something changed somewhere: recount and reload pages on demand."""
-        self.set_query(self._query)
+        self.set_query(self._wanted)
 
     def set_thresholds(self, thresholds) -> None:
-        self.set_query(self._query.with_(thresholds=thresholds))
+        self.set_query(self._wanted.with_(thresholds=thresholds))
 
     def _count_later(self, query: GridQuery) -> None:
         from shop_orders.ui.workers import run_in_pool
@@ -164,8 +196,10 @@ class OrderTableModel(QAbstractTableModel):
         browser = self.browser
         task = run_in_pool(lambda: browser.count(query), lambda n: self._count_arrived(gen, n),
                            lambda _msg: None, owner=self)  # a failed count leaves the first page showing
-        self._tasks = [t for t in self._tasks if not getattr(t, "done", False)] + [task]
-        task.signals.finished.connect(lambda *_: setattr(task, "done", True))
+        self._keep(task)
+
+    def _keep(self, task) -> None:
+        self._tasks = [t_ for t_ in self._tasks if not t_.ended.is_set()] + [task]
 
     def _count_arrived(self, gen: int, n: int) -> None:
         if gen != self._count_gen or self._exact:
@@ -185,8 +219,8 @@ class OrderTableModel(QAbstractTableModel):
         self.countChanged.emit(n)
 
     def ensure_exact_count(self) -> int:
-        """The exact row count, counting now if the worker has not answered yet."""
-        if not self._exact:
+        """The exact row count of the rows shown, counting now if the worker has not answered yet."""
+        if not self._exact and not self.loading:
             self._count_gen += 1
             self._set_exact(self.browser.count(self._query))
         return self._total
@@ -257,6 +291,28 @@ class OrderTableModel(QAbstractTableModel):
                 return None
         candidate = self.row_at(pos)
         return pos if candidate is not None and candidate.id == order_id else None
+
+    def locate_later(self, order_id: int, done: Callable[[int | None], None]) -> None:
+        """Like locate, with the two reads (the order, its position) in a worker; done(row or None)
+        on the UI thread, once the row is known to hold that order."""
+        from shop_orders.ui.workers import run_in_pool
+
+        browser, query = self.browser, self._query
+
+        def where() -> int | None:
+            r = browser.row(order_id)
+            return None if r is None else browser.position_of(query, r)
+
+        def arrived(pos: int | None) -> None:
+            if pos is None or query is not self._query:
+                done(None)
+                return
+            if pos >= self._total:
+                self.ensure_exact_count()
+            candidate = self.row_at(pos) if pos < self._total else None
+            done(pos if candidate is not None and candidate.id == order_id else None)
+
+        self._keep(run_in_pool(where, arrived, lambda _m: done(None), owner=self))
 
     # ---- Qt model -------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -362,7 +418,7 @@ class OrderTableModel(QAbstractTableModel):
         key = COLUMNS[column][1]
         if key is None:
             return
-        self.set_query(self._query.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder))
+        self.set_query(self._wanted.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder))
 
     # ---- copying --------------------------------------------------------------------------
     def rows_as_tsv(self, rows: list[int], columns: list[int]) -> str:

@@ -14,6 +14,19 @@ def qsettings(tmp_path):
     return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
 
 
+def settle(qtbot, w, timeout: int = 10000) -> None:
+    """Wait until the window has done what it started: its grid's query is shown (first page
+    read in a worker) and no change, detail or count worker is still running."""
+    from PySide6.QtCore import QCoreApplication
+
+    def done() -> bool:
+        QCoreApplication.processEvents()  # what a finished worker handed back is delivered first
+        return not w.model.loading and not w.workers.running()
+
+    qtbot.waitUntil(done, timeout=timeout)
+    QCoreApplication.processEvents()
+
+
 @pytest.fixture
 def make_window(qtbot, sqlite_db, tmp_path, qsettings, clock):
     windows = []
@@ -24,6 +37,7 @@ def make_window(qtbot, sqlite_db, tmp_path, qsettings, clock):
         qtbot.addWidget(w)
         w.show()
         windows.append(w)
+        settle(qtbot, w)
         return w
 
     yield _make

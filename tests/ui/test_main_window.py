@@ -18,6 +18,7 @@ from shop_orders.services import orders
 from shop_orders.ui import dialogs
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderNoRole, StaleLevelRole, StatusRole
 from tests.factories import apply, ctx, make_order
+from tests.ui.conftest import settle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,6 +81,7 @@ def test_status_bar_counts_stale_and_one_click_filters_to_them(make_window, shop
     qtbot.waitUntil(lambda: w.stale_button.text() == "⚑ 1 stale", timeout=5000)
     assert "6 of 6 orders" in w.counts_label.text()
     qtbot.mouseClick(w.stale_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, w)
     assert grid_order_nos(w) == [shop["red"]]
     assert w.filters.stale_item.text(1) == "1" and w.filters.status_items[Status.CANCELLED].text(1) == "1"
 
@@ -87,9 +89,11 @@ def test_status_bar_counts_stale_and_one_click_filters_to_them(make_window, shop
 def test_side_list_filters_by_status_and_channel(make_window, shop, qtbot):
     w = make_window()
     w.filters.select_status(Status.CANCELLED)
+    settle(qtbot, w)
     assert grid_order_nos(w) == [shop["done"]]
     w.filters.tree.clearSelection()
     w.filters.channel_items["jd"].setSelected(True)
+    settle(qtbot, w)
     assert sorted(grid_order_nos(w)) == sorted([shop["amber"], shop["red"]])
 
 
@@ -101,6 +105,7 @@ def test_quick_search_is_debounced_and_finds_by_phone_and_order_number(make_wind
     assert grid_order_nos(w) == [shop["red"]]
     w.filters.search.setText(shop["amber"])
     qtbot.keyClick(w.filters.search, Qt.Key.Key_Return)  # Enter searches at once
+    settle(qtbot, w)
     assert grid_order_nos(w) == [shop["amber"]]
 
 
@@ -113,22 +118,24 @@ def test_ctrl_f_focuses_search(make_window, shop, qtbot):
     qtbot.waitUntil(w.filters.search.hasFocus, timeout=3000)
 
 
-def test_header_click_sorts_in_sql_and_keeps_the_selection(make_window, shop):
+def test_header_click_sorts_in_sql_and_keeps_the_selection(make_window, shop, qtbot):
     w = make_window()
     w.view.selectRow(grid_order_nos(w).index(shop["amber"]))
     w.view.sortByColumn(col("buyer"), Qt.SortOrder.AscendingOrder)
+    settle(qtbot, w)
     buyers = [w.model.index(r, col("buyer")).data() for r in range(6)]
     assert buyers == sorted(buyers)
     assert w.view.currentIndex().data(OrderNoRole) == shop["amber"]
     w.view.sortByColumn(col("buyer"), Qt.SortOrder.DescendingOrder)
+    settle(qtbot, w)
     assert [w.model.index(r, col("buyer")).data() for r in range(6)] == sorted(buyers, reverse=True)
 
 
-def test_detail_panel_shows_the_trust_chain_newest_first(make_window, shop, sqlite_db):
+def test_detail_panel_shows_the_trust_chain_newest_first(make_window, shop, sqlite_db, qtbot):
     apply(sqlite_db, orders.record_payment, shop["fresh"], 37500, context=ctx("bob", source="import:taobao.csv"))
     w = make_window()
     w.view.selectRow(grid_order_nos(w).index(shop["fresh"]))
-    assert shop["fresh"] in w.detail.title.text()
+    qtbot.waitUntil(lambda: shop["fresh"] in w.detail.title.text(), timeout=5000)
     h = w.detail.history
     rows = [[h.item(r, c).text() for c in range(5)] for r in range(h.rowCount())]
     assert rows[0][1:4] == ["bob", "import: taobao.csv", "status: Awaiting payment → Awaiting shipment"]
@@ -137,39 +144,49 @@ def test_detail_panel_shows_the_trust_chain_newest_first(make_window, shop, sqli
     assert w.detail.lines.rowCount() == 2 and w.detail.payments.rowCount() == 1
 
 
-def test_actions_go_through_the_services_and_are_audited(make_window, shop, monkeypatch):
+def test_actions_go_through_the_services_and_are_audited(make_window, shop, monkeypatch, qtbot):
     w = make_window()
     w.view.selectRow(grid_order_nos(w).index(shop["fresh"]))
     monkeypatch.setattr(dialogs.PaymentDialog, "ask", classmethod(lambda cls, *a: dialogs.PaymentAnswer(10000, "alipay", "T1")))
-    w.record_payment()
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.record_payment()  # written in a worker
+    settle(qtbot, w)
     assert w.view.currentIndex().data(OrderNoRole) == shop["fresh"]
     assert w.model.index(w.view.currentIndex().row(), col("status")).data() == "Partially paid"
     monkeypatch.setattr(dialogs.EditContactDialog, "ask", classmethod(lambda cls, *a: ({"phone": "13711112222"}, "customer called")))
-    w.edit_contact()
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.edit_contact()
+    settle(qtbot, w)
     assert w.detail.fields["phone"].text() == "13711112222"
     assert w.detail.history.item(0, 4).text() == "customer called"
 
 
-def test_a_conflicting_change_reloads_and_says_so_without_overwriting(make_window, shop, sqlite_db, monkeypatch):
+def test_a_conflicting_change_reloads_and_says_so_without_overwriting(make_window, shop, sqlite_db, monkeypatch,
+                                                                      qtbot):
     w = make_window(poll_ms=60_000)  # no live refresh: this window still shows the old version
     w.view.selectRow(grid_order_nos(w).index(shop["fresh"]))
+    settle(qtbot, w)
     apply(sqlite_db, orders.edit, shop["fresh"], {"phone": "13500000000"}, context=ctx("bob", reason="other seat"))
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.CANCELLED, "duplicate")))
-    w.change_status()
+    with qtbot.waitSignal(w.changeFinished, timeout=10000) as finished:
+        w.change_status()
+    settle(qtbot, w)
+    assert finished.args == ["conflict"]
     assert warnings and "changed by someone else" in warnings[0]
     assert w.detail.fields["phone"].text() == "13500000000"  # reloaded
     assert w.model.index(w.view.currentIndex().row(), col("status")).data() == "Awaiting payment"  # not cancelled
 
 
-def test_refused_transitions_show_the_reason(make_window, shop, monkeypatch):
+def test_refused_transitions_show_the_reason(make_window, shop, monkeypatch, qtbot):
     w = make_window()
     w.view.selectRow(grid_order_nos(w).index(shop["fresh"]))
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.CANCELLED, "")))
-    w.change_status()
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.change_status()
     assert warnings == [f"Cancelling {shop['fresh']} needs a reason."]
 
 
@@ -210,11 +227,14 @@ def test_ctrl_c_copies_selected_rows_as_tab_separated_text_with_header(make_wind
     assert lines[1].split("\t")[0] == shop["fresh"] and len(lines) == 2
 
 
-def test_settings_change_thresholds_for_every_seat_and_the_flags_follow(make_window, shop, monkeypatch, sqlite_db):
+def test_settings_change_thresholds_for_every_seat_and_the_flags_follow(make_window, shop, monkeypatch, sqlite_db,
+                                                                        qtbot):
     w = make_window()
     monkeypatch.setattr(dialogs.SettingsDialog, "ask", classmethod(
         lambda cls, *a: (Thresholds(72, {Status.AWAITING_PAYMENT: 1}), "zh_CN")))
-    w.open_settings()
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.open_settings()
+    settle(qtbot, w)
     from shop_orders.services.browse import OrderBrowser
 
     assert OrderBrowser(sqlite_db).thresholds().per_status == {Status.AWAITING_PAYMENT: 1}
@@ -273,6 +293,7 @@ def test_enter_on_a_row_opens_its_detail(make_window, shop, qtbot):
     w.view.setFocus()
     w.view.setCurrentIndex(w.model.index(2, 0))
     qtbot.keyClick(w.view, Qt.Key.Key_Return)
+    settle(qtbot, w)
     assert w.splitter.sizes()[1] > 0
     assert w.model.index(2, 0).data(OrderNoRole) in w.detail.title.text()
 

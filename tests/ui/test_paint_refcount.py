@@ -48,7 +48,7 @@ def test_painting_the_order_grid_does_not_leak_references_to_none(qtbot, db, tmp
                    clock=lambda: clock.now + timedelta(0))
     qtbot.addWidget(w)
     w.show()
-    qtbot.waitUntil(lambda: w.model.count_is_exact, timeout=5000)
+    qtbot.waitUntil(lambda: not w.model.loading and w.model.count_is_exact, timeout=5000)
     try:
         # one sweep first: the page cache fills and starts evicting, which frees rows once
         warm = paint_grid_and_measure_none_drop(w, PAINTS)

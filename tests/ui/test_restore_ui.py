@@ -107,7 +107,7 @@ def test_restore_from_the_menu_shows_the_backups_orders_and_keeps_the_replaced_s
     assert len(before) == 1
     assert shown["information"] == [f"The backup was restored; the replaced store was kept as {before[0]}."]
     assert "Restored 2 orders from b.sqlite3." in w.statusBar().currentMessage()
-    assert _grid_order_nos(w) == kept  # the grid refreshed to the backup's orders
+    qtbot.waitUntil(lambda: _grid_order_nos(w) == kept, timeout=5000)  # the grid refreshed to the backup's orders
     assert w.poll_timer.isActive()
 
 
