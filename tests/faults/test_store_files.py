@@ -107,7 +107,7 @@ def test_every_file_dialog_on_the_store_folder_leaves_its_locks_and_later_writes
     store = sqlite_db.own_files()[0]
     w = make_window()
     w.poll_timer.stop()
-    qtbot.waitUntil(lambda: w.model.count_is_exact, timeout=5000)  # the window's own workers are done
+    qtbot.waitUntil(lambda: not w.model.loading and w.model.count_is_exact and not w.workers.running(), timeout=5000)  # the window's own workers are done
     shown: list[tuple[str, list[str], bool, bool]] = []
 
     def show_for_two_seconds(dialog: FileDialog) -> int:
