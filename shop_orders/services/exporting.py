@@ -73,6 +73,25 @@ class ExportCancelled(ShopOrdersError):
     """The person cancelled; no file was written."""
 
 
+class ExportFailed(ShopOrdersError):
+    """The file cannot be written there (no such folder, no permission, disk full...)."""
+
+
+def _why(exc: OSError) -> str:
+    """An operating system refusal in the catalogue's words (its own text is English only)."""
+    import errno
+
+    reasons = {errno.EACCES: N_("permission is denied"), errno.EPERM: N_("permission is denied"),
+               errno.EROFS: N_("the folder is read-only"), errno.ENOSPC: N_("the disk is full"),
+               errno.ENOENT: N_("the folder does not exist"), errno.ENOTDIR: N_("the folder does not exist"),
+               errno.EISDIR: N_("a folder has that name")}
+    return t(reasons.get(exc.errno, N_("the system refused it")))
+
+
+def _cannot_write(path: Path, exc: OSError) -> ExportFailed:
+    return ExportFailed(t("{file} cannot be written: {reason}. Choose another folder.", file=path, reason=_why(exc)))
+
+
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -166,6 +185,12 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     messages' language); written to a temporary name and renamed when complete, so a cancel or
     crash never leaves half a file."""
     lang = messages.normalise(lang) if lang else messages.language()
+    tmp = path.with_name(path.name + ".partial")
+    try:  # find out now, not after minutes of work, whether the folder takes the file
+        with open(tmp, "wb"):
+            pass
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     wb = Workbook(write_only=True)
     try:
         n_orders, n_lines, n_events = _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled,
@@ -173,16 +198,19 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     except BaseException:
         for ws in wb.worksheets:
             ws.close()  # drop the half-written sheets' temporary files
+        tmp.unlink(missing_ok=True)
         raise
-    tmp = path.with_name(path.name + ".partial")
     try:
         wb.save(tmp)
         if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
             raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    tmp.replace(path)
     return ExportResult(path, n_orders, n_lines, n_events, lang)
 
 

@@ -40,6 +40,7 @@ class Order(SQLModel, table=True):
         UniqueConstraint("channel", "channel_order_no", name="uq_orders_channel_order_no"),
         # The grid's filters and sorts, and the staleness rule (status + updated_at).
         Index("ix_orders_status_updated_at", "status", "updated_at"),
+        Index("ix_orders_status_id", "status", "id"),  # the grid's sort by status (migration 0005)
         Index("ix_orders_updated_at", "updated_at"),
         Index("ix_orders_created_at", "created_at"),
         Index("ix_orders_channel_status", "channel", "status"),

@@ -50,8 +50,38 @@ class FlagDelegate(QStyledItemDelegate):
             paint_flag(painter, option.rect, colour)
 
 
+def chip_rect(cell: QRect, text_width: int, text_height: int) -> QRectF:
+    """The chip's rectangle: as wide as its text plus padding, never wider or taller than the cell
+    (4 px inside it on the left and right)."""
+    h = max(min(cell.height() - 6, text_height + 4), 1)
+    w = max(min(text_width + 16, cell.width() - 8), 1)
+    return QRectF(cell.left() + 4, cell.top() + (cell.height() - h) / 2, w, h)
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    def lum(c: QColor) -> float:
+        def ch(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def chip_colours(status: Status, selected: bool) -> tuple[QColor, QColor, QColor]:
+    """(fill, outline, text) of a status chip. Open orders: a filled chip with white text.
+    Finished ones are quieter: an outlined chip, on white when the row is selected so the text
+    stays readable on the selection colour."""
+    colour = palette.status_colour(status)
+    if not FINAL[status]:
+        return colour, colour, QColor("#ffffff")
+    fill = QColor("#ffffff") if selected else QColor(0, 0, 0, 0)
+    return fill, colour, colour.darker(150)
+
+
 class StatusDelegate(QStyledItemDelegate):
-    """Status column: the standard label on a chip in the status colour; finished ones quieter."""
+    """Status column: the standard label on a chip in the status colour; finished ones quieter.
+    The chip never leaves its cell: a narrow column elides the label."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         code = index.data(StatusRole)
@@ -65,22 +95,18 @@ class StatusDelegate(QStyledItemDelegate):
         if code is None:
             return
         status = Status(code)
-        colour = palette.status_colour(status)
         fm = option.fontMetrics
-        w = fm.horizontalAdvance(text) + 16
-        h = min(option.rect.height() - 6, fm.height() + 4)
-        chip = QRectF(option.rect.left() + 4, option.rect.top() + (option.rect.height() - h) / 2, w, h)
+        chip = chip_rect(option.rect, fm.horizontalAdvance(text), fm.height())
+        label = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(int(chip.width()) - 10, 0))
+        fill, outline, ink = chip_colours(status, bool(option.state & QStyle.StateFlag.State_Selected))
         painter.save()
+        painter.setClipRect(option.rect)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
-        path.addRoundedRect(chip, h / 2, h / 2)
-        if FINAL[status]:
-            painter.setPen(QPen(colour, 1))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
-            painter.setPen(colour.darker(120))
-        else:
-            painter.fillPath(path, colour)
-            painter.setPen(QColor("#ffffff"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        path.addRoundedRect(chip, chip.height() / 2, chip.height() / 2)
+        painter.fillPath(path, fill)
+        painter.setPen(QPen(outline, 1))
+        painter.drawPath(path)
+        painter.setPen(ink)
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()

@@ -4,12 +4,14 @@ trust chain (every audit event: time, who, source, old → new, reason; newest f
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -20,6 +22,7 @@ from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import describe_created
+from shop_orders.domain.staleness import Level, Thresholds, describe_age, level
 from shop_orders.domain.status import Status
 from shop_orders.domain.vocabulary import action_label, field_label, method_label, source_label
 from shop_orders.services.browse import OrderDetail
@@ -88,6 +91,8 @@ class DetailPanel(QWidget):
         self.title.setObjectName("detailTitle")
         self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long order number, name or address must never push the splitter over the grid
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.title)
         self.lifecycle = LifecycleBar(lang, self)
         layout.addWidget(self.lifecycle)
@@ -97,11 +102,12 @@ class DetailPanel(QWidget):
                            ("money", t("Total / paid")), ("buyer", t("Buyer")),
                            ("recipient", t("Recipient")), ("phone", t("Phone")),
                            ("address", t("Address")), ("courier", t("Courier")),
-                           ("times", t("Created / last update"))]:
+                           ("times", t("Created / last update")), ("staleness", t("Without an update"))]:
             value = QLabel("", self)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(f"detail_{key}")
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.fields[key] = value
             form.addRow(label, value)
         layout.addLayout(form)
@@ -142,7 +148,21 @@ class DetailPanel(QWidget):
             return t("{field}: {new}", field=field, new=new or "")
         return t("{field}: {old} → {new}", field=field, old=old, new=new or "")
 
-    def show_detail(self, d: OrderDetail | None) -> None:
+    def staleness_text(self, status: Status, updated_at, thresholds: Thresholds, now) -> str:
+        """How long the order has been without an update, against which threshold."""
+        hours = thresholds.hours_for(status)
+        if hours is None:
+            return t("finished: never flagged")
+        age = describe_age(now - updated_at)
+        lvl = level(status, updated_at, now, thresholds)
+        if lvl is Level.RED:
+            text = t("%s — past the %s h threshold") % (age, f"{hours:g}")
+            return f'<span style="color:{palette.STALE_TEXT}; font-weight:600">{text}</span>'
+        if lvl is Level.AMBER:
+            return t("%s — nearing the %s h threshold") % (age, f"{hours:g}")
+        return t("%s of the %s h threshold") % (age, f"{hours:g}")
+
+    def show_detail(self, d: OrderDetail | None, thresholds: Thresholds | None = None, now=None) -> None:
         if d is None:
             self.clear()
             return
@@ -162,6 +182,8 @@ class DetailPanel(QWidget):
         self.fields["address"].setText(o.address)
         self.fields["courier"].setText(" ".join(x for x in (o.courier, o.tracking_no) if x))
         self.fields["times"].setText(f"{local_text(o.created_at)} / {local_text(o.updated_at)}")
+        self.fields["staleness"].setText(self.staleness_text(status, o.updated_at, thresholds or Thresholds(),
+                                                             now or datetime.now(UTC)))
         stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(o.shipments))
         self.lifecycle.set_stage(stage, cancelled=status is Status.CANCELLED)
         fill(self.history, [[local_text(e.at), e.actor, source_label(e.source, self.lang), self.change_text(e), e.reason]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,6 +95,31 @@ class ExportOptionsDialog(QDialog):
         return d.chosen()
 
 
+class _ShortcutsPassThrough(QObject):
+    """The window's shortcuts (Ctrl+E, Ctrl+I, F5, ...) work while the focus is in the search
+    box: a line edit claims some of them for itself (Ctrl+E moves to the end of the line on
+    Linux), so their ShortcutOverride is refused there. Editing keys (copy, paste, undo, select
+    all, the arrows) stay the box's."""
+
+    EDITING = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Paste, QKeySequence.StandardKey.Cut,
+               QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.SelectAll)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride:
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(QKeySequence(k)) == QKeySequence.SequenceMatch.ExactMatch for k in self.EDITING):
+                return False
+            for action in self.window.actions():
+                if any(seq.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for seq in action.shortcuts()):
+                    event.ignore()
+                    return True  # not the box's: the window's shortcut fires
+        return False
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -138,6 +163,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([760, 420])
         self.setCentralWidget(self.splitter)
         self._build_actions()
+        self._shortcuts_in_search = _ShortcutsPassThrough(self)
+        self.filters.search.installEventFilter(self._shortcuts_in_search)
+        self.model.loaded.connect(self._select_single_result)
         self._build_menus()
         self._build_status_bar()
         self._restore_layout()
@@ -192,7 +220,12 @@ class MainWindow(QMainWindow):
         self._keep_scroll: int | None = None
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
-        v.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_current())
+        self._selection_moves = 0
+        v.selectionModel().currentRowChanged.connect(self._current_moved)
+
+    def _current_moved(self, _current, _previous) -> None:
+        self._selection_moves += 1
+        self.show_current()
 
     @staticmethod
     def _col(key: str) -> int:
@@ -272,8 +305,9 @@ class MainWindow(QMainWindow):
             self.restoreState(s.value("window/state"))
         if s.value("grid/header") is not None:
             self.view.horizontalHeader().restoreState(s.value("grid/header"))
-        if s.value("window/splitter") is not None:
-            self.splitter.restoreState(s.value("window/splitter"))
+        # the grid/detail split is restored once the window has its final size (first show):
+        # restored before, the layout would share out the difference by the stretch factors
+        self._splitter_state = s.value("window/splitter")
 
     def save_layout(self) -> None:
         s = self.qsettings
@@ -282,6 +316,12 @@ class MainWindow(QMainWindow):
         s.setValue("grid/header", self.view.horizontalHeader().saveState())
         s.setValue("window/splitter", self.splitter.saveState())
         s.sync()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_splitter_state", None) is not None:
+            state, self._splitter_state = self._splitter_state, None
+            QTimer.singleShot(0, lambda: self.splitter.restoreState(state))
 
     def closeEvent(self, event) -> None:
         self.poll_timer.stop()
@@ -317,6 +357,14 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         self.model.set_query(self.filters.apply_to(self.model.query).with_(now=self.clock()))
 
+    def _select_single_result(self) -> None:
+        """A quick search that finds exactly one order (a tracking or channel order number typed
+        or scanned) selects it and shows its detail."""
+        m = self.model
+        if (m.shown_query.search and m.count_is_exact and m.rowCount() == 1
+                and self.current_order_id() != m.index(0, 0).data(OrderIdRole)):
+            self.view.selectRow(0)
+
     def _before_reset(self) -> None:
         self._keep_id = self.current_order_id()
 
@@ -329,10 +377,11 @@ class MainWindow(QMainWindow):
         if row is not None or order_id is None:
             self._reselect(row, scroll)
             return
-        # not on a loaded page: where it stands is worked out in a worker
-        query = self.model.shown_query
+        # not on a loaded page: where it stands is worked out in a worker; a selection made
+        # meanwhile (a click, a single search result) wins over the late answer
+        query, moves = self.model.shown_query, self._selection_moves
         self.model.locate_later(order_id, lambda found: self._reselect(found, scroll)
-                                if self.model.shown_query is query else None)
+                                if self.model.shown_query is query and self._selection_moves == moves else None)
 
     def jump_to_end(self) -> None:
         last = self.model.ensure_exact_count() - 1
@@ -450,7 +499,8 @@ class MainWindow(QMainWindow):
             return
         gen, browser, order_no = self._detail_gen, self.browser, r.order_no
         task = run_in_pool(lambda: browser.detail(order_no),
-                           lambda d: self.detail.show_detail(d) if gen == self._detail_gen else None,
+                           lambda d: self.detail.show_detail(d, self.model.query.thresholds, self.clock())
+                           if gen == self._detail_gen else None,
                            self._show_error, owner=self)
         self._tasks.append(task)
         task.signals.finished.connect(lambda *_: self._forget(task))

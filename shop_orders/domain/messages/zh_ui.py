@@ -102,3 +102,8 @@ ZH.update({
 
 ZH.update({"System language": "系统语言"})
 ZH.update({"{field}: {new}": "{field}：{new}", "{field}: {old} → {new}": "{field}：{old} → {new}"})
+ZH.update({
+    "Without an update": "未更新时长", "finished: never flagged": "已结束：不会标记超时",
+    "%s — past the %s h threshold": "%s —— 超过 %s 小时阈值", "%s — nearing the %s h threshold": "%s —— 接近 %s 小时阈值",
+    "%s of the %s h threshold": "%s（阈值 %s 小时）",
+})
