@@ -160,7 +160,7 @@ def check(environ: Mapping[str, str] | None = None, qt_args: Sequence[str] = (),
                                  "set); start it from a desktop session, or check the installation with "
                                  "--self-test."))
     plugin = plugin or xcb_plugin()
-    report = ldd_report(plugin, ldd) if plugin is not None else None
+    report = ldd_report(plugin, ldd) if plugin is not None and plugin.is_file() else None
     missing = missing_libraries(report) if report else []
     if not missing:
         return None
