@@ -9,10 +9,16 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1 QT_QPA_PLATFORM=offscreen
 
 # PyInstaller reads binaries' dependencies with objdump (binutils) and refuses to start without it.
-if ! command -v objdump >/dev/null 2>&1; then
-  echo "ci_bundle: installing binutils"
+# The xcb platform plugin's libraries: PyInstaller copies the ones it finds into the bundle, so a
+# bundle built where they are installed asks less of the computer it runs on (see README).
+debs=(binutils libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+      libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0)
+missing=()
+for d in "${debs[@]}"; do dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "ci_bundle: installing ${missing[*]}"
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends binutils >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 venv=build/bundle-venv
