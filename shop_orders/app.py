@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shop_orders import paths
+from shop_orders.domain import messages
 from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.messages import t
 from shop_orders.services.backup import backup_before_upgrade
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.db import Database
@@ -62,7 +64,25 @@ def open_context(target: str | None = None, *, create: bool = False, damaged_ok:
 
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
-    """Open the desktop app on the default database (created on first start)."""
+    """The desktop app (`python3 main.py`, `shop-orders-gui`): `--db`, `--lang`, `--version` and
+    `--help` as on the command line, `--self-test`; Qt's own options (-platform, -style, ...) go
+    to Qt. Opens the default database (created on first start) unless --db names another."""
+    from shop_orders.cli import build_gui_parser, parse_gui_args
+
+    args, qt_args = parse_gui_args(sys.argv[1:] if argv is None else argv)
+    lang = getattr(args, "lang", None)  # None: the seat's setting, else the system's
+    if args.self_test:
+        from shop_orders import selftest
+
+        return selftest.run(lang or messages.language(), qt_args)
+
+    from shop_orders.ui.platform_check import check
+
+    problem = check(qt_args=qt_args)  # before Qt, which would abort the process instead
+    if problem is not None:
+        print(problem.sentence, file=sys.stderr)
+        return 1
+
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -71,15 +91,18 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     from shop_orders.ui.main_window import MainWindow
     from shop_orders.ui.resources import app_icon
 
-    app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
+    app = QApplication.instance() or QApplication(["shop-orders-gui", *qt_args])
+    leftover = app.arguments()[1:]  # what neither we nor Qt understood
+    if leftover:
+        build_gui_parser().error(t("unrecognised arguments: {args}", args=" ".join(leftover)))
     app.setApplicationName("Shop Orders")
     app.setOrganizationName("ShopOrders")
     app.setWindowIcon(app_icon())
     qsettings = QSettings()
-    lang = i18n.choose_language(qsettings)
+    lang = messages.normalise(lang) if lang else i18n.choose_language(qsettings)
     i18n.install(app, lang)
     try:
-        ctx = open_context(create=True)
+        ctx = open_context(args.db, create=True)
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1

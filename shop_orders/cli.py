@@ -610,6 +610,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, t("{prog}: error: {message}", prog=self.prog, message=message) + "\n")
 
 
+def add_store_options(p: argparse.ArgumentParser) -> None:
+    """--db and --version, the same for the command line and the desktop app (-h and --lang come
+    with _Parser)."""
+    p.add_argument("--db", metavar="PATH_OR_URL", help=t("SQLite file path or postgresql://user:pass@host/db"))
+    p.add_argument("--version", action="version", version=f"shop-orders {__version__}",
+                   help=t("show the version and exit"))
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    """The desktop app's options (`python3 main.py`, `shop-orders-gui`), with the command line's
+    wording; its help in the current language."""
+    p = _Parser(
+        prog="shop-orders-gui",
+        description=t("Shop Orders (订单台), the desktop app. The database is --db, else ${env}, else the "
+                      "SQLite file in your data folder. Qt's own options (-platform, -style, ...) are "
+                      "passed on to Qt.", env=DB_ENV),
+    )
+    add_store_options(p)
+    p.add_argument("--self-test", action="store_true",
+                   help=t("check this installation on a temporary store (migrations, the window, a change "
+                          "and its audit trail), print each step and exit"))
+    return p
+
+
+def parse_gui_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The desktop app's options, and the rest for Qt. Sets the messages' language from --lang or
+    the locale first, as main() does (the help is in it); --help, --version and a wrong --lang
+    exit here, as on the command line."""
+    argv = list(argv)
+    _choose_language(argv)
+    return build_gui_parser().parse_known_args(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (set it before: main() does)."""
     p = _Parser(
@@ -617,9 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=t("Shop Orders (订单台): every channel's orders in one store. The database is --db, else "
                       "${env}, else the SQLite file in your data folder.", env=DB_ENV),
     )
-    p.add_argument("--db", metavar="PATH_OR_URL", help=t("SQLite file path or postgresql://user:pass@host/db"))
-    p.add_argument("--version", action="version", version=f"shop-orders {__version__}",
-                   help=t("show the version and exit"))
+    add_store_options(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     c = sub.add_parser("init", help=t("create the database (or upgrade an older one)"))

@@ -107,3 +107,55 @@ ZH.update({
     "%s — past the %s h threshold": "%s —— 超过 %s 小时阈值", "%s — nearing the %s h threshold": "%s —— 接近 %s 小时阈值",
     "%s of the %s h threshold": "%s（阈值 %s 小时）",
 })
+
+ZH.update({
+    # the desktop app's options (shop-orders-gui, main.py)
+    "Shop Orders (订单台), the desktop app. The database is --db, else ${env}, else the SQLite file in your data "
+    "folder. Qt's own options (-platform, -style, ...) are passed on to Qt.":
+        "订单台（Shop Orders）桌面程序。数据库取 --db，否则取 ${env}，否则取数据文件夹中的 SQLite 文件。"
+        "Qt 自己的选项（-platform、-style 等）交给 Qt 处理。",
+    "check this installation on a temporary store (migrations, the window, a change and its audit trail), print "
+    "each step and exit": "在临时数据库上检查本安装（迁移、主窗口、一次修改及其审计记录），逐步打印结果后退出",
+    "unrecognised arguments: {args}": "无法识别的参数：{args}",
+    # before Qt starts: the platform plugin
+    "Shop Orders cannot open its window: there is no display (DISPLAY is not set); start it from a desktop "
+    "session, or check the installation with --self-test.":
+        "订单台无法打开窗口：没有显示器（未设置 DISPLAY）；请在桌面会话中启动，或用 --self-test 检查安装。",
+    "Shop Orders cannot open its window: Qt's xcb platform plugin needs {libs}, which are not installed; install "
+    "them with: sudo apt-get install {packages}":
+        "订单台无法打开窗口：Qt 的 xcb 平台插件需要 {libs}，但它们没有安装；请用以下命令安装：sudo apt-get install {packages}",
+    "Shop Orders cannot open its window: Qt's xcb platform plugin needs {libs}, which are not installed; install "
+    "them with: sudo dnf install {packages}":
+        "订单台无法打开窗口：Qt 的 xcb 平台插件需要 {libs}，但它们没有安装；请用以下命令安装：sudo dnf install {packages}",
+    "Shop Orders cannot open its window: Qt's xcb platform plugin needs {libs}, which are not installed; install "
+    "them with your package manager (Debian/Ubuntu: sudo apt-get install {packages}; Fedora: sudo dnf install "
+    "{fedora})": "订单台无法打开窗口：Qt 的 xcb 平台插件需要 {libs}，但它们没有安装；请用系统的软件包管理器安装"
+                 "（Debian/Ubuntu：sudo apt-get install {packages}；Fedora：sudo dnf install {fedora}）",
+    # --self-test
+    "versions": "版本", "store and migrations": "数据库与迁移", "orders": "订单", "Qt": "Qt", "icon": "图标",
+    "main window": "主窗口", "order change": "订单修改", "audit trail": "审计记录",
+    "no display: running offscreen (QT_QPA_PLATFORM=offscreen)": "没有显示器：在屏幕外运行（QT_QPA_PLATFORM=offscreen）",
+    "ok: {line}": "通过：{line}",
+    "shop-orders {version}, Python {python}, PySide6 {pyside}, Qt {qt}":
+        "shop-orders {version}，Python {python}，PySide6 {pyside}，Qt {qt}",
+    "temporary store created and migrated to schema {rev} (the newest): {where}":
+        "已创建临时数据库并迁移到结构版本 {rev}（最新）：{where}",
+    "the migrations stopped at schema {rev}, not the newest {head}": "迁移停在结构版本 {rev}，而不是最新的 {head}",
+    "{n} orders written through the services": "已通过服务层写入 {n} 个订单",
+    "Qt's own Chinese translations (qtbase_zh_CN.qm) are missing": "缺少 Qt 自带的中文翻译（qtbase_zh_CN.qm）",
+    "Qt started on the {platform} platform; Qt's Chinese translations found":
+        "Qt 已在 {platform} 平台上启动；已找到 Qt 自带的中文翻译",
+    "the app icon could not be drawn (resources/icons/app.svg or Qt's SVG support is missing)":
+        "无法绘制程序图标（缺少 resources/icons/app.svg 或 Qt 的 SVG 支持）",
+    "app icon drawn ({size} px)": "已绘制程序图标（{size} 像素）",
+    "the grid shows {rows} orders instead of {n}": "订单表显示了 {rows} 个订单，而不是 {n} 个",
+    "the main window's grid did not paint": "主窗口的订单表没有绘制出来",
+    "main window painted offscreen: {rows} orders in the grid, {w}×{h} px":
+        "已在屏幕外绘制主窗口：订单表中有 {rows} 个订单，{w}×{h} 像素",
+    "order {order} paid and its recipient changed through the services (status {status}, version {version})":
+        "已通过服务层为订单 {order} 记录付款并修改收件人（状态：{status}，版本 {version}）",
+    "the audit trail does not verify: {problem}": "审计记录校验未通过：{problem}",
+    "audit trail verified: {count}": "审计记录校验通过：{count}",
+    "self-test failed at '{step}': {problem}": "自检在“{step}”一步失败：{problem}",
+    "self-test passed": "自检通过",
+})
