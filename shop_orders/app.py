@@ -101,8 +101,12 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     qsettings = QSettings()
     lang = messages.normalise(lang) if lang else i18n.choose_language(qsettings)
     i18n.install(app, lang)
+    from shop_orders.ui.first_run import TARGET_SETTING
+
+    # --db, else $SHOP_ORDERS_DB, else the shop server this seat was connected to, else the local file
+    target = args.db or os.environ.get(DB_ENV) or str(qsettings.value(TARGET_SETTING, "") or "") or None
     try:
-        ctx = open_context(args.db, create=True)
+        ctx = open_context(target, create=True)
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1

@@ -23,12 +23,14 @@ from sqlalchemy import func, insert, select
 
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import created_value
 from shop_orders.domain.status import Status
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit
-from shop_orders.store.db import sync_sequences
+from shop_orders.store.db import Database, sync_sequences
 from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
 
 S = Status
@@ -261,12 +263,12 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
                                  "reference": ref, "paid_at": at})
                 history.append(audit.PendingEvent(at, actor, source, n, order_no, "payment", "paid",
                                                  format_minor(0, currency), format_minor(amount, currency)))
-            for c, t, items, at in oships:
-                shipments.append({"order_id": n, "courier": c, "tracking_no": t, "items": items, "shipped_at": at})
+            for c, tracking_no, items, at in oships:
+                shipments.append({"order_id": n, "courier": c, "tracking_no": tracking_no, "items": items, "shipped_at": at})
                 history.append(audit.PendingEvent(at, actor, source, n, order_no, "ship", "shipped_qty", "0",
                                                  str(sum(json.loads(items).values()))))
                 # As services/orders.ship records them: the parcel's courier and tracking number.
-                for name, value in (("courier", c), ("tracking_no", t)):
+                for name, value in (("courier", c), ("tracking_no", tracking_no)):
                     if value:
                         history.append(audit.PendingEvent(at, actor, source, n, order_no, "edit", name, "", value))
             paid_at = opays[0][3] if opays else updated
@@ -288,3 +290,24 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
             session.execute(insert(OrderIdCounter.__table__), {"day": day, "last": last_seq})
     sync_sequences(session, tables)
     return done
+
+
+class DemoCancelled(ShopOrdersError):
+    """The person stopped adding demo orders; none were added."""
+
+
+def add_demo_orders(db: Database, ctx: ChangeContext, count: int, seed: int = 1,
+                    progress: Callable[[int, int], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> int:
+    """`fill` in its own unit of work, for a worker: all the orders or, when cancelled, none."""
+    def step(done: int, total: int) -> bool:
+        if progress is not None:
+            progress(done, total)
+        return not (cancelled is not None and cancelled())
+
+    with UnitOfWork(db) as uow:
+        added = fill(uow, ctx, count, seed=seed, progress=step)
+        if cancelled is not None and cancelled():
+            raise DemoCancelled(t("Adding demo orders was cancelled; none were added."))
+        uow.commit()
+    return added

@@ -8,6 +8,7 @@ the selection and the scroll position.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -28,15 +31,18 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from shop_orders import __version__
 from shop_orders.app import AppContext
-from shop_orders.domain.errors import OrderConflict, ShopOrdersError
+from shop_orders.domain.errors import OrderConflict, ShopOrdersError, TransitionNotAllowed
 from shop_orders.domain.messages import normalise, t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.status import Status
+from shop_orders.domain.status import Status, check_manual_transition
 from shop_orders.services import backup as backup_service
 from shop_orders.services import orders, settings
 from shop_orders.services.browse import OrderBrowser
@@ -52,6 +58,7 @@ from shop_orders.ui.dialogs import (
 )
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
+from shop_orders.ui.first_run import WELCOMED_SETTING, ConnectDialog, EmptyStoreGuide, welcome_text
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
 from shop_orders.ui.workers import ProgressTask, Task, registry_for, run_in_pool
 
@@ -120,6 +127,9 @@ class _ShortcutsPassThrough(QObject):
         return False
 
 
+DEMO_ORDERS = 500
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -156,7 +166,11 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.detail = DetailPanel(lang, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.view)
+        self.guide = EmptyStoreGuide(ctx.db.where, self)
+        self.guide.importClicked.connect(self.import_orders)
+        self.guide.demoClicked.connect(self.add_demo_orders)
+        self.guide.connectClicked.connect(self.connect_server)
+        self.splitter.addWidget(self._grid_area())
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -170,6 +184,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_layout()
 
+        self._welcome()
         self._marker = self.browser.change_marker()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
@@ -226,6 +241,135 @@ class MainWindow(QMainWindow):
     def _current_moved(self, _current, _previous) -> None:
         self._selection_moves += 1
         self.show_current()
+
+    def _grid_area(self) -> QWidget:
+        """The grid with a notice bar above it (hidden until a change moves an order out of view)."""
+        area = QWidget(self)
+        box = QVBoxLayout(area)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        self.notice = QFrame(area)
+        self.notice.setObjectName("viewNotice")
+        self.notice.setStyleSheet("#viewNotice { background: #fff4d6; border-bottom: 1px solid #e6c66b; }")
+        bar = QHBoxLayout(self.notice)
+        bar.setContentsMargins(10, 4, 6, 4)
+        self.notice_text = QLabel("", self.notice)
+        self.notice_text.setObjectName("viewNoticeText")
+        bar.addWidget(self.notice_text, 1)
+        self.notice_show = QPushButton(t("Show it"), self.notice)
+        self.notice_show.setObjectName("viewNoticeShow")
+        self.notice_undo = QPushButton(t("Undo"), self.notice)
+        self.notice_undo.setObjectName("viewNoticeUndo")
+        close = QPushButton("×", self.notice)
+        close.setFlat(True)
+        close.setToolTip(t("Close"))
+        close.clicked.connect(self.notice.hide)
+        for b in (self.notice_show, self.notice_undo, close):
+            bar.addWidget(b)
+        self.notice_show.clicked.connect(self._notice_show)
+        self.notice_undo.clicked.connect(self._notice_undo)
+        self.notice.hide()
+        self._notice_order: tuple[int, str] | None = None
+        self._notice_undo_change: Callable | None = None
+        box.addWidget(self.notice)
+        self.stack = QStackedWidget(area)  # the grid, or the empty store's guide in its place
+        self.stack.setObjectName("gridStack")
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.guide)
+        box.addWidget(self.stack, 1)
+        return area
+
+    def _welcome(self) -> None:
+        """The first start says where the store lives and how it is backed up (once per seat)."""
+        if self.qsettings.value(WELCOMED_SETTING, False, type=bool):
+            return
+        self.qsettings.setValue(WELCOMED_SETTING, True)
+        self._notice_order, self._notice_undo_change = None, None
+        self.notice_text.setText(welcome_text(self.ctx.db.where, self.ctx.backup_dir,
+                                              self.ctx.db.url.drivername.startswith("sqlite")))
+        self.notice_text.setWordWrap(True)
+        self.notice_show.hide()
+        self.notice_undo.hide()
+        self.notice.show()
+
+    def add_demo_orders(self) -> None:
+        """Demo data from the empty store's guide: 500 orders in a worker, with progress and Cancel
+        (a cancel adds none)."""
+        from shop_orders.services import demo
+
+        dialog = self._progress_dialog(t("Adding demo orders…"), "demoProgress", maximum=DEMO_ORDERS)
+        ctx = self.ctx
+        task = ProgressTask(lambda report, cancelled: demo.add_demo_orders(
+            ctx.db, ctx.change("demo"), DEMO_ORDERS, seed=int(self.clock().timestamp()) % 10_000,
+            progress=lambda done, total: report("demo", done, total), cancelled=cancelled))
+        dialog.canceled.connect(task.cancel)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        def done(_n) -> None:
+            dialog.reset()
+            self.reload()
+
+        def failed(message: str) -> None:
+            dialog.reset()
+            self.statusBar().showMessage(message, 10000)
+
+        self.demo_task = self._run(task, progress, done, failed)
+
+    def connect_server(self) -> None:
+        """Point this seat at the shop's PostgreSQL server (opened from the next start)."""
+        saved = ConnectDialog.ask(self, self.qsettings)
+        if saved is None:
+            return
+        answer = QMessageBox.question(
+            self, t("Connect to a shop server"),
+            t("This PC will open the shop server's store from its next start. Restart Shop Orders now?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            from PySide6.QtCore import QProcess
+
+            QProcess.startDetached(sys.executable, [a for a in sys.argv if not a.startswith("--db")])
+            self.close()
+
+    def _watch_moved_out(self, order_id: int, order_no: str, undo: Callable | None, why: str) -> None:
+        """After a change: if the order left the current view (e.g. it is no longer stale), say
+        so with Show / Undo instead of letting its row vanish."""
+        def check() -> None:
+            self.model.loaded.disconnect(check)
+            if self.model.find_loaded(order_id) is not None:
+                return
+            self.model.locate_later(order_id, lambda row: None if row is not None
+                                    else self._show_notice(order_id, order_no, undo, why))
+
+        self.model.loaded.connect(check)
+
+    def _show_notice(self, order_id: int, order_no: str, undo: Callable | None, why: str) -> None:
+        self.notice_show.show()
+        self.notice_undo.show()
+        self._notice_order = (order_id, order_no)
+        self._notice_undo_change = undo
+        self.notice_text.setText(t("%s is no longer in this view: %s.") % (order_no, why))
+        self.notice_undo.setEnabled(undo is not None)
+        self.notice_undo.setToolTip("" if undo is not None else t("This change cannot be undone by hand; "
+                                                                  "the trust chain keeps it."))
+        self.notice.show()
+
+    def _notice_show(self) -> None:
+        """Show the order that left the view: a search for its number (filters cleared)."""
+        if self._notice_order is None:
+            return
+        self.notice.hide()
+        self.filters.tree.clearSelection()
+        self.filters.search.setText(self._notice_order[1])
+        self.filters.search.returnPressed.emit()
+
+    def _notice_undo(self) -> None:
+        undo, self._notice_undo_change = self._notice_undo_change, None
+        self.notice.hide()
+        if undo is not None:
+            self._apply(undo, t("undo"))
 
     @staticmethod
     def _col(key: str) -> int:
@@ -468,6 +612,8 @@ class MainWindow(QMainWindow):
 
     def _show_facets(self, f: Facets) -> None:
         self._facets = f
+        # an empty store shows, where the grid will be, what to do next
+        self.stack.setCurrentWidget(self.guide if f.total == 0 else self.stack.widget(0))
         self.filters.set_facets(f)
         self._update_counts()
 
@@ -522,7 +668,8 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(self.model.rows_as_tsv(rows, cols))
         self.statusBar().showMessage(t("Copied %s rows") % len(rows), 4000)
 
-    def _apply(self, change: Callable, reason: str = "", then: Callable[[], None] | None = None) -> Task:
+    def _apply(self, change: Callable, reason: str = "", then: Callable[[], None] | None = None,
+               watch: tuple[int, str, Callable | None, str] | None = None) -> Task:
         """Run one change through the services in a worker; then reload (and call `then`). A
         conflict reloads the order and says so; a refused change says why; nothing half-done."""
         ctx = self.ctx
@@ -546,6 +693,8 @@ class MainWindow(QMainWindow):
             elif kind == "refused":
                 QMessageBox.warning(self, t("Not changed"), message)
             else:
+                if watch is not None:
+                    self._watch_moved_out(*watch)
                 self.reload()
                 if then is not None:
                     then()
@@ -564,7 +713,17 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         target, reason = answer
-        self._apply(lambda uow, c: orders.transition(uow, c, r.id, target, expected_version=r.version), reason)
+        before = Status(r.status)
+        def back(uow, c):
+            return orders.transition(uow, c, r.id, before)
+
+        try:
+            check_manual_transition(target, before)
+            undo = back
+        except TransitionNotAllowed:
+            undo = None  # e.g. cancelled is final
+        self._apply(lambda uow, c: orders.transition(uow, c, r.id, target, expected_version=r.version), reason,
+                    watch=(r.id, r.order_no, undo, t("now %s") % target.label(self.lang)))
 
     def record_payment(self) -> None:
         r = self.current_row()
@@ -574,9 +733,14 @@ class MainWindow(QMainWindow):
         answer = PaymentDialog.ask(self, r.order_no, r.currency, outstanding)
         if answer is None:
             return
+        amount = answer.amount_minor
+        def undo(uow, c):  # the same amount back
+            return orders.record_payment(uow, c, r.id, -amount, method=answer.method, reference=answer.reference)
+
         self._apply(lambda uow, c: orders.record_payment(
-            uow, c, r.id, answer.amount_minor, method=answer.method, reference=answer.reference,
-            expected_version=r.version))
+            uow, c, r.id, amount, method=answer.method, reference=answer.reference,
+            expected_version=r.version),
+            watch=(r.id, r.order_no, undo, t("a payment of %s was recorded") % format_minor(amount, r.currency)))
 
     def edit_contact(self) -> None:
         r = self.current_row()
@@ -590,7 +754,10 @@ class MainWindow(QMainWindow):
         if answer is None:
             return
         changes, reason = answer
-        self._apply(lambda uow, c: orders.edit(uow, c, o.id, changes, expected_version=r.version), reason)
+        before = {k: getattr(o, k) for k in changes}
+        self._apply(lambda uow, c: orders.edit(uow, c, o.id, changes, expected_version=r.version), reason,
+                    watch=(o.id, o.order_no, lambda uow, c: orders.edit(uow, c, o.id, before),
+                           t("its recipient, phone or address changed")))
 
     def open_settings(self) -> None:
         current = self.model.query.thresholds

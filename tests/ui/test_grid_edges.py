@@ -170,3 +170,42 @@ def test_an_export_to_a_folder_that_cannot_take_the_file_says_so_in_one_sentence
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
     assert warnings == [f"{dest} cannot be written: the folder does not exist. Choose another folder."]
     assert "Traceback" not in warnings[0] and "Errno" not in warnings[0]
+
+
+def test_a_change_that_moves_an_order_out_of_the_view_says_so_and_can_show_or_undo_it(
+        make_window, sqlite_db, qtbot, monkeypatch):
+    from shop_orders.ui import dialogs
+
+    keep = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
+    moved = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
+    w = make_window()
+    w.notice.hide()  # the first start's welcome
+    w.filters.select_status(Status.AWAITING_SHIPMENT)
+    settle(qtbot, w)
+    row = [w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())].index(moved)
+    w.view.selectRow(row)
+    settle(qtbot, w)
+    monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.AWAITING_PAYMENT, "")))
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.change_status()
+    qtbot.waitUntil(lambda: w.notice.isVisible() and moved in w.notice_text.text(), timeout=5000)
+    assert w.notice_text.text() == f"{moved} is no longer in this view: now Awaiting payment."
+    assert [w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())] == [keep]
+    assert w.notice_undo.isEnabled()
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.notice_undo.click()  # back to awaiting shipment, with "undo" as the reason
+    settle(qtbot, w)
+    assert not w.notice.isVisible()
+    qtbot.waitUntil(lambda: moved in [w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())],
+                    timeout=5000)
+    # a cancellation cannot be undone by hand: Show finds the order instead
+    monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.CANCELLED, "dup")))
+    w.view.selectRow([w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())].index(moved))
+    settle(qtbot, w)
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.change_status()
+    qtbot.waitUntil(lambda: w.notice.isVisible() and moved in w.notice_text.text(), timeout=5000)
+    assert not w.notice_undo.isEnabled()
+    w.notice_show.click()
+    settle(qtbot, w)
+    qtbot.waitUntil(lambda: w.view.currentIndex().data(OrderNoRole) == moved, timeout=5000)

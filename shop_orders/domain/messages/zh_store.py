@@ -156,3 +156,5 @@ ZH: dict[str, str] = {
     "line {n} quantity is {stored} in the store but the audit trail says {said}": "第 {n} 行商品的数量在数据库中为 {stored}，但审计记录为 {said}",
     "line {n} unit price is {stored} in the store but the audit trail says {said}": "第 {n} 行商品的单价在数据库中为 {stored}，但审计记录为 {said}",
 }
+
+ZH.update({"Adding demo orders was cancelled; none were added.": "已取消添加演示订单，未添加任何订单。"})

@@ -159,3 +159,37 @@ ZH.update({
     "self-test failed at '{step}': {problem}": "自检在“{step}”一步失败：{problem}",
     "self-test passed": "自检通过",
 })
+
+ZH.update({
+    # a change that moves an order out of the current view
+    "Show it": "显示它", "Undo": "撤销", "%s is no longer in this view: %s.": "%s 已不在当前视图中：%s。",
+    "This change cannot be undone by hand; the trust chain keeps it.": "此修改无法手动撤销；信任链中保留了记录。",
+    "undo": "撤销", "now %s": "现为“%s”", "a payment of %s was recorded": "已登记付款 %s",
+    "its recipient, phone or address changed": "其收货人、电话或地址已修改",
+})
+
+ZH.update({
+    # first run: the empty store's guide, the welcome, demo data, the shop server
+    "No orders yet": "还没有订单",
+    "This store is empty: %s. Bring in your orders, try the app with demo data, or connect this PC to the shop's server where the other seats keep their orders.":
+        "数据库是空的：%s。请导入订单、用演示数据试用本程序，或把这台电脑连接到店里其他电脑共用的服务器。",
+    "Import a channel file…": "导入渠道文件…", "Try demo data": "试用演示数据", "Connect to a shop server…": "连接店铺服务器…",
+    "An order export from Taobao, JD, Pinduoduo, Douyin, Youzan, Shopify, WooCommerce or Amazon":
+        "淘宝、京东、拼多多、抖店、有赞、Shopify、WooCommerce 或亚马逊的订单导出文件",
+    "Add 500 realistic orders of every channel and status": "添加 500 个涵盖所有渠道和状态的逼真订单",
+    "Use the PostgreSQL server the shop's other PCs use": "使用店里其他电脑共用的 PostgreSQL 服务器",
+    "Your orders are kept on this PC in %s. Back them up with File → Back up database… (copies go to %s); keep a copy off this PC too.":
+        "订单保存在这台电脑的 %s 中。请用“文件 → 备份数据库…”备份（副本保存在 %s）；另外请在别处再保留一份。",
+    "Your orders are kept on the shop server %s. Back them up from any seat with File → Back up database… (copies go to %s).":
+        "订单保存在店铺服务器 %s 上。可在任意一台电脑用“文件 → 备份数据库…”备份（副本保存在 %s）。",
+    "Adding demo orders…": "正在添加演示订单…",
+    "Connect to a shop server": "连接店铺服务器",
+    "Every PC of the shop can share one PostgreSQL server. Ask whoever set it up for its address, e.g. postgresql://shop:password@192.168.1.10/shop.":
+        "店里的所有电脑可以共用一台 PostgreSQL 服务器。请向搭建它的人要地址，例如 postgresql://shop:password@192.168.1.10/shop。",
+    "Server address": "服务器地址", "Test connection": "测试连接", "Connecting…": "正在连接…",
+    "The address of a shop server starts with postgresql://": "店铺服务器的地址以 postgresql:// 开头",
+    "The server answered and its store is ready.": "服务器已响应，数据库可以使用。",
+    "This PC will open the shop server's store from its next start. Restart Shop Orders now?":
+        "这台电脑下次启动时将打开店铺服务器上的数据库。现在重启订单台吗？",
+})
+ZH.update({"postgresql://user:password@host/database": "postgresql://用户名:密码@主机/数据库"})

@@ -1,0 +1,75 @@
+"""This seat's connection to a shop server (PostgreSQL), as the first-run guide sets it up.
+
+The address is a seat setting; a password typed in it goes to PostgreSQL's own password file
+(~/.pgpass, %APPDATA%\\postgresql\\pgpass.conf or $PGPASSFILE), readable by this user only,
+where psql and every libpq tool look for it (psycopg reads it too): the saved address, the logs
+and every message keep no password.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+from shop_orders import paths
+from shop_orders.domain.errors import ShopOrdersError
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """(the address without its password, the password or None)."""
+    u = make_url(url)
+    if u.password is None:
+        return url, None
+    bare = URL.create(u.drivername, u.username, None, u.host, u.port, u.database, u.query)
+    return bare.render_as_string(hide_password=False), str(u.password)
+
+
+def pgpass_path() -> Path:
+    if os.environ.get("PGPASSFILE"):
+        return Path(os.environ["PGPASSFILE"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", str(Path.home()))) / "postgresql" / "pgpass.conf"
+    return Path.home() / ".pgpass"
+
+
+def _escape(value) -> str:
+    return str(value if value is not None else "*").replace("\\", "\\\\").replace(":", "\\:")
+
+
+def remember_password(address: str, password: str) -> Path:
+    """Add (or replace) the server's line in PostgreSQL's password file (mode 0600)."""
+    u = make_url(address)
+    key = ":".join(_escape(v) for v in (u.host or "localhost", u.port or 5432, u.database or "*", u.username or "*"))
+    path = pgpass_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    lines = [line for line in lines if not line.startswith(key + ":")] + [f"{key}:{_escape(password)}"]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+def remember_server(url: str) -> str:
+    """The address to save for this seat: its password, if any, moved to the password file."""
+    address, password = split_password(url)
+    if password:
+        remember_password(address, password)
+    return address
+
+
+def test_server(url: str) -> str:
+    """Open the server's store without creating or changing anything; "" when it is ready,
+    else the one sentence that says why not."""
+    from shop_orders.store.open import open_database
+
+    try:
+        db = open_database(url, data_dir=paths.data_dir())
+    except ShopOrdersError as exc:
+        return str(exc)
+    db.dispose()
+    return ""
