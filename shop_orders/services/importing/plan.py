@@ -89,7 +89,7 @@ class ImportedOrder:
     money_received: bool = False  # the status word says the buyer paid
     row_statuses: list[StatusReading] | None = None  # per row, when each row is a sub-order
     row_totals: list[int | None] | None = None  # beside row_statuses, when each row has its own total
-    status_word: str = ""  # as the order's first row writes it
+    status_word: str = ""  # as the order's first row writes it (compared by status_key)
 
     def final_total(self) -> int:
         if self.total_minor is not None:
@@ -110,11 +110,12 @@ class ImportedOrder:
             return stated or 0
         return stated if stated is not None else self.final_total()
 
-    def refunded(self) -> int:
+    def refunded(self, received: int | None = None) -> int:
         """Refunded to the buyer: what a refund column says; a closed order that was paid has had
         its money back in full unless the file says how much (channels close a paid order only
         through a refund)."""
-        received = self.received()
+        if received is None:
+            received = self.received()
         if self.refunded_minor is not None:
             return min(max(self.refunded_minor, 0), received)
         return received if self.status is S.CANCELLED else 0
@@ -126,12 +127,13 @@ class ImportedOrder:
     def to_draft(self) -> OrderDraft:
         """What the order services create for this order (no total in the file: the lines' sum,
         computed and checked by the services)."""
+        received = self.received()
         return OrderDraft(
             channel=self.channel, channel_order_no=self.channel_order_no, created_at=self.created_at,
             currency=self.currency, total_minor=self.total_minor, status=self.status, buyer=self.buyer,
             recipient=self.recipient, phone=self.phone, address=self.address, courier=self.courier,
-            tracking_no=self.tracking_no, lines=self.lines, paid_minor=self.received(),
-            refunded_minor=self.refunded(), paid_at=self.paid_at)
+            tracking_no=self.tracking_no, lines=self.lines, paid_minor=received,
+            refunded_minor=self.refunded(received), paid_at=self.paid_at)
 
 
 @dataclass
@@ -180,18 +182,9 @@ AGREE = ("currency", "buyer", "recipient", "phone", "address", "created_at", "st
 _LINE_ITEM = re.compile(r"^line_item_\d+$", re.IGNORECASE)
 
 
-class _New:
-    """Not converted yet (a converted cell may be None: an empty optional cell)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other) -> bool:
-        return other is self
-
-    __hash__ = object.__hash__
-
-
-_NEW = _New()
+# Not converted yet (a converted cell may be None: an empty optional cell). A plain object: its
+# comparisons in `_NEW in cells` stay in C (identity), never a Python __eq__ per cell.
+_NEW = object()
 
 
 class _Bad:
@@ -470,6 +463,7 @@ class _Block:
         self.cv, self.blank, self.currencies, self.reader = cv, blank, currencies, reader
         self.fields, self.problems, self.file_name = reader.fields, reader.problems, reader.file_name
         self.prof = reader.prof
+        self.present = frozenset(cv)
         for f in TEXT_FIELDS:
             setattr(self, f, cv.get(f, blank))
 
@@ -497,13 +491,15 @@ class _Block:
 
     def new_order(self, j: int, rowno: int, channel: str, cno: str) -> ImportedOrder | None:
         reading = self.reader.status(self.text, j, rowno)
-        when = self.optional("created_at", j, rowno)
-        paid_at = self.optional("paid_at", j, rowno)
+        optional, present = self.optional, self.present
+        when = optional("created_at", j, rowno) if "created_at" in present else None
+        paid_at = optional("paid_at", j, rowno) if "paid_at" in present else None
         for f in ("shipped_at", "finished_at"):
-            self.optional(f, j, rowno)  # optional, but an unreadable one is a problem
-        total = self.optional("total", j, rowno)
-        paid = self.optional("paid", j, rowno)
-        refunded = self.optional("refunded", j, rowno)
+            if f in present:
+                optional(f, j, rowno)  # optional, but an unreadable one is a problem
+        total = optional("total", j, rowno) if "total" in present else None
+        paid = optional("paid", j, rowno) if "paid" in present else None
+        refunded = optional("refunded", j, rowno) if "refunded" in present else None
         if self.prof.status_rule == "paid_time":
             reading = StatusReading(S.AWAITING_SHIPMENT if paid_at is not None else S.AWAITING_PAYMENT)
         if reading is None:
@@ -512,7 +508,7 @@ class _Block:
         return ImportedOrder(channel, cno, when, reading.status, self.currencies[j], total, paid, self.buyer[j],
                              self.recipient[j], self.phone[j], self.address_of(j), self.courier[j],
                              self.tracking_no[j], first_row=rowno, refunded_minor=refunded, paid_at=paid_at,
-                             money_received=reading.paid, status_word=status_key(self.text("status", j))[0],
+                             money_received=reading.paid, status_word=self.text("status", j),
                              row_statuses=[reading] if "status" in per_row else None,
                              row_totals=[total] if "status" in per_row and "total" in per_row else None)
 
@@ -571,7 +567,7 @@ class _Block:
 
     def _ours(self, order: ImportedOrder, f: str):
         if f == "status":
-            return order.status_word or None
+            return status_key(order.status_word)[0] if order.status_word else None
         if f == "currency":
             return order.currency
         if f in ("total", "paid", "refunded"):

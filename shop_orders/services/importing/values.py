@@ -27,6 +27,10 @@ class CellError(ValueError):
     """A cell that cannot be read as the field it is mapped to."""
 
 
+class EmptyCell(CellError):
+    """The cell is empty where a value is needed."""
+
+
 def clean(value) -> str:
     """Cell to trimmed text: NFKC (full-width digits and letters), quirks of channel exports removed."""
     if value is None:
@@ -143,9 +147,10 @@ _FORMATS = [
 
 def when_or_none(value, shop_tz: tzinfo) -> datetime | None:
     """when(), or None for an empty cell: an optional time the file leaves empty."""
-    if value is None or (not isinstance(value, (datetime, date, int, float)) and not clean(value)):
+    try:
+        return when(value, shop_tz)
+    except EmptyCell:
         return None
-    return when(value, shop_tz)
 
 
 def when(value, shop_tz: tzinfo) -> datetime:
@@ -162,7 +167,7 @@ def when(value, shop_tz: tzinfo) -> datetime:
     else:
         text = clean(value)
         if not text:
-            raise CellError(t("the time is empty"))
+            raise EmptyCell(t("the time is empty"))
         if re.fullmatch(r"\d{5}(\.\d+)?", text):
             return when(float(text), shop_tz)
         dt = None
