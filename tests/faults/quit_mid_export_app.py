@@ -23,7 +23,7 @@ def main(folder: Path, dest: Path) -> int:
     from shop_orders.services.uow import UnitOfWork
     from shop_orders.store.open import open_database
     from shop_orders.ui.file_dialogs import FileDialog
-    from shop_orders.ui.main_window import MainWindow
+    from shop_orders.ui.main_window import ExportOptionsDialog, MainWindow
     from tests.factories import ctx
 
     app = QApplication([sys.argv[0]])
@@ -36,6 +36,7 @@ def main(folder: Path, dest: Path) -> int:
     app.aboutToQuit.connect(window.stop_workers)  # as run_gui does
     window.show()
     FileDialog.ask_save = classmethod(lambda cls, *a, **k: dest)
+    ExportOptionsDialog.ask = classmethod(lambda cls, *a, **k: "en")  # its modal would wait forever
     real_export = exporting.export
 
     def slow_export(*args, progress=None, **kw):  # keeps the export busy long enough to quit mid-way
