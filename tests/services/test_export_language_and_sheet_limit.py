@@ -44,7 +44,7 @@ def test_a_chinese_export_names_sheets_headers_statuses_channels_and_the_trail_i
     assert cancel[3] == "手动" and cancel[5] == "状态" and cancel[7] == "待付款" and cancel[8] == "已取消"
     assert cancel[9] == "buyer asked"
     created = next(r for r in audit[1:] if r[4] == shop[1] and r[5] == "创建")
-    assert created[8].startswith("微信小程序 WX-1; 待付款; ")
+    assert created[8].startswith("创建为 微信小程序 WX-1；待付款；")  # replay.describe_created
 
 
 def test_the_default_language_is_the_messages_language_and_english_reads_in_english(db, shop, tmp_path):
