@@ -1,66 +1,18 @@
-"""The composition root: builds paths, the database, the unit-of-work factory and the window.
+"""The desktop app's composition root: options, the platform check, Qt, the language, the store
+(services/context.py builds it, as for the command line) and the window.
 
-Nothing is created at import time; the CLI and the GUI both start from `open_context`.
+Nothing is created at import time.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
-from shop_orders import paths
 from shop_orders.domain import messages
-from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.messages import t
-from shop_orders.services.backup import backup_before_upgrade
-from shop_orders.services.uow import UnitOfWork
-from shop_orders.store.db import Database
-from shop_orders.store.open import open_database
-
-DB_ENV = "SHOP_ORDERS_DB"
-
-
-def default_target() -> str:
-    return os.environ.get(DB_ENV) or str(paths.default_database_path())
-
-
-def current_actor() -> Actor:
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        name = "unknown"
-    return Actor(name)
-
-
-@dataclass
-class AppContext:
-    db: Database
-    data_dir: Path
-    backup_dir: Path
-    actor: Actor
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
-
-    def change(self, source: str = "manual", reason: str = "") -> ChangeContext:
-        return ChangeContext(self.actor, source, reason)
-
-    def close(self) -> None:
-        self.db.dispose()
-
-
-def open_context(target: str | None = None, *, create: bool = False, damaged_ok: bool = False) -> AppContext:
-    data_dir = paths.data_dir()
-    backup_dir = paths.default_backup_dir()
-    db = open_database(
-        target or default_target(), data_dir=data_dir, create=create,
-        backup_before_upgrade=backup_before_upgrade(backup_dir), damaged_ok=damaged_ok,
-    )
-    return AppContext(db, data_dir, backup_dir, current_actor())
+from shop_orders.services.context import DB_ENV, open_context
 
 
 def run_gui(argv: Sequence[str] | None = None) -> int:

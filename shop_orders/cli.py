@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from shop_orders import __version__
-from shop_orders.app import DB_ENV, AppContext, open_context
 from shop_orders.domain import messages, staleness, trail
 from shop_orders.domain.cells import csv_text
 from shop_orders.domain.channels import channel_label, parse_channel
@@ -29,6 +28,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor, parse_minor
 from shop_orders.domain.status import Status
 from shop_orders.domain.vocabulary import action_label, field_label, source_label
+from shop_orders.services.context import DB_ENV, AppContext, open_context
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
              "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
@@ -553,7 +553,7 @@ def cmd_import(args, ctx: AppContext) -> int:
 def export_query(args, thresholds, now: datetime):
     """The export's GridQuery from its options: statuses, channels, stale, and the period of
     --from/--to (whole local days, both included): orders created or last updated in it."""
-    from shop_orders.store.grid import GridQuery
+    from shop_orders.domain.grid import GridQuery
 
     start, end = _day(args.date_from, "--from"), _day(args.date_to, "--to")
     if start and end and start > end:

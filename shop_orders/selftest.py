@@ -72,7 +72,7 @@ class _Run:
                  python=platform.python_version(), pyside=PySide6.__version__, qt=qVersion())
 
     def store(self) -> str:
-        from shop_orders.app import AppContext, current_actor
+        from shop_orders.services.context import AppContext, current_actor
         from shop_orders.store import migrate
         from shop_orders.store.open import open_database
 

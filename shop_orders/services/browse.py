@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.services import settings
 from shop_orders.store import grid, queries
 from shop_orders.store.db import Database
-from shop_orders.store.grid import Facets, GridQuery
 from shop_orders.store.models import AuditEvent, Order
 
 

@@ -32,13 +32,13 @@ from shop_orders.domain import messages, trail
 from shop_orders.domain.cells import looks_like_formula, xml_text
 from shop_orders.domain.channels import CHANNELS, channel_label
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import to_decimal
 from shop_orders.domain.status import Status
 from shop_orders.domain.vocabulary import action_label, field_label, source_label
 from shop_orders.store import grid
 from shop_orders.store.db import Database
-from shop_orders.store.grid import GridQuery
 from shop_orders.store.models import AuditEvent, Order, OrderLine
 
 MONEY_FORMAT = "#,##0.00"

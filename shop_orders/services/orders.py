@@ -64,7 +64,7 @@ class LineDraft:
     shipped_qty: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderDraft:
     channel: str
     channel_order_no: str

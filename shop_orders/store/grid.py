@@ -10,12 +10,12 @@ phone and tracking number (a range on SQLite, LIKE on text_pattern_ops indexes o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
 from shop_orders.store.models import Order
@@ -36,27 +36,6 @@ MAX_SEARCH = 64
 # A search matching at most this many orders is sorted in Python: SQLite would otherwise walk the
 # sort column's index across the whole table to avoid sorting a handful of rows.
 SMALL_RESULT = 2000
-
-
-@dataclass(frozen=True)
-class GridQuery:
-    statuses: tuple[Status, ...] = ()
-    channels: tuple[str, ...] = ()
-    created_from: datetime | None = None  # inclusive
-    created_to: datetime | None = None  # exclusive
-    # Orders created OR last updated in [changed_from, changed_to) (the bookkeeper's period;
-    # either end may be open). Both columns are indexed; the trail's times are not consulted.
-    changed_from: datetime | None = None  # inclusive
-    changed_to: datetime | None = None  # exclusive
-    stale_only: bool = False
-    search: str = ""
-    sort: str = "updated_at"
-    descending: bool = True
-    thresholds: Thresholds = field(default_factory=Thresholds)
-    now: datetime | None = None
-
-    def with_(self, **changes) -> GridQuery:
-        return replace(self, **changes)
 
 
 def _prefix(col, text: str, dialect: str):
@@ -155,14 +134,6 @@ def position_of(session: Session, q: GridQuery, row) -> int | None:
               else or_(col < value, and_(col == value, T.c.id < row.id)))
     stmt = select(func.count()).select_from(T).where(*where(q, _dialect(session)), before)
     return session.execute(stmt).scalar_one()
-
-
-@dataclass(frozen=True)
-class Facets:
-    statuses: dict[Status, int]
-    channels: dict[str, int]
-    stale: int
-    total: int
 
 
 def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:

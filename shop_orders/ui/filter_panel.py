@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain.channels import CHANNELS, channel_label
+from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Level
 from shop_orders.domain.status import Status
-from shop_orders.store.grid import Facets, GridQuery
 from shop_orders.ui import palette
 
 KindRole = Qt.ItemDataRole.UserRole + 1

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from shop_orders.app import AppContext
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.vocabulary import field_label
+from shop_orders.services.context import AppContext
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
 from shop_orders.ui.tables import fill, text_table

@@ -38,15 +38,15 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders import __version__
-from shop_orders.app import AppContext
 from shop_orders.domain.errors import OrderConflict, ShopOrdersError, TransitionNotAllowed
+from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.messages import normalise, t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status, check_manual_transition
 from shop_orders.services import backup as backup_service
 from shop_orders.services import orders, settings
 from shop_orders.services.browse import OrderBrowser
-from shop_orders.store.grid import Facets, GridQuery
+from shop_orders.services.context import AppContext
 from shop_orders.ui import i18n
 from shop_orders.ui.delegates import FlagDelegate, StatusDelegate
 from shop_orders.ui.detail_panel import DetailPanel

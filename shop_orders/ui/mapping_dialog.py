@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_orders.app import AppContext
 from shop_orders.domain.channels import CHANNELS, channel_label
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import settings
+from shop_orders.services.context import AppContext
 from shop_orders.services.importing import guess, header, layouts, plan, readers
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
 

@@ -26,12 +26,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from shop_orders.domain.channels import channel_label
+from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.staleness import Level, describe_age, level
 from shop_orders.domain.status import FINAL, Status
 from shop_orders.services.browse import OrderBrowser
-from shop_orders.store.grid import GridQuery
 from shop_orders.ui import palette
 
 PAGE = 200

@@ -37,9 +37,9 @@ def _ours(path: str, order_no: str) -> dict:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
+    from shop_orders.domain.grid import GridQuery
     from shop_orders.domain.status import Status
     from shop_orders.services.browse import OrderBrowser
-    from shop_orders.store.grid import GridQuery
     from shop_orders.store.open import open_database
     from shop_orders.ui.delegates import FlagDelegate, StatusDelegate
     from shop_orders.ui.order_model import COLUMNS, OrderTableModel

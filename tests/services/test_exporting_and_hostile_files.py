@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.status import Status
 from shop_orders.services import exporting, orders
 from shop_orders.services.importing import runner
-from shop_orders.store.grid import GridQuery
 from tests import channel_files as cf
 from tests.factories import apply, ctx, make_order
 

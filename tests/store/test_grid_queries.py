@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.status import Status
 from shop_orders.services import orders
 from shop_orders.store import grid
-from shop_orders.store.grid import GridQuery
 from tests.factories import apply, ctx, make_order
 
 

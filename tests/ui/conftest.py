@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QSettings
 
-from shop_orders.app import AppContext, current_actor
+from shop_orders.services.context import AppContext, current_actor
 from shop_orders.ui.main_window import MainWindow
 
 

@@ -18,8 +18,8 @@ def main(folder: Path, orders: int) -> int:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
-    from shop_orders.app import AppContext, current_actor
     from shop_orders.services import demo
+    from shop_orders.services.context import AppContext, current_actor
     from shop_orders.services.uow import UnitOfWork
     from shop_orders.store.open import open_database
     from shop_orders.ui.main_window import MainWindow

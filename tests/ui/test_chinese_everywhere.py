@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_orders.app import AppContext, current_actor
 from shop_orders.domain import messages
 from shop_orders.domain.status import Status
+from shop_orders.services.context import AppContext, current_actor
 from shop_orders.ui import i18n
 from tests import channel_files as cf
 from tests.factories import apply, make_order

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from PySide6.QtCore import QSettings, QThreadPool
 
-from shop_orders.app import AppContext, current_actor
+from shop_orders.domain.grid import GridQuery
 from shop_orders.services import backup as backup_service
 from shop_orders.services import demo, exporting
 from shop_orders.services.browse import OrderBrowser
+from shop_orders.services.context import AppContext, current_actor
 from shop_orders.services.importing import runner
 from shop_orders.services.uow import UnitOfWork
-from shop_orders.store.grid import GridQuery
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
 from shop_orders.ui.main_window import ExportOptionsDialog, MainWindow

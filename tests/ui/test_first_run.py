@@ -49,8 +49,8 @@ def test_cancelling_demo_data_adds_none(make_window, qtbot, monkeypatch, sqlite_
     monkeypatch.setattr(w.workers, "start", cancel_first)
     w.add_demo_orders()
     qtbot.waitUntil(lambda: "cancelled; none were added" in w.statusBar().currentMessage(), timeout=10000)
+    from shop_orders.domain.grid import GridQuery
     from shop_orders.services.browse import OrderBrowser
-    from shop_orders.store.grid import GridQuery
 
     assert OrderBrowser(sqlite_db).count(GridQuery()) == 0
 

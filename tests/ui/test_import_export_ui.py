@@ -5,7 +5,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QComboBox, QProgressDialog
 
-from shop_orders.app import AppContext, current_actor
+from shop_orders.services.context import AppContext, current_actor
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
 from shop_orders.ui.main_window import ExportOptionsDialog
@@ -37,8 +37,8 @@ def test_preview_shows_what_will_be_created_before_anything_is_written(qtbot, sq
     assert "Will create 1, update 0" in d.summary.text()
     assert d.creates.rowCount() == 1 and d.creates.item(0, 2).text() == "300001"
     assert d.import_button.isEnabled()
+    from shop_orders.domain.grid import GridQuery
     from shop_orders.services.browse import OrderBrowser
-    from shop_orders.store.grid import GridQuery
 
     assert OrderBrowser(sqlite_db).count(GridQuery()) == 0  # nothing yet
     d.import_button.click()

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from PySide6.QtCore import QSettings
 
-from shop_orders.app import AppContext, current_actor
 from shop_orders.services import demo
+from shop_orders.services.context import AppContext, current_actor
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.ui.main_window import MainWindow
 from tests.factories import ctx

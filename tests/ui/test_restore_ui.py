@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 from sqlalchemy import text
 
-from shop_orders.app import AppContext, current_actor
 from shop_orders.services.backup import backup
+from shop_orders.services.context import AppContext, current_actor
 from shop_orders.store import seats
 from shop_orders.store.db import sqlite_path
 from shop_orders.ui.file_dialogs import FileDialog

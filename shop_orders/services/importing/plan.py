@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
 
 from sqlalchemy import Row, case, func, select
@@ -67,25 +67,19 @@ class Problem:
         return self.orders or (self.row,)
 
 
+# The file's own amounts, by field: the total is the order's; paid and refunded are what the file
+# states, from which `received` and `refunded` work out what is recorded.
+STATED = {"total": "total_minor", "paid": "stated_paid", "refunded": "stated_refunded"}
+
+
 @dataclass(slots=True)
-class ImportedOrder:
-    channel: str
-    channel_order_no: str
-    created_at: datetime | None
-    status: Status
-    currency: str
-    total_minor: int | None
-    paid_minor: int | None  # what the file says was paid; None: it does not say
-    buyer: str = ""
-    recipient: str = ""
-    phone: str = ""
-    address: str = ""
-    courier: str = ""
-    tracking_no: str = ""
-    lines: list[LineDraft] = field(default_factory=list)
-    first_row: int = 0
-    refunded_minor: int | None = None  # what the file says was refunded
-    paid_at: datetime | None = None
+class ImportedOrder(OrderDraft):
+    """An order as a file states it: the order services' draft (every field the store keeps, its
+    created_at None until the rows are read) and what only reading a file needs."""
+
+    first_row: int = 0  # the spreadsheet's row of the order's first row
+    stated_paid: int | None = None  # what the file says was paid; None: it does not say
+    stated_refunded: int | None = None  # what the file says was refunded
     money_received: bool = False  # the status word says the buyer paid
     row_statuses: list[StatusReading] | None = None  # per row, when each row is a sub-order
     row_totals: list[int | None] | None = None  # beside row_statuses, when each row has its own total
@@ -100,8 +94,8 @@ class ImportedOrder:
         """What the buyer paid, as far as the file shows it. Before payment or when closed, only
         with evidence that money came in (a payment time, a word that says so, or a refund the
         file states: money that went back had come in)."""
-        stated = self.paid_minor
-        evidence = self.money_received or self.paid_at is not None or (self.refunded_minor or 0) > 0
+        stated = self.stated_paid
+        evidence = self.money_received or self.paid_at is not None or (self.stated_refunded or 0) > 0
         if self.status is S.CANCELLED or self.status in BEFORE_PAYMENT:
             if not evidence:
                 return 0
@@ -116,8 +110,8 @@ class ImportedOrder:
         through a refund)."""
         if received is None:
             received = self.received()
-        if self.refunded_minor is not None:
-            return min(max(self.refunded_minor, 0), received)
+        if self.stated_refunded is not None:
+            return min(max(self.stated_refunded, 0), received)
         return received if self.status is S.CANCELLED else 0
 
     def final_paid(self) -> int:
@@ -126,14 +120,11 @@ class ImportedOrder:
 
     def to_draft(self) -> OrderDraft:
         """What the order services create for this order (no total in the file: the lines' sum,
-        computed and checked by the services)."""
+        computed and checked by the services): the draft part, with what was received and
+        refunded worked out."""
         received = self.received()
-        return OrderDraft(
-            channel=self.channel, channel_order_no=self.channel_order_no, created_at=self.created_at,
-            currency=self.currency, total_minor=self.total_minor, status=self.status, buyer=self.buyer,
-            recipient=self.recipient, phone=self.phone, address=self.address, courier=self.courier,
-            tracking_no=self.tracking_no, lines=self.lines, paid_minor=received,
-            refunded_minor=self.refunded(received), paid_at=self.paid_at)
+        values_ = {f.name: getattr(self, f.name) for f in fields(OrderDraft)}
+        return OrderDraft(**{**values_, "paid_minor": received, "refunded_minor": self.refunded(received)})
 
 
 @dataclass
@@ -254,90 +245,114 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     `rows` are the sheet's rows from its first row: a list, or an iterator consumed as it goes so
     a large sheet is never held twice (`total`, their number, is then given for progress). Cells
     are converted a block of rows and a column at a time, each distinct cell once per field."""
-    prof, cols, head = match.profile, match.columns, match.headers
-    now = now or datetime.now(UTC)
-    orders: dict[tuple[str, str], ImportedOrder] = {}
-    problems: list[Problem] = []
-    reader = _Reader(prof, file_name, problems)
-    skipped = 0
     if total is None:
         total = len(rows) if hasattr(rows, "__len__") else 0
-    total = max(total - match.row - 1, 0)
-
-    def field_of(fld: str, conv) -> _Field | None:
-        i = cols.get(fld)
-        if i is None:
-            return None
-        return _Field(i, head[i] if i < len(head) else fld, conv)
-
-    fields = {f: field_of(f, values.clean) for f in TEXT_FIELDS}
-    fields["channel_order_no"] = field_of("channel_order_no", values.order_number)
-    for f in TIME_FIELDS:
-        fields[f] = field_of(f, lambda v: values.when_or_none(v, shop_tz))
-    fields["qty"] = field_of("qty", values.line_quantity)
-    for f in MONEY:
-        fields[f] = field_of(f, _money_or_none)
-    fields = {k: v for k, v in fields.items() if v is not None}
-    reader.fields, reader.headers = fields, head
-    line_item_columns = [i for i, h in enumerate(head) if _LINE_ITEM.match(str(h))] \
-        if prof.line_items == "webtoffee" else []
-    number = fields["channel_order_no"]
-    order_currency: dict[str, str] = {}  # order number -> the currency its first row states
+    parser = _Parser(match, file_name, shop_tz)
+    data_rows = max(total - match.row - 1, 0)
     data = itertools.islice(rows, match.row + 1, None)
     first = match.row + 2  # the spreadsheet's number of the block's first row
     while block := list(itertools.islice(data, BLOCK)):
         if progress is not None:
-            progress(first - match.row - 2, total)
+            progress(first - match.row - 2, data_rows)
+        parser.read_block(block, first)
+        first += len(block)
+    if progress is not None:
+        progress(data_rows, data_rows)
+    return parser.finish(now or datetime.now(UTC))
+
+
+def converters(match: HeaderMatch, shop_tz: tzinfo) -> dict[str, _Field]:
+    """A converter for every field the header maps: text, the order number, times, quantities
+    and amounts (in each row's currency)."""
+    cols, head = match.columns, match.headers
+    by_field: dict[str, object] = {f: values.clean for f in TEXT_FIELDS}
+    by_field["channel_order_no"] = values.order_number
+    by_field.update({f: (lambda v: values.when_or_none(v, shop_tz)) for f in TIME_FIELDS})
+    by_field["qty"] = values.line_quantity
+    by_field.update({f: _money_or_none for f in MONEY})
+    return {f: _Field(cols[f], head[cols[f]] if cols[f] < len(head) else f, fn)
+            for f, fn in by_field.items() if f in cols}
+
+
+class _Parser:
+    """The orders of a file, built block by block; see parse."""
+
+    def __init__(self, match: HeaderMatch, file_name: str, shop_tz: tzinfo) -> None:
+        self.prof, self.file_name = match.profile, file_name
+        self.orders: dict[tuple[str, str], ImportedOrder] = {}
+        self.problems: list[Problem] = []
+        self.skipped = 0
+        self.reader = _Reader(self.prof, file_name, self.problems)
+        self.fields = converters(match, shop_tz)
+        self.reader.fields, self.reader.headers = self.fields, match.headers
+        self.number = self.fields["channel_order_no"]
+        self.line_item_columns = [i for i, h in enumerate(match.headers) if _LINE_ITEM.match(str(h))] \
+            if self.prof.line_items == "webtoffee" else []
+        self.order_currency: dict[str, str] = {}  # order number -> the currency its first row states
+
+    def read_block(self, block: list[list], first: int) -> None:
+        fields = self.fields
         blank = [""] * len(block)
         cv = {f: fld.column(block) for f, fld in fields.items() if f not in MONEY}
-        currencies = _currencies(cv, blank, prof.currency, order_currency)
+        currencies = _currencies(cv, blank, self.prof.currency, self.order_currency)
         for f in MONEY:
             if f in fields:
                 cv[f] = fields[f].column(block, currencies)
-        batch = _Block(cv, blank, currencies, reader)
+        batch = _Block(cv, blank, currencies, self.reader)
         for j, row in enumerate(block):
-            rowno = first + j
-            cno = cv["channel_order_no"][j]
-            raw_no = cno if cno.__class__ is str else values.clean(
-                row[number.index] if number.index < len(row) else None)
-            if not raw_no:
-                cells = [c for c in map(values.clean, row) if c]
-                if not cells or any(TRAILER.search(c) for c in cells):
-                    skipped += 1  # an empty row, or a totals or trailer row
-                    continue
-                problems.append(Problem(file_name, rowno, number.name, t("the order number is empty")))
-                continue
-            if not raw_no.isdigit() and TRAILER.search(raw_no):
-                skipped += 1  # a totals row: "合计", "Total", "共 12 条"
-                continue
-            cno = batch.value("channel_order_no", j, rowno)
-            if cno is None:
-                continue
-            channel = prof.channel
-            if "channel" in cv:
-                try:
-                    channel = parse_channel(cv["channel"][j])
-                except ValueError as exc:
-                    problems.append(Problem(file_name, rowno, fields["channel"].name, str(exc)))
-                    continue
-            order = orders.get((channel, cno))
-            if order is None:
-                order = batch.new_order(j, rowno, channel, cno)
-                if order is None:
-                    continue
-                orders[(channel, cno)] = order
-                row_reading = order.row_statuses[0] if order.row_statuses else None
+            self.read_row(batch, j, row, first + j)
+
+    def _skipped(self, batch: _Block, j: int, row: list, rowno: int) -> bool:
+        """An empty row, a totals or trailer row ("合计", "Total", "共 12 条"), or a row without an
+        order number (a problem): not an order's row."""
+        cno = batch.cv["channel_order_no"][j]
+        number = self.number
+        raw_no = cno if cno.__class__ is str else values.clean(row[number.index] if number.index < len(row) else None)
+        if not raw_no:
+            cells = [c for c in map(values.clean, row) if c]
+            if not cells or any(TRAILER.search(c) for c in cells):
+                self.skipped += 1
             else:
-                row_reading = batch.more_rows(order, j, rowno)
-            batch.add_lines(order, j, rowno, row, line_item_columns, row_reading)
-        first += len(block)
-    if progress is not None:
-        progress(total, total)
-    reader.report_unknown_words()
-    result = list(orders.values())
-    for o in result:
-        _finish(o, now)
-    return result, problems, skipped
+                self.problems.append(Problem(self.file_name, rowno, number.name, t("the order number is empty")))
+            return True
+        if not raw_no.isdigit() and TRAILER.search(raw_no):
+            self.skipped += 1
+            return True
+        return False
+
+    def _channel(self, batch: _Block, j: int, rowno: int) -> str | None:
+        if "channel" not in batch.cv:
+            return self.prof.channel
+        try:
+            return parse_channel(batch.cv["channel"][j])
+        except ValueError as exc:
+            self.problems.append(Problem(self.file_name, rowno, self.fields["channel"].name, str(exc)))
+            return None
+
+    def read_row(self, batch: _Block, j: int, row: list, rowno: int) -> None:
+        if self._skipped(batch, j, row, rowno):
+            return
+        cno = batch.value("channel_order_no", j, rowno)
+        channel = self._channel(batch, j, rowno) if cno is not None else None
+        if cno is None or channel is None:
+            return
+        order = self.orders.get((channel, cno))
+        if order is None:
+            order = batch.new_order(j, rowno, channel, cno)
+            if order is None:
+                return
+            self.orders[(channel, cno)] = order
+            reading = order.row_statuses[0] if order.row_statuses else None
+        else:
+            reading = batch.more_rows(order, j, rowno)
+        batch.add_lines(order, j, rowno, row, self.line_item_columns, reading)
+
+    def finish(self, now: datetime) -> tuple[list[ImportedOrder], list[Problem], int]:
+        self.reader.report_unknown_words()
+        result = list(self.orders.values())
+        for o in result:
+            _finish(o, now)
+        return result, self.problems, self.skipped
 
 
 def _currencies(cv: dict[str, list], blank: list, default: str, order_currency: dict[str, str]) -> list[str]:
@@ -382,13 +397,13 @@ def _finish(o: ImportedOrder, now: datetime) -> None:
     if o.row_statuses is not None and len(o.row_statuses) > 1:
         o.status = _combine(o.row_statuses)
         o.money_received = any(r.paid for r in o.row_statuses)
-        if o.refunded_minor is None and o.row_totals is not None and o.status in PAID_STAGES:
+        if o.stated_refunded is None and o.row_totals is not None and o.status in PAID_STAGES:
             # A sub-order closed in an order the buyer paid (Douyin: 已关闭 beside 已发货) had its
             # money back; the file has no refund column to say so, its own amount does.
             closed = sum(total or 0 for r, total in zip(o.row_statuses, o.row_totals, strict=False)
                          if r.status is S.CANCELLED)
             if closed:
-                o.refunded_minor = closed
+                o.stated_refunded = closed
     if o.created_at is None:
         o.created_at = o.paid_at or now
     if o.status is S.AWAITING_PAYMENT and 0 < o.final_paid() < o.final_total():
@@ -464,8 +479,12 @@ class _Block:
         self.fields, self.problems, self.file_name = reader.fields, reader.problems, reader.file_name
         self.prof = reader.prof
         self.present = frozenset(cv)
-        for f in TEXT_FIELDS:
-            setattr(self, f, cv.get(f, blank))
+        # the text columns this block reads per row (a missing field reads as "")
+        self.buyer, self.recipient, self.phone = cv.get("buyer", blank), cv.get("recipient", blank), cv.get("phone", blank)
+        self.address, self.courier = cv.get("address", blank), cv.get("courier", blank)
+        self.tracking_no, self.sku, self.title = cv.get("tracking_no", blank), cv.get("sku", blank), cv.get("title", blank)
+        self.address_parts = [cv.get(f, blank) for f in ("address_province", "address_city", "address_district",
+                                                          "address_street")]
 
     def text(self, fld: str, j: int) -> str:
         return self.cv.get(fld, self.blank)[j]
@@ -485,8 +504,7 @@ class _Block:
     def address_of(self, j: int) -> str:
         address = self.address[j]
         if not address:
-            address = " ".join(p for p in (self.address_province[j], self.address_city[j],
-                                           self.address_district[j], self.address_street[j]) if p)
+            address = " ".join(p[j] for p in self.address_parts if p[j])
         return address
 
     def new_order(self, j: int, rowno: int, channel: str, cno: str) -> ImportedOrder | None:
@@ -505,9 +523,11 @@ class _Block:
         if reading is None:
             return None
         per_row = self.prof.per_row
-        return ImportedOrder(channel, cno, when, reading.status, self.currencies[j], total, paid, self.buyer[j],
-                             self.recipient[j], self.phone[j], self.address_of(j), self.courier[j],
-                             self.tracking_no[j], first_row=rowno, refunded_minor=refunded, paid_at=paid_at,
+        return ImportedOrder(channel=channel, channel_order_no=cno, created_at=when, status=reading.status,
+                             currency=self.currencies[j], total_minor=total, stated_paid=paid, buyer=self.buyer[j],
+                             recipient=self.recipient[j], phone=self.phone[j], address=self.address_of(j),
+                             courier=self.courier[j], tracking_no=self.tracking_no[j], first_row=rowno,
+                             stated_refunded=refunded, paid_at=paid_at, lines=[],
                              money_received=reading.paid, status_word=self.text("status", j),
                              row_statuses=[reading] if "status" in per_row else None,
                              row_totals=[total] if "status" in per_row and "total" in per_row else None)
@@ -525,8 +545,8 @@ class _Block:
             if f in per_row and f in self.cv:
                 v = self.value(f, j, rowno, order.first_row)
                 if v is not None:
-                    current = getattr(order, f"{f}_minor")
-                    setattr(order, f"{f}_minor", v if current is None else current + v)
+                    current = getattr(order, STATED[f])
+                    setattr(order, STATED[f], v if current is None else current + v)
                 if f == "total" and reading is not None and order.row_totals is not None:
                     order.row_totals.append(v)
         if not order.courier and self.courier[j]:
@@ -571,7 +591,7 @@ class _Block:
         if f == "currency":
             return order.currency
         if f in ("total", "paid", "refunded"):
-            return getattr(order, f"{f}_minor")
+            return getattr(order, STATED[f])
         return getattr(order, f) or None
 
     @staticmethod

@@ -1,0 +1,41 @@
+"""The order grid's value types: what a screen asks for (GridQuery) and the counts beside it
+(Facets). Pure data, shared by the store (which turns a query into SQL), the services and the UI,
+so the UI never imports the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from shop_orders.domain.staleness import Thresholds
+from shop_orders.domain.status import Status
+
+
+@dataclass(frozen=True)
+class GridQuery:
+    statuses: tuple[Status, ...] = ()
+    channels: tuple[str, ...] = ()
+    created_from: datetime | None = None  # inclusive
+    created_to: datetime | None = None  # exclusive
+    # Orders created OR last updated in [changed_from, changed_to) (the bookkeeper's period;
+    # either end may be open). Both columns are indexed; the trail's times are not consulted.
+    changed_from: datetime | None = None  # inclusive
+    changed_to: datetime | None = None  # exclusive
+    stale_only: bool = False
+    search: str = ""
+    sort: str = "updated_at"
+    descending: bool = True
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    now: datetime | None = None
+
+    def with_(self, **changes) -> GridQuery:
+        return replace(self, **changes)
+
+
+
+@dataclass(frozen=True)
+class Facets:
+    statuses: dict[Status, int]
+    channels: dict[str, int]
+    stale: int
+    total: int

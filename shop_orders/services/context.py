@@ -1,0 +1,59 @@
+"""What every front end (the desktop app, the command line, the self-test) works with: the open
+store, the data and backup folders and who is at the keyboard (AppContext), and how it is opened
+from a path or URL, $SHOP_ORDERS_DB or the default SQLite file. Built by the composition root
+(app.py, cli.py); the UI receives it and never builds one."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from shop_orders import paths
+from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.services.backup import backup_before_upgrade
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.db import Database
+from shop_orders.store.open import open_database
+
+DB_ENV = "SHOP_ORDERS_DB"
+
+
+def default_target() -> str:
+    return os.environ.get(DB_ENV) or str(paths.default_database_path())
+
+
+def current_actor() -> Actor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return Actor(name)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    data_dir: Path
+    backup_dir: Path
+    actor: Actor
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db)
+
+    def change(self, source: str = "manual", reason: str = "") -> ChangeContext:
+        return ChangeContext(self.actor, source, reason)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_context(target: str | None = None, *, create: bool = False, damaged_ok: bool = False) -> AppContext:
+    data_dir = paths.data_dir()
+    backup_dir = paths.default_backup_dir()
+    db = open_database(
+        target or default_target(), data_dir=data_dir, create=create,
+        backup_before_upgrade=backup_before_upgrade(backup_dir), damaged_ok=damaged_ok,
+    )
+    return AppContext(db, data_dir, backup_dir, current_actor())
