@@ -141,6 +141,13 @@ class _Run:
         self.window = w = MainWindow(self.ctx, lang=self.lang, qsettings=settings)
         w.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # laid out and painted, never on screen
         w.show()
+        # the grid reads its first page in a worker: wait for it (at most 10 s), as a person would
+        import time
+
+        deadline = time.monotonic() + 10
+        while w.model.loading and time.monotonic() < deadline:
+            self.app.processEvents()
+            time.sleep(0.005)
         self.app.processEvents()
         rows = w.model.rowCount()
         if rows != SELF_TEST_ROWS:
