@@ -22,6 +22,7 @@ class GridQuery:
     changed_from: datetime | None = None  # inclusive
     changed_to: datetime | None = None  # exclusive
     stale_only: bool = False
+    archived: bool = False  # the Archived filter: deleted orders, hidden everywhere else
     search: str = ""
     sort: str = "updated_at"
     descending: bool = True
@@ -39,3 +40,4 @@ class Facets:
     channels: dict[str, int]
     stale: int
     total: int
+    archived: int = 0

@@ -119,6 +119,13 @@ def replay(events: Sequence[tuple[str, str, str | None]]) -> dict:
             state["paid"] = _minor(new, state["currency"])
         elif action == "edit" and field in EDITED:
             state[field] = new if new is not None else ""
+        elif action == "price" and field == "lines" and new is not None:
+            with suppress(ValueError):
+                state["lines"] = json.loads(new)
+        elif action == "price" and field == "total" and new is not None and "currency" in state:
+            state["total"] = _minor(new, state["currency"])
+        elif action == "purge":
+            state["purged"] = True  # removed from the store by an approved purge (its trail stays)
     return state
 
 

@@ -34,7 +34,7 @@ ACTIONS: dict[str, str] = {
 SOURCES: dict[str, str] = {
     "manual": N_("by hand"), "scan": N_("scan"), "demo": N_("demo data"), "system": N_("system"),
     "import": N_("import"), "courier": N_("courier"), "rule": N_("rule"), "sync": N_("channel sync"),
-    "restore": N_("restore"), "cli": N_("command line"),
+    "restore": N_("restore"), "cli": N_("command line"), "changeset": N_("change set"),
 }
 
 

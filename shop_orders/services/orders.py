@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +34,7 @@ from shop_orders.domain.errors import (
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, format_minor
 from shop_orders.domain.replay import created_value
+from shop_orders.domain.roles import status_action
 from shop_orders.domain.status import (
     FINAL,
     SHIPPING_ALLOWED,
@@ -44,12 +45,15 @@ from shop_orders.domain.status import (
     status_after_shipping,
 )
 from shop_orders.domain.vocabulary import field_label
+from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
 
 EDITABLE = ("buyer", "recipient", "phone", "address", "courier", "tracking_no")
+EDIT_ACTIONS = {"buyer": "order.edit_buyer", "recipient": "order.edit_contact", "phone": "order.edit_contact",
+                "address": "order.edit_contact", "courier": "order.edit_courier", "tracking_no": "order.edit_courier"}
 NEEDS_REASON = ("recipient", "phone", "address")
 _PHONE = re.compile(r"^[0-9+\-() *]{0,40}$")  # * : channels mask phones (138****5678), kept as given
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -236,6 +240,7 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
     with one executemany per table instead of one round trip per row."""
     if not drafts:
         return 0
+    permissions.require(uow, ctx.actor, "orders.import")
     for d in drafts:
         validate_draft(d)
     keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
@@ -313,6 +318,7 @@ def transition(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, target: Stat
     order = load_for_update(uow, ref, expected_version)
     target = Status(target)
     check_manual_transition(Status(order.status), target)
+    permissions.require(uow, ctx.actor, status_action(Status(order.status), target))
     if target is Status.CANCELLED and not ctx.reason.strip():
         raise ValidationError(t("Cancelling {order} needs a reason.", order=order.order_no))
     _set_status(uow, ctx, order, target)
@@ -324,6 +330,7 @@ def record_payment(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, amount_m
                    method: str = "", reference: str = "", paid_at: datetime | None = None,
                    expected_version: int | None = None) -> Order:
     """Record a payment (positive) or refund (negative); partial/paid status follows from it."""
+    permissions.require(uow, ctx.actor, "order.pay")
     order = load_for_update(uow, ref, expected_version)
     status = Status(order.status)
     if amount_minor == 0:
@@ -350,6 +357,7 @@ def record_payment(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, amount_m
 def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, int] | None = None,
          courier: str = "", tracking_no: str = "", expected_version: int | None = None) -> Order:
     """Ship line quantities (None: everything not yet shipped). Status follows the quantities."""
+    permissions.require(uow, ctx.actor, "order.ship")
     order = load_for_update(uow, ref, expected_version)
     status = Status(order.status)
     if not SHIPPING_ALLOWED[status]:
@@ -397,6 +405,8 @@ def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str,
         raise ValidationError(t("{fields} cannot be edited; editable: {editable}.", fields=", ".join(unknown),
                                 editable=", ".join(EDITABLE)))
     real = {k: str(v).strip() for k, v in changes.items() if str(v).strip() != getattr(order, k)}
+    for name in real:
+        permissions.require(uow, ctx.actor, EDIT_ACTIONS[name])
     if not real:
         raise ValidationError(t("Nothing to change in {order}.", order=order.order_no))
     if "phone" in real and not _PHONE.match(real["phone"]):
@@ -422,6 +432,7 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
     as reported, but only forward (domain/status.py channel_update_allowed); every field changed
     is audited with the channel source.
     """
+    permissions.require(uow, ctx.actor, "orders.import")
     order = load_for_update(uow, ref, expected_version)
     unknown = sorted(set(changes) - set(CHANNEL_FIELDS))
     if unknown:
@@ -453,6 +464,71 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
     return order
 
 
+def _two_person(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:
+    """Prices and deleting (archiving, purging) are two-person changes whatever their size: only
+    an approved change set, while it is being applied, may make them (services/changesets.py)."""
+    if not permissions.applying_approved(uow, ctx):
+        raise permissions.NeedsApproval(t("{what} needs a second person's approval: propose it.", what=what))
+
+
+def set_prices(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, prices: dict[int, int], total_minor: int,
+               expected_version: int | None = None) -> Order:
+    """Set lines' unit prices and the order's total (a price change or discount, or its revert).
+    Two-person, whatever the size (see _two_person)."""
+    _two_person(uow, ctx, t("Changing prices"))
+    permissions.require(uow, ctx.actor, "orders.prices")
+    order = load_for_update(uow, ref, expected_version)
+    lines = {line.line_no: line for line in order.lines}
+    if any(int(n) not in lines for n in prices):
+        raise ValidationError(t("Order {order} has no such line.", order=order.order_no))
+    if any(p < 0 or p > MAX_MINOR for p in prices.values()) or not 0 <= total_minor <= MAX_MINOR:
+        raise ValidationError(t("a price must be from 0 to {most}", most=format_minor(MAX_MINOR, order.currency)))
+    before = [[li.qty, li.unit_price_minor] for li in order.lines]
+    for n, price in prices.items():
+        lines[int(n)].unit_price_minor = int(price)
+    after = [[li.qty, li.unit_price_minor] for li in order.lines]
+    if after != before:
+        uow.record(ctx, "price", order_id=order.id, order_no=order.order_no, field="lines",
+                   old=json.dumps(before), new=json.dumps(after))
+    if total_minor != order.total_minor:
+        uow.record(ctx, "price", order_id=order.id, order_no=order.order_no, field="total",
+                   old=format_minor(order.total_minor, order.currency), new=format_minor(total_minor, order.currency))
+        order.total_minor = total_minor
+    _touch(uow, order)
+    return order
+
+
+def set_archived(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, archived: bool = True,
+                 expected_version: int | None = None) -> Order:
+    """Delete (archive) an order: hidden from the grid, kept in the store; or bring it back.
+    Two-person, whatever the size."""
+    _two_person(uow, ctx, t("Deleting orders"))
+    permissions.require(uow, ctx.actor, "orders.archive")
+    order = load_for_update(uow, ref, expected_version)
+    if bool(order.archived) != archived:
+        uow.record(ctx, "archive", order_id=order.id, order_no=order.order_no, field="archived",
+                   old=str(bool(order.archived)).lower(), new=str(archived).lower())
+        order.archived = archived
+        _touch(uow, order)
+    return order
+
+
+def purge(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, expected_version: int | None = None) -> None:
+    """Remove an archived order's row for good (its trail stays, saying it was purged).
+    Two-person; the change set takes a backup first."""
+    _two_person(uow, ctx, t("Purging orders"))
+    permissions.require(uow, ctx.actor, "orders.purge")
+    order = load_for_update(uow, ref, expected_version)
+    if not order.archived:
+        raise ValidationError(t("{order} is not archived; only archived orders are purged.", order=order.order_no))
+    uow.record(ctx, "purge", order_id=order.id, order_no=order.order_no, field="order", old=None, new="purged")
+    oid = order.id
+    uow.session.expunge(order)
+    for table in (OrderLine.__table__, Payment.__table__, Shipment.__table__):
+        uow.session.execute(delete(table).where(table.c.order_id == oid))
+    uow.session.execute(delete(Order.__table__).where(Order.__table__.c.id == oid))
+
+
 # The operations a proposal may name, by stable name (see module docstring).
 OPERATIONS = {
     "transition": transition,
@@ -460,4 +536,7 @@ OPERATIONS = {
     "ship": ship,
     "edit": edit,
     "apply_channel_update": apply_channel_update,
+    "set_prices": set_prices,
+    "set_archived": set_archived,
+    "purge": purge,
 }

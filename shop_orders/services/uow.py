@@ -72,7 +72,8 @@ class UnitOfWork:
             at=at or self.now, actor=ctx.actor.name, source=ctx.source, order_id=order_id,
             order_no=order_no, action=action, field=field,
             old=None if old is None else str(old), new=None if new is None else str(new),
-            reason=ctx.reason,
+            reason=ctx.reason, role=ctx.actor.role,
+            approver=ctx.approver.describe() if ctx.approver is not None else "",
         ))
 
     def append_in_bulk(self, events: Sequence[audit.PendingEvent]) -> None:

@@ -151,6 +151,8 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
             row, history = rows.get(oid), events.get(oid)
             if row is None:
                 stated = replay.replay(history)
+                if stated.get("purged"):
+                    continue  # archived, then purged by an approved change set: its trail says so
                 return bad("deleted", numbers[oid], stated.get("channel_order_no", "?"),
                            t("deleted directly from the store: the audit trail records it but its row is gone"))
             order_no, cno = row[1], row[3]

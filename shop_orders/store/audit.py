@@ -65,6 +65,8 @@ class PendingEvent(NamedTuple):
     old: str | None = None
     new: str | None = None
     reason: str = ""
+    role: str = ""  # the signed-in user's role
+    approver: str = ""  # who approved a two-person change ("name (role)")
 
 
 def _iso(at: datetime) -> str:
@@ -82,7 +84,7 @@ def _iso_text(at: str | datetime) -> str:
 
 
 _WALK = ("id", "at", "actor", "source", "order_id", "order_no", "action", "field", "old", "new", "reason",
-         "prev_hash", "hash")
+         "role", "approver", "prev_hash", "hash")
 
 
 class _Walked(NamedTuple):
@@ -99,6 +101,8 @@ class _Walked(NamedTuple):
     old: str | None
     new: str | None
     reason: str
+    role: str
+    approver: str
     prev_hash: str
     hash: str
 
@@ -107,9 +111,17 @@ class _Walked(NamedTuple):
 _canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def _fields(seq: int, at: str, e) -> list:
+    """What an event's hash covers. The role and approver (added with users) only when either
+    is set, so every event written before keeps its hash."""
+    out = [seq, at, e.actor, e.source, e.order_id, e.order_no, e.action, e.field, e.old, e.new, e.reason]
+    if e.role or e.approver:
+        out += [e.role, e.approver]
+    return out
+
+
 def _payload(seq: int, e: PendingEvent | AuditEvent) -> str:
-    return _canonical([seq, _iso(e.at), e.actor, e.source, e.order_id, e.order_no, e.action, e.field,
-                       e.old, e.new, e.reason])
+    return _canonical(_fields(seq, _iso(e.at), e))
 
 
 def digest(prev_hash: str, seq: int, e: PendingEvent | AuditEvent, key: ChainKey | None = None) -> str:
@@ -148,7 +160,7 @@ def store_id(session: Session) -> str | None:
 
 
 COLUMNS = ("id", "at", "actor", "source", "order_id", "order_no", "action", "field", "old", "new", "reason",
-           "prev_hash", "hash")
+           "role", "approver", "prev_hash", "hash")
 
 
 def chain_rows(
@@ -168,7 +180,7 @@ def chain_rows(
         else:  # cannot happen for a keyed store (writes come after keying); kept for completeness
             h = hashlib.sha256(msg).hexdigest()
         rows.append((seq, e.at, e.actor, e.source, e.order_id, e.order_no, e.action, e.field, e.old, e.new,
-                     e.reason, prev, h))
+                     e.reason, e.role, e.approver, prev, h))
         prev = h
     return rows, seq, prev
 
@@ -539,8 +551,7 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
                                     t("audit event #{n} does not follow event #{previous} (inserted or replaced)",
                                       n=r.id, previous=r.id - 1),
                                     r.id, "inserted")
-            msg = (prev + canonical([r.id, iso(r.at), r.actor, r.source, r.order_id, r.order_no, r.action,
-                                     r.field, r.old, r.new, r.reason])).encode("utf-8")
+            msg = (prev + canonical(_fields(r.id, iso(r.at), r))).encode("utf-8")
             if base is not None and r.id >= keyed_from:
                 m = base.copy()
                 m.update(msg)

@@ -33,6 +33,8 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 
 from shop_orders.store.models import SQLModel
 
@@ -127,6 +129,13 @@ def _tables(conn: Connection):
     return [t for t in SQLModel.metadata.sorted_tables if t.name in present]
 
 
+def _columns(conn: Connection, table) -> list:
+    """The table's columns that the database has (an older schema lacks newer ones: a backup
+    taken before an upgrade copies what is there)."""
+    there = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    return [c for c in table.columns if c.name in there]
+
+
 def copy_rows_between(src: Connection, dst: Connection, batch: int = 5000,
                       progress: Progress | None = None, cancel: Cancel | None = None) -> None:
     """Replace dst's rows with src's, table by table (same schema revision), in the callers'
@@ -138,10 +147,12 @@ def copy_rows_between(src: Connection, dst: Connection, batch: int = 5000,
         dst.execute(delete(table))
     for table in tables:
         pk = list(table.primary_key.columns)
-        result = src.execute(select(table).order_by(*pk), execution_options={"yield_per": batch})
+        cols = _columns(src, table)
+        into = sql_table(table.name, *(sql_column(c.name, c.type) for c in cols))  # no defaults of newer columns
+        result = src.execute(select(*cols).order_by(*pk), execution_options={"yield_per": batch})
         for chunk in result.partitions(batch):
             _check_cancel(cancel)
-            dst.execute(insert(table), [dict(r._mapping) for r in chunk])
+            dst.execute(insert(into), [dict(r._mapping) for r in chunk])
             done += len(chunk)
             if progress:
                 progress(done, total)

@@ -58,7 +58,7 @@ def _in_range(col, start: datetime | None, end: datetime | None):
 
 
 def where(q: GridQuery, dialect: str) -> list:
-    conds = []
+    conds = [T.c.archived.is_(True) if q.archived else T.c.archived.is_(False)]
     if q.statuses:
         conds.append(T.c.status.in_([Status(s).value for s in q.statuses]))
     if q.channels:
@@ -137,12 +137,16 @@ def position_of(session: Session, q: GridQuery, row) -> int | None:
 
 
 def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:
+    """Counts beside the grid: by status and channel, stale, and archived (not in the others)."""
+    live = T.c.archived.is_(False)
     by_status = {s: 0 for s in Status}
-    for status, n in session.execute(select(T.c.status, func.count()).group_by(T.c.status)).all():
+    for status, n in session.execute(select(T.c.status, func.count()).where(live).group_by(T.c.status)).all():
         by_status[Status(status)] = n
-    by_channel = dict(session.execute(select(T.c.channel, func.count()).group_by(T.c.channel)).all())
-    stale = session.execute(select(func.count()).select_from(T).where(stale_clause(thresholds, now))).scalar_one()
-    return Facets(by_status, by_channel, stale, sum(by_status.values()))
+    by_channel = dict(session.execute(select(T.c.channel, func.count()).where(live).group_by(T.c.channel)).all())
+    stale = session.execute(select(func.count()).select_from(T).where(live, stale_clause(thresholds, now))
+                            ).scalar_one()
+    archived = session.execute(select(func.count()).select_from(T).where(T.c.archived.is_(True))).scalar_one()
+    return Facets(by_status, by_channel, stale, sum(by_status.values()), archived)
 
 
 def change_marker(session: Session) -> int:

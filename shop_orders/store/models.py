@@ -9,6 +9,7 @@ from typing import Optional
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -34,19 +36,23 @@ def _money() -> Column:
     return Column(BigInteger, nullable=False, default=0)
 
 
+# The grid's sortable columns (store/grid.py SORTABLE), each with a (archived, column, id) index.
+SORTED = ("order_no", "channel", "channel_order_no", "buyer", "total_minor", "paid_minor", "status", "courier",
+          "tracking_no", "created_at", "updated_at")
+
+
 class Order(SQLModel, table=True):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("channel", "channel_order_no", name="uq_orders_channel_order_no"),
-        # The grid's filters and sorts, and the staleness rule (status + updated_at).
-        Index("ix_orders_status_updated_at", "status", "updated_at"),
-        Index("ix_orders_status_id", "status", "id"),  # the grid's sort by status (migration 0005)
-        Index("ix_orders_updated_at", "updated_at"),
-        Index("ix_orders_created_at", "created_at"),
-        Index("ix_orders_channel_status", "channel", "status"),
-        Index("ix_orders_tracking_no", "tracking_no"),
-        # Quick search (prefix) and column sorts in the grid (migration 0003). On PostgreSQL the
-        # search columns use text_pattern_ops so that LIKE 'prefix%' is an index range.
+        # The grid's sorts and filters, and the staleness rule (migration 0006): every sortable
+        # column leads with `archived`, so "the live orders, ordered by column, then id" is an
+        # index range (first page, a page in the middle, the count) with archived orders out.
+        Index("ix_orders_live_status_updated", "archived", "status", "updated_at"),
+        *[Index(f"ix_orders_live_{c}", "archived", c, "id") for c in SORTED],
+        Index("ix_orders_tracking_no", "tracking_no"),  # lookups by tracking number (scan-out)
+        # Quick search (prefix, migration 0003). On PostgreSQL the search columns use
+        # text_pattern_ops so that LIKE 'prefix%' is an index range.
         *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "text_pattern_ops"})
           for c in ("channel_order_no", "buyer", "phone")],
         # On SQLite these two would duplicate the unique order_no index and ix_orders_tracking_no
@@ -54,7 +60,6 @@ class Order(SQLModel, table=True):
         *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "text_pattern_ops"},
                 info={"dialects": ("postgresql",)}).ddl_if(dialect="postgresql")
           for c in ("order_no", "tracking_no")],
-        *[Index(f"ix_orders_{c}", c) for c in ("channel", "total_minor", "paid_minor", "courier")],
     )
 
     id: int | None = Field(default=None, sa_column=_id())
@@ -74,6 +79,9 @@ class Order(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_time())
     updated_at: datetime = Field(sa_column=_time())  # last meaningful change
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
+    # Deleted orders are archived: hidden from the grid, kept in the store (migration 0006).
+    archived: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False,
+                                                           server_default=false()))
 
     lines: list["OrderLine"] = Relationship(
         back_populates="order", sa_relationship_kwargs={"order_by": "OrderLine.line_no"}
@@ -163,6 +171,10 @@ class AuditEvent(SQLModel, table=True):
     old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The signed-in user's role, and who approved a two-person change (migration 0006); part of
+    # the hash when not empty, so events written before users existed keep their hashes.
+    role: str = Field(default="", sa_column=Column(String(24), nullable=False, default="", server_default=""))
+    approver: str = Field(default="", sa_column=Column(String(100), nullable=False, default="", server_default=""))
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False))
 
@@ -194,3 +206,61 @@ class Setting(SQLModel, table=True):
     key: str = Field(sa_column=Column(String(100), primary_key=True))
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_time())
+
+
+class User(SQLModel, table=True):
+    """A person who signs in at a seat. Passwords and PINs are kept only as argon2id hashes."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, sa_column=_id())
+    name: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
+    role: str = Field(sa_column=Column(String(24), nullable=False))
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    pin_hash: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    disabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    failed_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    locked_until: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    created_at: datetime = Field(sa_column=_time())
+    updated_at: datetime = Field(sa_column=_time())
+
+
+class ChangeSet(SQLModel, table=True):
+    """A proposed change that waits for a second person: what, by whom, why, its state, and the
+    hash of its exact per-order content that an approval is bound to."""
+
+    __tablename__ = "change_sets"
+    __table_args__ = (Index("ix_change_sets_state", "state"),)
+
+    id: int | None = Field(default=None, sa_column=_id())
+    kind: str = Field(sa_column=Column(String(32), nullable=False))
+    params: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    content_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    order_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    proposer: str = Field(sa_column=Column(String(100), nullable=False))
+    proposer_role: str = Field(sa_column=Column(String(24), nullable=False))
+    created_at: datetime = Field(sa_column=_time())
+    expires_at: datetime = Field(sa_column=_time())
+    decided_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    decided_role: str = Field(default="", sa_column=Column(String(24), nullable=False, default=""))
+    decided_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    decision_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    revert_of: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class ChangeSetItem(SQLModel, table=True):
+    """One order of a change set: the version it was proposed against, before and after (JSON)."""
+
+    __tablename__ = "change_set_items"
+    __table_args__ = (Index("ix_change_set_items_set", "change_set_id"),)
+
+    id: int | None = Field(default=None, sa_column=_id())
+    change_set_id: int = Field(sa_column=Column(BigInteger, ForeignKey("change_sets.id", ondelete="CASCADE"),
+                                                nullable=False))
+    order_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    order_no: str = Field(sa_column=Column(String(32), nullable=False))
+    version: int = Field(sa_column=Column(Integer, nullable=False))
+    before: str = Field(sa_column=Column(Text, nullable=False))
+    after: str = Field(sa_column=Column(Text, nullable=False))

@@ -37,7 +37,7 @@ class OrderFilter:
     now: datetime | None = None
 
     def where(self) -> list:
-        conds = []
+        conds = [Order.archived.is_(False)]  # archived (deleted) orders are listed nowhere
         if self.statuses:
             conds.append(Order.status.in_([Status(s).value for s in self.statuses]))
         if self.channels:

@@ -9,7 +9,9 @@ import stat
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import column as sql_column
 from sqlalchemy import create_engine, insert, text, update
+from sqlalchemy import table as sql_table
 
 from shop_orders.services import orders
 from shop_orders.store import audit, keys, migrate
@@ -83,9 +85,12 @@ def _legacy_store(db_url, data_dir, n=5):
             ev = audit.PendingEvent(datetime(2026, 1, i, tzinfo=UTC), "old", "manual", None, f"SO-{i}", "setting",
                                     "x", str(i - 1), str(i))
             h = audit.digest(prev, i, ev)
-            rows.append(dict(ev._asdict(), id=i, prev_hash=prev, hash=h))
+            row = dict(ev._asdict(), id=i, prev_hash=prev, hash=h)
+            del row["role"], row["approver"]  # columns of a later schema (0006)
+            rows.append(row)
             prev = h
-        conn.execute(insert(AuditEvent.__table__), rows)
+        old_events = sql_table("audit_events", *(sql_column(k) for k in rows[0]))
+        conn.execute(insert(old_events), rows)
         conn.execute(update(AuditHead.__table__).values(seq=n, hash=prev))
     engine.dispose()
     head = head_file_for(url, data_dir)

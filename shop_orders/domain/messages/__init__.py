@@ -27,6 +27,7 @@ from shop_orders.domain.messages import (
     zh_orders,
     zh_store,
     zh_ui,
+    zh_users,
 )
 
 LANGUAGES = ("en", "zh_CN")
@@ -42,7 +43,7 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH)
+ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH)
 
 _current = "en"
 

@@ -46,3 +46,4 @@ ZH.update({
     "Alipay": "支付宝", "WeChat Pay": "微信支付", "UnionPay": "银联", "bank transfer": "银行转账", "cash": "现金",
     "card": "银行卡", "PayPal": "PayPal",
 })
+ZH.update({"change set": "变更单"})

@@ -1,0 +1,221 @@
+"""Local accounts: who signs in at a seat, with which role.
+
+Passwords, and the numeric PINs (at least 6 digits) people use for a quick switch at a shared
+PC, are kept only as argon2id hashes at OWASP's recommended minimum (19 MiB of memory, 2 passes,
+1 lane; ~30 ms here, well under the 0.5 s a sign-in may take). After 5 wrong attempts in a row an
+account locks, for 1 minute, then 2, 4, ... up to 1 hour; a right answer after the lock resets it.
+A store with no user at all acts as its owner (before the first owner is set up); once one
+exists, every change names the signed-in user and role.
+
+Users are managed by whoever holds `users.manage` (the owner); a change of role is a two-person
+change (services/changesets.py), so nobody raises their own rights alone.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.errors import ShopOrdersError, ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.domain.roles import Role
+from shop_orders.services import permissions
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.models import User
+
+# OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1 (the minimum it recommends).
+HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
+MAX_ATTEMPTS = 5
+FIRST_LOCK = timedelta(minutes=1)
+LONGEST_LOCK = timedelta(hours=1)
+MIN_PIN = 6
+MIN_PASSWORD = 8
+
+
+class SignInFailed(ShopOrdersError):
+    """Wrong name or secret, a disabled account, or one locked after wrong attempts."""
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    name: str
+    role: Role
+    disabled: bool
+    has_pin: bool
+    locked_until: datetime | None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.name, self.role.value)
+
+
+def _info(u: User) -> UserInfo:
+    return UserInfo(u.name, Role(u.role), bool(u.disabled), u.pin_hash is not None, u.locked_until)
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "owner"
+
+
+def has_users(session: Session) -> bool:
+    return (session.execute(select(func.count()).select_from(User)).scalar() or 0) > 0
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    return [_info(u) for u in session.execute(select(User).order_by(User.name)).scalars()]
+
+
+def find(session: Session, name: str) -> UserInfo | None:
+    u = session.execute(select(User).where(User.name == name.strip())).scalar_one_or_none()
+    return _info(u) if u is not None else None
+
+
+def check_password(secret: str) -> None:
+    if len(secret) < MIN_PASSWORD:
+        raise ValidationError(t("a password needs at least {n} characters", n=MIN_PASSWORD))
+
+
+def check_pin(pin: str) -> None:
+    if not (pin.isascii() and pin.isdigit() and len(pin) >= MIN_PIN):
+        raise ValidationError(t("a PIN is at least {n} digits", n=MIN_PIN))
+
+
+def hash_secret(secret: str) -> str:
+    return HASHER.hash(secret)
+
+
+def _matches(stored: str | None, secret: str) -> bool:
+    if not stored or not secret:
+        return False
+    try:
+        return HASHER.verify(stored, secret)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or any(c in name for c in "\r\n\t"):
+        raise ValidationError(t("'{name}' cannot be a user name", name=name))
+    return name
+
+
+def create_user(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str, password: str,
+                pin: str | None = None) -> UserInfo:
+    """A new account (needs `users.manage`, except the very first, which becomes the owner)."""
+    name, role = _check_name(name), Role(role)
+    first = not has_users(uow.session)
+    if first and role is not Role.OWNER:
+        raise ValidationError(t("The first user of a store is its owner."))
+    if not first:
+        permissions.require(uow, ctx.actor, "users.manage")
+    check_password(password)
+    if pin is not None:
+        check_pin(pin)
+    if find(uow.session, name) is not None:
+        raise ValidationError(t("There is already a user {name}.", name=name))
+    u = User(name=name, role=role.value, password_hash=hash_secret(password),
+             pin_hash=hash_secret(pin) if pin else None, disabled=False, failed_attempts=0,
+             created_at=uow.now, updated_at=uow.now)
+    uow.session.add(u)
+    uow.session.flush()
+    uow.record(ctx if not first else ChangeContext(Actor(name, role.value), ctx.source, ctx.reason), "user",
+               field="user", old=None, new=f"{name} ({role.value})")
+    return _info(u)
+
+
+def sign_in(uow: UnitOfWork, name: str, secret: str) -> UserInfo:
+    """The user, if `secret` is their password or PIN; a wrong one counts toward the lock. The
+    caller commits either way (a failed attempt is recorded)."""
+    u = uow.session.execute(select(User).where(User.name == name.strip()).with_for_update()).scalar_one_or_none()
+    if u is None:
+        raise SignInFailed(t("There is no user {name}.", name=name.strip()))
+    if u.disabled:
+        raise SignInFailed(t("The account {name} is disabled; the owner can enable it.", name=u.name))
+    if u.locked_until is not None and u.locked_until > uow.now:
+        wait = int((u.locked_until - uow.now).total_seconds() // 60) + 1
+        raise SignInFailed(t("The account {name} is locked after too many wrong attempts; try again in {minutes} "
+                             "min.", name=u.name, minutes=wait))
+    if _matches(u.password_hash, secret) or _matches(u.pin_hash, secret):
+        if u.failed_attempts or u.locked_until is not None:
+            u.failed_attempts, u.locked_until = 0, None
+        return _info(u)
+    u.failed_attempts += 1
+    if u.failed_attempts >= MAX_ATTEMPTS:
+        lock = min(FIRST_LOCK * 2 ** (u.failed_attempts - MAX_ATTEMPTS), LONGEST_LOCK)
+        u.locked_until = uow.now + lock
+        raise SignInFailed(t("Wrong password or PIN; the account {name} is now locked for {minutes} min.",
+                             name=u.name, minutes=int(lock.total_seconds() // 60)))
+    raise SignInFailed(t("Wrong password or PIN for {name}.", name=u.name))
+
+
+def authenticate(db, name: str, secret: str) -> UserInfo:
+    """sign_in in its own unit of work, keeping the count of wrong attempts."""
+    with UnitOfWork(db) as uow:
+        try:
+            user = sign_in(uow, name, secret)
+        except SignInFailed:
+            uow.commit()
+            raise
+        uow.commit()
+    return user
+
+
+def set_secret(uow: UnitOfWork, ctx: ChangeContext, name: str, password: str | None = None,
+               pin: str | None = None) -> None:
+    """A new password or PIN: one's own, or anyone's by who holds users.manage."""
+    if ctx.actor.name != name:
+        permissions.require(uow, ctx.actor, "users.manage")
+    u = _user(uow, name)
+    if password is not None:
+        check_password(password)
+        u.password_hash = hash_secret(password)
+    if pin is not None:
+        check_pin(pin)
+        u.pin_hash = hash_secret(pin)
+    u.updated_at = uow.now
+    uow.record(ctx, "user", field="secret", old=None, new=name)  # never the secret itself
+
+
+def set_disabled(uow: UnitOfWork, ctx: ChangeContext, name: str, disabled: bool = True) -> None:
+    permissions.require(uow, ctx.actor, "users.manage")
+    u = _user(uow, name)
+    if disabled and u.role == Role.OWNER.value and _owners(uow.session) <= 1:
+        raise ValidationError(t("{name} is the only owner; make someone else owner first.", name=name))
+    u.disabled, u.updated_at = disabled, uow.now
+    uow.record(ctx, "user", field="disabled", old=str(not disabled).lower(), new=str(disabled).lower())
+
+
+def apply_role(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str) -> None:
+    """Give a user another role. Only through an approved change set (services/changesets.py):
+    a role is a right, and rights are two-person changes."""
+    role = Role(role)
+    if not permissions.applying_approved(uow, ctx):
+        raise permissions.NeedsApproval(t("Changing a role needs a second person's approval: propose it."))
+    u = _user(uow, name)
+    if u.role == Role.OWNER.value and role is not Role.OWNER and _owners(uow.session) <= 1:
+        raise ValidationError(t("{name} is the only owner; make someone else owner first.", name=name))
+    old, u.role, u.updated_at = u.role, role.value, uow.now
+    uow.record(ctx, "user", field="role", old=f"{name} ({old})", new=f"{name} ({role.value})")
+
+
+def _owners(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(User).where(
+        User.role == Role.OWNER.value, User.disabled.is_(False))).scalar() or 0
+
+
+def _user(uow: UnitOfWork, name: str) -> User:
+    u = uow.session.execute(select(User).where(User.name == name.strip())).scalar_one_or_none()
+    if u is None:
+        raise ValidationError(t("There is no user {name}.", name=name.strip()))
+    return u

@@ -1,0 +1,481 @@
+"""The two-person rule: one proposes, another approves, nobody bypasses it.
+
+A change set is a proposal written down with its exact content: for every order it touches, the
+version it was proposed against and the fields before → after ({"status": ...}, {"courier": ...},
+{"prices": {line: price}, "total": ...}, {"archived": true}); for the shop's rules, the setting
+before → after. Its content hash covers the kind, the parameters, the reason, the proposer and
+every item, and an approval is bound to it: approving recomputes it from what is stored.
+
+`submit` proposes; when the change needs no second person (a bulk edit of fewer orders than the
+shop's threshold, and not a price change, a delete, a purge or a change of the rules) it is
+applied at once by its proposer. Otherwise it waits for `approve` by a different user holding
+`changes.approve`, who confirms with their own password (or from their own signed-in seat). In
+the approving transaction everything is checked again — the state (pending, not expired), the
+content hash, every order's version (an order changed since the proposal refuses the whole set:
+propose again), the approver's rights — and the items are applied through the order services,
+each event naming the proposer (as actor) and the approver. An applied set can be reverted by a
+new change set with before and after swapped, itself two-person. The changes only approved sets
+may make (prices, archive, purge, roles, the permission matrix, the two-person settings) refuse
+any call that does not come from an approval being applied (services/permissions.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.errors import ShopOrdersError, ValidationError
+from shop_orders.domain.grid import GridQuery
+from shop_orders.domain.messages import N_, t
+from shop_orders.domain.roles import ALL_ACTIONS, Role, status_action
+from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
+from shop_orders.services import auth, orders, permissions
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import grid
+from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
+
+PENDING, APPLIED, REJECTED, EXPIRED, REVERTED = "pending", "applied", "rejected", "expired", "reverted"
+
+# kind -> what people read
+KINDS: dict[str, str] = {
+    "set_status": N_("change status"), "cancel": N_("cancel"), "set_courier": N_("change courier"),
+    "price_percent": N_("change prices"), "archive": N_("delete (archive)"), "unarchive": N_("restore from the archive"),
+    "purge": N_("purge archived orders"), "revert": N_("revert a change set"), "set_role": N_("change a user's role"),
+    "permissions": N_("change the permissions"), "two_person": N_("change the two-person rule"),
+}
+ORDER_KINDS = ("set_status", "cancel", "set_courier", "price_percent", "archive", "unarchive", "purge", "revert")
+ALWAYS_TWO = frozenset({"price_percent", "archive", "unarchive", "purge", "set_role", "permissions", "two_person"})
+CHUNK = 900
+MAX_PERCENT = Decimal(1000)
+
+
+class ChangeSetRefused(ShopOrdersError):
+    """An approval, rejection or revert that the rule does not allow; nothing changed."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    kind: str
+    state: str
+    orders: int
+    proposer: str
+    proposer_role: str
+    reason: str
+    created_at: datetime
+    expires_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+    decision_reason: str
+    params: dict
+    revert_of: int | None
+
+    @property
+    def label(self) -> str:
+        return t(KINDS.get(self.kind, self.kind))
+
+
+def _proposal(cs: ChangeSet) -> Proposal:
+    return Proposal(int(cs.id), cs.kind, cs.state, cs.order_count, cs.proposer, cs.proposer_role, cs.reason,
+                    cs.created_at, cs.expires_at, cs.decided_by, cs.decided_at, cs.decision_reason,
+                    json.loads(cs.params), cs.revert_of)
+
+
+_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
+def content_hash(kind: str, params: dict, reason: str, proposer: str, revert_of: int | None,
+                 items: Iterable[tuple[int, str, int, str, str]]) -> str:
+    """sha256 of the change set's exact content: what an approval is bound to."""
+    h = hashlib.sha256(_canonical([kind, params, reason, proposer, revert_of]).encode("utf-8"))
+    for order_id, order_no, version, before, after in items:
+        h.update(b"\n")
+        h.update(_canonical([order_id, order_no, version, before, after]).encode("utf-8"))
+    return h.hexdigest()
+
+
+# ---- what a change does to one order ---------------------------------------------------------
+
+def _percent(text: str) -> Decimal:
+    try:
+        p = Decimal(str(text).strip().rstrip("%"))
+    except InvalidOperation:
+        raise ValidationError(t("'{text}' is not a percentage", text=text)) from None
+    if not p.is_finite() or not -100 <= p <= MAX_PERCENT:
+        raise ValidationError(t("a price change is from -100% to +1000%, not {text}", text=text))
+    return p
+
+
+def _scaled(minor: int, percent: Decimal) -> int:
+    return int((Decimal(minor) * (100 + percent) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _item(kind: str, params: dict, o, lines: list) -> tuple[dict, dict]:
+    """(before, after) of one order for a kind; ValidationError naming the order when the change
+    cannot apply to it."""
+    status = Status(o.status)
+    if kind in ("set_status", "cancel"):
+        target = Status.CANCELLED if kind == "cancel" else Status(params["status"])
+        try:
+            check_manual_transition(status, target)
+        except ShopOrdersError as exc:
+            raise ValidationError(t("{order}: {problem}", order=o.order_no, problem=exc)) from None
+        return {"status": status.value}, {"status": target.value}
+    if kind == "set_courier":
+        return {"courier": o.courier}, {"courier": params["courier"]}
+    if kind == "price_percent":
+        if FINAL[status]:
+            raise ValidationError(t("{order} is {status}; its prices stay as they are.", order=o.order_no,
+                                    status=status.label()))
+        p = _percent(params["percent"])
+        before = {"prices": {str(n): price for n, price in lines}, "total": o.total_minor}
+        after = {"prices": {str(n): _scaled(price, p) for n, price in lines}, "total": _scaled(o.total_minor, p)}
+        return before, after
+    if kind in ("archive", "unarchive"):
+        return {"archived": bool(o.archived)}, {"archived": kind == "archive"}
+    if kind == "purge":
+        if not o.archived:
+            raise ValidationError(t("{order} is not archived; only archived orders are purged.", order=o.order_no))
+        return {"archived": True}, {"purged": True}
+    raise ValidationError(t("unknown change '{kind}'", kind=kind))
+
+
+def _apply_item(uow: UnitOfWork, ctx: ChangeContext, order_id: int, before: dict, after: dict) -> None:
+    """Make the order's fields what `after` says, through the order services (their rules, their
+    audit events)."""
+    if "status" in after:
+        orders.transition(uow, ctx, order_id, Status(after["status"]))
+    if "courier" in after:
+        orders.edit(uow, ctx, order_id, {"courier": after["courier"]})
+    if "prices" in after:
+        orders.set_prices(uow, ctx, order_id, {int(n): int(p) for n, p in after["prices"].items()},
+                          int(after["total"]))
+    if "archived" in after:
+        orders.set_archived(uow, ctx, order_id, bool(after["archived"]))
+    if after.get("purged"):
+        orders.purge(uow, ctx, order_id)
+
+
+def _kind_action(kind: str, params: dict) -> str:
+    return {"set_status": "orders.bulk", "cancel": "orders.bulk", "set_courier": "orders.bulk",
+            "price_percent": "orders.prices", "archive": "orders.archive", "unarchive": "orders.archive",
+            "purge": "orders.purge", "revert": "orders.bulk", "set_role": "users.manage",
+            "permissions": "settings.permissions", "two_person": "settings.permissions"}[kind]
+
+
+# ---- proposing -------------------------------------------------------------------------------
+
+def _selected(session: Session, selection: list[int] | GridQuery) -> list[int]:
+    if isinstance(selection, GridQuery):
+        q = selection.with_(sort="created_at", descending=False)
+        total = grid.count(session, q)
+        ids: list[int] = []
+        while len(ids) < total:
+            rows = grid.window(session, q, len(ids), 5000, total)
+            if not rows:
+                break
+            ids += [r.id for r in rows]
+        return ids
+    return sorted({int(i) for i in selection})
+
+
+def _orders_of(session: Session, ids: list[int]):
+    T, L = Order.__table__, OrderLine.__table__
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        found = {r.id: r for r in session.execute(select(T).where(T.c.id.in_(chunk)))}
+        lines: dict[int, list] = {}
+        for r in session.execute(select(L.c.order_id, L.c.line_no, L.c.unit_price_minor)
+                                 .where(L.c.order_id.in_(chunk)).order_by(L.c.order_id, L.c.line_no)):
+            lines.setdefault(r.order_id, []).append((r.line_no, r.unit_price_minor))
+        for oid in chunk:
+            yield oid, found.get(oid), lines.get(oid, [])
+
+
+def needs_second_person(session: Session, kind: str, order_count: int) -> bool:
+    return kind in ALWAYS_TWO or order_count >= permissions.two_person(session).min_orders
+
+
+def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason: str,
+            selection: list[int] | GridQuery | None = None, revert_of: int | None = None) -> Proposal:
+    """Write a change set down (pending). Every order must be able to take the change now."""
+    if kind not in KINDS:
+        raise ValidationError(t("unknown change '{kind}'", kind=kind))
+    if not reason.strip():
+        raise ValidationError(t("A change set needs a reason."))
+    permissions.require(uow, ctx.actor, _kind_action(kind, params))
+    s = uow.session
+    items: list[tuple[int, str, int, str, str]] = []
+    if kind == "revert":
+        items = _revert_items(s, int(revert_of or 0))
+    elif kind in ORDER_KINDS:
+        if kind == "set_status":
+            target = Status(params.get("status", ""))
+            if DERIVED[target]:
+                raise ValidationError(t("{status} cannot be set by hand.", status=target.label()))
+            params = {"status": target.value}
+        if kind == "set_courier":
+            params = {"courier": str(params.get("courier", "")).strip()[:64]}
+        if kind == "price_percent":
+            params = {"percent": str(_percent(params.get("percent", "")))}
+        ids = _selected(s, selection or [])
+        if not ids:
+            raise ValidationError(t("No order matches: nothing to change."))
+        for oid, o, lines in _orders_of(s, ids):
+            if o is None:
+                raise ValidationError(t("Order #{id} is no longer in the store.", id=oid))
+            if o.archived and kind not in ("unarchive", "purge"):
+                raise ValidationError(t("{order} is archived; restore it from the archive first.", order=o.order_no))
+            before, after = _item(kind, params, o, lines)
+            if kind in ("set_status", "cancel"):
+                permissions.require(uow, ctx.actor, status_action(Status(before["status"]), Status(after["status"])))
+            items.append((oid, o.order_no, int(o.version), _canonical(before), _canonical(after)))
+    else:
+        params = _rule_params(s, kind, params)
+    now = uow.now
+    cs = ChangeSet(kind=kind, params=_canonical(params), reason=reason.strip(), state=PENDING,
+                   content_hash=content_hash(kind, params, reason.strip(), ctx.actor.name, revert_of, items),
+                   order_count=len(items), proposer=ctx.actor.name, proposer_role=ctx.actor.role, created_at=now,
+                   expires_at=now + timedelta(hours=permissions.two_person(s).expiry_hours), revert_of=revert_of)
+    s.add(cs)
+    s.flush()
+    for i in range(0, len(items), 5000):
+        s.execute(insert(ChangeSetItem.__table__), [
+            {"change_set_id": cs.id, "order_id": a, "order_no": b, "version": c, "before": d, "after": e}
+            for a, b, c, d, e in items[i:i + 5000]])
+    uow.record(ctx, "changeset", field="proposed", old=None,
+               new=f"#{cs.id} {kind} ({len(items)})" if items else f"#{cs.id} {kind}")
+    return _proposal(cs)
+
+
+def _rule_params(s: Session, kind: str, params: dict) -> dict:
+    if kind == "set_role":
+        user = auth.find(s, str(params.get("user", "")))
+        if user is None:
+            raise ValidationError(t("There is no user {name}.", name=params.get("user", "")))
+        role = Role.parse(str(params.get("role", "")))
+        return {"user": user.name, "role": role.value, "before": user.role.value}
+    if kind == "permissions":
+        matrix = {a: sorted(Role(r).value for r in roles) for a, roles in dict(params.get("matrix", {})).items()}
+        unknown = sorted(set(matrix) - set(ALL_ACTIONS))
+        if unknown:
+            raise ValidationError(t("unknown actions: {actions}", actions=", ".join(unknown)))
+        return {"matrix": matrix}
+    if kind == "two_person":
+        return {"min_orders": int(params.get("min_orders", 2)), "expiry_hours": int(params.get("expiry_hours", 24))}
+    raise ValidationError(t("unknown change '{kind}'", kind=kind))
+
+
+def _revert_items(s: Session, of: int) -> list[tuple[int, str, int, str, str]]:
+    cs = s.get(ChangeSet, of)
+    if cs is None or cs.state != APPLIED:
+        raise ValidationError(t("Only an applied change set can be reverted (#{id} is not one).", id=of))
+    if cs.kind in ("purge",) or cs.kind not in ORDER_KINDS:
+        raise ValidationError(t("#{id} cannot be reverted: {what}.", id=of, what=t(KINDS.get(cs.kind, cs.kind))))
+    items = []
+    T = Order.__table__
+    for it in s.execute(select(ChangeSetItem).where(ChangeSetItem.change_set_id == of)
+                        .order_by(ChangeSetItem.id)).scalars():
+        o = s.execute(select(T.c.version, T.c.status).where(T.c.id == it.order_id)).one_or_none()
+        if o is None:
+            raise ValidationError(t("{order} is no longer in the store.", order=it.order_no))
+        before, after = json.loads(it.after), json.loads(it.before)
+        if "status" in after:
+            now, back = Status(o.status), Status(after["status"])
+            if back not in ALLOWED[now] or DERIVED[back]:
+                raise ValidationError(t("{order} cannot go back from {current} to {status}.", order=it.order_no,
+                                        current=now.label(), status=back.label()))
+            before = {"status": now.value}
+        items.append((it.order_id, it.order_no, int(o.version), _canonical(before), _canonical(after)))
+    return items
+
+
+def submit(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason: str,
+           selection: list[int] | GridQuery | None = None, revert_of: int | None = None) -> Proposal:
+    """Propose; a change that needs no second person is applied at once, by its proposer."""
+    p = propose(uow, ctx, kind, params, reason, selection, revert_of)
+    if needs_second_person(uow.session, kind, p.orders):
+        return p
+    return _apply(uow, uow.session.get(ChangeSet, p.id, with_for_update=True), ctx.actor, None)
+
+
+# ---- deciding ----------------------------------------------------------------------------------
+
+def _locked(uow: UnitOfWork, change_set_id: int) -> ChangeSet:
+    cs = uow.session.get(ChangeSet, int(change_set_id), with_for_update=True)
+    if cs is None:
+        raise ChangeSetRefused(t("There is no change set #{id}.", id=change_set_id))
+    return cs
+
+
+def _still_pending(uow: UnitOfWork, cs: ChangeSet) -> None:
+    if cs.state == PENDING and cs.expires_at <= uow.now:
+        cs.state, cs.decided_at = EXPIRED, uow.now
+    if cs.state != PENDING:
+        raise ChangeSetRefused(t("Change set #{id} is {state}: it can no longer be approved or rejected.", id=cs.id,
+                                 state=t(STATES[cs.state])))
+
+
+STATES = {PENDING: N_("waiting for approval"), APPLIED: N_("applied"), REJECTED: N_("rejected"),
+          EXPIRED: N_("expired"), REVERTED: N_("reverted")}
+
+
+def _items(s: Session, cs: ChangeSet) -> list[ChangeSetItem]:
+    return list(s.execute(select(ChangeSetItem).where(ChangeSetItem.change_set_id == cs.id)
+                          .order_by(ChangeSetItem.id)).scalars())
+
+
+def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
+    """A second person approves from their own signed-in seat: the change set is checked again
+    and applied in this transaction (the caller commits)."""
+    cs = _locked(uow, change_set_id)
+    _still_pending(uow, cs)
+    if approver.name == cs.proposer:
+        raise ChangeSetRefused(t("{name} proposed change set #{id}; another person must approve it.",
+                                 name=approver.name, id=cs.id))
+    try:
+        permissions.require(uow, approver, "changes.approve")
+    except permissions.PermissionDenied as exc:
+        raise ChangeSetRefused(str(exc)) from None
+    return _apply(uow, cs, Actor(cs.proposer, cs.proposer_role), approver)
+
+
+def confirm(db, approver_name: str, change_set_id: int, secret: str, clock=None) -> Proposal:
+    """A second person approves on the spot, with their own password or PIN (checked first, in
+    its own transaction, so a wrong one counts toward their lock), then `approve`."""
+    try:
+        user = auth.authenticate(db, approver_name, secret)
+    except auth.SignInFailed as exc:
+        raise ChangeSetRefused(str(exc)) from None
+    uow = UnitOfWork(db, clock=clock) if clock else UnitOfWork(db)
+    with uow:
+        done = approve(uow, user.actor, change_set_id)
+        uow.commit()
+    return done
+
+
+def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | None) -> Proposal:
+    s = uow.session
+    if cs.state != PENDING:
+        raise ChangeSetRefused(t("Change set #{id} is {state}: it can no longer be approved or rejected.", id=cs.id,
+                                 state=t(STATES[cs.state])))
+    items = _items(s, cs)
+    params = json.loads(cs.params)
+    stored = content_hash(cs.kind, params, cs.reason, cs.proposer, cs.revert_of,
+                          [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
+    if stored != cs.content_hash or len(items) != cs.order_count:
+        raise ChangeSetRefused(t("Change set #{id} was modified after it was proposed; it cannot be approved.",
+                                 id=cs.id))
+    T = Order.__table__
+    for i in range(0, len(items), CHUNK):
+        chunk = items[i:i + CHUNK]
+        now = dict(s.execute(select(T.c.id, T.c.version).where(T.c.id.in_([x.order_id for x in chunk]))).all())
+        for it in chunk:
+            if now.get(it.order_id) != it.version:
+                raise ChangeSetRefused(t("{order} changed after change set #{id} was proposed; nothing was changed: "
+                                         "propose it again.", order=it.order_no, id=cs.id))
+    source = f"changeset:{cs.id}"
+    ctx = ChangeContext(proposer, source, cs.reason, approver)
+    if approver is not None:
+        permissions.grant_approved(uow, source)
+    if cs.kind == "set_role":
+        auth.apply_role(uow, ctx, params["user"], params["role"])
+    elif cs.kind == "permissions":
+        permissions.apply_matrix(uow, ctx, params["matrix"])
+    elif cs.kind == "two_person":
+        permissions.apply_two_person(uow, ctx, params["min_orders"], params["expiry_hours"])
+    else:
+        if cs.kind == "purge" and approver is not None:
+            _backup_first(uow)
+        for it in items:
+            _apply_item(uow, ctx, it.order_id, json.loads(it.before), json.loads(it.after))
+    cs.state, cs.decided_at = APPLIED, uow.now
+    cs.decided_by = approver.name if approver is not None else ""
+    cs.decided_role = approver.role if approver is not None else ""
+    if cs.revert_of is not None:
+        s.execute(update(ChangeSet.__table__).where(ChangeSet.__table__.c.id == cs.revert_of).values(state=REVERTED))
+    uow.record(ctx, "changeset", field="applied", old=None, new=f"#{cs.id} {cs.kind}")
+    return _proposal(cs)
+
+
+_BACKUP: list[Callable[[UnitOfWork], None]] = []
+
+
+def on_purge_backup(fn: Callable[[UnitOfWork], None]) -> None:
+    """What takes the backup before a purge (set by the composition root: services/backup)."""
+    _BACKUP[:] = [fn]
+
+
+def _backup_first(uow: UnitOfWork) -> None:
+    if not _BACKUP:
+        raise ChangeSetRefused(t("A purge takes a backup first, and this seat cannot make one."))
+    _BACKUP[0](uow)
+
+
+def reject(uow: UnitOfWork, ctx: ChangeContext, change_set_id: int, reason: str) -> Proposal:
+    """Turn a proposal down (anyone who may approve, or its proposer withdrawing it)."""
+    if not reason.strip():
+        raise ValidationError(t("Rejecting needs a reason."))
+    cs = _locked(uow, change_set_id)
+    _still_pending(uow, cs)
+    if ctx.actor.name != cs.proposer:
+        try:
+            permissions.require(uow, ctx.actor, "changes.approve")
+        except permissions.PermissionDenied as exc:
+            raise ChangeSetRefused(str(exc)) from None
+    cs.state, cs.decided_by, cs.decided_role, cs.decided_at = REJECTED, ctx.actor.name, ctx.actor.role, uow.now
+    cs.decision_reason = reason.strip()
+    uow.record(ctx, "changeset", field="rejected", old=None, new=f"#{cs.id}")
+    return _proposal(cs)
+
+
+def revert(uow: UnitOfWork, ctx: ChangeContext, change_set_id: int, reason: str) -> Proposal:
+    """Propose undoing an applied change set (a new change set, two-person like any other)."""
+    return propose(uow, ctx, "revert", {"of": int(change_set_id)}, reason, revert_of=int(change_set_id))
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+def expire_due(uow: UnitOfWork) -> int:
+    """Mark every pending change set past its time as expired; returns how many."""
+    T = ChangeSet.__table__
+    result = uow.session.execute(update(T).where(T.c.state == PENDING, T.c.expires_at <= uow.now)
+                                 .values(state=EXPIRED, decided_at=uow.now))
+    return result.rowcount or 0
+
+
+def listing(session: Session, states: tuple[str, ...] = ()) -> list[Proposal]:
+    q = select(ChangeSet).order_by(ChangeSet.id.desc())
+    if states:
+        q = q.where(ChangeSet.state.in_(states))
+    return [_proposal(cs) for cs in session.execute(q).scalars()]
+
+
+def pending_count(session: Session, now: datetime) -> int:
+    T = ChangeSet.__table__
+    return session.execute(select(func.count()).select_from(T).where(T.c.state == PENDING, T.c.expires_at > now)
+                           ).scalar() or 0
+
+
+def get(session: Session, change_set_id: int) -> Proposal:
+    cs = session.get(ChangeSet, int(change_set_id))
+    if cs is None:
+        raise ChangeSetRefused(t("There is no change set #{id}.", id=change_set_id))
+    return _proposal(cs)
+
+
+def items(session: Session, change_set_id: int, limit: int | None = None) -> list[tuple[str, dict, dict]]:
+    """(order number, before, after) of a change set, in order."""
+    q = (select(ChangeSetItem.order_no, ChangeSetItem.before, ChangeSetItem.after)
+         .where(ChangeSetItem.change_set_id == int(change_set_id)).order_by(ChangeSetItem.id))
+    if limit is not None:
+        q = q.limit(limit)
+    return [(no, json.loads(b), json.loads(a)) for no, b, a in session.execute(q).all()]

@@ -1,0 +1,187 @@
+"""Who may do what: the permission matrix (role × action, domain/roles.py) as the shop set it,
+the two-person rule's settings, and the idle lock — shop settings every seat shares.
+
+Every service that changes something calls `require` first, so the command line and the UI obey
+the same rules. The role checked is the one the store holds for the signed-in user now (a
+context claiming another role is refused), and a disabled user may do nothing. A store with no
+user at all acts as its owner until its first owner is set up.
+
+The matrix and the two-person settings are changed only through an approved change set (a
+second person's approval), so nobody loosens the rule to pass their own change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.errors import ShopOrdersError, ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.domain.roles import ALL_ACTIONS, DEFAULT_MATRIX, Role, action_label, allowed
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.models import Setting, User
+
+PERMISSIONS_KEY = "permissions"
+TWO_PERSON_KEY = "two_person"
+IDLE_LOCK_KEY = "idle_lock_minutes"
+
+
+class PermissionDenied(ShopOrdersError):
+    """The signed-in user's role may not do this."""
+
+
+class NeedsApproval(ShopOrdersError):
+    """This change is a two-person change: it must be proposed and approved."""
+
+
+@dataclass(frozen=True)
+class TwoPerson:
+    min_orders: int = 2  # a bulk edit of at least this many orders needs a second person
+    expiry_hours: int = 24  # a proposal not decided within this is expired
+
+    def to_json(self) -> str:
+        return json.dumps({"min_orders": self.min_orders, "expiry_hours": self.expiry_hours}, sort_keys=True)
+
+
+def _setting(session: Session, key: str):
+    row = session.get(Setting, key)
+    return json.loads(row.value) if row is not None else None
+
+
+def matrix(session: Session) -> dict[str, frozenset[Role]]:
+    """The shop's matrix: the defaults, with what the owner changed."""
+    stored = _setting(session, PERMISSIONS_KEY) or {}
+    out = dict(DEFAULT_MATRIX)
+    for action, roles in stored.items():
+        if action in out:
+            out[action] = frozenset(Role(r) for r in roles)
+    return out
+
+
+def matrix_json(m: dict[str, frozenset[Role]]) -> str:
+    return json.dumps({a: sorted(r.value for r in m[a]) for a in ALL_ACTIONS}, sort_keys=True)
+
+
+def two_person(session: Session) -> TwoPerson:
+    d = _setting(session, TWO_PERSON_KEY) or {}
+    return TwoPerson(int(d.get("min_orders", 2)), int(d.get("expiry_hours", 24)))
+
+
+def idle_lock_minutes(session: Session) -> int:
+    """Minutes without input after which a seat locks (0: never). Default 15."""
+    value = _setting(session, IDLE_LOCK_KEY)
+    return 15 if value is None else int(value)
+
+
+def users_exist(session: Session) -> bool:
+    return (session.execute(select(func.count()).select_from(User)).scalar() or 0) > 0
+
+
+def role_of(session: Session, actor: Actor) -> Role | None:
+    """The role the store holds for this user now; None when they may not act at all."""
+    if not users_exist(session):
+        return Role.OWNER  # a store before its first owner
+    u = session.execute(select(User).where(User.name == actor.name)).scalar_one_or_none()
+    if u is None or u.disabled:
+        return None
+    return Role(u.role)
+
+
+def may(session: Session, actor: Actor, action: str) -> bool:
+    role = role_of(session, actor)
+    return role is not None and role.value == actor.role and allowed(matrix(session), role, action)
+
+
+def why_not(session: Session, actor: Actor, action: str) -> str | None:
+    """None when the user may; else the sentence saying why not (a tooltip, an error)."""
+    role = role_of(session, actor)
+    if role is None:
+        return t("{name} is not a user of this store (or is disabled).", name=actor.name)
+    if role.value != actor.role:
+        return t("{name} is now {role}; sign in again.", name=actor.name, role=role.label())
+    if not allowed(matrix(session), role, action):
+        return t("{role} may not {action} (the owner sets this in the permissions).", role=role.label(),
+                 action=action_label(action))
+    return None
+
+
+def require(uow: UnitOfWork, actor: Actor, action: str) -> None:
+    """PermissionDenied (nothing written) unless the signed-in user may take this action."""
+    cache = uow.__dict__.setdefault("_permission_checks", {})
+    key = (actor.name, actor.role, action)
+    if key not in cache:
+        cache[key] = why_not(uow.session, actor, action)
+    if cache[key] is not None:
+        raise PermissionDenied(cache[key])
+
+
+def allowed_actions(session: Session, actor: Actor) -> frozenset[str]:
+    """Every action this user may take now (for the UI: what to enable)."""
+    role = role_of(session, actor)
+    if role is None or role.value != actor.role:
+        return frozenset()
+    m = matrix(session)
+    return frozenset(a for a in ALL_ACTIONS if allowed(m, role, a))
+
+
+def grant_approved(uow: UnitOfWork, source: str) -> None:
+    """Mark, for this unit of work only, that the change set named by `source` ("changeset:12")
+    was approved and is being applied in it (services/changesets.py, nothing else, calls this)."""
+    uow.__dict__.setdefault("_approved_sources", set()).add(source)
+
+
+def applying_approved(uow: UnitOfWork, ctx: ChangeContext) -> bool:
+    """True while an approved change set applies this change: its source, its approver, this
+    very transaction. A context that merely names an approver does not pass."""
+    return ctx.approver is not None and ctx.source in uow.__dict__.get("_approved_sources", set())
+
+
+def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
+    row = uow.session.get(Setting, key)
+    old = row.value if row else None
+    if old == value:
+        return
+    if row is None:
+        uow.session.add(Setting(key=key, value=value, updated_at=uow.now))
+    else:
+        row.value, row.updated_at = value, uow.now
+    uow.record(ctx, "setting", field=key, old=old, new=value)
+
+
+def _approved(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:
+    if not applying_approved(uow, ctx):
+        raise NeedsApproval(t("Changing {what} needs a second person's approval: propose it.", what=what))
+
+
+def apply_matrix(uow: UnitOfWork, ctx: ChangeContext, new: dict[str, list[str]]) -> None:
+    """The owner's matrix (action → roles); only through an approved change set."""
+    _approved(uow, ctx, t("the permissions"))
+    unknown = sorted(set(new) - set(ALL_ACTIONS))
+    if unknown:
+        raise ValidationError(t("unknown actions: {actions}", actions=", ".join(unknown)))
+    m = matrix(uow.session)
+    for action, roles in new.items():
+        m[action] = frozenset(Role(r) for r in roles)
+    _put(uow, ctx, PERMISSIONS_KEY, matrix_json(m))
+
+
+def apply_two_person(uow: UnitOfWork, ctx: ChangeContext, min_orders: int, expiry_hours: int) -> None:
+    _approved(uow, ctx, t("the two-person rule"))
+    if not 1 <= int(min_orders) <= 1_000_000:
+        raise ValidationError(t("the two-person rule applies from 1 order up (at most 1,000,000)"))
+    if not 1 <= int(expiry_hours) <= 24 * 30:
+        raise ValidationError(t("a proposal expires after 1 hour to 30 days"))
+    _put(uow, ctx, TWO_PERSON_KEY, TwoPerson(int(min_orders), int(expiry_hours)).to_json())
+
+
+def set_idle_lock(uow: UnitOfWork, ctx: ChangeContext, minutes: int) -> None:
+    """The seats' idle lock (a shop setting of the owner's; locking sooner is never a loosening,
+    so this one is not two-person)."""
+    require(uow, ctx.actor, "settings.permissions")
+    if not 0 <= int(minutes) <= 24 * 60:
+        raise ValidationError(t("the idle lock is 0 (never) to 1440 minutes"))
+    _put(uow, ctx, IDLE_LOCK_KEY, json.dumps(int(minutes)))
