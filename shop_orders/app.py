@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from shop_orders.domain import messages
 from shop_orders.domain.messages import t
@@ -43,7 +44,8 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     from shop_orders.ui.main_window import MainWindow
     from shop_orders.ui.resources import app_icon
 
-    app = QApplication.instance() or QApplication(["shop-orders-gui", *qt_args])
+    # PySide6 types instance() as the QCoreApplication it may be
+    app = cast("QApplication | None", QApplication.instance()) or QApplication(["shop-orders-gui", *qt_args])
     leftover = app.arguments()[1:]  # what neither we nor Qt understood
     if leftover:
         build_gui_parser().error(t("unrecognised arguments: {args}", args=" ".join(leftover)))

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from shop_orders import __version__
 from shop_orders.domain import messages, staleness, trail
@@ -336,6 +337,7 @@ def cmd_audit_key_import(args, ctx: AppContext) -> int:
         raise keys.KeyFileError(t("{path} cannot be read.", path=src)) from None
     key = keys.parse_key(text, str(src))
     if key.store_id != ctx.db.store_id:  # e.g. a new computer: the key comes before the restore
+        assert ctx.db.data_dir is not None  # an opened context's store has its data folder
         keys.KeyStore(ctx.db.data_dir).save(key)
         print(t("Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a "
                 "backup of that store (`shop-orders restore FILE`) to use it.",
@@ -359,7 +361,7 @@ def cmd_backup(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import backup
 
     with ProgressBar(N_("{done}/{total}"), label=t("Copying")) as bar:
-        report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir, progress=bar)
+        report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir, progress=bar.update)
     print(t("Backup written and checked: {path} ({orders} orders, {events} audit events; manifest {manifest}).",
             path=report.path, orders=report.orders, events=report.events, manifest=report.manifest.name))
     return 0
@@ -368,7 +370,7 @@ def cmd_backup(args, ctx: AppContext) -> int:
 def cmd_restore(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import restore
 
-    told = []
+    told: list[bool] = []
 
     def waiting(others) -> None:
         if not told:
@@ -395,6 +397,7 @@ def cmd_show(args, ctx: AppContext) -> int:
         o = queries.order_detail(s, args.order)
         if o is None:
             raise ValidationError(t("There is no order {order}.", order=args.order))
+        assert o.id is not None  # a stored row
         history = queries.order_history(s, o.id)
     cur = o.currency
     print(t("{order}  {channel} {channel_order_no}  {status} ({code})  version {version}", order=o.order_no,
@@ -522,7 +525,7 @@ def cmd_import(args, ctx: AppContext) -> int:
     invalid = len({x.row for x in plan.problems})
     print(t("{file}: {profile} (header on row {row}); {n} orders in the file", file=path.name,
             profile=plan.profile.label, row=plan.header_row, n=len(plan.orders)))
-    counts = dict(creates=len(plan.creates), updates=len(plan.updates), unchanged=plan.unchanged,
+    counts: dict[str, Any] = dict(creates=len(plan.creates), updates=len(plan.updates), unchanged=plan.unchanged,
                   refused=len(plan.refused), errors=len(plan.problems))
     if args.dry_run:
         print(t("would create {creates}, update {updates}, unchanged {unchanged}, refused {refused}, errors {errors}",
@@ -576,7 +579,7 @@ def cmd_export(args, ctx: AppContext) -> int:
         raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
     q = export_query(args, thresholds(ctx.db), datetime.now(UTC))
     with ProgressBar() as bar:
-        result = exporting.export(ctx.db, path, q, with_lines=not args.no_lines, progress=bar,
+        result = exporting.export(ctx.db, path, q, with_lines=not args.no_lines, progress=bar.update,
                                   lang=messages.language())
     print(t("Exported {orders} orders, {lines} lines and {events} audit events to {path}.", orders=result.orders,
             lines=result.lines, events=result.events, path=path))
@@ -804,14 +807,14 @@ def _start_logging() -> None:
     import logging
 
     logger = logging.getLogger("shop_orders")
-    if any(getattr(h, "_shop_orders_cli", False) for h in logger.handlers):
+    if any(h.get_name() == "shop_orders_cli" for h in logger.handlers):
         return
     try:
         _log_path().parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(_log_path(), encoding="utf-8", delay=True)
     except OSError:
         return
-    handler._shop_orders_cli = True
+    handler.set_name("shop_orders_cli")
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

@@ -16,10 +16,17 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from shop_orders import __version__
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import N_, t
+
+if TYPE_CHECKING:  # imported where used: the first steps run without Qt
+    from PySide6.QtWidgets import QApplication
+
+    from shop_orders.services.context import AppContext
+    from shop_orders.ui.main_window import MainWindow
 
 SELF_TEST_ROWS = 40  # demo orders in the temporary store
 
@@ -58,9 +65,9 @@ class _Run:
 
     def __init__(self, folder: Path, lang: str, qt_args: list[str]) -> None:
         self.folder, self.lang, self.qt_args = folder, lang, qt_args
-        self.ctx = None
-        self.app = None
-        self.window = None
+        self.ctx: AppContext | None = None  # set by the steps, in order
+        self.app: QApplication | None = None
+        self.window: MainWindow | None = None
         self.order_no = ""
 
     # ---- steps: each returns the line printed when it passes -------------------------------
@@ -93,6 +100,7 @@ class _Run:
         from shop_orders.services import orders as service
 
         ctx = self.ctx
+        assert ctx is not None
         with ctx.uow() as uow:
             demo.fill(uow, ctx.change("demo"), SELF_TEST_ROWS - 1, seed=7)
             draft = service.OrderDraft(
@@ -113,7 +121,8 @@ class _Run:
         if problem is not None:
             raise SelfTestFailed(problem.sentence)
         _quiet_known_qt_notes()
-        self.app = QApplication.instance() or QApplication(["shop-orders-gui", *self.qt_args])
+        # PySide6 types instance() as the QCoreApplication it may be
+        self.app = cast("QApplication | None", QApplication.instance()) or QApplication(["shop-orders-gui", *self.qt_args])
         qt_own = i18n.install(self.app, "zh_CN")  # Qt's own translations must be in the installation
         if qt_own is None:
             raise SelfTestFailed(t("Qt's own Chinese translations (qtbase_zh_CN.qm) are missing"))
@@ -129,6 +138,7 @@ class _Run:
         if pixmap.isNull():
             raise SelfTestFailed(t("the app icon could not be drawn (resources/icons/app.svg or Qt's SVG support "
                                    "is missing)"))
+        assert self.app is not None
         self.app.setWindowIcon(app_icon())
         return t("app icon drawn ({size} px)", size=pixmap.width())
 
@@ -138,6 +148,7 @@ class _Run:
         from shop_orders.ui.main_window import MainWindow
 
         settings = QSettings(str(self.folder / "ui.ini"), QSettings.Format.IniFormat)
+        assert self.ctx is not None and self.app is not None
         self.window = w = MainWindow(self.ctx, lang=self.lang, qsettings=settings)
         w.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # laid out and painted, never on screen
         w.show()
@@ -165,6 +176,7 @@ class _Run:
         from shop_orders.services import orders as service
 
         ctx = self.ctx
+        assert ctx is not None and self.app is not None and self.window is not None
         with ctx.uow() as uow:
             order = service.record_payment(uow, ctx.change(), self.order_no, 33600, method="cash")
             order = service.edit(uow, ctx.change(reason="self-test"), self.order_no, {"recipient": "李娜"})
@@ -178,6 +190,7 @@ class _Run:
     def audit(self) -> str:
         from shop_orders.services.verification import verify_store
 
+        assert self.ctx is not None
         result = verify_store(self.ctx.db)
         if not result.ok:
             raise SelfTestFailed(t("the audit trail does not verify: {problem}", problem=result.problem))

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import SupportsFloat, cast
 
 from shop_orders.domain.errors import ThresholdOutOfRange
 from shop_orders.domain.messages import t
@@ -66,7 +67,8 @@ def setting_hours(value: object, field: str) -> int:
     number (nan, inf, 1e308): one value like that once flagged every order of every seat.
     """
     try:
-        hours = float(value.strip()) if isinstance(value, str) else float(value)
+        # anything float() refuses raises TypeError or ValueError: caught below
+        hours = float(value.strip()) if isinstance(value, str) else float(cast(SupportsFloat, value))
     except (TypeError, ValueError, OverflowError):
         hours = math.nan
     if not (math.isfinite(hours) and hours.is_integer() and MIN_SETTING_HOURS <= hours <= MAX_SETTING_HOURS):

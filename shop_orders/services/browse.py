@@ -56,6 +56,7 @@ class OrderBrowser:
             order = queries.order_detail(s, order_no)
             if order is None:
                 return None
+            assert order.id is not None  # a stored row
             return OrderDetail(order, queries.order_history(s, order.id))
 
     def change_marker(self) -> int:

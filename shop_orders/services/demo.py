@@ -18,8 +18,10 @@ import json
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlmodel import col
 
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
@@ -166,6 +168,7 @@ class _Generator:
             buyer, recipient, phone, address = rng.choice(self.cn_people)
             currency, products, couriers, methods = "CNY", PRODUCTS_CN, CN_COURIERS, PAY_METHODS_CN
         created = now - timedelta(seconds=rng.randint(3600, 180 * 86400))
+        lines: list[list[Any]]  # [line_no, sku, title, qty, price, shipped]
         lines, total = [], 0
         for line_no in range(1, rng.choice((1, 1, 1, 2, 2, 3)) + 1):
             sku, title, price = rng.choice(products)
@@ -285,7 +288,7 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
             break
     for day, last_seq in counters.items():
         if day in known_days:
-            session.execute(OrderIdCounter.__table__.update().where(OrderIdCounter.day == day).values(last=last_seq))
+            session.execute(OrderIdCounter.__table__.update().where(col(OrderIdCounter.day) == day).values(last=last_seq))
         else:
             session.execute(insert(OrderIdCounter.__table__), {"day": day, "last": last_seq})
     sync_sequences(session, tables)

@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
+from sqlmodel import col
 
 from shop_orders.domain import messages, trail
 from shop_orders.domain.cells import looks_like_formula, xml_text
@@ -81,7 +82,7 @@ def _why(exc: OSError) -> str:
     """An operating system refusal in the catalogue's words (its own text is English only)."""
     import errno
 
-    reasons = {errno.EACCES: N_("permission is denied"), errno.EPERM: N_("permission is denied"),
+    reasons: dict[int | None, str] = {errno.EACCES: N_("permission is denied"), errno.EPERM: N_("permission is denied"),
                errno.EROFS: N_("the folder is read-only"), errno.ENOSPC: N_("the disk is full"),
                errno.ENOENT: N_("the folder does not exist"), errno.ENOTDIR: N_("the folder does not exist"),
                errno.EISDIR: N_("a folder has that name")}
@@ -258,9 +259,9 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled, l
                 exported_ids.append(o.id)
             n_orders += len(rows)
             if lw:
-                for line in s.execute(select(OrderLine, Order.order_no, Order.currency).join(Order)
-                                      .where(OrderLine.order_id.in_(ids))
-                                      .order_by(OrderLine.order_id, OrderLine.line_no)).all():
+                for line in s.execute(select(OrderLine, col(Order.order_no), col(Order.currency)).join(Order)
+                                      .where(col(OrderLine.order_id).in_(ids))
+                                      .order_by(col(OrderLine.order_id), col(OrderLine.line_no))).all():
                     li, order_no, cur = line
                     lw.append([lw.cell(order_no), li.line_no, lw.cell(li.sku), lw.cell(li.title), li.qty,
                                lw.cell(to_decimal(li.unit_price_minor, cur), "money"), li.shipped_qty])
@@ -279,7 +280,7 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled, l
             audit.finish()
         _summary(summary, by_status, by_channel, tables, lang)
     _keep_tables_together(wb, [w, lw, summary, tables.get("audit")])
-    return n_orders, n_lines, tables["audit"].rows if with_audit else 0
+    return n_orders, n_lines, audit.rows if with_audit else 0
 
 
 def _check(cancelled, lang: str) -> None:

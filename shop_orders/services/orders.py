@@ -16,10 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlmodel import col
 
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
@@ -49,7 +51,7 @@ from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import sync_sequences
-from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment
+from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment, rel
 
 EDITABLE = ("buyer", "recipient", "phone", "address", "courier", "tracking_no")
 EDIT_ACTIONS = {"buyer": "order.edit_buyer", "recipient": "order.edit_contact", "phone": "order.edit_contact",
@@ -185,7 +187,7 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
     channel = parse_channel(draft.channel)
     cno = draft.channel_order_no.strip()
     exists = uow.session.execute(
-        select(Order.order_no).where(Order.channel == channel, Order.channel_order_no == cno)
+        select(col(Order.order_no)).where(col(Order.channel) == channel, col(Order.channel_order_no) == cno)
     ).scalar()
     if exists:
         raise DuplicateOrder(t("{channel} order {number} already exists as {order}.", channel=channel_label(channel),
@@ -204,6 +206,7 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
     )
     uow.session.add(order)
     uow.session.flush()
+    assert order.id is not None  # given by the flush
     for n, line in enumerate(draft.lines, 1):
         uow.session.add(OrderLine(order_id=order.id, line_no=n, sku=line.sku, title=line.title,
                                   qty=line.qty, unit_price_minor=line.unit_price_minor,
@@ -286,9 +289,9 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
 
 def load_for_update(uow: UnitOfWork, ref: str | int, expected_version: int | None) -> Order:
     """The order by global id (text) or row id, locked for this transaction; checks the version."""
-    cond = Order.id == ref if isinstance(ref, int) else Order.order_no == str(ref).strip().upper()
+    cond = col(Order.id) == ref if isinstance(ref, int) else col(Order.order_no) == str(ref).strip().upper()
     order = uow.session.execute(
-        select(Order).where(cond).options(selectinload(Order.lines)).with_for_update()
+        select(Order).where(cond).options(selectinload(rel(Order.lines))).with_for_update()
     ).scalar_one_or_none()
     if order is None:
         raise OrderNotFound(t("There is no order {order}.", order=ref))
@@ -343,6 +346,7 @@ def record_payment(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, amount_m
         raise ValidationError(t("A refund of {refund} is more than the {paid} paid for {order}.",
                                 refund=format_minor(-amount_minor, order.currency),
                                 paid=format_minor(order.paid_minor, order.currency), order=order.order_no))
+    assert order.id is not None  # a stored row
     uow.session.add(Payment(order_id=order.id, amount_minor=amount_minor, method=method.strip(),
                             reference=reference.strip(), paid_at=paid_at or uow.now))
     uow.record(ctx, "payment", order_id=order.id, order_no=order.order_no, field="paid",
@@ -381,6 +385,7 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
         lines[int(n)].shipped_qty += qty
     ordered = sum(line.qty for line in lines.values()) or 1
     shipped = sum(line.shipped_qty for line in lines.values()) if lines else 1
+    assert order.id is not None  # a stored row
     uow.session.add(Shipment(order_id=order.id, courier=courier.strip(), tracking_no=tracking_no.strip(),
                              items=json.dumps({str(k): v for k, v in items.items()}), shipped_at=uow.now))
     uow.record(ctx, "ship", order_id=order.id, order_no=order.order_no, field="shipped_qty",
@@ -424,7 +429,7 @@ def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str,
 CHANNEL_FIELDS = ("status", "paid_minor", *EDITABLE)
 
 
-def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str, object],
+def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str, Any],
                          expected_version: int | None = None) -> Order:
     """What a channel's own export says about an order it owns (imports, channel sync).
 
@@ -451,6 +456,7 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
             uow.record(ctx, "payment", order_id=order.id, order_no=order.order_no, field="paid",
                        old=format_minor(old, order.currency), new=format_minor(int(value), order.currency))
             delta = int(value) - old
+            assert order.id is not None  # a stored row
             uow.session.add(Payment(order_id=order.id, amount_minor=delta, method=order.channel,
                                     reference=ctx.source, paid_at=uow.now))
         else:

@@ -144,12 +144,13 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
         events: dict[int, list[tuple[str, str, str | None]]] = {}
         numbers: dict[int, str] = {}
         for oid, group in groupby(cursor.fetchall(), key=_first):
-            history = list(group)
-            numbers[oid] = history[0][1]
-            events[oid] = [r[2:] for r in history]
+            chained = list(group)
+            numbers[oid] = chained[0][1]
+            events[oid] = [r[2:] for r in chained]
         for oid in sorted(rows.keys() | events.keys()):
             row, history = rows.get(oid), events.get(oid)
             if row is None:
+                assert history is not None  # oid is one of events'
                 stated = replay.replay(history)
                 if stated.get("purged"):
                     continue  # archived, then purged by an approved change set: its trail says so

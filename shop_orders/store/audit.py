@@ -34,10 +34,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from shop_orders.domain.messages import N_, t
 from shop_orders.store import keys
@@ -137,13 +138,13 @@ def digest(prev_hash: str, seq: int, e: PendingEvent | AuditEvent, key: ChainKey
 
 def lock_head(session: Session) -> tuple[int, str]:
     row = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+        select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update()
     ).one()
     return int(row.seq), row.hash
 
 
 def read_head(session: Session) -> tuple[int, str]:
-    row = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+    row = session.execute(select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1)).one()
     return int(row.seq), row.hash
 
 
@@ -196,7 +197,7 @@ def append(session: Session, events: Sequence[PendingEvent], head: tuple[int, st
 
 
 def write_head(session: Session, head: tuple[int, str]) -> None:
-    session.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=head[0], hash=head[1]))
+    session.execute(update(AuditHead.__table__).where(col(AuditHead.id) == 1).values(seq=head[0], hash=head[1]))
 
 
 # --- the head kept outside the database ------------------------------------------------------
@@ -295,7 +296,7 @@ class HeadFile:
         turn (read, compare, write under a lock), so the head never moves back."""
         with _head_lock(self.path):
             current = self.state()
-            if current.status != OK or current.head[0] >= seq:
+            if current.status != OK or current.head is None or current.head[0] >= seq:
                 return False
             self._write(seq, h)
             return True
@@ -388,6 +389,7 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
             raise AuditTrailDamaged(t(
                 "The audit head file {path} of {where} was changed outside Shop Orders: writing stopped; "
                 "run `shop-orders audit verify`.", path=hf.path, where=db.where))
+        assert st.head is not None  # an OK state carries its head
         mine, mine_hash = st.head
         if mine > seq or (mine == seq and mine_hash != h) or (
                 mine < seq and (GENESIS if mine == 0 else _event_hash(session, mine)) != mine_hash):
@@ -530,7 +532,8 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     # canonical ISO form by slicing: the walk costs about what a bare sqlite3 + hashlib loop does
     # (tests/bench/bench_audit.py).
     query = (f"SELECT {', '.join(_WALK)} FROM audit_events WHERE id >= {mark} ORDER BY id LIMIT {mark}")
-    iso = _iso_text if conn.dialect.name == "sqlite" else _iso
+    # The driver's type for `at` depends on the dialect (text on SQLite), as does iso.
+    iso: Callable[[Any], str] = _iso_text if conn.dialect.name == "sqlite" else _iso
     canonical = _canonical
     for h in targets.get(0, []):
         if h != GENESIS:
@@ -594,11 +597,13 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
             return VerifyResult(count, (last_id, prev),
                                 t("the audit head file {path} is unreadable or was rewritten (its signature does "
                                   "not match)", path=hf.path), None, "head-forged")
-    seen = {st.head for _, st in states if st.head is not None}
-    if first_head_shared and len(states) == 2 and states[0][1].head[0] > states[1][1].head[0]:
+    # Every state is OK here, and an OK state carries its head.
+    ok = [(hf, st.head) for hf, st in states if st.head is not None]
+    seen = {head for _, head in ok}
+    if first_head_shared and len(ok) == 2 and ok[0][1][0] > ok[1][1][0]:
         seen = set()  # another user of the same file wrote since this user's last write
     if len(seen) > 1:
-        listed = ", ".join(t("{file} says #{n}", file=hf.path.name, n=st.head[0]) for hf, st in states)
+        listed = ", ".join(t("{file} says #{n}", file=hf.path.name, n=head[0]) for hf, head in ok)
         return VerifyResult(count, (last_id, prev),
                             t("the two audit head files disagree ({listed}): one was reset or rewritten",
                               listed=listed), None,

@@ -14,6 +14,7 @@ import gc
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
@@ -41,7 +42,7 @@ def insert_many(session: Session, table: Table, columns: Sequence[str], rows: li
 
 def _convert(rows: list[tuple], converters: list) -> list[tuple]:
     """Apply each converter to its column, once per distinct value, column-wise (zip in C)."""
-    columns = list(zip(*rows, strict=True))
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for i, proc in converters:
         done = {v: None if v is None else proc(v) for v in dict.fromkeys(columns[i])}
         columns[i] = list(map(done.__getitem__, columns[i]))
@@ -89,7 +90,7 @@ def indexes_deferred(session: Session, tables: Sequence[Table], adding: int) -> 
     dropped: list[str] = []
     if conn.dialect.name == "sqlite":
         for table in tables:
-            existing = conn.exec_driver_sql(f'SELECT COALESCE(MAX(rowid), 0) FROM "{table.name}"').scalar()
+            existing = conn.exec_driver_sql(f'SELECT COALESCE(MAX(rowid), 0) FROM "{table.name}"').scalar_one()
             if adding < existing:
                 continue
             for name, sql in conn.exec_driver_sql(

@@ -202,11 +202,11 @@ class Database:
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
         path = sqlite_path(self.url)
-        self._watch = FileWatch(path) if path is not None else None
-        if self._watch is not None:
-            event.listen(self.engine, "connect", lambda *_: self._watch.connected())
-            event.listen(self.engine, "close", lambda *_: self._watch.closed())
-            event.listen(self.engine, "close_detached", lambda *_: self._watch.closed())
+        self._watch = watch = FileWatch(path) if path is not None else None
+        if watch is not None:
+            event.listen(self.engine, "connect", lambda *_: watch.connected())
+            event.listen(self.engine, "close", lambda *_: watch.closed())
+            event.listen(self.engine, "close_detached", lambda *_: watch.closed())
 
     def own_files(self) -> list[Path]:
         """Files only SQLite (and the audit head code) may open: hidden from every file dialog."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
@@ -58,7 +59,7 @@ def _in_range(col, start: datetime | None, end: datetime | None):
 
 
 def where(q: GridQuery, dialect: str) -> list:
-    conds = [T.c.archived.is_(True) if q.archived else T.c.archived.is_(False)]
+    conds: list[ColumnElement[bool]] = [T.c.archived.is_(True) if q.archived else T.c.archived.is_(False)]
     if q.statuses:
         conds.append(T.c.status.in_([Status(s).value for s in q.statuses]))
     if q.channels:
@@ -142,7 +143,8 @@ def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:
     by_status = {s: 0 for s in Status}
     for status, n in session.execute(select(T.c.status, func.count()).where(live).group_by(T.c.status)).all():
         by_status[Status(status)] = n
-    by_channel = dict(session.execute(select(T.c.channel, func.count()).where(live).group_by(T.c.channel)).all())
+    by_channel: dict[str, int] = dict(session.execute(
+        select(T.c.channel, func.count()).where(live).group_by(T.c.channel)).all())
     stale = session.execute(select(func.count()).select_from(T).where(live, stale_clause(thresholds, now))
                             ).scalar_one()
     archived = session.execute(select(func.count()).select_from(T).where(T.c.archived.is_(True))).scalar_one()
@@ -153,4 +155,4 @@ def change_marker(session: Session) -> int:
     """A number that moves whenever any seat changes anything (every change is audited)."""
     from shop_orders.store.models import AuditHead
 
-    return session.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar_one()
+    return session.execute(select(col(AuditHead.seq)).where(col(AuditHead.id) == 1)).scalar_one()

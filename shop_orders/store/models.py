@@ -5,7 +5,7 @@ checks that these models and the migrations describe the same schema.
 """
 
 from datetime import datetime
-from typing import Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Optional
 
 from sqlalchemy import (
     BigInteger,
@@ -15,13 +15,23 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
 )
+from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Field, Relationship, SQLModel
 
 from shop_orders.store.types import BigId, UTCDateTime
+
+
+def rel(attribute: object) -> QueryableAttribute[Any]:
+    """A relationship's class attribute, typed as loader options such as selectinload() take it:
+    col() for relationships (SQLModel types `Order.lines` as an instance's list)."""
+    if not isinstance(attribute, QueryableAttribute):
+        raise TypeError(f"not a mapped relationship: {attribute!r}")
+    return attribute
 
 
 def _id() -> Column:
@@ -43,6 +53,8 @@ SORTED = ("order_no", "channel", "channel_order_no", "buyer", "total_minor", "pa
 
 class Order(SQLModel, table=True):
     __tablename__ = "orders"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
     __table_args__ = (
         UniqueConstraint("channel", "channel_order_no", name="uq_orders_channel_order_no"),
         # The grid's sorts and filters, and the staleness rule (migration 0006): every sortable
@@ -96,6 +108,8 @@ class Order(SQLModel, table=True):
 
 class OrderLine(SQLModel, table=True):
     __tablename__ = "order_lines"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
     __table_args__ = (UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_line"),)
 
     id: int | None = Field(default=None, sa_column=_id())
@@ -116,6 +130,8 @@ class Payment(SQLModel, table=True):
     """One payment (positive) or refund (negative) received for an order."""
 
     __tablename__ = "payments"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
     __table_args__ = (Index("ix_payments_order_id", "order_id"),)
 
     id: int | None = Field(default=None, sa_column=_id())
@@ -134,6 +150,8 @@ class Shipment(SQLModel, table=True):
     """One parcel sent out: which courier, which tracking number, which line quantities."""
 
     __tablename__ = "shipments"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
     __table_args__ = (
         Index("ix_shipments_order_id", "order_id"),
         Index("ix_shipments_tracking_no", "tracking_no"),
@@ -158,6 +176,8 @@ class AuditEvent(SQLModel, table=True):
     """
 
     __tablename__ = "audit_events"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
     __table_args__ = (Index("ix_audit_events_order_id", "order_id"),)
 
     id: int = Field(sa_column=Column(BigId, primary_key=True, autoincrement=False))
@@ -183,6 +203,8 @@ class AuditHead(SQLModel, table=True):
     """The single row holding the chain's newest position; writers lock it to append in turn."""
 
     __tablename__ = "audit_head"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
 
     id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
@@ -193,6 +215,8 @@ class OrderIdCounter(SQLModel, table=True):
     """The last sequence number handed out per creation day (see domain/ids.py)."""
 
     __tablename__ = "order_id_counters"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
 
     day: str = Field(sa_column=Column(String(8), primary_key=True))
     last: int = Field(sa_column=Column(BigInteger, nullable=False))
@@ -202,6 +226,8 @@ class Setting(SQLModel, table=True):
     """Shop-wide settings every seat shares (thresholds, SLA table...), as JSON text."""
 
     __tablename__ = "settings"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
 
     key: str = Field(sa_column=Column(String(100), primary_key=True))
     value: str = Field(sa_column=Column(Text, nullable=False))

@@ -13,10 +13,11 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlmodel import col
 
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
-from shop_orders.store.models import AuditEvent, Order
+from shop_orders.store.models import AuditEvent, Order, rel
 
 ORDER_COLUMNS = [c for c in Order.__table__.columns]
 
@@ -25,7 +26,7 @@ def stale_clause(thresholds: Thresholds, now: datetime, fraction: float = 1.0):
     cutoffs = thresholds.cutoffs(now, fraction)
     if not cutoffs:
         return false()
-    return or_(*[and_(Order.status == s.value, Order.updated_at <= cut) for s, cut in cutoffs.items()])
+    return or_(*[and_(col(Order.status) == s.value, col(Order.updated_at) <= cut) for s, cut in cutoffs.items()])
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ class OrderFilter:
     def where(self) -> list:
         conds = [Order.archived.is_(False)]  # archived (deleted) orders are listed nowhere
         if self.statuses:
-            conds.append(Order.status.in_([Status(s).value for s in self.statuses]))
+            conds.append(col(Order.status).in_([Status(s).value for s in self.statuses]))
         if self.channels:
-            conds.append(Order.channel.in_(list(self.channels)))
+            conds.append(col(Order.channel).in_(list(self.channels)))
         if self.stale_only:
             if self.now is None:
                 raise AssertionError("a stale filter needs the current time")
@@ -50,14 +51,14 @@ class OrderFilter:
 
 
 def order_rows(f: OrderFilter) -> Select:
-    return select(Order.__table__).where(*f.where()).order_by(Order.id)
+    return select(Order.__table__).where(*f.where()).order_by(col(Order.id))
 
 
 def iter_orders(session: Session, f: OrderFilter, batch: int = 2000) -> Iterator:
     """Rows (mappings of the order columns) matching f, in id order, streamed in batches."""
     last = 0
     while True:
-        rows = session.execute(order_rows(f).where(Order.id > last).limit(batch)).mappings().all()
+        rows = session.execute(order_rows(f).where(col(Order.id) > last).limit(batch)).mappings().all()
         if not rows:
             return
         yield from rows
@@ -65,7 +66,7 @@ def iter_orders(session: Session, f: OrderFilter, batch: int = 2000) -> Iterator
 
 
 def count_by_status(session: Session) -> dict[Status, int]:
-    rows = session.execute(select(Order.status, func.count()).group_by(Order.status)).all()
+    rows = session.execute(select(col(Order.status), func.count()).group_by(col(Order.status))).all()
     counts = {s: 0 for s in Status}
     for status, n in rows:
         counts[Status(status)] = n
@@ -78,13 +79,13 @@ def count_stale(session: Session, thresholds: Thresholds, now: datetime) -> int:
 
 def order_detail(session: Session, order_no: str) -> Order | None:
     return session.execute(
-        select(Order).where(Order.order_no == order_no.strip().upper()).options(
-            selectinload(Order.lines), selectinload(Order.payments), selectinload(Order.shipments))
+        select(Order).where(col(Order.order_no) == order_no.strip().upper()).options(
+            selectinload(rel(Order.lines)), selectinload(rel(Order.payments)), selectinload(rel(Order.shipments)))
     ).scalar_one_or_none()
 
 
 def order_history(session: Session, order_id: int) -> list[AuditEvent]:
     """The order's audit events, newest first."""
     return list(session.execute(
-        select(AuditEvent).where(AuditEvent.order_id == order_id).order_by(AuditEvent.id.desc())
+        select(AuditEvent).where(col(AuditEvent.order_id) == order_id).order_by(col(AuditEvent.id).desc())
     ).scalars())

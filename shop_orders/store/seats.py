@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from shop_orders.domain.messages import t
 from shop_orders.store.db import Database, sqlite_path
@@ -79,7 +79,7 @@ class Seat:
         self.host, self.pid, self.since = _host(), os.getpid(), datetime.now(UTC)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._conn = None
+        self._conn: Connection | None = None
         self._file: Path | None = None
 
     def join(self) -> Seat:

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import (
     QFileInfo,
     QMimeDatabase,
     QModelIndex,
+    QPersistentModelIndex,
     QSortFilterProxyModel,
     QStandardPaths,
 )
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QStyle
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QFileSystemModel, QStyle
 
 from shop_orders.domain.messages import t
 
@@ -80,8 +82,8 @@ class HideStoreFiles(QSortFilterProxyModel):
         super().__init__(parent)
         self.protected = [Path(p) for p in protected]
 
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:  # noqa: N802 - Qt's name
-        model = self.sourceModel()
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802 - Qt's name
+        model = cast(QFileSystemModel, self.sourceModel())  # the file dialog's own model
         index = model.index(row, 0, parent)
         return not is_hidden(Path(model.filePath(index)), self.protected)
 

@@ -3,7 +3,8 @@ range, "stale only", and the quick-search box (debounced)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
+from typing import cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -60,7 +61,9 @@ class FilterPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.all_item = self._item(self.tree, t("All orders"), "all", None)
         self.stale_item = self._item(self.tree, t("Stale (no update for too long)"), "stale", None)
-        self.stale_item.setForeground(0, palette.flag_colour(Level.RED))
+        red = palette.flag_colour(Level.RED)
+        assert red is not None  # the red flag has a colour
+        self.stale_item.setForeground(0, red)
         self.status_group = QTreeWidgetItem(self.tree, [t("Status")])
         self.status_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.status_items = {s: self._item(self.status_group, s.label(lang), "status", s.value) for s in Status}
@@ -86,7 +89,7 @@ class FilterPanel(QWidget):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
             d.setEnabled(False)
-            d.dateChanged.connect(lambda _d: self.date_check.isChecked() and self.filtersChanged.emit())
+            d.dateChanged.connect(lambda _d: self.filtersChanged.emit() if self.date_check.isChecked() else None)
         self.date_check.toggled.connect(self._date_toggled)
         form.addRow(self.date_check)
         form.addRow(t("From"), self.date_from)
@@ -122,7 +125,8 @@ class FilterPanel(QWidget):
                 stale = True
         created_from = created_to = None
         if self.date_check.isChecked():
-            start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+            # PySide6 types QDate.toPython() as object; it is a datetime.date
+            start, end = cast(date, self.date_from.date().toPython()), cast(date, self.date_to.date().toPython())
             if end < start:
                 start, end = end, start
             created_from = datetime.combine(start, time.min).astimezone()

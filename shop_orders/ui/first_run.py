@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.messages import t
 from shop_orders.services import seat
-from shop_orders.ui.workers import run_in_pool
+from shop_orders.ui.workers import Task, run_in_pool
 
 TARGET_SETTING = "store/target"
 WELCOMED_SETTING = "ui/welcomed"
@@ -94,7 +94,7 @@ class ConnectDialog(QDialog):
         self.setWindowTitle(t("Connect to a shop server"))
         self.qsettings = qsettings
         self.saved: str | None = None
-        self.task = None
+        self.task: Task | None = None
         form = QFormLayout(self)
         note = QLabel(t("Every PC of the shop can share one PostgreSQL server. Ask whoever set it up for its "
                         "address, e.g. postgresql://shop:password@192.168.1.10/shop."), self)
@@ -104,7 +104,7 @@ class ConnectDialog(QDialog):
         self.url.setObjectName("serverAddress")
         self.url.setPlaceholderText(t("postgresql://user:password@host/database"))
         form.addRow(t("Server address"), self.url)
-        self.result = QLabel("", self)
+        self.result: QLabel = QLabel("", self)  # type: ignore[assignment]  # shadows QDialog.result()
         self.result.setObjectName("connectResult")
         self.result.setWordWrap(True)
         form.addRow(self.result)

@@ -38,7 +38,7 @@ class ImportDialog(QDialog):
         self.setObjectName("importDialog")
         self.ctx, self.path, self.lang = ctx, path, lang
         self.plan: ImportPlan | None = None
-        self.result: runner.ImportResult | None = None
+        self.result: runner.ImportResult | None = None  # type: ignore[assignment]  # shadows QDialog.result()
         self.task: ProgressTask | None = None
         self.setWindowTitle(t("Import %s") % path.name)
         self.resize(980, 620)
@@ -146,7 +146,7 @@ class ImportDialog(QDialog):
             "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
             "%s problems.") % (plan.file, plan.profile.label, plan.header_row, len(plan.orders), len(plan.creates),
                                len(plan.updates), plan.unchanged, len(plan.refused), len(plan.problems)))
-        if self.must_choose:
+        if self.must_choose and match is not None:  # must_choose is only set with a match
             names = ", ".join(p.label for p in (match.profile, *match.others))
             self.summary.setText(t("The columns fit several layouts equally well (%s): choose the right one under "
                                    "\"Read as\".") % names)
@@ -201,6 +201,7 @@ class ImportDialog(QDialog):
 
     def start_import(self) -> None:
         plan, ctx, skip = self.plan, self.ctx, self.skip_invalid.isChecked()
+        assert plan is not None  # Import is enabled only with a plan
         change = ctx.change(f"import:{self.path.name}")
         self.summary.setText(t("Importing… (one transaction: cancel leaves everything as it was)"))
         self._run(lambda report, cancelled: runner.apply(ctx.db, change, plan, skip_invalid=skip, progress=report,

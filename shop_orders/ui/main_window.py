@@ -136,6 +136,7 @@ def _now() -> datetime:
 
 class MainWindow(QMainWindow):
     changeFinished = Signal(str)  # a change made from this window ended: "done", "conflict" or "refused"
+    verify_result: tuple[bool, str] | None  # the last Verify trail's (ok, sentence); None: cancelled
     def __init__(self, ctx: AppContext, *, lang: str = "en", qsettings: QSettings | None = None,
                  poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now) -> None:
         super().__init__()
@@ -613,7 +614,7 @@ class MainWindow(QMainWindow):
     def _show_facets(self, f: Facets) -> None:
         self._facets = f
         # an empty store shows, where the grid will be, what to do next
-        self.stack.setCurrentWidget(self.guide if f.total == 0 else self.stack.widget(0))
+        self.stack.setCurrentWidget(self.guide if f.total == 0 else self.view)
         self.filters.set_facets(f)
         self._update_counts()
 
@@ -750,13 +751,15 @@ class MainWindow(QMainWindow):
         if d is None or d.order.order_no != r.order_no:
             return
         o = d.order
+        oid = o.id
+        assert oid is not None  # a stored row
         answer = EditContactDialog.ask(self, o.order_no, o.recipient, o.phone, o.address)
         if answer is None:
             return
         changes, reason = answer
         before = {k: getattr(o, k) for k in changes}
-        self._apply(lambda uow, c: orders.edit(uow, c, o.id, changes, expected_version=r.version), reason,
-                    watch=(o.id, o.order_no, lambda uow, c: orders.edit(uow, c, o.id, before),
+        self._apply(lambda uow, c: orders.edit(uow, c, oid, changes, expected_version=r.version), reason,
+                    watch=(oid, o.order_no, lambda uow, c: orders.edit(uow, c, oid, before),
                            t("its recipient, phone or address changed")))
 
     def open_settings(self) -> None:
@@ -895,7 +898,12 @@ class MainWindow(QMainWindow):
 
         task = ProgressTask(work)
         stopped: list[bool] = []
-        dialog.canceled.connect(lambda: (stopped.append(True), task.cancel()))
+
+        def stop() -> None:
+            stopped.append(True)
+            task.cancel()
+
+        dialog.canceled.connect(stop)
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage == "wait":
@@ -956,7 +964,12 @@ class MainWindow(QMainWindow):
         db = self.ctx.db
         task = ProgressTask(lambda report, cancelled: verify_store(db, progress=report, cancel=cancelled))
         stopped: list[bool] = []
-        dialog.canceled.connect(lambda: (stopped.append(True), task.cancel()))
+
+        def stop() -> None:
+            stopped.append(True)
+            task.cancel()
+
+        dialog.canceled.connect(stop)
         stages = {"chain": t("Checking the audit chain…"),
                   "orders": t("Comparing every order with its audit trail…")}
 

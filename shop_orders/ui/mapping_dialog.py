@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
@@ -181,9 +182,18 @@ class MappingDialog(QDialog):
                 seen.setdefault(str(row[i]).strip(), None)
         return list(seen)[:50]
 
+    # Row r of the words table: the word (column 0) and its combo of standard statuses (column 1).
+    def _word(self, r: int) -> str:
+        item = self.words.item(r, 0)
+        assert item is not None  # set with the row
+        return item.text()
+
+    def _choice(self, r: int) -> Any:
+        return cast(QComboBox, self.words.cellWidget(r, 1)).currentData()
+
     def _sync_words(self) -> None:
         words = self._status_words()
-        current = {self.words.item(r, 0).text(): self.words.cellWidget(r, 1).currentData()
+        current = {self._word(r): self._choice(r)
                    for r in range(self.words.rowCount()) if self.words.item(r, 0)}
         if list(current) == words:
             return
@@ -201,9 +211,10 @@ class MappingDialog(QDialog):
             self.words.setCellWidget(r, 1, combo)
 
     def profile(self) -> Profile:
-        columns = {f: (c.currentData(),) for f, c in self.combos.items() if c.currentData() is not None}
-        statuses = {self.words.item(r, 0).text(): Status(self.words.cellWidget(r, 1).currentData())
-                    for r in range(self.words.rowCount()) if self.words.cellWidget(r, 1).currentData()}
+        columns: dict[str, tuple[str, ...]] = {
+            f: (c.currentData(),) for f, c in self.combos.items() if c.currentData() is not None}
+        statuses = {self._word(r): Status(self._choice(r))
+                    for r in range(self.words.rowCount()) if self._choice(r)}
         channel = self.channel.currentData()
         slug = re.sub(r"[^a-z0-9]+", "-", norm(self.name.text()) or "profile").strip("-") or "profile"
         return Profile(f"custom-{channel}-{slug}", channel, self.name.text().strip() or self.path.stem, columns,
@@ -232,8 +243,7 @@ class MappingDialog(QDialog):
         first = f" {problems[0]}" if problems else ""
         self.preview_label.setText(t("%s orders read from the first 500 rows, %s problems.") %
                                    (len(orders), len(problems)) + first)
-        unmapped = [self.words.item(r, 0).text() for r in range(self.words.rowCount())
-                    if self.words.cellWidget(r, 1).currentData() is None]
+        unmapped = [self._word(r) for r in range(self.words.rowCount()) if self._choice(r) is None]
         if unmapped:
             self.preview_label.setText(t("Choose the standard status of: %s") % ", ".join(unmapped))
         self.save_button.setEnabled(bool(orders) and not unmapped)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from shop_orders.domain.messages import t
+
+R = TypeVar("R")  # what a worker's fn returns
+T = TypeVar("T", bound="Task")
 
 
 class _Signals(QObject):
@@ -67,6 +71,7 @@ class ProgressTask(Task):
     the UI thread; cancelled() turns true after cancel() so fn can stop and roll back."""
 
     signals_class = _ProgressSignals
+    signals: _ProgressSignals
 
     def __init__(self, fn: Callable[[Callable[[str, int, int], None], Callable[[], bool]], object]) -> None:
         super().__init__(lambda: fn(
@@ -90,7 +95,7 @@ class WorkerRegistry(QObject):
         self.setObjectName("workers")
         self._running: list[Task] = []
 
-    def start(self, task: Task) -> Task:
+    def start(self, task: T) -> T:
         self._prune()
         self._running.append(task)
         task.signals.finished.connect(lambda *_: self._prune())
@@ -133,7 +138,7 @@ def registry_for(obj: QObject) -> WorkerRegistry:
     return WorkerRegistry(top)
 
 
-def run_in_pool(fn: Callable[[], object], on_done: Callable[[object], None],
+def run_in_pool(fn: Callable[[], R], on_done: Callable[[R], None],
                 on_error: Callable[[str], None], owner: QObject | None = None) -> Task:
     """Run fn in a worker; with an owner the worker is tracked by the owner's window registry."""
     task = Task(fn)
@@ -143,7 +148,7 @@ def run_in_pool(fn: Callable[[], object], on_done: Callable[[object], None],
     return task
 
 
-def start(task: Task, owner: QObject | None = None) -> Task:
+def start(task: T, owner: QObject | None = None) -> T:
     if owner is not None:
         return registry_for(owner).start(task)
     QThreadPool.globalInstance().start(task)

@@ -63,9 +63,9 @@ def match_row(cells: list[str], profile: Profile) -> dict[str, int]:
     mapped: dict[str, int] = {}
     for fld, aliases in profile.columns.items():
         for alias in aliases:
-            i = index.get(norm(alias))
-            if i is not None:
-                mapped[fld] = i
+            at = index.get(norm(alias))
+            if at is not None:
+                mapped[fld] = at
                 break
     return mapped
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
+from typing import Any, cast
 
 from sqlalchemy import Row, case, func, select
+from sqlmodel import col
 
 from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.messages import t
@@ -192,6 +194,7 @@ class _Field:
     what each distinct cell became, so a word repeated in 100,000 rows is converted once."""
 
     __slots__ = ("index", "name", "fn", "memo")
+    memo: dict[Any, Any]  # cell -> what fn made of it
 
     def __init__(self, index: int, name: str, fn) -> None:
         self.index, self.name, self.fn, self.memo = index, name, fn, {}
@@ -246,7 +249,7 @@ def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
     a large sheet is never held twice (`total`, their number, is then given for progress). Cells
     are converted a block of rows and a column at a time, each distinct cell once per field."""
     if total is None:
-        total = len(rows) if hasattr(rows, "__len__") else 0
+        total = len(rows) if isinstance(rows, Sized) else 0
     parser = _Parser(match, file_name, shop_tz)
     data_rows = max(total - match.row - 1, 0)
     data = itertools.islice(rows, match.row + 1, None)
@@ -523,7 +526,8 @@ class _Block:
         if reading is None:
             return None
         per_row = self.prof.per_row
-        return ImportedOrder(channel=channel, channel_order_no=cno, created_at=when, status=reading.status,
+        return ImportedOrder(channel=channel, channel_order_no=cno, created_at=cast(datetime, when),  # None until _finish
+                             status=reading.status,
                              currency=self.currencies[j], total_minor=total, stated_paid=paid, buyer=self.buyer[j],
                              recipient=self.recipient[j], phone=self.phone[j], address=self.address_of(j),
                              courier=self.courier[j], tracking_no=self.tracking_no[j], first_row=rowno,
@@ -540,6 +544,7 @@ class _Block:
         if "status" in per_row:
             reading = self.reader.status(self.text, j, rowno)
             if reading is not None:
+                assert order.row_statuses is not None  # a list when the status is per row
                 order.row_statuses.append(reading)
         for f in ("total", "paid", "refunded"):
             if f in per_row and f in self.cv:
@@ -700,9 +705,9 @@ def _gross_paid(session, order_ids: list[int]) -> dict[int, int]:
     """Every order's positive payments ever recorded, refunds not subtracted (see new_payment)."""
     if not order_ids:
         return {}
-    positive = func.sum(case((Payment.amount_minor > 0, Payment.amount_minor), else_=0))
-    rows = session.execute(select(Payment.order_id, positive).where(Payment.order_id.in_(order_ids))
-                           .group_by(Payment.order_id))
+    positive = func.sum(case((col(Payment.amount_minor) > 0, col(Payment.amount_minor)), else_=0))
+    rows = session.execute(select(col(Payment.order_id), positive).where(col(Payment.order_id).in_(order_ids))
+                           .group_by(col(Payment.order_id)))
     return {order_id: int(total or 0) for order_id, total in rows}
 
 
@@ -719,7 +724,7 @@ def compare(db: Database, plan: ImportPlan) -> None:
         for channel, numbers in by_channel.items():
             for i in range(0, len(numbers), 500):
                 rows = s.execute(select(*wanted).where(
-                    Order.channel == channel, Order.channel_order_no.in_(numbers[i:i + 500])))
+                    col(Order.channel) == channel, col(Order.channel_order_no).in_(numbers[i:i + 500])))
                 found = rows.all()
                 for r in found:
                     existing[(r.channel, r.channel_order_no)] = r
@@ -732,7 +737,7 @@ def compare(db: Database, plan: ImportPlan) -> None:
         theirs = {"status": imp.status.value, "buyer": imp.buyer,
                   "recipient": imp.recipient, "phone": imp.phone, "address": imp.address,
                   "courier": imp.courier, "tracking_no": imp.tracking_no}
-        changes = {}
+        changes: dict[str, tuple[object, object]] = {}
         for f in COMPARED:
             if f == "paid_minor":
                 continue

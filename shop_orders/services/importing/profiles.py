@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -160,9 +161,9 @@ class Profile:
             status = self._words.get(status_key(f"({prefix}){key}")[0])
         if status is not None:
             paid, refunded = key in self._paid, key in self._refunded
-            if prefix in PREFIXES and PREFIXES[prefix] is not None:
+            if prefix in PREFIXES and (stage := PREFIXES[prefix]) is not None:
                 paid = paid or status in PAID_STAGES
-                status = PREFIXES[prefix]
+                status = stage
             reading = StatusReading(status, paid or refunded, refunded)
         if len(seen) < 10_000:
             seen[word] = reading
@@ -187,7 +188,7 @@ def shopify_status(financial: str, fulfillment: str, cancelled_at: str) -> Statu
     return None
 
 
-def by_code(code: str, custom: list[Profile] = ()) -> Profile:
+def by_code(code: str, custom: Sequence[Profile] = ()) -> Profile:
     from shop_orders.services.importing.layouts import BUILT_IN
 
     for p in [*custom, *BUILT_IN]:

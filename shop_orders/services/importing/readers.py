@@ -101,7 +101,7 @@ def _workbook_rows(path: Path) -> Rows:
         wb = pc.CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
-            if sheet.start is None:
+            if sheet.start is None or sheet.end is None:  # both or neither
                 continue
             rows = _sheet_rows(sheet)
             top = []

@@ -155,6 +155,7 @@ def when_or_none(value, shop_tz: tzinfo) -> datetime | None:
 
 def when(value, shop_tz: tzinfo) -> datetime:
     """A time as aware UTC; text without a zone is the shop's local time."""
+    dt: datetime | None
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
