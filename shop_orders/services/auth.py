@@ -21,6 +21,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
@@ -68,15 +69,15 @@ def os_user() -> str:
 
 
 def has_users(session: Session) -> bool:
-    return (session.execute(select(func.count()).select_from(User)).scalar() or 0) > 0
+    return (session.execute(select(func.count()).select_from(User.__table__)).scalar() or 0) > 0
 
 
 def list_users(session: Session) -> list[UserInfo]:
-    return [_info(u) for u in session.execute(select(User).order_by(User.name)).scalars()]
+    return [_info(u) for u in session.execute(select(User).order_by(col(User.name))).scalars()]
 
 
 def find(session: Session, name: str) -> UserInfo | None:
-    u = session.execute(select(User).where(User.name == name.strip())).scalar_one_or_none()
+    u = session.execute(select(User).where(col(User.name) == name.strip())).scalar_one_or_none()
     return _info(u) if u is not None else None
 
 
@@ -137,7 +138,7 @@ def create_user(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str
 def sign_in(uow: UnitOfWork, name: str, secret: str) -> UserInfo:
     """The user, if `secret` is their password or PIN; a wrong one counts toward the lock. The
     caller commits either way (a failed attempt is recorded)."""
-    u = uow.session.execute(select(User).where(User.name == name.strip()).with_for_update()).scalar_one_or_none()
+    u = uow.session.execute(select(User).where(col(User.name) == name.strip()).with_for_update()).scalar_one_or_none()
     if u is None:
         raise SignInFailed(t("There is no user {name}.", name=name.strip()))
     if u.disabled:
@@ -210,12 +211,12 @@ def apply_role(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str)
 
 
 def _owners(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(User).where(
-        User.role == Role.OWNER.value, User.disabled.is_(False))).scalar() or 0
+    return session.execute(select(func.count()).select_from(User.__table__).where(
+        col(User.role) == Role.OWNER.value, col(User.disabled).is_(False))).scalar() or 0
 
 
 def _user(uow: UnitOfWork, name: str) -> User:
-    u = uow.session.execute(select(User).where(User.name == name.strip())).scalar_one_or_none()
+    u = uow.session.execute(select(User).where(col(User.name) == name.strip())).scalar_one_or_none()
     if u is None:
         raise ValidationError(t("There is no user {name}.", name=name.strip()))
     return u

@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
@@ -84,6 +85,7 @@ class Proposal:
 
 
 def _proposal(cs: ChangeSet) -> Proposal:
+    assert cs.id is not None  # a stored row
     return Proposal(int(cs.id), cs.kind, cs.state, cs.order_count, cs.proposer, cs.proposer_role, cs.reason,
                     cs.created_at, cs.expires_at, cs.decided_by, cs.decided_at, cs.decision_reason,
                     json.loads(cs.params), cs.revert_of)
@@ -282,8 +284,8 @@ def _revert_items(s: Session, of: int) -> list[tuple[int, str, int, str, str]]:
         raise ValidationError(t("#{id} cannot be reverted: {what}.", id=of, what=t(KINDS.get(cs.kind, cs.kind))))
     items = []
     T = Order.__table__
-    for it in s.execute(select(ChangeSetItem).where(ChangeSetItem.change_set_id == of)
-                        .order_by(ChangeSetItem.id)).scalars():
+    for it in s.execute(select(ChangeSetItem).where(col(ChangeSetItem.change_set_id) == of)
+                        .order_by(col(ChangeSetItem.id))).scalars():
         o = s.execute(select(T.c.version, T.c.status).where(T.c.id == it.order_id)).one_or_none()
         if o is None:
             raise ValidationError(t("{order} is no longer in the store.", order=it.order_no))
@@ -304,7 +306,7 @@ def submit(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason:
     p = propose(uow, ctx, kind, params, reason, selection, revert_of)
     if needs_second_person(uow.session, kind, p.orders):
         return p
-    return _apply(uow, uow.session.get(ChangeSet, p.id, with_for_update=True), ctx.actor, None)
+    return _apply(uow, _locked(uow, p.id), ctx.actor, None)
 
 
 # ---- deciding ----------------------------------------------------------------------------------
@@ -329,8 +331,8 @@ STATES = {PENDING: N_("waiting for approval"), APPLIED: N_("applied"), REJECTED:
 
 
 def _items(s: Session, cs: ChangeSet) -> list[ChangeSetItem]:
-    return list(s.execute(select(ChangeSetItem).where(ChangeSetItem.change_set_id == cs.id)
-                          .order_by(ChangeSetItem.id)).scalars())
+    return list(s.execute(select(ChangeSetItem).where(col(ChangeSetItem.change_set_id) == cs.id)
+                          .order_by(col(ChangeSetItem.id))).scalars())
 
 
 def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
@@ -449,13 +451,13 @@ def expire_due(uow: UnitOfWork) -> int:
     T = ChangeSet.__table__
     result = uow.session.execute(update(T).where(T.c.state == PENDING, T.c.expires_at <= uow.now)
                                  .values(state=EXPIRED, decided_at=uow.now))
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0
 
 
 def listing(session: Session, states: tuple[str, ...] = ()) -> list[Proposal]:
-    q = select(ChangeSet).order_by(ChangeSet.id.desc())
+    q = select(ChangeSet).order_by(col(ChangeSet.id).desc())
     if states:
-        q = q.where(ChangeSet.state.in_(states))
+        q = q.where(col(ChangeSet.state).in_(states))
     return [_proposal(cs) for cs in session.execute(q).scalars()]
 
 
@@ -474,8 +476,8 @@ def get(session: Session, change_set_id: int) -> Proposal:
 
 def items(session: Session, change_set_id: int, limit: int | None = None) -> list[tuple[str, dict, dict]]:
     """(order number, before, after) of a change set, in order."""
-    q = (select(ChangeSetItem.order_no, ChangeSetItem.before, ChangeSetItem.after)
-         .where(ChangeSetItem.change_set_id == int(change_set_id)).order_by(ChangeSetItem.id))
+    q = (select(col(ChangeSetItem.order_no), col(ChangeSetItem.before), col(ChangeSetItem.after))
+         .where(col(ChangeSetItem.change_set_id) == int(change_set_id)).order_by(col(ChangeSetItem.id)))
     if limit is not None:
         q = q.limit(limit)
     return [(no, json.loads(b), json.loads(a)) for no, b, a in session.execute(q).all()]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
@@ -78,14 +79,14 @@ def idle_lock_minutes(session: Session) -> int:
 
 
 def users_exist(session: Session) -> bool:
-    return (session.execute(select(func.count()).select_from(User)).scalar() or 0) > 0
+    return (session.execute(select(func.count()).select_from(User.__table__)).scalar() or 0) > 0
 
 
 def role_of(session: Session, actor: Actor) -> Role | None:
     """The role the store holds for this user now; None when they may not act at all."""
     if not users_exist(session):
         return Role.OWNER  # a store before its first owner
-    u = session.execute(select(User).where(User.name == actor.name)).scalar_one_or_none()
+    u = session.execute(select(User).where(col(User.name) == actor.name)).scalar_one_or_none()
     if u is None or u.disabled:
         return None
     return Role(u.role)

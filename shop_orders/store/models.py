@@ -239,6 +239,9 @@ class User(SQLModel, table=True):
 
     __tablename__ = "users"
 
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
     id: int | None = Field(default=None, sa_column=_id())
     name: str = Field(sa_column=Column(String(100), nullable=False, unique=True))
     role: str = Field(sa_column=Column(String(24), nullable=False))
@@ -257,6 +260,9 @@ class ChangeSet(SQLModel, table=True):
 
     __tablename__ = "change_sets"
     __table_args__ = (Index("ix_change_sets_state", "state"),)
+
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
 
     id: int | None = Field(default=None, sa_column=_id())
     kind: str = Field(sa_column=Column(String(32), nullable=False))
@@ -281,6 +287,9 @@ class ChangeSetItem(SQLModel, table=True):
 
     __tablename__ = "change_set_items"
     __table_args__ = (Index("ix_change_set_items_set", "change_set_id"),)
+
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
 
     id: int | None = Field(default=None, sa_column=_id())
     change_set_id: int = Field(sa_column=Column(BigInteger, ForeignKey("change_sets.id", ondelete="CASCADE"),

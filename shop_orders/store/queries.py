@@ -38,7 +38,7 @@ class OrderFilter:
     now: datetime | None = None
 
     def where(self) -> list:
-        conds = [Order.archived.is_(False)]  # archived (deleted) orders are listed nowhere
+        conds = [col(Order.archived).is_(False)]  # archived (deleted) orders are listed nowhere
         if self.statuses:
             conds.append(col(Order.status).in_([Status(s).value for s in self.statuses]))
         if self.channels:
