@@ -70,6 +70,15 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         seat = seats.join(ctx.db, "gui")  # a restore elsewhere names this seat or waits for it
     except (OSError, ShopOrdersError):
         seat = None  # e.g. a read-only folder: the app still works, restore just cannot name it
+    from shop_orders.ui.users import sign_in_at_start
+
+    user = sign_in_at_start(ctx)
+    if user is None:  # nobody signed in (or the owner's account was not made): the app does not open
+        if seat is not None:
+            seat.leave()
+        ctx.close()
+        return 0
+    ctx.actor = user.actor
     window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
     app.aboutToQuit.connect(window.stop_workers)  # quitting by any path joins the workers first

@@ -62,3 +62,62 @@ class OrderBrowser:
     def change_marker(self) -> int:
         with self.db.read_session() as s:
             return grid.change_marker(s)
+
+
+from shop_orders.services.permissions import TwoPerson  # noqa: E402 - below the order browser it serves beside
+
+
+class PeopleBrowser:
+    """The read side of users, permissions and change sets, for the screens (short read sessions)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def has_users(self) -> bool:
+        from shop_orders.services import auth
+
+        with self.db.read_session() as s:
+            return auth.has_users(s)
+
+    def users(self) -> list:
+        from shop_orders.services import auth
+
+        with self.db.read_session() as s:
+            return auth.list_users(s)
+
+    def allowed(self, actor) -> frozenset[str]:
+        from shop_orders.services import permissions
+
+        with self.db.read_session() as s:
+            return permissions.allowed_actions(s, actor)
+
+    def why_not(self, actor, action: str) -> str | None:
+        from shop_orders.services import permissions
+
+        with self.db.read_session() as s:
+            return permissions.why_not(s, actor, action)
+
+    def rules(self) -> tuple[dict, TwoPerson, int]:
+        """(the permission matrix, the two-person settings, the idle lock in minutes)."""
+        from shop_orders.services import permissions
+
+        with self.db.read_session() as s:
+            return permissions.matrix(s), permissions.two_person(s), permissions.idle_lock_minutes(s)
+
+    def change_sets(self, states: tuple[str, ...] = ()) -> list:
+        from shop_orders.services import changesets
+
+        with self.db.read_session() as s:
+            return changesets.listing(s, states)
+
+    def change_set_items(self, change_set_id: int, limit: int = 500) -> list:
+        from shop_orders.services import changesets
+
+        with self.db.read_session() as s:
+            return changesets.items(s, change_set_id, limit)
+
+    def pending(self, now: datetime) -> int:
+        from shop_orders.services import changesets
+
+        with self.db.read_session() as s:
+            return changesets.pending_count(s, now)

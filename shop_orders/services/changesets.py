@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -32,13 +32,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.roles import ALL_ACTIONS, Role, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
-from shop_orders.services import auth, orders, permissions
+from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
 from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
@@ -284,9 +285,14 @@ def _revert_items(s: Session, of: int) -> list[tuple[int, str, int, str, str]]:
         raise ValidationError(t("#{id} cannot be reverted: {what}.", id=of, what=t(KINDS.get(cs.kind, cs.kind))))
     items = []
     T = Order.__table__
-    for it in s.execute(select(ChangeSetItem).where(col(ChangeSetItem.change_set_id) == of)
-                        .order_by(col(ChangeSetItem.id))).scalars():
-        o = s.execute(select(T.c.version, T.c.status).where(T.c.id == it.order_id)).one_or_none()
+    old = _items(s, of)
+    orders_now: dict = {}
+    for i in range(0, len(old), CHUNK):
+        ids = [it.order_id for it in old[i:i + CHUNK]]
+        orders_now.update({r.id: r for r in s.execute(select(T.c.id, T.c.version, T.c.status)
+                                                       .where(T.c.id.in_(ids)))})
+    for it in old:
+        o = orders_now.get(it.order_id)
         if o is None:
             raise ValidationError(t("{order} is no longer in the store.", order=it.order_no))
         before, after = json.loads(it.after), json.loads(it.before)
@@ -330,9 +336,12 @@ STATES = {PENDING: N_("waiting for approval"), APPLIED: N_("applied"), REJECTED:
           EXPIRED: N_("expired"), REVERTED: N_("reverted")}
 
 
-def _items(s: Session, cs: ChangeSet) -> list[ChangeSetItem]:
-    return list(s.execute(select(ChangeSetItem).where(col(ChangeSetItem.change_set_id) == cs.id)
-                          .order_by(col(ChangeSetItem.id))).scalars())
+def _items(s: Session, change_set_id: int) -> list:
+    """The change set's rows (order_id, order_no, version, before, after) as plain rows: a set of
+    100,000 orders is not held as 100,000 objects in the applying session."""
+    c = ChangeSetItem.__table__.c
+    return list(s.execute(select(c.order_id, c.order_no, c.version, c.before, c.after)
+                          .where(c.change_set_id == change_set_id).order_by(c.id)).all())
 
 
 def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
@@ -369,7 +378,7 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
     if cs.state != PENDING:
         raise ChangeSetRefused(t("Change set #{id} is {state}: it can no longer be approved or rejected.", id=cs.id,
                                  state=t(STATES[cs.state])))
-    items = _items(s, cs)
+    items = _items(s, int(cs.id or 0))
     params = json.loads(cs.params)
     stored = content_hash(cs.kind, params, cs.reason, cs.proposer, cs.revert_of,
                           [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
@@ -408,18 +417,13 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
     return _proposal(cs)
 
 
-_BACKUP: list[Callable[[UnitOfWork], None]] = []
-
-
-def on_purge_backup(fn: Callable[[UnitOfWork], None]) -> None:
-    """What takes the backup before a purge (set by the composition root: services/backup)."""
-    _BACKUP[:] = [fn]
-
-
 def _backup_first(uow: UnitOfWork) -> None:
-    if not _BACKUP:
-        raise ChangeSetRefused(t("A purge takes a backup first, and this seat cannot make one."))
-    _BACKUP[0](uow)
+    """A purge is approved: a checked backup of the store as it is now (before the purge, which is
+    not yet committed) goes into the backup folder first; a failed backup stops the purge."""
+    try:
+        backup.backup(uow.db, None, paths.default_backup_dir())
+    except (OSError, ShopOrdersError) as exc:
+        raise ChangeSetRefused(t("A purge takes a backup first, and the backup failed: {reason}", reason=exc)) from None
 
 
 def reject(uow: UnitOfWork, ctx: ChangeContext, change_set_id: int, reason: str) -> Proposal:

@@ -11,6 +11,7 @@ from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
+from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import Setting
 
@@ -36,6 +37,7 @@ def set_thresholds(uow: UnitOfWork, ctx: ChangeContext, thresholds: Thresholds) 
     """Set the shop's staleness thresholds: whole hours from 1 h to 90 days each (ValidationError
     naming the field otherwise, nothing written). The same values again write nothing and record
     no event; returns whether anything changed."""
+    permissions.require(uow, ctx.actor, "settings.shop")
     thresholds = checked_setting(thresholds)
     old_row = uow.session.get(Setting, STALENESS_KEY)
     if thresholds == get_thresholds(uow.session):
@@ -71,6 +73,7 @@ def get_timezone(session: Session):
 def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    permissions.require(uow, ctx.actor, "settings.shop")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -90,6 +93,7 @@ def get_custom_profiles(session: Session) -> list:
 
 def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile) -> None:
     """Add or replace (by code) a custom import profile built in the mapping dialog."""
+    permissions.require(uow, ctx.actor, "orders.import")
     current = [p for p in get_custom_profiles(uow.session) if p.code != profile.code]
     _put(uow, ctx, CUSTOM_PROFILES_KEY, json.dumps([p.to_json() for p in [*current, profile]], ensure_ascii=False))
 
@@ -108,6 +112,7 @@ def get_status_words(session: Session) -> dict[str, dict[str, Status]]:
 def save_status_words(uow: UnitOfWork, ctx: ChangeContext, profile_code: str, words: dict[str, Status]) -> None:
     """Remember what these words mean for files of this profile (a shop setting, audited);
     the next check of any file of the layout reads them so."""
+    permissions.require(uow, ctx.actor, "orders.import")
     current = get_status_words(uow.session)
     merged = {**current.get(profile_code, {}), **{w.strip(): Status(s) for w, s in words.items() if w.strip()}}
     current[profile_code] = merged

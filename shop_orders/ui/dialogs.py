@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import parse_minor
+from shop_orders.domain.roles import status_action
 from shop_orders.domain.staleness import (
     MAX_SETTING_HOURS,
     MIN_SETTING_HOURS,
@@ -59,11 +60,13 @@ class _Form(QDialog):
 
 
 class ChangeStatusDialog(_Form):
-    def __init__(self, parent, order_no: str, current: Status, lang: str) -> None:
+    def __init__(self, parent, order_no: str, current: Status, lang: str,
+                 permitted: frozenset[str] | None = None) -> None:
         super().__init__(parent, t("Change status of %s") % order_no)
         self.combo = QComboBox(self)
         for s in sorted(ALLOWED[current], key=lambda s: s.number):
-            if not DERIVED[s]:
+            # only the changes the status machine allows and the signed-in user's role may make
+            if not DERIVED[s] and (permitted is None or status_action(current, s) in permitted):
                 self.combo.addItem(s.label(lang), s.value)
         self.reason = QLineEdit(self)
         self.form.addRow(t("Now"), QLabel(current.label(lang), self))
@@ -78,8 +81,9 @@ class ChangeStatusDialog(_Form):
         return None
 
     @classmethod
-    def ask(cls, parent, order_no: str, current: Status, lang: str) -> tuple[Status, str] | None:
-        d = cls(parent, order_no, current, lang)
+    def ask(cls, parent, order_no: str, current: Status, lang: str,
+            permitted: frozenset[str] | None = None) -> tuple[Status, str] | None:
+        d = cls(parent, order_no, current, lang, permitted)
         if d.exec() != QDialog.DialogCode.Accepted or d.combo.count() == 0:
             return None
         return Status(d.combo.currentData()), d.reason.text().strip()

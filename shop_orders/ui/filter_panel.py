@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -64,6 +65,8 @@ class FilterPanel(QWidget):
         red = palette.flag_colour(Level.RED)
         assert red is not None  # the red flag has a colour
         self.stale_item.setForeground(0, red)
+        self.archived_item = self._item(self.tree, t("Archived (deleted)"), "archived", None)
+        self.archived_item.setForeground(0, QColor(palette.QUIET_TEXT))
         self.status_group = QTreeWidgetItem(self.tree, [t("Status")])
         self.status_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.status_items = {s: self._item(self.status_group, s.label(lang), "status", s.value) for s in Status}
@@ -114,7 +117,7 @@ class FilterPanel(QWidget):
 
     # ---- reading and setting --------------------------------------------------------------
     def apply_to(self, q: GridQuery) -> GridQuery:
-        statuses, channels, stale = [], [], False
+        statuses, channels, stale, archived = [], [], False, False
         for item in self.tree.selectedItems():
             kind, value = item.data(0, KindRole), item.data(0, ValueRole)
             if kind == "status":
@@ -123,6 +126,8 @@ class FilterPanel(QWidget):
                 channels.append(value)
             elif kind == "stale":
                 stale = True
+            elif kind == "archived":
+                archived = True
         created_from = created_to = None
         if self.date_check.isChecked():
             # PySide6 types QDate.toPython() as object; it is a datetime.date
@@ -131,7 +136,7 @@ class FilterPanel(QWidget):
                 start, end = end, start
             created_from = datetime.combine(start, time.min).astimezone()
             created_to = datetime.combine(end, time.max).astimezone()
-        return q.with_(statuses=tuple(statuses), channels=tuple(channels), stale_only=stale,
+        return q.with_(statuses=tuple(statuses), channels=tuple(channels), stale_only=stale, archived=archived,
                        search=self.search.text().strip(), created_from=created_from, created_to=created_to)
 
     def show_stale_only(self) -> None:
@@ -145,6 +150,7 @@ class FilterPanel(QWidget):
     def set_facets(self, f: Facets) -> None:
         self.all_item.setText(1, f"{f.total:,}")
         self.stale_item.setText(1, f"{f.stale:,}")
+        self.archived_item.setText(1, f"{f.archived:,}")
         for s, item in self.status_items.items():
             item.setText(1, f"{f.statuses.get(s, 0):,}")
         for c, item in self.channel_items.items():

@@ -9,10 +9,11 @@ the selection and the scroll position.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,12 +43,14 @@ from shop_orders.domain.errors import OrderConflict, ShopOrdersError, Transition
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.messages import normalise, t
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.roles import Role
 from shop_orders.domain.status import Status, check_manual_transition
 from shop_orders.services import backup as backup_service
-from shop_orders.services import orders, settings
-from shop_orders.services.browse import OrderBrowser
+from shop_orders.services import changesets, orders, settings
+from shop_orders.services.browse import OrderBrowser, PeopleBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import i18n
+from shop_orders.ui.approvals import ApprovalsPanel, BulkEditDialog
 from shop_orders.ui.delegates import FlagDelegate, StatusDelegate
 from shop_orders.ui.detail_panel import DetailPanel
 from shop_orders.ui.dialogs import (
@@ -60,6 +63,7 @@ from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.first_run import WELCOMED_SETTING, ConnectDialog, EmptyStoreGuide, welcome_text
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
+from shop_orders.ui.users import PermissionsDialog, SignInDialog, UsersDialog
 from shop_orders.ui.workers import ProgressTask, Task, registry_for, run_in_pool
 
 ROW_HEIGHT = 26
@@ -102,6 +106,27 @@ class ExportOptionsDialog(QDialog):
         return d.chosen()
 
 
+class IdleWatch(QObject):
+    """When a person last touched this app (keys, mouse): the idle lock's clock."""
+
+    INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.last = time.monotonic()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in self.INPUT:
+            self.last = time.monotonic()
+        return False
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self.last
+
+
 class _ShortcutsPassThrough(QObject):
     """The window's shortcuts (Ctrl+E, Ctrl+I, F5, ...) work while the focus is in the search
     box: a line edit claims some of them for itself (Ctrl+E moves to the end of the line on
@@ -136,6 +161,8 @@ def _now() -> datetime:
 
 class MainWindow(QMainWindow):
     changeFinished = Signal(str)  # a change made from this window ended: "done", "conflict" or "refused"
+    rightsChanged = Signal()  # what the signed-in user may do was read again
+    bulkFinished = Signal(int)  # a bulk edit was proposed (its change set id) or refused (0)
     verify_result: tuple[bool, str] | None  # the last Verify trail's (ok, sentence); None: cancelled
     def __init__(self, ctx: AppContext, *, lang: str = "en", qsettings: QSettings | None = None,
                  poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now) -> None:
@@ -165,6 +192,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.filters)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.filter_dock = dock
         self.detail = DetailPanel(lang, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.guide = EmptyStoreGuide(ctx.db.where, self)
@@ -176,7 +204,22 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([760, 420])
-        self.setCentralWidget(self.splitter)
+        self.central = QStackedWidget(self)  # the work, or the lock screen in its place
+        self.central.setObjectName("centralStack")
+        self.central.addWidget(self.splitter)
+        self.central.addWidget(self._lock_page())
+        self.setCentralWidget(self.central)
+        self.people = PeopleBrowser(ctx.db)
+        self.permitted: frozenset[str] | None = None  # what the signed-in user may do (None: not read yet)
+        self._busy: set[QAction] = set()  # actions held off while their work runs (see _hold)
+        self.approvals = ApprovalsPanel(ctx, lang, self)
+        self.approvals.changed.connect(self.reload)
+        self.approvals.countChanged.connect(self._approvals_badge)
+        self.approvals_dock = QDockWidget(t("Approvals"), self)
+        self.approvals_dock.setObjectName("approvalsDock")
+        self.approvals_dock.setWidget(self.approvals)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.approvals_dock)
+        self.resizeDocks([self.approvals_dock], [190], Qt.Orientation.Vertical)  # the grid keeps the height
         self._build_actions()
         self._shortcuts_in_search = _ShortcutsPassThrough(self)
         self.filters.search.installEventFilter(self._shortcuts_in_search)
@@ -186,6 +229,17 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
         self._welcome()
+        self.locked = False
+        self._docks_shown: list[QDockWidget] = []  # the panels a lock hid, shown again on sign-in
+        self.idle_minutes = 0
+        self.has_users = False
+        self.people_watch = IdleWatch(self)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(15_000)
+        self.idle_timer.timeout.connect(self._check_idle)
+        self.idle_timer.start()
+        self.refresh_rights()
+        self.approvals.reload()
         self._marker = self.browser.change_marker()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
@@ -279,6 +333,165 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.guide)
         box.addWidget(self.stack, 1)
         return area
+
+    # ---- who is signed in, and what they may do -----------------------------------------------
+    def refresh_rights(self) -> None:
+        """Read (in a worker) what the signed-in user may do; actions they may not take are
+        disabled, their tooltip says why."""
+        people, actor = self.people, self.ctx.actor
+        self.user_label.setText(t("Signed in: %s · %s") % (actor.name, Role(actor.role).label(self.lang)))
+        task = run_in_pool(lambda: (people.allowed(actor), people.rules()[2], people.has_users()), self._rights_arrived,
+                           self._show_error, owner=self)
+        self._tasks.append(task)
+        task.signals.finished.connect(lambda *_: self._forget(task))
+
+    def _rights_arrived(self, answer) -> None:
+        permitted, idle_minutes, has_users = answer
+        self.permitted, self.idle_minutes, self.has_users = frozenset(permitted), int(idle_minutes), bool(has_users)
+        role = Role(self.ctx.actor.role).label(self.lang)
+        for action in self._needs:
+            ok = self._may(action)
+            self._enable(action)
+            tip = "" if ok else t("Your role (%s) may not do this; the owner sets it in the permissions.") % role
+            action.setToolTip(tip or action.text().replace("&", ""))
+        self.approvals.permitted = self.permitted
+        self.approvals._buttons()
+        self.rightsChanged.emit()
+
+    def _may(self, action: QAction) -> bool:
+        """The signed-in user's role allows this action (unknown until the rights are read: yes)."""
+        need = self._needs.get(action)
+        if need is None or self.permitted is None:
+            return True
+        return any(a.startswith(need) for a in self.permitted) if need.endswith(":") else need in self.permitted
+
+    def _enable(self, action: QAction) -> None:
+        action.setEnabled(self._may(action) and action not in self._busy)
+
+    def _hold(self, actions: list[QAction], busy: bool) -> None:
+        """Work under way (a backup, a restore, a check) holds its actions off until it ends,
+        whatever the rights say meanwhile."""
+        for a in actions:
+            if busy:
+                self._busy.add(a)
+            else:
+                self._busy.discard(a)
+            self._enable(a)
+
+    def switch_user(self) -> None:
+        """Someone else takes the seat (password or PIN)."""
+        user = SignInDialog.ask(self.ctx, self, title=t("Switch user"))
+        if user is not None:
+            self._signed_in(user)
+
+    def _signed_in(self, user) -> None:
+        self.ctx.actor = user.actor
+        self._set_locked(False)
+        self.refresh_rights()
+        self.approvals.reload()
+
+    def _lock_page(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("lockPage")
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        self.lock_text = QLabel(t("Locked: sign in to continue"), page)
+        self.lock_text.setObjectName("lockText")
+        self.lock_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lock_text.setStyleSheet("font-size: 16pt; color: #555;")
+        box.addWidget(self.lock_text)
+        button = QPushButton(t("Sign in"), page)
+        button.setObjectName("lockSignIn")
+        button.clicked.connect(self._unlock)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addStretch(2)
+        return page
+
+    def _set_locked(self, locked: bool) -> None:
+        """Locked: the orders, the panels and the menus are out of reach; only signing in is left."""
+        self.locked = locked
+        self.central.setCurrentIndex(1 if locked else 0)
+        self.menuBar().setEnabled(not locked)
+        if locked:
+            self._docks_shown = [d for d in (self.filter_dock, self.approvals_dock) if not d.isHidden()]
+        for dock in self._docks_shown:
+            dock.setVisible(not locked)
+        if locked:
+            self.statusBar().showMessage(t("Locked: sign in to continue"), 0)
+        else:
+            self.statusBar().clearMessage()
+
+    def _unlock(self) -> None:
+        user = SignInDialog.ask(self.ctx, self, title=t("Locked: sign in to continue"), name=self.ctx.actor.name)
+        if user is not None:
+            self._signed_in(user)
+
+    def lock_now(self) -> None:
+        """The idle lock (or Lock this PC): the window's content is hidden until someone signs in."""
+        if self.locked:
+            return
+        self._set_locked(True)
+        self._unlock()
+
+    def _check_idle(self) -> None:
+        if (self.idle_minutes and self.has_users and not self.locked
+                and self.people_watch.idle_seconds() >= self.idle_minutes * 60):
+            self.lock_now()
+
+    def manage_users(self) -> None:
+        UsersDialog.ask(self.ctx, self)
+        self.approvals.reload()
+
+    def edit_permissions(self) -> None:
+        PermissionsDialog.ask(self.ctx, self)
+        self.approvals.reload()
+        self.refresh_rights()
+
+    def _approvals_badge(self, waiting: int) -> None:
+        self.approvals_dock.setWindowTitle(t("Approvals (%s waiting)") % waiting if waiting else t("Approvals"))
+
+    def bulk_edit_selected(self) -> None:
+        ids = sorted({i.data(OrderIdRole) for i in self.view.selectionModel().selectedRows()} - {None})
+        if ids:
+            self._bulk(ids, len(ids))
+
+    def bulk_edit_filter(self) -> None:
+        self._bulk(self.model.query, self.model.ensure_exact_count())
+
+    def _bulk(self, selection, count: int) -> None:
+        """Propose a bulk edit (applied at once when it needs no second person)."""
+        answer = BulkEditDialog.ask(count, self.lang, self, archived=bool(self.model.query.archived))
+        if answer is None:
+            return
+        kind, params, reason = answer
+        ctx = self.ctx
+
+        def work():
+            with ctx.uow() as uow:
+                p = changesets.submit(uow, ctx.change("manual"), kind, params, reason, selection)
+                uow.commit()
+                return p
+
+        def done(p) -> None:
+            if p.state == changesets.PENDING:
+                message = t("Change set #%s (%s orders) waits for a second person's approval.") % (p.id, f"{p.orders:,}")
+            else:
+                message = t("Change set #%s was applied (%s orders).") % (p.id, f"{p.orders:,}")
+            self.statusBar().showMessage(message, 15000)
+            self.reload()
+            self.approvals.reload()
+            self.bulkFinished.emit(p.id)
+
+        def failed(message: str) -> None:
+            QMessageBox.warning(self, t("Not changed"), message)
+            self.bulkFinished.emit(0)
+
+        task = run_in_pool(work, done, failed, owner=self)
+        self._tasks.append(task)
 
     def _welcome(self) -> None:
         """The first start says where the store lives and how it is backed up (once per seat)."""
@@ -405,6 +618,23 @@ class MainWindow(QMainWindow):
         self.start_action = action(t("First order"), self.jump_to_start, QKeySequence("Ctrl+Home"))
         self.about_action = action(t("&About Shop Orders"), self.about)
         self.verify_action = action(t("&Verify trail…"), self.verify_trail, None, "verifyTrail")
+        self.switch_action = action(t("S&witch user…"), self.switch_user, QKeySequence("Ctrl+L"), "switchUser")
+        self.lock_action = action(t("&Lock this PC"), self.lock_now, None, "lockNow")
+        self.users_action = action(t("&Users…"), self.manage_users, None, "manageUsers")
+        self.permissions_action = action(t("&Permissions…"), self.edit_permissions, None, "editPermissions")
+        self.bulk_selected_action = action(t("&Bulk edit the selected orders…"), self.bulk_edit_selected, None,
+                                           "bulkSelected")
+        self.bulk_filter_action = action(t("Bulk edit &every order in this filter…"), self.bulk_edit_filter, None,
+                                         "bulkFilter")
+        # what each action needs from the permission matrix (services/permissions.py)
+        self._needs = {
+            self.import_action: "orders.import", self.export_action: "orders.export",
+            self.backup_action: "store.backup", self.restore_action: "store.restore",
+            self.payment_action: "order.pay", self.contact_action: "order.edit_contact",
+            self.users_action: "users.manage", self.permissions_action: "settings.permissions",
+            self.bulk_selected_action: "orders.bulk", self.bulk_filter_action: "orders.bulk",
+            self.status_action: "status:", self.settings_action: "settings.shop",
+        }
 
     def _build_menus(self) -> None:
         m = self.menuBar().addMenu(t("&File"))
@@ -412,17 +642,24 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.backup_action, self.restore_action, self.settings_action])
         m.addSeparator()
+        m.addActions([self.switch_action, self.lock_action])
+        m.addSeparator()
         m.addAction(self.quit_action)
         m = self.menuBar().addMenu(t("&Edit"))
         m.addActions([self.copy_action, self.find_action])
         m = self.menuBar().addMenu(t("&Order"))
         m.addActions([self.status_action, self.payment_action, self.contact_action])
         m.addSeparator()
+        m.addActions([self.bulk_selected_action, self.bulk_filter_action])
+        m.addSeparator()
         m.addAction(self.detail_action)
         m = self.menuBar().addMenu(t("&View"))
         m.addActions([self.refresh_action, self.stale_action, self.start_action, self.end_action])
+        m.addAction(self.approvals_dock.toggleViewAction())
         m = self.menuBar().addMenu(t("&Tools"))
         m.addAction(self.verify_action)
+        m.addSeparator()
+        m.addActions([self.users_action, self.permissions_action])
         m = self.menuBar().addMenu(t("&Help"))
         m.addAction(self.about_action)
 
@@ -440,6 +677,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().addPermanentWidget(self.stale_button)
+        self.user_label = QLabel("", self)
+        self.user_label.setObjectName("signedInLabel")
+        self.statusBar().addPermanentWidget(self.user_label)
 
     # ---- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -583,6 +823,8 @@ class MainWindow(QMainWindow):
         if marker != self._marker:
             self._marker = marker
             self.reload()
+            self.approvals.reload()  # another seat proposed or decided something
+            self.refresh_rights()
 
     def refresh_facets(self) -> None:
         browser, thresholds, now = self.browser, self.model.query.thresholds, self.clock()
@@ -710,7 +952,7 @@ class MainWindow(QMainWindow):
         r = self.current_row()
         if r is None:
             return
-        answer = ChangeStatusDialog.ask(self, r.order_no, Status(r.status), self.lang)
+        answer = ChangeStatusDialog.ask(self, r.order_no, Status(r.status), self.lang, self.permitted)
         if answer is None:
             return
         target, reason = answer
@@ -834,7 +1076,7 @@ class MainWindow(QMainWindow):
                                    suggested_name=f"shop-orders-{datetime.now():%Y%m%d-%H%M%S}.sqlite3")
         if dest is None:
             return
-        self.backup_action.setEnabled(False)
+        self._hold([self.backup_action], True)
         db, folder = self.ctx.db, self.ctx.backup_dir
         dialog = self._progress_dialog(t("Backing up and checking the copy…"), "backupProgress")
         task = ProgressTask(lambda report, cancelled: backup_service.backup(
@@ -847,13 +1089,13 @@ class MainWindow(QMainWindow):
 
         def done(report) -> None:
             dialog.reset()
-            self.backup_action.setEnabled(True)
+            self._hold([self.backup_action], False)
             self.statusBar().showMessage(t("Backup written and checked: %s") % report.path, 10000)
 
         def failed(message: str) -> None:
             cancelled = dialog.wasCanceled()
             dialog.reset()
-            self.backup_action.setEnabled(True)
+            self._hold([self.backup_action], False)
             self.statusBar().clearMessage()
             if not cancelled:  # a cancel removed everything; nothing to warn about
                 QMessageBox.warning(self, t("Backup failed"), message)
@@ -877,8 +1119,7 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        for a in (self.restore_action, self.backup_action):
-            a.setEnabled(False)
+        self._hold([self.restore_action, self.backup_action], True)
         for timer in (self.poll_timer, self.tick_timer):  # the store is locked meanwhile: no reads on the UI thread
             timer.stop()
         dialog = self._progress_dialog(t("Checking the backup…"), "restoreProgress", maximum=0)
@@ -917,8 +1158,7 @@ class MainWindow(QMainWindow):
 
         def finish(restored: bool) -> None:
             dialog.reset()
-            for a in (self.restore_action, self.backup_action):
-                a.setEnabled(True)
+            self._hold([self.restore_action, self.backup_action], False)
             if restored:  # the shop's settings came back with the backup too
                 thresholds = self.browser.thresholds()
                 if thresholds != self.model.query.thresholds:
@@ -959,7 +1199,7 @@ class MainWindow(QMainWindow):
         progress and cancel; the outcome in one sentence."""
         from shop_orders.services.verification import verify_store
 
-        self.verify_action.setEnabled(False)
+        self._hold([self.verify_action], True)
         dialog = self._progress_dialog(t("Checking the audit trail…"), "verifyProgress")
         db = self.ctx.db
         task = ProgressTask(lambda report, cancelled: verify_store(db, progress=report, cancel=cancelled))
@@ -980,7 +1220,7 @@ class MainWindow(QMainWindow):
 
         def finish(ok: bool, sentence: str) -> None:
             dialog.reset()
-            self.verify_action.setEnabled(True)
+            self._hold([self.verify_action], False)
             self.verify_result = (ok, sentence)
             self.statusBar().showMessage(sentence)
             if ok:
@@ -998,7 +1238,7 @@ class MainWindow(QMainWindow):
         def failed(message: str) -> None:
             if stopped:
                 dialog.reset()
-                self.verify_action.setEnabled(True)
+                self._hold([self.verify_action], False)
                 self.verify_result = None
                 self.statusBar().showMessage(t("The check of the audit trail was cancelled."), 10000)
                 return

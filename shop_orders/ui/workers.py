@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from shop_orders.domain.messages import t
@@ -140,12 +141,23 @@ def registry_for(obj: QObject) -> WorkerRegistry:
 
 def run_in_pool(fn: Callable[[], R], on_done: Callable[[R], None],
                 on_error: Callable[[str], None], owner: QObject | None = None) -> Task:
-    """Run fn in a worker; with an owner the worker is tracked by the owner's window registry."""
+    """Run fn in a worker; with an owner the worker is tracked by the owner's window registry, and
+    its answer is dropped if the owner was deleted meanwhile (a closed window's late page)."""
     task = Task(fn)
-    task.signals.finished.connect(on_done)
-    task.signals.failed.connect(on_error)
+    task.signals.finished.connect(_while_alive(owner, on_done))
+    task.signals.failed.connect(_while_alive(owner, on_error))
     start(task, owner)
     return task
+
+
+def _while_alive(owner: QObject | None, fn: Callable) -> Callable:
+    if owner is None:
+        return fn
+
+    def call(*args) -> None:
+        if shiboken6.isValid(owner):
+            fn(*args)
+    return call
 
 
 def start(task: T, owner: QObject | None = None) -> T:

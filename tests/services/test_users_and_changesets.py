@@ -323,3 +323,27 @@ def test_a_second_person_approves_from_their_own_signed_in_seat(db, shop):
     p = _propose_status(db, shop[:2])
     done = run(db, changesets.approve, OWNER, p.id)  # the owner's seat: signed in already
     assert done.state == "applied" and done.decided_by == "olivia"
+
+
+def test_purging_archived_orders_is_two_person_and_takes_a_backup_first(db, shop, tmp_path):
+    from shop_orders import paths
+    from shop_orders.services import backup
+
+    p = run(db, changesets.submit, ctx(MANAGER), "archive", {}, "test orders", selection=_ids(db, shop[:2]))
+    changesets.confirm(db, OWNER.name, p.id, PASSWORDS["olivia"])
+    with pytest.raises(ValidationError, match="is not archived; only archived orders are purged"):
+        run(db, changesets.submit, ctx(OWNER), "purge", {}, "x", selection=_ids(db, shop[1:3]))
+    ids = _ids(db, shop[:2])
+    purge = run(db, changesets.submit, ctx(OWNER), "purge", {}, "test orders, for good", selection=ids)
+    assert purge.state == "pending"  # whatever its size
+    folder = paths.default_backup_dir()
+    before = set(folder.glob("*.sqlite3")) if folder.is_dir() else set()
+    changesets.confirm(db, MANAGER.name, purge.id, "123456")  # the manager's PIN
+    with db.read_session() as s:
+        assert s.execute(select(Order.id).where(Order.id.in_(ids))).all() == []
+        trail = s.execute(select(AuditEvent.new).where(AuditEvent.action == "purge")).scalars().all()
+    assert trail == ["purged", "purged"]  # the trail stays
+    taken = set(folder.glob("*.sqlite3")) - before
+    assert len(taken) == 1  # the backup, taken before the purge, still holds both orders
+    _rev, count, verdict = backup.check_file(taken.pop())
+    assert count == 4 and verdict.ok

@@ -43,6 +43,7 @@ def english_in(text: str) -> list[str]:
     text = _PATHS.sub(" ", str(text or "").replace("&", ""))
     for name in PROPER:
         text = text.replace(name, " ")
+    text = re.sub(rf"\b{re.escape(current_actor().name)}\b", " ", text)  # the signed-in person's name is data
     return _WORD.findall(text)
 
 

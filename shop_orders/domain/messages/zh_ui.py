@@ -193,3 +193,57 @@ ZH.update({
         "这台电脑下次启动时将打开店铺服务器上的数据库。现在重启订单台吗？",
 })
 ZH.update({"postgresql://user:password@host/database": "postgresql://用户名:密码@主机/数据库"})
+ZH.update({"Archived (deleted)": "已归档（已删除）"})
+
+# users, sign-in, permissions and approvals (ui/users.py, ui/approvals.py, main_window)
+ZH.update({
+    "why (goes into the trust chain)": "原因（记入信任链）", "Propose": "提交",
+    "A second person approves: type your own name and password (or PIN).":
+        "由第二个人审批：请输入您自己的用户名和密码（或 PIN）。",
+    "Name": "用户名", "Password or PIN": "密码或 PIN", "Approve": "批准",
+    "Approve as another person…": "以另一个人的身份批准…", "Reject…": "驳回…",
+    "Propose a revert…": "提交撤销…", "Applying…": "正在应用…",
+    "Bulk edit of %s orders": "批量修改 %s 单", "Every selected order is cancelled.": "所有选中的订单都将取消。",
+    "The orders are archived: hidden from the grid, kept in the store.": "订单将归档：从列表中隐藏，仍保留在数据库中。",
+    "Approve change set #%s": "批准变更单 #%s", "State": "状态", "Proposed by": "提交人", "Expires": "过期时间",
+    "After": "修改后", "You proposed it: another person approves.": "这是您提交的：需由另一个人批准。",
+    "Reject change set #%s": "驳回变更单 #%s", "Change set #%s was rejected.": "变更单 #%s 已驳回。",
+    "Revert change set #%s": "撤销变更单 #%s",
+    "Change set #%s proposed: it reverts #%s once another person approves it.":
+        "已提交变更单 #%s：另一个人批准后即撤销 #%s。",
+    "(no courier)": "（无快递公司）",
+    "Change set #%s was approved and applied (%s orders).": "变更单 #%s 已批准并应用（%s 单）。",
+    "prices %s": "价格 %s", "see the list": "见列表", "total %s": "合计 %s", "archived": "已归档",
+    "in the grid": "在列表中", "purged": "已清除", "Approvals": "审批", "S&witch user…": "切换用户(&W)…",
+    "&Lock this PC": "锁定这台电脑(&L)", "&Users…": "用户(&U)…", "&Permissions…": "权限(&P)…",
+    "&Bulk edit the selected orders…": "批量修改选中的订单(&B)…",
+    "Bulk edit &every order in this filter…": "批量修改当前筛选的所有订单(&E)…",
+    "Signed in: %s · %s": "已登录：%s · %s", "Switch user": "切换用户",
+    "Locked: sign in to continue": "已锁定：请登录后继续",
+    "Your role (%s) may not do this; the owner sets it in the permissions.": "您的角色（%s）无权执行此操作；老板可在权限中设置。",
+    "Approvals (%s waiting)": "审批（%s 项待批）",
+    "Change set #%s (%s orders) waits for a second person's approval.": "变更单 #%s（%s 单）等待第二个人审批。",
+    "Change set #%s was applied (%s orders).": "变更单 #%s 已应用（%s 单）。",
+    "The store's owner": "数据库的老板",
+    "This store has no owner yet. Create the owner's account: the owner adds the other people who use this PC and decides what each may do.":
+        "这个数据库还没有老板。请创建老板账号：老板添加使用这台电脑的其他人，并决定每个人可以做什么。",
+    "optional: at least 6 digits, for a quick switch": "可选：至少 6 位数字，用于快速切换",
+    "Password": "密码", "Password again": "再次输入密码", "PIN": "PIN", "password or PIN": "密码或 PIN",
+    "Sign in": "登录", "Users": "用户", "Role": "角色", "User added.": "用户已添加。",
+    "Change set #%s proposed: another person approves it in the Approvals panel.": "已提交变更单 #%s：另一个人在审批面板中批准。",
+    "Permissions": "权限", "A bulk edit needs a second person from this many orders": "批量修改达到这么多单时需要第二个人审批",
+    "A proposal expires after (hours)": "变更单在多少小时后过期", "Lock an unused PC after (minutes; 0: never)": "电脑闲置多少分钟后锁定（0：从不）",
+    "The two passwords differ.": "两次输入的密码不一致。", "Sign in to Shop Orders": "登录订单台",
+    "Add user": "添加用户", "Disable / enable": "停用 / 启用", "Propose this role for the selected user": "为选中的用户提交此角色",
+    "Saved.": "已保存。", "yes": "是", "disabled": "已停用", "active": "启用中", "permissions": "权限",
+    "The idle lock is saved.": "闲置锁定已保存。", "role of %s": "%s 的角色",
+    "Change set #%s proposed (the permissions).": "已提交变更单 #%s（权限）。",
+    "Change set #%s proposed (the two-person rule).": "已提交变更单 #%s（双人复核规则）。",
+})
+ZH.update({
+    "The orders go back into the grid.": "这些订单将回到列表中。",
+    "The orders are removed from the store for good; a backup is taken first and their trail stays.":
+        "这些订单将从数据库中永久删除；删除前先备份，其修改记录仍保留。",
+})
+ZH.update({"sign-in": "登录", "owner account made and signed in (argon2id check {ms} ms)":
+           "已创建老板账号并登录（argon2id 校验 {ms} 毫秒）"})

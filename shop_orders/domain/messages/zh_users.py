@@ -71,6 +71,6 @@ ZH: dict[str, str] = {
     "Change set #{id} was modified after it was proposed; it cannot be approved.": "变更单 #{id} 提交后被改动过；不能审批。",
     "{order} changed after change set #{id} was proposed; nothing was changed: propose it again.":
         "变更单 #{id} 提交后 {order} 被修改过；未做任何修改：请重新提交。",
-    "A purge takes a backup first, and this seat cannot make one.": "清除前需要先备份，而这台电脑无法备份。",
+    "A purge takes a backup first, and the backup failed: {reason}": "清除前需要先备份，而备份失败：{reason}",
     "Rejecting needs a reason.": "驳回需要填写原因。",
 }
