@@ -191,6 +191,8 @@ def signed_in_actor(db: Database, name: str, secret: Callable[[], str]) -> Actor
     with db.read_session() as s:
         if not has_users(s):
             return Actor(name.strip() or os_user(), Role.OWNER.value)
+        if find(s, name) is None:  # said before asking for a secret that could not help
+            raise SignInFailed(t("There is no user {name}.", name=name.strip()))
     return authenticate(db, name, secret()).actor
 
 

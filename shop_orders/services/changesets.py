@@ -37,7 +37,7 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.roles import Role, status_action
+from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import auth, orders, permissions
@@ -562,3 +562,23 @@ def items(session: Session, change_set_id: int, limit: int | None = None) -> lis
     if limit is not None:
         q = q.limit(limit)
     return [(no, json.loads(b), json.loads(a)) for no, b, a in session.execute(q).all()]
+
+
+def describe_params(p: Proposal, lang: str | None = None) -> list[str]:
+    """What a change set of the shop's rules (or a bulk kind's parameter) changes, for people."""
+    d = p.params
+    if p.kind == "set_role":
+        return [t("{name}: {old} → {new}", lang=lang, name=d["user"], old=Role(d["before"]).label(lang),
+                  new=Role(d["role"]).label(lang))]
+    if p.kind == "two_person":
+        return [t("a second person from {n} orders; a proposal expires after {hours} h", lang=lang,
+                  n=d["min_orders"], hours=d["expiry_hours"])]
+    if p.kind == "permissions":
+        return [t("{action}: {roles}", lang=lang, action=action_label(a, lang),
+                  roles=", ".join(Role(r).label(lang) for r in roles) or t("(none)", lang=lang))
+                for a, roles in sorted(d["matrix"].items())]
+    if p.kind == "price_percent":
+        return [t("prices {percent}%", lang=lang, percent=d["percent"])]
+    if p.kind == "revert":
+        return [t("undoes change set #{id}", lang=lang, id=p.revert_of)]
+    return []

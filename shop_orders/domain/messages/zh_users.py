@@ -78,4 +78,8 @@ ZH: dict[str, str] = {
     # showing a change set
     "(none)": "（无）", "yes": "是", "no": "否", "purged": "已清除", "archived": "已归档",
     "line {n}: {old} → {new}": "第 {n} 行：{old} → {new}",
+    "{name}: {old} → {new}": "{name}：{old} → {new}",
+    "a second person from {n} orders; a proposal expires after {hours} h": "{n} 单起需要第二个人审批；变更单 {hours} 小时后过期",
+    "{action}: {roles}": "{action}：{roles}", "prices {percent}%": "价格 {percent}%",
+    "undoes change set #{id}": "撤回变更单 #{id}",
 }
