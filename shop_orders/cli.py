@@ -1283,11 +1283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         user = getattr(args, "user", None) or auth.os_user()
         args.secret = Secret(user)  # asked once at most, and only if the store has users
 
-        def sign_in(db) -> Actor:
-            return auth.signed_in_actor(db, user, args.secret)
+        damaged_ok = getattr(args, "damaged_ok", False)
 
-        ctx = open_context(args.db, create=getattr(args, "create", False),
-                           damaged_ok=getattr(args, "damaged_ok", False), actor=sign_in)
+        def sign_in(db) -> Actor:
+            return auth.signed_in_actor(db, user, args.secret, damaged_ok=damaged_ok)
+
+        ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(t("error: {message}", message=exc), file=sys.stderr)

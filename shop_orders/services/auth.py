@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -31,6 +32,7 @@ from shop_orders.domain.roles import Role
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork, utcnow
 from shop_orders.store.db import Database
+from shop_orders.store.errors import DamagedDatabase, translate
 from shop_orders.store.models import User
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1 (the minimum it recommends).
@@ -184,15 +186,23 @@ def authenticate(db: Database, name: str, secret: str, clock: Callable[[], datet
     return user
 
 
-def signed_in_actor(db: Database, name: str, secret: Callable[[], str]) -> Actor:
+def signed_in_actor(db: Database, name: str, secret: Callable[[], str], damaged_ok: bool = False) -> Actor:
     """Who a front end acts as. A store without any user acts as its owner, under `name` (a
     store before its first owner: nothing to sign in to, `secret` is not asked for); once a user
-    exists, `name` must sign in with the secret, and acts with the role the store holds."""
-    with db.read_session() as s:
-        if not has_users(s):
+    exists, `name` must sign in with the secret, and acts with the role the store holds.
+
+    damaged_ok (restore only): a store too damaged to read its users cannot check anyone, and
+    whoever can replace its file needs no sign-in to do so; restoring it then acts as its owner."""
+    try:
+        with db.read_session() as s:
+            if not has_users(s):
+                return Actor(name.strip() or os_user(), Role.OWNER.value)
+            if find(s, name) is None:  # said before asking for a secret that could not help
+                raise SignInFailed(t("There is no user {name}.", name=name.strip()))
+    except SQLAlchemyError as exc:
+        if damaged_ok and isinstance(translate(exc, db.where), DamagedDatabase):
             return Actor(name.strip() or os_user(), Role.OWNER.value)
-        if find(s, name) is None:  # said before asking for a secret that could not help
-            raise SignInFailed(t("There is no user {name}.", name=name.strip()))
+        raise
     return authenticate(db, name, secret()).actor
 
 
