@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
+import os
 import re
 import sys
 import time
@@ -23,6 +25,7 @@ from typing import Any
 from shop_orders import __version__
 from shop_orders.domain import messages, staleness, trail
 from shop_orders.domain.cells import csv_text
+from shop_orders.domain.changes import Actor
 from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import N_, t
@@ -204,8 +207,30 @@ def order_record(row, stale: bool) -> dict:
 # ---- commands -------------------------------------------------------------------------------
 
 def cmd_init(args, ctx: AppContext) -> int:
+    """The store, and its first owner when it has none: --owner (default: the OS user) with the
+    password from $SHOP_ORDERS_PASSWORD or the terminal. Without either the store stays without
+    an owner (anyone at the computer acts as its owner) and stderr says how to add one."""
+    from shop_orders.domain.roles import Role
+    from shop_orders.services import auth
     from shop_orders.services.overview import overview
 
+    with ctx.db.read_session() as s:
+        has_users = auth.has_users(s)
+    if has_users and args.owner:
+        raise ValidationError(t("{where} has its owner already; add people with: shop-orders users add NAME --role "
+                                "ROLE", where=ctx.db.where))
+    if not has_users:
+        name = args.owner or auth.os_user()
+        password = _new_secret(PASSWORD_ENV, t("Password for the owner {name} (Enter: no owner yet): ", name=name))
+        if password:
+            with ctx.uow() as uow:
+                auth.create_user(uow, ctx.change("manual"), name, Role.OWNER, password)
+                uow.commit()
+            print(t("{name} is the owner of this store; from now on every command signs in (--user).", name=name))
+        else:
+            print(t("The store has no owner yet, so anyone at this computer acts as its owner. Add one with: "
+                    "shop-orders users add NAME --role owner (the password from the terminal or ${env})",
+                    env=NEW_PASSWORD_ENV), file=sys.stderr)
     ov = overview(ctx.db, datetime.now(UTC))
     print(t("Database ready at {where} ({n} orders).", where=ctx.db.where, n=ov.total))
     return 0
@@ -586,6 +611,303 @@ def cmd_export(args, ctx: AppContext) -> int:
     return 0
 
 
+# ---- who is at the keyboard -----------------------------------------------------------------
+
+PASSWORD_ENV = "SHOP_ORDERS_PASSWORD"
+NEW_PASSWORD_ENV = "SHOP_ORDERS_NEW_PASSWORD"
+NEW_PIN_ENV = "SHOP_ORDERS_NEW_PIN"
+
+
+def _on_terminal() -> bool:
+    try:
+        return bool(sys.stdin.isatty())
+    except (AttributeError, ValueError):  # no stdin, or a closed one
+        return False
+
+
+class Secret:
+    """The signing-in user's password or PIN: $SHOP_ORDERS_PASSWORD, else asked once on a
+    terminal (getpass, not echoed); never an argument (it would show in `ps` and the shell's
+    history). Asked only when the store has users."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._value: str | None = None
+
+    def __call__(self) -> str:
+        if self._value is None:
+            value = os.environ.get(PASSWORD_ENV)
+            if value is None:
+                if not _on_terminal():
+                    raise ValidationError(t("{name} must sign in: run this on a terminal to be asked for the "
+                                            "password, or set {env}.", name=self.name, env=PASSWORD_ENV))
+                value = getpass.getpass(t("Password or PIN for {name}: ", name=self.name))
+            self._value = value
+        return self._value
+
+
+def _new_secret(env: str, prompt: str) -> str | None:
+    """A new password or PIN: from `env`, else typed twice on a terminal; None when neither
+    (or Enter alone on the terminal)."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not _on_terminal():
+        return None
+    first = getpass.getpass(prompt)
+    if not first:
+        return None
+    if getpass.getpass(t("Again: ")) != first:
+        raise ValidationError(t("The two entries differ; nothing was changed."))
+    return first
+
+
+def _required_secret(env: str, prompt: str) -> str:
+    value = _new_secret(env, prompt)
+    if not value:
+        raise ValidationError(t("Type it on a terminal when asked, or set {env}; nothing was changed.", env=env))
+    return value
+
+
+def _role(text: str):
+    from shop_orders.domain.roles import Role
+
+    try:
+        return Role.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _when(dt: datetime | None) -> str:
+    return f"{local(dt):%Y-%m-%d %H:%M}" if dt is not None else ""
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return local(dt).isoformat(timespec="seconds") if dt is not None else None
+
+
+# ---- users ------------------------------------------------------------------------------------
+
+def cmd_users_add(args, ctx: AppContext) -> int:
+    from shop_orders.services import auth
+
+    password = _required_secret(NEW_PASSWORD_ENV, t("New password for {name}: ", name=args.name))
+    pin = _required_secret(NEW_PIN_ENV, t("New PIN for {name} (at least 6 digits): ", name=args.name)) \
+        if args.pin else None
+    with ctx.uow() as uow:
+        user = auth.create_user(uow, ctx.change("manual"), args.name, args.role, password, pin=pin)
+        uow.commit()
+    print(t("Added {name} ({role}).", name=user.name, role=user.role.label()))
+    return 0
+
+
+def cmd_users_list(args, ctx: AppContext) -> int:
+    from shop_orders.services import auth
+
+    with ctx.db.read_session() as s:
+        users = auth.list_users(s)
+    if args.format == "json":  # codes, for programs; never a hash
+        print(json.dumps([{"name": u.name, "role": u.role.value, "disabled": u.disabled, "has_pin": u.has_pin,
+                           "locked_until": _iso(u.locked_until)} for u in users], ensure_ascii=False, indent=1))
+        return 0
+    print_table([t("User"), t("Role"), t("Disabled"), t("PIN"), t("Locked until")],
+                [[u.name, u.role.label(), t("yes") if u.disabled else "", t("yes") if u.has_pin else "",
+                  _when(u.locked_until)] for u in users])
+    return 0
+
+
+def _set_disabled(args, ctx: AppContext, disabled: bool) -> int:
+    from shop_orders.services import auth
+
+    with ctx.uow() as uow:
+        auth.set_disabled(uow, ctx.change("manual"), args.name, disabled)
+        uow.commit()
+    print(t("{name} is disabled.", name=args.name) if disabled else t("{name} is enabled.", name=args.name))
+    return 0
+
+
+def cmd_users_disable(args, ctx: AppContext) -> int:
+    return _set_disabled(args, ctx, True)
+
+
+def cmd_users_enable(args, ctx: AppContext) -> int:
+    return _set_disabled(args, ctx, False)
+
+
+def cmd_users_set_role(args, ctx: AppContext) -> int:
+    from shop_orders.services import changesets
+
+    with ctx.uow() as uow:
+        p = changesets.submit(uow, ctx.change("manual"), "set_role", {"user": args.name, "role": args.role.value},
+                              args.reason)
+        uow.commit()
+    return _proposed(p)
+
+
+def cmd_users_password(args, ctx: AppContext) -> int:
+    from shop_orders.services import auth
+
+    name = args.name or ctx.actor.name
+    if args.pin:
+        pin = _required_secret(NEW_PIN_ENV, t("New PIN for {name} (at least 6 digits): ", name=name))
+        secrets: dict[str, str] = {"pin": pin}
+    else:
+        secrets = {"password": _required_secret(NEW_PASSWORD_ENV, t("New password for {name}: ", name=name))}
+    with ctx.uow() as uow:
+        auth.set_secret(uow, ctx.change("manual"), name, **secrets)
+        uow.commit()
+    print(t("The PIN of {name} was changed.", name=name) if args.pin
+          else t("The password of {name} was changed.", name=name))
+    return 0
+
+
+# ---- bulk changes (two-person) ------------------------------------------------------------------
+
+def _proposed(p) -> int:
+    """The change set's id alone on stdout (for scripts); what happens next on stderr."""
+    print(p.id)
+    if p.state == "applied":
+        print(t("Change set #{id} applied at once ({n} orders: below the two-person threshold).", id=p.id,
+                n=p.orders), file=sys.stderr)
+    else:
+        print(t("Change set #{id} waits for another person's approval until {expires}: shop-orders bulk approve "
+                "{id}", id=p.id, expires=_when(p.expires_at)), file=sys.stderr)
+    return 0
+
+
+def _bulk_change(args) -> tuple[str, dict]:
+    if args.set_status is not None:
+        return "set_status", {"status": args.set_status.value}
+    if args.set_courier is not None:
+        return "set_courier", {"courier": args.set_courier}
+    if args.price_percent is not None:
+        return "price_percent", {"percent": args.price_percent}
+    if args.permissions is not None:
+        path = Path(args.permissions)
+        try:
+            matrix = json.loads(path.read_text(encoding="utf-8"))
+        except OSError:
+            raise ValidationError(t("{path} cannot be read.", path=path)) from None
+        except ValueError as exc:
+            raise ValidationError(t("{path} is not JSON: {problem}", path=path, problem=exc)) from None
+        return "permissions", {"matrix": matrix}
+    if args.two_person is not None:
+        min_orders, sep, hours = args.two_person.partition(",")
+        if not sep:
+            raise ValidationError(t("--two-person '{text}' should look like MIN,HOURS, e.g. 5,24",
+                                    text=args.two_person))
+        return "two_person", {"min_orders": min_orders, "expiry_hours": hours}
+    return ("cancel" if args.cancel else "archive" if args.archive else "unarchive"), {}
+
+
+def cmd_bulk_propose(args, ctx: AppContext) -> int:
+    from shop_orders.domain.grid import GridQuery
+    from shop_orders.services import changesets
+    from shop_orders.services.overview import thresholds
+
+    kind, params = _bulk_change(args)
+    filtered = bool(args.where_status or args.where_channel or args.stale)
+    selection: list[int] | GridQuery | None = None
+    if kind in changesets.ORDER_KINDS:
+        if args.orders is None and not args.where_status:
+            raise ValidationError(t("Say which orders: --orders SO-…,SO-… or --where-status S."))
+        if args.orders is not None and filtered:
+            raise ValidationError(t("Choose the orders either by --orders or by the --where filters, not both."))
+        if args.orders is not None:
+            with ctx.db.read_session() as s:
+                selection = changesets.order_ids(s, args.orders.split(","))
+        else:
+            selection = GridQuery(statuses=tuple(args.where_status), channels=tuple(args.where_channel or ()),
+                                  stale_only=args.stale, thresholds=thresholds(ctx.db), now=datetime.now(UTC),
+                                  archived=kind == "unarchive")  # restoring works on the archive's orders
+    elif args.orders is not None or filtered:
+        raise ValidationError(t("A change of the shop's rules takes no orders."))
+    with ctx.uow() as uow:
+        p = changesets.submit(uow, ctx.change("manual"), kind, params, args.reason, selection)
+        uow.commit()
+    return _proposed(p)
+
+
+def _approver(p) -> str | None:
+    return p.decided_by if p.state in ("applied", "reverted") and p.decided_by else None
+
+
+def cmd_bulk_list(args, ctx: AppContext) -> int:
+    from shop_orders.services import changesets
+
+    with ctx.db.read_session() as s:
+        found = changesets.listing(s, now=datetime.now(UTC))
+    if args.format == "json":  # codes, for programs
+        print(json.dumps([{"id": p.id, "state": p.state, "kind": p.kind, "proposer": p.proposer,
+                           "approver": _approver(p), "orders": p.orders, "created": _iso(p.created_at),
+                           "expires": _iso(p.expires_at)} for p in found], ensure_ascii=False, indent=1))
+        return 0
+    print_table([t("Change set"), t("State"), t("Change"), t("Proposed by"), t("Approved by"), t("Orders"),
+                 t("Created"), t("Expires")],
+                [[f"#{p.id}", changesets.state_label(p.state), p.label, p.proposer, _approver(p) or "",
+                  str(p.orders), _when(p.created_at), _when(p.expires_at)] for p in found])
+    print(t("{n} change sets", n=len(found)), file=sys.stderr)
+    return 0
+
+
+def cmd_bulk_show(args, ctx: AppContext) -> int:
+    from shop_orders.domain.roles import Role
+    from shop_orders.services import changesets
+
+    with ctx.db.read_session() as s:
+        p = changesets.as_of(changesets.get(s, args.id), datetime.now(UTC))
+        items = changesets.details(s, args.id)
+    try:
+        role = Role(p.proposer_role).label()
+    except ValueError:
+        role = p.proposer_role
+    print(t("Change set #{id}: {change}, {state}, {n} orders", id=p.id, change=p.label,
+            state=changesets.state_label(p.state), n=p.orders))
+    print(t("  proposed by {name} ({role}) on {created}; expires {expires}", name=p.proposer, role=role,
+            created=_when(p.created_at), expires=_when(p.expires_at)))
+    print(t("  reason: {reason}", reason=p.reason))
+    if p.decided_by:
+        print(t("  decided by {name} on {when}{reason}", name=p.decided_by, when=_when(p.decided_at),
+                reason=t("  ({reason})", reason=p.decision_reason) if p.decision_reason else ""))
+    for line in changesets.describe_params(p):
+        print("  " + line)
+    for it in items:
+        print(f"  {it.order_no}  {it.describe()}")
+    return 0
+
+
+def cmd_bulk_approve(args, ctx: AppContext) -> int:
+    from shop_orders.services import auth, changesets
+
+    with ctx.db.read_session() as s:
+        if not auth.has_users(s):
+            raise ValidationError(t("This store has no users yet, so nobody can approve: add its owner first "
+                                    "(shop-orders users add NAME --role owner)."))
+    p = changesets.confirm(ctx.db, ctx.actor.name, args.id, args.secret())
+    print(t("Change set #{id} approved by {name} and applied ({n} orders).", id=p.id, name=ctx.actor.name,
+            n=p.orders))
+    return 0
+
+
+def cmd_bulk_reject(args, ctx: AppContext) -> int:
+    from shop_orders.services import changesets
+
+    with ctx.uow() as uow:
+        p = changesets.reject(uow, ctx.change("manual"), args.id, args.reason)
+        uow.commit()
+    print(t("Change set #{id} rejected.", id=p.id))
+    return 0
+
+
+def cmd_bulk_revert(args, ctx: AppContext) -> int:
+    from shop_orders.services import changesets
+
+    with ctx.uow() as uow:
+        p = changesets.revert(uow, ctx.change("manual"), args.id, args.reason)
+        uow.commit()
+    return _proposed(p)
+
+
 # ---- parser ---------------------------------------------------------------------------------
 
 class _Formatter(argparse.HelpFormatter):
@@ -611,6 +933,19 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, t("{prog}: error: {message}", prog=self.prog, message=message) + "\n")
+
+
+class _CommandParser(_Parser):
+    """The command line's parser: --user, like --lang, is accepted before or after the command
+    (its subcommands' parsers are of this class too)."""
+
+    def __init__(self, *a, **kw) -> None:
+        super().__init__(*a, **kw)
+        self.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                          help=t("who acts (default: the user named like your OS account). Once the store has "
+                                 "users, every command signs in: the password or PIN from ${env} or the "
+                                 "terminal's prompt, never from an argument. A store with no user yet acts as "
+                                 "its owner.", env=PASSWORD_ENV))
 
 
 def add_store_options(p: argparse.ArgumentParser) -> None:
@@ -648,15 +983,21 @@ def parse_gui_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (set it before: main() does)."""
-    p = _Parser(
+    p = _CommandParser(
         prog="shop-orders",
         description=t("Shop Orders (订单台): every channel's orders in one store. The database is --db, else "
-                      "${env}, else the SQLite file in your data folder.", env=DB_ENV),
+                      "${env}, else the SQLite file in your data folder. Once the store has users, every "
+                      "command signs in as --user with the password from ${password_env} or the terminal; a "
+                      "store with no user yet (before its first owner) acts as its owner.", env=DB_ENV,
+                      password_env=PASSWORD_ENV),
     )
     add_store_options(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    c = sub.add_parser("init", help=t("create the database (or upgrade an older one)"))
+    c = sub.add_parser("init", help=t("create the database (or upgrade an older one), with its first owner"))
+    c.add_argument("--owner", metavar="NAME",
+                   help=t("the first owner's name (default: your OS user); the password from ${env} or the "
+                          "terminal; without either, the store has no owner yet", env=PASSWORD_ENV))
     c.set_defaults(func=cmd_init, create=True)
 
     c = sub.add_parser("demo", help=t("add realistic mixed-channel demo orders"))
@@ -773,7 +1114,95 @@ def build_parser() -> argparse.ArgumentParser:
                    help=t("per status, repeatable"))
     c.add_argument("--clear", action="store_true", help=t("drop the per-status thresholds"))
     c.set_defaults(func=cmd_thresholds)
+    add_user_commands(sub)
+    add_bulk_commands(sub)
     return p
+
+
+def add_user_commands(sub) -> None:
+    c = sub.add_parser("users", help=t("the people who sign in, and their roles"))
+    usub = c.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    a = usub.add_parser("add", help=t("add a user; the password from ${env} or the terminal", env=NEW_PASSWORD_ENV))
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--role", type=_role, required=True, metavar="ROLE",
+                   help=t("owner, manager, service, warehouse or bookkeeper"))
+    a.add_argument("--pin", action="store_true",
+                   help=t("also a PIN for a quick switch (from ${env} or the terminal)", env=NEW_PIN_ENV))
+    a.set_defaults(func=cmd_users_add)
+    li = usub.add_parser("list", help=t("list the users (never a password)"))
+    li.add_argument("--format", choices=["table", "json"], default="table",
+                    help=t("table for people; json keeps codes, for programs"))
+    li.set_defaults(func=cmd_users_list)
+    d = usub.add_parser("disable", help=t("stop a user from signing in and acting"))
+    d.add_argument("name", metavar="NAME")
+    d.set_defaults(func=cmd_users_disable)
+    e = usub.add_parser("enable", help=t("let a disabled user sign in again"))
+    e.add_argument("name", metavar="NAME")
+    e.set_defaults(func=cmd_users_enable)
+    r = usub.add_parser("set-role", help=t("propose another role for a user (a second person approves); prints "
+                                           "the change set's id"))
+    r.add_argument("name", metavar="NAME")
+    r.add_argument("role", type=_role, metavar="ROLE")
+    r.add_argument("--reason", required=True, help=t("why (recorded in the audit trail)"))
+    r.set_defaults(func=cmd_users_set_role)
+    pw = usub.add_parser("password", help=t("change your own password, or (the owner) anyone's; the new one from "
+                                            "${env} or the terminal", env=NEW_PASSWORD_ENV))
+    pw.add_argument("name", nargs="?", metavar="NAME", help=t("whose (default: yours)"))
+    pw.add_argument("--pin", action="store_true", help=t("change the PIN instead (from ${env} or the terminal)",
+                                                         env=NEW_PIN_ENV))
+    pw.set_defaults(func=cmd_users_password)
+
+
+def _change_set_id(text: str) -> int:
+    return _positive_int(text.lstrip("#"))  # '12' or '#12', as the messages name it
+
+
+def add_bulk_commands(sub) -> None:
+    c = sub.add_parser("bulk", help=t("change many orders at once; a second person approves (two-person rule)"))
+    bsub = c.add_subparsers(dest="bulk_command", metavar="ACTION", required=True)
+    p = bsub.add_parser("propose", help=t("propose a change; prints the change set's id alone (applied at once "
+                                          "below the two-person threshold)"))
+    which = p.add_argument_group(t("which orders"))
+    which.add_argument("--orders", metavar="ID,ID,...", help=t("global order ids, e.g. SO-20261122-000123"))
+    which.add_argument("--where-status", type=_status, action="append", metavar="S",
+                       help=t("the orders with this status, repeatable"))
+    which.add_argument("--where-channel", type=_channel, action="append", metavar="C",
+                       help=t("with --where-status: only this channel, repeatable"))
+    which.add_argument("--stale", action="store_true", help=t("with --where-status: only stale orders"))
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--set-status", type=_status, metavar="S", help=t("change the status"))
+    what.add_argument("--set-courier", metavar="C", help=t("change the courier"))
+    what.add_argument("--price-percent", metavar="P", help=t("change every price by P percent (-100 to 1000)"))
+    what.add_argument("--cancel", action="store_true", help=t("cancel the orders"))
+    what.add_argument("--archive", action="store_true", help=t("delete (archive) the orders"))
+    what.add_argument("--unarchive", action="store_true", help=t("restore the orders from the archive"))
+    what.add_argument("--permissions", metavar="FILE.json",
+                      help=t("the permission matrix: a JSON object of action → list of roles"))
+    what.add_argument("--two-person", metavar="MIN,HOURS",
+                      help=t("the two-person rule: a second person from MIN orders; a proposal expires after "
+                             "HOURS"))
+    p.add_argument("--reason", required=True, help=t("why (recorded in the audit trail)"))
+    p.set_defaults(func=cmd_bulk_propose)
+    li = bsub.add_parser("list", help=t("the change sets, newest first"))
+    li.add_argument("--format", choices=["table", "json"], default="table",
+                    help=t("table for people; json keeps codes, for programs"))
+    li.set_defaults(func=cmd_bulk_list)
+    sh = bsub.add_parser("show", help=t("one change set: who, why, and each order's before → after"))
+    sh.add_argument("id", type=_change_set_id, metavar="ID")
+    sh.set_defaults(func=cmd_bulk_show)
+    ap = bsub.add_parser("approve", help=t("approve and apply another person's change set, as --user with their "
+                                           "password"))
+    ap.add_argument("id", type=_change_set_id, metavar="ID")
+    ap.set_defaults(func=cmd_bulk_approve)
+    rj = bsub.add_parser("reject", help=t("turn a change set down"))
+    rj.add_argument("id", type=_change_set_id, metavar="ID")
+    rj.add_argument("--reason", required=True, help=t("why (recorded in the audit trail)"))
+    rj.set_defaults(func=cmd_bulk_reject)
+    rv = bsub.add_parser("revert", help=t("propose undoing an applied change set (a second person approves); "
+                                          "prints the new change set's id"))
+    rv.add_argument("id", type=_change_set_id, metavar="ID")
+    rv.add_argument("--reason", required=True, help=t("why (recorded in the audit trail)"))
+    rv.set_defaults(func=cmd_bulk_revert)
 
 
 def _language_asked(argv: Sequence[str]) -> str | None:
@@ -849,8 +1278,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     _start_logging()
     ctx = None
     try:
-        ctx = open_context(args.db, create=getattr(args, "create", False),
-                           damaged_ok=getattr(args, "damaged_ok", False))
+        from shop_orders.services import auth
+
+        user = getattr(args, "user", None) or auth.os_user()
+        args.secret = Secret(user)  # asked once at most, and only if the store has users
+
+        damaged_ok = getattr(args, "damaged_ok", False)
+
+        def sign_in(db) -> Actor:
+            return auth.signed_in_actor(db, user, args.secret, damaged_ok=damaged_ok)
+
+        ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(t("error: {message}", message=exc), file=sys.stderr)

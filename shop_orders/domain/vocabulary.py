@@ -22,7 +22,7 @@ FIELDS: dict[str, str] = {
     "address_province": N_("province / country"), "address_city": N_("city"),
     "address_district": N_("district / postcode"), "address_street": N_("street"),
     "financial_status": N_("payment status"), "fulfillment_status": N_("fulfilment status"),
-    "cancelled_at": N_("cancellation time"),
+    "cancelled_at": N_("cancellation time"), "archived": N_("archived"),
 }
 
 ACTIONS: dict[str, str] = {

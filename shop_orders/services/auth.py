@@ -14,12 +14,14 @@ change (services/changesets.py), so nobody raises their own rights alone.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -28,7 +30,9 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.roles import Role
 from shop_orders.services import permissions
-from shop_orders.services.uow import UnitOfWork
+from shop_orders.services.uow import UnitOfWork, utcnow
+from shop_orders.store.db import Database
+from shop_orders.store.errors import DamagedDatabase, translate
 from shop_orders.store.models import User
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1 (the minimum it recommends).
@@ -138,13 +142,17 @@ def create_user(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str
 def sign_in(uow: UnitOfWork, name: str, secret: str) -> UserInfo:
     """The user, if `secret` is their password or PIN; a wrong one counts toward the lock. The
     caller commits either way (a failed attempt is recorded)."""
-    u = uow.session.execute(select(User).where(col(User.name) == name.strip()).with_for_update()).scalar_one_or_none()
+    return _sign_in(uow.session, uow.now, name, secret)
+
+
+def _sign_in(session: Session, now: datetime, name: str, secret: str) -> UserInfo:
+    u = session.execute(select(User).where(col(User.name) == name.strip()).with_for_update()).scalar_one_or_none()
     if u is None:
         raise SignInFailed(t("There is no user {name}.", name=name.strip()))
     if u.disabled:
         raise SignInFailed(t("The account {name} is disabled; the owner can enable it.", name=u.name))
-    if u.locked_until is not None and u.locked_until > uow.now:
-        wait = int((u.locked_until - uow.now).total_seconds() // 60) + 1
+    if u.locked_until is not None and u.locked_until > now:
+        wait = int((u.locked_until - now).total_seconds() // 60) + 1
         raise SignInFailed(t("The account {name} is locked after too many wrong attempts; try again in {minutes} "
                              "min.", name=u.name, minutes=wait))
     if _matches(u.password_hash, secret) or _matches(u.pin_hash, secret):
@@ -154,22 +162,48 @@ def sign_in(uow: UnitOfWork, name: str, secret: str) -> UserInfo:
     u.failed_attempts += 1
     if u.failed_attempts >= MAX_ATTEMPTS:
         lock = min(FIRST_LOCK * 2 ** (u.failed_attempts - MAX_ATTEMPTS), LONGEST_LOCK)
-        u.locked_until = uow.now + lock
+        u.locked_until = now + lock
         raise SignInFailed(t("Wrong password or PIN; the account {name} is now locked for {minutes} min.",
                              name=u.name, minutes=int(lock.total_seconds() // 60)))
     raise SignInFailed(t("Wrong password or PIN for {name}.", name=u.name))
 
 
-def authenticate(db, name: str, secret: str) -> UserInfo:
-    """sign_in in its own unit of work, keeping the count of wrong attempts."""
-    with UnitOfWork(db) as uow:
+def authenticate(db: Database, name: str, secret: str, clock: Callable[[], datetime] = utcnow) -> UserInfo:
+    """sign_in in its own transaction, keeping the count of wrong attempts. Not a unit of work:
+    signing in changes no audited data (only the attempt count), so a seat without the audit key,
+    or whose trail stopped writes, can still tell who is at the keyboard (e.g. to import the key
+    or restore a backup)."""
+    session = db.write_session()
+    try:
         try:
-            user = sign_in(uow, name, secret)
+            user = _sign_in(session, clock(), name, secret)
         except SignInFailed:
-            uow.commit()
+            session.commit()
             raise
-        uow.commit()
+        session.commit()
+    finally:
+        session.close()
     return user
+
+
+def signed_in_actor(db: Database, name: str, secret: Callable[[], str], damaged_ok: bool = False) -> Actor:
+    """Who a front end acts as. A store without any user acts as its owner, under `name` (a
+    store before its first owner: nothing to sign in to, `secret` is not asked for); once a user
+    exists, `name` must sign in with the secret, and acts with the role the store holds.
+
+    damaged_ok (restore only): a store too damaged to read its users cannot check anyone, and
+    whoever can replace its file needs no sign-in to do so; restoring it then acts as its owner."""
+    try:
+        with db.read_session() as s:
+            if not has_users(s):
+                return Actor(name.strip() or os_user(), Role.OWNER.value)
+            if find(s, name) is None:  # said before asking for a secret that could not help
+                raise SignInFailed(t("There is no user {name}.", name=name.strip()))
+    except SQLAlchemyError as exc:
+        if damaged_ok and isinstance(translate(exc, db.where), DamagedDatabase):
+            return Actor(name.strip() or os_user(), Role.OWNER.value)
+        raise
+    return authenticate(db, name, secret()).actor
 
 
 def set_secret(uow: UnitOfWork, ctx: ChangeContext, name: str, password: str | None = None,
@@ -189,12 +223,18 @@ def set_secret(uow: UnitOfWork, ctx: ChangeContext, name: str, password: str | N
 
 
 def set_disabled(uow: UnitOfWork, ctx: ChangeContext, name: str, disabled: bool = True) -> None:
+    """Disable an account (it may neither sign in nor act) or enable it again; needs
+    `users.manage`. The last enabled owner stays enabled, so the shop keeps someone who manages it."""
     permissions.require(uow, ctx.actor, "users.manage")
     u = _user(uow, name)
+    if bool(u.disabled) == disabled:
+        return  # already so: nothing to record
     if disabled and u.role == Role.OWNER.value and _owners(uow.session) <= 1:
         raise ValidationError(t("{name} is the only owner; make someone else owner first.", name=name))
     u.disabled, u.updated_at = disabled, uow.now
-    uow.record(ctx, "user", field="disabled", old=str(not disabled).lower(), new=str(disabled).lower())
+    # the event names whose account it is (the trail's user events carry the name in the value)
+    uow.record(ctx, "user", field="disabled", old=f"{u.name}: {str(not disabled).lower()}",
+               new=f"{u.name}: {str(disabled).lower()}")
 
 
 def apply_role(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -37,8 +37,10 @@ from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
-from shop_orders.domain.roles import ALL_ACTIONS, Role, status_action
+from shop_orders.domain.money import format_minor
+from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
+from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
@@ -267,13 +269,10 @@ def _rule_params(s: Session, kind: str, params: dict) -> dict:
         role = Role.parse(str(params.get("role", "")))
         return {"user": user.name, "role": role.value, "before": user.role.value}
     if kind == "permissions":
-        matrix = {a: sorted(Role(r).value for r in roles) for a, roles in dict(params.get("matrix", {})).items()}
-        unknown = sorted(set(matrix) - set(ALL_ACTIONS))
-        if unknown:
-            raise ValidationError(t("unknown actions: {actions}", actions=", ".join(unknown)))
-        return {"matrix": matrix}
+        return {"matrix": permissions.check_matrix(params.get("matrix", {}))}
     if kind == "two_person":
-        return {"min_orders": int(params.get("min_orders", 2)), "expiry_hours": int(params.get("expiry_hours", 24))}
+        rule = permissions.check_two_person(params.get("min_orders", 2), params.get("expiry_hours", 24))
+        return {"min_orders": rule.min_orders, "expiry_hours": rule.expiry_hours}
     raise ValidationError(t("unknown change '{kind}'", kind=kind))
 
 
@@ -458,11 +457,93 @@ def expire_due(uow: UnitOfWork) -> int:
     return getattr(result, "rowcount", 0) or 0
 
 
-def listing(session: Session, states: tuple[str, ...] = ()) -> list[Proposal]:
+def listing(session: Session, states: tuple[str, ...] = (), now: datetime | None = None) -> list[Proposal]:
+    """Change sets, newest first. Given `now`, a pending one past its time is shown as expired
+    (what approving it would find), without writing."""
     q = select(ChangeSet).order_by(col(ChangeSet.id).desc())
-    if states:
-        q = q.where(col(ChangeSet.state).in_(states))
-    return [_proposal(cs) for cs in session.execute(q).scalars()]
+    found = [_proposal(cs) for cs in session.execute(q).scalars()]
+    if now is not None:
+        found = [as_of(p, now) for p in found]
+    return [p for p in found if not states or p.state in states]
+
+
+def as_of(p: Proposal, now: datetime) -> Proposal:
+    """The proposal as it stands at `now`: a pending one past its time is expired."""
+    return replace(p, state=EXPIRED) if p.state == PENDING and p.expires_at <= now else p
+
+
+def state_label(state: str) -> str:
+    return t(STATES[state]) if state in STATES else state
+
+
+def order_ids(session: Session, order_nos: Iterable[str]) -> list[int]:
+    """The stored ids of orders named by their global ids (SO-…), for a selection; an unknown
+    one refuses the whole list, naming the first few."""
+    wanted = list(dict.fromkeys(n.strip() for n in order_nos if n.strip()))
+    T = Order.__table__
+    found: dict[str, int] = {}
+    for i in range(0, len(wanted), CHUNK):
+        found.update({no: int(oid) for no, oid in session.execute(
+            select(T.c.order_no, T.c.id).where(T.c.order_no.in_(wanted[i:i + CHUNK])))})
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise ValidationError(t("There is no order {order}.", order=", ".join(missing[:5])
+                                + (" …" if len(missing) > 5 else "")))
+    return [found[n] for n in wanted]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    order_no: str
+    currency: str
+    before: dict
+    after: dict
+
+    def describe(self, lang: str | None = None) -> str:
+        return describe_item(self.before, self.after, self.currency, lang)
+
+
+def details(session: Session, change_set_id: int, limit: int | None = None) -> list[ItemView]:
+    """The orders of a change set with their currency (for showing money), in order."""
+    get(session, change_set_id)  # a missing set is one sentence
+    it, T = ChangeSetItem.__table__, Order.__table__
+    q = (select(it.c.order_no, T.c.currency, it.c.before, it.c.after)
+         .select_from(it.outerjoin(T, T.c.id == it.c.order_id))
+         .where(it.c.change_set_id == int(change_set_id)).order_by(it.c.id))
+    if limit is not None:
+        q = q.limit(limit)
+    return [ItemView(no, cur or "", json.loads(b), json.loads(a)) for no, cur, b, a in session.execute(q).all()]
+
+
+def _shown(field: str, value, currency: str, lang: str | None) -> str:
+    if value is None or value == "":
+        return t("(none)", lang=lang)
+    if field == "status":
+        return Status(value).label(lang)
+    if field in ("archived", "purged"):
+        return t("yes", lang=lang) if value else t("no", lang=lang)
+    if field in ("total", "price"):
+        return format_minor(int(value), currency) if currency else str(value)
+    return str(value)
+
+
+def describe_item(before: dict, after: dict, currency: str = "", lang: str | None = None) -> str:
+    """One order's change for people, in the language: 'status: Awaiting shipment → Cancelled',
+    'total: 375.00 → 337.50; line 1: 168.00 → 151.20'."""
+    parts = []
+    for field in ("status", "courier", "total", "archived"):
+        if field in after:
+            parts.append(t("{field}: {old} → {new}", lang=lang, field=field_label(field, lang),
+                           old=_shown(field, before.get(field), currency, lang),
+                           new=_shown(field, after[field], currency, lang)))
+    old_prices, new_prices = before.get("prices", {}), after.get("prices", {})
+    for line in sorted(new_prices, key=int):
+        parts.append(t("line {n}: {old} → {new}", lang=lang, n=line,
+                       old=_shown("price", old_prices.get(line), currency, lang),
+                       new=_shown("price", new_prices[line], currency, lang)))
+    if after.get("purged"):
+        parts.append(t("purged", lang=lang))
+    return "; ".join(parts)
 
 
 def pending_count(session: Session, now: datetime) -> int:
@@ -485,3 +566,23 @@ def items(session: Session, change_set_id: int, limit: int | None = None) -> lis
     if limit is not None:
         q = q.limit(limit)
     return [(no, json.loads(b), json.loads(a)) for no, b, a in session.execute(q).all()]
+
+
+def describe_params(p: Proposal, lang: str | None = None) -> list[str]:
+    """What a change set of the shop's rules (or a bulk kind's parameter) changes, for people."""
+    d = p.params
+    if p.kind == "set_role":
+        return [t("{name}: {old} → {new}", lang=lang, name=d["user"], old=Role(d["before"]).label(lang),
+                  new=Role(d["role"]).label(lang))]
+    if p.kind == "two_person":
+        return [t("a second person from {n} orders; a proposal expires after {hours} h", lang=lang,
+                  n=d["min_orders"], hours=d["expiry_hours"])]
+    if p.kind == "permissions":
+        return [t("{action}: {roles}", lang=lang, action=action_label(a, lang),
+                  roles=", ".join(Role(r).label(lang) for r in roles) or t("(none)", lang=lang))
+                for a, roles in sorted(d["matrix"].items())]
+    if p.kind == "price_percent":
+        return [t("prices {percent}%", lang=lang, percent=d["percent"])]
+    if p.kind == "revert":
+        return [t("undoes change set #{id}", lang=lang, id=p.revert_of)]
+    return []

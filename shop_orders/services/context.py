@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,11 +50,24 @@ class AppContext:
         self.db.dispose()
 
 
-def open_context(target: str | None = None, *, create: bool = False, damaged_ok: bool = False) -> AppContext:
+ActorSource = Actor | Callable[[Database], Actor]
+
+
+def open_context(target: str | None = None, *, create: bool = False, damaged_ok: bool = False,
+                 actor: ActorSource | None = None) -> AppContext:
+    """The open store and who acts on it. `actor` is the person, or a resolver that finds out
+    from the opened store (the command line signs in: services.auth.signed_in_actor); without
+    one, the OS user as owner (the desktop app until it signs in). A resolver that refuses
+    (a wrong password) closes the store again and raises."""
     data_dir = paths.data_dir()
     backup_dir = paths.default_backup_dir()
     db = open_database(
         target or default_target(), data_dir=data_dir, create=create,
         backup_before_upgrade=backup_before_upgrade(backup_dir), damaged_ok=damaged_ok,
     )
-    return AppContext(db, data_dir, backup_dir, current_actor())
+    try:
+        who = actor(db) if callable(actor) else (actor or current_actor())
+    except BaseException:
+        db.dispose()
+        raise
+    return AppContext(db, data_dir, backup_dir, who)

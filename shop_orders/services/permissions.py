@@ -161,22 +161,48 @@ def _approved(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:
 def apply_matrix(uow: UnitOfWork, ctx: ChangeContext, new: dict[str, list[str]]) -> None:
     """The owner's matrix (action → roles); only through an approved change set."""
     _approved(uow, ctx, t("the permissions"))
-    unknown = sorted(set(new) - set(ALL_ACTIONS))
-    if unknown:
-        raise ValidationError(t("unknown actions: {actions}", actions=", ".join(unknown)))
     m = matrix(uow.session)
-    for action, roles in new.items():
+    for action, roles in check_matrix(new).items():
         m[action] = frozenset(Role(r) for r in roles)
     _put(uow, ctx, PERMISSIONS_KEY, matrix_json(m))
 
 
 def apply_two_person(uow: UnitOfWork, ctx: ChangeContext, min_orders: int, expiry_hours: int) -> None:
     _approved(uow, ctx, t("the two-person rule"))
-    if not 1 <= int(min_orders) <= 1_000_000:
+    _put(uow, ctx, TWO_PERSON_KEY, check_two_person(min_orders, expiry_hours).to_json())
+
+
+def check_two_person(min_orders: object, expiry_hours: object) -> TwoPerson:
+    """The two-person settings, if they are whole numbers in range (checked when proposed and
+    again when applied); else ValidationError."""
+    try:
+        rule = TwoPerson(int(str(min_orders).strip()), int(str(expiry_hours).strip()))
+    except ValueError:
+        raise ValidationError(t("the two-person rule is two whole numbers: orders and hours")) from None
+    if not 1 <= rule.min_orders <= 1_000_000:
         raise ValidationError(t("the two-person rule applies from 1 order up (at most 1,000,000)"))
-    if not 1 <= int(expiry_hours) <= 24 * 30:
+    if not 1 <= rule.expiry_hours <= 24 * 30:
         raise ValidationError(t("a proposal expires after 1 hour to 30 days"))
-    _put(uow, ctx, TWO_PERSON_KEY, TwoPerson(int(min_orders), int(expiry_hours)).to_json())
+    return rule
+
+
+def check_matrix(new: object) -> dict[str, list[str]]:
+    """A matrix as proposed (action → role codes or labels), checked: known actions, known roles;
+    else ValidationError naming what is wrong."""
+    if not isinstance(new, dict):
+        raise ValidationError(t("the permissions are an object of action → list of roles"))
+    unknown = sorted(str(a) for a in set(new) - set(ALL_ACTIONS))
+    if unknown:
+        raise ValidationError(t("unknown actions: {actions}", actions=", ".join(unknown)))
+    out: dict[str, list[str]] = {}
+    for action, roles in new.items():
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise ValidationError(t("the permissions are an object of action → list of roles"))
+        try:
+            out[action] = sorted({Role.parse(r).value for r in roles})
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+    return out
 
 
 def set_idle_lock(uow: UnitOfWork, ctx: ChangeContext, minutes: int) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["init", "demo", "orders", "stale", "audit", "backup", "restore", "show", "set-status", "pay",
-            "ship", "edit", "thresholds"]
+            "ship", "edit", "thresholds", "users", "bulk"]
 
 
 def run(*args, db=None, env=None, check=True):

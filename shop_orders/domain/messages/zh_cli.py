@@ -89,10 +89,13 @@ ZH: dict[str, str] = {
     "{prog}: error: {message}": "{prog}：错误：{message}",
     "language of messages and of the export (default: the locale's)": "消息和导出文件的语言（默认：跟随系统区域设置）",
     "Shop Orders (订单台): every channel's orders in one store. The database is --db, else ${env}, else the SQLite "
-    "file in your data folder.": "订单台（Shop Orders）：所有渠道的订单集中在一个数据库。数据库取 --db，"
-                                "否则取 ${env}，否则是数据文件夹中的 SQLite 文件。",
+    "file in your data folder. Once the store has users, every command signs in as --user with the password from "
+    "${password_env} or the terminal; a store with no user yet (before its first owner) acts as its owner.":
+        "订单台（Shop Orders）：所有渠道的订单集中在一个数据库。数据库取 --db，否则取 ${env}，否则是数据文件夹中的 "
+        "SQLite 文件。数据库有用户后，每条命令都以 --user 登录，密码取自 ${password_env} 或终端输入；"
+        "还没有用户的数据库（设置第一个老板之前）以老板身份执行。",
     "SQLite file path or postgresql://user:pass@host/db": "SQLite 文件路径，或 postgresql://用户:密码@主机/数据库",
-    "create the database (or upgrade an older one)": "创建数据库（或升级旧版数据库）",
+    "create the database (or upgrade an older one), with its first owner": "创建数据库（或升级旧版数据库）并设置第一个老板",
     "add realistic mixed-channel demo orders": "添加逼真的多渠道演示订单",
     "how many orders": "订单数量", "random seed (same seed, same orders)": "随机种子（种子相同，订单相同）",
     "list orders, filtered": "列出订单（可筛选）", "status code, repeatable": "状态代码，可重复",
@@ -140,4 +143,91 @@ ZH: dict[str, str] = {
     "show or set the staleness thresholds (shop setting)": "查看或设置超时阈值（店铺设置）",
     "hours for every status without its own (whole hours, 1 to 2160)": "没有单独阈值的状态所用的小时数（整数，1 到 2160）",
     "per status, repeatable": "按状态设置，可重复", "drop the per-status thresholds": "清除按状态设置的阈值",
+    # signing in (--user) and new secrets
+    "who acts (default: the user named like your OS account). Once the store has users, every command signs in: "
+    "the password or PIN from ${env} or the terminal's prompt, never from an argument. A store with no user yet "
+    "acts as its owner.":
+        "执行命令的用户（默认：与系统账号同名的用户）。数据库有用户后，每条命令都要登录：密码或 PIN 取自 ${env} "
+        "或终端提示输入，绝不取自命令参数。还没有用户的数据库以老板身份执行。",
+    "{name} must sign in: run this on a terminal to be asked for the password, or set {env}.":
+        "{name} 需要登录：请在终端中运行以输入密码，或设置 {env}。",
+    "Password or PIN for {name}: ": "{name} 的密码或 PIN：",
+    "Again: ": "再输入一次：",
+    "The two entries differ; nothing was changed.": "两次输入不一致；未做任何修改。",
+    "Type it on a terminal when asked, or set {env}; nothing was changed.": "请在终端提示时输入，或设置 {env}；未做任何修改。",
+    "New password for {name}: ": "{name} 的新密码：",
+    "New PIN for {name} (at least 6 digits): ": "{name} 的新 PIN（至少 6 位数字）：",
+    # init
+    "the first owner's name (default: your OS user); the password from ${env} or the terminal; without either, "
+    "the store has no owner yet": "第一个老板的用户名（默认：系统用户名）；密码取自 ${env} 或终端输入；两者都没有时，数据库暂不设老板",
+    "{where} has its owner already; add people with: shop-orders users add NAME --role ROLE":
+        "{where} 已经有老板；添加人员请用：shop-orders users add NAME --role ROLE",
+    "Password for the owner {name} (Enter: no owner yet): ": "老板 {name} 的密码（直接回车：暂不设老板）：",
+    "{name} is the owner of this store; from now on every command signs in (--user).":
+        "{name} 是此数据库的老板；此后每条命令都要登录（--user）。",
+    "The store has no owner yet, so anyone at this computer acts as its owner. Add one with: shop-orders users add "
+    "NAME --role owner (the password from the terminal or ${env})":
+        "数据库还没有老板，因此这台电脑上的任何人都以老板身份执行。添加老板：shop-orders users add NAME --role owner"
+        "（密码取自终端输入或 ${env}）",
+    # users
+    "the people who sign in, and their roles": "登录的人员及其角色",
+    "add a user; the password from ${env} or the terminal": "添加用户；密码取自 ${env} 或终端输入",
+    "owner, manager, service, warehouse or bookkeeper": "owner、manager、service、warehouse 或 bookkeeper",
+    "also a PIN for a quick switch (from ${env} or the terminal)": "同时设置用于快速切换的 PIN（取自 ${env} 或终端输入）",
+    "list the users (never a password)": "列出用户（从不显示密码）",
+    "stop a user from signing in and acting": "停用用户：不能登录，也不能操作",
+    "let a disabled user sign in again": "重新启用已停用的用户",
+    "propose another role for a user (a second person approves); prints the change set's id":
+        "提交修改用户角色（由第二个人审批）；输出变更单编号",
+    "change your own password, or (the owner) anyone's; the new one from ${env} or the terminal":
+        "修改自己的密码，或（老板）修改任何人的密码；新密码取自 ${env} 或终端输入",
+    "whose (default: yours)": "谁的（默认：你自己的）",
+    "change the PIN instead (from ${env} or the terminal)": "改为修改 PIN（取自 ${env} 或终端输入）",
+    "Added {name} ({role}).": "已添加 {name}（{role}）。",
+    "User": "用户", "Role": "角色", "Disabled": "已停用", "PIN": "PIN", "Locked until": "锁定至",
+    "{name} is disabled.": "{name} 已停用。", "{name} is enabled.": "{name} 已启用。",
+    "The PIN of {name} was changed.": "{name} 的 PIN 已修改。",
+    "The password of {name} was changed.": "{name} 的密码已修改。",
+    # bulk
+    "change many orders at once; a second person approves (two-person rule)": "一次修改多个订单；由第二个人审批（双人复核）",
+    "propose a change; prints the change set's id alone (applied at once below the two-person threshold)":
+        "提交修改；只输出变更单编号（低于双人复核门槛时立即执行）",
+    "which orders": "哪些订单",
+    "global order ids, e.g. SO-20261122-000123": "全局订单号，例如 SO-20261122-000123",
+    "the orders with this status, repeatable": "此状态的订单，可重复",
+    "with --where-status: only this channel, repeatable": "与 --where-status 一起用：只限此渠道，可重复",
+    "with --where-status: only stale orders": "与 --where-status 一起用：只限超时订单",
+    "change the status": "修改状态", "change the courier": "修改快递公司",
+    "change every price by P percent (-100 to 1000)": "所有价格按 P 百分比调整（-100 到 1000）",
+    "cancel the orders": "取消这些订单", "delete (archive) the orders": "删除（归档）这些订单",
+    "restore the orders from the archive": "从归档中恢复这些订单",
+    "the permission matrix: a JSON object of action → list of roles": "权限矩阵：“操作 → 角色列表”的 JSON 对象",
+    "the two-person rule: a second person from MIN orders; a proposal expires after HOURS":
+        "双人复核规则：MIN 单起需要第二个人审批；变更单 HOURS 小时后过期",
+    "the change sets, newest first": "变更单，最新的在前",
+    "one change set: who, why, and each order's before → after": "一个变更单：谁、为什么，以及每个订单的修改前 → 修改后",
+    "approve and apply another person's change set, as --user with their password": "以 --user 及其密码审批并执行他人的变更单",
+    "turn a change set down": "驳回变更单",
+    "propose undoing an applied change set (a second person approves); prints the new change set's id":
+        "提交撤回已执行的变更单（由第二个人审批）；输出新变更单的编号",
+    "Change set #{id} applied at once ({n} orders: below the two-person threshold).":
+        "变更单 #{id} 已立即执行（{n} 个订单：低于双人复核门槛）。",
+    "Change set #{id} waits for another person's approval until {expires}: shop-orders bulk approve {id}":
+        "变更单 #{id} 等待另一个人审批，截止 {expires}：shop-orders bulk approve {id}",
+    "{path} is not JSON: {problem}": "{path} 不是 JSON：{problem}",
+    "--two-person '{text}' should look like MIN,HOURS, e.g. 5,24": "--two-person “{text}”的格式应为 订单数,小时数，例如 5,24",
+    "Say which orders: --orders SO-…,SO-… or --where-status S.": "请说明哪些订单：--orders SO-…,SO-… 或 --where-status S。",
+    "Choose the orders either by --orders or by the --where filters, not both.":
+        "请用 --orders 或 --where 筛选条件之一选择订单，不要同时使用。",
+    "A change of the shop's rules takes no orders.": "修改店铺规则不需要指定订单。",
+    "Change set": "变更单", "State": "状态", "Proposed by": "提交人", "Approved by": "审批人", "Expires": "过期时间",
+    "{n} change sets": "{n} 个变更单",
+    "Change set #{id}: {change}, {state}, {n} orders": "变更单 #{id}：{change}，{state}，{n} 个订单",
+    "  proposed by {name} ({role}) on {created}; expires {expires}": "  由 {name}（{role}）于 {created} 提交；{expires} 过期",
+    "  reason: {reason}": "  原因：{reason}",
+    "  decided by {name} on {when}{reason}": "  由 {name} 于 {when} 决定{reason}",
+    "This store has no users yet, so nobody can approve: add its owner first (shop-orders users add NAME --role "
+    "owner).": "此数据库还没有用户，因此无人可以审批：请先添加老板（shop-orders users add NAME --role owner）。",
+    "Change set #{id} approved by {name} and applied ({n} orders).": "变更单 #{id} 已由 {name} 审批并执行（{n} 个订单）。",
+    "Change set #{id} rejected.": "变更单 #{id} 已驳回。",
 }

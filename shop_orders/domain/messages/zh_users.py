@@ -73,4 +73,13 @@ ZH: dict[str, str] = {
         "变更单 #{id} 提交后 {order} 被修改过；未做任何修改：请重新提交。",
     "A purge takes a backup first, and the backup failed: {reason}": "清除前需要先备份，而备份失败：{reason}",
     "Rejecting needs a reason.": "驳回需要填写原因。",
+    "the permissions are an object of action → list of roles": "权限应为“操作 → 角色列表”的对象",
+    "the two-person rule is two whole numbers: orders and hours": "双人复核规则是两个整数：订单数和小时数",
+    # showing a change set
+    "(none)": "（无）", "yes": "是", "no": "否", "purged": "已清除", "archived": "已归档",
+    "line {n}: {old} → {new}": "第 {n} 行：{old} → {new}",
+    "{name}: {old} → {new}": "{name}：{old} → {new}",
+    "a second person from {n} orders; a proposal expires after {hours} h": "{n} 单起需要第二个人审批；变更单 {hours} 小时后过期",
+    "{action}: {roles}": "{action}：{roles}", "prices {percent}%": "价格 {percent}%",
+    "undoes change set #{id}": "撤回变更单 #{id}",
 }
