@@ -32,6 +32,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor, parse_minor
 from shop_orders.domain.status import Status
 from shop_orders.domain.vocabulary import action_label, field_label, source_label
+from shop_orders.services import permissions
 from shop_orders.services.context import DB_ENV, AppContext, open_context
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
@@ -341,6 +342,7 @@ def cmd_audit_verify(args, ctx: AppContext) -> int:
 def cmd_audit_key_export(args, ctx: AppContext) -> int:
     from shop_orders.store import audit, keys
 
+    permissions.check(ctx.db, ctx.actor, "audit.keys")
     key = audit.require_key(ctx.db)
     dest = Path(args.file)
     if dest.exists():
@@ -355,6 +357,7 @@ def cmd_audit_key_export(args, ctx: AppContext) -> int:
 def cmd_audit_key_import(args, ctx: AppContext) -> int:
     from shop_orders.store import audit, keys
 
+    permissions.check(ctx.db, ctx.actor, "audit.keys")
     src = Path(args.file)
     try:
         text = src.read_text(encoding="utf-8")
@@ -377,6 +380,7 @@ def cmd_audit_key_import(args, ctx: AppContext) -> int:
 def cmd_audit_heads_reset(args, ctx: AppContext) -> int:
     from shop_orders.store import audit
 
+    permissions.check(ctx.db, ctx.actor, "audit.keys")
     result = audit.reset_heads_checked(ctx.db)
     print(t("Both audit head files now record event #{seq}, the end of the checked trail.", seq=result.head[0]))
     return 0
@@ -385,6 +389,7 @@ def cmd_audit_heads_reset(args, ctx: AppContext) -> int:
 def cmd_backup(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import backup
 
+    permissions.check(ctx.db, ctx.actor, "store.backup")
     with ProgressBar(N_("{done}/{total}"), label=t("Copying")) as bar:
         report = backup(ctx.db, Path(args.dest) if args.dest else None, ctx.backup_dir, progress=bar.update)
     print(t("Backup written and checked: {path} ({orders} orders, {events} audit events; manifest {manifest}).",
@@ -395,6 +400,7 @@ def cmd_backup(args, ctx: AppContext) -> int:
 def cmd_restore(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import restore
 
+    permissions.check(ctx.db, ctx.actor, "store.restore", damaged_ok=True)
     told: list[bool] = []
 
     def waiting(others) -> None:
@@ -597,6 +603,7 @@ def cmd_export(args, ctx: AppContext) -> int:
     from shop_orders.services import exporting
     from shop_orders.services.overview import thresholds
 
+    permissions.check(ctx.db, ctx.actor, "orders.export")
     path = Path(args.file)
     if path.suffix.lower() != ".xlsx":
         raise ValidationError(t("{name}: exports are Excel workbooks; name the file .xlsx", name=path.name))

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -24,6 +25,7 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.roles import ALL_ACTIONS, DEFAULT_MATRIX, Role, action_label, allowed
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.errors import DamagedDatabase, translate
 from shop_orders.store.models import Setting, User
 
 PERMISSIONS_KEY = "permissions"
@@ -118,6 +120,22 @@ def require(uow: UnitOfWork, actor: Actor, action: str) -> None:
         cache[key] = why_not(uow.session, actor, action)
     if cache[key] is not None:
         raise PermissionDenied(cache[key])
+
+
+def check(db, actor: Actor, action: str, *, damaged_ok: bool = False) -> None:
+    """For the services that take the store rather than a unit of work (backup, restore, export,
+    the audit key): PermissionDenied unless the signed-in user may, read in its own session.
+    damaged_ok (restore): a store too damaged to read its users cannot say who may; whoever can
+    replace its file may mend it (as signing in lets them)."""
+    try:
+        with db.read_session() as session:
+            why = why_not(session, actor, action)
+    except SQLAlchemyError as exc:
+        if damaged_ok and isinstance(translate(exc, db.where), DamagedDatabase):
+            return
+        raise
+    if why is not None:
+        raise PermissionDenied(why)
 
 
 def allowed_actions(session: Session, actor: Actor) -> frozenset[str]:

@@ -46,7 +46,7 @@ from shop_orders.domain.money import format_minor
 from shop_orders.domain.roles import Role
 from shop_orders.domain.status import Status, check_manual_transition
 from shop_orders.services import backup as backup_service
-from shop_orders.services import changesets, orders, settings
+from shop_orders.services import changesets, orders, permissions, settings
 from shop_orders.services.browse import OrderBrowser, PeopleBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import i18n
@@ -1032,8 +1032,21 @@ class MainWindow(QMainWindow):
         if result is not None:
             self.reload()
 
+    def _refused(self, action: str) -> bool:
+        """The store says the signed-in user may not (the menu item was disabled, but the rights
+        may have changed since): say so, do nothing."""
+        try:
+            permissions.check(self.ctx.db, self.ctx.actor, action, damaged_ok=action == "store.restore")
+        except ShopOrdersError as exc:
+            QMessageBox.warning(self, t("Not allowed"), str(exc))
+            return True
+        return False
+
     def export_orders(self) -> None:
         from shop_orders.services import exporting
+
+        if self._refused("orders.export"):
+            return
 
         dest = FileDialog.ask_save(self, t("Export to Excel"), t("Excel workbook (*.xlsx)"),
                                    protected=self.ctx.db.own_files(),
@@ -1070,6 +1083,8 @@ class MainWindow(QMainWindow):
         self.export_task = self._run(task, progress, done, failed)
 
     def back_up(self) -> None:
+        if self._refused("store.backup"):
+            return
         self.ctx.backup_dir.mkdir(parents=True, exist_ok=True)
         dest = FileDialog.ask_save(self, t("Back up database"), t("Shop Orders backup (*.sqlite3)"),
                                    protected=self.ctx.db.own_files(), start=self.ctx.backup_dir,
@@ -1106,6 +1121,8 @@ class MainWindow(QMainWindow):
         """File → Restore from backup: pick a checked backup, confirm, and replace the store's content
         in a worker that waits (cancellable) for the other seats to close; this window's own seat does
         not count. What was replaced is kept in the backups folder; nothing is replaced on failure."""
+        if self._refused("store.restore"):
+            return
         folder = self.ctx.backup_dir
         folder.mkdir(parents=True, exist_ok=True)
         src = FileDialog.ask_open(self, t("Restore from backup"), t("Shop Orders backup (*.sqlite3)"),

@@ -215,3 +215,14 @@ def test_the_shops_rules_are_proposed_from_a_file_and_approved_by_another(shop, 
     states = {c["kind"]: (c["state"], c["approver"]) for c in change_sets(shop)}
     assert states == {"permissions": ("applied", "max"), "two_person": ("pending", None)}
     assert_one_line_error(as_("olivia", "bulk", "approve", rule.stdout.strip(), db=shop, check=False))  # her own
+
+
+def test_backup_and_the_audit_key_obey_the_permission_matrix(shop, tmp_path):
+    res = as_("sam", "backup", str(tmp_path / "b.sqlite3"), db=shop, check=False)
+    assert_one_line_error(res)
+    assert "Customer service may not back up the store" in res.stderr and not (tmp_path / "b.sqlite3").exists()
+    res = as_("max", "audit", "key", "export", str(tmp_path / "k.json"), db=shop, check=False)
+    assert_one_line_error(res)
+    assert "may not move the audit key to another seat" in res.stderr and not (tmp_path / "k.json").exists()
+    assert as_("max", "backup", str(tmp_path / "b.sqlite3"), db=shop).returncode == 0  # a manager may
+    assert (tmp_path / "b.sqlite3").is_file()

@@ -247,3 +247,4 @@ ZH.update({
 })
 ZH.update({"sign-in": "登录", "owner account made and signed in (argon2id check {ms} ms)":
            "已创建老板账号并登录（argon2id 校验 {ms} 毫秒）"})
+ZH.update({"Not allowed": "无权操作"})
