@@ -51,7 +51,15 @@ from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import sync_sequences
-from shop_orders.store.models import Order, OrderIdCounter, OrderLine, Payment, Shipment, rel
+from shop_orders.store.models import (
+    Order,
+    OrderIdCounter,
+    OrderLine,
+    Payment,
+    Shipment,
+    Ticket,
+    rel,
+)
 
 EDITABLE = ("buyer", "recipient", "phone", "address", "courier", "tracking_no")
 EDIT_ACTIONS = {"buyer": "order.edit_buyer", "recipient": "order.edit_contact", "phone": "order.edit_contact",
@@ -530,8 +538,8 @@ def purge(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, expected_version:
     uow.record(ctx, "purge", order_id=order.id, order_no=order.order_no, field="order", old=None, new="purged")
     oid = order.id
     uow.session.expunge(order)
-    for table in (OrderLine.__table__, Payment.__table__, Shipment.__table__):
-        uow.session.execute(delete(table).where(table.c.order_id == oid))
+    for table in (OrderLine.__table__, Payment.__table__, Shipment.__table__, Ticket.__table__):
+        uow.session.execute(delete(table).where(table.c.order_id == oid))  # a ticket's notes and files go with it
     uow.session.execute(delete(Order.__table__).where(Order.__table__.c.id == oid))
 
 

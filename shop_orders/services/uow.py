@@ -12,7 +12,7 @@ database. Before anything is written, this seat's head files must still name an 
 database holds (audit.check_heads): after a truncation of the trail every write stops with
 AuditTrailDamaged instead of overwriting the evidence. Rules (callables registered in `rules`)
 see every batch of events before commit and may make further changes in the same transaction;
-they are how later issues (exception tickets, escalation) react to any change.
+by default that is the detection rules of services/rules.py (exception tickets).
 """
 
 from __future__ import annotations
@@ -32,12 +32,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def default_rules() -> list[Rule]:
+    """What every unit of work runs before its commit unless told otherwise: the detection rules
+    (services/rules.py; exception tickets). `rules=()` turns them off (benchmarks, bulk loads)."""
+    from shop_orders.services import (
+        rules,  # the rules use the unit of work: imported when one starts
+    )
+
+    return [rules.on_change]
+
+
 class UnitOfWork:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow,
-                 rules: Sequence[Rule] = ()) -> None:
+                 rules: Sequence[Rule] | None = None) -> None:
         self.db = db
         self.clock = clock
-        self.rules = list(rules)
+        self.rules = list(default_rules() if rules is None else rules)
         self.events: list[audit.PendingEvent] = []
         self._committed = False
 

@@ -14,6 +14,7 @@ never causes a false alarm. Progress and cancel work in both passes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
@@ -59,7 +60,7 @@ class StoreCheck:
         return t("{events} events, {orders} orders replayed", events=f"{self.events:,}", orders=f"{self.orders:,}")
 
 
-REPLAY_KINDS = ("changed", "deleted", "inserted")  # the rest are the chain's kinds (store/audit.py)
+REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment")  # the rest are the chain's kinds (store/audit.py)
 
 
 def verify_store(db: Database, progress: Progress | None = None,
@@ -89,7 +90,10 @@ def verify_store(db: Database, progress: Progress | None = None,
         chain = audit.verify_database(db, s, progress=chain_progress)
         if not chain.ok:
             return StoreCheck(chain.count, 0, chain.head, chain.problem, chain.kind or "chain", chain.broken_event)
-        return _replay(s, chain, progress, cancelled)
+        replayed = _replay(s, chain, progress, cancelled)
+        if not replayed.ok:
+            return replayed
+        return _attachments(s, replayed, cancelled)
 
 
 _first = itemgetter(0)
@@ -182,3 +186,30 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
     if progress is not None:
         progress("orders", top, top)
     return StoreCheck(chain.count, replayed, chain.head)
+
+
+def _attachments(s: Session, check: StoreCheck, cancelled) -> StoreCheck:
+    """Every ticket attachment's content is there and still hashes to what the trail recorded
+    when it was attached (a missing, altered or swapped file is named)."""
+    recorded = {(field, (new or "").split(" ", 1)[0]) for field, new in s.execute(
+        text("SELECT field, new FROM audit_events WHERE action = 'ticket' AND field LIKE :like"),
+        {"like": "ticket#%.attachment"})}
+    rows = s.execute(text(
+        "SELECT a.ticket_id, a.sha256, a.name, a.size, t.order_no FROM ticket_attachments a "
+        "JOIN tickets t ON t.id = a.ticket_id ORDER BY a.id")).all()
+    for ticket_id, sha, name, size, order_no in rows:
+        if cancelled():
+            raise VerifyCancelled(t(CANCELLED))
+        blob = s.execute(text("SELECT data FROM attachment_blobs WHERE sha256 = :sha"), {"sha": sha}).scalar()
+        if (f"ticket#{ticket_id}.attachment", sha) not in recorded:
+            what = t("the audit trail has no record of this file being attached")
+        elif blob is None:
+            what = t("the file is missing from the store")
+        elif len(bytes(blob)) != size or hashlib.sha256(bytes(blob)).hexdigest() != sha:
+            what = t("the file was altered after it was attached (its SHA-256 no longer matches)")
+        else:
+            continue
+        return StoreCheck(check.events, check.orders, check.head,
+                          t("ticket #{id} on {order}, attachment {name}: {what}", id=ticket_id, order=order_no,
+                            name=name, what=what), "attachment", None, order_no)
+    return check

@@ -14,11 +14,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Field, Relationship, SQLModel
@@ -299,3 +301,100 @@ class ChangeSetItem(SQLModel, table=True):
     version: int = Field(sa_column=Column(Integer, nullable=False))
     before: str = Field(sa_column=Column(Text, nullable=False))
     after: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# A ticket still someone's to do (open, in progress, waiting on the customer): at most one per
+# order and kind (migration 0007's partial unique index; domain/tickets.py ACTIVE).
+ACTIVE_TICKET = "state IN ('open', 'in_progress', 'waiting')"
+
+
+class Ticket(SQLModel, table=True):
+    """An exception on an order: its kind, priority, state, who has it, and its SLA clock.
+
+    The clock: `sla_seconds` of open time (the shop's opening hours, or wall-clock) from when it
+    was opened; `used_seconds` were used before `clock_from`, when it last (re)started; while the
+    ticket waits on the customer `clock_from` and `due_at` are empty (the clock is paused)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ux_tickets_active_order_kind", "order_id", "kind", unique=True,
+              sqlite_where=text(ACTIVE_TICKET), postgresql_where=text(ACTIVE_TICKET)),
+        Index("ix_tickets_state_due", "state", "due_at"),
+        Index("ix_tickets_order", "order_id", "state"),
+    )
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    id: int | None = Field(default=None, sa_column=_id())
+    order_id: int = Field(sa_column=Column(BigInteger, ForeignKey("orders.id"), nullable=False))
+    order_no: str = Field(sa_column=Column(String(32), nullable=False))
+    kind: str = Field(sa_column=Column(String(24), nullable=False))
+    priority: int = Field(sa_column=Column(Integer, nullable=False))
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    assignee_user: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    assignee_role: str = Field(default="", sa_column=Column(String(24), nullable=False, default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source: str = Field(sa_column=Column(String(64), nullable=False))  # manual, rule:<name>
+    rule_key: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    opened_by: str = Field(sa_column=Column(String(100), nullable=False))
+    opened_at: datetime = Field(sa_column=_time())
+    sla_seconds: int = Field(sa_column=Column(Integer, nullable=False))
+    used_seconds: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    clock_from: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    due_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    remind_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    reminded_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    escalation: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    escalate_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    resolved_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    closed_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    resolution: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_at: datetime = Field(sa_column=_time())
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
+
+
+class TicketComment(SQLModel, table=True):
+    """A note on a ticket: a person's comment, or what a rule saw when it fired again."""
+
+    __tablename__ = "ticket_comments"
+    __table_args__ = (Index("ix_ticket_comments_ticket", "ticket_id"),)
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    id: int | None = Field(default=None, sa_column=_id())
+    ticket_id: int = Field(sa_column=Column(BigInteger, ForeignKey("tickets.id", ondelete="CASCADE"),
+                                            nullable=False))
+    at: datetime = Field(sa_column=_time())
+    author: str = Field(sa_column=Column(String(100), nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class TicketAttachment(SQLModel, table=True):
+    """A file on a ticket (evidence): its name and size, and its content by SHA-256."""
+
+    __tablename__ = "ticket_attachments"
+    __table_args__ = (Index("ix_ticket_attachments_ticket", "ticket_id"),)
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    id: int | None = Field(default=None, sa_column=_id())
+    ticket_id: int = Field(sa_column=Column(BigInteger, ForeignKey("tickets.id", ondelete="CASCADE"),
+                                            nullable=False))
+    sha256: str = Field(sa_column=Column(String(64), ForeignKey("attachment_blobs.sha256"), nullable=False))
+    name: str = Field(sa_column=Column(String(255), nullable=False))
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    added_at: datetime = Field(sa_column=_time())
+    added_by: str = Field(sa_column=Column(String(100), nullable=False))
+
+
+class AttachmentBlob(SQLModel, table=True):
+    """Attachment content, stored once per SHA-256 in the store itself: it moves, backs up and
+    restores with the orders, on every seat (audit verify checks each against its hash)."""
+
+    __tablename__ = "attachment_blobs"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    sha256: str = Field(sa_column=Column(String(64), primary_key=True))
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

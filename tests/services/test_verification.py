@@ -111,7 +111,8 @@ TAMPERING = {
                      "the number of lines is 1 in the store but the audit trail says 2"),
     "payment_row": ("DELETE FROM payments WHERE order_id = :id AND amount_minor < 0",
                     "its payments add up to 414.00 in the store but the audit trail says 375.00"),
-    "deleted": ("DELETE FROM order_lines WHERE order_id = :id; DELETE FROM payments WHERE order_id = :id; "
+    "deleted": ("DELETE FROM tickets WHERE order_id = :id; DELETE FROM order_lines WHERE order_id = :id; "
+                "DELETE FROM payments WHERE order_id = :id; "
                 "DELETE FROM shipments WHERE order_id = :id; DELETE FROM orders WHERE id = :id",
                 "deleted directly from the store"),
     "inserted": ("INSERT INTO orders (id, order_no, channel, channel_order_no, buyer, recipient, phone, address, "

@@ -26,6 +26,7 @@ from shop_orders.domain.messages import (
     zh_import,
     zh_orders,
     zh_store,
+    zh_tickets,
     zh_ui,
     zh_users,
 )
@@ -43,7 +44,7 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH)
+ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH)
 
 _current = "en"
 

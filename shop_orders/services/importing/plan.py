@@ -149,6 +149,7 @@ class ImportPlan:
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
     refused: list[Problem] = field(default_factory=list)  # backwards moves, reported not applied
+    cancelled_on_channel: list[int] = field(default_factory=list)  # shipped here: the cancel rule's
     skipped_rows: int = 0
     match: HeaderMatch | None = None
 
@@ -757,6 +758,8 @@ def compare(db: Database, plan: ImportPlan) -> None:
                 order=ours.order_no, ours=Status(ours.status).label(), theirs=imp.status.label())))
             changes.pop("status")
             changes.pop("paid_minor", None)
+            if imp.status is Status.CANCELLED:
+                plan.cancelled_on_channel.append(int(ours.id))
         if changes:
             plan.updates.append(Update(ours.order_no, ours.id, ours.version, changes, imp.first_row))
         else:

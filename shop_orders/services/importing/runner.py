@@ -13,7 +13,7 @@ from pathlib import Path
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
-from shop_orders.services import orders, settings
+from shop_orders.services import orders, rules, settings
 from shop_orders.services.importing import header, layouts, plan, profiles, readers
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import collector_paused, indexes_deferred
@@ -139,6 +139,8 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
                                         expected_version=u.version)
             done += 1
             _tick(progress, cancelled, done, total)
+        if p.cancelled_on_channel:  # the customer cancelled on the channel what has shipped here
+            rules.channel_cancelled(uow, ctx, p.cancelled_on_channel)
         if cancelled is not None and cancelled():
             raise ImportCancelled(t("The import was cancelled; nothing was written."))
         uow.commit()

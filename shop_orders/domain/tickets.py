@@ -1,0 +1,179 @@
+"""Exception tickets: kinds, priorities, states and what may follow what, and the SLA defaults.
+
+The defaults come from the domain page's table (seed 003): payment 2 h, out of stock 4 h, address
+1 h, customer cancel 30 min; logistics and return/exchange are shop settings (defaults here: 24 h
+and 48 h); a stuck order is the manager's within 4 h; anything else within a working day. The
+owner edits the table (services/tickets.py). Pure: no SQL, no Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import N_, t
+from shop_orders.domain.roles import Role
+
+
+class Kind(StrEnum):
+    PAYMENT = "payment"
+    OUT_OF_STOCK = "out_of_stock"
+    ADDRESS = "address"
+    CANCEL = "cancel"
+    LOGISTICS = "logistics"
+    RETURN = "return"
+    STUCK = "stuck"
+    OTHER = "other"
+
+    def label(self) -> str:
+        return t(KIND_LABELS[self])
+
+    @classmethod
+    def parse(cls, text: str) -> Kind:
+        try:
+            return cls(str(text).strip().lower())
+        except ValueError:
+            raise ValidationError(t("unknown ticket kind '{text}'; expected one of: {choices}", text=text,
+                                    choices=", ".join(k.value for k in cls))) from None
+
+
+KIND_LABELS = {
+    Kind.PAYMENT: N_("payment failure or mismatch"), Kind.OUT_OF_STOCK: N_("out of stock"),
+    Kind.ADDRESS: N_("address problem"), Kind.CANCEL: N_("customer cancel"), Kind.LOGISTICS: N_("logistics"),
+    Kind.RETURN: N_("return / exchange"), Kind.STUCK: N_("stuck order"), Kind.OTHER: N_("other"),
+}
+
+
+class Priority(IntEnum):
+    """P0 is the most urgent."""
+    P0 = 0
+    P1 = 1
+    P2 = 2
+    P3 = 3
+
+    def label(self) -> str:
+        return f"P{self.value}"
+
+    def raised(self) -> Priority:
+        """One step more urgent (P0 stays P0)."""
+        return Priority(max(0, self.value - 1))
+
+    @classmethod
+    def parse(cls, text: str | int) -> Priority:
+        s = str(text).strip().upper().removeprefix("P")
+        if s in ("0", "1", "2", "3"):
+            return cls(int(s))
+        raise ValidationError(t("unknown priority '{text}'; expected P0, P1, P2 or P3", text=text))
+
+
+class State(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"  # on the customer: the SLA clock is paused
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    def label(self) -> str:
+        return t(STATE_LABELS[self])
+
+    @classmethod
+    def parse(cls, text: str) -> State:
+        try:
+            return cls(str(text).strip().lower())
+        except ValueError:
+            raise ValidationError(t("unknown ticket state '{text}'; expected one of: {choices}", text=text,
+                                    choices=", ".join(s.value for s in cls))) from None
+
+
+STATE_LABELS = {
+    State.OPEN: N_("open"), State.IN_PROGRESS: N_("in progress"), State.WAITING: N_("waiting on customer"),
+    State.RESOLVED: N_("resolved"), State.CLOSED: N_("closed"),
+}
+# Still someone's to do: at most one of these per order and kind.
+ACTIVE = frozenset({State.OPEN, State.IN_PROGRESS, State.WAITING})
+# What may follow what; a resolved or closed ticket may be reopened (→ open).
+NEXT: dict[State, frozenset[State]] = {
+    State.OPEN: frozenset({State.IN_PROGRESS, State.WAITING, State.RESOLVED, State.CLOSED}),
+    State.IN_PROGRESS: frozenset({State.OPEN, State.WAITING, State.RESOLVED, State.CLOSED}),
+    State.WAITING: frozenset({State.OPEN, State.IN_PROGRESS, State.RESOLVED, State.CLOSED}),
+    State.RESOLVED: frozenset({State.OPEN, State.CLOSED}),
+    State.CLOSED: frozenset({State.OPEN}),
+}
+assert set(NEXT) == set(State)
+
+
+def check_move(current: State, target: State) -> None:
+    if target is current:
+        raise ValidationError(t("The ticket is already {state}.", state=current.label()))
+    if target not in NEXT[current]:
+        raise ValidationError(t("A ticket that is {current} cannot become {target}.", current=current.label(),
+                                target=target.label()))
+
+
+@dataclass(frozen=True)
+class Sla:
+    """What a kind of ticket gets by default: its time to respond (seconds), priority and owner."""
+
+    seconds: int
+    priority: Priority
+    role: Role
+
+
+DEFAULT_SLA: dict[Kind, Sla] = {
+    Kind.PAYMENT: Sla(2 * 3600, Priority.P1, Role.SERVICE),
+    Kind.OUT_OF_STOCK: Sla(4 * 3600, Priority.P1, Role.WAREHOUSE),
+    Kind.ADDRESS: Sla(1 * 3600, Priority.P1, Role.SERVICE),
+    Kind.CANCEL: Sla(30 * 60, Priority.P0, Role.SERVICE),
+    Kind.LOGISTICS: Sla(24 * 3600, Priority.P2, Role.WAREHOUSE),
+    Kind.RETURN: Sla(48 * 3600, Priority.P2, Role.SERVICE),
+    Kind.STUCK: Sla(4 * 3600, Priority.P2, Role.MANAGER),
+    Kind.OTHER: Sla(8 * 3600, Priority.P3, Role.SERVICE),
+}
+assert set(DEFAULT_SLA) == set(Kind)
+MAX_SLA_SECONDS = 90 * 24 * 3600
+# A reminder goes to the assignee this long before the due time (an owner setting).
+DEFAULT_REMINDER_MINUTES = 15
+# Escalation at the due time: to a manager, then (one SLA later) to the owner.
+ESCALATE_TO = (Role.MANAGER, Role.OWNER)
+AMBER_SHARE = 0.25  # within the last quarter of its time a ticket shows amber
+
+
+class Urgency(IntEnum):
+    NONE = 0
+    AMBER = 1  # within 25% of its time
+    RED = 2  # overdue
+
+
+def urgency(state: State, due_at: datetime | None, left_seconds: int, budget_seconds: int,
+            now: datetime) -> Urgency:
+    """How the panel colours a ticket: red past its due time, amber within the last quarter of its
+    time (counted on the ticket's clock: `left_seconds` of open time, of `budget_seconds`)."""
+    if state not in ACTIVE or due_at is None:
+        return Urgency.NONE
+    if now >= due_at:
+        return Urgency.RED
+    if left_seconds <= AMBER_SHARE * max(budget_seconds, 1):
+        return Urgency.AMBER
+    return Urgency.NONE
+
+
+def check_sla_seconds(seconds: int) -> int:
+    if not 60 <= int(seconds) <= MAX_SLA_SECONDS:
+        raise ValidationError(t("a response time is from 1 minute to 90 days"))
+    return int(seconds)
+
+
+def countdown(seconds: int) -> str:
+    """'1 h 05 min', '12 min 30 s', '-2 h 10 min' (overdue), for the panel's live column."""
+    sign = "-" if seconds < 0 else ""
+    s = abs(int(seconds))
+    days, rest = divmod(s, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return t("{sign}{d} d {h} h", sign=sign, d=days, h=hours)
+    if hours:
+        return t("{sign}{h} h {m:02d} min", sign=sign, h=hours, m=minutes)
+    return t("{sign}{m} min {s:02d} s", sign=sign, m=minutes, s=secs)
