@@ -23,6 +23,7 @@ class GridQuery:
     changed_to: datetime | None = None  # exclusive
     stale_only: bool = False
     archived: bool = False  # the Archived filter: deleted orders, hidden everywhere else
+    with_tickets: bool = False  # only orders with an active exception ticket
     search: str = ""
     sort: str = "updated_at"
     descending: bool = True
@@ -41,3 +42,4 @@ class Facets:
     stale: int
     total: int
     archived: int = 0
+    tickets: int = 0  # live orders with an active exception ticket

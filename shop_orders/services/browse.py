@@ -6,8 +6,12 @@ call it from the UI thread for small, indexed reads and from workers for the res
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
+
+from sqlalchemy import select
+from sqlmodel import col
 
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
@@ -21,6 +25,12 @@ from shop_orders.store.models import AuditEvent, Order
 class OrderDetail:
     order: Order
     history: list[AuditEvent]  # newest first
+    tickets: list = field(default_factory=list)  # its exception tickets (Ticket rows), newest first
+
+
+def _with_tickets(session, rows: list) -> list:
+    counts = grid.ticket_counts(session, [r.id for r in rows])
+    return [SimpleNamespace(**r._mapping, tickets=counts.get(r.id, 0)) for r in rows]
 
 
 class OrderBrowser:
@@ -32,8 +42,9 @@ class OrderBrowser:
             return grid.count(s, q)
 
     def window(self, q: GridQuery, offset: int, limit: int, total: int | None) -> list:
+        """The rows, each with `tickets`: its number of active exception tickets (the badge)."""
         with self.db.read_session() as s:
-            return grid.window(s, q, offset, limit, total)
+            return _with_tickets(s, grid.window(s, q, offset, limit, total))
 
     def position_of(self, q: GridQuery, row) -> int | None:
         with self.db.read_session() as s:
@@ -41,7 +52,8 @@ class OrderBrowser:
 
     def row(self, order_id: int):
         with self.db.read_session() as s:
-            return grid.rows_by_id(s, [order_id]).get(order_id)
+            found = grid.rows_by_id(s, [order_id]).get(order_id)
+            return None if found is None else _with_tickets(s, [found])[0]
 
     def facets(self, thresholds: Thresholds, now: datetime) -> Facets:
         with self.db.read_session() as s:
@@ -57,7 +69,11 @@ class OrderBrowser:
             if order is None:
                 return None
             assert order.id is not None  # a stored row
-            return OrderDetail(order, queries.order_history(s, order.id))
+            from shop_orders.store.models import Ticket
+
+            found = list(s.execute(select(Ticket).where(col(Ticket.order_id) == order.id)
+                                   .order_by(col(Ticket.id).desc())).scalars())
+            return OrderDetail(order, queries.order_history(s, order.id), found)
 
     def change_marker(self) -> int:
         with self.db.read_session() as s:
@@ -121,3 +137,164 @@ class PeopleBrowser:
 
         with self.db.read_session() as s:
             return changesets.pending_count(s, now)
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """A ticket as the panel lists it, with its time left on its clock at `now`."""
+
+    id: int
+    order_id: int
+    order_no: str
+    kind: str
+    priority: int
+    state: str
+    assignee_user: str
+    assignee_role: str
+    opened_at: datetime
+    due_at: datetime | None
+    sla_seconds: int
+    left_seconds: int  # open time left (negative: overdue by that much)
+    escalation: int
+    resolved_at: datetime | None
+    source: str
+
+    @property
+    def assignee(self) -> str:
+        return self.assignee_user or self.assignee_role
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    scope: str = "active"  # active, mine, role, overdue, all
+    kind: str = ""
+    priority: int | None = None
+    order_id: int | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: object
+    comments: list  # (at, author, text)
+    attachments: list  # (id, name, size, sha256, added_at, added_by)
+    history: list  # AuditEvent rows of the ticket, oldest first
+
+
+class TicketBrowser:
+    """The exception tickets for screens: the list by due time, one ticket, the figures, and the
+    notifications for the signed-in user."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def clock(self):
+        from shop_orders.services import tickets
+
+        with self.db.read_session() as s:
+            return tickets.ticket_rules(s).clock
+
+    def listing(self, f: TicketFilter, actor, now: datetime) -> list[TicketRow]:
+        from sqlalchemy import select
+        from sqlmodel import col
+
+        from shop_orders.domain.tickets import ACTIVE
+        from shop_orders.services import tickets
+        from shop_orders.store.models import Ticket
+
+        active = [s.value for s in ACTIVE]
+        q = select(Ticket)
+        if f.scope != "all":
+            q = q.where(col(Ticket.state).in_(active))
+        if f.scope == "mine":
+            q = q.where(col(Ticket.assignee_user) == actor.name)
+        elif f.scope == "role":
+            q = q.where(col(Ticket.assignee_role) == actor.role)
+        elif f.scope == "overdue":
+            q = q.where(col(Ticket.due_at).is_not(None), col(Ticket.due_at) <= now)
+        if f.kind:
+            q = q.where(col(Ticket.kind) == f.kind)
+        if f.priority is not None:
+            q = q.where(col(Ticket.priority) == f.priority)
+        if f.order_id is not None:
+            q = q.where(col(Ticket.order_id) == f.order_id)
+        # by due time (paused and finished ones after), the most urgent first
+        q = q.order_by(col(Ticket.due_at).is_(None), col(Ticket.due_at), col(Ticket.priority), col(Ticket.id)).limit(f.limit)
+        with self.db.read_session() as s:
+            clock = tickets.ticket_rules(s).clock
+            return [TicketRow(int(k.id or 0), k.order_id, k.order_no, k.kind, k.priority, k.state, k.assignee_user,
+                              k.assignee_role, k.opened_at, k.due_at, k.sla_seconds,
+                              tickets.left_seconds(k, clock, now), k.escalation, k.resolved_at, k.source)
+                    for k in s.execute(q).scalars()]
+
+    def detail(self, ticket_id: int) -> TicketDetail | None:
+        from sqlalchemy import select
+        from sqlmodel import col
+
+        from shop_orders.store.models import Ticket, TicketAttachment, TicketComment
+
+        with self.db.read_session() as s:
+            ticket = s.get(Ticket, ticket_id)
+            if ticket is None:
+                return None
+            comments = [(c.at, c.author, c.text) for c in s.execute(select(TicketComment).where(
+                col(TicketComment.ticket_id) == ticket_id).order_by(col(TicketComment.id))).scalars()]
+            files = [(a.id, a.name, a.size, a.sha256, a.added_at, a.added_by) for a in s.execute(
+                select(TicketAttachment).where(col(TicketAttachment.ticket_id) == ticket_id)
+                .order_by(col(TicketAttachment.id))).scalars()]
+            history = list(s.execute(select(AuditEvent).where(
+                col(AuditEvent.order_id) == ticket.order_id, col(AuditEvent.action) == "ticket",
+                col(AuditEvent.field).like(f"ticket#{ticket_id}.%")).order_by(col(AuditEvent.id))).scalars())
+            return TicketDetail(ticket, comments, files, history)
+
+    def attachment(self, attachment_id: int) -> tuple[str, bytes] | None:
+        from shop_orders.store.models import AttachmentBlob, TicketAttachment
+
+        with self.db.read_session() as s:
+            a = s.get(TicketAttachment, attachment_id)
+            blob = s.get(AttachmentBlob, a.sha256) if a is not None else None
+            return None if a is None or blob is None else (a.name, bytes(blob.data))
+
+    def stats(self):
+        from shop_orders.services import tickets
+
+        with self.db.read_session() as s:
+            return tickets.stats(s)
+
+    def counts(self, now: datetime) -> tuple[int, int]:
+        """(active tickets, overdue ones)."""
+        from sqlalchemy import func, select
+        from sqlmodel import col
+
+        from shop_orders.domain.tickets import ACTIVE
+        from shop_orders.store.models import Ticket
+
+        active = col(Ticket.state).in_([s.value for s in ACTIVE])
+        with self.db.read_session() as s:
+            n = s.execute(select(func.count()).select_from(Ticket).where(active)).scalar_one()
+            late = s.execute(select(func.count()).select_from(Ticket).where(
+                active, col(Ticket.due_at).is_not(None), col(Ticket.due_at) <= now)).scalar_one()
+            return int(n), int(late)
+
+    def news_for(self, actor, since: datetime) -> list[tuple[int, str, str, str]]:
+        """Reminders and escalations since `since` for this user (or their role): (ticket id, order,
+        kind, what) - 'reminder' or 'escalated'."""
+        from sqlalchemy import select
+        from sqlmodel import col
+
+        from shop_orders.store.models import Ticket
+
+        with self.db.read_session() as s:
+            rows = s.execute(select(col(AuditEvent.field), col(AuditEvent.order_no)).where(
+                col(AuditEvent.action) == "ticket", col(AuditEvent.at) > since,
+                col(AuditEvent.source).in_(["rule:reminder", "rule:escalation"])).order_by(col(AuditEvent.id))).all()
+            out = []
+            for field, order_no in rows:
+                ticket_id = int(field.split("#", 1)[1].split(".", 1)[0])
+                k = s.get(Ticket, ticket_id)
+                if k is None:
+                    continue
+                mine = k.assignee_user == actor.name or (not k.assignee_user and k.assignee_role == actor.role)
+                if mine:
+                    out.append((ticket_id, order_no, k.kind, field.rsplit(".", 1)[1]))
+            return out

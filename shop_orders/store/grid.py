@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
-from shop_orders.store.models import Order
+from shop_orders.store.models import Order, Ticket
 from shop_orders.store.queries import stale_clause
 
 T = Order.__table__
@@ -75,9 +75,29 @@ def where(q: GridQuery, dialect: str) -> list:
         if q.now is None:
             raise AssertionError("a stale filter needs the current time")
         conds.append(stale_clause(q.thresholds, q.now))
+    if q.with_tickets:
+        conds.append(has_active_ticket())
     if q.search.strip():
         conds.append(search_clause(q.search, dialect))
     return conds
+
+
+ACTIVE_STATES = ("open", "in_progress", "waiting")  # domain/tickets.py ACTIVE
+
+
+def has_active_ticket():
+    K = Ticket.__table__
+    return exists().where(K.c.order_id == T.c.id, K.c.state.in_(ACTIVE_STATES))
+
+
+def ticket_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    """Active exception tickets per order, for the grid's badges (one indexed query a page)."""
+    if not ids:
+        return {}
+    K = Ticket.__table__
+    return {oid: n for oid, n in session.execute(
+        select(K.c.order_id, func.count()).where(K.c.order_id.in_(ids), K.c.state.in_(ACTIVE_STATES))
+        .group_by(K.c.order_id)).all()}
 
 
 def _dialect(session: Session) -> str:
@@ -148,7 +168,10 @@ def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:
     stale = session.execute(select(func.count()).select_from(T).where(live, stale_clause(thresholds, now))
                             ).scalar_one()
     archived = session.execute(select(func.count()).select_from(T).where(T.c.archived.is_(True))).scalar_one()
-    return Facets(by_status, by_channel, stale, sum(by_status.values()), archived)
+    K = Ticket.__table__
+    ticketed = session.execute(select(func.count(func.distinct(K.c.order_id))).select_from(K.join(T, T.c.id == K.c.order_id))
+                               .where(live, K.c.state.in_(ACTIVE_STATES))).scalar_one()
+    return Facets(by_status, by_channel, stale, sum(by_status.values()), archived, ticketed)
 
 
 def change_marker(session: Session) -> int:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from shop_orders.domain.staleness import Level
 from shop_orders.domain.status import FINAL, Status
 from shop_orders.ui import palette
-from shop_orders.ui.order_model import StaleLevelRole, StatusRole
+from shop_orders.ui.order_model import StaleLevelRole, StatusRole, TicketCountRole
 
 FLAG_WIDTH = 16
 
@@ -37,7 +37,9 @@ class FlagDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         colour = palette.flag_colour(Level(lvl)) if lvl is not None else None
-        opt.rect = option.rect.adjusted(FLAG_WIDTH, 0, 0, 0)
+        tickets = index.data(TicketCountRole)
+        badge = badge_rect(option.rect, len(str(tickets))) if tickets else None
+        opt.rect = option.rect.adjusted(FLAG_WIDTH, 0, -int(badge.width() + 6) if badge is not None else 0, 0)
         style = opt.widget.style() if opt.widget else None
         # paint the background across the whole cell, then the text after the flag
         bg = QStyleOptionViewItem(option)
@@ -48,6 +50,33 @@ class FlagDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         if colour is not None:
             paint_flag(painter, option.rect, colour)
+        if badge is not None:
+            paint_badge(painter, badge, str(tickets))
+
+
+TICKET_BADGE = QColor("#e65100")  # the exception tickets' orange, white digits on it (contrast 4.6:1)
+
+
+def badge_rect(cell: QRect, digits: int) -> QRectF:
+    """The ticket badge at the right end of the order number's cell."""
+    h = max(min(cell.height() - 8, 16), 1)
+    w = 10 + 7 * digits
+    return QRectF(cell.right() - w - 3, cell.top() + (cell.height() - h) / 2, w, h)
+
+
+def paint_badge(painter: QPainter, rect: QRectF, text: str) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(TICKET_BADGE)
+    painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+    painter.setPen(QColor("#ffffff"))
+    font = painter.font()
+    font.setBold(True)
+    font.setPointSizeF(max(font.pointSizeF() - 1, 6))
+    painter.setFont(font)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.restore()
 
 
 def chip_rect(cell: QRect, text_width: int, text_height: int) -> QRectF:

@@ -24,6 +24,8 @@ from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import describe_created
 from shop_orders.domain.staleness import Level, Thresholds, describe_age, level
 from shop_orders.domain.status import Status
+from shop_orders.domain.tickets import ACTIVE, Kind
+from shop_orders.domain.tickets import State as TicketState
 from shop_orders.domain.vocabulary import action_label, field_label, method_label, source_label
 from shop_orders.services.browse import OrderDetail
 from shop_orders.ui import palette
@@ -124,6 +126,9 @@ class DetailPanel(QWidget):
         self.tabs.addTab(self.lines, t("Lines"))
         self.tabs.addTab(self.payments, t("Payments"))
         self.tabs.addTab(self.shipments, t("Shipments"))
+        self.tickets = text_table(self, [t("#"), t("Kind"), t("Priority"), t("State"), t("Assignee"), t("Due"),
+                                         t("Resolution")], "detailTickets")
+        self.tabs.addTab(self.tickets, t("Tickets"))
         layout.addWidget(self.tabs, 1)
         self.clear()
 
@@ -132,7 +137,7 @@ class DetailPanel(QWidget):
         self.title.setText(t("No order selected"))
         for v in self.fields.values():
             v.setText("")
-        for table in (self.history, self.lines, self.payments, self.shipments):
+        for table in (self.history, self.lines, self.payments, self.shipments, self.tickets):
             table.setRowCount(0)
         self.lifecycle.set_stage(None)
 
@@ -193,5 +198,10 @@ class DetailPanel(QWidget):
         fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), method_label(p.method),
                                p.reference]
                               for p in o.payments])
+        fill(self.tickets, [[str(k.id), Kind(k.kind).label(), f"P{k.priority}", TicketState(k.state).label(),
+                             k.assignee_user or k.assignee_role, local_text(k.due_at) if k.due_at else "", k.resolution]
+                            for k in d.tickets])
+        active = sum(1 for k in d.tickets if TicketState(k.state) in ACTIVE)
+        self.tabs.setTabText(self.tabs.indexOf(self.tickets), t("Tickets (%s open)") % active if active else t("Tickets"))
         fill(self.shipments, [[local_text(s.shipped_at), s.courier, s.tracking_no,
                                 ", ".join(f"#{k}×{v}" for k, v in json.loads(s.items).items())] for s in o.shipments])

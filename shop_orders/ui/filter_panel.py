@@ -65,6 +65,8 @@ class FilterPanel(QWidget):
         red = palette.flag_colour(Level.RED)
         assert red is not None  # the red flag has a colour
         self.stale_item.setForeground(0, red)
+        self.tickets_item = self._item(self.tree, t("With open tickets"), "tickets", None)
+        self.tickets_item.setForeground(0, QColor("#e65100"))
         self.archived_item = self._item(self.tree, t("Archived (deleted)"), "archived", None)
         self.archived_item.setForeground(0, QColor(palette.QUIET_TEXT))
         self.status_group = QTreeWidgetItem(self.tree, [t("Status")])
@@ -117,7 +119,7 @@ class FilterPanel(QWidget):
 
     # ---- reading and setting --------------------------------------------------------------
     def apply_to(self, q: GridQuery) -> GridQuery:
-        statuses, channels, stale, archived = [], [], False, False
+        statuses, channels, stale, archived, ticketed = [], [], False, False, False
         for item in self.tree.selectedItems():
             kind, value = item.data(0, KindRole), item.data(0, ValueRole)
             if kind == "status":
@@ -128,6 +130,8 @@ class FilterPanel(QWidget):
                 stale = True
             elif kind == "archived":
                 archived = True
+            elif kind == "tickets":
+                ticketed = True
         created_from = created_to = None
         if self.date_check.isChecked():
             # PySide6 types QDate.toPython() as object; it is a datetime.date
@@ -137,6 +141,7 @@ class FilterPanel(QWidget):
             created_from = datetime.combine(start, time.min).astimezone()
             created_to = datetime.combine(end, time.max).astimezone()
         return q.with_(statuses=tuple(statuses), channels=tuple(channels), stale_only=stale, archived=archived,
+                       with_tickets=ticketed,
                        search=self.search.text().strip(), created_from=created_from, created_to=created_to)
 
     def show_stale_only(self) -> None:
@@ -151,6 +156,7 @@ class FilterPanel(QWidget):
         self.all_item.setText(1, f"{f.total:,}")
         self.stale_item.setText(1, f"{f.stale:,}")
         self.archived_item.setText(1, f"{f.archived:,}")
+        self.tickets_item.setText(1, f"{f.tickets:,}")
         for s, item in self.status_items.items():
             item.setText(1, f"{f.statuses.get(s, 0):,}")
         for c, item in self.channel_items.items():

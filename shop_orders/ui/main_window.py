@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QSystemTrayIcon,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,8 +46,9 @@ from shop_orders.domain.messages import normalise, t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.roles import Role
 from shop_orders.domain.status import Status, check_manual_transition
+from shop_orders.domain.tickets import Kind
 from shop_orders.services import backup as backup_service
-from shop_orders.services import changesets, orders, permissions, settings
+from shop_orders.services import changesets, orders, permissions, rules, settings
 from shop_orders.services.browse import OrderBrowser, PeopleBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import i18n
@@ -63,6 +65,7 @@ from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.first_run import WELCOMED_SETTING, ConnectDialog, EmptyStoreGuide, welcome_text
 from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
+from shop_orders.ui.tickets import TicketPanel, TicketSettingsDialog
 from shop_orders.ui.users import PermissionsDialog, SignInDialog, UsersDialog
 from shop_orders.ui.workers import ProgressTask, Task, registry_for, run_in_pool
 
@@ -153,6 +156,8 @@ class _ShortcutsPassThrough(QObject):
 
 
 DEMO_ORDERS = 500
+SWEEP_MS = 60_000  # the rules' timed work (stuck orders, reminders, escalation) runs every minute
+SWEEP_FIRST_MS = 3_000  # and once soon after start
 
 
 def _now() -> datetime:
@@ -165,7 +170,7 @@ class MainWindow(QMainWindow):
     bulkFinished = Signal(int)  # a bulk edit was proposed (its change set id) or refused (0)
     verify_result: tuple[bool, str] | None  # the last Verify trail's (ok, sentence); None: cancelled
     def __init__(self, ctx: AppContext, *, lang: str = "en", qsettings: QSettings | None = None,
-                 poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now) -> None:
+                 poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now, sweep_ms: int = SWEEP_MS) -> None:
         super().__init__()
         self.ctx = ctx
         self.lang = lang
@@ -219,7 +224,17 @@ class MainWindow(QMainWindow):
         self.approvals_dock.setObjectName("approvalsDock")
         self.approvals_dock.setWidget(self.approvals)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.approvals_dock)
-        self.resizeDocks([self.approvals_dock], [190], Qt.Orientation.Vertical)  # the grid keeps the height
+        self.tickets = TicketPanel(ctx, lang, self, clock=clock)
+        self.tickets.changed.connect(self._tickets_changed)
+        self.tickets.openOrder.connect(self.show_order_no)
+        self.tickets.countChanged.connect(self._tickets_badge)
+        self.tickets_dock = QDockWidget(t("Exception tickets"), self)
+        self.tickets_dock.setObjectName("ticketsDock")
+        self.tickets_dock.setWidget(self.tickets)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.tickets_dock)
+        self.tabifyDockWidget(self.approvals_dock, self.tickets_dock)
+        self.tickets_dock.raise_()
+        self.resizeDocks([self.approvals_dock], [230], Qt.Orientation.Vertical)  # the grid keeps the height
         self._build_actions()
         self._shortcuts_in_search = _ShortcutsPassThrough(self)
         self.filters.search.installEventFilter(self._shortcuts_in_search)
@@ -240,11 +255,22 @@ class MainWindow(QMainWindow):
         self.idle_timer.start()
         self.refresh_rights()
         self.approvals.reload()
+        self.tickets.reload()
         self._marker = self.browser.change_marker()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self.poll)
         self.poll_timer.start()
+        self._news_since = clock()  # reminders and escalations after this are told to the signed-in user
+        self._swept_all = False  # the first sweep of this seat runs every rule, later ones the timed ones
+        self._sweeping: Task | None = None
+        self.sweep_timer = QTimer(self)  # the detection rules' clock: stuck orders, reminders, escalation
+        self.sweep_timer.timeout.connect(self.sweep)
+        if sweep_ms:  # 0: only when asked (tests)
+            self.sweep_timer.setInterval(sweep_ms)
+            self.sweep_timer.start()
+            QTimer.singleShot(min(SWEEP_FIRST_MS, sweep_ms), self.sweep)
+        self.tray: QSystemTrayIcon | None = None
         self.tick_timer = QTimer(self)  # staleness moves with the clock even when nothing changes
         self.tick_timer.setInterval(60_000)
         self.tick_timer.timeout.connect(self.reload)
@@ -356,6 +382,8 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip or action.text().replace("&", ""))
         self.approvals.permitted = self.permitted
         self.approvals._buttons()
+        self.tickets.permitted = self.permitted
+        self.tickets._buttons()
         self.rightsChanged.emit()
 
     def _may(self, action: QAction) -> bool:
@@ -450,6 +478,78 @@ class MainWindow(QMainWindow):
         PermissionsDialog.ask(self.ctx, self)
         self.approvals.reload()
         self.refresh_rights()
+
+    # ---- exception tickets ----------------------------------------------------------------------
+    def new_ticket(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.tickets.new_for_order(row.order_no)
+
+    def _tickets_changed(self) -> None:
+        self.reload()  # the badges
+        self.refresh_facets()
+        if self.detail.detail is not None:
+            self.show_current()
+
+    def _tickets_badge(self, active: int, overdue: int) -> None:
+        if overdue:
+            title = t("Exception tickets (%s open, %s overdue)") % (active, overdue)
+        elif active:
+            title = t("Exception tickets (%s open)") % active
+        else:
+            title = t("Exception tickets")
+        self.tickets_dock.setWindowTitle(title)
+
+    def show_order_no(self, order_no: str) -> None:
+        """Show one order in the grid (a search for its number, the other filters cleared)."""
+        self.filters.tree.clearSelection()
+        self.filters.search.setText(order_no)
+        self.filters.search.returnPressed.emit()
+
+    def edit_ticket_settings(self) -> None:
+        if TicketSettingsDialog.ask(self.ctx, self):
+            self.tickets.reload()
+
+    def sweep(self) -> None:
+        """Run the detection rules' timed work in a worker (the first time: every rule), then tell
+        the signed-in user about reminders and escalations of their tickets."""
+        if self._sweeping is not None and not self._sweeping.ended.is_set():
+            return
+        ctx, every, since, actor = self.ctx, not self._swept_all, self._news_since, self.ctx.actor
+        now = self.clock()
+        tickets_browser = self.tickets.browser
+
+        def work():
+            outcome = None
+            if ctx.db.chain_key is not None:  # a seat without the audit key reads only
+                with ctx.uow() as uow:
+                    outcome = rules.sweep(uow, now, every_rule=every)
+                    uow.commit()
+            return outcome, tickets_browser.news_for(actor, since)
+
+        def done(answer) -> None:
+            outcome, news = answer
+            self._swept_all = True
+            self._news_since = now
+            if outcome is not None and (outcome.opened or outcome.updated or outcome.escalated):
+                self._tickets_changed()
+                self.tickets.reload()
+            for ticket_id, order_no, kind, what in news:
+                self.notify(ticket_id, order_no, kind, what)
+
+        self._sweeping = run_in_pool(work, done, lambda _m: None, owner=self)
+
+    def notify(self, ticket_id: int, order_no: str, kind: str, what: str) -> None:
+        """A desktop notification (the system tray's), else a message in the status bar."""
+        title = (t("Ticket #%s escalated to you") if what == "escalated" else t("Ticket #%s is due soon")) % ticket_id
+        text = f"{order_no} · {Kind(kind).label()}"
+        self.last_notice = (title, text)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.windowIcon(), self)
+                self.tray.show()
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10000)
+        self.statusBar().showMessage(f"{title}: {text}", 15000)
 
     def _approvals_badge(self, waiting: int) -> None:
         self.approvals_dock.setWindowTitle(t("Approvals (%s waiting)") % waiting if waiting else t("Approvals"))
@@ -626,6 +726,10 @@ class MainWindow(QMainWindow):
                                            "bulkSelected")
         self.bulk_filter_action = action(t("Bulk edit &every order in this filter…"), self.bulk_edit_filter, None,
                                          "bulkFilter")
+        self.ticket_action = action(t("New &ticket for this order…"), self.new_ticket, QKeySequence("Ctrl+T"),
+                                    "newTicket")
+        self.ticket_settings_action = action(t("&Ticket settings…"), self.edit_ticket_settings, None,
+                                             "ticketSettings")
         # what each action needs from the permission matrix (services/permissions.py)
         self._needs = {
             self.import_action: "orders.import", self.export_action: "orders.export",
@@ -634,6 +738,7 @@ class MainWindow(QMainWindow):
             self.users_action: "users.manage", self.permissions_action: "settings.permissions",
             self.bulk_selected_action: "orders.bulk", self.bulk_filter_action: "orders.bulk",
             self.status_action: "status:", self.settings_action: "settings.shop",
+            self.ticket_action: "tickets.open", self.ticket_settings_action: "settings.shop",
         }
 
     def _build_menus(self) -> None:
@@ -652,14 +757,17 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.bulk_selected_action, self.bulk_filter_action])
         m.addSeparator()
+        m.addAction(self.ticket_action)
+        m.addSeparator()
         m.addAction(self.detail_action)
         m = self.menuBar().addMenu(t("&View"))
         m.addActions([self.refresh_action, self.stale_action, self.start_action, self.end_action])
         m.addAction(self.approvals_dock.toggleViewAction())
+        m.addAction(self.tickets_dock.toggleViewAction())
         m = self.menuBar().addMenu(t("&Tools"))
         m.addAction(self.verify_action)
         m.addSeparator()
-        m.addActions([self.users_action, self.permissions_action])
+        m.addActions([self.users_action, self.permissions_action, self.ticket_settings_action])
         m = self.menuBar().addMenu(t("&Help"))
         m.addAction(self.about_action)
 
@@ -711,6 +819,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.poll_timer.stop()
         self.tick_timer.stop()
+        self.sweep_timer.stop()
+        self.tickets.tick.stop()
         self.stop_workers()
         self.save_layout()
         super().closeEvent(event)
@@ -734,6 +844,8 @@ class MainWindow(QMainWindow):
     def _row_menu(self, pos) -> None:
         menu = QMenu(self)
         menu.addActions([self.detail_action, self.status_action, self.payment_action, self.contact_action])
+        menu.addSeparator()
+        menu.addAction(self.ticket_action)
         menu.addSeparator()
         menu.addAction(self.copy_action)
         menu.exec(self.view.viewport().mapToGlobal(pos))
@@ -824,6 +936,7 @@ class MainWindow(QMainWindow):
             self._marker = marker
             self.reload()
             self.approvals.reload()  # another seat proposed or decided something
+            self.tickets.reload()
             self.refresh_rights()
 
     def refresh_facets(self) -> None:

@@ -42,6 +42,7 @@ StaleLevelRole = Qt.ItemDataRole.UserRole + 2
 OrderIdRole = Qt.ItemDataRole.UserRole + 3
 OrderNoRole = Qt.ItemDataRole.UserRole + 4
 RowRole = Qt.ItemDataRole.UserRole + 5
+TicketCountRole = Qt.ItemDataRole.UserRole + 6  # active exception tickets (the order number's badge)
 
 # key, sort key (None: not sortable), header (translated in headers())
 COLUMNS: list[tuple[str, str | None]] = [
@@ -392,11 +393,17 @@ class OrderTableModel(QAbstractTableModel):
             return ALIGN_RIGHT if column in MONEY_COLUMNS else ALIGN_LEFT
         if role == TOOLTIP:
             key = COLUMNS[column][0]
+            tickets: int = getattr(cell.raw, "tickets", None) or 0
+            if key == "order_no" and tickets:
+                return "\n".join(x for x in (self.stale_tooltip(cell.raw),
+                                              t("%s open exception tickets") % tickets) if x)
             if key in ("order_no", "updated_at"):
                 return self.stale_tooltip(cell.raw)
             if key == "status":
                 return f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
             return None
+        if role == TicketCountRole:
+            return getattr(cell.raw, "tickets", None) or None
         if role == OrderIdRole:
             return cell.raw.id
         if role == OrderNoRole:

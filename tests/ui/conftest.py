@@ -31,9 +31,10 @@ def settle(qtbot, w, timeout: int = 10000) -> None:
 def make_window(qtbot, sqlite_db, tmp_path, qsettings, clock):
     windows = []
 
-    def _make(poll_ms: int = 200, lang: str = "en"):
+    def _make(poll_ms: int = 200, lang: str = "en", sweep_ms: int = 0):
         ctx = AppContext(sqlite_db, tmp_path, tmp_path / "backups", current_actor())
-        w = MainWindow(ctx, lang=lang, qsettings=qsettings, poll_ms=poll_ms, clock=lambda: clock.now + timedelta(0))
+        w = MainWindow(ctx, lang=lang, qsettings=qsettings, poll_ms=poll_ms, clock=lambda: clock.now + timedelta(0),
+                       sweep_ms=sweep_ms)
         qtbot.addWidget(w)
         w.show()
         windows.append(w)

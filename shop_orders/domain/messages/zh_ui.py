@@ -248,3 +248,5 @@ ZH.update({
 ZH.update({"sign-in": "登录", "owner account made and signed in (argon2id check {ms} ms)":
            "已创建老板账号并登录（argon2id 校验 {ms} 毫秒）"})
 ZH.update({"Not allowed": "无权操作"})
+ZH.update({"%s open exception tickets": "%s 个未关闭的异常工单"})
+ZH.update({"With open tickets": "有未关闭工单"})

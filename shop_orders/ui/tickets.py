@@ -1,0 +1,708 @@
+"""The exception-ticket panel (a dock): tickets by due time with a live countdown (red overdue,
+amber within the last quarter of their time), filters, the chosen ticket's notes, files and
+history, and what a person does with it: open one for an order, assign, comment, attach a file,
+move it, close it with a resolution and evidence. Every read and write runs in a worker; the
+countdown ticks on the UI thread from what was read (no database access per second)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_orders.domain.messages import N_, t
+from shop_orders.domain.roles import Role
+from shop_orders.domain.tickets import Kind, Priority, State, Urgency, countdown, urgency
+from shop_orders.domain.trail import readable
+from shop_orders.services import tickets
+from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
+from shop_orders.services.context import AppContext
+from shop_orders.ui.file_dialogs import FileDialog
+from shop_orders.ui.order_model import local_text
+from shop_orders.ui.tables import text_table
+from shop_orders.ui.workers import Task, run_in_pool
+
+RED = QColor("#c62828")
+AMBER = QColor("#b26a00")
+COLUMNS = (N_("#"), N_("Order"), N_("Kind"), N_("Priority"), N_("State"), N_("Assignee"), N_("Due in"), N_("Opened"))
+SCOPES = (("active", N_("Open tickets")), ("mine", N_("Mine")), ("role", N_("My role's")), ("overdue", N_("Overdue")),
+          ("all", N_("All, closed too")))
+
+
+def who_label(user: str, role: str) -> str:
+    if user:
+        return user
+    try:
+        return Role(role).label()
+    except ValueError:
+        return role
+
+
+def _duration(seconds: int | None) -> str:
+    return "" if seconds is None else countdown(seconds)
+
+
+# ---- dialogs ---------------------------------------------------------------------------------------
+
+class NewTicketDialog(QDialog):
+    """A ticket for an order: its kind, priority (the kind's default) and a note."""
+
+    def __init__(self, order_no: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newTicketDialog")
+        self.setWindowTitle(t("New ticket for %s") % order_no)
+        form = QFormLayout(self)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("ticketKind")
+        for k in Kind:
+            self.kind.addItem(k.label(), k.value)
+        self.priority = QComboBox(self)
+        self.priority.setObjectName("ticketPriority")
+        self.priority.addItem(t("the kind's default"), None)
+        for p in Priority:
+            self.priority.addItem(p.label(), int(p))
+        self.note = QPlainTextEdit(self)
+        self.note.setObjectName("ticketNote")
+        self.note.setPlaceholderText(t("what is wrong, what the customer said"))
+        form.addRow(t("Kind"), self.kind)
+        form.addRow(t("Priority"), self.priority)
+        form.addRow(t("Note"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(460)
+
+    def answer(self) -> tuple[str, int | None, str]:
+        return str(self.kind.currentData()), self.priority.currentData(), self.note.toPlainText().strip()
+
+    @classmethod
+    def ask(cls, order_no: str, parent=None) -> tuple[str, int | None, str] | None:
+        d = cls(order_no, parent)
+        return d.answer() if d.exec() == QDialog.DialogCode.Accepted else None
+
+
+class TextDialog(QDialog):
+    """One line or a few of text (a comment)."""
+
+    def __init__(self, title: str, label: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketTextDialog")
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("ticketText")
+        form.addRow(label, self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(420)
+
+    @classmethod
+    def ask(cls, title: str, label: str, parent=None) -> str | None:
+        d = cls(title, label, parent)
+        if d.exec() != QDialog.DialogCode.Accepted or not d.text.toPlainText().strip():
+            return None
+        return d.text.toPlainText().strip()
+
+
+class AssignDialog(QDialog):
+    """To a person (by name) or to everyone of a role."""
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("assignTicketDialog")
+        self.setWindowTitle(t("Assign ticket"))
+        form = QFormLayout(self)
+        self.who = QComboBox(self)
+        self.who.setObjectName("ticketAssignee")
+        for u in PeopleBrowser(ctx.db).users():
+            if not u.disabled:
+                self.who.addItem(f"{u.name} · {u.role.label()}", u.name)
+        for r in Role:
+            self.who.addItem(t("everyone: %s") % r.label(), r.value)
+        form.addRow(t("Assign to"), self.who)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @classmethod
+    def ask(cls, ctx: AppContext, parent=None) -> str | None:
+        d = cls(ctx, parent)
+        return str(d.who.currentData()) if d.exec() == QDialog.DialogCode.Accepted else None
+
+
+class CloseTicketDialog(QDialog):
+    """Closing: a written resolution and at least one evidence file (attached now or before)."""
+
+    def __init__(self, ticket_id: int, attached: int, protected, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("closeTicketDialog")
+        self.setWindowTitle(t("Close ticket #%s") % ticket_id)
+        self.attached = attached
+        self.protected = protected
+        self.files: list[Path] = []
+        form = QFormLayout(self)
+        self.resolution = QPlainTextEdit(self)
+        self.resolution.setObjectName("ticketResolution")
+        self.resolution.setPlaceholderText(t("what was done, and what the customer agreed to"))
+        form.addRow(t("Resolution"), self.resolution)
+        self.list = QListWidget(self)
+        self.list.setObjectName("ticketEvidence")
+        add = QPushButton(t("Add evidence file…"), self)
+        add.setObjectName("addEvidence")
+        add.clicked.connect(self.add_file)
+        note = QLabel(t("Already attached to the ticket: %s file(s).") % attached, self)
+        form.addRow(t("Evidence"), self.list)
+        form.addRow("", add)
+        form.addRow("", note)
+        self.error = QLabel("", self)
+        self.error.setObjectName("closeTicketError")
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Close ticket"))
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(520)
+
+    def add_file(self) -> None:
+        path = FileDialog.ask_open(self, t("Evidence file"), t("Photos, screenshots, receipts (*)"),
+                                   protected=self.protected)
+        if path is not None:
+            self.add_path(path)
+
+    def add_path(self, path: Path) -> None:
+        self.files.append(path)
+        self.list.addItem(QListWidgetItem(path.name))
+
+    def _ok(self) -> None:
+        if not self.resolution.toPlainText().strip():
+            self.error.setText(t("Closing a ticket needs a written resolution."))
+            return
+        if not self.files and not self.attached:
+            self.error.setText(t("Closing a ticket needs at least one evidence file (a photo, a screenshot, a "
+                                 "receipt)."))
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, ticket_id: int, attached: int, protected, parent=None) -> tuple[str, list[Path]] | None:
+        d = cls(ticket_id, attached, protected, parent)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.resolution.toPlainText().strip(), list(d.files)
+
+
+# ---- the panel -------------------------------------------------------------------------------------
+
+class TicketPanel(QWidget):
+    """`changed` fires after a ticket changed here (the grid's badges follow); `openOrder(no)`
+    asks the window to show an order; `countChanged(active, overdue)` gives the dock's title."""
+
+    changed = Signal()
+    openOrder = Signal(str)
+    countChanged = Signal(int, int)
+    written = Signal(bool)  # a write ended (ok or not): for tests and the status bar
+
+    def __init__(self, ctx: AppContext, lang: str, parent=None, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketPanel")
+        self.ctx, self.lang = ctx, lang
+        self.now = clock or (lambda: datetime.now(UTC))
+        self.browser = TicketBrowser(ctx.db)
+        self.rows: list[TicketRow] = []
+        self.permitted: frozenset[str] | None = None
+        self._reading = False
+        self._again = False
+        self._read_at = self.now()
+        self._detail_gen = 0
+        self.detail_data = None
+        self.writing: Task | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.figures = QLabel("", self)
+        self.figures.setObjectName("ticketFigures")
+        layout.addWidget(self.figures)
+        bar = QHBoxLayout()
+        self.scope = QComboBox(self)
+        self.scope.setObjectName("ticketScope")
+        for code, label in SCOPES:
+            self.scope.addItem(t(label), code)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("ticketKindFilter")
+        self.kind.addItem(t("every kind"), "")
+        for k in Kind:
+            self.kind.addItem(k.label(), k.value)
+        self.priority = QComboBox(self)
+        self.priority.setObjectName("ticketPriorityFilter")
+        self.priority.addItem(t("every priority"), None)
+        for p in Priority:
+            self.priority.addItem(p.label(), int(p))
+        for w in (self.scope, self.kind, self.priority):
+            w.currentIndexChanged.connect(lambda _i: self.reload())
+            bar.addWidget(w)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.table = text_table(split, [t(c) for c in COLUMNS], "ticketTable")
+        self.table.currentCellChanged.connect(lambda *_: self._chosen())
+        self.table.cellDoubleClicked.connect(lambda *_: self.show_order())
+        self.detail = QTextBrowser(split)
+        self.detail.setObjectName("ticketDetail")
+        self.files = QListWidget(split)
+        self.files.setObjectName("ticketFiles")
+        self.files.itemDoubleClicked.connect(self.save_attachment)
+        self.files.setToolTip(t("Double-click a file to save a copy."))
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)
+        split.setStretchFactor(2, 1)
+        layout.addWidget(split, 1)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for name, text, slot in (("assign", t("Assign…"), self.assign), ("comment", t("Comment…"), self.comment),
+                                 ("attach", t("Attach file…"), self.attach), ("state", t("State"), None),
+                                 ("close", t("Close…"), self.close_ticket), ("order", t("Show order"), self.show_order)):
+            b = QPushButton(text, self)
+            b.setObjectName(f"ticket_{name}")
+            if slot is not None:
+                b.clicked.connect(slot)
+            row.addWidget(b)
+            self.buttons[name] = b
+        self.state_menu = QMenu(self)
+        for target in (State.IN_PROGRESS, State.WAITING, State.RESOLVED, State.OPEN):
+            action = self.state_menu.addAction(target.label() if target is not State.OPEN else t("Reopen"))
+            action.setData(target.value)
+            action.triggered.connect(lambda _c=False, s=target: self.set_state(s))
+        self.buttons["state"].setMenu(self.state_menu)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = QLabel("", self)
+        self.message.setObjectName("ticketMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.tick = QTimer(self)  # the live countdown
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._tick)
+        self.tick.start()
+        self._clock = None
+        self._buttons()
+
+    # ---- reading ---------------------------------------------------------------------------------
+    def current_filter(self) -> TicketFilter:
+        return TicketFilter(str(self.scope.currentData()), str(self.kind.currentData() or ""),
+                            self.priority.currentData())
+
+    def reload(self) -> None:
+        """Read the tickets again (worker); asked while a read runs, one more follows it."""
+        if self._reading:
+            self._again = True
+            return
+        self._again, self._reading = False, True
+        browser, f, actor, now = self.browser, self.current_filter(), self.ctx.actor, self.now()
+
+        def read():
+            return (browser.listing(f, actor, now), browser.stats(), browser.counts(now), browser.clock(), now)
+        run_in_pool(read, self._arrived, self._not_read, owner=self)
+
+    def loaded(self) -> bool:
+        return not self._reading and not self._again
+
+    def _not_read(self, message: str) -> None:
+        self._reading = False
+        self.message.setText(message)
+
+    def _arrived(self, answer) -> None:
+        self._reading = False
+        if self._again:
+            self.reload()
+            return
+        rows, (kinds, _people, overall), (active, overdue), clock, now = answer
+        keep = self.current()
+        self.rows, self._clock, self._read_at = rows, clock, now
+        self.table.setRowCount(len(rows))
+        for r, k in enumerate(rows):
+            values = [str(k.id), k.order_no, Kind(k.kind).label(), Priority(k.priority).label(), State(k.state).label(),
+                      who_label(k.assignee_user, k.assignee_role), "", local_text(k.opened_at)]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+            if keep is not None and k.id == keep.id:
+                self.table.selectRow(r)
+        self._tick()
+        rate = "—" if overall.hit_rate is None else f"{overall.hit_rate:.0%}"
+        self.figures.setText(t("%s open · %s overdue · SLA met %s · mean time to resolve %s") % (
+            active, overdue, rate, _duration(overall.mean_resolve_s) or "—"))
+        self.figures.setToolTip("\n".join(
+            f"{Kind(f.group).label()}: {'—' if f.hit_rate is None else f'{f.hit_rate:.0%}'}, "
+            f"{_duration(f.mean_resolve_s) or '—'}" for f in kinds))
+        self.countChanged.emit(active, overdue)
+        self._chosen()
+
+    def _tick(self) -> None:
+        """The countdown: each active ticket's time left, moved on by the wall clock since the read
+        (on the shop's opening hours when set)."""
+        now = self.now()
+        for r, k in enumerate(self.rows):
+            item = self.table.item(r, 6)
+            if item is None:
+                continue
+            if State(k.state) not in (State.OPEN, State.IN_PROGRESS, State.WAITING):
+                item.setText("")
+                continue
+            if k.due_at is None:
+                left = k.left_seconds
+                item.setText(t("paused, %s left") % countdown(left))
+                item.setForeground(QColor("#555555"))
+                continue
+            left = (-int((now - k.due_at).total_seconds()) if now >= k.due_at else
+                    self._clock.between(now, k.due_at) if self._clock is not None else k.left_seconds)
+            item.setText(countdown(left))
+            level = urgency(State(k.state), k.due_at, left, k.sla_seconds, now)
+            colour = RED if level is Urgency.RED else AMBER if level is Urgency.AMBER else None
+            for c in range(self.table.columnCount()):
+                cell = self.table.item(r, c)
+                if cell is not None:
+                    cell.setForeground(colour if colour is not None else QColor("#000000"))
+            item.setData(Qt.ItemDataRole.UserRole, int(level))
+
+    def current(self) -> TicketRow | None:
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def select_ticket(self, ticket_id: int) -> bool:
+        for r, k in enumerate(self.rows):
+            if k.id == ticket_id:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def _chosen(self) -> None:
+        self._buttons()
+        k = self.current()
+        self._detail_gen += 1
+        gen = self._detail_gen
+        if k is None:
+            self.detail.clear()
+            self.files.clear()
+            self.detail_data = None
+            return
+        browser = self.browser
+        run_in_pool(lambda: browser.detail(k.id), lambda d: self._detail_arrived(gen, d), lambda _m: None, owner=self)
+
+    def _detail_arrived(self, gen: int, d) -> None:
+        if gen != self._detail_gen or d is None:
+            return
+        self.detail_data = d
+        k = d.ticket
+        lines = [f"<b>#{k.id} · {k.order_no} · {Kind(k.kind).label()} · P{k.priority} · {State(k.state).label()}</b>",
+                 t("Opened %s by %s (%s)") % (local_text(k.opened_at), k.opened_by, k.source)]
+        if k.due_at is not None:
+            lines.append(t("Due %s") % local_text(k.due_at))
+        if k.resolution:
+            lines.append(t("Resolution: %s") % _html(k.resolution))
+        for at, author, text in d.comments:
+            lines.append(f"<i>{local_text(at)} {_html(author)}</i>: {_html(text)}")
+        lines.append("<hr>")
+        for ev in d.history:
+            what = ev.field.rsplit(".", 1)[-1]
+            old = readable("ticket", what, ev.old, self.lang)
+            new = readable("ticket", what, ev.new, self.lang)
+            lines.append(f"<small>{local_text(ev.at)} {_html(ev.actor)} · {_html(what)}: "
+                         f"{_html(old or '')} → {_html(new or '')}</small>")
+        self.detail.setHtml("<br>".join(lines))
+        self.files.clear()
+        for att_id, name, size, sha, _at, _by in d.attachments:
+            item = QListWidgetItem(f"{name} ({max(1, size // 1024)} KB)")
+            item.setData(Qt.ItemDataRole.UserRole, att_id)
+            item.setToolTip(f"SHA-256 {sha}")
+            self.files.addItem(item)
+        self._buttons()
+
+    def _buttons(self) -> None:
+        k = self.current()
+        may = self.permitted is None or "tickets.open" in self.permitted
+        why = "" if may else t("Your role (%s) may not do this; the owner sets it in the permissions.") % (
+            who_label("", self.ctx.actor.role))
+        busy = self.writing is not None and not self.writing.ended.is_set()
+        for name, b in self.buttons.items():
+            on = k is not None and not busy and (name == "order" or may)
+            if name == "close":
+                on = on and k is not None and k.state != State.CLOSED.value
+            b.setEnabled(on)
+            b.setToolTip(why if k is not None and not may and name != "order" else "")
+
+    # ---- writing ---------------------------------------------------------------------------------
+    def _write(self, fn, said: str, *, select: Callable[..., int] | None = None) -> None:
+        """One change in a worker: fn(uow, ctx) in a unit of work; the list and the grid follow."""
+        ctx = self.ctx
+
+        def work():
+            with ctx.uow() as uow:
+                result = fn(uow, ctx.change("manual"))
+                uow.commit()
+                return result
+
+        def done(result) -> None:
+            self.message.setStyleSheet("")
+            self.message.setText(said if "%s" not in said else said % (select(result) if select else ""))
+            self.writing = None
+            self.reload()
+            self.changed.emit()
+            self.written.emit(True)
+
+        def failed(message: str) -> None:
+            self.message.setStyleSheet("color: #c62828;")
+            self.message.setText(message)
+            self.writing = None
+            self._buttons()
+            self.written.emit(False)
+
+        self.writing = run_in_pool(work, done, failed, owner=self)
+        self._buttons()
+
+    def new_for_order(self, order_no: str) -> None:
+        answer = NewTicketDialog.ask(order_no, self)
+        if answer is None:
+            return
+        kind, priority, note = answer
+        self._write(lambda uow, c: tickets.open_ticket(uow, c, order_no, kind, None if priority is None
+                                                       else Priority(priority), note),
+                    t("Ticket #%s opened."), select=lambda tk: tk.id)
+
+    def assign(self) -> None:
+        k = self.current()
+        who = AssignDialog.ask(self.ctx, self) if k is not None else None
+        if k is not None and who:
+            self._write(lambda uow, c: tickets.assign(uow, c, k.id, who), t("Ticket #%s assigned.") % k.id)
+
+    def comment(self) -> None:
+        k = self.current()
+        text = TextDialog.ask(t("Comment on ticket #%s") % k.id, t("Comment"), self) if k is not None else None
+        if k is not None and text:
+            self._write(lambda uow, c: tickets.comment(uow, c, k.id, text), t("Comment added to ticket #%s.") % k.id)
+
+    def attach(self) -> None:
+        k = self.current()
+        if k is None:
+            return
+        path = FileDialog.ask_open(self, t("Attach a file"), t("Photos, screenshots, receipts (*)"),
+                                   protected=self.ctx.db.own_files())
+        if path is not None:
+            self.attach_path(k.id, path)
+
+    def attach_path(self, ticket_id: int, path: Path) -> None:
+        def fn(uow, c):
+            name, data = tickets.read_evidence(path)  # read in the worker: a 20 MB photo takes a while
+            return tickets.attach(uow, c, ticket_id, name, data)
+        self._write(fn, t("%s attached to ticket #%s.") % (path.name, ticket_id))
+
+    def set_state(self, target: State) -> None:
+        k = self.current()
+        if k is not None:
+            self._write(lambda uow, c: tickets.set_state(uow, c, k.id, target),
+                        t("Ticket #%s is now %s.") % (k.id, target.label()))
+
+    def close_ticket(self) -> None:
+        k = self.current()
+        if k is None:
+            return
+        attached = len(self.detail_data.attachments) if self.detail_data is not None else 0
+        answer = CloseTicketDialog.ask(k.id, attached, self.ctx.db.own_files(), self)
+        if answer is not None:
+            self.close_with(k.id, *answer)
+
+    def close_with(self, ticket_id: int, resolution: str, files: list[Path]) -> None:
+        def fn(uow, c):
+            evidence = [tickets.read_evidence(p) for p in files]
+            return tickets.close(uow, c, ticket_id, resolution, evidence)
+        self._write(fn, t("Ticket #%s closed.") % ticket_id)
+
+    def show_order(self) -> None:
+        k = self.current()
+        if k is not None:
+            self.openOrder.emit(k.order_no)
+
+    def save_attachment(self, item: QListWidgetItem) -> None:
+        att_id = item.data(Qt.ItemDataRole.UserRole)
+        found = self.browser.attachment(int(att_id))
+        if found is None:
+            return
+        name, data = found
+        dest = FileDialog.ask_save(self, t("Save a copy"), t("All files (*)"), protected=self.ctx.db.own_files(),
+                                   suggested_name=name)
+        if dest is None:
+            return
+        try:
+            dest.write_bytes(data)
+        except OSError:
+            self.message.setText(t("The folder %s cannot be written to; choose another.") % dest.parent)
+            return
+        self.message.setText(t("Saved %s.") % dest)
+
+
+def _html(text: str) -> str:
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\n", "<br>"))
+
+
+
+class TicketSettingsDialog(QDialog):
+    """The owner's ticket settings: each kind's response time, priority and owning role; the
+    shop's opening hours and holidays (the SLA clock counts only them; none: every hour); how long
+    before the due time the assignee is reminded."""
+
+    def __init__(self, ctx: AppContext, parent=None) -> None:
+        from PySide6.QtWidgets import QCheckBox, QGridLayout, QLineEdit, QSpinBox
+
+        super().__init__(parent)
+        self.setObjectName("ticketSettingsDialog")
+        self.setWindowTitle(t("Ticket settings"))
+        self.ctx = ctx
+        self.saved = False
+        with ctx.db.read_session() as s:
+            current = tickets.ticket_rules(s)
+        self.current = current
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        for c, head in enumerate((t("Kind"), t("Respond within (minutes)"), t("Priority"), t("Owner"))):
+            grid.addWidget(QLabel(f"<b>{head}</b>", self), 0, c)
+        self.minutes: dict[Kind, QSpinBox] = {}
+        self.priorities: dict[Kind, QComboBox] = {}
+        self.roles: dict[Kind, QComboBox] = {}
+        for r, kind in enumerate(Kind, start=1):
+            sla = current.sla[kind]
+            grid.addWidget(QLabel(kind.label(), self), r, 0)
+            spin = QSpinBox(self)
+            spin.setObjectName(f"sla_{kind.value}")
+            spin.setRange(1, 90 * 24 * 60)
+            spin.setValue(max(1, sla.seconds // 60))
+            prio = QComboBox(self)
+            for p in Priority:
+                prio.addItem(p.label(), int(p))
+            prio.setCurrentIndex(int(sla.priority))
+            role = QComboBox(self)
+            for x in Role:
+                role.addItem(x.label(), x.value)
+            role.setCurrentIndex(list(Role).index(sla.role))
+            grid.addWidget(spin, r, 1)
+            grid.addWidget(prio, r, 2)
+            grid.addWidget(role, r, 3)
+            self.minutes[kind], self.priorities[kind], self.roles[kind] = spin, prio, role
+        layout.addLayout(grid)
+        from shop_orders.domain.sla import DAYS, format_periods
+
+        self.every_hour = QCheckBox(t("Count every hour (the shop sets no opening hours)"), self)
+        self.every_hour.setObjectName("slaEveryHour")
+        self.every_hour.setChecked(current.hours is None)
+        layout.addWidget(self.every_hour)
+        form = QFormLayout()
+        self.days: list[QLineEdit] = []
+        week = current.hours.week if current.hours is not None else tuple(  # a suggestion: weekdays 9 to 6
+            ((time(9), time(18)),) if d < 5 else () for d in range(7))
+        for d, name in enumerate(DAYS):
+            edit = QLineEdit(self)
+            edit.setObjectName(f"hours_{d}")
+            edit.setPlaceholderText(t("closed (or e.g. 09:00-12:00, 13:00-18:00)"))
+            periods = week[d]
+            edit.setText(format_periods(periods))
+            form.addRow(t(name), edit)
+            self.days.append(edit)
+        self.holidays = QLineEdit(self)
+        self.holidays.setObjectName("slaHolidays")
+        self.holidays.setPlaceholderText(t("dates the shop is closed, e.g. 2027-02-06, 2027-02-07"))
+        if current.hours is not None:
+            self.holidays.setText(", ".join(sorted(d.isoformat() for d in current.hours.holidays)))
+        form.addRow(t("Holidays"), self.holidays)
+        self.reminder = QSpinBox(self)
+        self.reminder.setObjectName("slaReminder")
+        self.reminder.setRange(0, 24 * 60)
+        self.reminder.setValue(current.reminder_minutes)
+        form.addRow(t("Remind the assignee (minutes before the due time)"), self.reminder)
+        layout.addLayout(form)
+        self.every_hour.toggled.connect(self._hours_shown)
+        for w in (*self.days, self.holidays):
+            w.setEnabled(not self.every_hour.isChecked())
+        self.error = QLabel("", self)
+        self.error.setObjectName("ticketSettingsError")
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _hours_shown(self, every_hour: bool) -> None:
+        for w in (*self.days, self.holidays):
+            w.setEnabled(not every_hour)
+
+    def chosen(self):
+        """(the SLA table, the opening hours or None); a bad entry is one sentence (ValidationError)."""
+        from datetime import date
+
+        from shop_orders.domain.errors import ValidationError
+        from shop_orders.domain.sla import OpeningHours, parse_periods
+        from shop_orders.domain.tickets import Sla
+        from shop_orders.services import settings
+
+        sla = {k: Sla(self.minutes[k].value() * 60, Priority(self.priorities[k].currentData()),
+                      Role(self.roles[k].currentData())) for k in Kind}
+        if self.every_hour.isChecked():
+            return sla, None
+        week = tuple(parse_periods(e.text()) for e in self.days)
+        days = set()
+        for part in self.holidays.text().replace("，", ",").split(","):
+            if part.strip():
+                try:
+                    days.add(date.fromisoformat(part.strip()))
+                except ValueError:
+                    raise ValidationError(t("'{text}' is not a date such as 2027-02-06", text=part.strip())) from None
+        with self.ctx.db.read_session() as s:
+            tz = settings.get_timezone(s)
+        return sla, OpeningHours(week, tz, frozenset(days))
+
+    def save(self) -> None:
+        from shop_orders.domain.errors import ShopOrdersError
+
+        try:
+            sla, hours = self.chosen()
+            with self.ctx.uow() as uow:
+                tickets.set_ticket_rules(uow, self.ctx.change("manual"), sla=sla, hours=hours,
+                                         reminder_minutes=self.reminder.value())
+                uow.commit()
+        except ShopOrdersError as exc:
+            self.error.setText(str(exc))
+            return
+        self.saved = True
+        self.accept()
+
+    @classmethod
+    def ask(cls, ctx: AppContext, parent=None) -> bool:
+        d = cls(ctx, parent)
+        d.exec()
+        return d.saved
