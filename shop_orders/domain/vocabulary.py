@@ -27,7 +27,14 @@ FIELDS: dict[str, str] = {
 
 ACTIONS: dict[str, str] = {
     "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
-    "edit": N_("edited"), "setting": N_("setting"),
+    "edit": N_("edited"), "setting": N_("setting"), "ticket": N_("ticket"),
+}
+
+# A ticket's events are on its order, field "ticket#<id>.<what>" (services/tickets.py).
+TICKET_FIELDS: dict[str, str] = {
+    "opened": N_("opened"), "seen": N_("seen again by a rule"), "assignee": N_("assignee"),
+    "comment": N_("comment"), "attachment": N_("attachment"), "state": N_("state"),
+    "resolution": N_("resolution"), "reminder": N_("reminder"), "escalated": N_("escalated"),
 }
 
 # A source is a kind, or a kind and a name ("import:taobao.xlsx").
@@ -57,9 +64,16 @@ def method_label(code: str, lang: str | None = None) -> str:
 
 
 def field_label(code: str, lang: str | None = None) -> str:
-    """'channel_order_no' -> 'channel order number' / '渠道订单号'; an unknown code as it is."""
+    """'channel_order_no' -> 'channel order number' / '渠道订单号'; a ticket's 'ticket#5.state' -> '#5
+    state' / '#5 状态' (its action names it a ticket); an unknown code as it is."""
     name = FIELDS.get(code)
-    return t(name, lang=lang) if name else code
+    if name:
+        return t(name, lang=lang)
+    ticket, sep, what = code.partition(".")
+    if sep and ticket.startswith("ticket#") and what in TICKET_FIELDS:
+        return t("#{id} {what}", lang=lang, id=ticket.removeprefix("ticket#"),
+                 what=t(TICKET_FIELDS[what], lang=lang))
+    return code
 
 
 def action_label(code: str, lang: str | None = None) -> str:

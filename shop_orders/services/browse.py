@@ -228,23 +228,16 @@ class TicketBrowser:
                     for k in s.execute(q).scalars()]
 
     def detail(self, ticket_id: int) -> TicketDetail | None:
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        from shop_orders.store.models import Ticket, TicketAttachment, TicketComment
+        from shop_orders.store.models import Ticket
 
         with self.db.read_session() as s:
             ticket = s.get(Ticket, ticket_id)
             if ticket is None:
                 return None
-            comments = [(c.at, c.author, c.text) for c in s.execute(select(TicketComment).where(
-                col(TicketComment.ticket_id) == ticket_id).order_by(col(TicketComment.id))).scalars()]
-            files = [(a.id, a.name, a.size, a.sha256, a.added_at, a.added_by) for a in s.execute(
-                select(TicketAttachment).where(col(TicketAttachment.ticket_id) == ticket_id)
-                .order_by(col(TicketAttachment.id))).scalars()]
-            history = list(s.execute(select(AuditEvent).where(
-                col(AuditEvent.order_id) == ticket.order_id, col(AuditEvent.action) == "ticket",
-                col(AuditEvent.field).like(f"ticket#{ticket_id}.%")).order_by(col(AuditEvent.id))).scalars())
+            comments = [(c.at, c.author, c.text) for c in queries.ticket_comments(s, ticket_id)]
+            files = [(a.id, a.name, a.size, a.sha256, a.added_at, a.added_by)
+                     for a in queries.ticket_attachments(s, ticket_id)]
+            history = queries.ticket_history(s, ticket)[::-1]
             return TicketDetail(ticket, comments, files, history)
 
     def attachment(self, attachment_id: int) -> tuple[str, bytes] | None:

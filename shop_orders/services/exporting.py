@@ -2,8 +2,9 @@
 
 Numbers stay numbers (money with two decimals, negative amounts as negative numbers), dates are
 real Excel dates in local time, the header is frozen with an auto-filter and sensible widths,
-plus a summary sheet (counts and totals by status and channel) and the audit trail of the
-exported orders. Sheet names, headers, statuses, channels and the trail's sources, actions and
+plus a summary sheet (counts and totals by status and channel), the exception tickets of the
+exported orders (kind, state, who has them, their times and whether they met their SLA) and
+their audit trail. Sheet names, headers, statuses, channels and the trail's sources, actions and
 fields are in the language asked for (`lang`, by default the messages' language); the "Status
 code" column keeps the machine-readable code and the Channel column a name `parse_channel`
 reads in either language, so `shop-orders import` reads the file back (it changes nothing).
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -36,11 +38,13 @@ from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import to_decimal
+from shop_orders.domain.roles import Role
 from shop_orders.domain.status import Status
+from shop_orders.domain.tickets import ACTIVE, KIND_LABELS, STATE_LABELS, Kind, Priority, State
 from shop_orders.domain.vocabulary import action_label, field_label, source_label
 from shop_orders.store import grid
 from shop_orders.store.db import Database
-from shop_orders.store.models import AuditEvent, Order, OrderLine
+from shop_orders.store.models import AuditEvent, Order, OrderLine, Ticket
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -64,9 +68,13 @@ LINE_COLUMNS = [(N_("Order"), 20), (N_("Line"), 6), (N_("SKU"), 16), (N_("Item")
                 (N_("Unit price"), 12), (N_("Shipped"), 8)]
 AUDIT_COLUMNS = [(N_("#"), 9), (N_("Time"), 17), (N_("Who"), 12), (N_("Source"), 22), (N_("Order"), 20),
                  (N_("Action"), 10), (N_("Field"), 14), (N_("Old"), 24), (N_("New"), 24), (N_("Reason"), 30)]
+TICKET_COLUMNS = [(N_("Ticket"), 8), (N_("Order"), 20), (N_("Kind"), 24), (N_("Priority"), 8), (N_("State"), 18),
+                  (N_("Assignee"), 16), (N_("Opened at"), 17), (N_("Due at"), 17), (N_("Resolved at"), 17),
+                  (N_("Closed at"), 17), (N_("Resolution"), 40), (N_("SLA met"), 9)]
 SUMMARY_COLUMNS = [(N_("By"), 26), (N_("Currency"), 9), (N_("Orders"), 10), (N_("Total"), 14), (N_("Paid"), 14)]
 # What the Summary sheet says when a table needed more than one sheet.
 CONTINUES = {"orders": N_("The orders continue on {n} sheets"), "lines": N_("The lines continue on {n} sheets"),
+             "tickets": N_("The tickets continue on {n} sheets"),
              "audit": N_("The audit trail continues on {n} sheets")}
 
 
@@ -100,6 +108,7 @@ class ExportResult:
     lines: int
     events: int
     lang: str = "en"
+    tickets: int = 0
 
 
 def safe_text(ws, value: str):
@@ -179,7 +188,7 @@ class _Table:
 
 
 def export(db: Database, path: Path, query: GridQuery | None = None, columns: list[str] | None = None,
-           with_lines: bool = True, with_audit: bool = True,
+           with_lines: bool = True, with_audit: bool = True, with_tickets: bool = True,
            progress: Callable[[int, int], None] | None = None,
            cancelled: Callable[[], bool] | None = None, lang: str | None = None) -> ExportResult:
     """Write the orders matching query (all when None) to path (.xlsx) in `lang` (by default the
@@ -194,8 +203,8 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
         raise _cannot_write(path, exc) from None
     wb = Workbook(write_only=True)
     try:
-        n_orders, n_lines, n_events = _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled,
-                                            lang)
+        n_orders, n_lines, n_events, n_tickets = _fill(wb, db, query, columns, with_lines, with_audit,
+                                                       with_tickets, progress, cancelled, lang)
     except BaseException:
         for ws in wb.worksheets:
             ws.close()  # drop the half-written sheets' temporary files
@@ -212,10 +221,11 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return ExportResult(path, n_orders, n_lines, n_events, lang)
+    return ExportResult(path, n_orders, n_lines, n_events, lang, n_tickets)
 
 
-def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled, lang) -> tuple[int, int, int]:
+def _fill(wb, db, query, columns, with_lines, with_audit, with_tickets, progress, cancelled,
+          lang) -> tuple[int, int, int, int]:
     query = query or GridQuery(sort="created_at", descending=False)
     chosen = [c for c in ORDER_COLUMNS if columns is None or c[0] in columns or c[0] in ("channel", "status_code")]
     # names looked up once, not per row
@@ -223,7 +233,9 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled, l
     channels = {code: channel_label(code, lang) for code in CHANNELS}
     w = _Table(wb, t("Orders", lang=lang), [(title, width) for _, title, width, _ in chosen], lang)
     lw = _Table(wb, t("Lines", lang=lang), LINE_COLUMNS, lang) if with_lines else None
-    tables = {"orders": w, "lines": lw}
+    tw = _Table(wb, t("Tickets", lang=lang), TICKET_COLUMNS, lang) if with_tickets else None
+    tickets = _TicketRows(tw, lang, query.now or datetime.now(UTC)) if tw else None
+    tables = {"orders": w, "lines": lw, "tickets": tw}
     by_status: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     by_channel: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     exported_ids: list[int] = []
@@ -266,21 +278,58 @@ def _fill(wb, db, query, columns, with_lines, with_audit, progress, cancelled, l
                     lw.append([lw.cell(order_no), li.line_no, lw.cell(li.sku), lw.cell(li.title), li.qty,
                                lw.cell(to_decimal(li.unit_price_minor, cur), "money"), li.shipped_qty])
                     n_lines += 1
+            if tickets:
+                tickets.write(s, ids)
             offset += len(rows)
             if progress:
                 progress(offset, total)
             _check(cancelled, lang)
         w.finish()
-        if lw:
-            lw.finish()
+        for sheet in (lw, tw):
+            if sheet:
+                sheet.finish()
         summary = _Table(wb, t("Summary", lang=lang), SUMMARY_COLUMNS, lang)
         if with_audit:
             tables["audit"] = audit = _Table(wb, t("Audit trail", lang=lang), AUDIT_COLUMNS, lang)
             _audit(audit, s, exported_ids, lang, cancelled)
             audit.finish()
         _summary(summary, by_status, by_channel, tables, lang)
-    _keep_tables_together(wb, [w, lw, summary, tables.get("audit")])
-    return n_orders, n_lines, audit.rows if with_audit else 0
+    _keep_tables_together(wb, [w, lw, tw, summary, tables.get("audit")])
+    return n_orders, n_lines, audit.rows if with_audit else 0, tw.rows if tw else 0
+
+
+class _TicketRows:
+    """The Tickets sheet: one row per ticket of the exported orders, named in the language. SLA
+    met: yes or no once resolved (resolved within its time, as the figures count it); no while
+    still open past its due time; empty while it can still be met."""
+
+    def __init__(self, table: _Table, lang: str, now: datetime) -> None:
+        self.table, self.lang, self.now = table, lang, now
+        self.kinds = {k.value: _cap(t(KIND_LABELS[k], lang=lang)) for k in Kind}  # a cell, not a sentence
+        self.states = {s.value: _cap(t(STATE_LABELS[s], lang=lang)) for s in State}
+        self.roles = {r.value: _cap(r.label(lang)) for r in Role}
+        self.yes, self.no = t("yes", lang=lang), t("no", lang=lang)
+
+    def sla_met(self, tk) -> str | None:
+        if tk.resolved_at is not None:
+            return self.yes if tk.used_seconds < tk.sla_seconds else self.no
+        if tk.state in ACTIVE and tk.due_at is not None and tk.due_at <= self.now:
+            return self.no
+        return None
+
+    def write(self, session, order_ids: list[int]) -> None:
+        w, tbl = self.table, Ticket.__table__
+        for tk in session.execute(select(tbl).where(tbl.c.order_id.in_(order_ids))
+                                  .order_by(tbl.c.order_id, tbl.c.id)):
+            who = tk.assignee_user or self.roles.get(tk.assignee_role, tk.assignee_role)
+            w.append([tk.id, w.cell(tk.order_no), w.cell(self.kinds.get(tk.kind, tk.kind)),
+                      w.cell(Priority(tk.priority).label()), w.cell(self.states.get(tk.state, tk.state)), w.cell(who),
+                      w.cell(tk.opened_at, "date"), w.cell(tk.due_at, "date"), w.cell(tk.resolved_at, "date"),
+                      w.cell(tk.closed_at, "date"), w.cell(tk.resolution or None), w.cell(self.sla_met(tk))])
+
+
+def _cap(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def _check(cancelled, lang: str) -> None:
@@ -328,7 +377,7 @@ def _audit(w: _Table, session, ids: list[int], lang: str, cancelled) -> None:
             if field is None:
                 field = fields[e.field] = field_label(e.field, lang) if e.field else ""
             old, new = e.old, e.new
-            if e.action == "create" or e.field in trail.NAMED_FIELDS:  # codes and JSON, named for people
+            if e.action in ("create", "ticket") or e.field in trail.NAMED_FIELDS:  # codes and JSON, named
                 old, new = trail.readable(e.action, e.field, old, lang), trail.readable(e.action, e.field, new, lang)
             w.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(source), w.cell(e.order_no),
                       w.cell(action), w.cell(field), w.cell(old), w.cell(new), w.cell(e.reason)])

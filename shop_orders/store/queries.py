@@ -2,7 +2,7 @@
 
 Staleness is a WHERE clause built from the per-status cutoffs (domain/staleness.py) and served
 by the (status, updated_at) index: one index range per unfinished status, never a Python loop
-over every order.
+over every order. Tickets are listed by due time on the (state, due_at) index.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import col
 
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
-from shop_orders.store.models import AuditEvent, Order, rel
+from shop_orders.domain.tickets import ACTIVE, Kind
+from shop_orders.store.models import AuditEvent, Order, Ticket, TicketAttachment, TicketComment, rel
 
 ORDER_COLUMNS = [c for c in Order.__table__.columns]
 
@@ -89,3 +90,57 @@ def order_history(session: Session, order_id: int) -> list[AuditEvent]:
     return list(session.execute(
         select(AuditEvent).where(col(AuditEvent.order_id) == order_id).order_by(col(AuditEvent.id).desc())
     ).scalars())
+
+
+# ---- exception tickets ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Which tickets: only the active ones (open, in progress, waiting on the customer), only
+    those overdue at `overdue_at` (active with a due time before it; a paused clock is never
+    overdue), of these kinds, on this order (its global id)."""
+
+    active_only: bool = False
+    overdue_at: datetime | None = None
+    kinds: Sequence[Kind] = ()
+    order_no: str | None = None
+
+    def where(self) -> list:
+        conds: list = []
+        if self.active_only or self.overdue_at is not None:
+            conds.append(col(Ticket.state).in_([s.value for s in ACTIVE]))
+        if self.overdue_at is not None:
+            conds.append(col(Ticket.due_at).is_not(None))
+            conds.append(col(Ticket.due_at) <= self.overdue_at)  # due this second: escalated
+        if self.kinds:
+            conds.append(col(Ticket.kind).in_([Kind(k).value for k in self.kinds]))
+        if self.order_no is not None:
+            conds.append(col(Ticket.order_no) == self.order_no.strip().upper())
+        return conds
+
+
+def tickets(session: Session, f: TicketFilter) -> list[Ticket]:
+    """The tickets matching f, soonest due first; those without a due time (paused, resolved,
+    closed) after them, by number."""
+    no_due = case((col(Ticket.due_at).is_(None), 1), else_=0)
+    return list(session.execute(select(Ticket).where(*f.where()).order_by(no_due, col(Ticket.due_at),
+                                                                          col(Ticket.id))).scalars())
+
+
+def ticket_comments(session: Session, ticket_id: int) -> list[TicketComment]:
+    """The ticket's comments (and what the rules saw), oldest first."""
+    return list(session.execute(select(TicketComment).where(col(TicketComment.ticket_id) == ticket_id)
+                                .order_by(col(TicketComment.id))).scalars())
+
+
+def ticket_attachments(session: Session, ticket_id: int) -> list[TicketAttachment]:
+    return list(session.execute(select(TicketAttachment).where(col(TicketAttachment.ticket_id) == ticket_id)
+                                .order_by(col(TicketAttachment.id))).scalars())
+
+
+def ticket_history(session: Session, ticket: Ticket) -> list[AuditEvent]:
+    """The ticket's audit events (on its order, field 'ticket#<id>.<what>'), newest first."""
+    return list(session.execute(
+        select(AuditEvent).where(col(AuditEvent.order_id) == ticket.order_id,
+                                 col(AuditEvent.field).like(f"ticket#{int(ticket.id or 0)}.%"))
+        .order_by(col(AuditEvent.id).desc())).scalars())

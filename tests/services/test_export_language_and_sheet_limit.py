@@ -28,7 +28,7 @@ def test_a_chinese_export_names_sheets_headers_statuses_channels_and_the_trail_i
     result = exporting.export(db, path, lang="zh_CN")
     assert result.lang == "zh_CN"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["订单", "商品明细", "汇总", "审计记录"]
+    assert wb.sheetnames == ["订单", "商品明细", "工单", "汇总", "审计记录"]
     orders_rows = _rows(wb["订单"])
     header = orders_rows[0]
     assert header[:5] == ["订单", "渠道", "渠道订单号", "状态", "状态代码"]
@@ -53,7 +53,7 @@ def test_the_default_language_is_the_messages_language_and_english_reads_in_engl
     assert load_workbook(tmp_path / "default.xlsx").sheetnames[0] == "订单"
     exporting.export(db, tmp_path / "en.xlsx", lang="en")
     wb = load_workbook(tmp_path / "en.xlsx")
-    assert wb.sheetnames == ["Orders", "Lines", "Summary", "Audit trail"]
+    assert wb.sheetnames == ["Orders", "Lines", "Tickets", "Summary", "Audit trail"]
     audit = _rows(wb["Audit trail"])
     cancel = next(r for r in audit[1:] if r[4] == shop[1] and r[6] == "status" and r[7] is not None)
     assert cancel[3] == "by hand" and cancel[7] == "Awaiting payment" and cancel[8] == "Cancelled"

@@ -1,7 +1,7 @@
 """Excel export formatting, formula-injection escaping, round trip; hostile files refused quickly."""
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -31,7 +31,7 @@ def test_export_has_numbers_dates_frozen_header_filter_summary_and_audit(db, sho
     result = exporting.export(db, path)
     assert (result.orders, result.lines) == (2, 3) and result.events >= 6
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Orders", "Lines", "Summary", "Audit trail"]
+    assert wb.sheetnames == ["Orders", "Lines", "Tickets", "Summary", "Audit trail"]
     ws = wb["Orders"]
     header = [c.value for c in ws[1]]
     assert header[:5] == ["Order", "Channel", "Channel order no.", "Status", "Status code"]
@@ -78,7 +78,8 @@ def test_exporting_then_reimporting_our_own_export_changes_nothing(db, shop, tmp
 
 def test_export_follows_the_grid_filter(db, shop, tmp_path):
     path = tmp_path / "f.xlsx"
-    r = exporting.export(db, path, GridQuery(statuses=(Status.PARTIALLY_PAID,)), with_lines=False, with_audit=False)
+    r = exporting.export(db, path, GridQuery(statuses=(Status.PARTIALLY_PAID,)), with_lines=False, with_audit=False,
+                         with_tickets=False)
     assert r.orders == 1 and load_workbook(path).sheetnames == ["Orders", "Summary"]
 
 
@@ -114,3 +115,37 @@ def test_hostile_files_get_a_clear_message_quickly_and_change_nothing(db, shop, 
 
     with db.read_session() as s:
         assert sum(queries.count_by_status(s).values()) == 2
+
+
+def test_the_tickets_sheet_lists_each_ticket_by_name_and_the_file_still_reimports_unchanged(db, shop, tmp_path):
+    from shop_orders.domain.changes import Actor, ChangeContext
+    from shop_orders.services import tickets
+    from shop_orders.services.uow import UnitOfWork
+
+    owner = ChangeContext(Actor("olivia", "owner"), "manual")
+    with UnitOfWork(db, rules=()) as uow:
+        late = tickets.open_ticket(uow, owner, shop[0], "address", note="phone dead")
+        done = tickets.open_ticket(uow, owner, shop[1], "out_of_stock")
+        uow.commit()
+        late_id, due, done_id = late.id, late.due_at, done.id
+    with UnitOfWork(db, rules=()) as uow:
+        tickets.close(uow, owner, done_id, "Refunded in full", [("receipt.png", b"\x89PNG receipt")])
+        uow.commit()
+    path = tmp_path / "t.xlsx"
+    r = exporting.export(db, path, GridQuery(sort="created_at", now=due + timedelta(seconds=1)))
+    ws = load_workbook(path)["Tickets"]
+    header = [c.value for c in ws[1]]
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert r.tickets == len(rows) >= 2  # with the payment rule's own ticket on the refunded order
+    assert rows[late_id]["Order"] == shop[0] and rows[late_id]["Kind"] == "Address problem"
+    assert (rows[late_id]["Priority"], rows[late_id]["State"], rows[late_id]["Assignee"]) == ("P1", "Open", "Customer service")
+    assert isinstance(rows[late_id]["Due at"], datetime) and rows[late_id]["SLA met"] == "no"  # past due, open
+    assert rows[done_id]["State"] == "Closed" and rows[done_id]["Resolution"] == "Refunded in full"
+    assert rows[done_id]["SLA met"] == "yes"
+    trail = [row for row in load_workbook(path)["Audit trail"].iter_rows(min_row=2, values_only=True)
+             if row[5] == "ticket"]
+    assert any(row[6] == f"#{done_id} state" and row[8] == "closed" for row in trail), trail  # named, not codes
+    plan = runner.prepare(db, path)
+    assert plan.profile.code == "shoporders" and not plan.problems
+    result = runner.apply(db, ctx(source="import:t.xlsx"), plan)
+    assert (result.created, result.updated) == (0, 0)

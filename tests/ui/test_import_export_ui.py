@@ -212,7 +212,7 @@ def test_exporting_in_the_other_language_writes_a_chinese_workbook_from_an_engli
     qtbot.waitUntil(lambda: "Exported 1 orders" in w.statusBar().currentMessage(), timeout=10000)
     assert asked == ["en"]  # offered with the window's language first
     wb = load_workbook(dest)
-    assert wb.sheetnames == ["订单", "商品明细", "汇总", "审计记录"] and "状态代码" in [c.value for c in wb["订单"][1]]
+    assert wb.sheetnames == ["订单", "商品明细", "工单", "汇总", "审计记录"] and "状态代码" in [c.value for c in wb["订单"][1]]
 
 
 def test_cancelling_the_export_options_exports_nothing(make_window, sqlite_db, qtbot, tmp_path, monkeypatch):

@@ -50,6 +50,10 @@ ZH: dict[str, str] = {
     "ticket #{id} on {order}, attachment {name}: {what}": "{order} 的工单 #{id}，附件 {name}：{what}",
     "the file is missing from the store": "数据库中缺少此文件",
     "the file was altered after it was attached (its SHA-256 no longer matches)": "文件在添加后被改动（SHA-256 不再一致）",
+    # the trail's names for ticket events (domain/vocabulary.py)
+    "ticket": "工单", "opened": "创建", "seen again by a rule": "规则再次发现", "assignee": "负责人",
+    "comment": "备注", "attachment": "附件", "state": "状态", "resolution": "处理结果", "reminder": "提醒",
+    "escalated": "升级", "#{id} {what}": "#{id} {what}",
 }
 
 # the desktop app (ui/tickets.py, main window, order detail)
@@ -126,4 +130,8 @@ ZH.update({
     "My role's": '我的角色的',
     'Overdue': '已超时',
     'All, closed too': '全部（含已关闭）',
+    # the export's Tickets sheet
+    'The tickets continue on {n} sheets': '工单接续在 {n} 个工作表中',
+    'Opened at': '创建时间', 'Due at': '截止时间', 'Resolved at': '解决时间', 'Closed at': '关闭时间',
+    'SLA met': '按时完成',
 })
