@@ -537,7 +537,10 @@ class MainWindow(QMainWindow):
             for ticket_id, order_no, kind, what in news:
                 self.notify(ticket_id, order_no, kind, what)
 
-        self._sweeping = run_in_pool(work, done, lambda _m: None, owner=self)
+        self._sweeping = task = run_in_pool(work, done, lambda _m: None, owner=self)
+        self._tasks.append(task)  # kept until its answer is delivered
+        task.signals.finished.connect(lambda *_: self._forget(task))
+        task.signals.failed.connect(lambda *_: self._forget(task))
 
     def notify(self, ticket_id: int, order_no: str, kind: str, what: str) -> None:
         """A desktop notification (the system tray's), else a message in the status bar."""

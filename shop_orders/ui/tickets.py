@@ -35,6 +35,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.domain.roles import Role
 from shop_orders.domain.tickets import Kind, Priority, State, Urgency, countdown, urgency
 from shop_orders.domain.trail import readable
+from shop_orders.domain.vocabulary import TICKET_FIELDS, source_label
 from shop_orders.services import tickets
 from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
 from shop_orders.services.context import AppContext
@@ -244,6 +245,7 @@ class TicketPanel(QWidget):
         self._detail_gen = 0
         self.detail_data = None
         self.writing: Task | None = None
+        self._tasks: list[Task] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.figures = QLabel("", self)
@@ -328,7 +330,19 @@ class TicketPanel(QWidget):
 
         def read():
             return (browser.listing(f, actor, now), browser.stats(), browser.counts(now), browser.clock(), now)
-        run_in_pool(read, self._arrived, self._not_read, owner=self)
+        self._run(read, self._arrived, self._not_read)
+
+    def _run(self, fn, on_done, on_error) -> Task:
+        """A worker kept until its answer is delivered (a task dropped earlier loses its signal)."""
+        task = run_in_pool(fn, on_done, on_error, owner=self)
+        self._tasks.append(task)
+        task.signals.finished.connect(lambda *_: self._forget(task))
+        task.signals.failed.connect(lambda *_: self._forget(task))
+        return task
+
+    def _forget(self, task: Task) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
 
     def loaded(self) -> bool:
         return not self._reading and not self._again
@@ -412,7 +426,7 @@ class TicketPanel(QWidget):
             self.detail_data = None
             return
         browser = self.browser
-        run_in_pool(lambda: browser.detail(k.id), lambda d: self._detail_arrived(gen, d), lambda _m: None, owner=self)
+        self._run(lambda: browser.detail(k.id), lambda d: self._detail_arrived(gen, d), lambda _m: None)
 
     def _detail_arrived(self, gen: int, d) -> None:
         if gen != self._detail_gen or d is None:
@@ -420,7 +434,7 @@ class TicketPanel(QWidget):
         self.detail_data = d
         k = d.ticket
         lines = [f"<b>#{k.id} · {k.order_no} · {Kind(k.kind).label()} · P{k.priority} · {State(k.state).label()}</b>",
-                 t("Opened %s by %s (%s)") % (local_text(k.opened_at), k.opened_by, k.source)]
+                 t("Opened %s by %s (%s)") % (local_text(k.opened_at), _html(k.opened_by), source_label(k.source))]
         if k.due_at is not None:
             lines.append(t("Due %s") % local_text(k.due_at))
         if k.resolution:
@@ -429,11 +443,12 @@ class TicketPanel(QWidget):
             lines.append(f"<i>{local_text(at)} {_html(author)}</i>: {_html(text)}")
         lines.append("<hr>")
         for ev in d.history:
-            what = ev.field.rsplit(".", 1)[-1]
-            old = readable("ticket", what, ev.old, self.lang)
-            new = readable("ticket", what, ev.new, self.lang)
-            lines.append(f"<small>{local_text(ev.at)} {_html(ev.actor)} · {_html(what)}: "
-                         f"{_html(old or '')} → {_html(new or '')}</small>")
+            code = ev.field.rsplit(".", 1)[-1]
+            what = t(TICKET_FIELDS[code]) if code in TICKET_FIELDS else code
+            old = readable("ticket", ev.field, ev.old, self.lang)
+            new = readable("ticket", ev.field, ev.new, self.lang)
+            change = f"{_html(old)} → {_html(new or '')}" if old else _html(new or "")
+            lines.append(f"<small>{local_text(ev.at)} {_html(ev.actor)} · {_html(what)}: {change}</small>")
         self.detail.setHtml("<br>".join(lines))
         self.files.clear()
         for att_id, name, size, sha, _at, _by in d.attachments:
@@ -482,7 +497,7 @@ class TicketPanel(QWidget):
             self._buttons()
             self.written.emit(False)
 
-        self.writing = run_in_pool(work, done, failed, owner=self)
+        self.writing = self._run(work, done, failed)
         self._buttons()
 
     def new_for_order(self, order_no: str) -> None:
