@@ -31,7 +31,7 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor, parse_minor
 from shop_orders.domain.status import Status
-from shop_orders.domain.tickets import ACTIVE, Kind, Priority, State, countdown
+from shop_orders.domain.tickets import ACTIVE, Kind, Priority, State, countdown, note_text
 from shop_orders.domain.vocabulary import action_label, field_label, source_label
 from shop_orders.services import permissions
 from shop_orders.services.context import DB_ENV, AppContext, open_context
@@ -1101,7 +1101,7 @@ def cmd_tickets_show(args, ctx: AppContext) -> int:
     if comments:
         print(t("  comments:"))
         for c in comments:
-            print(f"    {_when(c.at)}  {c.author}  {c.text}")
+            print(f"    {_when(c.at)}  {c.author}  {note_text(c.text)}")
     if files:
         print(t("  attachments:"))
         for a in files:

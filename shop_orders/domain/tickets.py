@@ -177,3 +177,48 @@ def countdown(seconds: int) -> str:
     if hours:
         return t("{sign}{h} h {m:02d} min", sign=sign, h=hours, m=minutes)
     return t("{sign}{m} min {s:02d} s", sign=sign, m=minutes, s=secs)
+
+
+# ---- what a detection rule writes on its ticket -----------------------------------------------------
+# A rule's note is stored as codes (its message and the values: an order number, a status code, a
+# UTC time, amounts), like the trail, and read in the language of whoever views it. Only the
+# messages below are read this way: a comment a person typed that looks like one stays as typed.
+
+NOTE_PREFIX = "rule-note "
+RULE_NOTES = frozenset({
+    N_("{order} is cancelled but {paid} was paid and not refunded."),
+    N_("{order} is {status} with {paid} paid of {total}."),
+    N_("{order} ({status}) has had no update since {since}."),
+    N_("The channel says the customer cancelled {order}, which is {status} here: stop the parcel or "
+       "arrange the return."),
+})
+
+
+def rule_note(message: str, **values: str) -> str:
+    """The stored form of a rule's note: `status` is a status code, `since` an ISO time (UTC)."""
+    import json
+
+    assert message in RULE_NOTES, message
+    return NOTE_PREFIX + json.dumps({"m": message, "v": values}, ensure_ascii=False, sort_keys=True)
+
+
+def note_text(stored: str, lang: str | None = None) -> str:
+    """A comment as people read it: a rule's note in the language, anything else as it was written."""
+    import json
+
+    if not stored.startswith(NOTE_PREFIX):
+        return stored
+    try:
+        data = json.loads(stored[len(NOTE_PREFIX):])
+        message, values = data["m"], dict(data["v"])
+        if message not in RULE_NOTES or not all(isinstance(v, str) for v in values.values()):
+            return stored
+        if "status" in values:
+            from shop_orders.domain.status import Status
+
+            values["status"] = Status(values["status"]).label(lang)
+        if "since" in values:
+            values["since"] = datetime.fromisoformat(values["since"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        return t(message, lang=lang, **values)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return stored

@@ -9,6 +9,8 @@ Pure: no SQL, no Qt.
 
 from __future__ import annotations
 
+import contextlib
+
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
 from shop_orders.domain.replay import describe_created
@@ -35,6 +37,36 @@ def ticket_state_name(code: str, lang: str | None = None) -> str:
         return code
 
 
+def _role_name(code: str, lang: str | None) -> str:
+    from shop_orders.domain.roles import Role
+
+    try:
+        return Role(code).label(lang)
+    except ValueError:
+        return code  # a person's name
+
+
+def _ticket_value(what: str, value: str, lang: str | None) -> str:
+    """A ticket event's value (services/tickets.py writes codes) by name: 'address P1 service' ->
+    'address problem P1 customer service'; an assignee's role by its label, a person as named."""
+    from shop_orders.domain.tickets import KIND_LABELS, Kind
+
+    if what == "state":
+        return ticket_state_name(value, lang)
+    if what == "opened":
+        kind, _, rest = value.partition(" ")
+        priority, _, role = rest.partition(" ")
+        with contextlib.suppress(ValueError):
+            kind = t(KIND_LABELS[Kind(kind)], lang=lang)
+        return " ".join(x for x in (kind, priority, _role_name(role, lang)) if x)
+    if what in ("assignee", "reminder"):
+        return _role_name(value, lang)
+    if what == "escalated":
+        priority, _, who = value.partition(" ")
+        return f"{priority} {_role_name(who, lang)}" if who else value
+    return value
+
+
 def readable(action: str, field: str, value: str | None, lang: str | None = None) -> str | None:
     """One old or new value of an event as people read it (None stays None)."""
     if value is None:
@@ -45,6 +77,6 @@ def readable(action: str, field: str, value: str | None, lang: str | None = None
         return status_name(value, lang)
     if field == "channel":
         return channel_label(value, lang)
-    if field.startswith("ticket#") and field.endswith(".state"):
-        return ticket_state_name(value, lang)
+    if field.startswith("ticket#"):
+        return _ticket_value(field.rsplit(".", 1)[-1], value, lang)
     return value  # amounts, quantities, names and addresses read as they are

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
+from shop_orders.domain.tickets import note_text
 from shop_orders.services import settings
 from shop_orders.store import grid, queries
 from shop_orders.store.db import Database
@@ -234,7 +235,7 @@ class TicketBrowser:
             ticket = s.get(Ticket, ticket_id)
             if ticket is None:
                 return None
-            comments = [(c.at, c.author, c.text) for c in queries.ticket_comments(s, ticket_id)]
+            comments = [(c.at, c.author, note_text(c.text)) for c in queries.ticket_comments(s, ticket_id)]
             files = [(a.id, a.name, a.size, a.sha256, a.added_at, a.added_by)
                      for a in queries.ticket_attachments(s, ticket_id)]
             history = queries.ticket_history(s, ticket)[::-1]

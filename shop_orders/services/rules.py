@@ -25,18 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import and_, false, or_, select
 from sqlmodel import col
 
 from shop_orders.domain.changes import ChangeContext
-from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
-from shop_orders.domain.tickets import Kind
+from shop_orders.domain.tickets import Kind, rule_note
 from shop_orders.services import settings, tickets
 from shop_orders.store import audit
 from shop_orders.store.models import Order
@@ -99,11 +98,11 @@ def _payment_sees(f: Facts) -> str | None:
 
 def _payment_says(f: Facts) -> str:
     if f.status is S.CANCELLED:
-        return t("{order} is cancelled but {paid} was paid and not refunded.", order=f.order_no,
-                 paid=format_minor(f.paid_minor, f.currency) + " " + f.currency)
-    return t("{order} is {status} with {paid} paid of {total}.", order=f.order_no, status=f.status.label(),
-             paid=format_minor(f.paid_minor, f.currency), total=format_minor(f.total_minor, f.currency) + " "
-             + f.currency)
+        return rule_note("{order} is cancelled but {paid} was paid and not refunded.", order=f.order_no,
+                         paid=format_minor(f.paid_minor, f.currency) + " " + f.currency)
+    return rule_note("{order} is {status} with {paid} paid of {total}.", order=f.order_no, status=f.status.value,
+                     paid=format_minor(f.paid_minor, f.currency),
+                     total=format_minor(f.total_minor, f.currency) + " " + f.currency)
 
 
 def _payment_candidates(now: datetime, thresholds: Thresholds) -> Any:
@@ -120,8 +119,8 @@ def _stuck_sees(f: Facts) -> str | None:
 
 
 def _stuck_says(f: Facts) -> str:
-    return t("{order} ({status}) has had no update since {since}.", order=f.order_no, status=f.status.label(),
-             since=f.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+    return rule_note("{order} ({status}) has had no update since {since}.", order=f.order_no,
+                     status=f.status.value, since=f.updated_at.astimezone(UTC).isoformat(timespec="seconds"))
 
 
 CANCEL_APPLIES: dict[Status, bool] = {
@@ -133,8 +132,8 @@ CANCEL_APPLIES: dict[Status, bool] = {
 
 
 def _cancel_says(f: Facts) -> str:
-    return t("The channel says the customer cancelled {order}, which is {status} here: stop the parcel or "
-             "arrange the return.", order=f.order_no, status=f.status.label())
+    return rule_note("The channel says the customer cancelled {order}, which is {status} here: stop the parcel "
+                     "or arrange the return.", order=f.order_no, status=f.status.value)
 
 
 RULES: tuple[Rule, ...] = (

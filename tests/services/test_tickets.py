@@ -15,7 +15,7 @@ from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.sla import OpeningHours
 from shop_orders.domain.status import Status
-from shop_orders.domain.tickets import Kind, Priority, Sla
+from shop_orders.domain.tickets import Kind, Priority, Sla, note_text
 from shop_orders.services import auth, orders, permissions, rules, tickets
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.services.verification import verify_store
@@ -238,17 +238,28 @@ def test_a_payment_mismatch_opens_a_ticket_on_the_change_itself(db):
     assert ticket_of(db, deposit, Kind.PAYMENT) is None
 
 
+def notes(s, lang="en") -> list[str]:
+    return [note_text(x, lang) for x in s.execute(select(TicketComment.text).order_by(TicketComment.id)).scalars()]
+
+
+def test_a_typed_comment_that_looks_like_a_rules_note_stays_as_typed():
+    forged = 'rule-note {"m": "{order.__class__}", "v": {"order": "x"}}'
+    assert note_text(forged) == forged
+    assert note_text('rule-note {"m": "{order} is {status} with {paid} paid of {total}.", "v": {"order": 1}}') \
+        .startswith("rule-note")
+
+
 def test_a_rule_firing_again_adds_to_the_open_ticket_only_when_what_it_sees_changed(db):
     no = new_order(db, status=Status.AWAITING_SHIPMENT)
     opened = [f"{no} is Awaiting shipment with 0.00 paid of 375.00 CNY."]
     run(db, orders.edit, OWNER, no, {"courier": "SF"})  # fires again, same mismatch: nothing new
     with db.read_session() as s:
-        assert s.execute(select(TicketComment.text).order_by(TicketComment.id)).scalars().all() == opened
+        assert notes(s) == opened
     run(db, orders.record_payment, OWNER, no, 100)  # a different mismatch: added to the same ticket
     with db.read_session() as s:
         assert len(s.execute(select(Ticket.id).where(Ticket.order_no == no)).scalars().all()) == 1
-        assert s.execute(select(TicketComment.text).order_by(TicketComment.id)).scalars().all() == [
-            *opened, f"{no} is Awaiting shipment with 1.00 paid of 375.00 CNY."]
+        assert notes(s) == [*opened, f"{no} is Awaiting shipment with 1.00 paid of 375.00 CNY."]
+        assert notes(s, "zh_CN")[1] == f"{no} 为待发货，已付 1.00，应付 375.00 CNY。"  # stored as codes, read in either
     assert ticket_of(db, no, Kind.PAYMENT).rule_key == "paid 100 expected 37500"
 
 
