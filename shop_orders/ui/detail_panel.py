@@ -31,6 +31,7 @@ from shop_orders.services.browse import OrderDetail
 from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fill, text_table
+from shop_orders.ui.tickets import who_label
 
 
 class LifecycleBar(QWidget):
@@ -199,7 +200,7 @@ class DetailPanel(QWidget):
                                p.reference]
                               for p in o.payments])
         fill(self.tickets, [[str(k.id), Kind(k.kind).label(), f"P{k.priority}", TicketState(k.state).label(),
-                             k.assignee_user or k.assignee_role, local_text(k.due_at) if k.due_at else "", k.resolution]
+                             who_label(k.assignee_user, k.assignee_role), local_text(k.due_at) if k.due_at else "", k.resolution]
                             for k in d.tickets])
         active = sum(1 for k in d.tickets if TicketState(k.state) in ACTIVE)
         self.tabs.setTabText(self.tabs.indexOf(self.tickets), t("Tickets (%s open)") % active if active else t("Tickets"))

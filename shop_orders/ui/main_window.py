@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.tickets_dock)
         self.tabifyDockWidget(self.approvals_dock, self.tickets_dock)
         self.tickets_dock.raise_()
-        self.resizeDocks([self.approvals_dock], [230], Qt.Orientation.Vertical)  # the grid keeps the height
+        self.resizeDocks([self.approvals_dock], [300], Qt.Orientation.Vertical)  # the grid keeps the height
         self._build_actions()
         self._shortcuts_in_search = _ShortcutsPassThrough(self)
         self.filters.search.installEventFilter(self._shortcuts_in_search)
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         h.setSectionsMovable(True)
         h.setHighlightSections(False)
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {"order_no": 170, "channel": 110, "channel_order_no": 190, "buyer": 140, "total": 110,
+        widths = {"order_no": 195, "channel": 110, "channel_order_no": 190, "buyer": 140, "total": 110,
                   "paid": 90, "status": 130, "courier": 100, "tracking_no": 150, "created_at": 130, "updated_at": 130}
         for i, (key, _sort) in enumerate(COLUMNS):
             h.resizeSection(i, widths[key])
