@@ -350,7 +350,11 @@ def set_state(uow: UnitOfWork, ctx: ChangeContext, ticket_id: int, state: State 
     ticket = _locked(uow, ticket_id)
     current = State(ticket.state)
     check_move(current, target)
-    if target in ACTIVE and current not in ACTIVE:
+    if target in ACTIVE and current not in ACTIVE:  # reopening is opening: not on an archived order
+        order = uow.session.get(Order, ticket.order_id)
+        if order is not None and order.archived:
+            raise ValidationError(t("{order} is archived; restore it from the archive before opening a ticket.",
+                                    order=order.order_no))
         clash = active_for(uow.session, ticket.order_id, Kind(ticket.kind))
         if clash is not None:
             raise ValidationError(t("{order} already has an open {kind} ticket (#{id}); add to it instead.",

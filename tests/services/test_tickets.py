@@ -87,11 +87,16 @@ def test_bad_input_is_one_sentence_and_nothing_changes(db):
 
 def test_a_ticket_for_an_archived_order_is_refused(db):
     no = new_order(db)
+    resolved = run(db, tickets.open_ticket, OWNER, no, "address")
+    run(db, tickets.set_state, OWNER, resolved.id, "resolved")
     with UnitOfWork(db) as uow:
         uow.session.execute(text("UPDATE orders SET archived = :a WHERE order_no = :no"), {"a": True, "no": no})
         uow.commit()
     with pytest.raises(ValidationError, match="is archived; restore it from the archive before opening a ticket"):
         run(db, tickets.open_ticket, OWNER, no, "other")
+    with pytest.raises(ValidationError, match="is archived; restore it from the archive before opening a ticket"):
+        run(db, tickets.set_state, OWNER, resolved.id, "open")  # nor reopened
+    assert ticket_of(db, no, Kind.ADDRESS).state == "resolved"
 
 
 def test_roles_without_the_right_cannot_handle_tickets(db):
