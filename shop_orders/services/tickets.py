@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -415,12 +415,18 @@ def close(uow: UnitOfWork, ctx: ChangeContext, ticket_id: int, resolution: str,
 
 # ---- the clock's own work: reminders and escalation ------------------------------------------
 
+def _live_order():
+    """The ticket's order is not archived: an archived order's tickets wait, unreminded, until it
+    is restored (its clock still runs; a restore brings them back due or overdue)."""
+    return col(Ticket.order_id).in_(select(col(Order.id)).where(col(Order.archived) == false()))
+
+
 def remind_due(uow: UnitOfWork, now: datetime) -> list[Ticket]:
     """Tickets whose reminder time has come: marked reminded (once) and returned, for the
     assignee's notification."""
     due = list(uow.session.execute(select(Ticket).where(
         col(Ticket.state).in_([s.value for s in ACTIVE]), col(Ticket.remind_at).is_not(None),
-        col(Ticket.remind_at) <= now, col(Ticket.reminded_at).is_(None))).scalars())
+        col(Ticket.remind_at) <= now, col(Ticket.reminded_at).is_(None), _live_order())).scalars())
     ctx = ChangeContext(SYSTEM, "rule:reminder")
     for ticket in due:
         ticket.reminded_at = now
@@ -434,7 +440,7 @@ def escalate_due(uow: UnitOfWork, now: datetime) -> list[Ticket]:
     rules = ticket_rules(uow.session)
     due = list(uow.session.execute(select(Ticket).where(
         col(Ticket.state).in_([s.value for s in ACTIVE]), col(Ticket.escalate_at).is_not(None),
-        col(Ticket.escalate_at) <= now)).scalars())
+        col(Ticket.escalate_at) <= now, _live_order())).scalars())
     ctx = ChangeContext(SYSTEM, "rule:escalation")
     for ticket in due:
         old = f"P{ticket.priority} {_assignee_text(ticket)}"

@@ -181,9 +181,9 @@ def test_assign_comment_and_waiting_pauses_the_clock(shop):
         f"ticket #{tk} state: waiting on customer → in progress",
         f"ticket #{tk} state: open → waiting on customer",
         f"ticket #{tk} comment: courier says: lost in Wuhan",
-        f"ticket #{tk} assignee: sam → service",
-        f"ticket #{tk} assignee: warehouse → sam",
-        f"ticket #{tk} opened: logistics P2 warehouse"]
+        f"ticket #{tk} assignee: sam → Customer service",
+        f"ticket #{tk} assignee: Warehouse → sam",
+        f"ticket #{tk} opened: logistics P2 Warehouse"]
 
 
 def test_close_needs_a_resolution_and_readable_evidence_under_the_limit_and_a_refusal_changes_nothing(

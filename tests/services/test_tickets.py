@@ -160,6 +160,18 @@ def test_at_the_due_second_a_ticket_escalates_to_a_manager_then_the_owner(db):
     assert trail == [("rule:escalation", "P1 warehouse", "P0 manager"), ("rule:escalation", "P0 manager", "P0 owner")]
 
 
+def test_an_archived_orders_tickets_are_neither_reminded_nor_escalated_until_it_is_restored(db):
+    no = new_order(db)
+    run(db, tickets.open_ticket, OWNER, no, "out_of_stock")  # P1, 4 h, reminded 15 min before
+    with db.engine.begin() as c:  # archived (the two-person rule's path is tested with change sets)
+        c.execute(text("UPDATE orders SET archived = :on WHERE order_no = :no"), {"on": True, "no": no})
+    late = T0 + timedelta(hours=5)
+    assert run(db, tickets.remind_due, late) == [] and run(db, tickets.escalate_due, late) == []
+    with db.engine.begin() as c:
+        c.execute(text("UPDATE orders SET archived = :on WHERE order_no = :no"), {"on": False, "no": no})
+    assert len(run(db, tickets.remind_due, late)) == 1 and len(run(db, tickets.escalate_due, late)) == 1
+
+
 # ---- closing the loop -------------------------------------------------------------------------------
 
 def test_closing_needs_a_resolution_and_evidence_and_a_reopened_ticket_gets_its_time_again(db):
