@@ -191,6 +191,10 @@ RULE_NOTES = frozenset({
     N_("{order} ({status}) has had no update since {since}."),
     N_("The channel says the customer cancelled {order}, which is {status} here: stop the parcel or "
        "arrange the return."),
+    N_("{courier} says {tracking} of {order} is not a valid tracking number; {order} is back to {status}."),
+    N_("{courier} has not picked up {tracking} of {order} within {hours} h of its scan-out; {order} is back to "
+       "{status}."),
+    N_("{courier} reports a failed pickup of {tracking} of {order} ({said}); {order} is back to {status}."),
 })
 
 

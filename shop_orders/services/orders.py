@@ -409,6 +409,56 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
     return order
 
 
+def recall_shipment(uow: UnitOfWork, ctx: ChangeContext, shipment_id: int) -> Order:
+    """Undo a parcel that never left (a false "shipped"): its line quantities are no longer
+    shipped, the status follows them back (awaiting shipment, or partially shipped when another
+    parcel did go), and the shipment row stays, marked recalled, so its story is kept.
+
+    Courier sync calls it as the system (source courier:<name>, the courier's answer as the
+    reason, in ctx) after checking that whoever started the sync may ship; a person needs "order.ship"."""
+    from shop_orders.services.tickets import SYSTEM
+
+    if ctx.actor != SYSTEM:
+        permissions.require(uow, ctx.actor, "order.ship")
+    shipment = uow.session.get(Shipment, shipment_id)
+    if shipment is None:
+        raise ValidationError(t("There is no parcel {id}.", id=shipment_id))
+    order = load_for_update(uow, shipment.order_id, None)
+    status = Status(order.status)
+    if shipment.recalled_at is not None or status not in (Status.SHIPPED, Status.PARTIALLY_SHIPPED):
+        raise TransitionNotAllowed(t("The parcel {tracking} of {order} cannot be recalled: the order is {status}.",
+                                     tracking=shipment.tracking_no or shipment_id, order=order.order_no,
+                                     status=status.label()))
+    lines = {line.line_no: line for line in order.lines}
+    before = sum(line.shipped_qty for line in lines.values()) if lines else 1
+    for n, qty in json.loads(shipment.items or "{}").items():
+        line = lines.get(int(n))
+        if line is not None:
+            line.shipped_qty = max(0, line.shipped_qty - int(qty))
+    after = sum(line.shipped_qty for line in lines.values()) if lines else 0
+    ordered = sum(line.qty for line in lines.values()) or 1
+    shipment.recalled_at = uow.now
+    uow.record(ctx, "ship", order_id=order.id, order_no=order.order_no, field="shipped_qty", old=str(before),
+               new=str(after))
+    _set_status(uow, ctx, order, status_after_shipping(status, ordered, after))
+    _touch(uow, order)
+    return order
+
+
+def complete_delivered(uow: UnitOfWork, ctx: ChangeContext, order: Order) -> None:
+    """The courier delivered every parcel of a shipped order: it is completed (courier sync, as
+    the system on the courier's word; a person completes an order with `transition`)."""
+    from shop_orders.services.tickets import SYSTEM
+
+    if ctx.actor != SYSTEM:
+        raise permissions.PermissionDenied(t("Only the courier's delivery completes an order this way."))
+    if order.status != Status.SHIPPED.value:
+        raise TransitionNotAllowed(t("Order {order} is {status}; only a shipped order is completed by its delivery.",
+                                     order=order.order_no, status=Status(order.status).label()))
+    _set_status(uow, ctx, order, Status.COMPLETED)
+    _touch(uow, order)
+
+
 def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str, str],
          expected_version: int | None = None) -> Order:
     """Edit the order's text fields; the recipient's name, phone and address need a reason."""
@@ -548,6 +598,7 @@ OPERATIONS = {
     "transition": transition,
     "record_payment": record_payment,
     "ship": ship,
+    "recall_shipment": recall_shipment,
     "edit": edit,
     "apply_channel_update": apply_channel_update,
     "set_prices": set_prices,

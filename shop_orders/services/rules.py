@@ -136,6 +136,16 @@ def _cancel_says(f: Facts) -> str:
                      "or arrange the return.", order=f.order_no, status=f.status.value)
 
 
+# The courier's word on a parcel (services/tracking.py): a false "shipped" was rolled back, so
+# the order is awaiting shipment again (or partially shipped when another parcel did go).
+LOGISTICS_APPLIES: dict[Status, bool] = {
+    S.AWAITING_CONFIRMATION: False, S.AWAITING_PAYMENT: False, S.PARTIALLY_PAID: False,  # nothing was sent
+    S.AWAITING_SHIPMENT: True, S.PARTIALLY_SHIPPED: True,  # rolled back: someone must find the parcel
+    S.SHIPPED: True, S.COMPLETED: True,  # a parcel among others: the courier's word still counts
+    S.CANCELLED: False,  # nothing to deliver any more
+}
+
+
 RULES: tuple[Rule, ...] = (
     Rule("payment", Kind.PAYMENT, PAYMENT_EXPECTED, _payment_sees, _payment_says, on_change=True,
          candidates=_payment_candidates),
@@ -143,6 +153,9 @@ RULES: tuple[Rule, ...] = (
          candidates=lambda now, thresholds: stale_clause(thresholds, now)),
     # fired by imports (channel_cancelled below), never by looking at a row
     Rule("cancel", Kind.CANCEL, CANCEL_APPLIES, lambda f: None, _cancel_says, on_change=False, candidates=None),
+    # fired by courier sync (courier_flagged below)
+    Rule("logistics", Kind.LOGISTICS, LOGISTICS_APPLIES, lambda f: None, lambda f: "", on_change=False,
+         candidates=None),
 )
 for _rule in RULES:
     assert set(_rule.applies) == set(Status), f"rule {_rule.name} does not say what it does for every status"
@@ -254,4 +267,15 @@ def channel_cancelled(uow, ctx: ChangeContext, order_ids: Iterable[int]) -> Outc
         facts = [_facts(r) for r in rows]
         seen = Rule(rule.name, rule.kind, rule.applies, lambda f: "cancelled on the channel", rule.says, False)
         _fire(uow, seen, facts, outcome, cache)
+    return outcome
+
+
+def courier_flagged(uow, order_id: int, key: str, note: str) -> Outcome:
+    """Courier sync rolled a parcel back (invalid number, failed or missing pickup): the logistics
+    rule fires on its order, a ticket for the warehouse (or the open one gets what it saw)."""
+    rule = BY_NAME["logistics"]
+    outcome, cache = Outcome(), cast("list[tickets.TicketRules]", [])
+    rows = uow.session.execute(select(*FACT_COLUMNS).where(col(Order.id) == order_id)).all()
+    seen = Rule(rule.name, rule.kind, rule.applies, lambda f: key, lambda f: note, False)
+    _fire(uow, seen, [_facts(r) for r in rows], outcome, cache)
     return outcome

@@ -157,6 +157,7 @@ class Shipment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_shipments_order_id", "order_id"),
         Index("ix_shipments_tracking_no", "tracking_no"),
+        Index("ix_shipments_tracking", "recalled_at", "track_state"),
     )
 
     id: int | None = Field(default=None, sa_column=_id())
@@ -167,6 +168,15 @@ class Shipment(SQLModel, table=True):
     tracking_no: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
     items: str = Field(sa_column=Column(Text, nullable=False))  # JSON {"line_no": qty}
     shipped_at: datetime = Field(sa_column=_time())
+    # What the courier says (services/tracking.py; migration 0008): a TrackState code ('' until
+    # checked), its pickup and delivery times, its events as JSON, when we last asked; a recalled
+    # parcel (a false "shipped" rolled back) keeps its row and is no longer tracked.
+    track_state: str = Field(default="", sa_column=Column(String(24), nullable=False, default="", server_default=""))
+    track_checked_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    picked_up_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    delivered_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    track_events: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]", server_default="[]"))
+    recalled_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
 
     order: Optional["Order"] = Relationship(back_populates="shipments")
 

@@ -1,0 +1,137 @@
+"""The shop's courier accounts: which API each courier speaks, where, and its key.
+
+An account's settings (kind, address, customer id, carrier code) are a shop setting every seat
+shares; its key lives only in the vault (services/vault.py, the OS's or our own encrypted one),
+under "courier:<name>". Only the owner adds, replaces or removes them; every change is audited
+without the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.services import permissions
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.models import Setting
+
+SETTING_KEY = "couriers"
+KINDS = ("kuaidi100", "aftership")
+DEFAULT_URLS = {"kuaidi100": "https://poll.kuaidi100.com", "aftership": "https://api.aftership.com/tracking/2024-04"}
+_NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Account:
+    """What a seat needs to ask a courier, but its key (the vault holds that)."""
+
+    name: str
+    kind: str
+    url: str
+    customer: str = ""
+    carrier: str = ""
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "url": self.url, "customer": self.customer, "carrier": self.carrier}
+
+
+def secret_name(name: str) -> str:
+    return f"courier:{name.strip().lower()}"
+
+
+def accounts(session) -> list[Account]:
+    row = session.get(Setting, SETTING_KEY)
+    if row is None:
+        return []
+    try:
+        data = json.loads(row.value)
+        return [Account(str(n), str(a["kind"]), str(a["url"]), str(a.get("customer", "")), str(a.get("carrier", "")))
+                for n, a in sorted(data.items())]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
+def account(session, name: str) -> Account:
+    for a in accounts(session):
+        if a.name.lower() == name.strip().lower():
+            return a
+    known = ", ".join(a.name for a in accounts(session)) or t("none yet")
+    raise ValidationError(t("There is no courier '{name}' (known: {known}).", name=name, known=known))
+
+
+def _check(name: str, kind: str, url: str) -> None:
+    if not _NAME.match(name.strip()):
+        raise ValidationError(t("'{name}' is not a courier name: 1 to 40 letters, digits, spaces, dots or dashes.",
+                                name=name[:60]))
+    if kind not in KINDS:
+        raise ValidationError(t("'{kind}' is not a courier API; use one of: {kinds}.", kind=kind[:40],
+                                kinds=", ".join(KINDS)))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(t("'{url}' is not a web address such as https://api.example.com.", url=url[:200]))
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValidationError(t("The courier's key would travel unencrypted to {host}: use an https:// address.",
+                                host=parts.hostname))
+
+
+def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str, url: str = "",
+                customer: str = "", carrier: str = "", secret: str | None = None) -> Account:
+    """Add or change a courier account; `secret` (None: keep the stored one) goes to the vault.
+    A new account needs its key."""
+    permissions.require(uow, ctx.actor, "settings.secrets")
+    name, kind, url = name.strip(), kind.strip().lower(), (url.strip() or DEFAULT_URLS.get(kind.strip().lower(), ""))
+    _check(name, kind, url)
+    row = uow.session.get(Setting, SETTING_KEY)
+    data = json.loads(row.value) if row is not None else {}
+    same = next((n for n in data if n.lower() == name.lower()), None)
+    if same is None and secret is None and not vault.has(secret_name(name)):
+        raise ValidationError(t("A new courier needs its API key."))
+    new = Account(same or name, kind, url.rstrip("/"), customer.strip(), carrier.strip())
+    old = json.dumps(data.get(same), sort_keys=True) if same else None
+    data[new.name] = new.to_dict()
+    if secret is not None:
+        vault.put(uow, ctx, secret_name(new.name), secret)
+    value = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    if row is None:
+        uow.session.add(Setting(key=SETTING_KEY, value=value))
+    else:
+        row.value = value
+    if old != json.dumps(new.to_dict(), sort_keys=True):
+        uow.record(ctx, "setting", field=f"courier:{new.name}", old=old,
+                   new=json.dumps(new.to_dict(), sort_keys=True, ensure_ascii=False))
+    return new
+
+
+def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str) -> None:
+    """Forget a courier account and its key (its parcels keep what it last said)."""
+    permissions.require(uow, ctx.actor, "settings.secrets")
+    found = account(uow.session, name)
+    row = uow.session.get(Setting, SETTING_KEY)
+    assert row is not None  # account() found it there
+    data = json.loads(row.value)
+    old = data.pop(found.name)
+    row.value = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    if vault.has(secret_name(found.name)):
+        vault.delete(uow, ctx, secret_name(found.name))
+    uow.record(ctx, "setting", field=f"courier:{found.name}", old=json.dumps(old, sort_keys=True), new=None)
+
+
+def asker(found: Account, vault, client=None) -> Callable[[str], object]:
+    """The adapter's track function for this account, with its key from the vault."""
+    from shop_orders.services.couriers.base import CourierConfig, adapter_for
+
+    config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)
+    return adapter_for(config, vault.get(secret_name(found.name)), client).track
+
+
+def tester(found: Account, vault, client=None) -> Callable[[], None]:
+    from shop_orders.services.couriers.base import CourierConfig, adapter_for
+
+    config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)
+    return adapter_for(config, vault.get(secret_name(found.name)), client).test_connection
