@@ -29,4 +29,9 @@ ZH: dict[str, str] = {
         "快递接口“{name}”的地址必须以 http:// 或 https:// 开头。",
     "The courier {name} needs a carrier code, such as 'yuantong' or 'ups'.":
         "快递接口“{name}”需要填写快递公司编码，例如“yuantong”或“ups”。",
+    # the simulator (courier_sim.py)
+    "The courier simulator is listening on {url} (Kuaidi100 and AfterShip); press Ctrl+C to stop.":
+        "快递模拟服务正在 {url} 监听（快递100 与 AfterShip 协议）；按 Ctrl+C 停止。",
+    "The courier simulator served {count} requests, {limited} of them over its rate limit.":
+        "快递模拟服务共处理 {count} 个请求，其中 {limited} 个超出频率限制。",
 }
