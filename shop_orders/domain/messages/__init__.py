@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 from shop_orders.domain.messages import (
     zh_cli,
+    zh_couriers,
     zh_domain,
     zh_export,
     zh_import,
@@ -44,7 +45,8 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH)
+ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH,
+                           zh_couriers.ZH)
 
 _current = "en"
 
