@@ -18,7 +18,7 @@ from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import STATE_LABELS, State
 
 # Fields whose values are codes (a creation event's value is JSON whatever its field).
-NAMED_FIELDS = frozenset({"status", "channel"})
+NAMED_FIELDS = frozenset({"status", "channel", "track_state"})
 
 
 def status_name(code: str | None, lang: str | None = None) -> str | None:
@@ -77,6 +77,12 @@ def readable(action: str, field: str, value: str | None, lang: str | None = None
         return status_name(value, lang)
     if field == "channel":
         return channel_label(value, lang)
+    if field == "track_state":
+        from shop_orders.domain.tracking import STATE_LABELS, TrackState
+
+        with contextlib.suppress(ValueError):
+            return t(STATE_LABELS[TrackState(value)], lang=lang)
+        return value
     if field.startswith("ticket#"):
         return _ticket_value(field.rsplit(".", 1)[-1], value, lang)
     return value  # amounts, quantities, names and addresses read as they are

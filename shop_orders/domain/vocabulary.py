@@ -10,6 +10,8 @@ from __future__ import annotations
 from shop_orders.domain.messages import N_, t
 
 FIELDS: dict[str, str] = {
+    "track_state": N_("courier's tracking state"), "tracking": N_("courier tracking settings"),
+    "couriers": N_("courier accounts"),
     "order": N_("order"), "channel": N_("channel"), "channel_order_no": N_("channel order number"),
     "status": N_("status"), "currency": N_("currency"), "total": N_("total"), "paid": N_("paid amount"),
     "buyer": N_("buyer"), "recipient": N_("recipient"), "phone": N_("phone"), "address": N_("address"),
@@ -28,6 +30,7 @@ FIELDS: dict[str, str] = {
 ACTIONS: dict[str, str] = {
     "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
     "edit": N_("edited"), "setting": N_("setting"), "ticket": N_("ticket"),
+    "tracking": N_("tracking"),
 }
 
 # A ticket's events are on its order, field "ticket#<id>.<what>" (services/tickets.py).

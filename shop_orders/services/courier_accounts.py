@@ -18,11 +18,11 @@ from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import permissions
+from shop_orders.services.couriers.base import KINDS
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import Setting
 
 SETTING_KEY = "couriers"
-KINDS = ("kuaidi100", "aftership")
 DEFAULT_URLS = {"kuaidi100": "https://poll.kuaidi100.com", "aftership": "https://api.aftership.com/tracking/2024-04"}
 _NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .-]{0,39}$")
 
@@ -99,9 +99,9 @@ def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str
         vault.put(uow, ctx, secret_name(new.name), secret)
     value = json.dumps(data, sort_keys=True, ensure_ascii=False)
     if row is None:
-        uow.session.add(Setting(key=SETTING_KEY, value=value))
+        uow.session.add(Setting(key=SETTING_KEY, value=value, updated_at=uow.now))
     else:
-        row.value = value
+        row.value, row.updated_at = value, uow.now
     if old != json.dumps(new.to_dict(), sort_keys=True):
         uow.record(ctx, "setting", field=f"courier:{new.name}", old=old,
                    new=json.dumps(new.to_dict(), sort_keys=True, ensure_ascii=False))
@@ -116,7 +116,7 @@ def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str) -> Non
     assert row is not None  # account() found it there
     data = json.loads(row.value)
     old = data.pop(found.name)
-    row.value = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    row.value, row.updated_at = json.dumps(data, sort_keys=True, ensure_ascii=False), uow.now
     if vault.has(secret_name(found.name)):
         vault.delete(uow, ctx, secret_name(found.name))
     uow.record(ctx, "setting", field=f"courier:{found.name}", old=json.dumps(old, sort_keys=True), new=None)

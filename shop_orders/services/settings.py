@@ -120,6 +120,11 @@ def save_status_words(uow: UnitOfWork, ctx: ChangeContext, profile_code: str, wo
     _put(uow, ctx, STATUS_WORDS_KEY, json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
+def put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
+    """Store a shop setting's JSON (audited as a setting, old -> new) unless it is unchanged."""
+    _put(uow, ctx, key, value)
+
+
 def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
     row = uow.session.get(Setting, key)
     old = row.value if row else None

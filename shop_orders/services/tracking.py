@@ -34,7 +34,7 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import rule_note
 from shop_orders.domain.tracking import TrackResult, TrackState, plausible_number
-from shop_orders.services import orders, permissions, rules
+from shop_orders.services import orders, permissions, rules, settings
 from shop_orders.services.tickets import SYSTEM
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.db import Database
@@ -77,15 +77,7 @@ def set_tracking_settings(uow: UnitOfWork, ctx: ChangeContext, new: TrackingSett
         raise ValidationError(t("The sync period must be 0 to 1440 minutes, not {n}.", n=new.every_minutes))
     if not 1 <= new.no_pickup_hours <= 30 * 24:
         raise ValidationError(t("The pickup time must be 1 to 720 hours, not {n}.", n=new.no_pickup_hours))
-    row = uow.session.get(Setting, SETTING_KEY)
-    old = row.value if row is not None else TrackingSettings().to_json()
-    if old == new.to_json():
-        return
-    if row is None:
-        uow.session.add(Setting(key=SETTING_KEY, value=new.to_json()))
-    else:
-        row.value = new.to_json()
-    uow.record(ctx, "setting", field=SETTING_KEY, old=old, new=new.to_json())
+    settings.put(uow, ctx, SETTING_KEY, new.to_json())
 
 
 @dataclass(frozen=True)
@@ -211,7 +203,7 @@ def sync(db: Database, actor, couriers: Sequence[tuple[str, Ask]], *, clock: Cal
 
     permissions.check(db, actor, "order.ship")
     with db.read_session() as s:
-        settings = tracking_settings(s)
+        rules_now = tracking_settings(s)
         parcels = parcels_to_check(s, [name for name, _ in couriers], limit)
     asks = {name.strip().lower(): (name, ask) for name, ask in couriers}
     out = SyncResult()
@@ -222,9 +214,9 @@ def sync(db: Database, actor, couriers: Sequence[tuple[str, Ask]], *, clock: Cal
     def flush() -> None:
         if not pending:
             return
-        with UnitOfWork(db, clock=clock) as uow:
+        with (UnitOfWork(db, clock=clock) if clock is not None else UnitOfWork(db)) as uow:
             for name, sid, result in pending:
-                what = apply_answer(uow, name, sid, result, settings)
+                what = apply_answer(uow, name, sid, result, rules_now)
                 if what == "rolled_back":
                     out.rolled_back += 1
                 elif what == "completed":
