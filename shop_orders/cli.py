@@ -1154,6 +1154,130 @@ def cmd_tickets_stats(args, ctx: AppContext) -> int:
     return 0
 
 
+
+# ---- couriers and tracking -----------------------------------------------------------------------
+
+VAULT_PASSPHRASE_ENV = "SHOP_ORDERS_VAULT_PASSPHRASE"
+
+
+def _vault(ctx: AppContext):
+    """The store's vault: the OS's, or our own under the owner's passphrase (from
+    $SHOP_ORDERS_VAULT_PASSPHRASE, else asked on a terminal; never an argument)."""
+    from shop_orders.services import vault
+
+    def passphrase() -> str:
+        if os.environ.get(VAULT_PASSPHRASE_ENV):
+            return os.environ[VAULT_PASSPHRASE_ENV]
+        if sys.stdin.isatty():
+            return getpass.getpass(t("Vault passphrase: "))
+        raise ValidationError(t("The courier keys are locked: set ${env} or run this on a terminal.",
+                                env=VAULT_PASSPHRASE_ENV))
+    return vault.open_vault(ctx.db, passphrase)
+
+
+def _courier_key(name: str, exists: bool) -> str | None:
+    """The API key from standard input (its first line) or a prompt; never an argument. Empty
+    keeps the stored key of an existing courier."""
+    if sys.stdin.isatty():
+        key = getpass.getpass(t("API key for {name} (empty: keep the stored one): ", name=name) if exists
+                              else t("API key for {name}: ", name=name))
+    else:
+        key = sys.stdin.readline().rstrip("\r\n")
+    return key or None
+
+
+def cmd_couriers_set(args, ctx: AppContext) -> int:
+    from shop_orders.services import courier_accounts
+
+    with ctx.db.read_session() as s:
+        exists = any(a.name.lower() == args.name.strip().lower() for a in courier_accounts.accounts(s))
+    permissions.check(ctx.db, ctx.actor, "settings.secrets")
+    key = _courier_key(args.name, exists)
+    box = _vault(ctx)
+    with ctx.uow() as uow:
+        found = courier_accounts.set_account(uow, ctx.change("manual"), box, args.name, args.kind, args.url or "",
+                                             args.customer or "", args.carrier or "", key)
+        uow.commit()
+    print(t("Courier {name} ({kind}) at {url} saved; its key is in the vault.", name=found.name, kind=found.kind,
+            url=found.url))
+    return 0
+
+
+def cmd_couriers_list(args, ctx: AppContext) -> int:
+    from shop_orders.services import courier_accounts
+
+    with ctx.db.read_session() as s:
+        found = courier_accounts.accounts(s)
+    names = set(_vault(ctx).names())  # the names only: no passphrase needed
+    keyed = {a.name: courier_accounts.secret_name(a.name) in names for a in found}
+    if args.format == "json":  # never a key
+        print(json.dumps([{"name": a.name, "kind": a.kind, "url": a.url, "customer": a.customer, "carrier": a.carrier,
+                           "has_key": keyed[a.name]} for a in found], ensure_ascii=False, indent=1))
+        return 0
+    print_table([t("Courier"), t("API"), t("Address"), t("Customer id"), t("Carrier code"), t("Key")],
+                [[a.name, a.kind, a.url, a.customer, a.carrier, t("stored") if keyed[a.name] else t("missing")]
+                 for a in found])
+    return 0
+
+
+def cmd_couriers_test(args, ctx: AppContext) -> int:
+    from shop_orders.services import courier_accounts
+
+    with ctx.db.read_session() as s:
+        found = courier_accounts.account(s, args.name)
+    adapter = courier_accounts.adapter(found, _vault(ctx))
+    try:
+        adapter.test_connection()
+    finally:
+        adapter.close()
+    print(t("{name} answers: the address and the key work.", name=found.name))
+    return 0
+
+
+def cmd_couriers_remove(args, ctx: AppContext) -> int:
+    from shop_orders.services import courier_accounts
+
+    with ctx.uow() as uow:
+        courier_accounts.remove_account(uow, ctx.change("manual"), _vault(ctx), args.name)
+        uow.commit()
+    print(t("Courier {name} and its key removed.", name=args.name))
+    return 0
+
+
+def cmd_sync(args, ctx: AppContext) -> int:
+    """Ask the couriers about the shipped parcels; stdout: the counts; stderr: each problem."""
+    from shop_orders.services import courier_accounts, tracking
+
+    permissions.check(ctx.db, ctx.actor, "order.ship")
+    with ctx.db.read_session() as s:
+        found = [courier_accounts.account(s, args.courier)] if args.courier else courier_accounts.accounts(s)
+    if not found:
+        raise ValidationError(t("No courier is set up yet: add one with shop-orders couriers set NAME --kind K."))
+    box = _vault(ctx)
+    adapters = [courier_accounts.adapter(a, box) for a in found]
+    bar = ProgressBar(N_("{done}/{total} parcels"))
+    try:
+        result = tracking.sync(ctx.db, ctx.actor, [(a.name, ad.track) for a, ad in zip(found, adapters, strict=True)],
+                               progress=bar.update)
+    finally:
+        bar.finish()
+        for ad in adapters:
+            ad.close()
+    print(t("Checked {checked}, updated {updated}, rolled back {rolled_back}, completed {completed}, failed {failed}.",
+            checked=result.checked, updated=result.updated, rolled_back=result.rolled_back,
+            completed=result.completed, failed=result.failed))
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    return 1 if result.problems else 0
+
+
+def cmd_courier_sim(args, ctx: AppContext | None) -> int:
+    from shop_orders import courier_sim
+
+    courier_sim.main(args.port, args.key, args.customer)
+    return 0
+
+
 # ---- parser ---------------------------------------------------------------------------------
 
 class _Formatter(argparse.HelpFormatter):
@@ -1363,6 +1487,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user_commands(sub)
     add_bulk_commands(sub)
     add_ticket_commands(sub)
+    add_courier_commands(sub)
     return p
 
 
@@ -1516,6 +1641,42 @@ def _attachment_mb() -> int:
     return MAX_ATTACHMENT // 2 ** 20
 
 
+def add_courier_commands(sub) -> None:
+    from shop_orders.courier_sim import DEFAULT_CUSTOMER, DEFAULT_KEY
+    from shop_orders.services.couriers.base import KINDS
+
+    c = sub.add_parser("couriers", help=t("the shop's courier accounts (their keys in the vault)"))
+    csub = c.add_subparsers(dest="couriers_command", metavar="ACTION", required=True)
+    st = csub.add_parser("set", help=t("add or change a courier; the API key from standard input or a prompt, "
+                                       "never an argument"))
+    st.add_argument("name", metavar="NAME", help=t("as the parcels name it, e.g. SF or YTO"))
+    st.add_argument("--kind", required=True, choices=KINDS, help=t("the API it speaks"))
+    st.add_argument("--url", metavar="URL", help=t("the API's address (default: the real service's)"))
+    st.add_argument("--customer", metavar="ID", help=t("Kuaidi100's customer id"))
+    st.add_argument("--carrier", metavar="CODE", help=t("the carrier's code there (Kuaidi100 com, AfterShip slug)"))
+    st.set_defaults(func=cmd_couriers_set)
+    li = csub.add_parser("list", help=t("the couriers: name, API, address, whether a key is stored (never the key)"))
+    li.add_argument("--format", choices=["table", "json"], default="table")
+    li.set_defaults(func=cmd_couriers_list)
+    te = csub.add_parser("test", help=t("ask the courier once with the stored key"))
+    te.add_argument("name", metavar="NAME")
+    te.set_defaults(func=cmd_couriers_test)
+    rm = csub.add_parser("remove", help=t("forget a courier and its key"))
+    rm.add_argument("name", metavar="NAME")
+    rm.set_defaults(func=cmd_couriers_remove)
+    sy = sub.add_parser("sync", help=t("ask the couriers about shipped parcels: a false 'shipped' goes back to "
+                                       "awaiting shipment with a ticket; prints checked, updated, rolled back, "
+                                       "failed"))
+    sy.add_argument("--courier", metavar="NAME", help=t("only this courier's parcels"))
+    sy.set_defaults(func=cmd_sync)
+    sim = sub.add_parser("courier-sim", help=t("a fake courier on 127.0.0.1 speaking Kuaidi100 and AfterShip, for "
+                                               "tests and the demo"))
+    sim.add_argument("--port", type=int, default=8765, help=t("the port (default 8765)"))
+    sim.add_argument("--key", default=DEFAULT_KEY, help=t("the API key it accepts"))
+    sim.add_argument("--customer", default=DEFAULT_CUSTOMER, help=t("the Kuaidi100 customer id it accepts"))
+    sim.set_defaults(func=cmd_courier_sim, no_store=True)
+
+
 def _language_asked(argv: Sequence[str]) -> str | None:
     """The --lang value in argv, if any (read before the parser exists: its help is in it)."""
     for i, arg in enumerate(argv):
@@ -1591,6 +1752,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from shop_orders.services import auth
 
+        if getattr(args, "no_store", False):  # the courier simulator: no store to open
+            return args.func(args, None)
         user = getattr(args, "user", None) or auth.os_user()
         args.secret = Secret(user)  # asked once at most, and only if the store has users
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -122,16 +121,9 @@ def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str) -> Non
     uow.record(ctx, "setting", field=f"courier:{found.name}", old=json.dumps(old, sort_keys=True), new=None)
 
 
-def asker(found: Account, vault, client=None) -> Callable[[str], object]:
-    """The adapter's track function for this account, with its key from the vault."""
+def adapter(found: Account, vault, client=None):
+    """The account's adapter (services/couriers/) with its key from the vault; close() it after."""
     from shop_orders.services.couriers.base import CourierConfig, adapter_for
 
     config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)
-    return adapter_for(config, vault.get(secret_name(found.name)), client).track
-
-
-def tester(found: Account, vault, client=None) -> Callable[[], None]:
-    from shop_orders.services.couriers.base import CourierConfig, adapter_for
-
-    config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)
-    return adapter_for(config, vault.get(secret_name(found.name)), client).test_connection
+    return adapter_for(config, vault.get(secret_name(found.name)), client)

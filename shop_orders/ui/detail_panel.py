@@ -4,7 +4,7 @@ trust chain (every audit event: time, who, source, old → new, reason; newest f
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -32,6 +32,8 @@ from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.tickets import who_label
+
+APART = timedelta(minutes=15)  # two systems' times of one step further apart than this are shown red
 
 
 class LifecycleBar(QWidget):
@@ -121,8 +123,11 @@ class DetailPanel(QWidget):
                                    t("Unit price"), t("Shipped")], "detailLines")
         self.payments = text_table(self, [t("Paid at"), t("Amount"), t("Method"),
                                       t("Reference")], "detailPayments")
-        self.shipments = text_table(self, [t("Shipped at"), t("Courier"), t("Tracking no."),
-                                       t("Lines")], "detailShipments")
+        self.shipments = text_table(self, [t("Scanned out (ours)"), t("Picked up (courier)"), t("Delivered (courier)"),
+                                           t("Completed (ours)"), t("Courier"), t("Tracking no."), t("Courier says"),
+                                           t("Lines")], "detailShipments")
+        self.shipments.setToolTip(t("Each system's time of the same step side by side; red: more than 15 minutes "
+                                    "apart."))
         self.tabs.addTab(self.history, t("Trust chain"))
         self.tabs.addTab(self.lines, t("Lines"))
         self.tabs.addTab(self.payments, t("Payments"))
@@ -168,6 +173,29 @@ class DetailPanel(QWidget):
             return t("%s — nearing the %s h threshold") % (age, f"{hours:g}")
         return t("%s of the %s h threshold") % (age, f"{hours:g}")
 
+    def _fill_parcels(self, o, d: OrderDetail) -> None:
+        """Each parcel's times as each system has them: our scan-out beside the courier's pickup,
+        the courier's delivery beside our completion (seed 002: "各系统状态快照 ... 差异超过15分钟自动
+        标红"); a pair more than 15 minutes apart is red. A recalled parcel says so."""
+        from shop_orders.domain.tracking import STATE_LABELS, TrackState
+
+        completed = next((e.at for e in d.history if e.action == "status" and e.new == Status.COMPLETED.value), None)
+        fill(self.shipments, [[
+            local_text(p.shipped_at), local_text(p.picked_up_at) if p.picked_up_at else "",
+            local_text(p.delivered_at) if p.delivered_at else "", local_text(completed) if completed else "",
+            p.courier, p.tracking_no,
+            t("recalled: it never left") if p.recalled_at is not None else
+            t(STATE_LABELS[TrackState(p.track_state)]) if p.track_state in TrackState.__members__.values() else "",
+            ", ".join(f"#{k}×{v}" for k, v in json.loads(p.items).items())] for p in o.shipments])
+        for r, p in enumerate(o.shipments):
+            for ours, theirs, cells in ((p.shipped_at, p.picked_up_at, (0, 1)), (completed, p.delivered_at, (2, 3))):
+                if ours is not None and theirs is not None and abs(ours - theirs) > APART:
+                    for c in cells:
+                        item = self.shipments.item(r, c)
+                        if item is not None:
+                            item.setForeground(QColor("#c62828"))
+                            item.setToolTip(t("%s apart") % describe_age(abs(ours - theirs)))
+
     def show_detail(self, d: OrderDetail | None, thresholds: Thresholds | None = None, now=None) -> None:
         if d is None:
             self.clear()
@@ -190,7 +218,11 @@ class DetailPanel(QWidget):
         self.fields["times"].setText(f"{local_text(o.created_at)} / {local_text(o.updated_at)}")
         self.fields["staleness"].setText(self.staleness_text(status, o.updated_at, thresholds or Thresholds(),
                                                              now or datetime.now(UTC)))
-        stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(o.shipments))
+        live = [p for p in o.shipments if p.recalled_at is None]  # a recalled parcel never left
+        furthest = max((lifecycle.TRACKING_STAGE.get(p.track_state, lifecycle.Stage.ORDERED) for p in live),
+                       default=None)
+        stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(live),
+                                  next((k for k, v in lifecycle.TRACKING_STAGE.items() if v == furthest), None))
         self.lifecycle.set_stage(stage, cancelled=status is Status.CANCELLED)
         fill(self.history, [[local_text(e.at), e.actor, source_label(e.source, self.lang), self.change_text(e), e.reason]
                              for e in d.history])
@@ -204,5 +236,4 @@ class DetailPanel(QWidget):
                             for k in d.tickets])
         active = sum(1 for k in d.tickets if TicketState(k.state) in ACTIVE)
         self.tabs.setTabText(self.tabs.indexOf(self.tickets), t("Tickets (%s open)") % active if active else t("Tickets"))
-        fill(self.shipments, [[local_text(s.shipped_at), s.courier, s.tracking_no,
-                                ", ".join(f"#{k}×{v}" for k, v in json.loads(s.items).items())] for s in o.shipments])
+        self._fill_parcels(o, d)

@@ -8,6 +8,7 @@ the selection and the scroll position.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -271,6 +272,15 @@ class MainWindow(QMainWindow):
             self.sweep_timer.start()
             QTimer.singleShot(min(SWEEP_FIRST_MS, sweep_ms), self.sweep)
         self.tray: QSystemTrayIcon | None = None
+        # courier tracking: the vault once unlocked (the OS's at once; our own after the owner's
+        # passphrase in Tools -> Couriers...), the background sync on the shop's period
+        self.vault_box = None
+        self._syncing: ProgressTask | None = None
+        self.last_sync: tuple | None = None
+        self.sync_timer = QTimer(self)
+        self.sync_timer.timeout.connect(lambda: self.sync_tracking(manual=False))
+        if sweep_ms:  # like the sweep: tests ask for it
+            QTimer.singleShot(SWEEP_FIRST_MS, self._start_sync_timer)
         self.tick_timer = QTimer(self)  # staleness moves with the clock even when nothing changes
         self.tick_timer.setInterval(60_000)
         self.tick_timer.timeout.connect(self.reload)
@@ -542,6 +552,99 @@ class MainWindow(QMainWindow):
         task.signals.finished.connect(lambda *_: self._forget(task))
         task.signals.failed.connect(lambda *_: self._forget(task))
 
+    # ---- courier tracking -------------------------------------------------------------------
+    def _start_sync_timer(self) -> None:
+        """The background sync every N minutes (the owner's setting; 0: only when asked), with the
+        OS vault at once, with our own vault once unlocked in this session."""
+        from shop_orders.services import tracking, vault
+
+        with self.ctx.db.read_session() as s:
+            minutes = tracking.tracking_settings(s).every_minutes
+        if self.vault_box is None:
+            box = vault.open_vault(self.ctx.db)
+            if not isinstance(box, vault.OwnVault) or os.environ.get(vault.PASSPHRASE_ENV):
+                self.vault_box = box
+        if minutes:
+            self.sync_timer.setInterval(minutes * 60_000)
+            self.sync_timer.start()
+        else:
+            self.sync_timer.stop()
+
+    def manage_couriers(self) -> None:
+        from shop_orders.ui.couriers import CouriersDialog
+
+        d = CouriersDialog(self.ctx, self.vault_box, self)
+        d.exec()
+        if d.box is not None:
+            self.vault_box = d.box  # unlocked for this session's background sync
+        self._start_sync_timer()
+
+    def sync_tracking(self, manual: bool = True) -> None:
+        """Ask every courier about the shipped parcels in a worker (progress and cancel when asked
+        by hand); the outcome in the status bar, each courier's problem once."""
+        from shop_orders.services import courier_accounts, tracking
+        from shop_orders.ui.couriers import unlock
+
+        if self._syncing is not None and not self._syncing.ended.is_set():
+            return
+        with self.ctx.db.read_session() as s:
+            found = courier_accounts.accounts(s)
+        if not found:
+            if manual:
+                self.statusBar().showMessage(t("No courier is set up yet: add one in Tools → Couriers…."), 10000)
+            return
+        if self.vault_box is None:
+            if not manual:
+                self.statusBar().showMessage(t("Courier sync waits for the vault to be unlocked (Tools → "
+                                               "Couriers…)."), 10000)
+                return
+            self.vault_box = unlock(self.ctx, self)
+            if self.vault_box is None:
+                return
+        box, db, actor = self.vault_box, self.ctx.db, self.ctx.actor
+        self._hold([self.sync_action], True)
+        dialog = self._progress_dialog(t("Asking the couriers…"), "syncProgress") if manual else None
+
+        def work(report, cancelled):
+            adapters = [courier_accounts.adapter(a, box) for a in found]
+            try:
+                return tracking.sync(db, actor, [(a.name, ad.track) for a, ad in zip(found, adapters, strict=True)],
+                                     progress=lambda done, total: report("parcels", done, total),
+                                     cancelled=cancelled)
+            finally:
+                for ad in adapters:
+                    ad.close()
+
+        task = ProgressTask(work)
+        if dialog is not None:
+            dialog.canceled.connect(task.cancel)
+
+        def progress(_stage: str, done: int, total: int) -> None:
+            if dialog is not None:
+                dialog.setMaximum(max(total, 1))
+                dialog.setValue(min(done, max(total, 1)))
+
+        def done(result) -> None:
+            if dialog is not None:
+                dialog.reset()
+            self._hold([self.sync_action], False)
+            sentence = t("Couriers: %s checked, %s updated, %s rolled back, %s completed, %s failed.") % (
+                result.checked, result.updated, result.rolled_back, result.completed, result.failed)
+            self.last_sync = (sentence, list(result.problems))
+            self.statusBar().showMessage(sentence + ("  " + result.problems[0] if result.problems else ""), 20000)
+            if result.updated:
+                self._tickets_changed()
+                self.tickets.reload()
+
+        def failed(message: str) -> None:
+            if dialog is not None:
+                dialog.reset()
+            self._hold([self.sync_action], False)
+            self.last_sync = (message, [message])
+            self.statusBar().showMessage(message, 20000)
+
+        self._syncing = self._run(task, progress, done, failed)
+
     def notify(self, ticket_id: int, order_no: str, kind: str, what: str) -> None:
         """A desktop notification (the system tray's), else a message in the status bar."""
         title = (t("Ticket #%s escalated to you") if what == "escalated" else t("Ticket #%s is due soon")) % ticket_id
@@ -733,6 +836,9 @@ class MainWindow(QMainWindow):
                                     "newTicket")
         self.ticket_settings_action = action(t("&Ticket settings…"), self.edit_ticket_settings, None,
                                              "ticketSettings")
+        self.couriers_action = action(t("&Couriers…"), self.manage_couriers, None, "manageCouriers")
+        self.sync_action = action(t("&Sync tracking now"), lambda: self.sync_tracking(manual=True), None,
+                                  "syncTracking")
         # what each action needs from the permission matrix (services/permissions.py)
         self._needs = {
             self.import_action: "orders.import", self.export_action: "orders.export",
@@ -742,6 +848,7 @@ class MainWindow(QMainWindow):
             self.bulk_selected_action: "orders.bulk", self.bulk_filter_action: "orders.bulk",
             self.status_action: "status:", self.settings_action: "settings.shop",
             self.ticket_action: "tickets.open", self.ticket_settings_action: "settings.shop",
+            self.couriers_action: "settings.secrets", self.sync_action: "order.ship",
         }
 
     def _build_menus(self) -> None:
@@ -771,6 +878,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.verify_action)
         m.addSeparator()
         m.addActions([self.users_action, self.permissions_action, self.ticket_settings_action])
+        m.addSeparator()
+        m.addActions([self.couriers_action, self.sync_action])
         m = self.menuBar().addMenu(t("&Help"))
         m.addAction(self.about_action)
 
@@ -823,6 +932,7 @@ class MainWindow(QMainWindow):
         self.poll_timer.stop()
         self.tick_timer.stop()
         self.sweep_timer.stop()
+        self.sync_timer.stop()
         self.tickets.tick.stop()
         self.stop_workers()
         self.save_layout()
