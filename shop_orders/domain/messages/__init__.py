@@ -29,6 +29,7 @@ from shop_orders.domain.messages import (
     zh_tickets,
     zh_ui,
     zh_users,
+    zh_vault,
 )
 
 LANGUAGES = ("en", "zh_CN")
@@ -44,7 +45,8 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH)
+ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH,
+                         zh_vault.ZH)
 
 _current = "en"
 
