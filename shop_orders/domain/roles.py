@@ -72,6 +72,7 @@ ACTIONS: dict[str, str] = {
     "store.backup": N_("back up the store"),
     "store.restore": N_("restore a backup"),
     "audit.keys": N_("move the audit key to another seat"),
+    "settings.secrets": N_("store, replace and delete courier secrets"),
 }
 
 ALL_ACTIONS: tuple[str, ...] = (*ACTIONS, *STATUS_ACTIONS)
@@ -124,16 +125,23 @@ DEFAULT_MATRIX: dict[str, frozenset[Role]] = {
     "store.backup": _MANAGERS | {R.BOOKKEEPER},
     "store.restore": frozenset({R.OWNER}),
     "audit.keys": frozenset({R.OWNER}),
+    "settings.secrets": frozenset({R.OWNER}),
     **{a: _status_default(a) for a in STATUS_ACTIONS},
 }
 assert set(DEFAULT_MATRIX) == set(ALL_ACTIONS)
 
 # Whatever the matrix says, the owner keeps these (so no matrix can lock the shop out of itself).
-OWNER_ALWAYS = frozenset({"users.manage", "settings.permissions", "changes.approve", "store.restore"})
+OWNER_ALWAYS = frozenset({"users.manage", "settings.permissions", "changes.approve", "store.restore",
+                          "settings.secrets"})
+# ... and these are the owner's alone: no matrix gives them to another role (whoever holds the
+# courier secrets can print waybills on the shop's account).
+OWNER_ONLY = frozenset({"settings.secrets"})
 
 
 def allowed(matrix: dict[str, frozenset[Role]], role: Role | str, action: str) -> bool:
     role = Role(role)
     if role is Role.OWNER and action in OWNER_ALWAYS:
         return True
+    if action in OWNER_ONLY:
+        return False
     return role in matrix.get(action, DEFAULT_MATRIX.get(action, frozenset()))

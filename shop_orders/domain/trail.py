@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 
 from shop_orders.domain.channels import channel_label
-from shop_orders.domain.messages import t
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.replay import describe_created
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import STATE_LABELS, State
@@ -67,6 +67,11 @@ def _ticket_value(what: str, value: str, lang: str | None) -> str:
     return value
 
 
+# What a vault event says happened (services/vault.py records these codes, never a value).
+VAULT_WORDS = {"stored": N_("stored (value not shown)"), "replaced": N_("replaced (value not shown)"),
+               "deleted": N_("deleted"), "set": N_("set"), "changed": N_("changed")}
+
+
 def readable(action: str, field: str, value: str | None, lang: str | None = None) -> str | None:
     """One old or new value of an event as people read it (None stays None)."""
     if value is None:
@@ -85,4 +90,6 @@ def readable(action: str, field: str, value: str | None, lang: str | None = None
         return value
     if field.startswith("ticket#"):
         return _ticket_value(field.rsplit(".", 1)[-1], value, lang)
+    if field.startswith("secret:") or field == "vault:passphrase":
+        return t(VAULT_WORDS[value], lang=lang) if value in VAULT_WORDS else value
     return value  # amounts, quantities, names and addresses read as they are

@@ -23,7 +23,14 @@ from sqlmodel import col
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
-from shop_orders.domain.roles import ALL_ACTIONS, DEFAULT_MATRIX, Role, action_label, allowed
+from shop_orders.domain.roles import (
+    ALL_ACTIONS,
+    DEFAULT_MATRIX,
+    OWNER_ONLY,
+    Role,
+    action_label,
+    allowed,
+)
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.errors import DamagedDatabase, translate
 from shop_orders.store.models import Setting, User
@@ -60,7 +67,7 @@ def matrix(session: Session) -> dict[str, frozenset[Role]]:
     stored = _setting(session, PERMISSIONS_KEY) or {}
     out = dict(DEFAULT_MATRIX)
     for action, roles in stored.items():
-        if action in out:
+        if action in out and action not in OWNER_ONLY:
             out[action] = frozenset(Role(r) for r in roles)
     return out
 
@@ -220,6 +227,9 @@ def check_matrix(new: object) -> dict[str, list[str]]:
             out[action] = sorted({Role.parse(r).value for r in roles})
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+        if action in OWNER_ONLY and out[action] != [Role.OWNER.value]:
+            raise ValidationError(t("Only the owner may {action}; no other role can be given it.",
+                                    action=action_label(action)))
     return out
 
 

@@ -9,6 +9,9 @@ rest of the session. Test connection runs in a worker.
 
 from __future__ import annotations
 
+import functools
+import os
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,9 +42,9 @@ MASK = "●●●●●●●●"
 def unlock(ctx: AppContext, parent=None, *, creating: bool = False):
     """The store's vault, unlocked: the OS's needs nothing; our own asks the owner's passphrase
     (a new one twice). None when the person cancels."""
-    box = vault.open_vault(ctx.db, lambda: "")
-    if not isinstance(box, vault.OwnVault) or vault.PASSPHRASE_ENV in __import__("os").environ:
-        return vault.open_vault(ctx.db)
+    box = vault.open_vault(ctx.db)
+    if not isinstance(box, vault.OwnVault) or os.environ.get(vault.PASSPHRASE_ENV):
+        return box
     fresh = creating and not box.exists()
     while True:
         text, ok = QInputDialog.getText(parent, t("Vault passphrase"),
@@ -56,7 +59,8 @@ def unlock(ctx: AppContext, parent=None, *, creating: bool = False):
                 return None
             if again != text:
                 continue
-        box = vault.open_vault(ctx.db, lambda text=text: text)
+        box = vault.open_vault(ctx.db, functools.partial(str, text))
+        assert isinstance(box, vault.OwnVault)
         try:
             box.unlock()
         except ValidationError as exc:

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
         self.tray: QSystemTrayIcon | None = None
         # courier tracking: the vault once unlocked (the OS's at once; our own after the owner's
         # passphrase in Tools -> Couriers...), the background sync on the shop's period
-        self.vault_box = None
+        self.vault_box: Any = None  # services/vault.py Vault, once usable
         self._syncing: ProgressTask | None = None
         self.last_sync: tuple | None = None
         self.sync_timer = QTimer(self)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
-from shop_orders.domain.roles import ALL_ACTIONS, OWNER_ALWAYS, Role, action_label
+from shop_orders.domain.roles import ALL_ACTIONS, OWNER_ALWAYS, OWNER_ONLY, Role, action_label
 from shop_orders.services import auth, changesets, permissions
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
@@ -288,7 +288,8 @@ class PermissionsDialog(QDialog):
             for c, role in enumerate(roles):
                 item = QTableWidgetItem()
                 kept = role is Role.OWNER and action in OWNER_ALWAYS  # no matrix locks the shop out of itself
-                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable if kept else
+                fixed = kept or action in OWNER_ONLY  # the owner's alone: nobody else can be given it
+                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable if fixed else
                               Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                 on = kept or role in matrix[action]
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)

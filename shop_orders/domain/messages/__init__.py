@@ -31,6 +31,7 @@ from shop_orders.domain.messages import (
     zh_tracking,
     zh_ui,
     zh_users,
+    zh_vault,
 )
 
 LANGUAGES = ("en", "zh_CN")
@@ -46,8 +47,8 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH, zh_tracking.ZH,
-                           zh_couriers.ZH)
+ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH,
+                           zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH)
 
 _current = "en"
 

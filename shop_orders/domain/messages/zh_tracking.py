@@ -35,4 +35,65 @@ ZH: dict[str, str] = {
     "The pickup time must be 1 to 720 hours, not {n}.": "揽收时限应为 1 到 720 小时，而不是 {n}。",
     "{order}: '{tracking}' is not a tracking number {courier} could know; it was not asked.":
         "{order}：“{tracking}”不是 {courier} 能查询的快递单号，未向其查询。",
+    # the command line (cli.py)
+    "Courier {name} ({kind}) at {url} saved; its key is in the vault.": "快递账号 {name}（{kind}，{url}）已保存；密钥存于保险库。",
+    "{name} answers: the address and the key work.": "{name} 已应答：接口地址和密钥均可用。",
+    "Courier {name} and its key removed.": "快递账号 {name} 及其密钥已删除。",
+    "{done}/{total} parcels": "{done}/{total} 个包裹",
+    "Checked {checked}, updated {updated}, rolled back {rolled_back}, completed {completed}, failed {failed}.":
+        "已查询 {checked}，更新 {updated}，退回待发货 {rolled_back}，完成 {completed}，失败 {failed}。",
+    "The courier keys are locked: set ${env} or run this on a terminal.": "快递密钥已锁定：请设置 ${env}，或在终端中运行。",
+    "API": "接口", "Customer id": "客户编号", "Carrier code": "快递公司编码", "Key": "密钥", "stored": "已保存",
+    "missing": "缺失", "API key": "接口密钥",
+    "No courier is set up yet: add one with shop-orders couriers set NAME --kind K.":
+        "尚未设置快递账号：请用 shop-orders couriers set 名称 --kind 类型 添加。",
+    "the shop's courier accounts (their keys in the vault)": "店铺的快递账号（密钥存于保险库）",
+    "add or change a courier; the API key from standard input or a prompt, never an argument":
+        "添加或修改快递账号；接口密钥从标准输入或提示输入，绝不作为参数",
+    "as the parcels name it, e.g. SF or YTO": "与包裹上的快递名称一致，如 SF 或 YTO",
+    "the API it speaks": "使用的接口", "the API's address (default: the real service's)": "接口地址（默认：官方服务地址）",
+    "Kuaidi100's customer id": "快递100 的 customer 编号",
+    "the carrier's code there (Kuaidi100 com, AfterShip slug)": "快递公司编码（快递100 的 com，AfterShip 的 slug）",
+    "the couriers: name, API, address, whether a key is stored (never the key)": "快递账号：名称、接口、地址、是否已存密钥（不显示密钥）",
+    "ask the courier once with the stored key": "用已存密钥向快递接口查询一次",
+    "forget a courier and its key": "删除快递账号及其密钥",
+    "ask the couriers about shipped parcels: a false 'shipped' goes back to awaiting shipment with a ticket; prints "
+    "checked, updated, rolled back, failed":
+        "向快递查询已发货包裹：虚假“已发货”退回待发货并创建工单；输出已查询、已更新、已退回、失败数",
+    "only this courier's parcels": "仅查询该快递的包裹",
+    "a fake courier on 127.0.0.1 speaking Kuaidi100 and AfterShip, for tests and the demo":
+        "在 127.0.0.1 上模拟快递100 和 AfterShip 接口，用于测试和演示",
+    "the port (default 8765)": "端口（默认 8765）", "the API key it accepts": "接受的接口密钥",
+    "the Kuaidi100 customer id it accepts": "接受的快递100 customer 编号",
+    "Vault passphrase: ": "保险库口令：",
+    "API key for {name} (empty: keep the stored one): ": "{name} 的接口密钥（留空：保留已存的）：",
+    "API key for {name}: ": "{name} 的接口密钥：",
+    # the window (ui/couriers.py, ui/main_window.py, ui/detail_panel.py)
+    "Vault passphrase": "保险库口令",
+    "A new passphrase for the courier keys (at least 8 characters):": "为快递密钥设置新口令（至少 8 个字符）：",
+    "The passphrase of the courier keys:": "快递密钥的口令：", "The same passphrase again:": "再次输入同一口令：",
+    "empty: the real service's address": "留空：官方服务地址",
+    "e.g. shunfeng (Kuaidi100) or ups (AfterShip)": "如 shunfeng（快递100）或 ups（AfterShip）",
+    "Couriers": "快递账号", "only when asked": "仅手动", "A delivered parcel completes its order": "包裹签收后订单自动完成",
+    "Ask the couriers every (minutes)": "查询快递的间隔（分钟）",
+    "Not picked up this many hours after scan-out: roll back": "扫描出库后超过此小时数未揽收：退回待发货",
+    "Save settings": "保存设置", "Tracking settings saved.": "物流同步设置已保存。", "New courier": "新增快递账号",
+    "stored: type a new key to replace it": "已保存：输入新密钥以替换", "the API key": "接口密钥",
+    "Add…": "添加…", "Edit…": "编辑…", "Remove": "删除",
+    "The keys are kept in this computer's system keychain.": "密钥保存在本机系统钥匙串中。",
+    "The keys are kept encrypted in the store, under the owner's passphrase.": "密钥以店主口令加密保存在数据库中。",
+    "Courier %s saved.": "快递账号 %s 已保存。", "Courier %s and its key removed.": "快递账号 %s 及其密钥已删除。",
+    "Asking %s…": "正在查询 %s…", "Courier %s": "快递账号 %s", "%s answers: the address and the key work.":
+        "%s 已应答：接口地址和密钥均可用。",
+    "Kuaidi100 (快递100)": "快递100", "AfterShip": "AfterShip",
+    "Each system's time of the same step side by side; red: more than 15 minutes apart.":
+        "同一环节在各系统中的时间并列显示；相差超过 15 分钟标红。",
+    "Scanned out (ours)": "扫描出库（本店）", "Picked up (courier)": "揽收（快递）", "Delivered (courier)": "签收（快递）",
+    "Completed (ours)": "完成（本店）", "Courier says": "快递状态", "recalled: it never left": "已撤回：包裹未发出",
+    "%s apart": "相差 %s",
+    "&Couriers…": "快递账号(&C)…", "&Sync tracking now": "立即同步物流(&S)", "Asking the couriers…": "正在查询快递…",
+    "Couriers: %s checked, %s updated, %s rolled back, %s completed, %s failed.":
+        "快递：已查询 %s，更新 %s，退回待发货 %s，完成 %s，失败 %s。",
+    "No courier is set up yet: add one in Tools → Couriers….": "尚未设置快递账号：请在 工具 → 快递账号… 中添加。",
+    "Courier sync waits for the vault to be unlocked (Tools → Couriers…).": "物流同步需先解锁保险库（工具 → 快递账号…）。",
 }

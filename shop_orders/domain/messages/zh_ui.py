@@ -10,7 +10,7 @@ ZH = {
     "Created / last update": "下单 / 最后更新", "Time": "时间", "Who": "操作人", "Source": "来源",
     "Change": "变更", "#": "#", "SKU": "SKU", "Item": "商品", "Qty": "数量", "Unit price": "单价",
     "Shipped": "已发", "Paid at": "付款时间", "Amount": "金额", "Method": "方式", "Reference": "流水号",
-    "Shipped at": "发货时间", "Lines": "商品明细", "Trust chain": "状态信任链", "Payments": "付款",
+    "Lines": "商品明细", "Trust chain": "状态信任链", "Payments": "付款",
     "Shipments": "发货", "Edit recipient of %s": "修改 %s 的收货信息", "Nothing was changed.": "没有任何修改。",
     "Say why (the customer called, a typo...): it goes into the trust chain.": "请说明原因（客户来电、录入错误……），会记入信任链。",
     "Search order no., buyer, phone, tracking no.": "搜索订单号、买家、电话、运单号",
