@@ -73,7 +73,7 @@ ZH: dict[str, str] = {
     "A new passphrase for the courier keys (at least 8 characters):": "为快递密钥设置新口令（至少 8 个字符）：",
     "The passphrase of the courier keys:": "快递密钥的口令：", "The same passphrase again:": "再次输入同一口令：",
     "empty: the real service's address": "留空：官方服务地址",
-    "e.g. shunfeng (Kuaidi100) or ups (AfterShip)": "如 shunfeng（快递100）或 ups（AfterShip）",
+    "e.g. shunfeng (Kuaidi100) or ups (AfterShip)": "快递100 的公司编码（如 shunfeng）或 AfterShip 的快递编码",
     "Couriers": "快递账号", "only when asked": "仅手动", "A delivered parcel completes its order": "包裹签收后订单自动完成",
     "Ask the couriers every (minutes)": "查询快递的间隔（分钟）",
     "Not picked up this many hours after scan-out: roll back": "扫描出库后超过此小时数未揽收：退回待发货",
