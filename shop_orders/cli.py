@@ -1244,6 +1244,28 @@ def cmd_couriers_remove(args, ctx: AppContext) -> int:
     return 0
 
 
+NEW_VAULT_PASSPHRASE_ENV = "SHOP_ORDERS_NEW_VAULT_PASSPHRASE"
+
+
+def cmd_couriers_passphrase(args, ctx: AppContext) -> int:
+    """Change the own vault's passphrase: every key re-encrypted in one transaction."""
+    from shop_orders.services import vault
+
+    permissions.check(ctx.db, ctx.actor, "settings.secrets")
+    old = os.environ.get(VAULT_PASSPHRASE_ENV) or (getpass.getpass(t("Vault passphrase: ")) if _on_terminal()
+                                                     else "")
+    new = _new_secret(NEW_VAULT_PASSPHRASE_ENV, t("New vault passphrase: "))
+    if not old or not new:
+        raise ValidationError(t("Both passphrases are needed: the current one from ${old} or a terminal, the new one "
+                                "from ${new} or a terminal.", old=VAULT_PASSPHRASE_ENV, new=NEW_VAULT_PASSPHRASE_ENV))
+    box = vault.open_vault(ctx.db, lambda: old)
+    with ctx.uow() as uow:
+        box.change_passphrase(uow, ctx.change("manual"), old, new)
+        uow.commit()
+    print(t("The vault passphrase is changed; every key is encrypted under the new one."))
+    return 0
+
+
 def cmd_sync(args, ctx: AppContext) -> int:
     """Ask the couriers about the shipped parcels; stdout: the counts; stderr: each problem."""
     from shop_orders.services import courier_accounts, tracking
@@ -1664,6 +1686,10 @@ def add_courier_commands(sub) -> None:
     rm = csub.add_parser("remove", help=t("forget a courier and its key"))
     rm.add_argument("name", metavar="NAME")
     rm.set_defaults(func=cmd_couriers_remove)
+    pw = csub.add_parser("passphrase", help=t("change the vault's passphrase (the current one from "
+                                              "$SHOP_ORDERS_VAULT_PASSPHRASE or a prompt, the new one from "
+                                              "$SHOP_ORDERS_NEW_VAULT_PASSPHRASE or typed twice)"))
+    pw.set_defaults(func=cmd_couriers_passphrase)
     sy = sub.add_parser("sync", help=t("ask the couriers about shipped parcels: a false 'shipped' goes back to "
                                        "awaiting shipment with a ticket; prints checked, updated, rolled back, "
                                        "failed"))

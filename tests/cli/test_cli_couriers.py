@@ -113,6 +113,13 @@ def test_bad_input_is_one_sentence_and_changes_nothing(shop):
     assert names == ["SF"]
 
 
+def test_changing_the_passphrase_reencrypts_the_keys(shop):
+    cli("couriers", "passphrase", db=shop, env={"SHOP_ORDERS_NEW_VAULT_PASSPHRASE": "a brand new one"})
+    assert_one_line_error(cli("couriers", "test", "SF", db=shop, check=False))  # the old one opens nothing
+    assert "answers" in cli("couriers", "test", "SF", db=shop, env={"SHOP_ORDERS_VAULT_PASSPHRASE": "a brand new one"}
+                            ).stdout
+
+
 def test_remove_forgets_the_courier_and_its_key(shop):
     cli("couriers", "remove", "SF", db=shop)
     assert json.loads(cli("couriers", "list", "--format", "json", db=shop).stdout) == []

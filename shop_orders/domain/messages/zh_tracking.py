@@ -96,4 +96,11 @@ ZH: dict[str, str] = {
         "快递：已查询 %s，更新 %s，退回待发货 %s，完成 %s，失败 %s。",
     "No courier is set up yet: add one in Tools → Couriers….": "尚未设置快递账号：请在 工具 → 快递账号… 中添加。",
     "Courier sync waits for the vault to be unlocked (Tools → Couriers…).": "物流同步需先解锁保险库（工具 → 快递账号…）。",
+    "New vault passphrase: ": "新的保险库口令：",
+    "Both passphrases are needed: the current one from ${old} or a terminal, the new one from ${new} or a terminal.":
+        "需要两个口令：当前口令来自 ${old} 或终端，新口令来自 ${new} 或终端。",
+    "The vault passphrase is changed; every key is encrypted under the new one.": "保险库口令已更改；所有密钥均已用新口令重新加密。",
+    "change the vault's passphrase (the current one from $SHOP_ORDERS_VAULT_PASSPHRASE or a prompt, the new one from "
+    "$SHOP_ORDERS_NEW_VAULT_PASSPHRASE or typed twice)":
+        "更改保险库口令（当前口令来自 $SHOP_ORDERS_VAULT_PASSPHRASE 或提示输入，新口令来自 $SHOP_ORDERS_NEW_VAULT_PASSPHRASE 或输入两次）",
 }
