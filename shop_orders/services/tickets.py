@@ -139,6 +139,18 @@ def active_for(session: Session, order_id: int, kind: Kind) -> Ticket | None:
         col(Ticket.state).in_([s.value for s in ACTIVE]))).scalar_one_or_none()
 
 
+def active_keys(session: Session, kind: Kind, order_ids: Iterable[int]) -> dict[int, str]:
+    """The rule key of each of these orders' active ticket of this kind (order id -> key), in one
+    query (at most a few hundred ids at a time)."""
+    ids = list(order_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(col(Ticket.order_id), col(Ticket.rule_key)).where(
+        col(Ticket.order_id).in_(ids), col(Ticket.kind) == kind.value,
+        col(Ticket.state).in_([s.value for s in ACTIVE]))).all()
+    return {int(r.order_id): r.rule_key for r in rows}
+
+
 def left_seconds(ticket: Ticket, clock: Clock, now: datetime) -> int:
     """Open time left before the due time (negative: overdue by that much wall-clock time)."""
     if ticket.due_at is None:  # paused: what was left when it paused

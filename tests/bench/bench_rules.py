@@ -58,6 +58,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the children run this file: shop_orders from this checkout
+
 OWNER = ("olivia", "owner")
 PAID_STATUSES = ("awaiting_shipment", "shipped", "completed")
 UNFINISHED = ("awaiting_confirmation", "awaiting_payment", "partially_paid", "awaiting_shipment",

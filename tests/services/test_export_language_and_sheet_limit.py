@@ -80,10 +80,11 @@ def test_a_table_longer_than_a_sheet_continues_on_the_next_and_the_summary_says_
     assert audit_sheets == [name] + [f"{name} ({i})" for i in range(2, n_audit + 1)]
     orders_name, summary_name = ("Orders", "Summary") if lang == "en" else ("订单", "汇总")
     assert wb.sheetnames[:3] == [orders_name, f"{orders_name} (2)", f"{orders_name} (3)"]
-    # every table's sheets side by side, in the order Orders, Lines, Summary, Audit trail
+    # every table's sheets side by side, in the order Orders, Lines, Tickets, Summary, Audit trail
     bases = [n.split(" (")[0] for n in wb.sheetnames]
     blocks = [b for i, b in enumerate(bases) if i == 0 or bases[i - 1] != b]
-    assert blocks == [orders_name, "Lines" if lang == "en" else "商品明细", summary_name, name]
+    assert blocks == [orders_name, "Lines" if lang == "en" else "商品明细", "Tickets" if lang == "en" else "工单",
+                      summary_name, name]
     rows = []
     for sheet in audit_sheets:
         ws = wb[sheet]

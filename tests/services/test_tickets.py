@@ -19,6 +19,7 @@ from shop_orders.domain.tickets import Kind, Priority, Sla, note_text
 from shop_orders.services import auth, orders, permissions, rules, tickets
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.services.verification import verify_store
+from shop_orders.store import audit
 from shop_orders.store.models import AuditEvent, Order, Ticket, TicketComment
 from tests.factories import draft
 
@@ -299,6 +300,21 @@ def test_a_stale_order_gets_a_stuck_ticket_from_the_sweep_once(db):
     stuck = ticket_of(db, no, Kind.STUCK)
     assert (stuck.assignee_role, stuck.source) == ("manager", "rule:stuck")
     assert run(db, rules.sweep, T0 + timedelta(minutes=5), every_rule=False).opened == 0
+
+
+def test_archived_orders_are_left_to_the_archive_by_the_sweep_and_by_changes(db):
+    stale = new_order(db, clock=at(T0 - timedelta(hours=80)), status=Status.AWAITING_PAYMENT)
+    unpaid = run(db, lambda uow: orders.create_order(uow, OWNER, draft(status=Status.AWAITING_SHIPMENT)).order_no,
+                 rules_on=False)
+    with UnitOfWork(db, rules=()) as uow:
+        uow.session.execute(text("UPDATE orders SET archived = :a WHERE order_no IN (:x, :y)"),
+                            {"a": True, "x": stale, "y": unpaid})
+        uow.commit()
+    assert run(db, rules.sweep, T0).opened == 0
+    with db.read_session() as s:
+        oid = s.execute(select(Order.id).where(Order.order_no == unpaid)).scalar_one()
+    run(db, rules.on_change, [audit.PendingEvent(T0, "olivia", "manual", oid, unpaid, "edit", "courier")])
+    assert ticket_of(db, stale, Kind.STUCK) is None and ticket_of(db, unpaid, Kind.PAYMENT) is None
 
 
 def test_a_channel_cancel_of_a_shipped_order_opens_a_cancel_ticket_once(db):
