@@ -39,6 +39,10 @@ from shop_orders.ui.workers import Task, run_in_pool
 MASK = "●●●●●●●●"
 
 
+def api_label(kind: str) -> str:
+    return {"kuaidi100": t("Kuaidi100 (快递100)"), "aftership": t("AfterShip")}.get(kind, kind)
+
+
 def unlock(ctx: AppContext, parent=None, *, creating: bool = False):
     """The store's vault, unlocked: the OS's needs nothing; our own asks the owner's passphrase
     (a new one twice). None when the person cancels."""
@@ -88,7 +92,7 @@ class CourierEditDialog(QDialog):
         self.kind = QComboBox(self)
         self.kind.setObjectName("courierKind")
         for k in KINDS:
-            self.kind.addItem({"kuaidi100": t("Kuaidi100 (快递100)"), "aftership": t("AfterShip")}[k], k)
+            self.kind.addItem(api_label(k), k)
         if found is not None:
             self.kind.setCurrentIndex(KINDS.index(found.kind) if found.kind in KINDS else 0)
         self.url = QLineEdit(found.url if found else "", self)
@@ -144,6 +148,8 @@ class CouriersDialog(QDialog):
         layout.addWidget(self.backend)
         self.table = text_table(self, [t("Courier"), t("API"), t("Address"), t("Customer id"), t("Carrier code"),
                                        t("API key")], "courierTable")
+        self.table.currentCellChanged.connect(lambda *_: self._buttons())
+        self.table.cellDoubleClicked.connect(lambda *_: self.edit())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -199,7 +205,7 @@ class CouriersDialog(QDialog):
         self.keyed = {a.name: courier_accounts.secret_name(a.name) in names for a in self.accounts}
         self.table.setRowCount(len(self.accounts))
         for r, a in enumerate(self.accounts):
-            for c, v in enumerate((a.name, a.kind, a.url, a.customer, a.carrier,
+            for c, v in enumerate((a.name, api_label(a.kind), a.url, a.customer, a.carrier,
                                    MASK if self.keyed[a.name] else t("missing"))):
                 self.table.setItem(r, c, QTableWidgetItem(v))
         box = self.box or vault.open_vault(self.ctx.db, lambda: "")
