@@ -271,8 +271,9 @@ class TicketBrowser:
             return int(n), int(late)
 
     def news_for(self, actor, since: datetime) -> list[tuple[int, str, str, str]]:
-        """Reminders and escalations since `since` for this user (or their role): (ticket id, order,
-        kind, what) - 'reminder' or 'escalated'."""
+        """Reminders, escalations and parcels the courier sync rolled back since `since`, for this
+        user (or their role): (ticket id, order, kind, what) - 'reminder', 'escalated' or 'opened'
+        (a logistics ticket the sync opened: the warehouse is told)."""
         from sqlalchemy import select
         from sqlmodel import col
 
@@ -281,7 +282,8 @@ class TicketBrowser:
         with self.db.read_session() as s:
             rows = s.execute(select(col(AuditEvent.field), col(AuditEvent.order_no)).where(
                 col(AuditEvent.action) == "ticket", col(AuditEvent.at) > since,
-                col(AuditEvent.source).in_(["rule:reminder", "rule:escalation"])).order_by(col(AuditEvent.id))).all()
+                col(AuditEvent.source).in_(["rule:reminder", "rule:escalation", "rule:logistics"]))
+                .order_by(col(AuditEvent.id))).all()
             out = []
             for field, order_no in rows:
                 ticket_id = int(field.split("#", 1)[1].split(".", 1)[0])
@@ -289,6 +291,7 @@ class TicketBrowser:
                 if k is None:
                     continue
                 mine = k.assignee_user == actor.name or (not k.assignee_user and k.assignee_role == actor.role)
-                if mine:
-                    out.append((ticket_id, order_no, k.kind, field.rsplit(".", 1)[1]))
+                what = field.rsplit(".", 1)[1]
+                if mine and what in ("reminder", "escalated", "opened"):
+                    out.append((ticket_id, order_no, k.kind, what))
             return out

@@ -588,6 +588,8 @@ class MainWindow(QMainWindow):
 
         if self._syncing is not None and not self._syncing.ended.is_set():
             return
+        if not manual and not self._may(self.sync_action):
+            return  # a seat whose user may not ship leaves the couriers to the warehouse's seats
         with self.ctx.db.read_session() as s:
             found = courier_accounts.accounts(s)
         if not found:
@@ -636,6 +638,8 @@ class MainWindow(QMainWindow):
             if result.updated:
                 self._tickets_changed()
                 self.tickets.reload()
+            if result.rolled_back:
+                self.sweep()  # tells this seat's warehouse about the tickets the rollbacks opened
 
         def failed(message: str) -> None:
             if dialog is not None:
@@ -648,7 +652,9 @@ class MainWindow(QMainWindow):
 
     def notify(self, ticket_id: int, order_no: str, kind: str, what: str) -> None:
         """A desktop notification (the system tray's), else a message in the status bar."""
-        title = (t("Ticket #%s escalated to you") if what == "escalated" else t("Ticket #%s is due soon")) % ticket_id
+        title = (t("Ticket #%s escalated to you") if what == "escalated" else
+                 t("Ticket #%s: a parcel never left, its order is back to awaiting shipment") if what == "opened" else
+                 t("Ticket #%s is due soon")) % ticket_id
         text = f"{order_no} · {Kind(kind).label()}"
         self.last_notice = (title, text)
         if QSystemTrayIcon.isSystemTrayAvailable():

@@ -117,6 +117,11 @@ def test_no_pickup_within_the_hours_rolls_the_order_back_with_a_ticket_for_the_w
     assert note_text(note, "en") == (f"SF has not picked up NOPICKUP0001 of {no} within 24 h of its scan-out; {no} is "
                                      "back to Awaiting shipment.")
     assert "待发货" in note_text(note, "zh_CN")
+    from shop_orders.services.browse import TicketBrowser
+
+    told = TicketBrowser(db).news_for(Actor("wang", "warehouse"), SHIPPED_AT)  # the warehouse's seats are told
+    assert told == [(tk.id, no, "logistics", "opened")]
+    assert TicketBrowser(db).news_for(Actor("sam", "service"), SHIPPED_AT) == []
     again = sync(db, asker(sim), at=SHIPPED_AT + timedelta(hours=30))
     assert again.checked == 0 and len(tickets_of(db, no)) == 1  # a recalled parcel is not asked again
     assert verify_store(db).ok  # the rollback replays like any change

@@ -138,6 +138,7 @@ def test_sync_now_rolls_a_false_shipped_back_and_the_parcel_shows_each_systems_t
     typed(monkeypatch, PASS)  # asked once, then kept for the session
     w.sync_tracking(manual=True)
     qtbot.waitUntil(lambda: w.last_sync is not None, timeout=20000)
+
     assert w.last_sync[0] == "Couriers: 2 checked, 2 updated, 1 rolled back, 1 completed, 0 failed."
     assert w.vault_box is not None
     with sqlite_db.read_session() as s:

@@ -103,4 +103,5 @@ ZH: dict[str, str] = {
     "change the vault's passphrase (the current one from $SHOP_ORDERS_VAULT_PASSPHRASE or a prompt, the new one from "
     "$SHOP_ORDERS_NEW_VAULT_PASSPHRASE or typed twice)":
         "更改保险库口令（当前口令来自 $SHOP_ORDERS_VAULT_PASSPHRASE 或提示输入，新口令来自 $SHOP_ORDERS_NEW_VAULT_PASSPHRASE 或输入两次）",
+    "Ticket #%s: a parcel never left, its order is back to awaiting shipment": "工单 #%s：包裹未发出，订单已退回待发货",
 }
