@@ -571,6 +571,17 @@ class MainWindow(QMainWindow):
         else:
             self.sync_timer.stop()
 
+    def open_scan_station(self) -> None:
+        """F9: the warehouse's full-screen scan station (the grid follows each parcel it ships)."""
+        from shop_orders.ui.scan_station import ScanStation
+
+        if getattr(self, "station", None) is not None and self.station.isVisible():
+            self.station.close()
+            return
+        self.station = ScanStation(self.ctx, self, qsettings=self.qsettings)
+        self.station.shipped.connect(lambda _no: (self.reload(), self.refresh_facets()))
+        self.station.showFullScreen()
+
     def manage_couriers(self) -> None:
         from shop_orders.ui.couriers import CouriersDialog
 
@@ -844,6 +855,7 @@ class MainWindow(QMainWindow):
         self.ticket_settings_action = action(t("&Ticket settings…"), self.edit_ticket_settings, None,
                                              "ticketSettings")
         self.couriers_action = action(t("&Couriers…"), self.manage_couriers, None, "manageCouriers")
+        self.station_action = action(t("Scan &station"), self.open_scan_station, QKeySequence("F9"), "scanStationAction")
         self.sync_action = action(t("&Sync tracking now"), lambda: self.sync_tracking(manual=True), None,
                                   "syncTracking")
         # what each action needs from the permission matrix (services/permissions.py)
@@ -856,6 +868,7 @@ class MainWindow(QMainWindow):
             self.status_action: "status:", self.settings_action: "settings.shop",
             self.ticket_action: "tickets.open", self.ticket_settings_action: "settings.shop",
             self.couriers_action: "settings.secrets", self.sync_action: "order.ship",
+            self.station_action: "order.ship",
         }
 
     def _build_menus(self) -> None:
@@ -877,6 +890,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.ticket_action)
         m.addSeparator()
         m.addAction(self.detail_action)
+        m.addSeparator()
+        m.addAction(self.station_action)
         m = self.menuBar().addMenu(t("&View"))
         m.addActions([self.refresh_action, self.stale_action, self.start_action, self.end_action])
         m.addAction(self.approvals_dock.toggleViewAction())

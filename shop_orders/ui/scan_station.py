@@ -1,0 +1,368 @@
+"""The scan station (F9): shipping happens by scanning the parcel out.
+
+A full-screen, big-type window for the warehouse. Its one input (`scanInput`) keeps the focus;
+a keyboard-wedge scanner types a burst of keys ending in Enter, and every Enter is one scan:
+
+  1. the order's barcode (global id or channel order number) -> the order and its lines, large;
+  2. each item's barcode (SKU), counted against the lines (a partial shipment ships what was
+     counted: F3 "ship these"); F2 skips the item check, which needs a supervisor's PIN there and
+     then and is marked in the trust chain;
+  3. the tracking number (the courier's pattern, not used on another order) -> the order is
+     shipped or partially shipped, source `scan`, the clerk as actor.
+
+Every answer is a full-screen green or red with one spoken-language sentence and a sound; the
+input stays live meanwhile, so a burst scanned during the feedback is queued, never lost. F8
+undoes the last parcel within 60 s (with a reason); Esc drops the order on screen; F9 or the
+close button leaves. Each scan's checks and its write are indexed reads and one short unit of
+work (tests/bench/bench_scan.py: p95 well under 50 ms), so they run on the UI thread in order,
+which is what keeps a burst's scans in sequence.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.messages import t
+from shop_orders.services import courier_accounts, scanning
+from shop_orders.services.context import AppContext
+
+GREEN, RED, IDLE = "#2e7d32", "#c62828", "#263238"
+FEEDBACK_MS = 1500
+UNDO_SECONDS = 60
+
+
+class ScanStation(QWidget):
+    """`scanned(ok, sentence)` after every scan (tests and the window's status bar listen)."""
+
+    scanned = Signal(bool, str)
+    shipped = Signal(str)  # an order number, after its parcel went out
+
+    def __init__(self, ctx: AppContext, parent=None, *, qsettings: QSettings | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("scanStation")
+        self.setWindowTitle(t("Scan station"))
+        self.ctx, self.clock = ctx, clock
+        self.qsettings = qsettings or QSettings()
+        self.order: scanning.ScanOrder | None = None
+        self.counted: dict[int, int] = {}
+        self.skipped_by = None  # the supervisor who let the item check be skipped
+        self.last: tuple[int, str, float] | None = None  # (shipment id, order no, when) for undo
+        self.times: deque[float] = deque()  # this session's parcels, for the per-hour counter
+        self.parcels = 0
+        self._queue: deque[str] = deque()
+        self._busy = False
+        big = QFont(self.font())
+        big.setPointSize(28)
+        huge = QFont(self.font())
+        huge.setPointSize(40)
+        huge.setBold(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        top = QHBoxLayout()
+        self.step = QLabel("", self)
+        self.step.setObjectName("scanStep")
+        self.step.setFont(big)
+        top.addWidget(self.step, 1)
+        self.courier = QComboBox(self)
+        self.courier.setObjectName("scanCourier")
+        self.courier.setEditable(True)
+        self.courier.setFont(big)
+        self.courier.setMinimumWidth(220)
+        self.courier.setToolTip(t("The courier whose tracking numbers are scanned"))
+        top.addWidget(self.courier)
+        self.counter = QLabel("", self)
+        self.counter.setObjectName("scanCounter")
+        self.counter.setFont(big)
+        top.addWidget(self.counter)
+        layout.addLayout(top)
+        self.input = QLineEdit(self)
+        self.input.setObjectName("scanInput")
+        self.input.setFont(huge)
+        self.input.setPlaceholderText(t("Scan…"))
+        self.input.returnPressed.connect(self._entered)
+        layout.addWidget(self.input)
+        self.title = QLabel("", self)
+        self.title.setObjectName("scanOrder")
+        self.title.setFont(huge)
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.address = QLabel("", self)
+        self.address.setObjectName("scanAddress")
+        self.address.setFont(big)
+        self.address.setWordWrap(True)
+        layout.addWidget(self.address)
+        self.lines = QTableWidget(0, 4, self)
+        self.lines.setObjectName("scanLines")
+        self.lines.setHorizontalHeaderLabels([t("SKU"), t("Item"), t("Scanned"), t("To ship")])
+        self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines.verticalHeader().setVisible(False)
+        self.lines.setFont(big)
+        self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.lines, 1)
+        self.message = QLabel("", self)
+        self.message.setObjectName("scanMessage")
+        self.message.setFont(huge)
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        self.keys = QLabel(t("F2 skip the item check (supervisor PIN) · F3 ship what was scanned · F8 undo the last "
+                             "parcel · Esc drop this order · F9 leave"), self)
+        self.keys.setObjectName("scanKeys")
+        self.keys.setWordWrap(True)
+        layout.addWidget(self.keys)
+        for key, slot in (("F2", self.skip_check), ("F3", self.ship_counted), ("F8", self.undo_last),
+                          ("Esc", self.drop_order), ("F9", self.close)):
+            QShortcut(QKeySequence(key), self, activated=slot)
+        self.calm = QTimer(self)
+        self.calm.setSingleShot(True)
+        self.calm.timeout.connect(lambda: self._colour(IDLE))
+        self._load_couriers()
+        self._colour(IDLE)
+        self._show()
+
+    # ---- the screen ------------------------------------------------------------------------------
+    def _load_couriers(self) -> None:
+        with self.ctx.db.read_session() as s:
+            names = [a.name for a in courier_accounts.accounts(s)]
+        self.courier.addItems(names)
+        last = str(self.qsettings.value("scan/courier", "") or "")
+        if last:
+            self.courier.setCurrentText(last)
+
+    def _colour(self, colour: str) -> None:
+        self.setStyleSheet(f"QWidget#scanStation {{ background: {colour}; }} "
+                           f"QWidget#scanStation QLabel {{ color: white; }}")
+
+    def _show(self) -> None:
+        o = self.order
+        if o is None:
+            self.step.setText(t("1 · Scan the order's barcode"))
+            self.title.setText("")
+            self.address.setText("")
+            self.lines.setRowCount(0)
+        else:
+            self.step.setText(t("2 · Scan each item, or F2 / F3") if self.skipped_by is None and not self._complete()
+                              else t("3 · Scan the tracking number"))
+            self.title.setText(f"{o.order_no} · {o.recipient}")
+            self.address.setText(o.address)
+            self.lines.setRowCount(len(o.lines))
+            for r, line in enumerate(o.lines):
+                left = line.qty - line.shipped_qty
+                got = left if self.skipped_by is not None else self.counted.get(line.line_no, 0)
+                for c, v in enumerate((line.sku, line.title, str(got), str(left))):
+                    item = QTableWidgetItem(v)
+                    if c == 2 and got >= left:
+                        item.setForeground(Qt.GlobalColor.darkGreen)
+                    self.lines.setItem(r, c, item)
+        now = self.clock()
+        while self.times and now - self.times[0] > 3600:
+            self.times.popleft()
+        self.counter.setText(t("%s parcels · %s in the last hour") % (self.parcels, len(self.times)))
+        self.input.setFocus()
+
+    def _complete(self) -> bool:
+        o = self.order
+        return o is not None and all(self.counted.get(line.line_no, 0) >= line.qty - line.shipped_qty
+                                     for line in o.lines)
+
+    def _say(self, ok: bool, sentence: str) -> None:
+        self.message.setText(sentence)
+        self._colour(GREEN if ok else RED)
+        QApplication.beep()
+        if not ok:
+            QApplication.beep()  # two beeps: look up
+        self.calm.start(FEEDBACK_MS)
+        self._show()
+        self.scanned.emit(ok, sentence)
+
+    # ---- scans -----------------------------------------------------------------------------------
+    def _entered(self) -> None:
+        """One Enter = one scan. Scans are handled one after another in arrival order; one that
+        arrives while another is handled (or during the feedback) waits in the queue."""
+        text = self.input.text()
+        self.input.clear()
+        if text.strip():
+            self._queue.append(text)
+        if not self._busy:
+            self._drain()
+
+    def feed(self, text: str) -> None:
+        """A scan as a scanner types it (for the command line's twin and for tests)."""
+        self.input.setText(text)
+        self._entered()
+
+    def _drain(self) -> None:
+        self._busy = True
+        try:
+            while self._queue:
+                self._one(self._queue.popleft().strip())
+        finally:
+            self._busy = False
+            self.input.setFocus()
+
+    def _one(self, code: str) -> None:
+        try:
+            if self.order is None:
+                self._order(code)
+            elif self.skipped_by is not None or self._complete():
+                self._tracking(code)
+            else:
+                self._item(code)
+        except ShopOrdersError as exc:
+            self._say(False, str(exc))
+
+    def _order(self, code: str) -> None:
+        with self.ctx.db.read_session() as s:
+            self.order = scanning.find_order(s, code)
+        self.counted, self.skipped_by = {}, None
+        self._say(True, t("%s: scan each item.") % self.order.order_no)
+
+    def _item(self, code: str) -> None:
+        assert self.order is not None
+        if code.upper() == self.order.order_no or code == self.order.channel_order_no:
+            self._say(True, t("%s is on screen: scan its items.") % self.order.order_no)
+            return
+        line_no = scanning.match_item(self.order, self.counted, code)
+        self.counted[line_no] = self.counted.get(line_no, 0) + 1
+        if self._complete():
+            self._say(True, t("Every item is here: scan the tracking number."))
+        else:
+            line = next(x for x in self.order.lines if x.line_no == line_no)
+            self._say(True, t("%s: %s of %s.") % (line.sku, self.counted[line_no], line.qty - line.shipped_qty))
+
+    def _tracking(self, code: str) -> None:
+        assert self.order is not None
+        courier = self.courier.currentText().strip()
+        if not courier:
+            self._say(False, t("Choose the courier first (the list at the top), then scan the number again."))
+            return
+        items = None if self.skipped_by is not None else dict(self.counted)
+        ctx = self.ctx.change("scan")
+        with self.ctx.uow() as uow:
+            with self.ctx.db.read_session() as s:
+                number = scanning.check_tracking(s, self.order, courier, code)
+            order = scanning.ship_scanned(uow, ctx, self.order.order_no, items, courier, number,
+                                          skipped_by=self.skipped_by)
+            uow.commit()
+            order_no, status = order.order_no, order.status
+        shipment = self._last_shipment(order_no)
+        self.qsettings.setValue("scan/courier", courier)
+        self.last = (shipment, order_no, self.clock())
+        self.parcels += 1
+        self.times.append(self.clock())
+        self.order, self.counted, self.skipped_by = None, {}, None
+        from shop_orders.domain.status import Status
+
+        self._say(True, t("%s is %s. Next order.") % (order_no, Status(status).label()))
+        self.shipped.emit(order_no)
+
+    def _last_shipment(self, order_no: str) -> int:
+        from sqlalchemy import select
+        from sqlmodel import col
+
+        from shop_orders.store.models import Order, Shipment
+
+        with self.ctx.db.read_session() as s:
+            return int(s.execute(select(col(Shipment.id)).join(Order, col(Order.id) == col(Shipment.order_id))
+                                 .where(col(Order.order_no) == order_no).order_by(col(Shipment.id).desc())
+                                 .limit(1)).scalar_one())
+
+    # ---- keys --------------------------------------------------------------------------------------
+    def skip_check(self) -> None:
+        """F2: ship every remaining item without scanning them: a supervisor's PIN, here and now."""
+        if self.order is None:
+            self._say(False, t("Scan an order first."))
+            return
+        name, ok = QInputDialog.getText(self, t("Supervisor"), t("Supervisor's name (a manager or the owner):"))
+        if not ok or not name.strip():
+            self.input.setFocus()
+            return
+        pin, ok = QInputDialog.getText(self, t("Supervisor"), t("PIN of %s:") % name.strip(),
+                                       QLineEdit.EchoMode.Password)
+        if not ok:
+            self.input.setFocus()
+            return
+        try:
+            with self.ctx.uow() as uow:
+                self.skipped_by = scanning.supervisor(uow, name.strip(), pin)
+                uow.commit()  # a wrong PIN counts toward the lock
+        except ShopOrdersError as exc:
+            self._say(False, str(exc))
+            return
+        self._say(True, t("%s lets this order go without the item check: scan the tracking number.")
+                  % self.skipped_by.name)
+
+    def ship_counted(self) -> None:
+        """F3: a partial shipment of what was scanned so far."""
+        if self.order is None or not any(self.counted.values()):
+            self._say(False, t("Scan at least one item first."))
+            return
+        self.order = self._only_counted(self.order)
+        self._say(True, t("Shipping what was scanned: scan the tracking number."))
+
+    def _only_counted(self, o: scanning.ScanOrder) -> scanning.ScanOrder:
+        """The order as on screen, its lines cut to what was scanned (so the check sees it complete)."""
+        from dataclasses import replace
+
+        lines = tuple(replace(line, qty=line.shipped_qty + self.counted[line.line_no]) for line in o.lines
+                      if self.counted.get(line.line_no))
+        return replace(o, lines=lines)
+
+    def undo_last(self) -> None:
+        """F8: the last parcel back, within 60 s, with a reason."""
+        if self.last is None or self.clock() - self.last[2] > UNDO_SECONDS:
+            self._say(False, t("There is no parcel of the last %s seconds to undo.") % UNDO_SECONDS)
+            return
+        shipment, order_no, _at = self.last
+        reason, ok = QInputDialog.getText(self, t("Undo the last parcel"), t("Why is %s undone?") % order_no)
+        if not ok or not reason.strip():
+            self.input.setFocus()
+            return
+        try:
+            with self.ctx.uow() as uow:
+                order = scanning.undo_last_scan(uow, ChangeContext(self.ctx.actor, "scan", reason.strip()),
+                                                shipment, reason.strip())
+                uow.commit()
+                status = order.status
+        except ShopOrdersError as exc:
+            self._say(False, str(exc))
+            return
+        from shop_orders.domain.status import Status
+
+        self.last = None
+        self.parcels = max(0, self.parcels - 1)
+        if self.times:
+            self.times.pop()
+        self._say(True, t("%s is back to %s.") % (order_no, Status(status).label()))
+        self.shipped.emit(order_no)
+
+    def drop_order(self) -> None:
+        if self.order is not None:
+            self.order, self.counted, self.skipped_by = None, {}, None
+            self._say(True, t("Dropped. Scan the next order."))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.input.setFocus()
