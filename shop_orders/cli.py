@@ -503,6 +503,62 @@ def cmd_ship(args, ctx: AppContext) -> int:
                   tracking_no=args.tracking_no, expected_version=args.expect_version)
 
 
+SUPERVISOR_PIN_ENV = "SHOP_ORDERS_SUPERVISOR_PIN"
+
+
+def _sku_counts(specs: list[str] | None) -> list[tuple[str, int]]:
+    out = []
+    for spec in specs or []:
+        sku, sep, qty = spec.rpartition("=") if "=" in spec else (spec, "", "1")
+        if not sku.strip() or not qty.strip().isdigit() or int(qty) < 1:
+            raise ValidationError(t("--sku '{spec}' should look like SKU or SKU=QTY, e.g. TEA-LJ-250=2", spec=spec))
+        out.append((sku.strip(), int(qty)))
+    return out
+
+
+def cmd_scan(args, ctx: AppContext) -> int:
+    """The scan-out for scripted scanners: the station's checks, source scan, the signed-in user
+    as the clerk. The supervisor's PIN for --skip-check comes from $SHOP_ORDERS_SUPERVISOR_PIN or a
+    prompt, never an argument (it would show in `ps` and the shell's history)."""
+    from shop_orders.services import scanning
+
+    skus = _sku_counts(args.sku)
+    skipped_by = None
+    if args.skip_check:
+        if not args.pin_user:
+            raise ValidationError(t("--skip-check needs --pin-user NAME: the manager or owner who confirms it."))
+        pin = os.environ.get(SUPERVISOR_PIN_ENV)
+        if pin is None:
+            if not _on_terminal():
+                raise ValidationError(t("The supervisor's PIN is asked on a terminal, or set {env}.",
+                                        env=SUPERVISOR_PIN_ENV))
+            pin = getpass.getpass(t("PIN of {name}: ", name=args.pin_user))
+        with ctx.uow() as uow:
+            try:
+                skipped_by = scanning.supervisor(uow, args.pin_user, pin)
+            finally:
+                uow.commit()  # a wrong PIN counts toward the account's lock
+    elif not skus:
+        raise ValidationError(t("Scan the items with --sku SKU[=QTY], or skip the check with --skip-check "
+                                "--pin-user NAME."))
+    items: dict[int, int] | None = None
+    if skus:
+        with ctx.db.read_session() as s:
+            found = scanning.find_order(s, args.code)
+            items = {}
+            for sku, qty in skus:
+                for _ in range(qty):
+                    line = scanning.match_item(found, items, sku)
+                    items[line] = items.get(line, 0) + 1
+    with ctx.uow() as uow:
+        order = scanning.ship_scanned(uow, ctx.change("scan"), args.code, items, args.courier, args.tracking_no,
+                                      skipped_by=skipped_by)
+        uow.commit()
+    print(t("{order} is now {status} (version {version}).", order=order.order_no, status=Status(order.status).label(),
+            version=order.version))
+    return 0
+
+
 def cmd_edit(args, ctx: AppContext) -> int:
     from shop_orders.services import orders
 
@@ -1196,7 +1252,7 @@ def cmd_couriers_set(args, ctx: AppContext) -> int:
     box = _vault(ctx)
     with ctx.uow() as uow:
         found = courier_accounts.set_account(uow, ctx.change("manual"), box, args.name, args.kind, args.url or "",
-                                             args.customer or "", args.carrier or "", key)
+                                             args.customer or "", args.carrier or "", key, pattern=args.pattern)
         uow.commit()
     print(t("Courier {name} ({kind}) at {url} saved; its key is in the vault.", name=found.name, kind=found.kind,
             url=found.url))
@@ -1464,12 +1520,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--reference", default="", help=t("transaction or bank reference"))
     c.set_defaults(func=cmd_pay)
 
-    c = sub.add_parser("ship", help=t("ship line quantities (default: everything not yet shipped)"))
+    c = sub.add_parser("ship", help=t("ship without a scan (owner or manager, --reason required): line quantities, "
+                                      "default everything not yet shipped"))
     change_args(c)
     c.add_argument("--line", action="append", metavar="LINE=QTY", help=t("ship QTY of line LINE, repeatable"))
     c.add_argument("--courier", default="")
     c.add_argument("--tracking-no", default="")
     c.set_defaults(func=cmd_ship)
+
+    c = sub.add_parser("scan", help=t("scan an order out (as the scan station does): the items, the tracking "
+                                      "number, source scan"))
+    c.add_argument("code", metavar="ORDER_OR_CHANNEL_NO", help=t("the order's global id or its channel order number"))
+    c.add_argument("--tracking-no", required=True, metavar="NO", help=t("the parcel's tracking number"))
+    c.add_argument("--courier", required=True, metavar="NAME", help=t("the courier, e.g. SF"))
+    c.add_argument("--sku", action="append", metavar="SKU[=QTY]",
+                   help=t("an item scanned (QTY times; default 1), repeatable"))
+    c.add_argument("--skip-check", action="store_true",
+                   help=t("skip the item check: ship everything not yet shipped, confirmed by a manager or owner"))
+    c.add_argument("--pin-user", metavar="NAME",
+                   help=t("with --skip-check: the manager or owner confirming; their PIN from ${env} or a prompt, "
+                          "never an argument", env=SUPERVISOR_PIN_ENV))
+    c.set_defaults(func=cmd_scan)
 
     c = sub.add_parser("edit", help=t("edit buyer, recipient, phone, address, courier or tracking number"))
     change_args(c)
@@ -1676,6 +1747,8 @@ def add_courier_commands(sub) -> None:
     st.add_argument("--url", metavar="URL", help=t("the API's address (default: the real service's)"))
     st.add_argument("--customer", metavar="ID", help=t("Kuaidi100's customer id"))
     st.add_argument("--carrier", metavar="CODE", help=t("the carrier's code there (Kuaidi100 com, AfterShip slug)"))
+    st.add_argument("--pattern", metavar="REGEX", help=t("its tracking numbers as a regular expression, checked at "
+                                                          "the scan-out, e.g. '^SF[0-9]+$' (empty: any)"))
     st.set_defaults(func=cmd_couriers_set)
     li = csub.add_parser("list", help=t("the couriers: name, API, address, whether a key is stored (never the key)"))
     li.add_argument("--format", choices=["table", "json"], default="table")

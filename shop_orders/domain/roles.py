@@ -55,6 +55,7 @@ STATUS_ACTIONS: tuple[str, ...] = tuple(
 ACTIONS: dict[str, str] = {
     "order.pay": N_("record payments and refunds"),
     "order.ship": N_("ship orders (scan out)"),
+    "order.ship_manual": N_("ship without a scan (with a reason)"),
     "order.edit_contact": N_("edit recipient, phone and address"),
     "order.edit_courier": N_("edit courier and tracking number"),
     "order.edit_buyer": N_("edit the buyer"),
@@ -108,6 +109,9 @@ def _status_default(action: str) -> frozenset[Role]:
 DEFAULT_MATRIX: dict[str, frozenset[Role]] = {
     "order.pay": frozenset({R.OWNER, R.MANAGER, R.BOOKKEEPER, R.SERVICE}),
     "order.ship": frozenset({R.OWNER, R.MANAGER, R.WAREHOUSE}),
+    # Shipping without the physical scan-out (a grid action, `ship` on the command line): the
+    # seeds' orders marked shipped that never left the shelf. Owners and managers only, with a reason.
+    "order.ship_manual": _MANAGERS,
     "order.edit_contact": frozenset({R.OWNER, R.MANAGER, R.SERVICE}),
     "order.edit_courier": frozenset({R.OWNER, R.MANAGER, R.WAREHOUSE, R.SERVICE}),
     "order.edit_buyer": frozenset({R.OWNER, R.MANAGER, R.SERVICE}),

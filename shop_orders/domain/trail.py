@@ -72,6 +72,10 @@ VAULT_WORDS = {"stored": N_("stored (value not shown)"), "replaced": N_("replace
                "deleted": N_("deleted"), "set": N_("set"), "changed": N_("changed")}
 
 
+# The scan-out's item check (services/scanning.py): counted item by item, or skipped by a supervisor.
+ITEM_CHECK_WORDS = {"counted": N_("counted item by item"), "skipped": N_("skipped with a supervisor's PIN")}
+
+
 def readable(action: str, field: str, value: str | None, lang: str | None = None) -> str | None:
     """One old or new value of an event as people read it (None stays None)."""
     if value is None:
@@ -90,6 +94,8 @@ def readable(action: str, field: str, value: str | None, lang: str | None = None
         return value
     if field.startswith("ticket#"):
         return _ticket_value(field.rsplit(".", 1)[-1], value, lang)
+    if field == "item_check":
+        return t(ITEM_CHECK_WORDS[value], lang=lang) if value in ITEM_CHECK_WORDS else value
     if field.startswith("secret:") or field == "vault:passphrase":
         return t(VAULT_WORDS[value], lang=lang) if value in VAULT_WORDS else value
     return value  # amounts, quantities, names and addresses read as they are

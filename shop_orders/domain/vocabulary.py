@@ -25,12 +25,13 @@ FIELDS: dict[str, str] = {
     "address_district": N_("district / postcode"), "address_street": N_("street"),
     "financial_status": N_("payment status"), "fulfillment_status": N_("fulfilment status"),
     "cancelled_at": N_("cancellation time"), "archived": N_("archived"),
+    "item_check": N_("item check"),
 }
 
 ACTIONS: dict[str, str] = {
     "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
     "edit": N_("edited"), "setting": N_("setting"), "ticket": N_("ticket"),
-    "tracking": N_("tracking"),
+    "tracking": N_("tracking"), "scan": N_("scan check"),
 }
 
 # A ticket's events are on its order, field "ticket#<id>.<what>" (services/tickets.py).

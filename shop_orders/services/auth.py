@@ -145,7 +145,7 @@ def sign_in(uow: UnitOfWork, name: str, secret: str) -> UserInfo:
     return _sign_in(uow.session, uow.now, name, secret)
 
 
-def _sign_in(session: Session, now: datetime, name: str, secret: str) -> UserInfo:
+def _sign_in(session: Session, now: datetime, name: str, secret: str, pin_only: bool = False) -> UserInfo:
     u = session.execute(select(User).where(col(User.name) == name.strip()).with_for_update()).scalar_one_or_none()
     if u is None:
         raise SignInFailed(t("There is no user {name}.", name=name.strip()))
@@ -155,7 +155,7 @@ def _sign_in(session: Session, now: datetime, name: str, secret: str) -> UserInf
         wait = int((u.locked_until - now).total_seconds() // 60) + 1
         raise SignInFailed(t("The account {name} is locked after too many wrong attempts; try again in {minutes} "
                              "min.", name=u.name, minutes=wait))
-    if _matches(u.password_hash, secret) or _matches(u.pin_hash, secret):
+    if (not pin_only and _matches(u.password_hash, secret)) or _matches(u.pin_hash, secret):
         if u.failed_attempts or u.locked_until is not None:
             u.failed_attempts, u.locked_until = 0, None
         return _info(u)
@@ -168,7 +168,14 @@ def _sign_in(session: Session, now: datetime, name: str, secret: str) -> UserInf
     raise SignInFailed(t("Wrong password or PIN for {name}.", name=u.name))
 
 
-def authenticate(db: Database, name: str, secret: str, clock: Callable[[], datetime] = utcnow) -> UserInfo:
+def check_pin_of(session: Session, now: datetime, name: str, pin: str) -> UserInfo:
+    """The user, if `pin` is their PIN (not their password: a supervisor confirming on the spot);
+    a wrong one counts toward the same lock as signing in. The caller commits either way."""
+    return _sign_in(session, now, name, pin, pin_only=True)
+
+
+def authenticate(db: Database, name: str, secret: str, clock: Callable[[], datetime] = utcnow,
+                 pin_only: bool = False) -> UserInfo:
     """sign_in in its own transaction, keeping the count of wrong attempts. Not a unit of work:
     signing in changes no audited data (only the attempt count), so a seat without the audit key,
     or whose trail stopped writes, can still tell who is at the keyboard (e.g. to import the key
@@ -176,7 +183,7 @@ def authenticate(db: Database, name: str, secret: str, clock: Callable[[], datet
     session = db.write_session()
     try:
         try:
-            user = _sign_in(session, clock(), name, secret)
+            user = _sign_in(session, clock(), name, secret, pin_only)
         except SignInFailed:
             session.commit()
             raise

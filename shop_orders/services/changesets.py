@@ -42,6 +42,7 @@ from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import auth, backup, orders, permissions
+from shop_orders.services.settings import get_cod_channels
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
 from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
@@ -234,12 +235,17 @@ def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason
         ids = _selected(s, selection or [])
         if not ids:
             raise ValidationError(t("No order matches: nothing to change."))
+        cod = get_cod_channels(s)
         for oid, o, lines in _orders_of(s, ids):
             if o is None:
                 raise ValidationError(t("Order #{id} is no longer in the store.", id=oid))
             if o.archived and kind not in ("unarchive", "purge"):
                 raise ValidationError(t("{order} is archived; restore it from the archive first.", order=o.order_no))
             before, after = _item(kind, params, o, lines)
+            if after.get("status") == Status.AWAITING_SHIPMENT.value:  # the transition checks again when applied
+                refusal = orders.unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
+                if refusal:
+                    raise ValidationError(refusal)
             if kind in ("set_status", "cancel"):
                 permissions.require(uow, ctx.actor, status_action(Status(before["status"]), Status(after["status"])))
             items.append((oid, o.order_no, int(o.version), _canonical(before), _canonical(after)))

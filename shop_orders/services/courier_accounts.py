@@ -35,9 +35,13 @@ class Account:
     url: str
     customer: str = ""
     carrier: str = ""
+    pattern: str = ""  # the courier's tracking numbers, a regular expression (e.g. ^SF\d{12}$); "" any
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "url": self.url, "customer": self.customer, "carrier": self.carrier}
+        out = {"kind": self.kind, "url": self.url, "customer": self.customer, "carrier": self.carrier}
+        if self.pattern:  # absent when unset: accounts stored before it read and compare the same
+            out["pattern"] = self.pattern
+        return out
 
 
 def secret_name(name: str) -> str:
@@ -50,8 +54,8 @@ def accounts(session) -> list[Account]:
         return []
     try:
         data = json.loads(row.value)
-        return [Account(str(n), str(a["kind"]), str(a["url"]), str(a.get("customer", "")), str(a.get("carrier", "")))
-                for n, a in sorted(data.items())]
+        return [Account(str(n), str(a["kind"]), str(a["url"]), str(a.get("customer", "")), str(a.get("carrier", "")),
+                        str(a.get("pattern", ""))) for n, a in sorted(data.items())]
     except (ValueError, KeyError, TypeError, AttributeError):
         return []
 
@@ -79,10 +83,25 @@ def _check(name: str, kind: str, url: str) -> None:
                                 host=parts.hostname))
 
 
+def check_pattern(pattern: str) -> str:
+    """A tracking-number pattern as typed, checked: a regular expression that compiles."""
+    pattern = pattern.strip()
+    if len(pattern) > 200:
+        raise ValidationError(t("A tracking-number pattern is at most 200 characters."))
+    try:
+        re.compile(pattern)
+    except re.error:
+        raise ValidationError(t("'{pattern}' is not a tracking-number pattern: it must be a regular expression.",
+                                pattern=pattern[:60])) from None
+    return pattern
+
+
 def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str, url: str = "",
-                customer: str = "", carrier: str = "", secret: str | None = None) -> Account:
+                customer: str = "", carrier: str = "", secret: str | None = None,
+                pattern: str | None = None) -> Account:
     """Add or change a courier account; `secret` (None: keep the stored one) goes to the vault.
-    A new account needs its key."""
+    A new account needs its key. `pattern` (None: keep the stored one) is the regular expression
+    its tracking numbers match, checked at the scan-out (services/scanning.py)."""
     permissions.require(uow, ctx.actor, "settings.secrets")
     name, kind, url = name.strip(), kind.strip().lower(), (url.strip() or DEFAULT_URLS.get(kind.strip().lower(), ""))
     _check(name, kind, url)
@@ -91,7 +110,9 @@ def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str
     same = next((n for n in data if n.lower() == name.lower()), None)
     if same is None and secret is None and not vault.has(secret_name(name)):
         raise ValidationError(t("A new courier needs its API key."))
-    new = Account(same or name, kind, url.rstrip("/"), customer.strip(), carrier.strip())
+    kept = str((data.get(same) or {}).get("pattern", "")) if same else ""
+    new = Account(same or name, kind, url.rstrip("/"), customer.strip(), carrier.strip(),
+                  kept if pattern is None else check_pattern(pattern))
     old = json.dumps(data.get(same), sort_keys=True) if same else None
     data[new.name] = new.to_dict()
     if secret is not None:

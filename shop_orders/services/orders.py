@@ -323,15 +323,52 @@ def _set_status(uow: UnitOfWork, ctx: ChangeContext, order: Order, new: Status) 
                    old=old, new=new.value)
 
 
+def unpaid_refusal(order_no: str, channel: str, paid_minor: int, total_minor: int, currency: str,
+                   cod_channels: frozenset[str]) -> str | None:
+    """The sentence refusing to ship (or move to awaiting shipment) an order paid less than its
+    total, unless its channel's orders are cash on delivery (a shop setting); None when it may go."""
+    if paid_minor >= total_minor or channel in cod_channels:
+        return None
+    return t("{order} is not paid ({paid} of {total}) and {channel} orders are not cash on delivery: record the "
+             "payment first.", order=order_no, paid=format_minor(paid_minor, currency),
+             total=format_minor(total_minor, currency), channel=channel_label(channel))
+
+
+def payment_refusal(session, order: Order) -> str | None:
+    """unpaid_refusal for a stored order, with the shop's cash-on-delivery channels."""
+    from shop_orders.services.settings import get_cod_channels
+
+    if order.paid_minor >= order.total_minor:
+        return None  # no setting to read
+    return unpaid_refusal(order.order_no, order.channel, order.paid_minor, order.total_minor, order.currency,
+                          get_cod_channels(session))
+
+
+def check_manual_shipping(uow: UnitOfWork, ctx: ChangeContext, order_no: str) -> None:
+    """No "shipped" without a scan: shipping from any source but "scan" (the grid, `ship` on the
+    command line, a script) needs `order.ship_manual` (owners and managers by default) and a
+    reason; the ship event keeps its source (manual, cli:...) and the reason, so the trail shows it."""
+    if ctx.source == "scan":
+        return
+    permissions.require(uow, ctx.actor, "order.ship_manual")
+    if not ctx.reason.strip():
+        raise ValidationError(t("Shipping {order} without a scan needs a reason.", order=order_no))
+
+
 def transition(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, target: Status | str,
                expected_version: int | None = None) -> Order:
-    """Move an order along an allowed manual transition (see domain/status.py ALLOWED)."""
+    """Move an order along an allowed manual transition (see domain/status.py ALLOWED). An unpaid
+    order goes to awaiting shipment only when its channel is cash on delivery (payment_refusal)."""
     order = load_for_update(uow, ref, expected_version)
     target = Status(target)
     check_manual_transition(Status(order.status), target)
     permissions.require(uow, ctx.actor, status_action(Status(order.status), target))
     if target is Status.CANCELLED and not ctx.reason.strip():
         raise ValidationError(t("Cancelling {order} needs a reason.", order=order.order_no))
+    if target is Status.AWAITING_SHIPMENT:
+        refusal = payment_refusal(uow.session, order)
+        if refusal:
+            raise TransitionNotAllowed(refusal)
     _set_status(uow, ctx, order, target)
     _touch(uow, order)
     return order
@@ -368,13 +405,20 @@ def record_payment(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, amount_m
 
 def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, int] | None = None,
          courier: str = "", tracking_no: str = "", expected_version: int | None = None) -> Order:
-    """Ship line quantities (None: everything not yet shipped). Status follows the quantities."""
+    """Ship line quantities (None: everything not yet shipped). Status follows the quantities.
+
+    From any source but "scan" this is shipping without a scan (check_manual_shipping: owner or
+    manager, with a reason); an unpaid order ships only when its channel is cash on delivery."""
     permissions.require(uow, ctx.actor, "order.ship")
     order = load_for_update(uow, ref, expected_version)
+    check_manual_shipping(uow, ctx, order.order_no)
     status = Status(order.status)
     if not SHIPPING_ALLOWED[status]:
         raise TransitionNotAllowed(t("Order {order} is {status} and cannot be shipped.", order=order.order_no,
                                      status=status.label()))
+    refusal = payment_refusal(uow.session, order)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
     lines = {line.line_no: line for line in order.lines}
     if items is None:
         items = {n: line.qty - line.shipped_qty for n, line in lines.items() if line.qty > line.shipped_qty}

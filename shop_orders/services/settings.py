@@ -98,6 +98,33 @@ def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile) -> None:
     _put(uow, ctx, CUSTOM_PROFILES_KEY, json.dumps([p.to_json() for p in [*current, profile]], ensure_ascii=False))
 
 
+COD_KEY = "cod_channels"
+
+
+def get_cod_channels(session: Session) -> frozenset[str]:
+    """The channels whose orders are cash on delivery: they may wait for and go out to shipping
+    unpaid (services/orders.py payment_refusal). None by default."""
+    row = session.get(Setting, COD_KEY)
+    if row is None:
+        return frozenset()
+    try:
+        return frozenset(str(c) for c in json.loads(row.value))
+    except (ValueError, TypeError):
+        return frozenset()
+
+
+def set_cod_channels(uow: UnitOfWork, ctx: ChangeContext, channels: list[str]) -> None:
+    """Which channels' orders are cash on delivery (channel codes; unknown ones are refused)."""
+    from shop_orders.domain.channels import parse_channel
+
+    permissions.require(uow, ctx.actor, "settings.shop")
+    try:
+        codes = sorted({parse_channel(c) for c in channels})
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    _put(uow, ctx, COD_KEY, json.dumps(codes))
+
+
 STATUS_WORDS_KEY = "import_status_words"
 
 

@@ -126,7 +126,6 @@ ZH: dict[str, str] = {
     "record a payment (negative amount: a refund)": "记录一笔付款（负数金额为退款）",
     "decimal amount in the order's currency, e.g. 88.50": "订单币种的金额，例如 88.50",
     "alipay, wechat_pay, card, cash...": "alipay、wechat_pay、card、cash…", "transaction or bank reference": "交易号或银行流水号",
-    "ship line quantities (default: everything not yet shipped)": "按商品行发货（默认：所有未发的数量）",
     "ship QTY of line LINE, repeatable": "第 LINE 行发 QTY 件，可重复",
     "edit buyer, recipient, phone, address, courier or tracking number": "修改买家、收货人、电话、地址、快递公司或运单号",
     "import a channel's order export (.xlsx/.xls/.csv/.tsv)": "导入渠道的订单导出文件（.xlsx/.xls/.csv/.tsv）",
