@@ -276,6 +276,7 @@ class MainWindow(QMainWindow):
         # courier tracking: the vault once unlocked (the OS's at once; our own after the owner's
         # passphrase in Tools -> Couriers...), the background sync on the shop's period
         self.vault_box: Any = None  # services/vault.py Vault, once usable
+        self.station: Any = None  # the scan station window, while open
         self._syncing: ProgressTask | None = None
         self.last_sync: tuple | None = None
         self.sync_timer = QTimer(self)
@@ -575,12 +576,16 @@ class MainWindow(QMainWindow):
         """F9: the warehouse's full-screen scan station (the grid follows each parcel it ships)."""
         from shop_orders.ui.scan_station import ScanStation
 
-        if getattr(self, "station", None) is not None and self.station.isVisible():
+        if self.station is not None and self.station.isVisible():
             self.station.close()
             return
         self.station = ScanStation(self.ctx, self, qsettings=self.qsettings)
-        self.station.shipped.connect(lambda _no: (self.reload(), self.refresh_facets()))
+        self.station.shipped.connect(self._station_shipped)
         self.station.showFullScreen()
+
+    def _station_shipped(self, _order_no: str) -> None:
+        self.reload()
+        self.refresh_facets()
 
     def manage_couriers(self) -> None:
         from shop_orders.ui.couriers import CouriersDialog

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
 from shop_orders.services import courier_accounts, scanning
@@ -66,7 +66,7 @@ class ScanStation(QWidget):
         self.qsettings = qsettings or QSettings()
         self.order: scanning.ScanOrder | None = None
         self.counted: dict[int, int] = {}
-        self.skipped_by = None  # the supervisor who let the item check be skipped
+        self.skipped_by: Actor | None = None  # the supervisor who let the item check be skipped
         self.last: tuple[int, str, float] | None = None  # (shipment id, order no, when) for undo
         self.times: deque[float] = deque()  # this session's parcels, for the per-hour counter
         self.parcels = 0
@@ -134,7 +134,7 @@ class ScanStation(QWidget):
         layout.addWidget(self.keys)
         for key, slot in (("F2", self.skip_check), ("F3", self.ship_counted), ("F8", self.undo_last),
                           ("Esc", self.drop_order), ("F9", self.close)):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            QShortcut(QKeySequence(key), self, slot)
         self.calm = QTimer(self)
         self.calm.setSingleShot(True)
         self.calm.timeout.connect(lambda: self._colour(IDLE))
