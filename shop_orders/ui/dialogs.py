@@ -283,3 +283,54 @@ class SettingsDialog(_Form):
         if d.exec() != QDialog.DialogCode.Accepted:
             return None
         return d.thresholds(), d.language.currentData()
+
+
+class ShipDialog(_Form):
+    """Order → Ship… (shipping without the scan station): each line's quantity, the courier, the
+    tracking number and the reason a manual shipment needs (it is marked manual in the trail)."""
+
+    def __init__(self, parent, order_no: str, lines: list[tuple[int, str, str, int]], courier: str,
+                 couriers: list[str]) -> None:
+        from PySide6.QtWidgets import QSpinBox
+
+        super().__init__(parent, t("Ship %s") % order_no)
+        self.setObjectName("shipDialog")
+        self.qty: dict[int, QSpinBox] = {}
+        for line_no, sku, title, left in lines:
+            spin = QSpinBox(self)
+            spin.setObjectName(f"ship_line_{line_no}")
+            spin.setRange(0, left)
+            spin.setValue(left)
+            self.form.addRow(f"{sku} · {title} (≤ {left})", spin)
+            self.qty[line_no] = spin
+        self.courier = QComboBox(self)
+        self.courier.setObjectName("shipCourier")
+        self.courier.setEditable(True)
+        self.courier.addItems(couriers)
+        self.courier.setCurrentText(courier)
+        self.tracking = QLineEdit(self)
+        self.tracking.setObjectName("shipTracking")
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("shipReason")
+        self.reason.setPlaceholderText(t("why this parcel is not scanned out at the station"))
+        self.form.addRow(t("Courier"), self.courier)
+        self.form.addRow(t("Tracking number"), self.tracking)
+        self.form.addRow(t("Reason"), self.reason)
+
+    def items(self) -> dict[int, int]:
+        return {n: spin.value() for n, spin in self.qty.items() if spin.value()}
+
+    def validate(self) -> str | None:
+        if self.qty and not self.items():
+            return t("Choose at least one item to ship.")
+        if not self.reason.text().strip():
+            return t("A shipment without the scan station needs a reason.")
+        return None
+
+    @classmethod
+    def ask(cls, parent, order_no: str, lines, courier: str, couriers: list[str]):
+        d = cls(parent, order_no, lines, courier, couriers)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return (d.items() or None, d.courier.currentText().strip(), d.tracking.text().strip(),
+                d.reason.text().strip())

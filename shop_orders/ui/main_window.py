@@ -860,6 +860,7 @@ class MainWindow(QMainWindow):
         self.ticket_settings_action = action(t("&Ticket settings…"), self.edit_ticket_settings, None,
                                              "ticketSettings")
         self.couriers_action = action(t("&Couriers…"), self.manage_couriers, None, "manageCouriers")
+        self.ship_action = action(t("S&hip…"), self.ship_order, None, "shipOrder")
         self.station_action = action(t("Scan &station"), self.open_scan_station, QKeySequence("F9"), "scanStationAction")
         self.sync_action = action(t("&Sync tracking now"), lambda: self.sync_tracking(manual=True), None,
                                   "syncTracking")
@@ -873,7 +874,7 @@ class MainWindow(QMainWindow):
             self.status_action: "status:", self.settings_action: "settings.shop",
             self.ticket_action: "tickets.open", self.ticket_settings_action: "settings.shop",
             self.couriers_action: "settings.secrets", self.sync_action: "order.ship",
-            self.station_action: "order.ship",
+            self.station_action: "order.ship", self.ship_action: "order.ship_manual",
         }
 
     def _build_menus(self) -> None:
@@ -888,7 +889,7 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(t("&Edit"))
         m.addActions([self.copy_action, self.find_action])
         m = self.menuBar().addMenu(t("&Order"))
-        m.addActions([self.status_action, self.payment_action, self.contact_action])
+        m.addActions([self.status_action, self.payment_action, self.contact_action, self.ship_action])
         m.addSeparator()
         m.addActions([self.bulk_selected_action, self.bulk_filter_action])
         m.addSeparator()
@@ -983,7 +984,8 @@ class MainWindow(QMainWindow):
 
     def _row_menu(self, pos) -> None:
         menu = QMenu(self)
-        menu.addActions([self.detail_action, self.status_action, self.payment_action, self.contact_action])
+        menu.addActions([self.detail_action, self.status_action, self.payment_action, self.contact_action,
+                         self.ship_action])
         menu.addSeparator()
         menu.addAction(self.ticket_action)
         menu.addSeparator()
@@ -1220,6 +1222,39 @@ class MainWindow(QMainWindow):
             undo = None  # e.g. cancelled is final
         self._apply(lambda uow, c: orders.transition(uow, c, r.id, target, expected_version=r.version), reason,
                     watch=(r.id, r.order_no, undo, t("now %s") % target.label(self.lang)))
+
+    def ship_order(self) -> None:
+        """Order → Ship…: the same checks as the station's (the courier's pattern, a number used on
+        another order), marked manual with its reason; the owner's and managers' right."""
+        from shop_orders.services import courier_accounts
+        from shop_orders.ui.dialogs import ShipDialog
+
+        r = self.current_row()
+        d = self.detail.detail
+        if r is None:
+            return
+        if d is None or d.order.order_no != r.order_no:
+            self.statusBar().showMessage(t("The order's details are still being read; try again in a moment."), 5000)
+            return
+        with self.ctx.db.read_session() as s:
+            couriers = [a.name for a in courier_accounts.accounts(s)]
+        lines = [(li.line_no, li.sku, li.title, li.qty - li.shipped_qty) for li in d.order.lines
+                 if li.qty > li.shipped_qty]
+        answer = ShipDialog.ask(self, r.order_no, lines, d.order.courier, couriers)
+        if answer is None:
+            return
+        items, courier, tracking_no, reason = answer
+
+        def ship(uow, c):
+            number = tracking_no
+            if tracking_no:
+                from shop_orders.services import scanning
+
+                number = scanning.check_tracking(uow.session, scanning.find_order(uow.session, r.order_no), courier,
+                                                 tracking_no)
+            return orders.ship(uow, c, r.id, items, courier=courier, tracking_no=number, expected_version=r.version)
+
+        self._apply(ship, reason, watch=(r.id, r.order_no, None, t("shipped")))
 
     def record_payment(self) -> None:
         r = self.current_row()

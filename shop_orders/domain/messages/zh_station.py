@@ -23,4 +23,10 @@ ZH: dict[str, str] = {
     "2 · Scan each item, or F2 / F3": "2 · 逐件扫描商品，或按 F2 / F3", "3 · Scan the tracking number": "3 · 扫描运单号",
     "%s is on screen: scan its items.": "%s 已在屏幕上：请扫描其商品。", "%s: %s of %s.": "%s：%s / %s。",
     "There is no parcel of the last %s seconds to undo.": "最近 %s 秒内没有可撤销的包裹。",
+    # Order -> Ship... (ui/dialogs.py ShipDialog)
+    "why this parcel is not scanned out at the station": "为什么此包裹不在扫描发货台出库",
+    "Tracking number": "运单号", "Choose at least one item to ship.": "请至少选择一件要发的商品。",
+    "A shipment without the scan station needs a reason.": "不经扫描发货台发货需要填写原因。",
+    "Ship %s": "发货 %s", "S&hip…": "发货(&H)…",
+    "The order's details are still being read; try again in a moment.": "正在读取订单详情，请稍后再试。",
 }
