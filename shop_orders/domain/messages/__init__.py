@@ -26,6 +26,7 @@ from shop_orders.domain.messages import (
     zh_export,
     zh_import,
     zh_orders,
+    zh_slip,
     zh_store,
     zh_tickets,
     zh_tracking,
@@ -48,7 +49,7 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
 
 
 ZH: dict[str, str] = _merge(zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH,
-                           zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH)
+                           zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH, zh_slip.ZH)
 
 _current = "en"
 

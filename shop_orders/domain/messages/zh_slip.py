@@ -1,0 +1,22 @@
+"""Simplified Chinese: packing slips (services/slips.py, ui/slips.py, the `slip` command)."""
+
+ZH: dict[str, str] = {
+    # the slip itself
+    "Shop Orders": "订单台",
+    "Packing slip · {channel} {channel_order_no}": "发货单 · {channel} {channel_order_no}",
+    "Ordered {day}": "下单时间 {day}",
+    "This order is cancelled: do not ship it.": "此订单已取消：请勿发货。",
+    "Ship to: {recipient}  {phone}": "收件人：{recipient}  {phone}",
+    "Page {n} of {pages}": "第 {n} 页，共 {pages} 页",
+    "{qty} × {title}": "{qty} × {title}",
+    "(no SKU)": "（无商品编码）",
+    "Nothing left to ship on this order.": "此订单已没有待发的商品。",
+    "{text} (too long for a barcode on this page)": "{text}（太长，无法在此页上印成条码）",
+    "Packing slips": "发货单",
+    # refusals
+    "{ref} is the channel order number of {n} orders ({orders}); name it by its global id.":
+        "{ref} 是 {n} 个订单的渠道订单号（{orders}）；请用订单编号指明。",
+    "The packing slips cannot be drawn on this printer or file.": "无法在此打印机或文件上绘制发货单。",
+    "Printing the packing slips was cancelled.": "发货单打印已取消。",
+    "Name at least one order for the packing slips.": "请至少指定一个订单来打印发货单。",
+}
