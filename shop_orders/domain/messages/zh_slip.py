@@ -19,4 +19,11 @@ ZH: dict[str, str] = {
     "The packing slips cannot be drawn on this printer or file.": "无法在此打印机或文件上绘制发货单。",
     "Printing the packing slips was cancelled.": "发货单打印已取消。",
     "Name at least one order for the packing slips.": "请至少指定一个订单来打印发货单。",
+    # the command line
+    "{name}: packing slips are written as PDF; name the file .pdf": "{name}：发货单以 PDF 格式写入；请将文件命名为 .pdf",
+    "Wrote {n} packing slips ({pages} pages) to {path}.": "已将 {n} 张发货单（{pages} 页）写入 {path}。",
+    "write the packing slips of orders to a PDF, one page per order, with Code 128 barcodes of the order id and "
+    "every SKU": "将订单的发货单写入 PDF，每个订单一页，带订单编号和每个商品编码的 Code 128 条码",
+    "global order id or channel order number": "订单编号或渠道订单号",
+    "the .pdf file to write": "要写入的 .pdf 文件",
 }
