@@ -359,7 +359,8 @@ def paint_document(device: QPagedPaintDevice, slips: Sequence[Slip], dpi: float,
     return pages
 
 
-def _page_layout():
+def page_layout():
+    """A6 portrait without margins (the slip keeps its own): a PDF's pages, a printer's default."""
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize
 
@@ -403,7 +404,7 @@ def _paint_pdf(tmp: Path, slips: Sequence[Slip], progress, cancelled) -> int:
     writer = QPdfWriter(str(tmp))
     try:
         writer.setResolution(PDF_DPI)
-        writer.setPageLayout(_page_layout())
+        writer.setPageLayout(page_layout())
         writer.setTitle(t("Packing slips"))
         writer.setCreator("Shop Orders")
         return paint_document(writer, slips, PDF_DPI, progress, cancelled)
@@ -416,7 +417,7 @@ def render_images(slip: Slip, dpi: float = 300) -> list[QImage]:
     from PySide6.QtGui import QImage, QPainter
 
     ensure_gui_app()
-    size = _page_layout().fullRectPixels(round(dpi)).size()
+    size = page_layout().fullRectPixels(round(dpi)).size()
     images: list[QImage] = []
 
     def new_image() -> QImage:

@@ -26,4 +26,15 @@ ZH: dict[str, str] = {
     "every SKU": "将订单的发货单写入 PDF，每个订单一页，带订单编号和每个商品编码的 Code 128 条码",
     "global order id or channel order number": "订单编号或渠道订单号",
     "the .pdf file to write": "要写入的 .pdf 文件",
+    # the desktop app (ui/slips.py, the Order menu)
+    "&Print packing slips…": "打印发货单(&P)…",
+    "Save packing slips as P&DF…": "将发货单存为 PDF(&D)…",
+    "Print %s packing slips": "打印 %s 张发货单",
+    "Select the orders to print slips for.": "请先选择要打印发货单的订单。",
+    "Printing packing slips…": "正在打印发货单…",
+    "Sent %s pages of packing slips to the printer": "已将 %s 页发货单发送到打印机",
+    "Save packing slips as PDF": "将发货单存为 PDF",
+    "PDF document (*.pdf)": "PDF 文档 (*.pdf)",
+    "Writing packing slips…": "正在写入发货单…",
+    "Saved the packing slips to %s": "发货单已保存到 %s",
 }
