@@ -675,6 +675,20 @@ def cmd_export(args, ctx: AppContext) -> int:
     return 0
 
 
+def cmd_slip(args, ctx: AppContext) -> int:
+    from shop_orders.services import slips
+
+    path = Path(args.pdf)
+    if path.suffix.lower() != ".pdf":
+        raise ValidationError(t("{name}: packing slips are written as PDF; name the file .pdf", name=path.name))
+    if not path.parent.is_dir():
+        raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
+    found = slips.load_slips(ctx.db, args.orders)  # an unknown order stops here, before any file
+    pages = slips.write_pdf(path, found)
+    print(t("Wrote {n} packing slips ({pages} pages) to {path}.", n=len(found), pages=pages, path=path))
+    return 0
+
+
 # ---- who is at the keyboard -----------------------------------------------------------------
 
 PASSWORD_ENV = "SHOP_ORDERS_PASSWORD"
@@ -1569,6 +1583,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--stale", action="store_true", help=t("only stale orders"))
     c.add_argument("--no-lines", action="store_true", help=t("leave out the Lines sheet"))
     c.set_defaults(func=cmd_export)
+
+    c = sub.add_parser("slip", help=t("write the packing slips of orders to a PDF, one page per order, with "
+                                      "Code 128 barcodes of the order id and every SKU"))
+    c.add_argument("orders", nargs="+", metavar="ORDER", help=t("global order id or channel order number"))
+    c.add_argument("--pdf", required=True, metavar="FILE", help=t("the .pdf file to write"))
+    c.set_defaults(func=cmd_slip)
 
     c = sub.add_parser("thresholds", help=t("show or set the staleness thresholds (shop setting)"))
     c.add_argument("--default", metavar="H",

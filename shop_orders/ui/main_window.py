@@ -66,7 +66,7 @@ from shop_orders.ui.dialogs import (
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.first_run import WELCOMED_SETTING, ConnectDialog, EmptyStoreGuide, welcome_text
-from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderTableModel, RowRole
+from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderNoRole, OrderTableModel, RowRole
 from shop_orders.ui.tickets import TicketPanel, TicketSettingsDialog
 from shop_orders.ui.users import PermissionsDialog, SignInDialog, UsersDialog
 from shop_orders.ui.workers import ProgressTask, Task, registry_for, run_in_pool
@@ -864,6 +864,9 @@ class MainWindow(QMainWindow):
         self.station_action = action(t("Scan &station"), self.open_scan_station, QKeySequence("F9"), "scanStationAction")
         self.sync_action = action(t("&Sync tracking now"), lambda: self.sync_tracking(manual=True), None,
                                   "syncTracking")
+        self.print_slips_action = action(t("&Print packing slips…"), self.print_slips, QKeySequence.StandardKey.Print,
+                                         "printSlips")
+        self.save_slips_action = action(t("Save packing slips as P&DF…"), self.save_slips_pdf, None, "saveSlipsPdf")
         # what each action needs from the permission matrix (services/permissions.py)
         self._needs = {
             self.import_action: "orders.import", self.export_action: "orders.export",
@@ -894,6 +897,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.bulk_selected_action, self.bulk_filter_action])
         m.addSeparator()
         m.addAction(self.ticket_action)
+        m.addSeparator()
+        m.addActions([self.print_slips_action, self.save_slips_action])
         m.addSeparator()
         m.addAction(self.detail_action)
         m.addSeparator()
@@ -1329,6 +1334,21 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, t("Not allowed"), str(exc))
             return True
         return False
+
+    def selected_order_nos(self) -> list[str]:
+        """The global ids of the selected orders, top to bottom."""
+        rows = sorted(self.view.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [no for no in (i.data(OrderNoRole) for i in rows) if no]
+
+    def print_slips(self) -> None:
+        from shop_orders.ui import slips
+
+        slips.print_slips(self, self.selected_order_nos(), self.ctx.db)
+
+    def save_slips_pdf(self) -> None:
+        from shop_orders.ui import slips
+
+        slips.save_slips_pdf(self, self.selected_order_nos(), self.ctx.db, self.ctx.db.own_files())
 
     def export_orders(self) -> None:
         from shop_orders.services import exporting

@@ -27,6 +27,7 @@ from shop_orders.domain.messages import (
     zh_import,
     zh_orders,
     zh_scan,
+    zh_slip,
     zh_station,
     zh_store,
     zh_tickets,
@@ -50,7 +51,7 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
 
 
 ZH: dict[str, str] = _merge(zh_station.ZH, zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_ui.ZH, zh_users.ZH, zh_tickets.ZH,
-                           zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH, zh_scan.ZH)
+                           zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH, zh_scan.ZH, zh_slip.ZH)
 
 _current = "en"
 
