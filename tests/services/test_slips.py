@@ -7,6 +7,7 @@ import re
 import pytest
 import zxingcpp
 
+from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.status import Status
 from shop_orders.services import orders, slips
@@ -103,7 +104,7 @@ def test_the_shop_name_comes_from_the_shop_setting(db, qapp):
 
 def test_the_slip_lists_only_what_is_left_to_ship(db, qapp):
     no = make_order(db, status=Status.AWAITING_SHIPMENT, paid_minor=2 * 16800 + 3900)
-    apply(db, orders.ship, no, {1: 1, 2: 1})
+    apply(db, orders.ship, no, {1: 1, 2: 1}, context=ChangeContext(Actor("alice"), "manual", "a test parcel"))
     [slip] = slips.load_slips(db, [no])
     assert [(line.sku, line.to_ship) for line in slip.lines] == [("TEA-LJ-250", 1)]
 
