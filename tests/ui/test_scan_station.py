@@ -190,3 +190,38 @@ def test_f8_undoes_the_last_parcel_within_60_seconds_with_a_reason(qtbot, statio
 def test_the_station_is_chinese(chinese, qtbot, station, shop):  # noqa: F811
     burst(qtbot, station, shop[1][0])
     assert_chinese(station)
+
+
+def test_order_ship_from_the_grid_needs_a_reason_and_checks_the_tracking_number(qtbot, make_window, sqlite_db,
+                                                                               monkeypatch):
+    from shop_orders.ui import dialogs
+    from tests.ui.conftest import settle
+
+    no = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)
+    w = make_window()
+    w.view.selectRow(0)
+    qtbot.waitUntil(lambda: w.detail.detail is not None, timeout=5000)
+    d = dialogs.ShipDialog(w, no, [(1, "TEA-LJ-250", "tea", 2)], "", ["SF"])
+    qtbot.addWidget(d)
+    assert d.validate() == "A shipment without the scan station needs a reason."
+    d.reason.setText("the customer collected it")
+    assert d.validate() is None
+    monkeypatch.setattr(dialogs.ShipDialog, "ask", classmethod(
+        lambda cls, parent, order_no, lines, courier, couriers: ({1: 1}, "SF", "sf 12;34", "picked up at the till")))
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.ship_order()
+    assert status(sqlite_db, no) == Status.AWAITING_SHIPMENT.value  # a number of the wrong pattern: refused
+    assert len(warned) == 1 and "tracking number" in warned[0]
+    monkeypatch.setattr(dialogs.ShipDialog, "ask", classmethod(
+        lambda cls, parent, order_no, lines, courier, couriers: ({1: 1}, "SF", "SF0000000077", "picked up at the till")))
+    with qtbot.waitSignal(w.changeFinished, timeout=10000):
+        w.ship_order()
+    settle(qtbot, w)
+    assert status(sqlite_db, no) == Status.PARTIALLY_SHIPPED.value
+    with sqlite_db.read_session() as s:
+        ev = s.execute(select(AuditEvent).where(AuditEvent.order_no == no, AuditEvent.action == "ship")).scalar_one()
+    assert (ev.source, ev.reason) == ("manual", "picked up at the till")
