@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from shop_orders import __version__
 from shop_orders.domain.errors import OrderConflict, ShopOrdersError, TransitionNotAllowed
@@ -268,10 +269,13 @@ class MainWindow(QMainWindow):
         self._sweeping: Task | None = None
         self.sweep_timer = QTimer(self)  # the detection rules' clock: stuck orders, reminders, escalation
         self.sweep_timer.timeout.connect(self.sweep)
+        self.sweep_first = QTimer(self)  # a child, stopped at close: never fires on a closed window
+        self.sweep_first.setSingleShot(True)
+        self.sweep_first.timeout.connect(self.sweep)
         if sweep_ms:  # 0: only when asked (tests)
             self.sweep_timer.setInterval(sweep_ms)
             self.sweep_timer.start()
-            QTimer.singleShot(min(SWEEP_FIRST_MS, sweep_ms), self.sweep)
+            self.sweep_first.start(min(SWEEP_FIRST_MS, sweep_ms))
         self.tray: QSystemTrayIcon | None = None
         # courier tracking: the vault once unlocked (the OS's at once; our own after the owner's
         # passphrase in Tools -> Couriers...), the background sync on the shop's period
@@ -281,8 +285,11 @@ class MainWindow(QMainWindow):
         self.last_sync: tuple | None = None
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(lambda: self.sync_tracking(manual=False))
+        self.sync_first = QTimer(self)
+        self.sync_first.setSingleShot(True)
+        self.sync_first.timeout.connect(self._start_sync_timer)
         if sweep_ms:  # like the sweep: tests ask for it
-            QTimer.singleShot(SWEEP_FIRST_MS, self._start_sync_timer)
+            self.sync_first.start(SWEEP_FIRST_MS)
         self.tick_timer = QTimer(self)  # staleness moves with the clock even when nothing changes
         self.tick_timer.setInterval(60_000)
         self.tick_timer.timeout.connect(self.reload)
@@ -560,8 +567,11 @@ class MainWindow(QMainWindow):
         OS vault at once, with our own vault once unlocked in this session."""
         from shop_orders.services import tracking, vault
 
-        with self.ctx.db.read_session() as s:
-            minutes = tracking.tracking_settings(s).every_minutes
+        try:
+            with self.ctx.db.read_session() as s:
+                minutes = tracking.tracking_settings(s).every_minutes
+        except (ShopOrdersError, SQLAlchemyError):
+            return  # the store is not reachable now: the next start (or Tools → Couriers…) tries again
         if self.vault_box is None:
             box = vault.open_vault(self.ctx.db)
             if not isinstance(box, vault.OwnVault) or os.environ.get(vault.PASSPHRASE_ENV):
@@ -965,7 +975,9 @@ class MainWindow(QMainWindow):
         self.poll_timer.stop()
         self.tick_timer.stop()
         self.sweep_timer.stop()
+        self.sweep_first.stop()
         self.sync_timer.stop()
+        self.sync_first.stop()
         self.tickets.tick.stop()
         self.stop_workers()
         self.save_layout()
