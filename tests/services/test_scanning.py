@@ -14,7 +14,15 @@ from sqlalchemy import select
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import TransitionNotAllowed, ValidationError
 from shop_orders.domain.status import Status
-from shop_orders.services import auth, changesets, courier_accounts, orders, permissions, scanning, settings
+from shop_orders.services import (
+    auth,
+    changesets,
+    courier_accounts,
+    orders,
+    permissions,
+    scanning,
+    settings,
+)
 from shop_orders.services.scanning import ScanRefused
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import queries

@@ -304,7 +304,7 @@ def test_a_stale_order_gets_a_stuck_ticket_from_the_sweep_once(db):
 def test_a_channel_cancel_of_a_shipped_order_opens_a_cancel_ticket_once(db):
     no = new_order(db, status=Status.AWAITING_PAYMENT)
     run(db, orders.record_payment, OWNER, no, 37500)
-    run(db, orders.ship, OWNER, no)
+    run(db, orders.ship, ChangeContext(OWNER.actor, "scan"), no)
     with db.read_session() as s:
         oid = s.execute(select(Order.id).where(Order.order_no == no)).scalar_one()
     imp = ChangeContext(Actor("olivia", "owner"), "import:taobao.csv")
