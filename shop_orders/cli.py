@@ -522,6 +522,9 @@ def cmd_scan(args, ctx: AppContext) -> int:
     prompt, never an argument (it would show in `ps` and the shell's history)."""
     from shop_orders.services import scanning
 
+    if args.pin_argument is not None:
+        raise ValidationError(t("A PIN is never an argument (it would show in the process list and the shell's "
+                                "history): set {env} or type it when asked.", env=SUPERVISOR_PIN_ENV))
     skus = _sku_counts(args.sku)
     skipped_by = None
     if args.skip_check:
@@ -1554,6 +1557,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--pin-user", metavar="NAME",
                    help=t("with --skip-check: the manager or owner confirming; their PIN from ${env} or a prompt, "
                           "never an argument", env=SUPERVISOR_PIN_ENV))
+    # `--pin PIN` (as the issue first had it) would be taken as an abbreviation of --pin-user:
+    # named here so that it is refused with a sentence instead.
+    c.add_argument("--pin", dest="pin_argument", nargs="?", const="", help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_scan)
 
     c = sub.add_parser("edit", help=t("edit buyer, recipient, phone, address, courier or tracking number"))

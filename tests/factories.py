@@ -46,3 +46,13 @@ def apply(db, fn, *args, clock=None, context: ChangeContext = ALICE, **kw):
         order = fn(uow, context, *args, **kw)
         uow.commit()
         return order
+
+
+DRAFT_TOTAL = 2 * 16800 + 3900  # the default draft's lines
+
+
+def make_shippable(db, clock=None, **kw):
+    """An order awaiting shipment and paid in full (what the scan-out, and manual shipping, take)."""
+    kw.setdefault("status", Status.AWAITING_SHIPMENT)
+    kw.setdefault("paid_minor", DRAFT_TOTAL)
+    return make_order(db, clock, **kw)

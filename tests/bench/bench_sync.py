@@ -51,11 +51,12 @@ def build(db, n: int, false_share: float) -> int:
 
     with db.read_session() as s:
         nos = list(s.execute(select(Order.order_no).order_by(Order.id)).scalars())
+    scan = ChangeContext(ctx.actor, "scan")  # the parcels are scanned out
     with UnitOfWork(db, rules=()) as uow:
         for i, no in enumerate(nos):
             false = every and i % every == 0
             falses += bool(false)
-            orders.ship(uow, ctx, no, courier="SF", tracking_no=f"INVALID{i:08d}" if false else f"SF{i:010d}")
+            orders.ship(uow, scan, no, courier="SF", tracking_no=f"INVALID{i:08d}" if false else f"SF{i:010d}")
         uow.commit()
     return falses
 

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["init", "demo", "orders", "stale", "audit", "backup", "restore", "show", "set-status", "pay",
-            "ship", "edit", "thresholds", "users", "bulk"]
+            "ship", "scan", "edit", "thresholds", "users", "bulk"]
 
 
 def run(*args, db=None, env=None, check=True):
@@ -107,7 +107,11 @@ def test_single_order_commands_change_and_show_the_trust_chain(tmp_path):
     no, total = data[0]["id"], data[0]["total"]
     assert "Partially paid" in run("pay", no, "0.01", "--method", "alipay", db=db).stdout
     assert "Awaiting shipment" in run("pay", no, total, db=db).stdout  # overpaid by 0.01 is still paid
-    assert "Partially shipped" in run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1", db=db).stdout \
+    res = run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1", db=db, check=False)
+    assert_one_line_error(res)
+    assert "without a scan needs a reason" in res.stderr  # no "shipped" without a scan, or a reason
+    assert "Partially shipped" in run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1",
+                                      "--reason", "scanner broken", db=db).stdout \
         or "Shipped" in run("show", no, db=db).stdout
     res = run("edit", no, "--phone", "13800000000", db=db, check=False)
     assert_one_line_error(res)

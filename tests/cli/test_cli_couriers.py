@@ -18,6 +18,7 @@ from shop_orders.courier_sim import DEFAULT_CUSTOMER, DEFAULT_KEY, CourierSim
 from tests.cli.test_cli import ROOT, assert_one_line_error, run
 
 PASS = "correct horse battery"
+BY_HAND = "packed at the counter"  # shipped without a scan: the owner, with a reason
 ENV = {"SHOP_ORDERS_VAULT_PASSPHRASE": PASS, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
 
 
@@ -68,9 +69,9 @@ def test_the_key_goes_to_the_vault_and_is_shown_nowhere(shop):
 
 def test_sync_rolls_a_false_shipped_back_completes_a_delivered_one_and_says_what_it_did(shop):
     bad, good, moving = awaiting(shop)[:3]
-    cli("ship", bad, "--courier", "SF", "--tracking-no", "INVALID0001", db=shop)
-    cli("ship", good, "--courier", "SF", "--tracking-no", "DELIVERED0001", db=shop)
-    cli("ship", moving, "--courier", "SF", "--tracking-no", "SF2026000001", db=shop)
+    cli("ship", bad, "--courier", "SF", "--tracking-no", "INVALID0001", "--reason", BY_HAND, db=shop)
+    cli("ship", good, "--courier", "SF", "--tracking-no", "DELIVERED0001", "--reason", BY_HAND, db=shop)
+    cli("ship", moving, "--courier", "SF", "--tracking-no", "SF2026000001", "--reason", BY_HAND, db=shop)
     res = cli("sync", db=shop)
     assert res.stdout.strip() == "Checked 3, updated 3, rolled back 1, completed 1, failed 0."
     now = statuses(shop)
@@ -92,7 +93,7 @@ def test_a_courier_that_is_down_changes_nothing_and_is_one_line(shop):
         db=shop, stdin="some-key\n")
     nos = awaiting(shop)[:2]
     for i, no in enumerate(nos):
-        cli("ship", no, "--courier", "JD", "--tracking-no", f"JD00000000{i}", db=shop)
+        cli("ship", no, "--courier", "JD", "--tracking-no", f"JD00000000{i}", "--reason", BY_HAND, db=shop)
     before = statuses(shop)
     res = cli("sync", "--courier", "JD", db=shop, check=False)
     assert res.returncode == 1 and "Checked 0, updated 0, rolled back 0, completed 0, failed 2." in res.stdout

@@ -92,8 +92,10 @@ def test_shipping_lines_derives_partial_then_full_shipment(db):
     o = apply(db, orders.ship, no, {1: 1}, courier="顺丰速运", tracking_no="SF1234567890", context=ctx(source="scan"))
     assert o.status == "partially_shipped" and o.tracking_no == "SF1234567890"
     with pytest.raises(ValidationError, match="1 of 2 already shipped"):
-        apply(db, orders.ship, no, {1: 2})
-    o = apply(db, orders.ship, no)  # the rest
+        apply(db, orders.ship, no, {1: 2}, context=ctx(source="scan"))
+    with pytest.raises(ValidationError, match="without a scan needs a reason"):  # no "shipped" without a scan
+        apply(db, orders.ship, no)
+    o = apply(db, orders.ship, no, context=ctx(reason="the scanner is broken"))  # the rest, by hand
     assert o.status == "shipped"
     assert [line.shipped_qty for line in _order(db, no).lines] == [2, 1]
     assert len(_order(db, no).shipments) == 2
@@ -103,7 +105,7 @@ def test_shipping_lines_derives_partial_then_full_shipment(db):
 def test_unpaid_orders_cannot_ship_and_derived_statuses_cannot_be_typed(db):
     no = make_order(db)
     with pytest.raises(TransitionNotAllowed, match="cannot be shipped"):
-        apply(db, orders.ship, no)
+        apply(db, orders.ship, no, context=ctx(source="scan"))
     with pytest.raises(TransitionNotAllowed, match="record a payment instead"):
         apply(db, orders.transition, no, Status.PARTIALLY_PAID)
 

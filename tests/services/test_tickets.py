@@ -320,7 +320,7 @@ def test_archived_orders_are_left_to_the_archive_by_the_sweep_and_by_changes(db)
 def test_a_channel_cancel_of_a_shipped_order_opens_a_cancel_ticket_once(db):
     no = new_order(db, status=Status.AWAITING_PAYMENT)
     run(db, orders.record_payment, OWNER, no, 37500)
-    run(db, orders.ship, OWNER, no)
+    run(db, orders.ship, ChangeContext(OWNER.actor, "scan"), no)
     with db.read_session() as s:
         oid = s.execute(select(Order.id).where(Order.order_no == no)).scalar_one()
     imp = ChangeContext(Actor("olivia", "owner"), "import:taobao.csv")

@@ -23,6 +23,7 @@ from shop_orders.store.models import AuditEvent, Order, OrderLine, Shipment, Tic
 from tests.factories import draft
 
 OWNER = ChangeContext(Actor("olivia", "owner"), "manual")
+SCAN = ChangeContext(Actor("olivia", "owner"), "scan")  # the parcels are scanned out
 SHIPPED_AT = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 
 
@@ -43,7 +44,7 @@ def shipped(db, tracking_no: str, courier: str = "SF") -> str:
     """A paid order, scanned out with this courier and number at SHIPPED_AT."""
     no = run(db, lambda uow: orders.create_order(uow, OWNER, draft(status=Status.AWAITING_SHIPMENT,
                                                                    paid_minor=37500)).order_no)
-    run(db, orders.ship, OWNER, no, courier=courier, tracking_no=tracking_no)
+    run(db, orders.ship, SCAN, no, courier=courier, tracking_no=tracking_no)
     return no
 
 
@@ -191,8 +192,8 @@ def test_who_may_not_ship_may_not_sync(db, sim):
 def test_a_person_recalls_a_parcel_and_the_status_follows_the_other_parcels(db):
     no = run(db, lambda uow: orders.create_order(uow, OWNER, draft(status=Status.AWAITING_SHIPMENT,
                                                                    paid_minor=37500)).order_no)
-    run(db, orders.ship, OWNER, no, {1: 2}, courier="SF", tracking_no="SF0000000001")
-    run(db, orders.ship, OWNER, no, {2: 1}, courier="SF", tracking_no="SF0000000002")
+    run(db, orders.ship, SCAN, no, {1: 2}, courier="SF", tracking_no="SF0000000001")
+    run(db, orders.ship, SCAN, no, {2: 1}, courier="SF", tracking_no="SF0000000002")
     with db.read_session() as s:
         first = s.execute(select(Shipment.id).join(Order).where(Order.order_no == no).order_by(Shipment.id)).scalars().first()
     run(db, orders.recall_shipment, OWNER, first)

@@ -19,7 +19,7 @@ from shop_orders.services import auth, changesets, orders, permissions
 from shop_orders.services.browse import OrderBrowser
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSetItem, Order, User
-from tests.factories import make_order
+from tests.factories import make_order, make_shippable
 
 OWNER, MANAGER, SERVICE, WAREHOUSE, BOOKKEEPER = (Actor("olivia", "owner"), Actor("max", "manager"),
                                                   Actor("sam", "service"), Actor("wang", "warehouse"),
@@ -113,7 +113,10 @@ def test_only_the_owner_manages_users(db, shop):
 # ---- the permission matrix ---------------------------------------------------------------------
 
 def test_the_default_matrix_lets_each_role_do_its_job_and_no_more(db, shop):
-    run(db, orders.ship, ctx(WAREHOUSE), shop[0])  # warehouse ships
+    paid = make_shippable(db)
+    with pytest.raises(permissions.PermissionDenied, match="Warehouse may not ship without a scan"):
+        run(db, orders.ship, ctx(WAREHOUSE, reason="no scanner"), paid)
+    run(db, orders.ship, ctx(WAREHOUSE, source="scan"), paid)  # warehouse ships by scanning
     with pytest.raises(permissions.PermissionDenied, match="Bookkeeper may not status"):
         run(db, orders.transition, ctx(BOOKKEEPER, reason="x"), shop[1], Status.CANCELLED)
     with pytest.raises(permissions.PermissionDenied, match="Warehouse may not status"):
@@ -130,7 +133,7 @@ def test_a_context_claiming_another_role_than_the_users_is_refused(db, shop):
 
 
 def test_every_audit_event_carries_the_signed_in_user_and_role(db, shop):
-    run(db, orders.ship, ctx(WAREHOUSE), shop[0])
+    run(db, orders.ship, ctx(WAREHOUSE, source="scan"), make_shippable(db))
     with db.read_session() as s:
         e = s.execute(select(AuditEvent).where(AuditEvent.action == "ship")).scalar_one()
     assert (e.actor, e.role, e.approver) == ("wang", "warehouse", "")

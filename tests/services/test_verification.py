@@ -23,6 +23,7 @@ from tests.factories import apply, ctx, draft, make_order
 from tests.services.test_importing import taobao_file
 
 REASON = ctx("alice", reason="customer called")
+SCAN = ctx("alice", source="scan")
 
 
 def _import(db, path):
@@ -44,10 +45,10 @@ def _busy_store(db, tmp_path) -> str:
     apply(db, orders.record_payment, no, 17500)
     apply(db, orders.record_payment, no, -3900, context=REASON)
     apply(db, orders.record_payment, no, 3900)
-    apply(db, orders.ship, no, {1: 1}, courier="顺丰速运", tracking_no="SF1234567890")
+    apply(db, orders.ship, no, {1: 1}, courier="顺丰速运", tracking_no="SF1234567890", context=SCAN)
     apply(db, orders.edit, no, {"recipient": "李娜", "phone": "13900139000", "address": "上海市浦东新区",
                                 "buyer": "tb_小红"}, context=REASON)
-    apply(db, orders.ship, no, None, courier="中通快递", tracking_no="7000000000001")
+    apply(db, orders.ship, no, None, courier="中通快递", tracking_no="7000000000001", context=REASON)  # by hand
     apply(db, orders.transition, no, Status.COMPLETED)
     other = make_order(db, status=Status.AWAITING_CONFIRMATION, total_minor=5000, currency="USD")
     apply(db, orders.transition, other, Status.CANCELLED, context=REASON)

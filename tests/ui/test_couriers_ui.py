@@ -28,6 +28,7 @@ from tests.ui.test_chinese_everywhere import assert_chinese, chinese  # noqa: F4
 
 PASS = "correct horse battery"
 OWNER = ChangeContext(Actor("olivia", "owner"), "manual")
+SCAN = ChangeContext(Actor("olivia", "owner"), "scan")  # parcels go out by the scan
 
 
 @pytest.fixture(autouse=True)
@@ -131,7 +132,7 @@ def test_sync_now_rolls_a_false_shipped_back_and_the_parcel_shows_each_systems_t
     good = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)
     for no, number in ((bad, "INVALID0007"), (good, "DELIVERED0007")):
         with UnitOfWork(sqlite_db) as uow:
-            orders.ship(uow, OWNER, no, courier="SF", tracking_no=number)
+            orders.ship(uow, SCAN, no, courier="SF", tracking_no=number)
             uow.commit()
     w = make_window()
     w.vault_box = None
@@ -179,7 +180,7 @@ def test_the_couriers_dialog_is_chinese(chinese, qtbot, sqlite_db, tmp_path):  #
 def test_the_order_detail_marks_no_difference_under_15_minutes(qtbot, make_window, sqlite_db, clock):
     no = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)
     with UnitOfWork(sqlite_db, clock=lambda: clock.now) as uow:
-        orders.ship(uow, OWNER, no, courier="SF", tracking_no="SF0000000009")
+        orders.ship(uow, SCAN, no, courier="SF", tracking_no="SF0000000009")
         uow.commit()
     with sqlite_db.engine.begin() as c:  # what a sync would store: picked up 10 minutes after the scan-out
         from sqlalchemy import text

@@ -67,6 +67,8 @@ ZH: dict[str, str] = {
         "--skip-check 需要 --pin-user 姓名：确认的店长或老板。",
     "The supervisor's PIN is asked on a terminal, or set {env}.": "主管的 PIN 码需在终端输入，或设置 {env}。",
     "PIN of {name}: ": "{name}的 PIN 码：",
+    "A PIN is never an argument (it would show in the process list and the shell's history): set {env} or type "
+    "it when asked.": "PIN 码绝不作为参数（会出现在进程列表和命令历史里）：请设置 {env}，或在提示时输入。",
     "Scan the items with --sku SKU[=QTY], or skip the check with --skip-check --pin-user NAME.":
         "请用 --sku SKU[=数量] 扫商品，或用 --skip-check --pin-user 姓名 跳过验货。",
 }
