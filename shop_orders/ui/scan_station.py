@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -115,15 +115,23 @@ class ScanStation(QWidget):
         self.lines = QTableWidget(0, 4, self)
         self.lines.setObjectName("scanLines")
         self.lines.setHorizontalHeaderLabels([t("SKU"), t("Item"), t("Scanned"), t("To ship")])
-        self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setFont(self.font())
         self.lines.verticalHeader().setVisible(False)
         self.lines.setFont(big)
+        self.lines.verticalHeader().setDefaultSectionSize(QFontMetrics(big).height() + 16)
+        self.lines.setMinimumHeight(3 * (QFontMetrics(big).height() + 16) + 30)
         self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.lines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.lines, 1)
         self.message = QLabel("", self)
         self.message.setObjectName("scanMessage")
-        self.message.setFont(huge)
+        said = QFont(big)
+        said.setBold(True)
+        self.message.setFont(said)
+        self.message.setMinimumHeight(3 * QFontMetrics(said).height())
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
@@ -138,6 +146,7 @@ class ScanStation(QWidget):
         self.calm = QTimer(self)
         self.calm.setSingleShot(True)
         self.calm.timeout.connect(lambda: self._colour(IDLE))
+        self.setMinimumSize(1100, 760)  # readable from a step away even before it is full screen
         self._load_couriers()
         self._colour(IDLE)
         self._show()
