@@ -313,12 +313,15 @@ class ScanStation(QWidget):
         if not ok:
             self.input.setFocus()
             return
-        try:
-            with self.ctx.uow() as uow:
+        refused: ShopOrdersError | None = None
+        with self.ctx.uow() as uow:
+            try:
                 self.skipped_by = scanning.supervisor(uow, name.strip(), pin)
-                uow.commit()  # a wrong PIN counts toward the lock
-        except ShopOrdersError as exc:
-            self._say(False, str(exc))
+            except scanning.ScanRefused as exc:
+                refused = exc
+            uow.commit()  # a wrong PIN is committed too: it counts toward the same lock as signing in
+        if refused is not None or self.skipped_by is None:
+            self._say(False, str(refused))
             return
         self._say(True, t("%s lets this order go without the item check: scan the tracking number.")
                   % self.skipped_by.name)

@@ -225,3 +225,14 @@ def test_order_ship_from_the_grid_needs_a_reason_and_checks_the_tracking_number(
     with sqlite_db.read_session() as s:
         ev = s.execute(select(AuditEvent).where(AuditEvent.order_no == no, AuditEvent.action == "ship")).scalar_one()
     assert (ev.source, ev.reason) == ("manual", "picked up at the till")
+
+
+def test_wrong_supervisor_pins_count_toward_the_lock(qtbot, station, shop, monkeypatch):
+    burst(qtbot, station, shop[1][0])
+    for _ in range(5):
+        answers(monkeypatch, "max", "000000")
+        station.skip_check()
+        assert not said(station)[0]
+    answers(monkeypatch, "max", "246810")
+    station.skip_check()  # the right PIN, but the account waits now
+    assert not said(station)[0] and station.skipped_by is None
