@@ -2,7 +2,8 @@
 keys ending in Enter, also while the last answer is still on screen. Order, items, tracking number
 -> shipped with source scan and the clerk as actor; every refusal one sentence in red with nothing
 changed and the station ready at once; a partial shipment (F3); the supervisor's PIN to skip the
-item check (F2), marked in the trail; undo within 60 s with a reason (F8); the counter; Chinese."""
+item check (F2), marked in the trail; undo within 60 s with a reason (F8); the counter; Chinese.
+On SQLite and PostgreSQL (the `db` fixture)."""
 
 from __future__ import annotations
 
@@ -26,20 +27,20 @@ CLERK = Actor("wang", "warehouse")
 
 
 @pytest.fixture
-def shop(sqlite_db):
-    """An owner, a manager with a PIN, a clerk; three paid orders awaiting shipment (2 x TEA-LJ-250,
+def shop(db):
+    """On SQLite and PostgreSQL: an owner, a manager with a PIN, a clerk; three paid orders awaiting shipment (2 x TEA-LJ-250,
     1 x CUP-GL-01 each), a cancelled one and an unpaid one."""
-    with UnitOfWork(sqlite_db) as uow:
+    with UnitOfWork(db) as uow:
         auth.create_user(uow, OWNER, "olivia", "owner", "olivia-secret-1")
         uow.commit()
-    with UnitOfWork(sqlite_db) as uow:
+    with UnitOfWork(db) as uow:
         auth.create_user(uow, OWNER, "max", "manager", "max-secret-12", pin="246810")
         auth.create_user(uow, OWNER, "wang", "warehouse", "wang-secret-1")
         uow.commit()
-    paid = [make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500) for _ in range(3)]
-    cancelled = make_order(sqlite_db, status=Status.CANCELLED)
-    unpaid = make_order(sqlite_db, status=Status.AWAITING_PAYMENT)
-    return sqlite_db, paid, cancelled, unpaid
+    paid = [make_order(db, status=Status.AWAITING_SHIPMENT, paid_minor=37500) for _ in range(3)]
+    cancelled = make_order(db, status=Status.CANCELLED)
+    unpaid = make_order(db, status=Status.AWAITING_PAYMENT)
+    return db, paid, cancelled, unpaid
 
 
 @pytest.fixture
