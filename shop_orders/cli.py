@@ -422,6 +422,18 @@ def cmd_restore(args, ctx: AppContext) -> int:
     return 0
 
 
+def _print_history(history) -> None:
+    """An order's (or a ticket's) audit events, newest first, named in the language."""
+    print(t("  history (newest first):"))
+    for e in history:
+        old, new = (trail.readable(e.action, e.field, v) for v in (e.old, e.new))
+        change = f"{old} → {new}" if old is not None else (new or "")
+        print(t("    {time}  {who}  [{source}]  {action} {field}: {change}{reason}",
+                time=f"{local(e.at):%Y-%m-%d %H:%M}", who=e.actor, source=source_label(e.source),
+                action=action_label(e.action), field=field_label(e.field), change=change,
+                reason=t("  ({reason})", reason=e.reason) if e.reason else ""))
+
+
 def cmd_show(args, ctx: AppContext) -> int:
     from shop_orders.store import queries
 
@@ -447,14 +459,7 @@ def cmd_show(args, ctx: AppContext) -> int:
         print(t("  line {n}: {sku} {title} x{qty} @ {price} (shipped {shipped})", n=line.line_no, sku=line.sku,
                 title=line.title, qty=line.qty, price=format_minor(line.unit_price_minor, cur),
                 shipped=line.shipped_qty))
-    print(t("  history (newest first):"))
-    for e in history:
-        old, new = (trail.readable(e.action, e.field, v) for v in (e.old, e.new))
-        change = f"{old} → {new}" if old is not None else (new or "")
-        print(t("    {time}  {who}  [{source}]  {action} {field}: {change}{reason}",
-                time=f"{local(e.at):%Y-%m-%d %H:%M}", who=e.actor, source=source_label(e.source),
-                action=action_label(e.action), field=field_label(e.field), change=change,
-                reason=t("  ({reason})", reason=e.reason) if e.reason else ""))
+    _print_history(history)
     return 0
 
 
@@ -1180,14 +1185,7 @@ def cmd_tickets_show(args, ctx: AppContext) -> int:
         for a in files:
             print(t("    {name}  {size} bytes  sha256 {sha}…  ({when}, {who})", name=a.name, size=f"{a.size:,}",
                     sha=a.sha256[:12], when=_when(a.added_at), who=a.added_by))
-    print(t("  history (newest first):"))
-    for e in history:
-        old, new = (trail.readable(e.action, e.field, v) for v in (e.old, e.new))
-        change = f"{old} → {new}" if old is not None else (new or "")
-        print(t("    {time}  {who}  [{source}]  {action} {field}: {change}{reason}",
-                time=f"{local(e.at):%Y-%m-%d %H:%M}", who=e.actor, source=source_label(e.source),
-                action=action_label(e.action), field=field_label(e.field), change=change,
-                reason=t("  ({reason})", reason=e.reason) if e.reason else ""))
+    _print_history(history)
     return 0
 
 
