@@ -84,6 +84,8 @@ class ScanStation(QWidget):
         self.step.setObjectName("scanStep")
         self.step.setFont(big)
         top.addWidget(self.step, 1)
+        layout.addLayout(top)
+        top = QHBoxLayout()  # the courier and the counter on their own row: the step never gets cut
         self.courier = QComboBox(self)
         self.courier.setObjectName("scanCourier")
         self.courier.setEditable(True)
@@ -91,6 +93,7 @@ class ScanStation(QWidget):
         self.courier.setMinimumWidth(220)
         self.courier.setToolTip(t("The courier whose tracking numbers are scanned"))
         top.addWidget(self.courier)
+        top.addStretch(1)
         self.counter = QLabel("", self)
         self.counter.setObjectName("scanCounter")
         self.counter.setFont(big)
