@@ -154,7 +154,8 @@ class CouriersDialog(QDialog):
         row = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (("add", t("Add…"), self.add), ("edit", t("Edit…"), self.edit),
-                                 ("remove", t("Remove"), self.remove), ("test", t("Test connection"), self.test)):
+                                 ("remove", t("Remove"), self.remove), ("test", t("Test connection"), self.test),
+                                 ("passphrase", t("Change passphrase…"), self.change_passphrase)):
             b = QPushButton(text, self)
             b.setObjectName(f"courier_{name}")
             b.clicked.connect(slot)
@@ -298,6 +299,40 @@ class CouriersDialog(QDialog):
         self._say(t("Asking %s…") % found.name)
         self.testing = run_in_pool(work, done, failed, owner=self)
         self._buttons()
+
+    def change_passphrase(self) -> None:
+        """Our own vault: the current passphrase, then the new one twice; every key re-encrypted in
+        one transaction (a wrong current one is one sentence, nothing changed)."""
+        box = vault.open_vault(self.ctx.db)
+        if not isinstance(box, vault.OwnVault) or not box.exists():
+            self._say(t("There is no passphrase to change: the keys are in the system keychain, or none is stored "
+                        "yet."), bad=True)
+            return
+        old, ok = QInputDialog.getText(self, t("Vault passphrase"), t("The passphrase of the courier keys:"),
+                                       QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        new, ok = QInputDialog.getText(self, t("Vault passphrase"),
+                                       t("A new passphrase for the courier keys (at least 8 characters):"),
+                                       QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        again, ok = QInputDialog.getText(self, t("Vault passphrase"), t("The same passphrase again:"),
+                                         QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        if again != new:
+            self._say(t("The two entries differ; nothing was changed."), bad=True)
+            return
+        try:
+            with self.ctx.uow() as uow:
+                box.change_passphrase(uow, self.ctx.change("manual"), old, new)
+                uow.commit()
+        except ShopOrdersError as exc:
+            self._say(str(exc), bad=True)
+            return
+        self.box = vault.open_vault(self.ctx.db, functools.partial(str, new))
+        self._say(t("The vault passphrase is changed; every key is encrypted under the new one."))
 
     def save_settings(self) -> None:
         new = tracking.TrackingSettings(self.every.value(), self.pickup.value(), self.complete.isChecked())

@@ -121,6 +121,23 @@ def test_a_wrong_passphrase_is_asked_again_and_cancel_changes_nothing(qtbot, sql
         assert [a.name for a in courier_accounts.accounts(s)] == ["SF"]
 
 
+def test_the_owner_changes_the_vault_passphrase_and_a_wrong_current_one_changes_nothing(qtbot, sqlite_db, tmp_path,
+                                                                                      monkeypatch):
+    box = vault.open_vault(sqlite_db, lambda: PASS)
+    with UnitOfWork(sqlite_db) as uow:
+        courier_accounts.set_account(uow, OWNER, box, "SF", "kuaidi100", "http://127.0.0.1:9", secret="k-1")
+        uow.commit()
+    d = CouriersDialog(AppContext(sqlite_db, tmp_path, tmp_path / "b", current_actor()))
+    qtbot.addWidget(d)
+    typed(monkeypatch, "not the one!", "a brand new one", "a brand new one")
+    d.change_passphrase()
+    assert "wrong" in d.message.text()
+    typed(monkeypatch, PASS, "a brand new one", "a brand new one")
+    d.change_passphrase()
+    assert "changed" in d.message.text()
+    assert vault.open_vault(sqlite_db, lambda: "a brand new one").get("courier:sf") == "k-1"
+
+
 def test_sync_now_rolls_a_false_shipped_back_and_the_parcel_shows_each_systems_time(qtbot, make_window, sqlite_db,
                                                                                     sim, monkeypatch):
     box = vault.open_vault(sqlite_db, lambda: PASS)

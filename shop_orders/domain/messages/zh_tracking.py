@@ -104,4 +104,7 @@ ZH: dict[str, str] = {
     "$SHOP_ORDERS_NEW_VAULT_PASSPHRASE or typed twice)":
         "更改保险库口令（当前口令来自 $SHOP_ORDERS_VAULT_PASSPHRASE 或提示输入，新口令来自 $SHOP_ORDERS_NEW_VAULT_PASSPHRASE 或输入两次）",
     "Ticket #%s: a parcel never left, its order is back to awaiting shipment": "工单 #%s：包裹未发出，订单已退回待发货",
+    "Change passphrase…": "更改口令…",
+    "There is no passphrase to change: the keys are in the system keychain, or none is stored yet.":
+        "没有可更改的口令：密钥保存在系统钥匙串中，或尚未保存任何密钥。",
 }
