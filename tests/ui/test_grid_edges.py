@@ -176,8 +176,8 @@ def test_a_change_that_moves_an_order_out_of_the_view_says_so_and_can_show_or_un
         make_window, sqlite_db, qtbot, monkeypatch):
     from shop_orders.ui import dialogs
 
-    keep = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
-    moved = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
+    keep = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)
+    moved = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)  # paid: it may go back
     w = make_window()
     w.notice.hide()  # the first start's welcome
     w.filters.select_status(Status.AWAITING_SHIPMENT)
