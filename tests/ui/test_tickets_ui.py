@@ -2,7 +2,7 @@
 live countdown, overdue red and nearly due amber; its filters; a ticket made from the grid's order;
 assign, comment, attach, state and close (refused without evidence, nothing changed); the grid's
 badge and filter, the order's Tickets tab; the sweep's reminders as notifications; the owner's
-settings; everything in Chinese too."""
+settings; everything in Chinese too. The panel on its own also runs on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -335,3 +335,21 @@ def test_the_ticket_dock_and_its_dialogs_are_chinese(chinese, qtbot, make_window
         d.show()
         assert_chinese(d)
         d.close()
+
+
+def test_the_panel_on_its_own_lists_and_writes_on_sqlite_and_postgresql(qtbot, db, clock, tmp_path):
+    """The dock's panel over either backend: the list by due time with its colours, and a write."""
+    nos = [make_order(db, status=Status.AWAITING_SHIPMENT, paid_minor=37500) for _ in range(2)]
+    late = opened(db, nos[0], "address", clock.now - timedelta(hours=2))
+    fine = opened(db, nos[1], "logistics", clock.now)
+    ctx = AppContext(db, tmp_path, tmp_path / "b", current_actor())
+    p = TicketPanel(ctx, "en", clock=lambda: clock.now)
+    qtbot.addWidget(p)
+    p.show()
+    p.reload()
+    qtbot.waitUntil(lambda: p.loaded() and len(p.rows) == 2, timeout=10000)
+    assert [k.id for k in p.rows] == [late, fine]
+    assert p.table.item(0, 1).foreground().color() == RED
+    pick(qtbot, p, late)
+    assert write(qtbot, p, lambda: p.set_state(State.IN_PROGRESS))
+    assert state_of(db, late).state == "in_progress"
