@@ -295,3 +295,40 @@ class TicketBrowser:
                 if mine and what in ("reminder", "escalated", "opened"):
                     out.append((ticket_id, order_no, k.kind, what))
             return out
+
+
+class WarehouseBrowser:
+    """What the warehouse's screens read: the courier accounts' names, the tracking settings, an
+    order as the scan station shows it, and the parcel a scan just made (for undo)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def accounts(self) -> list:
+        from shop_orders.services import courier_accounts
+
+        with self.db.read_session() as s:
+            return courier_accounts.accounts(s)
+
+    def courier_names(self) -> list[str]:
+        return [a.name for a in self.accounts()]
+
+    def tracking_settings(self):
+        from shop_orders.services import tracking
+
+        with self.db.read_session() as s:
+            return tracking.tracking_settings(s)
+
+    def scan_order(self, code: str):
+        """scanning.find_order: the order behind a scanned code, or ScanRefused."""
+        from shop_orders.services import scanning
+
+        with self.db.read_session() as s:
+            return scanning.find_order(s, code)
+
+    def last_shipment_id(self, order_id: int) -> int | None:
+        from shop_orders.services import scanning
+
+        with self.db.read_session() as s:
+            found = scanning.last_shipment(s, order_id)
+            return None if found is None else int(found.id or 0)

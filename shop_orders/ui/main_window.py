@@ -52,7 +52,7 @@ from shop_orders.domain.status import Status, check_manual_transition
 from shop_orders.domain.tickets import Kind
 from shop_orders.services import backup as backup_service
 from shop_orders.services import changesets, orders, permissions, rules, settings
-from shop_orders.services.browse import OrderBrowser, PeopleBrowser
+from shop_orders.services.browse import OrderBrowser, PeopleBrowser, WarehouseBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import i18n
 from shop_orders.ui.approvals import ApprovalsPanel, BulkEditDialog
@@ -565,11 +565,10 @@ class MainWindow(QMainWindow):
     def _start_sync_timer(self) -> None:
         """The background sync every N minutes (the owner's setting; 0: only when asked), with the
         OS vault at once, with our own vault once unlocked in this session."""
-        from shop_orders.services import tracking, vault
+        from shop_orders.services import vault
 
         try:
-            with self.ctx.db.read_session() as s:
-                minutes = tracking.tracking_settings(s).every_minutes
+            minutes = WarehouseBrowser(self.ctx.db).tracking_settings().every_minutes
         except (ShopOrdersError, SQLAlchemyError):
             return  # the store is not reachable now: the next start (or Tools → Couriers…) tries again
         if self.vault_box is None:
@@ -616,8 +615,7 @@ class MainWindow(QMainWindow):
             return
         if not manual and not self._may(self.sync_action):
             return  # a seat whose user may not ship leaves the couriers to the warehouse's seats
-        with self.ctx.db.read_session() as s:
-            found = courier_accounts.accounts(s)
+        found = WarehouseBrowser(self.ctx.db).accounts()
         if not found:
             if manual:
                 self.statusBar().showMessage(t("No courier is set up yet: add one in Tools → Couriers…."), 10000)
@@ -1243,7 +1241,6 @@ class MainWindow(QMainWindow):
     def ship_order(self) -> None:
         """Order → Ship…: the same checks as the station's (the courier's pattern, a number used on
         another order), marked manual with its reason; the owner's and managers' right."""
-        from shop_orders.services import courier_accounts
         from shop_orders.ui.dialogs import ShipDialog
 
         r = self.current_row()
@@ -1253,8 +1250,7 @@ class MainWindow(QMainWindow):
         if d is None or d.order.order_no != r.order_no:
             self.statusBar().showMessage(t("The order's details are still being read; try again in a moment."), 5000)
             return
-        with self.ctx.db.read_session() as s:
-            couriers = [a.name for a in courier_accounts.accounts(s)]
+        couriers = WarehouseBrowser(self.ctx.db).courier_names()
         lines = [(li.line_no, li.sku, li.title, li.qty - li.shipped_qty) for li in d.order.lines
                  if li.qty > li.shipped_qty]
         answer = ShipDialog.ask(self, r.order_no, lines, d.order.courier, couriers)

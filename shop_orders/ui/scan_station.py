@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
-from shop_orders.services import courier_accounts, scanning
+from shop_orders.services import scanning
+from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
 
 GREEN, RED, IDLE = "#2e7d32", "#c62828", "#263238"
@@ -63,11 +64,12 @@ class ScanStation(QWidget):
         self.setObjectName("scanStation")
         self.setWindowTitle(t("Scan station"))
         self.ctx, self.clock = ctx, clock
+        self.browser = WarehouseBrowser(ctx.db)
         self.qsettings = qsettings or QSettings()
         self.order: scanning.ScanOrder | None = None
         self.counted: dict[int, int] = {}
         self.skipped_by: Actor | None = None  # the supervisor who let the item check be skipped
-        self.last: tuple[int, str, float] | None = None  # (shipment id, order no, when) for undo
+        self.last: tuple[int | None, str, float] | None = None  # (shipment id, order no, when) for undo
         self.times: deque[float] = deque()  # this session's parcels, for the per-hour counter
         self.parcels = 0
         self._queue: deque[str] = deque()
@@ -156,9 +158,7 @@ class ScanStation(QWidget):
 
     # ---- the screen ------------------------------------------------------------------------------
     def _load_couriers(self) -> None:
-        with self.ctx.db.read_session() as s:
-            names = [a.name for a in courier_accounts.accounts(s)]
-        self.courier.addItems(names)
+        self.courier.addItems(self.browser.courier_names())
         last = str(self.qsettings.value("scan/courier", "") or "")
         if last:
             self.courier.setCurrentText(last)
@@ -246,8 +246,7 @@ class ScanStation(QWidget):
             self._say(False, str(exc))
 
     def _order(self, code: str) -> None:
-        with self.ctx.db.read_session() as s:
-            self.order = scanning.find_order(s, code)
+        self.order = self.browser.scan_order(code)
         self.counted, self.skipped_by = {}, None
         self._say(True, t("%s: scan each item.") % self.order.order_no)
 
@@ -272,14 +271,12 @@ class ScanStation(QWidget):
             return
         items = None if self.skipped_by is not None else dict(self.counted)
         ctx = self.ctx.change("scan")
-        with self.ctx.uow() as uow:
-            with self.ctx.db.read_session() as s:
-                number = scanning.check_tracking(s, self.order, courier, code)
-            order = scanning.ship_scanned(uow, ctx, self.order.order_no, items, courier, number,
+        with self.ctx.uow() as uow:  # ship_scanned checks the number (pattern, use) on the locked row
+            order = scanning.ship_scanned(uow, ctx, self.order.order_no, items, courier, code,
                                           skipped_by=self.skipped_by)
             uow.commit()
-            order_no, status = order.order_no, order.status
-        shipment = self._last_shipment(order_no)
+            order_id, order_no, status = int(order.id or 0), order.order_no, order.status
+        shipment = self.browser.last_shipment_id(order_id)
         self.qsettings.setValue("scan/courier", courier)
         self.last = (shipment, order_no, self.clock())
         self.parcels += 1
@@ -289,17 +286,6 @@ class ScanStation(QWidget):
 
         self._say(True, t("%s is %s. Next order.") % (order_no, Status(status).label()))
         self.shipped.emit(order_no)
-
-    def _last_shipment(self, order_no: str) -> int:
-        from sqlalchemy import select
-        from sqlmodel import col
-
-        from shop_orders.store.models import Order, Shipment
-
-        with self.ctx.db.read_session() as s:
-            return int(s.execute(select(col(Shipment.id)).join(Order, col(Order.id) == col(Shipment.order_id))
-                                 .where(col(Order.order_no) == order_no).order_by(col(Shipment.id).desc())
-                                 .limit(1)).scalar_one())
 
     # ---- keys --------------------------------------------------------------------------------------
     def skip_check(self) -> None:
@@ -347,10 +333,11 @@ class ScanStation(QWidget):
 
     def undo_last(self) -> None:
         """F8: the last parcel back, within 60 s, with a reason."""
-        if self.last is None or self.clock() - self.last[2] > UNDO_SECONDS:
+        if self.last is None or self.last[0] is None or self.clock() - self.last[2] > UNDO_SECONDS:
             self._say(False, t("There is no parcel of the last %s seconds to undo.") % UNDO_SECONDS)
             return
         shipment, order_no, _at = self.last
+        assert shipment is not None
         reason, ok = QInputDialog.getText(self, t("Undo the last parcel"), t("Why is %s undone?") % order_no)
         if not ok or not reason.strip():
             self.input.setFocus()
