@@ -218,7 +218,7 @@ def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
         timeout = 15  # an idle kept-alive connection is dropped after this
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-            pass
+            """Quiet: http.server would print every request to stderr (tests and the demo read it)."""
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
                   limited: bool = False) -> None:
@@ -347,7 +347,7 @@ def main(port: int, key: str = DEFAULT_KEY, customer: str = DEFAULT_CUSTOMER, *,
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        pass
+        print(t("Courier simulator stopped."), file=sys.stderr)
     finally:
         sim.stop()
         print(t("The courier simulator served {count} requests, {limited} of them over its rate limit.",

@@ -380,8 +380,7 @@ def write_pdf(path: Path, slips: Sequence[Slip], progress: Callable[[int, int], 
     ensure_gui_app()
     tmp = path.with_name(path.name + ".partial")
     try:
-        with open(tmp, "wb"):
-            pass
+        tmp.write_bytes(b"")  # the folder takes a file: else one sentence before any page is drawn
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:

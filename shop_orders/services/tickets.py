@@ -62,7 +62,7 @@ SYSTEM = Actor("system", "")  # the rules, reminders and escalation: the shop's 
 
 
 class TicketNotFound(ShopOrdersError):
-    pass
+    """A ticket number that is not in the store (one sentence naming it)."""
 
 
 # ---- the shop's ticket settings ------------------------------------------------------------------

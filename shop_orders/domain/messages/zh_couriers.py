@@ -34,4 +34,5 @@ ZH: dict[str, str] = {
         "快递模拟服务正在 {url} 监听（快递100 与 AfterShip 协议）；按 Ctrl+C 停止。",
     "The courier simulator served {count} requests, {limited} of them over its rate limit.":
         "快递模拟服务共处理 {count} 个请求，其中 {limited} 个超出频率限制。",
+    "Courier simulator stopped.": "快递模拟器已停止。",
 }

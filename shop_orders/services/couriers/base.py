@@ -22,6 +22,7 @@ import email.utils
 import json
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -220,7 +221,7 @@ class Answer:
     body: bytes
 
 
-class HttpCourier:
+class HttpCourier(ABC):
     """Base of both adapters: the HTTP request with limits, tries and the body cap."""
 
     def __init__(self, config: CourierConfig, secret: str, client: httpx.Client | None = None, *,
@@ -243,11 +244,13 @@ class HttpCourier:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.config.name!r}, url={self.config.url!r})"
 
+    @abstractmethod
     def track(self, number: str) -> TrackResult:
-        raise NotImplementedError
+        """What the courier says about one number (each protocol's adapter answers it)."""
 
+    @abstractmethod
     def test_connection(self) -> None:
-        raise NotImplementedError
+        """One cheap request with our credentials; CourierError when it does not work."""
 
     def close(self) -> None:
         if self._own_client:

@@ -76,15 +76,12 @@ PROBE_NUMBER = "SHOPORDERS-PROBE"  # what "Test connection" asks about: unknown 
 
 
 def _shanghai() -> tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-        try:
-            return ZoneInfo("Asia/Shanghai")
-        except ZoneInfoNotFoundError:
-            pass
-    except ImportError:  # pragma: no cover
-        pass
-    return timezone(timedelta(hours=8), "CST")  # China has kept UTC+8 without DST since 1991
+        return ZoneInfo("Asia/Shanghai")
+    except ZoneInfoNotFoundError:  # no time zone database (Windows without tzdata)
+        return timezone(timedelta(hours=8), "CST")  # China has kept UTC+8 without DST since 1991
 
 
 SHANGHAI = _shanghai()
