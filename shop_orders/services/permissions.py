@@ -167,15 +167,9 @@ def applying_approved(uow: UnitOfWork, ctx: ChangeContext) -> bool:
 
 
 def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
-    row = uow.session.get(Setting, key)
-    old = row.value if row else None
-    if old == value:
-        return
-    if row is None:
-        uow.session.add(Setting(key=key, value=value, updated_at=uow.now))
-    else:
-        row.value, row.updated_at = value, uow.now
-    uow.record(ctx, "setting", field=key, old=old, new=value)
+    from shop_orders.services import settings  # settings imports this module
+
+    settings.put(uow, ctx, key, value)
 
 
 def _approved(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:

@@ -79,7 +79,7 @@ def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(t("'{name}' is not a time zone name such as Asia/Shanghai or Europe/London",
                                 name=name)) from None
-    _put(uow, ctx, TIMEZONE_KEY, json.dumps(name))
+    put(uow, ctx, TIMEZONE_KEY, json.dumps(name))
 
 
 def get_custom_profiles(session: Session) -> list:
@@ -95,7 +95,7 @@ def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile) -> None:
     """Add or replace (by code) a custom import profile built in the mapping dialog."""
     permissions.require(uow, ctx.actor, "orders.import")
     current = [p for p in get_custom_profiles(uow.session) if p.code != profile.code]
-    _put(uow, ctx, CUSTOM_PROFILES_KEY, json.dumps([p.to_json() for p in [*current, profile]], ensure_ascii=False))
+    put(uow, ctx, CUSTOM_PROFILES_KEY, json.dumps([p.to_json() for p in [*current, profile]], ensure_ascii=False))
 
 
 COD_KEY = "cod_channels"
@@ -122,7 +122,7 @@ def set_cod_channels(uow: UnitOfWork, ctx: ChangeContext, channels: list[str]) -
         codes = sorted({parse_channel(c) for c in channels})
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    _put(uow, ctx, COD_KEY, json.dumps(codes))
+    put(uow, ctx, COD_KEY, json.dumps(codes))
 
 
 STATUS_WORDS_KEY = "import_status_words"
@@ -144,15 +144,11 @@ def save_status_words(uow: UnitOfWork, ctx: ChangeContext, profile_code: str, wo
     merged = {**current.get(profile_code, {}), **{w.strip(): Status(s) for w, s in words.items() if w.strip()}}
     current[profile_code] = merged
     value = {code: {w: s.value for w, s in sorted(ws.items())} for code, ws in sorted(current.items())}
-    _put(uow, ctx, STATUS_WORDS_KEY, json.dumps(value, ensure_ascii=False, sort_keys=True))
+    put(uow, ctx, STATUS_WORDS_KEY, json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
     """Store a shop setting's JSON (audited as a setting, old -> new) unless it is unchanged."""
-    _put(uow, ctx, key, value)
-
-
-def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
     row = uow.session.get(Setting, key)
     old = row.value if row else None
     if old == value:

@@ -113,7 +113,7 @@ def set_ticket_rules(uow: UnitOfWork, ctx: ChangeContext, *, sla: dict[Kind, Sla
         "hours": json.loads(new_hours.to_json()) if isinstance(new_hours, OpeningHours) else None,
         "reminder_minutes": minutes,
     }, sort_keys=True)
-    settings._put(uow, ctx, SETTINGS_KEY, value)
+    settings.put(uow, ctx, SETTINGS_KEY, value)
 
 
 # ---- reading ------------------------------------------------------------------------------------
