@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from shop_orders.cli import (
@@ -301,11 +301,15 @@ def cmd_couriers_set(args, ctx: AppContext) -> int:
     key = _courier_key(args.name, exists)
     box = _vault(ctx)
     with ctx.uow() as uow:
+        aliases = [] if args.no_aliases else args.alias
         found = courier_accounts.set_account(uow, ctx.change("manual"), box, args.name, args.kind, args.url or "",
-                                             args.customer or "", args.carrier or "", key, pattern=args.pattern)
+                                             args.customer or "", args.carrier or "", key, pattern=args.pattern,
+                                             aliases=aliases)
         uow.commit()
     print(t("Courier {name} ({kind}) at {url} saved; its key is in the vault.", name=found.name, kind=found.kind,
             url=found.url))
+    if found.aliases:
+        print(t("It also answers for parcels of: {names}.", names=", ".join(found.aliases)))
     return 0
 
 
@@ -318,11 +322,12 @@ def cmd_couriers_list(args, ctx: AppContext) -> int:
     keyed = {a.name: courier_accounts.secret_name(a.name) in names for a in found}
     if args.format == "json":  # never a key
         print(json.dumps([{"name": a.name, "kind": a.kind, "url": a.url, "customer": a.customer, "carrier": a.carrier,
-                           "has_key": keyed[a.name]} for a in found], ensure_ascii=False, indent=1))
+                           "aliases": list(a.aliases), "has_key": keyed[a.name]} for a in found],
+                         ensure_ascii=False, indent=1))
         return 0
-    print_table([t("Courier"), t("API"), t("Address"), t("Customer id"), t("Carrier code"), t("Key")],
-                [[a.name, a.kind, a.url, a.customer, a.carrier, t("stored") if keyed[a.name] else t("missing")]
-                 for a in found])
+    print_table([t("Courier"), t("API"), t("Address"), t("Customer id"), t("Carrier code"), t("Also called"), t("Key")],
+                [[a.name, a.kind, a.url, a.customer, a.carrier, ", ".join(a.aliases),
+                  t("stored") if keyed[a.name] else t("missing")] for a in found])
     return 0
 
 
@@ -382,19 +387,19 @@ def cmd_sync(args, ctx: AppContext) -> int:
     if not found:
         raise ValidationError(t("No courier is set up yet: add one with shop-orders couriers set NAME --kind K."))
     box = _vault(ctx)
-    adapters = [courier_accounts.adapter(a, box) for a in found]
     bar = ProgressBar(N_("{done}/{total} parcels"))
     try:
-        result = tracking.sync(ctx.db, ctx.actor, [(a.name, ad.track) for a, ad in zip(found, adapters, strict=True)],
-                               progress=bar.update)
+        result = tracking.sync_accounts(ctx.db, ctx.actor, found, box, progress=bar.update,
+                                        every_account=not args.courier)
     finally:
         bar.finish()
-        for ad in adapters:
-            ad.close()
     print(t("Checked {checked}, updated {updated}, rolled back {rolled_back}, completed {completed}, failed {failed}.",
             checked=result.checked, updated=result.updated, rolled_back=result.rolled_back,
             completed=result.completed, failed=result.failed))
-    for problem in result.problems:
+    if result.waiting:
+        print(t("{n} of the checked parcels are not known to their courier yet; they stay shipped until the pickup "
+                "deadline.", n=result.waiting))
+    for problem in [*result.problems, *result.unchecked()]:
         print(problem, file=sys.stderr)
     return 1 if result.problems else 0
 
@@ -402,7 +407,7 @@ def cmd_sync(args, ctx: AppContext) -> int:
 def cmd_courier_sim(args, ctx: AppContext | None) -> int:
     from shop_orders import courier_sim
 
-    courier_sim.main(args.port, args.key, args.customer)
+    courier_sim.main(args.port, args.key, args.customer, first_fetch=timedelta(minutes=max(args.first_fetch, 0)))
     return 0
 
 
@@ -485,6 +490,10 @@ def add_courier_commands(sub) -> None:
     st.add_argument("--carrier", metavar="CODE", help=t("the carrier's code there (Kuaidi100 com, AfterShip slug)"))
     st.add_argument("--pattern", metavar="REGEX", help=t("its tracking numbers as a regular expression, checked at "
                                                           "the scan-out, e.g. '^SF[0-9]+$' (empty: any)"))
+    st.add_argument("--alias", action="append", metavar="NAME",
+                    help=t("another name its parcels carry, e.g. 顺丰速运 or 'SF Express'; repeatable, replaces the "
+                           "stored aliases (a new courier starts with its carrier code's usual names)"))
+    st.add_argument("--no-aliases", action="store_true", help=t("forget every alias"))
     st.set_defaults(func=cmd_couriers_set)
     li = csub.add_parser("list", help=t("the couriers: name, API, address, whether a key is stored (never the key)"))
     li.add_argument("--format", choices=["table", "json"], default="table")
@@ -509,4 +518,6 @@ def add_courier_commands(sub) -> None:
     sim.add_argument("--port", type=int, default=8765, help=t("the port (default 8765)"))
     sim.add_argument("--key", default=DEFAULT_KEY, help=t("the API key it accepts"))
     sim.add_argument("--customer", default=DEFAULT_CUSTOMER, help=t("the Kuaidi100 customer id it accepts"))
+    sim.add_argument("--first-fetch", type=float, default=10, metavar="MINUTES",
+                     help=t("minutes an AfterShip tracking stays Pending after it is registered (default 10)"))
     sim.set_defaults(func=cmd_courier_sim, no_store=True)

@@ -1,11 +1,27 @@
 """A fake courier on 127.0.0.1 that speaks Kuaidi100's and AfterShip's protocols, for tests and the demo.
 
 `shop-orders courier-sim [--port N]` runs `main()`; tests use `CourierSim` (port 0, a thread, a
-context manager). Both protocols check their credentials the way the real services do (Kuaidi100's
-MD5 signature, AfterShip's `as-api-key` or older `aftership-api-key` header) and answer the same
-story for a number, chosen by its prefix:
+context manager). It answers as the real services' recorded answers do (tests/real/couriers/,
+each with its source), not as our adapters expect:
 
-  INVALID...   the courier does not know the number (Kuaidi100 returnCode 500, AfterShip 404/4004)
+- Kuaidi100 (`POST /poll/query.do`, MD5-signed): a number the courier has no event for yet is
+  `{"result":false,"returnCode":"500","message":"查询无结果，请隔段时间再查"}` (no result yet: a
+  fresh waybill, or a wrong number; the real service never says which), a success carries no
+  returnCode, events newest first in China time.
+- AfterShip (`/tracking/<YYYY-MM>/...` dated, `/v4/...` legacy, key in `as-api-key`): it knows only
+  the numbers registered with `POST /trackings`; reading any other is 404 / 4004 "Tracking does
+  not exist.", registering one twice is 400 / 4003. A registered tracking is Pending with no
+  checkpoints until AfterShip's first fetch from the carrier (`first_fetch` after registering),
+  then tells the story. The dated API answers flat (`data` is the tracking), reads by id and finds
+  by `GET /trackings?tracking_numbers=..&slug=..`; v4 (and 2024-04) wrap it in "tracking" and read
+  by slug and number. Numbers starting INVALID are refused when registered (4005).
+
+The story for a number is chosen by its prefix; each event becomes visible when the simulator's
+clock (`now`, the real time unless a test sets it) reaches it:
+
+  INVALID...   AfterShip refuses the number (4005); Kuaidi100 has no result, ever
+  NEVER...     no event ever: Kuaidi100 no result, AfterShip Pending
+  FRESH...     nothing for the first 3 hours (no result / Pending), then picked up, in transit (+9 h)
   NOPICKUP...  a waybill and nothing more: information received, never picked up
   DELIVERED... picked up, in transit (+6 h), out for delivery (+30 h), delivered (+34 h)
   RETURNED...  picked up, in transit (+6 h), on the way back (+50 h), returned (+98 h)
@@ -15,20 +31,22 @@ story for a number, chosen by its prefix:
   HUGE...      an answer of about 2 MB, sent without a length (for the adapters' size cap)
   anything else: picked up, then in transit (+6 h)
 
-Times are deterministic: the pickup (or the waybill) is at `start_time(number)`, a fixed base plus
-an offset of up to a week taken from the number's SHA-256, so tests can assert them. Over `rate`
-requests per second (10 by default, like AfterShip's default limit) AfterShip's clients get 429
-with `retry-after`, Kuaidi100's get returnCode 502 (server busy). Only the standard library: it is
-a test tool, not part of a shop's installation.
+Times are deterministic: the story starts at `start_time(number)`, a fixed base plus an offset of
+up to a week taken from the number's SHA-256, so tests can assert them. Over `rate` requests per
+second (10 by default, AfterShip v4's limit) AfterShip's clients get 429 with X-RateLimit-Reset,
+-Limit and -Remaining, Kuaidi100's get returnCode 502 (server busy). Only the standard library: it
+is a test tool, not part of a shop's installation.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,18 +87,25 @@ OUT = Step(30 * HOUR, "5", "501", "派件", "快递员正在派件", "OutForDeli
            "Out for delivery", "北京市")
 DELIVERED = Step(34 * HOUR, "3", "301", "签收", "已签收，签收人：本人", "Delivered", "Delivered_001",
                  "Delivered", "北京市")
-RETURNING = Step(50 * HOUR, "6", "6", "退回", "快件退回中", "Exception", "Exception_011",
+RETURNING = Step(50 * HOUR, "6", "6", "退回", "快件退回中", "Exception", "Exception_010",
                  "Returning to sender", "北京市")
 RETURNED = Step(98 * HOUR, "4", "4", "退签", "快件已退回寄件人并签收", "Exception", "Exception_011",
                 "Returned to sender", "深圳市")
 
+LATE_PICKUP = Step(3 * HOUR, "1", "103", "揽收", "快递员已揽收", "InTransit", "InTransit_002",
+                   "Picked up by the courier", "深圳市")
+LATE_TRANSIT = Step(9 * HOUR, "0", "1002", "在途", "快件已到达【上海转运中心】", "InTransit", "InTransit_003",
+                    "Arrived at the sorting centre", "上海市")
+
 STORIES: dict[str, tuple[Step, ...]] = {
     "NOPICKUP": (INFO,),
+    "FRESH": (LATE_PICKUP, LATE_TRANSIT),
     "DELIVERED": (PICKUP, TRANSIT, OUT, DELIVERED),
     "RETURNED": (PICKUP, TRANSIT, RETURNING, RETURNED),
 }
 IN_TRANSIT_STORY = (PICKUP, TRANSIT)
-SPECIAL = ("INVALID", "SLOW", "ERR500", "GARBAGE", "HUGE")
+SPECIAL = ("INVALID", "NEVER", "SLOW", "ERR500", "GARBAGE", "HUGE")
+FIRST_FETCH = timedelta(minutes=10)  # AfterShip's first fetch from the carrier after a registration
 
 
 def start_time(number: str) -> datetime:
@@ -139,9 +164,13 @@ class CourierSim:
     """The simulator in a background thread: `with CourierSim() as sim: ... sim.url ...`."""
 
     def __init__(self, *, port: int = 0, key: str = DEFAULT_KEY, customer: str = DEFAULT_CUSTOMER,
-                 rate: float | None = 10.0, slow_seconds: float = 10.0, retry_after: int = 1) -> None:
+                 rate: float | None = 10.0, slow_seconds: float = 10.0, retry_after: int = 1,
+                 first_fetch: timedelta = FIRST_FETCH, clock: Callable[[], datetime] | None = None) -> None:
         self.key, self.customer = key, customer
         self.slow_seconds, self.retry_after = slow_seconds, retry_after
+        self.first_fetch = first_fetch
+        self.now: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.registered: dict[tuple[str, str], tuple[str, datetime, str]] = {}  # AfterShip: -> (id, when, order_id)
         self._bucket = _Bucket(rate)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -186,29 +215,74 @@ class CourierSim:
 
     # -- the stories in each protocol --
 
+    def visible(self, number: str) -> tuple[Step, ...]:
+        """The story's events that have happened by the simulator's clock."""
+        start, now = start_time(number), self.now()
+        return tuple(step for step in story(number) if start + step.offset <= now)
+
     def kuaidi100(self, number: str) -> dict[str, Any]:
-        steps = story(number)
-        if number.upper().startswith("INVALID") or not steps:
+        steps = self.visible(number)
+        if not steps:  # as the real service answers a waybill with no event yet, or a wrong number
             return {"result": False, "returnCode": "500", "message": "查询无结果，请隔段时间再查"}
         start, last = start_time(number), steps[-1]
         data = [{"time": (start + s.offset).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
                  "ftime": (start + s.offset).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"),
-                 "context": s.k100_text, "location": s.location, "status": s.k100_name, "statusCode": s.k100_code}
+                 "context": s.k100_text, "location": "", "areaName": s.location, "status": s.k100_name,
+                 "statusCode": s.k100_code}
                 for s in reversed(steps)]  # newest first
         return {"message": "ok", "nu": number, "ischeck": "1" if last.k100_state in ("3", "4") else "0",
-                "condition": "00", "com": "simexpress", "status": "200", "state": last.k100_state, "data": data}
+                "condition": "F00", "com": "simexpress", "status": "200", "state": last.k100_state, "data": data,
+                "isLoop": False}
 
-    def aftership(self, slug: str, number: str) -> tuple[int, dict[str, Any]]:
-        steps = story(number)
-        if number.upper().startswith("INVALID") or not steps:
-            return 404, {"meta": {"code": 4004, "type": "BadRequest", "message": "Tracking does not exist."}, "data": {}}
-        start, last = start_time(number), steps[-1]
-        checkpoints = [{"checkpoint_time": (start + s.offset).astimezone(SHANGHAI).isoformat(), "tag": s.as_tag,
-                        "subtag": s.as_subtag, "message": s.as_text, "location": s.location, "slug": slug}
+    def aftership_tracking(self, slug: str, number: str, legacy: bool, fresh: bool = False) -> dict[str, Any]:
+        """A registered tracking as AfterShip shows it: Pending with no checkpoints when just
+        created (`fresh`) and until its first fetch from the carrier, then the story so far."""
+        ref, registered, order_id = self.registered[(slug, number.upper())]
+        steps = self.visible(number) if not fresh and self.now() >= registered + self.first_fetch else ()
+        start = start_time(number)
+        checkpoints = [{"slug": slug, "checkpoint_time": (start + s.offset).astimezone(SHANGHAI).isoformat(),
+                        "tag": s.as_tag, "subtag": s.as_subtag, "subtag_message": s.as_text, "message": s.as_text,
+                        "location": s.location, "city": s.location, "created_at": _iso(registered)}
                        for s in steps]
-        tracking = {"slug": slug, "tracking_number": number, "tag": last.as_tag, "subtag": last.as_subtag,
-                    "checkpoints": checkpoints}
-        return 200, {"meta": {"code": 200}, "data": {"tracking": tracking}}
+        last = steps[-1] if steps else None
+        pickup = next((start + s.offset for s in steps if s.as_tag == "InTransit"), None)
+        delivered = next((start + s.offset for s in steps if s.as_tag == "Delivered"), None)
+        returned = any(s.as_subtag in ("Exception_010", "Exception_011") for s in steps)
+        tracking = {"id": ref, "created_at": _iso(registered), "updated_at": _iso(self.now()),
+                    "tracking_number": number, "slug": slug, "active": last is None or last.as_tag != "Delivered",
+                    "order_id": order_id or None, "title": number,
+                    "tag": last.as_tag if last else "Pending", "subtag": last.as_subtag if last else "Pending_001",
+                    "subtag_message": last.as_text if last else "Pending",
+                    "shipment_pickup_date": pickup.astimezone(SHANGHAI).isoformat() if pickup else None,
+                    "shipment_delivery_date": delivered.astimezone(SHANGHAI).isoformat() if delivered else None,
+                    "return_to_sender": returned, "tracked_count": len(steps), "checkpoints": checkpoints}
+        if not legacy:
+            tracking["legacy_id"] = ref[:24]
+        return tracking
+
+    def aftership_register(self, slug: str, number: str, order_id: str, legacy: bool) -> tuple[int, dict[str, Any]]:
+        key = (slug, number.upper())
+        if number.upper().startswith("INVALID"):
+            return 400, {"meta": {"code": 4005, "type": "BadRequest",
+                                  "message": "The value of `tracking_number` is invalid."}, "data": {}}
+        if key in self.registered:
+            return 400, {"meta": {"code": 4003, "type": "BadRequest", "message": "Tracking already exists."},
+                         "data": {"tracking": {"tracking_number": number, "slug": slug}}}
+        digest = hashlib.sha256(f"{slug}/{number.upper()}".encode()).hexdigest()
+        with self._lock:
+            self.registered[key] = (digest[:24] if legacy else digest[:32], self.now(), order_id)
+        return 201, {"meta": {"code": 201}, "data": self.aftership_tracking(slug, number, legacy, fresh=True)}
+
+    def aftership_by_id(self, ref: str) -> tuple[str, str] | None:
+        return next((key for key, (r, _, _) in self.registered.items() if r == ref), None)
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+NOT_FOUND = {"meta": {"code": 4004, "type": "NotFound", "message": "Tracking does not exist."}, "data": {}}
+_BASE = re.compile(r"^/(?:v4|tracking/(\d{4}-\d{2}))(/.*)?$")
 
 
 def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
@@ -276,10 +350,32 @@ def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
             else:
                 reset = int(time.time()) + sim.retry_after
                 self._json(429, {"meta": {"code": 429, "type": "TooManyRequests",
-                                          "message": "You have exceeded the API call rate limit."}, "data": {}},
-                           {"retry-after": str(sim.retry_after), "ratelimit-limit": str(sim._bucket.rate),
-                            "ratelimit-remaining": "0", "ratelimit-reset": str(reset)}, limited=True)
+                                          "message": "You have exceeded the API call rate limit. Default limit is 10 "
+                                                     "requests per second."}, "data": {}},
+                           {"X-RateLimit-Reset": str(reset), "X-RateLimit-Limit": str(int(sim._bucket.rate or 0)),
+                            "X-RateLimit-Remaining": "0"}, limited=True)
             return True
+
+        def _aftership_path(self) -> tuple[bool, list[str]] | None:
+            """(legacy, the path's parts under the version) of an AfterShip address, None for another
+            path (answered 404). Legacy: v4, and dated versions before 2024-07 (the wrapped shape)."""
+            m = _BASE.match(urlsplit(self.path).path.rstrip("/"))
+            if m is None:
+                return None
+            version = m.group(1)
+            legacy = version is None or version < "2024-07"
+            return legacy, [unquote(p) for p in (m.group(2) or "").strip("/").split("/") if p]
+
+        def _aftership_key(self) -> bool:
+            if self.headers.get("as-api-key") == sim.key or self.headers.get("aftership-api-key") == sim.key:
+                return True
+            self._json(401, {"meta": {"code": 401, "type": "Unauthorized", "message": "Invalid API Key."},
+                             "data": {}})
+            return False
+
+        def _uri_invalid(self) -> None:
+            self._json(404, {"meta": {"code": 404, "type": "NotFound", "message": "The URI requested is invalid."},
+                             "data": {}})
 
         def do_POST(self) -> None:  # noqa: N802 - the base class's name
             path = urlsplit(self.path).path
@@ -289,7 +385,7 @@ def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
                 return
             raw = self.rfile.read(int(length))
             if path != "/poll/query.do":
-                self._json(404, {"result": False, "returnCode": "404", "message": "not found"})
+                self._aftership_post(raw)
                 return
             if self._limited(k100=True):
                 return
@@ -305,41 +401,98 @@ def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
             try:
                 number = str(json.loads(param)["num"])
             except (ValueError, KeyError, TypeError):
-                self._json(200, {"result": False, "returnCode": "400", "message": "提交的数据不完整"})
+                self._json(200, {"result": False, "returnCode": "400", "message": "找不到对应公司"})
                 return
             answered = self._special(number, k100=True)
             if not answered:
                 self._json(200, sim.kuaidi100(number))
 
-        def do_GET(self) -> None:  # noqa: N802 - the base class's name
-            parts = [unquote(p) for p in urlsplit(self.path).path.strip("/").split("/")]
-            if self._limited(k100=False):
+        def _aftership_post(self, raw: bytes) -> None:
+            where = self._aftership_path()
+            if where is None or where[1] != ["trackings"]:
+                self._uri_invalid()
                 return
-            key = self.headers.get("as-api-key") or self.headers.get("aftership-api-key")
-            if key != sim.key:
-                self._json(401, {"meta": {"code": 401, "type": "Unauthorized", "message": "Invalid API key."},
+            legacy = where[0]
+            if self._limited(k100=False) or not self._aftership_key():
+                return
+            try:
+                body = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                self._json(400, {"meta": {"code": 4001, "type": "BadRequest", "message": "Invalid JSON data."},
                                  "data": {}})
+                return
+            tracking = body.get("tracking") if legacy and isinstance(body, dict) else body
+            if not isinstance(tracking, dict):
+                self._json(400, {"meta": {"code": 4006, "type": "BadRequest",
+                                          "message": "`tracking` object is required."}, "data": {}})
+                return
+            number, slug = str(tracking.get("tracking_number") or ""), str(tracking.get("slug") or "").lower()
+            if not number:
+                self._json(400, {"meta": {"code": 4007, "type": "BadRequest",
+                                          "message": "`tracking_number` is required."}, "data": {}})
+                return
+            if self._special(number, k100=False):
+                return
+            status, doc = sim.aftership_register(slug, number, str(tracking.get("order_id") or ""), legacy)
+            if status == 201 and legacy:
+                doc["data"] = {"tracking": doc["data"]}
+            self._json(status, doc)
+
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
+            where = self._aftership_path()
+            if where is None:
+                self._uri_invalid()
+                return
+            legacy, parts = where
+            if self._limited(k100=False) or not self._aftership_key():
                 return
             if parts == ["couriers"]:
                 self._json(200, {"meta": {"code": 200}, "data": {"total": 1, "couriers": [
                     {"slug": "simexpress", "name": "Courier Simulator"}]}})
                 return
-            if len(parts) != 3 or parts[0] != "trackings":
-                self._json(404, {"meta": {"code": 404, "type": "NotFound",
-                                          "message": "The URI requested is invalid."}, "data": {}})
+            version = _BASE.match(urlsplit(self.path).path.rstrip("/")).group(1)  # type: ignore[union-attr]
+            by_number = version is None or version < "2024-10"
+            if parts == ["trackings"]:
+                numbers = parse_qs(urlsplit(self.path).query).get("tracking_numbers", [""])[0].split(",")
+                if len(numbers) == 1 and numbers[0] and self._special(numbers[0], k100=False):
+                    return
+                self._aftership_list(legacy)
                 return
-            slug, number = parts[1], parts[2]
-            answered = self._special(number, k100=False)
-            if not answered:
-                status, doc = sim.aftership(slug, number)
-                self._json(status, doc)
+            if len(parts) == 3 and parts[0] == "trackings" and by_number:
+                key: tuple[str, str] | None = (parts[1].lower(), parts[2].upper())
+            elif len(parts) == 2 and parts[0] == "trackings" and not by_number:
+                key = sim.aftership_by_id(parts[1])
+            else:
+                self._uri_invalid()
+                return
+            if key is None or key not in sim.registered:
+                self._json(404, NOT_FOUND)
+                return
+            number = key[1]
+            if not self._special(number, k100=False):
+                tracking = sim.aftership_tracking(key[0], number, legacy)
+                self._json(200, {"meta": {"code": 200}, "data": {"tracking": tracking} if legacy else tracking})
+
+        def _aftership_list(self, legacy: bool) -> None:
+            query = parse_qs(urlsplit(self.path).query)
+            numbers = {n.strip().upper() for v in query.get("tracking_numbers", []) for n in v.split(",") if n.strip()}
+            slugs = {x.strip().lower() for v in query.get("slug", []) for x in v.split(",") if x.strip()}
+            found = [sim.aftership_tracking(slug, number, legacy) for (slug, number) in list(sim.registered)
+                     if (not numbers or number in numbers) and (not slugs or slug in slugs)]
+            if legacy:
+                data: dict[str, Any] = {"page": 1, "limit": 100, "count": len(found), "trackings": found}
+            else:
+                data = {"pagination": {"total": len(found), "next_cursor": None, "has_next_page": False},
+                        "trackings": found}
+            self._json(200, {"meta": {"code": 200}, "data": data})
 
     return Handler
 
 
-def main(port: int, key: str = DEFAULT_KEY, customer: str = DEFAULT_CUSTOMER, *, rate: float | None = 10.0) -> None:
+def main(port: int, key: str = DEFAULT_KEY, customer: str = DEFAULT_CUSTOMER, *, rate: float | None = 10.0,
+         first_fetch: timedelta = FIRST_FETCH) -> None:
     """Serves both protocols on 127.0.0.1:`port` until interrupted (Ctrl+C)."""
-    sim = CourierSim(port=port, key=key, customer=customer, rate=rate)
+    sim = CourierSim(port=port, key=key, customer=customer, rate=rate, first_fetch=first_fetch)
     sim.start()
     print(t("The courier simulator is listening on {url} (Kuaidi100 and AfterShip); press Ctrl+C to stop.", url=sim.url),
           flush=True)

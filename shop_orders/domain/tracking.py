@@ -26,7 +26,8 @@ class TrackState(StrEnum):
     FAILED_ATTEMPT = "failed_attempt"
     RETURNED = "returned"
     EXCEPTION = "exception"
-    INVALID_NUMBER = "invalid_number"  # the courier does not know the number
+    INVALID_NUMBER = "invalid_number"  # the courier positively says the number is wrong
+    UNKNOWN = "unknown"  # the courier has nothing on the number yet (a fresh waybill): not invalid
 
     def label(self) -> str:
         return t(STATE_LABELS[self])
@@ -41,7 +42,8 @@ STATE_LABELS = {
     TrackState.FAILED_ATTEMPT: N_("delivery attempt failed"),
     TrackState.RETURNED: N_("returned to the shop"),
     TrackState.EXCEPTION: N_("courier problem"),
-    TrackState.INVALID_NUMBER: N_("unknown tracking number"),
+    TrackState.INVALID_NUMBER: N_("not a valid tracking number"),
+    TrackState.UNKNOWN: N_("no news from the courier yet"),
 }
 
 # States in which the courier has physically taken the parcel: the first event in one of them is
@@ -68,27 +70,39 @@ class TrackEvent:
 
 @dataclass(frozen=True)
 class TrackResult:
-    """What the courier says about one number now: its state, every event oldest first, and the
-    pickup and delivery times taken from the events (None when there is none)."""
+    """What the courier says about one number now: its state (the courier's overall state, not
+    one worked out from the events), every event oldest first, the pickup and delivery times, and
+    `ref`, the courier's own id for the parcel where it has one (AfterShip's tracking id), kept so
+    the next question is asked by it."""
     number: str
     state: TrackState
     events: tuple[TrackEvent, ...]
     picked_up_at: datetime | None
     delivered_at: datetime | None
+    ref: str = ""
 
     @classmethod
-    def of(cls, number: str, state: TrackState, events: Iterable[TrackEvent]) -> TrackResult:
-        """A result with its events sorted oldest first and the pickup/delivery times derived."""
+    def of(cls, number: str, state: TrackState, events: Iterable[TrackEvent], *, picked_up_at: datetime | None = None,
+           delivered_at: datetime | None = None, ref: str = "") -> TrackResult:
+        """A result from the courier's events given OLDEST FIRST in the courier's own order: they
+        are sorted by time, stably, so two events at the same second keep the order the courier
+        gave them. The pickup and delivery times are the courier's where it states them, else
+        the first event that had the parcel and the last delivery event."""
         ordered = tuple(sorted(events, key=lambda e: e.at))
-        picked = next((e.at for e in ordered if e.state in HAS_PARCEL), None)
-        delivered = next((e.at for e in reversed(ordered) if e.state is TrackState.DELIVERED), None)
+        picked = picked_up_at or next((e.at for e in ordered if e.state in HAS_PARCEL), None)
+        delivered = delivered_at or next((e.at for e in reversed(ordered) if e.state is TrackState.DELIVERED), None)
         if state is TrackState.DELIVERED and delivered is None and ordered:
             delivered = ordered[-1].at
-        return cls(number, state, ordered, picked, delivered)
+        return cls(number, state, ordered, picked, delivered, ref)
 
     @classmethod
     def invalid(cls, number: str) -> TrackResult:
         return cls(number, TrackState.INVALID_NUMBER, (), None, None)
+
+    @classmethod
+    def unknown(cls, number: str, ref: str = "") -> TrackResult:
+        """The courier has nothing on the number yet: neither picked up nor invalid."""
+        return cls(number, TrackState.UNKNOWN, (), None, None, ref)
 
 
 _NUMBER = re.compile(r"[A-Z0-9-]{6,40}")

@@ -1,9 +1,14 @@
 """The shop's courier accounts: which API each courier speaks, where, and its key.
 
-An account's settings (kind, address, customer id, carrier code) are a shop setting every seat
-shares; its key lives only in the vault (services/vault.py, the OS's or our own encrypted one),
-under "courier:<name>". Only the owner adds, replaces or removes them; every change is audited
-without the key.
+An account's settings (kind, address, customer id, carrier code, aliases) are a shop setting
+every seat shares; its key lives only in the vault (services/vault.py, the OS's or our own
+encrypted one), under "courier:<name>". Only the owner adds, replaces or removes them; every
+change is audited without the key.
+
+A parcel belongs to the account whose name or one of whose aliases its courier matches
+(domain/carriers.py carrier_key): channel files write "顺丰速运" or "SF Express" where the shop
+named its account "SF". A new account starts with the names its carrier code is known by
+(domain/carriers.py KNOWN); the owner edits them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from shop_orders.domain.carriers import carrier_key, default_aliases
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
@@ -22,7 +28,8 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import Setting
 
 SETTING_KEY = "couriers"
-DEFAULT_URLS = {"kuaidi100": "https://poll.kuaidi100.com", "aftership": "https://api.aftership.com/tracking/2024-04"}
+DEFAULT_URLS = {"kuaidi100": "https://poll.kuaidi100.com", "aftership": "https://api.aftership.com/tracking/2026-07"}
+MAX_ALIASES = 20
 _NAME = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .-]{0,39}$")
 
 
@@ -36,12 +43,19 @@ class Account:
     customer: str = ""
     carrier: str = ""
     pattern: str = ""  # the courier's tracking numbers, a regular expression (e.g. ^SF\d{12}$); "" any
+    aliases: tuple[str, ...] = ()  # other names parcels give this courier ("顺丰速运", "SF Express")
 
     def to_dict(self) -> dict:
-        out = {"kind": self.kind, "url": self.url, "customer": self.customer, "carrier": self.carrier}
+        out: dict = {"kind": self.kind, "url": self.url, "customer": self.customer, "carrier": self.carrier}
         if self.pattern:  # absent when unset: accounts stored before it read and compare the same
             out["pattern"] = self.pattern
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
         return out
+
+    def names(self) -> frozenset[str]:
+        """Its name and aliases as compared with a parcel's courier (carrier_key)."""
+        return frozenset(k for k in map(carrier_key, (self.name, *self.aliases)) if k)
 
 
 def secret_name(name: str) -> str:
@@ -55,7 +69,8 @@ def accounts(session) -> list[Account]:
     try:
         data = json.loads(row.value)
         return [Account(str(n), str(a["kind"]), str(a["url"]), str(a.get("customer", "")), str(a.get("carrier", "")),
-                        str(a.get("pattern", ""))) for n, a in sorted(data.items())]
+                        str(a.get("pattern", "")), tuple(str(x) for x in a.get("aliases", ()))[:MAX_ALIASES])
+                for n, a in sorted(data.items())]
     except (ValueError, KeyError, TypeError, AttributeError):
         return []
 
@@ -63,6 +78,9 @@ def accounts(session) -> list[Account]:
 def account(session, name: str) -> Account:
     for a in accounts(session):
         if a.name.lower() == name.strip().lower():
+            return a
+    for a in accounts(session):
+        if carrier_key(name) in a.names():
             return a
     known = ", ".join(a.name for a in accounts(session)) or t("none yet")
     raise ValidationError(t("There is no courier '{name}' (known: {known}).", name=name, known=known))
@@ -96,12 +114,37 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
+def check_aliases(aliases, name: str, others: list[Account]) -> tuple[str, ...]:
+    """The aliases as typed, checked: each 1 to 40 characters, none another account's name or
+    alias (a parcel must belong to one account), duplicates and the account's own name dropped."""
+    out: list[str] = []
+    seen = {carrier_key(name)}
+    taken = {k: a.name for a in others for k in a.names()}
+    for alias in aliases:
+        alias = " ".join(str(alias).split())
+        key = carrier_key(alias)
+        if not key or key in seen:
+            continue
+        if len(alias) > 40:
+            raise ValidationError(t("The courier alias '{alias}' is longer than 40 characters.", alias=alias[:40]))
+        if key in taken:
+            raise ValidationError(t("'{alias}' already names the courier {other}; a parcel's courier must point to "
+                                    "one account.", alias=alias, other=taken[key]))
+        seen.add(key)
+        out.append(alias)
+    if len(out) > MAX_ALIASES:
+        raise ValidationError(t("A courier has at most {n} aliases.", n=MAX_ALIASES))
+    return tuple(out)
+
+
 def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str, url: str = "",
                 customer: str = "", carrier: str = "", secret: str | None = None,
-                pattern: str | None = None) -> Account:
+                pattern: str | None = None, aliases: list[str] | tuple[str, ...] | None = None) -> Account:
     """Add or change a courier account; `secret` (None: keep the stored one) goes to the vault.
     A new account needs its key. `pattern` (None: keep the stored one) is the regular expression
-    its tracking numbers match, checked at the scan-out (services/scanning.py)."""
+    its tracking numbers match, checked at the scan-out (services/scanning.py). `aliases` (None:
+    keep the stored ones; a new account starts with its carrier code's known names) are the other
+    names its parcels carry."""
     permissions.require(uow, ctx.actor, "settings.secrets")
     name, kind, url = name.strip(), kind.strip().lower(), (url.strip() or DEFAULT_URLS.get(kind.strip().lower(), ""))
     _check(name, kind, url)
@@ -111,8 +154,17 @@ def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str
     if same is None and secret is None and not vault.has(secret_name(name)):
         raise ValidationError(t("A new courier needs its API key."))
     kept = str((data.get(same) or {}).get("pattern", "")) if same else ""
+    others = [a for a in accounts(uow.session) if a.name.lower() != name.lower()]
+    if aliases is None:
+        stored = (data.get(same) or {}).get("aliases") if same else None
+        aliases = list(stored) if stored is not None else [
+            a for a in default_aliases(carrier, name) if not any(carrier_key(a) in o.names() for o in others)]
+    if any(carrier_key(name) in o.names() for o in others):
+        raise ValidationError(t("'{alias}' already names the courier {other}; a parcel's courier must point to one "
+                                "account.", alias=name, other=next(o.name for o in others
+                                                                   if carrier_key(name) in o.names())))
     new = Account(same or name, kind, url.rstrip("/"), customer.strip(), carrier.strip(),
-                  kept if pattern is None else check_pattern(pattern))
+                  kept if pattern is None else check_pattern(pattern), check_aliases(aliases, name, others))
     old = json.dumps(data.get(same), sort_keys=True) if same else None
     data[new.name] = new.to_dict()
     if secret is not None:
@@ -142,9 +194,10 @@ def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str) -> Non
     uow.record(ctx, "setting", field=f"courier:{found.name}", old=json.dumps(old, sort_keys=True), new=None)
 
 
-def adapter(found: Account, vault, client=None):
-    """The account's adapter (services/couriers/) with its key from the vault; close() it after."""
+def adapter(found: Account, vault, client=None, zone=None):
+    """The account's adapter (services/couriers/) with its key from the vault; close() it after.
+    `zone` reads the courier's times that carry no offset (the shop's time zone)."""
     from shop_orders.services.couriers.base import CourierConfig, adapter_for
 
     config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)
-    return adapter_for(config, vault.get(secret_name(found.name)), client)
+    return adapter_for(config, vault.get(secret_name(found.name)), client, zone=zone)

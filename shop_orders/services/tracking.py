@@ -4,14 +4,21 @@ each shipment, and act on it.
 What the courier says is untrusted text from the network: the adapters (services/couriers/)
 validate it into TrackResults; here it is only stored (capped) and compared.
 
-- An invalid tracking number, a failed pickup (the courier's exception before any pickup), or no
-  pickup within `no_pickup_hours` of our scan-out: the parcel is recalled (orders.recall_shipment:
-  the order goes back to awaiting shipment, audit source `courier:<name>`, the courier's answer
-  as the reason) and the logistics rule opens a ticket for the warehouse.
+- Unknown is not invalid. A courier that has nothing on a number yet (Kuaidi100's "查询无结果，
+  请隔段时间再查", AfterShip's Pending after the parcel is registered) leaves the parcel shipped
+  and waiting. The parcel is recalled (orders.recall_shipment: the order goes back to awaiting
+  shipment, audit source `courier:<name>`, the courier's answer as the reason, and the logistics
+  rule opens a ticket for the warehouse) only when: the courier positively says the number is
+  wrong; it reports an exception before any pickup (a failed pickup); or the owner's pickup
+  deadline (`no_pickup_hours`, 24 h after our scan-out by default) passes with no pickup.
 - Delivered: the order is completed (when `complete_on_delivery`, the default) once every live
   parcel of it is delivered.
-- A courier that is down, refuses our key or answers garbage changes nothing: the sync stops
-  asking it and reports it once, not per order.
+- A parcel belongs to the courier account whose name or alias its courier matches
+  (domain/carriers.py); parcels of a courier no account answers for are counted and named.
+- One parcel's garbled, mismatched or unknown-shaped answer is reported for that parcel and the
+  sync goes on with the others. A courier that refuses our key, our carrier code or our rate
+  stops being asked at once; one that is down or too slow after 3 parcels in a row, too. Either
+  is reported once, not per order, and changes nothing.
 
 The network calls run outside any transaction; each batch of answers is then written in one
 unit of work that reads every row again (a parcel recalled or an order changed meanwhile is left
@@ -28,13 +35,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import false, func, select
 from sqlmodel import col
 
+from shop_orders.domain.carriers import carrier_key
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
-from shop_orders.domain.messages import t
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import rule_note
 from shop_orders.domain.tracking import TrackResult, TrackState, plausible_number
 from shop_orders.services import orders, permissions, rules, settings
+from shop_orders.services.couriers.base import ParcelQuery
 from shop_orders.services.tickets import SYSTEM
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.db import Database
@@ -88,24 +97,50 @@ class Parcel:
     courier: str
     tracking_no: str
     shipped_at: datetime
+    ref: str = ""  # the courier's own id for it, from its last answer
+    phone: str = ""  # the recipient's (Kuaidi100 needs its last 4 digits for SF and ZTO)
+
+    def query(self) -> ParcelQuery:
+        return ParcelQuery(self.tracking_no, self.ref, self.order_no, self.phone)
 
 
-def parcels_to_check(session, couriers: Sequence[str], limit: int | None = None) -> list[Parcel]:
-    """The live parcels of shipped orders with one of these couriers (matched without case) and a
-    tracking number, that the courier has not finished with (delivered, returned, invalid)."""
-    names = {c.strip().lower() for c in couriers}
-    if not names:
+def _live():
+    """The parcels still to ask about: not recalled, not finished (delivered, returned, invalid),
+    with a tracking number, of a shipped order that is not archived."""
+    return (col(Shipment.recalled_at).is_(None), col(Shipment.track_state).not_in(FINAL),
+            col(Shipment.tracking_no) != "", col(Order.status).in_(TRACKED_STATUSES), col(Order.archived) == false())
+
+
+def courier_names(session) -> dict[str, int]:
+    """Each courier name the live parcels carry, as written, with how many carry it."""
+    q = (select(col(Shipment.courier), func.count()).join(Order, col(Order.id) == col(Shipment.order_id))
+         .where(*_live()).group_by(col(Shipment.courier)))
+    return {str(name): int(n) for name, n in session.execute(q).all()}
+
+
+def parcels_to_check(session, couriers: Sequence[str | frozenset[str]], limit: int | None = None) -> list[Parcel]:
+    """The live parcels whose courier matches one of these names (domain/carriers.carrier_key: an
+    account's name, or a set of its name and aliases)."""
+    keys = {k for c in couriers for k in ({carrier_key(c)} if isinstance(c, str) else c)}
+    written = [name for name in courier_names(session) if carrier_key(name) in keys]
+    if not written:
         return []
     q = (select(col(Shipment.id), col(Shipment.order_id), col(Order.order_no), col(Shipment.courier),
-                col(Shipment.tracking_no), col(Shipment.shipped_at))
+                col(Shipment.tracking_no), col(Shipment.shipped_at), col(Shipment.track_ref), col(Order.phone))
          .join(Order, col(Order.id) == col(Shipment.order_id))
-         .where(col(Shipment.recalled_at).is_(None), col(Shipment.track_state).not_in(FINAL),
-                col(Shipment.tracking_no) != "", func.lower(col(Shipment.courier)).in_(names),
-                col(Order.status).in_(TRACKED_STATUSES), col(Order.archived) == false())
+         .where(*_live(), col(Shipment.courier).in_(written))
          .order_by(col(Shipment.id)))
     if limit is not None:
         q = q.limit(limit)
-    return [Parcel(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5]) for r in session.execute(q).all()]
+    return [Parcel(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6] or "", r[7] or "")
+            for r in session.execute(q).all()]
+
+
+def without_account(session, couriers: Sequence[str | frozenset[str]]) -> dict[str, int]:
+    """The live parcels' courier names that none of these accounts answers for, with their counts
+    ("" for parcels that name no courier)."""
+    keys = {k for c in couriers for k in ({carrier_key(c)} if isinstance(c, str) else c)}
+    return {name: n for name, n in sorted(courier_names(session).items()) if carrier_key(name) not in keys}
 
 
 @dataclass
@@ -115,7 +150,14 @@ class SyncResult:
     rolled_back: int = 0
     completed: int = 0
     failed: int = 0
-    problems: list[str] = field(default_factory=list)  # one sentence per courier that failed, per bad number
+    waiting: int = 0  # of the checked, parcels the courier has no news of yet (not recalled)
+    problems: list[str] = field(default_factory=list)  # one sentence per courier that failed, per bad parcel
+    no_account: dict[str, int] = field(default_factory=dict)  # courier name -> parcels no account answers for
+
+    def unchecked(self) -> list[str]:
+        """One sentence per courier name that no account answers for, with its parcels' count."""
+        return [t(NO_ACCOUNT, count=n, courier=name) if name else t(NO_COURIER, count=n)
+                for name, n in self.no_account.items()]
 
 
 def _events_json(result: TrackResult) -> str:
@@ -160,6 +202,8 @@ def apply_answer(uow: UnitOfWork, courier: str, shipment_id: int, result: TrackR
         return ""
     now = uow.now
     before = (parcel.track_state, parcel.picked_up_at, parcel.delivered_at, parcel.track_events)
+    if result.ref:
+        parcel.track_ref = result.ref[:128]
     parcel.track_state = result.state.value
     parcel.picked_up_at = result.picked_up_at
     parcel.delivered_at = result.delivered_at
@@ -187,29 +231,63 @@ def apply_answer(uow: UnitOfWork, courier: str, shipment_id: int, result: TrackR
     return "updated" if changed else ""
 
 
-Ask = Callable[[str], TrackResult]  # a courier's adapter.track
+Ask = Callable[[ParcelQuery], TrackResult]  # a courier's adapter.track
+DOWN_AFTER = 3  # a courier down or too slow for this many parcels in a row is not asked again this run
+NO_ACCOUNT = N_("{count} parcels of {courier} were not checked: no courier account answers for that name. Add one, or "
+                "add {courier} as an alias of the right account (Tools → Couriers…).")
+NO_COURIER = N_("{count} parcels name no courier and were not checked.")
 
 
-def sync(db: Database, actor, couriers: Sequence[tuple[str, Ask]], *, clock: Callable[[], datetime] | None = None,
+def _names(courier) -> frozenset[str]:
+    """A courier given to sync: an account (its name and aliases) or a bare name."""
+    return courier.names() if hasattr(courier, "names") else frozenset({carrier_key(str(courier))})
+
+
+def sync_accounts(db: Database, actor, found: Sequence, vault, *, progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None, every_account: bool = True) -> SyncResult:
+    """`sync` with these courier accounts' adapters (their keys from `vault`, the shop's time zone
+    for courier times without an offset), closed afterwards. `every_account`: these are all the
+    shop's accounts, so parcels none of them answers for are reported."""
+    from shop_orders.services import courier_accounts
+
+    with db.read_session() as s:
+        zone = settings.get_timezone(s)
+    adapters = [courier_accounts.adapter(a, vault, zone=zone) for a in found]
+    try:
+        return sync(db, actor, [(a, ad.track) for a, ad in zip(found, adapters, strict=True)], progress=progress,
+                    cancelled=cancelled, report_missing=every_account)
+    finally:
+        for ad in adapters:
+            ad.close()
+
+
+def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: Callable[[], datetime] | None = None,
          progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
-         limit: int | None = None) -> SyncResult:
-    """Ask each (courier name, its adapter's track) about its parcels and act on the answers.
+         limit: int | None = None, report_missing: bool = True) -> SyncResult:
+    """Ask each (courier account or name, its adapter's track) about its parcels and act on the
+    answers.
 
     `actor` started it and must be allowed to ship ("order.ship"): the writes are the system's,
-    on the courier's word. A courier error stops asking that courier (one sentence in
-    `problems`, its remaining parcels counted failed); an implausible number is asked nothing
-    and reported."""
-    from shop_orders.services.couriers.base import CourierError
+    on the courier's word. A ParcelError is reported for its parcel and the others go on; a
+    refusal of our key, carrier code or rate stops asking that courier at once, a courier down
+    or too slow after DOWN_AFTER parcels in a row (one sentence in `problems`, its remaining
+    parcels counted failed); an implausible number is asked nothing and reported."""
+    from shop_orders.services.couriers.base import CourierError, CourierUnavailable, ParcelError
+    from shop_orders.services.couriers.base import CourierServerError as ServerError
 
     permissions.check(db, actor, "order.ship")
+    names = [(str(getattr(c, "name", c)), _names(c), ask) for c, ask in couriers]
     with db.read_session() as s:
         rules_now = tracking_settings(s)
-        parcels = parcels_to_check(s, [name for name, _ in couriers], limit)
-    asks = {name.strip().lower(): (name, ask) for name, ask in couriers}
-    out = SyncResult()
+        parcels = parcels_to_check(s, [keys for _, keys, _ in names], limit)
+        missing = without_account(s, [keys for _, keys, _ in names]) if report_missing else {}
+    by_key = {k: (name, ask) for name, keys, ask in names for k in keys}
+    out = SyncResult(no_account=missing)
     total, done = len(parcels), 0
     pending: list[tuple[str, int, TrackResult]] = []
     down: set[str] = set()
+    told: set[str] = set()  # couriers whose outage is reported already (once per courier)
+    in_a_row: dict[str, int] = {}
 
     def flush() -> None:
         if not pending:
@@ -219,6 +297,8 @@ def sync(db: Database, actor, couriers: Sequence[tuple[str, Ask]], *, clock: Cal
                 what = apply_answer(uow, name, sid, result, rules_now)
                 if what == "rolled_back":
                     out.rolled_back += 1
+                elif result.state is TrackState.UNKNOWN:
+                    out.waiting += 1  # not known yet, and not past the pickup deadline
                 elif what == "completed":
                     out.completed += 1
                 if what:
@@ -229,10 +309,9 @@ def sync(db: Database, actor, couriers: Sequence[tuple[str, Ask]], *, clock: Cal
     for p in parcels:
         if cancelled is not None and cancelled():
             break
-        key = p.courier.strip().lower()
-        name, ask = asks[key]
+        name, ask = by_key[carrier_key(p.courier)]
         done += 1
-        if key in down:
+        if name in down:
             out.failed += 1
             continue
         if not plausible_number(p.tracking_no):
@@ -241,16 +320,34 @@ def sync(db: Database, actor, couriers: Sequence[tuple[str, Ask]], *, clock: Cal
                                   "asked.", order=p.order_no, tracking=p.tracking_no[:40], courier=name))
             continue
         try:
-            result = ask(p.tracking_no)
-        except CourierError as exc:
-            down.add(key)
+            result = ask(p.query())
+        except ParcelError as exc:  # this parcel's answer only: the courier answers, the others go on
+            in_a_row[name] = 0
             out.failed += 1
-            out.problems.append(str(exc))
+            out.problems.append(t("{order} ({tracking}): {problem}", order=p.order_no, tracking=p.tracking_no,
+                                  problem=str(exc)))
+            continue
+        except (CourierUnavailable, ServerError) as exc:  # down or slow: perhaps only for a moment
+            in_a_row[name] = in_a_row.get(name, 0) + 1
+            out.failed += 1
+            if name not in told:
+                told.add(name)
+                out.problems.append(str(exc))
+            if in_a_row[name] >= DOWN_AFTER:
+                down.add(name)
+            continue
+        except CourierError as exc:  # our key, our carrier code, our rate: the same for every parcel
+            down.add(name)
+            out.failed += 1
+            if name not in told:
+                told.add(name)
+                out.problems.append(str(exc))
             continue
         except ShopOrdersError as exc:  # anything else the adapter refused: this parcel only
             out.failed += 1
             out.problems.append(str(exc))
             continue
+        in_a_row[name] = 0
         out.checked += 1
         pending.append((name, p.shipment_id, result))
         if len(pending) >= BATCH:

@@ -177,6 +177,8 @@ class Shipment(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     track_events: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]", server_default="[]"))
     recalled_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    # The courier's own id for the parcel (AfterShip's tracking id; migration 0009), '' until it gave one.
+    track_ref: str = Field(default="", sa_column=Column(String(128), nullable=False, default="", server_default=""))
 
     order: Optional["Order"] = Relationship(back_populates="shipments")
 

@@ -76,9 +76,16 @@ def unlock(ctx: AppContext, parent=None, *, creating: bool = False):
         return box
 
 
+def split_aliases(text: str) -> list[str]:
+    """Aliases as typed in one field: separated by commas (also Chinese ，、；) or semicolons."""
+    for sep in "，、；;":
+        text = text.replace(sep, ",")
+    return [a.strip() for a in text.split(",") if a.strip()]
+
+
 class CourierEditDialog(QDialog):
-    """One courier account: name, API, address, customer id, carrier code, and its key (masked;
-    empty keeps the stored one)."""
+    """One courier account: name, API, address, customer id, carrier code, the other names its
+    parcels carry, and its key (masked; empty keeps the stored one)."""
 
     def __init__(self, found: courier_accounts.Account | None, has_key: bool, parent=None) -> None:
         super().__init__(parent)
@@ -103,6 +110,11 @@ class CourierEditDialog(QDialog):
         self.carrier = QLineEdit(found.carrier if found else "", self)
         self.carrier.setObjectName("courierCarrier")
         self.carrier.setPlaceholderText(t("e.g. shunfeng (Kuaidi100) or ups (AfterShip)"))
+        self.aliases = QLineEdit(", ".join(found.aliases) if found else "", self)
+        self.aliases.setObjectName("courierAliases")
+        self.aliases.setPlaceholderText(t("other names in channel files, e.g. 顺丰速运, SF Express (empty for a new "
+                                          "courier: the carrier code's usual names)"))
+        self.new = found is None
         self.key = QLineEdit(self)
         self.key.setObjectName("courierKey")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
@@ -112,6 +124,7 @@ class CourierEditDialog(QDialog):
         form.addRow(t("Address"), self.url)
         form.addRow(t("Customer id"), self.customer)
         form.addRow(t("Carrier code"), self.carrier)
+        form.addRow(t("Also called"), self.aliases)
         form.addRow(t("API key"), self.key)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -119,10 +132,13 @@ class CourierEditDialog(QDialog):
         form.addRow(buttons)
         self.setMinimumWidth(480)
 
-    def answer(self) -> tuple[str, str, str, str, str, str | None]:
-        key = self.key.text()
+    def answer(self) -> tuple[str, str, str, str, str, str | None, list[str] | None]:
+        """(name, kind, address, customer id, carrier code, the new key or None, the aliases or None:
+        a new courier whose field was left empty starts with its carrier code's usual names)."""
+        key, aliases = self.key.text(), split_aliases(self.aliases.text())
         return (self.name.text().strip(), str(self.kind.currentData()), self.url.text().strip(),
-                self.customer.text().strip(), self.carrier.text().strip(), key or None)
+                self.customer.text().strip(), self.carrier.text().strip(), key or None,
+                None if self.new and not aliases else aliases)
 
     @classmethod
     def ask(cls, found, has_key: bool, parent=None):
@@ -147,7 +163,7 @@ class CouriersDialog(QDialog):
         self.backend.setWordWrap(True)
         layout.addWidget(self.backend)
         self.table = text_table(self, [t("Courier"), t("API"), t("Address"), t("Customer id"), t("Carrier code"),
-                                       t("API key")], "courierTable")
+                                       t("API key"), t("Also called")], "courierTable")
         self.table.currentCellChanged.connect(lambda *_: self._buttons())
         self.table.cellDoubleClicked.connect(lambda *_: self.edit())
         layout.addWidget(self.table, 1)
@@ -207,7 +223,7 @@ class CouriersDialog(QDialog):
         self.table.setRowCount(len(self.accounts))
         for r, a in enumerate(self.accounts):
             for c, v in enumerate((a.name, api_label(a.kind), a.url, a.customer, a.carrier,
-                                   MASK if self.keyed[a.name] else t("missing"))):
+                                   MASK if self.keyed[a.name] else t("missing"), ", ".join(a.aliases))):
                 self.table.setItem(r, c, QTableWidgetItem(v))
         box = self.box or vault.open_vault(self.ctx.db, lambda: "")
         self.backend.setText(t("The keys are kept in this computer's system keychain.") if not isinstance(
@@ -229,14 +245,15 @@ class CouriersDialog(QDialog):
         return self.box
 
     def _save(self, found, answer) -> None:
-        name, kind, url, customer, carrier, key = answer
+        name, kind, url, customer, carrier, key, *rest = answer
+        aliases = rest[0] if rest else None
         box = self._unlocked(creating=True)
         if box is None:
             return
         try:
             with self.ctx.uow() as uow:
                 saved = courier_accounts.set_account(uow, self.ctx.change("manual"), box, name, kind, url, customer,
-                                                     carrier, key)
+                                                     carrier, key, aliases=aliases)
                 uow.commit()
         except ShopOrdersError as exc:
             self._say(str(exc), bad=True)

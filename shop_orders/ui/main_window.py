@@ -608,7 +608,7 @@ class MainWindow(QMainWindow):
     def sync_tracking(self, manual: bool = True) -> None:
         """Ask every courier about the shipped parcels in a worker (progress and cancel when asked
         by hand); the outcome in the status bar, each courier's problem once."""
-        from shop_orders.services import courier_accounts, tracking
+        from shop_orders.services import tracking
         from shop_orders.ui.couriers import unlock
 
         if self._syncing is not None and not self._syncing.ended.is_set():
@@ -633,14 +633,8 @@ class MainWindow(QMainWindow):
         dialog = self._progress_dialog(t("Asking the couriers…"), "syncProgress") if manual else None
 
         def work(report, cancelled):
-            adapters = [courier_accounts.adapter(a, box) for a in found]
-            try:
-                return tracking.sync(db, actor, [(a.name, ad.track) for a, ad in zip(found, adapters, strict=True)],
-                                     progress=lambda done, total: report("parcels", done, total),
-                                     cancelled=cancelled)
-            finally:
-                for ad in adapters:
-                    ad.close()
+            return tracking.sync_accounts(db, actor, found, box, progress=lambda done, total: report("parcels", done, total),
+                                          cancelled=cancelled)
 
         task = ProgressTask(work)
         if dialog is not None:
@@ -657,8 +651,11 @@ class MainWindow(QMainWindow):
             self._hold([self.sync_action], False)
             sentence = t("Couriers: %s checked, %s updated, %s rolled back, %s completed, %s failed.") % (
                 result.checked, result.updated, result.rolled_back, result.completed, result.failed)
-            self.last_sync = (sentence, list(result.problems))
-            self.statusBar().showMessage(sentence + ("  " + result.problems[0] if result.problems else ""), 20000)
+            if result.waiting:
+                sentence += "  " + t("%s not known to their courier yet.") % result.waiting
+            said = [*result.problems, *result.unchecked()]
+            self.last_sync = (sentence, said)
+            self.statusBar().showMessage(sentence + ("  " + said[0] if said else ""), 20000)
             if result.updated:
                 self._tickets_changed()
                 self.tickets.reload()

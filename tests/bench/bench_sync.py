@@ -1,9 +1,10 @@
 """Benchmark: tracking sync of N shipments (default 10,000) against the courier simulator,
 against the simulator's own request rate measured in the same run.
 
-A store is built (untimed) with N orders awaiting shipment, each then shipped (one unit of work)
-with courier "SF" and a tracking number; a share of them (--false-share, default 2%) carry an
-`INVALID…` number, so the sync rolls those back with a logistics ticket, like a real day.
+A store is built (untimed) with N orders awaiting shipment, each then shipped two days ago (one
+unit of work) with courier "SF" and a tracking number; a share of them (--false-share, default 2%)
+carry a `NEVER…` number the courier never hears of, so the sync rolls those back (no pickup within
+24 hours) with a logistics ticket, like a real day.
 The simulator runs in this process's thread (rate limit off). Then, in the same run:
 
   baseline  the simulator's own rate: N Kuaidi100-style requests (the same signed form posts the
@@ -51,12 +52,15 @@ def build(db, n: int, false_share: float) -> int:
 
     with db.read_session() as s:
         nos = list(s.execute(select(Order.order_no).order_by(Order.id)).scalars())
-    scan = ChangeContext(ctx.actor, "scan")  # the parcels are scanned out
-    with UnitOfWork(db, rules=()) as uow:
+    scan = ChangeContext(ctx.actor, "scan")  # the parcels are scanned out, two days ago
+    from datetime import UTC, datetime, timedelta
+
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    with UnitOfWork(db, rules=(), clock=lambda: two_days_ago) as uow:
         for i, no in enumerate(nos):
             false = every and i % every == 0
             falses += bool(false)
-            orders.ship(uow, scan, no, courier="SF", tracking_no=f"INVALID{i:08d}" if false else f"SF{i:010d}")
+            orders.ship(uow, scan, no, courier="SF", tracking_no=f"NEVER{i:08d}" if false else f"SF{i:010d}")
         uow.commit()
     return falses
 
@@ -82,7 +86,7 @@ def main() -> None:
         db = open_database(work / "shop.sqlite3", data_dir=work / "data", create=True)
         t0 = time.perf_counter()
         falses = build(db, args.n, args.false_share)
-        print(f"store: {args.n:,} shipped orders ({falses:,} with an invalid number), built in "
+        print(f"store: {args.n:,} shipped orders ({falses:,} the courier never hears of), built in "
               f"{time.perf_counter() - t0:.0f} s")
         with CourierSim(rate=None) as sim:
             # baseline: the simulator's own rate, the same requests, nothing parsed or stored

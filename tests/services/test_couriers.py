@@ -2,14 +2,18 @@
 
 Every prefix scenario in both protocols, wrong credentials, rate limits (backing off and giving up),
 timeouts, garbage, oversized answers, and a planted secret that must never show in an error or repr.
-Hostile answer shapes the simulator does not tell are served by httpx's MockTransport.
+Hostile answer shapes the simulator does not tell are served by httpx's MockTransport. The
+simulator answers as the recorded real answers do (tests/real/test_courier_recordings.py replays
+those): AfterShip knows a parcel only once it is registered, so its first answer is "not known yet".
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -38,7 +42,7 @@ from shop_orders.services.couriers import (
     CourierUnavailable,
     adapter_for,
 )
-from shop_orders.services.couriers.base import TokenBucket, retry_after
+from shop_orders.services.couriers.base import ParcelQuery, TokenBucket, retry_after
 from shop_orders.services.couriers.kuaidi100 import china_time, sign
 
 KINDS = ["kuaidi100", "aftership"]
@@ -48,8 +52,18 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture(scope="module")
 def sim():
-    with CourierSim(rate=None) as server:
+    with CourierSim(rate=None, first_fetch=timedelta(0)) as server:
         yield server
+
+
+def ask(adapter, number: str) -> TrackResult:
+    """What the courier says of a parcel it has been told about: AfterShip's first answer registers
+    it (not known yet, with AfterShip's id), the next one, by that id, tells the story."""
+    result = adapter.track(number)
+    if adapter.config.kind == "aftership":
+        assert result.state is S.UNKNOWN and result.events == () and result.ref
+        result = adapter.track(ParcelQuery(number, ref=result.ref))
+    return result
 
 
 class Sleeps(list):
@@ -126,7 +140,7 @@ def test_kuaidi100_local_china_time_becomes_utc_and_the_signature_is_upper_md5()
 def test_a_delivered_parcel_has_pickup_transit_out_for_delivery_and_delivery_at_fixed_times(sim, kind):
     number = "DELIVERED0001"
     with make(kind, sim.url) as adapter:
-        result = adapter.track(number)
+        result = ask(adapter, number)
     start = start_time(number)
     assert result.number == number and result.state is S.DELIVERED
     assert [e.at for e in result.events] == event_times(number)
@@ -141,7 +155,7 @@ def test_a_delivered_parcel_has_pickup_transit_out_for_delivery_and_delivery_at_
 def test_both_protocols_tell_the_same_times(sim):
     with make("kuaidi100", sim.url) as k100, make("aftership", sim.url) as aftership:
         for number in ("DELIVERED0002", "RETURNED0002", "NOPICKUP0002", "ZT20261120001"):
-            a, b = k100.track(number), aftership.track(number)
+            a, b = ask(k100, number), ask(aftership, number)
             assert (a.state, a.picked_up_at, a.delivered_at) == (b.state, b.picked_up_at, b.delivered_at)
             assert [e.at for e in a.events] == [e.at for e in b.events]
 
@@ -149,7 +163,7 @@ def test_both_protocols_tell_the_same_times(sim):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_waybill_never_picked_up_is_info_received_with_no_pickup_time(sim, kind):
     with make(kind, sim.url) as adapter:
-        result = adapter.track("NOPICKUP0001")
+        result = ask(adapter, "NOPICKUP0001")
     assert result.state is S.INFO_RECEIVED
     assert result.picked_up_at is None and result.delivered_at is None
     assert [e.state for e in result.events] == [S.INFO_RECEIVED]
@@ -159,7 +173,7 @@ def test_a_waybill_never_picked_up_is_info_received_with_no_pickup_time(sim, kin
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_returned_parcel_is_returned_and_not_delivered(sim, kind):
     with make(kind, sim.url) as adapter:
-        result = adapter.track("RETURNED0001")
+        result = ask(adapter, "RETURNED0001")
     assert result.state is S.RETURNED
     assert result.picked_up_at == start_time("RETURNED0001") and result.delivered_at is None
     assert result.events[-1].state is S.RETURNED and result.events[-1].at == start_time("RETURNED0001") + 98 * HOUR
@@ -168,17 +182,37 @@ def test_a_returned_parcel_is_returned_and_not_delivered(sim, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_any_other_number_is_picked_up_then_in_transit(sim, kind):
     with make(kind, sim.url) as adapter:
-        result = adapter.track("YT9693083639795")
+        result = ask(adapter, "YT9693083639795")
     assert result.state is S.IN_TRANSIT
     assert result.picked_up_at == start_time("YT9693083639795")
     assert [e.at for e in result.events] == event_times("YT9693083639795")
 
 
+def test_kuaidi100_never_says_a_number_is_invalid_only_that_it_knows_nothing_yet(sim):
+    with make("kuaidi100", sim.url) as adapter:
+        assert adapter.track("INVALID0001") == TrackResult.unknown("INVALID0001")
+        assert adapter.track("NEVER000001") == TrackResult.unknown("NEVER000001")
+
+
+def test_aftership_says_invalid_only_when_it_refuses_to_register_the_number(sim):
+    with make("aftership", sim.url) as adapter:
+        assert adapter.track("INVALID0002") == TrackResult("INVALID0002", S.INVALID_NUMBER, (), None, None)
+        never = adapter.track("NEVER000002")
+        assert never.state is S.UNKNOWN and ask(adapter, "NEVER000003").state is S.UNKNOWN
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_an_unknown_number_is_an_answer_not_an_error(sim, kind):
-    with make(kind, sim.url) as adapter:
-        result = adapter.track("INVALID0001")
-    assert result == TrackResult("INVALID0001", S.INVALID_NUMBER, (), None, None)
+def test_a_fresh_waybill_is_not_known_for_hours_then_picked_up(kind):
+    number, clock = "FRESH000001", [start_time("FRESH000001") + HOUR]
+    with CourierSim(rate=None, first_fetch=timedelta(minutes=30), clock=lambda: clock[0]) as fresh, \
+            make(kind, fresh.url) as adapter:
+        first = adapter.track(number)
+        assert first.state is S.UNKNOWN and first.picked_up_at is None
+        clock[0] += HOUR  # AfterShip has fetched from the carrier: the carrier still has nothing
+        assert adapter.track(ParcelQuery(number, ref=first.ref)).state is S.UNKNOWN
+        clock[0] += 2 * HOUR
+        later = adapter.track(ParcelQuery(number, ref=first.ref))
+    assert later.state is S.PICKED_UP and later.picked_up_at == start_time(number) + 3 * HOUR
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -212,9 +246,26 @@ def test_a_wrong_kuaidi100_customer_id_is_bad_credentials(sim):
         adapter.track("DELIVERED0001")
 
 
-def test_aftership_simulator_accepts_the_older_key_header(sim):
-    answer = httpx.get(f"{sim.url}/trackings/ups/DELIVERED0001", headers={"aftership-api-key": DEFAULT_KEY})
+def test_aftership_simulator_v4_knows_only_registered_numbers_and_accepts_the_older_key_header(sim):
+    old = {"aftership-api-key": DEFAULT_KEY}
+    unknown = httpx.get(f"{sim.url}/v4/trackings/ups/DELIVERED0009", headers=old)
+    assert unknown.status_code == 404 and unknown.json()["meta"]["code"] == 4004
+    created = httpx.post(f"{sim.url}/v4/trackings", headers=old,
+                         json={"tracking": {"slug": "ups", "tracking_number": "DELIVERED0009"}})
+    assert created.status_code == 201 and created.json()["data"]["tracking"]["tag"] == "Pending"
+    again = httpx.post(f"{sim.url}/v4/trackings", headers=old,
+                       json={"tracking": {"slug": "ups", "tracking_number": "DELIVERED0009"}})
+    assert again.status_code == 400 and again.json()["meta"]["code"] == 4003
+    answer = httpx.get(f"{sim.url}/v4/trackings/ups/DELIVERED0009", headers=old)
     assert answer.status_code == 200 and answer.json()["data"]["tracking"]["tag"] == "Delivered"
+
+
+@pytest.mark.parametrize("url", ["/v4", "/tracking/2024-04", "/tracking/2024-07", "/tracking/2025-07", ""])
+def test_aftership_every_api_version_registers_then_reads(sim, url):
+    number = f"DELIVERED{abs(hash(url)) % 10000:04d}"
+    with make("aftership", sim.url + url) as adapter:
+        result = ask(adapter, number)
+    assert result.state is S.DELIVERED and [e.at for e in result.events] == event_times(number)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -245,11 +296,56 @@ def test_an_answer_over_1_mb_is_refused_while_it_is_read(sim, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_slow_courier_times_out_with_one_sentence_and_no_hang(sim, kind):
     before, began = sim.served, time.monotonic()
-    with make(kind, sim.url, read_timeout=0.5) as adapter, pytest.raises(CourierTimeout) as caught:
+    with make(kind, sim.url, read_timeout=0.5, connect_timeout=1) as adapter, pytest.raises(CourierTimeout) as caught:
         adapter.track("SLOW000001")
     assert time.monotonic() - began < 3
     assert str(caught.value) == f"The courier sim-{kind} did not answer within 0.5 seconds; try again later."
     assert sim.served == before  # the simulator is still sleeping on it; nothing was retried
+
+
+@pytest.fixture()
+def trickler():
+    """A server that answers every connection one header byte every 0.1 s, forever: each read
+    gets a byte well within any read timeout, so only an overall deadline ends the request."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def serve(conn):
+        with conn:
+            conn.recv(65536)
+            for ch in itertools.cycle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 50):
+                if stop.wait(0.1):
+                    return
+                try:
+                    conn.sendall(bytes([ch]))
+                except OSError:
+                    return
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    server.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_courier_trickling_its_headers_is_cut_off_at_the_requests_deadline(trickler, kind):
+    began = time.monotonic()
+    with make(kind, trickler, connect_timeout=0.5, read_timeout=1.0, tries=3) as adapter, \
+            pytest.raises(CourierTimeout) as caught:
+        adapter.track("DELIVERED0001")
+    took = time.monotonic() - began
+    assert 1.4 <= took < 3.0  # the 1.5 s deadline (connect + read), once: a timeout is not tried again
+    assert "1.5 seconds" in str(caught.value)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -269,12 +365,13 @@ def test_an_unreachable_courier_is_tried_three_times_then_one_sentence(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_rate_limited_courier_is_waited_for_and_every_number_answered(kind):
     sleeps = Sleeps(real=True)
-    with CourierSim(rate=4.0) as limited, make(kind, limited.url, sleep=sleeps) as adapter:
-        results = [adapter.track(f"DELIVERED{i:04d}") for i in range(7)]
+    with CourierSim(rate=4.0, first_fetch=timedelta(0)) as limited, make(kind, limited.url, sleep=sleeps) as adapter:
+        results = [ask(adapter, f"DELIVERED{i:04d}") for i in range(7)]
         assert all(r.state is S.DELIVERED for r in results)
-        assert limited.rate_limited >= 1 and limited.served == 7 + limited.rate_limited
+        per_parcel = 1 if kind == "kuaidi100" else 3  # AfterShip: find, register, read by id
+        assert limited.rate_limited >= 1 and limited.served == 7 * per_parcel + limited.rate_limited
     if kind == "aftership":
-        assert 1.0 in sleeps  # the simulator's Retry-After, respected
+        assert sleeps and all(0 < s <= 1.0 for s in sleeps)  # until X-RateLimit-Reset, a second away
     else:
         assert 0.5 in sleeps  # Kuaidi100 sends no Retry-After: exponential backoff
 
@@ -282,10 +379,10 @@ def test_a_rate_limited_courier_is_waited_for_and_every_number_answered(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_courier_that_keeps_refusing_gives_the_rate_limit_sentence_after_three_tries(kind):
     with CourierSim(rate=0.01) as limited, make(kind, limited.url) as adapter:
-        adapter.track("DELIVERED0001")  # the one request the bucket holds
-        with pytest.raises(CourierRateLimited) as caught:
-            adapter.track("DELIVERED0002")
-        assert limited.rate_limited == 3
+        with pytest.raises(CourierRateLimited) as caught:  # the bucket holds one request, then refuses
+            for n in range(3):
+                adapter.track(f"DELIVERED000{n}")
+        assert limited.rate_limited == 3 and limited.served == 4
     assert str(caught.value) == (f"The courier sim-{kind} is limiting our requests and still refused after 3 tries; "
                                  "try again in a few minutes.")
 
@@ -293,11 +390,10 @@ def test_a_courier_that_keeps_refusing_gives_the_rate_limit_sentence_after_three
 def test_a_long_retry_after_is_cut_to_the_adapters_cap():
     sleeps = Sleeps()
     with CourierSim(rate=0.01, retry_after=3600) as limited, \
-            make("aftership", limited.url, sleep=sleeps, max_retry_after=0.25) as adapter:
-        adapter.track("DELIVERED0001")
-        with pytest.raises(CourierRateLimited):
-            adapter.track("DELIVERED0002")
-    assert sleeps == [0.25, 0.25]
+            make("aftership", limited.url, sleep=sleeps, max_retry_after=0.25) as adapter, \
+            pytest.raises(CourierRateLimited):
+        adapter.track("DELIVERED0001")  # finding it takes the one request; registering it is refused
+    assert sleeps == [0.25, 0.25]  # X-RateLimit-Reset an hour away, cut to the cap
 
 
 def test_retry_after_reads_seconds_and_http_dates():
@@ -326,8 +422,8 @@ def test_the_adapter_rate_limiter_keeps_a_sync_under_the_simulators_limit():
     with CourierSim(rate=5.0) as limited, \
             adapter_for(config("aftership", limited.url), DEFAULT_KEY, limits=CourierLimits(rate_per_second=4, burst=1)) as adapter:
         for i in range(6):
-            adapter.track(f"ZT{i:010d}")
-        assert limited.rate_limited == 0 and limited.served == 6
+            adapter.track(f"ZT{i:010d}")  # find and register: two requests each
+        assert limited.rate_limited == 0 and limited.served == 12
 
 
 # --- answers are never trusted ----------------------------------------------------------------
@@ -351,13 +447,18 @@ def as_answer(**over):
     return {"meta": {"code": 200}, "data": {"tracking": tracking}}
 
 
-@pytest.mark.parametrize("kind, doc", [
-    ("kuaidi100", k100_answer(state="99")),
-    ("aftership", as_answer(tag="SomethingNew")),
+def url(kind: str) -> str:
+    """An address the mocks answer: AfterShip's v4 reads a registered tracking in one request."""
+    return "http://courier.invalid" + ("/v4" if kind == "aftership" else "")
+
+
+@pytest.mark.parametrize("kind, doc, state", [
+    ("kuaidi100", k100_answer(state="99"), S.EXCEPTION),  # a code Kuaidi100 does not document: look at it
+    ("aftership", as_answer(tag="SomethingNew"), S.UNKNOWN),  # AfterShip's new tags come with new versions
 ])
-def test_unknown_state_codes_become_exception(kind, doc):
-    with make(kind, "http://courier.invalid", client=mock(kind, 200, doc)) as adapter:
-        assert adapter.track("SF1234567890").state is S.EXCEPTION
+def test_state_codes_we_do_not_know(kind, doc, state):
+    with make(kind, url(kind), client=mock(kind, 200, doc)) as adapter:
+        assert adapter.track("SF1234567890").state is state
 
 
 @pytest.mark.parametrize("kind, doc", [
@@ -375,7 +476,7 @@ def test_unknown_state_codes_become_exception(kind, doc):
     ("aftership", {"meta": {"code": 200}, "data": {"tracking": None}}),
 ])
 def test_answers_of_the_wrong_shape_are_bad_answers(kind, doc):
-    with make(kind, "http://courier.invalid", client=mock(kind, 200, doc)) as adapter, \
+    with make(kind, url(kind), client=mock(kind, 200, doc)) as adapter, \
             pytest.raises(CourierBadAnswer):
         adapter.track("SF1234567890")
 
@@ -387,7 +488,7 @@ def test_courier_texts_are_cleaned_and_cut_to_500_characters(kind):
            if kind == "kuaidi100" else
            as_answer(checkpoints=[{"checkpoint_time": "2026-11-20T09:30:00+08:00", "tag": "InTransit",
                                    "message": long, "location": "上海\n市"}]))
-    with make(kind, "http://courier.invalid", client=mock(kind, 200, doc)) as adapter:
+    with make(kind, url(kind), client=mock(kind, 200, doc)) as adapter:
         event = adapter.track("SF1234567890").events[0]
     assert len(event.text) == 500 and "\x00" not in event.text and "\x1b" not in event.text
     assert event.location == "上海 市"
@@ -396,7 +497,7 @@ def test_courier_texts_are_cleaned_and_cut_to_500_characters(kind):
 
 def test_an_aftership_404_page_that_is_not_aftership_is_a_refusal_not_an_unknown_number():
     client = mock("aftership", 404, b"<html>Not Found</html>")
-    with make("aftership", "http://courier.invalid", client=client) as adapter, pytest.raises(CourierError) as caught:
+    with make("aftership", url("aftership"), client=client) as adapter, pytest.raises(CourierError) as caught:
         adapter.track("SF1234567890")
     assert "refused the request (code 404)" in str(caught.value)
 

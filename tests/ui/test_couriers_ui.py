@@ -5,7 +5,7 @@ the order's parcels with each system's time side by side, red when 15 minutes ap
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import keyring
 import pytest
@@ -80,10 +80,11 @@ def test_the_owner_adds_a_courier_the_key_is_masked_and_kept_only_encrypted(qtbo
     asked = typed(monkeypatch, PASS, PASS)  # a new vault: the passphrase twice
     monkeypatch.setattr(couriers_ui.CourierEditDialog, "ask", classmethod(
         lambda cls, found, has_key, parent=None: ("SF", "kuaidi100", sim.url, DEFAULT_CUSTOMER, "shunfeng",
-                                                  DEFAULT_KEY)))
+                                                  DEFAULT_KEY, None)))
     d.add()
     assert len(asked) == 2 and d.message.text() == "Courier SF saved."
     assert d.table.rowCount() == 1 and d.table.item(0, 5).text() == MASK
+    assert "顺丰速运" in d.table.item(0, 6).text()  # a new SF account answers for the names channel files write
     assert DEFAULT_KEY not in all_text(d)
     with sqlite_db.read_session() as s:
         stored = s.get(Setting, "vault").value
@@ -147,8 +148,9 @@ def test_sync_now_rolls_a_false_shipped_back_and_the_parcel_shows_each_systems_t
         uow.commit()
     bad = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)
     good = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT, paid_minor=37500)
-    for no, number in ((bad, "INVALID0007"), (good, "DELIVERED0007")):
-        with UnitOfWork(sqlite_db) as uow:
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    for no, number in ((bad, "NEVER0000007"), (good, "DELIVERED0007")):  # bad: still unknown to the courier
+        with UnitOfWork(sqlite_db, clock=lambda: two_days_ago) as uow:
             orders.ship(uow, SCAN, no, courier="SF", tracking_no=number)
             uow.commit()
     w = make_window()
@@ -171,6 +173,21 @@ def test_sync_now_rolls_a_false_shipped_back_and_the_parcel_shows_each_systems_t
     assert t_.item(0, 6).text() == "delivered to the customer"
     assert t_.item(0, 0).foreground().color().name() == "#c62828"  # scanned out long before the courier's pickup
     assert "apart" in t_.item(0, 1).toolTip()
+
+
+def test_the_edit_dialog_reads_aliases_typed_with_any_separator(qtbot):
+    found = courier_accounts.Account("SF", "kuaidi100", "https://poll.kuaidi100.com", "C", "shunfeng",
+                                     aliases=("顺丰速运",))
+    d = couriers_ui.CourierEditDialog(found, True)
+    qtbot.addWidget(d)
+    assert d.aliases.text() == "顺丰速运"
+    d.aliases.setText("顺丰速运，顺丰、SF Express; sf-express")
+    assert d.answer()[-1] == ["顺丰速运", "顺丰", "SF Express", "sf-express"]
+    d.aliases.setText("")
+    assert d.answer()[-1] == []  # an existing courier's emptied field forgets them
+    new = couriers_ui.CourierEditDialog(None, False)
+    qtbot.addWidget(new)
+    assert new.answer()[-1] is None  # a new one left empty: the carrier code's usual names
 
 
 def test_without_an_unlocked_vault_the_background_sync_waits_and_says_so(qtbot, make_window, sqlite_db):

@@ -4,7 +4,7 @@ ZH: dict[str, str] = {
     # tracking states (domain/tracking.py)
     "label created, not picked up": "已下单，未揽收", "picked up by the courier": "快递已揽收", "on the way": "运输中",
     "out for delivery": "派送中", "delivered to the customer": "已签收", "delivery attempt failed": "派送未成功",
-    "returned to the shop": "已退回", "courier problem": "物流异常", "unknown tracking number": "快递单号查询无结果",
+    "returned to the shop": "已退回", "courier problem": "物流异常", "not a valid tracking number": "快递单号无效", "no news from the courier yet": "快递暂无信息",
     "'{number}' is not a tracking number: it must be 6 to 40 capital letters, digits or '-'.":
         "“{number}”不是快递单号：单号应为 6 到 40 位大写字母、数字或“-”。",
     # adapters (services/couriers/)

@@ -107,4 +107,29 @@ ZH: dict[str, str] = {
     "Change passphrase…": "更改口令…",
     "There is no passphrase to change: the keys are in the system keychain, or none is stored yet.":
         "没有可更改的口令：密钥保存在系统钥匙串中，或尚未保存任何密钥。",
+    # unknown is not invalid; parcels matched by courier aliases (issue 22)
+    "It also answers for parcels of: {names}.": "它也负责以下名称的包裹：{names}。",
+    "Also called": "别名",
+    "{n} of the checked parcels are not known to their courier yet; they stay shipped until the pickup deadline.":
+        "已查询的包裹中有 {n} 个快递尚无信息；在揽收时限之前它们保持已发货。",
+    "another name its parcels carry, e.g. 顺丰速运 or 'SF Express'; repeatable, replaces the stored aliases (a new "
+    "courier starts with its carrier code's usual names)":
+        "包裹上该快递的其他名称，如 顺丰速运 或 “SF Express”；可重复，替换已存的别名（新快递账号默认带有其公司编码的常用名称）",
+    "forget every alias": "清除所有别名",
+    "minutes an AfterShip tracking stays Pending after it is registered (default 10)":
+        "AfterShip 运单登记后保持 Pending 的分钟数（默认 10）",
+    "A courier has at most {n} aliases.": "一个快递账号最多有 {n} 个别名。",
+    "'{alias}' already names the courier {other}; a parcel's courier must point to one account.":
+        "“{alias}”已是快递账号 {other} 的名称；包裹的快递名称只能对应一个账号。",
+    "The courier alias '{alias}' is longer than 40 characters.": "快递别名“{alias}”超过 40 个字符。",
+    "The courier {name} answers {number} only with the recipient's phone number (its last 4 digits); the order has none.":
+        "快递接口“{name}”需要收件人手机号（后 4 位）才能查询 {number}；该订单没有可用的手机号。",
+    "{order} ({tracking}): {problem}": "{order}（{tracking}）：{problem}",
+    "%s not known to their courier yet.": "%s 个包裹快递尚无信息。",
+    "{count} parcels of {courier} were not checked: no courier account answers for that name. Add one, or add "
+    "{courier} as an alias of the right account (Tools → Couriers…).":
+        "{courier} 的 {count} 个包裹未查询：没有快递账号对应这个名称。请添加一个账号，或把 {courier} 设为相应账号的别名（工具 → 快递账号…）。",
+    "{count} parcels name no courier and were not checked.": "{count} 个包裹没有快递名称，未查询。",
+    "other names in channel files, e.g. 顺丰速运, SF Express (empty for a new courier: the carrier code's usual names)":
+        "渠道文件中的其他名称，如 顺丰速运, 顺丰（新账号留空：使用其公司编码的常用名称）",
 }
