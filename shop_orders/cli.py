@@ -23,20 +23,21 @@ from pathlib import Path
 from typing import Any
 
 from shop_orders import __version__
+from shop_orders.domain import flags as flag_codes
 from shop_orders.domain import messages, staleness, trail
 from shop_orders.domain.cells import csv_text
 from shop_orders.domain.changes import Actor
 from shop_orders.domain.channels import channel_label, parse_channel
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import N_, t
-from shop_orders.domain.money import format_minor, parse_minor
+from shop_orders.domain.money import UNKNOWN, format_minor, parse_minor, shown
 from shop_orders.domain.status import Status
-from shop_orders.domain.vocabulary import action_label, field_label, source_label
+from shop_orders.domain.vocabulary import action_label, field_label, method_label, source_label
 from shop_orders.services import permissions
 from shop_orders.services.context import DB_ENV, AppContext, open_context
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
-             "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale"]
+             "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale", "flags"]
 
 CSV_TEXT_KEYS = ("channel_order_no", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
 
@@ -195,8 +196,9 @@ def order_record(row, stale: bool) -> dict:
     cur = row["currency"]
     return {
         "id": row["order_no"], "channel": row["channel"], "channel_order_no": row["channel_order_no"],
-        "status": row["status"], "total": format_minor(row["total_minor"], cur),
-        "paid": format_minor(row["paid_minor"], cur), "currency": cur, "buyer": row["buyer"],
+        "status": row["status"], "total": format_minor(row["total_minor"], cur) if row["amount_known"] else None,
+        "paid": format_minor(row["paid_minor"], cur) if row["amount_known"] else None, "currency": cur,
+        "buyer": row["buyer"], "flags": row["flags"],
         "recipient": row["recipient"], "phone": row["phone"], "address": row["address"],
         "courier": row["courier"], "tracking_no": row["tracking_no"],
         "created_at": local(row["created_at"]).isoformat(timespec="seconds"),
@@ -277,8 +279,8 @@ def _list(ctx: AppContext, f, fmt: str, now: datetime) -> int:
             for r in rows:
                 rec = order_record(r, is_stale(r))
                 table.append([rec["id"], channel_label(rec["channel"]), rec["channel_order_no"],
-                              Status(rec["status"]).label(), f"{rec['total']} {rec['currency']}",
-                              rec["paid"], rec["buyer"], local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
+                              Status(rec["status"]).label(), f"{rec['total'] or UNKNOWN} {rec['currency']}",
+                              rec["paid"] or UNKNOWN, rec["buyer"], local(r["updated_at"]).strftime("%Y-%m-%d %H:%M"),
                               red if rec["stale"] else ""])
             print_table(headers, table)
             print(t("{n} orders", n=len(table)), file=sys.stderr)
@@ -446,8 +448,12 @@ def cmd_show(args, ctx: AppContext) -> int:
     print(t("{order}  {channel} {channel_order_no}  {status} ({code})  version {version}", order=o.order_no,
             channel=channel_label(o.channel), channel_order_no=o.channel_order_no, status=Status(o.status).label(),
             code=o.status, version=o.version))
-    print(t("  total {total} {currency}, paid {paid}", total=format_minor(o.total_minor, cur), currency=cur,
-            paid=format_minor(o.paid_minor, cur)))
+    print(t("  total {total} {currency}, paid {paid}", total=shown(o.total_minor, cur, o.amount_known), currency=cur,
+            paid=shown(o.paid_minor, cur, o.amount_known)))
+    if not o.amount_known:
+        print(t("  the channel's file gave no amounts; a later file that has them fills them in"))
+    if o.flags:
+        print(t("  channel flags: {flags}", flags=flag_codes.describe(o.flags)))
     print(t("  buyer {buyer}; recipient {recipient}, {phone}, {address}", buyer=o.buyer, recipient=o.recipient,
             phone=o.phone, address=o.address))
     if o.courier or o.tracking_no:
@@ -458,6 +464,12 @@ def cmd_show(args, ctx: AppContext) -> int:
         print(t("  line {n}: {sku} {title} x{qty} @ {price} (shipped {shipped})", n=line.line_no, sku=line.sku,
                 title=line.title, qty=line.qty, price=format_minor(line.unit_price_minor, cur),
                 shipped=line.shipped_qty))
+    for p in o.payments:
+        what = (t("  payment {amount} {currency} at {time} ({method}, {source})") if p.amount_minor >= 0 else
+                t("  refund {amount} {currency} at {time} ({method}, {source})"))
+        print(what.format(amount=format_minor(abs(p.amount_minor), cur), currency=cur,
+                          time=f"{local(p.paid_at):%Y-%m-%d %H:%M}", method=method_label(p.method) or "-",
+                          source=source_label(p.reference) or "-"))
     _print_history(history)
     return 0
 
@@ -616,7 +628,7 @@ def cmd_import(args, ctx: AppContext) -> int:
             bar.update(done, total, label=label, unit=unit)
 
     with bar:
-        plan = runner.prepare(ctx.db, path, args.channel, progress=progress)
+        plan = runner.prepare(ctx.db, path, args.channel, progress=progress, currency=args.currency)
     invalid = len({x.row for x in plan.problems})
     print(t("{file}: {profile} (header on row {row}); {n} orders in the file", file=path.name,
             profile=plan.profile.label, row=plan.header_row, n=len(plan.orders)))
@@ -1192,7 +1204,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("file", metavar="FILE")
     c.add_argument("--channel", default="auto", metavar="auto|NAME",
                    help=t("profile: auto (recognise from the header) or taobao, jd, pinduoduo, douyin, youzan, "
-                          "shopify, woocommerce, amazon, or a saved custom profile"))
+                          "shopify, woocommerce, amazon, etsy, ebay, or a saved custom profile"))
+    c.add_argument("--currency", metavar="CODE",
+                   help=t("the currency of the file's amounts when it has no currency column (default: the "
+                          "layout's usual one), e.g. ZAR"))
     c.add_argument("--dry-run", action="store_true", help=t("show what would happen; write nothing"))
     c.add_argument("--skip-invalid", action="store_true",
                    help=t("import the valid orders, skip rows with problems"))

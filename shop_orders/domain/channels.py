@@ -17,6 +17,8 @@ CHANNELS: dict[str, tuple[str, str]] = {
     "shopify": ("Shopify", "Shopify"),
     "woocommerce": ("WooCommerce", "WooCommerce"),
     "amazon": ("Amazon", "亚马逊"),
+    "etsy": ("Etsy", "Etsy"),
+    "ebay": ("eBay", "eBay"),
 }
 
 

@@ -64,6 +64,14 @@ def to_decimal(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-digits(currency))
 
 
+UNKNOWN = "—"  # an amount the channel's file did not give (shown instead of 0.00)
+
+
+def shown(minor: int, currency: str, known: bool = True) -> str:
+    """format_minor, or "—" for an amount that is not known."""
+    return format_minor(minor, currency) if known else UNKNOWN
+
+
 def format_minor(minor: int, currency: str) -> str:
     """Plain decimal text, e.g. 12345 CNY -> '123.45' (what CSV/JSON carry)."""
     places = digits(currency)

@@ -6,6 +6,11 @@ units), buyer, recipient, phone, address, courier, tracking number and the lines
 unit prices. Later events change one field each ('status', 'payment' of 'paid', 'edit' of a text
 field), so replaying an order's events in chain order gives exactly what its row must hold.
 
+The channel's flags (domain/flags.py) and an unknown amount ("amount_known": false) are in the
+creation value only when set, so every creation value written before them reads the same: a JSON
+value without them says no flags and known amounts. An 'edit' of `flags` and a 'price' of the
+total (a later file filling an unknown amount, which makes it known) replay like the others.
+
 Creation events recorded before this format ("taobao 301...; awaiting_payment; 12.00 CNY[; paid
 12.00]") are still read: they say the channel, number, status, total, currency and paid amount,
 and the fields they do not say are not compared. Pure: no SQL, no Qt.
@@ -17,6 +22,7 @@ import json
 from collections.abc import Sequence
 from contextlib import suppress
 
+from shop_orders.domain import flags
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import digits, format_minor, parse_minor
@@ -26,7 +32,7 @@ from shop_orders.domain.vocabulary import FIELDS
 # Keys of the creation value, in the order they are compared (and reported).
 MONEY = ("total", "paid")
 TEXT = ("channel", "channel_order_no", "status", "currency", "buyer", "recipient", "phone", "address",
-        "courier", "tracking_no")
+        "courier", "tracking_no", "flags", "amount_known")
 # Every stated key, in the order of first_difference's report.
 KEYS = (*TEXT[:4], *MONEY, *TEXT[4:])
 # The row column each key is compared with.
@@ -35,21 +41,31 @@ COLUMN = {"total": "total_minor", "paid": "paid_minor", **{k: k for k in TEXT}}
 PERSONAL = frozenset({"buyer", "recipient", "phone", "address"})
 # Each key's name for people (vocabulary's field labels; translate with t()).
 LABELS = {key: FIELDS[key] for key in KEYS}
-EDITED = frozenset({"buyer", "recipient", "phone", "address", "courier", "tracking_no"})
+EDITED = frozenset({"buyer", "recipient", "phone", "address", "courier", "tracking_no", "flags"})
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def created_value(channel: str, channel_order_no: str, status: str, currency: str, total: int, paid: int,
                   buyer: str, recipient: str, phone: str, address: str, courier: str, tracking_no: str,
-                  lines: Sequence[tuple[int, int]]) -> str:
+                  lines: Sequence[tuple[int, int]], *, flags: str = "", amount_known: bool = True,
+                  refunded: int = 0) -> str:
     """The creation event's value: canonical JSON of the order as created. `lines` are
-    (quantity, unit price in minor units) in line order."""
+    (quantity, unit price in minor units) in line order; flags, an unknown amount and what was
+    refunded of the payment (paid is what is left) only when set."""
     # Keys written in sorted order (canonical without sorting each time: 100,000 per import).
-    return _encode({"address": address, "buyer": buyer, "channel": channel, "channel_order_no": channel_order_no,
-                    "courier": courier, "currency": currency, "lines": [[q, p] for q, p in lines], "paid": paid,
-                    "phone": phone, "recipient": recipient, "status": status, "total": total,
-                    "tracking_no": tracking_no})
+    value: dict[str, object] = {"address": address}
+    if not amount_known:
+        value["amount_known"] = False
+    value.update({"buyer": buyer, "channel": channel, "channel_order_no": channel_order_no, "courier": courier,
+                  "currency": currency})
+    if flags:
+        value["flags"] = flags
+    value.update({"lines": [[q, p] for q, p in lines], "paid": paid, "phone": phone, "recipient": recipient})
+    if refunded:
+        value["refunded"] = refunded
+    value.update({"status": status, "total": total, "tracking_no": tracking_no})
+    return _encode(value)
 
 
 def parse_created(text: str | None) -> dict:
@@ -61,7 +77,9 @@ def parse_created(text: str | None) -> dict:
             data = json.loads(text)
         except ValueError:
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {"flags": "", "amount_known": True, **data}  # values before them: no flags, amounts known
     # Older text: "<channel> <number>; <status>; <total> <currency>[; paid <amount>]"
     parts = text.split("; ")
     try:
@@ -92,16 +110,25 @@ def describe_created(text: str | None, lang: str | None = None) -> str:
         return text or ""
     cur = str(d.get("currency", ""))
     try:
-        total = format_minor(int(d.get("total", 0)), cur)
+        total = format_minor(int(d.get("total", 0)), cur) if d.get("amount_known", True) is not False else "—"
         paid = format_minor(int(d["paid"]), cur) if d.get("paid") else None
+        refunded = int(d.get("refunded") or 0)
     except (ValueError, TypeError):
         return text or ""
     values = {"channel": channel_label(str(d.get("channel", "")), lang), "number": d.get("channel_order_no", ""),
               "status": _status_label(d.get("status"), lang), "total": total, "currency": cur}
-    if paid is None:
-        return t("created as {channel} {number}; {status}; {total} {currency}", lang=lang, **values)
-    return t("created as {channel} {number}; {status}; {total} {currency}; paid {paid}", lang=lang, paid=paid,
-             **values)
+    if refunded:
+        said = t("created as {channel} {number}; {status}; {total} {currency}; received {received}, refunded "
+                 "{refunded}", lang=lang, received=format_minor(int(d.get("paid") or 0) + refunded, cur),
+                 refunded=format_minor(refunded, cur), **values)
+    elif paid is None:
+        said = t("created as {channel} {number}; {status}; {total} {currency}", lang=lang, **values)
+    else:
+        said = t("created as {channel} {number}; {status}; {total} {currency}; paid {paid}", lang=lang, paid=paid,
+                 **values)
+    if d.get("flags"):
+        said += t("; flagged: {flags}", lang=lang, flags=flags.describe(str(d["flags"]), lang))
+    return said
 
 
 def replay(events: Sequence[tuple[str, str, str | None]]) -> dict:
@@ -124,6 +151,10 @@ def replay(events: Sequence[tuple[str, str, str | None]]) -> dict:
                 state["lines"] = json.loads(new)
         elif action == "price" and field == "total" and new is not None and "currency" in state:
             state["total"] = _minor(new, state["currency"])
+            if "amount_known" in state:
+                state["amount_known"] = True  # a price is an amount: once stated, it is known
+        elif action == "price" and field == "currency" and new is not None:
+            state["currency"] = new
         elif action == "purge":
             state["purged"] = True  # removed from the store by an approved purge (its trail stays)
     return state

@@ -195,6 +195,7 @@ RULE_NOTES = frozenset({
     N_("{courier} has not picked up {tracking} of {order} within {hours} h of its scan-out; {order} is back to "
        "{status}."),
     N_("{courier} reports a failed pickup of {tracking} of {order} ({said}); {order} is back to {status}."),
+    N_("The channel holds {order} ({flags}): do not ship it until a later file of the channel no longer says so."),
 })
 
 
@@ -221,6 +222,10 @@ def note_text(stored: str, lang: str | None = None) -> str:
             from shop_orders.domain.status import Status
 
             values["status"] = Status(values["status"]).label(lang)
+        if "flags" in values:
+            from shop_orders.domain import flags
+
+            values["flags"] = flags.describe(values["flags"], lang)
         if "since" in values:
             values["since"] = datetime.fromisoformat(values["since"]).astimezone().strftime("%Y-%m-%d %H:%M")
         return t(message, lang=lang, **values)

@@ -26,6 +26,10 @@ FIELDS: dict[str, str] = {
     "financial_status": N_("payment status"), "fulfillment_status": N_("fulfilment status"),
     "cancelled_at": N_("cancellation time"), "archived": N_("archived"),
     "item_check": N_("item check"),
+    "flags": N_("channel flags"), "amount_known": N_("amounts known"), "outstanding": N_("outstanding balance"),
+    "payment_method": N_("payment method"), "marketplace": N_("marketplace"), "address_line2": N_("address line 2"),
+    "address_line3": N_("address line 3"), "address_postcode": N_("postcode"), "address_country": N_("country"),
+    "line_status": N_("line's fulfilment status"),
 }
 
 ACTIONS: dict[str, str] = {

@@ -258,7 +258,8 @@ def _fill(wb, db, query, columns, with_lines, with_audit, with_tickets, progress
                 values = {
                     "order_no": o.order_no, "channel": channel, "channel_order_no": o.channel_order_no,
                     "status": status, "status_code": o.status,
-                    "total": to_decimal(o.total_minor, cur), "paid": to_decimal(o.paid_minor, cur),
+                    "total": to_decimal(o.total_minor, cur) if o.amount_known else None,
+                    "paid": to_decimal(o.paid_minor, cur) if o.amount_known else None,
                     "currency": cur, "buyer": o.buyer, "recipient": o.recipient, "phone": o.phone,
                     "address": o.address, "courier": o.courier, "tracking_no": o.tracking_no,
                     "created_at": o.created_at, "updated_at": o.updated_at,
@@ -266,8 +267,9 @@ def _fill(wb, db, query, columns, with_lines, with_audit, with_tickets, progress
                 w.append([w.cell(values[key], kind) for key, _, _, kind in chosen])
                 for table in (by_status[(status, cur)], by_channel[(channel, cur)]):
                     table[0] += 1
-                    table[1] += o.total_minor
-                    table[2] += o.paid_minor
+                    if o.amount_known:  # an unknown amount is left out of the sums, never counted as 0.00
+                        table[1] += o.total_minor
+                        table[2] += o.paid_minor
                 exported_ids.append(o.id)
             n_orders += len(rows)
             if lw:

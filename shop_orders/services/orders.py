@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import col
 
+from shop_orders.domain import flags as flag_codes
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.channels import channel_label, parse_channel
@@ -96,6 +97,8 @@ class OrderDraft:
     paid_minor: int = 0  # already paid on the channel (imports); recorded as one payment
     refunded_minor: int = 0  # of which refunded on the channel (imports); recorded as a refund
     paid_at: datetime | None = None  # when it was paid (default: created_at)
+    flags: str = ""  # what the channel flags beside the status (domain/flags.py), comma-separated codes
+    amount_known: bool = True  # False: the channel's file carried no amount (shown as —, not 0.00)
 
 
 def phone_as_given_ok(phone: str) -> bool:
@@ -210,7 +213,8 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
         recipient=draft.recipient.strip(), phone=draft.phone.strip(), address=draft.address.strip(),
         currency=draft.currency, total_minor=total, paid_minor=0, courier=draft.courier.strip(),
         tracking_no=draft.tracking_no.strip(), status=Status(draft.status).value,
-        created_at=draft.created_at, updated_at=uow.now, version=1,
+        created_at=draft.created_at, updated_at=uow.now, version=1, flags=flag_codes.join(flag_codes.parse(draft.flags)),
+        amount_known=draft.amount_known,
     )
     uow.session.add(order)
     uow.session.flush()
@@ -221,7 +225,7 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
                                   shipped_qty=line.shipped_qty))
     net = draft.paid_minor - draft.refunded_minor
     uow.record(ctx, "create", order_id=order.id, order_no=order_no, field="order",
-               new=created_text(order, net, draft.lines))
+               new=created_text(order, net, draft.lines, draft.refunded_minor))
     order.paid_minor = net
     for amount in (draft.paid_minor, -draft.refunded_minor):
         if amount:
@@ -230,18 +234,19 @@ def create_order(uow: UnitOfWork, ctx: ChangeContext, draft: OrderDraft) -> Orde
     return order
 
 
-def created_text(order: Order, paid: int, lines: list[LineDraft]) -> str:
+def created_text(order: Order, paid: int, lines: list[LineDraft], refunded: int = 0) -> str:
     """What the audit trail says an order was created as: every field the replay of `audit
     verify` compares, as canonical JSON (domain/replay.py). An order that arrives already paid
     (imports) records its payment here, in the same event: nobody paid it in this shop."""
     return created_value(order.channel, order.channel_order_no, order.status, order.currency,
                          order.total_minor, paid, order.buyer, order.recipient, order.phone, order.address,
-                         order.courier, order.tracking_no, [(li.qty, li.unit_price_minor) for li in lines])
+                         order.courier, order.tracking_no, [(li.qty, li.unit_price_minor) for li in lines],
+                         flags=order.flags, amount_known=order.amount_known, refunded=refunded)
 
 
 _ORDER_COLUMNS = ("id", "order_no", "channel", "channel_order_no", "buyer", "recipient", "phone", "address",
                   "currency", "total_minor", "paid_minor", "courier", "tracking_no", "status", "created_at",
-                  "updated_at", "version")
+                  "updated_at", "version", "flags", "amount_known")
 _LINE_COLUMNS = ("order_id", "line_no", "sku", "title", "qty", "unit_price_minor", "shipped_qty")
 _PAYMENT_COLUMNS = ("order_id", "amount_minor", "method", "reference", "paid_at")
 
@@ -269,15 +274,17 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
         total = d.total_minor if d.total_minor is not None else sum(li.qty * li.unit_price_minor for li in d.lines)
         status = Status(d.status).value
         net = d.paid_minor - d.refunded_minor
+        flagged = flag_codes.join(flag_codes.parse(d.flags))
         order_rows.append((next_id, order_no, channel, cno, d.buyer.strip(), d.recipient.strip(), d.phone.strip(),
                            d.address.strip(), d.currency, total, net, d.courier.strip(),
-                           d.tracking_no.strip(), status, d.created_at, now, 1))
+                           d.tracking_no.strip(), status, d.created_at, now, 1, flagged, d.amount_known))
         for n, li in enumerate(d.lines, 1):
             line_rows.append((next_id, n, li.sku, li.title, li.qty, li.unit_price_minor, li.shipped_qty))
         r = order_rows[-1]
         uow.record(ctx, "create", order_id=next_id, order_no=order_no, field="order",
                    new=created_value(channel, cno, status, d.currency, total, net, r[4], r[5], r[6], r[7],
-                                     r[11], r[12], [(li.qty, li.unit_price_minor) for li in d.lines]))
+                                     r[11], r[12], [(li.qty, li.unit_price_minor) for li in d.lines],
+                                     flags=flagged, amount_known=d.amount_known, refunded=d.refunded_minor))
         for amount in (d.paid_minor, -d.refunded_minor):  # a refund on the channel: its own row
             if amount:
                 payment_rows.append((next_id, amount, channel, ctx.source, d.paid_at or d.created_at))
@@ -342,6 +349,15 @@ def payment_refusal(session, order: Order) -> str | None:
         return None  # no setting to read
     return unpaid_refusal(order.order_no, order.channel, order.paid_minor, order.total_minor, order.currency,
                           get_cod_channels(session))
+
+
+def hold_refusal(order: Order) -> str | None:
+    """The sentence refusing to ship an order its channel holds (JD's "(锁定)": domain/flags.py);
+    None when no flag holds it."""
+    if not flag_codes.holds(order.flags):
+        return None
+    return t("Stop: the channel holds order {order} ({flags}); do not send it until a later file of the channel no "
+             "longer says so.", order=order.order_no, flags=flag_codes.describe(order.flags))
 
 
 def check_manual_shipping(uow: UnitOfWork, ctx: ChangeContext, order_no: str) -> None:
@@ -416,7 +432,7 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
     if not SHIPPING_ALLOWED[status]:
         raise TransitionNotAllowed(t("Order {order} is {status} and cannot be shipped.", order=order.order_no,
                                      status=status.label()))
-    refusal = payment_refusal(uow.session, order)
+    refusal = hold_refusal(order) or payment_refusal(uow.session, order)
     if refusal:
         raise TransitionNotAllowed(refusal)
     lines = {line.line_no: line for line in order.lines}
@@ -528,7 +544,7 @@ def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str,
     return order
 
 
-CHANNEL_FIELDS = ("status", "paid_minor", *EDITABLE)
+CHANNEL_FIELDS = ("status", "currency", "total_minor", "paid_minor", "flags", *EDITABLE)
 
 
 def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str, Any],
@@ -537,7 +553,9 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
 
     The channel is the source of truth for its orders' status and payment, so the status is set
     as reported, but only forward (domain/status.py channel_update_allowed); every field changed
-    is audited with the channel source.
+    is audited with the channel source. Its flags (domain/flags.py) are set as the file says. A
+    total is taken only for an order whose amounts were unknown (a first file without them): the
+    channel's own amount, which makes them known; prices of known orders change only by two people.
     """
     permissions.require(uow, ctx.actor, "orders.import")
     order = load_for_update(uow, ref, expected_version)
@@ -550,11 +568,20 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
             raise TransitionNotAllowed(t("{order} is {ours} here; the channel's {theirs} is older and was not "
                                          "applied.", order=order.order_no, ours=Status(order.status).label(),
                                          theirs=theirs.label()))
+    if "total_minor" in changes and order.amount_known:
+        raise AssertionError("a channel update sets a total only where the amounts were unknown")
     for name, value in changes.items():
         old = getattr(order, name)
-        if old == value:
+        if old == value and not (name == "total_minor" and not order.amount_known):
             continue
-        if name == "paid_minor":
+        if name in ("currency", "total_minor"):
+            shown = "—" if name == "total_minor" else old
+            new = format_minor(int(value), changes.get("currency", order.currency)) if name == "total_minor" else value
+            uow.record(ctx, "price", order_id=order.id, order_no=order.order_no,
+                       field="total" if name == "total_minor" else name, old=shown, new=new)
+            if name == "total_minor":
+                order.amount_known = True
+        elif name == "paid_minor":
             uow.record(ctx, "payment", order_id=order.id, order_no=order.order_no, field="paid",
                        old=format_minor(old, order.currency), new=format_minor(int(value), order.currency))
             delta = int(value) - old

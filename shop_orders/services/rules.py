@@ -6,6 +6,10 @@ says what it sees (a key, such as "paid 100.00 of 168.00") or nothing, for every
 - `stuck`: an unfinished order with no update past its staleness threshold (the red flag).
 - `cancel`: the channel says the customer cancelled an order that has shipped here (an import
   cannot apply that: someone must stop the parcel or arrange the return).
+- `hold`: the channel flags an order that waits for shipment as held (JD's "(锁定)", "(暂停)",
+  "(冻结)": domain/flags.py): a cancel ticket says not to ship it; scanning and shipping by hand
+  refuse it while the flag stands.
+An order whose amounts are unknown (a channel file without them) is never a payment mismatch.
 
 Each rule names every status in its `applies` table; a rule whose table misses a status fails at
 import (and a test walks them all), so a new status can never be silently skipped (seed 002's
@@ -28,9 +32,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, true
 from sqlmodel import col
 
+from shop_orders.domain import flags as flag_codes
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.staleness import Thresholds
@@ -57,6 +62,8 @@ class Facts:
     currency: str
     updated_at: datetime
     stale: bool = False
+    flags: str = ""
+    amount_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,8 @@ def _payment_expected_minor(f: Facts) -> int:
 
 
 def _payment_sees(f: Facts) -> str | None:
+    if not f.amount_known:
+        return None  # the channel's file had no amounts: nothing to compare yet
     expected = _payment_expected_minor(f)
     if f.paid_minor == expected:
         return None
@@ -107,8 +116,9 @@ def _payment_says(f: Facts) -> str:
 
 def _payment_candidates(now: datetime, thresholds: Thresholds) -> Any:
     live = [s.value for s, on in PAYMENT_EXPECTED.items() if on and s is not S.CANCELLED]
-    return or_(and_(col(Order.status).in_(live), col(Order.paid_minor) != col(Order.total_minor)),
-               and_(col(Order.status) == S.CANCELLED.value, col(Order.paid_minor) != 0))
+    return and_(col(Order.amount_known) == true(),
+                or_(and_(col(Order.status).in_(live), col(Order.paid_minor) != col(Order.total_minor)),
+                    and_(col(Order.status) == S.CANCELLED.value, col(Order.paid_minor) != 0)))
 
 
 STUCK_APPLIES: dict[Status, bool] = {s: s not in (S.COMPLETED, S.CANCELLED) for s in Status}
@@ -136,6 +146,24 @@ def _cancel_says(f: Facts) -> str:
                      "or arrange the return.", order=f.order_no, status=f.status.value)
 
 
+HOLD_APPLIES: dict[Status, bool] = {
+    S.AWAITING_CONFIRMATION: False, S.AWAITING_PAYMENT: False, S.PARTIALLY_PAID: False,  # nothing to ship yet
+    S.AWAITING_SHIPMENT: True, S.PARTIALLY_SHIPPED: True,  # the next parcel must wait for the channel
+    S.SHIPPED: False, S.COMPLETED: False,  # gone: the cancel rule speaks if the channel cancels
+    S.CANCELLED: False,
+}
+
+
+def _hold_sees(f: Facts) -> str | None:
+    held = [x for x in flag_codes.parse(f.flags) if x in flag_codes.HOLDS]
+    return "held: " + ",".join(held) if held else None
+
+
+def _hold_says(f: Facts) -> str:
+    return rule_note("The channel holds {order} ({flags}): do not ship it until a later file of the channel no "
+                     "longer says so.", order=f.order_no, flags=f.flags)
+
+
 # The courier's word on a parcel (services/tracking.py): a false "shipped" was rolled back, so
 # the order is awaiting shipment again (or partially shipped when another parcel did go).
 LOGISTICS_APPLIES: dict[Status, bool] = {
@@ -153,6 +181,8 @@ RULES: tuple[Rule, ...] = (
          candidates=lambda now, thresholds: stale_clause(thresholds, now)),
     # fired by imports (channel_cancelled below), never by looking at a row
     Rule("cancel", Kind.CANCEL, CANCEL_APPLIES, lambda f: None, _cancel_says, on_change=False, candidates=None),
+    Rule("hold", Kind.CANCEL, HOLD_APPLIES, _hold_sees, _hold_says, on_change=True,
+         candidates=lambda now, thresholds: col(Order.flags) != ""),
     # fired by courier sync (courier_flagged below)
     Rule("logistics", Kind.LOGISTICS, LOGISTICS_APPLIES, lambda f: None, lambda f: "", on_change=False,
          candidates=None),
@@ -178,12 +208,13 @@ def register(rule: Rule) -> None:
 # ix_orders_live_* for every chunk (a million rows a chunk, and for `id IN (...)` as well), where
 # the rowid alone (`id > ?`, `id IN (...)`) reads each row once.
 FACT_COLUMNS = tuple(col(c) for c in (Order.id, Order.order_no, Order.status, Order.total_minor, Order.paid_minor,
-                                      Order.currency, Order.updated_at, Order.archived))
+                                      Order.currency, Order.updated_at, Order.archived, Order.flags,
+                                      Order.amount_known))
 
 
 def _facts(row, stale: bool = False) -> Facts:
     return Facts(int(row.id), row.order_no, Status(row.status), int(row.total_minor), int(row.paid_minor),
-                 row.currency, row.updated_at, stale)
+                 row.currency, row.updated_at, stale, row.flags or "", bool(row.amount_known))
 
 
 @dataclass

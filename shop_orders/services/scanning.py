@@ -43,7 +43,7 @@ from shop_orders.store.models import Order, OrderLine, Shipment
 UNDO_WINDOW = timedelta(seconds=60)
 SUPERVISORS = frozenset({Role.OWNER.value, Role.MANAGER.value})
 
-KINDS = ("not_an_order", "ambiguous", "already_shipped", "cancelled", "not_paid", "not_ready", "archived",
+KINDS = ("not_an_order", "ambiguous", "already_shipped", "cancelled", "held", "not_paid", "not_ready", "archived",
          "wrong_item", "too_many", "no_items", "no_courier", "tracking_pattern", "tracking_used", "wrong_pin",
          "not_supervisor", "reason_needed", "undo_expired")
 
@@ -135,6 +135,9 @@ def _refuse_unshippable(session: Session, order: Order) -> None:
     if status in (Status.SHIPPED, Status.COMPLETED):
         raise ScanRefused("already_shipped", t("Order {order} has already been shipped; do not send it twice.",
                                                order=no))
+    held = orders.hold_refusal(order)
+    if held:
+        raise ScanRefused("held", held)
     refusal = orders.payment_refusal(session, order)
     if refusal:
         raise ScanRefused("not_paid", t("Stop: order {order} is not paid yet; do not send it. ({why})", order=no,

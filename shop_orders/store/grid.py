@@ -25,7 +25,7 @@ from shop_orders.store.queries import stale_clause
 T = Order.__table__
 GRID_COLUMNS = [T.c.id, T.c.order_no, T.c.channel, T.c.channel_order_no, T.c.buyer, T.c.total_minor,
                 T.c.paid_minor, T.c.currency, T.c.status, T.c.courier, T.c.tracking_no, T.c.created_at,
-                T.c.updated_at, T.c.version]
+                T.c.updated_at, T.c.version, T.c.flags, T.c.amount_known]
 SORTABLE = {
     "order_no": T.c.order_no, "channel": T.c.channel, "channel_order_no": T.c.channel_order_no,
     "buyer": T.c.buyer, "total": T.c.total_minor, "paid": T.c.paid_minor, "status": T.c.status,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import QueryableAttribute
 from sqlmodel import Field, Relationship, SQLModel
@@ -96,6 +97,11 @@ class Order(SQLModel, table=True):
     # Deleted orders are archived: hidden from the grid, kept in the store (migration 0006).
     archived: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False,
                                                            server_default=false()))
+    # What the channel flags beside the status (domain/flags.py: JD's (删除), (锁定)...; migration 0010),
+    # and whether its amounts are known (False: the channel's file had none; total and paid are 0, shown as —).
+    flags: str = Field(default="", sa_column=Column(String(200), nullable=False, default="", server_default=""))
+    amount_known: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, default=True,
+                                                             server_default=true()))
 
     lines: list["OrderLine"] = Relationship(
         back_populates="order", sa_relationship_kwargs={"order_by": "OrderLine.line_no"}

@@ -3,6 +3,7 @@ trust chain (every audit event: time, who, source, old → new, reason; newest f
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -17,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shop_orders.domain import flags as flag_codes
 from shop_orders.domain import lifecycle
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
-from shop_orders.domain.money import format_minor
+from shop_orders.domain.money import format_minor, shown
 from shop_orders.domain.replay import describe_created
 from shop_orders.domain.staleness import Level, Thresholds, describe_age, level
 from shop_orders.domain.status import Status
@@ -206,10 +208,14 @@ class DetailPanel(QWidget):
         cur = o.currency
         self.title.setText(f"{o.order_no}  ·  {channel_label(o.channel, self.lang)} {o.channel_order_no}")
         colour = palette.STATUS_COLOURS[status]
+        flagged = (f'  <span style="color:{palette.FLAG_COLOURS[Level.RED]}">⚑ {html.escape(flag_codes.describe(o.flags, self.lang))}'
+                   '</span>') if o.flags else ""
         self.fields["status"].setText(f'<span style="color:{colour}; font-weight:600">{status.label(self.lang)}</span>'
-                                      f'  <span style="color:#888">v{o.version}</span>')
+                                      f'  <span style="color:#888">v{o.version}</span>{flagged}')
         self.fields["channel"].setText(f"{channel_label(o.channel, self.lang)} · {o.channel_order_no}")
-        self.fields["money"].setText(f"{format_minor(o.total_minor, cur)} / {format_minor(o.paid_minor, cur)} {cur}")
+        known = o.amount_known
+        self.fields["money"].setText(f"{shown(o.total_minor, cur, known)} / {shown(o.paid_minor, cur, known)} {cur}"
+                                     + ("" if known else "  " + t("(the channel's file gave no amounts)")))
         self.fields["buyer"].setText(o.buyer)
         self.fields["recipient"].setText(o.recipient)
         self.fields["phone"].setText(o.phone)
@@ -228,8 +234,9 @@ class DetailPanel(QWidget):
                              for e in d.history])
         fill(self.lines, [[str(li.line_no), li.sku, li.title, str(li.qty), format_minor(li.unit_price_minor, cur),
                             str(li.shipped_qty)] for li in o.lines])
-        fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur), method_label(p.method),
-                               p.reference]
+        fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur) if p.amount_minor >= 0 else
+                               t("refund %s") % format_minor(-p.amount_minor, cur), method_label(p.method),
+                               source_label(p.reference, self.lang)]
                               for p in o.payments])
         fill(self.tickets, [[str(k.id), Kind(k.kind).label(), f"P{k.priority}", TicketState(k.state).label(),
                              who_label(k.assignee_user, k.assignee_role), local_text(k.due_at) if k.due_at else "", k.resolution]

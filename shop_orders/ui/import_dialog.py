@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
-from shop_orders.domain.money import format_minor
+from shop_orders.domain.money import shown
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.context import AppContext
 from shop_orders.services.importing import runner
@@ -30,6 +30,10 @@ from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import ProgressTask, registry_for
 
 PREVIEW_ROWS = 500
+
+
+# Currencies offered for a file without a currency column (any other: import --currency on the command line).
+CURRENCIES = ("CNY", "HKD", "TWD", "USD", "EUR", "GBP", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED")
 
 
 class ImportDialog(QDialog):
@@ -57,6 +61,16 @@ class ImportDialog(QDialog):
         self.match_label = QLabel("", self)
         self.match_label.setObjectName("matchQuality")
         choice.addWidget(self.match_label)
+        choice.addWidget(QLabel(t("Currency if the file has none"), self))
+        self.currency_choice = QComboBox(self)
+        self.currency_choice.setObjectName("currencyChoice")
+        self.currency_choice.addItem(t("the layout's usual one"), None)
+        for code in CURRENCIES:
+            self.currency_choice.addItem(code, code)
+        self.currency_choice.setToolTip(t("A file without a currency column (WooCommerce's, Etsy's...) is read in this "
+                                          "currency"))
+        self.currency_choice.activated.connect(self._currency_chosen)
+        choice.addWidget(self.currency_choice)
         layout.addLayout(choice)
         self.progress = QProgressBar(self)
         layout.addWidget(self.progress)
@@ -99,19 +113,24 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         self.channel = "auto"
+        self.currency: str | None = None
         self.must_choose = False
         self._check()
 
     def _check(self) -> None:
         """Read and check the file in a worker (again after a choice or a mapping)."""
-        ctx, path, channel = self.ctx, self.path, self.channel
+        ctx, path, channel, currency = self.ctx, self.path, self.channel, self.currency
         self.plan = None
         self.summary.setStyleSheet("")
         self.summary.setText(t("Reading and checking %s…") % path.name)
         self._run(lambda report, cancelled: runner.prepare(ctx.db, path, channel, progress=report,
-                                                           cancelled=cancelled, choose_first=True),
+                                                           cancelled=cancelled, choose_first=True, currency=currency),
                   self._show_plan)
         self._update_buttons()
+
+    def _currency_chosen(self, index: int) -> None:
+        self.currency = self.currency_choice.itemData(index)
+        self._check()
 
     # ---- workers ----------------------------------------------------------------------------
     def _run(self, fn, on_done) -> None:
@@ -132,6 +151,8 @@ class ImportDialog(QDialog):
         self.summary.setText(message)
         self.summary.setStyleSheet("color: #c62828;")
         self.progress.setValue(0)
+        if self.profile_choice.count() == 0:  # not recognised: the person chooses the layout under "Read as"
+            self._fill_profiles(None)
         self._update_buttons()
 
     # ---- steps ------------------------------------------------------------------------------
@@ -157,26 +178,27 @@ class ImportDialog(QDialog):
         self.words_button.setVisible(bool(plan.unknown_words()))
         fill(self.problems, [[str(p.row), p.column, p.message] for p in plan.problems[:PREVIEW_ROWS]])
         fill(self.creates, [[str(o.first_row), channel_label(o.channel, self.lang), o.channel_order_no,
-                              o.status.label(self.lang), f"{format_minor(o.final_total(), o.currency)} {o.currency}",
-                              o.buyer, str(len(o.lines))] for o in plan.creates[:PREVIEW_ROWS]])
+                              o.status.label(self.lang), f"{shown(o.final_total(), o.currency, o.amount_known)} "
+                              f"{o.currency}", o.buyer, str(len(o.lines))] for o in plan.creates[:PREVIEW_ROWS]])
         fill(self.updates, [[u.order_no, f, str(old), str(new)] for u in plan.updates[:PREVIEW_ROWS]
                              for f, (old, new) in u.changes.items()])
         fill(self.refused, [[str(p.row), p.message] for p in plan.refused[:PREVIEW_ROWS]])
         self.tabs.setCurrentWidget(self.problems if plan.problems else self.creates)
         self._update_buttons()
 
-    def _fill_profiles(self, plan: ImportPlan) -> None:
+    def _fill_profiles(self, plan: ImportPlan | None) -> None:
         """The layouts the file may be read as: the one that fits (or those that fit equally well,
-        to choose from), then every other known layout."""
+        to choose from), then every other known layout; every layout, to choose from, when the file
+        was not recognised (`plan` None)."""
         with self.ctx.db.read_session() as s:
             everyone = runner.candidate_profiles(s)
-        match = plan.match
-        first = [plan.profile, *(match.others if match is not None else ())]
+        match = plan.match if plan is not None else None
+        first = [plan.profile, *(match.others if match is not None else ())] if plan is not None else []
         codes = [p.code for p in first]
         combo = self.profile_choice
         combo.blockSignals(True)
         combo.clear()
-        if self.must_choose:
+        if self.must_choose or plan is None:
             combo.addItem(t("(choose)"), None)
         for p in [*first, *(p for p in everyone if p.code not in codes)]:
             combo.addItem(p.label, p.code)

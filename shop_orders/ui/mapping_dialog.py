@@ -39,7 +39,12 @@ from shop_orders.services.importing.profiles import FIELDS, Profile, norm
 
 PREVIEW = 20
 SAMPLE_ROWS = 2000
-EDITABLE_FIELDS = [f for f in FIELDS if f not in ("financial_status", "fulfillment_status", "cancelled_at", "channel")]
+# The fields a person maps. Those a built-in layout reads with rules of its own (Shopify's payment and
+# fulfilment columns, Amazon's marketplace, western address lines) are not offered: a custom
+# profile reads its address province-city-district-street and its status from words.
+EDITABLE_FIELDS = [f for f in FIELDS if f not in (
+    "financial_status", "fulfillment_status", "cancelled_at", "channel", "outstanding", "payment_method", "marketplace",
+    "address_line2", "address_line3", "address_postcode", "address_country", "line_status")]
 
 
 class FieldCombo(QComboBox):

@@ -25,10 +25,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from shop_orders.domain import flags as flag_codes
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import t
-from shop_orders.domain.money import format_minor
+from shop_orders.domain.money import shown
 from shop_orders.domain.staleness import Level, describe_age, level
 from shop_orders.domain.status import FINAL, Status
 from shop_orders.services.browse import OrderBrowser
@@ -348,11 +349,12 @@ class OrderTableModel(QAbstractTableModel):
             case "buyer":
                 return r.buyer
             case "total":
-                return f"{format_minor(r.total_minor, r.currency)} {r.currency}"
+                return f"{shown(r.total_minor, r.currency, r.amount_known)} {r.currency}"
             case "paid":
-                return format_minor(r.paid_minor, r.currency)
+                return shown(r.paid_minor, r.currency, r.amount_known)
             case "status":
-                return Status(r.status).label(self.lang)
+                label = Status(r.status).label(self.lang)
+                return f"{label}  ⚑" if r.flags else label
             case "courier":
                 return r.courier
             case "tracking_no":
@@ -400,7 +402,11 @@ class OrderTableModel(QAbstractTableModel):
             if key in ("order_no", "updated_at"):
                 return self.stale_tooltip(cell.raw)
             if key == "status":
-                return f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
+                said = f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
+                flags = getattr(cell.raw, "flags", "")
+                return f"{said}\n{flag_codes.describe(flags, self.lang)}" if flags else said
+            if key in ("total", "paid") and not getattr(cell.raw, "amount_known", True):
+                return t("The channel's file gave no amounts for this order; a later file that has them fills them in.")
             return None
         if role == TicketCountRole:
             return getattr(cell.raw, "tickets", None) or None

@@ -9,9 +9,11 @@ ciphertext (##…, $$…) are kept as given; quirks (a leading ', a trailing TAB
 Worked by hand from the rules in services/importing (layouts.py, plan.py), not read back from a
 run. Notable cases:
 - Taobao 交易关闭 without a payment time was never paid; with one (订单关闭原因 退款) it was paid and
-  refunded. 交易成功 with 退款金额 20.00 is completed with 20.00 refunded.
-- JD (删除)等待出库 / (删除)等待确认收货: deleted after payment, so paid and refunded in full;
-  (删除)等待付款 was never paid; (锁定)/(暂停) keep their stage. JD's total is 应付金额.
+  refunded. 买家实际支付金额 is what is left after 退款金额 (as two real sets show it: tests/real/
+  exports/MEANINGS.md): 交易成功 with 实付 179.00 and 退款金额 20.00 received 199.00, 20.00 refunded. A
+  closed refunded order's 实付 is 0.00; without a 退款金额 column (2016) nothing says a refund.
+- JD's bracketed prefixes are flags, not statuses: (删除)等待出库 is awaiting shipment, flagged;
+  (删除)等待付款 awaiting payment; (锁定)/(暂停) keep their stage and hold the order. JD's total is 应付金额.
 - PDD …，退款成功 words were paid and refunded; 待付款 has empty 订单成交时间/支付时间.
 - Douyin: sub-orders summed; 已关闭 beside 已发货 is a closed sub-order (its amount refunded when
   the order was paid; a 0.00 gift refunds nothing); 已发货 beside 待发货 is partially shipped.
@@ -85,18 +87,18 @@ EXPECTED: dict[str, File] = {
         "6953501122334455556": Order("partially_shipped", 13490, 13490, 2, recipient='##Ab3xKq9Wm2Pz', phone='$$8fQ2Lm0Zx7Rt$$'),
     }),
     "jd-orders-2015.csv": File("jd", {
-        "11729384072": Order("cancelled", 34245, 0, 2, refunded=34245),
+        "11729384072": Order("awaiting_shipment", 34245, 34245, 2),
         "11730012345": Order("shipped", 27900, 27900, 1),
         "11730198765": Order("awaiting_shipment", 12900, 12900, 1),
         "11730255501": Order("completed", 11800, 11800, 2),
         "11730300077": Order("awaiting_payment", 14900, 0, 1),
-        "11730412345": Order("cancelled", 36900, 0, 1, refunded=36900),
+        "11730412345": Order("shipped", 36900, 36900, 1),
         "11730500001": Order("cancelled", 7980, 0, 1),
     }),
     "jd-orders-2020.xlsx": File("jd", {
         "121233445566": Order("awaiting_shipment", 114600, 114600, 1, recipient='张**', phone='138****5678'),
         "121233445577": Order("shipped", 20800, 20800, 1, recipient='李*', phone='139****1234'),
-        "121233445588": Order("cancelled", 9900, 0, 1, recipient='王**', phone='137****0000'),
+        "121233445588": Order("awaiting_payment", 9900, 0, 1, recipient='王**', phone='137****0000'),
         "121233445599": Order("completed", 47900, 47900, 2, recipient='陈**', phone='186****7788'),
     }),
     "pinduoduo-orders-2021.xlsx": File("pinduoduo", {
@@ -151,7 +153,7 @@ EXPECTED: dict[str, File] = {
         "2716052712345098": Order("cancelled", 4500, 0, 1),
     }),
     "taobao-itemlist-2024.xlsx": File("taobao-items", {
-        "4022334455667788990": Order("completed", 32800, 24800, 2, refunded=6000),
+        "4022334455667788990": Order("completed", 32800, 26800, 2, refunded=6000),
         "4022334455667799001": Order("awaiting_payment", 9900, 0, 1),
         "4022334455667799112": Order("shipped", 10300, 10300, 2),
         "4022334455667799223": Order("cancelled", 12000, 0, 1, refunded=12000),
@@ -160,12 +162,12 @@ EXPECTED: dict[str, File] = {
         "2716052322021104": Order("awaiting_shipment", 16800, 16800, 1, recipient='王小明', phone='18618486065'),
         "2716052409118852": Order("awaiting_payment", 5990, 0, 1, recipient='刘雨', phone='13916001234'),
         "2716052011342290": Order("cancelled", 3500, 0, 1, recipient='陈建国', phone='13758001122'),
-        "2716051819004417": Order("cancelled", 12800, 0, 1, refunded=12800, recipient='梅丽', phone='13501234567'),
+        "2716051819004417": Order("cancelled", 12800, 0, 1, recipient='梅丽', phone='13501234567'),
         "2716051522473301": Order("completed", 29700, 28700, 1, recipient='李强', phone='13601010101'),
         "2716052118836620": Order("shipped", 8600, 8600, 1, recipient='温蒂', phone=''),
     }),
     "taobao-orderlist-2024.xlsx": File("taobao", {
-        "4011223344556677889": Order("completed", 19900, 15900, 1, refunded=2000, recipient='张**', phone='138****5678'),
+        "4011223344556677889": Order("completed", 19900, 17900, 1, refunded=2000, recipient='张**', phone='138****5678'),
         "4011223344556677890": Order("awaiting_payment", 5900, 0, 1, recipient='刘*', phone='139****0021'),
         "4011223344556677891": Order("cancelled", 8800, 0, 1, refunded=8800, recipient='王**', phone='186****3300'),
         "4011223344556677892": Order("partially_shipped", 25600, 25600, 1, recipient='赵**', phone='151****8899'),

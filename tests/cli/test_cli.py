@@ -89,8 +89,8 @@ def test_stale_lists_how_long_each_order_has_had_no_update(demo_db):
 def test_unknown_status_or_channel_is_a_usage_error(demo_db):
     res = run("orders", "--status", "paid", db=demo_db, check=False)
     assert res.returncode == 2 and "unknown status 'paid'" in res.stderr and "Traceback" not in res.stderr
-    res = run("orders", "--channel", "ebay", db=demo_db, check=False)
-    assert res.returncode == 2 and "unknown channel 'ebay'" in res.stderr
+    res = run("orders", "--channel", "mercadolibre", db=demo_db, check=False)
+    assert res.returncode == 2 and "unknown channel 'mercadolibre'" in res.stderr
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -10,6 +10,7 @@ out or mixed with columns of the shop's own.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import tempfile
 from pathlib import Path
@@ -43,8 +44,19 @@ def stored_orders(db) -> dict[str, dict]:
 
 
 def test_every_sample_file_has_its_expectations_and_every_layout_has_a_sample():
+    """Every layout is recognised from a file: a sample here, or a real export (tests/real/exports,
+    whose layouts Etsy, eBay and Amazon's pickup list were added from real files)."""
+    from tests.real.exports.expected import EXPECTED as REAL
+    from tests.real.exports.expected import OPTIONS
+
     assert sorted(EXPECTED) == SAMPLES
-    assert {f.profile for f in EXPECTED.values()} == {p.code for p in layouts.BUILT_IN}
+    def recognised(path: Path) -> str:
+        top = list(itertools.islice(readers.stream(path).rows, header.SCAN_ROWS))
+        return header.detect(top, layouts.BUILT_IN, path.name).profile.code
+
+    real = {recognised(Path(__file__).parents[1] / "real" / "exports" / name)
+            for name in REAL if "channel" not in OPTIONS.get(name, {})}
+    assert {f.profile for f in EXPECTED.values()} | real == {p.code for p in layouts.BUILT_IN}
 
 
 @pytest.mark.parametrize("name", SAMPLES)

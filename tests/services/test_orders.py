@@ -54,8 +54,8 @@ def test_same_channel_order_number_cannot_be_created_twice(db):
 
 
 def test_invalid_drafts_are_refused_with_a_sentence(db):
-    with pytest.raises(ValidationError, match="unknown channel 'ebay'"):
-        make_order(db, channel="ebay")
+    with pytest.raises(ValidationError, match="unknown channel 'mercadolibre'"):
+        make_order(db, channel="mercadolibre")
     with pytest.raises(ValidationError, match="quantity"):
         make_order(db, lines=[orders.LineDraft("X", "x", 0, 100)])
     with pytest.raises(ValidationError, match="phone"):

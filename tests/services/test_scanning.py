@@ -337,7 +337,7 @@ def test_an_unpaid_order_waits_unless_its_channel_is_cash_on_delivery(shop):
         run(shop, changesets.submit, ChangeContext(OWNER), "set_status", {"status": "awaiting_shipment"}, "go",
             selection=[_order(shop, unpaid).id])
     with pytest.raises(ValidationError, match="unknown channel"):
-        run(shop, settings.set_cod_channels, ChangeContext(OWNER), ["ebay"])
+        run(shop, settings.set_cod_channels, ChangeContext(OWNER), ["mercadolibre"])
     with pytest.raises(permissions.PermissionDenied):
         run(shop, settings.set_cod_channels, ChangeContext(CLERK), ["pos"])
     run(shop, settings.set_cod_channels, ChangeContext(MANAGER), ["pos", "phone"])

@@ -34,7 +34,8 @@ from tests.factories import apply, make_order
 PROPER = ["Shop Orders", "Advanced Order Export", "All Orders", "WooCommerce", "WebToffee", "Shopify", "Amazon",
           "Excel", "CSV", "SKU", "UTF-8", "GBK", "GB18030", "PostgreSQL", "SQLite", "CNY", "USD", "GBP", "EUR",
           "Analytics", "JD", "ERP", "zip", "XML", "PayPal", "AfterShip", "YTO", "shunfeng", "PIN", "Esc",
-          "PDF", "English"]  # the language list names each language in itself
+          "PDF", "English", "EtsySoldOrders", "Etsy", "eBay", "Seller Hub", "Sales History", "Easy Ship",
+          "HKD", "TWD", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED"]  # the language list names each language in itself
 _PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key)\b|SO-\d{8}-\d{6}|--[a-z-]+")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 

@@ -14,7 +14,7 @@ S = Status
     ("等待买家付款", S.AWAITING_PAYMENT), ("待付款", S.AWAITING_PAYMENT), ("未付款", S.AWAITING_PAYMENT),
     ("买家已付款，等待卖家发货", S.AWAITING_SHIPMENT), ("已付款", S.AWAITING_SHIPMENT), ("待发货", S.AWAITING_SHIPMENT),
     ("交易关闭", S.CANCELLED), ("已取消", S.CANCELLED), ("未发货，退款成功", S.CANCELLED), ("作废", S.CANCELLED),
-    ("(删除)等待确认收货", S.CANCELLED), ("【删除】待出库", S.CANCELLED),
+    ("(删除)等待确认收货", S.SHIPPED), ("【删除】待出库", S.AWAITING_SHIPMENT),  # a prefix is a flag, not a status
     ("卖家已发货，等待买家确认", S.SHIPPED), ("运输中", S.SHIPPED), ("部分发货", S.PARTIALLY_SHIPPED),
     ("交易成功", S.COMPLETED), ("已签收", S.COMPLETED), ("定金已付", S.PARTIALLY_PAID), ("待成团", S.AWAITING_CONFIRMATION),
     ("Pending payment", S.AWAITING_PAYMENT), ("On hold", S.AWAITING_PAYMENT), ("Processing", S.AWAITING_SHIPMENT),

@@ -10,9 +10,27 @@ def test_creation_value_is_canonical_json_and_reads_back():
                                  "13800138000", "浙江省", "", "", [(1, 123450)])
     data = json.loads(value)
     assert value == json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    assert replay.parse_created(value) == data
+    assert replay.parse_created(value) == {**data, "flags": "", "amount_known": True}  # not stated: none, known
     assert replay.describe_created(value) == "created as Taobao 301; Awaiting shipment; 1234.50 CNY; paid 1234.50"
     assert replay.describe_created(value, lang="zh_CN") == "创建为 淘宝 301；待发货；1234.50 CNY；已付 1234.50"
+
+
+def test_flags_an_unknown_amount_and_a_refund_are_stated_only_when_set_and_described():
+    plain = replay.created_value("jd", "11729384072", "awaiting_shipment", "CNY", 34245, 34245, "", "", "", "", "",
+                                 "", [])
+    assert "flags" not in plain and "amount_known" not in plain and "refunded" not in plain  # older values read the same
+    flagged = replay.created_value("jd", "11729384072", "awaiting_shipment", "CNY", 34245, 34245, "", "", "", "",
+                                   "", "", [], flags="deleted")
+    assert json.loads(flagged)["flags"] == "deleted"
+    assert replay.describe_created(flagged).endswith("; flagged: removed from the buyer's list or split by the channel")
+    unknown = replay.created_value("amazon", "403-7089694-1230741", "awaiting_shipment", "INR", 0, 0, "", "", "",
+                                   "", "", "", [(1, 0)], amount_known=False)
+    assert replay.describe_created(unknown) == "created as Amazon 403-7089694-1230741; Awaiting shipment; — INR"
+    refunded = replay.created_value("taobao", "2891363652368332658", "completed", "CNY", 23400, 2531, "", "", "",
+                                    "", "", "", [(1, 23400)], refunded=20869)
+    assert replay.describe_created(refunded) == ("created as Taobao 2891363652368332658; Completed; 234.00 CNY; "
+                                                 "received 234.00, refunded 208.69")
+    assert replay.replay([("create", "order", unknown), ("price", "total", "199.00")])["amount_known"] is True
 
 
 def test_older_creation_text_is_described_like_the_json_and_unreadable_text_shown_as_it_is():

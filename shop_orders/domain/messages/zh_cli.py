@@ -130,8 +130,10 @@ ZH: dict[str, str] = {
     "edit buyer, recipient, phone, address, courier or tracking number": "修改买家、收货人、电话、地址、快递公司或运单号",
     "import a channel's order export (.xlsx/.xls/.csv/.tsv)": "导入渠道的订单导出文件（.xlsx/.xls/.csv/.tsv）",
     "profile: auto (recognise from the header) or taobao, jd, pinduoduo, douyin, youzan, shopify, woocommerce, "
-    "amazon, or a saved custom profile": "格式：auto（根据表头识别）或 taobao、jd、pinduoduo、douyin、youzan、"
-                                         "shopify、woocommerce、amazon，或已保存的自定义格式",
+    "amazon, etsy, ebay, or a saved custom profile": "格式：auto（根据表头识别）或 taobao、jd、pinduoduo、douyin、"
+                                                     "youzan、shopify、woocommerce、amazon、etsy、ebay，或已保存的自定义格式",
+    "the currency of the file's amounts when it has no currency column (default: the layout's usual one), e.g. ZAR":
+        "文件没有币种列时其金额的币种（默认：该格式的常用币种），如 ZAR",
     "show what would happen; write nothing": "只显示将会发生什么，不写入任何内容",
     "import the valid orders, skip rows with problems": "导入有效的订单，跳过有问题的行",
     "export orders to an Excel workbook for the bookkeeper": "把订单导出为给会计的 Excel 工作簿",

@@ -27,7 +27,6 @@ ZH: dict[str, str] = {
     "{file}, row {row}, column {column}: {message}": "{file}，第 {row} 行，“{column}”列：{message}",
     "{file}, row {row}: {message}": "{file}，第 {row} 行：{message}",
     "the order number is empty": "订单号为空",
-    "the order status is empty": "订单状态为空",
     "unknown order status '{word}' ({where})": "未知的订单状态“{word}”（{where}）",
     "row {rows}": "第 {rows} 行", "rows {rows}": "第 {rows} 行",
     "rows {rows} and {more} more": "第 {rows} 行，另有 {more} 行",
@@ -89,4 +88,39 @@ ZH: dict[str, str] = {
     "finishing time": "完成时间", "refunded amount": "退款金额", "line amount": "商品金额", "province / country": "省 / 国家",
     "city": "市", "district / postcode": "区 / 邮编", "street": "街道", "payment status": "付款状态",
     "fulfilment status": "发货状态", "cancellation time": "取消时间",
+    # real exports (issue 22): flags, unknown amounts, facts, contradictions, new layouts
+    "removed from the buyer's list or split by the channel": "已从买家订单列表删除或被渠道拆单",
+    "locked by the channel: do not ship": "渠道已锁定：请勿发货",
+    "paused by the channel: do not ship": "渠道已暂停：请勿发货",
+    "frozen by the channel: do not ship": "渠道已冻结：请勿发货",
+    "created as {channel} {number}; {status}; {total} {currency}; received {received}, refunded {refunded}":
+        "创建为 {channel} {number}；{status}；{total} {currency}；已收 {received}，已退款 {refunded}",
+    "; flagged: {flags}": "；渠道标记：{flags}",
+    "The channel holds {order} ({flags}): do not ship it until a later file of the channel no longer says so.":
+        "渠道暂扣了 {order}（{flags}）：在渠道后续的导出文件不再这样标记之前请勿发货。",
+    "channel flags": "渠道标记", "amounts known": "金额已知", "outstanding balance": "未付余额",
+    "payment method": "支付方式", "marketplace": "站点", "address line 2": "地址第二行", "address line 3": "地址第三行",
+    "postcode": "邮编", "country": "国家", "line's fulfilment status": "商品行发货状态",
+    "{file}: looks like a {layout} ({count} of its columns); missing {missing}: choose the channel or map the columns.":
+        "{file}：看起来像{layout}（有其中 {count} 列），但缺少 {missing}：请选择渠道或映射各列。",
+    "Amazon Easy Ship orders awaiting pickup (tab-separated)": "亚马逊 Easy Ship 待揽收订单（制表符分隔）",
+    "Etsy sold orders (EtsySoldOrders CSV)": "Etsy 已售订单（EtsySoldOrders CSV）",
+    "eBay orders report (Seller Hub or Sales History)": "eBay 订单报表（Seller Hub 或 Sales History）",
+    "the paid amount {paid} is more than the total {total} in {other}": "已付金额 {paid} 超过“{other}”中的总额 {total}",
+    "the refund {refunded} is more than the total {total} in {other}": "退款 {refunded} 超过“{other}”中的总额 {total}",
+    "the refund {refunded} is more than the {paid} paid (in {other})": "退款 {refunded} 超过已付的 {paid}（见“{other}”）",
+    "Stop: the channel holds order {order} ({flags}); do not send it until a later file of the channel no longer says so.":
+        "停：渠道暂扣了订单 {order}（{flags}）；在渠道后续的导出文件不再这样标记之前请勿发出。",
+    "Currency if the file has none": "文件无币种时按", "the layout's usual one": "该格式的常用币种",
+    "A file without a currency column (WooCommerce's, Etsy's...) is read in this currency":
+        "没有币种列的文件（如 WooCommerce、Etsy 的导出）按此币种读取",
+    "  the channel's file gave no amounts; a later file that has them fills them in":
+        "  渠道文件未提供金额；之后含金额的文件会补上",
+    "The channel's file gave no amounts for this order; a later file that has them fills them in.":
+        "渠道文件未提供该订单的金额；之后含金额的文件会补上。",
+    "(the channel's file gave no amounts)": "（渠道文件未提供金额）",
+    "refund %s": "退款 %s",
+    "  channel flags: {flags}": "  渠道标记：{flags}",
+    "  payment {amount} {currency} at {time} ({method}, {source})": "  付款 {amount} {currency}，{time}（{method}，{source}）",
+    "  refund {amount} {currency} at {time} ({method}, {source})": "  退款 {amount} {currency}，{time}（{method}，{source}）",
 }

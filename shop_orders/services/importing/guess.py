@@ -161,9 +161,7 @@ def guess_status(word: str, known: Sequence = ()) -> Status | None:
         status = profile.status_for(word)
         if status is not None:
             return status
-    key, prefix = status_key(word)
-    if prefix and re.search(r"删除|关闭|取消", prefix):
-        return S.CANCELLED
+    key, _prefix = status_key(word)  # a bracketed prefix is a flag (domain/flags.py): the word decides
     for pattern, status in RULES:
         if re.search(pattern, key):
             return status

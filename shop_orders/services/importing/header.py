@@ -103,6 +103,11 @@ def detect(rows: list[list], profiles: list[Profile], file_name: str) -> HeaderM
                 best, best_score = [m], score
             elif all(b.row == r for b in best):
                 best.append(m)
+    if not best and not chosen and (near := nearest(rows, profiles)) is not None:
+        profile, found, missing = near
+        raise HeaderNotFound(t("{file}: looks like a {layout} ({count} of its columns); missing {missing}: choose the "
+                               "channel or map the columns.", file=file_name, layout=profile.label, count=found,
+                               missing=", ".join(missing)))
     if not best:
         names = ", ".join(p.label for p in profiles)
         raise HeaderNotFound(t(
@@ -114,6 +119,33 @@ def detect(rows: list[list], profiles: list[Profile], file_name: str) -> HeaderM
         return HeaderMatch(first.row, first.profile, first.columns, first.headers, first.known,
                            tuple(b.profile for b in best[1:]))
     return first
+
+
+NEAR = 3  # columns of a layout a header row must have to be said to look like it
+
+
+def nearest(rows: list[list], profiles: list[Profile]) -> tuple[Profile, int, list[str]] | None:
+    """The layout a header row comes closest to without fitting it: (the profile, how many of its
+    columns the row has, the header names it misses of those that tell it apart), or None when no
+    row has NEAR columns of any layout."""
+    best: tuple[int, int, Profile, dict[str, int]] | None = None
+    for row in rows[:SCAN_ROWS]:
+        cells = [norm(c) for c in row]
+        if sum(1 for c in cells if c) < 2:
+            continue
+        for n, profile in enumerate(profiles):
+            if profile.custom:
+                continue
+            mapped = match_row(cells, profile)
+            found = len(set(mapped.values()))
+            if found >= NEAR and (best is None or found > best[0]):
+                best = (found, n, profile, mapped)
+    if best is None:
+        return None
+    found, _, profile, mapped = best
+    needed = ["channel_order_no", *profile.identity]
+    missing = [profile.columns[f][0] for f in needed if f not in mapped]
+    return profile, found, missing
 
 
 def ambiguity_error(match: HeaderMatch, file_name: str) -> HeaderAmbiguous:

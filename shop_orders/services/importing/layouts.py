@@ -9,7 +9,13 @@ Money: `total` is what the buyer owes for the order (after discounts, postage in
 file says so); `paid` what the buyer actually paid. A file without a paid column is read as paid
 in full once the order is past payment. A closed or cancelled order counts as paid only when the
 file shows money was received (a payment time, or a word such as 未发货，退款成功); a refund the
-word or a refund column states is recorded as a refund beside the payment.
+word or a refund column states is recorded as a refund beside the payment. What every money column
+of the real exports means, and the evidence, is written in tests/real/exports/MEANINGS.md; the
+tests there import real files and compare with orders worked out from it.
+
+A file without a status column (or a row with an empty one) gets the status its facts say
+(plan.facts_status). A file without any amount (Amazon's pickup list) gives orders whose amounts
+are unknown, never 0.00.
 """
 
 from __future__ import annotations
@@ -51,23 +57,31 @@ TAOBAO = Profile(
         "qty": ("宝贝总数量", "宝贝数量"), "tracking_no": ("物流单号", "运单号"), "courier": ("物流公司",),
         "sku": ("商家编码", "商家编码(sku)"),
     }, TAOBAO_WORDS, identity=("status", "buyer"), paid_words=TAOBAO_PAID, refunded_words=TAOBAO_REFUNDED,
+    paid_net=True,
     source="千牛/卖家中心 已卖出的宝贝 → 批量导出, ExportOrderList*.csv/.xlsx (44 columns in the CSV of "
            "2014–2018, later with 支付单号 and 打款商家金额; the newest xlsx renames 买家实际支付金额 to 买家实付金额, "
            "订单创建时间 to 买家下单时间, 总金额 to 总金额(旧版)). Words: ExportOrderList parsers in shop ERPs and "
            "the open platform's Trade.status texts (TRADE_CLOSED = paid, then refunded). 订单付款时间 is empty "
-           "for unpaid orders; 交易关闭 with a payment time was paid and refunded.")
+           "for unpaid orders; 交易关闭 with a payment time was paid and refunded. 总金额 is what was charged "
+           "(= the Alipay amount); 买家实际支付金额 is what is left after 退款金额 (总金额 − 退款金额 on every "
+           "paid row of two real sets, 24,704 orders): received = 买家实际支付金额 + 退款金额.")
 
 TAOBAO_ITEMS = Profile(
     "taobao-items", "taobao", N_("Taobao/Tmall item report (宝贝报表)"), {
         "channel_order_no": ("主订单编号", "订单编号"), "title": ("标题", "商品标题"),
         "unit_price": ("价格", "商品价格"), "qty": ("购买数量",), "sku": ("商家编码", "外部系统编号"),
-        "status": ("订单状态",), "paid": ("买家实际支付金额", "买家实付金额"), "refunded": ("退款金额",),
-        "created_at": ("订单创建时间",), "paid_at": ("订单付款时间",),
+        "status": ("订单状态",), "total": ("买家应付货款",), "line_total": ("买家应付货款",),
+        "refunded": ("退款金额",), "created_at": ("订单创建时间",), "paid_at": ("订单付款时间",),
+        "shipped_at": ("发货时间",), "tracking_no": ("物流单号",), "courier": ("物流公司",),
     }, TAOBAO_WORDS, identity=("title", "qty"), paid_words=TAOBAO_PAID, refunded_words=TAOBAO_REFUNDED,
-    per_row=("status", "paid", "refunded"),
+    per_row=("status", "total", "refunded"),
     source="千牛 宝贝报表 ExportOrderDetailList*.csv (订单编号, 标题, 价格, 购买数量, 外部系统编号, 商品属性, "
            "套餐信息, 备注, 订单状态, 商家编码), newer with 子订单编号/主订单编号, 商品标题, 商品价格, 买家实付金额, "
-           "退款状态, 退款金额 (无退款申请 when none). One row per item; the order's total is the sum of its items.")
+           "退款状态, 退款金额 (无退款申请 when none); the 2024 xlsx adds 发货时间, 物流单号, 物流公司. One row per "
+           "item: 买家应付货款 is the line's amount after discounts and the order's total is their sum (= the order "
+           "report's 总金额 for 576 of 576 real orders); 价格 is a list price. A line's 买家实际支付金额 keeps a "
+           "refunded line's value and is below 应付 where the platform paid a discount, so the order counts "
+           "as received in full once paid; its refunds are the lines' 退款金额.")
 
 # ---- JD --------------------------------------------------------------------------------------
 
@@ -204,22 +218,29 @@ YOUZAN_ITEMS = Profile(
 
 SHOPIFY = Profile(
     "shopify", "shopify", N_("Shopify orders export"), {
-        "channel_order_no": ("Name",), "buyer": ("Email", "Billing Name"), "financial_status": ("Financial Status",),
+        "channel_order_no": ("Name",), "buyer": ("Email",), "financial_status": ("Financial Status",),
         "fulfillment_status": ("Fulfillment Status",), "currency": ("Currency",), "total": ("Total",),
-        "refunded": ("Refunded Amount",), "created_at": ("Created at",), "paid_at": ("Paid at",),
+        "refunded": ("Refunded Amount",), "outstanding": ("Outstanding Balance",),
+        "payment_method": ("Payment Method",), "created_at": ("Created at",), "paid_at": ("Paid at",),
         "shipped_at": ("Fulfilled at", "Fulfillment Date"), "qty": ("Lineitem quantity",),
         "title": ("Lineitem name",), "unit_price": ("Lineitem price",), "sku": ("Lineitem sku",),
-        "recipient": ("Shipping Name",), "address_street": ("Shipping Street", "Shipping Address1"),
-        "address_city": ("Shipping City",), "address_district": ("Shipping Zip",),
-        "address_province": ("Shipping Country",), "phone": ("Shipping Phone", "Phone", "Billing Phone"),
+        "line_status": ("Lineitem fulfillment status",),
+        "recipient": ("Shipping Name",), "address_street": ("Shipping Address1", "Shipping Street"),
+        "address_line2": ("Shipping Address2",), "address_city": ("Shipping City",),
+        "address_province": ("Shipping Province Name", "Shipping Province"), "address_postcode": ("Shipping Zip",),
+        "address_country": ("Shipping Country",), "phone": ("Shipping Phone", "Phone", "Billing Phone"),
         "cancelled_at": ("Cancelled at",), "courier": ("Shipping Method",),
     }, currency="USD", identity=("financial_status", "qty"), status_rule="shopify",
+    fallbacks={"buyer": ("Billing Name", "Shipping Name"), "recipient": ("Billing Name",)}, address_style="west",
     source="Shopify admin → Orders → Export (Name, Email, Financial Status, Paid at, Fulfillment Status, "
            "Fulfilled at, Accepts Marketing, Currency, Subtotal, Shipping, Taxes, Total, ..., Created at, "
            "Lineitem quantity, Lineitem name, Lineitem price, ..., Shipping Name, Shipping Street, ..., Cancelled "
-           "at, Payment Method, Payment Reference, Refunded Amount, ...; 82 columns today), as real exports "
-           "committed to public repositories show it. One row per line item; the order's fields only on its "
-           "first row. Statuses from the Financial Status, Fulfillment Status and Cancelled at columns.")
+           "at, Payment Method, Payment Reference, Refunded Amount, Outstanding Balance, ...; 75 to 79 columns), as "
+           "eight real exports of six stores show it (tests/real/exports). One row per line item; the order's "
+           "fields only on its first row. Total is not reduced by refunds; Outstanding Balance is what was not "
+           "captured (received = Total − Outstanding Balance); Lineitem price is a unit price. Statuses from "
+           "Financial Status, Fulfillment Status, Cancelled at and Payment Method (profiles.shopify_status: a "
+           "fulfilled cash-on-delivery order is shipped and unpaid). Buyer: Email, else Billing or Shipping Name.")
 
 # ---- WooCommerce -----------------------------------------------------------------------------------
 
@@ -248,7 +269,8 @@ WOOCOMMERCE = Profile(
         "currency": ("Order Currency", "Currency"), "sku": ("SKU",), "title": ("Item Name", "Product Name", "Name"),
         "qty": ("Quantity (- Refund)", "Quantity"), "unit_price": ("Item Cost",),
         "courier": ("Shipping Method Title",),
-    }, WOO_WORDS, currency="GBP", identity=("status",), refunded_words=WOO_REFUNDED,
+    }, WOO_WORDS, currency="GBP", identity=("status",), refunded_words=WOO_REFUNDED, line_price_from_total=False,
+    address_style="west",
     source="Advanced Order Export For WooCommerce (AlgolPlus, woo-order-export-lite 4.0.7, classes/core/"
            "trait-woe-core-extractor-ui.php): \"Order Number\",\"Order Status\",\"Order Date\",\"Customer Note\","
            "\"First Name (Billing)\",...,\"Order Total Amount\",\"Order Total Tax Amount\",SKU,\"Item #\",\"Item "
@@ -294,8 +316,9 @@ AMAZON = Profile(
         "currency": ("currency",), "line_total": ("item-price",), "total": ("item-price",),
         "recipient": ("recipient-name", "buyer-name"), "buyer": ("buyer-email",),
         "phone": ("ship-phone-number", "buyer-phone-number"), "address_street": ("ship-address-1",),
-        "address_city": ("ship-city",), "address_district": ("ship-postal-code",),
-        "address_province": ("ship-country",), "courier": ("ship-service-level",),
+        "address_line2": ("ship-address-2",), "address_line3": ("ship-address-3",), "address_city": ("ship-city",),
+        "address_province": ("ship-state",), "address_postcode": ("ship-postal-code",),
+        "address_country": ("ship-country",), "courier": ("ship-service-level",), "marketplace": ("sales-channel",),
     }, {
         "Pending": S.AWAITING_PAYMENT, "Pending - Waiting for Pick Up": S.AWAITING_SHIPMENT,
         "Unshipped": S.AWAITING_SHIPMENT, "Shipping": S.AWAITING_SHIPMENT,
@@ -306,14 +329,15 @@ AMAZON = Profile(
         "Shipped - Returned to Seller": S.CANCELLED, "Shipped - Undeliverable": S.CANCELLED,
         "Shipped - Rejected by Buyer": S.CANCELLED, "Canceled": S.CANCELLED, "Cancelled": S.CANCELLED,
         "Unfulfillable": S.CANCELLED,
-    }, currency="USD", identity=("status",), per_row=("total",),
+    }, currency="USD", identity=("status",), per_row=("total",), address_style="west",
     paid_words=("Shipped - Returned to Seller", "Shipped - Undeliverable", "Shipped - Rejected by Buyer"),
     source="Seller Central → Reports → Fulfilment → All Orders, GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL "
            "(amazon-order-id, merchant-order-id, purchase-date, last-updated-date, order-status, fulfillment-channel, "
            "sales-channel, order-channel, url, ship-service-level, product-name, sku, asin, item-status, quantity, "
            "currency, item-price, item-tax, shipping-price, ...), SP-API order-tracking report attributes. One row "
            "per order item; item-price is the item's amount for its quantity (summed into the total; taxes "
-           "Amazon collects are not the shop's). Statuses as 1.28 M real orders wrote them.")
+           "Amazon collects are not the shop's). Statuses as 1.28 M real orders wrote them. The currency is the "
+           "row's, else its marketplace's (sales-channel Amazon.in: INR): currency is empty on cancelled rows.")
 
 AMAZON_ORDERS = Profile(
     "amazon-orders", "amazon", N_("Amazon Order Report / New Orders (tab-separated)"), {
@@ -321,16 +345,80 @@ AMAZON_ORDERS = Profile(
         "buyer": ("buyer-email",), "recipient": ("recipient-name", "buyer-name"), "title": ("product-name",),
         "sku": ("sku",), "qty": ("quantity-purchased",), "currency": ("currency",), "line_total": ("item-price",),
         "total": ("item-price",), "phone": ("ship-phone-number", "buyer-phone-number"),
-        "address_street": ("ship-address-1",), "address_city": ("ship-city",),
-        "address_district": ("ship-postal-code",), "address_province": ("ship-country",),
-        "courier": ("ship-service-level",),
-    }, currency="USD", identity=("paid_at", "qty"), status_rule="paid_time", per_row=("total",),
+        "address_street": ("ship-address-1",), "address_line2": ("ship-address-2",),
+        "address_line3": ("ship-address-3",), "address_city": ("ship-city",), "address_province": ("ship-state",),
+        "address_postcode": ("ship-postal-code",), "address_country": ("ship-country",),
+        "courier": ("ship-service-level",), "marketplace": ("sales-channel",),
+    }, currency="USD", identity=("paid_at", "qty"), status_rule="paid_time", per_row=("total",), address_style="west",
     source="Seller Central Order Report (GET_FLAT_FILE_ORDER_REPORT_DATA_SHIPPING, help item 201648780: order-id, "
            "order-item-id, purchase-date, payments-date, buyer-email, buyer-name, buyer-phone-number, sku, "
            "product-name, quantity-purchased, currency, item-price, item-tax, shipping-price, shipping-tax, "
            "ship-service-level, recipient-name, ship-address-1..3, ship-city, ship-state, ship-postal-code, "
-           "ship-country, ship-phone-number, ...). No status column: every row is an order to ship, paid when "
-           "payments-date is set. Amounts are for the quantity, not unit prices.")
+           "ship-country, ship-phone-number, ..., sales-channel). No status column: every row is an order to ship, "
+           "paid when payments-date is set. Amounts are for the quantity, not unit prices; the Unshipped Orders "
+           "variant has no amounts at all: those orders' amounts are unknown (—), filled by a later file.")
+
+AMAZON_PICKUP = Profile(
+    "amazon-pickup", "amazon", N_("Amazon Easy Ship orders awaiting pickup (tab-separated)"), {
+        "channel_order_no": ("order-id",), "tracking_no": ("tracking-id",), "sku": ("sku",),
+        "title": ("product-name",), "qty": ("quantity-purchased",), "created_at": ("purchase-date",),
+        "courier": ("carrier",), "address_postcode": ("ship-postal-code",), "address_city": ("ship-city",),
+        "address_province": ("ship-state",), "address_country": ("ship-country",),
+        "marketplace": ("sales-channel", "ship-country"),
+    }, currency="USD", identity=("tracking_no", "qty"), fixed_status=S.AWAITING_SHIPMENT, address_style="west",
+    source="Seller Central (Amazon.in) → Orders → Easy Ship → schedule pickup → download: order-id, tracking-id, "
+           "expected-ship-date, asin, sku, product-name, quantity-purchased, invoice-id, package-identifier, "
+           "ship-service-level, is-prime, pickup-slot, order-item-id, purchase-date, ship-postal-code, ship-country, "
+           "ship-city, ship-state, carrier, verge-of-cancellation, verge-of-lateShipment (a real file of 645 "
+           "orders, tests/real/exports). One row per item. Every order in it is packed and labelled, waiting for "
+           "the carrier's pickup: awaiting shipment. No price, buyer or street: the orders' amounts are unknown "
+           "(—), filled by a later file that has them; the currency is the marketplace's, and this list of one "
+           "marketplace says it by its only ship-country (IN: INR).")
+
+# ---- Etsy ------------------------------------------------------------------------------------------
+
+ETSY = Profile(
+    "etsy", "etsy", N_("Etsy sold orders (EtsySoldOrders CSV)"), {
+        "channel_order_no": ("Order ID",), "created_at": ("Sale Date",), "paid_at": ("Sale Date",),
+        "shipped_at": ("Date Shipped",), "buyer": ("Buyer", "Buyer User ID"), "recipient": ("Full Name",),
+        "address_street": ("Street 1",), "address_line2": ("Street 2",), "address_city": ("Ship City",),
+        "address_province": ("Ship State",), "address_postcode": ("Ship Zipcode",),
+        "address_country": ("Ship Country",), "currency": ("Currency",), "total": ("Order Total",),
+        "status": ("Status",), "qty": ("Number of Items",), "sku": ("SKU",), "payment_method": ("Payment Method",),
+    }, currency="USD", identity=("qty", "total"), address_style="west", date_order="mdy",
+    line_price_from_total=False,
+    source="Etsy Shop Manager → Settings → Options → Download Data → Orders, EtsySoldOrders<year>.csv (Sale Date, "
+           "Order ID, Buyer User ID, Full Name, First Name, Last Name, Number of Items, Payment Method, Date "
+           "Shipped, Street 1, Street 2, Ship City, Ship State, Ship Zipcode, Ship Country, Currency, Order Value, "
+           "Coupon Code, Coupon Details, Discount Amount, Shipping Discount, Shipping, Sales Tax, Order Total, "
+           "Status, Card Processing Fees, Order Net, Adjusted ..., Buyer, Order Type, Payment Type, ..., SKU), as "
+           "four real files show it (dates MM/DD/YY, one re-saved tab-separated). One row per order; Status is "
+           "blank, so the facts decide: paid at checkout (Etsy Payments), shipped when Date Shipped is set. "
+           "Order Total is what the buyer paid, tax Etsy collects included; refunds appear only as adjusted "
+           "fees, never as an amount, so none is read.")
+
+# ---- eBay ------------------------------------------------------------------------------------------
+
+EBAY = Profile(
+    "ebay", "ebay", N_("eBay orders report (Seller Hub or Sales History)"), {
+        "channel_order_no": ("Order Number", "Sales Record Number"), "buyer": ("Buyer Username", "User Id"),
+        "recipient": ("Ship To Name", "Buyer Fullname", "Buyer Name"),
+        "phone": ("Ship To Phone", "Buyer Phone Number"), "address_street": ("Ship To Address 1", "Buyer Address 1"),
+        "address_line2": ("Ship To Address 2", "Buyer Address 2"), "address_city": ("Ship To City", "Buyer City"),
+        "address_province": ("Ship To State", "Buyer State"), "address_postcode": ("Ship To Zip", "Buyer Zip"),
+        "address_country": ("Ship To Country", "Buyer Country"), "title": ("Item Title",), "sku": ("Custom Label",),
+        "qty": ("Quantity",), "unit_price": ("Sold For", "Sale Price"), "total": ("Total Price",),
+        "created_at": ("Sale Date",), "paid_at": ("Paid On Date",), "shipped_at": ("Shipped On Date",),
+        "tracking_no": ("Tracking Number",), "courier": ("Shipping Service",), "payment_method": ("Payment Method",),
+    }, currency="USD", identity=("unit_price", "total"), address_style="west", date_order="mdy",
+    source="eBay Seller Hub → Orders → Download report (Sales Record Number, Order Number, Buyer Username, Buyer "
+           "Name, ..., Ship To Name, Ship To Phone, Ship To Address 1/2, Ship To City/State/Zip/Country, Item "
+           "Number, Item Title, Custom Label, Quantity, Sold For, Shipping And Handling, ..., Total Price, Payment "
+           "Method, Sale Date, Paid On Date, Shipped On Date, ..., Tracking Number, ...) and the older Selling "
+           "Manager Sales History (a real file: a row of commas, a tab before the header, \"N record(s) "
+           "downloaded\" and \"Seller ID\" lines at the end; dates Jan-18-16, amounts $19.50). Sold For / Sale "
+           "Price is a unit price (2 × $5.90 = $11.80), Total Price the order's with shipping and tax. No status "
+           "column: paid when Paid On Date is set, shipped when Shipped On Date is.")
 
 # ---- Our own export ----------------------------------------------------------------------------------
 
@@ -346,4 +434,4 @@ SHOP_ORDERS = Profile(
            "Status code column keeps the stable status codes so the file reads back unchanged.")
 
 BUILT_IN: list[Profile] = [TAOBAO, TAOBAO_ITEMS, JD, PINDUODUO, DOUYIN, YOUZAN, YOUZAN_ITEMS, SHOPIFY, WOOCOMMERCE,
-                           WOO_WEBTOFFEE, WOO_ANALYTICS, AMAZON, AMAZON_ORDERS, SHOP_ORDERS]
+                           WOO_WEBTOFFEE, WOO_ANALYTICS, AMAZON, AMAZON_ORDERS, AMAZON_PICKUP, ETSY, EBAY, SHOP_ORDERS]

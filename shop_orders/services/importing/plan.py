@@ -24,17 +24,20 @@ from typing import Any, cast
 from sqlalchemy import Row, case, func, select
 from sqlmodel import col
 
+from shop_orders.domain import flags as flag_codes
 from shop_orders.domain.channels import parse_channel
-from shop_orders.domain.messages import t
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import (
+    FROM_FACTS,
     PAID_STAGES,
     TIME_FIELDS,
     Profile,
     StatusReading,
+    norm,
     shopify_status,
     status_key,
 )
@@ -43,8 +46,11 @@ from shop_orders.store.db import Database
 from shop_orders.store.models import Order, Payment
 
 S = Status
-TRAILER = re.compile(r"(合计|总计|小计|汇总|^共\s*\d+|^total\b|^totals?:|^count\b|记录数)", re.IGNORECASE)
-COMPARED = ("status", "paid_minor", "buyer", "recipient", "phone", "address", "courier", "tracking_no")
+TRAILER = re.compile(r"(合计|总计|小计|汇总|^共\s*\d+|^total\b|^totals?:|^count\b|记录数|^seller id:)", re.IGNORECASE)
+# eBay's report ends with "4, record(s) downloaded,from ,Jan-18-16,...": a count where the order number is.
+FOOTER = re.compile(r"record\(s\) downloaded", re.IGNORECASE)
+COMPARED = ("status", "paid_minor", "buyer", "recipient", "phone", "address", "courier", "tracking_no", "flags",
+            "amount_known", "total_minor", "currency")
 BEFORE_PAYMENT = (S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT)
 MAX_ROWS_NAMED = 5
 
@@ -86,6 +92,10 @@ class ImportedOrder(OrderDraft):
     row_statuses: list[StatusReading] | None = None  # per row, when each row is a sub-order
     row_totals: list[int | None] | None = None  # beside row_statuses, when each row has its own total
     status_word: str = ""  # as the order's first row writes it (compared by status_key)
+    from_facts: bool = False  # the file says no status: its payment, refund and shipping decide it
+    priced: bool = False  # a line's price or amount was stated (the order's amounts are known)
+    shipped_at: datetime | None = None
+    finished_at: datetime | None = None
 
     def final_total(self) -> int:
         if self.total_minor is not None:
@@ -95,7 +105,9 @@ class ImportedOrder(OrderDraft):
     def received(self) -> int:
         """What the buyer paid, as far as the file shows it. Before payment or when closed, only
         with evidence that money came in (a payment time, a word that says so, or a refund the
-        file states: money that went back had come in)."""
+        file states: money that went back had come in). Nothing when the amounts are unknown."""
+        if not self.amount_known:
+            return 0
         stated = self.stated_paid
         evidence = self.money_received or self.paid_at is not None or (self.stated_refunded or 0) > 0
         if self.status is S.CANCELLED or self.status in BEFORE_PAYMENT:
@@ -169,8 +181,27 @@ MEMO_LIMIT = 50_000  # distinct cells remembered per field (status words, names,
 BLOCK = 2000  # rows converted column by column at a time
 TEXT_FIELDS = ("buyer", "recipient", "phone", "address", "courier", "tracking_no", "sku", "title", "currency",
                "channel", "status", "financial_status", "fulfillment_status", "cancelled_at", "address_province",
-               "address_city", "address_district", "address_street")
-MONEY = ("total", "paid", "refunded", "unit_price", "line_total")
+               "address_city", "address_district", "address_street", "payment_method", "marketplace",
+               "address_line2", "address_line3", "address_postcode", "address_country", "line_status")
+MONEY = ("total", "paid", "refunded", "unit_price", "line_total", "outstanding")
+# The parts of an address, in the order each style writes them.
+ADDRESS_PARTS = {"cn": ("address_province", "address_city", "address_district", "address_street"),
+                 "west": ("address_street", "address_line2", "address_line3", "address_city", "address_district",
+                          "address_province", "address_postcode", "address_country")}
+ADDRESS_JOIN = {"cn": " ", "west": ", "}
+# A marketplace's currency (Amazon's sales-channel column); a file of one marketplace without it
+# (Amazon.in's pickup list) reads it from the only country it ships to.
+MARKETPLACE_CURRENCY = {
+    "amazon.com": "USD", "amazon.ca": "CAD", "amazon.com.mx": "MXN", "amazon.com.br": "BRL", "amazon.co.uk": "GBP",
+    "amazon.de": "EUR", "amazon.fr": "EUR", "amazon.it": "EUR", "amazon.es": "EUR", "amazon.nl": "EUR",
+    "amazon.com.be": "EUR", "amazon.ie": "EUR", "amazon.se": "SEK", "amazon.pl": "PLN", "amazon.com.tr": "TRY",
+    "amazon.ae": "AED", "amazon.sa": "SAR", "amazon.eg": "EGP", "amazon.in": "INR", "amazon.co.jp": "JPY",
+    "amazon.com.au": "AUD", "amazon.sg": "SGD", "amazon.cn": "CNY",
+    # ship-country of a single-country file
+    "us": "USD", "ca": "CAD", "mx": "MXN", "br": "BRL", "gb": "GBP", "uk": "GBP", "de": "EUR", "fr": "EUR", "it": "EUR",
+    "es": "EUR", "nl": "EUR", "be": "EUR", "ie": "EUR", "se": "SEK", "pl": "PLN", "tr": "TRY", "ae": "AED",
+    "sa": "SAR", "eg": "EGP", "in": "INR", "jp": "JPY", "au": "AUD", "sg": "SGD", "cn": "CNY",
+}
 # Order fields every row of an order must agree on (when a row states them at all).
 AGREE = ("currency", "buyer", "recipient", "phone", "address", "created_at", "status", "total", "paid", "refunded")
 _LINE_ITEM = re.compile(r"^line_item_\d+$", re.IGNORECASE)
@@ -269,13 +300,20 @@ def converters(match: HeaderMatch, shop_tz: tzinfo) -> dict[str, _Field]:
     """A converter for every field the header maps: text, the order number, times, quantities
     and amounts (in each row's currency)."""
     cols, head = match.columns, match.headers
+    month_first = match.profile.date_order == "mdy"
     by_field: dict[str, object] = {f: values.clean for f in TEXT_FIELDS}
     by_field["channel_order_no"] = values.order_number
-    by_field.update({f: (lambda v: values.when_or_none(v, shop_tz)) for f in TIME_FIELDS})
+    by_field.update({f: (lambda v: values.when_or_none(v, shop_tz, month_first)) for f in TIME_FIELDS})
     by_field["qty"] = values.line_quantity
     by_field.update({f: _money_or_none for f in MONEY})
-    return {f: _Field(cols[f], head[cols[f]] if cols[f] < len(head) else f, fn)
-            for f, fn in by_field.items() if f in cols}
+    out = {f: _Field(cols[f], head[cols[f]] if cols[f] < len(head) else f, fn)
+           for f, fn in by_field.items() if f in cols}
+    names = [norm(h) for h in head]
+    for f, alternates in match.profile.fallbacks.items():  # columns that fill an empty cell of the field
+        for n, alias in enumerate(alternates):
+            if norm(alias) in names:
+                out[f"{f}@{n}"] = _Field(names.index(norm(alias)), alias, values.clean)
+    return out
 
 
 class _Parser:
@@ -298,6 +336,13 @@ class _Parser:
         fields = self.fields
         blank = [""] * len(block)
         cv = {f: fld.column(block) for f, fld in fields.items() if f not in MONEY}
+        for key in [k for k in cv if "@" in k]:  # a fallback column fills its field's empty cells
+            f = key.split("@", 1)[0]
+            own = cv.get(f, blank)
+            cv[f] = [a or b for a, b in zip(own, cv.pop(key), strict=True)]
+        if "marketplace" in cv:  # Amazon's sales-channel names the currency of the row's amounts
+            cv["currency"] = [c or MARKETPLACE_CURRENCY.get(m.lower(), "") for c, m in
+                              zip(cv.get("currency", blank), cv["marketplace"], strict=True)]
         currencies = _currencies(cv, blank, self.prof.currency, self.order_currency)
         for f in MONEY:
             if f in fields:
@@ -320,6 +365,9 @@ class _Parser:
                 self.problems.append(Problem(self.file_name, rowno, number.name, t("the order number is empty")))
             return True
         if not raw_no.isdigit() and TRAILER.search(raw_no):
+            self.skipped += 1
+            return True
+        if len(raw_no) <= 6 and raw_no.isdigit() and any(FOOTER.search(c) for c in map(values.clean, row[:4])):
             self.skipped += 1
             return True
         return False
@@ -355,7 +403,7 @@ class _Parser:
         self.reader.report_unknown_words()
         result = list(self.orders.values())
         for o in result:
-            _finish(o, now)
+            _finish(o, now, self.prof)
         return result, self.problems, self.skipped
 
 
@@ -395,9 +443,41 @@ def _combine(readings: list[StatusReading]) -> Status:
     return min(live, key=CHANNEL_RANK.__getitem__)
 
 
-def _finish(o: ImportedOrder, now: datetime) -> None:
+def _shopify_paid(total: int, outstanding: int | None, financial: str) -> int:
+    """What a Shopify order received: its Total less its Outstanding Balance (what was not
+    captured; refunds do not change it), within 0 and the total (a cent of rounding happens);
+    without that column, the total once the financial status says it was paid, else nothing."""
+    if outstanding is not None:
+        return min(max(total - outstanding, 0), total)
+    return total if norm(financial) in ("paid", "partially_refunded", "refunded") else 0
+
+
+def facts_status(o: ImportedOrder) -> Status:
+    """The status an order's facts say when its file says none (no status column, or an empty
+    cell): refunded in full → cancelled; finished → completed; shipped → shipped; paid (a payment
+    time, money the file says came in) → awaiting shipment; else awaiting payment. Never awaiting
+    shipment for an unpaid order."""
+    received = o.received() if o.paid_at is not None or o.money_received or (o.stated_paid or 0) > 0 else 0
+    refunded = min(max(o.stated_refunded or 0, 0), received)
+    if received > 0 and refunded >= received:
+        return S.CANCELLED
+    if o.finished_at is not None:
+        return S.COMPLETED
+    if o.shipped_at is not None:
+        return S.SHIPPED
+    if received > 0 or o.paid_at is not None or o.money_received:
+        return S.AWAITING_SHIPMENT
+    return S.AWAITING_PAYMENT
+
+
+def _finish(o: ImportedOrder, now: datetime, prof: Profile | None = None) -> None:
     """What the order's rows say together: its status, its date, and the statuses that follow
     from its payments (a deposit on an unpaid order makes it partly paid)."""
+    if prof is not None and prof.paid_net and o.stated_paid is not None and o.stated_refunded:
+        o.stated_paid += max(o.stated_refunded, 0)  # Taobao's 买家实际支付金额 is what is left after refunds
+    o.amount_known = o.priced or o.total_minor is not None
+    if o.from_facts:
+        o.status = facts_status(o)
     if o.row_statuses is not None and len(o.row_statuses) > 1:
         o.status = _combine(o.row_statuses)
         o.money_received = any(r.paid for r in o.row_statuses)
@@ -415,6 +495,9 @@ def _finish(o: ImportedOrder, now: datetime) -> None:
     if o.status in (S.SHIPPED, S.COMPLETED):
         for line in o.lines:
             line.shipped_qty = line.qty
+    elif o.status is not S.PARTIALLY_SHIPPED:
+        for line in o.lines:
+            line.shipped_qty = 0
 
 
 class _Reader:
@@ -440,19 +523,19 @@ class _Reader:
                 return None
         if prof.status_rule == "shopify":
             fin = text("financial_status", j)
-            status = shopify_status(fin, text("fulfillment_status", j), text("cancelled_at", j))
+            status = shopify_status(fin, text("fulfillment_status", j), text("cancelled_at", j),
+                                    text("payment_method", j))
             if status is None:
                 self._unknown(fin, rowno)
                 return None
             return StatusReading(status, paid=values.clean(fin).lower() in ("refunded", "partially_refunded"))
-        if prof.status_rule == "paid_time":
-            return None  # decided by the payment time in new_order
+        if prof.status_rule == "paid_time" or prof.fixed_status is not None:
+            return None  # decided by the payment time, or the layout, in new_order
         if "status" not in self.fields:
-            return StatusReading(S.AWAITING_SHIPMENT)
+            return FROM_FACTS  # no status column: the order's facts decide (facts_status)
         word = text("status", j)
         if not word:
-            self.problems.append(Problem(self.file_name, rowno, self.name("status"), t("the order status is empty")))
-            return None
+            return FROM_FACTS
         reading = prof.read_status(word)
         if reading is None:
             self._unknown(word, rowno)
@@ -487,8 +570,9 @@ class _Block:
         self.buyer, self.recipient, self.phone = cv.get("buyer", blank), cv.get("recipient", blank), cv.get("phone", blank)
         self.address, self.courier = cv.get("address", blank), cv.get("courier", blank)
         self.tracking_no, self.sku, self.title = cv.get("tracking_no", blank), cv.get("sku", blank), cv.get("title", blank)
-        self.address_parts = [cv.get(f, blank) for f in ("address_province", "address_city", "address_district",
-                                                          "address_street")]
+        style = reader.prof.address_style
+        self.address_parts = [cv.get(f, blank) for f in ADDRESS_PARTS[style]]
+        self.joiner = ADDRESS_JOIN[style]
 
     def text(self, fld: str, j: int) -> str:
         return self.cv.get(fld, self.blank)[j]
@@ -508,7 +592,7 @@ class _Block:
     def address_of(self, j: int) -> str:
         address = self.address[j]
         if not address:
-            address = " ".join(p[j] for p in self.address_parts if p[j])
+            address = self.joiner.join(p[j] for p in self.address_parts if p[j])
         return address
 
     def new_order(self, j: int, rowno: int, channel: str, cno: str) -> ImportedOrder | None:
@@ -516,17 +600,22 @@ class _Block:
         optional, present = self.optional, self.present
         when = optional("created_at", j, rowno) if "created_at" in present else None
         paid_at = optional("paid_at", j, rowno) if "paid_at" in present else None
-        for f in ("shipped_at", "finished_at"):
-            if f in present:
-                optional(f, j, rowno)  # optional, but an unreadable one is a problem
+        shipped_at = optional("shipped_at", j, rowno) if "shipped_at" in present else None
+        finished_at = optional("finished_at", j, rowno) if "finished_at" in present else None
         total = optional("total", j, rowno) if "total" in present else None
         paid = optional("paid", j, rowno) if "paid" in present else None
         refunded = optional("refunded", j, rowno) if "refunded" in present else None
-        if self.prof.status_rule == "paid_time":
+        prof = self.prof
+        if prof.status_rule == "paid_time":
             reading = StatusReading(S.AWAITING_SHIPMENT if paid_at is not None else S.AWAITING_PAYMENT)
+        elif prof.fixed_status is not None:
+            reading = StatusReading(prof.fixed_status, paid=True)
         if reading is None:
             return None
-        per_row = self.prof.per_row
+        if prof.status_rule == "shopify" and total is not None:
+            paid = _shopify_paid(total, optional("outstanding", j, rowno) if "outstanding" in present else None,
+                                 self.text("financial_status", j))
+        per_row = prof.per_row
         return ImportedOrder(channel=channel, channel_order_no=cno, created_at=cast(datetime, when),  # None until _finish
                              status=reading.status,
                              currency=self.currencies[j], total_minor=total, stated_paid=paid, buyer=self.buyer[j],
@@ -535,7 +624,9 @@ class _Block:
                              stated_refunded=refunded, paid_at=paid_at, lines=[],
                              money_received=reading.paid, status_word=self.text("status", j),
                              row_statuses=[reading] if "status" in per_row else None,
-                             row_totals=[total] if "status" in per_row and "total" in per_row else None)
+                             row_totals=[total] if "status" in per_row and "total" in per_row else None,
+                             flags=reading.flag, from_facts=reading.from_facts, priced=total is not None,
+                             shipped_at=shipped_at, finished_at=finished_at)
 
     def more_rows(self, order: ImportedOrder, j: int, rowno: int) -> StatusReading | None:
         """A further row of an order (a line item, a sub-order): what is per row is added up, the
@@ -547,6 +638,8 @@ class _Block:
             if reading is not None:
                 assert order.row_statuses is not None  # a list when the status is per row
                 order.row_statuses.append(reading)
+                if reading.flag:
+                    order.flags = flag_codes.join((*flag_codes.parse(order.flags), reading.flag))
         for f in ("total", "paid", "refunded"):
             if f in per_row and f in self.cv:
                 v = self.value(f, j, rowno, order.first_row)
@@ -614,23 +707,29 @@ class _Block:
                   reading: StatusReading | None) -> None:
         title, sku = self.title[j], self.sku[j]
         qty = 1
+        if not (title or sku) and "title" not in self.prof.columns and self.text("qty", j):
+            sku = " "  # a layout without item names (Etsy): the row's quantity is the order's one line
         if (title or sku) and "qty" in self.cv:
             qty = self.value("qty", j, rowno, order.first_row)
             if qty is None:
                 return
         if (title or sku) and qty:  # a quantity of 0: nothing is left of the line (values.line_quantity)
-            price = self.optional("unit_price", j, rowno, order.first_row)
-            if price is None:
-                line_total = self.optional("line_total", j, rowno, order.first_row)
-                if line_total is not None:
-                    price = unit_price(line_total, qty)
-                elif ("total" in self.cv and "total" not in self.prof.per_row and order.total_minor is not None
-                      and order.total_minor > 0 and not order.lines):
-                    price = order.total_minor // qty if order.total_minor % qty == 0 else 0
-                else:
-                    price = 0
+            # The line's amount for its quantity, where the file has it, is what the order's total is
+            # made of (after discounts); a unit price column may be a list price (Taobao's 价格).
+            line_total = self.optional("line_total", j, rowno, order.first_row)
+            price = unit_price(line_total, qty) if line_total is not None else \
+                self.optional("unit_price", j, rowno, order.first_row)
+            if price is not None:
+                order.priced = True
+            elif (self.prof.line_price_from_total and "total" in self.cv and "total" not in self.prof.per_row
+                  and order.total_minor is not None and order.total_minor > 0 and not order.lines):
+                price = order.total_minor // qty if order.total_minor % qty == 0 else 0
+            else:
+                price = 0
             shipped = qty if reading is not None and reading.status in (S.SHIPPED, S.COMPLETED) else 0
-            order.lines.append(LineDraft(sku[:64], title[:300], qty, price, shipped))
+            if "line_status" in self.cv:  # Shopify's Lineitem fulfillment status
+                shipped = qty if self.text("line_status", j).lower() == "fulfilled" else 0
+            order.lines.append(LineDraft(sku.strip()[:64], title[:300], qty, price, shipped))
         for i in line_item_columns:
             cell = values.clean(row[i]) if i < len(row) else ""
             if cell:
@@ -677,9 +776,34 @@ def check_orders(orders: list[ImportedOrder], problems: list[Problem], match: He
             return field_label(fld)
         return str(match.headers[i])
 
+    from shop_orders.domain.money import format_minor
+
     for imp in orders:
+        contradiction = money_contradiction(imp)
+        if contradiction is not None:
+            fld, message, other = contradiction
+            problems.append(Problem(file_name, imp.first_row, column(fld), t(message, other=column(other), **{
+                k: format_minor(v, imp.currency) for k, v in (("paid", imp.received()), ("total", imp.final_total()),
+                                                              ("refunded", imp.stated_refunded or 0))})))
+            continue
         for fld, message in draft_problems(imp.to_draft()):
             problems.append(Problem(file_name, imp.first_row, column(fld), message))
+
+
+def money_contradiction(imp: ImportedOrder) -> tuple[str, str, str] | None:
+    """(the field, the sentence, the other field) when the file's own amounts for an order
+    contradict each other: more paid than the total, or more refunded than was paid. Both
+    amounts must be the file's (a paid amount worked out from others is never above the total)."""
+    if not imp.amount_known or (imp.total_minor is not None and imp.total_minor < 0):
+        return None  # unknown, or a negative total: the order services' own rule says what is wrong
+    if imp.stated_refunded is not None and imp.total_minor is not None and imp.stated_refunded > imp.total_minor:
+        return "refunded", N_("the refund {refunded} is more than the total {total} in {other}"), "total"
+    if imp.stated_paid is not None and imp.total_minor is not None and imp.stated_paid > imp.total_minor:
+        return "paid", N_("the paid amount {paid} is more than the total {total} in {other}"), "total"
+    if imp.stated_refunded is not None and imp.stated_refunded > imp.received():
+        other = "paid" if imp.stated_paid is not None else "total"
+        return "refunded", N_("the refund {refunded} is more than the {paid} paid (in {other})"), other
+    return None
 
 
 def _masked_same(new: str, old: str) -> bool:
@@ -719,6 +843,7 @@ def compare(db: Database, plan: ImportPlan) -> None:
         by_channel.setdefault(o.channel, []).append(o.channel_order_no)
     existing: dict[tuple[str, str], Row] = {}
     gross: dict[int, int] = {}
+    says_status = plan.match is not None and "status" in plan.match.columns
     wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
               *(getattr(Order, f) for f in COMPARED)]
     with db.read_session() as s:
@@ -739,8 +864,16 @@ def compare(db: Database, plan: ImportPlan) -> None:
                   "recipient": imp.recipient, "phone": imp.phone, "address": imp.address,
                   "courier": imp.courier, "tracking_no": imp.tracking_no}
         changes: dict[str, tuple[object, object]] = {}
+        if says_status:  # a file with the channel's status words says which flags stand now
+            flagged = flag_codes.join(flag_codes.parse(imp.flags))
+            if flagged != (ours.flags or ""):
+                changes["flags"] = (ours.flags or "", flagged)
+        if not ours.amount_known and imp.amount_known:  # a file with the amounts the first one lacked
+            if imp.currency != ours.currency:  # first: the total is written in it
+                changes["currency"] = (ours.currency, imp.currency)
+            changes["total_minor"] = (ours.total_minor, imp.final_total())
         for f in COMPARED:
-            if f == "paid_minor":
+            if f in ("paid_minor", "flags", "amount_known", "total_minor", "currency"):
                 continue
             new, old = theirs[f], getattr(ours, f)
             if f != "status" and not new:

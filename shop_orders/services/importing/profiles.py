@@ -10,6 +10,9 @@ Header names are compared after `norm` (NFKC, trimmed, tabs and `="..."` removed
 Status words are compared after `status_key`, which also drops every space and tab, folds
 full-width punctuation (，（） to ,()) and takes a bracketed prefix off ("(删除)等待确认收货":
 the word 等待确认收货 with the prefix 删除), because channels decorate their words.
+
+A bracketed prefix is a flag on the order, never its status: the word after it says the status
+(domain/flags.py says what each prefix means and which hold an order from shipping).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from shop_orders.domain.flags import prefix_flag
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
 
@@ -30,19 +34,15 @@ S = Status
 FIELDS = ["channel_order_no", "channel", "status", "created_at", "paid_at", "shipped_at", "finished_at", "buyer",
           "recipient", "phone", "address", "currency", "total", "paid", "refunded", "sku", "title", "qty",
           "unit_price", "line_total", "courier", "tracking_no", "address_province", "address_city",
-          "address_district", "address_street", "financial_status", "fulfillment_status", "cancelled_at"]
+          "address_district", "address_street", "financial_status", "fulfillment_status", "cancelled_at",
+          "outstanding", "payment_method", "marketplace", "address_line2", "address_line3", "address_postcode",
+          "address_country", "line_status"]
 REQUIRED = ("channel_order_no",)
 TIME_FIELDS = ("created_at", "paid_at", "shipped_at", "finished_at")
-MONEY_FIELDS = ("total", "paid", "refunded", "unit_price", "line_total")
+MONEY_FIELDS = ("total", "paid", "refunded", "unit_price", "line_total", "outstanding")
 # Fields that describe a line item, not the order: they may differ on every row of an order.
 LINE_FIELDS = ("sku", "title", "qty", "unit_price", "line_total")
 
-# What a bracketed prefix on a status word means. None: the word after it says the status.
-PREFIXES: dict[str, Status | None] = {
-    "删除": S.CANCELLED,  # JD: the order was deleted (closed) at the stage the word names
-    "已删除": S.CANCELLED, "关闭": S.CANCELLED, "已关闭": S.CANCELLED, "取消": S.CANCELLED, "已取消": S.CANCELLED,
-    "锁定": None, "暂停": None, "冻结": None,  # JD: on hold at the stage the word names
-}
 _PREFIX = re.compile(r"^(?:\(([^()]{1,8})\)|\[([^\[\]]{1,8})\]|【([^【】]{1,8})】)")
 # The stages a prefixed word can name at which the buyer had paid (a deleted order was paid).
 PAID_STAGES = frozenset({S.PARTIALLY_PAID, S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED, S.SHIPPED, S.COMPLETED})
@@ -75,11 +75,18 @@ def status_key(word) -> tuple[str, str]:
 @dataclass(frozen=True)
 class StatusReading:
     """What a status word says: the status, whether it says the buyer paid (even if the order was
-    closed later) and whether the payment went back to the buyer."""
+    closed later), whether the payment went back to the buyer, the flag its prefix sets, and
+    whether it says nothing (`from_facts`: no status column, or an empty cell), so the order's
+    payment, refund, shipping and finishing decide it (plan.facts_status)."""
 
     status: Status
     paid: bool = False
     refunded: bool = False
+    flag: str = ""
+    from_facts: bool = False
+
+
+FROM_FACTS = StatusReading(S.AWAITING_PAYMENT, from_facts=True)
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,20 @@ class Profile:
     per_row: tuple[str, ...] = ()
     line_items: str = "rows"  # "rows": one line per row; "webtoffee": line_item_N columns
     source: str = ""  # where the layout was taken from
+    # The paid column is what is left after refunds (Taobao's 买家实际支付金额): received = paid + refunded.
+    paid_net: bool = False
+    # Columns that fill a field when its own cell is empty (Shopify: no e-mail, the billing name).
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # How the address parts are put together: "cn" province city district street; "west" street,
+    # lines 2 and 3, city, province or state, postcode, country.
+    address_style: str = "cn"
+    # Dates like 03/04/23: "dmy" (day first) or "mdy" (US channels: Etsy, eBay).
+    date_order: str = "dmy"
+    # Every order of the file has this status (a list of orders waiting for pickup), or None.
+    fixed_status: Status | None = None
+    # A line without a price takes the order's total divided by its quantity when it is the only
+    # line (Taobao's 订单报表: 总金额 and 宝贝总数量); not where the total holds tax and shipping (Etsy).
+    line_price_from_total: bool = True
 
     @property
     def label(self) -> str:
@@ -161,10 +182,7 @@ class Profile:
             status = self._words.get(status_key(f"({prefix}){key}")[0])
         if status is not None:
             paid, refunded = key in self._paid, key in self._refunded
-            if prefix in PREFIXES and (stage := PREFIXES[prefix]) is not None:
-                paid = paid or status in PAID_STAGES
-                status = stage
-            reading = StatusReading(status, paid or refunded, refunded)
+            reading = StatusReading(status, paid or refunded, refunded, prefix_flag(prefix) if prefix else "")
         if len(seen) < 10_000:
             seen[word] = reading
         return reading
@@ -174,18 +192,37 @@ class Profile:
         return reading.status if reading else None
 
 
-def shopify_status(financial: str, fulfillment: str, cancelled_at: str) -> Status | None:
-    """Shopify writes two columns instead of one status: the payment and the fulfilment."""
+SHOPIFY_FINANCIAL = ("pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided",
+                     "expired", "")
+
+
+def cash_on_delivery(payment_method: str) -> bool:
+    """Shopify's "Cash on Delivery (COD)" gateway (alone or beside another, "Gift Card + ...")."""
+    method = norm(payment_method)
+    return "cash on delivery" in method or "(cod)" in method or method == "cod"
+
+
+def shopify_status(financial: str, fulfillment: str, cancelled_at: str, payment_method: str = "") -> Status | None:
+    """Shopify writes the payment and the fulfilment instead of one status (tests/real/exports/
+    MEANINGS.md): cancelled when `Cancelled at` is set, voided, refunded in full or restocked;
+    shipped when fulfilled, whatever was paid (cash on delivery and pending orders are shipped and
+    unpaid); partially shipped when partly fulfilled; else by the payment: paid → awaiting
+    shipment, partially paid, and pending/authorized/expired → awaiting payment, except cash on
+    delivery, which waits for shipment. None for a financial status Shopify does not write."""
     financial, fulfillment = norm(financial), norm(fulfillment)
-    if norm(cancelled_at) or financial in ("refunded", "voided", "expired"):
+    if financial not in SHOPIFY_FINANCIAL:
+        return None
+    if norm(cancelled_at) or financial in ("refunded", "voided") or fulfillment == "restocked":
         return S.CANCELLED
-    if financial in ("pending", "authorized", ""):
-        return S.AWAITING_PAYMENT
+    if fulfillment == "fulfilled":
+        return S.SHIPPED
+    if fulfillment == "partial":
+        return S.PARTIALLY_SHIPPED
+    if financial in ("paid", "partially_refunded"):
+        return S.AWAITING_SHIPMENT
     if financial == "partially_paid":
         return S.PARTIALLY_PAID
-    if financial in ("paid", "partially_refunded"):
-        return {"fulfilled": S.SHIPPED, "partial": S.PARTIALLY_SHIPPED}.get(fulfillment, S.AWAITING_SHIPMENT)
-    return None
+    return S.AWAITING_SHIPMENT if cash_on_delivery(payment_method) else S.AWAITING_PAYMENT
 
 
 def by_code(code: str, custom: Sequence[Profile] = ()) -> Profile:
@@ -201,5 +238,5 @@ def by_code(code: str, custom: Sequence[Profile] = ()) -> Profile:
     raise ValueError(t("unknown import profile '{code}'; known: auto, {names}", code=code, names=names))
 
 
-__all__ = ["FIELDS", "N_", "PREFIXES", "Profile", "StatusReading", "by_code", "norm", "shopify_status",
-           "status_key"]
+__all__ = ["FIELDS", "FROM_FACTS", "N_", "Profile", "StatusReading", "by_code", "cash_on_delivery", "norm",
+           "shopify_status", "status_key"]

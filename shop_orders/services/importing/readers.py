@@ -1,5 +1,6 @@
 """Files to rows of cells: .xlsx/.xlsm/.xls through python-calamine (after safety.check), .csv/.tsv
-in UTF-8 (with or without BOM) or GBK/GB18030, detected automatically."""
+in UTF-8 (with or without BOM) or GBK/GB18030, separated by commas, tabs or semicolons, all
+detected automatically."""
 
 from __future__ import annotations
 
@@ -72,7 +73,9 @@ def _text_rows(path: Path) -> Rows:
     codec = "utf-8-sig" if encoding == "utf-8" else encoding
     with open(path, encoding=codec, newline="") as fh:
         first = fh.readline()
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    # Comma, tab (Amazon's reports, a re-saved Etsy file) or semicolon (a European spreadsheet's CSV,
+    # WooCommerce exports set up that way): the one the first line uses most.
+    delimiter = max(",\t;", key=lambda d: (first.count(d), d == ","))
 
     def rows() -> Iterator[list]:  # the file is open only while its rows are read
         with open(path, encoding=codec, newline="") as fh:

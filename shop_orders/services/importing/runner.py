@@ -4,7 +4,9 @@ killed leaves the store exactly as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,19 +53,24 @@ class ImportAmbiguous(ImportFileError):
 
 
 def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None,
-            cancelled: Callable[[], bool] | None = None, *, choose_first: bool = False) -> plan.ImportPlan:
+            cancelled: Callable[[], bool] | None = None, *, choose_first: bool = False,
+            currency: str | None = None) -> plan.ImportPlan:
     """Read and check a file against the store; writes nothing. `cancelled` is asked at every
     progress report (each block of rows): True stops with ImportCancelled. When two profiles fit
     equally well, ImportAmbiguous names them (the person chooses with `channel`), unless
-    `choose_first`, which takes the first and keeps the others in `plan.match.others`."""
+    `choose_first`, which takes the first and keeps the others in `plan.match.others`.
+    `currency` is the currency of the amounts of a file that has no currency column (default:
+    the layout's usual one)."""
     def report(stage: str, done: int, total: int) -> None:
         if progress is not None:
             progress(stage, done, total)
         if cancelled is not None and cancelled():
             raise ImportCancelled(t("Checking the file was cancelled; nothing was written."))
 
+    if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
+        raise ImportFileError(t("'{text}' is not a three-letter currency code", text=currency[:20]))
     with collector_paused():
-        return _prepare(db, path, channel, report, choose_first)
+        return _prepare(db, path, channel, report, choose_first, currency.strip().upper() if currency else None)
 
 
 def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]:
@@ -75,7 +82,8 @@ def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]
     return [p.with_words(words.get(p.code, {})) for p in found]
 
 
-def _prepare(db: Database, path: Path, channel: str, progress: Progress, choose_first: bool) -> plan.ImportPlan:
+def _prepare(db: Database, path: Path, channel: str, progress: Progress, choose_first: bool,
+             currency: str | None) -> plan.ImportPlan:
     with db.read_session() as s:
         try:
             candidates = candidate_profiles(s, channel)
@@ -88,6 +96,8 @@ def _prepare(db: Database, path: Path, channel: str, progress: Progress, choose_
         src = readers.stream(path)
         top = list(itertools.islice(src.rows, header.SCAN_ROWS))
         match = header.detect(top, candidates, path.name)
+        if currency is not None:
+            match = dataclasses.replace(match, profile=dataclasses.replace(match.profile, currency=currency))
         if match.ambiguous and not choose_first:
             raise ImportAmbiguous(str(header.ambiguity_error(match, path.name)), match)
         p = plan.ImportPlan(path.name, match.profile, match.row + 1, match=match)

@@ -138,23 +138,27 @@ def line_quantity(value) -> int:
     return quantity(value)
 
 
-_FORMATS = [
+_COMMON = [
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d",
     "%Y.%m.%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%b %d, %Y %I:%M %p",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%b %d, %Y %I:%M %p", "%b-%d-%y", "%b-%d-%Y",
 ]
+_FORMATS = [*_COMMON, "%d/%m/%Y %H:%M", "%d/%m/%Y"]  # day first, as most of the world writes 03/04/2026
+# US channels (Etsy, eBay) write the month first: 07/16/22, 7/16/2022.
+_MONTH_FIRST = [*_COMMON, "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y"]
 
 
-def when_or_none(value, shop_tz: tzinfo) -> datetime | None:
+def when_or_none(value, shop_tz: tzinfo, month_first: bool = False) -> datetime | None:
     """when(), or None for an empty cell: an optional time the file leaves empty."""
     try:
-        return when(value, shop_tz)
+        return when(value, shop_tz, month_first)
     except EmptyCell:
         return None
 
 
-def when(value, shop_tz: tzinfo) -> datetime:
-    """A time as aware UTC; text without a zone is the shop's local time."""
+def when(value, shop_tz: tzinfo, month_first: bool = False) -> datetime:
+    """A time as aware UTC; text without a zone is the shop's local time. `month_first` reads
+    03/04/23 as March 4th (the layout's channel writes dates the US way)."""
     dt: datetime | None
     if isinstance(value, datetime):
         dt = value
@@ -170,7 +174,7 @@ def when(value, shop_tz: tzinfo) -> datetime:
         if not text:
             raise EmptyCell(t("the time is empty"))
         if re.fullmatch(r"\d{5}(\.\d+)?", text):
-            return when(float(text), shop_tz)
+            return when(float(text), shop_tz, month_first)
         dt = None
         iso = text.replace("Z", "+00:00")
         try:
@@ -180,7 +184,7 @@ def when(value, shop_tz: tzinfo) -> datetime:
             if m:
                 dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S %z")
             else:
-                for fmt in _FORMATS:
+                for fmt in _MONTH_FIRST if month_first else _FORMATS:
                     try:
                         dt = datetime.strptime(text, fmt)
                         break
