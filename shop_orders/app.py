@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import cast
 
+from shop_orders import paths
 from shop_orders.domain import messages
 from shop_orders.domain.messages import t
 from shop_orders.services.context import DB_ENV, open_context
@@ -23,6 +24,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     from shop_orders.cli import build_gui_parser, parse_gui_args
 
     args, qt_args = parse_gui_args(sys.argv[1:] if argv is None else argv)
+    paths.restrict_umask()  # what this process writes is the owner's alone (issue 23)
     lang = getattr(args, "lang", None)  # None: the seat's setting, else the system's
     if args.self_test:
         from shop_orders import selftest
@@ -81,6 +83,8 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     ctx.actor = user.actor
     window = MainWindow(ctx, lang=lang, qsettings=qsettings)
     window.show()
+    if ctx.notice:  # e.g. a restore that was interrupted: finished or undone, and where its data is
+        QMessageBox.information(window, "Shop Orders", ctx.notice)
     app.aboutToQuit.connect(window.stop_workers)  # quitting by any path joins the workers first
     try:
         return app.exec()

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shop_orders import __version__
+from shop_orders import __version__, paths
 from shop_orders.domain import flags as flag_codes
 from shop_orders.domain import messages, staleness, trail
 from shop_orders.domain.cells import csv_text
@@ -628,7 +628,8 @@ def cmd_import(args, ctx: AppContext) -> int:
             bar.update(done, total, label=label, unit=unit)
 
     with bar:
-        plan = runner.prepare(ctx.db, path, args.channel, progress=progress, currency=args.currency)
+        plan = runner.prepare(ctx.db, path, args.channel, progress=progress, currency=args.currency,
+                             actor=ctx.actor)
     invalid = len({x.row for x in plan.problems})
     print(t("{file}: {profile} (header on row {row}); {n} orders in the file", file=path.name,
             profile=plan.profile.label, row=plan.header_row, n=len(plan.orders)))
@@ -791,11 +792,16 @@ def cmd_users_add(args, ctx: AppContext) -> int:
     password = _required_secret(NEW_PASSWORD_ENV, t("New password for {name}: ", name=args.name))
     pin = _required_secret(NEW_PIN_ENV, t("New PIN for {name} (at least 6 digits): ", name=args.name)) \
         if args.pin else None
+    from shop_orders.services import changesets
+
     with ctx.uow() as uow:
-        user = auth.create_user(uow, ctx.change("manual"), args.name, args.role, password, pin=pin)
+        done = changesets.account_change(uow, ctx.change("manual"), "create_user", args.name, role=args.role,
+                                         password=password, pin=pin)
         uow.commit()
-    print(t("Added {name} ({role}).", name=user.name, role=user.role.label()))
-    return 0
+    if isinstance(done, auth.UserInfo):
+        print(t("Added {name} ({role}).", name=done.name, role=done.role.label()))
+        return 0
+    return _proposed(done)
 
 
 def cmd_users_list(args, ctx: AppContext) -> int:
@@ -814,11 +820,17 @@ def cmd_users_list(args, ctx: AppContext) -> int:
 
 
 def _set_disabled(args, ctx: AppContext, disabled: bool) -> int:
-    from shop_orders.services import auth
+    from shop_orders.services import auth, changesets
 
     with ctx.uow() as uow:
-        auth.set_disabled(uow, ctx.change("manual"), args.name, disabled)
+        if disabled:
+            auth.set_disabled(uow, ctx.change("manual"), args.name, disabled)
+            done = None
+        else:
+            done = changesets.account_change(uow, ctx.change("manual"), "enable_user", args.name)
         uow.commit()
+    if done is not None:
+        return _proposed(done)
     print(t("{name} is disabled.", name=args.name) if disabled else t("{name} is enabled.", name=args.name))
     return 0
 
@@ -842,7 +854,6 @@ def cmd_users_set_role(args, ctx: AppContext) -> int:
 
 
 def cmd_users_password(args, ctx: AppContext) -> int:
-    from shop_orders.services import auth
 
     name = args.name or ctx.actor.name
     if args.pin:
@@ -850,9 +861,13 @@ def cmd_users_password(args, ctx: AppContext) -> int:
         secrets: dict[str, str] = {"pin": pin}
     else:
         secrets = {"password": _required_secret(NEW_PASSWORD_ENV, t("New password for {name}: ", name=name))}
+    from shop_orders.services import changesets
+
     with ctx.uow() as uow:
-        auth.set_secret(uow, ctx.change("manual"), name, **secrets)
+        done = changesets.account_change(uow, ctx.change("manual"), "set_secret", name, **secrets)
         uow.commit()
+    if done is not None:
+        return _proposed(done)
     print(t("The PIN of {name} was changed.", name=name) if args.pin
           else t("The password of {name} was changed.", name=name))
     return 0
@@ -1354,8 +1369,6 @@ def _choose_language(argv: Sequence[str]) -> str:
 
 
 def _log_path() -> Path:
-    from shop_orders import paths
-
     return paths.data_dir() / "logs" / "cli-errors.log"
 
 
@@ -1367,7 +1380,8 @@ def _start_logging() -> None:
     if any(h.get_name() == "shop_orders_cli" for h in logger.handlers):
         return
     try:
-        _log_path().parent.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(_log_path().parent)
+        paths.new_private_file(_log_path())
         handler = logging.FileHandler(_log_path(), encoding="utf-8", delay=True)
     except OSError:
         return
@@ -1388,7 +1402,8 @@ def _log_crash(exc: BaseException) -> Path:
 
     log = _log_path()
     try:
-        log.parent.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(log.parent)
+        paths.new_private_file(log)
         frames = "".join(traceback.format_tb(exc.__traceback__))
         if not isinstance(exc, SQLAlchemyError):
             frames += "".join(traceback.format_exception_only(exc))
@@ -1401,6 +1416,7 @@ def _log_crash(exc: BaseException) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    paths.restrict_umask()  # what this process writes is the owner's alone
     _choose_language(argv)
     args = build_parser().parse_args(argv)
     _start_logging()
@@ -1419,6 +1435,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return auth.signed_in_actor(db, user, args.secret, damaged_ok=damaged_ok)
 
         ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)
+        if ctx.notice:
+            print(ctx.notice, file=sys.stderr)
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(t("error: {message}", message=exc), file=sys.stderr)

@@ -334,6 +334,7 @@ def cmd_couriers_list(args, ctx: AppContext) -> int:
 def cmd_couriers_test(args, ctx: AppContext) -> int:
     from shop_orders.services import courier_accounts
 
+    permissions.check(ctx.db, ctx.actor, "settings.secrets")  # the key leaves this computer: the owner's right
     with ctx.db.read_session() as s:
         found = courier_accounts.account(s, args.name)
     adapter = courier_accounts.adapter(found, _vault(ctx))

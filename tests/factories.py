@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.status import Status
@@ -56,3 +56,22 @@ def make_shippable(db, clock=None, **kw):
     kw.setdefault("status", Status.AWAITING_SHIPMENT)
     kw.setdefault("paid_minor", DRAFT_TOTAL)
     return make_order(db, clock, **kw)
+
+
+SETTLED = timedelta(days=8)  # longer ago than auth.COOLING
+
+
+def settled_user(db, by: ChangeContext, name: str, role: str, password: str, pin: str | None = None) -> None:
+    """A user as a shop has one after its first week: created by `by` more than auth.COOLING ago,
+    and since then signed in and set their own password (and PIN). Such a person may approve what
+    `by` proposes (services/changesets.py); one `by` just created may not."""
+    from shop_orders.services import auth
+    from shop_orders.services.uow import utcnow
+
+    then = utcnow() - SETTLED
+    with UnitOfWork(db, clock=lambda: then) as uow:
+        auth.create_user(uow, by, name, role, password, pin=pin)
+        uow.commit()
+    with UnitOfWork(db, clock=lambda: then) as uow:
+        auth.set_secret(uow, ChangeContext(Actor(name, role), "manual"), name, password, pin)
+        uow.commit()

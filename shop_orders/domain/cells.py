@@ -31,6 +31,15 @@ def csv_text(text: str) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
+_PLAIN_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def pasted_text(text: str) -> str:
+    """A cell of rows copied to the clipboard (pasted into a spreadsheet): csv_text, except that
+    a plain number (a negative amount) stays a number."""
+    return text if _PLAIN_NUMBER.fullmatch(text) else csv_text(text)
+
+
 def xml_text(text: str) -> str:
     """The text with every character XML cannot carry escaped as Excel does (_xHHHH_)."""
     if "_x" in text:

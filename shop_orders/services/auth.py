@@ -9,6 +9,16 @@ exists, every change names the signed-in user and role.
 
 Users are managed by whoever holds `users.manage` (the owner); a change of role is a two-person
 change (services/changesets.py), so nobody raises their own rights alone.
+
+Two people means two people. Once the store has two enabled people who may approve change sets,
+the account changes that would give someone that right or take an approver's account over are
+themselves two-person (`NeedsApproval`; services/changesets.py proposes them as change sets):
+creating a user whose role may approve, enabling one, and setting another approver's password or
+PIN. Every account keeps who last gave it its role (created, re-roled, enabled it) and who last set
+its password or PIN, and when; an approver may not approve what that person proposes while the
+password they set is unchanged, or within 7 days of their giving the role (COOLING). So one person
+with two accounts cannot approve their own change: in a shop with one approver, the first account
+they create waits a week before it may approve their proposals, and the trail names who made it.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.roles import Role
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork, utcnow
+from shop_orders.store import signing
 from shop_orders.store.db import Database
 from shop_orders.store.errors import DamagedDatabase, translate
 from shop_orders.store.models import User
@@ -42,6 +53,7 @@ FIRST_LOCK = timedelta(minutes=1)
 LONGEST_LOCK = timedelta(hours=1)
 MIN_PIN = 6
 MIN_PASSWORD = 8
+COOLING = timedelta(days=7)  # an approver whose role the proposer gave waits this long (module docstring)
 
 
 class SignInFailed(ShopOrdersError):
@@ -115,23 +127,53 @@ def _check_name(name: str) -> str:
     return name
 
 
+def approvers(session: Session) -> list[str]:
+    """The enabled people whose role may approve change sets now."""
+    m = permissions.matrix(session)
+    return [u.name for u in session.execute(select(User).where(col(User.disabled).is_(False))).scalars()
+            if Role(u.role) in m.get("changes.approve", frozenset())]
+
+
+def _may_approve(session: Session, role: Role) -> bool:
+    return role in permissions.matrix(session).get("changes.approve", frozenset())
+
+
+def _strengthens(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:
+    """An account change that gives someone the approve right, or takes an approver's account
+    over, is two-person once two people may approve (module docstring); applied only from an
+    approved change set then."""
+    if permissions.applying_approved(uow, ctx) or len(approvers(uow.session)) < 2:
+        return
+    raise permissions.NeedsApproval(t("{what} needs a second person's approval while two people may approve: "
+                                      "propose it.", what=what))
+
+
 def create_user(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str, password: str,
-                pin: str | None = None) -> UserInfo:
-    """A new account (needs `users.manage`, except the very first, which becomes the owner)."""
+                pin: str | None = None, *, password_hash: str | None = None,
+                pin_hash: str | None = None) -> UserInfo:
+    """A new account (needs `users.manage`, except the very first, which becomes the owner). One
+    whose role may approve is two-person while two people may approve (`_strengthens`); an approved
+    change set applies it with the hashes it carries (never the secrets)."""
     name, role = _check_name(name), Role(role)
     first = not has_users(uow.session)
     if first and role is not Role.OWNER:
         raise ValidationError(t("The first user of a store is its owner."))
     if not first:
         permissions.require(uow, ctx.actor, "users.manage")
-    check_password(password)
+        if _may_approve(uow.session, role):
+            _strengthens(uow, ctx, t("Creating {name} as {role}", name=name, role=role.label()))
+    if password_hash is None:
+        check_password(password)
+        password_hash = hash_secret(password)
     if pin is not None:
         check_pin(pin)
+        pin_hash = hash_secret(pin)
     if find(uow.session, name) is not None:
         raise ValidationError(t("There is already a user {name}.", name=name))
-    u = User(name=name, role=role.value, password_hash=hash_secret(password),
-             pin_hash=hash_secret(pin) if pin else None, disabled=False, failed_attempts=0,
-             created_at=uow.now, updated_at=uow.now)
+    by = name if first else ctx.actor.name
+    u = User(name=name, role=role.value, password_hash=password_hash, pin_hash=pin_hash or None, disabled=False,
+             failed_attempts=0, created_at=uow.now, updated_at=uow.now, role_set_by=by, role_set_at=uow.now,
+             secret_set_by=by, secret_set_at=uow.now)
     uow.session.add(u)
     uow.session.flush()
     uow.record(ctx if not first else ChangeContext(Actor(name, role.value), ctx.source, ctx.reason), "user",
@@ -149,6 +191,10 @@ def _sign_in(session: Session, now: datetime, name: str, secret: str, pin_only: 
     u = session.execute(select(User).where(col(User.name) == name.strip()).with_for_update()).scalar_one_or_none()
     if u is None:
         raise SignInFailed(t("There is no user {name}.", name=name.strip()))
+    try:
+        signing.check(session, u)  # an account written into the store by hand signs nobody in
+    except signing.RowTampered as exc:
+        raise SignInFailed(str(exc)) from None
     if u.disabled:
         raise SignInFailed(t("The account {name} is disabled; the owner can enable it.", name=u.name))
     if u.locked_until is not None and u.locked_until > now:
@@ -214,17 +260,26 @@ def signed_in_actor(db: Database, name: str, secret: Callable[[], str], damaged_
 
 
 def set_secret(uow: UnitOfWork, ctx: ChangeContext, name: str, password: str | None = None,
-               pin: str | None = None) -> None:
-    """A new password or PIN: one's own, or anyone's by who holds users.manage."""
-    if ctx.actor.name != name:
-        permissions.require(uow, ctx.actor, "users.manage")
+               pin: str | None = None, *, password_hash: str | None = None, pin_hash: str | None = None) -> None:
+    """A new password or PIN: one's own, or anyone's by who holds users.manage. Setting another
+    approver's is two-person while two people may approve (`_strengthens`); an approved change
+    set applies it with the hashes it carries."""
     u = _user(uow, name)
+    if ctx.actor.name != u.name:
+        permissions.require(uow, ctx.actor, "users.manage")
+        if _may_approve(uow.session, Role(u.role)) and not u.disabled:
+            _strengthens(uow, ctx, t("Setting {name}'s password or PIN", name=u.name))
     if password is not None:
         check_password(password)
-        u.password_hash = hash_secret(password)
+        password_hash = hash_secret(password)
     if pin is not None:
         check_pin(pin)
-        u.pin_hash = hash_secret(pin)
+        pin_hash = hash_secret(pin)
+    if password_hash is not None:
+        u.password_hash = password_hash
+    if pin_hash is not None:
+        u.pin_hash = pin_hash
+    u.secret_set_by, u.secret_set_at = ctx.actor.name, uow.now
     u.updated_at = uow.now
     uow.record(ctx, "user", field="secret", old=None, new=name)  # never the secret itself
 
@@ -238,6 +293,9 @@ def set_disabled(uow: UnitOfWork, ctx: ChangeContext, name: str, disabled: bool 
         return  # already so: nothing to record
     if disabled and u.role == Role.OWNER.value and _owners(uow.session) <= 1:
         raise ValidationError(t("{name} is the only owner; make someone else owner first.", name=name))
+    if not disabled and _may_approve(uow.session, Role(u.role)):
+        _strengthens(uow, ctx, t("Enabling {name}", name=u.name))
+        u.role_set_by, u.role_set_at = ctx.actor.name, uow.now  # the right is given again
     u.disabled, u.updated_at = disabled, uow.now
     # the event names whose account it is (the trail's user events carry the name in the value)
     uow.record(ctx, "user", field="disabled", old=f"{u.name}: {str(not disabled).lower()}",
@@ -254,6 +312,7 @@ def apply_role(uow: UnitOfWork, ctx: ChangeContext, name: str, role: Role | str)
     if u.role == Role.OWNER.value and role is not Role.OWNER and _owners(uow.session) <= 1:
         raise ValidationError(t("{name} is the only owner; make someone else owner first.", name=name))
     old, u.role, u.updated_at = u.role, role.value, uow.now
+    u.role_set_by, u.role_set_at = ctx.actor.name, uow.now  # the proposer gave it (its approver agreed)
     uow.record(ctx, "user", field="role", old=f"{name} ({old})", new=f"{name} ({role.value})")
 
 

@@ -19,21 +19,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from shop_orders import __version__
+from shop_orders import __version__, paths
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
-from shop_orders.store import audit, copying, migrate, seats
+from shop_orders.services import verification
+from shop_orders.store import audit, copying, migrate, seats, signing
 from shop_orders.store.db import Database, looks_like_sqlite, sqlite_path
+from shop_orders.store.keys import ChainKey, write_private
 from shop_orders.store.models import Order
 
 Progress = Callable[[int, int], None]
@@ -87,7 +92,8 @@ def _looks_like_a_backup(path: Path) -> None:
 
 
 def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple[str, int, audit.VerifyResult]:
-    """Integrity check, schema revision and audit chain of a backup file; raises BackupError."""
+    """Integrity check, schema revision, audit chain and the replay of every order (with its seal:
+    services/verification.py) of a backup file; raises BackupError."""
     _looks_like_a_backup(path)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -112,6 +118,8 @@ def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple
 
         with Session(engine) as s:
             verdict = audit.verify(s, outside_head)
+            if verdict.ok and rev[0] == migrate.head_revision():  # older: replayed once upgraded (restore)
+                _replay(s, path, verdict)
             orders = s.execute(select(func.count()).select_from(Order)).scalar_one()
     finally:
         engine.dispose()
@@ -120,11 +128,36 @@ def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple
     return rev[0], orders, verdict
 
 
+def _replay(s, path: Path, verdict: audit.VerifyResult) -> None:
+    """Every order of the file replays to its row and matches its seal; else BackupError."""
+    replayed = verification.replay_orders(s, verdict, audit.key_for(s))
+    if not replayed.ok:
+        raise BackupError(t("{path} fails the audit check: {problem}.", path=path, problem=replayed.problem))
+
+
+def _upgrade_checked(work: Path, src: Path, key: ChainKey | None) -> None:
+    """Bring a copy of an older backup to this version's schema, sign its rows and seal its
+    orders when it predates them (store/signing.py), then replay its orders; else BackupError."""
+    from sqlalchemy.orm import Session
+
+    engine = copying.sqlite_file_engine(work)
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+        with Session(engine) as s:
+            if key is not None:
+                signing.sign_all(s, key)
+                s.commit()
+            _replay(s, src, audit.verify(s))
+    finally:
+        engine.dispose()
+
+
 def _target(dest: Path | None, default_dir: Path) -> Path:
     if dest is None:
         dest = default_dir
     if dest.is_dir() or dest == default_dir:
-        dest.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(dest) if dest == default_dir else dest.mkdir(parents=True, exist_ok=True)
         dest = dest / f"shop-orders-{_stamp()}.sqlite3"
     if dest.exists():
         raise BackupError(t("{path} already exists; choose another name.", path=dest))
@@ -164,7 +197,7 @@ def _write_manifest(db: Database, target: Path, rev: str, orders: int, verdict: 
         "audit_head": {"seq": verdict.head[0], "hash": verdict.head[1]}, "sha256": _sha256(target),
     }
     mpath = manifest_path(target)
-    mpath.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_private(mpath, json.dumps(manifest, indent=2))
     return mpath
 
 
@@ -191,7 +224,7 @@ def backup(db: Database, dest: Path | None, default_dir: Path, progress: Progres
 
 def backup_before_upgrade(backup_dir: Path) -> Callable[[Database, str], Path]:
     def _do(db: Database, rev: str) -> Path:
-        backup_dir.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(backup_dir)
         dest = backup_dir / f"before-upgrade-from-{rev}-{_stamp()}.sqlite3"
         copy_database(db, dest)
         return dest
@@ -332,10 +365,10 @@ def _name_kept(db: Database, keep_tmp: Path, backup_dir: Path, stamp: str, damag
     if wal.exists():
         wal.replace(keep.with_name(keep.name + "-wal"))
     mpath = manifest_path(keep)
-    mpath.write_text(json.dumps({
+    write_private(mpath, json.dumps({
         "format": 1, "app_version": __version__, "created_at": datetime.now(UTC).isoformat(),
         "source": db.where, "checked": False, "problem": problem,
-    }, indent=2), encoding="utf-8")
+    }, indent=2))
     return keep, mpath, problem
 
 
@@ -353,29 +386,126 @@ def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wa
         raise BackupError(t("{path} does not match its manifest: it holds {orders} orders and {events} audit events, "
                             "the manifest says {said_orders} and {said_events}.", path=src, orders=orders,
                             events=verdict.count, said_orders=manifest["orders"], said_events=manifest["events"]))
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(backup_dir)
+    with _restore_lock(backup_dir) as free:
+        if not free:
+            raise BackupError(t("Another restore is running on this computer; wait until it has finished."))
+        return _restore_locked(db, src, backup_dir, rev, orders, verdict, wait, wait_timeout_s, waiting, progress,
+                               cancel)
+
+
+def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders: int, verdict: audit.VerifyResult,
+                    wait: bool, wait_timeout_s: float, waiting: Waiting | None, progress: Progress | None,
+                    cancel: Cancel | None) -> BackupReport:
+    _finish_interrupted(db, backup_dir)  # an earlier one killed midway: finished or undone first
     stamp = _stamp()
     work = backup_dir / f".restoring-{stamp}.sqlite3"
     keep_tmp = copying.partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
-    shutil.copyfile(src, work)
+    paths.new_private_file(work)
+    shutil.copyfile(src, work)  # into the private file: copyfile keeps the destination's mode
+    journal = backup_dir / JOURNAL
     try:
         if rev != migrate.head_revision():
-            engine = copying.sqlite_file_engine(work)
-            try:
-                with engine.begin() as conn:
-                    migrate.upgrade(conn)
-            finally:
-                engine.dispose()
+            _upgrade_checked(work, src, db.chain_key)
         wait_for_store(db, wait=wait, timeout_s=wait_timeout_s, waiting=waiting, cancel=cancel)
         outside = _outside_head(db)
+        write_private(journal, json.dumps({"format": 1, "stamp": stamp, "source": str(src), "store": db.where,
+                                           "restored": list(verdict.head), "replaced": list(outside or ()),
+                                           "replacing": True, "started_at": datetime.now(UTC).isoformat()}))
         try:
             damage = _replace_live(db, work, keep_tmp, progress)
         except BaseException:
             if keep_tmp.exists():  # a damaged store was copied aside but could not be replaced
                 keep_tmp.replace(backup_dir / f"damaged-before-restore-{stamp}.sqlite3")
+            journal.unlink(missing_ok=True)  # the store was not replaced: nothing to finish
             raise
     finally:
         work.unlink(missing_ok=True)
     _reset_outside_heads(db, verdict.head)
     keep, mpath, problem = _name_kept(db, keep_tmp, backup_dir, stamp, damage, outside)
+    journal.unlink(missing_ok=True)
     return BackupReport(keep, mpath, orders, verdict.count, verdict.head, problem)
+
+
+JOURNAL = "restore-in-progress.json"  # in the backup folder while a restore replaces the store
+
+
+def _has_event(db: Database, head: list) -> bool:
+    """The store's chain holds this (seq, hash) event."""
+    with db.read_session() as s:
+        return bool(head) and audit.event_hash(s, int(head[0])) == head[1]
+
+
+@contextmanager
+def _restore_lock(backup_dir: Path):
+    """Held by the process that restores, for the whole restore: yields False when another
+    process of this computer holds it (then its files are not touched). An OS lock, released by
+    the OS when that process dies, so a killed restore never blocks the next start."""
+    lock = backup_dir / "restore.lock"
+    paths.new_private_file(lock)
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def finish_interrupted_restore(db: Database, backup_dir: Path) -> str | None:
+    """_finish_interrupted, unless a restore is running in another process of this computer."""
+    if not backup_dir.is_dir():
+        return None
+    with _restore_lock(backup_dir) as free:
+        return _finish_interrupted(db, backup_dir) if free else None
+
+
+def _finish_interrupted(db: Database, backup_dir: Path) -> str | None:
+    """After a restore was killed midway (power cut, task manager): finish it when it had already
+    replaced the store (the head files then follow the restored chain, and what it replaced gets
+    its name and manifest), or clear what it left when it had not; then the leftovers of any
+    older one are removed. Returns the sentence to show the person, or None when nothing was
+    interrupted. Called when a seat opens the store (services/context.py) and before a restore.
+
+    Which one happened is read from the store itself: the restored backup's newest event is in
+    its chain, and the newest event the replaced store had is not."""
+    journal = backup_dir / JOURNAL
+    said: str | None = None
+    if journal.exists():
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+            stamp, source, restored, replaced = data["stamp"], data["source"], data["restored"], data["replaced"]
+        except (OSError, ValueError, KeyError, TypeError):
+            stamp, source, restored, replaced = "", "?", [], []
+        keep_tmp = copying.partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
+        with db.read_session() as s:
+            head = list(audit.read_head(s))
+        done = head == restored if not replaced else _has_event(db, restored) and not _has_event(db, replaced)
+        if stamp and done:
+            _reset_outside_heads(db, (int(restored[0]), str(restored[1])))
+            if keep_tmp.exists():
+                keep, _m, _problem = _name_kept(db, keep_tmp, backup_dir, stamp, None,
+                                                (int(replaced[0]), str(replaced[1])) if replaced else None)
+            else:
+                keep = next((p for p in (backup_dir / f"before-restore-{stamp}.sqlite3",
+                                         backup_dir / f"damaged-before-restore-{stamp}.sqlite3") if p.exists()),
+                            backup_dir)
+            said = t("A restore of {source} was interrupted after it had replaced the store; it is now finished, and "
+                     "what it replaced is in {path}.", source=source, path=keep)
+        else:
+            said = t("A restore of {source} was interrupted before it changed the store; the store is as it was.",
+                     source=source)
+        journal.unlink(missing_ok=True)
+    for left in (*backup_dir.glob(".restoring-*"), *backup_dir.glob("replaced-*.partial*")):
+        left.unlink(missing_ok=True)  # copies made for a restore that is over: never the only copy of anything
+    return said

@@ -8,8 +8,15 @@ every item, and an approval is bound to it: approving recomputes it from what is
 
 `submit` proposes; when the change needs no second person (a bulk edit of fewer orders than the
 shop's threshold, and not a price change, a delete, a purge or a change of the rules) it is
-applied at once by its proposer. Otherwise it waits for `approve` by a different user holding
-`changes.approve`, who confirms with their own password (or from their own signed-in seat). In
+applied at once by its proposer. Otherwise it waits for `approve` by a different person holding
+`changes.approve`, who confirms with their own password (or from their own signed-in seat), and
+who is not an account the proposer controls: an approver whose password the proposer set (and who
+has not set their own since), or whose role the proposer gave in the last 7 days, may not approve
+that proposer's sets (auth.COOLING). Account changes that would give the proposer a second
+approver (creating or enabling an approver, setting an approver's password or PIN) are change sets
+themselves while two people may approve (`create_user`, `enable_user`, `set_secret` here). The
+content hash is keyed with the store's audit key, so nobody who can only write the database file
+can edit a pending set, or insert one, and make it check. In
 the approving transaction everything is checked again — the state (pending, not expired), the
 content hash, every order's version (an order changed since the proposal refuses the whole set:
 propose again), the approver's rights — and the items are applied through the order services,
@@ -21,11 +28,11 @@ any call that does not come from an approval being applied (services/permissions
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import func, insert, select, update
@@ -45,7 +52,8 @@ from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.settings import get_cod_channels
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
-from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
+from shop_orders.store.keys import ChainKey
+from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine, User
 
 PENDING, APPLIED, REJECTED, EXPIRED, REVERTED = "pending", "applied", "rejected", "expired", "reverted"
 
@@ -55,9 +63,13 @@ KINDS: dict[str, str] = {
     "price_percent": N_("change prices"), "archive": N_("delete (archive)"), "unarchive": N_("restore from the archive"),
     "purge": N_("purge archived orders"), "revert": N_("revert a change set"), "set_role": N_("change a user's role"),
     "permissions": N_("change the permissions"), "two_person": N_("change the two-person rule"),
+    "create_user": N_("add a user who may approve"), "enable_user": N_("enable a user who may approve"),
+    "set_secret": N_("set another approver's password or PIN"),
 }
 ORDER_KINDS = ("set_status", "cancel", "set_courier", "price_percent", "archive", "unarchive", "purge", "revert")
-ALWAYS_TWO = frozenset({"price_percent", "archive", "unarchive", "purge", "set_role", "permissions", "two_person"})
+ACCOUNT_KINDS = ("create_user", "enable_user", "set_secret")
+ALWAYS_TWO = frozenset({"price_percent", "archive", "unarchive", "purge", "set_role", "permissions", "two_person",
+                        *ACCOUNT_KINDS})
 CHUNK = 900
 MAX_PERCENT = Decimal(1000)
 
@@ -98,10 +110,14 @@ def _proposal(cs: ChangeSet) -> Proposal:
 _canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
-def content_hash(kind: str, params: dict, reason: str, proposer: str, revert_of: int | None,
-                 items: Iterable[tuple[int, str, int, str, str]]) -> str:
-    """sha256 of the change set's exact content: what an approval is bound to."""
-    h = hashlib.sha256(_canonical([kind, params, reason, proposer, revert_of]).encode("utf-8"))
+def content_hash(key: ChainKey, kind: str, params: dict, reason: str, proposer: str, proposer_role: str,
+                 expires_at: datetime, revert_of: int | None, items: Iterable[tuple[int, str, int, str, str]]) -> str:
+    """HMAC-SHA256, under the store's audit key, of the change set's exact content: what an
+    approval is bound to. Without the key nobody can make an edited or inserted set check."""
+    h = key.mac()
+    h.update(b"changeset\x00" + _canonical([kind, params, reason, proposer, proposer_role,
+                                             expires_at.astimezone(UTC).isoformat(timespec="seconds"),
+                                             revert_of]).encode("utf-8"))
     for order_id, order_no, version, before, after in items:
         h.update(b"\n")
         h.update(_canonical([order_id, order_no, version, before, after]).encode("utf-8"))
@@ -174,7 +190,8 @@ def _kind_action(kind: str, params: dict) -> str:
     return {"set_status": "orders.bulk", "cancel": "orders.bulk", "set_courier": "orders.bulk",
             "price_percent": "orders.prices", "archive": "orders.archive", "unarchive": "orders.archive",
             "purge": "orders.purge", "revert": "orders.bulk", "set_role": "users.manage",
-            "permissions": "settings.permissions", "two_person": "settings.permissions"}[kind]
+            "permissions": "settings.permissions", "two_person": "settings.permissions",
+            "create_user": "users.manage", "enable_user": "users.manage", "set_secret": "users.manage"}[kind]
 
 
 # ---- proposing -------------------------------------------------------------------------------
@@ -252,10 +269,12 @@ def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason
     else:
         params = _rule_params(s, kind, params)
     now = uow.now
+    expires = (now + timedelta(hours=permissions.two_person(s).expiry_hours)).replace(microsecond=0)
     cs = ChangeSet(kind=kind, params=_canonical(params), reason=reason.strip(), state=PENDING,
-                   content_hash=content_hash(kind, params, reason.strip(), ctx.actor.name, revert_of, items),
+                   content_hash=content_hash(uow.key, kind, params, reason.strip(), ctx.actor.name, ctx.actor.role,
+                                             expires, revert_of, items),
                    order_count=len(items), proposer=ctx.actor.name, proposer_role=ctx.actor.role, created_at=now,
-                   expires_at=now + timedelta(hours=permissions.two_person(s).expiry_hours), revert_of=revert_of)
+                   expires_at=expires, revert_of=revert_of)
     s.add(cs)
     s.flush()
     for i in range(0, len(items), 5000):
@@ -279,6 +298,20 @@ def _rule_params(s: Session, kind: str, params: dict) -> dict:
     if kind == "two_person":
         rule = permissions.check_two_person(params.get("min_orders", 2), params.get("expiry_hours", 24))
         return {"min_orders": rule.min_orders, "expiry_hours": rule.expiry_hours}
+    if kind in ACCOUNT_KINDS:
+        name = str(params.get("user", "")).strip()
+        found = auth.find(s, name)
+        if kind == "create_user":
+            if found is not None:
+                raise ValidationError(t("There is already a user {name}.", name=name))
+            return {"user": name, "role": Role.parse(str(params.get("role", ""))).value,
+                    "password_hash": str(params["password_hash"]), "pin_hash": params.get("pin_hash") or None}
+        if found is None:
+            raise ValidationError(t("There is no user {name}.", name=name))
+        if kind == "enable_user":
+            return {"user": found.name}
+        return {"user": found.name, "password_hash": params.get("password_hash") or None,
+                "pin_hash": params.get("pin_hash") or None}
     raise ValidationError(t("unknown change '{kind}'", kind=kind))
 
 
@@ -361,7 +394,25 @@ def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
         permissions.require(uow, approver, "changes.approve")
     except permissions.PermissionDenied as exc:
         raise ChangeSetRefused(str(exc)) from None
+    _not_the_proposers_own(uow, cs, approver)
     return _apply(uow, cs, Actor(cs.proposer, cs.proposer_role), approver)
+
+
+def _not_the_proposers_own(uow: UnitOfWork, cs: ChangeSet, approver: Actor) -> None:
+    """Refuse an approver whose account the proposer controls (auth.COOLING): the password they use
+    was set by the proposer, or the proposer gave them their role within the last days."""
+    u = uow.session.execute(select(User).where(col(User.name) == approver.name)).scalar_one_or_none()
+    if u is None:
+        return
+    if u.secret_set_by == cs.proposer:
+        raise ChangeSetRefused(t("{proposer} set {name}'s password or PIN, so {name} may not approve what {proposer} "
+                                 "proposes (#{id}) until {name} sets their own.", proposer=cs.proposer,
+                                 name=u.name, id=cs.id))
+    if u.role_set_by == cs.proposer and u.role_set_at is not None and uow.now - u.role_set_at < auth.COOLING:
+        until = (u.role_set_at + auth.COOLING).astimezone().strftime("%Y-%m-%d %H:%M")
+        raise ChangeSetRefused(t("{proposer} gave {name} their role, so {name} may not approve what {proposer} "
+                                 "proposes (#{id}) before {until}.", proposer=cs.proposer, name=u.name, id=cs.id,
+                                 until=until))
 
 
 def confirm(db, approver_name: str, change_set_id: int, secret: str, clock=None) -> Proposal:
@@ -385,9 +436,9 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
                                  state=t(STATES[cs.state])))
     items = _items(s, int(cs.id or 0))
     params = json.loads(cs.params)
-    stored = content_hash(cs.kind, params, cs.reason, cs.proposer, cs.revert_of,
-                          [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
-    if stored != cs.content_hash or len(items) != cs.order_count:
+    stored = content_hash(uow.key, cs.kind, params, cs.reason, cs.proposer, cs.proposer_role, cs.expires_at,
+                          cs.revert_of, [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
+    if not hmac.compare_digest(stored, cs.content_hash) or len(items) != cs.order_count:
         raise ChangeSetRefused(t("Change set #{id} was modified after it was proposed; it cannot be approved.",
                                  id=cs.id))
     T = Order.__table__
@@ -408,6 +459,14 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
         permissions.apply_matrix(uow, ctx, params["matrix"])
     elif cs.kind == "two_person":
         permissions.apply_two_person(uow, ctx, params["min_orders"], params["expiry_hours"])
+    elif cs.kind == "create_user":
+        auth.create_user(uow, ctx, params["user"], params["role"], "", password_hash=params["password_hash"],
+                         pin_hash=params.get("pin_hash"))
+    elif cs.kind == "enable_user":
+        auth.set_disabled(uow, ctx, params["user"], False)
+    elif cs.kind == "set_secret":
+        auth.set_secret(uow, ctx, params["user"], password_hash=params.get("password_hash"),
+                        pin_hash=params.get("pin_hash"))
     else:
         if cs.kind == "purge" and approver is not None:
             _backup_first(uow)
@@ -420,6 +479,21 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
         s.execute(update(ChangeSet.__table__).where(ChangeSet.__table__.c.id == cs.revert_of).values(state=REVERTED))
     uow.record(ctx, "changeset", field="applied", old=None, new=f"#{cs.id} {cs.kind}")
     return _proposal(cs)
+
+
+def altered_pending(session: Session, key: ChainKey) -> list[str]:
+    """One sentence per pending change set whose keyed content hash does not check (an edited or
+    inserted set: `audit verify`)."""
+    out = []
+    for cs in session.execute(select(ChangeSet).where(col(ChangeSet.state) == PENDING)).scalars():
+        items = _items(session, int(cs.id or 0))
+        stored = content_hash(key, cs.kind, json.loads(cs.params), cs.reason, cs.proposer, cs.proposer_role,
+                              cs.expires_at, cs.revert_of,
+                              [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
+        if not hmac.compare_digest(stored, cs.content_hash) or len(items) != cs.order_count:
+            out.append(t("Change set #{id} was changed in the database outside Shop Orders; it cannot be approved.",
+                         id=cs.id))
+    return out
 
 
 def _backup_first(uow: UnitOfWork) -> None:
@@ -591,4 +665,37 @@ def describe_params(p: Proposal, lang: str | None = None) -> list[str]:
         return [t("prices {percent}%", lang=lang, percent=d["percent"])]
     if p.kind == "revert":
         return [t("undoes change set #{id}", lang=lang, id=p.revert_of)]
+    if p.kind == "create_user":
+        return [t("{name} as {role}", lang=lang, name=d["user"], role=Role(d["role"]).label(lang))]
+    if p.kind in ("enable_user", "set_secret"):
+        return [str(d["user"])]  # never the hashes
     return []
+
+
+def account_change(uow: UnitOfWork, ctx: ChangeContext, kind: str, name: str, *, role: Role | str | None = None,
+                   password: str | None = None, pin: str | None = None, reason: str = ""):
+    """An account change done at once, or, when the two-person rule wants a second person for it
+    (auth._strengthens), proposed as a change set carrying the new secrets' hashes (never the
+    secrets). Returns the UserInfo/None of a change done, or the Proposal."""
+    if password is not None:
+        auth.check_password(password)
+    if pin is not None:
+        auth.check_pin(pin)
+    try:
+        with uow.session.begin_nested():
+            if kind == "create_user":
+                return auth.create_user(uow, ctx, name, role or Role.OWNER, password or "", pin)
+            if kind == "enable_user":
+                auth.set_disabled(uow, ctx, name, False)
+                return None
+            auth.set_secret(uow, ctx, name, password, pin)
+            return None
+    except permissions.NeedsApproval:
+        pass
+    params: dict = {"user": name}
+    if kind == "create_user":
+        params.update(role=Role(role).value if role is not None else "")
+    if kind in ("create_user", "set_secret"):
+        params.update(password_hash=auth.hash_secret(password) if password else None,
+                      pin_hash=auth.hash_secret(pin) if pin else None)
+    return submit(uow, ctx, kind, params, reason or t(KINDS[kind]) + f": {name}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
-from shop_orders.services.backup import backup_before_upgrade
+from shop_orders.services.backup import backup_before_upgrade, finish_interrupted_restore
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.db import Database
 from shop_orders.store.open import open_database
@@ -39,6 +39,7 @@ class AppContext:
     data_dir: Path
     backup_dir: Path
     actor: Actor
+    notice: str | None = None  # what the person must know at start (a restore that was interrupted)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)
@@ -66,8 +67,9 @@ def open_context(target: str | None = None, *, create: bool = False, damaged_ok:
         backup_before_upgrade=backup_before_upgrade(backup_dir), damaged_ok=damaged_ok,
     )
     try:
+        notice = finish_interrupted_restore(db, backup_dir) if not damaged_ok else None
         who = actor(db) if callable(actor) else (actor or current_actor())
     except BaseException:
         db.dispose()
         raise
-    return AppContext(db, data_dir, backup_dir, who)
+    return AppContext(db, data_dir, backup_dir, who, notice)

@@ -25,6 +25,7 @@ from shop_orders.domain.messages import t
 from shop_orders.services import permissions
 from shop_orders.services.couriers.base import KINDS
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import signing
 from shop_orders.store.models import Setting
 
 SETTING_KEY = "couriers"
@@ -63,7 +64,7 @@ def secret_name(name: str) -> str:
 
 
 def accounts(session) -> list[Account]:
-    row = session.get(Setting, SETTING_KEY)
+    row = signing.setting(session, SETTING_KEY)
     if row is None:
         return []
     try:
@@ -102,16 +103,10 @@ def _check(name: str, kind: str, url: str) -> None:
 
 
 def check_pattern(pattern: str) -> str:
-    """A tracking-number pattern as typed, checked: a regular expression that compiles."""
-    pattern = pattern.strip()
-    if len(pattern) > 200:
-        raise ValidationError(t("A tracking-number pattern is at most 200 characters."))
-    try:
-        re.compile(pattern)
-    except re.error:
-        raise ValidationError(t("'{pattern}' is not a tracking-number pattern: it must be a regular expression.",
-                                pattern=pattern[:60])) from None
-    return pattern
+    """A tracking-number pattern as typed, checked (services/patterns.py: RE2, linear time)."""
+    from shop_orders.services import patterns
+
+    return patterns.check(pattern)
 
 
 def check_aliases(aliases, name: str, others: list[Account]) -> tuple[str, ...]:
@@ -168,7 +163,7 @@ def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str
     old = json.dumps(data.get(same), sort_keys=True) if same else None
     data[new.name] = new.to_dict()
     if secret is not None:
-        vault.put(uow, ctx, secret_name(new.name), secret)
+        vault.put(uow, ctx, secret_name(new.name), check_secret(secret))
     value = json.dumps(data, sort_keys=True, ensure_ascii=False)
     if row is None:
         uow.session.add(Setting(key=SETTING_KEY, value=value, updated_at=uow.now))
@@ -194,10 +189,22 @@ def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str) -> Non
     uow.record(ctx, "setting", field=f"courier:{found.name}", old=json.dumps(old, sort_keys=True), new=None)
 
 
+def check_secret(secret: str) -> str:
+    """A courier key as typed: printable ASCII (it travels in an HTTP header or an MD5 signature),
+    at most 500 characters; one sentence otherwise, never a crash of the request."""
+    if not secret or len(secret) > 500 or not all(" " < ch < "\x7f" for ch in secret):
+        raise ValidationError(t("A courier key is 1 to 500 printable ASCII characters (letters, digits, signs), "
+                                "without spaces."))
+    return secret
+
+
 def adapter(found: Account, vault, client=None, zone=None):
     """The account's adapter (services/couriers/) with its key from the vault; close() it after.
-    `zone` reads the courier's times that carry no offset (the shop's time zone)."""
+    `zone` reads the courier's times that carry no offset (the shop's time zone). The address is
+    checked again here, at every use (https, or this computer): an account row changed in the
+    store after it was set never sends the key elsewhere in clear."""
     from shop_orders.services.couriers.base import CourierConfig, adapter_for
 
+    _check(found.name, found.kind, found.url)
     config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)
-    return adapter_for(config, vault.get(secret_name(found.name)), client, zone=zone)
+    return adapter_for(config, check_secret(vault.get(secret_name(found.name))), client, zone=zone)

@@ -25,11 +25,13 @@ from sqlmodel import col
 
 from shop_orders.domain import ids
 from shop_orders.domain.changes import ChangeContext
-from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.replay import created_value
+from shop_orders.domain.roles import Role
 from shop_orders.domain.status import Status
+from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit
 from shop_orders.store.db import Database, sync_sequences
@@ -224,8 +226,13 @@ class _Generator:
 
 def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
          progress: Callable[[int, int], bool] | None = None) -> int:
-    """Add `count` demo orders in the caller's unit of work; progress may return False to stop."""
+    """Add `count` demo orders in the caller's unit of work; progress may return False to stop.
+
+    Only into a store that holds no order at all (archived ones count), and only by its owner:
+    demo orders mixed into a shop's real ones would be counted, shipped and exported as real
+    (issue 23: a clerk could otherwise bury real orders among thousands of made-up ones)."""
     session = uow.session
+    _may_add_demo(uow, ctx)
     gen = _Generator(seed, uow.now)
     first_id = (session.execute(select(func.max(Order.id))).scalar() or 0) + 1
     counters = {c.day: c.last for c in session.execute(select(OrderIdCounter)).scalars()}
@@ -297,6 +304,15 @@ def fill(uow: UnitOfWork, ctx: ChangeContext, count: int, seed: int = 1,
 
 class DemoCancelled(ShopOrdersError):
     """The person stopped adding demo orders; none were added."""
+
+
+def _may_add_demo(uow: UnitOfWork, ctx: ChangeContext) -> None:
+    if permissions.role_of(uow.session, ctx.actor) is not Role.OWNER:
+        raise permissions.PermissionDenied(t("Only the owner may add demo orders."))
+    held = uow.session.execute(select(func.count()).select_from(Order.__table__)).scalar() or 0
+    if held:
+        raise ValidationError(t("Demo orders go only into an empty store, and {where} holds {n} orders: give a new "
+                                "file with --db for a demo store.", where=uow.db.where, n=f"{held:,}"))
 
 
 def add_demo_orders(db: Database, ctx: ChangeContext, count: int, seed: int = 1,

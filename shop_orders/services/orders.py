@@ -249,6 +249,16 @@ _ORDER_COLUMNS = ("id", "order_no", "channel", "channel_order_no", "buyer", "rec
                   "updated_at", "version", "flags", "amount_known")
 _LINE_COLUMNS = ("order_id", "line_no", "sku", "title", "qty", "unit_price_minor", "shipped_qty")
 _PAYMENT_COLUMNS = ("order_id", "amount_minor", "method", "reference", "paid_at")
+_PARCEL_COLUMNS = ("order_id", "courier", "tracking_no", "items", "shipped_at")
+SHIPPING = (Status.SHIPPED, Status.COMPLETED)
+
+
+def _may_ship_from_file(uow: UnitOfWork, ctx: ChangeContext) -> None:
+    """A channel's file ships or completes orders only for someone who may ship without a scan
+    (the import's plan leaves such rows out for anyone else: services/importing/plan.py)."""
+    if not permissions.may(uow.session, ctx.actor, "order.ship_manual"):
+        raise permissions.PermissionDenied(t("Your role may not mark orders shipped or completed from a file; someone "
+                                             "who may ship without a scan imports it."))
 
 
 def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDraft]) -> int:
@@ -259,13 +269,15 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
     permissions.require(uow, ctx.actor, "orders.import")
     for d in drafts:
         validate_draft(d)
+        if Status(d.status) in SHIPPING:
+            _may_ship_from_file(uow, ctx)
     keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
     if len(set(keys)) != len(keys):
         raise DuplicateOrder(t("The same channel order appears twice in one batch."))
     days = [ids.day_key(d.created_at) for d in drafts]
     next_seq = {day: allocate_order_numbers(uow, day, n) for day, n in Counter(days).items()}
     next_id = (uow.session.execute(select(func.max(Order.id))).scalar() or 0) + 1
-    order_rows, line_rows, payment_rows = [], [], []
+    order_rows, line_rows, payment_rows, parcel_rows = [], [], [], []
     now = uow.now
     for (channel, cno), day, d in zip(keys, days, drafts, strict=True):
         seq = next_seq[day]
@@ -288,6 +300,11 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
         for amount in (d.paid_minor, -d.refunded_minor):  # a refund on the channel: its own row
             if amount:
                 payment_rows.append((next_id, amount, channel, ctx.source, d.paid_at or d.created_at))
+        items = {str(n): li.shipped_qty for n, li in enumerate(d.lines, 1) if li.shipped_qty}
+        if items:  # shipped on the channel: its parcel, so the tracking sync checks its number
+            parcel_rows.append((next_id, r[11], r[12], json.dumps(items), now))
+            uow.record(ctx, "ship", order_id=next_id, order_no=order_no, field="shipped_qty", old="0",
+                       new=str(sum(items.values())))
         next_id += 1
     try:
         # The unique (channel, channel_order_no) constraint is the duplicate check: no lookups.
@@ -298,7 +315,8 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
                                "meanwhile); nothing was imported. Check the file again.")) from None
     insert_many(uow.session, OrderLine.__table__, _LINE_COLUMNS, line_rows)
     insert_many(uow.session, Payment.__table__, _PAYMENT_COLUMNS, payment_rows)
-    sync_sequences(uow.session, (Order.__table__, OrderLine.__table__, Payment.__table__))
+    insert_many(uow.session, Shipment.__table__, _PARCEL_COLUMNS, parcel_rows)
+    sync_sequences(uow.session, (Order.__table__, OrderLine.__table__, Payment.__table__, Shipment.__table__))
     return len(order_rows)
 
 
@@ -435,6 +453,11 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
     refusal = hold_refusal(order) or payment_refusal(uow.session, order)
     if refusal:
         raise TransitionNotAllowed(refusal)
+    if ctx.source != "scan" and tracking_no.strip():  # by hand: the scan-out's checks of the number
+        from shop_orders.services import scanning  # scanning ships through this module
+
+        assert order.id is not None  # a stored row
+        tracking_no = scanning.check_number(uow.session, order.id, courier, tracking_no)
     lines = {line.line_no: line for line in order.lines}
     if items is None:
         items = {n: line.qty - line.shipped_qty for n, line in lines.items() if line.qty > line.shipped_qty}
@@ -568,6 +591,8 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
             raise TransitionNotAllowed(t("{order} is {ours} here; the channel's {theirs} is older and was not "
                                          "applied.", order=order.order_no, ours=Status(order.status).label(),
                                          theirs=theirs.label()))
+        if theirs in SHIPPING and theirs.value != order.status:
+            _may_ship_from_file(uow, ctx)
     if "total_minor" in changes and order.amount_known:
         raise AssertionError("a channel update sets a total only where the amounts were unknown")
     for name, value in changes.items():
@@ -593,8 +618,18 @@ def apply_channel_update(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, ch
                        order_no=order.order_no, field=name, old=old, new=value)
         setattr(order, name, value)
     if order.status in (Status.SHIPPED.value, Status.COMPLETED.value):
-        for line in order.lines:
-            line.shipped_qty = line.qty
+        # Shipped on the channel: what was not shipped here left in one parcel, so the tracking
+        # sync checks its courier's number (services/tracking.py).
+        items = {str(line.line_no): line.qty - line.shipped_qty for line in order.lines if line.qty > line.shipped_qty}
+        if items:
+            before = sum(line.shipped_qty for line in order.lines)
+            for line in order.lines:
+                line.shipped_qty = line.qty
+            assert order.id is not None  # a stored row
+            uow.session.add(Shipment(order_id=order.id, courier=order.courier, tracking_no=order.tracking_no,
+                                     items=json.dumps(items), shipped_at=uow.now))
+            uow.record(ctx, "ship", order_id=order.id, order_no=order.order_no, field="shipped_qty", old=str(before),
+                       new=str(before + sum(items.values())))
     _touch(uow, order)
     return order
 

@@ -32,8 +32,9 @@ from shop_orders.domain.roles import (
     allowed,
 )
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import signing
 from shop_orders.store.errors import DamagedDatabase, translate
-from shop_orders.store.models import Setting, User
+from shop_orders.store.models import User
 
 PERMISSIONS_KEY = "permissions"
 TWO_PERSON_KEY = "two_person"
@@ -58,7 +59,7 @@ class TwoPerson:
 
 
 def _setting(session: Session, key: str):
-    row = session.get(Setting, key)
+    row = signing.setting(session, key)
     return json.loads(row.value) if row is not None else None
 
 
@@ -92,22 +93,31 @@ def users_exist(session: Session) -> bool:
 
 
 def role_of(session: Session, actor: Actor) -> Role | None:
-    """The role the store holds for this user now; None when they may not act at all."""
+    """The role the store holds for this user now; None when they may not act at all. A user row
+    whose signature does not check (written outside Shop Orders) raises RowTampered."""
     if not users_exist(session):
         return Role.OWNER  # a store before its first owner
     u = session.execute(select(User).where(col(User.name) == actor.name)).scalar_one_or_none()
     if u is None or u.disabled:
         return None
+    signing.check(session, u)
     return Role(u.role)
 
 
 def may(session: Session, actor: Actor, action: str) -> bool:
-    role = role_of(session, actor)
-    return role is not None and role.value == actor.role and allowed(matrix(session), role, action)
+    return why_not(session, actor, action) is None
 
 
 def why_not(session: Session, actor: Actor, action: str) -> str | None:
-    """None when the user may; else the sentence saying why not (a tooltip, an error)."""
+    """None when the user may; else the sentence saying why not (a tooltip, an error). An altered
+    user row or rule is the reason too: nobody acts on it."""
+    try:
+        return _why_not(session, actor, action)
+    except signing.RowTampered as exc:
+        return str(exc)
+
+
+def _why_not(session: Session, actor: Actor, action: str) -> str | None:
     role = role_of(session, actor)
     if role is None:
         return t("{name} is not a user of this store (or is disabled).", name=actor.name)
@@ -146,11 +156,14 @@ def check(db, actor: Actor, action: str, *, damaged_ok: bool = False) -> None:
 
 
 def allowed_actions(session: Session, actor: Actor) -> frozenset[str]:
-    """Every action this user may take now (for the UI: what to enable)."""
-    role = role_of(session, actor)
-    if role is None or role.value != actor.role:
+    """Every action this user may take now (for the UI: what to enable); none on an altered row."""
+    try:
+        role = role_of(session, actor)
+        if role is None or role.value != actor.role:
+            return frozenset()
+        m = matrix(session)
+    except signing.RowTampered:
         return frozenset()
-    m = matrix(session)
     return frozenset(a for a in ALL_ACTIONS if allowed(m, role, a))
 
 

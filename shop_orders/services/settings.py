@@ -13,6 +13,7 @@ from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import signing
 from shop_orders.store.models import Setting
 
 STALENESS_KEY = "staleness"
@@ -25,7 +26,7 @@ def _thresholds_to_json(t: Thresholds) -> str:
 
 
 def get_thresholds(session: Session) -> Thresholds:
-    row = session.get(Setting, STALENESS_KEY)
+    row = signing.setting(session, STALENESS_KEY)
     if row is None:
         return Thresholds()
     data = json.loads(row.value)
@@ -61,7 +62,7 @@ def get_timezone(session: Session):
     from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    row = session.get(Setting, TIMEZONE_KEY)
+    row = signing.setting(session, TIMEZONE_KEY)
     if row is not None:
         try:
             return ZoneInfo(json.loads(row.value))
@@ -85,7 +86,7 @@ def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
 def get_custom_profiles(session: Session) -> list:
     from shop_orders.services.importing.profiles import Profile
 
-    row = session.get(Setting, CUSTOM_PROFILES_KEY)
+    row = signing.setting(session, CUSTOM_PROFILES_KEY)
     if row is None:
         return []
     return [Profile.from_json(p) for p in json.loads(row.value)]
@@ -104,7 +105,7 @@ COD_KEY = "cod_channels"
 def get_cod_channels(session: Session) -> frozenset[str]:
     """The channels whose orders are cash on delivery: they may wait for and go out to shipping
     unpaid (services/orders.py payment_refusal). None by default."""
-    row = session.get(Setting, COD_KEY)
+    row = signing.setting(session, COD_KEY)
     if row is None:
         return frozenset()
     try:
@@ -130,7 +131,7 @@ STATUS_WORDS_KEY = "import_status_words"
 
 def get_status_words(session: Session) -> dict[str, dict[str, Status]]:
     """Status words a person mapped in the import dialog, per profile code."""
-    row = session.get(Setting, STATUS_WORDS_KEY)
+    row = signing.setting(session, STATUS_WORDS_KEY)
     if row is None:
         return {}
     return {code: {w: Status(v) for w, v in words.items()} for code, words in json.loads(row.value).items()}

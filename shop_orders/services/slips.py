@@ -31,7 +31,8 @@ from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.status import Status
-from shop_orders.store.models import Order, Setting, rel
+from shop_orders.store import signing
+from shop_orders.store.models import Order, rel
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont, QImage, QPagedPaintDevice, QPainter
@@ -77,7 +78,7 @@ class Slip:
 
 def shop_name(session: Session) -> str:
     """The shop's name for its slips: the `shop_name` shop setting, else the app's name."""
-    row = session.get(Setting, SHOP_NAME_KEY)
+    row = signing.setting(session, SHOP_NAME_KEY)
     if row is not None:
         try:
             name = json.loads(row.value)

@@ -45,10 +45,10 @@ from shop_orders.domain.tickets import (
 )
 from shop_orders.services import permissions, settings
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import signing
 from shop_orders.store.models import (
     AttachmentBlob,
     Order,
-    Setting,
     Ticket,
     TicketAttachment,
     TicketComment,
@@ -79,7 +79,7 @@ class TicketRules:
 
 
 def ticket_rules(session: Session) -> TicketRules:
-    row = session.get(Setting, SETTINGS_KEY)
+    row = signing.setting(session, SETTINGS_KEY)
     data = json.loads(row.value) if row is not None else {}
     sla = dict(DEFAULT_SLA)
     for code, v in (data.get("sla") or {}).items():

@@ -46,8 +46,9 @@ from shop_orders.services import orders, permissions, rules, settings
 from shop_orders.services.couriers.base import ParcelQuery
 from shop_orders.services.tickets import SYSTEM
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import signing
 from shop_orders.store.db import Database
-from shop_orders.store.models import Order, Setting, Shipment
+from shop_orders.store.models import Order, Shipment
 
 SETTING_KEY = "tracking"
 FINAL = frozenset({TrackState.DELIVERED.value, TrackState.RETURNED.value, TrackState.INVALID_NUMBER.value})
@@ -68,7 +69,7 @@ class TrackingSettings:
 
 
 def tracking_settings(session) -> TrackingSettings:
-    row = session.get(Setting, SETTING_KEY)
+    row = signing.setting(session, SETTING_KEY)
     if row is None:
         return TrackingSettings()
     try:

@@ -7,8 +7,8 @@ Usage::
         uow.commit()          # nothing is written unless commit() is called
 
 On commit the recorded events are appended to the audit hash chain (keyed: a seat without the
-store's key cannot write) in the same transaction, then the chain head is copied outside the
-database. Before anything is written, this seat's head files must still name an event the
+store's key cannot write) in the same transaction, every order touched is sealed again
+(store/seals.py), then the chain head is copied outside the database. Before anything is written, this seat's head files must still name an event the
 database holds (audit.check_heads): after a truncation of the trail every write stops with
 AuditTrailDamaged instead of overwriting the evidence. Rules (callables registered in `rules`)
 see every batch of events before commit and may make further changes in the same transaction;
@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from shop_orders.domain.changes import ChangeContext
-from shop_orders.store import audit
+from shop_orders.store import audit, seals
 from shop_orders.store.db import Database
 from shop_orders.store.errors import translate
 
@@ -87,8 +87,10 @@ class UnitOfWork:
         ))
 
     def append_in_bulk(self, events: Sequence[audit.PendingEvent]) -> None:
-        """Chain and insert a large batch of events now (bulk loads); rules do not see these."""
+        """Chain and insert a large batch of events now (bulk loads), and seal their orders (rows
+        written before this call); rules do not see these."""
         self._head = audit.append(self.session, events, self._head, key=self.key)
+        seals.reseal(self.session, self.key, {e.order_id for e in events if e.order_id is not None})
 
     def commit(self) -> None:
         seen = 0
@@ -100,6 +102,9 @@ class UnitOfWork:
         self.session.flush()
         audit.check_heads(self.session, self.db, self._locked_head)  # raises before anything is written
         self._head = audit.append(self.session, self.events, self._head, key=self.key)
+        # Every order this unit of work touched is sealed again, bound to its newest event (store/seals.py).
+        seals.reseal(self.session, self.key,
+                     seals.touched(self.session) | {e.order_id for e in self.events if e.order_id is not None})
         if self._head != self._locked_head:
             audit.write_head(self.session, self._head)
         self.session.commit()

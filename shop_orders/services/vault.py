@@ -56,6 +56,7 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store import signing
 from shop_orders.store.db import Database
 from shop_orders.store.models import Setting
 
@@ -82,7 +83,10 @@ KDF_TIME_COST = 3
 KDF_PARALLELISM = 4
 KDF_HASH_LEN = 32  # AES-256
 KDF_SALT_BYTES = 16
-_KDF_BOUNDS = {"memory_kib": (19456, 4 * 1024 * 1024), "time_cost": (2, 64), "parallelism": (1, 64)}
+# Bounded above too (issue 23): a vault row asking for 4 GiB or 64 passes would stall or kill the
+# seat that opens it; 256 MiB, 10 passes and 16 lanes are four times today's parameters and more.
+_KDF_BOUNDS = {"memory_kib": (19456, 256 * 1024), "time_cost": (2, 10), "parallelism": (1, 16)}
+KDF_SALT_MAX = 64
 
 _CHECK_TEXT = b"Shop Orders vault key check v1"
 _CHECK_AAD = b"\x00key-check"  # no secret name is this (names are printable)
@@ -207,7 +211,7 @@ def _damaged() -> VaultError:
 
 
 def _json_row(session: Session, key: str) -> dict | None:
-    row = session.get(Setting, key)
+    row = signing.setting(session, key)
     if row is None:
         return None
     try:
@@ -309,7 +313,7 @@ class _Kdf:
             salt = _unb64(data.get("salt"))
         except (ValueError, binascii.Error):
             raise _damaged() from None
-        if len(salt) < KDF_SALT_BYTES:
+        if not KDF_SALT_BYTES <= len(salt) <= KDF_SALT_MAX:
             raise _damaged()
         return cls(salt, **values)
 

@@ -3,9 +3,10 @@
 The chain check (store/audit.py `verify`) proves the trail itself was not edited. The replay then
 proves the orders were not: every order's events, replayed in chain order (domain/replay.py), must
 give exactly its row's status, money, recipient, tracking fields and lines, and its payment rows
-must add up to the paid amount the trail says. An order row changed,
-deleted or inserted directly in the database is reported as the first bad order and the kind of
-damage. Both passes stream: the chain in batches of events, the replay in ranges of order ids
+must add up to the paid amount the trail says; and its seal (store/seals.py: the keyed digest of
+what the trail does not state, from archived to its parcels, bound to its newest event) must
+match. An order row changed, deleted or inserted directly in the database is reported as the
+first bad order and the kind of damage. Both passes stream: the chain in batches of events, the replay in ranges of order ids
 (orders, their lines and their events, one range at a time), so memory stays constant.
 
 One read transaction for both passes (REPEATABLE READ on PostgreSQL), so a seat writing meanwhile
@@ -20,20 +21,31 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from shop_orders.domain import replay
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
-from shop_orders.store import audit
+from shop_orders.store import audit, seals
 from shop_orders.store.db import Database
+from shop_orders.store.keys import ChainKey
 
 RANGE = 5000  # order ids replayed at a time
 
 CANCELLED = N_("The check of the audit trail was cancelled; nothing was concluded.")
 Progress = Callable[[str, int, int], None]  # (stage "chain" | "orders", done, total)
+# What a broken seal part means (store/seals.py), in the order the parts are checked.
+SEAL_BROKEN = {
+    "order": N_("its archived state, its created or updated time or its version was changed directly in the store "
+                "(its seal does not match)"),
+    "lines": N_("a line's SKU, title or shipped quantity was changed directly in the store (its seal does not match)"),
+    "payments": N_("a payment's method, reference or time was changed directly in the store (its seal does not "
+                   "match)"),
+    "parcels": N_("a parcel (its courier, tracking number or items) was changed, added or removed directly in the "
+                  "store (its seal does not match)"),
+}
 
 
 class VerifyCancelled(ShopOrdersError):
@@ -60,7 +72,7 @@ class StoreCheck:
         return t("{events} events, {orders} orders replayed", events=f"{self.events:,}", orders=f"{self.orders:,}")
 
 
-REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment")  # the rest are the chain's kinds (store/audit.py)
+REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "signed")  # the rest: the chain's (store/audit.py)
 
 
 def verify_store(db: Database, progress: Progress | None = None,
@@ -90,33 +102,56 @@ def verify_store(db: Database, progress: Progress | None = None,
         chain = audit.verify_database(db, s, progress=chain_progress)
         if not chain.ok:
             return StoreCheck(chain.count, 0, chain.head, chain.problem, chain.kind or "chain", chain.broken_event)
-        replayed = _replay(s, chain, progress, cancelled)
+        replayed = replay_orders(s, chain, db.chain_key, progress, cancelled)
         if not replayed.ok:
             return replayed
-        return _attachments(s, replayed, cancelled)
+        attached = _attachments(s, replayed, cancelled)
+        if not attached.ok:
+            return attached
+        return _signed(s, db, attached)
+
+
+def _signed(s: Session, db: Database, check: StoreCheck) -> StoreCheck:
+    """The rows that decide who may do what (users, settings: store/signing.py) and the pending
+    change sets (their keyed content hash) must check under the store's key."""
+    from shop_orders.services import changesets
+    from shop_orders.store import signing
+
+    problems = signing.problems(s)
+    if not problems and db.chain_key is not None:
+        problems = changesets.altered_pending(s, db.chain_key)
+    if problems:
+        return StoreCheck(check.events, check.orders, check.head, problems[0], "signed")
+    return check
 
 
 _first = itemgetter(0)
+_SEALS = text("SELECT id, seal FROM orders WHERE id >= :lo AND id < :hi")
 _ORDER_COLUMNS = ("id", "order_no", *(replay.COLUMN[k] for k in replay.KEYS))
 _ORDERS = (f"SELECT {', '.join(_ORDER_COLUMNS)} FROM orders WHERE id >= {{m}} AND id < {{m}} ORDER BY id")
 _LINES = ("SELECT order_id, qty, unit_price_minor FROM order_lines "
           "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, line_no")
 _PAYMENTS = ("SELECT order_id, SUM(amount_minor) FROM payments WHERE order_id >= {m} AND order_id < {m} "
              "GROUP BY order_id")
-_EVENTS = ("SELECT order_id, order_no, action, field, new FROM audit_events "
+_EVENTS = ("SELECT order_id, order_no, action, field, new, hash FROM audit_events "
            "WHERE order_id >= {m} AND order_id < {m} ORDER BY order_id, id")
 
 
-def _replay(s: Session, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
+def replay_orders(s: Session, chain: audit.VerifyResult, key: ChainKey | None, progress: Progress | None = None,
+                  cancelled: Callable[[], bool] = lambda: False) -> StoreCheck:
+    """Replay every order of the session's store against its trail, and check each order's seal
+    under `key` (store/seals.py) when the store has seals; the first problem found."""
     conn = s.connection()
+    has_seals = key is not None and "seal" in {c["name"] for c in inspect(conn).get_columns("orders")}
     cursor = conn.connection.cursor()
     try:
-        return _replay_ranges(conn, cursor, chain, progress, cancelled)
+        return _replay_ranges(conn, cursor, chain, key if has_seals else None, progress, cancelled)
     finally:
         cursor.close()
 
 
-def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress | None, cancelled) -> StoreCheck:
+def _replay_ranges(conn, cursor, chain: audit.VerifyResult, key: ChainKey | None, progress: Progress | None,
+                   cancelled) -> StoreCheck:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     orders_sql, lines_sql, payments_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _PAYMENTS, _EVENTS))
     top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
@@ -147,10 +182,14 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
         cursor.execute(events_sql, bounds)
         events: dict[int, list[tuple[str, str, str | None]]] = {}
         numbers: dict[int, str] = {}
+        newest: dict[int, str] = {}
         for oid, group in groupby(cursor.fetchall(), key=_first):
             chained = list(group)
             numbers[oid] = chained[0][1]
-            events[oid] = [r[2:] for r in chained]
+            events[oid] = [r[2:5] for r in chained]
+            newest[oid] = chained[-1][5]
+        sealed = seals.states(conn, sorted(rows)) if key is not None else {}
+        stored_seals = dict(conn.execute(_SEALS, {"lo": lo, "hi": lo + RANGE}).all()) if key is not None else {}
         for oid in sorted(rows.keys() | events.keys()):
             row, history = rows.get(oid), events.get(oid)
             if row is None:
@@ -182,6 +221,10 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, progress: Progress |
                 return bad("changed", order_no, cno,
                            t("its payments add up to {stored} in the store but the audit trail says {said}",
                              stored=format_minor(int(payments.get(oid) or 0), cur), said=format_minor(paid, cur)))
+            if key is not None and oid in sealed:
+                broken = seals.broken_parts(key, oid, newest[oid], sealed[oid], stored_seals.get(oid))
+                if broken:
+                    return bad("changed", order_no, cno, t(SEAL_BROKEN[broken[0]]))
             replayed += 1
     if progress is not None:
         progress("orders", top, top)

@@ -368,7 +368,7 @@ def advance_heads(db, head: tuple[int, str]) -> None:
             log.warning("audit head file %s could not be advanced: %s", hf.path.name, exc.strerror)
 
 
-def _event_hash(session: Session, seq: int) -> str | None:
+def event_hash(session: Session, seq: int) -> str | None:
     table = AuditEvent.__table__
     return session.execute(select(table.c.hash).where(table.c.id == seq)).scalar_one_or_none()
 
@@ -392,7 +392,7 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
         assert st.head is not None  # an OK state carries its head
         mine, mine_hash = st.head
         if mine > seq or (mine == seq and mine_hash != h) or (
-                mine < seq and (GENESIS if mine == 0 else _event_hash(session, mine)) != mine_hash):
+                mine < seq and (GENESIS if mine == 0 else event_hash(session, mine)) != mine_hash):
             raise AuditTrailDamaged(t(
                 "The audit trail of {where} ends at event #{seq} but this seat recorded #{mine}: writing "
                 "stopped; run `shop-orders audit verify` and restore a backup.", where=db.where, seq=seq, mine=mine))
@@ -481,6 +481,11 @@ KINDS = {
     "heads-disagree": N_("the two head files name different events (one was reset or rewritten)"),
     "no-key": N_("this computer has no key for the store's chain"),
 }
+
+
+def key_for(session: Session) -> ChainKey | None:
+    """This seat's key for the store the session reads (by its store id), if it has one."""
+    return _default_key(session)[0]
 
 
 def _default_key(session: Session) -> tuple[ChainKey | None, str | None]:

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 
+from shop_orders import paths
 from shop_orders.store.models import SQLModel
 
 Progress = Callable[[int, int], None]
@@ -84,6 +85,7 @@ def sqlite_backup(src: Path, dest: Path, progress: Progress | None = None, cance
     """Copy a live SQLite database to dest (single file, no WAL), one snapshot, however busy."""
     tmp = partial_path(dest)
     tmp.unlink(missing_ok=True)
+    paths.new_private_file(tmp)  # a backup is the owner's alone, as the store is
     source = sqlite3.connect(src, timeout=30, isolation_level=None)
     try:
         # One read transaction for the whole copy: the backup steps reuse it, so they see one
@@ -187,36 +189,60 @@ def lock_postgresql(conn: Connection) -> None:
 
 
 def sqlite_replace_rows(live: Path, src: Path, keep: Path, progress: Progress | None = None) -> None:
-    """Under the live store's write lock, in ONE transaction: copy its rows into keep (an empty
-    store at the live schema revision), then replace them with src's (at the same revision).
-    (The backup API cannot read from a connection that holds the write lock, hence row copies.)"""
+    """Under the live store's write lock: copy its rows into keep (an empty store at the live
+    schema revision) and commit that copy, then replace the live rows with src's (at the same
+    revision) in ONE transaction. (The backup API cannot read from a connection that holds the
+    write lock, hence row copies.)
+
+    Two transactions, in this order, so that a restore killed at any moment leaves one of three
+    states: nothing changed; a complete copy of the live rows in keep and the store unchanged; or
+    the store restored and its old rows in keep (backup.finish_interrupted_restore tells them
+    apart by the store's chain head). One transaction over both files would not do: with the
+    store in WAL mode SQLite commits attached files one after another, the store first."""
     tables = [t for t in SQLModel.metadata.sorted_tables]
     con = sqlite3.connect(live, timeout=RESTORE_LOCK_TIMEOUT_S, isolation_level=None)
     try:
         con.execute("PRAGMA foreign_keys = OFF")  # the whole consistent set is replaced at once
         con.execute("ATTACH DATABASE ? AS restored", (str(src),))
-        con.execute("ATTACH DATABASE ? AS kept", (str(keep),))
         con.execute("BEGIN IMMEDIATE")  # from here no other connection can commit a write
         try:
             present = {r[0] for r in con.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
             tables = [t for t in tables if t.name in present]
-            steps, step = 2 * len(tables), 0
-            for into, source in (("kept", "main"), ("main", "restored")):
-                for table in reversed(tables):
-                    con.execute(f'DELETE FROM {into}."{table.name}"')
-                for table in tables:
-                    cols = ", ".join(f'"{c.name}"' for c in table.columns)
-                    con.execute(f'INSERT INTO {into}."{table.name}" ({cols}) SELECT {cols} FROM {source}."{table.name}"')
-                    step += 1
-                    if progress:
-                        progress(step, steps)
+            steps = 2 * len(tables)
+            _copy_tables(live, keep, tables, progress, steps)  # the lock is held: the newest rows, and only they
+            for table in reversed(tables):
+                con.execute(f'DELETE FROM main."{table.name}"')
+            for n, table in enumerate(tables, len(tables) + 1):
+                cols = ", ".join(f'"{c.name}"' for c in table.columns)
+                con.execute(f'INSERT INTO main."{table.name}" ({cols}) SELECT {cols} FROM restored."{table.name}"')
+                if progress:
+                    progress(n, steps)
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
         con.execute("DETACH DATABASE restored")
-        con.execute("DETACH DATABASE kept")
+    finally:
+        con.close()
+
+
+def _copy_tables(live: Path, keep: Path, tables, progress: Progress | None, steps: int) -> None:
+    """The live store's rows into keep, committed (a reader beside the writer that holds the
+    live store's lock: WAL lets it read the last committed state)."""
+    con = sqlite3.connect(keep, timeout=RESTORE_LOCK_TIMEOUT_S, isolation_level=None)
+    try:
+        con.execute("ATTACH DATABASE ? AS live", (str(live),))
+        con.execute("BEGIN")
+        for table in reversed(tables):
+            con.execute(f'DELETE FROM main."{table.name}"')
+        for n, table in enumerate(tables, 1):
+            cols = ", ".join(f'"{c.name}"' for c in table.columns)
+            con.execute(f'INSERT INTO main."{table.name}" ({cols}) SELECT {cols} FROM live."{table.name}"')
+            if progress:
+                progress(n, steps)
+        con.execute("COMMIT")
+        con.execute("DETACH DATABASE live")
     finally:
         con.close()
 
@@ -235,4 +261,7 @@ def sqlite_quick_check(path: Path) -> str | None:
 
 
 def sqlite_file_engine(path: Path) -> Engine:
+    """An engine on an SQLite file of ours (a backup, a copy): a new file is created private."""
+    if not path.exists():
+        paths.new_private_file(path)
     return create_engine("sqlite:///" + str(path))

@@ -197,10 +197,15 @@ class Database:
     data_head_file: Path | None = None
 
     def __post_init__(self) -> None:
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        from shop_orders.store import seals, signing
+
+        self._read = sessionmaker(self.engine, expire_on_commit=False, info={"db": self})
         self._write = sessionmaker(
-            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False, info={"db": self}
         )
+        signing.listen(self._read)
+        signing.listen(self._write)
+        seals.listen(self._write)
         path = sqlite_path(self.url)
         self._watch = watch = FileWatch(path) if path is not None else None
         if watch is not None:

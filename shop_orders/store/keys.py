@@ -66,6 +66,7 @@ class ChainKey:
     secret: bytes = field(repr=False)
     keyed_from: int = 1
     location: str = ""
+    rows_signed: bool = False  # this seat has seen the store's rows signed (store/signing.py)
 
     def __repr__(self) -> str:  # never show the secret
         return f"ChainKey(store_id={self.store_id!r}, keyed_from={self.keyed_from})"
@@ -79,6 +80,12 @@ class ChainKey:
         m.update(b"head\x00" + text.encode("utf-8"))
         return m.hexdigest()
 
+    def sign_row(self, kind: str, payload: str) -> str:
+        """A row's signature (store/signing.py): domain-separated from the chain and the heads."""
+        m = self.mac()
+        m.update(b"row\x00" + kind.encode("utf-8") + b"\x00" + payload.encode("utf-8"))
+        return m.hexdigest()
+
     def fingerprint(self) -> str:
         """A short public name for the key (not the key): lets two seats compare keys."""
         m = self.mac()
@@ -88,7 +95,8 @@ class ChainKey:
     def to_json(self) -> str:
         return json.dumps({"format": 1, "kind": _KIND, "store_id": self.store_id, "keyed_from": self.keyed_from,
                            "location": self.location, "created_at": datetime.now(UTC).isoformat(),
-                           "key": base64.b64encode(self.secret).decode("ascii")}, indent=1)
+                           "rows_signed": self.rows_signed, "key": base64.b64encode(self.secret).decode("ascii")},
+                          indent=1)
 
 
 def parse_key(text: str, where: str) -> ChainKey:
@@ -102,7 +110,8 @@ def parse_key(text: str, where: str) -> ChainKey:
             raise ValueError
     except (ValueError, KeyError, TypeError, AttributeError):
         raise KeyFileError(t("{where} is not a Shop Orders audit key file.", where=where)) from None
-    return ChainKey(data["store_id"], secret, keyed_from, str(data.get("location", "")))
+    return ChainKey(data["store_id"], secret, keyed_from, str(data.get("location", "")),
+                    data.get("rows_signed") is True)
 
 
 def write_private(path: Path, text: str, *, exclusive: bool = False) -> None:
@@ -145,7 +154,7 @@ class KeyStore:
         return key
 
     def create(self, store_id: str, keyed_from: int, location: str) -> ChainKey:
-        key = ChainKey(store_id, secrets.token_bytes(32), keyed_from, location)
+        key = ChainKey(store_id, secrets.token_bytes(32), keyed_from, location, rows_signed=keyed_from == 1)
         write_private(self.path(store_id), key.to_json(), exclusive=True)
         return key
 

@@ -102,6 +102,9 @@ class Order(SQLModel, table=True):
     flags: str = Field(default="", sa_column=Column(String(200), nullable=False, default="", server_default=""))
     amount_known: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, default=True,
                                                              server_default=true()))
+    # The keyed seal of everything a user relies on that the trail's replay does not state
+    # (store/seals.py; migration 0012): written by every unit of work that touches the order.
+    seal: str = Field(default="", sa_column=Column(String(80), nullable=False, default="", server_default=""))
 
     lines: list["OrderLine"] = Relationship(
         back_populates="order", sa_relationship_kwargs={"order_by": "OrderLine.line_no"}
@@ -252,6 +255,8 @@ class Setting(SQLModel, table=True):
     key: str = Field(sa_column=Column(String(100), primary_key=True))
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=_time())
+    # HMAC under the store's audit key (store/signing.py; migration 0011)
+    signature: str = Field(default="", sa_column=Column(String(64), nullable=False, default="", server_default=""))
 
 
 class User(SQLModel, table=True):
@@ -272,6 +277,14 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     created_at: datetime = Field(sa_column=_time())
     updated_at: datetime = Field(sa_column=_time())
+    # Who last gave this account its role (creating it, changing or enabling it) and who last set its
+    # password or PIN, and when (the two-person rule: services/changesets.py); HMAC under the
+    # store's audit key over the fields that decide rights (store/signing.py; migration 0011).
+    role_set_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default="", server_default=""))
+    role_set_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    secret_set_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default="", server_default=""))
+    secret_set_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    signature: str = Field(default="", sa_column=Column(String(64), nullable=False, default="", server_default=""))
 
 
 class ChangeSet(SQLModel, table=True):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from shop_orders import paths
 from shop_orders.domain.messages import t
-from shop_orders.store import audit, migrate
+from shop_orders.store import audit, migrate, signing
 from shop_orders.store.db import (
     Database,
     head_file_for,
@@ -46,14 +47,23 @@ def open_database(
         if not path.exists():
             if not create:
                 raise NoDatabase(t("There is no database at {path}; run 'shop-orders init' first.", path=path))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent == data_dir:
+                paths.private_dir(path.parent)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            paths.new_private_file(path)  # SQLite gives its WAL and SHM the store's mode
         elif not looks_like_sqlite(path):
             raise NotADatabase(t("{where} is not a Shop Orders database (not an SQLite file).", where=path))
+        for private in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            paths.private_file(private)  # a store made before, or under a looser umask
+    if data_dir.exists():
+        paths.private_dir(data_dir)
     db = Database(url, make_engine(url), head_file_for(url, data_dir), data_dir)
     backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
     try:
         migrate.ensure_current(db, create=create, backup=backup)
         audit.ensure_keyed(db)  # the chain's key and this seat's head files (store/keys.py)
+        signing.adopt(db)  # the rows that decide rights, signed under that key (store/signing.py)
     except BaseException as exc:
         db.dispose()
         translated = translate(exc, db.where)

@@ -124,7 +124,8 @@ class ImportDialog(QDialog):
         self.summary.setStyleSheet("")
         self.summary.setText(t("Reading and checking %s…") % path.name)
         self._run(lambda report, cancelled: runner.prepare(ctx.db, path, channel, progress=report,
-                                                           cancelled=cancelled, choose_first=True, currency=currency),
+                                                           cancelled=cancelled, choose_first=True, currency=currency,
+                                                           actor=ctx.actor),
                   self._show_plan)
         self._update_buttons()
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from shop_orders.domain import cells
 from shop_orders.domain import flags as flag_codes
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.grid import GridQuery
@@ -435,9 +436,11 @@ class OrderTableModel(QAbstractTableModel):
 
     # ---- copying --------------------------------------------------------------------------
     def rows_as_tsv(self, rows: list[int], columns: list[int]) -> str:
-        """Tab-separated text with a header, for pasting into Excel."""
+        """Tab-separated text with a header, for pasting into Excel: channel text that looks like a
+        formula gets the apostrophe the CSV export gives it (domain/cells.py), so a paste shows it
+        and never evaluates it."""
         def clean(text: str) -> str:
-            return text.replace("\t", " ").replace("\n", " ")
+            return cells.pasted_text(text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
 
         lines = ["\t".join(self._titles[COLUMNS[c][0]] for c in columns)]
         for row in rows:

@@ -237,14 +237,30 @@ class UsersDialog(QDialog):
     def add(self) -> None:
         name, role = self.new_name.text(), self.new_role.currentData()
         password, pin = self.new_password.text(), self.new_pin.text() or None
-        if self._do(lambda uow, c: auth.create_user(uow, c, name, role, password, pin), t("User added.")):
+        def add(uow, c):
+            done = changesets.account_change(uow, c, "create_user", name, role=role, password=password, pin=pin)
+            return t("User added.") if isinstance(done, auth.UserInfo) else self._proposal_sentence(done)
+
+        if self._do(add, "%s"):
             for w in (self.new_name, self.new_password, self.new_pin):
                 w.clear()
 
+    @staticmethod
+    def _proposal_sentence(p) -> str:
+        return t("Change set #%s proposed: another person approves it in the Approvals panel.") % p.id
+
     def toggle(self) -> None:
         u = self._selected()
-        if u is not None:
-            self._do(lambda uow, c: auth.set_disabled(uow, c, u.name, not u.disabled), t("Saved."))
+        if u is None:
+            return
+        if u.disabled:
+            def enable(uow, c):
+                done = changesets.account_change(uow, c, "enable_user", u.name)
+                return t("Saved.") if done is None else self._proposal_sentence(done)
+
+            self._do(enable, "%s")
+        else:
+            self._do(lambda uow, c: auth.set_disabled(uow, c, u.name, True), t("Saved."))
 
     def propose_role(self) -> None:
         u = self._selected()

@@ -72,20 +72,17 @@ def build(folder: Path, n: int, kind: str) -> dict:
         with UnitOfWork(db) as uow:
             auth.create_user(uow, ChangeContext(Actor(OWNER[0], OWNER[1]), "manual"), name, role, password)
             uow.commit()
-    want = n if kind == "courier" else int(n / AWAITING_SHARE * 1.08) + 1000
-    seed = 1
-    while True:
-        demo.add_demo_orders(db, ChangeContext(Actor(OWNER[0], OWNER[1]), "demo"), want, seed=seed)
-        with db.read_session() as s:
-            q = select(Order.id).where(Order.archived == False)  # noqa: E712 - SQL
-            if kind == "cancel":
-                q = q.where(Order.status == "awaiting_shipment")
-            ids = list(s.execute(q.order_by(Order.id).limit(n)).scalars())
-            total = s.execute(select(Order.id).order_by(Order.id.desc()).limit(1)).scalar() or 0
-        if len(ids) >= n:
-            break
-        seed += 1
-        want = int((n - len(ids)) / AWAITING_SHARE * 1.2) + 1000
+    # Demo orders go only into an empty store (services/demo.py): one fill, with room to spare.
+    want = n if kind == "courier" else int(n / AWAITING_SHARE * 1.3) + 1000
+    demo.add_demo_orders(db, ChangeContext(Actor(OWNER[0], OWNER[1]), "demo"), want, seed=1)
+    with db.read_session() as s:
+        q = select(Order.id).where(Order.archived == False)  # noqa: E712 - SQL
+        if kind == "cancel":
+            q = q.where(Order.status == "awaiting_shipment")
+        ids = list(s.execute(q.order_by(Order.id).limit(n)).scalars())
+        total = s.execute(select(Order.id).order_by(Order.id.desc()).limit(1)).scalar() or 0
+    if len(ids) < n:
+        raise SystemExit(f"the demo gave {len(ids)} orders to change, not {n}")
     db.dispose()
     (folder / "ids.json").write_text(json.dumps(ids))
     return {"orders_in_store": total, "n": len(ids)}

@@ -107,10 +107,10 @@ def test_single_order_commands_change_and_show_the_trust_chain(tmp_path):
     no, total = data[0]["id"], data[0]["total"]
     assert "Partially paid" in run("pay", no, "0.01", "--method", "alipay", db=db).stdout
     assert "Awaiting shipment" in run("pay", no, total, db=db).stdout  # overpaid by 0.01 is still paid
-    res = run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1", db=db, check=False)
+    res = run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1000000001", db=db, check=False)
     assert_one_line_error(res)
     assert "without a scan needs a reason" in res.stderr  # no "shipped" without a scan, or a reason
-    assert "Partially shipped" in run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1",
+    assert "Partially shipped" in run("ship", no, "--line", "1=1", "--courier", "SF", "--tracking-no", "SF1000000001",
                                       "--reason", "scanner broken", db=db).stdout \
         or "Shipped" in run("show", no, db=db).stdout
     res = run("edit", no, "--phone", "13800000000", db=db, check=False)
@@ -148,7 +148,11 @@ def test_backup_and_restore_round_trip(demo_db, tmp_path):
     assert "Backup written and checked" in out and "300 orders" in out
     [backup_file] = dest.glob("*.sqlite3")
     before = run("orders", "--format", "json", db=demo_db).stdout
-    run("demo", "--orders", "10", db=demo_db)
+    res = run("demo", "--orders", "10", db=demo_db, check=False)  # demo orders never join real ones
+    assert_one_line_error(res)
+    assert "Demo orders go only into an empty store" in res.stderr
+    unpaid = json.loads(run("orders", "--status", "awaiting_payment", "--format", "json", db=demo_db).stdout)[0]
+    run("pay", unpaid["id"], "0.01", "--method", "alipay", db=demo_db)  # a change after the backup
     out = run("restore", backup_file, db=demo_db).stdout
     assert "Restored" in out
     assert run("orders", "--format", "json", db=demo_db).stdout == before

@@ -170,5 +170,5 @@ def test_a_terminal_shows_a_progress_bar_that_ends_its_line_and_a_pipe_shows_non
     assert code == 0 and "100% 2,500/2,500 orders" in shown and shown.endswith("\n")
     code, out, shown = _run_on_a_terminal("import", tmp_path / "bar.xlsx", "--dry-run", db=db)
     assert code == 0 and "Checking [" in shown and "rows" in shown
-    piped = run("demo", "--orders", "50", db=db)
+    piped = run("demo", "--orders", "50", db=tmp_path / "piped.sqlite3")
     assert piped.stderr == ""

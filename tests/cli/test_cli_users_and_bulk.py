@@ -34,13 +34,29 @@ def change_sets(db) -> list[dict]:
     return json.loads(as_("olivia", "bulk", "list", "--format", "json", db=db).stdout)
 
 
+def settled_manager(db, name: str) -> None:
+    """A manager olivia added more than a week ago who has set their own password since: one who
+    may approve what she proposes (tests/factories.settled_user; the two-person rule's week)."""
+    from shop_orders import paths
+    from shop_orders.domain.changes import Actor, ChangeContext
+    from shop_orders.store.open import open_database
+    from tests.factories import settled_user
+
+    store = open_database(db, data_dir=paths.data_dir())
+    try:
+        settled_user(store, ChangeContext(Actor("olivia", "owner")), name, "manager", PASSWORDS[name])
+    finally:
+        store.dispose()
+
+
 @pytest.fixture
 def shop(tmp_path):
-    """40 demo orders, made before the first owner; then olivia (owner), max (manager), sam (service)."""
+    """40 demo orders, made before the first owner; then olivia (owner), max (manager, with the
+    shop for a week and his own password), sam (service)."""
     db = tmp_path / "shop.sqlite3"
     run("demo", "--orders", "40", "--seed", "3", db=db)  # creates the store, without owner
     run("init", "--owner", "olivia", db=db, env={"SHOP_ORDERS_PASSWORD": PASSWORDS["olivia"]})
-    add_user(db, "max", "manager")
+    settled_manager(db, "max")
     add_user(db, "sam", "service", pin="246810")
     return db
 

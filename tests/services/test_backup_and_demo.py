@@ -133,19 +133,46 @@ def test_demo_fills_every_status_with_partials_staleness_and_a_valid_chain(db, c
     assert chain.ok and chain.count > 1500
 
 
-def test_demo_is_repeatable_by_seed_and_can_run_twice(db, clock):
-    for _ in range(2):
-        with UnitOfWork(db, clock=clock) as uow:
+def test_demo_is_repeatable_by_seed(db, tmp_path, clock):
+    from shop_orders.store.open import open_database
+
+    other = open_database(tmp_path / "second.sqlite3", data_dir=db.data_dir, create=True)
+    stores = []
+    for store in (db, other):
+        with UnitOfWork(store, clock=clock) as uow:
             demo.fill(uow, ctx(source="demo"), 50, seed=3)
             uow.commit()
-    with db.read_session() as s:
-        rows = list(queries.iter_orders(s, queries.OrderFilter()))
-        first = [(r["channel"], r["status"], r["total_minor"]) for r in rows[:50]]
-        second = [(r["channel"], r["status"], r["total_minor"]) for r in rows[50:]]
-        assert len(rows) == 100 and first == second
-        # orders created after the demo get fresh ids on the same days
-        assert audit.verify(s, audit.HeadFile(db.head_file).read()).ok
+        with store.read_session() as s:
+            stores.append([(r["channel"], r["status"], r["total_minor"])
+                           for r in queries.iter_orders(s, queries.OrderFilter())])
+            assert audit.verify(s, audit.HeadFile(store.head_file).read()).ok
+    other.dispose()
+    assert len(stores[0]) == 50 and stores[0] == stores[1]
     clock.now += timedelta(minutes=1)
     assert make_order(db, clock)  # the id counters continue after the demo's
     with db.engine.connect() as c:
-        assert c.execute(text("SELECT count(DISTINCT order_no) FROM orders")).scalar_one() == 101
+        assert c.execute(text("SELECT count(DISTINCT order_no) FROM orders")).scalar_one() == 51
+
+
+@pytest.mark.parametrize("who", ["owner", "manager"])
+def test_demo_orders_go_only_into_an_empty_store_and_only_by_its_owner(db, clock, who):
+    """Demo orders among real ones would be counted, shipped and exported as real (issue 23)."""
+    from shop_orders.domain.changes import Actor, ChangeContext
+    from shop_orders.domain.errors import ShopOrdersError
+    from shop_orders.services import auth
+
+    with UnitOfWork(db, clock=clock) as uow:
+        auth.create_user(uow, ctx("olivia"), "olivia", "owner", "olivia-secret-1")
+        auth.create_user(uow, ctx("olivia"), "max", "manager", "max-secret-12")
+        uow.commit()
+    by = ChangeContext(Actor("olivia", "owner") if who == "owner" else Actor("max", "manager"), "demo")
+    if who == "manager":
+        with pytest.raises(ShopOrdersError, match="Only the owner may add demo orders"), UnitOfWork(db) as uow:
+            demo.fill(uow, by, 10)
+        assert _count(db) == 0
+        return
+    make_order(db, clock)
+    with pytest.raises(ShopOrdersError, match="Demo orders go only into an empty store, and .* holds 1 orders"), \
+            UnitOfWork(db) as uow:
+        demo.fill(uow, by, 10)
+    assert _count(db) == 1

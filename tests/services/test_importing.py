@@ -90,8 +90,11 @@ def test_a_newer_export_moves_orders_forward_through_the_services_with_the_file_
     o = all_orders(db)["3012345678901234567"]
     assert o["status"] == "shipped"
     with db.read_session() as s:
-        ev = queries.order_history(s, o["id"])[0]
+        history = queries.order_history(s, o["id"])
+    ev = next(e for e in history if e.field == "status")
     assert (ev.field, ev.old, ev.new, ev.source) == ("status", "awaiting_shipment", "shipped", "import:taobao-later.csv")
+    parcel = next(e for e in history if e.field == "shipped_qty")  # its parcel, for the tracking sync
+    assert (parcel.action, parcel.old, parcel.new, parcel.source) == ("ship", "0", "1", "import:taobao-later.csv")
 
 
 def test_a_file_never_moves_an_order_backwards_over_a_newer_local_change(db, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from shop_orders.domain.changes import Actor, ChangeContext
-from shop_orders.domain.errors import TransitionNotAllowed, ValidationError
+from shop_orders.domain.errors import ShopOrdersError, TransitionNotAllowed, ValidationError
 from shop_orders.domain.status import Status
 from shop_orders.services import (
     auth,
@@ -275,10 +275,20 @@ def test_a_wrong_pin_or_a_clerks_pin_does_not_skip_and_counts_toward_the_lock(sh
 def test_a_supervisor_demoted_since_the_pin_cannot_skip(shop):
     no = make_shippable(shop)
     boss = _pin(shop, "max", "222222")
-    with UnitOfWork(shop) as uow:
-        uow.session.execute(User.__table__.update().where(User.__table__.c.name == "max").values(role="warehouse"))
+    with UnitOfWork(shop) as uow:  # an approved role change being applied (services/changesets.py)
+        permissions.grant_approved(uow, "changeset:77")
+        auth.apply_role(uow, ChangeContext(OWNER, "changeset:77", "demoted", MANAGER), "max", "warehouse")
         uow.commit()
     _refused("not_supervisor", _ship, shop, no, None, skipped_by=boss)
+
+
+def test_a_supervisor_written_into_the_store_by_hand_cannot_skip(shop):
+    make_shippable(shop)
+    with UnitOfWork(shop) as uow:  # someone with the database file makes the clerk a manager
+        uow.session.execute(User.__table__.update().where(User.__table__.c.name == "wang").values(role="manager"))
+        uow.commit()
+    with pytest.raises(ShopOrdersError, match="the account wang was changed in the database outside Shop Orders"):
+        _pin(shop, "wang", "333333")
 
 
 # ---- undo --------------------------------------------------------------------------------------
@@ -321,7 +331,7 @@ def test_shipping_without_a_scan_needs_an_owner_or_manager_and_a_reason(shop):
         run(shop, orders.ship, ChangeContext(MANAGER, "manual"), no)
     assert _snapshot(shop) == before
     run(shop, orders.ship, ChangeContext(MANAGER, "manual", "scanner broken"), no, {1: 1}, courier="SF",
-        tracking_no="SF1")
+        tracking_no="SF1000000001")
     [ship] = _events(shop, no, "ship")
     assert (ship.actor, ship.source, ship.reason) == ("max", "manual", "scanner broken")
 

@@ -17,7 +17,7 @@ from shop_orders.services import auth, changesets
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSet
 from shop_orders.store.open import open_database
-from tests.factories import make_order
+from tests.factories import make_order, settled_user
 
 OWNER, MANAGER = Actor("olivia", "owner"), Actor("max", "manager")
 PASSWORD = {"olivia": "olivia-secret-1", "max": "max-secret-1"}
@@ -37,8 +37,8 @@ def ctx(actor: Actor, reason: str = "") -> ChangeContext:
 
 @pytest.fixture
 def shop(db):
-    for a in (OWNER, MANAGER):
-        run(db, auth.create_user, ctx(OWNER), a.name, a.role, PASSWORD[a.name])
+    run(db, auth.create_user, ctx(OWNER), OWNER.name, OWNER.role, PASSWORD[OWNER.name])
+    settled_user(db, ctx(OWNER), MANAGER.name, MANAGER.role, PASSWORD[MANAGER.name])
     return [make_order(db, status=Status.AWAITING_SHIPMENT) for _ in range(3)]
 
 

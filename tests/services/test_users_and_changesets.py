@@ -19,7 +19,7 @@ from shop_orders.services import auth, changesets, orders, permissions
 from shop_orders.services.browse import OrderBrowser
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSetItem, Order, User
-from tests.factories import make_order, make_shippable
+from tests.factories import make_order, make_shippable, settled_user
 
 OWNER, MANAGER, SERVICE, WAREHOUSE, BOOKKEEPER = (Actor("olivia", "owner"), Actor("max", "manager"),
                                                   Actor("sam", "service"), Actor("wang", "warehouse"),
@@ -42,8 +42,9 @@ def run(db, fn, *args, clock=None, **kw):
 @pytest.fixture
 def shop(db):
     """A store with one user per role and four orders awaiting shipment."""
-    for a in (OWNER, MANAGER, SERVICE, WAREHOUSE, BOOKKEEPER):
-        run(db, auth.create_user, ctx(OWNER), a.name, a.role, PASSWORDS[a.name], pin="123456" if a is MANAGER else None)
+    run(db, auth.create_user, ctx(OWNER), OWNER.name, OWNER.role, PASSWORDS[OWNER.name])
+    for a in (MANAGER, SERVICE, WAREHOUSE, BOOKKEEPER):  # people of the shop for a while, with their own passwords
+        settled_user(db, ctx(OWNER), a.name, a.role, PASSWORDS[a.name], pin="123456" if a is MANAGER else None)
     nos = [make_order(db, status=Status.AWAITING_SHIPMENT) for _ in range(4)]
     return nos
 

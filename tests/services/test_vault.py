@@ -573,3 +573,17 @@ def test_a_planted_secret_is_nowhere_in_clear(shop, kind, tmp_path, caplog):
         assert found_in(b"xx" + form + b"yy")
     for pad in range(3):
         assert found_in(base64.b64encode(b"?" * pad + PLANTED.encode()))
+
+
+@pytest.mark.parametrize("field, value", [("memory_kib", 4 * 1024 * 1024), ("time_cost", 64), ("parallelism", 64),
+                                          ("salt", base64.b64encode(b"s" * 4096).decode())])
+def test_a_vault_row_asking_for_a_huge_key_derivation_is_refused_at_once(shop, field, value):
+    """4 GiB or 64 passes were accepted: the seat that opened the vault stalled or died (issue 23)."""
+    put(shop, own(shop), "x", PLANTED)
+    data = row(shop)
+    data["kdf"][field] = value
+    with UnitOfWork(shop) as uow:  # written through the app: the row's signature checks
+        uow.session.get(Setting, vault.VAULT_KEY).value = json.dumps(data)
+        uow.commit()
+    with pytest.raises(vault.VaultError, match="The vault's data in the store is damaged"):
+        own(shop).get("x")  # refused before argon2 is asked for anything

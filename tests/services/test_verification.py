@@ -84,6 +84,10 @@ def test_every_write_path_replays_to_exactly_its_row(db, tmp_path):
     assert stages[-1][1] == stages[-1][2]  # ends at 100 %
 
 
+ORDER_SEAL = "its archived state, its created or updated time or its version was changed directly in the store"
+LINE_SEAL = "a line's SKU, title or shipped quantity was changed directly in the store"
+PAYMENT_SEAL = "a payment's method, reference or time was changed directly in the store"
+PARCEL_SEAL = "a parcel (its courier, tracking number or items) was changed, added or removed directly in the store"
 # (kind, SQL run against the store, words the report must contain)
 TAMPERING = {
     "status": ("UPDATE orders SET status = 'awaiting_shipment' WHERE id = :id",
@@ -112,6 +116,24 @@ TAMPERING = {
                      "the number of lines is 1 in the store but the audit trail says 2"),
     "payment_row": ("DELETE FROM payments WHERE order_id = :id AND amount_minor < 0",
                     "its payments add up to 414.00 in the store but the audit trail says 375.00"),
+    # What the replay does not state, the order's seal covers (store/seals.py, issue 23 item 3).
+    "archived": ("UPDATE orders SET archived = NOT archived WHERE id = :id", ORDER_SEAL),
+    "updated_at": ("UPDATE orders SET updated_at = created_at WHERE id = :id", ORDER_SEAL),
+    "created_at": ("UPDATE orders SET created_at = updated_at WHERE id = :id", ORDER_SEAL),
+    "version": ("UPDATE orders SET version = version + 5 WHERE id = :id", ORDER_SEAL),
+    "line_sku": ("UPDATE order_lines SET sku = 'OTHER-SKU' WHERE order_id = :id AND line_no = 1", LINE_SEAL),
+    "line_title": ("UPDATE order_lines SET title = 'Other thing' WHERE order_id = :id AND line_no = 2", LINE_SEAL),
+    "shipped_qty": ("UPDATE order_lines SET shipped_qty = 0 WHERE order_id = :id AND line_no = 1", LINE_SEAL),
+    "payment_method": ("UPDATE payments SET method = 'cash' WHERE order_id = :id", PAYMENT_SEAL),
+    "payment_reference": ("UPDATE payments SET reference = 'FORGED' WHERE order_id = :id", PAYMENT_SEAL),
+    "parcel_tracking_no": ("UPDATE shipments SET tracking_no = 'SF0000000000' WHERE order_id = :id", PARCEL_SEAL),
+    "parcel_courier": ("UPDATE shipments SET courier = 'EMS' WHERE order_id = :id", PARCEL_SEAL),
+    "parcel_items": ("UPDATE shipments SET items = '{\"1\": 9}' WHERE order_id = :id", PARCEL_SEAL),
+    "parcel_deleted": ("DELETE FROM shipments WHERE order_id = :id AND courier = '中通快递'", PARCEL_SEAL),
+    "parcel_inserted": ("INSERT INTO shipments (order_id, courier, tracking_no, items, shipped_at) SELECT order_id, "
+                        "courier, 'SF1111111111', items, shipped_at FROM shipments WHERE order_id = :id "
+                        "AND courier = '中通快递'", PARCEL_SEAL),
+    "seal_blanked": ("UPDATE orders SET seal = '', archived = NOT archived WHERE id = :id", ORDER_SEAL),
     "deleted": ("DELETE FROM tickets WHERE order_id = :id; DELETE FROM order_lines WHERE order_id = :id; "
                 "DELETE FROM payments WHERE order_id = :id; "
                 "DELETE FROM shipments WHERE order_id = :id; DELETE FROM orders WHERE id = :id",

@@ -209,3 +209,20 @@ def test_a_change_that_moves_an_order_out_of_the_view_says_so_and_can_show_or_un
     w.notice_show.click()
     settle(qtbot, w)
     qtbot.waitUntil(lambda: w.view.currentIndex().data(OrderNoRole) == moved, timeout=5000)
+
+
+def test_copied_rows_never_paste_a_formula(make_window, sqlite_db, qtbot):
+    """Ctrl+C of grid rows gives channel text the CSV export's apostrophe (issue 23): a buyer
+    named like a formula is shown by the spreadsheet it is pasted into, never evaluated."""
+    from PySide6.QtGui import QGuiApplication
+
+    make_order(sqlite_db, buyer='=HYPERLINK("http://evil.example","x")', courier="@SUM(1+1)")
+    w = make_window()
+    settle(qtbot, w)
+    w.view.selectAll()
+    w.copy_rows()
+    pasted = QGuiApplication.clipboard().text()
+    assert "'=HYPERLINK(" in pasted and "'@SUM(1+1)" in pasted
+    cells = [c for line in pasted.splitlines()[1:] for c in line.split("\t")]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert "375.00 CNY" in cells and "0.00" in cells  # amounts stay as they are

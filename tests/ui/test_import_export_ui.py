@@ -224,3 +224,12 @@ def test_cancelling_the_export_options_exports_nothing(make_window, sqlite_db, q
     w.export_orders()
     assert getattr(w, "export_task", None) is None and w.findChild(QProgressDialog, "exportProgress") is None
     assert not dest.exists()
+
+
+def test_a_file_crafted_to_kill_the_reader_is_one_sentence_in_the_dialog(qtbot, sqlite_db, tmp_path):
+    """The 5 KB sheet with one cell at XFD1048576 and no dimension aborted the app (issue 23)."""
+    from tests.security import hostile
+
+    d = _dialog(qtbot, sqlite_db, tmp_path, hostile.far_cell_without_dimension(tmp_path / "far.xlsx", tmp_path))
+    assert "far.xlsx: the sheet reaches 1,048,576 rows x 16,384 columns; refused" in d.summary.text()
+    assert not d.import_button.isEnabled()

@@ -20,7 +20,7 @@ from shop_orders.ui import main_window as mw
 from shop_orders.ui import users as users_ui
 from shop_orders.ui.approvals import ApprovalsPanel, BulkEditDialog
 from shop_orders.ui.users import FirstOwnerDialog, PermissionsDialog, SignInDialog, UsersDialog
-from tests.factories import make_order
+from tests.factories import make_order, settled_user
 from tests.ui.conftest import settle
 
 OWNER, MANAGER, WAREHOUSE = Actor("olivia", "owner"), Actor("max", "manager"), Actor("wang", "warehouse")
@@ -38,8 +38,10 @@ def _run(db, fn, *args, actor=OWNER, **kw):
 def people(sqlite_db):
     """Three accounts (owner, manager with a PIN, warehouse) and five orders awaiting shipment."""
     nos = [make_order(sqlite_db, status=Status.AWAITING_SHIPMENT) for _ in range(5)]
-    for a in (OWNER, MANAGER, WAREHOUSE):
-        _run(sqlite_db, auth.create_user, a.name, a.role, SECRET[a.name], pin="246810" if a is MANAGER else None)
+    _run(sqlite_db, auth.create_user, OWNER.name, OWNER.role, SECRET[OWNER.name])
+    # max has managed the shop for a week with his own password and PIN: he may approve olivia's sets
+    settled_user(sqlite_db, ChangeContext(OWNER), MANAGER.name, MANAGER.role, SECRET[MANAGER.name], pin="246810")
+    _run(sqlite_db, auth.create_user, WAREHOUSE.name, WAREHOUSE.role, SECRET[WAREHOUSE.name])
     return nos
 
 

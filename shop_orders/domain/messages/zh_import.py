@@ -82,7 +82,21 @@ ZH: dict[str, str] = {
         "{name}：部件 {filename} 的压缩比为 {value}:1（疑似压缩炸弹），已拒绝",
     "{name}: part {filename} declares XML entities (an attack pattern); refused":
         "{name}：部件 {filename} 声明了 XML 实体（一种攻击手法），已拒绝",
-    "{name}: the sheet claims {rows} rows x {cols} columns; refused": "{name}：工作表声称有 {rows} 行 × {cols} 列，已拒绝",
+    "{name}: the sheet reaches {rows} rows x {cols} columns; refused": "{name}：工作表达到 {rows} 行 × {cols} 列，已拒绝",
+    "{name}: the workbook is damaged: part {filename} does not unpack to what the file says (its size or checksum is "
+    "wrong); refused": "{name}：工作簿已损坏：部件 {filename} 解压后与文件所记载的不符（大小或校验和错误），已拒绝",
+    "{name}: the workbook is damaged: part {filename} cannot be unpacked; refused":
+        "{name}：工作簿已损坏：部件 {filename} 无法解压，已拒绝",
+    "{name}: the text is UTF-16; save it as UTF-8 (or GBK) and import it again":
+        "{name}：文本为 UTF-16 编码；请另存为 UTF-8（或 GBK）后再导入",
+    "{name}: the file holds binary data (NUL bytes), not text; it is not a CSV export":
+        "{name}：文件含有二进制数据（NUL 字节），不是文本，不是 CSV 导出文件",
+    "{name}: a line of the file is longer than {mb} MB; a channel's export never is":
+        "{name}：文件中有一行超过 {mb} MB，渠道导出的文件不会这样",
+    "{name}: the workbook unpacks to more than {mb} MB, more than its parts say or more than one import takes (a zip "
+    "bomb?); refused": "{name}：工作簿解压后超过 {mb} MB，超出其记载的大小或单次导入的上限（压缩炸弹？），已拒绝",
+    "{name}: the workbook's shared strings unpack to more than {mb} MB (a real export's hold far less); refused":
+        "{name}：工作簿的共享字符串解压后超过 {mb} MB（真实导出远小于此），已拒绝",
     # vocabulary.py: fields of imports
     "status words of imports": "导入状态词", "payment time": "付款时间", "shipping time": "发货时间",
     "finishing time": "完成时间", "refunded amount": "退款金额", "line amount": "商品金额", "province / country": "省 / 国家",
@@ -124,3 +138,17 @@ ZH: dict[str, str] = {
     "  payment {amount} {currency} at {time} ({method}, {source})": "  付款 {amount} {currency}，{time}（{method}，{source}）",
     "  refund {amount} {currency} at {time} ({method}, {source})": "  退款 {amount} {currency}，{time}（{method}，{source}）",
 }
+
+ZH.update({
+    "this account": "此账号",
+    "{channel} order {number} is {status} in the file and was not imported: a {role} import may not add shipped or "
+    "completed orders; someone who may ship without a scan imports the file again":
+        "{channel} 订单 {number} 在文件中为{status}，未导入：{role}导入的文件不能添加已发货或已完成的订单；"
+        "请由可以不扫描发货的人再导入一次此文件",
+    "{order} is {status} in the file; the status was not applied: a {role} import may not mark orders shipped or "
+    "completed; someone who may ship without a scan imports the file again":
+        "{order} 在文件中为{status}，状态未应用：{role}导入的文件不能把订单标为已发货或已完成；"
+        "请由可以不扫描发货的人再导入一次此文件",
+    "Your role may not mark orders shipped or completed from a file; someone who may ship without a scan imports it.":
+        "您的角色不能通过文件把订单标为已发货或已完成；请由可以不扫描发货的人导入。",
+})

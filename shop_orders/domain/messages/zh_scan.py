@@ -44,8 +44,8 @@ ZH: dict[str, str] = {
     "item check": "验货", "scan check": "扫码验货",
     # courier accounts' number pattern (services/courier_accounts.py)
     "A tracking-number pattern is at most 200 characters.": "快递单号规则最多 200 个字符。",
-    "'{pattern}' is not a tracking-number pattern: it must be a regular expression.":
-        "“{pattern}”不是有效的快递单号规则：必须是正则表达式。",
+    "'{pattern}' is not a tracking-number pattern: it must be a regular expression without back-references or "
+    "look-arounds.": "“{pattern}”不是快递单号格式：应为不含反向引用和环视的正则表达式。",
     # the command line (cli.py)
     "ship without a scan (owner or manager, --reason required): line quantities, default everything not yet "
     "shipped": "不扫码发货（老板或店长，须 --reason）：按行数量发货，默认发出所有未发的",

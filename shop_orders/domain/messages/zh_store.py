@@ -158,3 +158,25 @@ ZH: dict[str, str] = {
 }
 
 ZH.update({"Adding demo orders was cancelled; none were added.": "已取消添加演示订单，未添加任何订单。"})
+
+ZH.update({
+    "Only the owner may add demo orders.": "只有老板可以添加演示订单。",
+    "Demo orders go only into an empty store, and {where} holds {n} orders: give a new file with --db for a demo "
+    "store.": "演示订单只能加入空的数据库，而 {where} 已有 {n} 个订单：请用 --db 指定一个新文件作为演示数据库。",
+    "its archived state, its created or updated time or its version was changed directly in the store (its seal does "
+    "not match)": "它的归档状态、创建或更新时间或版本号被直接在数据库中改动（封签不符）",
+    "a line's SKU, title or shipped quantity was changed directly in the store (its seal does not match)":
+        "某行商品的 SKU、名称或已发货数量被直接在数据库中改动（封签不符）",
+    "a payment's method, reference or time was changed directly in the store (its seal does not match)":
+        "某笔付款的方式、流水号或时间被直接在数据库中改动（封签不符）",
+    "a parcel (its courier, tracking number or items) was changed, added or removed directly in the store (its seal "
+    "does not match)": "某个包裹（快递公司、运单号或商品）被直接在数据库中改动、添加或删除（封签不符）",
+})
+
+ZH.update({
+    "A restore of {source} was interrupted after it had replaced the store; it is now finished, and what it replaced "
+    "is in {path}.": "从 {source} 的恢复曾被中断，当时已替换了数据库；现已完成，被替换的数据保存在 {path}。",
+    "A restore of {source} was interrupted before it changed the store; the store is as it was.":
+        "从 {source} 的恢复曾在改动数据库之前被中断；数据库保持原样。",
+    "Another restore is running on this computer; wait until it has finished.": "这台电脑上正在进行另一次恢复；请等它完成。",
+})

@@ -132,4 +132,6 @@ ZH: dict[str, str] = {
     "{count} parcels name no courier and were not checked.": "{count} 个包裹没有快递名称，未查询。",
     "other names in channel files, e.g. 顺丰速运, SF Express (empty for a new courier: the carrier code's usual names)":
         "渠道文件中的其他名称，如 顺丰速运, 顺丰（新账号留空：使用其公司编码的常用名称）",
+    "A courier key is 1 to 500 printable ASCII characters (letters, digits, signs), without spaces.":
+        "快递密钥应为 1 到 500 个可打印的 ASCII 字符（字母、数字、符号），不含空格。",
 }

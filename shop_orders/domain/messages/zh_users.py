@@ -82,4 +82,22 @@ ZH: dict[str, str] = {
     "a second person from {n} orders; a proposal expires after {hours} h": "{n} 单起需要第二个人审批；变更单 {hours} 小时后过期",
     "{action}: {roles}": "{action}：{roles}", "prices {percent}%": "价格 {percent}%",
     "undoes change set #{id}": "撤回变更单 #{id}",
+    # two people means two people (issue 23)
+    "{what} needs a second person's approval while two people may approve: propose it.":
+        "当有两人可以审批时，{what}需要第二个人审批：请提交变更单。",
+    "Enabling {name}": "启用 {name}", "Creating {name} as {role}": "以{role}身份创建 {name}",
+    "Setting {name}'s password or PIN": "设置 {name} 的密码或 PIN",
+    "add a user who may approve": "添加可审批的用户", "enable a user who may approve": "启用可审批的用户",
+    "set another approver's password or PIN": "设置其他审批人的密码或 PIN",
+    "{proposer} set {name}'s password or PIN, so {name} may not approve what {proposer} proposes (#{id}) until {name} "
+    "sets their own.": "{name} 的密码或 PIN 由 {proposer} 设置，因此在 {name} 自行设置之前，不能审批 {proposer} 提交的变更单（#{id}）。",
+    "{proposer} gave {name} their role, so {name} may not approve what {proposer} proposes (#{id}) before {until}.":
+        "{name} 的角色由 {proposer} 授予，因此在 {until} 之前不能审批 {proposer} 提交的变更单（#{id}）。",
+    "{name} as {role}": "{name}，{role}",
+    "the shop setting {key}": "店铺设置 {key}", "the account {name}": "账号 {name}",
+    "{what} was changed in the database outside Shop Orders (its signature does not match); nothing was done: run "
+    "`shop-orders audit verify`, then restore a backup or set it again.":
+        "{what}在订单台之外被改动过（签名不符）；未执行任何操作：请运行 `shop-orders audit verify`，然后恢复备份或重新设置。",
+    "Change set #{id} was changed in the database outside Shop Orders; it cannot be approved.":
+        "变更单 #{id} 在订单台之外被改动过；无法审批。",
 }

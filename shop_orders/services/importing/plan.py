@@ -25,10 +25,12 @@ from sqlalchemy import Row, case, func, select
 from sqlmodel import col
 
 from shop_orders.domain import flags as flag_codes
+from shop_orders.domain.changes import Actor
 from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
 from shop_orders.domain.vocabulary import field_label
+from shop_orders.services import permissions
 from shop_orders.services.importing import values
 from shop_orders.services.importing.header import HeaderMatch
 from shop_orders.services.importing.profiles import (
@@ -836,8 +838,15 @@ def _gross_paid(session, order_ids: list[int]) -> dict[int, int]:
     return {order_id: int(total or 0) for order_id, total in rows}
 
 
-def compare(db: Database, plan: ImportPlan) -> None:
-    """Sort the parsed orders into creates, updates, unchanged and refused (backwards) moves."""
+SHIPPING = (Status.SHIPPED, Status.COMPLETED)  # what a file may say only when its importer may ship
+
+
+def compare(db: Database, plan: ImportPlan, actor: Actor | None = None) -> None:
+    """Sort the parsed orders into creates, updates, unchanged and refused moves: backwards ones,
+    and (when `actor` is given) shipping or completing orders, which a file does only for someone
+    who may ship without a scan (order.ship_manual; the order services check it again): the order
+    is not created, or its status is not changed, and the row is reported; imported again by
+    someone who may, the same file applies it."""
     by_channel: dict[str, list[str]] = {}
     for o in plan.orders:
         by_channel.setdefault(o.channel, []).append(o.channel_order_no)
@@ -847,6 +856,8 @@ def compare(db: Database, plan: ImportPlan) -> None:
     wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
               *(getattr(Order, f) for f in COMPARED)]
     with db.read_session() as s:
+        role = permissions.role_of(s, actor) if actor is not None else None
+        may_ship = actor is None or permissions.may(s, actor, "order.ship_manual")
         for channel, numbers in by_channel.items():
             for i in range(0, len(numbers), 500):
                 rows = s.execute(select(*wanted).where(
@@ -857,6 +868,10 @@ def compare(db: Database, plan: ImportPlan) -> None:
                 gross.update(_gross_paid(s, [r.id for r in found]))
     for imp in plan.orders:
         ours = existing.get((imp.channel, imp.channel_order_no))
+        if not may_ship and imp.status in SHIPPING and (ours is None or ours.status != imp.status.value):
+            plan.refused.append(Problem(plan.file, imp.first_row, "", _may_not_ship(imp, ours, role)))
+            if ours is None:
+                continue
         if ours is None:
             plan.creates.append(imp)
             continue
@@ -885,6 +900,8 @@ def compare(db: Database, plan: ImportPlan) -> None:
         more = new_payment(imp.received(), gross.get(ours.id, 0))
         if more:
             changes["paid_minor"] = (ours.paid_minor, ours.paid_minor + more)
+        if not may_ship and "status" in changes and imp.status in SHIPPING:
+            changes.pop("status")  # reported above; the rest of what the file says is applied
         if "status" in changes and not channel_update_allowed(Status(ours.status), imp.status):
             plan.refused.append(Problem(plan.file, imp.first_row, "", t(
                 "{order} is {ours} here; the file's '{theirs}' is older and was not applied",
@@ -898,3 +915,14 @@ def compare(db: Database, plan: ImportPlan) -> None:
         else:
             plan.unchanged += 1
     assert set(CHANNEL_RANK) == set(Status)
+
+
+def _may_not_ship(imp: ImportedOrder, ours, role) -> str:
+    who = role.label() if role is not None else t("this account")
+    if ours is None:
+        return t("{channel} order {number} is {status} in the file and was not imported: a {role} import may not "
+                 "add shipped or completed orders; someone who may ship without a scan imports the file again",
+                 channel=imp.channel, number=imp.channel_order_no, status=imp.status.label(), role=who)
+    return t("{order} is {status} in the file; the status was not applied: a {role} import may not mark orders "
+             "shipped or completed; someone who may ship without a scan imports the file again",
+             order=ours.order_no, status=imp.status.label(), role=who)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
 from shop_orders.services import orders, rules, settings
@@ -54,13 +54,14 @@ class ImportAmbiguous(ImportFileError):
 
 def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None, *, choose_first: bool = False,
-            currency: str | None = None) -> plan.ImportPlan:
+            currency: str | None = None, actor: Actor | None = None) -> plan.ImportPlan:
     """Read and check a file against the store; writes nothing. `cancelled` is asked at every
     progress report (each block of rows): True stops with ImportCancelled. When two profiles fit
     equally well, ImportAmbiguous names them (the person chooses with `channel`), unless
     `choose_first`, which takes the first and keeps the others in `plan.match.others`.
     `currency` is the currency of the amounts of a file that has no currency column (default:
-    the layout's usual one)."""
+    the layout's usual one). `actor` is who imports: what their role may not do (ship or complete
+    orders) is left out and reported (plan.refused); the write checks it again."""
     def report(stage: str, done: int, total: int) -> None:
         if progress is not None:
             progress(stage, done, total)
@@ -70,7 +71,8 @@ def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress 
     if currency is not None and not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
         raise ImportFileError(t("'{text}' is not a three-letter currency code", text=currency[:20]))
     with collector_paused():
-        return _prepare(db, path, channel, report, choose_first, currency.strip().upper() if currency else None)
+        return _prepare(db, path, channel, report, choose_first, currency.strip().upper() if currency else None,
+                        actor)
 
 
 def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]:
@@ -83,7 +85,7 @@ def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]
 
 
 def _prepare(db: Database, path: Path, channel: str, progress: Progress, choose_first: bool,
-             currency: str | None) -> plan.ImportPlan:
+             currency: str | None, actor: Actor | None) -> plan.ImportPlan:
     with db.read_session() as s:
         try:
             candidates = candidate_profiles(s, channel)
@@ -106,7 +108,7 @@ def _prepare(db: Database, path: Path, channel: str, progress: Progress, choose_
             progress=lambda d, t_: progress("check", d, t_))
     except (readers.ReadError, header.HeaderNotFound) as exc:
         raise ImportFileError(str(exc)) from None
-    plan.compare(db, p)
+    plan.compare(db, p, actor)
     return p
 
 

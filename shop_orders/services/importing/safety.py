@@ -1,8 +1,13 @@
-"""Checks a file before any spreadsheet reader touches it.
+"""Checks a file completely before any spreadsheet reader touches it.
 
-Some fast readers do not raise on hostile files but abort the whole process (python-calamine on a
-zip bomb or a sheet claiming a huge dimension), so the archive's declared sizes, compression
-ratios, entity declarations and sheet dimensions are checked here first, with bounded reads.
+Some fast readers do not raise on hostile files but abort the whole process or take gigabytes
+(python-calamine on a zip bomb, a sheet whose one cell stands at XFD1048576 with no `<dimension>`,
+a gigabyte of shared strings), and a text file can hide binary data or be one 480 MB line. So
+nothing is taken on trust: every part of a workbook is decompressed here once, in bounded chunks
+(its real size, its CRC, the cells it really holds: their farthest row and column, whatever the
+`<dimension>` claims, and the shared strings' real size), and every byte of a text file is looked
+at (no NUL byte, no line longer than a real export's). Memory stays a few megabytes whatever the
+file; a file that fails is refused with one sentence naming it and what is wrong.
 """
 
 from __future__ import annotations
@@ -19,9 +24,16 @@ MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # all parts together
 MAX_RATIO = 150  # a real sheet compresses ~5-20x
 MAX_COLUMNS = 500
 MAX_ROWS = 2_000_000
+MAX_SHARED_STRINGS = 256 * 1024 * 1024  # bytes of the shared strings part (a real 1M-row export: < 100 MB)
+MAX_LINE = 1024 * 1024  # bytes of one line of a text file (a real export's longest line: a few KB)
+CHUNK = 1 << 20
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+# A cell's reference with a column of two or three letters, or a row of seven digits or more: the
+# only references that can pass the limits (one letter is at most column 26).
+_WIDE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{2,3})(\d+)"')
+_DEEP = re.compile(rb'\br="[A-Z]{0,3}(\d{7,})"')
 
 
 class UnsafeFile(ValueError):
@@ -53,7 +65,7 @@ def kind_of(path: Path) -> str:
 
 
 def check(path: Path) -> str:
-    """Raise UnsafeFile, or return the file's kind (see kind_of)."""
+    """Raise UnsafeFile, or return the file's kind (see kind_of), after reading all of it."""
     name = path.name
     if not path.is_file():
         raise UnsafeFile(t("{name}: the file does not exist", name=name))
@@ -69,7 +81,33 @@ def check(path: Path) -> str:
         raise UnsafeFile(t("{name}: this is not a spreadsheet or CSV file", name=name))
     if kind == "xlsx":
         _check_zip(path)
+    elif kind == "text":
+        check_text(path)
     return kind
+
+
+def check_text(path: Path) -> None:
+    """Every byte of a text file: no NUL byte (binary data), no line longer than MAX_LINE."""
+    name = path.name
+    with open(path, "rb") as fh:
+        run = 0  # bytes since the last newline; a line inside one chunk is at most CHUNK <= MAX_LINE long
+        while chunk := fh.read(CHUNK):
+            if run == 0 and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise UnsafeFile(t("{name}: the text is UTF-16; save it as UTF-8 (or GBK) and import it again",
+                                   name=name))
+            if b"\x00" in chunk:
+                raise UnsafeFile(t("{name}: the file holds binary data (NUL bytes), not text; it is not a CSV export",
+                                   name=name))
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            else:
+                run += first
+                if run <= MAX_LINE:
+                    run = len(chunk) - chunk.rfind(b"\n") - 1
+            if run > MAX_LINE:
+                raise UnsafeFile(t("{name}: a line of the file is longer than {mb} MB; a channel's export never is",
+                                   name=name, mb=MAX_LINE // 2 ** 20))
 
 
 def _check_zip(path: Path) -> None:
@@ -91,17 +129,60 @@ def _check_zip(path: Path) -> None:
         for i in infos:
             if i.compress_size and i.file_size > 10 * 2**20 and i.file_size / i.compress_size > MAX_RATIO:
                 raise UnsafeFile(t("{name}: part {filename} is compressed {value}:1 (a zip bomb?); refused", name=name, filename=i.filename, value=i.file_size // i.compress_size))
+        budget = MAX_UNCOMPRESSED
         for i in infos:
-            if not i.filename.endswith(".xml"):
-                continue
-            with zf.open(i) as fh:
-                head = fh.read(16384)
-            if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-                raise UnsafeFile(t("{name}: part {filename} declares XML entities (an attack pattern); refused", name=name, filename=i.filename))
-            if i.filename.startswith("xl/worksheets/"):
-                m = _DIMENSION.search(head)
-                if m and m.group(3):
-                    cols = _col_number(m.group(3))
-                    rows = int(m.group(4))
-                    if cols > MAX_COLUMNS or rows > MAX_ROWS:
-                        raise UnsafeFile(t("{name}: the sheet claims {rows} rows x {cols} columns; refused", name=name, rows=format(rows, ','), cols=format(cols, ',')))
+            budget -= _check_part(zf, i, name, budget)
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int) -> int:
+    """Read one part of the workbook to its end (bounded chunks): its real size, its CRC (zipfile
+    checks it at the end), XML entities, a worksheet's farthest cell, the shared strings' size.
+    Returns the part's real size."""
+    xml = info.filename.endswith(".xml")
+    sheet = info.filename.startswith("xl/worksheets/")
+    shared = info.filename.lower() == "xl/sharedstrings.xml"
+    limit = min(budget, MAX_SHARED_STRINGS) if shared else budget
+    real, tail, widest, deepest = 0, b"", 0, 0
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                if real == 0 and xml and (b"<!ENTITY" in chunk[:16384] or b"<!DOCTYPE" in chunk[:16384]):
+                    raise UnsafeFile(t("{name}: part {filename} declares XML entities (an attack pattern); refused",
+                                       name=name, filename=info.filename))
+                if real == 0 and sheet:
+                    m = _DIMENSION.search(chunk[:16384])
+                    if m and m.group(3):
+                        _refuse_size(name, int(m.group(4)), _col_number(m.group(3)))
+                real += len(chunk)
+                if real > limit:
+                    if shared:
+                        raise UnsafeFile(t("{name}: the workbook's shared strings unpack to more than {mb} MB "
+                                           "(a real export's hold far less); refused", name=name,
+                                           mb=MAX_SHARED_STRINGS // 2 ** 20))
+                    raise UnsafeFile(t("{name}: the workbook unpacks to more than {mb} MB, more than its parts say "
+                                       "or more than one import takes (a zip bomb?); refused", name=name,
+                                       mb=MAX_UNCOMPRESSED // 2 ** 20))
+                if sheet:  # the cells it really holds, whatever <dimension> claims (or omits)
+                    window = tail + chunk
+                    for m in _WIDE.finditer(window):
+                        widest = max(widest, _col_number(m.group(1)))
+                    for m in _DEEP.finditer(window):
+                        deepest = max(deepest, int(m.group(1)))
+                    if widest > MAX_COLUMNS or deepest > MAX_ROWS:
+                        _refuse_size(name, deepest, widest)
+                    tail = chunk[-64:]
+    except zipfile.BadZipFile:
+        raise UnsafeFile(t("{name}: the workbook is damaged: part {filename} does not unpack to what the file says "
+                           "(its size or checksum is wrong); refused", name=name, filename=info.filename)) from None
+    except (zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
+        if isinstance(exc, UnsafeFile):
+            raise
+        raise UnsafeFile(t("{name}: the workbook is damaged: part {filename} cannot be unpacked; refused", name=name,
+                           filename=info.filename)) from None
+    return real
+
+
+def _refuse_size(name: str, rows: int, cols: int) -> None:
+    if cols > MAX_COLUMNS or rows > MAX_ROWS:
+        raise UnsafeFile(t("{name}: the sheet reaches {rows} rows x {cols} columns; refused", name=name,
+                           rows=format(rows, ","), cols=format(cols, ",")))
