@@ -269,8 +269,8 @@ def create_orders_bulk(uow: UnitOfWork, ctx: ChangeContext, drafts: list[OrderDr
     permissions.require(uow, ctx.actor, "orders.import")
     for d in drafts:
         validate_draft(d)
-        if Status(d.status) in SHIPPING:
-            _may_ship_from_file(uow, ctx)
+    if any(Status(d.status) in SHIPPING for d in drafts):
+        _may_ship_from_file(uow, ctx)
     keys = [(parse_channel(d.channel), d.channel_order_no.strip()) for d in drafts]
     if len(set(keys)) != len(keys):
         raise DuplicateOrder(t("The same channel order appears twice in one batch."))

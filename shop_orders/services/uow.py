@@ -89,8 +89,9 @@ class UnitOfWork:
     def append_in_bulk(self, events: Sequence[audit.PendingEvent]) -> None:
         """Chain and insert a large batch of events now (bulk loads), and seal their orders (rows
         written before this call); rules do not see these."""
-        self._head = audit.append(self.session, events, self._head, key=self.key)
-        seals.reseal(self.session, self.key, {e.order_id for e in events if e.order_id is not None})
+        newest: dict[int, str] = {}
+        self._head = audit.append(self.session, events, self._head, key=self.key, newest=newest)
+        seals.reseal(self.session, self.key, newest, newest)
 
     def commit(self) -> None:
         seen = 0
@@ -101,10 +102,10 @@ class UnitOfWork:
                 rule(self, batch)
         self.session.flush()
         audit.check_heads(self.session, self.db, self._locked_head)  # raises before anything is written
-        self._head = audit.append(self.session, self.events, self._head, key=self.key)
+        newest: dict[int, str] = {}
+        self._head = audit.append(self.session, self.events, self._head, key=self.key, newest=newest)
         # Every order this unit of work touched is sealed again, bound to its newest event (store/seals.py).
-        seals.reseal(self.session, self.key,
-                     seals.touched(self.session) | {e.order_id for e in self.events if e.order_id is not None})
+        seals.reseal(self.session, self.key, seals.touched(self.session) | newest.keys(), newest)
         if self._head != self._locked_head:
             audit.write_head(self.session, self._head)
         self.session.commit()

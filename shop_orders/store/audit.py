@@ -187,12 +187,15 @@ def chain_rows(
 
 
 def append(session: Session, events: Sequence[PendingEvent], head: tuple[int, str], *,
-           key: ChainKey) -> tuple[int, str]:
-    """Insert events after head (locked by the caller); returns the new head. See write_head."""
+           key: ChainKey, newest: dict[int, str] | None = None) -> tuple[int, str]:
+    """Insert events after head (locked by the caller); returns the new head. See write_head.
+    `newest` gets, per order id, the hash of its newest event among these (store/seals.py)."""
     if not events:
         return head
     rows, seq, last = chain_rows(events, *head, key=key)
     insert_many(session, AuditEvent.__table__, COLUMNS, rows)
+    if newest is not None:
+        newest.update((r[4], r[14]) for r in rows if r[4] is not None)
     return seq, last
 
 
