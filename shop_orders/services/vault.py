@@ -56,7 +56,7 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
-from shop_orders.store import signing
+from shop_orders.store import keychain, signing
 from shop_orders.store.db import Database
 from shop_orders.store.models import Setting
 
@@ -111,58 +111,8 @@ class WrongPassphrase(ValidationError):
 
 # -- choosing the backend -------------------------------------------------------------------
 
-# keyrings.alt's backends that encrypt; everything else from keyrings.alt is refused.
-_ALT_ENCRYPTED = frozenset({
-    ("keyrings.alt.file", "EncryptedKeyring"),
-    ("keyrings.alt.Windows", "EncryptedKeyring"),  # DPAPI
-    ("keyrings.alt.Windows", "RegistryKeyring"),  # DPAPI
-})
-_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null")
-
-
-def _is_chainer(backend: object) -> bool:
-    from keyring.backends.chainer import ChainerBackend
-
-    cls = type(backend)
-    return isinstance(backend, ChainerBackend) or (
-        cls.__module__ == "keyring.backends.chainer" and cls.__name__ == "ChainerBackend")
-
-
-def _members(backend: object) -> list:
-    try:
-        return list(getattr(backend, "backends", None) or [])
-    except Exception:  # noqa: BLE001 - a chainer that cannot list its members offers none
-        return []
-
-
-def _encrypting(backend: object) -> object | None:
-    """The backend a secret would be written into, if it encrypts: the backend itself, or a
-    chainer's first member that encrypts; else None."""
-    if backend is None:
-        return None
-    if _is_chainer(backend):
-        return next((m for m in _members(backend) if not _is_chainer(m) and _encrypting(m) is not None), None)
-    cls = type(backend)
-    module, name = cls.__module__ or "", cls.__name__
-    if module in _REFUSED_MODULES or module.startswith(tuple(m + "." for m in _REFUSED_MODULES)):
-        return None
-    if name == "PlaintextKeyring":
-        return None
-    if (module == "keyrings.alt" or module.startswith("keyrings.alt.")) and (module, name) not in _ALT_ENCRYPTED:
-        return None
-    return backend
-
-
-def encrypts(backend: object) -> bool:
-    """Whether secrets given to this keyring backend are kept encrypted by it (or, for a chainer,
-    by one of its members). Conservative: keyring's fail and null backends, any PlaintextKeyring,
-    and everything from keyrings.alt except its encrypted keyrings do not."""
-    return _encrypting(backend) is not None
-
-
-def describe_backend(backend: object) -> str:
-    cls = type(backend)
-    return f"{cls.__module__}.{cls.__name__}"
+# Which keyring backends encrypt: store/keychain.py (the audit head kept in the keychain uses it too).
+_encrypting, encrypts, describe_backend = keychain.encrypting, keychain.encrypts, keychain.describe_backend
 
 
 # -- checks shared by both backends ---------------------------------------------------------

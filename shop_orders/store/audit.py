@@ -325,6 +325,8 @@ def reset_heads(db, head: tuple[int, str]) -> None:
         return
     for hf in head_files(db):
         hf.reset(*head)
+    if db.keychain_head is not None:
+        db.keychain_head.reset(*head)
 
 
 def adopt_key(db, key: ChainKey, where: str) -> VerifyResult:
@@ -358,6 +360,8 @@ def reset_heads_checked(db) -> VerifyResult:
                                   "instead of resetting the heads.", where=db.where, problem=result.problem))
     for hf in head_files(db):
         hf.reset(*result.head)
+    if db.keychain_head is not None:
+        db.keychain_head.reset(*result.head)
     return result
 
 
@@ -369,6 +373,8 @@ def advance_heads(db, head: tuple[int, str]) -> None:
             hf.advance(*head)
         except OSError as exc:
             log.warning("audit head file %s could not be advanced: %s", hf.path.name, exc.strerror)
+    if db.keychain_head is not None:
+        db.keychain_head.advance(*head)
 
 
 def event_hash(session: Session, seq: int) -> str | None:
@@ -399,6 +405,7 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
             raise AuditTrailDamaged(t(
                 "The audit trail of {where} ends at event #{seq} but this seat recorded #{mine}: writing "
                 "stopped; run `shop-orders audit verify` and restore a backup.", where=db.where, seq=seq, mine=mine))
+    _check_keychain_head(session, db, seq, h)
 
 
 def require_key(db) -> ChainKey:
@@ -417,6 +424,34 @@ def reload_key(db) -> None:
     db.store_id = sid if keys.valid_store_id(sid) else None
     db.chain_key = keys.KeyStore(db.data_dir).load(db.store_id) if db.store_id else None
     db.data_head_file = data_head_file_for(db.url, db.data_dir, db.store_id) if db.store_id else None
+    _start_keychain_head(db)
+
+
+def _start_keychain_head(db) -> None:
+    """This user's keychain copy of the head (store/keychain.py), started at the database's head
+    when the keychain has none for this store yet."""
+    from shop_orders.store import keychain
+
+    kc = keychain.head_for(db.chain_key)
+    db.keychain_head = kc
+    if kc is not None and kc.read() is None:
+        with db.read_session() as s:
+            kc.reset(*read_head(s))
+
+
+def _check_keychain_head(session: Session, db, seq: int, h: str) -> None:
+    """Before the first write of this open store: the keychain's head is on the chain."""
+    kc = db.keychain_head
+    if kc is None or getattr(kc, "checked", False):
+        return
+    mine = kc.read()
+    if mine is not None and (mine[0] < 0 or mine[0] > seq or (mine[0] == seq and mine[1] != h) or (
+            mine[0] < seq and (GENESIS if mine[0] == 0 else event_hash(session, mine[0])) != mine[1])):
+        raise AuditTrailDamaged(t(
+            "The audit trail of {where} ends at event #{seq} but this computer's keychain recorded #{mine}: the store "
+            "was put back to an earlier state or its trail was cut; writing stopped; run `shop-orders audit verify` "
+            "and restore a backup.", where=db.where, seq=seq, mine=mine[0]))
+    kc.checked = True
 
 
 def ensure_keyed(db) -> None:
@@ -450,6 +485,7 @@ def ensure_keyed(db) -> None:
                 db.data_head_file = data_head_file_for(db.url, db.data_dir, sid)
                 for hf in head_files(db):
                     hf.reset(*carried)
+                _start_keychain_head(db)
                 return
         finally:
             session.close()
@@ -504,7 +540,8 @@ def _default_key(session: Session) -> tuple[ChainKey | None, str | None]:
 
 def verify(session: Session, outside_head: tuple[int, str] | None = None, batch: int = 20000, *,
            key: ChainKey | None = None, heads: Sequence[HeadFile] = (),
-           progress: Callable[[int], object] | None = None, first_head_shared: bool = False) -> VerifyResult:
+           progress: Callable[[int], object] | None = None, first_head_shared: bool = False,
+           behind: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the whole chain once; name the first event that does not match, then check the heads
     kept outside (`outside_head`, e.g. a backup manifest's, and this seat's head files).
 
@@ -514,7 +551,8 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
 
     The head files must agree; when `first_head_shared` (SQLite: every user of the file advances
     the head beside it, the data-folder one is this user's own), the first may be ahead of the
-    second but never behind it."""
+    second but never behind it. `behind` is a head kept elsewhere that may lag (this computer's
+    keychain, store/keychain.py): it must name an event of the chain."""
     sid = None
     if key is None:
         key, sid = _default_key(session)
@@ -527,7 +565,7 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     sha256 = hashlib.sha256
     targets: dict[int, list[str]] = {}  # seq -> hashes named outside
     states = [(hf, hf.state()) for hf in heads]
-    named = [h for h in [outside_head] if h is not None and h[0] >= 0]
+    named = [h for h in [outside_head, behind] if h is not None and h[0] >= 0]
     named += [st.head for _, st in states if st.status in (OK, UNSIGNED) and st.head is not None]
     for seq, h in named:
         targets.setdefault(seq, []).append(h)
@@ -597,6 +635,9 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     if outside_head is not None and outside_head[0] < 0:
         return VerifyResult(count, (last_id, prev), t("the audit head file outside the database is unreadable"),
                             None, "head-forged")
+    if behind is not None and behind[0] < 0:
+        return VerifyResult(count, (last_id, prev), t("the audit head in this computer's keychain was rewritten (its "
+                                                      "signature does not match)"), None, "head-forged")
     for hf, st in states:
         if st.status == MISSING:
             return VerifyResult(count, (last_id, prev), t("the audit head file {path} is missing", path=hf.path), None,
@@ -628,13 +669,14 @@ def verify_database(db, session: Session | None = None, *, progress: Callable[[i
         return VerifyResult(0, (0, GENESIS),
                             t("this computer has no key for the audit chain of {where}; import it with "
                               "`shop-orders audit key import FILE`", where=db.where), None, "no-key")
+    behind = db.keychain_head.read() if db.keychain_head is not None else None
     if session is None:
         with db.read_session() as s:
             result = verify(s, None, key=db.chain_key, heads=head_files(db), progress=progress,
-                            first_head_shared=db.is_sqlite)
+                            first_head_shared=db.is_sqlite, behind=behind)
     else:
         result = verify(session, None, key=db.chain_key, heads=head_files(db), progress=progress,
-                        first_head_shared=db.is_sqlite)
+                        first_head_shared=db.is_sqlite, behind=behind)
     if result.ok and db.chain_key is not None:
         advance_heads(db, result.head)
     return result

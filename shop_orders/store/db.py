@@ -195,6 +195,7 @@ class Database:
     store_id: str | None = None
     chain_key: ChainKey | None = None
     data_head_file: Path | None = None
+    keychain_head: object | None = None  # store/keychain.KeychainHead, where the keychain encrypts
 
     def __post_init__(self) -> None:
         from shop_orders.store import seals, signing

@@ -180,3 +180,12 @@ ZH.update({
         "从 {source} 的恢复曾在改动数据库之前被中断；数据库保持原样。",
     "Another restore is running on this computer; wait until it has finished.": "这台电脑上正在进行另一次恢复；请等它完成。",
 })
+
+ZH.update({
+    "The audit trail of {where} ends at event #{seq} but this computer's keychain recorded #{mine}: the store was put "
+    "back to an earlier state or its trail was cut; writing stopped; run `shop-orders audit verify` and restore a "
+    "backup.": "{where} 的审计记录止于第 {seq} 条，但这台电脑的钥匙串记录到第 {mine} 条：数据库被退回到更早的状态或记录被截断；"
+               "已停止写入；请运行 `shop-orders audit verify` 并恢复备份。",
+    "the audit head in this computer's keychain was rewritten (its signature does not match)":
+        "这台电脑钥匙串中的审计链头被改写（签名不符）",
+})
