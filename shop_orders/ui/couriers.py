@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
@@ -33,7 +32,7 @@ from shop_orders.domain.messages import t
 from shop_orders.services import courier_accounts, tracking, vault
 from shop_orders.services.context import AppContext
 from shop_orders.services.couriers.base import KINDS
-from shop_orders.ui.tables import text_table
+from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import Task, run_in_pool
 
 MASK = "●●●●●●●●"
@@ -220,11 +219,8 @@ class CouriersDialog(QDialog):
             self.accounts = courier_accounts.accounts(s)
         names = set((self.box or vault.open_vault(self.ctx.db, lambda: "")).names())
         self.keyed = {a.name: courier_accounts.secret_name(a.name) in names for a in self.accounts}
-        self.table.setRowCount(len(self.accounts))
-        for r, a in enumerate(self.accounts):
-            for c, v in enumerate((a.name, api_label(a.kind), a.url, a.customer, a.carrier,
-                                   MASK if self.keyed[a.name] else t("missing"), ", ".join(a.aliases))):
-                self.table.setItem(r, c, QTableWidgetItem(v))
+        fill(self.table, [[a.name, api_label(a.kind), a.url, a.customer, a.carrier,
+                           MASK if self.keyed[a.name] else t("missing"), ", ".join(a.aliases)] for a in self.accounts])
         box = self.box or vault.open_vault(self.ctx.db, lambda: "")
         self.backend.setText(t("The keys are kept in this computer's system keychain.") if not isinstance(
             box, vault.OwnVault) else t("The keys are kept encrypted in the store, under the owner's passphrase."))

@@ -36,6 +36,7 @@ from shop_orders.services import settings
 from shop_orders.services.context import AppContext
 from shop_orders.services.importing import guess, header, layouts, plan, readers
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
+from shop_orders.ui.tables import fill
 
 PREVIEW = 20
 SAMPLE_ROWS = 2000
@@ -238,13 +239,10 @@ class MappingDialog(QDialog):
         # the same checks as the import's (plan.check), on the top of the file
         orders, problems, _ = plan.check(self.rows[: self.header_row + 1 + 500], match, self.path.name,
                                          self.shop_tz if self.shop_tz else ZoneInfo("UTC"))
-        self.preview.setRowCount(min(PREVIEW, len(orders)))
-        for r, o in enumerate(orders[:PREVIEW]):
-            values = [o.channel_order_no, o.status.label(self.lang),
-                      o.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if o.created_at else "",
-                      f"{format_minor(o.final_total(), o.currency)} {o.currency}", o.buyer]
-            for c, v in enumerate(values):
-                self.preview.setItem(r, c, QTableWidgetItem(v))
+        fill(self.preview, [[o.channel_order_no, o.status.label(self.lang),
+                             o.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if o.created_at else "",
+                             f"{format_minor(o.final_total(), o.currency)} {o.currency}", o.buyer]
+                            for o in orders[:PREVIEW]])
         first = f" {problems[0]}" if problems else ""
         self.preview_label.setText(t("%s orders read from the first 500 rows, %s problems.") %
                                    (len(orders), len(problems)) + first)

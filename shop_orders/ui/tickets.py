@@ -41,7 +41,7 @@ from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilt
 from shop_orders.services.context import AppContext
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
-from shop_orders.ui.tables import text_table
+from shop_orders.ui.tables import fitted, text_table
 from shop_orders.ui.workers import Task, run_in_pool
 
 RED = QColor("#c62828")
@@ -359,15 +359,17 @@ class TicketPanel(QWidget):
         rows, (kinds, _people, overall), (active, overdue), clock, now = answer
         keep = self.current()
         self.rows, self._clock, self._read_at = rows, clock, now
-        self.table.setRowCount(len(rows))
-        for r, k in enumerate(rows):
-            values = [str(k.id), k.order_no, Kind(k.kind).label(), Priority(k.priority).label(), State(k.state).label(),
-                      who_label(k.assignee_user, k.assignee_role), "", local_text(k.opened_at)]
-            for c, v in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(v))
-            if keep is not None and k.id == keep.id:
-                self.table.selectRow(r)
-        self._tick()
+        with fitted(self.table):
+            self.table.setRowCount(len(rows))
+            for r, k in enumerate(rows):
+                values = [str(k.id), k.order_no, Kind(k.kind).label(), Priority(k.priority).label(),
+                          State(k.state).label(), who_label(k.assignee_user, k.assignee_role), "",
+                          local_text(k.opened_at)]
+                for c, v in enumerate(values):
+                    self.table.setItem(r, c, QTableWidgetItem(v))
+                if keep is not None and k.id == keep.id:
+                    self.table.selectRow(r)
+            self._tick()
         rate = "—" if overall.hit_rate is None else f"{overall.hit_rate:.0%}"
         self.figures.setText(t("%s open · %s overdue · SLA met %s · mean time to resolve %s") % (
             active, overdue, rate, _duration(overall.mean_resolve_s) or "—"))
