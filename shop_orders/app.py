@@ -66,18 +66,11 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1
-    from shop_orders.store import seats
-
-    try:
-        seat = seats.join(ctx.db, "gui")  # a restore elsewhere names this seat or waits for it
-    except (OSError, ShopOrdersError):
-        seat = None  # e.g. a read-only folder: the app still works, restore just cannot name it
+    ctx.join_seat("gui")  # a restore elsewhere names this seat or waits for it
     from shop_orders.ui.users import sign_in_at_start
 
     user = sign_in_at_start(ctx)
     if user is None:  # nobody signed in (or the owner's account was not made): the app does not open
-        if seat is not None:
-            seat.leave()
         ctx.close()
         return 0
     ctx.actor = user.actor
@@ -89,6 +82,4 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
-        if seat is not None:
-            seat.leave()
         ctx.close()

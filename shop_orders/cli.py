@@ -34,7 +34,13 @@ from shop_orders.domain.money import UNKNOWN, format_minor, parse_minor, shown
 from shop_orders.domain.status import Status
 from shop_orders.domain.vocabulary import action_label, field_label, method_label, source_label
 from shop_orders.services import permissions
-from shop_orders.services.context import DB_ENV, AppContext, open_context
+from shop_orders.services.context import (
+    DB_ENV,
+    DB_PASSWORD_ENV,
+    AppContext,
+    NoPassword,
+    open_context,
+)
 
 JSON_KEYS = ["id", "channel", "channel_order_no", "status", "total", "paid", "currency", "buyer",
              "recipient", "phone", "address", "courier", "tracking_no", "created_at", "updated_at", "stale", "flags"]
@@ -412,7 +418,7 @@ def cmd_restore(args, ctx: AppContext) -> int:
                     seats=", ".join(s.describe() for s in others[:3])), file=sys.stderr, flush=True)
 
     report = restore(ctx.db, Path(args.src), ctx.backup_dir, wait=args.wait, wait_timeout_s=args.wait_timeout,
-                     waiting=waiting)
+                     waiting=waiting, by=ctx.actor.name)
     print(t("Restored {src} ({orders} orders, {events} audit events).", src=args.src, orders=report.orders,
             events=report.events))
     if report.replaced_problem:
@@ -1063,7 +1069,9 @@ class _CommandParser(_Parser):
 def add_store_options(p: argparse.ArgumentParser) -> None:
     """--db and --version, the same for the command line and the desktop app (-h and --lang come
     with _Parser)."""
-    p.add_argument("--db", metavar="PATH_OR_URL", help=t("SQLite file path or postgresql://user:pass@host/db"))
+    p.add_argument("--db", metavar="PATH_OR_URL",
+                   help=t("SQLite file path or postgresql://user@host/db (no password here, where ps shows it: "
+                          "it comes from ~/.pgpass, ${env} or the terminal's prompt)", env=DB_PASSWORD_ENV))
     p.add_argument("--version", action="version", version=f"shop-orders {__version__}",
                    help=t("show the version and exit"))
 
@@ -1434,9 +1442,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         def sign_in(db) -> Actor:
             return auth.signed_in_actor(db, user, args.secret, damaged_ok=damaged_ok)
 
-        ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)
+        try:
+            ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)
+        except NoPassword:
+            if not sys.stdin.isatty():
+                raise
+            # Asked once; kept in this process's environment only, where make_engine looks.
+            os.environ[DB_PASSWORD_ENV] = getpass.getpass(t("Database password: "))
+            ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)
         if ctx.notice:
             print(ctx.notice, file=sys.stderr)
+        ctx.join_seat("cli")  # counts while it runs: a restore on another seat waits for it
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(t("error: {message}", message=exc), file=sys.stderr)

@@ -245,6 +245,7 @@ def _read_manifest(src: Path) -> dict:
             "sha256": str(manifest["sha256"]),
             "orders": int(manifest["orders"]),
             "events": int(manifest["audit_events"]),
+            "created_at": str(manifest.get("created_at", "")),
         }
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(t("{path} is not a readable backup manifest ({error}).", path=mpath, error=exc)) from None
@@ -374,9 +375,10 @@ def _name_kept(db: Database, keep_tmp: Path, backup_dir: Path, stamp: str, damag
 
 def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wait_timeout_s: float = 600.0,
             waiting: Waiting | None = None, progress: Progress | None = None,
-            cancel: Cancel | None = None) -> BackupReport:
+            cancel: Cancel | None = None, by: str = "") -> BackupReport:
     """Replace the store's content with a checked backup; what it replaces is kept (named
-    damaged-before-restore-... when it fails its checks). No committed write is lost."""
+    damaged-before-restore-... when it fails its checks). No committed write is lost. The other
+    seats learn of it (`by`, when, to which backup: audit.learn_restore) and go on writing."""
     _looks_like_a_backup(src)
     manifest = _read_manifest(src)
     if _sha256(src) != manifest["sha256"]:
@@ -390,8 +392,30 @@ def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wa
     with _restore_lock(backup_dir) as free:
         if not free:
             raise BackupError(t("Another restore is running on this computer; wait until it has finished."))
-        return _restore_locked(db, src, backup_dir, rev, orders, verdict, wait, wait_timeout_s, waiting, progress,
-                               cancel)
+        report = _restore_locked(db, src, backup_dir, rev, orders, verdict, wait, wait_timeout_s, waiting, progress,
+                                 cancel)
+    _record_restore(db, verdict.head, manifest, by)
+    return report
+
+
+def _record_restore(db: Database, head: tuple[int, str], manifest: dict, by: str) -> None:
+    """The signed record the other seats follow (audit.learn_restore); this seat knows it already."""
+    from shop_orders.services.uow import UnitOfWork
+    from shop_orders.store.models import Setting
+
+    epoch = audit.restore_epoch(db)
+    audit.reset_heads(db, head, epoch)
+    if db.chain_key is None:
+        return  # a restored store this seat has no key for: it may not write (audit key import)
+    value = json.dumps({"epoch": epoch, "head": list(head), "by": by or "?", "at": datetime.now(UTC).isoformat(),
+                        "backup_at": str(manifest.get("created_at", ""))})
+    with UnitOfWork(db, rules=()) as uow:
+        row = uow.session.get(Setting, audit.RESTORED_SETTING)
+        if row is None:
+            uow.session.add(Setting(key=audit.RESTORED_SETTING, value=value, updated_at=uow.now))
+        else:
+            row.value, row.updated_at = value, uow.now
+        uow.commit()
 
 
 def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders: int, verdict: audit.VerifyResult,

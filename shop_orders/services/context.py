@@ -13,10 +13,14 @@ from pathlib import Path
 
 from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.services.backup import backup_before_upgrade, finish_interrupted_restore
 from shop_orders.services.uow import UnitOfWork
-from shop_orders.store.db import Database
+from shop_orders.store.db import DB_PASSWORD_ENV, Database
+from shop_orders.store.errors import NoPassword
 from shop_orders.store.open import open_database
+
+__all__ = ["DB_ENV", "DB_PASSWORD_ENV", "AppContext", "NoPassword", "open_context"]
 
 DB_ENV = "SHOP_ORDERS_DB"
 
@@ -40,6 +44,16 @@ class AppContext:
     backup_dir: Path
     actor: Actor
     notice: str | None = None  # what the person must know at start (a restore that was interrupted)
+    seat: object | None = None  # store/seats.Seat while this process counts as a seat
+
+    def join_seat(self, app: str) -> None:
+        """Count as a seat (a restore elsewhere names this one or waits for it) until close()."""
+        from shop_orders.store import seats
+
+        try:
+            self.seat = seats.join(self.db, app)
+        except (OSError, ShopOrdersError):
+            self.seat = None  # e.g. a read-only folder: the work goes on, a restore cannot name it
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)
@@ -48,6 +62,9 @@ class AppContext:
         return ChangeContext(self.actor, source, reason)
 
     def close(self) -> None:
+        if self.seat is not None:
+            self.seat.leave()  # type: ignore[attr-defined]
+            self.seat = None
         self.db.dispose()
 
 
@@ -68,6 +85,7 @@ def open_context(target: str | None = None, *, create: bool = False, damaged_ok:
     )
     try:
         notice = finish_interrupted_restore(db, backup_dir) if not damaged_ok else None
+        notice = "\n".join(n for n in (notice, db.restore_notice) if n) or None
         who = actor(db) if callable(actor) else (actor or current_actor())
     except BaseException:
         db.dispose()

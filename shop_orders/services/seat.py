@@ -12,19 +12,19 @@ import os
 import sys
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 from shop_orders import paths
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.store.db import resolve_url, without_password
 
 
 def split_password(url: str) -> tuple[str, str | None]:
-    """(the address without its password, the password or None)."""
-    u = make_url(url)
-    if u.password is None:
-        return url, None
-    bare = URL.create(u.drivername, u.username, None, u.host, u.port, u.database, u.query)
-    return bare.render_as_string(hide_password=False), str(u.password)
+    """(the address without its password, the password or None), whatever form the password
+    took (user:password@, an unencoded '@' in it, `?password=`)."""
+    u = resolve_url(url)
+    bare = without_password(u).set(drivername="postgresql")
+    return bare.render_as_string(hide_password=False), (None if u.password is None else str(u.password))
 
 
 def pgpass_path() -> Path:
@@ -73,3 +73,30 @@ def test_server(url: str) -> str:
         return str(exc)
     db.dispose()
     return ""
+
+
+def restart_command(argv: list[str], executable: str, frozen: bool) -> list[str]:
+    """How to start this app again on the seat's saved store: the same program and options but
+    without any --db (`--db X` or `--db=X`), which would name the old store."""
+    args = argv[1:]
+    kept: list[str] = []
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--db":
+            skip = True
+        elif not a.startswith("--db="):
+            kept.append(a)
+    return [executable, *kept] if frozen else [executable, argv[0], *kept]
+
+
+def restart(argv: list[str] | None = None) -> None:
+    """Start the app again, detached, without $SHOP_ORDERS_DB (the saved server must win)."""
+    import subprocess
+
+    from shop_orders.services.context import DB_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != DB_ENV}
+    cmd = restart_command(list(sys.argv if argv is None else argv), sys.executable, bool(getattr(sys, "frozen", False)))
+    subprocess.Popen(cmd, env=env, start_new_session=True, stdin=subprocess.DEVNULL)  # noqa: S603 - our own program

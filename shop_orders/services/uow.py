@@ -21,9 +21,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from shop_orders.domain.changes import ChangeContext
-from shop_orders.store import audit, seals
+from shop_orders.domain.messages import N_, t
+from shop_orders.store import audit, seals, seats
 from shop_orders.store.db import Database
-from shop_orders.store.errors import translate
+from shop_orders.store.errors import DatabaseBusy, translate
 
 Rule = Callable[["UnitOfWork", Sequence[audit.PendingEvent]], None]
 
@@ -60,8 +61,12 @@ class UnitOfWork:
             self._locked_head = self._head
         except BaseException as exc:
             self.session.close()
-            raise translate(exc, self.db.where) from exc
+            translated = translate(exc, self.db.where)
+            if isinstance(translated, DatabaseBusy):
+                translated = _busy(self.db, translated)
+            raise translated from exc
         self.now = self.clock()
+        self._labelled = False
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -72,12 +77,21 @@ class UnitOfWork:
             self.session.close()
         if exc is not None:
             translated = translate(exc, self.db.where)
+            if isinstance(translated, DatabaseBusy) and translated is not exc:
+                translated = _busy(self.db, translated)
             if translated is not exc:
                 raise translated from exc
+
+    def _label(self, source: str) -> None:
+        """Name this transaction's work for the seats it makes wait (PostgreSQL; once)."""
+        if not self._labelled:
+            self._labelled = True
+            seats.label_work(self.session.connection(), source.split(":", 1)[0] or "a change")
 
     def record(self, ctx: ChangeContext, action: str, *, order_id: int | None = None,
                order_no: str = "", field: str = "", old: object = None, new: object = None,
                at: datetime | None = None) -> None:
+        self._label(ctx.source)
         self.events.append(audit.PendingEvent(
             at=at or self.now, actor=ctx.actor.name, source=ctx.source, order_id=order_id,
             order_no=order_no, action=action, field=field,
@@ -89,6 +103,8 @@ class UnitOfWork:
     def append_in_bulk(self, events: Sequence[audit.PendingEvent]) -> None:
         """Chain and insert a large batch of events now (bulk loads), and seal their orders (rows
         written before this call); rules do not see these."""
+        if events:
+            self._label(events[0].source)
         newest: dict[int, str] = {}
         self._head = audit.append(self.session, events, self._head, key=self.key, newest=newest)
         seals.reseal(self.session, self.key, newest, newest)
@@ -108,9 +124,27 @@ class UnitOfWork:
         seals.reseal(self.session, self.key, seals.touched(self.session) | newest.keys(), newest)
         if self._head != self._locked_head:
             audit.write_head(self.session, self._head)
+            audit.write_seat_head(self.session, self.db, self._head, self.key)  # for every other seat
         self.session.commit()
         self._committed = True
         audit.advance_heads(self.db, self._head)
+
+
+WORK = {  # the first part of a change's source -> what another seat is busy with
+    "import": N_("an import"), "demo": N_("adding demo data"), "scan": N_("a scan"), "manual": N_("a change"),
+    "changeset": N_("applying a bulk change"), "rule": N_("the rules' sweep"), "sync": N_("a tracking sync"),
+    "restore": N_("a restore"),
+}
+
+
+def _busy(db: Database, plain: DatabaseBusy) -> DatabaseBusy:
+    """A write that waited too long for another seat: say which seat and what it is doing."""
+    holder = seats.busy_with(db)
+    if holder is None:
+        return plain
+    host, work = holder
+    return DatabaseBusy(t("Another seat ({host}) is busy with {work} on {where}; nothing was changed; try again "
+                          "in a moment.", host=host, work=t(WORK.get(work, N_("a change"))), where=db.where))
 
 
 def uow_factory(db: Database, **kwargs) -> Callable[[], UnitOfWork]:

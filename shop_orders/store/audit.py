@@ -23,6 +23,7 @@ IMMEDIATE transactions serialise writers anyway).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -44,7 +45,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.store import keys
 from shop_orders.store.bulk import insert_many
 from shop_orders.store.db import data_head_file_for
-from shop_orders.store.errors import AuditKeyMissing, AuditTrailDamaged
+from shop_orders.store.errors import AuditKeyMissing, AuditTrailDamaged, StoreError
 from shop_orders.store.keys import ChainKey
 from shop_orders.store.models import AuditEvent, AuditHead, Setting
 
@@ -241,6 +242,7 @@ class HeadState:
     status: str  # MISSING, UNREADABLE (or wrongly signed), UNSIGNED (no signature), OK
     head: tuple[int, str] | None = None
     signed: bool = False  # carries a signature (written by a keyed store)
+    epoch: int = 0  # the newest restore this seat has learned of (learn_restore)
 
 
 class HeadFile:
@@ -252,13 +254,16 @@ class HeadFile:
         self.path = path
         self.key = key
 
-    def _signed_text(self, seq: int, h: str) -> str:
-        return f"{self.key.store_id}|{seq}|{h}" if self.key else ""
+    def _signed_text(self, seq: int, h: str, epoch: int = 0) -> str:
+        if not self.key:
+            return ""
+        return f"{self.key.store_id}|{seq}|{h}" + (f"|restored:{epoch}" if epoch else "")
 
     def state(self) -> HeadState:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             head = (int(data["seq"]), str(data["hash"]))
+            epoch = int(data.get("epoch", 0))
             mac = data.get("mac")
             signed = mac is not None
         except FileNotFoundError:
@@ -266,10 +271,10 @@ class HeadFile:
         except (ValueError, KeyError, TypeError, OSError, AttributeError):
             return HeadState(UNREADABLE)
         if self.key is None or mac is None:
-            return HeadState(UNSIGNED if self.key is not None else OK, head, signed)
-        if not isinstance(mac, str) or mac != self.key.sign(self._signed_text(*head)):
-            return HeadState(UNREADABLE, head, signed)
-        return HeadState(OK, head, signed)
+            return HeadState(UNSIGNED if self.key is not None else OK, head, signed, epoch)
+        if not isinstance(mac, str) or mac != self.key.sign(self._signed_text(*head, epoch)):
+            return HeadState(UNREADABLE, head, signed, epoch)
+        return HeadState(OK, head, signed, epoch)
 
     def read(self) -> tuple[int, str] | None:
         """(seq, hash); None when missing; (-1, "") when unreadable or wrongly signed."""
@@ -280,12 +285,14 @@ class HeadFile:
             return (-1, "")
         return st.head
 
-    def _write(self, seq: int, h: str) -> None:
+    def _write(self, seq: int, h: str, epoch: int = 0) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"seq": seq, "hash": h, "written_at": _iso(datetime.now(UTC))}
+        data: dict[str, object] = {"seq": seq, "hash": h, "written_at": _iso(datetime.now(UTC))}
+        if epoch:
+            data["epoch"] = epoch
         if self.key is not None:
             data["store_id"] = self.key.store_id
-            data["mac"] = self.key.sign(self._signed_text(seq, h))
+            data["mac"] = self.key.sign(self._signed_text(seq, h, epoch))
         fd, tmp = tempfile.mkstemp(prefix=".audit-head-", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(data))
@@ -301,11 +308,15 @@ class HeadFile:
             current = self.state()
             if current.status != OK or current.head is None or current.head[0] >= seq:
                 return False
-            self._write(seq, h)
+            self._write(seq, h, current.epoch)
             return True
 
-    def reset(self, seq: int, h: str) -> None:
-        self._write(seq, h)
+    def reset(self, seq: int, h: str, epoch: int | None = None) -> None:
+        """Write the head whatever was there; the restore epoch stays what it was unless given."""
+        if epoch is None:
+            current = self.state()
+            epoch = current.epoch if current.status == OK else 0
+        self._write(seq, h, epoch)
 
 
 def head_files(db) -> list[HeadFile]:
@@ -316,7 +327,7 @@ def head_files(db) -> list[HeadFile]:
     return files
 
 
-def reset_heads(db, head: tuple[int, str]) -> None:
+def reset_heads(db, head: tuple[int, str], epoch: int | None = None) -> None:
     """Owner action (restore, key import, `audit heads reset`): write both head files at head.
     Re-reads the store id and key first (a restore brings the backup's store id). Without the key
     nothing is written: `audit key import` starts this seat's heads."""
@@ -324,7 +335,7 @@ def reset_heads(db, head: tuple[int, str]) -> None:
     if db.chain_key is None:
         return
     for hf in head_files(db):
-        hf.reset(*head)
+        hf.reset(*head, epoch)
     if db.keychain_head is not None:
         db.keychain_head.reset(*head)
 
@@ -387,6 +398,8 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
     still holds with that hash. Otherwise the trail was truncated or the heads were tampered
     with: raise AuditTrailDamaged and write nothing (the head files keep the evidence)."""
     seq, h = locked
+    if _behind_the_chain(session, db, seq, h):
+        learn_restore(db, session)  # another seat restored a backup: follow it, if it signed so
     for hf in head_files(db):
         st = hf.state()
         if st.status == MISSING:
@@ -405,10 +418,187 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
             raise AuditTrailDamaged(t(
                 "The audit trail of {where} ends at event #{seq} but this seat recorded #{mine}: writing "
                 "stopped; run `shop-orders audit verify` and restore a backup.", where=db.where, seq=seq, mine=mine))
+    if db.chain_key is not None:
+        _check_seat_heads(session, db, seq, h, db.chain_key)
     _check_keychain_head(session, db, seq, h)
 
 
+# --- a restore, as the other seats learn of it ------------------------------------------------
+# A restore puts the store back to a backup's chain, which ends before what the other seats'
+# head files recorded: without more they would stop writing with a tamper alarm. So the restoring
+# seat records the restore in a settings row signed with the audit key (RESTORED_SETTING: an
+# epoch, the restored head, who and when) and an audit event. Another seat whose heads are ahead
+# of the chain follows a signed restore newer than the newest it knows (the epoch in its head
+# files): its heads are reset to the restored head (not to the chain's end: a cut made after the
+# restore is still found by the seat heads on the server) and it says so once. Nobody without the
+# key can write such a row; a replayed older one is not newer than what the seats know.
+
+RESTORED_SETTING = "store_restored"
+
+
+def _behind_the_chain(session: Session, db, seq: int, h: str) -> bool:
+    """This seat's head files name an event the chain does not hold (or no longer holds)."""
+    for hf in head_files(db):
+        st = hf.state()
+        if st.status == OK and st.head is not None:
+            mine, mine_hash = st.head
+            if mine > seq or (mine == seq and mine_hash != h) or (
+                    mine < seq and (GENESIS if mine == 0 else event_hash(session, mine)) != mine_hash):
+                return True
+    return False
+
+
+def _restore_record(session: Session) -> dict | None:
+    """The signed restore row (its signature checked: a forged one raises RowTampered)."""
+    from shop_orders.store import signing
+
+    row = session.get(Setting, RESTORED_SETTING)
+    if row is None:
+        return None
+    signing.check(session, row)
+    try:
+        data = json.loads(row.value)
+        data["epoch"], data["head"] = int(data["epoch"]), (int(data["head"][0]), str(data["head"][1]))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    return data
+
+
+def known_epoch(db) -> int:
+    """The newest restore this seat's own head files have learned of (the file beside an SQLite
+    store is every user's: the restoring seat resets it, so the oldest epoch is this seat's)."""
+    return min((st.epoch for st in (hf.state() for hf in head_files(db)) if st.status == OK), default=0)
+
+
+def learn_restore(db, session: Session | None = None) -> str | None:
+    """Follow a restore another seat made since this seat last wrote; returns what to tell the
+    person ("The store was restored to ... by ..."), or None when there is nothing new. Head files
+    that are missing or rewritten are evidence and stay as they are."""
+    if db.chain_key is None:
+        return None
+    if session is None:
+        with db.read_session() as s:
+            return learn_restore(db, s)
+    data = _restore_record(session)
+    if data is None or data["epoch"] <= known_epoch(db):
+        return None
+    states = [hf.state() for hf in head_files(db)]
+    if any(st.status != OK for st in states):
+        return None
+    seq, h = data["head"]
+    if (GENESIS if seq == 0 else event_hash(session, seq)) != h:
+        return None  # the restored head is not on the chain: not a restore this seat can follow
+    if _behind_the_chain(session, db, *read_head(session)):
+        for hf in head_files(db):
+            hf.reset(seq, h, data["epoch"])
+        if db.keychain_head is not None:
+            db.keychain_head.reset(seq, h)
+    else:  # this seat's heads are on the restored chain already: it only learns the epoch
+        for hf, st in zip(head_files(db), states, strict=True):
+            assert st.head is not None  # an OK state carries its head
+            hf.reset(*st.head, data["epoch"])
+    notice = t("The store was restored to the backup of {backup} by {who} at {at}; this seat goes on from there.",
+               backup=str(data.get("backup_at", "?"))[:16].replace("T", " "), who=str(data.get("by", "?")),
+               at=_local_time(str(data.get("at", ""))))
+    db.restore_notice = notice
+    return notice
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return f"{datetime.fromisoformat(iso).astimezone():%Y-%m-%d %H:%M}"
+    except ValueError:
+        return "?"
+
+
+def restore_epoch(db) -> int:
+    """A new restore's epoch: after every one this seat knows (microseconds since 1970)."""
+    import time
+
+    newest = max((st.epoch for st in (hf.state() for hf in head_files(db)) if st.status == OK), default=0)
+    return max(time.time_ns() // 1000, newest + 1)
+
+
+# --- every seat's head, on the server ---------------------------------------------------------
+# The head files are this seat's own: a cut of events another seat wrote after this seat last
+# looked is invisible to them. So each seat's newest head is also kept in the database
+# (seat_heads, one row per seat, signed with the audit key, written in the transaction of every
+# write): before writing, a seat checks every seat's row, so it never writes over a cut of events
+# any seat has seen, and `audit verify` reports such a cut on every seat. Without the key nobody
+# can write a row that checks; a row deleted or put back to an older signed one is noticed by the
+# seat it belongs to (its head files are ahead), not by the others.
+
+
+class SeatRow(NamedTuple):
+    seat: str
+    host: str
+    seq: int
+    hash: str
+    signed: bool  # the row's mac checks under this seat's key
+
+
+def seat_id(db) -> str:
+    """This seat: its computer and data folder (two windows of one user on one PC are one seat,
+    as they share their head files)."""
+    import socket
+
+    where = f"{socket.gethostname()}|{Path(db.data_dir).resolve() if db.data_dir else ''}"
+    return hashlib.sha256(where.encode("utf-8")).hexdigest()[:32]
+
+
+def _seat_text(key: ChainKey, seat: str, seq: int, h: str) -> str:
+    return f"seat|{key.store_id}|{seat}|{seq}|{h}"
+
+
+def write_seat_head(session: Session, db, head: tuple[int, str], key: ChainKey) -> None:
+    """This seat's row at head, in the caller's (write) transaction."""
+    import socket
+
+    from shop_orders.store.models import SeatHead
+
+    seat = seat_id(db)
+    values = {"seat": seat, "host": (socket.gethostname() or "?")[:255], "seq": head[0], "hash": head[1],
+              "mac": key.sign(_seat_text(key, seat, *head)), "at": datetime.now(UTC)}
+    table = SeatHead.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    stmt = upsert(table).values(**values)
+    session.execute(stmt.on_conflict_do_update(index_elements=["seat"],
+                                               set_={k: stmt.excluded[k] for k in values if k != "seat"}))
+
+
+def seat_rows(session: Session, key: ChainKey | None) -> list[SeatRow]:
+    from shop_orders.store.models import SeatHead
+
+    t_ = SeatHead.__table__
+    rows = session.execute(select(t_.c.seat, t_.c.host, t_.c.seq, t_.c.hash, t_.c.mac).order_by(t_.c.seat)).all()
+    return [SeatRow(r.seat, r.host, int(r.seq), r.hash,
+                    key is not None and r.mac == key.sign(_seat_text(key, r.seat, int(r.seq), r.hash)))
+            for r in rows]
+
+
+def _check_seat_heads(session: Session, db, seq: int, h: str, key: ChainKey) -> None:
+    """Before a write: every seat's row on the server is signed and names an event the chain holds."""
+    for row in seat_rows(session, key):
+        if not row.signed:
+            raise AuditTrailDamaged(t(
+                "The audit head of the seat on {host}, kept in {where}, was changed outside Shop Orders: writing "
+                "stopped; run `shop-orders audit verify`.", host=row.host, where=db.where))
+        if row.seq > seq or (row.seq == seq and row.hash != h) or (
+                row.seq < seq and (GENESIS if row.seq == 0 else event_hash(session, row.seq)) != row.hash):
+            raise AuditTrailDamaged(t(
+                "The audit trail of {where} ends at event #{seq} but the seat on {host} recorded #{mine}: writing "
+                "stopped; run `shop-orders audit verify` and restore a backup.", where=db.where, seq=seq,
+                host=row.host, mine=row.seq))
+
+
 def require_key(db) -> ChainKey:
+    if db.chain_key is None and getattr(db, "replaced_store_id", None):
+        raise AuditTrailDamaged(t(
+            "The audit store id of {where} is not the one this computer keyed there: writing stopped; run "
+            "`shop-orders audit verify` and restore a backup (or import the new store's key).", where=db.where))
     if db.chain_key is None:
         raise AuditKeyMissing(t(
             "This computer has no key for the audit trail of {where}, so it may read but not write: on a seat "
@@ -423,8 +613,29 @@ def reload_key(db) -> None:
         sid = store_id(s)
     db.store_id = sid if keys.valid_store_id(sid) else None
     db.chain_key = keys.KeyStore(db.data_dir).load(db.store_id) if db.store_id else None
-    db.data_head_file = data_head_file_for(db.url, db.data_dir, db.store_id) if db.store_id else None
+    db.replaced_store_id = None
+    if db.store_id and db.chain_key is None:  # another id than the one this computer keyed here?
+        mine = keys.KeyStore(db.data_dir).store_for_location(db.location)
+        db.replaced_store_id = mine if mine and mine != db.store_id else None
+    db.data_head_file = data_head_file_for(db.url, db.data_dir, db.store_id, db.location) if db.store_id else None
+    _carry_legacy_heads(db)
     _start_keychain_head(db)
+
+
+def _carry_legacy_heads(db) -> None:
+    """PostgreSQL head files named by an older version after the URL's text are moved to their
+    names by the server's identity (store/db.py server_location), once; never over a newer one."""
+    if db.is_sqlite or db.data_dir is None:
+        return
+    from shop_orders.store.db import legacy_head_files
+
+    old = legacy_head_files(db.url, db.data_dir, db.store_id)
+    for legacy, new in zip(old, [db.head_file, db.data_head_file], strict=False):
+        if new is not None and legacy != new and legacy.exists() and not new.exists():
+            try:
+                os.replace(legacy, new)
+            except OSError as exc:
+                log.warning("audit head file %s could not be carried over: %s", legacy.name, exc.strerror)
 
 
 def _start_keychain_head(db) -> None:
@@ -454,10 +665,26 @@ def _check_keychain_head(session: Session, db, seq: int, h: str) -> None:
     kc.checked = True
 
 
+def _was_keyed(session: Session) -> bool:
+    """True when a store without a store id was nevertheless written by a keyed version: a row
+    is signed or sealed, a seat head is kept, or its chain is not a plain sha256 chain. Then the id
+    row was deleted (a new seat would otherwise re-key the store and lock the real seats out)."""
+    from shop_orders.store.models import Order, SeatHead, User
+
+    for probe in (select(Setting.__table__.c.key).where(Setting.__table__.c.signature != ""),
+                  select(User.__table__.c.id).where(User.__table__.c.signature != ""),
+                  select(Order.__table__.c.id).where(Order.__table__.c.seal != ""),
+                  select(SeatHead.__table__.c.seat)):
+        if session.execute(probe.limit(1)).first() is not None:
+            return True
+    return not verify(session, None).ok  # no store id: checked as a plain sha256 chain
+
+
 def ensure_keyed(db) -> None:
     """At open: give a store without a store id (new, or written by an older version) its id, key
     and head files; load the key of a keyed one. An older store's sha256 chain is kept as it is
     (verify checks it with sha256 up to `keyed_from`); its head file is carried over, signed."""
+    _carry_legacy_heads(db)
     with db.read_session() as s:
         sid = store_id(s)
     if sid is None:
@@ -466,23 +693,29 @@ def ensure_keyed(db) -> None:
             seq, h = lock_head(session)
             sid = store_id(session)
             if sid is None:
-                if seq > 0 and keys.KeyStore(db.data_dir).store_for_location(db.where) is not None:
+                known = keys.KeyStore(db.data_dir)
+                if seq > 0 and (known.store_for_location(db.location) or known.store_for_location(db.where)):
                     raise AuditTrailDamaged(t(
                         "The audit store id of {where} was removed from the database, which this computer "
                         "keyed before: writing stopped; run `shop-orders audit verify` and restore a backup.",
                         where=db.where))
                 old = HeadFile(db.head_file).state()
+                if _was_keyed(session):
+                    raise AuditTrailDamaged(t(
+                        "The audit store id of {where} is missing, but the store was written under an audit key "
+                        "(its trail, signed rows or seat heads say so): writing stopped; run `shop-orders audit "
+                        "verify` and restore a backup.", where=db.where))
                 if seq > 0 and old.signed:
                     raise AuditTrailDamaged(t(
                         "The audit store id of {where} was removed from the database: writing stopped; "
                         "run `shop-orders audit verify` and restore a backup.", where=db.where))
                 sid = keys.new_store_id()
-                key = keys.KeyStore(db.data_dir).create(sid, seq + 1, db.where)
+                key = keys.KeyStore(db.data_dir).create(sid, seq + 1, db.location)
                 session.add(Setting(key=keys.STORE_ID_SETTING, value=json.dumps(sid), updated_at=datetime.now(UTC)))
                 session.commit()
                 carried = old.head if old.status == OK and old.head is not None and seq > 0 else (seq, h)
                 db.store_id, db.chain_key = sid, key
-                db.data_head_file = data_head_file_for(db.url, db.data_dir, sid)
+                db.data_head_file = data_head_file_for(db.url, db.data_dir, sid, db.location)
                 for hf in head_files(db):
                     hf.reset(*carried)
                 _start_keychain_head(db)
@@ -541,7 +774,7 @@ def _default_key(session: Session) -> tuple[ChainKey | None, str | None]:
 def verify(session: Session, outside_head: tuple[int, str] | None = None, batch: int = 20000, *,
            key: ChainKey | None = None, heads: Sequence[HeadFile] = (),
            progress: Callable[[int], object] | None = None, first_head_shared: bool = False,
-           behind: tuple[int, str] | None = None) -> VerifyResult:
+           behind: tuple[int, str] | None = None, seats: Sequence[SeatRow] = ()) -> VerifyResult:
     """Walk the whole chain once; name the first event that does not match, then check the heads
     kept outside (`outside_head`, e.g. a backup manifest's, and this seat's head files).
 
@@ -552,7 +785,8 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     The head files must agree; when `first_head_shared` (SQLite: every user of the file advances
     the head beside it, the data-folder one is this user's own), the first may be ahead of the
     second but never behind it. `behind` is a head kept elsewhere that may lag (this computer's
-    keychain, store/keychain.py): it must name an event of the chain."""
+    keychain, store/keychain.py): it must name an event of the chain. `seats` are every seat's
+    heads kept in the database (read before the walk, so they name events the walk will see)."""
     sid = None
     if key is None:
         key, sid = _default_key(session)
@@ -567,6 +801,7 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     states = [(hf, hf.state()) for hf in heads]
     named = [h for h in [outside_head, behind] if h is not None and h[0] >= 0]
     named += [st.head for _, st in states if st.status in (OK, UNSIGNED) and st.head is not None]
+    named += [(r.seq, r.hash) for r in seats if r.signed]
     for seq, h in named:
         targets.setdefault(seq, []).append(h)
 
@@ -638,6 +873,11 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     if behind is not None and behind[0] < 0:
         return VerifyResult(count, (last_id, prev), t("the audit head in this computer's keychain was rewritten (its "
                                                       "signature does not match)"), None, "head-forged")
+    for sr in seats:
+        if not sr.signed:
+            return VerifyResult(count, (last_id, prev), t("the audit head of the seat on {host} kept in the database "
+                                                          "is not signed with the store's key", host=sr.host),
+                                None, "head-forged")
     for hf, st in states:
         if st.status == MISSING:
             return VerifyResult(count, (last_id, prev), t("the audit head file {path} is missing", path=hf.path), None,
@@ -669,14 +909,16 @@ def verify_database(db, session: Session | None = None, *, progress: Callable[[i
         return VerifyResult(0, (0, GENESIS),
                             t("this computer has no key for the audit chain of {where}; import it with "
                               "`shop-orders audit key import FILE`", where=db.where), None, "no-key")
+    with contextlib.suppress(StoreError):  # a restore record written outside the app is not followed
+        learn_restore(db, session)
     behind = db.keychain_head.read() if db.keychain_head is not None else None
     if session is None:
         with db.read_session() as s:
             result = verify(s, None, key=db.chain_key, heads=head_files(db), progress=progress,
-                            first_head_shared=db.is_sqlite, behind=behind)
+                            first_head_shared=db.is_sqlite, behind=behind, seats=seat_rows(s, db.chain_key))
     else:
         result = verify(session, None, key=db.chain_key, heads=head_files(db), progress=progress,
-                        first_head_shared=db.is_sqlite, behind=behind)
+                        first_head_shared=db.is_sqlite, behind=behind, seats=seat_rows(session, db.chain_key))
     if result.ok and db.chain_key is not None:
         advance_heads(db, result.head)
     return result

@@ -26,35 +26,80 @@ BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+DB_PASSWORD_ENV = "SHOP_ORDERS_DB_PASSWORD"
+SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_SECRET_QUERY = ("password", "sslpassword")
+
+
+def _split_userinfo(text: str) -> str:
+    """A URL whose password holds an unencoded '@' (postgresql://shop:p@ss@host/db): the user part
+    ends at the LAST '@' before the host, as libpq reads it; the password is percent-encoded so
+    that no part of it is ever taken for the host name."""
+    from urllib.parse import quote
+
+    scheme, rest = text.split("://", 1)
+    end = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    netloc, tail = rest[:end], rest[end:]
+    if netloc.count("@") < 2:
+        return text
+    userinfo, host = netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    return f"{scheme}://{user}:{quote(password, safe='')}@{host}{tail}"
+
+
 def resolve_url(target: str | Path) -> URL:
-    """A path (or sqlite:/// URL) or a postgresql:// URL to the SQLAlchemy URL we use."""
+    """A path (or sqlite:/// URL) or a postgresql:// URL to the SQLAlchemy URL we use.
+
+    A password may come in the URL (user:password@, `?password=`), and is then kept in the URL's
+    password only (never in its query, which people may see); better, it is left out and libpq
+    finds it in ~/.pgpass or PGPASSWORD, or Shop Orders in $SHOP_ORDERS_DB_PASSWORD (make_engine)."""
     text = str(target)
     if "://" not in text:
         return make_url("sqlite:///" + str(Path(text).expanduser().resolve()))
-    url = make_url(text)
+    url = make_url(_split_userinfo(text))
     if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     if not (url.drivername == "sqlite" or url.drivername == "postgresql+psycopg"):
         raise ValueError(t("unsupported database '{driver}': use a file path or postgresql://", driver=url.drivername))
+    if url.drivername != "sqlite":
+        query = dict(url.query)
+        given = query.pop("password", None)
+        if given is not None:
+            url = url.set(query=query)
+            if url.password is None:
+                url = url.set(password=given if isinstance(given, str) else given[-1])
+        mode = query.get("sslmode")
+        if mode is not None and mode not in SSLMODES:
+            raise ValueError(t("sslmode '{mode}' is not one of {modes}", mode=str(mode)[:20],
+                               modes=", ".join(SSLMODES)))
     return url
 
 
 def redacted(target: str | Path) -> str:
-    """A path or URL as people and logs may see it: any password replaced by ***."""
+    """A path or URL as people and logs may see it: never any part of a password."""
     text = str(target)
     if "://" not in text:
         return f"'{text}'"
     try:
-        return "'" + make_url(text).render_as_string(hide_password=True) + "'"
+        return "'" + describe(resolve_url(text)) + "'"
     except Exception:  # noqa: BLE001 - unparseable: show nothing of it rather than a secret
         return t("the database URL")
 
 
 def describe(url: URL) -> str:
-    """Where the data is, for people and logs: the file path, or the URL without its password."""
+    """Where the data is, for people, logs, manifests and key files: the file path, or
+    postgresql://user@host:port/database (no password, no query: `?password=` and
+    `?sslpassword=` are secrets too)."""
     if url.drivername == "sqlite":
         return url.database or ":memory:"
-    return url.render_as_string(hide_password=True)
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database)
+    return bare.render_as_string(hide_password=True)
+
+
+def without_password(url: URL) -> URL:
+    """The URL with no password anywhere (what may be saved as a seat's setting)."""
+    query = {k: v for k, v in url.query.items() if k not in _SECRET_QUERY}
+    return URL.create(url.drivername, url.username, None, url.host, url.port, url.database, query)
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -94,22 +139,54 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
 def make_engine(url: URL, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     if url.drivername == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
+    connect_args: dict = {"connect_timeout": 10, "options": f"-c lock_timeout={int(busy_timeout_ms)}"}
+    if url.password is None and os.environ.get(DB_PASSWORD_ENV):
+        connect_args["password"] = os.environ[DB_PASSWORD_ENV]  # never part of the URL people see
     return create_engine(
         url,
         hide_parameters=True,  # errors and logs never carry customer data
         pool_pre_ping=True,
-        connect_args={"connect_timeout": 10, "options": f"-c lock_timeout={int(busy_timeout_ms)}"},
+        connect_args=connect_args,
     )
 
 
-def head_file_for(url: URL, data_dir: Path) -> Path:
-    """Where the audit chain's head is kept outside the database (see store/audit.py)."""
+def server_location(engine: Engine) -> str:
+    """Where a PostgreSQL store is, whatever the URL's spelling (localhost or 127.0.0.1, with or
+    without ?sslmode=...): the server's own system identifier and the database's oid, digits only
+    (they name head files: never a database name in a file path)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        oid = conn.execute(text("SELECT oid FROM pg_database WHERE datname = current_database()")).scalar_one()
+        try:
+            system = conn.execute(text("SELECT system_identifier FROM pg_control_system()")).scalar_one()
+        except Exception:  # noqa: BLE001 - revoked from this role: the server's address instead
+            conn.rollback()
+            addr = conn.execute(text("SELECT coalesce(host(inet_server_addr()), 'local') || ':' || "
+                                     "coalesce(inet_server_port(), 0)")).scalar_one()
+            system = "a" + hashlib.sha256(str(addr).encode()).hexdigest()[:16]
+    return f"pg-{int(oid) if str(oid).isdigit() else 0}-{re.sub(r'[^0-9a-z]', '', str(system))[:24]}"
+
+
+def head_file_for(url: URL, data_dir: Path, location: str = "") -> Path:
+    """Where the audit chain's head is kept outside the database (see store/audit.py): beside an
+    SQLite file, or for PostgreSQL in the data folder per server and database (`location`)."""
     path = sqlite_path(url)
     if path is not None:
         return path.with_name(path.name + ".audit-head.json")
+    return data_dir / "audit-heads" / f"{location}.json"
+
+
+def legacy_head_files(url: URL, data_dir: Path, store_id: str | None) -> list[Path]:
+    """PostgreSQL head files as versions before 0.24 named them, from the URL's text: carried over
+    to their names by location at open (store/open.py)."""
     key = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
     safe = re.sub(r"[^A-Za-z0-9]+", "-", url.host or "server")
-    return data_dir / "audit-heads" / f"{safe}-{url.database}-{key}.json"
+    found = [data_dir / "audit-heads" / f"{safe}-{re.sub(r'[^A-Za-z0-9_-]+', '-', url.database or '')}-{key}.json"]
+    if store_id is not None:
+        loc = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+        found.append(data_dir / "audit-heads" / f"{store_id}-{loc}.json")
+    return found
 
 
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -173,10 +250,10 @@ class FileWatch:
         return None
 
 
-def data_head_file_for(url: URL, data_dir: Path, store_id: str) -> Path:
+def data_head_file_for(url: URL, data_dir: Path, store_id: str, location: str = "") -> Path:
     """The second copy of the chain head, in this user's data folder, per store id and location
-    (server + database for PostgreSQL, the file for SQLite): every seat keeps its own."""
-    where = describe(url) if url.drivername != "sqlite" else str(sqlite_path(url))
+    (server and database for PostgreSQL, the file for SQLite): every seat keeps its own."""
+    where = location if url.drivername != "sqlite" else str(sqlite_path(url))
     loc = hashlib.sha256(where.encode()).hexdigest()[:16]
     return data_dir / "audit-heads" / f"{store_id}-{loc}.json"
 
@@ -196,9 +273,15 @@ class Database:
     chain_key: ChainKey | None = None
     data_head_file: Path | None = None
     keychain_head: object | None = None  # store/keychain.KeychainHead, where the keychain encrypts
+    location: str = ""  # the file's path, or the PostgreSQL server's identity (server_location)
+    replaced_store_id: str | None = None  # the id this computer keyed here, when the store now has another
+    restore_notice: str | None = None  # another seat restored a backup: said once (audit.learn_restore)
 
     def __post_init__(self) -> None:
         from shop_orders.store import seals, signing
+
+        if not self.location:
+            self.location = str(sqlite_path(self.url) or describe(self.url))
 
         self._read = sessionmaker(self.engine, expire_on_commit=False, info={"db": self})
         self._write = sessionmaker(

@@ -50,6 +50,10 @@ class AuditTrailDamaged(StoreError):
     """The audit trail no longer matches the head kept outside the database: writing stopped."""
 
 
+class NoPassword(StoreError):
+    """The server asks for a password and none was given (URL, ~/.pgpass or the environment)."""
+
+
 class AuditKeyMissing(StoreError):
     """This seat has no key for the store's audit chain: it may read but not write."""
 
@@ -70,7 +74,35 @@ _ENVIRONMENT = [
     ("password authentication failed", StoreError, N_("The database server for {where} refused the user name or password.")),
     (("database \"", "does not exist"), StoreError, N_("The database {where} does not exist on the server.")),
     ("could not translate host name", StoreError, N_("The database server name in {where} cannot be found.")),
-    ("server closed the connection", StoreError, N_("The database server for {where} closed the connection; try again.")),
+    ("name or service not known", StoreError, N_("The database server name in {where} cannot be found.")),
+    ("no password supplied", NoPassword,
+     N_("The database server for {where} asks for a password and none was given: put it in ~/.pgpass, set "
+        "SHOP_ORDERS_DB_PASSWORD, or type it when the command line asks.")),
+    ("server does not support ssl", StoreError,
+     N_("The database server for {where} does not offer SSL, which the address asks for (sslmode); nothing "
+        "was changed.")),
+    ("ssl is not enabled on the server", StoreError,
+     N_("The database server for {where} does not offer SSL, which the address asks for (sslmode); nothing "
+        "was changed.")),
+    ("the database system is shutting down", StoreError,
+     N_("The database server for {where} is shutting down; nothing was changed; try again when it is back.")),
+    ("the database system is starting up", StoreError,
+     N_("The database server for {where} is starting up; nothing was changed; try again in a moment.")),
+    ("terminating connection due to administrator command", StoreError,
+     N_("The database server for {where} was stopped during the work; nothing was changed; try again when it "
+        "is back.")),
+    ("server closed the connection", StoreError,
+     N_("The database server for {where} went away during the work; nothing was changed; try again.")),
+    ("consuming input failed", StoreError,
+     N_("The database server for {where} went away during the work; nothing was changed; try again.")),
+    ("canceling statement due to lock timeout", DatabaseBusy,
+     N_("Another seat is busy with the store {where} and held it for too long; nothing was changed; try again "
+        "in a moment.")),
+    ("lock timeout", DatabaseBusy,
+     N_("Another seat is busy with the store {where} and held it for too long; nothing was changed; try again "
+        "in a moment.")),
+    ("invalid sslmode value", StoreError, N_("The address of {where} has an sslmode the server library does "
+                                             "not know.")),
 ]
 
 

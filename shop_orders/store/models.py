@@ -234,6 +234,22 @@ class AuditHead(SQLModel, table=True):
     hash: str = Field(sa_column=Column(String(64), nullable=False))
 
 
+class SeatHead(SQLModel, table=True):
+    """Each seat's newest known chain head, kept on the server for every other seat to check
+    (store/audit.py): signed with the audit key, written in the transaction of every write."""
+
+    __tablename__ = "seat_heads"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    seat: str = Field(sa_column=Column(String(32), primary_key=True))
+    host: str = Field(sa_column=Column(String(255), nullable=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
+    mac: str = Field(sa_column=Column(String(64), nullable=False))
+    at: datetime = Field(sa_column=_time())
+
+
 class OrderIdCounter(SQLModel, table=True):
     """The last sequence number handed out per creation day (see domain/ids.py)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,11 +11,13 @@ from shop_orders.domain.messages import t
 from shop_orders.store import audit, migrate, signing
 from shop_orders.store.db import (
     Database,
+    describe,
     head_file_for,
     looks_like_sqlite,
     make_engine,
     redacted,
     resolve_url,
+    server_location,
     sqlite_path,
 )
 from shop_orders.store.errors import (
@@ -58,12 +61,22 @@ def open_database(
             paths.private_file(private)  # a store made before, or under a looser umask
     if data_dir.exists():
         paths.private_dir(data_dir)
-    db = Database(url, make_engine(url), head_file_for(url, data_dir), data_dir)
+    engine = make_engine(url)
+    location = ""
+    if path is None:
+        try:
+            location = server_location(engine)
+        except BaseException as exc:
+            engine.dispose()
+            raise translate(exc, describe(url)) from exc
+    db = Database(url, engine, head_file_for(url, data_dir, location), data_dir, location=location or "")
     backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
     try:
         migrate.ensure_current(db, create=create, backup=backup)
         audit.ensure_keyed(db)  # the chain's key and this seat's head files (store/keys.py)
         signing.adopt(db)  # the rows that decide rights, signed under that key (store/signing.py)
+        with contextlib.suppress(StoreError):  # a record written outside the app is not followed
+            audit.learn_restore(db)  # another seat restored a backup since this one last wrote: follow it
     except BaseException as exc:
         db.dispose()
         translated = translate(exc, db.where)

@@ -30,8 +30,10 @@ from shop_orders.domain.messages import t
 from shop_orders.store.db import Database, sqlite_path
 
 HEARTBEAT_S = 30.0
+PG_BEAT_S = 5.0  # how soon a seat whose connection the server dropped registers again
 STALE_S = 120.0
 PG_PREFIX = "shop-orders:"
+WORK_PREFIX = "shop-orders-work:"  # a write transaction's label (PostgreSQL), see label_work
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,33 @@ class Seat:
             self._thread = threading.Thread(target=self._heartbeat, name="seat-heartbeat", daemon=True)
             self._thread.start()
         else:
-            self._conn = self.db.engine.connect()
-            name = f"{PG_PREFIX}{self.app}:{self.pid}:{self.host}"[:63]
-            self._conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": name})
-            self._conn.commit()  # idle, not idle in transaction
+            self._register()
+            self._thread = threading.Thread(target=self._keep_connected, name="seat-connection", daemon=True)
+            self._thread.start()
         return self
+
+    def _register(self) -> None:
+        self._conn = self.db.engine.connect()
+        name = f"{PG_PREFIX}{self.app}:{self.pid}:{self.host}"[:63]
+        self._conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": name})
+        self._conn.commit()  # idle, not idle in transaction
+
+    def _keep_connected(self) -> None:
+        """PostgreSQL: the seat is its connection; when the server dropped it (a restart, a network
+        cut) the seat registers again as soon as the server answers."""
+        while not self._stop.wait(PG_BEAT_S):
+            try:
+                assert self._conn is not None
+                self._conn.execute(text("SELECT 1"))
+                self._conn.commit()
+            except Exception:  # noqa: BLE001 - gone: connect again (or at the next beat)
+                with contextlib.suppress(Exception):
+                    if self._conn is not None:
+                        self._conn.invalidate()
+                        self._conn.close()
+                self._conn = None
+                with contextlib.suppress(Exception):
+                    self._register()
 
     def _beat(self) -> None:
         assert self._file is not None
@@ -114,7 +138,7 @@ class Seat:
     def leave(self) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=15)
             self._thread = None
         if self._file is not None:
             self._file.unlink(missing_ok=True)
@@ -123,6 +147,8 @@ class Seat:
             try:
                 self._conn.execute(text("SELECT set_config('application_name', '', false)"))
                 self._conn.commit()
+            except Exception:  # noqa: BLE001 - the server is gone: so is the seat
+                self._conn.invalidate()
             finally:
                 self._conn.close()
                 self._conn = None
@@ -175,3 +201,32 @@ def others(db: Database) -> list[SeatInfo]:
             if not (seat.pid == me_pid and me_host.startswith(seat.host)):  # the name may be cut at 63
                 found.append(seat)
     return sorted(found, key=lambda s: s.since)
+
+
+def label_work(conn: Connection, what: str) -> None:
+    """PostgreSQL: name this write transaction's work (e.g. `import`) for the seats it makes wait
+    (busy_with); the label ends with the transaction. Nothing on SQLite."""
+    if conn.dialect.name != "postgresql":
+        return
+    name = f"{WORK_PREFIX}{what}:{_host()}"[:63]
+    conn.execute(text("SELECT set_config('application_name', :n, true)"), {"n": name})
+
+
+def busy_with(db: Database) -> tuple[str, str] | None:
+    """PostgreSQL: (host, work) of the other seat whose transaction holds the store's write turn
+    (the audit_head row every writer locks first); None when nobody (or SQLite)."""
+    if db.is_sqlite:
+        return None
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.relation = 'audit_head'::regclass AND l.granted AND a.pid <> pg_backend_pid() "
+                "AND a.datname = current_database()")).scalars().all()
+    except Exception:  # noqa: BLE001 - only a better message is lost
+        return None
+    for name in rows:
+        if name and name.startswith(WORK_PREFIX):
+            what, _, host = name[len(WORK_PREFIX):].rpartition(":")
+            return host, what
+    return (t("another seat"), "manual") if rows else None

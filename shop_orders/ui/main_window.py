@@ -9,7 +9,6 @@ the selection and the scroll position.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -776,9 +775,9 @@ class MainWindow(QMainWindow):
             t("This PC will open the shop server's store from its next start. Restart Shop Orders now?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
         if answer == QMessageBox.StandardButton.Yes:
-            from PySide6.QtCore import QProcess
+            from shop_orders.services import seat
 
-            QProcess.startDetached(sys.executable, [a for a in sys.argv if not a.startswith("--db")])
+            seat.restart()  # the same program and options, without --db or $SHOP_ORDERS_DB
             self.close()
 
     def _watch_moved_out(self, order_id: int, order_no: str, undo: Callable | None, why: str) -> None:
@@ -1455,6 +1454,7 @@ class MainWindow(QMainWindow):
         dialog = self._progress_dialog(t("Checking the backup…"), "restoreProgress", maximum=0)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         db = self.ctx.db
+        by = self.ctx.actor.name
         waiting_for: list[str] = []  # written by the worker, read on the UI thread
 
         def waiting(others) -> None:
@@ -1465,7 +1465,7 @@ class MainWindow(QMainWindow):
                 waiting(others)
                 report("wait", len(others), 0)
             return backup_service.restore(db, src, folder, wait=True, waiting=on_wait, cancel=cancelled,
-                                          progress=lambda d, t: report("copy", d, t))
+                                          progress=lambda d, t: report("copy", d, t), by=by)
 
         task = ProgressTask(work)
         stopped: list[bool] = []

@@ -15,7 +15,7 @@ from sqlalchemy import table as sql_table
 
 from shop_orders.services import orders
 from shop_orders.store import audit, keys, migrate
-from shop_orders.store.db import head_file_for, resolve_url
+from shop_orders.store.db import head_file_for, legacy_head_files, resolve_url
 from shop_orders.store.errors import AuditKeyMissing
 from shop_orders.store.models import AuditEvent, AuditHead
 from shop_orders.store.open import open_database
@@ -93,7 +93,8 @@ def _legacy_store(db_url, data_dir, n=5):
         conn.execute(insert(old_events), rows)
         conn.execute(update(AuditHead.__table__).values(seq=n, hash=prev))
     engine.dispose()
-    head = head_file_for(url, data_dir)
+    # Where the version that wrote it kept its head: beside the file, or (PostgreSQL) named after the URL's text.
+    head = head_file_for(url, data_dir) if url.drivername == "sqlite" else legacy_head_files(url, data_dir, None)[0]
     head.parent.mkdir(parents=True, exist_ok=True)
     head.write_text(json.dumps({"seq": n, "hash": prev}))
     return prev

@@ -94,7 +94,6 @@ ZH: dict[str, str] = {
         "订单台（Shop Orders）：所有渠道的订单集中在一个数据库。数据库取 --db，否则取 ${env}，否则是数据文件夹中的 "
         "SQLite 文件。数据库有用户后，每条命令都以 --user 登录，密码取自 ${password_env} 或终端输入；"
         "还没有用户的数据库（设置第一个老板之前）以老板身份执行。",
-    "SQLite file path or postgresql://user:pass@host/db": "SQLite 文件路径，或 postgresql://用户:密码@主机/数据库",
     "create the database (or upgrade an older one), with its first owner": "创建数据库（或升级旧版数据库）并设置第一个老板",
     "add realistic mixed-channel demo orders": "添加逼真的多渠道演示订单",
     "how many orders": "订单数量", "random seed (same seed, same orders)": "随机种子（种子相同，订单相同）",

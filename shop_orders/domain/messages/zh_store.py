@@ -15,7 +15,6 @@ ZH: dict[str, str] = {
     "The database server for {where} refused the user name or password.": "{where} 的数据库服务器拒绝了用户名或密码。",
     "The database {where} does not exist on the server.": "服务器上不存在数据库 {where}。",
     "The database server name in {where} cannot be found.": "找不到 {where} 中的数据库服务器名称。",
-    "The database server for {where} closed the connection; try again.": "{where} 的数据库服务器关闭了连接，请重试。",
     "a value is out of range or too long for the store": "某个值超出范围或太长，无法保存",
     "the change breaks one of the store's rules (a duplicate or a missing value)": "此修改违反了数据库的规则（重复或缺少某个值）",
     "the database reported an error": "数据库报告了错误",
@@ -188,4 +187,59 @@ ZH.update({
                "已停止写入；请运行 `shop-orders audit verify` 并恢复备份。",
     "the audit head in this computer's keychain was rewritten (its signature does not match)":
         "这台电脑钥匙串中的审计链头被改写（签名不符）",
+    "The audit store id of {where} is not the one this computer keyed there: writing stopped; run `shop-orders audit "
+    "verify` and restore a backup (or import the new store's key).":
+        "{where} 的审计库标识不是这台电脑在此处建立密钥时的那个：已停止写入；请运行 `shop-orders audit verify` 并恢复备份"
+        "（或导入新库的密钥）。",
+    "The audit head of the seat on {host}, kept in {where}, was changed outside Shop Orders: writing stopped; run "
+    "`shop-orders audit verify`.":
+        "保存在 {where} 中、{host} 上那个席位的审计链头被 Shop Orders 以外的程序改动：已停止写入；请运行 "
+        "`shop-orders audit verify`。",
+    "The audit trail of {where} ends at event #{seq} but the seat on {host} recorded #{mine}: writing stopped; run "
+    "`shop-orders audit verify` and restore a backup.":
+        "{where} 的审计记录止于第 {seq} 条，但 {host} 上的席位记录到第 {mine} 条：已停止写入；请运行 "
+        "`shop-orders audit verify` 并恢复备份。",
+    "the audit head of the seat on {host} kept in the database is not signed with the store's key":
+        "数据库中保存的 {host} 席位审计链头没有用本库的密钥签名",
+    "The audit store id of {where} is missing, but the store was written under an audit key (its trail, signed rows "
+    "or seat heads say so): writing stopped; run `shop-orders audit verify` and restore a backup.":
+        "{where} 缺少审计库标识，但该库曾在审计密钥下写入（审计链、已签名的行或席位链头表明如此）：已停止写入；"
+        "请运行 `shop-orders audit verify` 并恢复备份。",
+    "sslmode '{mode}' is not one of {modes}": "sslmode '{mode}' 不是 {modes} 之一",
+    "The database server for {where} asks for a password and none was given: put it in ~/.pgpass, set "
+    "SHOP_ORDERS_DB_PASSWORD, or type it when the command line asks.":
+        "{where} 的数据库服务器要求密码，但没有提供：请写入 ~/.pgpass、设置 SHOP_ORDERS_DB_PASSWORD，或在命令行提示时输入。",
+    "The database server for {where} does not offer SSL, which the address asks for (sslmode); nothing was changed.":
+        "{where} 的数据库服务器不提供地址所要求的 SSL（sslmode）；未做任何更改。",
+    "The database server for {where} is shutting down; nothing was changed; try again when it is back.":
+        "{where} 的数据库服务器正在关闭；未做任何更改；请在它恢复后重试。",
+    "The database server for {where} is starting up; nothing was changed; try again in a moment.":
+        "{where} 的数据库服务器正在启动；未做任何更改；请稍后重试。",
+    "The database server for {where} was stopped during the work; nothing was changed; try again when it is back.":
+        "{where} 的数据库服务器在操作过程中被停止；未做任何更改；请在它恢复后重试。",
+    "The database server for {where} went away during the work; nothing was changed; try again.":
+        "{where} 的数据库服务器在操作过程中断开；未做任何更改；请重试。",
+    "Another seat is busy with the store {where} and held it for too long; nothing was changed; try again in a "
+    "moment.":
+        "另一个席位正在使用 {where}，占用时间过长；未做任何更改；请稍后重试。",
+    "The address of {where} has an sslmode the server library does not know.":
+        "{where} 的地址中有数据库驱动不认识的 sslmode。",
+    "Another seat ({host}) is busy with {work} on {where}; nothing was changed; try again in a moment.":
+        "另一个席位（{host}）正在 {where} 上{work}；未做任何更改；请稍后重试。",
+    "an import": "导入订单",
+    "adding demo data": "添加演示数据",
+    "a scan": "扫描发货",
+    "a change": "修改",
+    "applying a bulk change": "执行批量修改",
+    "the rules' sweep": "运行规则巡检",
+    "a tracking sync": "同步物流",
+    "a restore": "恢复备份",
+    "another seat": "另一个席位",
+    "Database password: ": "数据库密码：",
+    "SQLite file path or postgresql://user@host/db (no password here, where ps shows it: it comes from ~/.pgpass, "
+    "${env} or the terminal's prompt)":
+        "SQLite 文件路径或 postgresql://用户@主机/数据库（不要在这里写密码，ps 会显示它：密码来自 ~/.pgpass、${env} "
+        "或终端提示）",
+    "The store was restored to the backup of {backup} by {who} at {at}; this seat goes on from there.":
+        "{who} 于 {at} 把数据库恢复到了 {backup} 的备份；本席位从那里继续。",
 })

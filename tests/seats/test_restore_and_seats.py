@@ -1,0 +1,180 @@
+"""Issue 24, item 2: restore and seats. A seat's presence survives a dropped connection, command-line
+runs count while they run, and a restore is an event the other seats learn of: they say so and go on
+writing, with no tamper alarm and no `audit heads reset`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from shop_orders import paths
+from shop_orders.services import backup, orders
+from shop_orders.store import audit, seats
+from shop_orders.store.db import resolve_url
+from shop_orders.store.errors import AuditTrailDamaged, StoreError
+from shop_orders.store.open import open_database
+from tests.factories import apply, make_order
+from tests.seats.conftest import ROOT, seat_env
+
+
+def _seats(url, tmp_path):
+    """Seat 1 is this user's data folder (a backup is checked with its key); seat 2 another's."""
+    one = open_database(url, data_dir=paths.data_dir(), create=True)
+    two = open_database(url, data_dir=tmp_path / "seat2")
+    audit.adopt_key(two, one.chain_key, "key file")  # `audit key import` on seat 2
+    return one, two
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield str(tmp_path / "shop.sqlite3")
+        return
+    yield request.getfixturevalue("pg_url")
+
+
+def test_the_other_seats_learn_of_a_restore_and_go_on_writing(store_url, tmp_path):
+    one, two = _seats(store_url, tmp_path)
+    try:
+        no = make_order(one)
+        apply(two, orders.edit, no, {"buyer": "before the backup"})
+        report = backup.backup(one, None, tmp_path / "backups")
+        apply(two, orders.edit, no, {"buyer": "after the backup"})  # seat 2's heads go past the backup
+        apply(two, orders.record_payment, no, 100)
+        backup.restore(one, report.path, tmp_path / "backups", by="owner")
+        # Seat 2, still open: its next write follows the signed restore instead of stopping.
+        apply(two, orders.edit, no, {"buyer": "after the restore"})
+        assert two.restore_notice and "restored to the backup of" in two.restore_notice and "by owner" in two.restore_notice
+        assert audit.verify_database(two).ok and audit.verify_database(one).ok
+    finally:
+        one.dispose()
+        two.dispose()
+    # A seat that was closed during the restore is told at its next start, and writes.
+    three = open_database(store_url, data_dir=paths.data_dir())
+    try:
+        assert three.restore_notice is None  # seat 1 made the restore: nothing new to it
+        assert audit.verify_database(three).ok
+    finally:
+        three.dispose()
+
+
+def test_a_seat_closed_during_the_restore_is_told_at_its_next_start(store_url, tmp_path):
+    one, two = _seats(store_url, tmp_path)
+    try:
+        no = make_order(one)
+        report = backup.backup(one, None, tmp_path / "backups")
+        apply(two, orders.edit, no, {"buyer": "after the backup"})
+    finally:
+        two.dispose()
+    try:
+        backup.restore(one, report.path, tmp_path / "backups", by="owner")
+    finally:
+        one.dispose()
+    again = open_database(store_url, data_dir=tmp_path / "seat2")
+    try:
+        assert again.restore_notice and "by owner" in again.restore_notice
+        apply(again, orders.edit, no, {"buyer": "seat 2 goes on"})
+        assert audit.verify_database(again).ok
+    finally:
+        again.dispose()
+
+
+def test_a_restore_record_written_outside_the_app_is_not_followed(store_url, tmp_path):
+    one, two = _seats(store_url, tmp_path)
+    try:
+        no = make_order(one)
+        apply(two, orders.edit, no, {"buyer": "b"})
+        apply(two, orders.edit, no, {"buyer": "c"})
+        engine = create_engine(resolve_url(store_url))
+        with engine.begin() as c:  # cut seat 2's events and claim a restore, without the key
+            c.execute(text("DELETE FROM audit_events WHERE id > 1"))
+            c.execute(text("UPDATE audit_head SET seq = 1, hash = (SELECT hash FROM audit_events WHERE id = 1)"))
+            c.execute(text("DELETE FROM seat_heads"))
+            c.execute(text(
+                "INSERT INTO settings (key, value, updated_at, signature) VALUES ('store_restored', "
+                "'{\"epoch\": 99999999999999999, \"head\": [1, \"' || (SELECT hash FROM audit_events WHERE id = 1) "
+                "|| '\"], \"by\": \"owner\", \"at\": \"2026-12-06T00:00:00+00:00\"}', CURRENT_TIMESTAMP, 'forged')"))
+        engine.dispose()
+        with pytest.raises(StoreError):  # the forged record is refused, the cut still stops the writes
+            apply(two, orders.edit, no, {"buyer": "over the cut"})
+        assert not audit.verify_database(two).ok
+    finally:
+        one.dispose()
+        two.dispose()
+
+
+def test_an_older_restore_record_put_back_does_not_hide_a_later_cut(store_url, tmp_path):
+    one, two = _seats(store_url, tmp_path)
+    try:
+        no = make_order(one)
+        report = backup.backup(one, None, tmp_path / "backups")
+        backup.restore(one, report.path, tmp_path / "backups", by="owner")
+        apply(two, orders.edit, no, {"buyer": "learns the restore"})  # seat 2 knows that restore now
+        apply(two, orders.edit, no, {"buyer": "later"})
+        engine = create_engine(resolve_url(store_url))
+        with engine.begin() as c:  # the events after the restore are cut; the genuine record stays
+            seq = c.execute(text("SELECT seq FROM audit_head")).scalar_one()
+            c.execute(text(f"DELETE FROM audit_events WHERE id > {seq - 1}"))
+            c.execute(text(f"UPDATE audit_head SET seq = {seq - 1}, hash = (SELECT hash FROM audit_events "
+                           f"WHERE id = {seq - 1})"))
+        engine.dispose()
+        with pytest.raises(AuditTrailDamaged):
+            apply(two, orders.edit, no, {"buyer": "over the cut"})
+    finally:
+        one.dispose()
+        two.dispose()
+
+
+_HOLD_A_SEAT = """
+import sys, time
+from pathlib import Path
+from shop_orders.store.open import open_database
+from shop_orders.store import seats
+db = open_database(sys.argv[1], data_dir=Path(sys.argv[2]))
+seat = seats.join(db, "gui")
+print("joined", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_seat_whose_connection_the_server_dropped_registers_again(pg_url, tmp_path):
+    one = open_database(pg_url, data_dir=tmp_path / "seat1", create=True)
+    proc = subprocess.Popen([sys.executable, "-c", _HOLD_A_SEAT, pg_url, str(tmp_path / "seat2")], cwd=ROOT,
+                            env=seat_env(tmp_path / "home2"), stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "joined"
+        assert [s.pid for s in seats.others(one)] == [proc.pid]
+        with one.engine.begin() as c:  # the server drops the seat's connection (as a restart does)
+            c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
+                           "'shop-orders:%' AND pid <> pg_backend_pid()"))
+        deadline = time.monotonic() + 4 * seats.PG_BEAT_S
+        while time.monotonic() < deadline and [s.pid for s in seats.others(one)] != [proc.pid]:
+            time.sleep(0.2)
+        assert [s.pid for s in seats.others(one)] == [proc.pid]
+        with pytest.raises(backup.StoreInUse):
+            backup.wait_for_store(one, wait=False)
+    finally:
+        proc.kill()
+        proc.wait()
+        one.dispose()
+
+
+def test_a_command_line_run_counts_as_a_seat_while_it_runs(tmp_path, monkeypatch):
+    from shop_orders import cli
+
+    store = tmp_path / "shop.sqlite3"
+    assert cli.main(["--db", str(store), "init"]) == 0
+    seen = []
+
+    def orders_command(args, ctx):  # what the real command would do, and a look at the seats folder
+        seen.extend(p.name for p in seats.seats_dir(store).glob("*.json"))
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_orders", orders_command)
+    assert cli.main(["--db", str(store), "orders"]) == 0
+    assert len(seen) == 1 and seen[0].endswith(f"-{__import__('os').getpid()}.json")
+    assert list(seats.seats_dir(store).glob("*.json")) == []  # and it left when it ended
