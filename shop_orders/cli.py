@@ -918,17 +918,41 @@ def _bulk_change(args) -> tuple[str, dict]:
     return ("cancel" if args.cancel else "archive" if args.archive else "unarchive"), {}
 
 
+def _order_list(source: str) -> list[str]:
+    """Order ids from a text file, or standard input for '-': one per line (or separated by commas
+    or spaces), blank lines and lines starting with # skipped. 10,000 ids do not fit a command
+    line ("Argument list too long")."""
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise ValidationError(t("{path} cannot be read: {error}.", path=source, error=exc.strerror)) from None
+        except UnicodeDecodeError:
+            raise ValidationError(t("{path} is not a UTF-8 text file of order ids.", path=source)) from None
+    ids = [w for line in text.splitlines() if not line.lstrip().startswith("#")
+           for w in re.split(r"[,\s]+", line.strip()) if w]
+    if not ids:
+        raise ValidationError(t("{path} names no order.", path=t("standard input") if source == "-" else source))
+    return ids
+
+
 def cmd_bulk_propose(args, ctx: AppContext) -> int:
     from shop_orders.domain.grid import GridQuery
     from shop_orders.services import changesets
     from shop_orders.services.overview import thresholds
 
     kind, params = _bulk_change(args)
+    if args.orders_from is not None:
+        if args.orders is not None:
+            raise ValidationError(t("Choose the orders either by --orders or by --orders-from, not both."))
+        args.orders = ",".join(_order_list(args.orders_from))
     filtered = bool(args.where_status or args.where_channel or args.stale)
     selection: list[int] | GridQuery | None = None
     if kind in changesets.ORDER_KINDS:
         if args.orders is None and not args.where_status:
-            raise ValidationError(t("Say which orders: --orders SO-…,SO-… or --where-status S."))
+            raise ValidationError(t("Say which orders: --orders SO-…,SO-…, --orders-from FILE or --where-status S."))
         if args.orders is not None and filtered:
             raise ValidationError(t("Choose the orders either by --orders or by the --where filters, not both."))
         if args.orders is not None:
@@ -1315,6 +1339,8 @@ def add_bulk_commands(sub) -> None:
                                           "below the two-person threshold)"))
     which = p.add_argument_group(t("which orders"))
     which.add_argument("--orders", metavar="ID,ID,...", help=t("global order ids, e.g. SO-20261122-000123"))
+    which.add_argument("--orders-from", metavar="FILE", help=t("the order ids in a text file, one per line; - reads "
+                                                               "them from standard input"))
     which.add_argument("--where-status", type=_status, action="append", metavar="S",
                        help=t("the orders with this status, repeatable"))
     which.add_argument("--where-channel", type=_channel, action="append", metavar="C",

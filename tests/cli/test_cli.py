@@ -15,9 +15,10 @@ COMMANDS = ["init", "demo", "orders", "stale", "audit", "backup", "restore", "sh
             "ship", "scan", "edit", "thresholds", "users", "bulk"]
 
 
-def run(*args, db=None, env=None, check=True):
+def run(*args, db=None, env=None, check=True, stdin=None):
     cmd = [sys.executable, "-m", "shop_orders"] + (["--db", str(db)] if db else []) + [str(a) for a in args]
-    res = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=120,
+                         input=stdin)
     if check:
         assert res.returncode == 0, res.stderr
     return res

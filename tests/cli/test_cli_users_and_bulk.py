@@ -15,10 +15,11 @@ from tests.cli.test_cli import assert_one_line_error, run
 PASSWORDS = {"olivia": "olivia-secret-1", "max": "max-secret-1", "sam": "sam-secret-1"}
 
 
-def as_(user: str, *args, db, env=None, check=True, password: str | None = None):
+def as_(user: str, *args, db, env=None, check=True, password: str | None = None, stdin: str | None = None):
     """Run a command signed in as `user` (the password from SHOP_ORDERS_PASSWORD)."""
     pw = PASSWORDS[user] if password is None else password
-    return run("--user", user, *args, db=db, env={"SHOP_ORDERS_PASSWORD": pw, **(env or {})}, check=check)
+    return run("--user", user, *args, db=db, env={"SHOP_ORDERS_PASSWORD": pw, **(env or {})}, check=check,
+               stdin=stdin)
 
 
 def add_user(db, name: str, role: str, pin: str | None = None):
@@ -242,3 +243,23 @@ def test_backup_and_the_audit_key_obey_the_permission_matrix(shop, tmp_path):
     assert "may not move the audit key to another seat" in res.stderr and not (tmp_path / "k.json").exists()
     assert as_("max", "backup", str(tmp_path / "b.sqlite3"), db=shop).returncode == 0  # a manager may
     assert (tmp_path / "b.sqlite3").is_file()
+
+
+def test_bulk_propose_takes_the_orders_from_a_file_or_standard_input(shop, tmp_path):
+    """10,000 ids do not fit a command line ("Argument list too long"): a file or - for stdin."""
+    chosen = sorted(o["id"] for o in orders(shop))[:4]
+    listing = tmp_path / "orders.txt"
+    listing.write_text("# picked by the bookkeeper\n" + "\n".join(chosen[:2]) + "\n\n" + ", ".join(chosen[2:]) + "\n",
+                       encoding="utf-8")
+    cs = as_("max", "bulk", "propose", "--orders-from", listing, "--set-courier", "ZTO-FILE", "--reason", "file",
+             db=shop).stdout.strip()
+    assert [c["orders"] for c in change_sets(shop) if c["id"] == int(cs)] == [4]
+    res = as_("max", "bulk", "propose", "--orders-from", "-", "--set-courier", "ZTO-STDIN", "--reason", "stdin",
+              db=shop, stdin="\n".join(chosen[:3]) + "\n")
+    assert [c["orders"] for c in change_sets(shop) if c["id"] == int(res.stdout.strip())] == [3]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    for source, why in ((empty, "names no order"), (tmp_path / "missing.txt", "cannot be read")):
+        res = as_("max", "bulk", "propose", "--orders-from", source, "--cancel", "--reason", "x", db=shop, check=False)
+        assert_one_line_error(res)
+        assert why in res.stderr and str(source) in res.stderr

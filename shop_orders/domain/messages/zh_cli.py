@@ -216,7 +216,14 @@ ZH: dict[str, str] = {
         "变更单 #{id} 等待另一个人审批，截止 {expires}：shop-orders bulk approve {id}",
     "{path} is not JSON: {problem}": "{path} 不是 JSON：{problem}",
     "--two-person '{text}' should look like MIN,HOURS, e.g. 5,24": "--two-person “{text}”的格式应为 订单数,小时数，例如 5,24",
-    "Say which orders: --orders SO-…,SO-… or --where-status S.": "请说明哪些订单：--orders SO-…,SO-… 或 --where-status S。",
+    "Say which orders: --orders SO-…,SO-…, --orders-from FILE or --where-status S.":
+        "请说明哪些订单：--orders SO-…,SO-…、--orders-from 文件 或 --where-status S。",
+    "Choose the orders either by --orders or by --orders-from, not both.": "请用 --orders 或 --orders-from 之一选择订单，不要同时使用。",
+    "{path} cannot be read: {error}.": "无法读取 {path}：{error}。",
+    "{path} is not a UTF-8 text file of order ids.": "{path} 不是 UTF-8 编码的订单号文本文件。",
+    "{path} names no order.": "{path} 中没有任何订单号。",
+    "standard input": "标准输入",
+    "the order ids in a text file, one per line; - reads them from standard input": "文本文件中的订单号，每行一个；- 表示从标准输入读取",
     "Choose the orders either by --orders or by the --where filters, not both.":
         "请用 --orders 或 --where 筛选条件之一选择订单，不要同时使用。",
     "A change of the shop's rules takes no orders.": "修改店铺规则不需要指定订单。",
