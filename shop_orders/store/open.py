@@ -72,11 +72,14 @@ def open_database(
     db = Database(url, engine, head_file_for(url, data_dir, location), data_dir, location=location or "")
     backup = (lambda rev: backup_before_upgrade(db, rev)) if backup_before_upgrade else None
     try:
+        server = _server_major(db)  # before anything is written
         migrate.ensure_current(db, create=create, backup=backup)
         audit.ensure_keyed(db)  # the chain's key and this seat's head files (store/keys.py)
         signing.adopt(db)  # the rows that decide rights, signed under that key (store/signing.py)
         with contextlib.suppress(StoreError):  # a record written outside the app is not followed
             audit.learn_restore(db)  # another seat restored a backup since this one last wrote: follow it
+        if server is not None and server[0] > (server[1] or 0) and db.chain_key is not None:
+            _record_server_major(db, server[0])
     except BaseException as exc:
         db.dispose()
         translated = translate(exc, db.where)
@@ -84,3 +87,47 @@ def open_database(
             return db
         raise translated from exc
     return db
+
+
+SERVER_MAJOR_SETTING = "postgresql_major"  # the newest PostgreSQL major version that wrote the store
+
+
+def _server_major(db: Database) -> tuple[int, int | None] | None:
+    """PostgreSQL: (this server's major version, the newest that wrote the store or None). A store
+    written by a newer major version (e.g. dumped there and loaded into an older server) is refused
+    before anything is written: an older server may lack what the newer one gave it."""
+    if db.is_sqlite:
+        return None
+    from sqlalchemy import inspect, text
+
+    with db.engine.connect() as conn:
+        now = int(conn.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+        recorded = None
+        if inspect(conn).has_table("settings"):
+            value = conn.execute(text("SELECT value FROM settings WHERE key = :k"),
+                                 {"k": SERVER_MAJOR_SETTING}).scalar_one_or_none()
+            recorded = int(value) if value is not None and str(value).isdigit() else None
+    if recorded is not None and recorded > now:
+        raise StoreError(t("{where} was written by PostgreSQL {was}, and this server is PostgreSQL {now}, an older "
+                           "version: nothing was written; use a server of version {was} or newer.", where=db.where,
+                           was=recorded, now=now))
+    return now, recorded
+
+
+def _record_server_major(db: Database, major: int) -> None:
+    """A fact about the server, not a change anyone made: no audit event; signed like every setting."""
+    from datetime import UTC, datetime
+
+    from shop_orders.store.models import Setting
+
+    session = db.write_session()
+    try:
+        audit.lock_head(session)  # writers take turns
+        row = session.get(Setting, SERVER_MAJOR_SETTING)
+        if row is None:
+            session.add(Setting(key=SERVER_MAJOR_SETTING, value=str(major), updated_at=datetime.now(UTC)))
+        else:
+            row.value, row.updated_at = str(major), datetime.now(UTC)
+        session.commit()
+    finally:
+        session.close()

@@ -77,3 +77,24 @@ def test_a_database_that_does_not_exist_is_one_sentence_and_nothing_is_written(p
     with pytest.raises(StoreError, match="does not exist on the server"):
         open_database(url, data_dir=tmp_path / "data", create=True)
     assert not (tmp_path / "data" / "audit-keys").exists()
+
+
+def test_a_store_written_by_a_newer_postgresql_is_refused_by_an_older_server(pg_url, tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from shop_orders.store.db import resolve_url
+
+    db = open_database(pg_url, data_dir=tmp_path / "data", create=True)
+    with db.read_session() as s:
+        major = int(s.execute(text("SELECT value FROM settings WHERE key = 'postgresql_major'")).scalar_one())
+        events = s.execute(text("SELECT seq FROM audit_head")).scalar_one()
+    db.dispose()
+    engine = create_engine(resolve_url(pg_url))
+    with engine.begin() as c:  # as if it was dumped from a newer server and loaded into this one
+        c.execute(text("UPDATE settings SET value = :v WHERE key = 'postgresql_major'"), {"v": str(major + 1)})
+    with pytest.raises(StoreError, match=f"was written by PostgreSQL {major + 1}, and this server is PostgreSQL "
+                                         f"{major}, an older version: nothing was written"):
+        open_database(pg_url, data_dir=tmp_path / "data")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT seq FROM audit_head")).scalar_one() == events
+    engine.dispose()

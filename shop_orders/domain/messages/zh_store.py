@@ -242,4 +242,7 @@ ZH.update({
         "或终端提示）",
     "The store was restored to the backup of {backup} by {who} at {at}; this seat goes on from there.":
         "{who} 于 {at} 把数据库恢复到了 {backup} 的备份；本席位从那里继续。",
+    "{where} was written by PostgreSQL {was}, and this server is PostgreSQL {now}, an older version: nothing was "
+    "written; use a server of version {was} or newer.":
+        "{where} 由 PostgreSQL {was} 写入，而这台服务器是更旧的 PostgreSQL {now}：未写入任何内容；请使用 {was} 或更新版本的服务器。",
 })
