@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
+from sqlalchemy.exc import OperationalError
 
 from shop_orders import paths
 from shop_orders.store.models import SQLModel
@@ -178,14 +180,32 @@ def copy_rows(source: Engine, target: Engine, batch: int = 5000,
         copy_rows_between(src, dst, batch, progress, cancel)
 
 
-def lock_postgresql(conn: Connection) -> None:
-    """Take every table of the store exclusively for the rest of conn's transaction."""
-    conn.execute(text(f"SET LOCAL lock_timeout = '{RESTORE_LOCK_TIMEOUT_S}s'"))
-    # audit_head first: every writer starts by locking its row, so taking it first queues the
-    # restore behind a writer instead of deadlocking with it half-way.
+def lock_postgresql(conn: Connection, timeout_s: float = RESTORE_LOCK_TIMEOUT_S) -> None:
+    """Take every table of the store exclusively for the rest of conn's transaction.
+
+    Never deadlocks with a reader: all tables are asked for at once with NOWAIT inside a savepoint,
+    and when any is held (a seat's `audit verify` reading the trail, then the orders) the savepoint
+    is rolled back, which lets go of the tables already taken, and the restore asks again shortly.
+    A restore thus never holds a table while it waits for another (the reader is never left
+    waiting on a restore that waits on it); after timeout_s it gives up (StoreBusy)."""
+    # audit_head first: every writer starts by locking its row.
     tables = sorted(_tables(conn), key=lambda t: t.name != "audit_head")
     names = ", ".join(f'"{t.name}"' for t in tables)
-    conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    deadline = time.monotonic() + timeout_s
+    pause = 0.05
+    while True:
+        savepoint = conn.begin_nested()
+        try:
+            conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE NOWAIT"))
+        except OperationalError as exc:
+            savepoint.rollback()  # releases what this attempt took
+            if getattr(exc.orig, "sqlstate", None) != "55P03" or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+            continue
+        savepoint.commit()  # the locks stay with the transaction
+        return
 
 
 def sqlite_replace_rows(live: Path, src: Path, keep: Path, progress: Progress | None = None) -> None:

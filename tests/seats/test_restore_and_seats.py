@@ -178,3 +178,37 @@ def test_a_command_line_run_counts_as_a_seat_while_it_runs(tmp_path, monkeypatch
     assert cli.main(["--db", str(store), "orders"]) == 0
     assert len(seen) == 1 and seen[0].endswith(f"-{__import__('os').getpid()}.json")
     assert list(seats.seats_dir(store).glob("*.json")) == []  # and it left when it ended
+
+
+def test_a_restore_never_deadlocks_with_a_reader_going_through_the_tables(pg_url, tmp_path):
+    """As `audit verify` on another seat does: it reads the trail, then the orders, in one transaction.
+    The restore asks for every table at once and lets go when any is held, so the reader finishes
+    and the restore goes through after it."""
+    import threading
+
+    one = open_database(pg_url, data_dir=paths.data_dir(), create=True)
+    try:
+        make_order(one)
+        report = backup.backup(one, None, tmp_path / "backups")
+        reader = one.engine.connect()
+        reader.begin()
+        reader.execute(text("SELECT count(*) FROM audit_events")).scalar_one()  # holds the trail
+        outcome: list = []
+
+        def restore():
+            try:
+                outcome.append(backup.restore(one, report.path, tmp_path / "backups", by="owner"))
+            except Exception as exc:  # noqa: BLE001 - the test says what went wrong
+                outcome.append(exc)
+
+        worker = threading.Thread(target=restore)
+        worker.start()
+        time.sleep(1.0)  # the restore is trying for the tables now
+        assert reader.execute(text("SELECT count(*) FROM orders")).scalar_one() == 1  # no deadlock, no wait
+        reader.commit()
+        reader.close()
+        worker.join(60)
+        assert outcome and not isinstance(outcome[0], Exception), outcome
+        assert audit.verify_database(one).ok
+    finally:
+        one.dispose()
