@@ -1,7 +1,7 @@
 """Backups and restores that are checked before anyone relies on them, and work when needed.
 
 A backup is one SQLite file (SQLite: online backup API in one read snapshot; PostgreSQL: a row
-copy in one snapshot into the same schema) plus a manifest (`<file>.manifest.json`) holding the
+copy with COPY in one snapshot into the same schema) plus a manifest (`<file>.manifest.json`) holding the
 schema revision, the order count, the file's sha256 and the audit chain head. Backup reports
 success only after the copy passes SQLite's integrity check and a full audit chain verification;
 it finishes however busy the store is, reports progress, and leaves no file when it fails or is
@@ -181,8 +181,8 @@ def copy_database(db: Database, dest: Path, progress: Progress | None = None,
     try:
         with engine.begin() as conn:
             migrate.upgrade(conn, revision or "head")  # the copy has the source's schema
-        copying.copy_rows(db.engine, engine, progress=progress, cancel=cancel)
         engine.dispose()
+        copying.backup_postgresql(db.engine, tmp, progress=progress, cancel=cancel)
         tmp.replace(dest)
     except BaseException:
         engine.dispose()
@@ -329,21 +329,14 @@ def _replace_live(db: Database, work: Path, keep_tmp: Path, progress: Progress |
         copying.sqlite_restore_into(work, path)
         return t("SQLite finds it damaged: {problem}", problem=damage)
     _empty_store_like(db, keep_tmp)
-    kept = copying.sqlite_file_engine(keep_tmp)
-    source = copying.sqlite_file_engine(work)
     try:
         with db.engine.begin() as live:
             copying.lock_postgresql(live)  # writers now wait; readers too
-            with kept.begin() as kdst:
-                copying.copy_rows_between(live, kdst)  # unchecked: the live store may be damaged
-            with source.connect() as src:
-                copying.copy_rows_between(src, live, progress=progress)
+            copying.pg_to_sqlite(live, keep_tmp)  # committed and synced; unchecked: the live store may be damaged
+            copying.sqlite_to_pg(work, live, progress=progress)
     except BaseException:
         keep_tmp.unlink(missing_ok=True)
         raise
-    finally:
-        kept.dispose()
-        source.dispose()
     return None
 
 

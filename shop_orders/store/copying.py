@@ -5,17 +5,22 @@ file), so SQLite is copied page by page through sqlite3's backup API, from a con
 holds one read transaction for the whole copy: the copy is that snapshot, and writes by other
 connections (which go to the WAL) never restart it, whatever the write rate. PostgreSQL is copied
 table by table, in one REPEATABLE READ snapshot, into an SQLite file of the same schema, which
-also lets a shop move between the two. All copies are written to a temporary name, renamed only
-when complete, and the temporary file is removed on any failure or cancel.
+also lets a shop move between the two: with PostgreSQL's COPY ... TO STDOUT, the values already
+in the text SQLAlchemy writes to SQLite (times as UTC 'YYYY-MM-DD HH:MM:SS.ffffff', booleans as
+0/1), into the file with plain sqlite3 (pg_to_sqlite). All copies are written to a temporary
+name, renamed only when complete, and the temporary file is removed on any failure or cancel.
 
 Restores replace the live rows inside ONE write transaction that first takes the store
 exclusively (SQLite: BEGIN IMMEDIATE, PostgreSQL: LOCK TABLE ... ACCESS EXCLUSIVE) and copies
 what it replaces into a kept file from that same transaction, so every write committed before
-the restore is in the kept copy and every write after it lands on the restored rows.
+the restore is in the kept copy and every write after it lands on the restored rows. On
+PostgreSQL the tables are then emptied with TRUNCATE (transactional there) and loaded with
+COPY ... FROM STDIN (sqlite_to_pg).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Connection,
     Engine,
     create_engine,
@@ -34,12 +41,15 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy import Integer as SqlInteger
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.types import LargeBinary, String
 
 from shop_orders import paths
 from shop_orders.store.models import SQLModel
+from shop_orders.store.types import UTCDateTime
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -161,13 +171,18 @@ def copy_rows_between(src: Connection, dst: Connection, batch: int = 5000,
             if progress:
                 progress(done, total)
     if dst.dialect.name == "postgresql":
-        for table in tables:
-            col = next(iter(table.primary_key.columns))
-            if col.autoincrement is True:
-                dst.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{col.name}'), "
-                    f"COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"
-                ))
+        _set_sequences(dst, tables)
+
+
+def _set_sequences(conn: Connection, tables) -> None:
+    """Move PostgreSQL's id sequences past the ids just copied in."""
+    for table in tables:
+        col = next(iter(table.primary_key.columns))
+        if col.autoincrement is True:
+            conn.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{col.name}'), "
+                f"COALESCE((SELECT MAX({col.name}) FROM {table.name}), 0) + 1, false)"
+            ))
 
 
 def copy_rows(source: Engine, target: Engine, batch: int = 5000,
@@ -178,6 +193,143 @@ def copy_rows(source: Engine, target: Engine, batch: int = 5000,
         src_engine = source.execution_options(isolation_level="REPEATABLE READ")
     with src_engine.connect() as src, target.begin() as dst:
         copy_rows_between(src, dst, batch, progress, cancel)
+
+
+def backup_postgresql(source: Engine, dest: Path, batch: int = 5000,
+                      progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Replace the rows of the SQLite file dest (at source's schema revision) with source's,
+    read in one REPEATABLE READ READ ONLY snapshot."""
+    snapshot = source.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with snapshot.connect() as src:
+        pg_to_sqlite(src, dest, batch, progress, cancel)
+
+
+def _sqlite_text_sql(col) -> tuple[str, str]:
+    """How PostgreSQL selects col so that the value is already what SQLAlchemy writes to SQLite
+    (types.UTCDateTime: naive UTC text with the microseconds always there; Boolean: 0/1), and the
+    type psycopg reads it as (binary COPY)."""
+    name = f'"{col.name}"'
+    kind = col.type
+    if isinstance(kind, UTCDateTime):
+        return f"to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", "text"
+    if isinstance(kind, Boolean):
+        return f"{name}::int4::int8", "int8"
+    if isinstance(kind, BigInteger | SqlInteger):
+        return f"{name}::int8", "int8"
+    if isinstance(kind, String):  # String, Text
+        return f"{name}::text", "text"
+    if isinstance(kind, LargeBinary):
+        return name, "bytea"
+    raise TypeError(f"{col.table.name}.{col.name}: no COPY conversion for {kind!r}")
+
+
+def _psycopg(conn: Connection):
+    """The psycopg connection under conn (in conn's transaction)."""
+    raw = conn.connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the connection is closed")
+    return raw
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def pg_to_sqlite(src: Connection, dest: Path, batch: int = 5000,
+                 progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Replace the rows of the SQLite file dest (same schema revision as src's, not in use by
+    anyone: a partial or kept file) with those src sees, in src's transaction: COPY ... TO STDOUT
+    (binary) read with psycopg, written with sqlite3 in one transaction, the file synced to disk
+    before returning. Writes the same values a Core copy (copy_rows_between) writes."""
+    tables = _tables(src)
+    counts = {t.name: src.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
+    total = sum(counts.values())
+    pg = _psycopg(src)
+    out = sqlite3.connect(dest, isolation_level=None)
+    done = 0
+    try:
+        # Nobody else reads this file before it is complete (a partial or kept file, renamed or
+        # checked afterwards), and a failed copy is deleted: no rollback journal needed.
+        out.execute("PRAGMA journal_mode = OFF")
+        out.execute("PRAGMA synchronous = OFF")
+        out.execute("BEGIN")
+        for table in reversed(tables):
+            out.execute(f'DELETE FROM "{table.name}"')
+        for table in tables:
+            _check_cancel(cancel)
+            if not counts[table.name]:
+                continue
+            cols = _columns(src, table)
+            exprs, types = zip(*(_sqlite_text_sql(c) for c in cols), strict=True)
+            pk = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+            names = ", ".join(f'"{c.name}"' for c in cols)
+            insert_sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(cols))})'
+            with pg.cursor() as cur, cur.copy(
+                    f'COPY (SELECT {", ".join(exprs)} FROM "{table.name}" ORDER BY {pk}) '
+                    f"TO STDOUT (FORMAT BINARY)") as cp:
+                cp.set_types(list(types))
+                chunk: list[tuple] = []
+                for row in cp.rows():
+                    chunk.append(row)
+                    if len(chunk) >= batch:
+                        out.executemany(insert_sql, chunk)
+                        done += len(chunk)
+                        chunk = []
+                        if progress:
+                            progress(done, total)
+                        _check_cancel(cancel)
+                if chunk:
+                    out.executemany(insert_sql, chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+        out.execute("COMMIT")
+    finally:
+        out.close()
+    _fsync(dest)
+
+
+def sqlite_to_pg(src: Path, dst: Connection, batch: int = 5000,
+                 progress: Progress | None = None, cancel: Cancel | None = None) -> None:
+    """Replace dst's rows (PostgreSQL, in dst's transaction, which holds the tables: see
+    lock_postgresql) with those of the SQLite file src (same schema revision): TRUNCATE, then
+    COPY ... FROM STDIN of src's rows read with sqlite3, then the id sequences moved past them.
+    Writes the same values a Core copy (copy_rows_between) writes."""
+    con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = [t for t in SQLModel.metadata.sorted_tables if t.name in present]
+        counts = {t.name: con.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0] for t in tables}
+        total = sum(counts.values())
+        # SQLite holds the times as UTC text without a zone: PostgreSQL reads them as UTC.
+        dst.execute(text("SET LOCAL TIME ZONE 'UTC'"))
+        if tables:
+            dst.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)))
+        pg = _psycopg(dst)
+        done = 0
+        for table in tables:
+            _check_cancel(cancel)
+            if not counts[table.name]:
+                continue
+            there = {r[1] for r in con.execute(f'PRAGMA table_info("{table.name}")')}
+            names = ", ".join(f'"{c.name}"' for c in table.columns if c.name in there)
+            pk = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
+            rows = con.execute(f'SELECT {names} FROM "{table.name}" ORDER BY {pk}')
+            with pg.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as cp:
+                while chunk := rows.fetchmany(batch):
+                    for row in chunk:
+                        cp.write_row(row)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+                    _check_cancel(cancel)
+    finally:
+        con.close()
+    _set_sequences(dst, tables)
 
 
 def lock_postgresql(conn: Connection, timeout_s: float = RESTORE_LOCK_TIMEOUT_S) -> None:
