@@ -1479,6 +1479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx.notice:
             print(ctx.notice, file=sys.stderr)
         ctx.join_seat("cli")  # counts while it runs: a restore on another seat waits for it
+        ctx.waiting = lambda message: print(message, file=sys.stderr, flush=True)
         return args.func(args, ctx)
     except ShopOrdersError as exc:
         print(t("error: {message}", message=exc), file=sys.stderr)

@@ -45,6 +45,7 @@ class AppContext:
     actor: Actor
     notice: str | None = None  # what the person must know at start (a restore that was interrupted)
     seat: object | None = None  # store/seats.Seat while this process counts as a seat
+    waiting: Callable[[str], None] | None = None  # told when a write waits for another seat (may run in a worker)
 
     def join_seat(self, app: str) -> None:
         """Count as a seat (a restore elsewhere names this one or waits for it) until close()."""
@@ -56,7 +57,7 @@ class AppContext:
             self.seat = None  # e.g. a read-only folder: the work goes on, a restore cannot name it
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
+        return UnitOfWork(self.db, waiting=self.waiting)
 
     def change(self, source: str = "manual", reason: str = "") -> ChangeContext:
         return ChangeContext(self.actor, source, reason)

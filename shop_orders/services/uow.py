@@ -20,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.messages import N_, t
 from shop_orders.store import audit, seals, seats
@@ -43,10 +46,15 @@ def default_rules() -> list[Rule]:
     return [rules.on_change]
 
 
+WAIT_FOR_SEAT_S = 60  # how long a write waits for another seat's transaction (PostgreSQL) before it gives up
+
+
 class UnitOfWork:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow,
-                 rules: Sequence[Rule] | None = None) -> None:
+                 rules: Sequence[Rule] | None = None, waiting: Callable[[str], None] | None = None) -> None:
+        """waiting(message): told when this write must wait for another seat's transaction."""
         self.db = db
+        self.waiting = waiting
         self.clock = clock
         self.rules = list(default_rules() if rules is None else rules)
         self.events: list[audit.PendingEvent] = []
@@ -56,7 +64,7 @@ class UnitOfWork:
         self.key = audit.require_key(self.db)  # a seat without the chain's key reads only
         self.session = self.db.write_session()
         try:
-            self._head = audit.lock_head(self.session)  # writers take turns from here
+            self._head = self._take_turn()  # writers take turns from here
             self.db.check_files_intact()  # our WAL is still the file SQLite opened (store/db.py)
             self._locked_head = self._head
         except BaseException as exc:
@@ -68,6 +76,24 @@ class UnitOfWork:
         self.now = self.clock()
         self._labelled = False
         return self
+
+    def _take_turn(self) -> tuple[int, str]:
+        """Lock the chain's head. PostgreSQL: when another seat's transaction holds it (a long
+        import, an approval), say so (`waiting`) and wait up to WAIT_FOR_SEAT_S for it."""
+        if self.db.is_sqlite:
+            return audit.lock_head(self.session)  # BEGIN IMMEDIATE queued already (busy timeout)
+        try:
+            return audit.lock_head(self.session, nowait=True)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "55P03":
+                raise
+        self.session.rollback()
+        if self.waiting is not None:
+            holder = seats.busy_with(self.db) or (t("another seat"), "manual")
+            self.waiting(t("Another seat ({host}) is busy with {work}; waiting…", host=holder[0],
+                           work=t(WORK.get(holder[1], N_("a change")))))
+        self.session.execute(text(f"SET LOCAL lock_timeout = '{int(WAIT_FOR_SEAT_S)}s'"))
+        return audit.lock_head(self.session)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:

@@ -137,9 +137,9 @@ def digest(prev_hash: str, seq: int, e: PendingEvent | AuditEvent, key: ChainKey
     return hashlib.sha256(msg).hexdigest()
 
 
-def lock_head(session: Session) -> tuple[int, str]:
+def lock_head(session: Session, *, nowait: bool = False) -> tuple[int, str]:
     row = session.execute(
-        select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update()
+        select(col(AuditHead.seq), col(AuditHead.hash)).where(col(AuditHead.id) == 1).with_for_update(nowait=nowait)
     ).one()
     return int(row.seq), row.hash
 

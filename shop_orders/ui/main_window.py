@@ -170,11 +170,14 @@ class MainWindow(QMainWindow):
     changeFinished = Signal(str)  # a change made from this window ended: "done", "conflict" or "refused"
     rightsChanged = Signal()  # what the signed-in user may do was read again
     bulkFinished = Signal(int)  # a bulk edit was proposed (its change set id) or refused (0)
+    waitingForSeat = Signal(str)  # a write (in a worker) waits for another seat's transaction: said in the status bar
     verify_result: tuple[bool, str] | None  # the last Verify trail's (ok, sentence); None: cancelled
     def __init__(self, ctx: AppContext, *, lang: str = "en", qsettings: QSettings | None = None,
                  poll_ms: int = POLL_MS, clock: Callable[[], datetime] = _now, sweep_ms: int = SWEEP_MS) -> None:
         super().__init__()
         self.ctx = ctx
+        ctx.waiting = self.waitingForSeat.emit  # emitted from workers, shown on the UI thread
+        self.waitingForSeat.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self.lang = lang
         self.clock = clock
         self.qsettings = qsettings or QSettings()

@@ -14,28 +14,61 @@ from shop_orders.store.open import open_database
 from tests.factories import apply, ctx, make_order
 
 
-def test_a_write_that_waits_too_long_names_the_busy_seat_and_its_work(pg_url, tmp_path):
+def _long_import(db, no, started, release):
+    """Seat 1 in the middle of a long import: its transaction holds the write turn until release."""
     from shop_orders.services.uow import UnitOfWork
+
+    with UnitOfWork(db, rules=()) as uow:
+        orders.edit(uow, ctx(source="import:taobao.xlsx"), no, {"buyer": "imported"})
+        started.set()
+        release.wait(30)
+        uow.commit()
+
+
+def _seats_with_an_import_running(pg_url, tmp_path):
+    from shop_orders.store import audit
 
     seat1 = open_database(pg_url, data_dir=tmp_path / "s1", create=True)
     seat2 = open_database(pg_url, data_dir=tmp_path / "s2")
-    from shop_orders.store import audit
-
     audit.adopt_key(seat2, seat1.chain_key, "key file")
     no = make_order(seat1)
     started, release = threading.Event(), threading.Event()
-
-    def long_import():  # seat 1 is in the middle of a long import: its transaction holds the write turn
-        with UnitOfWork(seat1, rules=()) as uow:
-            orders.edit(uow, ctx(source="import:taobao.xlsx"), no, {"buyer": "imported"})
-            started.set()
-            release.wait(30)
-            uow.commit()
-
-    worker = threading.Thread(target=long_import)
+    worker = threading.Thread(target=_long_import, args=(seat1, no, started, release))
     worker.start()
+    assert started.wait(10)
+    return seat1, seat2, no, release, worker
+
+
+def test_a_write_waits_for_another_seats_import_saying_so_then_goes_through(pg_url, tmp_path):
+    from shop_orders.services.uow import UnitOfWork
+
+    seat1, seat2, no, release, worker = _seats_with_an_import_running(pg_url, tmp_path)
+    said: list[str] = []
     try:
-        assert started.wait(10)
+        threading.Timer(1.5, release.set).start()  # the import ends while the clerk's write waits
+        with UnitOfWork(seat2, waiting=said.append) as uow:
+            orders.edit(uow, ctx(), no, {"buyer": "clerk"})
+            uow.commit()
+        assert len(said) == 1 and "is busy with an import; waiting" in said[0]
+    finally:
+        release.set()
+        worker.join(30)
+    try:
+        with seat2.read_session() as s:
+            from shop_orders.store.models import Order
+
+            assert s.query(Order).one().buyer == "clerk"  # after the import's, not lost
+    finally:
+        seat1.dispose()
+        seat2.dispose()
+
+
+def test_a_write_that_waits_too_long_names_the_busy_seat_and_its_work(pg_url, tmp_path, monkeypatch):
+    from shop_orders.services import uow as uow_module
+
+    monkeypatch.setattr(uow_module, "WAIT_FOR_SEAT_S", 1)
+    seat1, seat2, no, release, worker = _seats_with_an_import_running(pg_url, tmp_path)
+    try:
         with pytest.raises(DatabaseBusy) as caught:
             apply(seat2, orders.edit, no, {"buyer": "clerk"})
         message = str(caught.value)
