@@ -26,6 +26,11 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     args, qt_args = parse_gui_args(sys.argv[1:] if argv is None else argv)
     paths.restrict_umask()  # what this process writes is the owner's alone (issue 23)
     lang = getattr(args, "lang", None)  # None: the seat's setting, else the system's
+    from shop_orders.cli import DB_PASSWORD_ENV, _url_has_password
+
+    if args.db and _url_has_password(args.db):
+        print(t("warning: the password in --db can be read by anyone on this PC (ps shows it); put it in "
+                "~/.pgpass or {env} instead.", env=DB_PASSWORD_ENV), file=sys.stderr)
     if args.self_test:
         from shop_orders import selftest
 

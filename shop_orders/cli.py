@@ -363,25 +363,9 @@ def cmd_audit_key_export(args, ctx: AppContext) -> int:
 
 
 def cmd_audit_key_import(args, ctx: AppContext) -> int:
-    from shop_orders.store import audit, keys
+    from shop_orders.services.verification import import_key
 
-    permissions.check(ctx.db, ctx.actor, "audit.keys")
-    src = Path(args.file)
-    try:
-        text = src.read_text(encoding="utf-8")
-    except OSError:
-        raise keys.KeyFileError(t("{path} cannot be read.", path=src)) from None
-    key = keys.parse_key(text, str(src))
-    if key.store_id != ctx.db.store_id:  # e.g. a new computer: the key comes before the restore
-        assert ctx.db.data_dir is not None  # an opened context's store has its data folder
-        keys.KeyStore(ctx.db.data_dir).save(key)
-        print(t("Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a "
-                "backup of that store (`shop-orders restore FILE`) to use it.",
-                fingerprint=key.fingerprint(), where=ctx.db.where))
-        return 0
-    result = audit.adopt_key(ctx.db, key, str(src))
-    print(t("Audit key imported (fingerprint {fingerprint}); the trail checks out ({count} events). "
-            "This seat may now write.", fingerprint=key.fingerprint(), count=result.count))
+    print(import_key(ctx.db, ctx.actor, Path(args.file)))
     return 0
 
 
@@ -1182,7 +1166,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = hsub.add_parser("reset", help=t("after a checked trail: record its end in both head files again"))
     r.set_defaults(func=cmd_audit_heads_reset)
 
-    c = sub.add_parser("backup", help=t("write a checked backup (SQLite online backup API)"))
+    c = sub.add_parser("backup", help=t("write a checked backup (a consistent copy while the shop works)"))
     c.add_argument("dest", nargs="?", metavar="DEST", help=t("file or folder (default: the backups folder)"))
     c.set_defaults(func=cmd_backup)
 
@@ -1448,6 +1432,17 @@ def _log_crash(exc: BaseException) -> Path:
     return log
 
 
+def _url_has_password(target: str) -> bool:
+    from shop_orders.services.seat import split_password
+
+    if "://" not in target:
+        return False
+    try:
+        return split_password(target)[1] is not None
+    except Exception:  # noqa: BLE001 - an unreadable URL is refused with its own sentence later
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     paths.restrict_umask()  # what this process writes is the owner's alone
@@ -1460,6 +1455,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if getattr(args, "no_store", False):  # the courier simulator: no store to open
             return args.func(args, None)
+        if args.db and _url_has_password(args.db):
+            print(t("warning: the password in --db can be read by anyone on this PC (ps shows it); put it in "
+                    "~/.pgpass or {env} instead.", env=DB_PASSWORD_ENV), file=sys.stderr)
         user = getattr(args, "user", None) or auth.os_user()
         args.secret = Secret(user)  # asked once at most, and only if the store has users
 

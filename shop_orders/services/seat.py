@@ -27,6 +27,12 @@ def split_password(url: str) -> tuple[str, str | None]:
     return bare.render_as_string(hide_password=False), (None if u.password is None else str(u.password))
 
 
+def with_password(url: str, password: str) -> str:
+    """The address with this password in it (never shown: split_password takes it out again)."""
+    u = resolve_url(url)
+    return without_password(u).set(drivername="postgresql", password=password).render_as_string(hide_password=False)
+
+
 def pgpass_path() -> Path:
     if os.environ.get("PGPASSFILE"):
         return Path(os.environ["PGPASSFILE"])

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
@@ -256,3 +257,26 @@ def _attachments(s: Session, check: StoreCheck, cancelled) -> StoreCheck:
                           t("ticket #{id} on {order}, attachment {name}: {what}", id=ticket_id, order=order_no,
                             name=name, what=what), "attachment", None, order_no)
     return check
+
+
+def import_key(db, actor, src: Path) -> str:
+    """`audit key import FILE` and Tools → Import the store's audit key…: take the key from src (it
+    must fit the store's whole trail: audit.adopt_key) so that this seat may write; returns the
+    sentence to show. A key of another store is saved for the restore of that store's backup."""
+    from shop_orders.services import permissions
+    from shop_orders.store import audit, keys
+
+    permissions.check(db, actor, "audit.keys")
+    try:
+        text = src.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise keys.KeyFileError(t("{path} cannot be read.", path=src)) from None
+    key = keys.parse_key(text, str(src))
+    if key.store_id != db.store_id:  # e.g. a new computer: the key comes before the restore
+        keys.KeyStore(db.data_dir).save(key)
+        return t("Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a "
+                 "backup of that store (`shop-orders restore FILE`) to use it.",
+                 fingerprint=key.fingerprint(), where=db.where)
+    result = audit.adopt_key(db, key, str(src))
+    return t("Audit key imported (fingerprint {fingerprint}); the trail checks out ({count} events). "
+             "This seat may now write.", fingerprint=key.fingerprint(), count=result.count)

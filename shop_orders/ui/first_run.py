@@ -96,14 +96,20 @@ class ConnectDialog(QDialog):
         self.saved: str | None = None
         self.task: Task | None = None
         form = QFormLayout(self)
+        self.setMinimumWidth(560)
         note = QLabel(t("Every PC of the shop can share one PostgreSQL server. Ask whoever set it up for its "
-                        "address, e.g. postgresql://shop:password@192.168.1.10/shop."), self)
+                        "address, e.g. postgresql://shop@192.168.1.10/shop, and its password."), self)
         note.setWordWrap(True)
         form.addRow(note)
         self.url = QLineEdit(str(qsettings.value(TARGET_SETTING, "") or ""), self)
         self.url.setObjectName("serverAddress")
-        self.url.setPlaceholderText(t("postgresql://user:password@host/database"))
+        self.url.setPlaceholderText(t("postgresql://user@host/database"))
         form.addRow(t("Server address"), self.url)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("serverPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(t("kept in this user's ~/.pgpass, never in the address"))
+        form.addRow(t("Password"), self.password)
         self.result: QLabel = QLabel("", self)  # type: ignore[assignment]  # shadows QDialog.result()
         self.result.setObjectName("connectResult")
         self.result.setWordWrap(True)
@@ -117,11 +123,15 @@ class ConnectDialog(QDialog):
         form.addRow(buttons)
 
     def _address(self) -> str | None:
+        """The address as typed, with the password field's password in it (for the test and the
+        save, which moves it to ~/.pgpass: services/seat.py)."""
         text = self.url.text().strip()
         if not text.startswith(("postgresql://", "postgres://")):
             self.result.setText(t("The address of a shop server starts with postgresql://"))
             self.result.setStyleSheet("color: #c62828;")
             return None
+        if self.password.text():
+            return seat.with_password(text, self.password.text())
         return text
 
     def test(self) -> None:

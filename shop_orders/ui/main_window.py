@@ -190,7 +190,10 @@ class MainWindow(QMainWindow):
         self.workers = registry_for(self)
         self.setObjectName("mainWindow")
         self.setWindowTitle(t("Shop Orders 订单台 — %s") % ctx.db.where)
-        self.resize(1440, 860)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        # 1440 x 860 where it fits; on a 1366 x 768 shop PC the whole window, status bar included
+        self.resize(min(1440, room.width() - 20) if room else 1440, min(860, room.height() - 40) if room else 860)
 
         thresholds = self.browser.thresholds()
         self.model = OrderTableModel(self.browser, GridQuery(thresholds=thresholds, now=clock()), lang, clock, self)
@@ -730,17 +733,53 @@ class MainWindow(QMainWindow):
         self._tasks.append(task)
 
     def _welcome(self) -> None:
-        """The first start says where the store lives and how it is backed up (once per seat)."""
-        if self.qsettings.value(WELCOMED_SETTING, False, type=bool):
+        """The first start on a store says where it lives and how it is backed up (once per seat and
+        store: connecting to the shop's server says it again for the server). A seat without the
+        store's audit key says at every start that it may read but not write, and how to fix it."""
+        import hashlib
+
+        if self.ctx.db.store_id is not None and self.ctx.db.chain_key is None:
+            self._say(t("This PC may read the orders but not change them: it has no key for this store's audit "
+                        "trail. Export it on a seat that has it (`shop-orders audit key export FILE`), then import "
+                        "it here (Tools → Import the store's audit key…)."))
             return
+        seen = f"{WELCOMED_SETTING}-{hashlib.sha256(self.ctx.db.location.encode()).hexdigest()[:12]}"
+        if self.qsettings.value(seen, False, type=bool) or (
+                self.ctx.db.is_sqlite and self.qsettings.value(WELCOMED_SETTING, False, type=bool)):
+            return
+        self.qsettings.setValue(seen, True)
         self.qsettings.setValue(WELCOMED_SETTING, True)
+        self._say(welcome_text(self.ctx.db.where, self.ctx.backup_dir, self.ctx.db.is_sqlite))
+
+    def _say(self, sentence: str) -> None:
+        """A notice above the grid with nothing to click but its close button."""
         self._notice_order, self._notice_undo_change = None, None
-        self.notice_text.setText(welcome_text(self.ctx.db.where, self.ctx.backup_dir,
-                                              self.ctx.db.url.drivername.startswith("sqlite")))
+        self.notice_text.setText(sentence)
         self.notice_text.setWordWrap(True)
         self.notice_show.hide()
         self.notice_undo.hide()
         self.notice.show()
+
+    def import_audit_key(self) -> None:
+        """Tools → Import the store's audit key…: the key file another seat exported; checked against
+        the whole trail in a worker, then this seat may write."""
+        from shop_orders.services.verification import import_key
+
+        src = FileDialog.ask_open(self, t("Import the store's audit key"), t("Audit key (*.key);;All files (*)"),
+                                  protected=self.ctx.db.own_files())
+        if src is None:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def done(sentence: str) -> None:
+            self.notice.hide()
+            QMessageBox.information(self, t("Import the store's audit key"), sentence)
+
+        def failed(message: str) -> None:
+            QMessageBox.warning(self, t("Import the store's audit key"), message)
+
+        self.statusBar().showMessage(t("Checking the key against the audit trail…"))
+        self._tasks.append(run_in_pool(lambda: import_key(db, actor, src), done, failed, owner=self))
 
     def add_demo_orders(self) -> None:
         """Demo data from the empty store's guide: 500 orders in a worker, with progress and Cancel
@@ -854,6 +893,9 @@ class MainWindow(QMainWindow):
         self.start_action = action(t("First order"), self.jump_to_start, QKeySequence("Ctrl+Home"))
         self.about_action = action(t("&About Shop Orders"), self.about)
         self.verify_action = action(t("&Verify trail…"), self.verify_trail, None, "verifyTrail")
+        self.key_import_action = action(t("Import the store's audit &key…"), self.import_audit_key, None,
+                                        "importAuditKey")
+        self.connect_action = action(t("Connect to a shop &server…"), self.connect_server, None, "connectServer")
         self.switch_action = action(t("S&witch user…"), self.switch_user, QKeySequence("Ctrl+L"), "switchUser")
         self.lock_action = action(t("&Lock this PC"), self.lock_now, None, "lockNow")
         self.users_action = action(t("&Users…"), self.manage_users, None, "manageUsers")
@@ -891,7 +933,7 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu(t("&File"))
         m.addActions([self.import_action, self.export_action])
         m.addSeparator()
-        m.addActions([self.backup_action, self.restore_action, self.settings_action])
+        m.addActions([self.backup_action, self.restore_action, self.settings_action, self.connect_action])
         m.addSeparator()
         m.addActions([self.switch_action, self.lock_action])
         m.addSeparator()
@@ -915,7 +957,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.approvals_dock.toggleViewAction())
         m.addAction(self.tickets_dock.toggleViewAction())
         m = self.menuBar().addMenu(t("&Tools"))
-        m.addAction(self.verify_action)
+        m.addActions([self.verify_action, self.key_import_action])
         m.addSeparator()
         m.addActions([self.users_action, self.permissions_action, self.ticket_settings_action])
         m.addSeparator()

@@ -111,7 +111,9 @@ ZH: dict[str, str] = {
     "take the audit key from FILE; it must fit the whole trail": "从 FILE 读取审计密钥；它必须与整条审计记录相符",
     "the chain heads kept outside the database": "保存在数据库之外的链头",
     "after a checked trail: record its end in both head files again": "审计记录校验通过后：在两个链头文件中重新记录其末尾",
-    "write a checked backup (SQLite online backup API)": "写入经过校验的备份（SQLite 在线备份 API）",
+    "write a checked backup (a consistent copy while the shop works)": "写入经过校验的备份（营业中也能得到一致的副本）",
+    "warning: the password in --db can be read by anyone on this PC (ps shows it); put it in ~/.pgpass or {env} "
+    "instead.": "警告：--db 中的密码这台电脑上的任何人都能看到（ps 会显示）；请改放在 ~/.pgpass 或 {env} 中。",
     "file or folder (default: the backups folder)": "文件或文件夹（默认：备份文件夹）",
     "replace the database with a checked backup": "用经过校验的备份替换数据库",
     "a backup file written by 'shop-orders backup' (with its manifest)": "由 'shop-orders backup' 写入的备份文件（连同其清单）",

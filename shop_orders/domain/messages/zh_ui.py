@@ -184,15 +184,28 @@ ZH.update({
         "订单保存在店铺服务器 %s 上。可在任意一台电脑用“文件 → 备份数据库…”备份（副本保存在 %s）。",
     "Adding demo orders…": "正在添加演示订单…",
     "Connect to a shop server": "连接店铺服务器",
-    "Every PC of the shop can share one PostgreSQL server. Ask whoever set it up for its address, e.g. postgresql://shop:password@192.168.1.10/shop.":
-        "店里的所有电脑可以共用一台 PostgreSQL 服务器。请向搭建它的人要地址，例如 postgresql://shop:password@192.168.1.10/shop。",
+    "Every PC of the shop can share one PostgreSQL server. Ask whoever set it up for its address, e.g. "
+    "postgresql://shop@192.168.1.10/shop, and its password.":
+        "店里的所有电脑可以共用一台 PostgreSQL 服务器。请向搭建它的人要地址（例如 postgresql://shop@192.168.1.10/shop）和密码。",
+    "kept in this user's ~/.pgpass, never in the address": "保存在本用户的 ~/.pgpass 中，绝不写进地址",
+    "Password": "密码",
+    "This PC may read the orders but not change them: it has no key for this store's audit trail. Export it on a "
+    "seat that has it (`shop-orders audit key export FILE`), then import it here (Tools → Import the store's "
+    "audit key…).":
+        "这台电脑可以查看订单但不能修改：它没有本库审计记录的密钥。请在有密钥的席位上导出（`shop-orders audit key export FILE`"
+        "），再在这里用 工具 → 导入本库的审计密钥… 导入。",
+    "Import the store's audit key": "导入本库的审计密钥",
+    "Audit key (*.key);;All files (*)": "审计密钥 (*.key);;所有文件 (*)",
+    "Checking the key against the audit trail…": "正在用审计记录核对密钥…",
+    "Import the store's audit &key…": "导入本库的审计密钥(&K)…",
+    "Connect to a shop &server…": "连接店铺服务器(&S)…",
     "Server address": "服务器地址", "Test connection": "测试连接", "Connecting…": "正在连接…",
     "The address of a shop server starts with postgresql://": "店铺服务器的地址以 postgresql:// 开头",
     "The server answered and its store is ready.": "服务器已响应，数据库可以使用。",
     "This PC will open the shop server's store from its next start. Restart Shop Orders now?":
         "这台电脑下次启动时将打开店铺服务器上的数据库。现在重启订单台吗？",
 })
-ZH.update({"postgresql://user:password@host/database": "postgresql://用户名:密码@主机/数据库"})
+ZH.update({"postgresql://user@host/database": "postgresql://用户名@主机/数据库"})
 ZH.update({"Archived (deleted)": "已归档（已删除）"})
 
 # users, sign-in, permissions and approvals (ui/users.py, ui/approvals.py, main_window)
