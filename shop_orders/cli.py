@@ -393,13 +393,14 @@ def cmd_restore(args, ctx: AppContext) -> int:
     from shop_orders.services.backup import restore
 
     permissions.check(ctx.db, ctx.actor, "store.restore", damaged_ok=True)
-    told: list[bool] = []
+    told: list[tuple] = []
 
     def waiting(others) -> None:
-        if not told:
-            told.append(True)
+        now = tuple(sorted((s.host, s.pid) for s in others))
+        if not told or told[-1] != now:  # said again whenever the seats waited for change
+            told.append(now)
             print(t("Waiting for {n} other seat(s) to close the store ({seats})...", n=len(others),
-                    seats=", ".join(s.describe() for s in others[:3])), file=sys.stderr, flush=True)
+                    seats=t(", ").join(s.describe() for s in others[:3])), file=sys.stderr, flush=True)
 
     report = restore(ctx.db, Path(args.src), ctx.backup_dir, wait=args.wait, wait_timeout_s=args.wait_timeout,
                      waiting=waiting, by=ctx.actor.name)

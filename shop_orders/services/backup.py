@@ -257,7 +257,7 @@ def _read_manifest(src: Path) -> dict:
 
 def _who(others: list[seats.SeatInfo]) -> str:
     n = len(others)
-    listed = ", ".join(s.describe() for s in others[:3]) + (", ..." if n > 3 else "")
+    listed = t(", ").join(s.describe() for s in others[:3]) + (t(", ") + "…" if n > 3 else "")
     if n == 1:
         return t("{n} other seat is connected ({listed})", n=n, listed=listed)
     return t("{n} other seats are connected ({listed})", n=n, listed=listed)

@@ -246,4 +246,5 @@ ZH.update({
     "written; use a server of version {was} or newer.":
         "{where} 由 PostgreSQL {was} 写入，而这台服务器是更旧的 PostgreSQL {now}：未写入任何内容；请使用 {was} 或更新版本的服务器。",
     "Another seat ({host}) is busy with {work}; waiting…": "另一个席位（{host}）正在{work}；等待中…",
+    ", ": "、",  # between the items of a list in a sentence
 })
