@@ -264,8 +264,18 @@ def _who(others: list[seats.SeatInfo]) -> str:
 
 
 def wait_for_store(db: Database, *, wait: bool, timeout_s: float = 600.0, waiting: Waiting | None = None,
-                   cancel: Cancel | None = None, poll_s: float = 0.25) -> None:
-    """Return once no other seat is connected; refuse naming them (or, waiting, after timeout_s)."""
+                   cancel: Cancel | None = None, poll_s: float = 0.25, by: str = "") -> None:
+    """Return once no other seat is connected; refuse naming them (or, waiting, after timeout_s).
+    While it waits, the other seats' windows say who is waiting to restore (seats.announcing_restore)."""
+    if not wait or not seats.others(db):
+        _wait_for_store(db, wait=wait, timeout_s=timeout_s, waiting=waiting, cancel=cancel, poll_s=poll_s)
+        return
+    with seats.announcing_restore(db, by or "?"):
+        _wait_for_store(db, wait=wait, timeout_s=timeout_s, waiting=waiting, cancel=cancel, poll_s=poll_s)
+
+
+def _wait_for_store(db: Database, *, wait: bool, timeout_s: float, waiting: Waiting | None,
+                    cancel: Cancel | None, poll_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         others = seats.others(db)
@@ -386,7 +396,7 @@ def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wa
         if not free:
             raise BackupError(t("Another restore is running on this computer; wait until it has finished."))
         report = _restore_locked(db, src, backup_dir, rev, orders, verdict, wait, wait_timeout_s, waiting, progress,
-                                 cancel)
+                                 cancel, by)
     _record_restore(db, verdict.head, manifest, by)
     return report
 
@@ -413,7 +423,7 @@ def _record_restore(db: Database, head: tuple[int, str], manifest: dict, by: str
 
 def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders: int, verdict: audit.VerifyResult,
                     wait: bool, wait_timeout_s: float, waiting: Waiting | None, progress: Progress | None,
-                    cancel: Cancel | None) -> BackupReport:
+                    cancel: Cancel | None, by: str = "") -> BackupReport:
     _finish_interrupted(db, backup_dir)  # an earlier one killed midway: finished or undone first
     stamp = _stamp()
     work = backup_dir / f".restoring-{stamp}.sqlite3"
@@ -424,7 +434,7 @@ def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders:
     try:
         if rev != migrate.head_revision():
             _upgrade_checked(work, src, db.chain_key)
-        wait_for_store(db, wait=wait, timeout_s=wait_timeout_s, waiting=waiting, cancel=cancel)
+        wait_for_store(db, wait=wait, timeout_s=wait_timeout_s, waiting=waiting, cancel=cancel, by=by)
         outside = _outside_head(db)
         write_private(journal, json.dumps({"format": 1, "stamp": stamp, "source": str(src), "store": db.where,
                                            "restored": list(verdict.head), "replaced": list(outside or ()),

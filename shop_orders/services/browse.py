@@ -80,6 +80,13 @@ class OrderBrowser:
         with self.db.read_session() as s:
             return grid.change_marker(s)
 
+    def news(self) -> tuple[int, str | None]:
+        """What the window asks about every second: the change marker, and who is waiting to
+        restore a backup over the store (store/seats.py), if anyone."""
+        from shop_orders.store import seats
+
+        return self.change_marker(), seats.restore_waiting(self.db)
+
 
 from shop_orders.services.permissions import TwoPerson  # noqa: E402 - below the order browser it serves beside
 

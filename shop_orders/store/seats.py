@@ -34,6 +34,8 @@ PG_BEAT_S = 5.0  # how soon a seat whose connection the server dropped registers
 STALE_S = 120.0
 PG_PREFIX = "shop-orders:"
 WORK_PREFIX = "shop-orders-work:"  # a write transaction's label (PostgreSQL), see label_work
+RESTORE_PREFIX = "shop-orders-restore:"  # a restore waiting for the other seats (PostgreSQL), see announcing_restore
+RESTORE_FILE = "restore-waiting.announce"  # the same beside an SQLite store (not *.json: not a seat)
 
 
 @dataclass(frozen=True)
@@ -230,3 +232,56 @@ def busy_with(db: Database) -> tuple[str, str] | None:
             what, _, host = name[len(WORK_PREFIX):].rpartition(":")
             return host, what
     return (t("another seat"), "manual") if rows else None
+
+
+@contextlib.contextmanager
+def announcing_restore(db: Database, by: str):
+    """While a restore waits for the other seats to close: let their windows say so
+    (restore_waiting). SQLite: a small file in the seats folder; PostgreSQL: a connection named
+    for it. Gone when the wait ends, whatever the outcome."""
+    path = sqlite_path(db.url)
+    conn: Connection | None = None
+    announce: Path | None = None
+    try:
+        if path is not None:
+            announce = seats_dir(path) / RESTORE_FILE
+            announce.parent.mkdir(parents=True, exist_ok=True)
+            announce.write_text(json.dumps({"by": by, "host": _host(), "pid": os.getpid()}), encoding="utf-8")
+        else:
+            conn = db.engine.connect()
+            conn.execute(text("SELECT set_config('application_name', :n, false)"),
+                         {"n": f"{RESTORE_PREFIX}{by}:{_host()}"[:63]})
+            conn.commit()
+    except (OSError, Exception):  # noqa: BLE001 - the restore still waits; only the windows are not told
+        pass
+    try:
+        yield
+    finally:
+        if announce is not None:
+            announce.unlink(missing_ok=True)
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.invalidate()  # really closed: a pooled connection would keep its name
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
+def restore_waiting(db: Database) -> str | None:
+    """Who is waiting to restore a backup over this store ("by on host"), or None."""
+    path = sqlite_path(db.url)
+    if path is not None:
+        try:
+            d = json.loads((seats_dir(path) / RESTORE_FILE).read_text(encoding="utf-8"))
+            if str(d["host"]) == _host() and not _alive(int(d["pid"])):
+                return None  # a restore that died while it waited
+            return t("{who} on {host}", who=str(d["by"]), host=str(d["host"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    with db.engine.connect() as conn:
+        name = conn.execute(text(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name LIKE :p LIMIT 1"), {"p": RESTORE_PREFIX + "%"}).scalar_one_or_none()
+    if not name:
+        return None
+    who, _, host = name[len(RESTORE_PREFIX):].rpartition(":")
+    return t("{who} on {host}", who=who, host=host)

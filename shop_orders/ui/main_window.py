@@ -1127,7 +1127,14 @@ class MainWindow(QMainWindow):
         if self._polling is not None and not self._polling.ended.is_set():
             return
         browser = self.browser
-        self._polling = run_in_pool(browser.change_marker, self._marker_arrived, lambda _m: None, owner=self)
+        self._polling = run_in_pool(browser.news, self._news_arrived, lambda _m: None, owner=self)
+
+    def _news_arrived(self, news: tuple[int, str | None]) -> None:
+        marker, restoring = news
+        if restoring is not None:
+            self.statusBar().showMessage(t("{who} is waiting to restore a backup over this store: close Shop Orders "
+                                           "here when you can (your changes so far are saved).", who=restoring), 5000)
+        self._marker_arrived(marker)
 
     def _marker_arrived(self, marker: int) -> None:
         if marker != self._marker:

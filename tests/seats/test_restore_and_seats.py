@@ -212,3 +212,16 @@ def test_a_restore_never_deadlocks_with_a_reader_going_through_the_tables(pg_url
         assert audit.verify_database(one).ok
     finally:
         one.dispose()
+
+
+def test_the_other_seats_are_told_while_a_restore_waits_for_them(store_url, tmp_path):
+    one, two = _seats(store_url, tmp_path)
+    try:
+        assert seats.restore_waiting(two) is None
+        with seats.announcing_restore(one, "owner"):
+            said = seats.restore_waiting(two)
+            assert said is not None and said.startswith("owner on ") and seats._host().startswith(said[9:])
+        assert seats.restore_waiting(two) is None  # said only while it waits
+    finally:
+        one.dispose()
+        two.dispose()

@@ -82,3 +82,12 @@ def test_the_window_fits_a_1366_by_768_screen(make_window):
     w = make_window()
     room = w.screen().availableGeometry()
     assert w.width() <= room.width() and w.height() <= room.height()
+
+
+def test_the_window_says_when_a_restore_waits_for_this_seat(make_window, sqlite_db, qtbot):
+    from shop_orders.store import seats
+
+    w = make_window(poll_ms=100)
+    with seats.announcing_restore(sqlite_db, "olivia"):
+        qtbot.waitUntil(lambda: "is waiting to restore a backup" in w.statusBar().currentMessage(), timeout=5000)
+    assert "olivia on" in w.statusBar().currentMessage()

@@ -247,4 +247,7 @@ ZH.update({
         "{where} 由 PostgreSQL {was} 写入，而这台服务器是更旧的 PostgreSQL {now}：未写入任何内容；请使用 {was} 或更新版本的服务器。",
     "Another seat ({host}) is busy with {work}; waiting…": "另一个席位（{host}）正在{work}；等待中…",
     ", ": "、",  # between the items of a list in a sentence
+    "{who} on {host}": "{host} 上的 {who}",
+    "{who} is waiting to restore a backup over this store: close Shop Orders here when you can (your changes so far "
+    "are saved).": "{who} 正在等待把备份恢复到这个数据库：请尽快关闭这里的 Shop Orders（到目前为止的修改都已保存）。",
 })
