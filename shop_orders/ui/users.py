@@ -79,9 +79,25 @@ class FirstOwnerDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.create_owner)
         buttons.rejected.connect(self.reject)
+        if ctx.db.is_sqlite:  # a new PC of a shop that already has its server: no local owner needed
+            join = buttons.addButton(t("This PC joins a shop server…"), QDialogButtonBox.ButtonRole.ActionRole)
+            join.setObjectName("joinServer")
+            join.clicked.connect(self.join_server)
         form.addRow(buttons)
         self.setMinimumWidth(520)
         self.password.setFocus()  # the name is the PC's user's: most owners keep it
+
+    def join_server(self) -> None:
+        """Connect this PC to the shop's server instead, and start again on it."""
+        from PySide6.QtCore import QSettings
+
+        from shop_orders.services import seat
+        from shop_orders.ui.first_run import ConnectDialog
+
+        if ConnectDialog.ask(self, QSettings()) is None:
+            return
+        seat.restart()
+        self.reject()
 
     def create_owner(self) -> None:
         if self.password.text() != self.again.text():

@@ -91,3 +91,19 @@ def test_the_window_says_when_a_restore_waits_for_this_seat(make_window, sqlite_
     with seats.announcing_restore(sqlite_db, "olivia"):
         qtbot.waitUntil(lambda: "is waiting to restore a backup" in w.statusBar().currentMessage(), timeout=5000)
     assert "olivia on" in w.statusBar().currentMessage()
+
+
+def test_a_new_pc_joins_the_shop_server_without_making_a_local_owner(qtbot, sqlite_db, monkeypatch):
+    from shop_orders.services import seat
+    from shop_orders.ui.users import FirstOwnerDialog
+
+    ctx = AppContext(sqlite_db, Path(sqlite_db.url.database).parent, Path("/nonexistent"), current_actor())
+    d = FirstOwnerDialog(ctx)
+    qtbot.addWidget(d)
+    started = []
+    monkeypatch.setattr(ConnectDialog, "ask", classmethod(lambda cls, *a: "postgresql://shop@server/shop"))
+    monkeypatch.setattr(seat, "restart", lambda *a: started.append(True))
+    from PySide6.QtWidgets import QPushButton
+
+    d.findChild(QPushButton, "joinServer").click()
+    assert started == [True] and d.result() == d.DialogCode.Rejected and d.user is None

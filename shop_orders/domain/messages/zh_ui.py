@@ -199,6 +199,7 @@ ZH.update({
     "Checking the key against the audit trail…": "正在用审计记录核对密钥…",
     "Import the store's audit &key…": "导入本库的审计密钥(&K)…",
     "Connect to a shop &server…": "连接店铺服务器(&S)…",
+    "This PC joins a shop server…": "这台电脑加入店铺服务器…",
     "Server address": "服务器地址", "Test connection": "测试连接", "Connecting…": "正在连接…",
     "The address of a shop server starts with postgresql://": "店铺服务器的地址以 postgresql:// 开头",
     "The server answered and its store is ready.": "服务器已响应，数据库可以使用。",
