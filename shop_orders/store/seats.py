@@ -252,7 +252,7 @@ def announcing_restore(db: Database, by: str):
             conn.execute(text("SELECT set_config('application_name', :n, false)"),
                          {"n": f"{RESTORE_PREFIX}{by}:{_host()}"[:63]})
             conn.commit()
-    except (OSError, Exception):  # noqa: BLE001 - the restore still waits; only the windows are not told
+    except Exception:  # noqa: BLE001 - the restore still waits; only the windows are not told
         pass
     try:
         yield
