@@ -127,7 +127,11 @@ class Seat:
         self._file.parent.mkdir(parents=True, exist_ok=True)
         data = {"host": self.host, "pid": self.pid, "user": _user(), "app": self.app,
                 "since": self.since.isoformat(), "last_seen": datetime.now(UTC).isoformat()}
-        fd, tmp = tempfile.mkstemp(prefix=".seat-", dir=self._file.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".seat-", dir=self._file.parent)
+        except FileNotFoundError:  # the last seat that left removed the folder just now
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".seat-", dir=self._file.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh)
         os.replace(tmp, self._file)
@@ -144,6 +148,8 @@ class Seat:
             self._thread = None
         if self._file is not None:
             self._file.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the last seat out leaves no empty folder beside the store
+                self._file.parent.rmdir()
             self._file = None
         if self._conn is not None:
             try:
@@ -259,6 +265,8 @@ def announcing_restore(db: Database, by: str):
     finally:
         if announce is not None:
             announce.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                announce.parent.rmdir()
         if conn is not None:
             with contextlib.suppress(Exception):
                 conn.invalidate()  # really closed: a pooled connection would keep its name
