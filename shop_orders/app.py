@@ -67,7 +67,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     # --db, else $SHOP_ORDERS_DB, else the shop server this seat was connected to, else the local file
     target = args.db or os.environ.get(DB_ENV) or str(qsettings.value(TARGET_SETTING, "") or "") or None
     try:
-        ctx = open_context(target, create=True)
+        ctx = _open_asking_password(target)
     except ShopOrdersError as exc:
         QMessageBox.critical(None, "Shop Orders", str(exc))
         return 1
@@ -88,3 +88,20 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         return app.exec()
     finally:
         ctx.close()
+
+
+def _open_asking_password(target: str | None):
+    """Open the store; when the shop's server asks for a password that neither ~/.pgpass nor
+    $SHOP_ORDERS_DB_PASSWORD gave, ask for it once (kept in this process only)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from shop_orders.services.context import DB_PASSWORD_ENV, NoPassword
+
+    try:
+        return open_context(target, create=True)
+    except NoPassword as exc:
+        password, ok = QInputDialog.getText(None, t("Database password"), str(exc), QLineEdit.EchoMode.Password)
+        if not ok or not password:
+            raise
+        os.environ[DB_PASSWORD_ENV] = password
+        return open_context(target, create=True)

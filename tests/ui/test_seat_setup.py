@@ -107,3 +107,26 @@ def test_a_new_pc_joins_the_shop_server_without_making_a_local_owner(qtbot, sqli
 
     d.findChild(QPushButton, "joinServer").click()
     assert started == [True] and d.result() == d.DialogCode.Rejected and d.user is None
+
+
+def test_the_app_asks_for_the_servers_password_when_nothing_gave_it(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from shop_orders import app
+    from shop_orders.services.context import DB_PASSWORD_ENV, NoPassword
+
+    monkeypatch.delenv(DB_PASSWORD_ENV, raising=False)
+    tries = []
+
+    def open_context(target, create):
+        tries.append(os.environ.get(DB_PASSWORD_ENV))
+        if len(tries) == 1:
+            raise NoPassword("The database server for postgresql://shop@server/shop asks for a password")
+        return "opened"
+
+    asked = []
+    monkeypatch.setattr(app, "open_context", open_context)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a: asked.append(a[2]) or ("s3cret", True)))
+    assert app._open_asking_password("postgresql://shop@server/shop") == "opened"
+    assert tries == [None, "s3cret"] and "asks for a password" in asked[0]
+    assert "s3cret" not in asked[0]

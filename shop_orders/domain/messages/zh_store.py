@@ -250,4 +250,5 @@ ZH.update({
     "{who} on {host}": "{host} 上的 {who}",
     "{who} is waiting to restore a backup over this store: close Shop Orders here when you can (your changes so far "
     "are saved).": "{who} 正在等待把备份恢复到这个数据库：请尽快关闭这里的 Shop Orders（到目前为止的修改都已保存）。",
+    "Database password": "数据库密码",
 })
