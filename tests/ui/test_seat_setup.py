@@ -115,7 +115,8 @@ def test_the_app_asks_for_the_servers_password_when_nothing_gave_it(qtbot, monke
     from shop_orders import app
     from shop_orders.services.context import DB_PASSWORD_ENV, NoPassword
 
-    monkeypatch.delenv(DB_PASSWORD_ENV, raising=False)
+    monkeypatch.setenv(DB_PASSWORD_ENV, "")  # recorded, so what the app sets is undone after the test
+    monkeypatch.delenv(DB_PASSWORD_ENV)
     tries = []
 
     def open_context(target, create):
