@@ -363,12 +363,24 @@ def adopt_key(db, key: ChainKey, where: str) -> VerifyResult:
 def reset_heads_checked(db) -> VerifyResult:
     """Owner action `audit heads reset` (e.g. after a head file was lost): only when the trail in
     the database checks out under the key, record its end in both head files."""
-    require_key(db)
+    key = require_key(db)
     with db.read_session() as s:
-        result = verify(s, None, key=db.chain_key)
+        rows = seat_rows(s, key)
+        result = verify(s, None, key=key, seats=[r for r in rows if r.signed])  # the other seats' evidence counts
     if not result.ok:
         raise AuditTrailDamaged(t("The audit trail of {where} is damaged ({problem}); restore a backup "
                                   "instead of resetting the heads.", where=db.where, problem=result.problem))
+    forged = [r.seat for r in rows if not r.signed]
+    if forged:  # rows nobody with the key wrote are evidence of nothing: they would only stop every write
+        from shop_orders.store.models import SeatHead
+
+        session = db.write_session()
+        try:
+            lock_head(session)
+            session.execute(SeatHead.__table__.delete().where(SeatHead.__table__.c.seat.in_(forged)))
+            session.commit()
+        finally:
+            session.close()
     for hf in head_files(db):
         hf.reset(*result.head)
     if db.keychain_head is not None:

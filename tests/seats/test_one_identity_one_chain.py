@@ -127,3 +127,15 @@ def test_a_seat_never_writes_over_a_cut_in_process(pg_url, tmp_path):
     finally:
         seat1.dispose()
         seat2.dispose()
+
+
+def test_a_forged_seat_head_is_cleared_by_the_owners_heads_reset_and_writing_goes_on(pg_url, tmp_path):
+    """A row nobody with the key wrote proves nothing; it must not stop the shop for good."""
+    one, two = _two_seats(pg_url, tmp_path)
+    order = _an_order(one, pg_url)
+    _sql(pg_url, "INSERT INTO seat_heads (seat, host, seq, hash, mac, at) VALUES "
+                 "('ffffffffffffffffffffffffffffffff', 'nowhere', 1, 'x', 'forged', CURRENT_TIMESTAMP)")
+    assert cli(one, pg_url, "edit", order, "--buyer", "b", check=False).returncode == 1
+    cli(one, pg_url, "audit", "heads", "reset")
+    cli(two, pg_url, "edit", order, "--buyer", "goes on")
+    assert "intact" in cli(two, pg_url, "audit", "verify").stdout
