@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -44,6 +45,9 @@ from shop_orders.store.models import Order
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 Waiting = Callable[[list[seats.SeatInfo]], None]
+
+
+log = logging.getLogger(__name__)
 
 
 class BackupError(ShopOrdersError):
@@ -395,14 +399,14 @@ def restore(db: Database, src: Path, backup_dir: Path, *, wait: bool = False, wa
     with _restore_lock(backup_dir) as free:
         if not free:
             raise BackupError(t("Another restore is running on this computer; wait until it has finished."))
-        report = _restore_locked(db, src, backup_dir, rev, orders, verdict, wait, wait_timeout_s, waiting, progress,
-                                 cancel, by)
-    _record_restore(db, verdict.head, manifest, by)
-    return report
+        return _restore_locked(db, src, backup_dir, rev, orders, verdict, wait, wait_timeout_s, waiting, progress,
+                               cancel, by, str(manifest.get("created_at", "")))
 
 
-def _record_restore(db: Database, head: tuple[int, str], manifest: dict, by: str) -> None:
-    """The signed record the other seats follow (audit.learn_restore); this seat knows it already."""
+def _record_restore(db: Database, head: tuple[int, str], backup_at: str, by: str) -> None:
+    """The signed record the other seats follow (audit.learn_restore); this seat knows it already.
+    Written while the restore's journal is still there: a restore killed before it is finished by
+    the next start, record included (_finish_interrupted)."""
     from shop_orders.services.uow import UnitOfWork
     from shop_orders.store.models import Setting
 
@@ -411,7 +415,7 @@ def _record_restore(db: Database, head: tuple[int, str], manifest: dict, by: str
     if db.chain_key is None:
         return  # a restored store this seat has no key for: it may not write (audit key import)
     value = json.dumps({"epoch": epoch, "head": list(head), "by": by or "?", "at": datetime.now(UTC).isoformat(),
-                        "backup_at": str(manifest.get("created_at", ""))})
+                        "backup_at": backup_at})
     with UnitOfWork(db, rules=()) as uow:
         row = uow.session.get(Setting, audit.RESTORED_SETTING)
         if row is None:
@@ -423,7 +427,7 @@ def _record_restore(db: Database, head: tuple[int, str], manifest: dict, by: str
 
 def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders: int, verdict: audit.VerifyResult,
                     wait: bool, wait_timeout_s: float, waiting: Waiting | None, progress: Progress | None,
-                    cancel: Cancel | None, by: str = "") -> BackupReport:
+                    cancel: Cancel | None, by: str = "", backup_at: str = "") -> BackupReport:
     _finish_interrupted(db, backup_dir)  # an earlier one killed midway: finished or undone first
     stamp = _stamp()
     work = backup_dir / f".restoring-{stamp}.sqlite3"
@@ -438,6 +442,7 @@ def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders:
         outside = _outside_head(db)
         write_private(journal, json.dumps({"format": 1, "stamp": stamp, "source": str(src), "store": db.where,
                                            "restored": list(verdict.head), "replaced": list(outside or ()),
+                                           "by": by, "backup_at": backup_at,
                                            "replacing": True, "started_at": datetime.now(UTC).isoformat()}))
         try:
             damage = _replace_live(db, work, keep_tmp, progress)
@@ -450,6 +455,11 @@ def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders:
         work.unlink(missing_ok=True)
     _reset_outside_heads(db, verdict.head)
     keep, mpath, problem = _name_kept(db, keep_tmp, backup_dir, stamp, damage, outside)
+    try:
+        _record_restore(db, verdict.head, backup_at, by)
+    except ShopOrdersError as exc:  # the store is restored; the next start writes the record (journal kept)
+        log.warning("the restore record could not be written yet: %s", type(exc).__name__)
+        return BackupReport(keep, mpath, orders, verdict.count, verdict.head, problem)
     journal.unlink(missing_ok=True)
     return BackupReport(keep, mpath, orders, verdict.count, verdict.head, problem)
 
@@ -508,6 +518,7 @@ def _finish_interrupted(db: Database, backup_dir: Path) -> str | None:
     its chain, and the newest event the replaced store had is not."""
     journal = backup_dir / JOURNAL
     said: str | None = None
+    data: dict = {}
     if journal.exists():
         try:
             data = json.loads(journal.read_text(encoding="utf-8"))
@@ -520,6 +531,13 @@ def _finish_interrupted(db: Database, backup_dir: Path) -> str | None:
         done = head == restored if not replaced else _has_event(db, restored) and not _has_event(db, replaced)
         if stamp and done:
             _reset_outside_heads(db, (int(restored[0]), str(restored[1])))
+            try:
+                _record_restore(db, (int(restored[0]), str(restored[1])), str(data.get("backup_at", "")),
+                                str(data.get("by", "")))
+            except ShopOrdersError as exc:  # tried again at the next start: the journal stays
+                log.warning("the restore record could not be written yet: %s", type(exc).__name__)
+                return t("A restore of {source} was interrupted after it had replaced the store; it is now "
+                         "finished, and what it replaced is in {path}.", source=source, path=backup_dir)
             if keep_tmp.exists():
                 keep, _m, _problem = _name_kept(db, keep_tmp, backup_dir, stamp, None,
                                                 (int(replaced[0]), str(replaced[1])) if replaced else None)

@@ -101,8 +101,9 @@ def restart(argv: list[str] | None = None) -> None:
     """Start the app again, detached, without $SHOP_ORDERS_DB (the saved server must win)."""
     import subprocess
 
-    from shop_orders.services.context import DB_ENV
+    from shop_orders.services.context import DB_ENV, DB_PASSWORD_ENV
 
-    env = {k: v for k, v in os.environ.items() if k != DB_ENV}
+    # nor the old server's password (asked at a prompt): the new server's comes from ~/.pgpass
+    env = {k: v for k, v in os.environ.items() if k not in (DB_ENV, DB_PASSWORD_ENV)}
     cmd = restart_command(list(sys.argv if argv is None else argv), sys.executable, bool(getattr(sys, "frozen", False)))
     subprocess.Popen(cmd, env=env, start_new_session=True, stdin=subprocess.DEVNULL)  # noqa: S603 - our own program

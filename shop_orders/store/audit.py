@@ -334,6 +334,7 @@ def reset_heads(db, head: tuple[int, str], epoch: int | None = None) -> None:
     reload_key(db)
     if db.chain_key is None:
         return
+    epoch = max(epoch or 0, known_epoch(db), record_epoch(db))
     for hf in head_files(db):
         hf.reset(*head, epoch)
     if db.keychain_head is not None:
@@ -354,9 +355,10 @@ def adopt_key(db, key: ChainKey, where: str) -> VerifyResult:
         raise keys.KeyFileError(t("{file} does not fit the audit trail of {where}: {problem}.", file=where,
                                   where=db.where, problem=result.problem))
     keys.KeyStore(db.data_dir).save(key)
+    epoch = max(known_epoch(db), record_epoch(db))
     for hf in heads:
         if hf not in signed:
-            hf.reset(*result.head)
+            hf.reset(*result.head, epoch)
     return result
 
 
@@ -381,8 +383,9 @@ def reset_heads_checked(db) -> VerifyResult:
             session.commit()
         finally:
             session.close()
+    epoch = max(known_epoch(db), record_epoch(db))
     for hf in head_files(db):
-        hf.reset(*result.head)
+        hf.reset(*result.head, epoch)
     if db.keychain_head is not None:
         db.keychain_head.reset(*result.head)
     return result
@@ -410,8 +413,9 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
     still holds with that hash. Otherwise the trail was truncated or the heads were tampered
     with: raise AuditTrailDamaged and write nothing (the head files keep the evidence)."""
     seq, h = locked
-    if _behind_the_chain(session, db, seq, h):
-        learn_restore(db, session)  # another seat restored a backup: follow it, if it signed so
+    # Another seat restored a backup: follow it when behind, if it signed so; else learn its epoch
+    # at least, so that the same record is never followed later (one PK read and an HMAC).
+    learn_restore(db, session)
     for hf in head_files(db):
         st = hf.state()
         if st.status == MISSING:
@@ -476,10 +480,33 @@ def _restore_record(session: Session) -> dict | None:
     return data
 
 
+def _own_head_files(db) -> list[HeadFile]:
+    """The head files that are this seat's alone: on SQLite not the one beside the store (every
+    user of the file shares it, and whoever can write the store's folder can put an old copy
+    back), on PostgreSQL both."""
+    files = head_files(db)
+    return files[1:] if db.is_sqlite and len(files) > 1 else files
+
+
 def known_epoch(db) -> int:
-    """The newest restore this seat's own head files have learned of (the file beside an SQLite
-    store is every user's: the restoring seat resets it, so the oldest epoch is this seat's)."""
-    return min((st.epoch for st in (hf.state() for hf in head_files(db)) if st.status == OK), default=0)
+    """The newest restore this seat has learned of, from its own head files."""
+    return max((st.epoch for st in (hf.state() for hf in _own_head_files(db)) if st.status == OK), default=0)
+
+
+def record_epoch(db, session: Session | None = None) -> int:
+    """The epoch of the store's signed restore record (0 when none, or one that does not check):
+    head files started afresh (key import, heads reset, a new seat) start knowing it, so an old
+    record is never followed again."""
+    if db.chain_key is None:
+        return 0
+    if session is None:
+        with db.read_session() as s:
+            return record_epoch(db, s)
+    try:
+        data = _restore_record(session)
+    except StoreError:
+        return 0
+    return data["epoch"] if data is not None else 0
 
 
 def learn_restore(db, session: Session | None = None) -> str | None:
@@ -527,7 +554,7 @@ def restore_epoch(db) -> int:
     """A new restore's epoch: after every one this seat knows (microseconds since 1970)."""
     import time
 
-    newest = max((st.epoch for st in (hf.state() for hf in head_files(db)) if st.status == OK), default=0)
+    newest = max(known_epoch(db), record_epoch(db))  # a PC whose clock is behind still goes after them
     return max(time.time_ns() // 1000, newest + 1)
 
 
@@ -625,12 +652,21 @@ def reload_key(db) -> None:
         sid = store_id(s)
     db.store_id = sid if keys.valid_store_id(sid) else None
     db.chain_key = keys.KeyStore(db.data_dir).load(db.store_id) if db.store_id else None
+    if db.chain_key is not None and db.chain_key.location != db.location:
+        # written by an older version (the URL's text) or before the store moved: where it is now,
+        # so that a replaced or removed store id is recognised here (store_for_location)
+        import dataclasses
+
+        with contextlib.suppress(OSError, keys.KeyFileError):
+            db.chain_key = dataclasses.replace(db.chain_key, location=db.location)
+            keys.KeyStore(db.data_dir).save(db.chain_key)
     db.replaced_store_id = None
     if db.store_id and db.chain_key is None:  # another id than the one this computer keyed here?
         mine = keys.KeyStore(db.data_dir).store_for_location(db.location)
         db.replaced_store_id = mine if mine and mine != db.store_id else None
     db.data_head_file = data_head_file_for(db.url, db.data_dir, db.store_id, db.location) if db.store_id else None
     _carry_legacy_heads(db)
+    _carry_by_store_id(db)
     _start_keychain_head(db)
 
 
@@ -643,11 +679,45 @@ def _carry_legacy_heads(db) -> None:
 
     old = legacy_head_files(db.url, db.data_dir, db.store_id)
     for legacy, new in zip(old, [db.head_file, db.data_head_file], strict=False):
-        if new is not None and legacy != new and legacy.exists() and not new.exists():
+        if new is not None and legacy is not None and legacy != new and legacy.exists() and not new.exists():
             try:
                 os.replace(legacy, new)
             except OSError as exc:
                 log.warning("audit head file %s could not be carried over: %s", legacy.name, exc.strerror)
+
+
+def _carry_by_store_id(db) -> None:
+    """A store that moved (a PostgreSQL server upgraded by dump and restore or pg_upgrade has a new
+    system identifier; an SQLite file moved to another folder): this seat's head files for it are
+    found by its store id (signed inside them) and carried to the names of the new location, so the
+    seat goes on instead of stopping at "head file missing". Never over an existing file."""
+    if db.data_dir is None or db.store_id is None:
+        return
+    targets = [db.data_head_file] + ([] if db.is_sqlite else [db.head_file])
+    missing = [p for p in targets if p is not None and not p.exists()]
+    folder = Path(db.data_dir) / "audit-heads"
+    if not missing or not folder.is_dir():
+        return
+    best: tuple[int, Path] | None = None
+    for f in folder.glob("*.json"):
+        if f in targets:
+            continue
+        try:
+            d = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (isinstance(d, dict) and d.get("store_id") == db.store_id and isinstance(d.get("seq"), int)
+                and (best is None or d["seq"] > best[0])):
+            best = (d["seq"], f)
+    if best is None:
+        return
+    text = best[1].read_text(encoding="utf-8")
+    for p in missing:
+        fd, tmp = tempfile.mkstemp(prefix=".audit-head-", dir=p.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, p)
+        log.info("audit head file carried over from %s to %s (the store moved)", best[1].name, p.name)
 
 
 def _start_keychain_head(db) -> None:
@@ -921,8 +991,6 @@ def verify_database(db, session: Session | None = None, *, progress: Callable[[i
         return VerifyResult(0, (0, GENESIS),
                             t("this computer has no key for the audit chain of {where}; import it with "
                               "`shop-orders audit key import FILE`", where=db.where), None, "no-key")
-    with contextlib.suppress(StoreError):  # a restore record written outside the app is not followed
-        learn_restore(db, session)
     behind = db.keychain_head.read() if db.keychain_head is not None else None
     if session is None:
         with db.read_session() as s:

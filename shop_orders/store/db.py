@@ -177,12 +177,14 @@ def head_file_for(url: URL, data_dir: Path, location: str = "") -> Path:
     return data_dir / "audit-heads" / f"{location}.json"
 
 
-def legacy_head_files(url: URL, data_dir: Path, store_id: str | None) -> list[Path]:
+def legacy_head_files(url: URL, data_dir: Path, store_id: str | None) -> list[Path | None]:
     """PostgreSQL head files as versions before 0.24 named them, from the URL's text: carried over
     to their names by location at open (store/open.py)."""
     key = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
     safe = re.sub(r"[^A-Za-z0-9]+", "-", url.host or "server")
-    found = [data_dir / "audit-heads" / f"{safe}-{re.sub(r'[^A-Za-z0-9_-]+', '-', url.database or '')}-{key}.json"]
+    name = url.database or ""
+    found: list[Path | None] = [None if any(c in name for c in "/\\") or name in ("", ".", "..") else
+                                data_dir / "audit-heads" / f"{safe}-{name}-{key}.json"]  # the name as it was used
     if store_id is not None:
         loc = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
         found.append(data_dir / "audit-heads" / f"{store_id}-{loc}.json")

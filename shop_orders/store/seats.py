@@ -121,6 +121,11 @@ class Seat:
                 self._conn = None
                 with contextlib.suppress(Exception):
                     self._register()
+                if self._stop.is_set() and self._conn is not None:  # left meanwhile: not a seat any more
+                    with contextlib.suppress(Exception):
+                        self._conn.invalidate()
+                        self._conn.close()
+                    self._conn = None
 
     def _beat(self) -> None:
         assert self._file is not None

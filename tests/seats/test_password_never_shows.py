@@ -115,7 +115,9 @@ def test_restart_drops_the_environment_store_so_the_saved_server_wins(monkeypatc
             started.update(cmd=cmd, env=env)
 
     monkeypatch.setenv("SHOP_ORDERS_DB", "/tmp/old.sqlite3")
+    monkeypatch.setenv("SHOP_ORDERS_DB_PASSWORD", "the-old-servers")
     monkeypatch.setattr("subprocess.Popen", FakePopen)
     seat.restart(["/app/main.py", "--db", "/tmp/old.sqlite3"])
     assert "SHOP_ORDERS_DB" not in started["env"] and "/tmp/old.sqlite3" not in started["cmd"]
+    assert "SHOP_ORDERS_DB_PASSWORD" not in started["env"]  # never sent to the new server
     assert os.environ["SHOP_ORDERS_DB"] == "/tmp/old.sqlite3"  # this process's own is untouched

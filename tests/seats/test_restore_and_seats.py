@@ -225,3 +225,54 @@ def test_the_other_seats_are_told_while_a_restore_waits_for_them(store_url, tmp_
     finally:
         one.dispose()
         two.dispose()
+
+
+def test_an_old_copy_of_the_head_beside_an_sqlite_store_does_not_make_a_seat_follow_a_restore_again(tmp_path):
+    """Whoever can write the store's folder (not the key) puts back the head file beside it as it was
+    before a restore, cuts what was written after the restore, and clears the seat heads: the seat
+    knows that restore already (its own head file says so) and stops instead of following it again."""
+    import shutil
+
+    store = str(tmp_path / "shop.sqlite3")
+    one, two = _seats(store, tmp_path)
+    try:
+        no = make_order(one)
+        report = backup.backup(one, None, tmp_path / "backups")
+        beside = one.head_file
+        shutil.copyfile(beside, tmp_path / "beside-before.json")
+        backup.restore(one, report.path, tmp_path / "backups", by="owner")
+        apply(two, orders.edit, no, {"buyer": "learns the restore"})
+        apply(two, orders.edit, no, {"buyer": "after"})
+        engine = create_engine(resolve_url(store))
+        with engine.begin() as c:
+            restored = c.execute(text("SELECT value FROM settings WHERE key = 'store_restored'")).scalar_one()
+            seq = int(__import__("json").loads(restored)["head"][0])
+            c.execute(text(f"DELETE FROM audit_events WHERE id > {seq}"))
+            c.execute(text(f"UPDATE audit_head SET seq = {seq}, hash = (SELECT hash FROM audit_events WHERE id = {seq})"))
+            c.execute(text("DELETE FROM seat_heads"))
+        engine.dispose()
+        shutil.copyfile(tmp_path / "beside-before.json", beside)
+        with pytest.raises(AuditTrailDamaged):
+            apply(two, orders.edit, no, {"buyer": "over the cut"})
+        assert not audit.verify_database(two).ok
+    finally:
+        one.dispose()
+        two.dispose()
+
+
+def test_a_store_that_moved_to_another_server_keeps_its_seats_writing(pg_url, tmp_path):
+    """pg_upgrade or a dump and restore gives the server a new system identifier: the seat's head
+    files are found by the store's id and carried to the new names."""
+    db = open_database(pg_url, data_dir=tmp_path / "seat", create=True)
+    no = make_order(db)
+    files = [db.head_file, db.data_head_file]
+    db.dispose()
+    for f in files:  # as named at the old server
+        f.rename(f.with_name("old-" + f.name))
+    again = open_database(pg_url, data_dir=tmp_path / "seat")
+    try:
+        assert all(f.exists() for f in files)
+        apply(again, orders.edit, no, {"buyer": "on the new server"})
+        assert audit.verify_database(again).ok
+    finally:
+        again.dispose()
