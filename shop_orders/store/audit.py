@@ -414,8 +414,14 @@ def check_heads(session: Session, db, locked: tuple[int, str]) -> None:
     with: raise AuditTrailDamaged and write nothing (the head files keep the evidence)."""
     seq, h = locked
     # Another seat restored a backup: follow it when behind, if it signed so; else learn its epoch
-    # at least, so that the same record is never followed later (one PK read and an HMAC).
-    learn_restore(db, session)
+    # at least, so that the same record is never followed later (one PK read and an HMAC). A record
+    # written outside the app stops writing only where it would matter (this seat is behind);
+    # `audit verify` reports it either way.
+    try:
+        learn_restore(db, session)
+    except StoreError:
+        if _behind_the_chain(session, db, seq, h):
+            raise
     for hf in head_files(db):
         st = hf.state()
         if st.status == MISSING:

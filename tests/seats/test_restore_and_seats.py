@@ -276,3 +276,23 @@ def test_a_store_that_moved_to_another_server_keeps_its_seats_writing(pg_url, tm
         assert audit.verify_database(again).ok
     finally:
         again.dispose()
+
+
+def test_a_restore_record_rewritten_outside_the_app_does_not_stop_a_seat_that_is_not_behind(store_url, tmp_path):
+    from shop_orders.services.verification import verify_store
+
+    one, two = _seats(store_url, tmp_path)
+    try:
+        no = make_order(one)
+        report = backup.backup(one, None, tmp_path / "backups")
+        backup.restore(one, report.path, tmp_path / "backups", by="owner")
+        engine = create_engine(resolve_url(store_url))
+        with engine.begin() as c:
+            c.execute(text("UPDATE settings SET value = replace(value, 'owner', 'mallory') "
+                           "WHERE key = 'store_restored'"))
+        engine.dispose()
+        apply(one, orders.edit, no, {"buyer": "the shop goes on"})  # seat 1 is on the chain
+        assert not verify_store(one).ok  # and the rewritten record is reported
+    finally:
+        one.dispose()
+        two.dispose()
