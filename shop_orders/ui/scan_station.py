@@ -46,6 +46,7 @@ from shop_orders.domain.messages import t
 from shop_orders.services import scanning
 from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui.tables import fitted
 
 GREEN, RED, IDLE = "#2e7d32", "#c62828", "#263238"
 FEEDBACK_MS = 1500
@@ -121,7 +122,7 @@ class ScanStation(QWidget):
         self.lines.setObjectName("scanLines")
         self.lines.setHorizontalHeaderLabels([t("SKU"), t("Item"), t("Scanned"), t("To ship")])
         header = self.lines.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # fitted once per fill (ui/tables.py)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setFont(self.font())
         self.lines.verticalHeader().setVisible(False)
@@ -179,15 +180,16 @@ class ScanStation(QWidget):
                               else t("3 · Scan the tracking number"))
             self.title.setText(f"{o.order_no} · {o.recipient}")
             self.address.setText(o.address)
-            self.lines.setRowCount(len(o.lines))
-            for r, line in enumerate(o.lines):
-                left = line.qty - line.shipped_qty
-                got = left if self.skipped_by is not None else self.counted.get(line.line_no, 0)
-                for c, v in enumerate((line.sku, line.title, str(got), str(left))):
-                    item = QTableWidgetItem(v)
-                    if c == 2 and got >= left:
-                        item.setForeground(Qt.GlobalColor.darkGreen)
-                    self.lines.setItem(r, c, item)
+            with fitted(self.lines):
+                self.lines.setRowCount(len(o.lines))
+                for r, line in enumerate(o.lines):
+                    left = line.qty - line.shipped_qty
+                    got = left if self.skipped_by is not None else self.counted.get(line.line_no, 0)
+                    for c, v in enumerate((line.sku, line.title, str(got), str(left))):
+                        item = QTableWidgetItem(v)
+                        if c == 2 and got >= left:
+                            item.setForeground(Qt.GlobalColor.darkGreen)
+                        self.lines.setItem(r, c, item)
         now = self.clock()
         while self.times and now - self.times[0] > 3600:
             self.times.popleft()
