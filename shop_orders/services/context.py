@@ -10,6 +10,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
@@ -19,6 +22,8 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.db import DB_PASSWORD_ENV, Database
 from shop_orders.store.errors import NoPassword
 from shop_orders.store.open import open_database
+
+T = TypeVar("T")
 
 __all__ = ["DB_ENV", "DB_PASSWORD_ENV", "AppContext", "NoPassword", "open_context"]
 
@@ -61,6 +66,22 @@ class AppContext:
 
     def change(self, source: str = "manual", reason: str = "") -> ChangeContext:
         return ChangeContext(self.actor, source, reason)
+
+    def run(self, change: Callable[[UnitOfWork, ChangeContext], T], source: str = "manual",
+            reason: str = "") -> T:
+        """The one way a front end changes the store: `change(uow, ctx)` runs in its own unit of
+        work as the signed-in person (source and reason go to the trail), and is committed when it
+        returns. A failure leaves nothing written and comes out as a ShopOrdersError whose message
+        is one sentence (the unit of work translates database errors). Safe to call from a worker."""
+        with self.uow() as uow:
+            result = change(uow, self.change(source, reason))
+            uow.commit()
+            return result
+
+    def read(self, query: Callable[[Session], T]) -> T:
+        """The one way a front end reads: `query(session)` in a read-only session."""
+        with self.db.read_session() as session:
+            return query(session)
 
     def close(self) -> None:
         if self.seat is not None:
