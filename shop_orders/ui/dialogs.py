@@ -4,7 +4,9 @@ the user's answer (or None); tests replace `ask`, never click through a real mod
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from shop_orders.domain.errors import ValidationError
@@ -30,23 +33,66 @@ from shop_orders.domain.staleness import (
 )
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status
 from shop_orders.domain.vocabulary import METHODS, method_label
+from shop_orders.ui import palette
 
 
-class _Form(QDialog):
+class OkCancelDialog(QDialog):
+    """The Ok/Cancel boilerplate every small dialog shares: `ok_cancel()` makes its button box
+    (Ok or Save, Cancel or Close, with the texts given, translated by the caller), wired to
+    accept (or `on_ok`, which accepts when it is satisfied) and reject; `ask(...)` makes the
+    dialog with the same arguments as its constructor, runs it, and returns `chosen()` once it
+    was accepted, else None."""
+
+    Ok = QDialogButtonBox.StandardButton.Ok
+    Save = QDialogButtonBox.StandardButton.Save
+    Cancel = QDialogButtonBox.StandardButton.Cancel
+    Close = QDialogButtonBox.StandardButton.Close
+
+    def ok_cancel(self, *, ok: str | None = None, cancel: str | None = None,
+                  on_ok: Callable[[], None] | None = None, first: QDialogButtonBox.StandardButton = Ok,
+                  second: QDialogButtonBox.StandardButton = Cancel) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(first | second, self)
+        if ok is not None:
+            buttons.button(first).setText(ok)
+        if cancel is not None:
+            buttons.button(second).setText(cancel)
+        buttons.accepted.connect(on_ok or self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        return buttons
+
+    def chosen(self) -> Any:
+        """The answer of an accepted dialog (None: nothing to do after all)."""
+        return None
+
+    @classmethod
+    def ask(cls, *args: Any, **kwargs: Any) -> Any:
+        d = cls(*args, **kwargs)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.chosen()
+
+
+def error_label(parent: QWidget, name: str = "") -> QLabel:
+    """The line under a form that says what is wrong with it (one sentence, in the error colour)."""
+    label = QLabel("", parent)
+    if name:
+        label.setObjectName(name)
+    label.setStyleSheet(f"color: {palette.ERROR_TEXT};")
+    label.setWordWrap(True)
+    return label
+
+
+class _Form(OkCancelDialog):
     def __init__(self, parent, title: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
+        self.error = error_label(self)
         self.layout_.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
-        self.layout_.addWidget(buttons)
+        self.layout_.addWidget(self.ok_cancel(on_ok=self._try_accept))
 
     def validate(self) -> str | None:
         return None

@@ -20,6 +20,10 @@ STATUS_COLOURS: dict[Status, str] = {
 FLAG_COLOURS: dict[Level, str | None] = {Level.FRESH: None, Level.AMBER: "#f0a500", Level.RED: "#d32f2f"}
 QUIET_TEXT = "#8a8a8a"
 STALE_TEXT = "#c62828"
+ERROR_TEXT = "#c62828"  # what is wrong with a form or a refused change, said under it
+LOCK_TEXT = "#555"  # the lock page's sentence
+NOTICE_BACKGROUND = "#fff4d6"  # the notice bar above the grid
+NOTICE_BORDER = "#e6c66b"
 
 
 def status_colour(status: Status) -> QColor:
