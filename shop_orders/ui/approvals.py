@@ -35,9 +35,10 @@ from shop_orders.domain.status import DERIVED, Status
 from shop_orders.services import changesets
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fill, text_table
-from shop_orders.ui.workers import Task, run_in_pool
+from shop_orders.ui.workers import Task, run_in_pool, run_write
 
 BULK_KINDS = ("set_status", "cancel", "set_courier", "price_percent", "archive")
 ARCHIVE_KINDS = ("unarchive", "purge")  # what the Archived filter's orders may take
@@ -106,7 +107,7 @@ class BulkEditDialog(QDialog):
         self.reason.setPlaceholderText(t("why (goes into the trust chain)"))
         form.addRow(t("Reason"), self.reason)
         self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Propose"))
@@ -320,7 +321,7 @@ class ApprovalsPanel(QWidget):
 
     # ---- deciding ------------------------------------------------------------------------------
     def _done(self, message: str, ok: bool) -> None:
-        self.message.setStyleSheet("" if ok else "color: #c62828;")
+        self.message.setStyleSheet("" if ok else f"color: {palette.ERROR_TEXT};")
         self.message.setText(message)
         self.reload()
         if ok:
@@ -332,14 +333,7 @@ class ApprovalsPanel(QWidget):
         if cs is None:
             return
         ctx = self.ctx
-
-        def work():
-            with ctx.uow() as uow:
-                done = changesets.approve(uow, ctx.actor, cs.id)
-                uow.commit()
-                return done
-
-        self._in_worker(work, self._applied)
+        self._in_worker(lambda: ctx.run(lambda uow, _c: changesets.approve(uow, ctx.actor, cs.id)), self._applied)
 
     @staticmethod
     def _applied(done: changesets.Proposal) -> str:
@@ -350,10 +344,10 @@ class ApprovalsPanel(QWidget):
         transaction, a revert proposes them all again): in a worker, the buttons off meanwhile."""
         self.message.setStyleSheet("")
         self.message.setText(t("Applying…"))
-        for b in (self.approve_button, self.approve_as_button, self.reject_button, self.revert_button):
-            b.setEnabled(False)
-        self.applying = run_in_pool(work, lambda done: self._done(said(done), True),
-                                    lambda message: self._done(message, False), owner=self)
+        self.applying = run_write(self, work, lambda done: self._done(said(done), True),
+                                  lambda message: self._done(message, False),
+                                  hold=(self.approve_button, self.approve_as_button, self.reject_button,
+                                        self.revert_button))
 
     def approve_as(self) -> None:
         """On this PC, by another person who types their own password."""
@@ -368,14 +362,7 @@ class ApprovalsPanel(QWidget):
 
     def _decide(self, decision, said: Callable[[changesets.Proposal], str]) -> None:
         ctx = self.ctx
-
-        def work():
-            with ctx.uow() as uow:
-                p = decision(uow, ctx.change("manual"))
-                uow.commit()
-                return p
-
-        self._in_worker(work, said)
+        self._in_worker(lambda: ctx.run(decision), said)
 
     def reject_current(self) -> None:
         cs = self.current()

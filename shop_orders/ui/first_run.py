@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.messages import t
 from shop_orders.services import seat
+from shop_orders.ui import palette
 from shop_orders.ui.workers import Task, run_in_pool
 
 TARGET_SETTING = "store/target"
@@ -128,7 +129,7 @@ class ConnectDialog(QDialog):
         text = self.url.text().strip()
         if not text.startswith(("postgresql://", "postgres://")):
             self.result.setText(t("The address of a shop server starts with postgresql://"))
-            self.result.setStyleSheet("color: #c62828;")
+            self.result.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             return None
         if self.password.text():
             return seat.with_password(text, self.password.text())
@@ -152,10 +153,10 @@ class ConnectDialog(QDialog):
         self.test_button.setEnabled(True)
         if problem:
             self.result.setText(problem)
-            self.result.setStyleSheet("color: #c62828;")
+            self.result.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         else:
             self.result.setText(t("The server answered and its store is ready."))
-            self.result.setStyleSheet("color: #2e7d32;")
+            self.result.setStyleSheet(f"color: {palette.OK_TEXT};")
 
     def save(self) -> None:
         url = self._address()

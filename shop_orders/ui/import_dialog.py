@@ -26,6 +26,7 @@ from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.context import AppContext
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
+from shop_orders.ui import palette
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import ProgressTask, registry_for
 
@@ -150,7 +151,7 @@ class ImportDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.task = None
         self.summary.setText(message)
-        self.summary.setStyleSheet("color: #c62828;")
+        self.summary.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.progress.setValue(0)
         if self.profile_choice.count() == 0:  # not recognised: the person chooses the layout under "Read as"
             self._fill_profiles(None)
@@ -172,7 +173,7 @@ class ImportDialog(QDialog):
             names = ", ".join(p.label for p in (match.profile, *match.others))
             self.summary.setText(t("The columns fit several layouts equally well (%s): choose the right one under "
                                    "\"Read as\".") % names)
-            self.summary.setStyleSheet("color: #b26a00;")
+            self.summary.setStyleSheet(f"color: {palette.WARNING_TEXT};")
         if match is not None:
             self.match_label.setText(match.quality())
             fill(self.used_columns, [[h, field_label(f)] for f, h in match.used()])
@@ -191,8 +192,7 @@ class ImportDialog(QDialog):
         """The layouts the file may be read as: the one that fits (or those that fit equally well,
         to choose from), then every other known layout; every layout, to choose from, when the file
         was not recognised (`plan` None)."""
-        with self.ctx.db.read_session() as s:
-            everyone = runner.candidate_profiles(s)
+        everyone = self.ctx.read(runner.candidate_profiles)
         match = plan.match if plan is not None else None
         first = [plan.profile, *(match.others if match is not None else ())] if plan is not None else []
         codes = [p.code for p in first]
@@ -266,9 +266,7 @@ class ImportDialog(QDialog):
         if not words:
             return
         try:
-            with self.ctx.uow() as uow:
-                settings.save_status_words(uow, self.ctx.change("manual"), plan.profile.code, words)
-                uow.commit()
+            self.ctx.run(lambda uow, c: settings.save_status_words(uow, c, plan.profile.code, words))
         except ShopOrdersError as exc:
             self._failed(str(exc))
             return

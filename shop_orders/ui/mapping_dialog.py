@@ -89,8 +89,7 @@ class MappingDialog(QDialog):
         self.headers = [str(c or "").strip() for c in self.rows[self.header_row]] if self.rows else []
         sample = self.rows[self.header_row + 1:]
         self.guessed = guess.guess_columns(self.headers, sample, layouts.BUILT_IN)
-        with ctx.db.read_session() as s:
-            self.shop_tz = settings.get_timezone(s)
+        self.shop_tz = ctx.read(settings.get_timezone)
 
         layout = QVBoxLayout(self)
         top = QFormLayout()
@@ -254,9 +253,7 @@ class MappingDialog(QDialog):
     def save(self) -> None:
         prof = self.profile()
         try:
-            with self.ctx.uow() as uow:
-                settings.save_custom_profile(uow, self.ctx.change("manual"), prof)
-                uow.commit()
+            self.ctx.run(lambda uow, c: settings.save_custom_profile(uow, c, prof))
         except ShopOrdersError as exc:
             self.preview_label.setText(str(exc))
             return

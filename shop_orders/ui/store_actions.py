@@ -146,12 +146,12 @@ class StoreActions(QObject):
     def print_slips(self) -> None:
         from shop_orders.ui import slips
 
-        slips.print_slips(self.window, self.grid.selected_order_nos(), self.ctx.db)
+        slips.print_slips(self.window, self.grid.selected_order_nos(), self.ctx)
 
     def save_slips_pdf(self) -> None:
         from shop_orders.ui import slips
 
-        slips.save_slips_pdf(self.window, self.grid.selected_order_nos(), self.ctx.db, self.ctx.db.own_files())
+        slips.save_slips_pdf(self.window, self.grid.selected_order_nos(), self.ctx)
 
     def add_demo_orders(self) -> None:
         """Demo data from the empty store's guide: 500 orders in a worker, with progress and Cancel

@@ -39,13 +39,14 @@ from shop_orders.domain.vocabulary import TICKET_FIELDS, source_label
 from shop_orders.services import tickets
 from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fitted, text_table
-from shop_orders.ui.workers import Task, run_in_pool
+from shop_orders.ui.workers import Task, run_in_pool, run_write
 
-RED = QColor("#c62828")
-AMBER = QColor("#b26a00")
+RED = QColor(palette.TICKET_RED)
+AMBER = QColor(palette.TICKET_AMBER)
 COLUMNS = (N_("#"), N_("Order"), N_("Kind"), N_("Priority"), N_("State"), N_("Assignee"), N_("Due in"), N_("Opened"))
 SCOPES = (("active", N_("Open tickets")), ("mine", N_("Mine")), ("role", N_("My role's")), ("overdue", N_("Overdue")),
           ("all", N_("All, closed too")))
@@ -182,7 +183,7 @@ class CloseTicketDialog(QDialog):
         form.addRow("", note)
         self.error = QLabel("", self)
         self.error.setObjectName("closeTicketError")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.error.setWordWrap(True)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -393,7 +394,7 @@ class TicketPanel(QWidget):
             if k.due_at is None:
                 left = k.left_seconds
                 item.setText(t("paused, %s left") % countdown(left))
-                item.setForeground(QColor("#555555"))
+                item.setForeground(QColor(palette.PAUSED_TEXT))
                 continue
             left = (-int((now - k.due_at).total_seconds()) if now >= k.due_at else
                     self._clock.between(now, k.due_at) if self._clock is not None else k.left_seconds)
@@ -403,7 +404,7 @@ class TicketPanel(QWidget):
             for c in range(self.table.columnCount()):
                 cell = self.table.item(r, c)
                 if cell is not None:
-                    cell.setForeground(colour if colour is not None else QColor("#000000"))
+                    cell.setForeground(colour if colour is not None else QColor(palette.PLAIN_TEXT))
             item.setData(Qt.ItemDataRole.UserRole, int(level))
 
     def current(self) -> TicketRow | None:
@@ -475,14 +476,8 @@ class TicketPanel(QWidget):
 
     # ---- writing ---------------------------------------------------------------------------------
     def _write(self, fn, said: str, *, select: Callable[..., int] | None = None) -> None:
-        """One change in a worker: fn(uow, ctx) in a unit of work; the list and the grid follow."""
+        """One change in a worker: fn(uow, ctx) through AppContext.run; the list and the grid follow."""
         ctx = self.ctx
-
-        def work():
-            with ctx.uow() as uow:
-                result = fn(uow, ctx.change("manual"))
-                uow.commit()
-                return result
 
         def done(result) -> None:
             self.message.setStyleSheet("")
@@ -493,13 +488,13 @@ class TicketPanel(QWidget):
             self.written.emit(True)
 
         def failed(message: str) -> None:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             self.message.setText(message)
             self.writing = None
             self._buttons()
             self.written.emit(False)
 
-        self.writing = self._run(work, done, failed)
+        self.writing = run_write(self, lambda: ctx.run(fn), done, failed)
         self._buttons()
 
     def new_for_order(self, order_no: str) -> None:
@@ -601,8 +596,7 @@ class TicketSettingsDialog(QDialog):
         self.setWindowTitle(t("Ticket settings"))
         self.ctx = ctx
         self.saved = False
-        with ctx.db.read_session() as s:
-            current = tickets.ticket_rules(s)
+        current = TicketBrowser(ctx.db).rules()
         self.current = current
         layout = QVBoxLayout(self)
         grid = QGridLayout()
@@ -666,7 +660,7 @@ class TicketSettingsDialog(QDialog):
             w.setEnabled(not self.every_hour.isChecked())
         self.error = QLabel("", self)
         self.error.setObjectName("ticketSettingsError")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
@@ -685,7 +679,6 @@ class TicketSettingsDialog(QDialog):
         from shop_orders.domain.errors import ValidationError
         from shop_orders.domain.sla import OpeningHours, parse_periods
         from shop_orders.domain.tickets import Sla
-        from shop_orders.services import settings
 
         sla = {k: Sla(self.minutes[k].value() * 60, Priority(self.priorities[k].currentData()),
                       Role(self.roles[k].currentData())) for k in Kind}
@@ -699,8 +692,7 @@ class TicketSettingsDialog(QDialog):
                     days.add(date.fromisoformat(part.strip()))
                 except ValueError:
                     raise ValidationError(t("'{text}' is not a date such as 2027-02-06", text=part.strip())) from None
-        with self.ctx.db.read_session() as s:
-            tz = settings.get_timezone(s)
+        tz = TicketBrowser(self.ctx.db).timezone()
         return sla, OpeningHours(week, tz, frozenset(days))
 
     def save(self) -> None:
@@ -708,10 +700,9 @@ class TicketSettingsDialog(QDialog):
 
         try:
             sla, hours = self.chosen()
-            with self.ctx.uow() as uow:
-                tickets.set_ticket_rules(uow, self.ctx.change("manual"), sla=sla, hours=hours,
-                                         reminder_minutes=self.reminder.value())
-                uow.commit()
+            reminder = self.reminder.value()
+            self.ctx.run(lambda uow, c: tickets.set_ticket_rules(uow, c, sla=sla, hours=hours,
+                                                                 reminder_minutes=reminder))
         except ShopOrdersError as exc:
             self.error.setText(str(exc))
             return

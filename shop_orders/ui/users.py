@@ -32,13 +32,14 @@ from shop_orders.domain.roles import ALL_ACTIONS, OWNER_ALWAYS, OWNER_ONLY, Role
 from shop_orders.services import auth, changesets, permissions
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
 from shop_orders.ui.tables import fill, text_table
 
 
 def _error_label(parent) -> QLabel:
     label = QLabel("", parent)
     label.setObjectName("signInError")
-    label.setStyleSheet("color: #c62828;")
+    label.setStyleSheet(f"color: {palette.ERROR_TEXT};")
     label.setWordWrap(True)
     return label
 
@@ -104,10 +105,8 @@ class FirstOwnerDialog(QDialog):
             self.error.setText(t("The two passwords differ."))
             return
         try:
-            with self.ctx.uow() as uow:
-                self.user = auth.create_user(uow, self.ctx.change("manual"), self.name.text(), Role.OWNER,
-                                             self.password.text(), self.pin.text() or None)
-                uow.commit()
+            name, password, pin = self.name.text(), self.password.text(), self.pin.text() or None
+            self.user = self.ctx.run(lambda uow, c: auth.create_user(uow, c, name, Role.OWNER, password, pin))
         except ShopOrdersError as exc:
             self.error.setText(str(exc))
             return
@@ -238,11 +237,9 @@ class UsersDialog(QDialog):
 
     def _do(self, fn, done: str) -> bool:
         try:
-            with self.ctx.uow() as uow:
-                result = fn(uow, self.ctx.change("manual"))
-                uow.commit()
+            result = self.ctx.run(fn)
         except ShopOrdersError as exc:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             self.message.setText(str(exc))
             return False
         self.message.setStyleSheet("")
@@ -365,26 +362,29 @@ class PermissionsDialog(QDialog):
         """Propose what changed; set the idle lock."""
         changed = {a: roles for a, roles in self.chosen().items()
                    if frozenset(Role(r) for r in roles) != self.original[a]}
-        ctx, messages = self.ctx, []
+        min_orders, expiry, idle = self.min_orders.value(), self.expiry.value(), self.idle.value()
+        proposed: list[int] = []
+        messages: list[str] = []
+
+        def change(uow, c) -> None:
+            if changed:
+                p = changesets.submit(uow, c, "permissions", {"matrix": changed}, t("permissions"))
+                proposed.append(p.id)
+                messages.append(t("Change set #%s proposed (the permissions).") % p.id)
+            if (min_orders, expiry) != self.original_rules[:2]:
+                p = changesets.submit(uow, c, "two_person", {"min_orders": min_orders, "expiry_hours": expiry},
+                                      t("the two-person rule"))
+                proposed.append(p.id)
+                messages.append(t("Change set #%s proposed (the two-person rule).") % p.id)
+            if idle != self.original_rules[2]:
+                permissions.set_idle_lock(uow, c, idle)
+                messages.append(t("The idle lock is saved."))
+
         try:
-            with ctx.uow() as uow:
-                c = ctx.change("manual")
-                if changed:
-                    p = changesets.submit(uow, c, "permissions", {"matrix": changed}, t("permissions"))
-                    self.proposed.append(p.id)
-                    messages.append(t("Change set #%s proposed (the permissions).") % p.id)
-                if (self.min_orders.value(), self.expiry.value()) != self.original_rules[:2]:
-                    p = changesets.submit(uow, c, "two_person", {"min_orders": self.min_orders.value(),
-                                                                 "expiry_hours": self.expiry.value()},
-                                          t("the two-person rule"))
-                    self.proposed.append(p.id)
-                    messages.append(t("Change set #%s proposed (the two-person rule).") % p.id)
-                if self.idle.value() != self.original_rules[2]:
-                    permissions.set_idle_lock(uow, c, self.idle.value())
-                    messages.append(t("The idle lock is saved."))
-                uow.commit()
+            self.ctx.run(change)
+            self.proposed.extend(proposed)
         except ShopOrdersError as exc:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             self.message.setText(str(exc))
             return
         self.message.setStyleSheet("")

@@ -203,25 +203,11 @@ Holdable = QWidget | QAction
 
 def run_write(owner: QObject, work: Callable[[], R], done: Callable[[R], None], failed: Callable[[str], None],
               *, hold: Iterable[Holdable] = ()) -> Task:
-    """The UI's one way to write: `work` (a change through `AppContext.run` or a service that
-    commits) runs in a worker tracked by the owner's window; the controls in `hold` are off
-    meanwhile and back as they were before `done(result)` or `failed(one sentence)` is called on
-    the UI thread. Nothing is shown for a window closed meanwhile."""
-    held = [(c, c.isEnabled()) for c in hold]
-    for control, _was in held:
+    """The UI's one way to write: `work` (a change through `AppContext.run`, or a service that
+    commits its own unit of work) runs in a worker tracked by the owner's window, and
+    `done(result)` or `failed(one sentence)` is called on the UI thread (nothing for a window
+    closed meanwhile). The controls in `hold` are off while it runs; done and failed set them
+    again by the panel's own rule (what the person may do after the change)."""
+    for control in hold:
         control.setEnabled(False)
-
-    def release() -> None:
-        for control, was in held:
-            if shiboken6.isValid(control):
-                control.setEnabled(was)
-
-    def ok(result: R) -> None:
-        release()
-        done(result)
-
-    def refused(message: str) -> None:
-        release()
-        failed(message)
-
-    return run_in_pool(work, ok, refused, owner=owner)
+    return run_in_pool(work, done, failed, owner=owner)
