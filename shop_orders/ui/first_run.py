@@ -9,6 +9,7 @@ out of that setting.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.messages import t
 from shop_orders.services import seat
+from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
 from shop_orders.ui.workers import Task, run_in_pool
 
@@ -83,6 +85,25 @@ def welcome_text(where: str, backups: Path, sqlite: bool) -> str:
                  "to %s); keep a copy off this PC too.") % (where, backups)
     return t("Your orders are kept on the shop server %s. Back them up from any seat with File → Back up "
              "database… (copies go to %s).") % (where, backups)
+
+
+def start_notice(ctx: AppContext, qsettings) -> str | None:
+    """What the window says above the grid at start, if anything. The first start on a store says
+    where it lives and how it is backed up (once per seat and store: connecting to the shop's
+    server says it again for the server). A seat without the store's audit key says at every
+    start that it may read but not write, and how to fix it."""
+    db = ctx.db
+    if db.store_id is not None and db.chain_key is None:
+        return t("This PC may read the orders but not change them: it has no key for this store's audit "
+                 "trail. Export it on a seat that has it (`shop-orders audit key export FILE`), then import "
+                 "it here (Tools → Import the store's audit key…).")
+    seen = f"{WELCOMED_SETTING}-{hashlib.sha256(db.location.encode()).hexdigest()[:12]}"
+    if qsettings.value(seen, False, type=bool) or (
+            db.is_sqlite and qsettings.value(WELCOMED_SETTING, False, type=bool)):
+        return None
+    qsettings.setValue(seen, True)
+    qsettings.setValue(WELCOMED_SETTING, True)
+    return welcome_text(db.where, ctx.backup_dir, db.is_sqlite)
 
 
 class ConnectDialog(QDialog):

@@ -14,7 +14,6 @@ The window only calls services (through AppContext and the browsers); rules live
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -22,10 +21,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -37,13 +34,13 @@ from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.messages import t
 from shop_orders.services.browse import OrderBrowser
 from shop_orders.services.context import AppContext
-from shop_orders.ui import palette
 from shop_orders.ui.actions import ShortcutsPassThrough, action
 from shop_orders.ui.approvals import ApprovalsPanel
 from shop_orders.ui.background import POLL_MS, SWEEP_MS, BackgroundWork
+from shop_orders.ui.bars import build_menus, build_status_bar
 from shop_orders.ui.detail_panel import DetailPanel
 from shop_orders.ui.filter_panel import FilterPanel
-from shop_orders.ui.first_run import WELCOMED_SETTING, EmptyStoreGuide, welcome_text
+from shop_orders.ui.first_run import EmptyStoreGuide, start_notice
 from shop_orders.ui.grid import OrderGrid
 from shop_orders.ui.notice import ViewNotice
 from shop_orders.ui.order_actions import OrderActions
@@ -134,10 +131,12 @@ class MainWindow(QMainWindow):
         self._connect()
         self._shortcuts_in_search = ShortcutsPassThrough(self)
         self.filters.search.installEventFilter(self._shortcuts_in_search)
-        self._build_menus()
-        self._build_status_bar()
+        build_menus(self)
+        self.counts_label, self.stale_button = build_status_bar(self)
         self._restore_layout()
-        self._welcome()
+        said = start_notice(ctx, self.qsettings)
+        if said:
+            self.notice.say(said)
         self._docks_shown: list[QDockWidget] = []  # the panels a lock hid, shown again on sign-in
         self.session.refresh_rights()
         self.approvals.reload()
@@ -214,77 +213,6 @@ class MainWindow(QMainWindow):
         b.storeChanged.connect(self._store_changed_elsewhere)
         b.tick.connect(self.reload)
         b.ticketsChanged.connect(self._tickets_swept)
-
-    def _build_menus(self) -> None:
-        o, s, se, b, g = self.order_actions, self.store_actions, self.session, self.background, self.table
-        m = self.menuBar().addMenu(t("&File"))
-        m.addActions([s.import_action, s.export_action])
-        m.addSeparator()
-        m.addActions([s.backup_action, s.restore_action, s.settings_action, s.connect_action])
-        m.addSeparator()
-        m.addActions([se.switch_action, se.lock_action])
-        m.addSeparator()
-        m.addAction(self.quit_action)
-        m = self.menuBar().addMenu(t("&Edit"))
-        m.addActions([g.copy_action, self.find_action])
-        m = self.menuBar().addMenu(t("&Order"))
-        m.addActions([o.status_action, o.payment_action, o.contact_action, o.ship_action])
-        m.addSeparator()
-        m.addActions([o.bulk_selected_action, o.bulk_filter_action])
-        m.addSeparator()
-        m.addAction(o.ticket_action)
-        m.addSeparator()
-        m.addActions([s.print_slips_action, s.save_slips_action])
-        m.addSeparator()
-        m.addAction(self.detail_action)
-        m.addSeparator()
-        m.addAction(o.station_action)
-        m = self.menuBar().addMenu(t("&View"))
-        m.addActions([self.refresh_action, self.stale_action, g.start_action, g.end_action])
-        m.addAction(self.approvals_dock.toggleViewAction())
-        m.addAction(self.tickets_dock.toggleViewAction())
-        m = self.menuBar().addMenu(t("&Tools"))
-        m.addActions([s.verify_action, s.key_import_action])
-        m.addSeparator()
-        m.addActions([se.users_action, se.permissions_action, self.ticket_settings_action])
-        m.addSeparator()
-        m.addActions([b.couriers_action, b.sync_action])
-        m = self.menuBar().addMenu(t("&Help"))
-        m.addAction(self.about_action)
-
-    def _build_status_bar(self) -> None:
-        self.db_label = QLabel(t("Database: %s") % self.ctx.db.where, self)
-        self.db_label.setObjectName("databaseLabel")
-        self.counts_label = QLabel("", self)
-        self.counts_label.setObjectName("countsLabel")
-        self.stale_button = QPushButton("", self)
-        self.stale_button.setObjectName("staleButton")
-        self.stale_button.setFlat(True)
-        self.stale_button.setStyleSheet(f"color: {palette.STALE_TEXT}; font-weight: 600;")
-        self.stale_button.setToolTip(t("Show only the orders with no update for too long"))
-        self.stale_button.clicked.connect(self.filters.show_stale_only)
-        self.statusBar().addWidget(self.db_label, 1)
-        self.statusBar().addPermanentWidget(self.counts_label)
-        self.statusBar().addPermanentWidget(self.stale_button)
-        self.statusBar().addPermanentWidget(self.session.label)
-
-    def _welcome(self) -> None:
-        """The first start on a store says where it lives and how it is backed up (once per seat and
-        store: connecting to the shop's server says it again for the server). A seat without the
-        store's audit key says at every start that it may read but not write, and how to fix it."""
-        db = self.ctx.db
-        if db.store_id is not None and db.chain_key is None:
-            self.notice.say(t("This PC may read the orders but not change them: it has no key for this store's "
-                              "audit trail. Export it on a seat that has it (`shop-orders audit key export FILE`), "
-                              "then import it here (Tools → Import the store's audit key…)."))
-            return
-        seen = f"{WELCOMED_SETTING}-{hashlib.sha256(db.location.encode()).hexdigest()[:12]}"
-        if self.qsettings.value(seen, False, type=bool) or (
-                db.is_sqlite and self.qsettings.value(WELCOMED_SETTING, False, type=bool)):
-            return
-        self.qsettings.setValue(seen, True)
-        self.qsettings.setValue(WELCOMED_SETTING, True)
-        self.notice.say(welcome_text(db.where, self.ctx.backup_dir, db.is_sqlite))
 
     # ---- what the parts tell the window -----------------------------------------------------------
     def _status(self, message: str, ms: int) -> None:
