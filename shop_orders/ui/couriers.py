@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -34,6 +33,7 @@ from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.services.couriers.base import KINDS
 from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import Task, run_in_pool
 
@@ -84,7 +84,7 @@ def split_aliases(text: str) -> list[str]:
     return [a.strip() for a in text.split(",") if a.strip()]
 
 
-class CourierEditDialog(QDialog):
+class CourierEditDialog(OkCancelDialog):
     """One courier account: name, API, address, customer id, carrier code, the other names its
     parcels carry, and its key (masked; empty keeps the stored one)."""
 
@@ -127,10 +127,7 @@ class CourierEditDialog(QDialog):
         form.addRow(t("Carrier code"), self.carrier)
         form.addRow(t("Also called"), self.aliases)
         form.addRow(t("API key"), self.key)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(first=self.Save))
         self.setMinimumWidth(480)
 
     def answer(self) -> tuple[str, str, str, str, str, str | None, list[str] | None]:
@@ -149,7 +146,7 @@ class CourierEditDialog(QDialog):
         return answer
 
 
-class CouriersDialog(QDialog):
+class CouriersDialog(OkCancelDialog):
     """The accounts and the tracking settings; `box` is the unlocked vault (kept by the window)."""
 
     def __init__(self, ctx: AppContext, box=None, parent=None) -> None:
@@ -203,11 +200,7 @@ class CouriersDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.error = self.message
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("Save settings"))
-        buttons.accepted.connect(self.save_settings)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(self.ok_cancel(ok=t("Save settings"), on_ok=self.save_settings, first=self.Save, second=self.Close))
         self.setMinimumSize(760, 420)
         self.reload()
 

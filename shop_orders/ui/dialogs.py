@@ -58,7 +58,7 @@ class OkCancelDialog(QDialog):
             buttons.button(second).setText(cancel)
         buttons.accepted.connect(on_ok or self.accept)
         buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.button_box = buttons
         return buttons
 
     def chosen(self) -> Any:
@@ -129,10 +129,12 @@ class ChangeStatusDialog(_Form):
     @classmethod
     def ask(cls, parent, order_no: str, current: Status, lang: str,
             permitted: frozenset[str] | None = None) -> tuple[Status, str] | None:
-        d = cls(parent, order_no, current, lang, permitted)
-        if d.exec() != QDialog.DialogCode.Accepted or d.combo.count() == 0:
+        return super().ask(parent, order_no, current, lang, permitted)
+
+    def chosen(self) -> tuple[Status, str] | None:
+        if self.combo.count() == 0:
             return None
-        return Status(d.combo.currentData()), d.reason.text().strip()
+        return Status(self.combo.currentData()), self.reason.text().strip()
 
 
 @dataclass(frozen=True)
@@ -166,10 +168,11 @@ class PaymentDialog(_Form):
 
     @classmethod
     def ask(cls, parent, order_no: str, currency: str, outstanding: str) -> PaymentAnswer | None:
-        d = cls(parent, order_no, currency, outstanding)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return PaymentAnswer(parse_minor(d.amount.text(), currency), d.method_code(), d.reference.text().strip())
+        return super().ask(parent, order_no, currency, outstanding)
+
+    def chosen(self) -> PaymentAnswer:
+        return PaymentAnswer(parse_minor(self.amount.text(), self.currency), self.method_code(),
+                             self.reference.text().strip())
 
     def method_code(self) -> str:
         """The chosen method's code, or what the person typed (the list is editable)."""
@@ -208,10 +211,10 @@ class EditContactDialog(_Form):
 
     @classmethod
     def ask(cls, parent, order_no: str, recipient: str, phone: str, address: str) -> tuple[dict, str] | None:
-        d = cls(parent, order_no, recipient, phone, address)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.changes(), d.reason.text().strip()
+        return super().ask(parent, order_no, recipient, phone, address)
+
+    def chosen(self) -> tuple[dict, str]:
+        return self.changes(), self.reason.text().strip()
 
 
 # Each language is named in itself, as language choosers do; the system default in the current one.
@@ -251,10 +254,10 @@ class StatusWordsDialog(_Form):
 
     @classmethod
     def ask(cls, parent, layout_name: str, words: list[str], lang: str) -> dict[str, Status] | None:
-        d = cls(parent, layout_name, words, lang)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.words()
+        return super().ask(parent, layout_name, words, lang)
+
+    def chosen(self) -> dict[str, Status]:
+        return self.words()
 
 
 class SettingsDialog(_Form):
@@ -325,10 +328,10 @@ class SettingsDialog(_Form):
 
     @classmethod
     def ask(cls, parent, thresholds: Thresholds, language: str, lang: str) -> tuple[Thresholds, str] | None:
-        d = cls(parent, thresholds, language, lang)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.thresholds(), d.language.currentData()
+        return super().ask(parent, thresholds, language, lang)
+
+    def chosen(self) -> tuple[Thresholds, str]:
+        return self.thresholds(), self.language.currentData()
 
 
 class ShipDialog(_Form):
@@ -375,8 +378,8 @@ class ShipDialog(_Form):
 
     @classmethod
     def ask(cls, parent, order_no: str, lines, courier: str, couriers: list[str]):
-        d = cls(parent, order_no, lines, courier, couriers)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return (d.items() or None, d.courier.currentText().strip(), d.tracking.text().strip(),
-                d.reason.text().strip())
+        return super().ask(parent, order_no, lines, courier, couriers)
+
+    def chosen(self):
+        return (self.items() or None, self.courier.currentText().strip(), self.tracking.text().strip(),
+                self.reason.text().strip())

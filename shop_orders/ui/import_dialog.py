@@ -28,7 +28,7 @@ from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
 from shop_orders.ui import palette
 from shop_orders.ui.tables import fill, text_table
-from shop_orders.ui.workers import ProgressTask, registry_for
+from shop_orders.ui.workers import ProgressTask, registry_for, run_job
 
 PREVIEW_ROWS = 500
 
@@ -136,11 +136,7 @@ class ImportDialog(QDialog):
 
     # ---- workers ----------------------------------------------------------------------------
     def _run(self, fn, on_done) -> None:
-        self.task = ProgressTask(fn)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(on_done)
-        self.task.signals.failed.connect(self._failed)
-        registry_for(self).start(self.task)
+        self.task = run_job(self, ProgressTask(fn), self._progress, on_done, self._failed)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         names = {"read": t("Reading"), "check": t("Checking"), "write": t("Importing")}

@@ -14,8 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +38,7 @@ from shop_orders.services import tickets
 from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fitted, text_table
@@ -67,7 +66,7 @@ def _duration(seconds: int | None) -> str:
 
 # ---- dialogs ---------------------------------------------------------------------------------------
 
-class NewTicketDialog(QDialog):
+class NewTicketDialog(OkCancelDialog):
     """A ticket for an order: its kind, priority (the kind's default) and a note."""
 
     def __init__(self, order_no: str, parent=None) -> None:
@@ -90,22 +89,17 @@ class NewTicketDialog(QDialog):
         form.addRow(t("Kind"), self.kind)
         form.addRow(t("Priority"), self.priority)
         form.addRow(t("Note"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
         self.setMinimumWidth(460)
 
     def answer(self) -> tuple[str, int | None, str]:
         return str(self.kind.currentData()), self.priority.currentData(), self.note.toPlainText().strip()
 
-    @classmethod
-    def ask(cls, order_no: str, parent=None) -> tuple[str, int | None, str] | None:
-        d = cls(order_no, parent)
-        return d.answer() if d.exec() == QDialog.DialogCode.Accepted else None
+    def chosen(self) -> tuple[str, int | None, str]:
+        return self.answer()
 
 
-class TextDialog(QDialog):
+class TextDialog(OkCancelDialog):
     """One line or a few of text (a comment)."""
 
     def __init__(self, title: str, label: str, parent=None) -> None:
@@ -116,21 +110,14 @@ class TextDialog(QDialog):
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("ticketText")
         form.addRow(label, self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
         self.setMinimumWidth(420)
 
-    @classmethod
-    def ask(cls, title: str, label: str, parent=None) -> str | None:
-        d = cls(title, label, parent)
-        if d.exec() != QDialog.DialogCode.Accepted or not d.text.toPlainText().strip():
-            return None
-        return d.text.toPlainText().strip()
+    def chosen(self) -> str | None:
+        return self.text.toPlainText().strip() or None
 
 
-class AssignDialog(QDialog):
+class AssignDialog(OkCancelDialog):
     """To a person (by name) or to everyone of a role."""
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
@@ -146,18 +133,13 @@ class AssignDialog(QDialog):
         for r in Role:
             self.who.addItem(t("everyone: %s") % r.label(), r.value)
         form.addRow(t("Assign to"), self.who)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
 
-    @classmethod
-    def ask(cls, ctx: AppContext, parent=None) -> str | None:
-        d = cls(ctx, parent)
-        return str(d.who.currentData()) if d.exec() == QDialog.DialogCode.Accepted else None
+    def chosen(self) -> str:
+        return str(self.who.currentData())
 
 
-class CloseTicketDialog(QDialog):
+class CloseTicketDialog(OkCancelDialog):
     """Closing: a written resolution and at least one evidence file (attached now or before)."""
 
     def __init__(self, ticket_id: int, attached: int, protected, parent=None) -> None:
@@ -186,11 +168,7 @@ class CloseTicketDialog(QDialog):
         self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.error.setWordWrap(True)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Close ticket"))
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(ok=t("Close ticket"), on_ok=self._ok))
         self.setMinimumWidth(520)
 
     def add_file(self) -> None:
@@ -213,12 +191,8 @@ class CloseTicketDialog(QDialog):
             return
         self.accept()
 
-    @classmethod
-    def ask(cls, ticket_id: int, attached: int, protected, parent=None) -> tuple[str, list[Path]] | None:
-        d = cls(ticket_id, attached, protected, parent)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.resolution.toPlainText().strip(), list(d.files)
+    def chosen(self) -> tuple[str, list[Path]]:
+        return self.resolution.toPlainText().strip(), list(self.files)
 
 
 # ---- the panel -------------------------------------------------------------------------------------
@@ -583,7 +557,7 @@ def _html(text: str) -> str:
 
 
 
-class TicketSettingsDialog(QDialog):
+class TicketSettingsDialog(OkCancelDialog):
     """The owner's ticket settings: each kind's response time, priority and owning role; the
     shop's opening hours and holidays (the SLA clock counts only them; none: every hour); how long
     before the due time the assignee is reminded."""
@@ -663,10 +637,7 @@ class TicketSettingsDialog(QDialog):
         self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(self.ok_cancel(on_ok=self.save, first=self.Save))
 
     def _hours_shown(self, every_hour: bool) -> None:
         for w in (*self.days, self.holidays):

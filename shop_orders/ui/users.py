@@ -33,6 +33,7 @@ from shop_orders.services import auth, changesets, permissions
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill, text_table
 
 
@@ -44,7 +45,7 @@ def _error_label(parent) -> QLabel:
     return label
 
 
-class FirstOwnerDialog(QDialog):
+class FirstOwnerDialog(OkCancelDialog):
     """A store without users (new, or from before users existed) gets its owner: nothing else
     changes, every order stays as it was."""
 
@@ -77,9 +78,7 @@ class FirstOwnerDialog(QDialog):
         form.addRow(t("PIN"), self.pin)
         self.error = _error_label(self)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.create_owner)
-        buttons.rejected.connect(self.reject)
+        buttons = self.ok_cancel(on_ok=self.create_owner)
         if ctx.db.is_sqlite:  # a new PC of a shop that already has its server: no local owner needed
             join = buttons.addButton(t("This PC joins a shop server…"), QDialogButtonBox.ButtonRole.ActionRole)
             join.setObjectName("joinServer")
@@ -119,7 +118,7 @@ class FirstOwnerDialog(QDialog):
         return d.user
 
 
-class SignInDialog(QDialog):
+class SignInDialog(OkCancelDialog):
     """Who is at the PC: a name and a password or PIN. The lock after wrong attempts is the
     service's; this dialog says what it says."""
 
@@ -144,11 +143,7 @@ class SignInDialog(QDialog):
         form.addRow(t("Password or PIN"), self.secret)
         self.error = _error_label(self)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Sign in"))
-        buttons.accepted.connect(self.sign_in)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(ok=t("Sign in"), on_ok=self.sign_in))
         self.setMinimumWidth(440)
         self.secret.setFocus()
 
@@ -293,7 +288,7 @@ def _checked(item: QTableWidgetItem | None) -> bool:
     return item is not None and item.checkState() == Qt.CheckState.Checked
 
 
-class PermissionsDialog(QDialog):
+class PermissionsDialog(OkCancelDialog):
     """Role × action, and the two-person rule; saving proposes a change set (two-person); the
     idle lock is set at once (locking sooner never loosens anything)."""
 
@@ -346,10 +341,7 @@ class PermissionsDialog(QDialog):
         self.message.setObjectName("permissionsMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(self.ok_cancel(on_ok=self.save, first=self.Save, second=self.Close))
         self.proposed: list[int] = []
 
     def chosen(self) -> dict[str, list[str]]:
