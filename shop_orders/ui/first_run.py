@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from shop_orders.domain.messages import t
 from shop_orders.services import seat
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.workers import Task, run_in_pool
 
 TARGET_SETTING = "store/target"
@@ -106,7 +106,7 @@ def start_notice(ctx: AppContext, qsettings) -> str | None:
     return welcome_text(db.where, ctx.backup_dir, db.is_sqlite)
 
 
-class ConnectDialog(QDialog):
+class ConnectDialog(OkCancelDialog):
     """The shop server's address (postgresql://user:password@host/db), a test, and saving it as
     this seat's store; the app opens it at its next start."""
 
@@ -136,12 +136,10 @@ class ConnectDialog(QDialog):
         self.result.setObjectName("connectResult")
         self.result.setWordWrap(True)
         form.addRow(self.result)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = self.ok_cancel(on_ok=self.save, first=self.Save)
         self.test_button = buttons.addButton(t("Test connection"), QDialogButtonBox.ButtonRole.ActionRole)
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self.test)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def _address(self) -> str | None:

@@ -220,7 +220,6 @@ class TicketPanel(QWidget):
         self._detail_gen = 0
         self.detail_data = None
         self.writing: Task | None = None
-        self._tasks: list[Task] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.figures = QLabel("", self)
@@ -308,16 +307,7 @@ class TicketPanel(QWidget):
         self._run(read, self._arrived, self._not_read)
 
     def _run(self, fn, on_done, on_error) -> Task:
-        """A worker kept until its answer is delivered (a task dropped earlier loses its signal)."""
-        task = run_in_pool(fn, on_done, on_error, owner=self)
-        self._tasks.append(task)
-        task.signals.finished.connect(lambda *_: self._forget(task))
-        task.signals.failed.connect(lambda *_: self._forget(task))
-        return task
-
-    def _forget(self, task: Task) -> None:
-        if task in self._tasks:
-            self._tasks.remove(task)
+        return run_in_pool(fn, on_done, on_error, owner=self)
 
     def loaded(self) -> bool:
         return not self._reading and not self._again
