@@ -190,24 +190,10 @@ class BackgroundWork(QObject):
         """Ask every courier about the shipped parcels in a worker (progress and cancel when asked
         by hand); the outcome in the status bar, each courier's problem once."""
         from shop_orders.services import tracking
-        from shop_orders.ui.couriers import unlock
 
-        if self._syncing is not None and not self._syncing.ended.is_set():
-            return
-        if not manual and not self.session.may(self.sync_action):
-            return  # a seat whose user may not ship leaves the couriers to the warehouse's seats
-        found = WarehouseBrowser(self.ctx.db).accounts()
+        found = self._sync_accounts(manual)
         if not found:
-            if manual:
-                self.said.emit(t("No courier is set up yet: add one in Tools → Couriers…."), 10000)
             return
-        if self.vault_box is None:
-            if not manual:
-                self.said.emit(t("Courier sync waits for the vault to be unlocked (Tools → Couriers…)."), 10000)
-                return
-            self.vault_box = unlock(self.ctx, self.window)
-            if self.vault_box is None:
-                return
         box, db, actor = self.vault_box, self.ctx.db, self.ctx.actor
         self.session.hold([self.sync_action], True)
         dialog = progress_dialog(self.window, t("Asking the couriers…"), "syncProgress") if manual else None
@@ -225,27 +211,58 @@ class BackgroundWork(QObject):
                 dialog.setMaximum(max(total, 1))
                 dialog.setValue(min(done, max(total, 1)))
 
-        def done(result) -> None:
+        def ended() -> None:
             if dialog is not None:
                 dialog.reset()
             self.session.hold([self.sync_action], False)
-            sentence = t("Couriers: %s checked, %s updated, %s rolled back, %s completed, %s failed.") % (
-                result.checked, result.updated, result.rolled_back, result.completed, result.failed)
-            if result.waiting:
-                sentence += "  " + t("%s not known to their courier yet.") % result.waiting
-            said = [*result.problems, *result.unchecked()]
-            self.last_sync = (sentence, said)
-            self.said.emit(sentence + ("  " + said[0] if said else ""), 20000)
-            if result.updated:
-                self.ticketsChanged.emit()
-            if result.rolled_back:
-                self.sweep()  # tells this seat's warehouse about the tickets the rollbacks opened
+
+        def done(result) -> None:
+            ended()
+            self._synced(result)
 
         def failed(message: str) -> None:
-            if dialog is not None:
-                dialog.reset()
-            self.session.hold([self.sync_action], False)
-            self.last_sync = (message, [message])
-            self.said.emit(message, 20000)
+            ended()
+            self._sync_failed(message)
 
         self._syncing = run_job(self, task, progress, done, failed)
+
+    def _sync_accounts(self, manual: bool) -> list | None:
+        """The courier accounts to ask, once nothing stands in the way (a sync running, a seat that
+        leaves the couriers to the warehouse, no courier set up, the vault locked); else None, and
+        what stands in the way said when the sync was asked for by hand."""
+        from shop_orders.ui.couriers import unlock
+
+        if self._syncing is not None and not self._syncing.ended.is_set():
+            return None
+        if not manual and not self.session.may(self.sync_action):
+            return None  # a seat whose user may not ship leaves the couriers to the warehouse's seats
+        found = WarehouseBrowser(self.ctx.db).accounts()
+        if not found:
+            if manual:
+                self.said.emit(t("No courier is set up yet: add one in Tools → Couriers…."), 10000)
+            return None
+        if self.vault_box is None:
+            if not manual:
+                self.said.emit(t("Courier sync waits for the vault to be unlocked (Tools → Couriers…)."), 10000)
+                return None
+            self.vault_box = unlock(self.ctx, self.window)
+            if self.vault_box is None:
+                return None
+        return found
+
+    def _synced(self, result) -> None:
+        sentence = t("Couriers: %s checked, %s updated, %s rolled back, %s completed, %s failed.") % (
+            result.checked, result.updated, result.rolled_back, result.completed, result.failed)
+        if result.waiting:
+            sentence += "  " + t("%s not known to their courier yet.") % result.waiting
+        said = [*result.problems, *result.unchecked()]
+        self.last_sync = (sentence, said)
+        self.said.emit(sentence + ("  " + said[0] if said else ""), 20000)
+        if result.updated:
+            self.ticketsChanged.emit()
+        if result.rolled_back:
+            self.sweep()  # tells this seat's warehouse about the tickets the rollbacks opened
+
+    def _sync_failed(self, message: str) -> None:
+        self.last_sync = (message, [message])
+        self.said.emit(message, 20000)

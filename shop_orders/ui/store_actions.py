@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -219,21 +220,10 @@ class StoreActions(QObject):
         """File → Restore from backup: pick a checked backup, confirm, and replace the store's content
         in a worker that waits (cancellable) for the other seats to close; this window's own seat does
         not count. What was replaced is kept in the backups folder; nothing is replaced on failure."""
-        if self.session.refused("store.restore"):
-            return
-        folder = self.ctx.backup_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        src = FileDialog.ask_open(self.window, t("Restore from backup"), t("Shop Orders backup (*.sqlite3)"),
-                                  protected=self.ctx.db.own_files(), start=folder)
+        src = self._restore_source()
         if src is None:
             return
-        answer = QMessageBox.question(
-            self.window, t("Restore from backup"),
-            t("Replace everything in the store with the backup %s? The current store is kept as a copy "
-              "in %s first, so nothing is lost.") % (src.name, folder),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        folder = self.ctx.backup_dir
         held = [self.restore_action, self.backup_action]
         self.session.hold(held, True)
         self.restoring.emit(True)  # the store is locked meanwhile: no reads on the UI thread
@@ -260,14 +250,7 @@ class StoreActions(QObject):
         dialog.canceled.connect(stop)
 
         def progress(stage: str, done: int, total: int) -> None:
-            if stage == "wait":
-                listed = ", ".join(waiting_for[:3]) + (", …" if len(waiting_for) > 3 else "")
-                dialog.setLabelText(t("Waiting for %s other seat(s) to close: %s") % (done, listed))
-                dialog.setRange(0, 0)
-                return
-            dialog.setLabelText(t("Replacing the store's content with the backup…"))
-            dialog.setMaximum(max(total, 1))
-            dialog.setValue(min(done, max(total, 1) - 1))
+            self._restore_progress(dialog, waiting_for, stage, done, total)
 
         def finish(restored: bool) -> None:
             dialog.reset()
@@ -280,17 +263,7 @@ class StoreActions(QObject):
 
         def done(report) -> None:
             finish(True)
-            self.restore_result = report
-            self.said.emit(t("Restored %s orders from %s.") % (f"{report.orders:,}", src.name), 10000)
-            if report.replaced_problem is None:
-                QMessageBox.information(self.window, t("Restore from backup"),
-                                        t("The backup was restored; the replaced store was kept as %s.")
-                                        % report.path)
-            else:
-                QMessageBox.information(self.window, t("Restore from backup"),
-                                        t("The backup was restored; the replaced store failed its checks "
-                                          "(%s) and was kept as %s for investigation.")
-                                        % (report.replaced_problem, report.path))
+            self._restored(report, src)
 
         def failed(message: str) -> None:
             finish(False)
@@ -302,6 +275,47 @@ class StoreActions(QObject):
             QMessageBox.warning(self.window, t("Restore failed"), message)
 
         self.restore_task = run_job(self, task, progress, done, failed)
+
+    def _restore_source(self) -> Path | None:
+        """The backup to restore, once the person may restore, picked it and confirmed."""
+        if self.session.refused("store.restore"):
+            return None
+        folder = self.ctx.backup_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        src = FileDialog.ask_open(self.window, t("Restore from backup"), t("Shop Orders backup (*.sqlite3)"),
+                                  protected=self.ctx.db.own_files(), start=folder)
+        if src is None:
+            return None
+        answer = QMessageBox.question(
+            self.window, t("Restore from backup"),
+            t("Replace everything in the store with the backup %s? The current store is kept as a copy "
+              "in %s first, so nothing is lost.") % (src.name, folder),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return src if answer == QMessageBox.StandardButton.Yes else None
+
+    @staticmethod
+    def _restore_progress(dialog, waiting_for: list[str], stage: str, done: int, total: int) -> None:
+        if stage == "wait":
+            listed = ", ".join(waiting_for[:3]) + (", …" if len(waiting_for) > 3 else "")
+            dialog.setLabelText(t("Waiting for %s other seat(s) to close: %s") % (done, listed))
+            dialog.setRange(0, 0)
+            return
+        dialog.setLabelText(t("Replacing the store's content with the backup…"))
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1) - 1))
+
+    def _restored(self, report, src: Path) -> None:
+        self.restore_result = report
+        self.said.emit(t("Restored %s orders from %s.") % (f"{report.orders:,}", src.name), 10000)
+        if report.replaced_problem is None:
+            QMessageBox.information(self.window, t("Restore from backup"),
+                                    t("The backup was restored; the replaced store was kept as %s.")
+                                    % report.path)
+        else:
+            QMessageBox.information(self.window, t("Restore from backup"),
+                                    t("The backup was restored; the replaced store failed its checks "
+                                      "(%s) and was kept as %s for investigation.")
+                                    % (report.replaced_problem, report.path))
 
     def verify_trail(self) -> None:
         """Tools → Verify trail: the audit chain and the replay of every order, in a worker with
