@@ -22,6 +22,8 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from shop_orders.domain.messages import N_, t
 
 DELETED, LOCKED, PAUSED, FROZEN = "deleted", "locked", "paused", "frozen"
@@ -47,7 +49,7 @@ def parse(text: str | None) -> tuple[str, ...]:
     return tuple(f for f in (text or "").split(",") if f)
 
 
-def join(flags) -> str:
+def join(flags: Iterable[str]) -> str:
     """The column's text for these flags: sorted, without duplicates, within the column."""
     out = ",".join(sorted({f for f in flags if f}))
     return out[:MAX_LENGTH]

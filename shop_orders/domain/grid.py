@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
@@ -30,7 +31,7 @@ class GridQuery:
     thresholds: Thresholds = field(default_factory=Thresholds)
     now: datetime | None = None
 
-    def with_(self, **changes) -> GridQuery:
+    def with_(self, **changes: Any) -> GridQuery:
         return replace(self, **changes)
 
 
