@@ -40,12 +40,19 @@ def make_order(db, clock=None, **kw):
         return order.order_no
 
 
-def apply(db, fn, *args, clock=None, context: ChangeContext = ALICE, **kw):
-    uow = UnitOfWork(db, clock=clock) if clock else UnitOfWork(db)
-    with uow:
-        order = fn(uow, context, *args, **kw)
+def run(db, fn, *args, clock=None, rules=None, **kw):
+    """The tests' one way to run a service in a unit of work: fn(uow, *args, **kw), committed.
+    `clock` fixes the unit of work's time; `rules=()` turns the detection rules off."""
+    options = {k: v for k, v in (("clock", clock), ("rules", rules)) if v is not None}
+    with UnitOfWork(db, **options) as uow:
+        result = fn(uow, *args, **kw)
         uow.commit()
-        return order
+        return result
+
+
+def apply(db, fn, *args, clock=None, context: ChangeContext = ALICE, **kw):
+    """run() of a service that takes the change context (who, from where) after the unit of work."""
+    return run(db, fn, context, *args, clock=clock, **kw)
 
 
 DRAFT_TOTAL = 2 * 16800 + 3900  # the default draft's lines

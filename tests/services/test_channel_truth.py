@@ -18,9 +18,9 @@ from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.status import Status
 from shop_orders.services import orders, scanning
 from shop_orders.services.importing import runner
-from shop_orders.services.uow import UnitOfWork
 from shop_orders.services.verification import verify_store
 from shop_orders.store.models import Order, Payment, Ticket
+from tests.factories import run
 
 OWNER = ChangeContext(Actor("olivia", "owner"), "manual", "packed at the counter")
 SCAN = ChangeContext(Actor("olivia", "owner"), "scan")
@@ -58,12 +58,6 @@ def tickets(db, order_no: str) -> list[tuple[str, str]]:
     with db.read_session() as s:
         return [(k.kind, k.state) for k in s.execute(select(Ticket).where(Ticket.order_no == order_no)).scalars()]
 
-
-def run(db, fn, *args, **kw):
-    with UnitOfWork(db) as uow:
-        out = fn(uow, *args, **kw)
-        uow.commit()
-        return out
 
 
 def test_a_locked_jd_order_is_held_from_shipping_with_a_ticket_until_a_later_file_releases_it(db, tmp_path):

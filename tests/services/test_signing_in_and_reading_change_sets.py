@@ -14,21 +14,13 @@ from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.status import Status
 from shop_orders.services import auth, changesets
-from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSet
 from shop_orders.store.open import open_database
-from tests.factories import make_order, settled_user
+from tests.factories import make_order, run, settled_user
 
 OWNER, MANAGER = Actor("olivia", "owner"), Actor("max", "manager")
 PASSWORD = {"olivia": "olivia-secret-1", "max": "max-secret-1"}
 
-
-def run(db, fn, *args, clock=None, **kw):
-    uow = UnitOfWork(db, clock=clock) if clock else UnitOfWork(db)
-    with uow:
-        result = fn(uow, *args, **kw)
-        uow.commit()
-        return result
 
 
 def ctx(actor: Actor, reason: str = "") -> ChangeContext:

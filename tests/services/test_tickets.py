@@ -21,6 +21,7 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.services.verification import verify_store
 from shop_orders.store import audit
 from shop_orders.store.models import AuditEvent, Order, Ticket, TicketComment
+from tests import factories
 from tests.factories import draft
 
 OWNER = ChangeContext(Actor("olivia", "owner"), "manual")
@@ -28,11 +29,7 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 
 
 def run(db, fn, *args, clock=None, rules_on=True, **kw):
-    uow = UnitOfWork(db, clock=clock or (lambda: T0), **({} if rules_on else {"rules": ()}))
-    with uow:
-        result = fn(uow, *args, **kw)
-        uow.commit()
-        return result
+    return factories.run(db, fn, *args, clock=clock or (lambda: T0), rules=None if rules_on else (), **kw)
 
 
 def new_order(db, clock=None, **kw) -> str:

@@ -19,9 +19,9 @@ from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import note_text
 from shop_orders.services import auth, orders, permissions, tracking
 from shop_orders.services.couriers.base import CourierConfig, CourierLimits, adapter_for
-from shop_orders.services.uow import UnitOfWork
 from shop_orders.services.verification import verify_store
 from shop_orders.store.models import AuditEvent, Order, OrderLine, Shipment, Ticket, TicketComment
+from tests import factories
 from tests.factories import draft
 
 OWNER = ChangeContext(Actor("olivia", "owner"), "manual")
@@ -36,10 +36,7 @@ def sim():
 
 
 def run(db, fn, *args, at=SHIPPED_AT, **kw):
-    with UnitOfWork(db, clock=lambda: at) as uow:
-        result = fn(uow, *args, **kw)
-        uow.commit()
-        return result
+    return factories.run(db, fn, *args, clock=lambda: at, **kw)
 
 
 def shipped(db, tracking_no: str, courier: str = "SF") -> str:

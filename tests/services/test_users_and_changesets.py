@@ -17,9 +17,8 @@ from shop_orders.domain.roles import Role
 from shop_orders.domain.status import Status
 from shop_orders.services import auth, changesets, orders, permissions
 from shop_orders.services.browse import OrderBrowser
-from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSetItem, Order, User
-from tests.factories import make_order, make_shippable, settled_user
+from tests.factories import make_order, make_shippable, run, settled_user
 
 OWNER, MANAGER, SERVICE, WAREHOUSE, BOOKKEEPER = (Actor("olivia", "owner"), Actor("max", "manager"),
                                                   Actor("sam", "service"), Actor("wang", "warehouse"),
@@ -30,13 +29,6 @@ PASSWORDS = {a.name: f"{a.name}-secret-1" for a in (OWNER, MANAGER, SERVICE, WAR
 def ctx(actor: Actor, reason: str = "", source: str = "manual") -> ChangeContext:
     return ChangeContext(actor, source, reason)
 
-
-def run(db, fn, *args, clock=None, **kw):
-    uow = UnitOfWork(db, clock=clock) if clock else UnitOfWork(db)
-    with uow:
-        result = fn(uow, *args, **kw)
-        uow.commit()
-        return result
 
 
 @pytest.fixture

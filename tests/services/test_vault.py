@@ -28,7 +28,7 @@ from shop_orders.domain.roles import DEFAULT_MATRIX, Role, allowed
 from shop_orders.services import auth, backup, exporting, permissions, vault
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, Setting
-from tests.factories import make_order
+from tests.factories import make_order, run
 
 PLANTED = "PLANTED-SECRET-7f3a"
 PASS = "correct horse battery staple"
@@ -112,12 +112,6 @@ def shop(db):
         run(db, auth.create_user, ctx(OWNER), actor.name, actor.role, f"{actor.name}-password-1")
     return db
 
-
-def run(db, fn, *args):
-    with UnitOfWork(db) as uow:
-        result = fn(uow, *args)
-        uow.commit()
-        return result
 
 
 def put(db, v, name, secret, actor=OWNER):

@@ -15,11 +15,11 @@ from shop_orders.domain.status import Status
 from shop_orders.services import auth, changesets
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
-from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSet, Order
 from shop_orders.ui import users as users_ui
 from shop_orders.ui.approvals import ApprovalsPanel, BulkEditDialog
 from shop_orders.ui.users import FirstOwnerDialog, PermissionsDialog, SignInDialog, UsersDialog
+from tests import factories
 from tests.factories import make_order, settled_user
 from tests.ui.conftest import settle
 
@@ -28,10 +28,7 @@ SECRET = {"olivia": "olivia-secret-1", "max": "max-secret-1", "wang": "wang-secr
 
 
 def _run(db, fn, *args, actor=OWNER, **kw):
-    with UnitOfWork(db) as uow:
-        result = fn(uow, ChangeContext(actor, "manual", ""), *args, **kw)
-        uow.commit()
-        return result
+    return factories.run(db, fn, ChangeContext(actor, "manual", ""), *args, **kw)
 
 
 @pytest.fixture
