@@ -32,7 +32,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import func, insert, select, update
@@ -52,10 +52,11 @@ from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.settings import get_cod_channels
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
-from shop_orders.store.keys import ChainKey
+from shop_orders.store.change_set_hash import PENDING, content_hash
+from shop_orders.store.change_set_hash import canonical as _canonical
 from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine, User
 
-PENDING, APPLIED, REJECTED, EXPIRED, REVERTED = "pending", "applied", "rejected", "expired", "reverted"
+APPLIED, REJECTED, EXPIRED, REVERTED = "applied", "rejected", "expired", "reverted"  # and PENDING (store)
 
 # kind -> what people read
 KINDS: dict[str, str] = {
@@ -105,23 +106,6 @@ def _proposal(cs: ChangeSet) -> Proposal:
     return Proposal(int(cs.id), cs.kind, cs.state, cs.order_count, cs.proposer, cs.proposer_role, cs.reason,
                     cs.created_at, cs.expires_at, cs.decided_by, cs.decided_at, cs.decision_reason,
                     json.loads(cs.params), cs.revert_of)
-
-
-_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-
-
-def content_hash(key: ChainKey, kind: str, params: dict, reason: str, proposer: str, proposer_role: str,
-                 expires_at: datetime, revert_of: int | None, items: Iterable[tuple[int, str, int, str, str]]) -> str:
-    """HMAC-SHA256, under the store's audit key, of the change set's exact content: what an
-    approval is bound to. Without the key nobody can make an edited or inserted set check."""
-    h = key.mac()
-    h.update(b"changeset\x00" + _canonical([kind, params, reason, proposer, proposer_role,
-                                             expires_at.astimezone(UTC).isoformat(timespec="seconds"),
-                                             revert_of]).encode("utf-8"))
-    for order_id, order_no, version, before, after in items:
-        h.update(b"\n")
-        h.update(_canonical([order_id, order_no, version, before, after]).encode("utf-8"))
-    return h.hexdigest()
 
 
 # ---- what a change does to one order ---------------------------------------------------------
@@ -479,21 +463,6 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
         s.execute(update(ChangeSet.__table__).where(ChangeSet.__table__.c.id == cs.revert_of).values(state=REVERTED))
     uow.record(ctx, "changeset", field="applied", old=None, new=f"#{cs.id} {cs.kind}")
     return _proposal(cs)
-
-
-def altered_pending(session: Session, key: ChainKey) -> list[str]:
-    """One sentence per pending change set whose keyed content hash does not check (an edited or
-    inserted set: `audit verify`)."""
-    out = []
-    for cs in session.execute(select(ChangeSet).where(col(ChangeSet.state) == PENDING)).scalars():
-        items = _items(session, int(cs.id or 0))
-        stored = content_hash(key, cs.kind, json.loads(cs.params), cs.reason, cs.proposer, cs.proposer_role,
-                              cs.expires_at, cs.revert_of,
-                              [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
-        if not hmac.compare_digest(stored, cs.content_hash) or len(items) != cs.order_count:
-            out.append(t("Change set #{id} was changed in the database outside Shop Orders; it cannot be approved.",
-                         id=cs.id))
-    return out
 
 
 def _backup_first(uow: UnitOfWork) -> None:

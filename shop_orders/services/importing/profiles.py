@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -225,18 +224,5 @@ def shopify_status(financial: str, fulfillment: str, cancelled_at: str, payment_
     return S.AWAITING_SHIPMENT if cash_on_delivery(payment_method) else S.AWAITING_PAYMENT
 
 
-def by_code(code: str, custom: Sequence[Profile] = ()) -> Profile:
-    from shop_orders.services.importing.layouts import BUILT_IN
-
-    for p in [*custom, *BUILT_IN]:
-        if p.code == code:
-            return p
-    for p in [*custom, *BUILT_IN]:
-        if p.channel == code:
-            return p
-    names = ", ".join(p.code for p in [*BUILT_IN, *custom])
-    raise ValueError(t("unknown import profile '{code}'; known: auto, {names}", code=code, names=names))
-
-
-__all__ = ["FIELDS", "FROM_FACTS", "N_", "Profile", "StatusReading", "by_code", "cash_on_delivery", "norm",
+__all__ = ["FIELDS", "FROM_FACTS", "N_", "Profile", "StatusReading", "cash_on_delivery", "norm",
            "shopify_status", "status_key"]

@@ -80,7 +80,7 @@ def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]
     with the status words the shop mapped for it; one profile when `channel` names it."""
     words = settings.get_status_words(session)
     custom = settings.get_custom_profiles(session)
-    found = [*custom, *layouts.BUILT_IN] if channel == "auto" else [profiles.by_code(channel, custom)]
+    found = [*custom, *layouts.BUILT_IN] if channel == "auto" else [layouts.by_code(channel, custom)]
     return [p.with_words(words.get(p.code, {})) for p in found]
 
 
