@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shop_orders.adapters.couriers.http import KINDS
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import courier_accounts, tracking, vault
 from shop_orders.services.context import AppContext
-from shop_orders.services.couriers.base import KINDS
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import Task, run_in_pool
 

@@ -18,8 +18,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from shop_orders.domain.tracking import TrackState
-from shop_orders.services.couriers import (
+from shop_orders.adapters.couriers import (
     CourierAuthError,
     CourierConfig,
     CourierLimits,
@@ -28,7 +27,8 @@ from shop_orders.services.couriers import (
     CourierServerError,
     adapter_for,
 )
-from shop_orders.services.couriers.base import ParcelQuery
+from shop_orders.adapters.couriers.http import ParcelQuery
+from shop_orders.domain.tracking import TrackState
 
 HERE = Path(__file__).parent / "couriers"
 S = TrackState

@@ -20,17 +20,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from shop_orders.courier_sim import (
-    DEFAULT_CUSTOMER,
-    DEFAULT_KEY,
-    CourierSim,
-    event_times,
-    start_time,
-)
-from shop_orders.domain import messages
-from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState, plausible_number
-from shop_orders.services.couriers import (
+from shop_orders.adapters.couriers import (
     CourierAuthError,
     CourierBadAnswer,
     CourierConfig,
@@ -42,8 +32,18 @@ from shop_orders.services.couriers import (
     CourierUnavailable,
     adapter_for,
 )
-from shop_orders.services.couriers.base import ParcelQuery, TokenBucket, retry_after
-from shop_orders.services.couriers.kuaidi100 import china_time, sign
+from shop_orders.adapters.couriers.http import ParcelQuery, TokenBucket, retry_after
+from shop_orders.adapters.couriers.kuaidi100 import china_time, sign
+from shop_orders.courier_sim import (
+    DEFAULT_CUSTOMER,
+    DEFAULT_KEY,
+    CourierSim,
+    event_times,
+    start_time,
+)
+from shop_orders.domain import messages
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState, plausible_number
 
 KINDS = ["kuaidi100", "aftership"]
 S = TrackState

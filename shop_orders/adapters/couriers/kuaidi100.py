@@ -51,10 +51,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.messages import t
-from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
-from shop_orders.services.couriers.base import (
+from shop_orders.adapters.couriers.http import (
     CourierAuthError,
     CourierBadAnswer,
     CourierNeedsPhone,
@@ -63,6 +60,9 @@ from shop_orders.services.couriers.base import (
     ParcelQuery,
     Retry,
 )
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
 
 S = TrackState
 STATES = {

@@ -203,8 +203,8 @@ def adapter_for(config: CourierConfig, secret: str, client: httpx.Client | None 
     adapter makes its own and closes it in `close()`. `sleep` and `clock` are for tests. `zone`
     reads a courier's times that carry no offset (AfterShip's checkpoint times are the place's
     local time): the shop's time zone, where a domestic parcel's scans happen."""
-    from shop_orders.services.couriers.aftership import AfterShipAdapter
-    from shop_orders.services.couriers.kuaidi100 import Kuaidi100Adapter
+    from shop_orders.adapters.couriers.aftership import AfterShipAdapter
+    from shop_orders.adapters.couriers.kuaidi100 import Kuaidi100Adapter
 
     classes: dict[str, type[HttpCourier]] = {"kuaidi100": Kuaidi100Adapter, "aftership": AfterShipAdapter}
     kind = str(config.kind).strip().lower()

@@ -61,10 +61,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.messages import t
-from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
-from shop_orders.services.couriers.base import (
+from shop_orders.adapters.couriers.http import (
     Answer,
     CourierAuthError,
     CourierBadAnswer,
@@ -73,6 +70,9 @@ from shop_orders.services.couriers.base import (
     ParcelQuery,
     Retry,
 )
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
 
 S = TrackState
 DEFAULT_VERSION = "2026-07"

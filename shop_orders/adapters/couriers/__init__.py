@@ -5,7 +5,7 @@
 `shop_orders.courier_sim`.
 """
 
-from shop_orders.services.couriers.base import (
+from shop_orders.adapters.couriers.http import (
     KINDS,
     Adapter,
     CourierAuthError,
