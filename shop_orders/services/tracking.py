@@ -35,9 +35,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import false, func, select
 from sqlmodel import col
 
-from shop_orders.adapters.couriers.http import ParcelQuery
 from shop_orders.domain.carriers import carrier_key
 from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.couriers import ParcelQuery
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
@@ -273,8 +273,8 @@ def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: 
     refusal of our key, carrier code or rate stops asking that courier at once, a courier down
     or too slow after DOWN_AFTER parcels in a row (one sentence in `problems`, its remaining
     parcels counted failed); an implausible number is asked nothing and reported."""
-    from shop_orders.adapters.couriers.http import CourierError, CourierUnavailable, ParcelError
-    from shop_orders.adapters.couriers.http import CourierServerError as ServerError
+    from shop_orders.domain.couriers import CourierError, CourierUnavailable, ParcelError
+    from shop_orders.domain.couriers import CourierServerError as ServerError
 
     permissions.check(db, actor, "order.ship")
     names = [(str(getattr(c, "name", c)), _names(c), ask) for c, ask in couriers]

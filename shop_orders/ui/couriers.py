@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from shop_orders.adapters.couriers.http import KINDS
+from shop_orders.domain.couriers import KINDS
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import courier_accounts, tracking, vault

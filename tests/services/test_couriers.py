@@ -20,19 +20,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from shop_orders.adapters.couriers import (
-    CourierAuthError,
-    CourierBadAnswer,
-    CourierConfig,
-    CourierError,
-    CourierLimits,
-    CourierRateLimited,
-    CourierServerError,
-    CourierTimeout,
-    CourierUnavailable,
-    adapter_for,
-)
-from shop_orders.adapters.couriers.http import ParcelQuery, TokenBucket, retry_after
+from shop_orders.adapters.couriers import adapter_for
+from shop_orders.adapters.couriers.http import TokenBucket, retry_after
 from shop_orders.adapters.couriers.kuaidi100 import china_time, sign
 from shop_orders.courier_sim import (
     DEFAULT_CUSTOMER,
@@ -42,6 +31,18 @@ from shop_orders.courier_sim import (
     start_time,
 )
 from shop_orders.domain import messages
+from shop_orders.domain.couriers import (
+    CourierAuthError,
+    CourierBadAnswer,
+    CourierConfig,
+    CourierError,
+    CourierLimits,
+    CourierRateLimited,
+    CourierServerError,
+    CourierTimeout,
+    CourierUnavailable,
+    ParcelQuery,
+)
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState, plausible_number
 

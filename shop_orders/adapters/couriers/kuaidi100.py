@@ -51,14 +51,13 @@ import json
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from shop_orders.adapters.couriers.http import (
+from shop_orders.adapters.couriers.http import HttpCourier, Retry
+from shop_orders.domain.couriers import (
     CourierAuthError,
     CourierBadAnswer,
     CourierNeedsPhone,
     CourierRefused,
-    HttpCourier,
     ParcelQuery,
-    Retry,
 )
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
