@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import col
 
+from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
@@ -379,22 +380,17 @@ def write_pdf(path: Path, slips: Sequence[Slip], progress: Callable[[int, int], 
     if not slips:
         raise ValidationError(t("Name at least one order for the packing slips."))
     ensure_gui_app()
-    tmp = path.with_name(path.name + ".partial")
     try:
-        tmp.write_bytes(b"")  # the folder takes a file: else one sentence before any page is drawn
+        partial_path(path).write_bytes(b"")  # the folder takes a file: else one sentence before any page is drawn
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     try:
-        pages = _paint_pdf(tmp, slips, progress, cancelled)
-        if cancelled and cancelled():
-            raise SlipCancelled(t("Printing the packing slips was cancelled."))
-        tmp.replace(path)
+        with replacing(path) as tmp:
+            pages = _paint_pdf(tmp, slips, progress, cancelled)
+            if cancelled and cancelled():
+                raise SlipCancelled(t("Printing the packing slips was cancelled."))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise _cannot_write(path, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return pages
 
 
