@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QProgressDialog, QWidget
 
+from shop_orders.adapters import slip_painting as slips
 from shop_orders.domain.messages import t
-from shop_orders.services import slips
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.workers import ProgressTask, registry_for
 

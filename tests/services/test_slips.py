@@ -7,10 +7,11 @@ import re
 import pytest
 import zxingcpp
 
+from shop_orders.adapters import slip_painting as slips
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.status import Status
-from shop_orders.services import orders, slips
+from shop_orders.services import orders
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import Setting
 from tests.factories import apply, make_order

@@ -10,7 +10,7 @@ from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QAction, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
-from shop_orders.services import slips as slip_service
+from shop_orders.adapters import slip_painting as slip_service
 from shop_orders.ui import slips as slip_ui
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import OrderNoRole
