@@ -33,7 +33,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -45,6 +44,9 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.money import parse_percent as _percent
+from shop_orders.domain.money import scaled as _scaled
+from shop_orders.domain.payment import unpaid_refusal
 from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
 from shop_orders.domain.vocabulary import field_label
@@ -72,7 +74,6 @@ ACCOUNT_KINDS = ("create_user", "enable_user", "set_secret")
 ALWAYS_TWO = frozenset({"price_percent", "archive", "unarchive", "purge", "set_role", "permissions", "two_person",
                         *ACCOUNT_KINDS})
 CHUNK = 900
-MAX_PERCENT = Decimal(1000)
 
 
 class ChangeSetRefused(ShopOrdersError):
@@ -109,20 +110,6 @@ def _proposal(cs: ChangeSet) -> Proposal:
 
 
 # ---- what a change does to one order ---------------------------------------------------------
-
-def _percent(text: str) -> Decimal:
-    try:
-        p = Decimal(str(text).strip().rstrip("%"))
-    except InvalidOperation:
-        raise ValidationError(t("'{text}' is not a percentage", text=text)) from None
-    if not p.is_finite() or not -100 <= p <= MAX_PERCENT:
-        raise ValidationError(t("a price change is from -100% to +1000%, not {text}", text=text))
-    return p
-
-
-def _scaled(minor: int, percent: Decimal) -> int:
-    return int((Decimal(minor) * (100 + percent) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
 
 def _item(kind: str, params: dict, o, lines: list) -> tuple[dict, dict]:
     """(before, after) of one order for a kind; ValidationError naming the order when the change
@@ -244,7 +231,7 @@ def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason
                 raise ValidationError(t("{order} is archived; restore it from the archive first.", order=o.order_no))
             before, after = _item(kind, params, o, lines)
             if after.get("status") == Status.AWAITING_SHIPMENT.value:  # the transition checks again when applied
-                refusal = orders.unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
+                refusal = unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
                 if refusal:
                     raise ValidationError(refusal)
             if kind in ("set_status", "cancel"):
