@@ -687,7 +687,7 @@ def cmd_export(args, ctx: AppContext) -> int:
 
 
 def cmd_slip(args, ctx: AppContext) -> int:
-    from shop_orders.adapters import slip_painting as slips
+    from shop_orders.services import slips
 
     path = Path(args.pdf)
     if path.suffix.lower() != ".pdf":

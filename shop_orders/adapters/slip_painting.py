@@ -1,46 +1,31 @@
-"""Packing slips: what goes in the parcel for one or more orders, and the slip's pages drawn with Qt.
+"""Packing slips drawn with Qt: the pages of a slip (domain/slips.py) on a PDF, a printer or an image.
 
-A slip carries the shop's name, the recipient (phone as stored, masked or not), the address, the
-lines still to ship with each SKU as a Code 128 barcode, and a Code 128 barcode of the global
-order id, so the scan station always has something to scan. The bar patterns come from
-python-barcode (`Code128.build()`); the bars are drawn here as filled rectangles on whole device
-pixels, at least 0.33 mm per module with quiet zones of 10 modules, so they print crisp at any
-resolution. One page per order (an order with more lines than a page holds continues on the next,
-every page with the order's barcode). The same painter code writes PDFs (QPdfWriter), prints
-(a QPrinter chosen in the desktop app) and renders images (the tests decode those); it runs in a
-worker thread as well as on the UI thread. Qt's painting needs a QGuiApplication: `ensure_gui_app`
-makes an offscreen one for the command line.
+The bar patterns come from python-barcode (`Code128.build()`); the bars are drawn here as filled
+rectangles on whole device pixels, at least 0.33 mm per module with quiet zones of 10 modules, so
+they print crisp at any resolution. One page per order (an order with more lines than a page
+holds continues on the next, every page with the order's barcode). The same painter code writes
+PDFs (QPdfWriter, `paint_pdf`), prints (a QPrinter chosen in the desktop app: `paint_document`)
+and renders images (`render_images`; the tests decode those); it runs in a worker thread as well
+as on the UI thread. Qt's painting needs a QGuiApplication: `ensure_gui_app` makes an offscreen
+one for the command line. What goes on a slip is read by services/slips.py.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-from sqlmodel import col
-
-from shop_orders.atomic import partial_path, replacing
-from shop_orders.domain.channels import channel_label
-from shop_orders.domain.errors import ShopOrdersError, ValidationError
+from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
+from shop_orders.domain.slips import Slip, SlipCancelled, SlipLine
 from shop_orders.domain.status import Status
-from shop_orders.store import signing
-from shop_orders.store.models import Order, rel
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont, QImage, QPagedPaintDevice, QPainter
 
-    from shop_orders.store.db import Database
-
-SHOP_NAME_KEY = "shop_name"  # a shop setting (JSON string); without it the slip says the app's name
 MIN_MODULE_MM = 0.33  # narrowest bar: what a 30-euro wedge scanner reads from a laser print
 QUIET_MODULES = 10  # white on each side of a barcode (Code 128 asks for at least 10 modules)
 MARGIN_MM = 5.0
@@ -48,98 +33,6 @@ PDF_DPI = 1200
 # families with Chinese glyphs, tried in turn (Linux, Windows, macOS); Qt falls back per glyph
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
                 "WenQuanYi Micro Hei", "Noto Sans SC", "SimHei")
-
-
-class SlipCancelled(ShopOrdersError):
-    """The person cancelled; no file was written."""
-
-
-@dataclass(frozen=True)
-class SlipLine:
-    sku: str
-    title: str
-    to_ship: int  # ordered minus already shipped
-
-
-@dataclass(frozen=True)
-class Slip:
-    shop: str
-    order_no: str
-    channel: str  # its label, in the language
-    channel_order_no: str
-    status: Status
-    created_at: datetime
-    recipient: str
-    phone: str
-    address: str
-    lines: tuple[SlipLine, ...]
-
-
-# ---- content ------------------------------------------------------------------------------------
-
-def shop_name(session: Session) -> str:
-    """The shop's name for its slips: the `shop_name` shop setting, else the app's name."""
-    row = signing.setting(session, SHOP_NAME_KEY)
-    if row is not None:
-        try:
-            name = json.loads(row.value)
-        except ValueError:
-            name = row.value
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-    return t("Shop Orders")
-
-
-def _with_lines():
-    return select(Order).options(selectinload(rel(Order.lines)))
-
-
-def find_order(session: Session, ref: str) -> Order:
-    """The order a person named: its global id, else its channel order number (any channel).
-    Raises ValidationError with one sentence when there is none, or several channels share it."""
-    text = ref.strip()
-    found = session.execute(_with_lines().where(col(Order.order_no) == text.upper())).scalar_one_or_none()
-    if found is not None:
-        return found
-    matches = list(session.execute(_with_lines().where(col(Order.channel_order_no) == text)).scalars())
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise ValidationError(t("{ref} is the channel order number of {n} orders ({orders}); name it by its "
-                                "global id.", ref=text, n=len(matches),
-                                orders=", ".join(sorted(o.order_no for o in matches))))
-    raise ValidationError(t("There is no order {order}.", order=text))
-
-
-def slip_of(order: Order, shop: str) -> Slip:
-    lines = tuple(SlipLine(line.sku, line.title, max(line.qty - line.shipped_qty, 0))
-                  for line in sorted(order.lines, key=lambda line: line.line_no))
-    return Slip(shop=shop, order_no=order.order_no, channel=channel_label(order.channel),
-                channel_order_no=order.channel_order_no, status=Status(order.status),
-                created_at=order.created_at, recipient=order.recipient, phone=order.phone,
-                address=order.address, lines=tuple(line for line in lines if line.to_ship > 0))
-
-
-def load_slips(db: Database, refs: Sequence[str]) -> list[Slip]:
-    """The slips of the named orders (global ids or channel order numbers), in the order given,
-    each once; an unknown order is a ValidationError before anything is drawn."""
-    with db.read_session() as s:
-        shop = shop_name(s)
-        slips, seen = [], set()
-        for ref in refs:
-            order = find_order(s, ref)
-            if order.order_no not in seen:
-                seen.add(order.order_no)
-                slips.append(slip_of(order, shop))
-    return slips
-
-
-def load_slips_by_id(db: Database, order_ids: Sequence[int]) -> list[Slip]:
-    """The slips of the orders with these row ids (the grid's selection), in that order."""
-    with db.read_session() as s:
-        shop = shop_name(s)
-        rows = {o.id: o for o in s.execute(_with_lines().where(col(Order.id).in_(list(order_ids)))).scalars()}
-        return [slip_of(rows[i], shop) for i in order_ids if i in rows]
 
 
 # ---- Code 128 -------------------------------------------------------------------------------------
@@ -370,34 +263,13 @@ def page_layout():
                        QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
 
-def write_pdf(path: Path, slips: Sequence[Slip], progress: Callable[[int, int], None] | None = None,
+def paint_pdf(path: Path, slips: Sequence[Slip], progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> int:
-    """Write the slips to path as one PDF (A6 portrait, one page per order); written to a
-    temporary name and renamed when complete, so a failure or cancel leaves no file. Returns the
-    number of pages."""
-    from shop_orders.services.exporting import _cannot_write
-
-    if not slips:
-        raise ValidationError(t("Name at least one order for the packing slips."))
-    ensure_gui_app()
-    try:
-        partial_path(path).write_bytes(b"")  # the folder takes a file: else one sentence before any page is drawn
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    try:
-        with replacing(path) as tmp:
-            pages = _paint_pdf(tmp, slips, progress, cancelled)
-            if cancelled and cancelled():
-                raise SlipCancelled(t("Printing the packing slips was cancelled."))
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    return pages
-
-
-def _paint_pdf(tmp: Path, slips: Sequence[Slip], progress, cancelled) -> int:
+    """Paint the slips into a new PDF at path (A6 portrait, PDF_DPI); returns the pages painted.
+    services/slips.write_pdf gives it a temporary path and puts the file in place."""
     from PySide6.QtGui import QPdfWriter
 
-    writer = QPdfWriter(str(tmp))
+    writer = QPdfWriter(str(path))
     try:
         writer.setResolution(PDF_DPI)
         writer.setPageLayout(page_layout())

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QProgressDialog, QWidget
 
-from shop_orders.adapters import slip_painting as slips
+from shop_orders.adapters import slip_painting
 from shop_orders.domain.messages import t
+from shop_orders.services import slips
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.workers import ProgressTask, registry_for
 
@@ -31,7 +32,7 @@ class SlipPrintDialog:
     @classmethod
     def ask(cls, parent: QWidget, count: int) -> QPrinter | None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(slips.page_layout())
+        printer.setPageLayout(slip_painting.page_layout())
         dialog = QPrintDialog(printer, parent)
         dialog.setObjectName("printSlipsDialog")
         dialog.setWindowTitle(t("Print %s packing slips") % count)
@@ -78,8 +79,8 @@ def print_slips(parent: QWidget, order_nos: Sequence[str], db: Database) -> Prog
     def work(report, cancelled) -> int:
         found = slips.load_slips(db, wanted)
         try:
-            return slips.paint_document(printer, found, printer.resolution(),
-                                        lambda done, total: report("print", done, total), cancelled)
+            return slip_painting.paint_document(printer, found, printer.resolution(),
+                                                lambda done, total: report("print", done, total), cancelled)
         except slips.SlipCancelled:
             printer.abort()  # nothing half-printed goes to the printer
             raise
