@@ -285,208 +285,212 @@ NOT_FOUND = {"meta": {"code": 4004, "type": "NotFound", "message": "Tracking doe
 _BASE = re.compile(r"^/(?:v4|tracking/(\d{4}-\d{2}))(/.*)?$")
 
 
-def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait for an ACK
-        timeout = 15  # an idle kept-alive connection is dropped after this
+class _Handler(BaseHTTPRequestHandler):
+    """Answers as the real services do; `sim` is the simulator it serves (set by _handler_for)."""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-            """Quiet: http.server would print every request to stderr (tests and the demo read it)."""
+    sim: CourierSim
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait for an ACK
+    timeout = 15  # an idle kept-alive connection is dropped after this
 
-        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
-                  limited: bool = False) -> None:
-            sim._count(limited)  # before the answer leaves: a client that has it sees it counted
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Quiet: http.server would print every request to stderr (tests and the demo read it)."""
 
-        def _json(self, status: int, doc: object, headers: dict[str, str] | None = None,
-                  limited: bool = False) -> None:
-            self._send(status, json.dumps(doc, ensure_ascii=False).encode("utf-8"), headers, limited)
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None,
+              limited: bool = False) -> None:
+        self.sim._count(limited)  # before the answer leaves: a client that has it sees it counted
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
 
-        def _special(self, number: str, k100: bool) -> bool:
-            """The prefixes that are about the connection, not the parcel. True when answered."""
-            upper = number.upper()
-            if upper.startswith("SLOW"):
-                sim._stopping.wait(sim.slow_seconds)
-                return False
-            if upper.startswith("ERR500"):
-                if k100:
-                    self._json(200, {"result": False, "returnCode": "501", "message": "服务器错误"})
-                else:
-                    self._json(500, {"meta": {"code": 500, "type": "InternalError",
-                                              "message": "Something went wrong on AfterShip's end."}, "data": {}})
-                return True
-            if upper.startswith("GARBAGE"):
-                self._send(200, b'{"message": "ok", "nu": "' + upper.encode() + b'", "data": [{"time": \x00\xff<html>')
-                return True
-            if upper.startswith("HUGE"):
-                filler = "x" * 1000
-                events = [{"time": "2026-11-20 09:30:00", "context": filler, "checkpoint_time": "2026-11-20T09:30:00+08:00",
-                           "message": filler} for _ in range(2000)]
-                body = json.dumps({"message": "ok", "nu": number, "state": "0", "status": "200", "data": events,
-                                   "meta": {"code": 200}}).encode()
-                sim._count(False)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.close_connection = True
-                for i in range(0, len(body), 64 * 1024):
-                    self.wfile.write(body[i:i + 64 * 1024])
-                return True
+    def _json(self, status: int, doc: object, headers: dict[str, str] | None = None,
+              limited: bool = False) -> None:
+        self._send(status, json.dumps(doc, ensure_ascii=False).encode("utf-8"), headers, limited)
+
+    def _special(self, number: str, k100: bool) -> bool:
+        """The prefixes that are about the connection, not the parcel. True when answered."""
+        upper = number.upper()
+        if upper.startswith("SLOW"):
+            self.sim._stopping.wait(self.sim.slow_seconds)
             return False
-
-        def _limited(self, k100: bool) -> bool:
-            if sim._bucket.take():
-                return False
+        if upper.startswith("ERR500"):
             if k100:
-                self._json(200, {"result": False, "returnCode": "502", "message": "服务器繁忙，请稍后再试"}, limited=True)
+                self._json(200, {"result": False, "returnCode": "501", "message": "服务器错误"})
             else:
-                reset = int(time.time()) + sim.retry_after
-                self._json(429, {"meta": {"code": 429, "type": "TooManyRequests",
-                                          "message": "You have exceeded the API call rate limit. Default limit is 10 "
-                                                     "requests per second."}, "data": {}},
-                           {"X-RateLimit-Reset": str(reset), "X-RateLimit-Limit": str(int(sim._bucket.rate or 0)),
-                            "X-RateLimit-Remaining": "0"}, limited=True)
+                self._json(500, {"meta": {"code": 500, "type": "InternalError",
+                                          "message": "Something went wrong on AfterShip's end."}, "data": {}})
             return True
+        if upper.startswith("GARBAGE"):
+            self._send(200, b'{"message": "ok", "nu": "' + upper.encode() + b'", "data": [{"time": \x00\xff<html>')
+            return True
+        if upper.startswith("HUGE"):
+            filler = "x" * 1000
+            events = [{"time": "2026-11-20 09:30:00", "context": filler, "checkpoint_time": "2026-11-20T09:30:00+08:00",
+                       "message": filler} for _ in range(2000)]
+            body = json.dumps({"message": "ok", "nu": number, "state": "0", "status": "200", "data": events,
+                               "meta": {"code": 200}}).encode()
+            self.sim._count(False)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            for i in range(0, len(body), 64 * 1024):
+                self.wfile.write(body[i:i + 64 * 1024])
+            return True
+        return False
 
-        def _aftership_path(self) -> tuple[bool, list[str]] | None:
-            """(legacy, the path's parts under the version) of an AfterShip address, None for another
-            path (answered 404). Legacy: v4, and dated versions before 2024-07 (the wrapped shape)."""
-            m = _BASE.match(urlsplit(self.path).path.rstrip("/"))
-            if m is None:
-                return None
-            version = m.group(1)
-            legacy = version is None or version < "2024-07"
-            return legacy, [unquote(p) for p in (m.group(2) or "").strip("/").split("/") if p]
-
-        def _aftership_key(self) -> bool:
-            if self.headers.get("as-api-key") == sim.key or self.headers.get("aftership-api-key") == sim.key:
-                return True
-            self._json(401, {"meta": {"code": 401, "type": "Unauthorized", "message": "Invalid API Key."},
-                             "data": {}})
+    def _limited(self, k100: bool) -> bool:
+        if self.sim._bucket.take():
             return False
+        if k100:
+            self._json(200, {"result": False, "returnCode": "502", "message": "服务器繁忙，请稍后再试"}, limited=True)
+        else:
+            reset = int(time.time()) + self.sim.retry_after
+            self._json(429, {"meta": {"code": 429, "type": "TooManyRequests",
+                                      "message": "You have exceeded the API call rate limit. Default limit is 10 "
+                                                 "requests per second."}, "data": {}},
+                       {"X-RateLimit-Reset": str(reset), "X-RateLimit-Limit": str(int(self.sim._bucket.rate or 0)),
+                        "X-RateLimit-Remaining": "0"}, limited=True)
+        return True
 
-        def _uri_invalid(self) -> None:
-            self._json(404, {"meta": {"code": 404, "type": "NotFound", "message": "The URI requested is invalid."},
+    def _aftership_path(self) -> tuple[bool, list[str]] | None:
+        """(legacy, the path's parts under the version) of an AfterShip address, None for another
+        path (answered 404). Legacy: v4, and dated versions before 2024-07 (the wrapped shape)."""
+        m = _BASE.match(urlsplit(self.path).path.rstrip("/"))
+        if m is None:
+            return None
+        version = m.group(1)
+        legacy = version is None or version < "2024-07"
+        return legacy, [unquote(p) for p in (m.group(2) or "").strip("/").split("/") if p]
+
+    def _aftership_key(self) -> bool:
+        if self.headers.get("as-api-key") == self.sim.key or self.headers.get("aftership-api-key") == self.sim.key:
+            return True
+        self._json(401, {"meta": {"code": 401, "type": "Unauthorized", "message": "Invalid API Key."},
+                         "data": {}})
+        return False
+
+    def _uri_invalid(self) -> None:
+        self._json(404, {"meta": {"code": 404, "type": "NotFound", "message": "The URI requested is invalid."},
+                         "data": {}})
+
+    def do_POST(self) -> None:  # noqa: N802 - the base class's name
+        path = urlsplit(self.path).path
+        length = self.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_REQUEST:
+            self._json(413, {"result": False, "returnCode": "400", "message": "请求过大"})
+            return
+        raw = self.rfile.read(int(length))
+        if path != "/poll/query.do":
+            self._aftership_post(raw)
+            return
+        if self._limited(k100=True):
+            return
+        try:
+            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        except UnicodeDecodeError:
+            form = {}
+        param, customer = form.get("param", ""), form.get("customer", "")
+        expected = sign(param, self.sim.key, self.sim.customer)
+        if customer != self.sim.customer or form.get("sign", "") != expected:
+            self._json(200, {"result": False, "returnCode": "503", "message": "验证签名失败"})
+            return
+        try:
+            number = str(json.loads(param)["num"])
+        except (ValueError, KeyError, TypeError):
+            self._json(200, {"result": False, "returnCode": "400", "message": "找不到对应公司"})
+            return
+        answered = self._special(number, k100=True)
+        if not answered:
+            self._json(200, self.sim.kuaidi100(number))
+
+    def _aftership_post(self, raw: bytes) -> None:
+        where = self._aftership_path()
+        if where is None or where[1] != ["trackings"]:
+            self._uri_invalid()
+            return
+        legacy = where[0]
+        if self._limited(k100=False) or not self._aftership_key():
+            return
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self._json(400, {"meta": {"code": 4001, "type": "BadRequest", "message": "Invalid JSON data."},
                              "data": {}})
+            return
+        tracking = body.get("tracking") if legacy and isinstance(body, dict) else body
+        if not isinstance(tracking, dict):
+            self._json(400, {"meta": {"code": 4006, "type": "BadRequest",
+                                      "message": "`tracking` object is required."}, "data": {}})
+            return
+        number, slug = str(tracking.get("tracking_number") or ""), str(tracking.get("slug") or "").lower()
+        if not number:
+            self._json(400, {"meta": {"code": 4007, "type": "BadRequest",
+                                      "message": "`tracking_number` is required."}, "data": {}})
+            return
+        if self._special(number, k100=False):
+            return
+        status, doc = self.sim.aftership_register(slug, number, str(tracking.get("order_id") or ""), legacy)
+        if status == 201 and legacy:
+            doc["data"] = {"tracking": doc["data"]}
+        self._json(status, doc)
 
-        def do_POST(self) -> None:  # noqa: N802 - the base class's name
-            path = urlsplit(self.path).path
-            length = self.headers.get("Content-Length", "0")
-            if not length.isdigit() or int(length) > MAX_REQUEST:
-                self._json(413, {"result": False, "returnCode": "400", "message": "请求过大"})
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        where = self._aftership_path()
+        if where is None:
+            self._uri_invalid()
+            return
+        legacy, parts = where
+        if self._limited(k100=False) or not self._aftership_key():
+            return
+        if parts == ["couriers"]:
+            self._json(200, {"meta": {"code": 200}, "data": {"total": 1, "couriers": [
+                {"slug": "simexpress", "name": "Courier Simulator"}]}})
+            return
+        version = _BASE.match(urlsplit(self.path).path.rstrip("/")).group(1)  # type: ignore[union-attr]
+        by_number = version is None or version < "2024-10"
+        if parts == ["trackings"]:
+            numbers = parse_qs(urlsplit(self.path).query).get("tracking_numbers", [""])[0].split(",")
+            if len(numbers) == 1 and numbers[0] and self._special(numbers[0], k100=False):
                 return
-            raw = self.rfile.read(int(length))
-            if path != "/poll/query.do":
-                self._aftership_post(raw)
-                return
-            if self._limited(k100=True):
-                return
-            try:
-                form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
-            except UnicodeDecodeError:
-                form = {}
-            param, customer = form.get("param", ""), form.get("customer", "")
-            expected = sign(param, sim.key, sim.customer)
-            if customer != sim.customer or form.get("sign", "") != expected:
-                self._json(200, {"result": False, "returnCode": "503", "message": "验证签名失败"})
-                return
-            try:
-                number = str(json.loads(param)["num"])
-            except (ValueError, KeyError, TypeError):
-                self._json(200, {"result": False, "returnCode": "400", "message": "找不到对应公司"})
-                return
-            answered = self._special(number, k100=True)
-            if not answered:
-                self._json(200, sim.kuaidi100(number))
+            self._aftership_list(legacy)
+            return
+        if len(parts) == 3 and parts[0] == "trackings" and by_number:
+            key: tuple[str, str] | None = (parts[1].lower(), parts[2].upper())
+        elif len(parts) == 2 and parts[0] == "trackings" and not by_number:
+            key = self.sim.aftership_by_id(parts[1])
+        else:
+            self._uri_invalid()
+            return
+        if key is None or key not in self.sim.registered:
+            self._json(404, NOT_FOUND)
+            return
+        number = key[1]
+        if not self._special(number, k100=False):
+            tracking = self.sim.aftership_tracking(key[0], number, legacy)
+            self._json(200, {"meta": {"code": 200}, "data": {"tracking": tracking} if legacy else tracking})
 
-        def _aftership_post(self, raw: bytes) -> None:
-            where = self._aftership_path()
-            if where is None or where[1] != ["trackings"]:
-                self._uri_invalid()
-                return
-            legacy = where[0]
-            if self._limited(k100=False) or not self._aftership_key():
-                return
-            try:
-                body = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                self._json(400, {"meta": {"code": 4001, "type": "BadRequest", "message": "Invalid JSON data."},
-                                 "data": {}})
-                return
-            tracking = body.get("tracking") if legacy and isinstance(body, dict) else body
-            if not isinstance(tracking, dict):
-                self._json(400, {"meta": {"code": 4006, "type": "BadRequest",
-                                          "message": "`tracking` object is required."}, "data": {}})
-                return
-            number, slug = str(tracking.get("tracking_number") or ""), str(tracking.get("slug") or "").lower()
-            if not number:
-                self._json(400, {"meta": {"code": 4007, "type": "BadRequest",
-                                          "message": "`tracking_number` is required."}, "data": {}})
-                return
-            if self._special(number, k100=False):
-                return
-            status, doc = sim.aftership_register(slug, number, str(tracking.get("order_id") or ""), legacy)
-            if status == 201 and legacy:
-                doc["data"] = {"tracking": doc["data"]}
-            self._json(status, doc)
+    def _aftership_list(self, legacy: bool) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        numbers = {n.strip().upper() for v in query.get("tracking_numbers", []) for n in v.split(",") if n.strip()}
+        slugs = {x.strip().lower() for v in query.get("slug", []) for x in v.split(",") if x.strip()}
+        found = [self.sim.aftership_tracking(slug, number, legacy) for (slug, number) in list(self.sim.registered)
+                 if (not numbers or number in numbers) and (not slugs or slug in slugs)]
+        if legacy:
+            data: dict[str, Any] = {"page": 1, "limit": 100, "count": len(found), "trackings": found}
+        else:
+            data = {"pagination": {"total": len(found), "next_cursor": None, "has_next_page": False},
+                    "trackings": found}
+        self._json(200, {"meta": {"code": 200}, "data": data})
 
-        def do_GET(self) -> None:  # noqa: N802 - the base class's name
-            where = self._aftership_path()
-            if where is None:
-                self._uri_invalid()
-                return
-            legacy, parts = where
-            if self._limited(k100=False) or not self._aftership_key():
-                return
-            if parts == ["couriers"]:
-                self._json(200, {"meta": {"code": 200}, "data": {"total": 1, "couriers": [
-                    {"slug": "simexpress", "name": "Courier Simulator"}]}})
-                return
-            version = _BASE.match(urlsplit(self.path).path.rstrip("/")).group(1)  # type: ignore[union-attr]
-            by_number = version is None or version < "2024-10"
-            if parts == ["trackings"]:
-                numbers = parse_qs(urlsplit(self.path).query).get("tracking_numbers", [""])[0].split(",")
-                if len(numbers) == 1 and numbers[0] and self._special(numbers[0], k100=False):
-                    return
-                self._aftership_list(legacy)
-                return
-            if len(parts) == 3 and parts[0] == "trackings" and by_number:
-                key: tuple[str, str] | None = (parts[1].lower(), parts[2].upper())
-            elif len(parts) == 2 and parts[0] == "trackings" and not by_number:
-                key = sim.aftership_by_id(parts[1])
-            else:
-                self._uri_invalid()
-                return
-            if key is None or key not in sim.registered:
-                self._json(404, NOT_FOUND)
-                return
-            number = key[1]
-            if not self._special(number, k100=False):
-                tracking = sim.aftership_tracking(key[0], number, legacy)
-                self._json(200, {"meta": {"code": 200}, "data": {"tracking": tracking} if legacy else tracking})
 
-        def _aftership_list(self, legacy: bool) -> None:
-            query = parse_qs(urlsplit(self.path).query)
-            numbers = {n.strip().upper() for v in query.get("tracking_numbers", []) for n in v.split(",") if n.strip()}
-            slugs = {x.strip().lower() for v in query.get("slug", []) for x in v.split(",") if x.strip()}
-            found = [sim.aftership_tracking(slug, number, legacy) for (slug, number) in list(sim.registered)
-                     if (not numbers or number in numbers) and (not slugs or slug in slugs)]
-            if legacy:
-                data: dict[str, Any] = {"page": 1, "limit": 100, "count": len(found), "trackings": found}
-            else:
-                data = {"pagination": {"total": len(found), "next_cursor": None, "has_next_page": False},
-                        "trackings": found}
-            self._json(200, {"meta": {"code": 200}, "data": data})
-
-    return Handler
+def _handler_for(sim: CourierSim) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"sim": sim})
 
 
 def main(port: int, key: str = DEFAULT_KEY, customer: str = DEFAULT_CUSTOMER, *, rate: float | None = 10.0,

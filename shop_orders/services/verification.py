@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
@@ -150,85 +151,115 @@ def replay_orders(s: Session, chain: audit.VerifyResult, key: ChainKey | None, p
         cursor.close()
 
 
+@dataclass
+class _Range:
+    """One range of order ids as the store holds them: rows, lines, payments, the trail's events
+    (and the global id and newest hash they name), and the seals."""
+
+    rows: dict[int, Any]
+    lines: dict[int, list[tuple[int, int]]]
+    payments: dict[int, Any]
+    events: dict[int, list[tuple[str, str, str | None]]]
+    numbers: dict[int, str]
+    newest: dict[int, str]
+    sealed: dict[int, Any]
+    stored_seals: dict[int, Any]
+
+
 def _replay_ranges(conn, cursor, chain: audit.VerifyResult, key: ChainKey | None, progress: Progress | None,
                    cancelled) -> StoreCheck:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    orders_sql, lines_sql, payments_sql, events_sql = (q.format(m=mark) for q in (_ORDERS, _LINES, _PAYMENTS, _EVENTS))
+    sqls = tuple(q.format(m=mark) for q in (_ORDERS, _LINES, _PAYMENTS, _EVENTS))
     top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
                                "UNION ALL SELECT MAX(order_id) FROM audit_events) AS t").scalar() or 0
     replayed = 0
-
-    def bad(kind: str, order_no: str, cno: str, what: str) -> StoreCheck:
-        return StoreCheck(chain.count, replayed, chain.head,
-                          t("order {order} ({number}): {what}", order=order_no, number=cno, what=what), kind,
-                          None, order_no)
-
     for lo in range(1, top + 1, RANGE):
         if progress is not None:
             progress("orders", lo - 1, top)
         if cancelled():
             raise VerifyCancelled(t(CANCELLED))
-        bounds = (lo, lo + RANGE)
-        # Plain driver rows, in the session's transaction: the replay reads every order, line
-        # and order event once.
-        cursor.execute(orders_sql, bounds)
-        rows = {r[0]: r for r in cursor.fetchall()}
-        cursor.execute(lines_sql, bounds)
-        lines: dict[int, list[tuple[int, int]]] = {}
-        for oid, group in groupby(cursor.fetchall(), key=_first):
-            lines[oid] = [r[1:] for r in group]
-        cursor.execute(payments_sql, bounds)
-        payments = dict(cursor.fetchall())
-        cursor.execute(events_sql, bounds)
-        events: dict[int, list[tuple[str, str, str | None]]] = {}
-        numbers: dict[int, str] = {}
-        newest: dict[int, str] = {}
-        for oid, group in groupby(cursor.fetchall(), key=_first):
-            chained = list(group)
-            numbers[oid] = chained[0][1]
-            events[oid] = [r[2:5] for r in chained]
-            newest[oid] = chained[-1][5]
-        sealed = seals.states(conn, sorted(rows)) if key is not None else {}
-        stored_seals = dict(conn.execute(_SEALS, {"lo": lo, "hi": lo + RANGE}).all()) if key is not None else {}
-        for oid in sorted(rows.keys() | events.keys()):
-            row, history = rows.get(oid), events.get(oid)
-            if row is None:
-                assert history is not None  # oid is one of events'
-                stated = replay.replay(history)
-                if stated.get("purged"):
-                    continue  # archived, then purged by an approved change set: its trail says so
-                return bad("deleted", numbers[oid], stated.get("channel_order_no", "?"),
-                           t("deleted directly from the store: the audit trail records it but its row is gone"))
-            order_no, cno = row[1], row[3]
-            if history is None or history[0][0] != "create":
-                return bad("inserted", order_no, cno,
-                           t("added to the store directly: the audit trail has no record of its creation"))
-            if numbers[oid] != order_no:
-                return bad("changed", order_no, cno,
-                           t("the global id is {order} in the store but the audit trail says {said}",
-                             order=order_no, said=numbers[oid]))
-            stated = replay.replay(history)
-            stored = row[2:]
-            said_lines = stated.get("lines")
-            order_lines = lines.get(oid, [])
-            if (tuple(stated.get(k, v) for k, v in zip(replay.KEYS, stored, strict=True)) != stored
-                    or (said_lines is not None and list(map(tuple, said_lines)) != order_lines)):
-                what = replay.first_difference(stated, dict(zip(_ORDER_COLUMNS, row, strict=True)), order_lines)
-                return bad("changed", order_no, cno, what or t("it differs from what the audit trail says"))
-            paid = stated.get("paid")
-            if isinstance(paid, int) and int(payments.get(oid) or 0) != paid:
-                cur = str(stated.get("currency", ""))
-                return bad("changed", order_no, cno,
-                           t("its payments add up to {stored} in the store but the audit trail says {said}",
-                             stored=format_minor(int(payments.get(oid) or 0), cur), said=format_minor(paid, cur)))
-            if key is not None and oid in sealed:
-                broken = seals.broken_parts(key, oid, newest[oid], sealed[oid], stored_seals.get(oid))
-                if broken:
-                    return bad("changed", order_no, cno, t(SEAL_BROKEN[broken[0]]))
+        rng = _read_range(conn, cursor, sqls, lo, key)
+        for oid in sorted(rng.rows.keys() | rng.events.keys()):
+            found = _check_order(oid, rng, key)
+            if found is _PURGED:
+                continue
+            if found is not None:
+                kind, order_no, cno, what = found
+                return StoreCheck(chain.count, replayed, chain.head,
+                                  t("order {order} ({number}): {what}", order=order_no, number=cno, what=what), kind,
+                                  None, order_no)
             replayed += 1
     if progress is not None:
         progress("orders", top, top)
     return StoreCheck(chain.count, replayed, chain.head)
+
+
+def _read_range(conn, cursor, sqls: tuple[str, ...], lo: int, key: ChainKey | None) -> _Range:
+    """Plain driver rows, in the session's transaction: the replay reads every order, line and
+    order event once."""
+    orders_sql, lines_sql, payments_sql, events_sql = sqls
+    bounds = (lo, lo + RANGE)
+    cursor.execute(orders_sql, bounds)
+    rows = {r[0]: r for r in cursor.fetchall()}
+    cursor.execute(lines_sql, bounds)
+    lines: dict[int, list[tuple[int, int]]] = {}
+    for oid, group in groupby(cursor.fetchall(), key=_first):
+        lines[oid] = [r[1:] for r in group]
+    cursor.execute(payments_sql, bounds)
+    payments = dict(cursor.fetchall())
+    cursor.execute(events_sql, bounds)
+    events: dict[int, list[tuple[str, str, str | None]]] = {}
+    numbers: dict[int, str] = {}
+    newest: dict[int, str] = {}
+    for oid, group in groupby(cursor.fetchall(), key=_first):
+        chained = list(group)
+        numbers[oid] = chained[0][1]
+        events[oid] = [r[2:5] for r in chained]
+        newest[oid] = chained[-1][5]
+    sealed = seals.states(conn, sorted(rows)) if key is not None else {}
+    stored_seals = dict(conn.execute(_SEALS, {"lo": lo, "hi": lo + RANGE}).all()) if key is not None else {}
+    return _Range(rows, lines, payments, events, numbers, newest, sealed, stored_seals)
+
+
+_PURGED = ("purged", "", "", "")  # an order archived, then purged by an approved change set: its trail says so
+
+
+def _check_order(oid: int, rng: _Range, key: ChainKey | None) -> tuple[str, str, str, str] | None:
+    """What is wrong with one order against its trail and seal: (kind, global id, channel order
+    number, what), _PURGED for an order purged as its trail says, or None."""
+    row, history = rng.rows.get(oid), rng.events.get(oid)
+    if row is None:
+        assert history is not None  # oid is one of events'
+        stated = replay.replay(history)
+        if stated.get("purged"):
+            return _PURGED
+        return ("deleted", rng.numbers[oid], stated.get("channel_order_no", "?"),
+                t("deleted directly from the store: the audit trail records it but its row is gone"))
+    order_no, cno = row[1], row[3]
+    if history is None or history[0][0] != "create":
+        return "inserted", order_no, cno, t("added to the store directly: the audit trail has no record of its creation")
+    if rng.numbers[oid] != order_no:
+        return ("changed", order_no, cno, t("the global id is {order} in the store but the audit trail says {said}",
+                                            order=order_no, said=rng.numbers[oid]))
+    stated = replay.replay(history)
+    stored = row[2:]
+    said_lines = stated.get("lines")
+    order_lines = rng.lines.get(oid, [])
+    if (tuple(stated.get(k, v) for k, v in zip(replay.KEYS, stored, strict=True)) != stored
+            or (said_lines is not None and list(map(tuple, said_lines)) != order_lines)):
+        what = replay.first_difference(stated, dict(zip(_ORDER_COLUMNS, row, strict=True)), order_lines)
+        return "changed", order_no, cno, what or t("it differs from what the audit trail says")
+    paid = stated.get("paid")
+    if isinstance(paid, int) and int(rng.payments.get(oid) or 0) != paid:
+        cur = str(stated.get("currency", ""))
+        return ("changed", order_no, cno,
+                t("its payments add up to {stored} in the store but the audit trail says {said}",
+                  stored=format_minor(int(rng.payments.get(oid) or 0), cur), said=format_minor(paid, cur)))
+    if key is not None and oid in rng.sealed:
+        broken = seals.broken_parts(key, oid, rng.newest[oid], rng.sealed[oid], rng.stored_seals.get(oid))
+        if broken:
+            return "changed", order_no, cno, t(SEAL_BROKEN[broken[0]])
+    return None
 
 
 def _attachments(s: Session, check: StoreCheck, cancelled) -> StoreCheck:

@@ -867,24 +867,60 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     second but never behind it. `behind` is a head kept elsewhere that may lag (this computer's
     keychain, store/keychain.py): it must name an event of the chain. `seats` are every seat's
     heads kept in the database (read before the walk, so they name events the walk will see)."""
-    sid = None
     if key is None:
         key, sid = _default_key(session)
         if sid is not None and key is None:
             return VerifyResult(0, (0, GENESIS),
                                 t("this computer has no key for the audit chain of store {store}; import it with "
                                   "`shop-orders audit key import FILE`", store=sid), None, "no-key")
-    keyed_from = key.keyed_from if key is not None else 1 << 62
-    base = key.mac() if key is not None else None
-    sha256 = hashlib.sha256
-    targets: dict[int, list[str]] = {}  # seq -> hashes named outside
     states = [(hf, hf.state()) for hf in heads]
+    targets = _targets(outside_head, behind, states, seats)
+    for h in targets.get(0, []):
+        if h != GENESIS:
+            return VerifyResult(0, (0, GENESIS), t("the head recorded outside the database does not match the "
+                                                   "start of the audit chain"), 1, "head-mismatch")
+    walked = _walk(session, key, targets, batch, progress)
+    if isinstance(walked, VerifyResult):
+        return walked
+    count, last_id, prev = walked
+    end = (last_id, prev)
+    head = read_head(session)
+    if head != end:
+        return VerifyResult(count, end,
+                            t("the audit chain ends at event #{last} but the database's head says #{head}",
+                              last=last_id, head=head[0]),
+                            last_id + 1, "head-row")
+    beyond = max((s for s in targets if s > last_id), default=None)
+    if beyond is not None:
+        return VerifyResult(count, end,
+                            t("audit events #{first} to #{beyond} are missing: the chain ends at #{last} "
+                              "but the head recorded outside the database is #{beyond}", first=last_id + 1,
+                              beyond=beyond, last=last_id), last_id + 1, "truncated")
+    problem = _outside_problem(outside_head, behind, seats, states, first_head_shared)
+    if problem is not None:
+        return VerifyResult(count, end, problem[0], None, problem[1])
+    return VerifyResult(count, end)
+
+
+def _targets(outside_head: tuple[int, str] | None, behind: tuple[int, str] | None,
+             states: Sequence[tuple[HeadFile, Any]], seats: Sequence[SeatRow]) -> dict[int, list[str]]:
+    """seq -> the hashes the heads kept outside the chain name for it."""
+    targets: dict[int, list[str]] = {}
     named = [h for h in [outside_head, behind] if h is not None and h[0] >= 0]
     named += [st.head for _, st in states if st.status in (OK, UNSIGNED) and st.head is not None]
     named += [(r.seq, r.hash) for r in seats if r.signed]
     for seq, h in named:
         targets.setdefault(seq, []).append(h)
+    return targets
 
+
+def _walk(session: Session, key: ChainKey | None, targets: dict[int, list[str]], batch: int,
+          progress: Callable[[int], object] | None) -> VerifyResult | tuple[int, int, str]:
+    """Walk the chain from its first event: the first event that does not match, or (events
+    checked, last id, last hash). A store without a key is checked as a plain sha256 chain."""
+    keyed_from = key.keyed_from if key is not None else 1 << 62
+    base = key.mac() if key is not None else None
+    sha256 = hashlib.sha256
     prev, expected, count = GENESIS, 1, 0
     last_id = 0
     conn = session.connection()
@@ -896,25 +932,11 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
     # The driver's type for `at` depends on the dialect (text on SQLite), as does iso.
     iso: Callable[[Any], str] = _iso_text if conn.dialect.name == "sqlite" else _iso
     canonical = _canonical
-    for h in targets.get(0, []):
-        if h != GENESIS:
-            return VerifyResult(0, (0, GENESIS), t("the head recorded outside the database does not match the "
-                                                   "start of the audit chain"), 1, "head-mismatch")
-    while True:
-        rows = conn.exec_driver_sql(query, (expected, batch)).fetchall()
-        if not rows:
-            break
+    while rows := conn.exec_driver_sql(query, (expected, batch)).fetchall():
         for row in rows:
             r = _Walked(*row)
-            if r.id != expected:
-                return VerifyResult(count, (expected - 1, prev),
-                                    t("audit event #{n} is missing (deleted from the chain)", n=expected), expected,
-                                    "missing-event")
-            if r.prev_hash != prev:
-                return VerifyResult(count, (expected - 1, prev),
-                                    t("audit event #{n} does not follow event #{previous} (inserted or replaced)",
-                                      n=r.id, previous=r.id - 1),
-                                    r.id, "inserted")
+            if r.id != expected or r.prev_hash != prev:
+                return _out_of_place(r, count, expected, prev)
             msg = (prev + canonical(_fields(r.id, iso(r.at), r))).encode("utf-8")
             if base is not None and r.id >= keyed_from:
                 m = base.copy()
@@ -935,37 +957,41 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
             prev, expected, count, last_id = r.hash, expected + 1, count + 1, r.id
         if progress is not None:
             progress(count)
-    head = read_head(session)
-    if head != (last_id, prev):
-        return VerifyResult(count, (last_id, prev),
-                            t("the audit chain ends at event #{last} but the database's head says #{head}",
-                              last=last_id, head=head[0]),
-                            last_id + 1, "head-row")
-    beyond = max((s for s in targets if s > last_id), default=None)
-    if beyond is not None:
-        return VerifyResult(count, (last_id, prev),
-                            t("audit events #{first} to #{beyond} are missing: the chain ends at #{last} "
-                              "but the head recorded outside the database is #{beyond}", first=last_id + 1,
-                              beyond=beyond, last=last_id), last_id + 1, "truncated")
+    return count, last_id, prev
+
+
+def _out_of_place(r: Any, count: int, expected: int, prev: str) -> VerifyResult:
+    """An event that is not the one expected next: one is missing, or this one does not follow."""
+    if r.id != expected:
+        return VerifyResult(count, (expected - 1, prev),
+                            t("audit event #{n} is missing (deleted from the chain)", n=expected), expected,
+                            "missing-event")
+    return VerifyResult(count, (expected - 1, prev),
+                        t("audit event #{n} does not follow event #{previous} (inserted or replaced)",
+                          n=r.id, previous=r.id - 1),
+                        r.id, "inserted")
+
+
+def _outside_problem(outside_head: tuple[int, str] | None, behind: tuple[int, str] | None,
+                     seats: Sequence[SeatRow], states: Sequence[tuple[HeadFile, Any]],
+                     first_head_shared: bool) -> tuple[str, str] | None:
+    """What is wrong with the heads kept outside the chain, once the chain itself checked out:
+    (message, kind), or None."""
     if outside_head is not None and outside_head[0] < 0:
-        return VerifyResult(count, (last_id, prev), t("the audit head file outside the database is unreadable"),
-                            None, "head-forged")
+        return t("the audit head file outside the database is unreadable"), "head-forged"
     if behind is not None and behind[0] < 0:
-        return VerifyResult(count, (last_id, prev), t("the audit head in this computer's keychain was rewritten (its "
-                                                      "signature does not match)"), None, "head-forged")
+        return t("the audit head in this computer's keychain was rewritten (its signature does not match)"), \
+            "head-forged"
     for sr in seats:
         if not sr.signed:
-            return VerifyResult(count, (last_id, prev), t("the audit head of the seat on {host} kept in the database "
-                                                          "is not signed with the store's key", host=sr.host),
-                                None, "head-forged")
+            return t("the audit head of the seat on {host} kept in the database is not signed with the store's key",
+                     host=sr.host), "head-forged"
     for hf, st in states:
         if st.status == MISSING:
-            return VerifyResult(count, (last_id, prev), t("the audit head file {path} is missing", path=hf.path), None,
-                                "head-missing")
+            return t("the audit head file {path} is missing", path=hf.path), "head-missing"
         if st.status in (UNREADABLE, UNSIGNED):
-            return VerifyResult(count, (last_id, prev),
-                                t("the audit head file {path} is unreadable or was rewritten (its signature does "
-                                  "not match)", path=hf.path), None, "head-forged")
+            return t("the audit head file {path} is unreadable or was rewritten (its signature does not match)",
+                     path=hf.path), "head-forged"
     # Every state is OK here, and an OK state carries its head.
     ok = [(hf, st.head) for hf, st in states if st.head is not None]
     seen = {head for _, head in ok}
@@ -973,11 +999,9 @@ def verify(session: Session, outside_head: tuple[int, str] | None = None, batch:
         seen = set()  # another user of the same file wrote since this user's last write
     if len(seen) > 1:
         listed = ", ".join(t("{file} says #{n}", file=hf.path.name, n=head[0]) for hf, head in ok)
-        return VerifyResult(count, (last_id, prev),
-                            t("the two audit head files disagree ({listed}): one was reset or rewritten",
-                              listed=listed), None,
-                            "heads-disagree")
-    return VerifyResult(count, (last_id, prev))
+        return t("the two audit head files disagree ({listed}): one was reset or rewritten", listed=listed), \
+            "heads-disagree"
+    return None
 
 
 def verify_database(db, session: Session | None = None, *, progress: Callable[[int], object] | None = None

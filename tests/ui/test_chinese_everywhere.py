@@ -51,46 +51,56 @@ def english_in(text: str) -> list[str]:
 def visible_texts(root: QWidget) -> list[tuple[str, str]]:
     """(where, text) for every text a person can see in root and its children."""
     out: list[tuple[str, str]] = []
-
-    def add(where: str, text: str) -> None:
-        if text:
-            out.append((where, text))
-
-    widgets = [root, *root.findChildren(QWidget)]
-    for w in widgets:
+    for w in [root, *root.findChildren(QWidget)]:
         name = f"{type(w).__name__}({w.objectName()})"
-        if w.isWindow():
-            add(name + ".windowTitle", w.windowTitle())
-        add(name + ".toolTip", w.toolTip())
-        if isinstance(w, QLabel) and not w.objectName().startswith("detail_") or isinstance(w, QAbstractButton):  # detail_*: the order's data
-            add(name, w.text())
-        elif isinstance(w, QGroupBox):
-            add(name, w.title())
-        elif isinstance(w, QLineEdit):
-            add(name + ".placeholder", w.placeholderText())
-        elif isinstance(w, QTabWidget):
-            for i in range(w.count()):
-                add(f"{name}.tab{i}", w.tabText(i))
-        elif isinstance(w, QComboBox):
-            for i in range(w.count()):
-                add(f"{name}.item{i}", w.itemText(i))
-        elif isinstance(w, QMenu):
-            add(name + ".title", w.title())
-        if isinstance(w, QTreeWidget):
-            for i in range(w.topLevelItemCount()):
-                item = w.topLevelItem(i)
-                add(f"{name}.group{i}", item.text(0))
-                for k in range(item.childCount()):
-                    add(f"{name}.item{i}.{k}", item.child(k).text(0))
-        if isinstance(w, QTableView) and w.model() is not None:
-            for c in range(w.horizontalHeader().count()):
-                add(f"{name}.header{c}", str(w.model().headerData(c, Qt.Orientation.Horizontal) or ""))
-        for a in w.actions():
-            add(f"{name}.action", a.text())
-            add(f"{name}.action.tip", a.toolTip() if a.toolTip() != a.text().replace("&", "") else "")
-            if a.menu() is not None:
-                for sub in a.menu().actions():
-                    add(f"{name}.menu.action", sub.text())
+        for where, text in [*_own_texts(w, name), *_item_texts(w, name), *_action_texts(w, name)]:
+            if text:
+                out.append((where, text))
+    return out
+
+
+def _own_texts(w: QWidget, name: str) -> list[tuple[str, str]]:
+    """The widget's title, tooltip, and its text, title or placeholder by kind."""
+    out = [(name + ".windowTitle", w.windowTitle())] if w.isWindow() else []
+    out.append((name + ".toolTip", w.toolTip()))
+    if isinstance(w, QLabel) and not w.objectName().startswith("detail_") or isinstance(w, QAbstractButton):  # detail_*: the order's data
+        out.append((name, w.text()))
+    elif isinstance(w, QGroupBox):
+        out.append((name, w.title()))
+    elif isinstance(w, QLineEdit):
+        out.append((name + ".placeholder", w.placeholderText()))
+    elif isinstance(w, QMenu):
+        out.append((name + ".title", w.title()))
+    return out
+
+
+def _item_texts(w: QWidget, name: str) -> list[tuple[str, str]]:
+    """Tabs, combo box items, tree items and table headers."""
+    if isinstance(w, QTabWidget):
+        return [(f"{name}.tab{i}", w.tabText(i)) for i in range(w.count())]
+    if isinstance(w, QComboBox):
+        return [(f"{name}.item{i}", w.itemText(i)) for i in range(w.count())]
+    if isinstance(w, QTreeWidget):
+        out = []
+        for i in range(w.topLevelItemCount()):
+            item = w.topLevelItem(i)
+            out.append((f"{name}.group{i}", item.text(0)))
+            out += [(f"{name}.item{i}.{k}", item.child(k).text(0)) for k in range(item.childCount())]
+        return out
+    if isinstance(w, QTableView) and w.model() is not None:
+        return [(f"{name}.header{c}", str(w.model().headerData(c, Qt.Orientation.Horizontal) or ""))
+                for c in range(w.horizontalHeader().count())]
+    return []
+
+
+def _action_texts(w: QWidget, name: str) -> list[tuple[str, str]]:
+    """The widget's actions, their tooltips when they say more, and their menus' actions."""
+    out = []
+    for a in w.actions():
+        out.append((f"{name}.action", a.text()))
+        out.append((f"{name}.action.tip", a.toolTip() if a.toolTip() != a.text().replace("&", "") else ""))
+        if a.menu() is not None:
+            out += [(f"{name}.menu.action", sub.text()) for sub in a.menu().actions()]
     return out
 
 
