@@ -250,8 +250,9 @@ def announcing_restore(db: Database, by: str):
     try:
         if path is not None:
             announce = seats_dir(path) / RESTORE_FILE
-            announce.parent.mkdir(parents=True, exist_ok=True)
-            announce.write_text(json.dumps({"by": by, "host": _host(), "pid": os.getpid()}), encoding="utf-8")
+            # whole or not at all: the other seats read it while it is written (not synced: it lives minutes)
+            write_atomic(announce, json.dumps({"by": by, "host": _host(), "pid": os.getpid()}), prefix=".restore-",
+                         durable=False)
         else:
             conn = db.engine.connect()
             conn.execute(text("SELECT set_config('application_name', :n, false)"),
