@@ -1,4 +1,5 @@
-"""Shop-wide settings shared by every seat; every change is audited like an order change."""
+"""Shop-wide settings shared by every seat; every change is audited like an order change (written
+by services/setting_rows.put, which this module passes on as settings.put)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
 from shop_orders.services import permissions
-from shop_orders.services.setting_rows import put
+from shop_orders.services.setting_rows import put as put
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.models import Setting
-
-__all__ = ["put"]  # the one setting writer (services/setting_rows.py), settings.put for its callers
 
 STALENESS_KEY = "staleness"
 

@@ -1,7 +1,8 @@
 """Channel profiles: which header names mean which field, which status words mean which status,
 and how a layout's rows make an order (one row per order, or one per line item).
 
-The built-in layouts are in layouts.py, each citing where its columns and words come from.
+The built-in layouts are in layouts.py, each citing where its columns and words come from, with
+`by_code`, which finds a profile by its code or channel.
 Custom profiles made in the mapping dialog are the same data, saved as a shop setting; words a
 person mapped on the spot in the import dialog are saved beside a built-in profile
 (settings.STATUS_WORDS_KEY) and merged in with `with_words`.
