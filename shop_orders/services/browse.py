@@ -202,6 +202,18 @@ class TicketBrowser:
         with self.db.read_session() as s:
             return tickets.ticket_rules(s).clock
 
+    def rules(self):
+        """The ticket settings (tickets.TicketRules): each kind's SLA, the opening hours, the reminder."""
+        from shop_orders.services import tickets
+
+        with self.db.read_session() as s:
+            return tickets.ticket_rules(s)
+
+    def timezone(self):
+        """The shop's time zone (the opening hours are in it)."""
+        with self.db.read_session() as s:
+            return settings.get_timezone(s)
+
     def listing(self, f: TicketFilter, actor, now: datetime) -> list[TicketRow]:
         from sqlalchemy import select
         from sqlmodel import col

@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,9 +34,11 @@ from shop_orders.domain.status import DERIVED, Status
 from shop_orders.services import changesets
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fill, text_table
-from shop_orders.ui.workers import Task, run_in_pool
+from shop_orders.ui.workers import Task, run_in_pool, run_write
 
 BULK_KINDS = ("set_status", "cancel", "set_courier", "price_percent", "archive")
 ARCHIVE_KINDS = ("unarchive", "purge")  # what the Archived filter's orders may take
@@ -65,7 +65,7 @@ def describe_values(values: dict) -> str:
     return "; ".join(parts)
 
 
-class BulkEditDialog(QDialog):
+class BulkEditDialog(OkCancelDialog):
     """What to do to many orders, and why."""
 
     def __init__(self, count: int, lang: str, parent=None, *, archived: bool = False) -> None:
@@ -107,13 +107,9 @@ class BulkEditDialog(QDialog):
         self.reason.setPlaceholderText(t("why (goes into the trust chain)"))
         form.addRow(t("Reason"), self.reason)
         self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Propose"))
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(ok=t("Propose"), on_ok=self._ok))
 
     def answer(self) -> tuple[str, dict, str]:
         kind = str(self.kind.currentData())
@@ -132,15 +128,11 @@ class BulkEditDialog(QDialog):
             return
         self.accept()
 
-    @classmethod
-    def ask(cls, count: int, lang: str, parent=None, *, archived: bool = False) -> tuple[str, dict, str] | None:
-        d = cls(count, lang, parent, archived=archived)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.answer()
+    def chosen(self) -> tuple[str, dict, str]:
+        return self.answer()
 
 
-class ApproveAsDialog(QDialog):
+class ApproveAsDialog(OkCancelDialog):
     """On the proposer's PC: the approver's own name and password, typed there and then."""
 
     def __init__(self, ctx: AppContext, change_set_id: int, parent=None) -> None:
@@ -158,21 +150,13 @@ class ApproveAsDialog(QDialog):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(t("Name"), self.name)
         form.addRow(t("Password or PIN"), self.secret)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Approve"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(ok=t("Approve")))
 
-    @classmethod
-    def ask(cls, ctx: AppContext, change_set_id: int, parent=None) -> tuple[str, str] | None:
-        d = cls(ctx, change_set_id, parent)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.name.text().strip(), d.secret.text()
+    def chosen(self) -> tuple[str, str]:
+        return self.name.text().strip(), self.secret.text()
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(OkCancelDialog):
     def __init__(self, title: str, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("reasonDialog")
@@ -181,17 +165,10 @@ class ReasonDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setObjectName("reason")
         form.addRow(t("Reason"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
 
-    @classmethod
-    def ask(cls, title: str, parent=None) -> str | None:
-        d = cls(title, parent)
-        if d.exec() != QDialog.DialogCode.Accepted or not d.reason.text().strip():
-            return None
-        return d.reason.text().strip()
+    def chosen(self) -> str | None:
+        return self.reason.text().strip() or None
 
 
 class ApprovalsPanel(QWidget):
@@ -321,7 +298,7 @@ class ApprovalsPanel(QWidget):
 
     # ---- deciding ------------------------------------------------------------------------------
     def _done(self, message: str, ok: bool) -> None:
-        self.message.setStyleSheet("" if ok else "color: #c62828;")
+        self.message.setStyleSheet("" if ok else f"color: {palette.ERROR_TEXT};")
         self.message.setText(message)
         self.reload()
         if ok:
@@ -333,14 +310,7 @@ class ApprovalsPanel(QWidget):
         if cs is None:
             return
         ctx = self.ctx
-
-        def work():
-            with ctx.uow() as uow:
-                done = changesets.approve(uow, ctx.actor, cs.id)
-                uow.commit()
-                return done
-
-        self._in_worker(work, self._applied)
+        self._in_worker(lambda: ctx.run(lambda uow, _c: changesets.approve(uow, ctx.actor, cs.id)), self._applied)
 
     @staticmethod
     def _applied(done: changesets.Proposal) -> str:
@@ -351,10 +321,10 @@ class ApprovalsPanel(QWidget):
         transaction, a revert proposes them all again): in a worker, the buttons off meanwhile."""
         self.message.setStyleSheet("")
         self.message.setText(t("Applying…"))
-        for b in (self.approve_button, self.approve_as_button, self.reject_button, self.revert_button):
-            b.setEnabled(False)
-        self.applying = run_in_pool(work, lambda done: self._done(said(done), True),
-                                    lambda message: self._done(message, False), owner=self)
+        self.applying = run_write(self, work, lambda done: self._done(said(done), True),
+                                  lambda message: self._done(message, False),
+                                  hold=(self.approve_button, self.approve_as_button, self.reject_button,
+                                        self.revert_button))
 
     def approve_as(self) -> None:
         """On this PC, by another person who types their own password."""
@@ -369,14 +339,7 @@ class ApprovalsPanel(QWidget):
 
     def _decide(self, decision, said: Callable[[changesets.Proposal], str]) -> None:
         ctx = self.ctx
-
-        def work():
-            with ctx.uow() as uow:
-                p = decision(uow, ctx.change("manual"))
-                uow.commit()
-                return p
-
-        self._in_worker(work, said)
+        self._in_worker(lambda: ctx.run(decision), said)
 
     def reject_current(self) -> None:
         cs = self.current()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -31,7 +30,10 @@ from shop_orders.domain.couriers import KINDS
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import courier_accounts, tracking, vault
+from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import Task, run_in_pool
 
@@ -82,7 +84,7 @@ def split_aliases(text: str) -> list[str]:
     return [a.strip() for a in text.split(",") if a.strip()]
 
 
-class CourierEditDialog(QDialog):
+class CourierEditDialog(OkCancelDialog):
     """One courier account: name, API, address, customer id, carrier code, the other names its
     parcels carry, and its key (masked; empty keeps the stored one)."""
 
@@ -125,10 +127,7 @@ class CourierEditDialog(QDialog):
         form.addRow(t("Carrier code"), self.carrier)
         form.addRow(t("Also called"), self.aliases)
         form.addRow(t("API key"), self.key)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(first=self.Save))
         self.setMinimumWidth(480)
 
     def answer(self) -> tuple[str, str, str, str, str, str | None, list[str] | None]:
@@ -147,7 +146,7 @@ class CourierEditDialog(QDialog):
         return answer
 
 
-class CouriersDialog(QDialog):
+class CouriersDialog(OkCancelDialog):
     """The accounts and the tracking settings; `box` is the unlocked vault (kept by the window)."""
 
     def __init__(self, ctx: AppContext, box=None, parent=None) -> None:
@@ -179,8 +178,7 @@ class CouriersDialog(QDialog):
         row.addStretch(1)
         layout.addLayout(row)
         form = QFormLayout()
-        with ctx.db.read_session() as s:
-            current = tracking.tracking_settings(s)
+        current = WarehouseBrowser(ctx.db).tracking_settings()
         self.every = QSpinBox(self)
         self.every.setObjectName("syncEvery")
         self.every.setRange(0, 24 * 60)
@@ -202,21 +200,16 @@ class CouriersDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.error = self.message
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(t("Save settings"))
-        buttons.accepted.connect(self.save_settings)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(self.ok_cancel(ok=t("Save settings"), on_ok=self.save_settings, first=self.Save, second=self.Close))
         self.setMinimumSize(760, 420)
         self.reload()
 
     def _say(self, text: str, bad: bool = False) -> None:
-        self.message.setStyleSheet("color: #c62828;" if bad else "")
+        self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};" if bad else "")
         self.message.setText(text)
 
     def reload(self) -> None:
-        with self.ctx.db.read_session() as s:
-            self.accounts = courier_accounts.accounts(s)
+        self.accounts = WarehouseBrowser(self.ctx.db).accounts()
         names = set((self.box or vault.open_vault(self.ctx.db, lambda: "")).names())
         self.keyed = {a.name: courier_accounts.secret_name(a.name) in names for a in self.accounts}
         fill(self.table, [[a.name, api_label(a.kind), a.url, a.customer, a.carrier,
@@ -247,10 +240,8 @@ class CouriersDialog(QDialog):
         if box is None:
             return
         try:
-            with self.ctx.uow() as uow:
-                saved = courier_accounts.set_account(uow, self.ctx.change("manual"), box, name, kind, url, customer,
-                                                     carrier, key, aliases=aliases)
-                uow.commit()
+            saved = self.ctx.run(lambda uow, c: courier_accounts.set_account(
+                uow, c, box, name, kind, url, customer, carrier, key, aliases=aliases))
         except ShopOrdersError as exc:
             self._say(str(exc), bad=True)
             return
@@ -276,9 +267,7 @@ class CouriersDialog(QDialog):
         if found is None or box is None:
             return
         try:
-            with self.ctx.uow() as uow:
-                courier_accounts.remove_account(uow, self.ctx.change("manual"), box, found.name)
-                uow.commit()
+            self.ctx.run(lambda uow, c: courier_accounts.remove_account(uow, c, box, found.name))
         except ShopOrdersError as exc:
             self._say(str(exc), bad=True)
             return
@@ -338,9 +327,7 @@ class CouriersDialog(QDialog):
             self._say(t("The two entries differ; nothing was changed."), bad=True)
             return
         try:
-            with self.ctx.uow() as uow:
-                box.change_passphrase(uow, self.ctx.change("manual"), old, new)
-                uow.commit()
+            self.ctx.run(lambda uow, c: box.change_passphrase(uow, c, old, new))
         except ShopOrdersError as exc:
             self._say(str(exc), bad=True)
             return
@@ -350,9 +337,7 @@ class CouriersDialog(QDialog):
     def save_settings(self) -> None:
         new = tracking.TrackingSettings(self.every.value(), self.pickup.value(), self.complete.isChecked())
         try:
-            with self.ctx.uow() as uow:
-                tracking.set_tracking_settings(uow, self.ctx.change("manual"), new)
-                uow.commit()
+            self.ctx.run(lambda uow, c: tracking.set_tracking_settings(uow, c, new))
         except ShopOrdersError as exc:
             self._say(str(exc), bad=True)
             return

@@ -54,7 +54,7 @@ class FlagDelegate(QStyledItemDelegate):
             paint_badge(painter, badge, str(tickets))
 
 
-TICKET_BADGE = QColor("#e65100")  # the exception tickets' orange, white digits on it (contrast 4.6:1)
+TICKET_BADGE = QColor(palette.TICKET_ORANGE)
 
 
 def badge_rect(cell: QRect, digits: int) -> QRectF:
@@ -70,7 +70,7 @@ def paint_badge(painter: QPainter, rect: QRectF, text: str) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(TICKET_BADGE)
     painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-    painter.setPen(QColor("#ffffff"))
+    painter.setPen(QColor(palette.ON_COLOUR))
     font = painter.font()
     font.setBold(True)
     font.setPointSizeF(max(font.pointSizeF() - 1, 6))
@@ -103,8 +103,8 @@ def chip_colours(status: Status, selected: bool) -> tuple[QColor, QColor, QColor
     stays readable on the selection colour."""
     colour = palette.status_colour(status)
     if not FINAL[status]:
-        return colour, colour, QColor("#ffffff")
-    fill = QColor("#ffffff") if selected else QColor(0, 0, 0, 0)
+        return colour, colour, QColor(palette.ON_COLOUR)
+    fill = QColor(palette.ON_COLOUR) if selected else QColor(0, 0, 0, 0)
     return fill, colour, colour.darker(150)
 
 

@@ -65,7 +65,7 @@ class LifecycleBar(QWidget):
         step = (self.width() - 2 * margin) / (len(stages) - 1)
         y = self.height() // 2
         done = QColor(palette.STATUS_COLOURS[Status.CANCELLED if self.cancelled else Status.SHIPPED])
-        todo = QColor("#c8c8c8")
+        todo = QColor(palette.LIFECYCLE_TODO)
         for i, s in enumerate(stages):
             on = self.stage is not None and s <= self.stage
             if i:
@@ -79,7 +79,7 @@ class LifecycleBar(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(done if on else todo)
             p.drawEllipse(QRectF(x - 6, y - 6, 12, 12))
-            p.setPen(self.palette().text().color() if on else QColor("#8a8a8a"))
+            p.setPen(self.palette().text().color() if on else QColor(palette.QUIET_TEXT))
             label = lifecycle.LABELS[s][1 if self.lang.startswith("zh") else 0]
             top = y + 8 if i % 2 == 0 else y - 8 - fm_h
             p.drawText(QRectF(x - step, top, 2 * step, fm_h), Qt.AlignmentFlag.AlignHCenter, label)
@@ -195,7 +195,7 @@ class DetailPanel(QWidget):
                     for c in cells:
                         item = self.shipments.item(r, c)
                         if item is not None:
-                            item.setForeground(QColor("#c62828"))
+                            item.setForeground(QColor(palette.ERROR_TEXT))
                             item.setToolTip(t("%s apart") % describe_age(abs(ours - theirs)))
 
     def show_detail(self, d: OrderDetail | None, thresholds: Thresholds | None = None, now=None) -> None:
@@ -211,7 +211,7 @@ class DetailPanel(QWidget):
         flagged = (f'  <span style="color:{palette.FLAG_COLOURS[Level.RED]}">⚑ {html.escape(flag_codes.describe(o.flags, self.lang))}'
                    '</span>') if o.flags else ""
         self.fields["status"].setText(f'<span style="color:{colour}; font-weight:600">{status.label(self.lang)}</span>'
-                                      f'  <span style="color:#888">v{o.version}</span>{flagged}')
+                                      f'  <span style="color:{palette.VERSION_TEXT}">v{o.version}</span>{flagged}')
         self.fields["channel"].setText(f"{channel_label(o.channel, self.lang)} · {o.channel_order_no}")
         known = o.amount_known
         self.fields["money"].setText(f"{shown(o.total_minor, cur, known)} / {shown(o.paid_minor, cur, known)} {cur}"

@@ -4,7 +4,9 @@ the user's answer (or None); tests replace `ask`, never click through a real mod
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from shop_orders.domain.errors import ValidationError
@@ -30,23 +33,66 @@ from shop_orders.domain.staleness import (
 )
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status
 from shop_orders.domain.vocabulary import METHODS, method_label
+from shop_orders.ui import palette
 
 
-class _Form(QDialog):
+class OkCancelDialog(QDialog):
+    """The Ok/Cancel boilerplate every small dialog shares: `ok_cancel()` makes its button box
+    (Ok or Save, Cancel or Close, with the texts given, translated by the caller), wired to
+    accept (or `on_ok`, which accepts when it is satisfied) and reject; `ask(...)` makes the
+    dialog with the same arguments as its constructor, runs it, and returns `chosen()` once it
+    was accepted, else None."""
+
+    Ok = QDialogButtonBox.StandardButton.Ok
+    Save = QDialogButtonBox.StandardButton.Save
+    Cancel = QDialogButtonBox.StandardButton.Cancel
+    Close = QDialogButtonBox.StandardButton.Close
+
+    def ok_cancel(self, *, ok: str | None = None, cancel: str | None = None,
+                  on_ok: Callable[[], None] | None = None, first: QDialogButtonBox.StandardButton = Ok,
+                  second: QDialogButtonBox.StandardButton = Cancel) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(first | second, self)
+        if ok is not None:
+            buttons.button(first).setText(ok)
+        if cancel is not None:
+            buttons.button(second).setText(cancel)
+        buttons.accepted.connect(on_ok or self.accept)
+        buttons.rejected.connect(self.reject)
+        self.button_box = buttons
+        return buttons
+
+    def chosen(self) -> Any:
+        """The answer of an accepted dialog (None: nothing to do after all)."""
+        return None
+
+    @classmethod
+    def ask(cls, *args: Any, **kwargs: Any) -> Any:
+        d = cls(*args, **kwargs)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.chosen()
+
+
+def error_label(parent: QWidget, name: str = "") -> QLabel:
+    """The line under a form that says what is wrong with it (one sentence, in the error colour)."""
+    label = QLabel("", parent)
+    if name:
+        label.setObjectName(name)
+    label.setStyleSheet(f"color: {palette.ERROR_TEXT};")
+    label.setWordWrap(True)
+    return label
+
+
+class _Form(OkCancelDialog):
     def __init__(self, parent, title: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
+        self.error = error_label(self)
         self.layout_.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._try_accept)
-        buttons.rejected.connect(self.reject)
-        self.layout_.addWidget(buttons)
+        self.layout_.addWidget(self.ok_cancel(on_ok=self._try_accept))
 
     def validate(self) -> str | None:
         return None
@@ -83,10 +129,12 @@ class ChangeStatusDialog(_Form):
     @classmethod
     def ask(cls, parent, order_no: str, current: Status, lang: str,
             permitted: frozenset[str] | None = None) -> tuple[Status, str] | None:
-        d = cls(parent, order_no, current, lang, permitted)
-        if d.exec() != QDialog.DialogCode.Accepted or d.combo.count() == 0:
+        return super().ask(parent, order_no, current, lang, permitted)
+
+    def chosen(self) -> tuple[Status, str] | None:
+        if self.combo.count() == 0:
             return None
-        return Status(d.combo.currentData()), d.reason.text().strip()
+        return Status(self.combo.currentData()), self.reason.text().strip()
 
 
 @dataclass(frozen=True)
@@ -120,10 +168,11 @@ class PaymentDialog(_Form):
 
     @classmethod
     def ask(cls, parent, order_no: str, currency: str, outstanding: str) -> PaymentAnswer | None:
-        d = cls(parent, order_no, currency, outstanding)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return PaymentAnswer(parse_minor(d.amount.text(), currency), d.method_code(), d.reference.text().strip())
+        return super().ask(parent, order_no, currency, outstanding)
+
+    def chosen(self) -> PaymentAnswer:
+        return PaymentAnswer(parse_minor(self.amount.text(), self.currency), self.method_code(),
+                             self.reference.text().strip())
 
     def method_code(self) -> str:
         """The chosen method's code, or what the person typed (the list is editable)."""
@@ -162,10 +211,10 @@ class EditContactDialog(_Form):
 
     @classmethod
     def ask(cls, parent, order_no: str, recipient: str, phone: str, address: str) -> tuple[dict, str] | None:
-        d = cls(parent, order_no, recipient, phone, address)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.changes(), d.reason.text().strip()
+        return super().ask(parent, order_no, recipient, phone, address)
+
+    def chosen(self) -> tuple[dict, str]:
+        return self.changes(), self.reason.text().strip()
 
 
 # Each language is named in itself, as language choosers do; the system default in the current one.
@@ -205,10 +254,10 @@ class StatusWordsDialog(_Form):
 
     @classmethod
     def ask(cls, parent, layout_name: str, words: list[str], lang: str) -> dict[str, Status] | None:
-        d = cls(parent, layout_name, words, lang)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.words()
+        return super().ask(parent, layout_name, words, lang)
+
+    def chosen(self) -> dict[str, Status]:
+        return self.words()
 
 
 class SettingsDialog(_Form):
@@ -279,10 +328,10 @@ class SettingsDialog(_Form):
 
     @classmethod
     def ask(cls, parent, thresholds: Thresholds, language: str, lang: str) -> tuple[Thresholds, str] | None:
-        d = cls(parent, thresholds, language, lang)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.thresholds(), d.language.currentData()
+        return super().ask(parent, thresholds, language, lang)
+
+    def chosen(self) -> tuple[Thresholds, str]:
+        return self.thresholds(), self.language.currentData()
 
 
 class ShipDialog(_Form):
@@ -329,8 +378,8 @@ class ShipDialog(_Form):
 
     @classmethod
     def ask(cls, parent, order_no: str, lines, courier: str, couriers: list[str]):
-        d = cls(parent, order_no, lines, courier, couriers)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return (d.items() or None, d.courier.currentText().strip(), d.tracking.text().strip(),
-                d.reason.text().strip())
+        return super().ask(parent, order_no, lines, courier, couriers)
+
+    def chosen(self):
+        return (self.items() or None, self.courier.currentText().strip(), self.tracking.text().strip(),
+                self.reason.text().strip())

@@ -66,7 +66,7 @@ class FilterPanel(QWidget):
         assert red is not None  # the red flag has a colour
         self.stale_item.setForeground(0, red)
         self.tickets_item = self._item(self.tree, t("With open tickets"), "tickets", None)
-        self.tickets_item.setForeground(0, QColor("#e65100"))
+        self.tickets_item.setForeground(0, QColor(palette.TICKET_ORANGE))
         self.archived_item = self._item(self.tree, t("Archived (deleted)"), "archived", None)
         self.archived_item.setForeground(0, QColor(palette.QUIET_TEXT))
         self.status_group = QTreeWidgetItem(self.tree, [t("Status")])

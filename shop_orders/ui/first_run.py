@@ -9,11 +9,11 @@ out of that setting.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.messages import t
 from shop_orders.services import seat
+from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.workers import Task, run_in_pool
 
 TARGET_SETTING = "store/target"
@@ -84,7 +87,26 @@ def welcome_text(where: str, backups: Path, sqlite: bool) -> str:
              "database… (copies go to %s).") % (where, backups)
 
 
-class ConnectDialog(QDialog):
+def start_notice(ctx: AppContext, qsettings) -> str | None:
+    """What the window says above the grid at start, if anything. The first start on a store says
+    where it lives and how it is backed up (once per seat and store: connecting to the shop's
+    server says it again for the server). A seat without the store's audit key says at every
+    start that it may read but not write, and how to fix it."""
+    db = ctx.db
+    if db.store_id is not None and db.chain_key is None:
+        return t("This PC may read the orders but not change them: it has no key for this store's audit "
+                 "trail. Export it on a seat that has it (`shop-orders audit key export FILE`), then import "
+                 "it here (Tools → Import the store's audit key…).")
+    seen = f"{WELCOMED_SETTING}-{hashlib.sha256(db.location.encode()).hexdigest()[:12]}"
+    if qsettings.value(seen, False, type=bool) or (
+            db.is_sqlite and qsettings.value(WELCOMED_SETTING, False, type=bool)):
+        return None
+    qsettings.setValue(seen, True)
+    qsettings.setValue(WELCOMED_SETTING, True)
+    return welcome_text(db.where, ctx.backup_dir, db.is_sqlite)
+
+
+class ConnectDialog(OkCancelDialog):
     """The shop server's address (postgresql://user:password@host/db), a test, and saving it as
     this seat's store; the app opens it at its next start."""
 
@@ -114,12 +136,10 @@ class ConnectDialog(QDialog):
         self.result.setObjectName("connectResult")
         self.result.setWordWrap(True)
         form.addRow(self.result)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = self.ok_cancel(on_ok=self.save, first=self.Save)
         self.test_button = buttons.addButton(t("Test connection"), QDialogButtonBox.ButtonRole.ActionRole)
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self.test)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def _address(self) -> str | None:
@@ -128,7 +148,7 @@ class ConnectDialog(QDialog):
         text = self.url.text().strip()
         if not text.startswith(("postgresql://", "postgres://")):
             self.result.setText(t("The address of a shop server starts with postgresql://"))
-            self.result.setStyleSheet("color: #c62828;")
+            self.result.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             return None
         if self.password.text():
             return seat.with_password(text, self.password.text())
@@ -152,10 +172,10 @@ class ConnectDialog(QDialog):
         self.test_button.setEnabled(True)
         if problem:
             self.result.setText(problem)
-            self.result.setStyleSheet("color: #c62828;")
+            self.result.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         else:
             self.result.setText(t("The server answered and its store is ready."))
-            self.result.setStyleSheet("color: #2e7d32;")
+            self.result.setStyleSheet(f"color: {palette.OK_TEXT};")
 
     def save(self) -> None:
         url = self._address()

@@ -26,8 +26,9 @@ from shop_orders.domain.vocabulary import field_label
 from shop_orders.services.context import AppContext
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
+from shop_orders.ui import palette
 from shop_orders.ui.tables import fill, text_table
-from shop_orders.ui.workers import ProgressTask, registry_for
+from shop_orders.ui.workers import ProgressTask, registry_for, run_job
 
 PREVIEW_ROWS = 500
 
@@ -135,11 +136,7 @@ class ImportDialog(QDialog):
 
     # ---- workers ----------------------------------------------------------------------------
     def _run(self, fn, on_done) -> None:
-        self.task = ProgressTask(fn)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(on_done)
-        self.task.signals.failed.connect(self._failed)
-        registry_for(self).start(self.task)
+        self.task = run_job(self, ProgressTask(fn), self._progress, on_done, self._failed)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         names = {"read": t("Reading"), "check": t("Checking"), "write": t("Importing")}
@@ -150,7 +147,7 @@ class ImportDialog(QDialog):
     def _failed(self, message: str) -> None:
         self.task = None
         self.summary.setText(message)
-        self.summary.setStyleSheet("color: #c62828;")
+        self.summary.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.progress.setValue(0)
         if self.profile_choice.count() == 0:  # not recognised: the person chooses the layout under "Read as"
             self._fill_profiles(None)
@@ -172,7 +169,7 @@ class ImportDialog(QDialog):
             names = ", ".join(p.label for p in (match.profile, *match.others))
             self.summary.setText(t("The columns fit several layouts equally well (%s): choose the right one under "
                                    "\"Read as\".") % names)
-            self.summary.setStyleSheet("color: #b26a00;")
+            self.summary.setStyleSheet(f"color: {palette.WARNING_TEXT};")
         if match is not None:
             self.match_label.setText(match.quality())
             fill(self.used_columns, [[h, field_label(f)] for f, h in match.used()])
@@ -191,8 +188,7 @@ class ImportDialog(QDialog):
         """The layouts the file may be read as: the one that fits (or those that fit equally well,
         to choose from), then every other known layout; every layout, to choose from, when the file
         was not recognised (`plan` None)."""
-        with self.ctx.db.read_session() as s:
-            everyone = runner.candidate_profiles(s)
+        everyone = self.ctx.read(runner.candidate_profiles)
         match = plan.match if plan is not None else None
         first = [plan.profile, *(match.others if match is not None else ())] if plan is not None else []
         codes = [p.code for p in first]
@@ -266,9 +262,7 @@ class ImportDialog(QDialog):
         if not words:
             return
         try:
-            with self.ctx.uow() as uow:
-                settings.save_status_words(uow, self.ctx.change("manual"), plan.profile.code, words)
-                uow.commit()
+            self.ctx.run(lambda uow, c: settings.save_status_words(uow, c, plan.profile.code, words))
         except ShopOrdersError as exc:
             self._failed(str(exc))
             return

@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +35,7 @@ from shop_orders.services import settings
 from shop_orders.services.context import AppContext
 from shop_orders.services.importing import guess, header, layouts, plan
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill
 
 PREVIEW = 20
@@ -76,7 +75,7 @@ def guess_header(rows: list[list]) -> int:
     return 0
 
 
-class MappingDialog(QDialog):
+class MappingDialog(OkCancelDialog):
     def __init__(self, ctx: AppContext, path: Path, lang: str = "en", parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("mappingDialog")
@@ -90,8 +89,7 @@ class MappingDialog(QDialog):
         self.headers = [str(c or "").strip() for c in self.rows[self.header_row]] if self.rows else []
         sample = self.rows[self.header_row + 1:]
         self.guessed = guess.guess_columns(self.headers, sample, layouts.BUILT_IN)
-        with ctx.db.read_session() as s:
-            self.shop_tz = settings.get_timezone(s)
+        self.shop_tz = ctx.read(settings.get_timezone)
 
         layout = QVBoxLayout(self)
         top = QFormLayout()
@@ -152,10 +150,8 @@ class MappingDialog(QDialog):
         self.preview.setHorizontalHeaderLabels([t("Channel order no."), t("Status"), t("Created"),
                                                 t("Total"), t("Buyer")])
         layout.addWidget(self.preview, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons = self.ok_cancel(on_ok=self.save, first=self.Save)
+        self.save_button = buttons.button(self.Save)
         layout.addWidget(buttons)
         self.update_preview()
 
@@ -255,9 +251,7 @@ class MappingDialog(QDialog):
     def save(self) -> None:
         prof = self.profile()
         try:
-            with self.ctx.uow() as uow:
-                settings.save_custom_profile(uow, self.ctx.change("manual"), prof)
-                uow.commit()
+            self.ctx.run(lambda uow, c: settings.save_custom_profile(uow, c, prof))
         except ShopOrdersError as exc:
             self.preview_label.setText(str(exc))
             return

@@ -395,20 +395,7 @@ class OrderTableModel(QAbstractTableModel):
         if role == ALIGNMENT:
             return ALIGN_RIGHT if column in MONEY_COLUMNS else ALIGN_LEFT
         if role == TOOLTIP:
-            key = COLUMNS[column][0]
-            tickets: int = getattr(cell.raw, "tickets", None) or 0
-            if key == "order_no" and tickets:
-                return "\n".join(x for x in (self.stale_tooltip(cell.raw),
-                                              t("%s open exception tickets") % tickets) if x)
-            if key in ("order_no", "updated_at"):
-                return self.stale_tooltip(cell.raw)
-            if key == "status":
-                said = f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
-                flags = getattr(cell.raw, "flags", "")
-                return f"{said}\n{flag_codes.describe(flags, self.lang)}" if flags else said
-            if key in ("total", "paid") and not getattr(cell.raw, "amount_known", True):
-                return t("The channel's file gave no amounts for this order; a later file that has them fills them in.")
-            return None
+            return self._tooltip(cell, COLUMNS[column][0])
         if role == TicketCountRole:
             return getattr(cell.raw, "tickets", None) or None
         if role == OrderIdRole:
@@ -417,6 +404,23 @@ class OrderTableModel(QAbstractTableModel):
             return cell.raw.order_no
         if role == RowRole:
             return cell.raw
+        return None
+
+    def _tooltip(self, cell, key: str) -> str | None:
+        """What hovering a cell of the column `key` tells: staleness and open tickets on the
+        order number, both languages' status and its flags, why an amount is missing."""
+        tickets: int = getattr(cell.raw, "tickets", None) or 0
+        if key == "order_no" and tickets:
+            return "\n".join(x for x in (self.stale_tooltip(cell.raw),
+                                          t("%s open exception tickets") % tickets) if x)
+        if key in ("order_no", "updated_at"):
+            return self.stale_tooltip(cell.raw)
+        if key == "status":
+            said = f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
+            flags = getattr(cell.raw, "flags", "")
+            return f"{said}\n{flag_codes.describe(flags, self.lang)}" if flags else said
+        if key in ("total", "paid") and not getattr(cell.raw, "amount_known", True):
+            return t("The channel's file gave no amounts for this order; a later file that has them fills them in.")
         return None
 
     def multiData(self, index, span) -> None:

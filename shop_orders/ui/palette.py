@@ -20,6 +20,20 @@ STATUS_COLOURS: dict[Status, str] = {
 FLAG_COLOURS: dict[Level, str | None] = {Level.FRESH: None, Level.AMBER: "#f0a500", Level.RED: "#d32f2f"}
 QUIET_TEXT = "#8a8a8a"
 STALE_TEXT = "#c62828"
+ERROR_TEXT = "#c62828"  # what is wrong with a form or a refused change, said under it
+LOCK_TEXT = "#555"  # the lock page's sentence
+NOTICE_BACKGROUND = "#fff4d6"  # the notice bar above the grid
+NOTICE_BORDER = "#e6c66b"
+TICKET_RED = "#c62828"  # a ticket past due (or nearly)
+TICKET_AMBER = "#b26a00"  # a ticket due soon
+PAUSED_TEXT = "#555555"  # a ticket whose clock is paused
+PLAIN_TEXT = "#000000"  # a ticket in good time
+TICKET_ORANGE = "#e65100"  # the exception tickets' badge and filter, white digits on it (contrast 4.6:1)
+ON_COLOUR = "#ffffff"  # text on a filled chip or badge; a selected finished chip's fill
+LIFECYCLE_TODO = "#c8c8c8"  # the lifecycle bar's steps not reached yet
+VERSION_TEXT = "#888"  # an order's version beside its status in the detail
+OK_TEXT = "#2e7d32"  # a check that passed (the shop server's connection test)
+WARNING_TEXT = "#b26a00"  # an import that may go ahead with warnings
 
 
 def status_colour(status: Status) -> QColor:

@@ -11,19 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
 
 from shop_orders.adapters import slip_painting
 from shop_orders.domain.messages import t
 from shop_orders.services import slips
+from shop_orders.services.context import AppContext
 from shop_orders.ui.file_dialogs import FileDialog
-from shop_orders.ui.workers import ProgressTask, registry_for
-
-if TYPE_CHECKING:  # the window hands its AppContext's database on; the UI never opens one
-    from shop_orders.store.db import Database
+from shop_orders.ui.workers import ProgressTask, progress_dialog, run_job
 
 
 class SlipPrintDialog:
@@ -40,9 +37,7 @@ class SlipPrintDialog:
 
 
 def _run(parent: QWidget, label: str, count: int, work, done_message) -> ProgressTask:
-    dialog = QProgressDialog(label, t("Cancel"), 0, max(count, 1), parent)
-    dialog.setObjectName("slipProgress")
-    dialog.setMinimumDuration(300)
+    dialog = progress_dialog(parent, label, "slipProgress", maximum=max(count, 1))
     task = ProgressTask(work)
     dialog.canceled.connect(task.cancel)
 
@@ -60,13 +55,10 @@ def _run(parent: QWidget, label: str, count: int, work, done_message) -> Progres
         if not task.cancelled:
             QMessageBox.warning(parent, t("Packing slips"), message)
 
-    task.signals.progress.connect(progress)
-    task.signals.finished.connect(finished)
-    task.signals.failed.connect(failed)
-    return registry_for(parent).start(task)
+    return run_job(parent, task, progress, finished, failed)
 
 
-def print_slips(parent: QWidget, order_nos: Sequence[str], db: Database) -> ProgressTask | None:
+def print_slips(parent: QWidget, order_nos: Sequence[str], ctx: AppContext) -> ProgressTask | None:
     """Ask for a printer, then print the orders' slips in a worker (None: nothing asked or chosen)."""
     if not order_nos:
         QMessageBox.information(parent, t("Packing slips"), t("Select the orders to print slips for."))
@@ -74,7 +66,7 @@ def print_slips(parent: QWidget, order_nos: Sequence[str], db: Database) -> Prog
     printer = SlipPrintDialog.ask(parent, len(order_nos))
     if printer is None:
         return None
-    wanted = list(order_nos)
+    wanted, db = list(order_nos), ctx.db
 
     def work(report, cancelled) -> int:
         found = slips.load_slips(db, wanted)
@@ -89,18 +81,17 @@ def print_slips(parent: QWidget, order_nos: Sequence[str], db: Database) -> Prog
                 lambda pages: t("Sent %s pages of packing slips to the printer") % pages)
 
 
-def save_slips_pdf(parent: QWidget, order_nos: Sequence[str], db: Database,
-                   protected: Sequence[Path]) -> ProgressTask | None:
+def save_slips_pdf(parent: QWidget, order_nos: Sequence[str], ctx: AppContext) -> ProgressTask | None:
     """Ask where, then write the orders' slips to one PDF in a worker."""
     if not order_nos:
         QMessageBox.information(parent, t("Packing slips"), t("Select the orders to print slips for."))
         return None
     dest = FileDialog.ask_save(parent, t("Save packing slips as PDF"), t("PDF document (*.pdf)"),
-                               protected=protected, suggested_name=f"slips-{datetime.now():%Y%m%d-%H%M}.pdf")
+                               protected=ctx.db.own_files(), suggested_name=f"slips-{datetime.now():%Y%m%d-%H%M}.pdf")
     if dest is None:
         return None
     path = dest if dest.suffix.lower() == ".pdf" else dest.with_name(dest.name + ".pdf")
-    wanted = list(order_nos)
+    wanted, db = list(order_nos), ctx.db
 
     def work(report, cancelled) -> Path:
         found = slips.load_slips(db, wanted)

@@ -14,8 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,13 +37,15 @@ from shop_orders.domain.vocabulary import TICKET_FIELDS, source_label
 from shop_orders.services import tickets
 from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.tables import fitted, text_table
-from shop_orders.ui.workers import Task, run_in_pool
+from shop_orders.ui.workers import Task, run_in_pool, run_write
 
-RED = QColor("#c62828")
-AMBER = QColor("#b26a00")
+RED = QColor(palette.TICKET_RED)
+AMBER = QColor(palette.TICKET_AMBER)
 COLUMNS = (N_("#"), N_("Order"), N_("Kind"), N_("Priority"), N_("State"), N_("Assignee"), N_("Due in"), N_("Opened"))
 SCOPES = (("active", N_("Open tickets")), ("mine", N_("Mine")), ("role", N_("My role's")), ("overdue", N_("Overdue")),
           ("all", N_("All, closed too")))
@@ -66,7 +66,7 @@ def _duration(seconds: int | None) -> str:
 
 # ---- dialogs ---------------------------------------------------------------------------------------
 
-class NewTicketDialog(QDialog):
+class NewTicketDialog(OkCancelDialog):
     """A ticket for an order: its kind, priority (the kind's default) and a note."""
 
     def __init__(self, order_no: str, parent=None) -> None:
@@ -89,22 +89,17 @@ class NewTicketDialog(QDialog):
         form.addRow(t("Kind"), self.kind)
         form.addRow(t("Priority"), self.priority)
         form.addRow(t("Note"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
         self.setMinimumWidth(460)
 
     def answer(self) -> tuple[str, int | None, str]:
         return str(self.kind.currentData()), self.priority.currentData(), self.note.toPlainText().strip()
 
-    @classmethod
-    def ask(cls, order_no: str, parent=None) -> tuple[str, int | None, str] | None:
-        d = cls(order_no, parent)
-        return d.answer() if d.exec() == QDialog.DialogCode.Accepted else None
+    def chosen(self) -> tuple[str, int | None, str]:
+        return self.answer()
 
 
-class TextDialog(QDialog):
+class TextDialog(OkCancelDialog):
     """One line or a few of text (a comment)."""
 
     def __init__(self, title: str, label: str, parent=None) -> None:
@@ -115,21 +110,14 @@ class TextDialog(QDialog):
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("ticketText")
         form.addRow(label, self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
         self.setMinimumWidth(420)
 
-    @classmethod
-    def ask(cls, title: str, label: str, parent=None) -> str | None:
-        d = cls(title, label, parent)
-        if d.exec() != QDialog.DialogCode.Accepted or not d.text.toPlainText().strip():
-            return None
-        return d.text.toPlainText().strip()
+    def chosen(self) -> str | None:
+        return self.text.toPlainText().strip() or None
 
 
-class AssignDialog(QDialog):
+class AssignDialog(OkCancelDialog):
     """To a person (by name) or to everyone of a role."""
 
     def __init__(self, ctx: AppContext, parent=None) -> None:
@@ -145,18 +133,13 @@ class AssignDialog(QDialog):
         for r in Role:
             self.who.addItem(t("everyone: %s") % r.label(), r.value)
         form.addRow(t("Assign to"), self.who)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel())
 
-    @classmethod
-    def ask(cls, ctx: AppContext, parent=None) -> str | None:
-        d = cls(ctx, parent)
-        return str(d.who.currentData()) if d.exec() == QDialog.DialogCode.Accepted else None
+    def chosen(self) -> str:
+        return str(self.who.currentData())
 
 
-class CloseTicketDialog(QDialog):
+class CloseTicketDialog(OkCancelDialog):
     """Closing: a written resolution and at least one evidence file (attached now or before)."""
 
     def __init__(self, ticket_id: int, attached: int, protected, parent=None) -> None:
@@ -182,14 +165,10 @@ class CloseTicketDialog(QDialog):
         form.addRow("", note)
         self.error = QLabel("", self)
         self.error.setObjectName("closeTicketError")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.error.setWordWrap(True)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Close ticket"))
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(ok=t("Close ticket"), on_ok=self._ok))
         self.setMinimumWidth(520)
 
     def add_file(self) -> None:
@@ -212,12 +191,8 @@ class CloseTicketDialog(QDialog):
             return
         self.accept()
 
-    @classmethod
-    def ask(cls, ticket_id: int, attached: int, protected, parent=None) -> tuple[str, list[Path]] | None:
-        d = cls(ticket_id, attached, protected, parent)
-        if d.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return d.resolution.toPlainText().strip(), list(d.files)
+    def chosen(self) -> tuple[str, list[Path]]:
+        return self.resolution.toPlainText().strip(), list(self.files)
 
 
 # ---- the panel -------------------------------------------------------------------------------------
@@ -245,7 +220,6 @@ class TicketPanel(QWidget):
         self._detail_gen = 0
         self.detail_data = None
         self.writing: Task | None = None
-        self._tasks: list[Task] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.figures = QLabel("", self)
@@ -333,16 +307,7 @@ class TicketPanel(QWidget):
         self._run(read, self._arrived, self._not_read)
 
     def _run(self, fn, on_done, on_error) -> Task:
-        """A worker kept until its answer is delivered (a task dropped earlier loses its signal)."""
-        task = run_in_pool(fn, on_done, on_error, owner=self)
-        self._tasks.append(task)
-        task.signals.finished.connect(lambda *_: self._forget(task))
-        task.signals.failed.connect(lambda *_: self._forget(task))
-        return task
-
-    def _forget(self, task: Task) -> None:
-        if task in self._tasks:
-            self._tasks.remove(task)
+        return run_in_pool(fn, on_done, on_error, owner=self)
 
     def loaded(self) -> bool:
         return not self._reading and not self._again
@@ -393,7 +358,7 @@ class TicketPanel(QWidget):
             if k.due_at is None:
                 left = k.left_seconds
                 item.setText(t("paused, %s left") % countdown(left))
-                item.setForeground(QColor("#555555"))
+                item.setForeground(QColor(palette.PAUSED_TEXT))
                 continue
             left = (-int((now - k.due_at).total_seconds()) if now >= k.due_at else
                     self._clock.between(now, k.due_at) if self._clock is not None else k.left_seconds)
@@ -403,7 +368,7 @@ class TicketPanel(QWidget):
             for c in range(self.table.columnCount()):
                 cell = self.table.item(r, c)
                 if cell is not None:
-                    cell.setForeground(colour if colour is not None else QColor("#000000"))
+                    cell.setForeground(colour if colour is not None else QColor(palette.PLAIN_TEXT))
             item.setData(Qt.ItemDataRole.UserRole, int(level))
 
     def current(self) -> TicketRow | None:
@@ -475,14 +440,8 @@ class TicketPanel(QWidget):
 
     # ---- writing ---------------------------------------------------------------------------------
     def _write(self, fn, said: str, *, select: Callable[..., int] | None = None) -> None:
-        """One change in a worker: fn(uow, ctx) in a unit of work; the list and the grid follow."""
+        """One change in a worker: fn(uow, ctx) through AppContext.run; the list and the grid follow."""
         ctx = self.ctx
-
-        def work():
-            with ctx.uow() as uow:
-                result = fn(uow, ctx.change("manual"))
-                uow.commit()
-                return result
 
         def done(result) -> None:
             self.message.setStyleSheet("")
@@ -493,13 +452,13 @@ class TicketPanel(QWidget):
             self.written.emit(True)
 
         def failed(message: str) -> None:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             self.message.setText(message)
             self.writing = None
             self._buttons()
             self.written.emit(False)
 
-        self.writing = self._run(work, done, failed)
+        self.writing = run_write(self, lambda: ctx.run(fn), done, failed)
         self._buttons()
 
     def new_for_order(self, order_no: str) -> None:
@@ -588,7 +547,7 @@ def _html(text: str) -> str:
 
 
 
-class TicketSettingsDialog(QDialog):
+class TicketSettingsDialog(OkCancelDialog):
     """The owner's ticket settings: each kind's response time, priority and owning role; the
     shop's opening hours and holidays (the SLA clock counts only them; none: every hour); how long
     before the due time the assignee is reminded."""
@@ -601,8 +560,7 @@ class TicketSettingsDialog(QDialog):
         self.setWindowTitle(t("Ticket settings"))
         self.ctx = ctx
         self.saved = False
-        with ctx.db.read_session() as s:
-            current = tickets.ticket_rules(s)
+        current = TicketBrowser(ctx.db).rules()
         self.current = current
         layout = QVBoxLayout(self)
         grid = QGridLayout()
@@ -666,13 +624,10 @@ class TicketSettingsDialog(QDialog):
             w.setEnabled(not self.every_hour.isChecked())
         self.error = QLabel("", self)
         self.error.setObjectName("ticketSettingsError")
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(self.ok_cancel(on_ok=self.save, first=self.Save))
 
     def _hours_shown(self, every_hour: bool) -> None:
         for w in (*self.days, self.holidays):
@@ -685,7 +640,6 @@ class TicketSettingsDialog(QDialog):
         from shop_orders.domain.errors import ValidationError
         from shop_orders.domain.sla import OpeningHours, parse_periods
         from shop_orders.domain.tickets import Sla
-        from shop_orders.services import settings
 
         sla = {k: Sla(self.minutes[k].value() * 60, Priority(self.priorities[k].currentData()),
                       Role(self.roles[k].currentData())) for k in Kind}
@@ -699,8 +653,7 @@ class TicketSettingsDialog(QDialog):
                     days.add(date.fromisoformat(part.strip()))
                 except ValueError:
                     raise ValidationError(t("'{text}' is not a date such as 2027-02-06", text=part.strip())) from None
-        with self.ctx.db.read_session() as s:
-            tz = settings.get_timezone(s)
+        tz = TicketBrowser(self.ctx.db).timezone()
         return sla, OpeningHours(week, tz, frozenset(days))
 
     def save(self) -> None:
@@ -708,10 +661,9 @@ class TicketSettingsDialog(QDialog):
 
         try:
             sla, hours = self.chosen()
-            with self.ctx.uow() as uow:
-                tickets.set_ticket_rules(uow, self.ctx.change("manual"), sla=sla, hours=hours,
-                                         reminder_minutes=self.reminder.value())
-                uow.commit()
+            reminder = self.reminder.value()
+            self.ctx.run(lambda uow, c: tickets.set_ticket_rules(uow, c, sla=sla, hours=hours,
+                                                                 reminder_minutes=reminder))
         except ShopOrdersError as exc:
             self.error.setText(str(exc))
             return

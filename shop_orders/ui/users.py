@@ -32,18 +32,20 @@ from shop_orders.domain.roles import ALL_ACTIONS, OWNER_ALWAYS, OWNER_ONLY, Role
 from shop_orders.services import auth, changesets, permissions
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
+from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill, text_table
 
 
 def _error_label(parent) -> QLabel:
     label = QLabel("", parent)
     label.setObjectName("signInError")
-    label.setStyleSheet("color: #c62828;")
+    label.setStyleSheet(f"color: {palette.ERROR_TEXT};")
     label.setWordWrap(True)
     return label
 
 
-class FirstOwnerDialog(QDialog):
+class FirstOwnerDialog(OkCancelDialog):
     """A store without users (new, or from before users existed) gets its owner: nothing else
     changes, every order stays as it was."""
 
@@ -76,9 +78,7 @@ class FirstOwnerDialog(QDialog):
         form.addRow(t("PIN"), self.pin)
         self.error = _error_label(self)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.create_owner)
-        buttons.rejected.connect(self.reject)
+        buttons = self.ok_cancel(on_ok=self.create_owner)
         if ctx.db.is_sqlite:  # a new PC of a shop that already has its server: no local owner needed
             join = buttons.addButton(t("This PC joins a shop server…"), QDialogButtonBox.ButtonRole.ActionRole)
             join.setObjectName("joinServer")
@@ -104,10 +104,8 @@ class FirstOwnerDialog(QDialog):
             self.error.setText(t("The two passwords differ."))
             return
         try:
-            with self.ctx.uow() as uow:
-                self.user = auth.create_user(uow, self.ctx.change("manual"), self.name.text(), Role.OWNER,
-                                             self.password.text(), self.pin.text() or None)
-                uow.commit()
+            name, password, pin = self.name.text(), self.password.text(), self.pin.text() or None
+            self.user = self.ctx.run(lambda uow, c: auth.create_user(uow, c, name, Role.OWNER, password, pin))
         except ShopOrdersError as exc:
             self.error.setText(str(exc))
             return
@@ -120,7 +118,7 @@ class FirstOwnerDialog(QDialog):
         return d.user
 
 
-class SignInDialog(QDialog):
+class SignInDialog(OkCancelDialog):
     """Who is at the PC: a name and a password or PIN. The lock after wrong attempts is the
     service's; this dialog says what it says."""
 
@@ -145,11 +143,7 @@ class SignInDialog(QDialog):
         form.addRow(t("Password or PIN"), self.secret)
         self.error = _error_label(self)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("Sign in"))
-        buttons.accepted.connect(self.sign_in)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(self.ok_cancel(ok=t("Sign in"), on_ok=self.sign_in))
         self.setMinimumWidth(440)
         self.secret.setFocus()
 
@@ -238,11 +232,9 @@ class UsersDialog(QDialog):
 
     def _do(self, fn, done: str) -> bool:
         try:
-            with self.ctx.uow() as uow:
-                result = fn(uow, self.ctx.change("manual"))
-                uow.commit()
+            result = self.ctx.run(fn)
         except ShopOrdersError as exc:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             self.message.setText(str(exc))
             return False
         self.message.setStyleSheet("")
@@ -296,7 +288,7 @@ def _checked(item: QTableWidgetItem | None) -> bool:
     return item is not None and item.checkState() == Qt.CheckState.Checked
 
 
-class PermissionsDialog(QDialog):
+class PermissionsDialog(OkCancelDialog):
     """Role × action, and the two-person rule; saving proposes a change set (two-person); the
     idle lock is set at once (locking sooner never loosens anything)."""
 
@@ -349,10 +341,7 @@ class PermissionsDialog(QDialog):
         self.message.setObjectName("permissionsMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(self.ok_cancel(on_ok=self.save, first=self.Save, second=self.Close))
         self.proposed: list[int] = []
 
     def chosen(self) -> dict[str, list[str]]:
@@ -365,26 +354,29 @@ class PermissionsDialog(QDialog):
         """Propose what changed; set the idle lock."""
         changed = {a: roles for a, roles in self.chosen().items()
                    if frozenset(Role(r) for r in roles) != self.original[a]}
-        ctx, messages = self.ctx, []
+        min_orders, expiry, idle = self.min_orders.value(), self.expiry.value(), self.idle.value()
+        proposed: list[int] = []
+        messages: list[str] = []
+
+        def change(uow, c) -> None:
+            if changed:
+                p = changesets.submit(uow, c, "permissions", {"matrix": changed}, t("permissions"))
+                proposed.append(p.id)
+                messages.append(t("Change set #%s proposed (the permissions).") % p.id)
+            if (min_orders, expiry) != self.original_rules[:2]:
+                p = changesets.submit(uow, c, "two_person", {"min_orders": min_orders, "expiry_hours": expiry},
+                                      t("the two-person rule"))
+                proposed.append(p.id)
+                messages.append(t("Change set #%s proposed (the two-person rule).") % p.id)
+            if idle != self.original_rules[2]:
+                permissions.set_idle_lock(uow, c, idle)
+                messages.append(t("The idle lock is saved."))
+
         try:
-            with ctx.uow() as uow:
-                c = ctx.change("manual")
-                if changed:
-                    p = changesets.submit(uow, c, "permissions", {"matrix": changed}, t("permissions"))
-                    self.proposed.append(p.id)
-                    messages.append(t("Change set #%s proposed (the permissions).") % p.id)
-                if (self.min_orders.value(), self.expiry.value()) != self.original_rules[:2]:
-                    p = changesets.submit(uow, c, "two_person", {"min_orders": self.min_orders.value(),
-                                                                 "expiry_hours": self.expiry.value()},
-                                          t("the two-person rule"))
-                    self.proposed.append(p.id)
-                    messages.append(t("Change set #%s proposed (the two-person rule).") % p.id)
-                if self.idle.value() != self.original_rules[2]:
-                    permissions.set_idle_lock(uow, c, self.idle.value())
-                    messages.append(t("The idle lock is saved."))
-                uow.commit()
+            self.ctx.run(change)
+            self.proposed.extend(proposed)
         except ShopOrdersError as exc:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
             self.message.setText(str(exc))
             return
         self.message.setStyleSheet("")

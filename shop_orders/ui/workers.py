@@ -1,4 +1,6 @@
-"""Run slow work off the UI thread (QThreadPool) and hand the result back through signals.
+"""Run slow work off the UI thread (QThreadPool) and hand the result back through signals:
+`run_in_pool` for a read, `run_write` for a change (the one write wrapper of the UI),
+`progress_dialog` and `run_job` for a long job with progress and Cancel.
 
 Every worker a window starts is tracked by that window's `WorkerRegistry` (found from any
 widget or model through `registry_for`): at close and at quit the registry asks each running
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from shop_orders.domain.messages import t
 
@@ -95,18 +99,26 @@ class WorkerRegistry(QObject):
         super().__init__(parent)
         self.setObjectName("workers")
         self._running: list[Task] = []
+        # each task until its answer was delivered on the UI thread: a task ends (and is pruned)
+        # in its worker thread before its queued answer arrives, which must not be lost with it
+        self._delivering: set[Task] = set()
 
     def start(self, task: T) -> T:
         self._prune()
         self._running.append(task)
-        task.signals.finished.connect(lambda *_: self._prune())
-        task.signals.failed.connect(lambda *_: self._prune())
+        self._delivering.add(task)
+        task.signals.finished.connect(lambda *_: self._delivered(task))
+        task.signals.failed.connect(lambda *_: self._delivered(task))
         QThreadPool.globalInstance().start(task)
         return task
 
     def running(self) -> list[Task]:
         self._prune()
         return list(self._running)
+
+    def _delivered(self, task: Task) -> None:
+        self._delivering.discard(task)
+        self._prune()
 
     def _prune(self) -> None:
         self._running = [task for task in self._running if not task.ended.is_set()]
@@ -122,6 +134,7 @@ class WorkerRegistry(QObject):
         for task in tasks:
             task.ended.wait(max(0.0, deadline - time.monotonic()))
         self._prune()
+        self._delivering.difference_update(tasks)  # their answers are dropped
         return all(task.ended.is_set() for task in tasks)
 
 
@@ -165,3 +178,36 @@ def start(task: T, owner: QObject | None = None) -> T:
         return registry_for(owner).start(task)
     QThreadPool.globalInstance().start(task)
     return task
+
+
+def progress_dialog(parent: QWidget, label: str, name: str, *, maximum: int = 1) -> QProgressDialog:
+    """The progress window of a long job (shown after 300 ms), with a Cancel button."""
+    dialog = QProgressDialog(label, t("Cancel"), 0, maximum, parent)
+    dialog.setObjectName(name)
+    dialog.setMinimumDuration(300)
+    return dialog
+
+
+def run_job(owner: QObject, task: ProgressTask, progress: Callable[[str, int, int], None],
+            done: Callable[[object], None], failed: Callable[[str], None]) -> ProgressTask:
+    """Start a long job's worker with its progress, success and failure handlers; the owner's
+    window keeps it until closing, which cancels and joins it."""
+    task.signals.progress.connect(progress)
+    task.signals.finished.connect(done)
+    task.signals.failed.connect(failed)
+    return registry_for(owner).start(task)
+
+
+Holdable = QWidget | QAction
+
+
+def run_write(owner: QObject, work: Callable[[], R], done: Callable[[R], None], failed: Callable[[str], None],
+              *, hold: Iterable[Holdable] = ()) -> Task:
+    """The UI's one way to write: `work` (a change through `AppContext.run`, or a service that
+    commits its own unit of work) runs in a worker tracked by the owner's window, and
+    `done(result)` or `failed(one sentence)` is called on the UI thread (nothing for a window
+    closed meanwhile). The controls in `hold` are off while it runs; done and failed set them
+    again by the panel's own rule (what the person may do after the change)."""
+    for control in hold:
+        control.setEnabled(False)
+    return run_in_pool(work, done, failed, owner=owner)

@@ -43,7 +43,7 @@ def make_window(qtbot, sqlite_db, tmp_path, qsettings, clock):
 
     yield _make
     for w in windows:
-        w.poll_timer.stop()
+        w.background.poll_timer.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,7 @@ def _no_modal_export_options(monkeypatch):
     what it answers (`ExportOptionsDialog.ask`); reaching the real dialog fails the test."""
     from PySide6.QtWidgets import QDialog
 
-    from shop_orders.ui.main_window import ExportOptionsDialog
+    from shop_orders.ui.store_actions import ExportOptionsDialog
 
     shown: list[str] = []
 

@@ -42,7 +42,7 @@ def main(folder: Path, orders: int) -> int:
 
     start = sys.getrefcount(None)
     bar = window.view.verticalScrollBar()
-    window.jump_to_end()
+    window.table.jump_to_end()
     step = max(bar.maximum() // 150, 1)
     for value in list(range(bar.maximum(), -1, -step)) + list(range(0, bar.maximum() + 1, step)):
         bar.setValue(value)  # to the end and back, a page-cache's worth at a time

@@ -139,7 +139,7 @@ def test_the_main_window_menus_filters_grid_and_detail_are_chinese(chinese, make
     cells = []
     for row in range(2):  # the trust chains of both orders
         w.view.selectRow(row)
-        qtbot.waitUntil(lambda row=row: w.detail.detail is not None and w.current_row() is not None, timeout=5000)
+        qtbot.waitUntil(lambda row=row: w.detail.detail is not None and w.table.current_row() is not None, timeout=5000)
         qtbot.wait(50)
         chain = w.detail.history
         cells += [chain.item(r, c).text() for r in range(chain.rowCount()) for c in (2, 3)]

@@ -17,7 +17,8 @@ from shop_orders.services.importing import runner
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
-from shop_orders.ui.main_window import ExportOptionsDialog, MainWindow
+from shop_orders.ui.main_window import MainWindow
+from shop_orders.ui.store_actions import ExportOptionsDialog
 from tests import channel_files as cf
 from tests.factories import ctx
 
@@ -131,7 +132,7 @@ def test_closing_the_window_mid_backup_leaves_no_partial_copy(qtbot, sqlite_db, 
         return real(db, target, folder, report, **kw)
 
     monkeypatch.setattr(backup_service, "backup", slow_backup)
-    w.back_up()
+    w.store_actions.back_up()
     qtbot.waitUntil(lambda: len(started) >= 1, timeout=20000)
     w.close()
     assert sorted(p.name for p in out.iterdir()) == []  # right after close: nothing half-done

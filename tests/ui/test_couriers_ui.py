@@ -154,13 +154,13 @@ def test_sync_now_rolls_a_false_shipped_back_and_the_parcel_shows_each_systems_t
             orders.ship(uow, SCAN, no, courier="SF", tracking_no=number)
             uow.commit()
     w = make_window()
-    w.vault_box = None
+    w.background.vault_box = None
     typed(monkeypatch, PASS)  # asked once, then kept for the session
-    w.sync_tracking(manual=True)
-    qtbot.waitUntil(lambda: w.last_sync is not None, timeout=20000)
+    w.background.sync_tracking(manual=True)
+    qtbot.waitUntil(lambda: w.background.last_sync is not None, timeout=20000)
 
-    assert w.last_sync[0] == "Couriers: 2 checked, 2 updated, 1 rolled back, 1 completed, 0 failed."
-    assert w.vault_box is not None
+    assert w.background.last_sync[0] == "Couriers: 2 checked, 2 updated, 1 rolled back, 1 completed, 0 failed."
+    assert w.background.vault_box is not None
     with sqlite_db.read_session() as s:
         got = dict(s.execute(select(Order.order_no, Order.status)).all())
     assert (got[bad], got[good]) == ("awaiting_shipment", "completed")
@@ -196,10 +196,10 @@ def test_without_an_unlocked_vault_the_background_sync_waits_and_says_so(qtbot, 
         courier_accounts.set_account(uow, OWNER, box, "SF", "kuaidi100", "http://127.0.0.1:9", secret="k-1")
         uow.commit()
     w = make_window()
-    w._start_sync_timer()
-    assert w.vault_box is None  # our own vault: nobody typed its passphrase
-    w.sync_tracking(manual=False)
-    assert "waits for the vault" in w.statusBar().currentMessage() and w.last_sync is None
+    w.background.start_sync_timer()
+    assert w.background.vault_box is None  # our own vault: nobody typed its passphrase
+    w.background.sync_tracking(manual=False)
+    assert "waits for the vault" in w.statusBar().currentMessage() and w.background.last_sync is None
 
 
 def test_the_couriers_dialog_is_chinese(chinese, qtbot, sqlite_db, tmp_path):  # noqa: F811

@@ -18,7 +18,7 @@ from tests.ui.conftest import settle
 def test_an_empty_store_shows_what_to_do_next_where_the_grid_will_be(make_window, qtbot):
     w = make_window()
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.guide, timeout=5000)
-    names = {b.objectName() for b in w.guide.findChildren(type(w.notice_show))}
+    names = {b.objectName() for b in w.guide.findChildren(type(w.notice.show_button))}
     assert {"guideImport", "guideDemo", "guideConnect"} <= names
 
 
@@ -32,7 +32,7 @@ def test_a_store_with_orders_shows_the_grid(make_window, sqlite_db, qtbot):
 def test_demo_data_is_added_in_a_worker_and_the_grid_replaces_the_guide(make_window, qtbot):
     w = make_window()
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.guide, timeout=5000)
-    w.guide.findChild(type(w.notice_show), "guideDemo").click()
+    w.guide.findChild(type(w.notice.show_button), "guideDemo").click()
     qtbot.waitUntil(lambda: w.stack.currentIndex() == 0 and w.model.rowCount() > 0, timeout=20000)
     settle(qtbot, w)
     assert w._facets.total == 500
@@ -47,7 +47,7 @@ def test_cancelling_demo_data_adds_none(make_window, qtbot, monkeypatch, sqlite_
         return real_start(task)
 
     monkeypatch.setattr(w.workers, "start", cancel_first)
-    w.add_demo_orders()
+    w.store_actions.add_demo_orders()
     qtbot.waitUntil(lambda: "cancelled; none were added" in w.statusBar().currentMessage(), timeout=10000)
     from shop_orders.domain.grid import GridQuery
     from shop_orders.services.browse import OrderBrowser
@@ -58,7 +58,7 @@ def test_cancelling_demo_data_adds_none(make_window, qtbot, monkeypatch, sqlite_
 def test_the_first_start_says_where_the_store_lives_and_how_it_is_backed_up(make_window, sqlite_db, qsettings):
     w = make_window()
     assert w.notice.isVisibleTo(w)
-    text = w.notice_text.text()
+    text = w.notice.label.text()
     assert str(sqlite_db.where) in text and "Back them up with File → Back up database…" in text
     w.close()
     assert not make_window().notice.isVisibleTo(w)  # once per seat
@@ -91,5 +91,5 @@ def test_the_guide_connect_button_asks_then_offers_a_restart(make_window, qtbot,
     asked = []
     monkeypatch.setattr(ConnectDialog, "ask", classmethod(lambda cls, *a: "postgresql://shop@server/shop"))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
-    w.guide.findChild(type(w.notice_show), "guideConnect").click()
+    w.guide.findChild(type(w.notice.show_button), "guideConnect").click()
     assert asked and "next start" in asked[0]

@@ -101,17 +101,19 @@ def test_the_detail_says_how_long_the_order_has_been_without_an_update_and_the_t
     qtbot.waitUntil(lambda: w.detail.fields["staleness"].text() == "finished: never flagged", timeout=5000)
 
 
-@pytest.mark.parametrize("shortcut,action", [("Ctrl+E", "export_orders"), ("Ctrl+I", "import_orders"),
-                                             ("F5", "reload")])
+@pytest.mark.parametrize("shortcut,owner,action", [("Ctrl+E", "StoreActions", "export_orders"),
+                                                   ("Ctrl+I", "StoreActions", "import_orders"),
+                                                   ("F5", "MainWindow", "reload")])
 def test_the_windows_shortcuts_work_while_typing_in_the_search_box(make_window, sqlite_db, qtbot, monkeypatch,
-                                                                   shortcut, action):
+                                                                   shortcut, owner, action):
     from PySide6.QtGui import QKeySequence
 
-    from shop_orders.ui.main_window import MainWindow
+    from shop_orders.ui import main_window, store_actions
 
     make_order(sqlite_db)
     called = []
-    monkeypatch.setattr(MainWindow, action, lambda self, *a: called.append(action))
+    owners = {"MainWindow": main_window.MainWindow, "StoreActions": store_actions.StoreActions}
+    monkeypatch.setattr(owners[owner], action, lambda self, *a: called.append(action))
     w = make_window()
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=3000)
@@ -159,7 +161,7 @@ def test_an_export_to_a_folder_that_cannot_take_the_file_says_so_in_one_sentence
     not_a_folder = tmp_path / "report.txt"
     not_a_folder.write_text("a file where a folder should be")
     dest = not_a_folder / "orders.xlsx"
-    from shop_orders.ui.main_window import ExportOptionsDialog
+    from shop_orders.ui.store_actions import ExportOptionsDialog
 
     monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     monkeypatch.setattr(ExportOptionsDialog, "ask", classmethod(lambda cls, *a, **k: "en"))
@@ -187,13 +189,13 @@ def test_a_change_that_moves_an_order_out_of_the_view_says_so_and_can_show_or_un
     settle(qtbot, w)
     monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.AWAITING_PAYMENT, "")))
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.change_status()
-    qtbot.waitUntil(lambda: w.notice.isVisible() and moved in w.notice_text.text(), timeout=5000)
-    assert w.notice_text.text() == f"{moved} is no longer in this view: now Awaiting payment."
+        w.order_actions.change_status()
+    qtbot.waitUntil(lambda: w.notice.isVisible() and moved in w.notice.label.text(), timeout=5000)
+    assert w.notice.label.text() == f"{moved} is no longer in this view: now Awaiting payment."
     assert [w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())] == [keep]
-    assert w.notice_undo.isEnabled()
+    assert w.notice.undo_button.isEnabled()
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.notice_undo.click()  # back to awaiting shipment, with "undo" as the reason
+        w.notice.undo_button.click()  # back to awaiting shipment, with "undo" as the reason
     settle(qtbot, w)
     assert not w.notice.isVisible()
     qtbot.waitUntil(lambda: moved in [w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())],
@@ -203,10 +205,10 @@ def test_a_change_that_moves_an_order_out_of_the_view_says_so_and_can_show_or_un
     w.view.selectRow([w.model.index(r, 0).data(OrderNoRole) for r in range(w.model.rowCount())].index(moved))
     settle(qtbot, w)
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.change_status()
-    qtbot.waitUntil(lambda: w.notice.isVisible() and moved in w.notice_text.text(), timeout=5000)
-    assert not w.notice_undo.isEnabled()
-    w.notice_show.click()
+        w.order_actions.change_status()
+    qtbot.waitUntil(lambda: w.notice.isVisible() and moved in w.notice.label.text(), timeout=5000)
+    assert not w.notice.undo_button.isEnabled()
+    w.notice.show_button.click()
     settle(qtbot, w)
     qtbot.waitUntil(lambda: w.view.currentIndex().data(OrderNoRole) == moved, timeout=5000)
 
@@ -220,7 +222,7 @@ def test_copied_rows_never_paste_a_formula(make_window, sqlite_db, qtbot):
     w = make_window()
     settle(qtbot, w)
     w.view.selectAll()
-    w.copy_rows()
+    w.table.copy_rows()
     pasted = QGuiApplication.clipboard().text()
     assert "'=HYPERLINK(" in pasted and "'@SUM(1+1)" in pasted
     cells = [c for line in pasted.splitlines()[1:] for c in line.split("\t")]

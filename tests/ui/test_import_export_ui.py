@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QProgressDialog
 from shop_orders.services.context import AppContext, current_actor
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.import_dialog import ImportDialog
-from shop_orders.ui.main_window import ExportOptionsDialog
+from shop_orders.ui.store_actions import ExportOptionsDialog
 from tests import channel_files as cf
 from tests.factories import make_order
 
@@ -222,7 +222,7 @@ def test_cancelling_the_export_options_exports_nothing(make_window, sqlite_db, q
     monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
     monkeypatch.setattr(ExportOptionsDialog, "ask", classmethod(lambda cls, parent, lang: None))
     w.export_orders()
-    assert getattr(w, "export_task", None) is None and w.findChild(QProgressDialog, "exportProgress") is None
+    assert w.store_actions.export_task is None and w.findChild(QProgressDialog, "exportProgress") is None
     assert not dest.exists()
 
 

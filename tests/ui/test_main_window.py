@@ -149,13 +149,13 @@ def test_actions_go_through_the_services_and_are_audited(make_window, shop, monk
     w.view.selectRow(grid_order_nos(w).index(shop["fresh"]))
     monkeypatch.setattr(dialogs.PaymentDialog, "ask", classmethod(lambda cls, *a: dialogs.PaymentAnswer(10000, "alipay", "T1")))
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.record_payment()  # written in a worker
+        w.order_actions.record_payment()  # written in a worker
     settle(qtbot, w)
     assert w.view.currentIndex().data(OrderNoRole) == shop["fresh"]
     assert w.model.index(w.view.currentIndex().row(), col("status")).data() == "Partially paid"
     monkeypatch.setattr(dialogs.EditContactDialog, "ask", classmethod(lambda cls, *a: ({"phone": "13711112222"}, "customer called")))
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.edit_contact()
+        w.order_actions.edit_contact()
     settle(qtbot, w)
     assert w.detail.fields["phone"].text() == "13711112222"
     assert w.detail.history.item(0, 4).text() == "customer called"
@@ -171,7 +171,7 @@ def test_a_conflicting_change_reloads_and_says_so_without_overwriting(make_windo
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.CANCELLED, "duplicate")))
     with qtbot.waitSignal(w.changeFinished, timeout=10000) as finished:
-        w.change_status()
+        w.order_actions.change_status()
     settle(qtbot, w)
     assert finished.args == ["conflict"]
     assert warnings and "changed by someone else" in warnings[0]
@@ -186,7 +186,7 @@ def test_refused_transitions_show_the_reason(make_window, shop, monkeypatch, qtb
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     monkeypatch.setattr(dialogs.ChangeStatusDialog, "ask", classmethod(lambda cls, *a: (Status.CANCELLED, "")))
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.change_status()
+        w.order_actions.change_status()
     assert warnings == [f"Cancelling {shop['fresh']} needs a reason."]
 
 
@@ -221,7 +221,7 @@ def test_a_change_by_another_process_appears_within_two_seconds_keeping_selectio
 def test_ctrl_c_copies_selected_rows_as_tab_separated_text_with_header(make_window, shop):
     w = make_window()
     w.view.selectRow(0)
-    w.copy_action.trigger()
+    w.table.copy_action.trigger()
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[:3] == ["Order", "Status", "Channel"]
     assert lines[1].split("\t")[0] == shop["fresh"] and len(lines) == 2
@@ -233,7 +233,7 @@ def test_settings_change_thresholds_for_every_seat_and_the_flags_follow(make_win
     monkeypatch.setattr(dialogs.SettingsDialog, "ask", classmethod(
         lambda cls, *a: (Thresholds(72, {Status.AWAITING_PAYMENT: 1}), "zh_CN")))
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
-        w.open_settings()
+        w.store_actions.open_settings()
     settle(qtbot, w)
     from shop_orders.services.browse import OrderBrowser
 
@@ -260,9 +260,9 @@ def test_backup_from_the_menu_runs_in_the_background_and_reports(make_window, sh
     w = make_window()
     dest = tmp_path / "menu-backup.sqlite3"
     monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: dest))
-    w.back_up()
+    w.store_actions.back_up()
     qtbot.waitUntil(lambda: "Backup written and checked" in w.statusBar().currentMessage(), timeout=10000)
-    assert dest.exists() and w.backup_action.isEnabled()
+    assert dest.exists() and w.store_actions.backup_action.isEnabled()
 
 
 def test_past_one_page_the_exact_count_arrives_from_a_worker_and_ctrl_end_reaches_the_last_row(
@@ -278,7 +278,7 @@ def test_past_one_page_the_exact_count_arrives_from_a_worker_and_ctrl_end_reache
     qtbot.waitUntil(lambda: w.model.rowCount() == 450, timeout=3000)  # ...every row once counted
     assert w.model.count_is_exact
     qtmodeltester.check(w.model, force_py=True)
-    w.end_action.trigger()
+    w.table.end_action.trigger()
     assert w.view.currentIndex().row() == 449
     updated = [w.model.row_at(r).updated_at for r in (0, 199, 200, 448, 449)]
     assert updated == sorted(updated, reverse=True)  # pages read from the far end keep the order
@@ -323,6 +323,6 @@ def test_backup_from_the_menu_shows_progress_and_a_cancel_leaves_no_file(make_wi
         return real_start(task)
 
     monkeypatch.setattr(w.workers, "start", cancel_then_start)
-    w.back_up()
-    qtbot.waitUntil(lambda: w.backup_action.isEnabled(), timeout=10000)
+    w.store_actions.back_up()
+    qtbot.waitUntil(lambda: w.store_actions.backup_action.isEnabled(), timeout=10000)
     assert not dest.exists() and not list(tmp_path.glob("cancelled-backup*")) and warnings == []

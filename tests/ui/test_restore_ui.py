@@ -35,8 +35,8 @@ def window(qtbot, db, tmp_path, qsettings):
 
     yield _make
     for w in made:
-        w.poll_timer.stop()
-        w.tick_timer.stop()
+        w.background.poll_timer.stop()
+        w.background.tick_timer.stop()
         w.stop_workers()
 
 
@@ -96,8 +96,8 @@ def test_restore_from_the_menu_shows_the_backups_orders_and_keeps_the_replaced_s
         w = window()
         qtbot.waitUntil(lambda: _grid_order_nos(w) == kept | {later}, timeout=5000)
         shown = _choose(monkeypatch, report.path)
-        w.findChild(type(w.restore_action), "restoreAction").trigger()
-        qtbot.waitUntil(lambda: w.restore_action.isEnabled() and getattr(w, "restore_result", None) is not None, timeout=30000)
+        w.findChild(type(w.store_actions.restore_action), "restoreAction").trigger()
+        qtbot.waitUntil(lambda: w.store_actions.restore_action.isEnabled() and w.store_actions.restore_result is not None, timeout=30000)
     finally:
         seat.leave()
     assert shown["open"][0]["start"] == tmp_path / "backups" and shown["open"][0]["protected"] == db.own_files()
@@ -108,7 +108,7 @@ def test_restore_from_the_menu_shows_the_backups_orders_and_keeps_the_replaced_s
     assert shown["information"] == [f"The backup was restored; the replaced store was kept as {before[0]}."]
     assert "Restored 2 orders from b.sqlite3." in w.statusBar().currentMessage()
     qtbot.waitUntil(lambda: _grid_order_nos(w) == kept, timeout=5000)  # the grid refreshed to the backup's orders
-    assert w.poll_timer.isActive()
+    assert w.background.poll_timer.isActive()
 
 
 def test_declining_the_confirmation_replaces_nothing(window, db, tmp_path, qtbot, monkeypatch):
@@ -117,7 +117,7 @@ def test_declining_the_confirmation_replaces_nothing(window, db, tmp_path, qtbot
     make_order(db)
     w = window()
     shown = _choose(monkeypatch, report.path, answer=QMessageBox.StandardButton.No)
-    w.restore_action.trigger()
+    w.store_actions.restore_action.trigger()
     assert w.findChild(QProgressDialog, "restoreProgress") is None and not hasattr(w, "restore_task")
     assert len(shown["question"]) == 1 and not list((tmp_path / "backups").glob("before-restore-*"))
     qtbot.waitUntil(lambda: len(_grid_order_nos(w)) == 2, timeout=5000)
@@ -131,12 +131,12 @@ def test_cancel_while_waiting_for_another_seat_replaces_nothing(window, db, tmp_
     try:
         w = window()
         shown = _choose(monkeypatch, report.path)
-        w.restore_action.trigger()
+        w.store_actions.restore_action.trigger()
         dialog = w.findChild(QProgressDialog, "restoreProgress")
         qtbot.waitUntil(lambda: "Waiting for 1 other seat(s) to close: " in dialog.labelText(), timeout=15000)
-        assert f"pid {other.proc.pid}" in dialog.labelText() and not w.restore_action.isEnabled()
+        assert f"pid {other.proc.pid}" in dialog.labelText() and not w.store_actions.restore_action.isEnabled()
         dialog.findChild(QPushButton).click()  # the person cancels
-        qtbot.waitUntil(lambda: w.restore_action.isEnabled(), timeout=10000)
+        qtbot.waitUntil(lambda: w.store_actions.restore_action.isEnabled(), timeout=10000)
     finally:
         other.close()
     assert w.statusBar().currentMessage() == "The restore was cancelled; nothing was replaced."
@@ -153,8 +153,8 @@ def test_restore_over_a_tampered_store_says_it_was_kept_as_damaged(window, db, t
         c.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE id = 1"))
     w = window()
     shown = _choose(monkeypatch, report.path)
-    w.restore_action.trigger()
-    qtbot.waitUntil(lambda: getattr(w, "restore_result", None) is not None, timeout=30000)
+    w.store_actions.restore_action.trigger()
+    qtbot.waitUntil(lambda: w.store_actions.restore_result is not None, timeout=30000)
     damaged = list((tmp_path / "backups").glob("damaged-before-restore-*.sqlite3"))
     assert len(damaged) == 1 and shown["warning"] == []
     assert shown["information"][0].startswith("The backup was restored; the replaced store failed its checks (")
@@ -172,10 +172,10 @@ def test_a_backup_that_fails_its_checks_is_refused_with_one_warning_and_nothing_
     make_order(db)
     w = window()
     shown = _choose(monkeypatch, report.path)
-    w.restore_action.trigger()
+    w.store_actions.restore_action.trigger()
     qtbot.waitUntil(lambda: len(shown["warning"]) == 1, timeout=30000)
     assert "b.sqlite3 has no manifest" in shown["warning"][0] and shown["information"] == []
-    assert w.restore_action.isEnabled() and w.restore_result is None
+    assert w.store_actions.restore_action.isEnabled() and w.store_actions.restore_result is None
     assert not list((tmp_path / "backups").glob("*before-restore-*"))
     qtbot.waitUntil(lambda: len(_grid_order_nos(w)) == 2, timeout=5000)
 
@@ -195,8 +195,8 @@ def test_the_restored_stores_staleness_thresholds_apply_to_the_grid(window, db, 
         uow.commit()
     w.model.set_thresholds(custom)
     _choose(monkeypatch, report.path)
-    w.restore_action.trigger()
-    qtbot.waitUntil(lambda: getattr(w, "restore_result", None) is not None, timeout=30000)
+    w.store_actions.restore_action.trigger()
+    qtbot.waitUntil(lambda: w.store_actions.restore_result is not None, timeout=30000)
     assert w.model.query.thresholds == Thresholds()
 
 
@@ -209,10 +209,10 @@ def test_quitting_while_the_restore_waits_for_a_seat_stops_it_and_replaces_nothi
     try:
         w = window()
         _choose(monkeypatch, report.path)
-        w.restore_action.trigger()
+        w.store_actions.restore_action.trigger()
         dialog = w.findChild(QProgressDialog, "restoreProgress")
         qtbot.waitUntil(lambda: "Waiting for 1 other seat(s)" in dialog.labelText(), timeout=15000)
-        assert w.restore_task in w.workers.running()
+        assert w.store_actions.restore_task in w.workers.running()
         assert w.workers.cancel_and_wait(timeout_s=10)  # what closing the window does
     finally:
         other.close()

@@ -42,8 +42,8 @@ def test_the_file_menu_connects_to_a_shop_server_once_the_store_has_orders(make_
     asked = []
     monkeypatch.setattr(ConnectDialog, "ask", classmethod(lambda cls, *a: asked.append(True)))
     file_menu = w.menuBar().actions()[0].menu()
-    assert w.connect_action in file_menu.actions()
-    w.connect_action.trigger()
+    assert w.store_actions.connect_action in file_menu.actions()
+    w.store_actions.connect_action.trigger()
     assert asked == [True]
 
 
@@ -61,11 +61,11 @@ def test_a_seat_without_the_key_says_so_and_imports_it_from_tools(qtbot, sqlite_
         qtbot.addWidget(w)
         w.show()
         settle(qtbot, w)
-        assert w.notice.isVisibleTo(w) and "may read the orders but not change them" in w.notice_text.text()
+        assert w.notice.isVisibleTo(w) and "may read the orders but not change them" in w.notice.label.text()
         said = []
         monkeypatch.setattr(FileDialog, "ask_open", classmethod(lambda cls, *a, **k: Path(key_file)))
         monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: said.append(a[2]))
-        w.key_import_action.trigger()
+        w.store_actions.key_import_action.trigger()
         qtbot.waitUntil(lambda: bool(said), timeout=20000)
         assert "This seat may now write" in said[0] and not w.notice.isVisibleTo(w)
         assert other.chain_key is not None

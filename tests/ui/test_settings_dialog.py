@@ -33,7 +33,7 @@ def test_settings_ok_without_changes_keeps_every_threshold_and_records_no_event(
     w = make_window()
     seen = []
     monkeypatch.setattr(SettingsDialog, "exec", lambda d: (seen.append(d.thresholds()), _press_ok(d))[1])
-    w.open_settings()
+    w.store_actions.open_settings()
     assert seen == [CUSTOM]
     assert _state(sqlite_db) == before
     assert w.model.query.thresholds == CUSTOM

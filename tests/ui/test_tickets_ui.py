@@ -136,11 +136,11 @@ def test_a_ticket_made_from_the_grids_order_shows_as_its_badge_filter_and_tab(qt
     row = next(r for r in range(w.model.rowCount()) if w.model.index(r, 0).data() == nos[3])
     assert not w.model.index(row, 0).data(TicketCountRole)
     w.view.selectRow(row)
-    qtbot.waitUntil(lambda: w.current_row() is not None and w.current_row().order_no == nos[3], timeout=5000)
+    qtbot.waitUntil(lambda: w.table.current_row() is not None and w.table.current_row().order_no == nos[3], timeout=5000)
     asked = []
     monkeypatch.setattr(tickets_ui.NewTicketDialog, "ask",
                         classmethod(lambda cls, no, parent=None: asked.append(no) or ("out_of_stock", None, "no tea")))
-    assert write(qtbot, p, w.ticket_action.trigger)
+    assert write(qtbot, p, w.order_actions.ticket_action.trigger)
     assert asked == [nos[3]]
     settle(qtbot, w)
     with w.ctx.db.read_session() as s:
@@ -280,20 +280,20 @@ def test_the_sweep_reminds_the_assignee_and_escalates_with_a_notification(qtbot,
         uow.commit()
     w = make_window()
     w.ctx.actor = Actor("olivia", "owner")
-    w._news_since = clock.now - timedelta(seconds=1)
+    w.background._news_since = clock.now - timedelta(seconds=1)
     real = clock.now
-    w.clock = lambda: real  # the sweep acts at the window's clock
-    w.sweep()
-    qtbot.waitUntil(lambda: getattr(w, "last_notice", None) is not None, timeout=10000)
-    assert w.last_notice[0] == f"Ticket #{k} is due soon" and no in w.last_notice[1]
+    w.background.clock = lambda: real  # the sweep acts at its own clock
+    w.background.sweep()
+    qtbot.waitUntil(lambda: w.background.last_notice is not None, timeout=10000)
+    assert w.background.last_notice[0] == f"Ticket #{k} is due soon" and no in w.background.last_notice[1]
     later = real + timedelta(minutes=10)  # the due second: escalated to the manager role
-    w.clock = lambda: later
-    w.last_notice = None
+    w.background.clock = lambda: later
+    w.background.last_notice = None
     w.ctx.actor = Actor("max", "manager")  # the manager's seat is told
-    w._news_since = real
-    w.sweep()
-    qtbot.waitUntil(lambda: w.last_notice is not None, timeout=10000)
-    assert w.last_notice[0] == f"Ticket #{k} escalated to you"
+    w.background._news_since = real
+    w.background.sweep()
+    qtbot.waitUntil(lambda: w.background.last_notice is not None, timeout=10000)
+    assert w.background.last_notice[0] == f"Ticket #{k} escalated to you"
     tk = state_of(sqlite_db, k)
     assert (tk.priority, tk.escalation, tk.assignee_user, tk.assignee_role) == (1, 1, "", "manager")  # P2 -> P1
 

@@ -5,7 +5,8 @@ permissions dialogs, and the Approvals panel's whole cycle with bulk edits propo
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton
 from sqlalchemy import select
 
 from shop_orders.domain.changes import Actor, ChangeContext
@@ -16,7 +17,6 @@ from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import AuditEvent, ChangeSet, Order
-from shop_orders.ui import main_window as mw
 from shop_orders.ui import users as users_ui
 from shop_orders.ui.approvals import ApprovalsPanel, BulkEditDialog
 from shop_orders.ui.users import FirstOwnerDialog, PermissionsDialog, SignInDialog, UsersDialog
@@ -47,7 +47,7 @@ def people(sqlite_db):
 
 def _rights(qtbot, w, actor: Actor):
     with qtbot.waitSignal(w.rightsChanged, timeout=10000):
-        w._signed_in(auth.UserInfo(actor.name, Role(actor.role), False, False, None))
+        w.session.signed_in(auth.UserInfo(actor.name, Role(actor.role), False, False, None))
     settle(qtbot, w)
 
 
@@ -119,17 +119,17 @@ def test_sign_in_says_what_is_wrong_and_locks_after_five_attempts(qtbot, sqlite_
 def test_switching_user_changes_who_acts_and_what_they_may_click(qtbot, make_window, people, monkeypatch):
     w = make_window()
     _rights(qtbot, w, WAREHOUSE)
-    assert w.user_label.text() == "Signed in: wang · Warehouse"
-    for action in (w.import_action, w.users_action, w.permissions_action, w.settings_action, w.payment_action):
+    assert w.session.label.text() == "Signed in: wang · Warehouse"
+    for action in (w.store_actions.import_action, w.session.users_action, w.session.permissions_action, w.store_actions.settings_action, w.order_actions.payment_action):
         assert not action.isEnabled()
         assert action.toolTip() == "Your role (Warehouse) may not do this; the owner sets it in the permissions."
-    assert w.status_action.isEnabled()  # the warehouse may make some status changes (to shipped)
-    monkeypatch.setattr(mw.SignInDialog, "ask", classmethod(
+    assert w.order_actions.status_action.isEnabled()  # the warehouse may make some status changes (to shipped)
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(
         lambda cls, c, parent=None, **kw: auth.authenticate(c.db, "olivia", SECRET["olivia"])))
     with qtbot.waitSignal(w.rightsChanged, timeout=10000):
-        w.switch_action.trigger()
-    assert w.ctx.actor == OWNER and w.user_label.text() == "Signed in: olivia · Owner"
-    assert all(a.isEnabled() for a in (w.import_action, w.users_action, w.permissions_action, w.bulk_selected_action))
+        w.session.switch_action.trigger()
+    assert w.ctx.actor == OWNER and w.session.label.text() == "Signed in: olivia · Owner"
+    assert all(a.isEnabled() for a in (w.store_actions.import_action, w.session.users_action, w.session.permissions_action, w.order_actions.bulk_selected_action))
 
 
 def test_the_change_status_dialog_offers_only_the_changes_the_role_may_make(qtbot, make_window, people):
@@ -137,11 +137,11 @@ def test_the_change_status_dialog_offers_only_the_changes_the_role_may_make(qtbo
 
     w = make_window()
     _rights(qtbot, w, WAREHOUSE)
-    d = ChangeStatusDialog(w, people[0], Status.AWAITING_PAYMENT, "en", permitted=w.permitted)
+    d = ChangeStatusDialog(w, people[0], Status.AWAITING_PAYMENT, "en", permitted=w.session.permitted)
     qtbot.addWidget(d)
     assert [d.combo.itemData(i) for i in range(d.combo.count())] == ["awaiting_shipment"]  # not cancelled
     _rights(qtbot, w, MANAGER)
-    d = ChangeStatusDialog(w, people[0], Status.AWAITING_PAYMENT, "en", permitted=w.permitted)
+    d = ChangeStatusDialog(w, people[0], Status.AWAITING_PAYMENT, "en", permitted=w.session.permitted)
     qtbot.addWidget(d)
     assert {d.combo.itemData(i) for i in range(d.combo.count())} == {"awaiting_shipment", "cancelled"}
 
@@ -149,20 +149,20 @@ def test_the_change_status_dialog_offers_only_the_changes_the_role_may_make(qtbo
 def test_the_idle_lock_hides_the_orders_until_someone_signs_in(qtbot, make_window, people, monkeypatch):
     w = make_window()
     _rights(qtbot, w, OWNER)
-    w.idle_minutes = 5
-    monkeypatch.setattr(w.people_watch, "idle_seconds", lambda: 4 * 60)
-    w._check_idle()
-    assert not w.locked
-    monkeypatch.setattr(w.people_watch, "idle_seconds", lambda: 5 * 60)
-    monkeypatch.setattr(mw.SignInDialog, "ask", classmethod(lambda cls, c, parent=None, **kw: None))
-    w._check_idle()  # nobody signs in: it stays locked
-    assert w.locked and w.central.currentWidget().objectName() == "lockPage"
+    w.session.idle_minutes = 5
+    monkeypatch.setattr(w.session.people_watch, "idle_seconds", lambda: 4 * 60)
+    w.session.check_idle()
+    assert not w.session.locked
+    monkeypatch.setattr(w.session.people_watch, "idle_seconds", lambda: 5 * 60)
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, c, parent=None, **kw: None))
+    w.session.check_idle()  # nobody signs in: it stays locked
+    assert w.session.locked and w.central.currentWidget().objectName() == "lockPage"
     assert not w.menuBar().isEnabled() and w.filter_dock.isHidden() and w.approvals_dock.isHidden()
-    monkeypatch.setattr(mw.SignInDialog, "ask", classmethod(
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(
         lambda cls, c, parent=None, **kw: auth.authenticate(c.db, "max", "246810")))
     with qtbot.waitSignal(w.rightsChanged, timeout=10000):
-        w.findChild(mw.QPushButton, "lockSignIn").click()
-    assert not w.locked and w.central.currentWidget() is w.splitter and w.menuBar().isEnabled()
+        w.findChild(QPushButton, "lockSignIn").click()
+    assert not w.session.locked and w.central.currentWidget() is w.splitter and w.menuBar().isEnabled()
     assert not w.filter_dock.isHidden() and w.ctx.actor == MANAGER
 
 
@@ -175,18 +175,18 @@ def test_the_owner_adds_a_user_and_a_role_change_waits_for_a_second_person(qtbot
     d.new_name.setText("sam")
     d.new_role.setCurrentIndex(d.new_role.findData("service"))
     d.new_password.setText("short")
-    d.findChild(mw.QPushButton, "addUser").click()
+    d.findChild(QPushButton, "addUser").click()
     assert d.message.text() == "a password needs at least 8 characters"
     d.new_password.setText("sam-secret-1")
-    d.findChild(mw.QPushButton, "addUser").click()
+    d.findChild(QPushButton, "addUser").click()
     assert d.message.text() == "User added." and d.table.rowCount() == 4
     d.table.selectRow([u.name for u in d.people].index("sam"))
     d.new_role.setCurrentIndex(d.new_role.findData("manager"))
-    d.findChild(mw.QPushButton, "proposeRole").click()
+    d.findChild(QPushButton, "proposeRole").click()
     assert "proposed: another person approves it in the Approvals panel" in d.message.text()
     assert auth.authenticate(sqlite_db, "sam", "sam-secret-1").role is Role.SERVICE  # not yet
     d.table.selectRow([u.name for u in d.people].index("wang"))
-    d.findChild(mw.QPushButton, "toggleUser").click()
+    d.findChild(QPushButton, "toggleUser").click()
     assert d.table.item([u.name for u in d.people].index("wang"), 3).text() == "disabled"
 
 
@@ -198,7 +198,7 @@ def test_the_permissions_dialog_proposes_the_matrix_and_sets_the_idle_lock(qtbot
     qtbot.addWidget(d)
     row, col = ALL_ACTIONS.index("order.ship"), list(Role).index(Role.SERVICE)
     item = d.grid.item(row, col)
-    item.setCheckState(mw.Qt.CheckState.Checked)
+    item.setCheckState(Qt.CheckState.Checked)
     d.idle.setValue(10)
     d.save()
     assert "(the permissions)" in d.message.text() and "The idle lock is saved." in d.message.text()
@@ -214,7 +214,7 @@ def test_the_permissions_dialog_proposes_the_matrix_and_sets_the_idle_lock(qtbot
 def _bulk(qtbot, w, monkeypatch, answer, *, every=False):
     monkeypatch.setattr(BulkEditDialog, "ask", classmethod(lambda cls, n, lang, parent=None, **kw: answer))
     with qtbot.waitSignal(w.bulkFinished, timeout=20000) as sig:
-        (w.bulk_filter_action if every else w.bulk_selected_action).trigger()
+        (w.order_actions.bulk_filter_action if every else w.order_actions.bulk_selected_action).trigger()
     settle(qtbot, w)
     return sig.args[0]
 

@@ -31,7 +31,7 @@ def test_verify_trail_reports_a_clean_store_with_its_counts(make_window, sqlite_
     _tools_action(w).trigger()
     qtbot.waitUntil(lambda: bool(shown), timeout=20000)
     assert shown == [("info", "The audit trail is intact: 3 events and 3 orders checked.")]
-    assert w.verify_action.isEnabled()
+    assert w.store_actions.verify_action.isEnabled()
 
 
 def test_verify_trail_names_the_first_order_changed_in_the_database(make_window, sqlite_db, qtbot, shown):
@@ -66,11 +66,11 @@ def test_cancel_in_the_progress_dialog_stops_the_check(make_window, sqlite_db, q
 
     monkeypatch.setattr(verification, "verify_store", slow_check)
     w = make_window()
-    w.verify_action.trigger()
+    w.store_actions.verify_action.trigger()
     dialog = w.findChild(QProgressDialog, "verifyProgress")
     qtbot.waitUntil(lambda: dialog.value() == 1, timeout=5000)
     assert dialog.labelText() == "Checking the audit chain…"
     qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)  # its Cancel button
-    qtbot.waitUntil(lambda: w.verify_action.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: w.store_actions.verify_action.isEnabled(), timeout=5000)
     assert shown == []
     assert w.statusBar().currentMessage() == "The check of the audit trail was cancelled."

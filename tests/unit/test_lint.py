@@ -17,9 +17,6 @@ TOO_COMPLEX_TODAY: set[tuple[str, str]] = {
     ("shop_orders/services/importing/plan.py", "compare"),
     ("shop_orders/services/orders.py", "draft_problems"),
     ("shop_orders/services/tracking.py", "sync"),
-    ("shop_orders/ui/main_window.py", "sync_tracking"),
-    ("shop_orders/ui/main_window.py", "restore_from_backup"),
-    ("shop_orders/ui/order_model.py", "data"),
     ("tests/bench/bench_rules.py", "changes"),
 }
 

@@ -1,7 +1,7 @@
 """Simplified Chinese: export messages (see the package docstring)."""
 
 ZH: dict[str, str] = {
-    # sheets and headers of the bookkeeper's workbook (the others are the grid's, in zh_ui)
+    # sheets and headers of the bookkeeper's workbook (the others are the grid's, in zh_shared)
     "Orders": "订单", "Summary": "汇总", "Audit trail": "审计记录", "{sheet} ({n})": "{sheet} ({n})",
     "Status code": "状态代码", "Line": "行号", "Action": "操作", "Old": "原值", "New": "新值", "By": "分类",
     "Status: {name}": "状态：{name}", "Channel: {name}": "渠道：{name}",
