@@ -478,7 +478,7 @@ def _attachment_mb() -> int:
 
 def add_courier_commands(sub) -> None:
     from shop_orders.courier_sim import DEFAULT_CUSTOMER, DEFAULT_KEY
-    from shop_orders.services.couriers.base import KINDS
+    from shop_orders.domain.couriers import KINDS
 
     c = sub.add_parser("couriers", help=t("the shop's courier accounts (their keys in the vault)"))
     csub = c.add_subparsers(dest="couriers_command", metavar="ACTION", required=True)

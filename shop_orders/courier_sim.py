@@ -53,8 +53,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from shop_orders.adapters.couriers.kuaidi100 import SHANGHAI, sign
 from shop_orders.domain.messages import t
-from shop_orders.services.couriers.kuaidi100 import SHANGHAI, sign
 
 DEFAULT_KEY = "sim-key"
 DEFAULT_CUSTOMER = "SIMCUSTOMER"

@@ -6,7 +6,7 @@ currency has rather than rounding them away silently.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
@@ -79,3 +79,26 @@ def format_minor(minor: int, currency: str) -> str:
         return str(minor)
     whole, part = divmod(abs(minor), 10**places)
     return f"{'-' if minor < 0 else ''}{whole}.{part:0{places}d}"
+
+
+# ---- a price change by a percentage (a two-person bulk change: services/changesets.py) ---------------
+# From -100 % (free) to +1000 % (eleven times the price); the bulk dialog's field has the same bounds.
+MIN_PERCENT = Decimal(-100)
+MAX_PERCENT = Decimal(1000)
+
+
+def parse_percent(text: str) -> Decimal:
+    """A price change as typed ("-10", "12.5%"), within MIN_PERCENT..MAX_PERCENT; ValidationError
+    naming the text otherwise."""
+    try:
+        p = Decimal(str(text).strip().rstrip("%"))
+    except InvalidOperation:
+        raise ValidationError(t("'{text}' is not a percentage", text=text)) from None
+    if not p.is_finite() or not MIN_PERCENT <= p <= MAX_PERCENT:
+        raise ValidationError(t("a price change is from -100% to +1000%, not {text}", text=text))
+    return p
+
+
+def scaled(minor: int, percent: Decimal) -> int:
+    """An amount in minor units changed by `percent`, rounded half up to a whole minor unit."""
+    return int((Decimal(minor) * (100 + percent) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,7 +1,7 @@
 """Tracking: the normalised states and events every courier adapter returns, and the number check.
 
 Each courier speaks its own words (Kuaidi100's state codes, AfterShip's tags); the adapters in
-services/couriers/ translate them into these nine states, so the sync and its rules read one
+adapters/couriers/ translate them into these nine states, so the sync and its rules read one
 vocabulary. Times are timezone-aware UTC. Pure: no I/O, no Qt, no SQL.
 """
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from shop_orders import __version__, paths
+from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
 from shop_orders.services import verification
@@ -177,21 +178,18 @@ def copy_database(db: Database, dest: Path, progress: Progress | None = None,
     if path is not None:
         copying.sqlite_backup(path, dest, progress, cancel)
         return
-    tmp = copying.partial_path(dest)
-    tmp.unlink(missing_ok=True)
     with db.engine.connect() as conn:
         revision = migrate.current_revision(conn)
-    engine = copying.sqlite_file_engine(tmp)
-    try:
-        with engine.begin() as conn:
-            migrate.upgrade(conn, revision or "head")  # the copy has the source's schema
-        engine.dispose()
-        copying.backup_postgresql(db.engine, tmp, progress=progress, cancel=cancel)
-        tmp.replace(dest)
-    except BaseException:
-        engine.dispose()
-        tmp.unlink(missing_ok=True)
-        raise
+    with replacing(dest) as tmp:
+        engine = copying.sqlite_file_engine(tmp)
+        try:
+            with engine.begin() as conn:
+                migrate.upgrade(conn, revision or "head")  # the copy has the source's schema
+            engine.dispose()
+            copying.backup_postgresql(db.engine, tmp, progress=progress, cancel=cancel)
+        except BaseException:
+            engine.dispose()
+            raise
 
 
 def _write_manifest(db: Database, target: Path, rev: str, orders: int, verdict: audit.VerifyResult) -> Path:
@@ -431,7 +429,7 @@ def _restore_locked(db: Database, src: Path, backup_dir: Path, rev: str, orders:
     _finish_interrupted(db, backup_dir)  # an earlier one killed midway: finished or undone first
     stamp = _stamp()
     work = backup_dir / f".restoring-{stamp}.sqlite3"
-    keep_tmp = copying.partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
+    keep_tmp = partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
     paths.new_private_file(work)
     shutil.copyfile(src, work)  # into the private file: copyfile keeps the destination's mode
     journal = backup_dir / JOURNAL
@@ -525,7 +523,7 @@ def _finish_interrupted(db: Database, backup_dir: Path) -> str | None:
             stamp, source, restored, replaced = data["stamp"], data["source"], data["restored"], data["replaced"]
         except (OSError, ValueError, KeyError, TypeError):
             stamp, source, restored, replaced = "", "?", [], []
-        keep_tmp = copying.partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
+        keep_tmp = partial_path(backup_dir / f"replaced-{stamp}.sqlite3")
         with db.read_session() as s:
             head = list(audit.read_head(s))
         done = head == restored if not replaced else _has_event(db, restored) and not _has_event(db, replaced)

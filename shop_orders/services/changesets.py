@@ -32,8 +32,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -45,6 +44,9 @@ from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.money import parse_percent as _percent
+from shop_orders.domain.money import scaled as _scaled
+from shop_orders.domain.payment import unpaid_refusal
 from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
 from shop_orders.domain.vocabulary import field_label
@@ -52,10 +54,11 @@ from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.settings import get_cod_channels
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
-from shop_orders.store.keys import ChainKey
+from shop_orders.store.change_set_hash import PENDING, content_hash
+from shop_orders.store.change_set_hash import canonical as _canonical
 from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine, User
 
-PENDING, APPLIED, REJECTED, EXPIRED, REVERTED = "pending", "applied", "rejected", "expired", "reverted"
+APPLIED, REJECTED, EXPIRED, REVERTED = "applied", "rejected", "expired", "reverted"  # and PENDING (store)
 
 # kind -> what people read
 KINDS: dict[str, str] = {
@@ -71,7 +74,6 @@ ACCOUNT_KINDS = ("create_user", "enable_user", "set_secret")
 ALWAYS_TWO = frozenset({"price_percent", "archive", "unarchive", "purge", "set_role", "permissions", "two_person",
                         *ACCOUNT_KINDS})
 CHUNK = 900
-MAX_PERCENT = Decimal(1000)
 
 
 class ChangeSetRefused(ShopOrdersError):
@@ -107,38 +109,7 @@ def _proposal(cs: ChangeSet) -> Proposal:
                     json.loads(cs.params), cs.revert_of)
 
 
-_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-
-
-def content_hash(key: ChainKey, kind: str, params: dict, reason: str, proposer: str, proposer_role: str,
-                 expires_at: datetime, revert_of: int | None, items: Iterable[tuple[int, str, int, str, str]]) -> str:
-    """HMAC-SHA256, under the store's audit key, of the change set's exact content: what an
-    approval is bound to. Without the key nobody can make an edited or inserted set check."""
-    h = key.mac()
-    h.update(b"changeset\x00" + _canonical([kind, params, reason, proposer, proposer_role,
-                                             expires_at.astimezone(UTC).isoformat(timespec="seconds"),
-                                             revert_of]).encode("utf-8"))
-    for order_id, order_no, version, before, after in items:
-        h.update(b"\n")
-        h.update(_canonical([order_id, order_no, version, before, after]).encode("utf-8"))
-    return h.hexdigest()
-
-
 # ---- what a change does to one order ---------------------------------------------------------
-
-def _percent(text: str) -> Decimal:
-    try:
-        p = Decimal(str(text).strip().rstrip("%"))
-    except InvalidOperation:
-        raise ValidationError(t("'{text}' is not a percentage", text=text)) from None
-    if not p.is_finite() or not -100 <= p <= MAX_PERCENT:
-        raise ValidationError(t("a price change is from -100% to +1000%, not {text}", text=text))
-    return p
-
-
-def _scaled(minor: int, percent: Decimal) -> int:
-    return int((Decimal(minor) * (100 + percent) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
 
 def _item(kind: str, params: dict, o, lines: list) -> tuple[dict, dict]:
     """(before, after) of one order for a kind; ValidationError naming the order when the change
@@ -260,7 +231,7 @@ def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason
                 raise ValidationError(t("{order} is archived; restore it from the archive first.", order=o.order_no))
             before, after = _item(kind, params, o, lines)
             if after.get("status") == Status.AWAITING_SHIPMENT.value:  # the transition checks again when applied
-                refusal = orders.unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
+                refusal = unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
                 if refusal:
                     raise ValidationError(refusal)
             if kind in ("set_status", "cancel"):
@@ -479,21 +450,6 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
         s.execute(update(ChangeSet.__table__).where(ChangeSet.__table__.c.id == cs.revert_of).values(state=REVERTED))
     uow.record(ctx, "changeset", field="applied", old=None, new=f"#{cs.id} {cs.kind}")
     return _proposal(cs)
-
-
-def altered_pending(session: Session, key: ChainKey) -> list[str]:
-    """One sentence per pending change set whose keyed content hash does not check (an edited or
-    inserted set: `audit verify`)."""
-    out = []
-    for cs in session.execute(select(ChangeSet).where(col(ChangeSet.state) == PENDING)).scalars():
-        items = _items(session, int(cs.id or 0))
-        stored = content_hash(key, cs.kind, json.loads(cs.params), cs.reason, cs.proposer, cs.proposer_role,
-                              cs.expires_at, cs.revert_of,
-                              [(i.order_id, i.order_no, i.version, i.before, i.after) for i in items])
-        if not hmac.compare_digest(stored, cs.content_hash) or len(items) != cs.order_count:
-            out.append(t("Change set #{id} was changed in the database outside Shop Orders; it cannot be approved.",
-                         id=cs.id))
-    return out
 
 
 def _backup_first(uow: UnitOfWork) -> None:

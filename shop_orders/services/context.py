@@ -17,17 +17,25 @@ from sqlalchemy.orm import Session
 from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.services import rules
 from shop_orders.services.backup import backup_before_upgrade, finish_interrupted_restore
-from shop_orders.services.uow import UnitOfWork
+from shop_orders.services.uow import UnitOfWork, install_default_rules
 from shop_orders.store.db import DB_PASSWORD_ENV, Database
 from shop_orders.store.errors import NoPassword
 from shop_orders.store.open import open_database
 
 T = TypeVar("T")
 
-__all__ = ["DB_ENV", "DB_PASSWORD_ENV", "AppContext", "NoPassword", "open_context"]
+__all__ = ["DB_ENV", "DB_PASSWORD_ENV", "AppContext", "NoPassword", "install_rules", "open_context"]
 
 DB_ENV = "SHOP_ORDERS_DB"
+
+
+def install_rules() -> None:
+    """The composition root's part of the unit of work: every unit of work runs the detection
+    rules (services/rules.py, exception tickets) before its commit unless told otherwise
+    (services/uow.py says why it is installed from here)."""
+    install_default_rules([rules.on_change])
 
 
 def default_target() -> str:
@@ -51,6 +59,9 @@ class AppContext:
     notice: str | None = None  # what the person must know at start (a restore that was interrupted)
     seat: object | None = None  # store/seats.Seat while this process counts as a seat
     waiting: Callable[[str], None] | None = None  # told when a write waits for another seat (may run in a worker)
+
+    def __post_init__(self) -> None:
+        install_rules()  # whoever builds the context composes the app: its units of work run the rules
 
     def join_seat(self, app: str) -> None:
         """Count as a seat (a restore elsewhere names this one or waits for it) until close()."""
@@ -99,6 +110,7 @@ def open_context(target: str | None = None, *, create: bool = False, damaged_ok:
     from the opened store (the command line signs in: services.auth.signed_in_actor); without
     one, the OS user as owner (the desktop app until it signs in). A resolver that refuses
     (a wrong password) closes the store again and raises."""
+    install_rules()
     data_dir = paths.data_dir()
     backup_dir = paths.default_backup_dir()
     db = open_database(

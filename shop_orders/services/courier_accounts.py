@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 from shop_orders.domain.carriers import carrier_key, default_aliases
 from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.couriers import KINDS
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import permissions
-from shop_orders.services.couriers.base import KINDS
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.models import Setting
@@ -199,11 +199,12 @@ def check_secret(secret: str) -> str:
 
 
 def adapter(found: Account, vault, client=None, zone=None):
-    """The account's adapter (services/couriers/) with its key from the vault; close() it after.
+    """The account's adapter (adapters/couriers/) with its key from the vault; close() it after.
     `zone` reads the courier's times that carry no offset (the shop's time zone). The address is
     checked again here, at every use (https, or this computer): an account row changed in the
     store after it was set never sends the key elsewhere in clear."""
-    from shop_orders.services.couriers.base import CourierConfig, adapter_for
+    from shop_orders.adapters.couriers import adapter_for
+    from shop_orders.domain.couriers import CourierConfig
 
     _check(found.name, found.kind, found.url)
     config = CourierConfig(found.name, found.kind, found.url, found.customer, found.carrier)

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlmodel import col
 
+from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain import messages, trail
 from shop_orders.domain.cells import looks_like_formula, xml_text
 from shop_orders.domain.channels import CHANNELS, channel_label
@@ -195,7 +196,7 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     messages' language); written to a temporary name and renamed when complete, so a cancel or
     crash never leaves half a file."""
     lang = messages.normalise(lang) if lang else messages.language()
-    tmp = path.with_name(path.name + ".partial")
+    tmp = partial_path(path)
     try:  # find out now, not after minutes of work, whether the folder takes the file
         with open(tmp, "wb"):
             pass
@@ -211,16 +212,12 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
         tmp.unlink(missing_ok=True)
         raise
     try:
-        wb.save(tmp)
-        if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
-            raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
-        tmp.replace(path)
+        with replacing(path) as tmp:
+            wb.save(tmp)
+            if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
+                raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise _cannot_write(path, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return ExportResult(path, n_orders, n_lines, n_events, lang, n_tickets)
 
 

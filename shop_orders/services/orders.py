@@ -36,6 +36,7 @@ from shop_orders.domain.errors import (
 )
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, format_minor
+from shop_orders.domain.payment import unpaid_refusal
 from shop_orders.domain.replay import created_value
 from shop_orders.domain.roles import status_action
 from shop_orders.domain.status import (
@@ -348,19 +349,8 @@ def _set_status(uow: UnitOfWork, ctx: ChangeContext, order: Order, new: Status) 
                    old=old, new=new.value)
 
 
-def unpaid_refusal(order_no: str, channel: str, paid_minor: int, total_minor: int, currency: str,
-                   cod_channels: frozenset[str]) -> str | None:
-    """The sentence refusing to ship (or move to awaiting shipment) an order paid less than its
-    total, unless its channel's orders are cash on delivery (a shop setting); None when it may go."""
-    if paid_minor >= total_minor or channel in cod_channels:
-        return None
-    return t("{order} is not paid ({paid} of {total}) and {channel} orders are not cash on delivery: record the "
-             "payment first.", order=order_no, paid=format_minor(paid_minor, currency),
-             total=format_minor(total_minor, currency), channel=channel_label(channel))
-
-
 def payment_refusal(session, order: Order) -> str | None:
-    """unpaid_refusal for a stored order, with the shop's cash-on-delivery channels."""
+    """domain/payment.unpaid_refusal for a stored order, with the shop's cash-on-delivery channels."""
     from shop_orders.services.settings import get_cod_channels
 
     if order.paid_minor >= order.total_minor:

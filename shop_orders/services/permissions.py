@@ -31,6 +31,7 @@ from shop_orders.domain.roles import (
     action_label,
     allowed,
 )
+from shop_orders.services.setting_rows import put
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.errors import DamagedDatabase, translate
@@ -131,7 +132,7 @@ def _why_not(session: Session, actor: Actor, action: str) -> str | None:
 
 def require(uow: UnitOfWork, actor: Actor, action: str) -> None:
     """PermissionDenied (nothing written) unless the signed-in user may take this action."""
-    cache = uow.__dict__.setdefault("_permission_checks", {})
+    cache = uow.permission_checks
     key = (actor.name, actor.role, action)
     if key not in cache:
         cache[key] = why_not(uow.session, actor, action)
@@ -170,19 +171,13 @@ def allowed_actions(session: Session, actor: Actor) -> frozenset[str]:
 def grant_approved(uow: UnitOfWork, source: str) -> None:
     """Mark, for this unit of work only, that the change set named by `source` ("changeset:12")
     was approved and is being applied in it (services/changesets.py, nothing else, calls this)."""
-    uow.__dict__.setdefault("_approved_sources", set()).add(source)
+    uow.approved_sources.add(source)
 
 
 def applying_approved(uow: UnitOfWork, ctx: ChangeContext) -> bool:
     """True while an approved change set applies this change: its source, its approver, this
     very transaction. A context that merely names an approver does not pass."""
-    return ctx.approver is not None and ctx.source in uow.__dict__.get("_approved_sources", set())
-
-
-def _put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
-    from shop_orders.services import settings  # settings imports this module
-
-    settings.put(uow, ctx, key, value)
+    return ctx.approver is not None and ctx.source in uow.approved_sources
 
 
 def _approved(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:
@@ -196,12 +191,12 @@ def apply_matrix(uow: UnitOfWork, ctx: ChangeContext, new: dict[str, list[str]])
     m = matrix(uow.session)
     for action, roles in check_matrix(new).items():
         m[action] = frozenset(Role(r) for r in roles)
-    _put(uow, ctx, PERMISSIONS_KEY, matrix_json(m))
+    put(uow, ctx, PERMISSIONS_KEY, matrix_json(m))
 
 
 def apply_two_person(uow: UnitOfWork, ctx: ChangeContext, min_orders: int, expiry_hours: int) -> None:
     _approved(uow, ctx, t("the two-person rule"))
-    _put(uow, ctx, TWO_PERSON_KEY, check_two_person(min_orders, expiry_hours).to_json())
+    put(uow, ctx, TWO_PERSON_KEY, check_two_person(min_orders, expiry_hours).to_json())
 
 
 def check_two_person(min_orders: object, expiry_hours: object) -> TwoPerson:
@@ -246,4 +241,4 @@ def set_idle_lock(uow: UnitOfWork, ctx: ChangeContext, minutes: int) -> None:
     require(uow, ctx.actor, "settings.permissions")
     if not 0 <= int(minutes) <= 24 * 60:
         raise ValidationError(t("the idle lock is 0 (never) to 1440 minutes"))
-    _put(uow, ctx, IDLE_LOCK_KEY, json.dumps(int(minutes)))
+    put(uow, ctx, IDLE_LOCK_KEY, json.dumps(int(minutes)))

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from shop_orders import paths
+from shop_orders.atomic import write_atomic
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.store.db import resolve_url, without_password
 
@@ -53,10 +54,7 @@ def remember_password(address: str, password: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     lines = [line for line in lines if not line.startswith(key + ":")] + [f"{key}:{_escape(password)}"]
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.chmod(path, 0o600)
+    write_atomic(path, "\n".join(lines) + "\n", prefix=".pgpass-")  # the owner's alone (0600), never half written
     return path
 
 

@@ -1,4 +1,5 @@
-"""Shop-wide settings shared by every seat; every change is audited like an order change."""
+"""Shop-wide settings shared by every seat; every change is audited like an order change (written
+by services/setting_rows.put, which this module passes on as settings.put)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
 from shop_orders.services import permissions
+from shop_orders.services.setting_rows import put as put
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.models import Setting
@@ -146,16 +148,3 @@ def save_status_words(uow: UnitOfWork, ctx: ChangeContext, profile_code: str, wo
     current[profile_code] = merged
     value = {code: {w: s.value for w, s in sorted(ws.items())} for code, ws in sorted(current.items())}
     put(uow, ctx, STATUS_WORDS_KEY, json.dumps(value, ensure_ascii=False, sort_keys=True))
-
-
-def put(uow: UnitOfWork, ctx: ChangeContext, key: str, value: str) -> None:
-    """Store a shop setting's JSON (audited as a setting, old -> new) unless it is unchanged."""
-    row = uow.session.get(Setting, key)
-    old = row.value if row else None
-    if old == value:
-        return
-    if row is None:
-        uow.session.add(Setting(key=key, value=value, updated_at=uow.now))
-    else:
-        row.value, row.updated_at = value, uow.now
-    uow.record(ctx, "setting", field=key, old=old, new=value)

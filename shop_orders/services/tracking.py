@@ -1,7 +1,7 @@
 """Tracking sync: ask each configured courier about the parcels we shipped, keep what it says on
 each shipment, and act on it.
 
-What the courier says is untrusted text from the network: the adapters (services/couriers/)
+What the courier says is untrusted text from the network: the adapters (adapters/couriers/)
 validate it into TrackResults; here it is only stored (capped) and compared.
 
 - Unknown is not invalid. A courier that has nothing on a number yet (Kuaidi100's "查询无结果，
@@ -37,13 +37,13 @@ from sqlmodel import col
 
 from shop_orders.domain.carriers import carrier_key
 from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.couriers import ParcelQuery
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import rule_note
 from shop_orders.domain.tracking import TrackResult, TrackState, plausible_number
 from shop_orders.services import orders, permissions, rules, settings
-from shop_orders.services.couriers.base import ParcelQuery
 from shop_orders.services.tickets import SYSTEM
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
@@ -273,8 +273,8 @@ def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: 
     refusal of our key, carrier code or rate stops asking that courier at once, a courier down
     or too slow after DOWN_AFTER parcels in a row (one sentence in `problems`, its remaining
     parcels counted failed); an implausible number is asked nothing and reported."""
-    from shop_orders.services.couriers.base import CourierError, CourierUnavailable, ParcelError
-    from shop_orders.services.couriers.base import CourierServerError as ServerError
+    from shop_orders.domain.couriers import CourierError, CourierUnavailable, ParcelError
+    from shop_orders.domain.couriers import CourierServerError as ServerError
 
     permissions.check(db, actor, "order.ship")
     names = [(str(getattr(c, "name", c)), _names(c), ask) for c, ask in couriers]

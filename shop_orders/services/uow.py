@@ -11,8 +11,21 @@ store's key cannot write) in the same transaction, every order touched is sealed
 (store/seals.py), then the chain head is copied outside the database. Before anything is written, this seat's head files must still name an event the
 database holds (audit.check_heads): after a truncation of the trail every write stops with
 AuditTrailDamaged instead of overwriting the evidence. Rules (callables registered in `rules`)
-see every batch of events before commit and may make further changes in the same transaction;
-by default that is the detection rules of services/rules.py (exception tickets).
+see every batch of events before commit and may make further changes in the same transaction.
+
+Where the rules come from: this module knows no rule. The composition root installs the rules
+every unit of work runs by default (`install_default_rules`): services/context.py's
+`install_rules` installs the detection rules of services/rules.py (exception tickets), and the
+app, the command line and the self-test call it when they open a store (`open_context`,
+`AppContext`); the test suite does too when it is imported (tests/__init__.py), and so do the
+benchmark scripts, so a test's `UnitOfWork(db)` runs them. A unit of
+work made before anything was installed refuses to start (a forgotten composition root must not
+silently skip the detection rules); `rules=()` turns them off for one unit of work (benchmarks,
+bulk loads, restores).
+
+State kept on a unit of work for the services (declared here, not set from outside):
+`permission_checks` caches services/permissions.require's answers for this transaction, and
+`approved_sources` names the change sets being applied in it (permissions.grant_approved).
 """
 
 from __future__ import annotations
@@ -36,14 +49,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def default_rules() -> list[Rule]:
-    """What every unit of work runs before its commit unless told otherwise: the detection rules
-    (services/rules.py; exception tickets). `rules=()` turns them off (benchmarks, bulk loads)."""
-    from shop_orders.services import (
-        rules,  # the rules use the unit of work: imported when one starts
-    )
+_default_rules: list[Rule] | None = None  # filled by the composition root (install_default_rules)
 
-    return [rules.on_change]
+
+def install_default_rules(rules: Sequence[Rule]) -> None:
+    """Set what every unit of work runs before its commit unless it is given its own `rules`
+    (the composition root calls this; installing again replaces, never adds)."""
+    global _default_rules
+    _default_rules = list(rules)
+
+
+def default_rules() -> list[Rule]:
+    """The rules installed by the composition root; RuntimeError when none were (a programming
+    error: call services.context.install_rules first, or pass rules=())."""
+    if _default_rules is None:
+        raise RuntimeError("no default rules are installed for the unit of work: the composition root must call "
+                           "services.context.install_rules() (or pass rules=() to run none)")
+    return list(_default_rules)
 
 
 WAIT_FOR_SEAT_S = 60  # how long a write waits for another seat's transaction (PostgreSQL) before it gives up
@@ -59,6 +81,9 @@ class UnitOfWork:
         self.rules = list(default_rules() if rules is None else rules)
         self.events: list[audit.PendingEvent] = []
         self._committed = False
+        # Kept for services/permissions.py, for this transaction only:
+        self.permission_checks: dict[tuple[str, str, str], str | None] = {}  # (name, role, action) -> why not
+        self.approved_sources: set[str] = set()  # sources of the approved change sets applied here
 
     def __enter__(self) -> UnitOfWork:
         self.key = audit.require_key(self.db)  # a seat without the chain's key reads only

@@ -116,12 +116,11 @@ def verify_store(db: Database, progress: Progress | None = None,
 def _signed(s: Session, db: Database, check: StoreCheck) -> StoreCheck:
     """The rows that decide who may do what (users, settings: store/signing.py) and the pending
     change sets (their keyed content hash) must check under the store's key."""
-    from shop_orders.services import changesets
-    from shop_orders.store import signing
+    from shop_orders.store import change_set_hash, signing
 
     problems = signing.problems(s)
     if not problems and db.chain_key is not None:
-        problems = changesets.altered_pending(s, db.chain_key)
+        problems = change_set_hash.altered_pending(s, db.chain_key)
     if problems:
         return StoreCheck(check.events, check.orders, check.head, problems[0], "signed")
     return check

@@ -28,7 +28,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
@@ -41,6 +40,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from shop_orders.atomic import write_atomic
 from shop_orders.domain.messages import N_, t
 from shop_orders.store import keys
 from shop_orders.store.bulk import insert_many
@@ -293,12 +293,7 @@ class HeadFile:
         if self.key is not None:
             data["store_id"] = self.key.store_id
             data["mac"] = self.key.sign(self._signed_text(seq, h, epoch))
-        fd, tmp = tempfile.mkstemp(prefix=".audit-head-", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(data), prefix=".audit-head-")
 
     def advance(self, seq: int, h: str) -> bool:
         """Move the head forward; a missing, unreadable or unsigned file is left as it is (evidence
@@ -719,10 +714,7 @@ def _carry_by_store_id(db) -> None:
         return
     text = best[1].read_text(encoding="utf-8")
     for p in missing:
-        fd, tmp = tempfile.mkstemp(prefix=".audit-head-", dir=p.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
+        write_atomic(p, text, prefix=".audit-head-")
         log.info("audit head file carried over from %s to %s (the store moved)", best[1].name, p.name)
 
 

@@ -20,7 +20,6 @@ COPY ... FROM STDIN (sqlite_to_pg).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -48,6 +47,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import LargeBinary, String
 
 from shop_orders import paths
+from shop_orders.atomic import fsync_file, replacing
 from shop_orders.store.models import SQLModel
 from shop_orders.store.types import UTCDateTime
 
@@ -60,10 +60,6 @@ RESTORE_LOCK_TIMEOUT_S = 30
 
 class CopyCancelled(Exception):
     """The caller's cancel callable said stop; nothing was left behind."""
-
-
-def partial_path(dest: Path) -> Path:
-    return dest.with_name(dest.name + ".partial")
 
 
 def _check_cancel(cancel: Cancel | None) -> None:
@@ -95,23 +91,18 @@ def _backup_from(source: sqlite3.Connection, tmp: Path, progress: Progress | Non
 
 def sqlite_backup(src: Path, dest: Path, progress: Progress | None = None, cancel: Cancel | None = None) -> None:
     """Copy a live SQLite database to dest (single file, no WAL), one snapshot, however busy."""
-    tmp = partial_path(dest)
-    tmp.unlink(missing_ok=True)
-    paths.new_private_file(tmp)  # a backup is the owner's alone, as the store is
-    source = sqlite3.connect(src, timeout=30, isolation_level=None)
-    try:
-        # One read transaction for the whole copy: the backup steps reuse it, so they see one
-        # snapshot and are not restarted by other connections' commits.
-        source.execute("BEGIN")
-        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        _backup_from(source, tmp, progress, cancel)
-        source.execute("COMMIT")
-        tmp.replace(dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        source.close()
+    with replacing(dest) as tmp:
+        paths.new_private_file(tmp)  # a backup is the owner's alone, as the store is
+        source = sqlite3.connect(src, timeout=30, isolation_level=None)
+        try:
+            # One read transaction for the whole copy: the backup steps reuse it, so they see one
+            # snapshot and are not restarted by other connections' commits.
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            _backup_from(source, tmp, progress, cancel)
+            source.execute("COMMIT")
+        finally:
+            source.close()
 
 
 def raw_file_copy(src: Path, dest: Path) -> None:
@@ -230,14 +221,6 @@ def _psycopg(conn: Connection):
     return raw
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def pg_to_sqlite(src: Connection, dest: Path, batch: int = 5000,
                  progress: Progress | None = None, cancel: Cancel | None = None) -> None:
     """Replace the rows of the SQLite file dest (same schema revision as src's, not in use by
@@ -290,7 +273,7 @@ def pg_to_sqlite(src: Connection, dest: Path, batch: int = 5000,
         out.execute("COMMIT")
     finally:
         out.close()
-    _fsync(dest)
+    fsync_file(dest)
 
 
 def sqlite_to_pg(src: Path, dst: Connection, batch: int = 5000,

@@ -32,11 +32,11 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from shop_orders.atomic import write_atomic
 from shop_orders.domain.messages import t
 from shop_orders.store.errors import StoreError
 
@@ -115,20 +115,17 @@ def parse_key(text: str, where: str) -> ChainKey:
 
 
 def write_private(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Write text to path readable by its owner only (0600), atomically (or refuse if it exists)."""
+    """Write text to path readable by its owner only (0600), atomically (shop_orders/atomic.py),
+    or, `exclusive`, refuse (FileExistsError) if it exists."""
+    if not exclusive:
+        write_atomic(path, text, prefix=".key-")  # mkstemp's file: 0600
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    if exclusive:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        tmp = None
-    else:
-        fd, tmp = tempfile.mkstemp(prefix=".key-", dir=path.parent)
-        os.chmod(tmp, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
-    if tmp is not None:
-        os.replace(tmp, path)
 
 
 class KeyStore:

@@ -18,7 +18,6 @@ import getpass
 import json
 import os
 import socket
-import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
+from shop_orders.atomic import write_atomic
 from shop_orders.domain.messages import t
 from shop_orders.store.db import Database, sqlite_path
 
@@ -132,14 +132,8 @@ class Seat:
         self._file.parent.mkdir(parents=True, exist_ok=True)
         data = {"host": self.host, "pid": self.pid, "user": _user(), "app": self.app,
                 "since": self.since.isoformat(), "last_seen": datetime.now(UTC).isoformat()}
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".seat-", dir=self._file.parent)
-        except FileNotFoundError:  # the last seat that left removed the folder just now
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".seat-", dir=self._file.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, self._file)
+        # rewritten at every beat: not synced to disk (a lost beat only makes the seat look idle)
+        write_atomic(self._file, json.dumps(data), prefix=".seat-", durable=False)
 
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT_S):
@@ -256,8 +250,9 @@ def announcing_restore(db: Database, by: str):
     try:
         if path is not None:
             announce = seats_dir(path) / RESTORE_FILE
-            announce.parent.mkdir(parents=True, exist_ok=True)
-            announce.write_text(json.dumps({"by": by, "host": _host(), "pid": os.getpid()}), encoding="utf-8")
+            # whole or not at all: the other seats read it while it is written (not synced: it lives minutes)
+            write_atomic(announce, json.dumps({"by": by, "host": _host(), "pid": os.getpid()}), prefix=".restore-",
+                         durable=False)
         else:
             conn = db.engine.connect()
             conn.execute(text("SELECT set_config('application_name', :n, false)"),

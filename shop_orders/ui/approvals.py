@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain.messages import t
+from shop_orders.domain.money import MAX_PERCENT, MIN_PERCENT
 from shop_orders.domain.roles import Role
 from shop_orders.domain.status import DERIVED, Status
 from shop_orders.services import changesets
@@ -87,7 +88,7 @@ class BulkEditDialog(OkCancelDialog):
         self.courier.setObjectName("bulkCourier")
         self.percent = QDoubleSpinBox(self)
         self.percent.setObjectName("bulkPercent")
-        self.percent.setRange(-100, 1000)
+        self.percent.setRange(float(MIN_PERCENT), float(MAX_PERCENT))  # domain/money.py
         self.percent.setDecimals(1)
         self.percent.setSuffix(" %")
         pages = ((QLabel(t("The orders go back into the grid."), self),

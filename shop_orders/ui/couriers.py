@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shop_orders.domain.couriers import KINDS
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import courier_accounts, tracking, vault
 from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
-from shop_orders.services.couriers.base import KINDS
 from shop_orders.ui import palette
 from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill, text_table

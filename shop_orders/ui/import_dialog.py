@@ -236,7 +236,7 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def map_columns(self) -> None:
-        from shop_orders.services.importing.readers import ReadError
+        from shop_orders.adapters.readers import ReadError
         from shop_orders.ui.mapping_dialog import MappingDialog
 
         try:

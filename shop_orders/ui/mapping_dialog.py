@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shop_orders.adapters import readers
 from shop_orders.domain.channels import CHANNELS, channel_label
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
@@ -32,7 +33,7 @@ from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status
 from shop_orders.services import settings
 from shop_orders.services.context import AppContext
-from shop_orders.services.importing import guess, header, layouts, plan, readers
+from shop_orders.services.importing import guess, header, layouts, plan
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
 from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill

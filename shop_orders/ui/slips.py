@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QWidget
 
+from shop_orders.adapters import slip_painting
 from shop_orders.domain.messages import t
 from shop_orders.services import slips
 from shop_orders.services.context import AppContext
@@ -28,7 +29,7 @@ class SlipPrintDialog:
     @classmethod
     def ask(cls, parent: QWidget, count: int) -> QPrinter | None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(slips.page_layout())
+        printer.setPageLayout(slip_painting.page_layout())
         dialog = QPrintDialog(printer, parent)
         dialog.setObjectName("printSlipsDialog")
         dialog.setWindowTitle(t("Print %s packing slips") % count)
@@ -70,8 +71,8 @@ def print_slips(parent: QWidget, order_nos: Sequence[str], ctx: AppContext) -> P
     def work(report, cancelled) -> int:
         found = slips.load_slips(db, wanted)
         try:
-            return slips.paint_document(printer, found, printer.resolution(),
-                                        lambda done, total: report("print", done, total), cancelled)
+            return slip_painting.paint_document(printer, found, printer.resolution(),
+                                                lambda done, total: report("print", done, total), cancelled)
         except slips.SlipCancelled:
             printer.abort()  # nothing half-printed goes to the printer
             raise

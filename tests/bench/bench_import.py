@@ -127,4 +127,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from shop_orders.services.context import install_rules
+
+    install_rules()  # this script composes the app: its units of work run the detection rules
     main()

@@ -74,11 +74,12 @@ def main() -> None:
 
     import httpx
 
+    from shop_orders.adapters.couriers import adapter_for
+    from shop_orders.adapters.couriers.kuaidi100 import sign
     from shop_orders.courier_sim import DEFAULT_CUSTOMER, DEFAULT_KEY, CourierSim
     from shop_orders.domain.changes import Actor
+    from shop_orders.domain.couriers import CourierConfig, CourierLimits
     from shop_orders.services import tracking
-    from shop_orders.services.couriers.base import CourierConfig, CourierLimits, adapter_for
-    from shop_orders.services.couriers.kuaidi100 import sign
     from shop_orders.store.open import open_database
 
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))

@@ -141,7 +141,8 @@ def test_courier_sim_serves_both_protocols_until_stopped(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "shop_orders", "courier-sim", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        from shop_orders.services.couriers.base import CourierConfig, CourierLimits, adapter_for
+        from shop_orders.adapters.couriers import adapter_for
+        from shop_orders.domain.couriers import CourierConfig, CourierLimits
 
         deadline = time.monotonic() + 20
         while True:

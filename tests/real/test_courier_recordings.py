@@ -18,17 +18,17 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from shop_orders.domain.tracking import TrackState
-from shop_orders.services.couriers import (
+from shop_orders.adapters.couriers import adapter_for
+from shop_orders.domain.couriers import (
     CourierAuthError,
     CourierConfig,
     CourierLimits,
     CourierRateLimited,
     CourierRefused,
     CourierServerError,
-    adapter_for,
+    ParcelQuery,
 )
-from shop_orders.services.couriers.base import ParcelQuery
+from shop_orders.domain.tracking import TrackState
 
 HERE = Path(__file__).parent / "couriers"
 S = TrackState

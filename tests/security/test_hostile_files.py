@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from shop_orders.services.importing import runner, safety
+from shop_orders.adapters import safety
+from shop_orders.services.importing import runner
 from tests.factories import make_order
 from tests.security import hostile
 

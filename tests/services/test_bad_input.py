@@ -73,7 +73,7 @@ def test_a_csv_with_more_rows_than_an_import_takes_is_refused_quickly_without_re
 
     import pytest
 
-    from shop_orders.services.importing import safety
+    from shop_orders.adapters import safety
 
     path = tmp_path / "huge.csv"
     line = b"3012345678901234567,tb,100.00,13800138000\n"
@@ -105,7 +105,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(sqlite_db, tmp_
 
     import pytest
 
-    from shop_orders.services.importing import safety
+    from shop_orders.adapters import safety
 
     path = tmp_path / "sparse.csv"
     with open(path, "wb") as fh:  # sparse: takes no disk space

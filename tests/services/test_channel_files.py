@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from shop_orders.services.importing import header, layouts, readers, runner
+from shop_orders.adapters import readers
+from shop_orders.services.importing import header, layouts, runner
 from shop_orders.services.importing.profiles import norm
 from shop_orders.store import queries
 from tests.channel_files.expected import EXPECTED

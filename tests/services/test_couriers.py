@@ -20,6 +20,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from shop_orders.adapters.couriers import adapter_for
+from shop_orders.adapters.couriers.http import TokenBucket, retry_after
+from shop_orders.adapters.couriers.kuaidi100 import china_time, sign
 from shop_orders.courier_sim import (
     DEFAULT_CUSTOMER,
     DEFAULT_KEY,
@@ -28,9 +31,7 @@ from shop_orders.courier_sim import (
     start_time,
 )
 from shop_orders.domain import messages
-from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState, plausible_number
-from shop_orders.services.couriers import (
+from shop_orders.domain.couriers import (
     CourierAuthError,
     CourierBadAnswer,
     CourierConfig,
@@ -40,10 +41,10 @@ from shop_orders.services.couriers import (
     CourierServerError,
     CourierTimeout,
     CourierUnavailable,
-    adapter_for,
+    ParcelQuery,
 )
-from shop_orders.services.couriers.base import ParcelQuery, TokenBucket, retry_after
-from shop_orders.services.couriers.kuaidi100 import china_time, sign
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState, plausible_number
 
 KINDS = ["kuaidi100", "aftership"]
 S = TrackState

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from shop_orders.adapters import readers
 from shop_orders.domain.replay import describe_created
 from shop_orders.services import orders, settings
 from shop_orders.services.importing import plan as plan_mod
-from shop_orders.services.importing import readers, runner
+from shop_orders.services.importing import runner
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit, queries
 from shop_orders.store.models import AuditEvent, Order

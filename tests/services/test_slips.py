@@ -7,6 +7,7 @@ import re
 import pytest
 import zxingcpp
 
+from shop_orders.adapters import slip_painting
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.status import Status
@@ -35,7 +36,7 @@ def test_the_slip_of_a_chinese_order_scans_back_to_its_id_and_every_sku(db, qapp
     no = _chinese_order(db)
     [slip] = slips.load_slips(db, [no])
     assert slip.recipient == "张**" and slip.phone == "138****5678"  # as stored, masked
-    [page] = slips.render_images(slip, dpi=300)
+    [page] = slip_painting.render_images(slip, dpi=300)
     assert _decoded(page) == sorted([no, "TEA-LJ-250", "TEA-PE-357", "cup/gl-01"])
     pdf = tmp_path / "slip.pdf"
     assert slips.write_pdf(pdf, [slip]) == 1
@@ -46,16 +47,16 @@ def test_the_slip_of_a_chinese_order_scans_back_to_its_id_and_every_sku(db, qapp
 
 def test_bars_are_whole_pixels_of_at_least_a_third_of_a_millimetre(qapp):
     for dpi in (203, 300, 600, 1200):
-        assert slips.module_px(dpi) * 25.4 / dpi >= slips.MIN_MODULE_MM
-    assert slips.code128_modules("SO-20261122-000123").startswith("11010010000")  # start code B
+        assert slip_painting.module_px(dpi) * 25.4 / dpi >= slip_painting.MIN_MODULE_MM
+    assert slip_painting.code128_modules("SO-20261122-000123").startswith("11010010000")  # start code B
 
 
 def test_the_font_has_chinese_glyphs_when_the_system_has_a_cjk_font(qapp):
     from PySide6.QtGui import QFontDatabase, QRawFont
 
-    if not set(slips.CJK_FAMILIES) & set(QFontDatabase.families()):
+    if not set(slip_painting.CJK_FAMILIES) & set(QFontDatabase.families()):
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
-    raw = QRawFont.fromFont(slips.slip_font(9))
+    raw = QRawFont.fromFont(slip_painting.slip_font(9))
     assert all(raw.supportsCharacter(ch) for ch in "张西湖龙井收件人")
 
 
@@ -71,7 +72,7 @@ def test_one_page_per_order_and_only_what_is_left_to_ship(db, qapp, tmp_path):
 def test_an_order_with_many_lines_continues_on_a_second_page_with_its_barcode(db, qapp):
     no = make_order(db, lines=[orders.LineDraft(f"SKU-{i:02d}", f"商品 {i}", 1, 100) for i in range(12)])
     [slip] = slips.load_slips(db, [no])
-    pages = slips.render_images(slip, dpi=300)
+    pages = slip_painting.render_images(slip, dpi=300)
     assert len(pages) >= 2
     found = [text for page in pages for text in _decoded(page)]
     assert found.count(no) == len(pages)

@@ -13,12 +13,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from shop_orders.adapters.couriers import adapter_for
 from shop_orders.courier_sim import DEFAULT_CUSTOMER, DEFAULT_KEY, CourierSim, start_time
 from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.couriers import CourierConfig, CourierLimits
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import note_text
 from shop_orders.services import auth, orders, permissions, tracking
-from shop_orders.services.couriers.base import CourierConfig, CourierLimits, adapter_for
 from shop_orders.services.verification import verify_store
 from shop_orders.store.models import AuditEvent, Order, OrderLine, Shipment, Ticket, TicketComment
 from tests import factories

@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QAction, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
+from shop_orders.adapters import slip_painting
 from shop_orders.services import slips as slip_service
 from shop_orders.ui import slips as slip_ui
 from shop_orders.ui.file_dialogs import FileDialog
@@ -67,7 +68,7 @@ def test_print_paints_the_same_pages_on_the_chosen_printer(make_window, sqlite_d
     def printer(cls, parent, count):
         assert count == 1
         p = QPrinter(QPrinter.PrinterMode.HighResolution)
-        p.setPageLayout(slip_service.page_layout())
+        p.setPageLayout(slip_painting.page_layout())
         p.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a printer that writes a file
         p.setOutputFileName(str(out))
         return p
@@ -78,10 +79,10 @@ def test_print_paints_the_same_pages_on_the_chosen_printer(make_window, sqlite_d
     assert out.read_bytes().startswith(b"%PDF") and _pages(out.read_bytes()) == 1
     # and what the printer got scans back: the same painter code rendered to an image
     [slip] = slip_service.load_slips(sqlite_db, [no])
-    page = slip_service.render_images(slip, dpi=300)[0]
+    page = slip_painting.render_images(slip, dpi=300)[0]
     found = {b.text for b in zxingcpp.read_barcodes(page)}
     assert no in found and {line.sku for line in slip.lines} <= found
-    assert QPageSize(QPageSize.PageSizeId.A6).id() == slip_service.page_layout().pageSize().id()
+    assert QPageSize(QPageSize.PageSizeId.A6).id() == slip_painting.page_layout().pageSize().id()
     settle(qtbot, w)
 
 

@@ -7,7 +7,7 @@ ZH: dict[str, str] = {
     "returned to the shop": "已退回", "courier problem": "物流异常", "not a valid tracking number": "快递单号无效", "no news from the courier yet": "快递暂无信息",
     "'{number}' is not a tracking number: it must be 6 to 40 capital letters, digits or '-'.":
         "“{number}”不是快递单号：单号应为 6 到 40 位大写字母、数字或“-”。",
-    # adapters (services/couriers/)
+    # adapters (adapters/couriers/)
     "The courier {name} could not be reached; check its address and the network, then try again.":
         "无法连接快递接口“{name}”；请检查接口地址和网络后重试。",
     "The courier {name} did not answer within {seconds} seconds; try again later.":

@@ -1,7 +1,7 @@
 """Importing channel order exports (Excel/CSV): read safely, find the header, recognise the
 channel, turn untrusted cells into orders, and apply them in one transaction through the services.
 
-    readers.py   files to rows (hostile-file guards first: safety.py)
+    adapters/readers.py  files to rows (hostile-file guards first: adapters/safety.py), outside this package
     values.py    cells to exact values (order numbers, amounts, times)
     profiles.py  built-in and custom channel profiles (columns, status words)
     header.py    where the header is, which profile it matches, where the data ends

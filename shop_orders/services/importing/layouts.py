@@ -20,7 +20,9 @@ are unknown, never 0.00.
 
 from __future__ import annotations
 
-from shop_orders.domain.messages import N_
+from collections.abc import Sequence
+
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
 from shop_orders.services.importing.profiles import Profile
 
@@ -435,3 +437,14 @@ SHOP_ORDERS = Profile(
 
 BUILT_IN: list[Profile] = [TAOBAO, TAOBAO_ITEMS, JD, PINDUODUO, DOUYIN, YOUZAN, YOUZAN_ITEMS, SHOPIFY, WOOCOMMERCE,
                            WOO_WEBTOFFEE, WOO_ANALYTICS, AMAZON, AMAZON_ORDERS, AMAZON_PICKUP, ETSY, EBAY, SHOP_ORDERS]
+
+
+def by_code(code: str, custom: Sequence[Profile] = ()) -> Profile:
+    for p in [*custom, *BUILT_IN]:
+        if p.code == code:
+            return p
+    for p in [*custom, *BUILT_IN]:
+        if p.channel == code:
+            return p
+    names = ", ".join(p.code for p in [*BUILT_IN, *custom])
+    raise ValueError(t("unknown import profile '{code}'; known: auto, {names}", code=code, names=names))

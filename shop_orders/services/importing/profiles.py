@@ -1,7 +1,8 @@
 """Channel profiles: which header names mean which field, which status words mean which status,
 and how a layout's rows make an order (one row per order, or one per line item).
 
-The built-in layouts are in layouts.py, each citing where its columns and words come from.
+The built-in layouts are in layouts.py, each citing where its columns and words come from, with
+`by_code`, which finds a profile by its code or channel.
 Custom profiles made in the mapping dialog are the same data, saved as a shop setting; words a
 person mapped on the spot in the import dialog are saved beside a built-in profile
 (settings.STATUS_WORDS_KEY) and merged in with `with_words`.
@@ -20,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -225,18 +225,5 @@ def shopify_status(financial: str, fulfillment: str, cancelled_at: str, payment_
     return S.AWAITING_SHIPMENT if cash_on_delivery(payment_method) else S.AWAITING_PAYMENT
 
 
-def by_code(code: str, custom: Sequence[Profile] = ()) -> Profile:
-    from shop_orders.services.importing.layouts import BUILT_IN
-
-    for p in [*custom, *BUILT_IN]:
-        if p.code == code:
-            return p
-    for p in [*custom, *BUILT_IN]:
-        if p.channel == code:
-            return p
-    names = ", ".join(p.code for p in [*BUILT_IN, *custom])
-    raise ValueError(t("unknown import profile '{code}'; known: auto, {names}", code=code, names=names))
-
-
-__all__ = ["FIELDS", "FROM_FACTS", "N_", "Profile", "StatusReading", "by_code", "cash_on_delivery", "norm",
+__all__ = ["FIELDS", "FROM_FACTS", "N_", "Profile", "StatusReading", "cash_on_delivery", "norm",
            "shopify_status", "status_key"]

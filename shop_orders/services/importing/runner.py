@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from shop_orders.adapters import readers
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
 from shop_orders.services import orders, rules, settings
-from shop_orders.services.importing import header, layouts, plan, profiles, readers
+from shop_orders.services.importing import header, layouts, plan, profiles
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.bulk import collector_paused, indexes_deferred
 from shop_orders.store.db import Database
@@ -80,7 +81,7 @@ def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]
     with the status words the shop mapped for it; one profile when `channel` names it."""
     words = settings.get_status_words(session)
     custom = settings.get_custom_profiles(session)
-    found = [*custom, *layouts.BUILT_IN] if channel == "auto" else [profiles.by_code(channel, custom)]
+    found = [*custom, *layouts.BUILT_IN] if channel == "auto" else [layouts.by_code(channel, custom)]
     return [p.with_words(words.get(p.code, {})) for p in found]
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from shop_orders.adapters import safety
 from shop_orders.domain.messages import t
-from shop_orders.services.importing import safety
 
 
 class ReadError(ValueError):

@@ -51,18 +51,17 @@ import json
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
-from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.messages import t
-from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
-from shop_orders.services.couriers.base import (
+from shop_orders.adapters.couriers.http import HttpCourier, Retry
+from shop_orders.domain.couriers import (
     CourierAuthError,
     CourierBadAnswer,
     CourierNeedsPhone,
     CourierRefused,
-    HttpCourier,
     ParcelQuery,
-    Retry,
 )
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
 
 S = TrackState
 STATES = {

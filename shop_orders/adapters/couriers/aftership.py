@@ -61,18 +61,16 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from shop_orders.domain.errors import ValidationError
-from shop_orders.domain.messages import t
-from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
-from shop_orders.services.couriers.base import (
-    Answer,
+from shop_orders.adapters.couriers.http import Answer, HttpCourier, Retry
+from shop_orders.domain.couriers import (
     CourierAuthError,
     CourierBadAnswer,
     CourierRefused,
-    HttpCourier,
     ParcelQuery,
-    Retry,
 )
+from shop_orders.domain.errors import ValidationError
+from shop_orders.domain.messages import t
+from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
 
 S = TrackState
 DEFAULT_VERSION = "2026-07"
