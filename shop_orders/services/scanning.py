@@ -313,6 +313,7 @@ class ScanSession:
         self.counted: dict[int, int] = {}
         self.skipped_by: Actor | None = None
         self._counted_at_skip: dict[int, int] = {}
+        self._skip_next: Actor | None = None  # a supervisor who confirmed before the order was scanned
         self.last: Parcel | None = None
         self.parcels = 0
         self.times: deque[float] = deque()
@@ -352,7 +353,8 @@ class ScanSession:
     def open_order(self, code: str) -> Scanned:
         """The order a scanned code names on screen (find_order), nothing counted yet."""
         found = self.ctx.read(lambda s: find_order(s, code))
-        self.order, self.counted, self.skipped_by, self._counted_at_skip = found, {}, None, {}
+        self.order, self.counted, self.skipped_by, self._counted_at_skip = found, {}, self._skip_next, {}
+        self._skip_next = None
         return Scanned(ORDER, found.order_no, found.status, found.version)
 
     def count_item(self, sku: str) -> Scanned:
@@ -368,8 +370,10 @@ class ScanSession:
                        needed=line.qty - line.shipped_qty)
 
     def skip_check(self, name: str, pin: str) -> Actor:
-        """The supervisor `name` lets the order go without (more) counting, by their PIN
-        (supervisor()). A wrong PIN is committed (it counts toward the lock), then refused."""
+        """The supervisor `name` lets the order on screen go without (more) counting, by their PIN
+        (supervisor()); confirmed before any order is on screen (the command line asks first), it
+        holds for the order scanned next. A wrong PIN is committed (it counts toward the lock),
+        then refused."""
 
         def check(uow: UnitOfWork, _ctx: ChangeContext) -> tuple[Actor | None, ScanRefused | None]:
             try:
@@ -380,7 +384,10 @@ class ScanSession:
         who, refused = self.ctx.run(check, "scan")
         if refused is not None or who is None:
             raise refused or AssertionError("supervisor() returned no one")
-        self.skipped_by, self._counted_at_skip = who, dict(self.counted)
+        if self.order is None:
+            self._skip_next = who
+        else:
+            self.skipped_by, self._counted_at_skip = who, dict(self.counted)
         return who
 
     def ship_counted(self) -> bool:
@@ -419,6 +426,7 @@ class ScanSession:
         """Forget the order on screen (True if there was one)."""
         had = self.order is not None
         self.order, self.counted, self.skipped_by, self._counted_at_skip = None, {}, None, {}
+        self._skip_next = None
         return had
 
     # ---- undo ------------------------------------------------------------------------------------
