@@ -9,8 +9,19 @@ import sys
 from collections.abc import Sequence
 
 from shop_orders import __version__
-from shop_orders.cli import bulk, couriers, orders, scan, store, tickets, users
+from shop_orders.cli.bulk import add_bulk_commands
 from shop_orders.cli.common import PASSWORD_ENV, language_arg
+from shop_orders.cli.couriers import add_courier_commands
+from shop_orders.cli.orders import (
+    add_change_commands,
+    add_edit_command,
+    add_listing_commands,
+    add_thresholds_command,
+)
+from shop_orders.cli.scan import add_scan_command
+from shop_orders.cli.store import add_file_commands, add_store_commands
+from shop_orders.cli.tickets import add_ticket_commands
+from shop_orders.cli.users import add_user_commands
 from shop_orders.domain import messages
 from shop_orders.domain.messages import t
 from shop_orders.services.context import DB_ENV, DB_PASSWORD_ENV
@@ -101,17 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_store_options(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    orders.add_listing_commands(sub)
-    store.add_store_commands(sub)
-    orders.add_change_commands(sub)
-    scan.add_scan_command(sub)
-    orders.add_edit_command(sub)
-    store.add_file_commands(sub)
-    orders.add_thresholds_command(sub)
-    users.add_user_commands(sub)
-    bulk.add_bulk_commands(sub)
-    tickets.add_ticket_commands(sub)
-    couriers.add_courier_commands(sub)
+    add_listing_commands(sub)
+    add_store_commands(sub)
+    add_change_commands(sub)
+    add_scan_command(sub)
+    add_edit_command(sub)
+    add_file_commands(sub)
+    add_thresholds_command(sub)
+    add_user_commands(sub)
+    add_bulk_commands(sub)
+    add_ticket_commands(sub)
+    add_courier_commands(sub)
     return p
 
 

@@ -7,7 +7,7 @@ the items (SKUs) one by one, then the parcel's tracking number; the order ships 
 
     find_order      the order behind a scanned code, or ScanRefused (not an order, cancelled, ...)
     match_item      which line a scanned SKU counts toward (pure: domain/scanning.py)
-    check_tracking  the tracking number normalised, or wrong pattern / already used on another order
+    check_tracking  the tracking number normalised (services/parcels.py), or wrong pattern / already used
     supervisor      a manager's or owner's PIN, on the spot, for skipping the item check
     ship_scanned    every check again inside the unit of work, then orders.ship
     undo_last_scan  within UNDO_WINDOW (60 s) of the scan, with a reason: orders.recall_shipment
@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,13 +53,12 @@ from shop_orders.domain.scanning import (
     undo_open,
 )
 from shop_orders.domain.status import SHIPPING_ALLOWED, Status
-from shop_orders.domain.tracking import plausible_number
 from shop_orders.services import orders, permissions
+from shop_orders.services.parcels import check_number
 from shop_orders.services.uow import UnitOfWork, utcnow
 from shop_orders.store.models import Order, OrderLine, Shipment
 
-if TYPE_CHECKING:
-    from shop_orders.services.context import AppContext
+T = TypeVar("T")
 
 SUPERVISORS = frozenset({Role.OWNER.value, Role.MANAGER.value})
 
@@ -137,52 +136,11 @@ def find_order(session: Session, code: str) -> ScanOrder:
     return _scan_order(session, order)
 
 
-def _courier_pattern(session: Session, courier: str) -> str:
-    """The pattern of the courier account the parcel's courier names (by its name or an alias)."""
-    from shop_orders.domain.carriers import carrier_key
-    from shop_orders.services.courier_accounts import accounts
-
-    key = carrier_key(courier)
-    for a in accounts(session):
-        if key in a.names():
-            return a.pattern
-    return ""
-
-
 def check_tracking(session: Session, order: ScanOrder, courier: str, tracking_no: str) -> str:
     """The scanned tracking number, normalised (no spaces, capitals), if it has a tracking
     number's shape (domain/tracking.py), matches the courier account's own pattern when it has
     one, and is on no live (not recalled) parcel of another order; else ScanRefused."""
     return check_number(session, order.order_id, courier, tracking_no)
-
-
-def check_number(session: Session, order_id: int, courier: str, tracking_no: str) -> str:
-    """check_tracking for the order `order_id`: the scan-out's checks, which shipping by hand
-    (services/orders.ship) runs too. The courier's pattern is matched by RE2 (linear time) on at
-    most 40 characters (plausible_number, checked first), so it takes microseconds on the locked
-    row (issue 23 item 7)."""
-    if not courier.strip():
-        raise ScanRefused("no_courier", t("Choose the courier of the parcel first."))
-    number = clean_code(tracking_no).upper()
-    if not plausible_number(number):
-        raise ScanRefused("tracking_pattern", t("{number} is not a tracking number; scan the barcode on the courier's "
-                                                "label.", number=number[:40] or "—"))
-    pattern = _courier_pattern(session, courier)
-    if pattern:
-        from shop_orders.services import patterns
-
-        if not patterns.fullmatch(pattern, number):  # RE2: linear time, on the locked row too
-            raise ScanRefused("tracking_pattern", t("{number} is not a {courier} tracking number; check the label and "
-                                                    "the courier.", number=number, courier=courier.strip()))
-    other = session.execute(
-        select(col(Order.order_no)).join(Shipment, col(Shipment.order_id) == col(Order.id))
-        .where(col(Shipment.tracking_no) == number, col(Shipment.recalled_at).is_(None),
-               col(Shipment.order_id) != order_id).limit(1)
-    ).scalar()
-    if other is not None:
-        raise ScanRefused("tracking_used", t("Tracking number {number} is already on order {other}; use a new label.",
-                                             number=number, other=other))
-    return number
 
 
 def supervisor(uow_or_session: UnitOfWork | Session, name: str, pin: str) -> Actor:
@@ -296,6 +254,15 @@ class Parcel:
     at: float
 
 
+class Runner(Protocol):
+    """What a scan session works through: services.context.AppContext (its run and read)."""
+
+    def run(self, change: Callable[[UnitOfWork, ChangeContext], T], source: str = "manual",
+            reason: str = "") -> T: ...
+
+    def read(self, query: Callable[[Session], T]) -> T: ...
+
+
 class ScanSession:
     """One clerk's scan-out, scan after scan: the order on screen, the items counted toward it,
     the supervisor who let its item check be skipped, the last parcel (for undo) and the parcels
@@ -307,7 +274,7 @@ class ScanSession:
 
     HOUR = 3600.0
 
-    def __init__(self, ctx: AppContext, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, ctx: Runner, clock: Callable[[], float] = time.monotonic) -> None:
         self.ctx, self.clock = ctx, clock
         self.order: ScanOrder | None = None
         self.counted: dict[int, int] = {}
