@@ -62,9 +62,10 @@ T = TypeVar("T")
 
 SUPERVISORS = frozenset({Role.OWNER.value, Role.MANAGER.value})
 
-__all__ = ["KINDS", "UNDO_SECONDS", "UNDO_WINDOW", "ScanLine", "ScanOrder", "ScanRefused", "ScanSession", "Scanned", "check_number",
-           "check_tracking", "clean_code", "find_order", "last_shipment", "match_item", "ship_scanned", "supervisor",
-           "undo_last_scan"]
+__all__ = ["COMPLETE", "ITEM", "KINDS", "ORDER", "ORDER_AGAIN", "SHIPPED", "STEP_ITEMS", "STEP_ORDER", "STEP_TRACKING",
+           "UNDONE", "UNDO_SECONDS", "UNDO_WINDOW", "Parcel", "Runner", "ScanLine", "ScanOrder", "ScanRefused",
+           "ScanSession", "Scanned", "check_number", "check_tracking", "clean_code", "find_order", "last_shipment",
+           "match_item", "ship_scanned", "supervisor", "undo_last_scan"]
 
 
 def _locate(session: Session, code: str) -> int:
