@@ -317,8 +317,8 @@ class TicketBrowser:
 
 
 class WarehouseBrowser:
-    """What the warehouse's screens read: the courier accounts' names, the tracking settings, an
-    order as the scan station shows it, and the parcel a scan just made (for undo)."""
+    """What the warehouse's screens read: the courier accounts' names and the tracking settings
+    (the scan station reads its orders through services.scanning.ScanSession)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -337,17 +337,3 @@ class WarehouseBrowser:
 
         with self.db.read_session() as s:
             return tracking.tracking_settings(s)
-
-    def scan_order(self, code: str):
-        """scanning.find_order: the order behind a scanned code, or ScanRefused."""
-        from shop_orders.services import scanning
-
-        with self.db.read_session() as s:
-            return scanning.find_order(s, code)
-
-    def last_shipment_id(self, order_id: int) -> int | None:
-        from shop_orders.services import scanning
-
-        with self.db.read_session() as s:
-            found = scanning.last_shipment(s, order_id)
-            return None if found is None else int(found.id or 0)

@@ -444,10 +444,10 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
     if refusal:
         raise TransitionNotAllowed(refusal)
     if ctx.source != "scan" and tracking_no.strip():  # by hand: the scan-out's checks of the number
-        from shop_orders.services import scanning  # scanning ships through this module
+        from shop_orders.services import parcels
 
         assert order.id is not None  # a stored row
-        tracking_no = scanning.check_number(uow.session, order.id, courier, tracking_no)
+        tracking_no = parcels.check_number(uow.session, order.id, courier, tracking_no)
     lines = {line.line_no: line for line in order.lines}
     if items is None:
         items = {n: line.qty - line.shipped_qty for n, line in lines.items() if line.qty > line.shipped_qty}

@@ -2,15 +2,15 @@
 
 A warehouse clerk scans the order's barcode (its global id or the channel's order number), then
 the items (SKUs) one by one, then the parcel's tracking number; the order ships with source
-"scan" and the clerk as actor. The scan station (ui/) and `shop-orders scan` (cli.py) are thin
-front ends over these functions:
+"scan" and the clerk as actor. The scan station (ui/scan_station.py) and `shop-orders scan`
+(cli/) both drive one ScanSession, which holds what was scanned so far and runs these:
 
     find_order      the order behind a scanned code, or ScanRefused (not an order, cancelled, ...)
-    match_item      which line a scanned SKU counts toward (pure), or wrong item / too many
-    check_tracking  the tracking number normalised, or wrong pattern / already used on another order
+    match_item      which line a scanned SKU counts toward (pure: domain/scanning.py)
+    check_tracking  the tracking number normalised (services/parcels.py), or wrong pattern / already used
     supervisor      a manager's or owner's PIN, on the spot, for skipping the item check
     ship_scanned    every check again inside the unit of work, then orders.ship
-    undo_last_scan  within 60 s of the scan, with a reason: orders.recall_shipment
+    undo_last_scan  within UNDO_WINDOW (60 s) of the scan, with a reason: orders.recall_shipment
 
 Every refusal is a ScanRefused with one spoken-language sentence and a `kind` the station turns
 into its red screen and sound; nothing is written by a refused scan. Lookups use indexes only
@@ -20,9 +20,12 @@ scan costs the same on a store of a million orders as on one of ten (tests/bench
 
 from __future__ import annotations
 
-import re
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,70 +37,35 @@ from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.roles import Role
+from shop_orders.domain.scanning import (
+    KINDS,
+    UNDO_SECONDS,
+    UNDO_WINDOW,
+    ScanLine,
+    ScanOrder,
+    ScanRefused,
+    clean_code,
+    counted_items,
+    is_complete,
+    match_item,
+    names_order,
+    only_counted,
+    undo_open,
+)
 from shop_orders.domain.status import SHIPPING_ALLOWED, Status
-from shop_orders.domain.tracking import plausible_number
 from shop_orders.services import orders, permissions
+from shop_orders.services.parcels import check_number
 from shop_orders.services.uow import UnitOfWork, utcnow
 from shop_orders.store.models import Order, OrderLine, Shipment
 
-UNDO_WINDOW = timedelta(seconds=60)
+T = TypeVar("T")
+
 SUPERVISORS = frozenset({Role.OWNER.value, Role.MANAGER.value})
 
-KINDS = ("not_an_order", "ambiguous", "already_shipped", "cancelled", "held", "not_paid", "not_ready", "archived",
-         "wrong_item", "too_many", "no_items", "no_courier", "tracking_pattern", "tracking_used", "wrong_pin",
-         "not_supervisor", "reason_needed", "undo_expired")
-
-
-class ScanRefused(ValidationError):
-    """A scan that changes nothing: one sentence for the clerk, and what kind of refusal it is
-    (the station's feedback; one of KINDS)."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        if kind not in KINDS:
-            raise AssertionError(f"unknown scan refusal {kind!r}")
-        super().__init__(message)
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class ScanLine:
-    line_no: int
-    sku: str
-    title: str
-    qty: int
-    shipped_qty: int
-
-    @property
-    def remaining(self) -> int:
-        return max(self.qty - self.shipped_qty, 0)
-
-
-@dataclass(frozen=True)
-class ScanOrder:
-    """What the station shows large once an order is scanned, read in one go."""
-
-    order_id: int
-    order_no: str
-    channel: str
-    channel_order_no: str
-    status: str
-    recipient: str
-    address: str
-    courier: str
-    lines: tuple[ScanLine, ...]
-    version: int = 0
-
-    def remaining(self) -> dict[int, int]:
-        """line_no -> quantity not yet shipped (the lines still to pack)."""
-        return {li.line_no: li.remaining for li in self.lines if li.remaining}
-
-
-_NOISE = re.compile(r"[\s\x00-\x1f\x7f]+")  # what a keyboard-wedge scanner or a paste adds: CR/LF, tabs, spaces
-
-
-def clean_code(code: str) -> str:
-    """A scanned code without the scanner's noise (every space and control character)."""
-    return _NOISE.sub("", str(code or ""))
+__all__ = ["COMPLETE", "ITEM", "KINDS", "ORDER", "ORDER_AGAIN", "SHIPPED", "STEP_ITEMS", "STEP_ORDER", "STEP_TRACKING",
+           "UNDONE", "UNDO_SECONDS", "UNDO_WINDOW", "Parcel", "Runner", "ScanLine", "ScanOrder", "ScanRefused",
+           "ScanSession", "Scanned", "check_number", "check_tracking", "clean_code", "find_order", "last_shipment",
+           "match_item", "ship_scanned", "supervisor", "undo_last_scan"]
 
 
 def _locate(session: Session, code: str) -> int:
@@ -169,68 +137,11 @@ def find_order(session: Session, code: str) -> ScanOrder:
     return _scan_order(session, order)
 
 
-def match_item(order: ScanOrder, counted: dict[int, int], sku: str) -> int:
-    """The line a scanned SKU counts toward: the first line with that SKU (any case) still short
-    of its quantity, counting what was already shipped and what `counted` (line_no -> scanned
-    so far) holds. The caller adds one to counted[line]. wrong_item / too_many otherwise."""
-    wanted = clean_code(sku).casefold()
-    same = [li for li in order.lines if li.sku.strip().casefold() == wanted and wanted]
-    if not same:
-        raise ScanRefused("wrong_item", t("Wrong item: {sku} is not in order {order}; take it out of the parcel.",
-                                          sku=clean_code(sku)[:40] or "—", order=order.order_no))
-    for li in same:
-        if counted.get(li.line_no, 0) < li.remaining:
-            return li.line_no
-    raise ScanRefused("too_many", t("Too many: order {order} needs only {qty} of {sku}; take one out.",
-                                    order=order.order_no, qty=sum(li.remaining for li in same), sku=same[0].sku))
-
-
-def _courier_pattern(session: Session, courier: str) -> str:
-    """The pattern of the courier account the parcel's courier names (by its name or an alias)."""
-    from shop_orders.domain.carriers import carrier_key
-    from shop_orders.services.courier_accounts import accounts
-
-    key = carrier_key(courier)
-    for a in accounts(session):
-        if key in a.names():
-            return a.pattern
-    return ""
-
-
 def check_tracking(session: Session, order: ScanOrder, courier: str, tracking_no: str) -> str:
     """The scanned tracking number, normalised (no spaces, capitals), if it has a tracking
     number's shape (domain/tracking.py), matches the courier account's own pattern when it has
     one, and is on no live (not recalled) parcel of another order; else ScanRefused."""
     return check_number(session, order.order_id, courier, tracking_no)
-
-
-def check_number(session: Session, order_id: int, courier: str, tracking_no: str) -> str:
-    """check_tracking for the order `order_id`: the scan-out's checks, which shipping by hand
-    (services/orders.ship) runs too. The courier's pattern is matched by RE2 (linear time) on at
-    most 40 characters (plausible_number, checked first), so it takes microseconds on the locked
-    row (issue 23 item 7)."""
-    if not courier.strip():
-        raise ScanRefused("no_courier", t("Choose the courier of the parcel first."))
-    number = clean_code(tracking_no).upper()
-    if not plausible_number(number):
-        raise ScanRefused("tracking_pattern", t("{number} is not a tracking number; scan the barcode on the courier's "
-                                                "label.", number=number[:40] or "—"))
-    pattern = _courier_pattern(session, courier)
-    if pattern:
-        from shop_orders.services import patterns
-
-        if not patterns.fullmatch(pattern, number):  # RE2: linear time, on the locked row too
-            raise ScanRefused("tracking_pattern", t("{number} is not a {courier} tracking number; check the label and "
-                                                    "the courier.", number=number, courier=courier.strip()))
-    other = session.execute(
-        select(col(Order.order_no)).join(Shipment, col(Shipment.order_id) == col(Order.id))
-        .where(col(Shipment.tracking_no) == number, col(Shipment.recalled_at).is_(None),
-               col(Shipment.order_id) != order_id).limit(1)
-    ).scalar()
-    if other is not None:
-        raise ScanRefused("tracking_used", t("Tracking number {number} is already on order {other}; use a new label.",
-                                             number=number, other=other))
-    return number
 
 
 def supervisor(uow_or_session: UnitOfWork | Session, name: str, pin: str) -> Actor:
@@ -282,23 +193,7 @@ def ship_scanned(uow: UnitOfWork, ctx: ChangeContext, code: str, items: dict[int
     elif items is None and skipped_by is None:
         raise ScanRefused("no_items", t("Scan the items first, or have a manager confirm skipping the item check."))
     if items is not None:
-        remaining = scanned.remaining()
-        by_no = {li.line_no: li for li in scanned.lines}
-        clean: dict[int, int] = {}
-        for n, qty in items.items():
-            if int(n) not in by_no:
-                raise ScanRefused("wrong_item", t("Order {order} has no line {n}.", order=scanned.order_no, n=n))
-            if int(qty) <= 0:
-                continue
-            if int(qty) > remaining.get(int(n), 0):
-                li = by_no[int(n)]
-                raise ScanRefused("too_many", t("Too many: order {order} needs only {qty} of {sku}; take one out.",
-                                                order=scanned.order_no, qty=remaining.get(int(n), 0), sku=li.sku))
-            clean[int(n)] = int(qty)
-        if not clean:
-            raise ScanRefused("no_items", t("Nothing was scanned for order {order}; scan its items.",
-                                            order=scanned.order_no))
-        items = clean
+        items = counted_items(scanned, items)
     number = check_tracking(uow.session, scanned, courier, tracking_no)
     ship_ctx = ChangeContext(ctx.actor, "scan", ctx.reason, approver=skipped_by)
     if skipped_by is not None:
@@ -323,8 +218,207 @@ def undo_last_scan(uow: UnitOfWork, ctx: ChangeContext, shipment_id: int, reason
     shipment = uow.session.get(Shipment, shipment_id)
     if shipment is None:
         raise ValidationError(t("There is no parcel {id}.", id=shipment_id))
-    if uow.now - shipment.shipped_at > UNDO_WINDOW:
+    if not undo_open(uow.now - shipment.shipped_at):
         seconds = int((uow.now - shipment.shipped_at).total_seconds())
         raise ScanRefused("undo_expired", t("The scan was {seconds} seconds ago; a scan can be undone only within "
                                             "60 seconds. Ask a manager to recall the parcel.", seconds=seconds))
     return orders.recall_shipment(uow, ChangeContext(ctx.actor, "scan", reason.strip()), shipment_id)
+
+
+# ---- one scan session: the station's and the command line's ---------------------------------------
+
+ORDER, ORDER_AGAIN, ITEM, COMPLETE, SHIPPED, UNDONE = "order", "order_again", "item", "complete", "shipped", "undone"
+STEP_ORDER, STEP_ITEMS, STEP_TRACKING = "order", "items", "tracking"
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What a scan did, for the front end to say in its own words: `kind` is ORDER (an order is
+    on screen), ORDER_AGAIN (its own barcode scanned again), ITEM (a line counted: `sku`, `counted`
+    of `needed`), COMPLETE (every item is there), SHIPPED or UNDONE (`status`, `version`)."""
+
+    kind: str
+    order_no: str
+    status: str = ""
+    version: int = 0
+    sku: str = ""
+    counted: int = 0
+    needed: int = 0
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """The last parcel a session shipped: what undo takes back (`at` on the session's clock)."""
+
+    shipment_id: int | None
+    order_no: str
+    at: float
+
+
+class Runner(Protocol):
+    """What a scan session works through: services.context.AppContext (its run and read)."""
+
+    def run(self, change: Callable[[UnitOfWork, ChangeContext], T], source: str = "manual",
+            reason: str = "") -> T: ...
+
+    def read(self, query: Callable[[Session], T]) -> T: ...
+
+
+class ScanSession:
+    """One clerk's scan-out, scan after scan: the order on screen, the items counted toward it,
+    the supervisor who let its item check be skipped, the last parcel (for undo) and the parcels
+    of the session (for the per-hour counter). The scan station and `shop-orders scan` drive it;
+    reads go through ctx.read, each write is one ctx.run (its own unit of work) as ctx.actor with
+    source "scan". Refusals are ScanRefused (or another ShopOrdersError) and change nothing in
+    the session, except the supervisor's wrong PIN, which is written (it counts toward the lock)
+    before it is refused. `clock` (seconds, monotonic) measures the undo window and the hour."""
+
+    HOUR = 3600.0
+
+    def __init__(self, ctx: Runner, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ctx, self.clock = ctx, clock
+        self.order: ScanOrder | None = None
+        self.counted: dict[int, int] = {}
+        self.skipped_by: Actor | None = None
+        self._counted_at_skip: dict[int, int] = {}
+        self._skip_next: Actor | None = None  # a supervisor who confirmed before the order was scanned
+        self.last: Parcel | None = None
+        self.parcels = 0
+        self.times: deque[float] = deque()
+
+    # ---- where the session is --------------------------------------------------------------------
+    def complete(self) -> bool:
+        return self.order is not None and is_complete(self.order, self.counted)
+
+    @property
+    def step(self) -> str:
+        """STEP_ORDER (scan an order), STEP_ITEMS (count its items) or STEP_TRACKING (the parcel's number)."""
+        if self.order is None:
+            return STEP_ORDER
+        return STEP_TRACKING if self.skipped_by is not None or self.complete() else STEP_ITEMS
+
+    def last_hour(self) -> int:
+        """The parcels shipped in the last hour of this session."""
+        now = self.clock()
+        while self.times and now - self.times[0] > self.HOUR:
+            self.times.popleft()
+        return len(self.times)
+
+    # ---- scans -----------------------------------------------------------------------------------
+    def scan(self, code: str, courier: str) -> Scanned:
+        """One scan, as a keyboard-wedge scanner sends it: the order, then its items, then (every
+        item counted, or the check skipped) the tracking number of a parcel of `courier`."""
+        step = self.step
+        if step == STEP_ORDER:
+            return self.open_order(code)
+        if step == STEP_TRACKING:
+            return self.ship(courier, code)
+        assert self.order is not None
+        if names_order(self.order, code):
+            return Scanned(ORDER_AGAIN, self.order.order_no)
+        return self.count_item(code)
+
+    def open_order(self, code: str) -> Scanned:
+        """The order a scanned code names on screen (find_order), nothing counted yet."""
+        found = self.ctx.read(lambda s: find_order(s, code))
+        self.order, self.counted, self.skipped_by, self._counted_at_skip = found, {}, self._skip_next, {}
+        self._skip_next = None
+        return Scanned(ORDER, found.order_no, found.status, found.version)
+
+    def count_item(self, sku: str) -> Scanned:
+        """One item scanned toward the order on screen (match_item)."""
+        if self.order is None:
+            raise AssertionError("count_item before an order is on screen")
+        line_no = match_item(self.order, self.counted, sku)
+        self.counted[line_no] = self.counted.get(line_no, 0) + 1
+        if self.complete():
+            return Scanned(COMPLETE, self.order.order_no)
+        line = next(x for x in self.order.lines if x.line_no == line_no)
+        return Scanned(ITEM, self.order.order_no, sku=line.sku, counted=self.counted[line_no],
+                       needed=line.qty - line.shipped_qty)
+
+    def skip_check(self, name: str, pin: str) -> Actor:
+        """The supervisor `name` lets the order on screen go without (more) counting, by their PIN
+        (supervisor()); confirmed before any order is on screen (the command line asks first), it
+        holds for the order scanned next. A wrong PIN is committed (it counts toward the lock),
+        then refused."""
+
+        def check(uow: UnitOfWork, _ctx: ChangeContext) -> tuple[Actor | None, ScanRefused | None]:
+            try:
+                return supervisor(uow, name, pin), None
+            except ScanRefused as exc:
+                return None, exc
+
+        who, refused = self.ctx.run(check, "scan")
+        if refused is not None or who is None:
+            raise refused or AssertionError("supervisor() returned no one")
+        if self.order is None:
+            self._skip_next = who
+        else:
+            self.skipped_by, self._counted_at_skip = who, dict(self.counted)
+        return who
+
+    def ship_counted(self) -> bool:
+        """A partial shipment: the order on screen cut to what was counted, so the next scan is
+        the tracking number. False (nothing changes) when nothing was counted."""
+        if self.order is None or not any(self.counted.values()):
+            return False
+        self.order = only_counted(self.order, self.counted)
+        return True
+
+    def ship(self, courier: str, tracking_no: str) -> Scanned:
+        """Ship the order on screen (ship_scanned, every check again on the locked row): what was
+        counted; after a supervisor's skip, everything still to ship (or, when items were counted
+        after the skip, those)."""
+        if self.order is None:
+            raise AssertionError("ship before an order is on screen")
+        skipped_by = self.skipped_by
+        items = None if skipped_by is not None and self.counted == self._counted_at_skip else dict(self.counted)
+        order_no = self.order.order_no
+
+        def change(uow: UnitOfWork, ctx: ChangeContext) -> tuple[Scanned, int | None]:
+            order = ship_scanned(uow, ctx, order_no, items, courier, tracking_no, skipped_by=skipped_by)
+            parcel = last_shipment(uow.session, int(order.id or 0))
+            return (Scanned(SHIPPED, order.order_no, order.status, order.version),
+                    None if parcel is None else int(parcel.id or 0))
+
+        done, shipment_id = self.ctx.run(change, "scan")
+        now = self.clock()
+        self.last = Parcel(shipment_id, done.order_no, now)
+        self.parcels += 1
+        self.times.append(now)
+        self.drop()
+        return done
+
+    def drop(self) -> bool:
+        """Forget the order on screen (True if there was one)."""
+        had = self.order is not None
+        self.order, self.counted, self.skipped_by, self._counted_at_skip = None, {}, None, {}
+        self._skip_next = None
+        return had
+
+    # ---- undo ------------------------------------------------------------------------------------
+    def can_undo(self) -> bool:
+        """The last parcel of this session was shipped within the undo window."""
+        last = self.last
+        return (last is not None and last.shipment_id is not None
+                and undo_open(timedelta(seconds=self.clock() - last.at)))
+
+    def undo(self, reason: str) -> Scanned:
+        """Take the last parcel back (undo_last_scan, which checks the window again on the store's
+        clock), with a reason."""
+        last = self.last
+        if last is None or last.shipment_id is None:
+            raise AssertionError("undo without a parcel to undo")
+        shipment_id = last.shipment_id
+
+        def change(uow: UnitOfWork, ctx: ChangeContext) -> Scanned:
+            order = undo_last_scan(uow, ctx, shipment_id, reason)
+            return Scanned(UNDONE, order.order_no, order.status, order.version)
+
+        done = self.ctx.run(change, "scan", reason.strip())
+        self.last = None
+        self.parcels = max(0, self.parcels - 1)
+        if self.times:
+            self.times.pop()
+        return done

@@ -310,3 +310,27 @@ def import_key(db, actor, src: Path) -> str:
     result = audit.adopt_key(db, key, str(src))
     return t("Audit key imported (fingerprint {fingerprint}); the trail checks out ({count} events). "
              "This seat may now write.", fingerprint=key.fingerprint(), count=result.count)
+
+
+def export_key(db, actor, dest: Path) -> str:
+    """`audit key export FILE`: write the store's audit key to dest, readable by its owner only
+    (the right audit.keys); a file already there is refused, never overwritten. Returns the key's
+    fingerprint."""
+    from shop_orders.services import permissions
+    from shop_orders.store import keys
+
+    permissions.check(db, actor, "audit.keys")
+    key = audit.require_key(db)
+    if dest.exists():
+        raise ShopOrdersError(t("{path} already exists; choose another name.", path=dest))
+    keys.write_private(dest, key.to_json(), exclusive=True)
+    return key.fingerprint()
+
+
+def reset_heads(db, actor) -> int:
+    """`audit heads reset` (e.g. after a head file was lost): when the trail checks out under the
+    key, record its end in both head files again (the right audit.keys). Returns its event number."""
+    from shop_orders.services import permissions
+
+    permissions.check(db, actor, "audit.keys")
+    return audit.reset_heads_checked(db).head[0]

@@ -40,9 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shop_orders.domain.changes import Actor, ChangeContext
+from shop_orders.domain.changes import Actor
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
+from shop_orders.domain.status import Status
 from shop_orders.services import scanning
 from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
@@ -50,11 +51,13 @@ from shop_orders.ui.tables import fitted
 
 GREEN, RED, IDLE = "#2e7d32", "#c62828", "#263238"
 FEEDBACK_MS = 1500
-UNDO_SECONDS = 60
+UNDO_SECONDS = scanning.UNDO_SECONDS
 
 
 class ScanStation(QWidget):
-    """`scanned(ok, sentence)` after every scan (tests and the window's status bar listen)."""
+    """`scanned(ok, sentence)` after every scan (tests and the window's status bar listen). What
+    was scanned lives in a services.scanning.ScanSession (the command line's scan uses one too);
+    the station feeds it the scans, asks for the PIN and the reason, and says what happened."""
 
     scanned = Signal(bool, str)
     shipped = Signal(str)  # an order number, after its parcel went out
@@ -67,12 +70,7 @@ class ScanStation(QWidget):
         self.ctx, self.clock = ctx, clock
         self.browser = WarehouseBrowser(ctx.db)
         self.qsettings = qsettings or QSettings()
-        self.order: scanning.ScanOrder | None = None
-        self.counted: dict[int, int] = {}
-        self.skipped_by: Actor | None = None  # the supervisor who let the item check be skipped
-        self.last: tuple[int | None, str, float] | None = None  # (shipment id, order no, when) for undo
-        self.times: deque[float] = deque()  # this session's parcels, for the per-hour counter
-        self.parcels = 0
+        self.session = scanning.ScanSession(ctx, clock=lambda: self.clock())
         self._queue: deque[str] = deque()
         self._busy = False
         big = QFont(self.font())
@@ -157,6 +155,19 @@ class ScanStation(QWidget):
         self._colour(IDLE)
         self._show()
 
+    @property
+    def order(self) -> scanning.ScanOrder | None:
+        return self.session.order
+
+    @property
+    def counted(self) -> dict[int, int]:
+        return self.session.counted
+
+    @property
+    def skipped_by(self) -> Actor | None:
+        """The supervisor who let the item check be skipped."""
+        return self.session.skipped_by
+
     # ---- the screen ------------------------------------------------------------------------------
     def _load_couriers(self) -> None:
         self.courier.addItems(self.browser.courier_names())
@@ -176,7 +187,7 @@ class ScanStation(QWidget):
             self.address.setText("")
             self.lines.setRowCount(0)
         else:
-            self.step.setText(t("2 · Scan each item, or F2 / F3") if self.skipped_by is None and not self._complete()
+            self.step.setText(t("2 · Scan each item, or F2 / F3") if self.session.step == scanning.STEP_ITEMS
                               else t("3 · Scan the tracking number"))
             self.title.setText(f"{o.order_no} · {o.recipient}")
             self.address.setText(o.address)
@@ -190,16 +201,8 @@ class ScanStation(QWidget):
                         if c == 2 and got >= left:
                             item.setForeground(Qt.GlobalColor.darkGreen)
                         self.lines.setItem(r, c, item)
-        now = self.clock()
-        while self.times and now - self.times[0] > 3600:
-            self.times.popleft()
-        self.counter.setText(t("%s parcels · %s in the last hour") % (self.parcels, len(self.times)))
+        self.counter.setText(t("%s parcels · %s in the last hour") % (self.session.parcels, self.session.last_hour()))
         self.input.setFocus()
-
-    def _complete(self) -> bool:
-        o = self.order
-        return o is not None and all(self.counted.get(line.line_no, 0) >= line.qty - line.shipped_qty
-                                     for line in o.lines)
 
     def _say(self, ok: bool, sentence: str) -> None:
         self.message.setText(sentence)
@@ -238,56 +241,28 @@ class ScanStation(QWidget):
 
     def _one(self, code: str) -> None:
         try:
-            if self.order is None:
-                self._order(code)
-            elif self.skipped_by is not None or self._complete():
-                self._tracking(code)
-            else:
-                self._item(code)
+            courier = self.courier.currentText().strip()
+            if self.session.step == scanning.STEP_TRACKING and not courier:
+                self._say(False, t("Choose the courier first (the list at the top), then scan the number again."))
+                return
+            self._said(self.session.scan(code, courier), courier)
         except ShopOrdersError as exc:
             self._say(False, str(exc))
 
-    def _order(self, code: str) -> None:
-        self.order = self.browser.scan_order(code)
-        self.counted, self.skipped_by = {}, None
-        self._say(True, t("%s: scan each item.") % self.order.order_no)
-
-    def _item(self, code: str) -> None:
-        assert self.order is not None
-        if code.upper() == self.order.order_no or code == self.order.channel_order_no:
-            self._say(True, t("%s is on screen: scan its items.") % self.order.order_no)
-            return
-        line_no = scanning.match_item(self.order, self.counted, code)
-        self.counted[line_no] = self.counted.get(line_no, 0) + 1
-        if self._complete():
+    def _said(self, done: scanning.Scanned, courier: str) -> None:
+        """What a scan did, in the station's words."""
+        if done.kind == scanning.ORDER:
+            self._say(True, t("%s: scan each item.") % done.order_no)
+        elif done.kind == scanning.ORDER_AGAIN:
+            self._say(True, t("%s is on screen: scan its items.") % done.order_no)
+        elif done.kind == scanning.COMPLETE:
             self._say(True, t("Every item is here: scan the tracking number."))
-        else:
-            line = next(x for x in self.order.lines if x.line_no == line_no)
-            self._say(True, t("%s: %s of %s.") % (line.sku, self.counted[line_no], line.qty - line.shipped_qty))
-
-    def _tracking(self, code: str) -> None:
-        assert self.order is not None
-        courier = self.courier.currentText().strip()
-        if not courier:
-            self._say(False, t("Choose the courier first (the list at the top), then scan the number again."))
-            return
-        items = None if self.skipped_by is not None else dict(self.counted)
-        ctx = self.ctx.change("scan")
-        with self.ctx.uow() as uow:  # ship_scanned checks the number (pattern, use) on the locked row
-            order = scanning.ship_scanned(uow, ctx, self.order.order_no, items, courier, code,
-                                          skipped_by=self.skipped_by)
-            uow.commit()
-            order_id, order_no, status = int(order.id or 0), order.order_no, order.status
-        shipment = self.browser.last_shipment_id(order_id)
-        self.qsettings.setValue("scan/courier", courier)
-        self.last = (shipment, order_no, self.clock())
-        self.parcels += 1
-        self.times.append(self.clock())
-        self.order, self.counted, self.skipped_by = None, {}, None
-        from shop_orders.domain.status import Status
-
-        self._say(True, t("%s is %s. Next order.") % (order_no, Status(status).label()))
-        self.shipped.emit(order_no)
+        elif done.kind == scanning.ITEM:
+            self._say(True, t("%s: %s of %s.") % (done.sku, done.counted, done.needed))
+        else:  # SHIPPED
+            self.qsettings.setValue("scan/courier", courier)
+            self._say(True, t("%s is %s. Next order.") % (done.order_no, Status(done.status).label()))
+            self.shipped.emit(done.order_no)
 
     # ---- keys --------------------------------------------------------------------------------------
     def skip_check(self) -> None:
@@ -304,67 +279,40 @@ class ScanStation(QWidget):
         if not ok:
             self.input.setFocus()
             return
-        refused: ShopOrdersError | None = None
-        with self.ctx.uow() as uow:
-            try:
-                self.skipped_by = scanning.supervisor(uow, name.strip(), pin)
-            except scanning.ScanRefused as exc:
-                refused = exc
-            uow.commit()  # a wrong PIN is committed too: it counts toward the same lock as signing in
-        if refused is not None or self.skipped_by is None:
-            self._say(False, str(refused))
+        try:
+            who = self.session.skip_check(name.strip(), pin)  # a wrong PIN counts toward the lock
+        except ShopOrdersError as exc:
+            self._say(False, str(exc))
             return
-        self._say(True, t("%s lets this order go without the item check: scan the tracking number.")
-                  % self.skipped_by.name)
+        self._say(True, t("%s lets this order go without the item check: scan the tracking number.") % who.name)
 
     def ship_counted(self) -> None:
         """F3: a partial shipment of what was scanned so far."""
-        if self.order is None or not any(self.counted.values()):
+        if not self.session.ship_counted():
             self._say(False, t("Scan at least one item first."))
             return
-        self.order = self._only_counted(self.order)
         self._say(True, t("Shipping what was scanned: scan the tracking number."))
-
-    def _only_counted(self, o: scanning.ScanOrder) -> scanning.ScanOrder:
-        """The order as on screen, its lines cut to what was scanned (so the check sees it complete)."""
-        from dataclasses import replace
-
-        lines = tuple(replace(line, qty=line.shipped_qty + self.counted[line.line_no]) for line in o.lines
-                      if self.counted.get(line.line_no))
-        return replace(o, lines=lines)
 
     def undo_last(self) -> None:
         """F8: the last parcel back, within 60 s, with a reason."""
-        if self.last is None or self.last[0] is None or self.clock() - self.last[2] > UNDO_SECONDS:
+        last = self.session.last
+        if last is None or not self.session.can_undo():
             self._say(False, t("There is no parcel of the last %s seconds to undo.") % UNDO_SECONDS)
             return
-        shipment, order_no, _at = self.last
-        assert shipment is not None
-        reason, ok = QInputDialog.getText(self, t("Undo the last parcel"), t("Why is %s undone?") % order_no)
+        reason, ok = QInputDialog.getText(self, t("Undo the last parcel"), t("Why is %s undone?") % last.order_no)
         if not ok or not reason.strip():
             self.input.setFocus()
             return
         try:
-            with self.ctx.uow() as uow:
-                order = scanning.undo_last_scan(uow, ChangeContext(self.ctx.actor, "scan", reason.strip()),
-                                                shipment, reason.strip())
-                uow.commit()
-                status = order.status
+            done = self.session.undo(reason.strip())
         except ShopOrdersError as exc:
             self._say(False, str(exc))
             return
-        from shop_orders.domain.status import Status
-
-        self.last = None
-        self.parcels = max(0, self.parcels - 1)
-        if self.times:
-            self.times.pop()
-        self._say(True, t("%s is back to %s.") % (order_no, Status(status).label()))
-        self.shipped.emit(order_no)
+        self._say(True, t("%s is back to %s.") % (done.order_no, Status(done.status).label()))
+        self.shipped.emit(done.order_no)
 
     def drop_order(self) -> None:
-        if self.order is not None:
-            self.order, self.counted, self.skipped_by = None, {}, None
+        if self.session.drop():
             self._say(True, t("Dropped. Scan the next order."))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name

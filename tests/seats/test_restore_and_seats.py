@@ -174,7 +174,7 @@ def test_a_command_line_run_counts_as_a_seat_while_it_runs(tmp_path, monkeypatch
         seen.extend(p.name for p in seats.seats_dir(store).glob("*.json"))
         return 0
 
-    monkeypatch.setattr(cli, "cmd_orders", orders_command)
+    monkeypatch.setattr(cli.orders, "cmd_orders", orders_command)
     assert cli.main(["--db", str(store), "orders"]) == 0
     assert len(seen) == 1 and seen[0].endswith(f"-{__import__('os').getpid()}.json")
     assert list(seats.seats_dir(store).glob("*.json")) == []  # and it left when it ended

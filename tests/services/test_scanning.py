@@ -365,3 +365,82 @@ def test_an_unpaid_order_waits_unless_its_channel_is_cash_on_delivery(shop):
 def test_an_order_without_lines_ships_on_its_scan(shop):
     no = make_shippable(shop, lines=[], total_minor=5000, paid_minor=5000)
     assert _ship(shop, no, {}).status == Status.SHIPPED.value
+
+
+# ---- ScanSession: the station's and the command line's one session --------------------------------
+
+@pytest.fixture
+def session(shop, tmp_path):
+    from shop_orders.services.context import AppContext
+
+    now = [1000.0]
+    s = scanning.ScanSession(AppContext(shop, tmp_path, tmp_path / "b", CLERK), clock=lambda: now[0])
+    s.now = now  # type: ignore[attr-defined] - the test's hand on the clock
+    return s
+
+
+def test_a_session_takes_the_order_its_items_and_the_number_then_undoes_the_parcel(shop, session):
+    no = make_shippable(shop)
+    assert session.step == scanning.STEP_ORDER
+    assert session.scan(no.lower(), "SF").kind == scanning.ORDER and session.step == scanning.STEP_ITEMS
+    assert session.scan(no, "SF").kind == scanning.ORDER_AGAIN and session.counted == {}
+    first = session.scan("TEA-LJ-250", "SF")
+    assert (first.kind, first.sku, first.counted, first.needed) == (scanning.ITEM, "TEA-LJ-250", 1, 2)
+    session.scan("TEA-LJ-250", "SF")
+    assert session.scan("CUP-GL-01", "SF").kind == scanning.COMPLETE and session.step == scanning.STEP_TRACKING
+    done = session.scan("sf 1234567890\r\n", "SF")
+    assert (done.kind, done.order_no, done.status) == (scanning.SHIPPED, no, Status.SHIPPED.value)
+    assert session.order is None and session.parcels == 1 and session.last_hour() == 1
+    assert session.last is not None and session.last.shipment_id is not None and session.can_undo()
+    assert _events(shop, no, "ship")[0].source == "scan"
+    session.now[0] += 60
+    back = session.undo("wrong box")
+    assert (back.kind, back.status) == (scanning.UNDONE, Status.AWAITING_SHIPMENT.value)
+    assert session.parcels == 0 and session.last is None and not session.can_undo()
+    last = _events(shop, no, "ship")[-1]
+    assert (last.source, last.actor, last.reason, last.new) == ("scan", "wang", "wrong box", "0")
+
+
+def test_a_session_refuses_without_changing_and_the_undo_window_closes(shop, session):
+    no = make_shippable(shop)
+    _refused("not_an_order", session.scan, "HELLO-42", "SF")
+    assert session.order is None
+    session.open_order(no)
+    _refused("wrong_item", session.count_item, "SOCKS")
+    assert session.counted == {} and session.step == scanning.STEP_ITEMS
+    assert not session.ship_counted()  # nothing counted: no partial shipment
+    session.count_item("TEA-LJ-250")
+    assert session.ship_counted() and session.step == scanning.STEP_TRACKING
+    assert session.scan("SF1234567891", "SF").status == Status.PARTIALLY_SHIPPED.value
+    session.now[0] += 61
+    assert not session.can_undo()
+    assert session.last_hour() == 1
+    session.now[0] += 3600
+    assert session.last_hour() == 0 and session.parcels == 1
+
+
+def test_a_supervisor_confirmed_before_the_order_holds_for_the_next_one(shop, session):
+    """The command line asks for the PIN first: the skip holds for the order it scans next, and
+    only a manager's or owner's right PIN counts."""
+    no, other = make_shippable(shop), make_shippable(shop)
+    _refused("wrong_pin", session.skip_check, "max", "000000")
+    _refused("not_supervisor", session.skip_check, "wang", PINS["wang"])
+    assert session.skip_check("max", PINS["max"]).name == "max"
+    session.open_order(no)
+    assert session.skipped_by is not None and session.step == scanning.STEP_TRACKING
+    assert session.ship("SF", "SF1234567892").status == Status.SHIPPED.value
+    assert [(e.field, e.new) for e in _events(shop, no, "scan")] == [("item_check", "skipped")]
+    session.open_order(other)  # the skip was for one order
+    assert session.skipped_by is None and session.step == scanning.STEP_ITEMS
+
+
+def test_a_skip_after_some_items_ships_everything_items_counted_after_it_ship_alone(shop, session):
+    whole, part = make_shippable(shop), make_shippable(shop)
+    session.open_order(whole)
+    session.count_item("TEA-LJ-250")
+    session.skip_check("max", PINS["max"])  # the station's F2 after one item: everything goes
+    assert session.ship("SF", "SF1234567893").status == Status.SHIPPED.value
+    session.skip_check("max", PINS["max"])  # the command line's --skip-check with --sku
+    session.open_order(part)
+    session.count_item("CUP-GL-01")
+    assert session.ship("SF", "SF1234567894").status == Status.PARTIALLY_SHIPPED.value

@@ -3,7 +3,7 @@ ended with a newline, and nothing at all when stderr is not a terminal."""
 
 import io
 
-from shop_orders.cli import ProgressBar
+from shop_orders.cli.common import ProgressBar
 from shop_orders.domain import messages
 
 

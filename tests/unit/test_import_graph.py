@@ -132,7 +132,7 @@ def _in(module: str, area: str) -> bool:
 
 
 def _is_cli(module: str) -> bool:
-    return module in (f"{PACKAGE}.cli", f"{PACKAGE}.cli_tickets") or _in(module, "cli")
+    return _in(module, "cli")
 
 
 @pytest.fixture(scope="module")
@@ -148,41 +148,14 @@ def _short(edge: tuple[str, str]) -> tuple[str, str]:
     return (edge[0].removeprefix(PACKAGE + "."), edge[1].removeprefix(PACKAGE + "."))
 
 
-def _ratchet(found: set[tuple[str, str]], allowed: set[tuple[str, str]], rule: str) -> None:
-    found = {_short(e) for e in found}
-    new = sorted(found - allowed)
-    gone = sorted(allowed - found)
-    problems = []
-    if new:
-        problems.append(f"new imports break the rule '{rule}': " + ", ".join(f"{a} -> {b}" for a, b in new))
-    if gone:
-        problems.append(
-            "these imports are gone, well done: remove them from ALLOWED_TODAY so the list only shrinks: "
-            + ", ".join(f"{a} -> {b}" for a, b in gone)
-        )
-    assert not problems, "; ".join(problems)
-
-
-# Circles being taken apart, each named by the edge that goes: the command line's (cli <->
-# cli_tickets), and orders.ship's check of a tracking number typed by hand, which runs the
-# scan-out's scanning.check_number: it moves below both once ScanRefused and clean_code have their
-# home in domain/ (the scan session work on services/scanning.py).
-CYCLES_ALLOWED_TODAY: set[tuple[str, str]] = {("cli_tickets", "cli"), ("services.orders", "services.scanning")}
+def _none(found: set[tuple[str, str]], rule: str) -> None:
+    bad = sorted(_short(e) for e in found)
+    assert not bad, f"imports that break the rule '{rule}': " + ", ".join(f"{a} -> {b}" for a, b in bad)
 
 
 def test_no_import_circles(graph):
-    skip = {(f"{PACKAGE}.{a}", f"{PACKAGE}.{b}") for a, b in CYCLES_ALLOWED_TODAY}
-    cycle = find_cycle(graph, skip)
+    cycle = find_cycle(graph, set())
     assert cycle is None, "an import circle: " + " -> ".join(m.removeprefix(PACKAGE + ".") for m in cycle)
-    still_there = {
-        (a, b) for a, b in CYCLES_ALLOWED_TODAY if f"{PACKAGE}.{b}" in graph.get(f"{PACKAGE}.{a}", set())
-        and find_cycle(graph, skip - {(f"{PACKAGE}.{a}", f"{PACKAGE}.{b}")}) is not None
-    }
-    gone = CYCLES_ALLOWED_TODAY - still_there
-    assert not gone, (
-        "these circles are gone, well done: remove them from CYCLES_ALLOWED_TODAY so the list only shrinks: "
-        + ", ".join(f"{a} -> {b}" for a, b in sorted(gone))
-    )
 
 
 def test_domain_imports_nothing_of_ours_outside_domain(graph):
@@ -216,34 +189,14 @@ def test_adapters_import_no_services_ui_or_cli(graph):
     )
 
 
-# ui/ reaching into store/ (none today, and it stays so; a line here must come with a reason).
-UI_STORE_ALLOWED_TODAY: set[tuple[str, str]] = set()
-
-
 def test_ui_imports_no_store(graph):
-    _ratchet(
-        _edges(graph, lambda m: _in(m, "ui"), lambda m: _in(m, "store")),
-        UI_STORE_ALLOWED_TODAY,
-        "ui/ imports nothing of store/",
-    )
-
-
-# The command line reaching into store/ today; the CLI engineer is taking these away.
-CLI_STORE_ALLOWED_TODAY: set[tuple[str, str]] = {
-    ("cli", "store.audit"),
-    ("cli", "store.errors"),
-    ("cli", "store.keys"),
-    ("cli", "store.queries"),
-    ("cli_tickets", "store.queries"),
-}
+    """The desktop UI reads and writes through services (AppContext.run and read, the browsers)."""
+    _none(_edges(graph, lambda m: _in(m, "ui"), lambda m: _in(m, "store")), "ui/ imports nothing of store/")
 
 
 def test_cli_imports_no_store(graph):
-    _ratchet(
-        _edges(graph, _is_cli, lambda m: _in(m, "store")),
-        CLI_STORE_ALLOWED_TODAY,
-        "the command line imports nothing of store/",
-    )
+    """The command line reads and writes through services, as the desktop UI does."""
+    _none(_edges(graph, _is_cli, lambda m: _in(m, "store")), "the command line imports nothing of store/")
 
 
 # --- the graph builder itself ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import shop_orders.cli  # noqa: F401 - registers the command line's own section of the catalogue
 import shop_orders.ui  # noqa: F401 - brings the desktop UI's own texts into the catalogue
 from shop_orders.domain import messages
 from shop_orders.domain.messages import ZH, t

@@ -2,9 +2,9 @@
 
 One catalogue for the services, the command line and the desktop UI. A message is written in
 the code in English, wrapped in `t()`; the English text is the key, and the Chinese for it lives
-in this package's `zh_*.py` sections (one per area of the app, merged into `ZH` here) and in a
-front end's own section, registered when the front end is imported (`register`: the desktop UI's
-is shop_orders/ui/messages_zh.py). Service
+in this package's `zh_*.py` sections (one per area of the app, merged into `ZH` here), or in a
+front end's own section that it adds with `register()` when it is imported (the desktop UI's:
+shop_orders/ui/messages_zh.py; the command line's: shop_orders/cli/zh_cli.py). Service
 messages name their values (`t("'{text}' is not an amount", text=cell)`); UI strings keep Qt's
 `%s` style (`t("Import %s") % name`). A message kept in a table and translated later is
 marked `N_("...")`. `tests/unit/test_messages.py` reads every `t()` call in the
@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping
 
 from shop_orders.domain.messages import (
-    zh_cli,
+    zh_common,
     zh_couriers,
     zh_domain,
     zh_export,
@@ -52,18 +52,18 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-ZH: dict[str, str] = _merge(zh_station.ZH, zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_cli.ZH, zh_shared.ZH, zh_users.ZH, zh_tickets.ZH,
+ZH: dict[str, str] = _merge(zh_station.ZH, zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_common.ZH, zh_shared.ZH, zh_users.ZH, zh_tickets.ZH,
                            zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH, zh_scan.ZH, zh_slip.ZH)
 
+_current = "en"
 
 
 def register(section: Mapping[str, str]) -> None:
-    """Add a front end's own section to the catalogue (the desktop UI's, when shop_orders.ui is
-    imported): the domain never imports a front end, the front end brings its texts."""
+    """Add a front end's own section to ZH (the desktop UI's, ui/messages_zh.py, when shop_orders.ui
+    is imported; the command line's, cli/zh_cli.py, when the cli package is): the domain imports no
+    front end, the front end brings its Chinese.
+    Registering the same section again is harmless; a second, different translation is refused."""
     ZH.update(_merge(ZH, section))
-
-
-_current = "en"
 
 
 def normalise(lang: str | None) -> str:

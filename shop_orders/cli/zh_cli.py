@@ -1,4 +1,6 @@
-"""Simplified Chinese: cli messages (see the package docstring)."""
+"""Simplified Chinese: the command line's messages (shop_orders/domain/messages explains the
+catalogue). Registered with it when the cli package is imported (cli/__init__.py); a sentence the
+command line shares with the services or the desktop app stays in domain/messages."""
 
 ZH: dict[str, str] = {
     # argument checks
@@ -16,8 +18,6 @@ ZH: dict[str, str] = {
         "请说明要修改什么，例如 --phone 13800000000 --reason '客户来电'。",
     "{name}: exports are Excel workbooks; name the file .xlsx": "{name}：导出文件是 Excel 工作簿，文件名请以 .xlsx 结尾",
     "The folder {folder} does not exist.": "文件夹 {folder} 不存在。",
-    "{path} already exists; choose another name.": "{path} 已存在，请换一个文件名。",
-    "{path} cannot be read.": "无法读取 {path}。",
     # progress bars
     "{done}/{total} orders": "{done}/{total} 个订单", "{done}/{total} rows": "{done}/{total} 行",
     "{done}/{total}": "{done}/{total}", "Copying": "复制",
@@ -35,12 +35,6 @@ ZH: dict[str, str] = {
     "trail: carry it to the other seat, import it there, then delete it.":
         "{where} 的审计密钥（指纹 {fingerprint}）已写入 {dest}。持有它的人可以伪造审计记录："
         "请把它带到另一台电脑，在那里导入，然后删除。",
-    "Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a backup of "
-    "that store (`shop-orders restore FILE`) to use it.":
-        "审计密钥已保存（指纹 {fingerprint}）。它属于 {where} 以外的另一个数据库：恢复那个数据库的备份"
-        "（`shop-orders restore FILE`）后即可使用。",
-    "Audit key imported (fingerprint {fingerprint}); the trail checks out ({count} events). This seat may now write.":
-        "审计密钥已导入（指纹 {fingerprint}）；审计记录校验通过（{count} 条事件）。本机现在可以写入。",
     "Both audit head files now record event #{seq}, the end of the checked trail.":
         "两个审计链头文件现在都记录事件 #{seq}，即已校验审计记录的末尾。",
     "Backup written and checked: {path} ({orders} orders, {events} audit events; manifest {manifest}).":
@@ -112,8 +106,6 @@ ZH: dict[str, str] = {
     "the chain heads kept outside the database": "保存在数据库之外的链头",
     "after a checked trail: record its end in both head files again": "审计记录校验通过后：在两个链头文件中重新记录其末尾",
     "write a checked backup (a consistent copy while the shop works)": "写入经过校验的备份（营业中也能得到一致的副本）",
-    "warning: the password in --db can be read by anyone on this PC (ps shows it); put it in ~/.pgpass or {env} "
-    "instead.": "警告：--db 中的密码这台电脑上的任何人都能看到（ps 会显示）；请改放在 ~/.pgpass 或 {env} 中。",
     "file or folder (default: the backups folder)": "文件或文件夹（默认：备份文件夹）",
     "replace the database with a checked backup": "用经过校验的备份替换数据库",
     "a backup file written by 'shop-orders backup' (with its manifest)": "由 'shop-orders backup' 写入的备份文件（连同其清单）",
@@ -155,7 +147,6 @@ ZH: dict[str, str] = {
         "{name} 需要登录：请在终端中运行以输入密码，或设置 {env}。",
     "Password or PIN for {name}: ": "{name} 的密码或 PIN：",
     "Again: ": "再输入一次：",
-    "The two entries differ; nothing was changed.": "两次输入不一致；未做任何修改。",
     "Type it on a terminal when asked, or set {env}; nothing was changed.": "请在终端提示时输入，或设置 {env}；未做任何修改。",
     "New password for {name}: ": "{name} 的新密码：",
     "New PIN for {name} (at least 6 digits): ": "{name} 的新 PIN（至少 6 位数字）：",
@@ -269,7 +260,7 @@ ZH: dict[str, str] = {
     "a file attached": "照片、截图、回单（每个最大 {mb} MB），可重复；工单已有附件时可不填",
     "one ticket with its comments, attachments and history": "一个工单及其备注、附件和历史",
     "SLA hit rate and mean time to resolve, per kind and per assignee": "按类型和负责人统计的时限达成率和平均解决时长",
-    "Ticket": "工单", "Kind": "类型", "Priority": "优先级", "Assignee": "负责人", "Left": "剩余",
+    "Kind": "类型", "Priority": "优先级", "Assignee": "负责人", "Left": "剩余",
     "Opened": "创建时间", "Tickets": "工单", "Resolved": "已解决", "In time": "按时", "SLA hit rate": "时限达成率",
     "Mean time to resolve": "平均解决时长", "All kinds": "全部类型", "{role} (role)": "{role}（角色）",
     "{left} (paused)": "{left}（已暂停）", "{n} tickets": "{n} 个工单",
