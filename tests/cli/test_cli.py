@@ -31,12 +31,14 @@ def assert_one_line_error(res, code=1):
     assert "Traceback" not in res.stderr
 
 
-@pytest.fixture
-def demo_db(tmp_path):
-    db = tmp_path / "shop.sqlite3"
+def _demo_300(db):
     run("init", db=db)
     run("demo", "--orders", "300", "--seed", "5", db=db)
-    return db
+
+
+@pytest.fixture
+def demo_db(tmp_path, built_store):
+    return built_store("demo-300", _demo_300, tmp_path / "shop.sqlite3")
 
 
 def test_init_creates_the_database_in_the_user_data_folder_by_default(_isolated_home):

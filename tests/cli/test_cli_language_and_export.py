@@ -19,12 +19,14 @@ ENGLISH = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
 CHINESE = {**ENGLISH, "LANG": "zh_CN.UTF-8"}
 
 
-@pytest.fixture
-def small_db(tmp_path):
-    db = tmp_path / "shop.sqlite3"
+def _demo_30(db):
     run("init", db=db)
     run("demo", "--orders", "30", "--seed", "3", db=db)
-    return db
+
+
+@pytest.fixture
+def small_db(tmp_path, built_store):
+    return built_store("demo-30", _demo_30, tmp_path / "shop.sqlite3")
 
 
 def test_help_follows_lang_anywhere_on_the_line_else_the_locale(small_db):

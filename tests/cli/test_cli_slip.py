@@ -12,12 +12,14 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
-@pytest.fixture
-def store(tmp_path):
-    db = tmp_path / "shop.sqlite3"
+def _demo_20(db):
     run("init", db=db)
     run("demo", "--orders", "20", "--seed", "3", db=db)
-    return db
+
+
+@pytest.fixture
+def store(tmp_path, built_store):
+    return built_store("demo-20", _demo_20, tmp_path / "shop.sqlite3")
 
 
 def test_slip_of_two_orders_writes_a_two_page_pdf(store, tmp_path):

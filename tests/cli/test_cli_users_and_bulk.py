@@ -50,16 +50,18 @@ def settled_manager(db, name: str) -> None:
         store.dispose()
 
 
-@pytest.fixture
-def shop(tmp_path):
-    """40 demo orders, made before the first owner; then olivia (owner), max (manager, with the
-    shop for a week and his own password), sam (service)."""
-    db = tmp_path / "shop.sqlite3"
+def _shop(db):
     run("demo", "--orders", "40", "--seed", "3", db=db)  # creates the store, without owner
     run("init", "--owner", "olivia", db=db, env={"SHOP_ORDERS_PASSWORD": PASSWORDS["olivia"]})
     settled_manager(db, "max")
     add_user(db, "sam", "service", pin="246810")
-    return db
+
+
+@pytest.fixture
+def shop(tmp_path, built_store):
+    """40 demo orders, made before the first owner; then olivia (owner), max (manager, with the
+    shop for a week and his own password), sam (service)."""
+    return built_store("shop-of-three", _shop, tmp_path / "shop.sqlite3")
 
 
 def test_init_without_a_password_leaves_the_store_without_owner_and_says_how_to_add_one(tmp_path):
