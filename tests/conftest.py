@@ -168,6 +168,6 @@ _TIMES = os.environ.get("SHOP_ORDERS_TEST_TIMES")
 def pytest_runtest_logreport(report):
     """SHOP_ORDERS_TEST_TIMES=FILE: append each test phase's seconds to FILE as it ends (a run cut
     short still says where its time went; --durations only reports at the end)."""
-    if _TIMES and report.when in ("setup", "call", "teardown"):
+    if _TIMES and report.when in ("setup", "call", "teardown") and "PYTEST_XDIST_WORKER" not in os.environ:
         with open(_TIMES, "a", encoding="utf-8") as out:
             out.write(f"{report.duration:.3f}\t{report.when}\t{report.outcome}\t{report.nodeid}\n")
