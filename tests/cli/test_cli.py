@@ -366,24 +366,36 @@ def test_restore_names_a_connected_seat_and_waits_for_it_with_wait(demo_db, tmp_
     dest.mkdir()
     run("backup", dest, db=demo_db)
     [backup_file] = dest.glob("*.sqlite3")
-    code = ("import sys, time\nfrom pathlib import Path\nfrom shop_orders.store import seats\n"
+    # The other seat stays until told to leave (a line on its stdin): no race with a slow machine.
+    code = ("import sys\nfrom pathlib import Path\nfrom shop_orders.store import seats\n"
             "from shop_orders.store.open import open_database\n"
             "db = open_database(sys.argv[1], data_dir=Path(sys.argv[2]))\n"
-            "with seats.join(db, 'gui'):\n    print('joined', flush=True)\n    time.sleep(float(sys.argv[3]))\n")
-    seat = subprocess.Popen([sys.executable, "-c", code, str(demo_db), str(tmp_path / "data"), "4"],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            "with seats.join(db, 'gui'):\n    print('joined', flush=True)\n    sys.stdin.readline()\n")
+    seat = subprocess.Popen([sys.executable, "-c", code, str(demo_db), str(tmp_path / "data")],
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    waiting = None
     try:
         assert seat.stdout.readline().strip() == "joined"
         res = run("restore", backup_file, db=demo_db, check=False)
         assert_one_line_error(res)
         assert "Restore needs the store to itself: 1 other seat is connected (" in res.stderr
         assert f" pid {seat.pid} since " in res.stderr and "Close them, or use --wait." in res.stderr
-        waited = run("restore", backup_file, "--wait", db=demo_db)  # returns once the seat has left
-        assert "Waiting for 1 other seat(s)" in waited.stderr and "Restored" in waited.stdout
-        assert seat.wait(timeout=30) == 0
+        waiting = subprocess.Popen([sys.executable, "-m", "shop_orders", "--db", str(demo_db), "restore",
+                                    str(backup_file), "--wait"], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        said = waiting.stderr.readline()  # what it waits for, before it can go on
+        assert "Waiting for 1 other seat(s)" in said, said
+        seat.stdin.write("leave\n")
+        seat.stdin.flush()
+        assert seat.wait(timeout=60) == 0
+        out, err = waiting.communicate(timeout=120)  # returns once the seat has left
+        assert waiting.returncode == 0, err
+        assert "Restored" in out
     finally:
-        seat.kill()
-        seat.wait()
+        for p in (seat, waiting):
+            if p is not None:
+                p.kill()
+                p.wait()
 
 
 def test_restore_mends_a_store_too_damaged_to_open(demo_db, tmp_path, _isolated_home):
