@@ -150,13 +150,13 @@ def cmd_sync(args, ctx: AppContext) -> int:
 def cmd_courier_sim(args, ctx: AppContext | None) -> int:
     from shop_orders import courier_sim
 
-    courier_sim.main(args.port, args.key, args.customer, first_fetch=timedelta(minutes=max(args.first_fetch, 0)))
+    courier_sim.main(args.port, args.key or courier_sim.DEFAULT_KEY, args.customer or courier_sim.DEFAULT_CUSTOMER,
+                     first_fetch=timedelta(minutes=max(args.first_fetch, 0)))
     return 0
 
 
 def add_courier_commands(sub) -> None:
     """couriers set, list, test, remove, passphrase; sync; courier-sim."""
-    from shop_orders.courier_sim import DEFAULT_CUSTOMER, DEFAULT_KEY
     from shop_orders.domain.couriers import KINDS
 
     c = sub.add_parser("couriers", help=t("the shop's courier accounts (their keys in the vault)"))
@@ -196,8 +196,8 @@ def add_courier_commands(sub) -> None:
     sim = sub.add_parser("courier-sim", help=t("a fake courier on 127.0.0.1 speaking Kuaidi100 and AfterShip, for "
                                                "tests and the demo"))
     sim.add_argument("--port", type=int, default=8765, help=t("the port (default 8765)"))
-    sim.add_argument("--key", default=DEFAULT_KEY, help=t("the API key it accepts"))
-    sim.add_argument("--customer", default=DEFAULT_CUSTOMER, help=t("the Kuaidi100 customer id it accepts"))
+    sim.add_argument("--key", help=t("the API key it accepts"))  # default: the simulator's
+    sim.add_argument("--customer", help=t("the Kuaidi100 customer id it accepts"))
     sim.add_argument("--first-fetch", type=float, default=10, metavar="MINUTES",
                      help=t("minutes an AfterShip tracking stays Pending after it is registered (default 10)"))
     sim.set_defaults(func=cmd_courier_sim, no_store=True)
