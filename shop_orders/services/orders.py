@@ -125,6 +125,13 @@ def draft_problems(draft: OrderDraft) -> list[tuple[str, str]]:
     """Every way the draft breaks the store's rules, as (field, sentence): the same checks run
     when an import file is checked and when the order is written, so a file that checks clean
     imports without error. Fields: the OrderDraft's, or "sku"/"title"/"qty"/"unit_price" of a line."""
+    out = _header_problems(draft)
+    for n, line in enumerate(draft.lines, 1):
+        out += _line_problems(n, line)
+    return out + _amount_problems(draft)
+
+
+def _header_problems(draft: OrderDraft) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     try:
         parse_channel(draft.channel)
@@ -143,21 +150,29 @@ def draft_problems(draft: OrderDraft) -> list[tuple[str, str]]:
         if limit and len(value) > limit:
             out.append((name, t("the {field} is {length} characters long; at most {limit} fit",
                                  field=field_label(name), length=len(value), limit=limit)))
-    lines_total = 0
-    for n, line in enumerate(draft.lines, 1):
-        if not 0 < line.qty <= _MAX_INT32:
-            out.append(("qty", t("line {n}: the quantity must be at least 1", n=n)))
-        if line.unit_price_minor < 0:
-            out.append(("unit_price", t("line {n}: the unit price cannot be negative", n=n)))
-        elif line.unit_price_minor > MAX_MINOR:
-            out.append(("unit_price", t("line {n}: the unit price is too large", n=n)))
-        if not 0 <= line.shipped_qty <= line.qty:
-            out.append(("qty", t("line {n}: the shipped quantity must be between 0 and {qty}", n=n, qty=line.qty)))
-        for name, limit in _LINE_TEXT.items():
-            if limit and len(getattr(line, name)) > limit:
-                out.append((name, t("line {n}: the {field} is {length} characters long; at most {limit} fit",
-                                    n=n, field=field_label(name), length=len(getattr(line, name)), limit=limit)))
-        lines_total += max(line.qty, 0) * max(line.unit_price_minor, 0)
+    return out
+
+
+def _line_problems(n: int, line: LineDraft) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if not 0 < line.qty <= _MAX_INT32:
+        out.append(("qty", t("line {n}: the quantity must be at least 1", n=n)))
+    if line.unit_price_minor < 0:
+        out.append(("unit_price", t("line {n}: the unit price cannot be negative", n=n)))
+    elif line.unit_price_minor > MAX_MINOR:
+        out.append(("unit_price", t("line {n}: the unit price is too large", n=n)))
+    if not 0 <= line.shipped_qty <= line.qty:
+        out.append(("qty", t("line {n}: the shipped quantity must be between 0 and {qty}", n=n, qty=line.qty)))
+    for name, limit in _LINE_TEXT.items():
+        if limit and len(getattr(line, name)) > limit:
+            out.append((name, t("line {n}: the {field} is {length} characters long; at most {limit} fit",
+                                n=n, field=field_label(name), length=len(getattr(line, name)), limit=limit)))
+    return out
+
+
+def _amount_problems(draft: OrderDraft) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    lines_total = sum(max(line.qty, 0) * max(line.unit_price_minor, 0) for line in draft.lines)
     if draft.total_minor is not None and draft.total_minor < 0:
         out.append(("total", t("the order total cannot be negative")))
     total = draft.total_minor if draft.total_minor is not None else lines_total

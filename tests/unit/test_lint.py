@@ -15,7 +15,6 @@ TOO_COMPLEX_TODAY: set[tuple[str, str]] = {
     ("shop_orders/services/changesets.py", "propose"),
     ("shop_orders/services/changesets.py", "_apply"),
     ("shop_orders/services/importing/plan.py", "compare"),
-    ("shop_orders/services/orders.py", "draft_problems"),
     ("shop_orders/services/tracking.py", "sync"),
     ("tests/bench/bench_rules.py", "changes"),
 }
