@@ -53,7 +53,7 @@ from shop_orders.services.settings import get_cod_channels
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
 from shop_orders.store.keys import ChainKey
-from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine, User
+from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
 
 PENDING, APPLIED, REJECTED, EXPIRED, REVERTED = "pending", "applied", "rejected", "expired", "reverted"
 
@@ -371,32 +371,10 @@ def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
     and applied in this transaction (the caller commits)."""
     cs = _locked(uow, change_set_id)
     _still_pending(uow, cs)
-    if approver.name == cs.proposer:
-        raise ChangeSetRefused(t("{name} proposed change set #{id}; another person must approve it.",
-                                 name=approver.name, id=cs.id))
-    try:
-        permissions.require(uow, approver, "changes.approve")
-    except permissions.PermissionDenied as exc:
-        raise ChangeSetRefused(str(exc)) from None
-    _not_the_proposers_own(uow, cs, approver)
+    refusal = auth.approval_refusal(uow.session, uow.now, approver, cs.proposer, int(cs.id or 0))
+    if refusal is not None:
+        raise ChangeSetRefused(refusal)
     return _apply(uow, cs, Actor(cs.proposer, cs.proposer_role), approver)
-
-
-def _not_the_proposers_own(uow: UnitOfWork, cs: ChangeSet, approver: Actor) -> None:
-    """Refuse an approver whose account the proposer controls (auth.COOLING): the password they use
-    was set by the proposer, or the proposer gave them their role within the last days."""
-    u = uow.session.execute(select(User).where(col(User.name) == approver.name)).scalar_one_or_none()
-    if u is None:
-        return
-    if u.secret_set_by == cs.proposer:
-        raise ChangeSetRefused(t("{proposer} set {name}'s password or PIN, so {name} may not approve what {proposer} "
-                                 "proposes (#{id}) until {name} sets their own.", proposer=cs.proposer,
-                                 name=u.name, id=cs.id))
-    if u.role_set_by == cs.proposer and u.role_set_at is not None and uow.now - u.role_set_at < auth.COOLING:
-        until = (u.role_set_at + auth.COOLING).astimezone().strftime("%Y-%m-%d %H:%M")
-        raise ChangeSetRefused(t("{proposer} gave {name} their role, so {name} may not approve what {proposer} "
-                                 "proposes (#{id}) before {until}.", proposer=cs.proposer, name=u.name, id=cs.id,
-                                 until=until))
 
 
 def confirm(db, approver_name: str, change_set_id: int, secret: str, clock=None) -> Proposal:

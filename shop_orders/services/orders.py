@@ -50,8 +50,8 @@ from shop_orders.domain.status import (
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
-from shop_orders.store.bulk import insert_many, update_many
 from shop_orders.store import seals
+from shop_orders.store.bulk import insert_many, update_many
 from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import (
     Order,
@@ -888,10 +888,10 @@ def _write_batch(uow: UnitOfWork, batch: _Batch) -> None:
     seals.touched(s).update(oid for oid in batch.changed if oid not in gone)
     written = batch.changed.keys() | gone
     for obj in list(s.identity_map.values()):  # nothing stale is read, or flushed, after this
-        oid = obj.id if isinstance(obj, Order) else getattr(obj, "order_id", None)
-        if not isinstance(obj, Order | OrderLine | Payment | Shipment | Ticket) or oid not in written:
+        owner = obj.id if isinstance(obj, Order) else getattr(obj, "order_id", None)
+        if not isinstance(obj, Order | OrderLine | Payment | Shipment | Ticket) or owner not in written:
             continue
-        if oid in gone:
+        if owner in gone:
             s.expunge(obj)
         else:
             s.expire(obj)
