@@ -748,7 +748,7 @@ def _read_batch(uow: UnitOfWork, batch: _Batch, ids: list[int], with_lines: bool
     for i in range(0, len(wanted), BATCH):
         chunk = wanted[i:i + BATCH]
         q = select(*(T.c[c] for c in _BATCH_READ)).where(T.c.id.in_(chunk)).with_for_update()
-        batch.rows.update({r.id: dict(r._mapping) for r in uow.session.execute(q)})
+        batch.rows.update({r[0]: dict(zip(_BATCH_READ, r, strict=True)) for r in uow.session.execute(q)})
         if with_lines:
             for r in uow.session.execute(select(L.c.order_id, L.c.line_no, L.c.qty, L.c.unit_price_minor)
                                          .where(L.c.order_id.in_(chunk)).order_by(L.c.order_id, L.c.line_no)):

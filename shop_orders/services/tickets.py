@@ -293,6 +293,8 @@ def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: li
                       opened_at=uow.now, sla_seconds=sla.seconds, updated_at=uow.now)
     _start_clock(template, rules, uow.now)  # the same for every ticket of this kind opened now
     columns = [c.name for c in T.columns]
+    row = [getattr(template, c) for c in columns]
+    at = {c: columns.index(c) for c in ("id", "order_id", "order_no", "note", "rule_key")}
     next_id = (s.execute(select(func.max(T.c.id))).scalar() or 0) + 1
     tickets, comments, out = [], [], []
     for oid, order_no, key, note in sightings:
@@ -303,9 +305,10 @@ def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: li
         if last.get(oid) == key[:200]:
             out.append("")  # a person closed this very sighting: it is not news
             continue
-        values = {**{c: getattr(template, c) for c in columns}, "id": next_id, "order_id": oid,
-                  "order_no": order_no, "note": note, "rule_key": key[:200]}
-        tickets.append(tuple(values[c] for c in columns))
+        for name, value in (("id", next_id), ("order_id", oid), ("order_no", order_no), ("note", note),
+                            ("rule_key", key[:200])):
+            row[at[name]] = value
+        tickets.append(tuple(row))
         uow.record(ctx, "ticket", order_id=oid, order_no=order_no, field=f"ticket#{next_id}.opened", old=None,
                    new=f"{kind.value} P{template.priority} {sla.role.value}")
         if note:
