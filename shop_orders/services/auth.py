@@ -138,6 +138,31 @@ def _may_approve(session: Session, role: Role) -> bool:
     return role in permissions.matrix(session).get("changes.approve", frozenset())
 
 
+def approval_refusal(session: Session, now: datetime, approver: Actor, proposer: str, change_set_id: int) -> str | None:
+    """The two-person guard, the one place that says who may approve whose change set: the sentence
+    refusing `approver` for what `proposer` proposed (#change_set_id), or None when they may. Not
+    the proposer; holding `changes.approve`; and not an account the proposer controls: one whose
+    password or PIN the proposer set (until its holder sets their own), or whose role the proposer
+    gave within COOLING (module docstring)."""
+    if approver.name == proposer:
+        return t("{name} proposed change set #{id}; another person must approve it.", name=approver.name,
+                 id=change_set_id)
+    why = permissions.why_not(session, approver, "changes.approve")
+    if why is not None:
+        return why
+    u = session.execute(select(User).where(col(User.name) == approver.name)).scalar_one_or_none()
+    if u is None:
+        return None
+    if u.secret_set_by == proposer:
+        return t("{proposer} set {name}'s password or PIN, so {name} may not approve what {proposer} proposes (#{id}) "
+                 "until {name} sets their own.", proposer=proposer, name=u.name, id=change_set_id)
+    if u.role_set_by == proposer and u.role_set_at is not None and now - u.role_set_at < COOLING:
+        until = (u.role_set_at + COOLING).astimezone().strftime("%Y-%m-%d %H:%M")
+        return t("{proposer} gave {name} their role, so {name} may not approve what {proposer} proposes (#{id}) "
+                 "before {until}.", proposer=proposer, name=u.name, id=change_set_id, until=until)
+    return None
+
+
 def _strengthens(uow: UnitOfWork, ctx: ChangeContext, what: str) -> None:
     """An account change that gives someone the approve right, or takes an approver's account
     over, is two-person once two people may approve (module docstring); applied only from an

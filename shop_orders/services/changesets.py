@@ -19,11 +19,11 @@ content hash is keyed with the store's audit key, so nobody who can only write t
 can edit a pending set, or insert one, and make it check. In
 the approving transaction everything is checked again — the state (pending, not expired), the
 content hash, every order's version (an order changed since the proposal refuses the whole set:
-propose again), the approver's rights — and the items are applied through the order services,
-each event naming the proposer (as actor) and the approver. An applied set can be reverted by a
-new change set with before and after swapped, itself two-person. The changes only approved sets
-may make (prices, archive, purge, roles, the permission matrix, the two-person settings) refuse
-any call that does not come from an approval being applied (services/permissions.py).
+propose again), the approver's rights — and the items are applied through the order services
+(orders.change_many: their rules, written set-wise), each event naming the proposer (as actor)
+and the approver. An applied set can be reverted by a new change set with before and after
+swapped, itself two-person. The changes only approved sets may make (prices, archive, purge,
+roles, the permission matrix, the two-person settings) refuse any call that does not come from an approval being applied (services/permissions.py).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
 from shop_orders.store.change_set_hash import PENDING, content_hash
 from shop_orders.store.change_set_hash import canonical as _canonical
-from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine, User
+from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
 
 APPLIED, REJECTED, EXPIRED, REVERTED = "applied", "rejected", "expired", "reverted"  # and PENDING (store)
 
@@ -139,22 +139,6 @@ def _item(kind: str, params: dict, o, lines: list) -> tuple[dict, dict]:
             raise ValidationError(t("{order} is not archived; only archived orders are purged.", order=o.order_no))
         return {"archived": True}, {"purged": True}
     raise ValidationError(t("unknown change '{kind}'", kind=kind))
-
-
-def _apply_item(uow: UnitOfWork, ctx: ChangeContext, order_id: int, before: dict, after: dict) -> None:
-    """Make the order's fields what `after` says, through the order services (their rules, their
-    audit events)."""
-    if "status" in after:
-        orders.transition(uow, ctx, order_id, Status(after["status"]))
-    if "courier" in after:
-        orders.edit(uow, ctx, order_id, {"courier": after["courier"]})
-    if "prices" in after:
-        orders.set_prices(uow, ctx, order_id, {int(n): int(p) for n, p in after["prices"].items()},
-                          int(after["total"]))
-    if "archived" in after:
-        orders.set_archived(uow, ctx, order_id, bool(after["archived"]))
-    if after.get("purged"):
-        orders.purge(uow, ctx, order_id)
 
 
 def _kind_action(kind: str, params: dict) -> str:
@@ -358,32 +342,10 @@ def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
     and applied in this transaction (the caller commits)."""
     cs = _locked(uow, change_set_id)
     _still_pending(uow, cs)
-    if approver.name == cs.proposer:
-        raise ChangeSetRefused(t("{name} proposed change set #{id}; another person must approve it.",
-                                 name=approver.name, id=cs.id))
-    try:
-        permissions.require(uow, approver, "changes.approve")
-    except permissions.PermissionDenied as exc:
-        raise ChangeSetRefused(str(exc)) from None
-    _not_the_proposers_own(uow, cs, approver)
+    refusal = auth.approval_refusal(uow.session, uow.now, approver, cs.proposer, int(cs.id or 0))
+    if refusal is not None:
+        raise ChangeSetRefused(refusal)
     return _apply(uow, cs, Actor(cs.proposer, cs.proposer_role), approver)
-
-
-def _not_the_proposers_own(uow: UnitOfWork, cs: ChangeSet, approver: Actor) -> None:
-    """Refuse an approver whose account the proposer controls (auth.COOLING): the password they use
-    was set by the proposer, or the proposer gave them their role within the last days."""
-    u = uow.session.execute(select(User).where(col(User.name) == approver.name)).scalar_one_or_none()
-    if u is None:
-        return
-    if u.secret_set_by == cs.proposer:
-        raise ChangeSetRefused(t("{proposer} set {name}'s password or PIN, so {name} may not approve what {proposer} "
-                                 "proposes (#{id}) until {name} sets their own.", proposer=cs.proposer,
-                                 name=u.name, id=cs.id))
-    if u.role_set_by == cs.proposer and u.role_set_at is not None and uow.now - u.role_set_at < auth.COOLING:
-        until = (u.role_set_at + auth.COOLING).astimezone().strftime("%Y-%m-%d %H:%M")
-        raise ChangeSetRefused(t("{proposer} gave {name} their role, so {name} may not approve what {proposer} "
-                                 "proposes (#{id}) before {until}.", proposer=cs.proposer, name=u.name, id=cs.id,
-                                 until=until))
 
 
 def confirm(db, approver_name: str, change_set_id: int, secret: str, clock=None) -> Proposal:
@@ -441,8 +403,9 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
     else:
         if cs.kind == "purge" and approver is not None:
             _backup_first(uow)
-        for it in items:
-            _apply_item(uow, ctx, it.order_id, json.loads(it.before), json.loads(it.after))
+        # Every order's rules and events as orders.transition/edit/set_prices/set_archived/purge
+        # give them, written set-wise (orders.change_many); the rules see the batch at commit.
+        orders.change_many(uow, ctx, [(it.order_id, json.loads(it.after)) for it in items])
     cs.state, cs.decided_at = APPLIED, uow.now
     cs.decided_by = approver.name if approver is not None else ""
     cs.decided_role = approver.role if approver is not None else ""

@@ -232,6 +232,8 @@ class Outcome:
 
 
 def _fire(uow, rule: Rule, facts: Iterable[Facts], outcome: Outcome, rules_cache: list) -> None:
+    """The rule over a chunk of live orders' facts, set-wise: what it sees that their tickets do
+    not already hold goes to tickets.detected_many (new tickets written with one executemany)."""
     ctx = ChangeContext(tickets.SYSTEM, f"rule:{rule.name}")
     seen = [(f, key) for f in facts if (key := rule.fires(f)) is not None]
     if not seen:
@@ -239,15 +241,13 @@ def _fire(uow, rule: Rule, facts: Iterable[Facts], outcome: Outcome, rules_cache
     # One query for the chunk's active tickets of this kind: a sighting its ticket already holds is
     # not news (tickets.detected would change nothing), so it costs no query of its own.
     held = tickets.active_keys(uow.session, rule.kind, [f.id for f, _ in seen])
-    for f, key in seen:
-        if held.get(f.id) == key[:200]:
-            continue
-        if not rules_cache:
-            rules_cache.append(tickets.ticket_rules(uow.session))
-        order = uow.session.get(Order, f.id)
-        if order is None or order.archived:
-            continue
-        outcome.add(tickets.detected(uow, ctx, order, rule.kind, key, rule.says(f), rules_cache[0]))
+    news = [(f.id, f.order_no, key, rule.says(f)) for f, key in seen if held.get(f.id) != key[:200]]
+    if not news:
+        return
+    if not rules_cache:
+        rules_cache.append(tickets.ticket_rules(uow.session))
+    for what in tickets.detected_many(uow, ctx, rule.kind, news, rules_cache[0]):
+        outcome.add(what)
 
 
 # Events that can change what a rule sees (and never a rule's own events, or it would loop).
@@ -317,5 +317,5 @@ def courier_flagged(uow, order_id: int, key: str, note: str) -> Outcome:
     outcome, cache = Outcome(), cast("list[tickets.TicketRules]", [])
     rows = uow.session.execute(select(*FACT_COLUMNS).where(col(Order.id) == order_id)).all()
     seen = Rule(rule.name, rule.kind, rule.applies, lambda f: key, lambda f: note, False)
-    _fire(uow, seen, [_facts(r) for r in rows], outcome, cache)
+    _fire(uow, seen, [_facts(r) for r in rows if not r.archived], outcome, cache)
     return outcome

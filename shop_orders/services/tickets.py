@@ -46,6 +46,8 @@ from shop_orders.domain.tickets import (
 from shop_orders.services import permissions, settings
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
+from shop_orders.store.bulk import insert_many
+from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import (
     AttachmentBlob,
     Order,
@@ -257,6 +259,72 @@ def detected(uow: UnitOfWork, ctx: ChangeContext, order: Order, kind: Kind, key:
             return ""  # a person closed this very sighting: it is not news
         _new(uow, ctx, order, kind, None, note, key, rules or ticket_rules(uow.session))
         return "opened"
+    if existing.rule_key == key[:200]:
+        return ""
+    old = existing.rule_key
+    existing.rule_key = key[:200]
+    uow.session.add(TicketComment(ticket_id=int(existing.id or 0), at=uow.now, author=ctx.actor.name, text=note))
+    _touched(uow, existing)
+    _record(uow, ctx, existing, "seen", old or None, key[:200])
+    return "updated"
+
+
+def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: list[tuple[int, str, str, str]],
+                  rules: TicketRules | None = None) -> list[str]:
+    """`detected` for many orders at once (the rules over a batch): sightings are (order id, order
+    number, key, note) of live orders, at most one per order. The same outcome per order as
+    `detected`, in the same order, with the same events; the new tickets and their notes are
+    written with one executemany each. Returns 'opened', 'updated' or '' per sighting."""
+    if not sightings:
+        return []
+    s = uow.session
+    ids = [oid for oid, _, _, _ in sightings]
+    T = Ticket.__table__
+    active = {int(tk.order_id): tk for tk in s.execute(select(Ticket).where(
+        col(Ticket.order_id).in_(ids), col(Ticket.kind) == kind.value,
+        col(Ticket.state).in_([x.value for x in ACTIVE]))).scalars()}
+    newest = (select(func.max(T.c.id)).where(T.c.order_id.in_([i for i in ids if i not in active]),
+                                              T.c.kind == kind.value).group_by(T.c.order_id))
+    last = dict(s.execute(select(T.c.order_id, T.c.rule_key).where(T.c.id.in_(newest))).all())
+    rules = rules or ticket_rules(s)
+    sla = rules.sla[kind]
+    template = Ticket(order_id=0, order_no="", kind=kind.value, priority=int(sla.priority), state=State.OPEN.value,
+                      assignee_role=sla.role.value, note="", source=ctx.source, rule_key="", opened_by=ctx.actor.name,
+                      opened_at=uow.now, sla_seconds=sla.seconds, updated_at=uow.now)
+    _start_clock(template, rules, uow.now)  # the same for every ticket of this kind opened now
+    columns = [c.name for c in T.columns]
+    row = [getattr(template, c) for c in columns]
+    at = {c: columns.index(c) for c in ("id", "order_id", "order_no", "note", "rule_key")}
+    next_id = (s.execute(select(func.max(T.c.id))).scalar() or 0) + 1
+    tickets, comments, out = [], [], []
+    for oid, order_no, key, note in sightings:
+        existing = active.get(oid)
+        if existing is not None:
+            out.append(_seen_again(uow, ctx, existing, key, note))
+            continue
+        if last.get(oid) == key[:200]:
+            out.append("")  # a person closed this very sighting: it is not news
+            continue
+        for name, value in (("id", next_id), ("order_id", oid), ("order_no", order_no), ("note", note),
+                            ("rule_key", key[:200])):
+            row[at[name]] = value
+        tickets.append(tuple(row))
+        uow.record(ctx, "ticket", order_id=oid, order_no=order_no, field=f"ticket#{next_id}.opened", old=None,
+                   new=f"{kind.value} P{template.priority} {sla.role.value}")
+        if note:
+            comments.append((next_id, uow.now, ctx.actor.name, note))
+        next_id += 1
+        out.append("opened")
+    s.flush()
+    insert_many(s, T, columns, tickets)
+    insert_many(s, TicketComment.__table__, ("ticket_id", "at", "author", "text"), comments)
+    if tickets:
+        sync_sequences(s, (T,))
+    return out
+
+
+def _seen_again(uow: UnitOfWork, ctx: ChangeContext, existing: Ticket, key: str, note: str) -> str:
+    """`detected` on an order whose active ticket of the kind is `existing`."""
     if existing.rule_key == key[:200]:
         return ""
     old = existing.rule_key

@@ -232,6 +232,16 @@ def apply_answer(uow: UnitOfWork, courier: str, shipment_id: int, result: TrackR
     return "updated" if changed else ""
 
 
+def _load_batch(uow: UnitOfWork, shipment_ids: list[int]) -> None:
+    """Read a batch's parcels and their orders into the session, a few hundred per statement, so
+    apply_answer finds each in the session instead of asking the store twice per parcel; what it
+    changes is flushed together at commit (the rules then see the batch's events)."""
+    for i in range(0, len(shipment_ids), orders.BATCH):
+        parcels = uow.session.execute(select(Shipment).where(
+            col(Shipment.id).in_(shipment_ids[i:i + orders.BATCH]))).scalars().all()
+        uow.session.execute(select(Order).where(col(Order.id).in_({p.order_id for p in parcels}))).scalars().all()
+
+
 Ask = Callable[[ParcelQuery], TrackResult]  # a courier's adapter.track
 DOWN_AFTER = 3  # a courier down or too slow for this many parcels in a row is not asked again this run
 NO_ACCOUNT = N_("{count} parcels of {courier} were not checked: no courier account answers for that name. Add one, or "
@@ -294,6 +304,7 @@ def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: 
         if not pending:
             return
         with (UnitOfWork(db, clock=clock) if clock is not None else UnitOfWork(db)) as uow:
+            _load_batch(uow, [sid for _, sid, _ in pending])
             for name, sid, result in pending:
                 what = apply_answer(uow, name, sid, result, rules_now)
                 if what == "rolled_back":

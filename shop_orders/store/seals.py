@@ -62,6 +62,8 @@ def _time(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            return value  # SQLite's UTC text (SQLAlchemy's format) is this canonical form already
         value = datetime.fromisoformat(value)
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)

@@ -155,6 +155,44 @@ def test_a_bulk_edit_waits_for_a_second_person_and_applies_in_one_step_naming_bo
     assert all(e.reason == "duplicates" for e in events)
 
 
+def _statements_of_approving(db, nos, kind: str, params: dict) -> int:
+    from sqlalchemy import event
+
+    p = run(db, changesets.submit, ctx(MANAGER), kind, params, "duplicates", selection=_ids(db, nos))
+    said: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        said.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert changesets.confirm(db, OWNER.name, p.id, PASSWORDS["olivia"]).state == "applied"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(said)
+
+
+@pytest.mark.parametrize("kind,params", [("set_status", {"status": "cancelled"}), ("set_courier", {"courier": "SF"})])
+def test_a_bulk_change_is_written_set_wise_and_its_trail_replays(db, shop, kind, params):
+    """Approving a change over 3 orders or over 12 runs the same statements (one executemany per
+    kind of row, not one round trip per order), and the trail it wrote verifies: chain, replay,
+    every order sealed to its newest event."""
+    from shop_orders.services import verification
+
+    more = [make_order(db, status=Status.AWAITING_SHIPMENT, paid_minor=0) for _ in range(12)]
+    small = _statements_of_approving(db, shop[:3], kind, params)
+    large = _statements_of_approving(db, more, kind, params)
+    assert large == small
+    with db.read_session() as s:
+        changed = s.execute(select(Order.status, Order.courier, Order.version)
+                            .where(Order.order_no.in_(more + shop[:3]))).all()
+    assert all((r.status == "cancelled") if kind == "set_status" else (r.courier == "SF") for r in changed)
+    assert {r.version for r in changed} == {2}
+    check = verification.verify_store(db)
+    assert check.ok, check.problem
+    assert check.orders == len(shop) + len(more)
+
+
 def test_a_small_edit_below_the_threshold_applies_at_once(db, shop):
     p = _propose_status(db, shop[:1])
     assert p.state == "applied"

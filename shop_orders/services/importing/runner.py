@@ -147,11 +147,13 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
                     raise ImportFileError(t("{file}: {problem}", file=p.file, problem=exc)) from None
                 done += len(drafts)
                 _tick(progress, cancelled, done, total, force=True)
-        for u in updates:
-            orders.apply_channel_update(uow, ctx, u.order_id, {k: v[1] for k, v in u.changes.items()},
-                                        expected_version=u.version)
+        def each() -> None:
+            nonlocal done
             done += 1
             _tick(progress, cancelled, done, total)
+
+        orders.apply_channel_updates(uow, ctx, [(u.order_id, {k: v[1] for k, v in u.changes.items()}, u.version)
+                                                for u in updates], each)
         if p.cancelled_on_channel:  # the customer cancelled on the channel what has shipped here
             rules.channel_cancelled(uow, ctx, p.cancelled_on_channel)
         if cancelled is not None and cancelled():
