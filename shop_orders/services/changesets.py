@@ -195,32 +195,8 @@ def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason
     if kind == "revert":
         items = _revert_items(s, int(revert_of or 0))
     elif kind in ORDER_KINDS:
-        if kind == "set_status":
-            target = Status(params.get("status", ""))
-            if DERIVED[target]:
-                raise ValidationError(t("{status} cannot be set by hand.", status=target.label()))
-            params = {"status": target.value}
-        if kind == "set_courier":
-            params = {"courier": str(params.get("courier", "")).strip()[:64]}
-        if kind == "price_percent":
-            params = {"percent": str(_percent(params.get("percent", "")))}
-        ids = _selected(s, selection or [])
-        if not ids:
-            raise ValidationError(t("No order matches: nothing to change."))
-        cod = get_cod_channels(s)
-        for oid, o, lines in _orders_of(s, ids):
-            if o is None:
-                raise ValidationError(t("Order #{id} is no longer in the store.", id=oid))
-            if o.archived and kind not in ("unarchive", "purge"):
-                raise ValidationError(t("{order} is archived; restore it from the archive first.", order=o.order_no))
-            before, after = _item(kind, params, o, lines)
-            if after.get("status") == Status.AWAITING_SHIPMENT.value:  # the transition checks again when applied
-                refusal = unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
-                if refusal:
-                    raise ValidationError(refusal)
-            if kind in ("set_status", "cancel"):
-                permissions.require(uow, ctx.actor, status_action(Status(before["status"]), Status(after["status"])))
-            items.append((oid, o.order_no, int(o.version), _canonical(before), _canonical(after)))
+        params = _order_params(kind, params)
+        items = _order_items(uow, ctx, kind, params, selection or [])
     else:
         params = _rule_params(s, kind, params)
     now = uow.now
@@ -239,6 +215,46 @@ def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason
     uow.record(ctx, "changeset", field="proposed", old=None,
                new=f"#{cs.id} {kind} ({len(items)})" if items else f"#{cs.id} {kind}")
     return _proposal(cs)
+
+
+def _order_params(kind: str, params: dict) -> dict:
+    """An order change's parameters as they are kept: checked and in their canonical form."""
+    if kind == "set_status":
+        target = Status(params.get("status", ""))
+        if DERIVED[target]:
+            raise ValidationError(t("{status} cannot be set by hand.", status=target.label()))
+        return {"status": target.value}
+    if kind == "set_courier":
+        return {"courier": str(params.get("courier", "")).strip()[:64]}
+    if kind == "price_percent":
+        return {"percent": str(_percent(params.get("percent", "")))}
+    return params
+
+
+def _order_items(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict,
+                 selection: list[int] | GridQuery) -> list[tuple[int, str, int, str, str]]:
+    """(order id, global id, version, before, after) of every selected order, each of which must be
+    able to take the change now (the proposer's rights for each move included)."""
+    s = uow.session
+    ids = _selected(s, selection)
+    if not ids:
+        raise ValidationError(t("No order matches: nothing to change."))
+    cod = get_cod_channels(s)
+    items: list[tuple[int, str, int, str, str]] = []
+    for oid, o, lines in _orders_of(s, ids):
+        if o is None:
+            raise ValidationError(t("Order #{id} is no longer in the store.", id=oid))
+        if o.archived and kind not in ("unarchive", "purge"):
+            raise ValidationError(t("{order} is archived; restore it from the archive first.", order=o.order_no))
+        before, after = _item(kind, params, o, lines)
+        if after.get("status") == Status.AWAITING_SHIPMENT.value:  # the transition checks again when applied
+            refusal = unpaid_refusal(o.order_no, o.channel, o.paid_minor, o.total_minor, o.currency, cod)
+            if refusal:
+                raise ValidationError(refusal)
+        if kind in ("set_status", "cancel"):
+            permissions.require(uow, ctx.actor, status_action(Status(before["status"]), Status(after["status"])))
+        items.append((oid, o.order_no, int(o.version), _canonical(before), _canonical(after)))
+    return items
 
 
 def _rule_params(s: Session, kind: str, params: dict) -> dict:

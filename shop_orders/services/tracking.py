@@ -283,9 +283,6 @@ def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: 
     refusal of our key, carrier code or rate stops asking that courier at once, a courier down
     or too slow after DOWN_AFTER parcels in a row (one sentence in `problems`, its remaining
     parcels counted failed); an implausible number is asked nothing and reported."""
-    from shop_orders.domain.couriers import CourierError, CourierUnavailable, ParcelError
-    from shop_orders.domain.couriers import CourierServerError as ServerError
-
     permissions.check(db, actor, "order.ship")
     names = [(str(getattr(c, "name", c)), _names(c), ask) for c, ask in couriers]
     with db.read_session() as s:
@@ -293,20 +290,93 @@ def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: 
         parcels = parcels_to_check(s, [keys for _, keys, _ in names], limit)
         missing = without_account(s, [keys for _, keys, _ in names]) if report_missing else {}
     by_key = {k: (name, ask) for name, keys, ask in names for k in keys}
-    out = SyncResult(no_account=missing)
+    run = _SyncRun(db, clock, rules_now, SyncResult(no_account=missing))
     total, done = len(parcels), 0
-    pending: list[tuple[str, int, TrackResult]] = []
-    down: set[str] = set()
-    told: set[str] = set()  # couriers whose outage is reported already (once per courier)
-    in_a_row: dict[str, int] = {}
+    for p in parcels:
+        if cancelled is not None and cancelled():
+            break
+        name, ask = by_key[carrier_key(p.courier)]
+        done += 1
+        result = run.ask(p, name, ask)
+        if result is None:
+            continue
+        run.pending.append((name, p.shipment_id, result))
+        if len(run.pending) >= BATCH:
+            run.flush()
+        if progress is not None:
+            progress(done, total)
+    run.flush()
+    if progress is not None:
+        progress(total, total)
+    return run.out
 
-    def flush() -> None:
-        if not pending:
+
+class _SyncRun:
+    """One sync's state: the outcome so far, the answers waiting to be written (a batch at a time),
+    and which couriers are down or already reported."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None, rules_now: TrackingSettings,
+                 out: SyncResult) -> None:
+        self.db, self.clock, self.rules_now, self.out = db, clock, rules_now, out
+        self.pending: list[tuple[str, int, TrackResult]] = []
+        self.down: set[str] = set()
+        self.told: set[str] = set()  # couriers whose outage is reported already (once per courier)
+        self.in_a_row: dict[str, int] = {}
+
+    def ask(self, p: Parcel, name: str, ask: Ask) -> TrackResult | None:
+        """The courier's answer for one parcel, or None with the failure counted and said."""
+        from shop_orders.domain.couriers import CourierError, CourierUnavailable, ParcelError
+        from shop_orders.domain.couriers import CourierServerError as ServerError
+
+        out = self.out
+        if name in self.down:
+            out.failed += 1
+            return None
+        if not plausible_number(p.tracking_no):
+            out.failed += 1
+            out.problems.append(t("{order}: '{tracking}' is not a tracking number {courier} could know; it was not "
+                                  "asked.", order=p.order_no, tracking=p.tracking_no[:40], courier=name))
+            return None
+        try:
+            result = ask(p.query())
+        except ParcelError as exc:  # this parcel's answer only: the courier answers, the others go on
+            self.in_a_row[name] = 0
+            out.failed += 1
+            out.problems.append(t("{order} ({tracking}): {problem}", order=p.order_no, tracking=p.tracking_no,
+                                  problem=str(exc)))
+            return None
+        except (CourierUnavailable, ServerError) as exc:  # down or slow: perhaps only for a moment
+            self.in_a_row[name] = self.in_a_row.get(name, 0) + 1
+            self._courier_failed(name, str(exc), down=self.in_a_row[name] >= DOWN_AFTER)
+            return None
+        except CourierError as exc:  # our key, our carrier code, our rate: the same for every parcel
+            self._courier_failed(name, str(exc), down=True)
+            return None
+        except ShopOrdersError as exc:  # anything else the adapter refused: this parcel only
+            out.failed += 1
+            out.problems.append(str(exc))
+            return None
+        self.in_a_row[name] = 0
+        out.checked += 1
+        return result
+
+    def _courier_failed(self, name: str, problem: str, *, down: bool) -> None:
+        self.out.failed += 1
+        if name not in self.told:
+            self.told.add(name)
+            self.out.problems.append(problem)
+        if down:
+            self.down.add(name)
+
+    def flush(self) -> None:
+        """Write the waiting answers in one unit of work."""
+        if not self.pending:
             return
-        with (UnitOfWork(db, clock=clock) if clock is not None else UnitOfWork(db)) as uow:
-            _load_batch(uow, [sid for _, sid, _ in pending])
-            for name, sid, result in pending:
-                what = apply_answer(uow, name, sid, result, rules_now)
+        out = self.out
+        with (UnitOfWork(self.db, clock=self.clock) if self.clock is not None else UnitOfWork(self.db)) as uow:
+            _load_batch(uow, [sid for _, sid, _ in self.pending])
+            for name, sid, result in self.pending:
+                what = apply_answer(uow, name, sid, result, self.rules_now)
                 if what == "rolled_back":
                     out.rolled_back += 1
                 elif result.state is TrackState.UNKNOWN:
@@ -316,57 +386,4 @@ def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: 
                 if what:
                     out.updated += 1
             uow.commit()
-        pending.clear()
-
-    for p in parcels:
-        if cancelled is not None and cancelled():
-            break
-        name, ask = by_key[carrier_key(p.courier)]
-        done += 1
-        if name in down:
-            out.failed += 1
-            continue
-        if not plausible_number(p.tracking_no):
-            out.failed += 1
-            out.problems.append(t("{order}: '{tracking}' is not a tracking number {courier} could know; it was not "
-                                  "asked.", order=p.order_no, tracking=p.tracking_no[:40], courier=name))
-            continue
-        try:
-            result = ask(p.query())
-        except ParcelError as exc:  # this parcel's answer only: the courier answers, the others go on
-            in_a_row[name] = 0
-            out.failed += 1
-            out.problems.append(t("{order} ({tracking}): {problem}", order=p.order_no, tracking=p.tracking_no,
-                                  problem=str(exc)))
-            continue
-        except (CourierUnavailable, ServerError) as exc:  # down or slow: perhaps only for a moment
-            in_a_row[name] = in_a_row.get(name, 0) + 1
-            out.failed += 1
-            if name not in told:
-                told.add(name)
-                out.problems.append(str(exc))
-            if in_a_row[name] >= DOWN_AFTER:
-                down.add(name)
-            continue
-        except CourierError as exc:  # our key, our carrier code, our rate: the same for every parcel
-            down.add(name)
-            out.failed += 1
-            if name not in told:
-                told.add(name)
-                out.problems.append(str(exc))
-            continue
-        except ShopOrdersError as exc:  # anything else the adapter refused: this parcel only
-            out.failed += 1
-            out.problems.append(str(exc))
-            continue
-        in_a_row[name] = 0
-        out.checked += 1
-        pending.append((name, p.shipment_id, result))
-        if len(pending) >= BATCH:
-            flush()
-        if progress is not None:
-            progress(done, total)
-    flush()
-    if progress is not None:
-        progress(total, total)
-    return out
+        self.pending.clear()
