@@ -208,6 +208,19 @@ def _pick(folder: Path, n: int, where: str, skip: set[int]) -> list[int]:
     return picked
 
 
+def _on_against_off(one, n: int, warm: int) -> dict:
+    """one(rules on?) timed n times each way, interleaved (which goes first alternates), after
+    `warm` untimed runs: medians and means."""
+    for i in range(warm):
+        one(i % 2 == 0)
+    on_t, off_t = [], []
+    for i in range(n):
+        for on in ((True, False) if i % 2 == 0 else (False, True)):
+            (on_t if on else off_t).append(one(on))
+    return {"on": statistics.median(on_t), "off": statistics.median(off_t),
+            "on_mean": statistics.fmean(on_t), "off_mean": statistics.fmean(off_t)}
+
+
 def changes(folder: Path, n: int, bulk: int, profile: str = "") -> dict:
     """Single changes and bulk batches, rules on against off, interleaved, in this one process."""
     from shop_orders.domain.status import Status
@@ -274,14 +287,7 @@ def changes(folder: Path, n: int, bulk: int, profile: str = "") -> dict:
         db.dispose()
         return out
     for name, fn in cases.items():
-        for i in range(warm):
-            one(fn, i % 2 == 0)
-        on_t, off_t = [], []
-        for i in range(n):
-            for on in ((True, False) if i % 2 == 0 else (False, True)):
-                (on_t if on else off_t).append(one(fn, on))
-        out["single"][name] = {"on": statistics.median(on_t), "off": statistics.median(off_t),
-                               "on_mean": statistics.fmean(on_t), "off_mean": statistics.fmean(off_t)}
+        out["single"][name] = _on_against_off(lambda on, fn=fn: one(fn, on), n, warm)
 
     def channel_batch(ids: list[int], on: bool) -> float:
         t = time.perf_counter()

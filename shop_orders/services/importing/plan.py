@@ -28,6 +28,7 @@ from shop_orders.domain import flags as flag_codes
 from shop_orders.domain.changes import Actor
 from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.messages import N_, t
+from shop_orders.domain.roles import Role
 from shop_orders.domain.status import CHANNEL_RANK, Status, channel_update_allowed
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import permissions
@@ -847,25 +848,8 @@ def compare(db: Database, plan: ImportPlan, actor: Actor | None = None) -> None:
     who may ship without a scan (order.ship_manual; the order services check it again): the order
     is not created, or its status is not changed, and the row is reported; imported again by
     someone who may, the same file applies it."""
-    by_channel: dict[str, list[str]] = {}
-    for o in plan.orders:
-        by_channel.setdefault(o.channel, []).append(o.channel_order_no)
-    existing: dict[tuple[str, str], Row] = {}
-    gross: dict[int, int] = {}
+    existing, gross, role, may_ship = _existing(db, plan, actor)
     says_status = plan.match is not None and "status" in plan.match.columns
-    wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
-              *(getattr(Order, f) for f in COMPARED)]
-    with db.read_session() as s:
-        role = permissions.role_of(s, actor) if actor is not None else None
-        may_ship = actor is None or permissions.may(s, actor, "order.ship_manual")
-        for channel, numbers in by_channel.items():
-            for i in range(0, len(numbers), 500):
-                rows = s.execute(select(*wanted).where(
-                    col(Order.channel) == channel, col(Order.channel_order_no).in_(numbers[i:i + 500])))
-                found = rows.all()
-                for r in found:
-                    existing[(r.channel, r.channel_order_no)] = r
-                gross.update(_gross_paid(s, [r.id for r in found]))
     for imp in plan.orders:
         ours = existing.get((imp.channel, imp.channel_order_no))
         if not may_ship and imp.status in SHIPPING and (ours is None or ours.status != imp.status.value):
@@ -875,31 +859,7 @@ def compare(db: Database, plan: ImportPlan, actor: Actor | None = None) -> None:
         if ours is None:
             plan.creates.append(imp)
             continue
-        theirs = {"status": imp.status.value, "buyer": imp.buyer,
-                  "recipient": imp.recipient, "phone": imp.phone, "address": imp.address,
-                  "courier": imp.courier, "tracking_no": imp.tracking_no}
-        changes: dict[str, tuple[object, object]] = {}
-        if says_status:  # a file with the channel's status words says which flags stand now
-            flagged = flag_codes.join(flag_codes.parse(imp.flags))
-            if flagged != (ours.flags or ""):
-                changes["flags"] = (ours.flags or "", flagged)
-        if not ours.amount_known and imp.amount_known:  # a file with the amounts the first one lacked
-            if imp.currency != ours.currency:  # first: the total is written in it
-                changes["currency"] = (ours.currency, imp.currency)
-            changes["total_minor"] = (ours.total_minor, imp.final_total())
-        for f in COMPARED:
-            if f in ("paid_minor", "flags", "amount_known", "total_minor", "currency"):
-                continue
-            new, old = theirs[f], getattr(ours, f)
-            if f != "status" and not new:
-                continue  # an empty cell never erases what we know
-            if f == "phone" and _masked_same(new, old):
-                continue  # the channel masks what we already know in full
-            if new != old:
-                changes[f] = (old, new)
-        more = new_payment(imp.received(), gross.get(ours.id, 0))
-        if more:
-            changes["paid_minor"] = (ours.paid_minor, ours.paid_minor + more)
+        changes = _changes(imp, ours, gross.get(ours.id, 0), says_status)
         if not may_ship and "status" in changes and imp.status in SHIPPING:
             changes.pop("status")  # reported above; the rest of what the file says is applied
         if "status" in changes and not channel_update_allowed(Status(ours.status), imp.status):
@@ -915,6 +875,61 @@ def compare(db: Database, plan: ImportPlan, actor: Actor | None = None) -> None:
         else:
             plan.unchanged += 1
     assert set(CHANNEL_RANK) == set(Status)
+
+
+def _existing(db: Database, plan: ImportPlan, actor: Actor | None
+              ) -> tuple[dict[tuple[str, str], Row], dict[int, int], Role | None, bool]:
+    """The store's orders the file names (by channel and channel order number), what each has
+    been paid gross, the importer's role and whether they may ship without a scan."""
+    by_channel: dict[str, list[str]] = {}
+    for o in plan.orders:
+        by_channel.setdefault(o.channel, []).append(o.channel_order_no)
+    existing: dict[tuple[str, str], Row] = {}
+    gross: dict[int, int] = {}
+    wanted = [Order.id, Order.order_no, Order.version, Order.channel, Order.channel_order_no,
+              *(getattr(Order, f) for f in COMPARED)]
+    with db.read_session() as s:
+        role = permissions.role_of(s, actor) if actor is not None else None
+        may_ship = actor is None or permissions.may(s, actor, "order.ship_manual")
+        for channel, numbers in by_channel.items():
+            for i in range(0, len(numbers), 500):
+                rows = s.execute(select(*wanted).where(
+                    col(Order.channel) == channel, col(Order.channel_order_no).in_(numbers[i:i + 500])))
+                found = rows.all()
+                for r in found:
+                    existing[(r.channel, r.channel_order_no)] = r
+                gross.update(_gross_paid(s, [r.id for r in found]))
+    return existing, gross, role, may_ship
+
+
+def _changes(imp: ImportedOrder, ours: Row, gross: int, says_status: bool) -> dict[str, tuple[object, object]]:
+    """What the file says that differs from the order as the store has it: field -> (old, new)."""
+    theirs = {"status": imp.status.value, "buyer": imp.buyer,
+              "recipient": imp.recipient, "phone": imp.phone, "address": imp.address,
+              "courier": imp.courier, "tracking_no": imp.tracking_no}
+    changes: dict[str, tuple[object, object]] = {}
+    if says_status:  # a file with the channel's status words says which flags stand now
+        flagged = flag_codes.join(flag_codes.parse(imp.flags))
+        if flagged != (ours.flags or ""):
+            changes["flags"] = (ours.flags or "", flagged)
+    if not ours.amount_known and imp.amount_known:  # a file with the amounts the first one lacked
+        if imp.currency != ours.currency:  # first: the total is written in it
+            changes["currency"] = (ours.currency, imp.currency)
+        changes["total_minor"] = (ours.total_minor, imp.final_total())
+    for f in COMPARED:
+        if f in ("paid_minor", "flags", "amount_known", "total_minor", "currency"):
+            continue
+        new, old = theirs[f], getattr(ours, f)
+        if f != "status" and not new:
+            continue  # an empty cell never erases what we know
+        if f == "phone" and _masked_same(new, old):
+            continue  # the channel masks what we already know in full
+        if new != old:
+            changes[f] = (old, new)
+    more = new_payment(imp.received(), gross)
+    if more:
+        changes["paid_minor"] = (ours.paid_minor, ours.paid_minor + more)
+    return changes
 
 
 def _may_not_ship(imp: ImportedOrder, ours, role) -> str:
