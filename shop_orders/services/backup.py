@@ -25,13 +25,14 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from shop_orders import __version__, paths
 from shop_orders.atomic import partial_path, replacing
@@ -119,8 +120,6 @@ def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple
         raise BackupError(t("{path} was made by a newer version of Shop Orders (schema {rev}).", path=path, rev=rev[0]))
     engine = copying.sqlite_file_engine(path)
     try:
-        from sqlalchemy.orm import Session
-
         with Session(engine) as s:
             verdict = audit.verify(s, outside_head)
             if verdict.ok and rev[0] == migrate.head_revision():  # older: replayed once upgraded (restore)
@@ -133,7 +132,7 @@ def check_file(path: Path, outside_head: tuple[int, str] | None = None) -> tuple
     return rev[0], orders, verdict
 
 
-def _replay(s, path: Path, verdict: audit.VerifyResult) -> None:
+def _replay(s: Session, path: Path, verdict: audit.VerifyResult) -> None:
     """Every order of the file replays to its row and matches its seal; else BackupError."""
     replayed = verification.replay_orders(s, verdict, audit.key_for(s))
     if not replayed.ok:
@@ -143,8 +142,6 @@ def _replay(s, path: Path, verdict: audit.VerifyResult) -> None:
 def _upgrade_checked(work: Path, src: Path, key: ChainKey | None) -> None:
     """Bring a copy of an older backup to this version's schema, sign its rows and seal its
     orders when it predates them (store/signing.py), then replay its orders; else BackupError."""
-    from sqlalchemy.orm import Session
-
     engine = copying.sqlite_file_engine(work)
     try:
         with engine.begin() as conn:
@@ -472,7 +469,7 @@ def _has_event(db: Database, head: list) -> bool:
 
 
 @contextmanager
-def _restore_lock(backup_dir: Path):
+def _restore_lock(backup_dir: Path) -> Iterator[bool]:
     """Held by the process that restores, for the whole restore: yields False when another
     process of this computer holds it (then its files are not touched). An OS lock, released by
     the OS when that process dies, so a killed restore never blocks the next start."""

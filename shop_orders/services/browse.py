@@ -7,10 +7,12 @@ call it from the UI thread for small, indexed reads and from workers for the res
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders.domain.grid import Facets, GridQuery
@@ -21,6 +23,13 @@ from shop_orders.store import grid, queries
 from shop_orders.store.db import Database
 from shop_orders.store.models import AuditEvent, Order
 
+if TYPE_CHECKING:  # the services below import at call time (they import this module's neighbours)
+    from shop_orders.domain.changes import Actor
+    from shop_orders.domain.sla import Clock
+    from shop_orders.services.courier_accounts import Account
+    from shop_orders.services.tickets import Figures, TicketRules
+    from shop_orders.services.tracking import TrackingSettings
+
 
 @dataclass(frozen=True)
 class OrderDetail:
@@ -29,7 +38,7 @@ class OrderDetail:
     tickets: list = field(default_factory=list)  # its exception tickets (Ticket rows), newest first
 
 
-def _with_tickets(session, rows: list) -> list:
+def _with_tickets(session: Session, rows: list) -> list[SimpleNamespace]:
     counts = grid.ticket_counts(session, [r.id for r in rows])
     return [SimpleNamespace(**r._mapping, tickets=counts.get(r.id, 0)) for r in rows]
 
@@ -42,16 +51,16 @@ class OrderBrowser:
         with self.db.read_session() as s:
             return grid.count(s, q)
 
-    def window(self, q: GridQuery, offset: int, limit: int, total: int | None) -> list:
+    def window(self, q: GridQuery, offset: int, limit: int, total: int | None) -> list[SimpleNamespace]:
         """The rows, each with `tickets`: its number of active exception tickets (the badge)."""
         with self.db.read_session() as s:
             return _with_tickets(s, grid.window(s, q, offset, limit, total))
 
-    def position_of(self, q: GridQuery, row) -> int | None:
+    def position_of(self, q: GridQuery, row: SimpleNamespace) -> int | None:
         with self.db.read_session() as s:
             return grid.position_of(s, q, row)
 
-    def row(self, order_id: int):
+    def row(self, order_id: int) -> SimpleNamespace | None:
         with self.db.read_session() as s:
             found = grid.rows_by_id(s, [order_id]).get(order_id)
             return None if found is None else _with_tickets(s, [found])[0]
@@ -109,13 +118,13 @@ class PeopleBrowser:
         with self.db.read_session() as s:
             return auth.list_users(s)
 
-    def allowed(self, actor) -> frozenset[str]:
+    def allowed(self, actor: Actor) -> frozenset[str]:
         from shop_orders.services import permissions
 
         with self.db.read_session() as s:
             return permissions.allowed_actions(s, actor)
 
-    def why_not(self, actor, action: str) -> str | None:
+    def why_not(self, actor: Actor, action: str) -> str | None:
         from shop_orders.services import permissions
 
         with self.db.read_session() as s:
@@ -196,25 +205,25 @@ class TicketBrowser:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def clock(self):
+    def clock(self) -> Clock:
         from shop_orders.services import tickets
 
         with self.db.read_session() as s:
             return tickets.ticket_rules(s).clock
 
-    def rules(self):
+    def rules(self) -> TicketRules:
         """The ticket settings (tickets.TicketRules): each kind's SLA, the opening hours, the reminder."""
         from shop_orders.services import tickets
 
         with self.db.read_session() as s:
             return tickets.ticket_rules(s)
 
-    def timezone(self):
+    def timezone(self) -> tzinfo:
         """The shop's time zone (the opening hours are in it)."""
         with self.db.read_session() as s:
             return settings.get_timezone(s)
 
-    def listing(self, f: TicketFilter, actor, now: datetime) -> list[TicketRow]:
+    def listing(self, f: TicketFilter, actor: Actor, now: datetime) -> list[TicketRow]:
         from sqlalchemy import select
         from sqlmodel import col
 
@@ -268,7 +277,7 @@ class TicketBrowser:
             blob = s.get(AttachmentBlob, a.sha256) if a is not None else None
             return None if a is None or blob is None else (a.name, bytes(blob.data))
 
-    def stats(self):
+    def stats(self) -> tuple[list[Figures], list[Figures], Figures]:
         from shop_orders.services import tickets
 
         with self.db.read_session() as s:
@@ -289,7 +298,7 @@ class TicketBrowser:
                 active, col(Ticket.due_at).is_not(None), col(Ticket.due_at) <= now)).scalar_one()
             return int(n), int(late)
 
-    def news_for(self, actor, since: datetime) -> list[tuple[int, str, str, str]]:
+    def news_for(self, actor: Actor, since: datetime) -> list[tuple[int, str, str, str]]:
         """Reminders, escalations and parcels the courier sync rolled back since `since`, for this
         user (or their role): (ticket id, order, kind, what) - 'reminder', 'escalated' or 'opened'
         (a logistics ticket the sync opened: the warehouse is told)."""
@@ -323,7 +332,7 @@ class WarehouseBrowser:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def accounts(self) -> list:
+    def accounts(self) -> list[Account]:
         from shop_orders.services import courier_accounts
 
         with self.db.read_session() as s:
@@ -332,7 +341,7 @@ class WarehouseBrowser:
     def courier_names(self) -> list[str]:
         return [a.name for a in self.accounts()]
 
-    def tracking_settings(self):
+    def tracking_settings(self) -> TrackingSettings:
         from shop_orders.services import tracking
 
         with self.db.read_session() as s:

@@ -15,18 +15,28 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import tzinfo
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
 
 from shop_orders.domain.carriers import carrier_key, default_aliases
 from shop_orders.domain.changes import ChangeContext
-from shop_orders.domain.couriers import KINDS
+from shop_orders.domain.couriers import KINDS, Adapter
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.models import Setting
+
+if TYPE_CHECKING:  # the HTTP client and the vault load when a courier is used
+    import httpx
+
+    from shop_orders.services.vault import Vault
 
 SETTING_KEY = "couriers"
 DEFAULT_URLS = {"kuaidi100": "https://poll.kuaidi100.com", "aftership": "https://api.aftership.com/tracking/2026-07"}
@@ -63,7 +73,7 @@ def secret_name(name: str) -> str:
     return f"courier:{name.strip().lower()}"
 
 
-def accounts(session) -> list[Account]:
+def accounts(session: Session) -> list[Account]:
     row = signing.setting(session, SETTING_KEY)
     if row is None:
         return []
@@ -76,7 +86,7 @@ def accounts(session) -> list[Account]:
         return []
 
 
-def account(session, name: str) -> Account:
+def account(session: Session, name: str) -> Account:
     for a in accounts(session):
         if a.name.lower() == name.strip().lower():
             return a
@@ -109,7 +119,7 @@ def check_pattern(pattern: str) -> str:
     return patterns.check(pattern)
 
 
-def check_aliases(aliases, name: str, others: list[Account]) -> tuple[str, ...]:
+def check_aliases(aliases: Iterable[str], name: str, others: list[Account]) -> tuple[str, ...]:
     """The aliases as typed, checked: each 1 to 40 characters, none another account's name or
     alias (a parcel must belong to one account), duplicates and the account's own name dropped."""
     out: list[str] = []
@@ -132,7 +142,7 @@ def check_aliases(aliases, name: str, others: list[Account]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str, url: str = "",
+def set_account(uow: UnitOfWork, ctx: ChangeContext, vault: Vault, name: str, kind: str, url: str = "",
                 customer: str = "", carrier: str = "", secret: str | None = None,
                 pattern: str | None = None, aliases: list[str] | tuple[str, ...] | None = None) -> Account:
     """Add or change a courier account; `secret` (None: keep the stored one) goes to the vault.
@@ -175,7 +185,7 @@ def set_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str, kind: str
     return new
 
 
-def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault, name: str) -> None:
+def remove_account(uow: UnitOfWork, ctx: ChangeContext, vault: Vault, name: str) -> None:
     """Forget a courier account and its key (its parcels keep what it last said)."""
     permissions.require(uow, ctx.actor, "settings.secrets")
     found = account(uow.session, name)
@@ -198,7 +208,8 @@ def check_secret(secret: str) -> str:
     return secret
 
 
-def adapter(found: Account, vault, client=None, zone=None):
+def adapter(found: Account, vault: Vault, client: httpx.Client | None = None,
+            zone: tzinfo | None = None) -> Adapter:
     """The account's adapter (adapters/couriers/) with its key from the vault; close() it after.
     `zone` reads the courier's times that carry no offset (the shop's time zone). The address is
     checked again here, at every use (https, or this computer): an account row changed in the

@@ -83,9 +83,19 @@ PAY_METHODS_CN = ["alipay", "wechat_pay", "unionpay"]
 PAY_METHODS_WEST = ["card", "paypal", "shop_pay"]
 
 
-def _status_path(first: str, final: str, paid_at, shipped_at, updated):
+# (at, old status, new status, reason): one status change of a demo order
+_Step = tuple[datetime, str, str, str]
+# (channel, buyer, recipient, phone, address, currency, total, paid, courier, tracking no., status,
+# created, updated)
+_Fields = tuple[str, str, str, str, str, str, int, int, str, str, str, datetime, datetime]
+_Payment = tuple[int, str, str, datetime]  # (amount, method, reference, paid at)
+_Shipment = tuple[str, str, str, datetime]  # (courier, tracking no., items as JSON, shipped at)
+
+
+def _status_path(first: str, final: str, paid_at: datetime, shipped_at: datetime,
+                 updated: datetime) -> list[_Step]:
     """The status changes an order went through to reach `final`, with their times."""
-    steps = []
+    steps: list[_Step] = []
     at = first
     if final in ("partially_paid",):
         return [(paid_at, at, final, "")]
@@ -132,7 +142,7 @@ def _channel_order_no(channel: str, n: int, created: datetime, rng: random.Rando
 
 
 class _Generator:
-    def __init__(self, seed: int, now: datetime):
+    def __init__(self, seed: int, now: datetime) -> None:
         self.rng = random.Random(seed)
         self.now = now
         rng = self.rng
@@ -141,7 +151,7 @@ class _Generator:
         self.cn_people = [self._cn_person() for _ in range(3000)]
         self.west_people = [self._west_person() for _ in range(1500)]
 
-    def _cn_person(self):
+    def _cn_person(self) -> tuple[str, str, str, str]:
         rng = self.rng
         name = rng.choice(CN_SURNAMES) + rng.choice(CN_GIVEN)
         province, city, districts = rng.choice(CN_PLACES)
@@ -150,14 +160,14 @@ class _Generator:
         buyer = rng.choice(["", "tb", "jd_", "小", "爱喝茶的"]) + name + (str(rng.randint(1, 9999)) if rng.random() < 0.5 else "")
         return buyer, name, phone, address
 
-    def _west_person(self):
+    def _west_person(self) -> tuple[str, str, str, str, str]:
         rng = self.rng
         name = f"{rng.choice(WEST_FIRST)} {rng.choice(WEST_LAST)}"
         currency, place, phone = rng.choice(WEST_PLACES)
         address = f"{rng.randint(1, 250)} {rng.choice(WEST_STREETS)}, " + place.format(n=rng.randint(1, 9))
         return name.lower().replace(" ", ".") + "@example.com", name, phone.format(d=f"{rng.randint(0, 99999999):08d}"), address, currency
 
-    def order(self, n: int):
+    def order(self, n: int) -> tuple[_Fields, list[list[Any]], list[_Payment], list[_Shipment]]:
         """One order: (fields, lines, payments, shipments, history)."""
         rng, now = self.rng, self.now
         channel = self.channels[n % 4096] if n % 7 else rng.choice(self.channels)
@@ -194,10 +204,10 @@ class _Generator:
             paid = total * rng.choice((20, 30, 50)) // 100
         elif status not in (S.AWAITING_CONFIRMATION, S.AWAITING_PAYMENT, S.CANCELLED):
             paid = total
-        payments = []
+        payments: list[_Payment] = []
         if paid:
             payments.append((paid, rng.choice(methods), f"P{n:010d}", created + (updated - created) / 4))
-        shipments = []
+        shipments: list[_Shipment] = []
         courier = tracking = ""
         if status in (S.PARTIALLY_SHIPPED, S.SHIPPED, S.COMPLETED):
             cname, prefix, width = rng.choice(couriers)

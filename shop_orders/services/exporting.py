@@ -19,16 +19,19 @@ back gives the stored text.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders.atomic import partial_path, replacing
@@ -112,7 +115,7 @@ class ExportResult:
     tickets: int = 0
 
 
-def safe_text(ws, value: str):
+def safe_text(ws: WriteOnlyWorksheet, value: str) -> Cell:
     """A text cell Excel shows as text and never evaluates."""
     cell = WriteOnlyCell(ws, value=xml_text(value))
     cell.data_type = "s"
@@ -121,7 +124,7 @@ def safe_text(ws, value: str):
     return cell
 
 
-def _local_naive(dt):
+def _local_naive(dt: datetime) -> datetime:
     return dt.astimezone().replace(tzinfo=None)
 
 
@@ -129,10 +132,10 @@ class _Table:
     """One table of the workbook, over as many sheets as it needs: each sheet holds at most
     MAX_ROWS rows with its header, repeats the header, and has its own filter and frozen row."""
 
-    def __init__(self, wb, name: str, titles: list[tuple[str, int]], lang: str):
+    def __init__(self, wb: Workbook, name: str, titles: list[tuple[str, int]], lang: str) -> None:
         self.wb, self.name, self.titles, self.lang = wb, name, titles, lang
         self.bold = Font(bold=True)
-        self.sheets: list = []
+        self.sheets: list[WriteOnlyWorksheet] = []
         self.rows = 0  # data rows written, on every sheet
         self._on_sheet = 0
         self._new_sheet()
@@ -158,7 +161,7 @@ class _Table:
     def _close_filter(self) -> None:
         self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.titles))}{self._on_sheet + 1}"
 
-    def append(self, row: list) -> None:
+    def append(self, row: list[object]) -> None:
         # cells made for an earlier sheet carry the workbook's styles, so they fit the next one too
         if self._on_sheet + 1 >= MAX_ROWS:
             self._new_sheet()
@@ -166,7 +169,7 @@ class _Table:
         self._on_sheet += 1
         self.rows += 1
 
-    def cell(self, value, kind: str = "text"):
+    def cell(self, value: Any, kind: str = "text") -> object:
         if value is None:
             return None
         if kind == "money":
@@ -221,8 +224,9 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     return ExportResult(path, n_orders, n_lines, n_events, lang, n_tickets)
 
 
-def _fill(wb, db, query, columns, with_lines, with_audit, with_tickets, progress, cancelled,
-          lang) -> tuple[int, int, int, int]:
+def _fill(wb: Workbook, db: Database, query: GridQuery | None, columns: list[str] | None, with_lines: bool,
+          with_audit: bool, with_tickets: bool, progress: Callable[[int, int], None] | None,
+          cancelled: Callable[[], bool] | None, lang: str) -> tuple[int, int, int, int]:
     query = query or GridQuery(sort="created_at", descending=False)
     chosen = [c for c in ORDER_COLUMNS if columns is None or c[0] in columns or c[0] in ("channel", "status_code")]
     # names looked up once, not per row
@@ -309,14 +313,14 @@ class _TicketRows:
         self.roles = {r.value: _cap(r.label(lang)) for r in Role}
         self.yes, self.no = t("yes", lang=lang), t("no", lang=lang)
 
-    def sla_met(self, tk) -> str | None:
+    def sla_met(self, tk: Row[Any]) -> str | None:
         if tk.resolved_at is not None:
             return self.yes if tk.used_seconds < tk.sla_seconds else self.no
         if tk.state in ACTIVE and tk.due_at is not None and tk.due_at <= self.now:
             return self.no
         return None
 
-    def write(self, session, order_ids: list[int]) -> None:
+    def write(self, session: Session, order_ids: list[int]) -> None:
         w, tbl = self.table, Ticket.__table__
         for tk in session.execute(select(tbl).where(tbl.c.order_id.in_(order_ids))
                                   .order_by(tbl.c.order_id, tbl.c.id)):
@@ -331,19 +335,20 @@ def _cap(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _check(cancelled, lang: str) -> None:
+def _check(cancelled: Callable[[], bool] | None, lang: str) -> None:
     if cancelled and cancelled():
         raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
 
 
-def _keep_tables_together(wb, tables) -> None:
+def _keep_tables_together(wb: Workbook, tables: Iterable[_Table | None]) -> None:
     """Each table's sheets side by side ("Orders", "Orders (2)", "Lines", ...), in table order."""
     wanted = [ws for table in tables if table is not None for ws in table.sheets]
     for i, ws in enumerate(wanted):
-        wb.move_sheet(ws.title, i - wb.worksheets.index(ws))
+        wb.move_sheet(ws.title, i - wb.index(ws))
 
 
-def _summary(w: _Table, by_status, by_channel, tables, lang: str) -> None:
+def _summary(w: _Table, by_status: dict[tuple[str, str], list[int]], by_channel: dict[tuple[str, str], list[int]],
+             tables: dict[str, _Table | None], lang: str) -> None:
     for label, table in ((N_("Status: {name}"), by_status), (N_("Channel: {name}"), by_channel)):
         for (name, cur), (count, total, paid) in sorted(table.items()):
             w.append([t(label, lang=lang, name=name), cur, count, w.cell(to_decimal(total, cur), "money"),
@@ -357,7 +362,7 @@ def _summary(w: _Table, by_status, by_channel, tables, lang: str) -> None:
             w.ws.append([note])
 
 
-def _audit(w: _Table, session, ids: list[int], lang: str, cancelled) -> None:
+def _audit(w: _Table, session: Session, ids: list[int], lang: str, cancelled: Callable[[], bool] | None) -> None:
     """The exported orders' events, in chain order, with codes named for people."""
     sources: dict[str, str] = {}
     actions: dict[str, str] = {}

@@ -10,6 +10,7 @@ look-around) are refused when the pattern is set, in one sentence.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol
 
 import re2
 
@@ -27,8 +28,14 @@ def _options() -> re2.Options:
     return options
 
 
+class Program(Protocol):
+    """What this module uses of a compiled RE2 pattern (google-re2 ships no type information)."""
+
+    def fullmatch(self, text: str) -> object | None: ...
+
+
 @lru_cache(maxsize=64)
-def compiled(pattern: str):
+def compiled(pattern: str) -> Program:
     """The RE2 program of a pattern; re2.error for one RE2 cannot run."""
     return re2.compile(pattern, _options())
 

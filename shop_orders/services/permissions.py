@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,6 +35,7 @@ from shop_orders.domain.roles import (
 from shop_orders.services.setting_rows import put
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
+from shop_orders.store.db import Database
 from shop_orders.store.errors import DamagedDatabase, translate
 from shop_orders.store.models import User
 
@@ -59,7 +61,7 @@ class TwoPerson:
         return json.dumps({"min_orders": self.min_orders, "expiry_hours": self.expiry_hours}, sort_keys=True)
 
 
-def _setting(session: Session, key: str):
+def _setting(session: Session, key: str) -> Any:  # the setting's JSON, as stored
     row = signing.setting(session, key)
     return json.loads(row.value) if row is not None else None
 
@@ -140,7 +142,7 @@ def require(uow: UnitOfWork, actor: Actor, action: str) -> None:
         raise PermissionDenied(cache[key])
 
 
-def check(db, actor: Actor, action: str, *, damaged_ok: bool = False) -> None:
+def check(db: Database, actor: Actor, action: str, *, damaged_ok: bool = False) -> None:
     """For the services that take the store rather than a unit of work (backup, restore, export,
     the audit key): PermissionDenied unless the signed-in user may, read in its own session.
     damaged_ok (restore): a store too damaged to read its users cannot say who may; whoever can

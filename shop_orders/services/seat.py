@@ -42,7 +42,7 @@ def pgpass_path() -> Path:
     return Path.home() / ".pgpass"
 
 
-def _escape(value) -> str:
+def _escape(value: str | int | None) -> str:
     return str(value if value is not None else "*").replace("\\", "\\\\").replace(":", "\\:")
 
 

@@ -4,6 +4,8 @@ by services/setting_rows.put, which this module passes on as settings.put)."""
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,9 @@ from shop_orders.services.setting_rows import put as put
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.models import Setting
+
+if TYPE_CHECKING:  # the import profiles read these settings: imported at call time
+    from shop_orders.services.importing.profiles import Profile
 
 STALENESS_KEY = "staleness"
 
@@ -59,7 +64,7 @@ TIMEZONE_KEY = "timezone"
 CUSTOM_PROFILES_KEY = "import_profiles"
 
 
-def get_timezone(session: Session):
+def get_timezone(session: Session) -> tzinfo:
     """The shop's time zone (IANA name setting), else this computer's local zone."""
     from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,8 +74,10 @@ def get_timezone(session: Session):
         try:
             return ZoneInfo(json.loads(row.value))
         except (ZoneInfoNotFoundError, ValueError):
-            return datetime.now().astimezone().tzinfo  # a zone this computer lacks: use local time
-    return datetime.now().astimezone().tzinfo
+            pass  # a zone this computer lacks: use local time
+    local = datetime.now().astimezone().tzinfo
+    assert local is not None  # astimezone() always sets one
+    return local
 
 
 def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
@@ -85,7 +92,7 @@ def set_timezone(uow: UnitOfWork, ctx: ChangeContext, name: str) -> None:
     put(uow, ctx, TIMEZONE_KEY, json.dumps(name))
 
 
-def get_custom_profiles(session: Session) -> list:
+def get_custom_profiles(session: Session) -> list[Profile]:
     from shop_orders.services.importing.profiles import Profile
 
     row = signing.setting(session, CUSTOM_PROFILES_KEY)
@@ -94,7 +101,7 @@ def get_custom_profiles(session: Session) -> list:
     return [Profile.from_json(p) for p in json.loads(row.value)]
 
 
-def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile) -> None:
+def save_custom_profile(uow: UnitOfWork, ctx: ChangeContext, profile: Profile) -> None:
     """Add or replace (by code) a custom import profile built in the mapping dialog."""
     permissions.require(uow, ctx.actor, "orders.import")
     current = [p for p in get_custom_profiles(uow.session) if p.code != profile.code]

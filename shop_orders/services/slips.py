@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import col
 
@@ -53,7 +53,7 @@ def shop_name(session: Session) -> str:
     return t("Shop Orders")
 
 
-def _with_lines():
+def _with_lines() -> Select[Order]:
     return select(Order).options(selectinload(rel(Order.lines)))
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import false, func, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -495,7 +495,7 @@ def close(uow: UnitOfWork, ctx: ChangeContext, ticket_id: int, resolution: str,
 
 # ---- the clock's own work: reminders and escalation ------------------------------------------
 
-def _live_order():
+def _live_order() -> ColumnElement[bool]:
     """The ticket's order is not archived: an archived order's tickets wait, unreminded, until it
     is restored (its clock still runs; a restore brings them back due or overdue)."""
     return col(Ticket.order_id).in_(select(col(Order.id)).where(col(Order.archived) == false()))

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from types import TracebackType
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -120,7 +121,8 @@ class UnitOfWork:
         self.session.execute(text(f"SET LOCAL lock_timeout = '{int(WAIT_FOR_SEAT_S)}s'"))
         return audit.lock_head(self.session)
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         try:
             if not self._committed:
                 self.session.rollback()
@@ -198,5 +200,6 @@ def _busy(db: Database, plain: DatabaseBusy) -> DatabaseBusy:
                           "in a moment.", host=host, work=t(WORK.get(work, N_("a change"))), where=db.where))
 
 
-def uow_factory(db: Database, **kwargs) -> Callable[[], UnitOfWork]:
-    return lambda: UnitOfWork(db, **kwargs)
+def uow_factory(db: Database, *, clock: Callable[[], datetime] = utcnow, rules: Sequence[Rule] | None = None,
+                waiting: Callable[[str], None] | None = None) -> Callable[[], UnitOfWork]:
+    return lambda: UnitOfWork(db, clock=clock, rules=rules, waiting=waiting)

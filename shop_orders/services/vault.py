@@ -45,6 +45,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
@@ -61,6 +62,7 @@ from shop_orders.store.db import Database
 from shop_orders.store.models import Setting
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")  # what a keychain call returns
 
 PASSPHRASE_ENV = "SHOP_ORDERS_VAULT_PASSPHRASE"
 ACTION = "settings.secrets"  # domain/roles.py: the owner's alone
@@ -470,7 +472,7 @@ class OsVault(Vault):
             raise VaultError(t("This store has no id yet, so its secrets have no place in the keychain."))
         return SERVICE_PREFIX + sid
 
-    def _keychain(self, what: Callable[[], object]):
+    def _keychain(self, what: Callable[[], _T]) -> _T:
         from keyring.errors import KeyringError
 
         try:

@@ -23,10 +23,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.orm import Session
 
 from shop_orders.domain import replay
+from shop_orders.domain.changes import Actor
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
@@ -166,8 +168,8 @@ class _Range:
     stored_seals: dict[int, Any]
 
 
-def _replay_ranges(conn, cursor, chain: audit.VerifyResult, key: ChainKey | None, progress: Progress | None,
-                   cancelled) -> StoreCheck:
+def _replay_ranges(conn: Connection, cursor: DBAPICursor, chain: audit.VerifyResult, key: ChainKey | None,
+                   progress: Progress | None, cancelled: Callable[[], bool]) -> StoreCheck:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sqls = tuple(q.format(m=mark) for q in (_ORDERS, _LINES, _PAYMENTS, _EVENTS))
     top = conn.exec_driver_sql("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM orders "
@@ -194,7 +196,7 @@ def _replay_ranges(conn, cursor, chain: audit.VerifyResult, key: ChainKey | None
     return StoreCheck(chain.count, replayed, chain.head)
 
 
-def _read_range(conn, cursor, sqls: tuple[str, ...], lo: int, key: ChainKey | None) -> _Range:
+def _read_range(conn: Connection, cursor: DBAPICursor, sqls: tuple[str, ...], lo: int, key: ChainKey | None) -> _Range:
     """Plain driver rows, in the session's transaction: the replay reads every order, line and
     order event once."""
     orders_sql, lines_sql, payments_sql, events_sql = sqls
@@ -217,7 +219,7 @@ def _read_range(conn, cursor, sqls: tuple[str, ...], lo: int, key: ChainKey | No
         events[oid] = [r[2:5] for r in chained]
         newest[oid] = chained[-1][5]
     sealed = seals.states(conn, sorted(rows)) if key is not None else {}
-    stored_seals = dict(conn.execute(_SEALS, {"lo": lo, "hi": lo + RANGE}).all()) if key is not None else {}
+    stored_seals: dict[int, Any] = dict(conn.execute(_SEALS, {"lo": lo, "hi": lo + RANGE}).all()) if key is not None else {}
     return _Range(rows, lines, payments, events, numbers, newest, sealed, stored_seals)
 
 
@@ -262,7 +264,7 @@ def _check_order(oid: int, rng: _Range, key: ChainKey | None) -> tuple[str, str,
     return None
 
 
-def _attachments(s: Session, check: StoreCheck, cancelled) -> StoreCheck:
+def _attachments(s: Session, check: StoreCheck, cancelled: Callable[[], bool]) -> StoreCheck:
     """Every ticket attachment's content is there and still hashes to what the trail recorded
     when it was attached (a missing, altered or swapped file is named)."""
     recorded = {(field, (new or "").split(" ", 1)[0]) for field, new in s.execute(
@@ -289,7 +291,7 @@ def _attachments(s: Session, check: StoreCheck, cancelled) -> StoreCheck:
     return check
 
 
-def import_key(db, actor, src: Path) -> str:
+def import_key(db: Database, actor: Actor, src: Path) -> str:
     """`audit key import FILE` and Tools → Import the store's audit key…: take the key from src (it
     must fit the store's whole trail: audit.adopt_key) so that this seat may write; returns the
     sentence to show. A key of another store is saved for the restore of that store's backup."""
@@ -303,6 +305,7 @@ def import_key(db, actor, src: Path) -> str:
         raise keys.KeyFileError(t("{path} cannot be read.", path=src)) from None
     key = keys.parse_key(text, str(src))
     if key.store_id != db.store_id:  # e.g. a new computer: the key comes before the restore
+        assert db.data_dir is not None  # an opened store has its data folder (store/open.py)
         keys.KeyStore(db.data_dir).save(key)
         return t("Audit key saved (fingerprint {fingerprint}). It belongs to another store than {where}: restore a "
                  "backup of that store (`shop-orders restore FILE`) to use it.",
@@ -312,7 +315,7 @@ def import_key(db, actor, src: Path) -> str:
              "This seat may now write.", fingerprint=key.fingerprint(), count=result.count)
 
 
-def export_key(db, actor, dest: Path) -> str:
+def export_key(db: Database, actor: Actor, dest: Path) -> str:
     """`audit key export FILE`: write the store's audit key to dest, readable by its owner only
     (the right audit.keys); a file already there is refused, never overwritten. Returns the key's
     fingerprint."""
@@ -327,7 +330,7 @@ def export_key(db, actor, dest: Path) -> str:
     return key.fingerprint()
 
 
-def reset_heads(db, actor) -> int:
+def reset_heads(db: Database, actor: Actor) -> int:
     """`audit heads reset` (e.g. after a head file was lost): when the trail checks out under the
     key, record its end in both head files again (the right audit.keys). Returns its event number."""
     from shop_orders.services import permissions

@@ -12,7 +12,7 @@ awaiting shipment) and sends closed and cancelled words to cancelled.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import UTC
 
@@ -110,7 +110,7 @@ def _column(sample: Sequence[Sequence], i: int) -> list[str]:
     return [values.clean(r[i]) for r in sample if i < len(r) and values.clean(r[i])]
 
 
-def _share(cells: list[str], test) -> float:
+def _share(cells: list[str], test: Callable[[str], object]) -> float:
     if not cells:
         return 0.0
     ok = 0

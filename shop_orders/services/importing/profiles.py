@@ -48,7 +48,7 @@ _PREFIX = re.compile(r"^(?:\(([^()]{1,8})\)|\[([^\[\]]{1,8})\]|【([^【】]{1,8
 PAID_STAGES = frozenset({S.PARTIALLY_PAID, S.AWAITING_SHIPMENT, S.PARTIALLY_SHIPPED, S.SHIPPED, S.COMPLETED})
 
 
-def norm(text) -> str:
+def norm(text: object) -> str:
     t_ = unicodedata.normalize("NFKC", str(text or "")).strip().strip("\t").strip()
     if t_.startswith('="') and t_.endswith('"'):
         t_ = t_[2:-1]
@@ -57,7 +57,7 @@ def norm(text) -> str:
     return " ".join(t_.split()).casefold()
 
 
-def status_key(word) -> tuple[str, str]:
+def status_key(word: object) -> tuple[str, str]:
     """(the word to look up, its bracketed prefix or ""): width folded, no spaces, case folded."""
     w = "".join(unicodedata.normalize("NFKC", str(word or "")).split()).casefold()
     if w[:2] == '="' and w[-1:] == '"':

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeAlias
 
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, digits
@@ -21,6 +22,9 @@ from shop_orders.domain.money import MAX_MINOR, digits
 EMPTY = {"", "-", "--", "null", "NULL", "None", "none", "N/A", "n/a", "#N/A", "无", "无退款申请"}
 _SCI = re.compile(r"^[0-9.]+[eE][+-]?[0-9]+$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# A cell as a file reader gives it: text, a number, a date or time, a bool, None - from an
+# untrusted file, so anything; each function below checks what it got.
+Cell: TypeAlias = Any
 
 
 class CellError(ValueError):
@@ -31,7 +35,7 @@ class EmptyCell(CellError):
     """The cell is empty where a value is needed."""
 
 
-def clean(value) -> str:
+def clean(value: Cell) -> str:
     """Cell to trimmed text: NFKC (full-width digits and letters), quirks of channel exports removed."""
     if value is None:
         return ""
@@ -48,7 +52,7 @@ def clean(value) -> str:
     return "" if text in EMPTY else text
 
 
-def order_number(value) -> str:
+def order_number(value: Cell) -> str:
     if isinstance(value, float) and not value.is_integer():
         raise CellError(t("{value} is a fraction, not an order number", value=repr(value)))
     if isinstance(value, float) and abs(value) >= 2**53:
@@ -66,7 +70,7 @@ def order_number(value) -> str:
 MAX_QTY = 1_000_000  # a line's quantity (the store keeps 32-bit quantities)
 
 
-def amount_minor(value, currency: str) -> int:
+def amount_minor(value: Cell, currency: str) -> int:
     """Money in minor units, never beyond what the store keeps (domain.money.MAX_MINOR); refuses
     more decimals than the currency has. Whether a negative amount is allowed is the order
     services' rule (orders.validate_draft), checked for every order when the file is checked."""
@@ -103,14 +107,14 @@ def amount_minor(value, currency: str) -> int:
     return int(scaled)
 
 
-def amount_or_none(value, currency: str) -> int | None:
+def amount_or_none(value: Cell, currency: str) -> int | None:
     """amount_minor, or None for an empty cell (the file does not say)."""
     if value is None or (value.__class__ is str and not clean(value)):
         return None
     return amount_minor(value, currency)
 
 
-def quantity(value) -> int:
+def quantity(value: Cell) -> int:
     text = clean(value)
     if not text:
         return 1
@@ -125,7 +129,7 @@ def quantity(value) -> int:
     return int(dec)
 
 
-def line_quantity(value) -> int:
+def line_quantity(value: Cell) -> int:
     """A line's quantity as quantity() reads it, except that 0 is 0: channels write 0 for a line
     nothing is left of (Amazon's cancelled items, WooCommerce's 'Quantity (- Refund)' of a fully
     refunded line). Such a row adds no line to its order; its amounts still count."""
@@ -148,7 +152,7 @@ _FORMATS = [*_COMMON, "%d/%m/%Y %H:%M", "%d/%m/%Y"]  # day first, as most of the
 _MONTH_FIRST = [*_COMMON, "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y"]
 
 
-def when_or_none(value, shop_tz: tzinfo, month_first: bool = False) -> datetime | None:
+def when_or_none(value: Cell, shop_tz: tzinfo, month_first: bool = False) -> datetime | None:
     """when(), or None for an empty cell: an optional time the file leaves empty."""
     try:
         return when(value, shop_tz, month_first)
@@ -156,7 +160,7 @@ def when_or_none(value, shop_tz: tzinfo, month_first: bool = False) -> datetime 
         return None
 
 
-def when(value, shop_tz: tzinfo, month_first: bool = False) -> datetime:
+def when(value: Cell, shop_tz: tzinfo, month_first: bool = False) -> datetime:
     """A time as aware UTC; text without a zone is the shop's local time. `month_first` reads
     03/04/23 as March 4th (the layout's channel writes dates the US way)."""
     dt: datetime | None
