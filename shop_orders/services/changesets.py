@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -56,6 +57,7 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
 from shop_orders.store.change_set_hash import PENDING, content_hash
 from shop_orders.store.change_set_hash import canonical as _canonical
+from shop_orders.store.db import Database
 from shop_orders.store.models import ChangeSet, ChangeSetItem, Order, OrderLine
 
 APPLIED, REJECTED, EXPIRED, REVERTED = "applied", "rejected", "expired", "reverted"  # and PENDING (store)
@@ -111,7 +113,7 @@ def _proposal(cs: ChangeSet) -> Proposal:
 
 # ---- what a change does to one order ---------------------------------------------------------
 
-def _item(kind: str, params: dict, o, lines: list) -> tuple[dict, dict]:
+def _item(kind: str, params: dict, o: Row, lines: list[tuple[int, int]]) -> tuple[dict, dict]:
     """(before, after) of one order for a kind; ValidationError naming the order when the change
     cannot apply to it."""
     status = Status(o.status)
@@ -165,12 +167,13 @@ def _selected(session: Session, selection: list[int] | GridQuery) -> list[int]:
     return sorted({int(i) for i in selection})
 
 
-def _orders_of(session: Session, ids: list[int]):
+def _orders_of(session: Session, ids: list[int]) \
+        -> Iterator[tuple[int, Row | None, list[tuple[int, int]]]]:
     T, L = Order.__table__, OrderLine.__table__
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
         found = {r.id: r for r in session.execute(select(T).where(T.c.id.in_(chunk)))}
-        lines: dict[int, list] = {}
+        lines: dict[int, list[tuple[int, int]]] = {}
         for r in session.execute(select(L.c.order_id, L.c.line_no, L.c.unit_price_minor)
                                  .where(L.c.order_id.in_(chunk)).order_by(L.c.order_id, L.c.line_no)):
             lines.setdefault(r.order_id, []).append((r.line_no, r.unit_price_minor))
@@ -364,7 +367,8 @@ def approve(uow: UnitOfWork, approver: Actor, change_set_id: int) -> Proposal:
     return _apply(uow, cs, Actor(cs.proposer, cs.proposer_role), approver)
 
 
-def confirm(db, approver_name: str, change_set_id: int, secret: str, clock=None) -> Proposal:
+def confirm(db: Database, approver_name: str, change_set_id: int, secret: str,
+            clock: Callable[[], datetime] | None = None) -> Proposal:
     """A second person approves on the spot, with their own password or PIN (checked first, in
     its own transaction, so a wrong one counts toward their lock), then `approve`."""
     try:
@@ -530,7 +534,7 @@ def details(session: Session, change_set_id: int, limit: int | None = None) -> l
     return [ItemView(no, cur or "", json.loads(b), json.loads(a)) for no, cur, b, a in session.execute(q).all()]
 
 
-def _shown(field: str, value, currency: str, lang: str | None) -> str:
+def _shown(field: str, value: Any, currency: str, lang: str | None) -> str:
     if value is None or value == "":
         return t("(none)", lang=lang)
     if field == "status":
@@ -608,7 +612,8 @@ def describe_params(p: Proposal, lang: str | None = None) -> list[str]:
 
 
 def account_change(uow: UnitOfWork, ctx: ChangeContext, kind: str, name: str, *, role: Role | str | None = None,
-                   password: str | None = None, pin: str | None = None, reason: str = ""):
+                   password: str | None = None, pin: str | None = None,
+                   reason: str = "") -> auth.UserInfo | Proposal | None:
     """An account change done at once, or, when the two-person rule wants a second person for it
     (auth._strengthens), proposed as a change set carrying the new secrets' hashes (never the
     secrets). Returns the UserInfo/None of a change done, or the Proposal."""

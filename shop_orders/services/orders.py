@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 from sqlmodel import col
 
 from shop_orders.domain import flags as flag_codes
@@ -112,7 +112,7 @@ def phone_as_given_ok(phone: str) -> bool:
     return not phone or any(c.isdigit() or c == "*" for c in phone) or phone[0] in "$#"
 
 
-def _max_length(table, column: str) -> int | None:
+def _max_length(table: Table, column: str) -> int | None:
     return getattr(table.c[column].type, "length", None)
 
 
@@ -381,7 +381,7 @@ def _set_status(uow: UnitOfWork, ctx: ChangeContext, order: Order, new: Status) 
                    old=old, new=new.value)
 
 
-def payment_refusal(session, order: Order) -> str | None:
+def payment_refusal(session: Session, order: Order) -> str | None:
     """domain/payment.unpaid_refusal for a stored order, with the shop's cash-on-delivery channels."""
     from shop_orders.services.settings import get_cod_channels
 
@@ -808,7 +808,7 @@ def _row(batch: _Batch, oid: int) -> dict:
     return o
 
 
-def _set(batch: _Batch, o: dict, name: str, value) -> None:
+def _set(batch: _Batch, o: dict, name: str, value: object) -> None:
     o[name] = value
     batch.changed.setdefault(o["id"], set()).add(name)
 

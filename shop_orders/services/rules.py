@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import Row, and_, or_, select, true
 from sqlmodel import col
 
 from shop_orders.domain import flags as flag_codes
@@ -42,6 +42,7 @@ from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import Kind, rule_note
 from shop_orders.services import settings, tickets
+from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit
 from shop_orders.store.models import Order
 from shop_orders.store.queries import stale_clause
@@ -212,7 +213,7 @@ FACT_COLUMNS = tuple(col(c) for c in (Order.id, Order.order_no, Order.status, Or
                                       Order.amount_known))
 
 
-def _facts(row, stale: bool = False) -> Facts:
+def _facts(row: Row, stale: bool = False) -> Facts:
     return Facts(int(row.id), row.order_no, Status(row.status), int(row.total_minor), int(row.paid_minor),
                  row.currency, row.updated_at, stale, row.flags or "", bool(row.amount_known))
 
@@ -231,7 +232,8 @@ class Outcome:
             self.updated += 1
 
 
-def _fire(uow, rule: Rule, facts: Iterable[Facts], outcome: Outcome, rules_cache: list) -> None:
+def _fire(uow: UnitOfWork, rule: Rule, facts: Iterable[Facts], outcome: Outcome,
+          rules_cache: list[tickets.TicketRules]) -> None:
     """The rule over a chunk of live orders' facts, set-wise: what it sees that their tickets do
     not already hold goes to tickets.detected_many (new tickets written with one executemany)."""
     ctx = ChangeContext(tickets.SYSTEM, f"rule:{rule.name}")
@@ -254,7 +256,7 @@ def _fire(uow, rule: Rule, facts: Iterable[Facts], outcome: Outcome, rules_cache
 WATCHED = frozenset({"create", "status", "payment", "price", "ship", "edit", "unarchive"})
 
 
-def on_change(uow, batch: Sequence[audit.PendingEvent]) -> None:
+def on_change(uow: UnitOfWork, batch: Sequence[audit.PendingEvent]) -> None:
     """The unit of work's default rule: the orders this batch of events touched, against the rules
     that look at changes, before the commit (same transaction)."""
     ids = sorted({e.order_id for e in batch if e.order_id is not None and e.action in WATCHED
@@ -271,7 +273,7 @@ def on_change(uow, batch: Sequence[audit.PendingEvent]) -> None:
             _fire(uow, rule, facts, outcome, cache)
 
 
-def sweep(uow, now: datetime, *, every_rule: bool = True) -> Outcome:
+def sweep(uow: UnitOfWork, now: datetime, *, every_rule: bool = True) -> Outcome:
     """Every rule over the live orders it could fire on (each narrowed in SQL), then reminders and
     escalation. `every_rule=False` (the timer): only the rules that time alone can make fire."""
     thresholds = settings.get_thresholds(uow.session)
@@ -296,7 +298,7 @@ def sweep(uow, now: datetime, *, every_rule: bool = True) -> Outcome:
     return outcome
 
 
-def channel_cancelled(uow, ctx: ChangeContext, order_ids: Iterable[int]) -> Outcome:
+def channel_cancelled(uow: UnitOfWork, ctx: ChangeContext, order_ids: Iterable[int]) -> Outcome:
     """An import found the channel's cancellation of orders it cannot cancel here (shipped): the
     cancel rule fires on each (a ticket, or nothing new if one is open for it)."""
     rule = BY_NAME["cancel"]
@@ -310,7 +312,7 @@ def channel_cancelled(uow, ctx: ChangeContext, order_ids: Iterable[int]) -> Outc
     return outcome
 
 
-def courier_flagged(uow, order_id: int, key: str, note: str) -> Outcome:
+def courier_flagged(uow: UnitOfWork, order_id: int, key: str, note: str) -> Outcome:
     """Courier sync rolled a parcel back (invalid number, failed or missing pickup): the logistics
     rule fires on its order, a ticket for the warehouse (or the open one gets what it saw)."""
     rule = BY_NAME["logistics"]

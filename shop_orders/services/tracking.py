@@ -31,12 +31,14 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import false, func, select
+from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders.domain.carriers import carrier_key
-from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.couriers import ParcelQuery
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.messages import N_, t
@@ -49,6 +51,10 @@ from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import signing
 from shop_orders.store.db import Database
 from shop_orders.store.models import Order, Shipment
+
+if TYPE_CHECKING:  # courier accounts and the vault load when a sync uses them
+    from shop_orders.services.courier_accounts import Account
+    from shop_orders.services.vault import Vault
 
 SETTING_KEY = "tracking"
 FINAL = frozenset({TrackState.DELIVERED.value, TrackState.RETURNED.value, TrackState.INVALID_NUMBER.value})
@@ -68,7 +74,7 @@ class TrackingSettings:
                            "complete_on_delivery": self.complete_on_delivery}, sort_keys=True)
 
 
-def tracking_settings(session) -> TrackingSettings:
+def tracking_settings(session: Session) -> TrackingSettings:
     row = signing.setting(session, SETTING_KEY)
     if row is None:
         return TrackingSettings()
@@ -105,21 +111,22 @@ class Parcel:
         return ParcelQuery(self.tracking_no, self.ref, self.order_no, self.phone)
 
 
-def _live():
+def _live() -> tuple[ColumnElement[bool], ...]:
     """The parcels still to ask about: not recalled, not finished (delivered, returned, invalid),
     with a tracking number, of a shipped order that is not archived."""
     return (col(Shipment.recalled_at).is_(None), col(Shipment.track_state).not_in(FINAL),
             col(Shipment.tracking_no) != "", col(Order.status).in_(TRACKED_STATUSES), col(Order.archived) == false())
 
 
-def courier_names(session) -> dict[str, int]:
+def courier_names(session: Session) -> dict[str, int]:
     """Each courier name the live parcels carry, as written, with how many carry it."""
     q = (select(col(Shipment.courier), func.count()).join(Order, col(Order.id) == col(Shipment.order_id))
          .where(*_live()).group_by(col(Shipment.courier)))
     return {str(name): int(n) for name, n in session.execute(q).all()}
 
 
-def parcels_to_check(session, couriers: Sequence[str | frozenset[str]], limit: int | None = None) -> list[Parcel]:
+def parcels_to_check(session: Session, couriers: Sequence[str | frozenset[str]],
+                     limit: int | None = None) -> list[Parcel]:
     """The live parcels whose courier matches one of these names (domain/carriers.carrier_key: an
     account's name, or a set of its name and aliases)."""
     keys = {k for c in couriers for k in ({carrier_key(c)} if isinstance(c, str) else c)}
@@ -133,11 +140,12 @@ def parcels_to_check(session, couriers: Sequence[str | frozenset[str]], limit: i
          .order_by(col(Shipment.id)))
     if limit is not None:
         q = q.limit(limit)
-    return [Parcel(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6] or "", r[7] or "")
+    # The id column is Optional on the model (None before the insert); a stored row's is an int.
+    return [Parcel(cast(int, r[0]), int(r[1]), r[2], r[3], r[4], r[5], r[6] or "", r[7] or "")
             for r in session.execute(q).all()]
 
 
-def without_account(session, couriers: Sequence[str | frozenset[str]]) -> dict[str, int]:
+def without_account(session: Session, couriers: Sequence[str | frozenset[str]]) -> dict[str, int]:
     """The live parcels' courier names that none of these accounts answers for, with their counts
     ("" for parcels that name no courier)."""
     keys = {k for c in couriers for k in ({carrier_key(c)} if isinstance(c, str) else c)}
@@ -249,12 +257,13 @@ NO_ACCOUNT = N_("{count} parcels of {courier} were not checked: no courier accou
 NO_COURIER = N_("{count} parcels name no courier and were not checked.")
 
 
-def _names(courier) -> frozenset[str]:
+def _names(courier: object) -> frozenset[str]:
     """A courier given to sync: an account (its name and aliases) or a bare name."""
     return courier.names() if hasattr(courier, "names") else frozenset({carrier_key(str(courier))})
 
 
-def sync_accounts(db: Database, actor, found: Sequence, vault, *, progress: Callable[[int, int], None] | None = None,
+def sync_accounts(db: Database, actor: Actor, found: Sequence[Account], vault: Vault, *,
+                  progress: Callable[[int, int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None, every_account: bool = True) -> SyncResult:
     """`sync` with these courier accounts' adapters (their keys from `vault`, the shop's time zone
     for courier times without an offset), closed afterwards. `every_account`: these are all the
@@ -272,7 +281,8 @@ def sync_accounts(db: Database, actor, found: Sequence, vault, *, progress: Call
             ad.close()
 
 
-def sync(db: Database, actor, couriers: Sequence[tuple[object, Ask]], *, clock: Callable[[], datetime] | None = None,
+def sync(db: Database, actor: Actor, couriers: Sequence[tuple[object, Ask]], *,
+         clock: Callable[[], datetime] | None = None,
          progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
          limit: int | None = None, report_missing: bool = True) -> SyncResult:
     """Ask each (courier account or name, its adapter's track) about its parcels and act on the

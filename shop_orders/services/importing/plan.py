@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sized
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import Row, case, func, select
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders.domain import flags as flag_codes
@@ -231,7 +232,7 @@ class _Field:
     __slots__ = ("index", "name", "fn", "memo")
     memo: dict[Any, Any]  # cell -> what fn made of it
 
-    def __init__(self, index: int, name: str, fn) -> None:
+    def __init__(self, index: int, name: str, fn: Callable[..., object]) -> None:
         self.index, self.name, self.fn, self.memo = index, name, fn, {}
 
     def column(self, block: list[list], extra: list | None = None) -> list:
@@ -263,12 +264,13 @@ class _Field:
         return out
 
 
-def _money_or_none(value, currency):
+def _money_or_none(value: values.Cell, currency: str) -> int | None:
     return values.amount_or_none(value, currency)
 
 
 def check(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo, now: datetime | None = None,
-          progress=None, total: int | None = None) -> tuple[list[ImportedOrder], list[Problem], int]:
+          progress: Callable[[int, int], None] | None = None, total: int | None = None,
+          ) -> tuple[list[ImportedOrder], list[Problem], int]:
     """Read and check the rows under the header: the orders, every problem, and how many rows
     were skipped as empty or totals rows. The same for previews, dry runs and imports."""
     orders, problems, skipped = parse(rows, match, file_name, shop_tz, now, progress, total)
@@ -277,7 +279,8 @@ def check(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzi
 
 
 def parse(rows: Iterable[list], match: HeaderMatch, file_name: str, shop_tz: tzinfo, now: datetime | None = None,
-          progress=None, total: int | None = None) -> tuple[list[ImportedOrder], list[Problem], int]:
+          progress: Callable[[int, int], None] | None = None, total: int | None = None,
+          ) -> tuple[list[ImportedOrder], list[Problem], int]:
     """Group the data rows under the header into orders; collect every problem.
 
     `rows` are the sheet's rows from its first row: a list, or an iterator consumed as it goes so
@@ -304,7 +307,7 @@ def converters(match: HeaderMatch, shop_tz: tzinfo) -> dict[str, _Field]:
     and amounts (in each row's currency)."""
     cols, head = match.columns, match.headers
     month_first = match.profile.date_order == "mdy"
-    by_field: dict[str, object] = {f: values.clean for f in TEXT_FIELDS}
+    by_field: dict[str, Callable[..., object]] = {f: values.clean for f in TEXT_FIELDS}
     by_field["channel_order_no"] = values.order_number
     by_field.update({f: (lambda v: values.when_or_none(v, shop_tz, month_first)) for f in TIME_FIELDS})
     by_field["qty"] = values.line_quantity
@@ -516,7 +519,7 @@ class _Reader:
         f = self.fields.get(fld)
         return f.name if f is not None else field_label(fld)
 
-    def status(self, text, j: int, rowno: int) -> StatusReading | None:
+    def status(self, text: Callable[[str, int], str], j: int, rowno: int) -> StatusReading | None:
         prof = self.prof
         if prof.status_rule == "standard":
             try:
@@ -580,7 +583,7 @@ class _Block:
     def text(self, fld: str, j: int) -> str:
         return self.cv.get(fld, self.blank)[j]
 
-    def value(self, fld: str, j: int, rowno: int, order_row: int = 0):
+    def value(self, fld: str, j: int, rowno: int, order_row: int = 0) -> Any:
         """The converted cell, or None after recording why it cannot be read."""
         v = self.cv[fld][j]
         if v.__class__ is _Bad:
@@ -589,7 +592,7 @@ class _Block:
             return None
         return v
 
-    def optional(self, fld: str, j: int, rowno: int, order_row: int = 0):
+    def optional(self, fld: str, j: int, rowno: int, order_row: int = 0) -> Any:
         return self.value(fld, j, rowno, order_row) if fld in self.cv else None
 
     def address_of(self, j: int) -> str:
@@ -671,7 +674,7 @@ class _Block:
                       ours=self._show(f, ours, order)), orders=(order.first_row,)))
         return reading
 
-    def _stated(self, f: str, j: int):
+    def _stated(self, f: str, j: int) -> object:
         """What this row says of an order field, None when it says nothing (an empty cell)."""
         if f == "address":
             return self.address_of(j) or None
@@ -687,7 +690,7 @@ class _Block:
             return None
         return v.upper()[:3] if f == "currency" else v
 
-    def _ours(self, order: ImportedOrder, f: str):
+    def _ours(self, order: ImportedOrder, f: str) -> object:
         if f == "status":
             return status_key(order.status_word)[0] if order.status_word else None
         if f == "currency":
@@ -697,7 +700,7 @@ class _Block:
         return getattr(order, f) or None
 
     @staticmethod
-    def _show(f: str, value, order: ImportedOrder) -> str:
+    def _show(f: str, value: object, order: ImportedOrder) -> str:
         from shop_orders.domain.money import format_minor
 
         if f in ("total", "paid", "refunded") and isinstance(value, int):
@@ -829,7 +832,7 @@ def new_payment(file_paid: int, gross_paid: int) -> int:
     return max(file_paid - gross_paid, 0)
 
 
-def _gross_paid(session, order_ids: list[int]) -> dict[int, int]:
+def _gross_paid(session: Session, order_ids: list[int]) -> dict[int, int]:
     """Every order's positive payments ever recorded, refunds not subtracted (see new_payment)."""
     if not order_ids:
         return {}
@@ -932,7 +935,7 @@ def _changes(imp: ImportedOrder, ours: Row, gross: int, says_status: bool) -> di
     return changes
 
 
-def _may_not_ship(imp: ImportedOrder, ours, role) -> str:
+def _may_not_ship(imp: ImportedOrder, ours: Row | None, role: Role | None) -> str:
     who = role.label() if role is not None else t("this account")
     if ours is None:
         return t("{channel} order {number} is {status} in the file and was not imported: a {role} import may not "

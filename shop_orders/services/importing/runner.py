@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from shop_orders.adapters import readers
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
@@ -76,7 +78,7 @@ def prepare(db: Database, path: Path, channel: str = "auto", progress: Progress 
                         actor)
 
 
-def candidate_profiles(session, channel: str = "auto") -> list[profiles.Profile]:
+def candidate_profiles(session: Session, channel: str = "auto") -> list[profiles.Profile]:
     """The profiles a file may be read with: custom ones first, then the built-in layouts, each
     with the status words the shop mapped for it; one profile when `channel` names it."""
     words = settings.get_status_words(session)
@@ -163,7 +165,8 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
     return ImportResult(len(creates), len(updates), p.unchanged, len(p.refused), skipped)
 
 
-def _tick(progress, cancelled, done: int, total: int, force: bool = False) -> None:
+def _tick(progress: Progress | None, cancelled: Callable[[], bool] | None, done: int, total: int,
+          force: bool = False) -> None:
     if force or done % 200 == 0 or done == total:
         if progress is not None:
             progress("write", done, total)
