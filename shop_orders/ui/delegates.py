@@ -104,7 +104,7 @@ def chip_colours(status: Status, selected: bool) -> tuple[QColor, QColor, QColor
     colour = palette.status_colour(status)
     if not FINAL[status]:
         return colour, colour, QColor(palette.ON_COLOUR)
-    fill = QColor(palette.ON_COLOUR) if selected else QColor(0, 0, 0, 0)
+    fill = QColor(palette.ON_COLOUR) if selected else QColor(palette.TRANSPARENT)
     return fill, colour, colour.darker(150)
 
 

@@ -34,6 +34,11 @@ LIFECYCLE_TODO = "#c8c8c8"  # the lifecycle bar's steps not reached yet
 VERSION_TEXT = "#888"  # an order's version beside its status in the detail
 OK_TEXT = "#2e7d32"  # a check that passed (the shop server's connection test)
 WARNING_TEXT = "#b26a00"  # an import that may go ahead with warnings
+STATION_OK = "#2e7d32"  # the scan station's banner after a good scan
+STATION_REFUSED = "#c62828"  # ... after a refused one
+STATION_IDLE = "#263238"  # ... waiting for the next scan
+COUNTED_TEXT = "#006400"  # a line whose items are all counted at the station (Qt's darkGreen)
+TRANSPARENT = "transparent"  # an unselected finished chip's fill (its outline only)
 
 
 def status_colour(status: Status) -> QColor:

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -47,9 +47,10 @@ from shop_orders.domain.status import Status
 from shop_orders.services import scanning
 from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
+from shop_orders.ui import palette
 from shop_orders.ui.tables import fitted
 
-GREEN, RED, IDLE = "#2e7d32", "#c62828", "#263238"
+GREEN, RED, IDLE = palette.STATION_OK, palette.STATION_REFUSED, palette.STATION_IDLE
 FEEDBACK_MS = 1500
 UNDO_SECONDS = scanning.UNDO_SECONDS
 
@@ -199,7 +200,7 @@ class ScanStation(QWidget):
                     for c, v in enumerate((line.sku, line.title, str(got), str(left))):
                         item = QTableWidgetItem(v)
                         if c == 2 and got >= left:
-                            item.setForeground(Qt.GlobalColor.darkGreen)
+                            item.setForeground(QColor(palette.COUNTED_TEXT))
                         self.lines.setItem(r, c, item)
         self.counter.setText(t("%s parcels · %s in the last hour") % (self.session.parcels, self.session.last_hour()))
         self.input.setFocus()
