@@ -106,7 +106,7 @@ def test_every_file_dialog_on_the_store_folder_leaves_its_locks_and_later_writes
     make_order(sqlite_db)
     store = sqlite_db.own_files()[0]
     w = make_window()
-    w.poll_timer.stop()
+    w.background.poll_timer.stop()
     qtbot.waitUntil(lambda: not w.model.loading and w.model.count_is_exact and not w.workers.running(), timeout=5000)  # the window's own workers are done
     shown: list[tuple[str, list[str], bool, bool]] = []
 
@@ -130,10 +130,10 @@ def test_every_file_dialog_on_the_store_folder_leaves_its_locks_and_later_writes
     (store.parent / "orders-from-taobao.csv").write_text("x", encoding="utf-8")
     watch = FolderWatch(store.parent)
     try:
-        w.import_orders()
-        w.export_orders()
-        w.back_up()
-        w.restore_from_backup()
+        w.store_actions.import_orders()
+        w.store_actions.export_orders()
+        w.store_actions.back_up()
+        w.store_actions.restore_from_backup()
         sniffed = watch.closed_read_only(_store_names(sqlite_db))
     finally:
         watch.close()
