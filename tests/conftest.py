@@ -41,6 +41,16 @@ def _english_messages():
     messages.set_language("en")
 
 
+def pytest_configure(config):
+    """The command-line tests start Python a few hundred times. Where bytecode is not written
+    (PYTHONDONTWRITEBYTECODE, as on CI's machines), each start would compile our modules again:
+    compile them once, before the first test (in the one process that starts xdist's workers)."""
+    if not hasattr(config, "workerinput"):
+        import compileall
+
+        compileall.compile_dir(Path(__file__).resolve().parents[1] / "shop_orders", quiet=1)
+
+
 def pytest_report_header(config):
     """Say which PostgreSQL the run uses, so a log shows which server version passed."""
     url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
