@@ -107,10 +107,40 @@ def db_url(request, tmp_path):
     _drop(admin, name)
 
 
+@pytest.fixture(scope="session")
+def _pg_template(pg_admin_url):
+    """A PostgreSQL database migrated to the newest schema and nothing more, made once per run (per
+    xdist worker): the `db` fixture's PostgreSQL stores start as copies of it (CREATE DATABASE ...
+    TEMPLATE), which is what running the migrations on an empty database gives, without running
+    them again for every test. The store's identity (id, key, head files) is made at open as ever."""
+    from shop_orders.store import migrate
+
+    admin, name, url = _pg_database(pg_admin_url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+    finally:
+        engine.dispose()
+    yield name
+    _drop(admin, name)
+
+
 @pytest.fixture
-def db(db_url, _isolated_home):
+def db(request, db_url, _isolated_home):
     from shop_orders.store.open import open_database
 
+    if db_url.startswith("postgresql"):  # the empty database db_url made, replaced by a migrated copy
+        template = request.getfixturevalue("_pg_template")
+        target = make_url(db_url).database
+        admin = create_engine(make_url(request.getfixturevalue("pg_admin_url")).set(drivername="postgresql+psycopg"),
+                              isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE "{target}"'))
+                c.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{template}"'))
+        finally:
+            admin.dispose()
     database = open_database(db_url, data_dir=Path(_isolated_home) / "ShopOrders", create=True)
     yield database
     database.dispose()
