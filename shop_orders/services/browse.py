@@ -12,15 +12,18 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.tickets import note_text
 from shop_orders.services import settings
 from shop_orders.store import grid, queries
 from shop_orders.store.db import Database
+from shop_orders.store.errors import StoreError, translate, user_message
 from shop_orders.store.models import AuditEvent, Order
 
 if TYPE_CHECKING:  # the services below import at call time (they import this module's neighbours)
@@ -342,7 +345,13 @@ class WarehouseBrowser:
         return [a.name for a in self.accounts()]
 
     def tracking_settings(self) -> TrackingSettings:
+        """The couriers' sync settings; a store that cannot be read now (a server away, a file
+        locked) raises a ShopOrdersError in one sentence, as every service does."""
         from shop_orders.services import tracking
 
-        with self.db.read_session() as s:
-            return tracking.tracking_settings(s)
+        try:
+            with self.db.read_session() as s:
+                return tracking.tracking_settings(s)
+        except SQLAlchemyError as exc:
+            found = translate(exc, self.db.where)
+            raise (found if isinstance(found, ShopOrdersError) else StoreError(user_message(exc))) from exc

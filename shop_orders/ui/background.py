@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
-from sqlalchemy.exc import SQLAlchemyError
 
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.messages import t
@@ -165,7 +164,7 @@ class BackgroundWork(QObject):
 
         try:
             minutes = WarehouseBrowser(self.ctx.db).tracking_settings().every_minutes
-        except (ShopOrdersError, SQLAlchemyError):
+        except ShopOrdersError:
             return  # the store is not reachable now: the next start (or Tools → Couriers…) tries again
         if self.vault_box is None:
             box = vault.open_vault(self.ctx.db)
