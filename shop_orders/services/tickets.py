@@ -259,14 +259,7 @@ def detected(uow: UnitOfWork, ctx: ChangeContext, order: Order, kind: Kind, key:
             return ""  # a person closed this very sighting: it is not news
         _new(uow, ctx, order, kind, None, note, key, rules or ticket_rules(uow.session))
         return "opened"
-    if existing.rule_key == key[:200]:
-        return ""
-    old = existing.rule_key
-    existing.rule_key = key[:200]
-    uow.session.add(TicketComment(ticket_id=int(existing.id or 0), at=uow.now, author=ctx.actor.name, text=note))
-    _touched(uow, existing)
-    _record(uow, ctx, existing, "seen", old or None, key[:200])
-    return "updated"
+    return _seen_again(uow, ctx, existing, key, note)
 
 
 def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: list[tuple[int, str, str, str]],

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table
 from sqlalchemy.orm import Session
 
 
@@ -24,17 +24,7 @@ def insert_many(session: Session, table: Table, columns: Sequence[str], rows: li
     """INSERT `rows` (tuples in the order of `columns`) into `table` with one executemany."""
     if not rows:
         return
-    conn = session.connection()
-    dialect = conn.dialect
-    converters = []
-    for i, name in enumerate(columns):
-        proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if proc is not None:
-            converters.append((i, proc))
-    if converters:
-        rows = _convert(rows, converters)
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    conn, rows, quote, mark = _prepared(session, table, columns, rows)
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
     conn.exec_driver_sql(sql, rows)
@@ -47,20 +37,26 @@ def update_many(session: Session, table: Table, columns: Sequence[str], keys: Se
     write of a change over many orders, in the session's transaction. Types as insert_many."""
     if not rows:
         return
+    conn, rows, quote, mark = _prepared(session, table, (*columns, *keys), rows)
+    sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = {mark}' for c in columns)} "
+           f"WHERE {' AND '.join(f'{quote(k)} = {mark}' for k in keys)}")
+    conn.exec_driver_sql(sql, rows)
+
+
+def _prepared(session: Session, table: Table, names: Sequence[str], rows: list[tuple]
+              ) -> tuple[Connection, list[tuple], Callable[[str], str], str]:
+    """The session's connection, the rows with each named column's values as the dialect binds
+    them, the dialect's identifier quoting and its parameter mark."""
     conn = session.connection()
     dialect = conn.dialect
     converters = []
-    for i, name in enumerate((*columns, *keys)):
+    for i, name in enumerate(names):
         proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if proc is not None:
             converters.append((i, proc))
     if converters:
         rows = _convert(rows, converters)
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"UPDATE {quote(table.name)} SET {', '.join(f'{quote(c)} = {mark}' for c in columns)} "
-           f"WHERE {' AND '.join(f'{quote(k)} = {mark}' for k in keys)}")
-    conn.exec_driver_sql(sql, rows)
+    return conn, rows, dialect.identifier_preparer.quote, "?" if dialect.paramstyle == "qmark" else "%s"
 
 
 def _convert(rows: list[tuple], converters: list) -> list[tuple]:
