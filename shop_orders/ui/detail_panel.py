@@ -11,8 +11,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QLabel,
+    QScrollArea,
     QSizePolicy,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,7 +50,7 @@ class LifecycleBar(QWidget):
         self.lang = lang
         self.stage: lifecycle.Stage | None = None
         self.cancelled = False
-        self.setMinimumHeight(64)
+        self.setMinimumHeight(3 * self.fontMetrics().height() + 8)  # labels above and below the dots
 
     def set_stage(self, stage: lifecycle.Stage | None, cancelled: bool = False) -> None:
         self.stage, self.cancelled = stage, cancelled
@@ -86,6 +89,40 @@ class LifecycleBar(QWidget):
         p.end()
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text that never pushes the panel wider: cut with "…" where it does not
+    fit, the whole text in its tooltip."""
+
+    def __init__(self, text: str, parent=None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:  # noqa: N802 (Qt's name): the whole text, as set; shown_text() is what fits
+        return self._full
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name): a style sheet's font arrives here
+        super().changeEvent(event)
+        self._elide()
+
+
 class DetailPanel(QWidget):
     def __init__(self, lang: str = "en", parent=None) -> None:
         super().__init__(parent)
@@ -94,16 +131,19 @@ class DetailPanel(QWidget):
         self.detail: OrderDetail | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.title = QLabel(t("No order selected"), self)
+        # a long order number or channel must never push the splitter over the grid: elided, whole in its tooltip
+        self.title = ElidedLabel(t("No order selected"), self)
         self.title.setObjectName("detailTitle")
-        self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # a long order number, name or address must never push the splitter over the grid
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
         layout.addWidget(self.title)
         self.lifecycle = LifecycleBar(lang, self)
         layout.addWidget(self.lifecycle)
-        form = QFormLayout()
+        # the fields above, the tabs (trust chain first) below, in a splitter: on a 1366 x 768
+        # screen the fields scroll rather than squeeze the trust chain to a row (see _share)
+        fields = QWidget(self)
+        form = QFormLayout(fields)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(3)
         self.fields: dict[str, QLabel] = {}
         for key, label in [("status", t("Status")), ("channel", t("Channel")),
                            ("money", t("Total / paid")), ("buyer", t("Buyer")),
@@ -117,7 +157,16 @@ class DetailPanel(QWidget):
             value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.fields[key] = value
             form.addRow(label, value)
-        layout.addLayout(form)
+        self.fields_area = QScrollArea(self)
+        self.fields_area.setObjectName("detailFields")
+        self.fields_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.fields_area.setWidgetResizable(True)
+        self.fields_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fields_area.setWidget(fields)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("detailSplit")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.fields_area)
         self.tabs = QTabWidget(self)
         self.history = text_table(self, [t("Time"), t("Who"), t("Source"), t("Change"),
                                      t("Reason")], "trustChain")
@@ -137,8 +186,30 @@ class DetailPanel(QWidget):
         self.tickets = text_table(self, [t("#"), t("Kind"), t("Priority"), t("State"), t("Assignee"), t("Due"),
                                          t("Resolution")], "detailTickets")
         self.tabs.addTab(self.tickets, t("Tickets"))
-        layout.addWidget(self.tabs, 1)
+        self.tabs.setUsesScrollButtons(True)
+        self.split.addWidget(self.tabs)
+        self.split.setStretchFactor(0, 0)
+        self.split.setStretchFactor(1, 1)
+        layout.addWidget(self.split, 1)
+        self._shared = False  # the split is shared out once, at the first size (then the user's)
         self.clear()
+
+    TABS_SHARE = 0.5  # the tabs (trust chain) get at least this share of the split's height
+
+    def _share(self) -> None:
+        """The fields take what they need up to half the height; the trust chain the rest."""
+        total = self.split.height()
+        if total <= 0:
+            return
+        need = self.fields_area.widget().sizeHint().height() + 2
+        top = min(need, int(total * (1 - self.TABS_SHARE)))
+        self.split.setSizes([top, total - top])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if not self._shared and self.split.height() > 100:
+            self._shared = True
+            self._share()
 
     def clear(self) -> None:
         self.detail = None

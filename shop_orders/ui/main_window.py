@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -47,6 +47,7 @@ from shop_orders.ui.order_actions import OrderActions
 from shop_orders.ui.session import SignedInSession
 from shop_orders.ui.store_actions import ExportOptionsDialog, StoreActions
 from shop_orders.ui.tickets import TicketPanel, TicketSettingsDialog
+from shop_orders.ui.window_fit import available_room, fit_window, size_bottom_docks
 from shop_orders.ui.workers import registry_for, run_in_pool
 
 __all__ = ["ExportOptionsDialog", "MainWindow"]
@@ -84,10 +85,9 @@ class MainWindow(QMainWindow):
         self.workers = registry_for(self)
         self.setObjectName("mainWindow")
         self.setWindowTitle(t("Shop Orders 订单台 — %s") % ctx.db.where)
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry() if screen is not None else None
-        # 1440 x 860 where it fits; on a 1366 x 768 shop PC the whole window, status bar included
-        self.resize(min(1440, room.width() - 20) if room else 1440, min(860, room.height() - 40) if room else 860)
+        # 1440 x 860 where it fits; on a 1366 x 768 or 1280 x 720 laptop the whole window, frame,
+        # status bar and the panels' tabs included (window_fit.py)
+        fit_window(self, available_room(self))
 
         # ---- the parts --------------------------------------------------------------------------
         self.table = OrderGrid(self.browser, GridQuery(thresholds=self.browser.thresholds(), now=clock()), lang,
@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
                                   Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.approvals_dock, self.tickets_dock)
         self.tickets_dock.raise_()
-        self.resizeDocks([self.approvals_dock], [300], Qt.Orientation.Vertical)  # the grid keeps the height
+        size_bottom_docks(self, [self.approvals_dock])  # the grid keeps the height; again on first show
         self.order_actions = OrderActions(ctx, lang, self.table, self.detail, self.notice, self.session,
                                           self.qsettings, self)
         self.store_actions = StoreActions(ctx, lang, self.qsettings, self.table, self.session, self.order_actions,
@@ -354,10 +354,10 @@ class MainWindow(QMainWindow):
     # ---- layout memory, closing ---------------------------------------------------------------------
     def _restore_layout(self) -> None:
         s = self.qsettings
-        if s.value("window/geometry") is not None:
-            self.restoreGeometry(s.value("window/geometry"))
-        if s.value("window/state") is not None:
-            self.restoreState(s.value("window/state"))
+        if s.value("window/geometry") is not None and self.restoreGeometry(s.value("window/geometry")):
+            fit_window(self, available_room(self), keep=True)  # saved on a bigger screen: shrunk to this one
+        # no saved layout: the bottom panels are given their small share once the window is shown
+        self._docks_unsized = s.value("window/state") is None or not self.restoreState(s.value("window/state"))
         if s.value("grid/header") is not None:
             self.view.horizontalHeader().restoreState(s.value("grid/header"))
         # the grid/detail split is restored once the window has its final size (first show):
@@ -374,6 +374,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if getattr(self, "_docks_unsized", False):
+            self._docks_unsized = False
+            size_bottom_docks(self, [self.approvals_dock])
         if getattr(self, "_splitter_state", None) is not None:
             state, self._splitter_state = self._splitter_state, None
             QTimer.singleShot(0, lambda: self.splitter.restoreState(state))
