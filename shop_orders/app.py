@@ -74,7 +74,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     ctx.join_seat("gui")  # a restore elsewhere names this seat or waits for it
     from shop_orders.ui.users import sign_in_at_start
 
-    user = sign_in_at_start(ctx)
+    user = sign_in_at_start(ctx, qsettings)  # the last user of this seat preselected
     if user is None:  # nobody signed in (or the owner's account was not made): the app does not open
         ctx.close()
         return 0

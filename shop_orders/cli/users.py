@@ -25,10 +25,13 @@ def cmd_users_add(args, ctx: AppContext) -> int:
     password = required_secret(NEW_PASSWORD_ENV, t("New password for {name}: ", name=args.name))
     pin = required_secret(NEW_PIN_ENV, t("New PIN for {name} (at least 6 digits): ", name=args.name)) \
         if args.pin else None
-    from shop_orders.services import changesets
+    from shop_orders.domain.roles import least_privileged
+    from shop_orders.services import changesets, permissions
 
+    # no --role: the least privileged under the shop's matrix (a slip gives too little, never too much)
+    role = args.role or ctx.read(lambda s: least_privileged(permissions.matrix(s)))
     done = ctx.run(lambda uow, change: changesets.account_change(uow, change, "create_user", args.name,
-                                                                 role=args.role, password=password, pin=pin),
+                                                                 role=role, password=password, pin=pin),
                    "manual")
     if isinstance(done, auth.UserInfo):
         print(t("Added {name} ({role}).", name=done.name, role=done.role.label()))
@@ -107,8 +110,9 @@ def add_user_commands(sub) -> None:
     usub = c.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     a = usub.add_parser("add", help=t("add a user; the password from ${env} or the terminal", env=NEW_PASSWORD_ENV))
     a.add_argument("name", metavar="NAME")
-    a.add_argument("--role", type=role_arg, required=True, metavar="ROLE",
-                   help=t("owner, manager, service, warehouse or bookkeeper"))
+    a.add_argument("--role", type=role_arg, default=None, metavar="ROLE",
+                   help=t("owner, manager, service, warehouse or bookkeeper (default: the role that may do the "
+                          "least, bookkeeper unless the owner changed the permissions)"))
     a.add_argument("--pin", action="store_true",
                    help=t("also a PIN for a quick switch (from ${env} or the terminal)", env=NEW_PIN_ENV))
     a.set_defaults(func=cmd_users_add)

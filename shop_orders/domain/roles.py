@@ -149,3 +149,9 @@ def allowed(matrix: dict[str, frozenset[Role]], role: Role | str, action: str) -
     if action in OWNER_ONLY:
         return False
     return role in matrix.get(action, DEFAULT_MATRIX.get(action, frozenset()))
+
+
+def least_privileged(matrix: dict[str, frozenset[Role]]) -> Role:
+    """The role that may do the fewest things under this matrix (a new user's default role: a
+    slip of the hand gives too little, never too much); a tie goes to the role listed last."""
+    return min(reversed(list(Role)), key=lambda role: sum(allowed(matrix, role, a) for a in ALL_ACTIONS))

@@ -10,7 +10,7 @@ service's; the panel shows the one sentence it gives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
@@ -68,11 +68,18 @@ def describe_values(values: dict) -> str:
 class BulkEditDialog(OkCancelDialog):
     """What to do to many orders, and why."""
 
-    def __init__(self, count: int, lang: str, parent=None, *, archived: bool = False) -> None:
+    def __init__(self, count: int, lang: str, parent=None, *, archived: bool = False,
+                 couriers: Sequence[str] = (), min_orders: int = 2) -> None:
         super().__init__(parent)
         self.setObjectName("bulkEditDialog")
         self.setWindowTitle(t("Bulk edit of %s orders") % f"{count:,}")
+        self.count, self.min_orders = count, min_orders
         form = QFormLayout(self)
+        # how many orders, and whether a second person approves before anything changes
+        self.summary = QLabel("", self)
+        self.summary.setObjectName("bulkSummary")
+        self.summary.setWordWrap(True)
+        form.addRow(self.summary)
         self.kind = QComboBox(self)
         self.kind.setObjectName("bulkKind")
         for kind in ARCHIVE_KINDS if archived else BULK_KINDS:
@@ -84,8 +91,13 @@ class BulkEditDialog(OkCancelDialog):
         for s in Status:
             if not DERIVED[s]:
                 self.status.addItem(s.label(lang), s.value)
-        self.courier = QLineEdit(self)
+        # the shop's courier accounts to pick from; another name may still be typed
+        self.courier = QComboBox(self)
         self.courier.setObjectName("bulkCourier")
+        self.courier.setEditable(True)
+        self.courier.addItems(sorted(couriers, key=str.casefold))
+        self.courier.setCurrentIndex(-1)
+        self.courier.lineEdit().setPlaceholderText(t("a courier account, or type a name"))
         self.percent = QDoubleSpinBox(self)
         self.percent.setObjectName("bulkPercent")
         self.percent.setRange(float(MIN_PERCENT), float(MAX_PERCENT))  # domain/money.py
@@ -101,6 +113,7 @@ class BulkEditDialog(OkCancelDialog):
                 w.setWordWrap(True)
             self.pages.addWidget(w)
         self.kind.currentIndexChanged.connect(self.pages.setCurrentIndex)
+        self.kind.currentIndexChanged.connect(self._summarise)
         form.addRow("", self.pages)
         self.reason = QLineEdit(self)
         self.reason.setObjectName("bulkReason")
@@ -110,6 +123,17 @@ class BulkEditDialog(OkCancelDialog):
         self.error.setStyleSheet(f"color: {palette.ERROR_TEXT};")
         form.addRow(self.error)
         form.addRow(self.ok_cancel(ok=t("Propose"), on_ok=self._ok))
+        self._summarise()
+
+    def needs_second_person(self) -> bool:
+        """As the service decides it (changesets.needs_second_person), from what the dialog was given."""
+        return str(self.kind.currentData()) in changesets.ALWAYS_TWO or self.count >= self.min_orders
+
+    def _summarise(self) -> None:
+        head = t("1 order.") if self.count == 1 else t("%s orders.") % f"{self.count:,}"
+        rule = (t("A second person must approve this change before any order changes.") if self.needs_second_person()
+                else t("It is applied at once: the two-person rule starts at %s orders.") % f"{self.min_orders:,}")
+        self.summary.setText(f"{head} {rule}")
 
     def answer(self) -> tuple[str, dict, str]:
         kind = str(self.kind.currentData())
@@ -117,7 +141,7 @@ class BulkEditDialog(OkCancelDialog):
         if kind == "set_status":
             params = {"status": self.status.currentData()}
         elif kind == "set_courier":
-            params = {"courier": self.courier.text().strip()}
+            params = {"courier": self.courier.currentText().strip()}
         elif kind == "price_percent":
             params = {"percent": f"{self.percent.value():g}"}
         return kind, params, self.reason.text().strip()

@@ -60,7 +60,7 @@ def build_status_bar(w: Any) -> tuple[QLabel, QPushButton]:
     stale = QPushButton("", w)
     stale.setObjectName("staleButton")
     stale.setFlat(True)
-    stale.setStyleSheet(f"color: {palette.STALE_TEXT}; font-weight: 600;")
+    show_stale(stale, 0)
     stale.setToolTip(t("Show only the orders with no update for too long"))
     stale.clicked.connect(w.filters.show_stale_only)
     bar = w.statusBar()
@@ -69,3 +69,9 @@ def build_status_bar(w: Any) -> tuple[QLabel, QPushButton]:
     bar.addPermanentWidget(stale)
     bar.addPermanentWidget(w.session.label)
     return counts, stale
+
+
+def show_stale(button: QPushButton, stale: int) -> None:
+    """The stale orders' button: "⚑ 12 stale" in red and bold; "⚑ 0 stale" plain (nothing to chase)."""
+    button.setText(t("⚑ %s stale") % f"{stale:,}")
+    button.setStyleSheet(f"color: {palette.STALE_TEXT}; font-weight: 600;" if stale > 0 else "")

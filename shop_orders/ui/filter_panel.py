@@ -26,6 +26,7 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Level
 from shop_orders.domain.status import Status
 from shop_orders.ui import palette
+from shop_orders.ui.i18n import sorted_by_shown_name
 
 KindRole = Qt.ItemDataRole.UserRole + 1
 ValueRole = Qt.ItemDataRole.UserRole + 2
@@ -62,9 +63,6 @@ class FilterPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.all_item = self._item(self.tree, t("All orders"), "all", None)
         self.stale_item = self._item(self.tree, t("Stale (no update for too long)"), "stale", None)
-        red = palette.flag_colour(Level.RED)
-        assert red is not None  # the red flag has a colour
-        self.stale_item.setForeground(0, red)
         self.tickets_item = self._item(self.tree, t("With open tickets"), "tickets", None)
         self.tickets_item.setForeground(0, QColor(palette.TICKET_ORANGE))
         self.archived_item = self._item(self.tree, t("Archived (deleted)"), "archived", None)
@@ -76,7 +74,8 @@ class FilterPanel(QWidget):
             item.setForeground(0, palette.status_colour(s))
         self.channel_group = QTreeWidgetItem(self.tree, [t("Channel")])
         self.channel_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        self.channel_items = {c: self._item(self.channel_group, channel_label(c, lang), "channel", c) for c in CHANNELS}
+        self.channel_items = {c: self._item(self.channel_group, channel_label(c, lang), "channel", c)
+                              for c in sorted_by_shown_name(CHANNELS, lambda c: channel_label(c, lang), lang)}
         self.tree.expandAll()
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
@@ -155,6 +154,8 @@ class FilterPanel(QWidget):
     def set_facets(self, f: Facets) -> None:
         self.all_item.setText(1, f"{f.total:,}")
         self.stale_item.setText(1, f"{f.stale:,}")
+        red = palette.flag_colour(Level.RED) if f.stale else None  # red only when there are stale orders
+        self.stale_item.setForeground(0, red if red is not None else QColor(palette.PLAIN_TEXT))
         self.archived_item.setText(1, f"{f.archived:,}")
         self.tickets_item.setText(1, f"{f.tickets:,}")
         for s, item in self.status_items.items():

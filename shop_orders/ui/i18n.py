@@ -7,9 +7,14 @@ base translations shipped with PySide6, loaded here for Chinese.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from PySide6.QtCore import QCollator, QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 
 from shop_orders.domain import messages
+
+T = TypeVar("T")
 
 SETTING = "ui/language"
 
@@ -35,3 +40,11 @@ def install(app: QCoreApplication, lang: str) -> QTranslator | None:
         app.installTranslator(qt_own)
         return qt_own
     return None
+
+
+def sorted_by_shown_name(items: Iterable[T], shown: Callable[[T], str], lang: str) -> list[T]:
+    """items in the order of the names people see, as the language sorts them (Chinese by pinyin:
+    京东 before 淘宝), not in the order of their codes."""
+    collator = QCollator(QLocale("zh_CN" if messages.is_chinese(lang) else "en_US"))
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return sorted(items, key=lambda item: collator.sortKey(shown(item)))

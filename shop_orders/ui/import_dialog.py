@@ -27,10 +27,12 @@ from shop_orders.services.context import AppContext
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
 from shop_orders.ui import palette
+from shop_orders.ui.i18n import sorted_by_shown_name
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import ProgressTask, registry_for, run_job
 
 PREVIEW_ROWS = 500
+PROBLEM_ROWS = 5000  # the problems are listed all at once up to this many
 
 
 # Currencies offered for a file without a currency column (any other: import --currency on the command line).
@@ -91,6 +93,7 @@ class ImportDialog(QDialog):
         buttons = QHBoxLayout()
         self.skip_invalid = QCheckBox(t("Skip the rows with problems"), self)
         self.skip_invalid.toggled.connect(self._update_buttons)
+        self.skip_invalid.toggled.connect(self._summarise)
         buttons.addWidget(self.skip_invalid)
         buttons.addStretch(1)
         self.words_button = QPushButton(t("Map status words…"), self)
@@ -161,10 +164,7 @@ class ImportDialog(QDialog):
         match = plan.match
         self.must_choose = self.channel == "auto" and match is not None and match.ambiguous
         self._fill_profiles(plan)
-        self.summary.setText(t(
-            "%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
-            "%s problems.") % (plan.file, plan.profile.label, plan.header_row, len(plan.orders), len(plan.creates),
-                               len(plan.updates), plan.unchanged, len(plan.refused), len(plan.problems)))
+        self._summarise()
         if self.must_choose and match is not None:  # must_choose is only set with a match
             names = ", ".join(p.label for p in (match.profile, *match.others))
             self.summary.setText(t("The columns fit several layouts equally well (%s): choose the right one under "
@@ -174,7 +174,13 @@ class ImportDialog(QDialog):
             self.match_label.setText(match.quality())
             fill(self.used_columns, [[h, field_label(f)] for f, h in match.used()])
         self.words_button.setVisible(bool(plan.unknown_words()))
-        fill(self.problems, [[str(p.row), p.column, p.message] for p in plan.problems[:PREVIEW_ROWS]])
+        # every problem of the file at once (up to PROBLEM_ROWS, then a row says how many more)
+        listed = [[str(p.row), p.column, p.message] for p in plan.problems[:PROBLEM_ROWS]]
+        if len(plan.problems) > PROBLEM_ROWS:
+            listed.append(["", "", t("… and %s more problems") % f"{len(plan.problems) - PROBLEM_ROWS:,}"])
+        fill(self.problems, listed)
+        self.tabs.setTabText(self.tabs.indexOf(self.problems), t("Problems (%s)") % f"{len(plan.problems):,}"
+                             if plan.problems else t("Problems"))
         fill(self.creates, [[str(o.first_row), channel_label(o.channel, self.lang), o.channel_order_no,
                               o.status.label(self.lang), f"{shown(o.final_total(), o.currency, o.amount_known)} "
                               f"{o.currency}", o.buyer, str(len(o.lines))] for o in plan.creates[:PREVIEW_ROWS]])
@@ -183,6 +189,23 @@ class ImportDialog(QDialog):
         fill(self.refused, [[str(p.row), p.message] for p in plan.refused[:PREVIEW_ROWS]])
         self.tabs.setCurrentWidget(self.problems if plan.problems else self.creates)
         self._update_buttons()
+
+    def _summarise(self) -> None:
+        """What the import will do, counted as the import counts it (runner.outcome): with the
+        rows with problems skipped when that box is ticked."""
+        plan = self.plan
+        if plan is None or self.result is not None or self.must_choose:
+            return
+        skip = bool(plan.problems) and self.skip_invalid.isChecked()
+        will = runner.outcome(plan, skip)
+        text = t("%s — %s (header on row %s): %s orders. Will create %s, update %s; %s unchanged, %s refused, "
+                 "%s problems.") % (plan.file, plan.profile.label, plan.header_row, len(plan.orders), will.created,
+                                    will.updated, will.unchanged, will.refused, len(plan.problems))
+        if skip:
+            text += " " + t("The rows with problems are skipped (%s orders).") % f"{will.skipped_invalid:,}"
+        elif plan.problems:
+            text += " " + t("Nothing is imported until the problems are fixed or their rows skipped.")
+        self.summary.setText(text)
 
     def _fill_profiles(self, plan: ImportPlan | None) -> None:
         """The layouts the file may be read as: the one that fits (or those that fit equally well,
@@ -197,7 +220,8 @@ class ImportDialog(QDialog):
         combo.clear()
         if self.must_choose or plan is None:
             combo.addItem(t("(choose)"), None)
-        for p in [*first, *(p for p in everyone if p.code not in codes)]:
+        rest = sorted_by_shown_name((p for p in everyone if p.code not in codes), lambda p: p.label, self.lang)
+        for p in [*first, *rest]:  # what the file matched first, then every other by its shown name
             combo.addItem(p.label, p.code)
         combo.setCurrentIndex(0)
         combo.setEnabled(True)

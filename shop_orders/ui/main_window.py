@@ -37,7 +37,7 @@ from shop_orders.services.context import AppContext
 from shop_orders.ui.actions import ShortcutsPassThrough, action
 from shop_orders.ui.approvals import ApprovalsPanel
 from shop_orders.ui.background import POLL_MS, SWEEP_MS, BackgroundWork
-from shop_orders.ui.bars import build_menus, build_status_bar
+from shop_orders.ui.bars import build_menus, build_status_bar, show_stale
 from shop_orders.ui.detail_panel import DetailPanel
 from shop_orders.ui.filter_panel import FilterPanel
 from shop_orders.ui.first_run import EmptyStoreGuide, start_notice
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
             self.counts_label.setText(t("%s orders shown") % f"{shown:,}")
             return
         self.counts_label.setText(t("%s of %s orders") % (f"{shown:,}", f"{self._facets.total:,}"))
-        self.stale_button.setText(t("⚑ %s stale") % f"{self._facets.stale:,}")
+        show_stale(self.stale_button, self._facets.stale)
 
     def show_current(self) -> None:
         """The selected order's detail, read in a worker (the newest selection wins)."""

@@ -36,6 +36,7 @@ from shop_orders.services.context import AppContext
 from shop_orders.services.importing import guess, header, layouts, plan
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
 from shop_orders.ui.dialogs import OkCancelDialog
+from shop_orders.ui.i18n import sorted_by_shown_name
 from shop_orders.ui.tables import fill
 
 PREVIEW = 20
@@ -94,7 +95,7 @@ class MappingDialog(OkCancelDialog):
         layout = QVBoxLayout(self)
         top = QFormLayout()
         self.channel = QComboBox(self)
-        for code in CHANNELS:
+        for code in sorted_by_shown_name(CHANNELS, lambda c: channel_label(c, lang), lang):
             self.channel.addItem(channel_label(code, lang), code)
         self.name = QLineEdit(path.stem, self)
         self.name.setObjectName("profileName")

@@ -17,7 +17,7 @@ from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.status import Status, check_manual_transition
 from shop_orders.services import changesets, orders
-from shop_orders.services.browse import WarehouseBrowser
+from shop_orders.services.browse import PeopleBrowser, WarehouseBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui.actions import action
 from shop_orders.ui.approvals import BulkEditDialog
@@ -212,7 +212,10 @@ class OrderActions(QObject):
 
     def bulk(self, selection, count: int) -> None:
         """Propose a bulk edit (applied at once when it needs no second person)."""
-        answer = BulkEditDialog.ask(count, self.lang, self.window, archived=bool(self.grid.model.query.archived))
+        # two short reads of settings (the courier accounts, the two-person rule) for what the dialog says
+        _matrix, rule, _idle = PeopleBrowser(self.ctx.db).rules()
+        answer = BulkEditDialog.ask(count, self.lang, self.window, archived=bool(self.grid.model.query.archived),
+                                    couriers=WarehouseBrowser(self.ctx.db).courier_names(), min_orders=rule.min_orders)
         if answer is None:
             return
         kind, params, reason = answer

@@ -141,7 +141,8 @@ class SignedInSession(QObject):
     # ---- signing in, the lock ---------------------------------------------------------------------
     def switch_user(self) -> None:
         """Someone else takes the seat (password or PIN)."""
-        user = SignInDialog.ask(self.ctx, self.window, title=t("Switch user"))
+        user = SignInDialog.ask(self.ctx, self.window, title=t("Switch user"),
+                                qsettings=getattr(self.window, "qsettings", None))
         if user is not None:
             self.signed_in(user)
 
@@ -179,7 +180,7 @@ class SignedInSession(QObject):
 
     def _unlock(self) -> None:
         user = SignInDialog.ask(self.ctx, self.window, title=t("Locked: sign in to continue"),
-                                name=self.ctx.actor.name)
+                                name=self.ctx.actor.name, qsettings=getattr(self.window, "qsettings", None))
         if user is not None:
             self.signed_in(user)
 

@@ -8,7 +8,7 @@ the permissions is proposed as a two-person change set, never applied here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +35,8 @@ from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
 from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.tables import fill, text_table
+
+LAST_USER_SETTING = "session/last_user"  # who signed in last at this seat: the sign-in's first choice
 
 
 def _error_label(parent) -> QLabel:
@@ -122,9 +124,11 @@ class SignInDialog(OkCancelDialog):
     """Who is at the PC: a name and a password or PIN. The lock after wrong attempts is the
     service's; this dialog says what it says."""
 
-    def __init__(self, ctx: AppContext, parent=None, *, title: str = "", name: str = "") -> None:
+    def __init__(self, ctx: AppContext, parent=None, *, title: str = "", name: str = "",
+                 qsettings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInDialog")
+        self.qsettings = qsettings
         self.setWindowTitle(title or t("Sign in to Shop Orders"))
         self.ctx = ctx
         self.user: auth.UserInfo | None = None
@@ -134,7 +138,10 @@ class SignInDialog(OkCancelDialog):
         self.name.setEditable(True)
         names = [u.name for u in PeopleBrowser(ctx.db).users() if not u.disabled]
         self.name.addItems(names)
-        self.name.setCurrentText(name or (ctx.actor.name if ctx.actor.name in names else (names[0] if names else "")))
+        # who signed in last at this seat (a seat-local setting), else the PC's user, else the first
+        last = str(qsettings.value(LAST_USER_SETTING, "") or "") if qsettings is not None else ""
+        self.name.setCurrentText(name or next((n for n in (last, ctx.actor.name) if n in names),
+                                              names[0] if names else ""))
         self.secret = QLineEdit(self)
         self.secret.setObjectName("signInSecret")
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -154,20 +161,23 @@ class SignInDialog(OkCancelDialog):
             self.secret.clear()
             self.error.setText(str(exc))
             return
+        if self.qsettings is not None:
+            self.qsettings.setValue(LAST_USER_SETTING, self.user.name)
         self.accept()
 
     @classmethod
-    def ask(cls, ctx: AppContext, parent=None, *, title: str = "", name: str = "") -> auth.UserInfo | None:
-        d = cls(ctx, parent, title=title, name=name)
+    def ask(cls, ctx: AppContext, parent=None, *, title: str = "", name: str = "",
+            qsettings: QSettings | None = None) -> auth.UserInfo | None:
+        d = cls(ctx, parent, title=title, name=name, qsettings=qsettings)
         d.exec()
         return d.user
 
 
-def sign_in_at_start(ctx: AppContext) -> auth.UserInfo | None:
+def sign_in_at_start(ctx: AppContext, qsettings: QSettings | None = None) -> auth.UserInfo | None:
     """Who opens the app: a store with users asks for a name and password or PIN; a store without
     any (new, or upgraded from before users existed) asks for its owner first. None: cancelled."""
     if PeopleBrowser(ctx.db).has_users():
-        return SignInDialog.ask(ctx)
+        return SignInDialog.ask(ctx, qsettings=qsettings)
     return FirstOwnerDialog.ask(ctx)
 
 
@@ -191,9 +201,14 @@ class UsersDialog(QDialog):
         self.new_role.setObjectName("newUserRole")
         for role in Role:
             self.new_role.addItem(role.label(), role.value)
+        self.default_role = PeopleBrowser(ctx.db).new_user_role()  # a slip gives too little, never too much
+        self.new_role.setCurrentIndex(self.new_role.findData(self.default_role.value))
         self.new_password = QLineEdit(self)
         self.new_password.setObjectName("newUserPassword")
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_again = QLineEdit(self)
+        self.new_again.setObjectName("newUserPasswordAgain")
+        self.new_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_pin = QLineEdit(self)
         self.new_pin.setObjectName("newUserPin")
         self.new_pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -201,6 +216,7 @@ class UsersDialog(QDialog):
         form.addRow(t("Name"), self.new_name)
         form.addRow(t("Role"), self.new_role)
         form.addRow(t("Password"), self.new_password)
+        form.addRow(t("Password again"), self.new_again)
         form.addRow(t("PIN"), self.new_pin)
         layout.addLayout(form)
         row = QHBoxLayout()
@@ -245,13 +261,21 @@ class UsersDialog(QDialog):
     def add(self) -> None:
         name, role = self.new_name.text(), self.new_role.currentData()
         password, pin = self.new_password.text(), self.new_pin.text() or None
+        if password != self.new_again.text():
+            self.message.setStyleSheet(f"color: {palette.ERROR_TEXT};")
+            self.message.setText(t("The two passwords differ."))
+            self.new_again.clear()
+            self.new_again.setFocus()
+            return
+
         def add(uow, c):
             done = changesets.account_change(uow, c, "create_user", name, role=role, password=password, pin=pin)
             return t("User added.") if isinstance(done, auth.UserInfo) else self._proposal_sentence(done)
 
         if self._do(add, "%s"):
-            for w in (self.new_name, self.new_password, self.new_pin):
+            for w in (self.new_name, self.new_password, self.new_again, self.new_pin):
                 w.clear()
+            self.new_role.setCurrentIndex(self.new_role.findData(self.default_role.value))
 
     @staticmethod
     def _proposal_sentence(p) -> str:

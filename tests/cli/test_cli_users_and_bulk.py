@@ -91,6 +91,9 @@ def test_users_add_list_disable_enable_and_passwords(shop):
               env={"SHOP_ORDERS_NEW_PASSWORD": "eve-secret-1"})
     assert_one_line_error(res)
     assert "Manager may not add, disable and re-role users" in res.stderr
+    # no --role: the role that may do the least (a slip gives too little, never too much)
+    res = as_("olivia", "users", "add", "eve", db=shop, env={"SHOP_ORDERS_NEW_PASSWORD": "eve-secret-1"})
+    assert res.stdout.strip() == "Added eve (Bookkeeper)."
 
     assert as_("olivia", "users", "disable", "sam", db=shop).stdout.strip() == "sam is disabled."
     res = as_("sam", "orders", db=shop, check=False)

@@ -1,7 +1,10 @@
 """The import dialog (preview, problems, worker with progress, cancel) and the export action."""
 
+import csv
+import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QComboBox, QProgressDialog
 
@@ -11,6 +14,8 @@ from shop_orders.ui.import_dialog import ImportDialog
 from shop_orders.ui.store_actions import ExportOptionsDialog
 from tests import channel_files as cf
 from tests.factories import make_order
+
+CHANNEL_FILES = Path(cf.__file__).parent
 
 
 def _jd_file(tmp_path: Path, bad: bool = False) -> Path:
@@ -233,3 +238,63 @@ def test_a_file_crafted_to_kill_the_reader_is_one_sentence_in_the_dialog(qtbot, 
     d = _dialog(qtbot, sqlite_db, tmp_path, hostile.far_cell_without_dimension(tmp_path / "far.xlsx", tmp_path))
     assert "far.xlsx: the sheet reaches 1,048,576 rows x 16,384 columns; refused" in d.summary.text()
     assert not d.import_button.isEnabled()
+
+
+# ---- the preview counts what the import does; every problem at once (issue 26, item 7) ----------
+
+_WILL = re.compile(r"Will create (\d+), update (\d+); (\d+) unchanged, (\d+) refused, (\d+) problems")
+
+
+def _preview(d) -> tuple[int, int, int, int]:
+    m = _WILL.search(d.summary.text())
+    assert m is not None, d.summary.text()
+    return int(m[1]), int(m[2]), int(m[3]), int(m[4])
+
+
+def _import(qtbot, d):
+    d.import_button.click()
+    qtbot.waitUntil(lambda: d.result is not None, timeout=20000)
+    r = d.result
+    return r.created, r.updated, r.unchanged, r.refused
+
+
+@pytest.mark.parametrize("name", ["douyin-orders-2024.csv", "taobao-orderlist-2024.xlsx", "shopify-orders-2025.csv"])
+def test_the_previews_counts_are_what_the_import_then_does(qtbot, sqlite_db, tmp_path, name):
+    from shop_orders.domain.grid import GridQuery
+    from shop_orders.services.browse import OrderBrowser
+
+    path = CHANNEL_FILES / name
+    d = _dialog(qtbot, sqlite_db, tmp_path, path)
+    said = _preview(d)
+    assert said[0] > 0 and d.import_button.isEnabled()
+    assert _import(qtbot, d) == said
+    assert OrderBrowser(sqlite_db).count(GridQuery()) == said[0]  # the store holds what the preview said
+    again = _dialog(qtbot, sqlite_db, tmp_path, path)  # the same file once more: nothing new
+    assert _preview(again)[:2] == (0, 0) and _preview(again)[2] >= said[0] - said[3]
+
+
+def test_every_problem_of_a_file_is_listed_at_once_and_skipping_them_imports_what_the_preview_says(
+        qtbot, sqlite_db, tmp_path):
+    from shop_orders.domain.grid import GridQuery
+    from shop_orders.services.browse import OrderBrowser
+
+    lines = (CHANNEL_FILES / "douyin-orders-2024.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = next(csv.reader([lines[0]]))
+    rows = [next(csv.reader([line])) for line in lines[1:]]
+    broken = {2: ("订单状态", "火星"), 4: ("商品数量", "three"), 6: ("订单提交时间", "某天")}  # three rows, three kinds
+    for i, (column, value) in broken.items():
+        rows[i][header.index(column)] = value
+    path = tmp_path / "douyin-broken.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    d = _dialog(qtbot, sqlite_db, tmp_path, path)
+    listed = {int(d.problems.item(r, 0).text()) for r in range(d.problems.rowCount())}
+    assert listed >= {i + 2 for i in broken}, listed  # spreadsheet rows: the header is row 1
+    assert d.tabs.tabText(d.tabs.indexOf(d.problems)) == f"Problems ({len(d.plan.problems)})"
+    assert not d.import_button.isEnabled() and "Nothing is imported until" in d.summary.text()
+    d.skip_invalid.setChecked(True)
+    said = _preview(d)
+    assert "The rows with problems are skipped" in d.summary.text()
+    assert said[0] == len(d.plan.creates) - len(d.plan.invalid_rows() & {o.first_row for o in d.plan.creates})
+    assert _import(qtbot, d) == said
+    assert OrderBrowser(sqlite_db).count(GridQuery()) == said[0]

@@ -5,7 +5,7 @@ permissions dialogs, and the Approvals panel's whole cycle with bulk edits propo
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QPushButton
 from sqlalchemy import select
 
@@ -111,6 +111,23 @@ def test_sign_in_says_what_is_wrong_and_locks_after_five_attempts(qtbot, sqlite_
     assert d.result() == QDialog.DialogCode.Accepted and d.user.actor == MANAGER
 
 
+def test_sign_in_preselects_the_last_user_of_this_seat(qtbot, sqlite_db, people, tmp_path, qsettings):
+    ctx = AppContext(sqlite_db, tmp_path, tmp_path / "backups", Actor("nobody-of-the-store"))
+    d = SignInDialog(ctx, qsettings=qsettings)
+    qtbot.addWidget(d)
+    assert d.name.currentText() == "max"  # nobody signed in here yet: the first name
+    d.name.setCurrentText("wang")
+    d.secret.setText(SECRET["wang"])
+    d.sign_in()
+    assert d.user is not None and d.user.name == "wang"
+    again = SignInDialog(ctx, qsettings=qsettings)  # the next start at this seat
+    qtbot.addWidget(again)
+    assert again.name.currentText() == "wang" and again.secret.text() == ""
+    other_seat = SignInDialog(ctx, qsettings=QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(other_seat)
+    assert other_seat.name.currentText() == "max"  # a seat-local setting, not the store's
+
+
 # ---- what each role may click -------------------------------------------------------------------
 
 def test_switching_user_changes_who_acts_and_what_they_may_click(qtbot, make_window, people, monkeypatch):
@@ -169,14 +186,22 @@ def test_the_owner_adds_a_user_and_a_role_change_waits_for_a_second_person(qtbot
     ctx = AppContext(sqlite_db, tmp_path, tmp_path / "backups", OWNER)
     d = UsersDialog(ctx)
     qtbot.addWidget(d)
+    assert d.new_role.currentData() == "bookkeeper"  # the least privileged: a slip gives too little, not too much
     d.new_name.setText("sam")
     d.new_role.setCurrentIndex(d.new_role.findData("service"))
     d.new_password.setText("short")
+    d.new_again.setText("short")
     d.findChild(QPushButton, "addUser").click()
     assert d.message.text() == "a password needs at least 8 characters"
     d.new_password.setText("sam-secret-1")
+    d.new_again.setText("sam-secret-2")
+    d.findChild(QPushButton, "addUser").click()
+    assert d.message.text() == "The two passwords differ." and d.table.rowCount() == 3  # nothing added
+    d.new_password.setText("sam-secret-1")
+    d.new_again.setText("sam-secret-1")
     d.findChild(QPushButton, "addUser").click()
     assert d.message.text() == "User added." and d.table.rowCount() == 4
+    assert d.new_role.currentData() == "bookkeeper" and not d.new_again.text()  # ready for the next person
     d.table.selectRow([u.name for u in d.people].index("sam"))
     d.new_role.setCurrentIndex(d.new_role.findData("manager"))
     d.findChild(QPushButton, "proposeRole").click()
@@ -339,6 +364,25 @@ def test_reject_with_a_reason_and_revert_an_archive_from_the_panel(qtbot, make_w
     with qtbot.waitSignal(panel.changed, timeout=20000):
         panel.revert_button.click()
     assert f"it reverts #{archived} once another person approves it" in panel.message.text()
+
+
+def test_the_bulk_dialog_says_how_many_orders_who_approves_and_offers_the_courier_accounts(qtbot):
+    d = BulkEditDialog(1234, "en", couriers=["yto", "SF", "JD Logistics"], min_orders=2)
+    qtbot.addWidget(d)
+    assert d.summary.text() == ("1,234 orders. A second person must approve this change before any order "
+                                "changes.")
+    d.kind.setCurrentIndex([d.kind.itemData(i) for i in range(d.kind.count())].index("set_courier"))
+    assert [d.courier.itemText(i) for i in range(d.courier.count())] == ["JD Logistics", "SF", "yto"]
+    d.courier.setCurrentIndex(1)
+    d.reason.setText("SF picks up from Monday")
+    assert d.answer() == ("set_courier", {"courier": "SF"}, "SF picks up from Monday")
+    d.courier.setCurrentText("德邦")  # a courier without an account may still be typed
+    assert d.answer()[1] == {"courier": "德邦"}
+    one = BulkEditDialog(1, "en", min_orders=2)
+    qtbot.addWidget(one)
+    assert one.summary.text() == "1 order. It is applied at once: the two-person rule starts at 2 orders."
+    one.kind.setCurrentIndex([one.kind.itemData(i) for i in range(one.kind.count())].index("price_percent"))
+    assert "A second person must approve" in one.summary.text()  # prices always take two
 
 
 def test_the_bulk_dialog_offers_restore_and_purge_for_archived_orders(qtbot):

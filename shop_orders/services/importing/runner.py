@@ -122,6 +122,21 @@ def describe_problems(p: plan.ImportPlan) -> str:
     return "\n".join(lines)
 
 
+def kept(p: plan.ImportPlan, skip_invalid: bool) -> tuple[list[plan.ImportedOrder], list[plan.Update]]:
+    """The planned creates and updates that an import writes: all of them, or, skipping the
+    rows with problems, those not on such a row. The preview and the import both count these."""
+    bad = p.invalid_rows() if skip_invalid else set()
+    return [o for o in p.creates if o.first_row not in bad], [u for u in p.updates if u.row not in bad]
+
+
+def outcome(p: plan.ImportPlan, skip_invalid: bool) -> ImportResult:
+    """What applying the plan does, counted before it is done (the dialog's preview) and the
+    result an import reports after it (apply returns this for the plan it wrote)."""
+    creates, updates = kept(p, skip_invalid)
+    skipped = len(p.creates) - len(creates) + len(p.updates) - len(updates)
+    return ImportResult(len(creates), len(updates), p.unchanged, len(p.refused), skipped)
+
+
 def apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, *, skip_invalid: bool = False,
           progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Create and update the planned orders in one transaction through the order services."""
@@ -134,9 +149,7 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
     if p.problems and not skip_invalid:
         raise ImportFileError(t("{count} problems in {file}; nothing was imported:", count=len(p.problems),
                                 file=p.file) + "\n" + describe_problems(p))
-    bad_orders = p.invalid_rows()
-    creates = [o for o in p.creates if o.first_row not in bad_orders]
-    updates = [u for u in p.updates if u.row not in bad_orders]
+    creates, updates = kept(p, skip_invalid)
     total = len(creates) + len(updates)
     done = 0
     with UnitOfWork(db) as uow:
@@ -161,8 +174,7 @@ def _apply(db: Database, ctx: ChangeContext, p: plan.ImportPlan, skip_invalid: b
         if cancelled is not None and cancelled():
             raise ImportCancelled(t("The import was cancelled; nothing was written."))
         uow.commit()
-    skipped = len(p.creates) - len(creates) + len(p.updates) - len(updates)
-    return ImportResult(len(creates), len(updates), p.unchanged, len(p.refused), skipped)
+    return outcome(p, skip_invalid)
 
 
 def _tick(progress: Progress | None, cancelled: Callable[[], bool] | None, done: int, total: int,
