@@ -165,7 +165,9 @@ ZH: dict[str, str] = {
     # users
     "the people who sign in, and their roles": "登录的人员及其角色",
     "add a user; the password from ${env} or the terminal": "添加用户；密码取自 ${env} 或终端输入",
-    "owner, manager, service, warehouse or bookkeeper": "owner、manager、service、warehouse 或 bookkeeper",
+    "owner, manager, service, warehouse or bookkeeper (default: the role that may do the least, bookkeeper unless the "
+    "owner changed the permissions)": "owner、manager、service、warehouse 或 bookkeeper（默认：权限最少的角色，"
+    "老板未改权限时为 bookkeeper）",
     "also a PIN for a quick switch (from ${env} or the terminal)": "同时设置用于快速切换的 PIN（取自 ${env} 或终端输入）",
     "list the users (never a password)": "列出用户（从不显示密码）",
     "stop a user from signing in and acting": "停用用户：不能登录，也不能操作",

@@ -45,7 +45,9 @@ class FilterPanel(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("quickSearch")
-        self.search.setPlaceholderText(t("Search order no., buyer, phone, tracking no."))
+        # short enough for a narrow filter panel; the tooltip says what it searches
+        self.search.setPlaceholderText(t("Search orders…"))
+        self.search.setToolTip(t("Search order no., buyer, phone, tracking no."))
         self.search.setClearButtonEnabled(True)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

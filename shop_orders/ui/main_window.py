@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.find_action = action(self, t("&Find…"), self.focus_search, QKeySequence.StandardKey.Find, "find")
         self.refresh_action = action(self, t("&Refresh"), self.reload, QKeySequence.StandardKey.Refresh)
         self.stale_action = action(self, t("Show &stale orders"), self.filters.show_stale_only)
-        self.detail_action = action(self, t("Show &details"), self.open_detail)
+        self.detail_action = action(self, t("Sh&ow details"), self.open_detail)
         self.about_action = action(self, t("&About Shop Orders"), self.about)
         self.ticket_settings_action = action(self, t("&Ticket settings…"), self.edit_ticket_settings, None,
                                              "ticketSettings")

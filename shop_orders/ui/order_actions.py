@@ -55,11 +55,11 @@ class OrderActions(QObject):
         self.ship_action = action(w, t("S&hip…"), self.ship_order, None, "shipOrder")
         self.bulk_selected_action = action(w, t("&Bulk edit the selected orders…"), self.bulk_edit_selected, None,
                                            "bulkSelected")
-        self.bulk_filter_action = action(w, t("Bulk edit &every order in this filter…"), self.bulk_edit_filter, None,
+        self.bulk_filter_action = action(w, t("Bulk edit every order in this &filter…"), self.bulk_edit_filter, None,
                                          "bulkFilter")
         self.ticket_action = action(w, t("New &ticket for this order…"), self.new_ticket, QKeySequence("Ctrl+T"),
                                     "newTicket")
-        self.station_action = action(w, t("Scan &station"), self.open_scan_station, QKeySequence("F9"),
+        self.station_action = action(w, t("Sc&an station"), self.open_scan_station, QKeySequence("F9"),
                                      "scanStationAction")
         session.require({
             self.payment_action: "order.pay", self.contact_action: "order.edit_contact",

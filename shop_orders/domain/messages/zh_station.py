@@ -1,7 +1,7 @@
 """Simplified Chinese: the scan station window (ui/scan_station.py)."""
 
 ZH: dict[str, str] = {
-    "Scan &station": "扫描发货台(&S)", "Scan station": "扫描发货台",
+    "Sc&an station": "扫描发货台(&A)", "Scan station": "扫描发货台",
     "The courier whose tracking numbers are scanned": "所扫描运单号所属的快递公司",
     "Scan…": "请扫描…",
     "F2 skip the item check (supervisor PIN) · F3 ship what was scanned · F8 undo the last parcel · Esc drop this order"
