@@ -97,7 +97,9 @@ class BulkEditDialog(OkCancelDialog):
         self.courier.setEditable(True)
         self.courier.addItems(sorted(couriers, key=str.casefold))
         self.courier.setCurrentIndex(-1)
-        self.courier.lineEdit().setPlaceholderText(t("pick or type a courier"))
+        courier_text = self.courier.lineEdit()
+        if courier_text is not None:  # an editable combo box has its line edit
+            courier_text.setPlaceholderText(t("pick or type a courier"))
         self.percent = QDoubleSpinBox(self)
         self.percent.setObjectName("bulkPercent")
         self.percent.setRange(float(MIN_PERCENT), float(MAX_PERCENT))  # domain/money.py

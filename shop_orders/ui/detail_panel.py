@@ -7,7 +7,7 @@ import html
 import json
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -140,7 +140,7 @@ class DetailPanel(QWidget):
         layout.addWidget(self.lifecycle)
         # the fields above, the tabs (trust chain first) below, in a splitter: on a 1366 x 768
         # screen the fields scroll rather than squeeze the trust chain to a row (see _share)
-        fields = QWidget(self)
+        self.fields_box = fields = QWidget(self)
         form = QFormLayout(fields)
         form.setContentsMargins(0, 0, 0, 0)
         form.setVerticalSpacing(3)
@@ -163,6 +163,9 @@ class DetailPanel(QWidget):
         self.fields_area.setWidgetResizable(True)
         self.fields_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fields_area.setWidget(fields)
+        # a scroll area lays its widget out at its size hint, which knows nothing of wrapped lines:
+        # the fields are given the height their wrapped text needs at the width they have
+        self.fields_area.viewport().installEventFilter(self)
         self.split = QSplitter(Qt.Orientation.Vertical, self)
         self.split.setObjectName("detailSplit")
         self.split.setChildrenCollapsible(False)
@@ -187,6 +190,10 @@ class DetailPanel(QWidget):
                                          t("Resolution")], "detailTickets")
         self.tabs.addTab(self.tickets, t("Tickets"))
         self.tabs.setUsesScrollButtons(True)
+        row = self.fontMetrics().height() + 6  # one line of text a row: more of the trust chain in sight
+        for table in (self.history, self.lines, self.payments, self.shipments, self.tickets):
+            table.verticalHeader().setMinimumSectionSize(row)
+            table.verticalHeader().setDefaultSectionSize(row)
         self.split.addWidget(self.tabs)
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
@@ -201,9 +208,20 @@ class DetailPanel(QWidget):
         total = self.split.height()
         if total <= 0:
             return
-        need = self.fields_area.widget().sizeHint().height() + 2
+        need = self.fields_box.sizeHint().height() + 2
         top = min(need, int(total * (1 - self.TABS_SHARE)))
         self.split.setSizes([top, total - top])
+
+    def _fit_fields(self) -> None:
+        box = self.fields_box.layout()
+        width = self.fields_area.viewport().width()
+        if box is not None and box.hasHeightForWidth() and width > 0:
+            self.fields_box.setMinimumHeight(box.totalHeightForWidth(width))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize and watched is self.fields_area.viewport():
+            self._fit_fields()
+        return super().eventFilter(watched, event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -315,3 +333,4 @@ class DetailPanel(QWidget):
         active = sum(1 for k in d.tickets if TicketState(k.state) in ACTIVE)
         self.tabs.setTabText(self.tabs.indexOf(self.tickets), t("Tickets (%s open)") % active if active else t("Tickets"))
         self._fill_parcels(o, d)
+        self._fit_fields()

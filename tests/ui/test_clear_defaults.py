@@ -95,7 +95,12 @@ def _cut_placeholders(root: QWidget) -> list[str]:
 def _dialogs(ctx, qsettings):
     from shop_orders.domain.staleness import Thresholds
     from shop_orders.ui.approvals import ApproveAsDialog, BulkEditDialog
-    from shop_orders.ui.dialogs import ChangeStatusDialog, EditContactDialog, PaymentDialog, SettingsDialog
+    from shop_orders.ui.dialogs import (
+        ChangeStatusDialog,
+        EditContactDialog,
+        PaymentDialog,
+        SettingsDialog,
+    )
     from shop_orders.ui.first_run import ConnectDialog
     from shop_orders.ui.users import FirstOwnerDialog, SignInDialog, UsersDialog
 

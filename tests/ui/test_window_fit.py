@@ -95,6 +95,7 @@ def test_the_detail_panel_is_readable_at_1366_by_768(make_window, qtbot, sqlite_
     assert address.text() == long_address and address.wordWrap()
     assert address.width() <= d.width()
     assert address.heightForWidth(address.width()) > 1.5 * address.fontMetrics().height()
+    assert address.height() >= address.heightForWidth(address.width())  # every line of it shown, none clipped
     # the trust chain has at least half of the room below the lifecycle bar, and shows its rows
     assert d.tabs.height() >= 0.45 * d.split.height(), (d.tabs.height(), d.split.height())
     assert d.history.rowCount() >= 1 and d.history.viewport().height() >= 3 * d.history.rowHeight(0)
