@@ -25,11 +25,10 @@ def cmd_users_add(args, ctx: AppContext) -> int:
     password = required_secret(NEW_PASSWORD_ENV, t("New password for {name}: ", name=args.name))
     pin = required_secret(NEW_PIN_ENV, t("New PIN for {name} (at least 6 digits): ", name=args.name)) \
         if args.pin else None
-    from shop_orders.domain.roles import least_privileged
     from shop_orders.services import changesets, permissions
 
-    # no --role: the least privileged under the shop's matrix (a slip gives too little, never too much)
-    role = args.role or ctx.read(lambda s: least_privileged(permissions.matrix(s)))
+    # no --role: the least privileged under the shop's matrix (the owner for a store's first account)
+    role = args.role or ctx.read(permissions.new_user_role)
     done = ctx.run(lambda uow, change: changesets.account_change(uow, change, "create_user", args.name,
                                                                  role=role, password=password, pin=pin),
                    "manual")

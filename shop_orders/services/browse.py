@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.domain.grid import Facets, GridQuery
-from shop_orders.domain.roles import Role, least_privileged
+from shop_orders.domain.roles import Role
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.tickets import note_text
 from shop_orders.services import settings
@@ -142,11 +142,11 @@ class PeopleBrowser:
             return permissions.matrix(s), permissions.two_person(s), permissions.idle_lock_minutes(s)
 
     def new_user_role(self) -> Role:
-        """A new user's default role: the least privileged under the shop's matrix."""
+        """A new user's default role (permissions.new_user_role)."""
         from shop_orders.services import permissions
 
         with self.db.read_session() as s:
-            return least_privileged(permissions.matrix(s))
+            return permissions.new_user_role(s)
 
     def change_sets(self, states: tuple[str, ...] = ()) -> list:
         from shop_orders.services import changesets

@@ -31,6 +31,7 @@ from shop_orders.domain.roles import (
     Role,
     action_label,
     allowed,
+    least_privileged,
 )
 from shop_orders.services.setting_rows import put
 from shop_orders.services.uow import UnitOfWork
@@ -93,6 +94,13 @@ def idle_lock_minutes(session: Session) -> int:
 
 def users_exist(session: Session) -> bool:
     return (session.execute(select(func.count()).select_from(User.__table__)).scalar() or 0) > 0
+
+
+def new_user_role(session: Session) -> Role:
+    """A new user's default role: the owner for a store's very first account (the only role it may
+    have), else the role that may do the least under the shop's matrix (a slip gives too little,
+    never too much)."""
+    return least_privileged(matrix(session)) if users_exist(session) else Role.OWNER
 
 
 def role_of(session: Session, actor: Actor) -> Role | None:

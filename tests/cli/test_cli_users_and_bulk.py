@@ -76,6 +76,13 @@ def test_init_without_a_password_leaves_the_store_without_owner_and_says_how_to_
     assert_one_line_error(as_("olivia", "init", "--owner", "eve", db=db, check=False))  # one first owner
 
 
+def test_users_add_without_a_role_makes_a_stores_first_account_its_owner(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    run("init", db=db)
+    res = run("users", "add", "olivia", db=db, env={"SHOP_ORDERS_NEW_PASSWORD": PASSWORDS["olivia"]})
+    assert res.stdout.strip() == "Added olivia (Owner)."  # the only role a first account may have
+
+
 def test_users_add_list_disable_enable_and_passwords(shop):
     users = json.loads(as_("olivia", "users", "list", "--format", "json", db=shop).stdout)
     assert users == [
