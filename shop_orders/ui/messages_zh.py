@@ -37,7 +37,7 @@ ZH = {
     '&Refresh': '刷新(&R)',
     'Show &stale orders': '显示超时订单(&S)',
     'Change &status…': '修改状态(&S)…',
-    'Record &payment…': '登记付款(&P)…',
+    'Record pa&yment…': '登记付款(&Y)…',
     '&Edit recipient, phone, address…': '修改收货人、电话、地址(&E)…',
     'Sh&ow details': '显示详情(&O)',
     'Last order': '最后一单',

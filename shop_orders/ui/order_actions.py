@@ -50,7 +50,7 @@ class OrderActions(QObject):
         notice.undoChange.connect(lambda undo: self.apply(undo, t("undo")))
         w = window
         self.status_action = action(w, t("Change &status…"), self.change_status, None, "changeStatus")
-        self.payment_action = action(w, t("Record &payment…"), self.record_payment, None, "recordPayment")
+        self.payment_action = action(w, t("Record pa&yment…"), self.record_payment, None, "recordPayment")
         self.contact_action = action(w, t("&Edit recipient, phone, address…"), self.edit_contact, None, "editContact")
         self.ship_action = action(w, t("S&hip…"), self.ship_order, None, "shipOrder")
         self.bulk_selected_action = action(w, t("&Bulk edit the selected orders…"), self.bulk_edit_selected, None,

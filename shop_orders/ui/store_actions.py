@@ -82,7 +82,7 @@ class StoreActions(QObject):
         self.key_import_action = action(w, t("Import the store's audit &key…"), self.import_audit_key, None,
                                         "importAuditKey")
         self.connect_action = action(w, t("&Connect to a shop server…"), self.connect_server, None, "connectServer")
-        self.print_slips_action = action(w, t("Print packing s&lips…"), self.print_slips,
+        self.print_slips_action = action(w, t("&Print packing slips…"), self.print_slips,
                                          QKeySequence.StandardKey.Print, "printSlips")
         self.save_slips_action = action(w, t("Save packing slips as P&DF…"), self.save_slips_pdf, None,
                                         "saveSlipsPdf")

@@ -27,7 +27,7 @@ ZH: dict[str, str] = {
     "global order id or channel order number": "订单编号或渠道订单号",
     "the .pdf file to write": "要写入的 .pdf 文件",
     # the desktop app (ui/slips.py, the Order menu)
-    "Print packing s&lips…": "打印发货单(&L)…",
+    "&Print packing slips…": "打印发货单(&P)…",
     "Save packing slips as P&DF…": "将发货单存为 PDF(&D)…",
     "Print %s packing slips": "打印 %s 张发货单",
     "Select the orders to print slips for.": "请先选择要打印发货单的订单。",
