@@ -111,6 +111,8 @@ class TicketTableModel(QAbstractTableModel):
         self._plain = QColor(palette.PLAIN_TEXT)
         self._paused = QColor(palette.PAUSED_TEXT)
         self.data_calls = 0  # how many times a view asked (tests: the work per reload is bounded)
+        self.moment: datetime | None = None  # the clock as last ticked (None: read it when asked)
+        self._live: dict[int, tuple[datetime, tuple[str, QColor, QColor, int]]] = {}
 
     # ---- reading --------------------------------------------------------------------------------
     def show_listing(self, listing: Listing) -> None:
@@ -121,8 +123,10 @@ class TicketTableModel(QAbstractTableModel):
             self.ids, self._pos = listing.ids, listing.pos
             self._rows.clear()
             self._texts.clear()
+            self._live.clear()
             self._asked.clear()
             self.sla_clock = listing.clock
+            self.moment = listing.now
             for r in listing.rows:
                 self._rows[r.id] = r
         finally:
@@ -168,6 +172,7 @@ class TicketTableModel(QAbstractTableModel):
         self._rows[r.id] = r
         self._rows.move_to_end(r.id)
         self._texts.pop(r.id, None)
+        self._live.pop(r.id, None)
         while len(self._rows) > MAX_ROWS:
             old, _ = self._rows.popitem(last=False)
             self._texts.pop(old, None)
@@ -243,33 +248,60 @@ class TicketTableModel(QAbstractTableModel):
             self._texts[r.id] = found
         return found
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        row, column = index.row(), index.column()
-        if not index.isValid() or not 0 <= row < len(self.ids) or not 0 <= column < len(COLUMNS):
-            return None
-        self.data_calls += 1
+    def live(self, r: TicketRow) -> tuple[str, QColor, QColor, int]:
+        """What moves with the clock for a row at the current moment (`moment`): the countdown's
+        text, the row's colour, the countdown's colour and the urgency; worked out once per row
+        and moment, so a repaint asks the clock once per visible row, not once per cell and role."""
+        now = self.moment or self.now()
+        found = self._live.get(r.id)
+        if found is not None and found[0] == now:
+            return found[1]
+        level = self.level(r, now)
+        colour = self._colours.get(level, self._plain)
+        due = self._paused if State(r.state) in LIVE and r.due_at is None else colour
+        value = (self.countdown_text(r, now), colour, due, int(level))
+        self._live[r.id] = (now, value)
+        return value
+
+    def tick(self, now: datetime) -> None:
+        """The clock moved: what moves with it is worked out again when next painted."""
+        self.moment = now
+        self._live.clear()
+
+    def _value(self, r: TicketRow | None, row: int, column: int, role: int):
         if role == TicketIdRole:
             return self.ids[row]
-        r = self._rows.get(self.ids[row])
         if r is None:
             if role == DISPLAY:
                 self._want(row)
                 return ""
             return None
         if role == DISPLAY:
-            return self.countdown_text(r, self.now()) if column == DUE_COLUMN else self.texts(r)[column]
+            return self.live(r)[0] if column == DUE_COLUMN else self.texts(r)[column]
         if role == FOREGROUND:
-            return self.colour(r, self.now(), column)
+            return self.live(r)[2 if column == DUE_COLUMN else 1]
         if role == UrgencyRole:
-            return int(self.level(r, self.now()))
+            return self.live(r)[3]
         if role == TicketRowRole:
             return r
         return None
 
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        row, column = index.row(), index.column()
+        if not index.isValid() or not 0 <= row < len(self.ids) or not 0 <= column < len(COLUMNS):
+            return None
+        self.data_calls += 1
+        return self._value(self._rows.get(self.ids[row]), row, column, role)
+
     def multiData(self, index, span) -> None:
         """All the roles a view asks for one cell in a single call (Qt 6); see data()."""
+        row, column = index.row(), index.column()
+        ok = index.isValid() and 0 <= row < len(self.ids) and 0 <= column < len(COLUMNS)
+        r = self._rows.get(self.ids[row]) if ok else None
+        if ok:
+            self.data_calls += 1
         for rd in span:
-            value = self.data(index, rd.role())
+            value = self._value(r, row, column, rd.role()) if ok else None
             if value is None:
                 rd.clearData()
             else:

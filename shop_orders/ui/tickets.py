@@ -211,9 +211,9 @@ class CountdownDelegate(QStyledItemDelegate):
         if r is None:
             option.text = ""
             return
-        now = self.model.now()
-        option.text = self.model.countdown_text(r, now)
-        option.palette.setColor(QPalette.ColorRole.Text, self.model.colour(r, now, DUE_COLUMN))
+        text, _row_colour, colour, _level = self.model.live(r)  # from the due time, at the clock's moment
+        option.text = text
+        option.palette.setColor(QPalette.ColorRole.Text, colour)
         self.painted += 1
 
 
@@ -430,6 +430,7 @@ class TicketPanel(QWidget):
         """The countdown: the visible rows are painted again against the clock (the delegate and
         the colours work it out from each row's due time); once a minute the counts are read
         again in a worker (tickets fall overdue with no change in the store)."""
+        self.model.tick(self.now())
         self.table.viewport().update()
         self._ticks += 1
         if self._ticks % 60 == 0 and not self._refreshing:
