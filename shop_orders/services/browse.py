@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -355,7 +355,7 @@ class TicketBrowser:
             return out
 
 
-def _ticket_filtered(q, f: TicketFilter, actor: Actor, now: datetime):
+def _ticket_filtered(q: Select[Any], f: TicketFilter, actor: Actor, now: datetime) -> Select[Any]:
     from shop_orders.domain.tickets import ACTIVE
     from shop_orders.store.models import Ticket
 
@@ -379,12 +379,12 @@ def _ticket_filtered(q, f: TicketFilter, actor: Actor, now: datetime):
 TICKET_SORTS = ("id", "order", "kind", "priority", "state", "assignee", "due", "opened")
 
 
-def _ticket_order(sort: str, descending: bool) -> list:
+def _ticket_order(sort: str, descending: bool) -> list[Any]:
     from sqlalchemy import func
 
     from shop_orders.store.models import Ticket
 
-    def way(c):
+    def way(c: Any) -> Any:
         return c.desc() if descending else c.asc()
 
     tid = col(Ticket.id)
@@ -398,7 +398,7 @@ def _ticket_order(sort: str, descending: bool) -> list:
     return [way(column[sort]), way(tid)]
 
 
-def _ticket_row(k, clock: Clock, now: datetime, orders: int) -> TicketRow:
+def _ticket_row(k: Any, clock: Clock, now: datetime, orders: int) -> TicketRow:
     from shop_orders.domain.tickets import SUMMARY_KEY
     from shop_orders.services import tickets
 

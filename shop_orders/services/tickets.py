@@ -468,9 +468,10 @@ def arrivals(session: Session, order_ids: Iterable[int]) -> dict[int, datetime]:
     ids = list(order_ids)
     if not ids:
         return {}
+    A = AuditEvent.__table__
     return {int(oid): at for oid, at in session.execute(
-        select(col(AuditEvent.order_id), func.min(col(AuditEvent.at))).where(
-            col(AuditEvent.order_id).in_(ids), col(AuditEvent.action) == "create").group_by(col(AuditEvent.order_id)))}
+        select(A.c.order_id, func.min(A.c.at)).where(A.c.order_id.in_(ids), A.c.action == "create")
+        .group_by(A.c.order_id))}
 
 
 def _seen_again(uow: UnitOfWork, ctx: ChangeContext, existing: Ticket, key: str, note: str) -> str:

@@ -13,10 +13,20 @@ yet loaded shows empty while its page is read, then its rows are updated (dataCh
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from shop_orders.domain.messages import N_, t
@@ -34,6 +44,12 @@ from shop_orders.services.browse import TicketBrowser, TicketFilter, TicketRow
 from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.workers import run_in_pool
+
+if TYPE_CHECKING:
+    from shop_orders.domain.changes import Actor
+    from shop_orders.services.tickets import Figures
+
+    Stats = tuple[list[Figures], list[Figures], Figures]
 
 PAGE = 100
 MAX_ROWS = 3000  # rows kept in the cache (by id); the oldest read are dropped first
@@ -66,14 +82,14 @@ class Listing:
 
     __slots__ = ("ids", "pos", "rows", "counts", "stats", "clock", "now", "marker")
 
-    def __init__(self, ids: list[int], rows: list[TicketRow], counts: tuple[int, int], stats, clock: Clock,
-                 now: datetime, marker: tuple) -> None:
+    def __init__(self, ids: list[int], rows: list[TicketRow], counts: tuple[int, int], stats: Stats, clock: Clock,
+                 now: datetime, marker: tuple[object, ...]) -> None:
         self.ids, self.rows, self.counts, self.stats, self.clock, self.now, self.marker = (
             ids, rows, counts, stats, clock, now, marker)
         self.pos = {tid: i for i, tid in enumerate(ids)}
 
 
-def read_listing(browser: TicketBrowser, f: TicketFilter, actor, now: datetime, sort: str, descending: bool,
+def read_listing(browser: TicketBrowser, f: TicketFilter, actor: Actor, now: datetime, sort: str, descending: bool,
                  keep: int | None) -> Listing:
     """A reload's whole read (in a worker): the ids, the first page and the page of the ticket to
     keep selected, the counts, the figures, the clock and the marker."""
@@ -93,7 +109,7 @@ class TicketTableModel(QAbstractTableModel):
     failed = Signal(str)
 
     def __init__(self, browser: TicketBrowser, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 parent=None) -> None:
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.browser = browser
         self.now = clock
@@ -230,7 +246,8 @@ class TicketTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+                   ) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY and 0 <= section < len(COLUMNS):
             return self._titles[section]
         return None
@@ -268,7 +285,7 @@ class TicketTableModel(QAbstractTableModel):
         self.moment = now
         self._live.clear()
 
-    def _value(self, r: TicketRow | None, row: int, column: int, role: int):
+    def _value(self, r: TicketRow | None, row: int, column: int, role: int) -> object:
         if role == TicketIdRole:
             return self.ids[row]
         if r is None:
@@ -286,21 +303,23 @@ class TicketTableModel(QAbstractTableModel):
             return r
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row, column = index.row(), index.column()
         if not index.isValid() or not 0 <= row < len(self.ids) or not 0 <= column < len(COLUMNS):
             return None
         self.data_calls += 1
         return self._value(self._rows.get(self.ids[row]), row, column, role)
 
-    def multiData(self, index, span) -> None:
+    def multiData(self, index: QModelIndex | QPersistentModelIndex,
+                  span: QModelRoleDataSpan | QModelRoleData) -> None:
         """All the roles a view asks for one cell in a single call (Qt 6); see data()."""
         row, column = index.row(), index.column()
         ok = index.isValid() and 0 <= row < len(self.ids) and 0 <= column < len(COLUMNS)
         r = self._rows.get(self.ids[row]) if ok else None
         if ok:
             self.data_calls += 1
-        for rd in span:
+        roles = [span] if isinstance(span, QModelRoleData) else cast("Iterable[QModelRoleData]", span)
+        for rd in roles:
             value = self._value(r, row, column, rd.role()) if ok else None
             if value is None:
                 rd.clearData()
