@@ -143,4 +143,5 @@ ZH.update({
     "'{text}' is not a choice for old stale orders; expected summary or each": '“{text}”不是旧滞留订单的选项；可用：summary 或 each',
     'one summary ticket per kind and age band': '每种类型、每个时长段一个汇总工单',
     'one ticket per order': '每个订单一个工单',
+    'gathered into a summary ticket': '归入汇总工单', 'orders held': '包含订单数',
 })
