@@ -12,7 +12,15 @@ from pathlib import Path
 from shop_orders.cli.common import iso, positive_int, print_history, print_table, when
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
-from shop_orders.domain.tickets import ACTIVE, Kind, Priority, State, countdown, note_text
+from shop_orders.domain.tickets import (
+    ACTIVE,
+    Kind,
+    Priority,
+    State,
+    countdown,
+    history_choice,
+    note_text,
+)
 from shop_orders.domain.vocabulary import source_label
 from shop_orders.services import lookup, permissions
 from shop_orders.services.context import AppContext
@@ -67,6 +75,36 @@ def cmd_rules_run(args, ctx: AppContext) -> int:
     print(t("Rules run: {opened} tickets opened, {updated} updated; {reminded} reminders, {escalated} "
             "escalations.", opened=outcome.opened, updated=outcome.updated, reminded=outcome.reminded,
             escalated=outcome.escalated))
+    if outcome.summarised:
+        print(t("{n} orders already stale when the store first saw them went into summary tickets (tickets orders "
+                "ID lists them).", n=outcome.summarised))
+    return 0
+
+
+def cmd_tickets_history(args, ctx: AppContext) -> int:
+    """Show or set how orders already stale on arrival are ticketed: summary (one ticket per kind
+    and age band) or each (one ticket per order)."""
+    from shop_orders.services import tickets
+
+    if args.choice is not None:
+        choice = history_choice(args.choice)
+        ctx.run(lambda uow, change: tickets.set_ticket_rules(uow, change, history=choice))
+    current = ctx.read(lambda s: tickets.ticket_rules(s).history)
+    print(t("Orders already stale when the store first sees them: {choice}.",
+            choice=t("one summary ticket per kind and age band") if current == "summary" else t("one ticket per order")))
+    return 0
+
+
+def cmd_tickets_orders(args, ctx: AppContext) -> int:
+    """The orders a summary ticket holds, one order number a line."""
+    from shop_orders.services import tickets
+
+    def read(s):
+        tk = tickets.get(s, args.id)
+        return tickets.summary_order_numbers(s, args.id) or [tk.order_no]
+
+    for no in ctx.read(read):
+        print(no)
     return 0
 
 
@@ -290,6 +328,14 @@ def add_ticket_commands(sub) -> None:
     sh = tsub.add_parser("show", help=t("one ticket with its comments, attachments and history"))
     sh.add_argument("id", type=_ticket_id, metavar="ID")
     sh.set_defaults(func=cmd_tickets_show)
+    hi = tsub.add_parser("history", help=t("show or set how orders already stale when the store first sees them are "
+                                           "ticketed: summary (one ticket per kind and age band, the default) or "
+                                           "each (one ticket per order)"))
+    hi.add_argument("choice", nargs="?", metavar="summary|each")
+    hi.set_defaults(func=cmd_tickets_history)
+    ors = tsub.add_parser("orders", help=t("the orders of a ticket (a summary ticket's every order), one a line"))
+    ors.add_argument("id", type=_ticket_id, metavar="ID")
+    ors.set_defaults(func=cmd_tickets_orders)
     sa = tsub.add_parser("stats", help=t("SLA hit rate and mean time to resolve, per kind and per assignee"))
     sa.add_argument("--format", choices=["table", "json"], default="table",
                     help=t("table for people; json keeps codes, for programs"))

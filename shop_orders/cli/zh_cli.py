@@ -280,4 +280,9 @@ ZH: dict[str, str] = {
     "  closed {when}: {resolution}": "  于 {when} 关闭：{resolution}",
     "  comments:": "  备注：", "  attachments:": "  附件：",
     "    {name}  {size} bytes  sha256 {sha}…  ({when}, {who})": "    {name}  {size} 字节  sha256 {sha}…  （{when}，{who}）",
+    # ticket list at scale and summary tickets (issue 26)
+    'Orders already stale when the store first sees them: {choice}.': '店铺首次看到时已滞留的订单：{choice}。',
+    '{n} orders already stale when the store first saw them went into summary tickets (tickets orders ID lists them).': '{n} 个在店铺首次看到时已滞留的订单归入了汇总工单（tickets orders ID 可列出它们）。',
+    'show or set how orders already stale when the store first sees them are ticketed: summary (one ticket per kind and age band, the default) or each (one ticket per order)': '查看或设置店铺首次看到时已滞留的订单如何开工单：summary（每种类型、每个时长段一个工单，默认）或 each（每个订单一个工单）',
+    "the orders of a ticket (a summary ticket's every order), one a line": '工单的订单（汇总工单的全部订单），每行一个',
 }

@@ -25,6 +25,7 @@ class GridQuery:
     stale_only: bool = False
     archived: bool = False  # the Archived filter: deleted orders, hidden everywhere else
     with_tickets: bool = False  # only orders with an active exception ticket
+    summary_of: int | None = None  # only the orders this summary ticket holds (services/tickets.py)
     search: str = ""
     sort: str = "updated_at"
     descending: bool = True

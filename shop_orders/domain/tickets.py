@@ -9,7 +9,7 @@ owner edits the table (services/tickets.py). Pure: no SQL, no Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from shop_orders.domain.errors import ValidationError
@@ -196,6 +196,8 @@ RULE_NOTES = frozenset({
        "{status}."),
     N_("{courier} reports a failed pickup of {tracking} of {order} ({said}); {order} is back to {status}."),
     N_("The channel holds {order} ({flags}): do not ship it until a later file of the channel no longer says so."),
+    N_("{count} orders were already past their staleness threshold when the store first saw them (last update "
+       "{band} ago): one ticket for them all; Show orders lists them."),
 })
 
 
@@ -226,8 +228,43 @@ def note_text(stored: str, lang: str | None = None) -> str:
             from shop_orders.domain import flags
 
             values["flags"] = flags.describe(values["flags"], lang)
+        if "band" in values:
+            values["band"] = band_label(values["band"])
         if "since" in values:
             values["since"] = datetime.fromisoformat(values["since"]).astimezone().strftime("%Y-%m-%d %H:%M")
         return t(message, lang=lang, **values)
     except (ValueError, KeyError, TypeError, IndexError):
         return stored
+
+
+# ---- history: orders that arrived already stale (services/tickets.py, summary tickets) ----------
+HISTORY_SUMMARY = "summary"  # one summary ticket per kind and age band (the default)
+HISTORY_EACH = "each"  # one ticket per order, as for news
+HISTORY_CHOICES = (HISTORY_SUMMARY, HISTORY_EACH)
+SUMMARY_KEY = "summary:"  # a summary ticket's rule key: summary:<band>
+AGE_BANDS: tuple[tuple[str, int | None, str], ...] = (  # code, up to this many days, label
+    ("0-3d", 3, N_("under 3 days")), ("3-7d", 7, N_("3 to 7 days")), ("7-30d", 30, N_("7 to 30 days")),
+    ("30d+", None, N_("over 30 days")))
+
+
+def age_band(age: timedelta) -> str:
+    """The band of an order's time since its last update."""
+    for code, days, _label in AGE_BANDS:
+        if days is None or age < timedelta(days=days):
+            return code
+    return AGE_BANDS[-1][0]
+
+
+def band_label(code: str) -> str:
+    for c, _days, label in AGE_BANDS:
+        if c == code:
+            return t(label)
+    return code
+
+
+def history_choice(text: str) -> str:
+    """'summary' or 'each' (how history is ticketed); anything else is one sentence."""
+    value = str(text or "").strip().lower()
+    if value not in HISTORY_CHOICES:
+        raise ValidationError(t("'{text}' is not a choice for old stale orders; expected summary or each", text=text))
+    return value

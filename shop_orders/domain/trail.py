@@ -64,6 +64,14 @@ def _ticket_value(what: str, value: str, lang: str | None) -> str:
     if what == "escalated":
         priority, _, who = value.partition(" ")
         return f"{priority} {_role_name(who, lang)}" if who else value
+    if what == "summary":  # 'stuck 7-30d': the kind and the age band of the summary ticket
+        from shop_orders.domain.tickets import AGE_BANDS
+
+        kind, _, band = value.partition(" ")
+        with contextlib.suppress(ValueError):
+            kind = t(KIND_LABELS[Kind(kind)], lang=lang)
+        bands = {code: label for code, _days, label in AGE_BANDS}
+        return f"{kind} · {t(bands[band], lang=lang)}" if band in bands else kind
     return value
 
 

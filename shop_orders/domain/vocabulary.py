@@ -43,6 +43,7 @@ TICKET_FIELDS: dict[str, str] = {
     "opened": N_("opened"), "seen": N_("seen again by a rule"), "assignee": N_("assignee"),
     "comment": N_("comment"), "attachment": N_("attachment"), "state": N_("state"),
     "resolution": N_("resolution"), "reminder": N_("reminder"), "escalated": N_("escalated"),
+    "summary": N_("gathered into a summary ticket"), "orders": N_("orders held"),
 }
 
 # A source is a kind, or a kind and a name ("import:taobao.xlsx").

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -186,6 +186,8 @@ class TicketRow:
     escalation: int
     resolved_at: datetime | None
     source: str
+    orders: int = 0  # a summary ticket: how many orders it holds (0: a ticket on one order)
+    band: str = ""  # a summary ticket's age band (domain/tickets.py AGE_BANDS)
 
     @property
     def assignee(self) -> str:
@@ -235,37 +237,62 @@ class TicketBrowser:
             return settings.get_timezone(s)
 
     def listing(self, f: TicketFilter, actor: Actor, now: datetime) -> list[TicketRow]:
-        from sqlalchemy import select
-        from sqlmodel import col
+        """At most f.limit tickets of the filter, soonest due first (the command line's list)."""
+        ids = self.ids(f, actor, now)[:f.limit]
+        return self.rows(ids, now)
 
-        from shop_orders.domain.tickets import ACTIVE
+    def ids(self, f: TicketFilter, actor: Actor, now: datetime, sort: str = "due", descending: bool = False
+            ) -> list[int]:
+        """Every ticket id of the filter in the list's order, sorted in SQL (by due time: the most
+        urgent first, paused and finished ones after; else by the column, then the id)."""
+        from shop_orders.store.models import Ticket
+
+        q = _ticket_filtered(select(col(Ticket.id)), f, actor, now).order_by(*_ticket_order(sort, descending))
+        with self.db.read_session() as s:
+            return [int(x) for x in s.execute(q).scalars()]
+
+    def rows(self, ids: list[int], now: datetime) -> list[TicketRow]:
+        """These tickets as the list shows them (in the order of `ids`; missing ones left out), with
+        their time left at `now` and, for a summary ticket, how many orders it holds."""
         from shop_orders.services import tickets
         from shop_orders.store.models import Ticket
 
-        active = [s.value for s in ACTIVE]
-        q = select(Ticket)
-        if f.scope != "all":
-            q = q.where(col(Ticket.state).in_(active))
-        if f.scope == "mine":
-            q = q.where(col(Ticket.assignee_user) == actor.name)
-        elif f.scope == "role":
-            q = q.where(col(Ticket.assignee_role) == actor.role)
-        elif f.scope == "overdue":
-            q = q.where(col(Ticket.due_at).is_not(None), col(Ticket.due_at) <= now)
-        if f.kind:
-            q = q.where(col(Ticket.kind) == f.kind)
-        if f.priority is not None:
-            q = q.where(col(Ticket.priority) == f.priority)
-        if f.order_id is not None:
-            q = q.where(col(Ticket.order_id) == f.order_id)
-        # by due time (paused and finished ones after), the most urgent first
-        q = q.order_by(col(Ticket.due_at).is_(None), col(Ticket.due_at), col(Ticket.priority), col(Ticket.id)).limit(f.limit)
+        if not ids:
+            return []
         with self.db.read_session() as s:
             clock = tickets.ticket_rules(s).clock
-            return [TicketRow(int(k.id or 0), k.order_id, k.order_no, k.kind, k.priority, k.state, k.assignee_user,
-                              k.assignee_role, k.opened_at, k.due_at, k.sla_seconds,
-                              tickets.left_seconds(k, clock, now), k.escalation, k.resolved_at, k.source)
-                    for k in s.execute(q).scalars()]
+            found = {int(k.id or 0): k for k in s.execute(select(Ticket).where(col(Ticket.id).in_(ids))).scalars()}
+            sizes = tickets.summary_sizes(s, [i for i, k in found.items() if tickets.is_summary(k)])
+            return [_ticket_row(found[i], clock, now, sizes.get(i, 0)) for i in ids if i in found]
+
+    def matching(self, f: TicketFilter, actor: Actor, now: datetime, ticket_id: int) -> TicketRow | None:
+        """The ticket as the list shows it, or None when it is no longer in the filter's list."""
+        from shop_orders.store.models import Ticket
+
+        q = _ticket_filtered(select(col(Ticket.id)), f, actor, now).where(col(Ticket.id) == ticket_id)
+        with self.db.read_session() as s:
+            if s.execute(q).first() is None:
+                return None
+        found = self.rows([ticket_id], now)
+        return found[0] if found else None
+
+    def marker(self) -> tuple:
+        """A cheap marker that moves whenever a ticket is opened or changed (every ticket change
+        sets its updated_at; the count and the newest id catch the rest)."""
+        from sqlalchemy import func
+
+        from shop_orders.store.models import Ticket
+
+        with self.db.read_session() as s:
+            return tuple(s.execute(select(func.count(), func.max(col(Ticket.id)), func.max(col(Ticket.updated_at)))
+                                   .select_from(Ticket)).one())
+
+    def summary_orders(self, ticket_id: int) -> list[int]:
+        """The ids of the orders a summary ticket holds (empty for a ticket on one order)."""
+        from shop_orders.services import tickets
+
+        with self.db.read_session() as s:
+            return tickets.summary_orders(s, ticket_id)
 
     def detail(self, ticket_id: int) -> TicketDetail | None:
         from shop_orders.store.models import Ticket
@@ -334,6 +361,59 @@ class TicketBrowser:
                 if mine and what in ("reminder", "escalated", "opened"):
                     out.append((ticket_id, order_no, k.kind, what))
             return out
+
+
+def _ticket_filtered(q: Select[Any], f: TicketFilter, actor: Actor, now: datetime) -> Select[Any]:
+    from shop_orders.domain.tickets import ACTIVE
+    from shop_orders.store.models import Ticket
+
+    if f.scope != "all":
+        q = q.where(col(Ticket.state).in_([x.value for x in ACTIVE]))
+    if f.scope == "mine":
+        q = q.where(col(Ticket.assignee_user) == actor.name)
+    elif f.scope == "role":
+        q = q.where(col(Ticket.assignee_role) == actor.role)
+    elif f.scope == "overdue":
+        q = q.where(col(Ticket.due_at).is_not(None), col(Ticket.due_at) <= now)
+    if f.kind:
+        q = q.where(col(Ticket.kind) == f.kind)
+    if f.priority is not None:
+        q = q.where(col(Ticket.priority) == f.priority)
+    if f.order_id is not None:
+        q = q.where(col(Ticket.order_id) == f.order_id)
+    return q
+
+
+TICKET_SORTS = ("id", "order", "kind", "priority", "state", "assignee", "due", "opened")
+
+
+def _ticket_order(sort: str, descending: bool) -> list[Any]:
+    from sqlalchemy import func
+
+    from shop_orders.store.models import Ticket
+
+    def way(c: Any) -> Any:
+        return c.desc() if descending else c.asc()
+
+    tid = col(Ticket.id)
+    if sort == "due":  # the most urgent first: by due time, paused and finished ones after
+        return [way(col(Ticket.due_at).is_(None)), way(col(Ticket.due_at)), way(col(Ticket.priority)), way(tid)]
+    column = {"id": tid, "order": col(Ticket.order_no), "kind": col(Ticket.kind), "priority": col(Ticket.priority),
+              "state": col(Ticket.state), "opened": col(Ticket.opened_at),
+              "assignee": func.coalesce(func.nullif(col(Ticket.assignee_user), ""), col(Ticket.assignee_role))}
+    if sort not in column:
+        raise ValueError(sort)
+    return [way(column[sort]), way(tid)]
+
+
+def _ticket_row(k: Any, clock: Clock, now: datetime, orders: int) -> TicketRow:
+    from shop_orders.domain.tickets import SUMMARY_KEY
+    from shop_orders.services import tickets
+
+    band = k.rule_key[len(SUMMARY_KEY):] if k.rule_key.startswith(SUMMARY_KEY) else ""
+    return TicketRow(int(k.id or 0), k.order_id, k.order_no, k.kind, k.priority, k.state, k.assignee_user,
+                     k.assignee_role, k.opened_at, k.due_at, k.sla_seconds, tickets.left_seconds(k, clock, now),
+                     k.escalation, k.resolved_at, k.source, orders, band)
 
 
 class WarehouseBrowser:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Row, and_, or_, select, true
@@ -224,18 +224,23 @@ class Outcome:
     updated: int = 0
     reminded: int = 0
     escalated: int = 0
+    summarised: int = 0  # orders gathered into summary tickets (history)
 
     def add(self, what: str) -> None:
         if what == "opened":
             self.opened += 1
         elif what == "updated":
             self.updated += 1
+        elif what == "summarised":
+            self.summarised += 1
 
 
 def _fire(uow: UnitOfWork, rule: Rule, facts: Iterable[Facts], outcome: Outcome,
-          rules_cache: list[tickets.TicketRules]) -> None:
+          rules_cache: list[tickets.TicketRules], history: History | None = None) -> None:
     """The rule over a chunk of live orders' facts, set-wise: what it sees that their tickets do
-    not already hold goes to tickets.detected_many (new tickets written with one executemany)."""
+    not already hold goes to tickets.detected_many (new tickets written with one executemany).
+    With `history` (the sweep), the sightings on orders already stale when the store first saw
+    them are marked as history (summary tickets, services/tickets.py)."""
     ctx = ChangeContext(tickets.SYSTEM, f"rule:{rule.name}")
     seen = [(f, key) for f in facts if (key := rule.fires(f)) is not None]
     if not seen:
@@ -243,13 +248,38 @@ def _fire(uow: UnitOfWork, rule: Rule, facts: Iterable[Facts], outcome: Outcome,
     # One query for the chunk's active tickets of this kind: a sighting its ticket already holds is
     # not news (tickets.detected would change nothing), so it costs no query of its own.
     held = tickets.active_keys(uow.session, rule.kind, [f.id for f, _ in seen])
-    news = [(f.id, f.order_no, key, rule.says(f)) for f, key in seen if held.get(f.id) != key[:200]]
+    fresh = [(f, key) for f, key in seen if held.get(f.id) != key[:200]]
+    news = [(f.id, f.order_no, key, rule.says(f)) for f, key in fresh]
     if not news:
         return
     if not rules_cache:
         rules_cache.append(tickets.ticket_rules(uow.session))
-    for what in tickets.detected_many(uow, ctx, rule.kind, news, rules_cache[0]):
+    old = history.of(uow, [f for f, _ in fresh]) if history is not None else None
+    for what in tickets.detected_many(uow, ctx, rule.kind, news, rules_cache[0], old):
         outcome.add(what)
+
+
+@dataclass
+class History:
+    """Tells history from news in the sweep: an order already past its staleness threshold when
+    the store first looked at it (the first sweep, or its arrival by import when later)."""
+
+    thresholds: Thresholds
+    first: datetime
+
+    def of(self, uow: UnitOfWork, facts: list[Facts]) -> dict[int, datetime]:
+        """The last update of each of these orders whose sighting is history."""
+        limits = {f.id: h for f in facts if (h := self.thresholds.hours_for(f.status)) is not None}
+        if not limits:
+            return {}
+        came = tickets.arrivals(uow.session, list(limits))
+        out = {}
+        for f in facts:
+            if f.id in limits:
+                stale_since = f.updated_at + timedelta(hours=limits[f.id])
+                if stale_since <= max(self.first, came.get(f.id, self.first)):
+                    out[f.id] = f.updated_at
+        return out
 
 
 # Events that can change what a rule sees (and never a rule's own events, or it would loop).
@@ -278,6 +308,7 @@ def sweep(uow: UnitOfWork, now: datetime, *, every_rule: bool = True) -> Outcome
     escalation. `every_rule=False` (the timer): only the rules that time alone can make fire."""
     thresholds = settings.get_thresholds(uow.session)
     outcome, cache = Outcome(), cast("list[tickets.TicketRules]", [])
+    history = History(thresholds, tickets.first_sweep(uow, ChangeContext(tickets.SYSTEM, "rule:sweep"), now))
     for rule in RULES:
         if rule.candidates is None or (not every_rule and rule.on_change):
             continue
@@ -290,7 +321,7 @@ def sweep(uow: UnitOfWork, now: datetime, *, every_rule: bool = True) -> Outcome
             if not rows:
                 break
             last = int(rows[-1].id)
-            _fire(uow, rule, [_facts(r, stale) for r in rows if not r.archived], outcome, cache)
+            _fire(uow, rule, [_facts(r, stale) for r in rows if not r.archived], outcome, cache, history)
             if len(rows) < CHUNK:
                 break
     outcome.reminded = len(tickets.remind_due(uow, now))

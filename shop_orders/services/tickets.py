@@ -8,8 +8,28 @@ hides a stuck order. People need `tickets.open` (the permission matrix); the det
 (services/rules.py) open and add to tickets through `detected`, as 'rule:<name>'.
 
 The shop's ticket settings (one Setting row, JSON): the SLA table (seconds, priority and owning
-role per kind), the opening hours (none: wall-clock), and how long before the due time the
-assignee is reminded.
+role per kind), the opening hours (none: wall-clock), how long before the due time the
+assignee is reminded, and how history is ticketed.
+
+History (issue 26): a store that starts with a year of orders, or an import of last year's file,
+must not bury the queue under one "stuck" ticket per old order. The decision:
+- A sighting is *history* when the order was already past its staleness threshold (its last
+  update + the threshold of its status) when the store first looked at it: at the store's first
+  sweep (the time is kept in the setting `tickets.first_sweep`, written by that sweep), or at
+  the order's arrival (its `create` event) when it came later, by an import. Only the sweep
+  (services/rules.py) tells history apart; a change made here is always news.
+- With the shop setting `history` = "summary" (the default), history goes into one summary
+  ticket per kind and age band of the last update (under 3 days, 3-7, 7-30, over 30 days):
+  the ticket stands on the band's first order (its order_id, for the trail and the SLA), its rule
+  key is `summary:<band>`, and every order it holds is a `ticket_orders` row with what the rule
+  saw on it. Each order it gathers gets an audit event `ticket#<id>.summary` on its own trail; a
+  later sweep adds new history to the band's active summary ticket (one `orders` event, a
+  comment). `summary_orders` lists them; the panel's "Show orders" puts them in the grid.
+- While a summary ticket is active its orders get nothing more of its kind (it holds them); once
+  it is closed, the same sighting is not news, and an order that is updated and goes stale
+  again later is news: a ticket of its own.
+- With "each", history is ticketed like news: one ticket per order.
+The owner chooses in the ticket settings dialog or with `tickets history summary|each`.
 """
 
 from __future__ import annotations
@@ -36,12 +56,18 @@ from shop_orders.domain.tickets import (
     DEFAULT_REMINDER_MINUTES,
     DEFAULT_SLA,
     ESCALATE_TO,
+    HISTORY_CHOICES,
+    HISTORY_SUMMARY,
+    SUMMARY_KEY,
     Kind,
     Priority,
     Sla,
     State,
+    age_band,
     check_move,
     check_sla_seconds,
+    history_choice,
+    rule_note,
 )
 from shop_orders.services import permissions, settings
 from shop_orders.services.uow import UnitOfWork
@@ -51,13 +77,16 @@ from shop_orders.store.db import sync_sequences
 from shop_orders.store.models import (
     AttachmentBlob,
     Order,
+    Setting,
     Ticket,
     TicketAttachment,
     TicketComment,
+    TicketOrder,
     User,
 )
 
 SETTINGS_KEY = "tickets"
+FIRST_SWEEP_KEY = "tickets.first_sweep"  # when the store's rules first swept it (ISO, UTC)
 MAX_ATTACHMENT = 20 * 1024 * 1024  # 20 MiB: a phone photo or a PDF receipt, not a video
 MAX_TEXT = 4000
 SYSTEM = Actor("system", "")  # the rules, reminders and escalation: the shop's own clock, no one's role
@@ -74,6 +103,7 @@ class TicketRules:
     sla: dict[Kind, Sla]
     hours: OpeningHours | None
     reminder_minutes: int
+    history: str = HISTORY_SUMMARY  # summary or each: how orders already stale on arrival are ticketed
 
     @property
     def clock(self) -> Clock:
@@ -93,13 +123,16 @@ def ticket_rules(session: Session) -> TicketRules:
     hours = None
     if data.get("hours"):
         hours = OpeningHours.from_json(json.dumps(data["hours"]), settings.get_timezone(session))
-    return TicketRules(sla, hours, int(data.get("reminder_minutes", DEFAULT_REMINDER_MINUTES)))
+    history = data.get("history") if data.get("history") in HISTORY_CHOICES else HISTORY_SUMMARY
+    return TicketRules(sla, hours, int(data.get("reminder_minutes", DEFAULT_REMINDER_MINUTES)), str(history))
 
 
 def set_ticket_rules(uow: UnitOfWork, ctx: ChangeContext, *, sla: dict[Kind, Sla] | None = None,
-                     hours: OpeningHours | None | bool = False, reminder_minutes: int | None = None) -> None:
-    """Change the SLA table, the opening hours (None: count every hour; False: leave them) or the
-    reminder time. Owners and managers (settings.shop). Tickets already open keep their due time."""
+                     hours: OpeningHours | None | bool = False, reminder_minutes: int | None = None,
+                     history: str | None = None) -> None:
+    """Change the SLA table, the opening hours (None: count every hour; False: leave them), the
+    reminder time or how history is ticketed ('summary' or 'each'). Owners and managers
+    (settings.shop). Tickets already open keep their due time."""
     permissions.require(uow, ctx.actor, "settings.shop")
     current = ticket_rules(uow.session)
     table = dict(current.sla)
@@ -114,6 +147,7 @@ def set_ticket_rules(uow: UnitOfWork, ctx: ChangeContext, *, sla: dict[Kind, Sla
                 for k, s in table.items()},
         "hours": json.loads(new_hours.to_json()) if isinstance(new_hours, OpeningHours) else None,
         "reminder_minutes": minutes,
+        "history": current.history if history is None else history_choice(history),
     }, sort_keys=True)
     settings.put(uow, ctx, SETTINGS_KEY, value)
 
@@ -263,15 +297,20 @@ def detected(uow: UnitOfWork, ctx: ChangeContext, order: Order, kind: Kind, key:
 
 
 def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: list[tuple[int, str, str, str]],
-                  rules: TicketRules | None = None) -> list[str]:
+                  rules: TicketRules | None = None, history: dict[int, datetime] | None = None) -> list[str]:
     """`detected` for many orders at once (the rules over a batch): sightings are (order id, order
     number, key, note) of live orders, at most one per order. The same outcome per order as
     `detected`, in the same order, with the same events; the new tickets and their notes are
-    written with one executemany each. Returns 'opened', 'updated' or '' per sighting."""
+    written with one executemany each. `history`: the last update of those sightings that are
+    history (see the module's docstring); with the shop's 'summary' setting, those that would
+    open a ticket go into the summary ticket of their age band instead ('summarised'). Orders an
+    active summary ticket of the kind holds get nothing ('').
+    Returns 'opened', 'updated', 'summarised' or '' per sighting."""
     if not sightings:
         return []
     s = uow.session
     ids = [oid for oid, _, _, _ in sightings]
+    held = summary_holds(s, kind, ids)
     T = Ticket.__table__
     active = {int(tk.order_id): tk for tk in s.execute(select(Ticket).where(
         col(Ticket.order_id).in_(ids), col(Ticket.kind) == kind.value,
@@ -290,13 +329,23 @@ def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: li
     at = {c: columns.index(c) for c in ("id", "order_id", "order_no", "note", "rule_key")}
     next_id = (s.execute(select(func.max(T.c.id))).scalar() or 0) + 1
     tickets, comments, out = [], [], []
+    bands: dict[str, list[tuple[int, str, str, datetime]]] = {}
+    summarise = history if history and rules.history == HISTORY_SUMMARY else {}
     for oid, order_no, key, note in sightings:
+        hold = held.get(oid)
+        if hold is not None and (hold[0] or hold[1] == key[:200]):
+            out.append("")  # a summary ticket holds it, or held this very sighting: not news
+            continue
         existing = active.get(oid)
         if existing is not None:
             out.append(_seen_again(uow, ctx, existing, key, note))
             continue
         if last.get(oid) == key[:200]:
             out.append("")  # a person closed this very sighting: it is not news
+            continue
+        if oid in summarise:
+            bands.setdefault(age_band(uow.now - summarise[oid]), []).append((oid, order_no, key, summarise[oid]))
+            out.append("summarised")
             continue
         for name, value in (("id", next_id), ("order_id", oid), ("order_no", order_no), ("note", note),
                             ("rule_key", key[:200])):
@@ -313,7 +362,116 @@ def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: li
     insert_many(s, TicketComment.__table__, ("ticket_id", "at", "author", "text"), comments)
     if tickets:
         sync_sequences(s, (T,))
+    for band, members in bands.items():
+        _summarise(uow, ctx, kind, band, members, rules)
     return out
+
+
+# ---- summary tickets (history) --------------------------------------------------------------------
+
+def summary_holds(session: Session, kind: Kind, order_ids: Iterable[int]) -> dict[int, tuple[bool, str]]:
+    """For each of these orders gathered into a summary ticket of this kind: (whether one such
+    ticket is still active, what the newest one saw on it)."""
+    ids = list(order_ids)
+    if not ids:
+        return {}
+    K, M = Ticket.__table__, TicketOrder.__table__
+    rows = session.execute(select(M.c.order_id, M.c.rule_key, K.c.state).join(K, K.c.id == M.c.ticket_id).where(
+        M.c.order_id.in_(ids), K.c.kind == kind.value).order_by(M.c.ticket_id)).all()
+    out: dict[int, tuple[bool, str]] = {}
+    live = {x.value for x in ACTIVE}
+    for oid, key, state in rows:
+        was = out.get(int(oid), (False, ""))
+        out[int(oid)] = (was[0] or state in live, key)
+    return out
+
+
+def is_summary(ticket: Ticket) -> bool:
+    return ticket.rule_key.startswith(SUMMARY_KEY)
+
+
+def summary_orders(session: Session, ticket_id: int) -> list[int]:
+    """The ids of the orders a summary ticket holds (empty for a ticket on one order)."""
+    M = TicketOrder.__table__
+    return [int(x) for x in session.execute(select(M.c.order_id).where(M.c.ticket_id == int(ticket_id))
+                                            .order_by(M.c.order_id)).scalars()]
+
+
+def summary_order_numbers(session: Session, ticket_id: int) -> list[str]:
+    """The order numbers of the orders a summary ticket holds, in order (empty: not a summary)."""
+    M, OT = TicketOrder.__table__, Order.__table__
+    return [str(x) for x in session.execute(select(OT.c.order_no).join(M, M.c.order_id == OT.c.id).where(
+        M.c.ticket_id == int(ticket_id)).order_by(OT.c.order_no)).scalars()]
+
+
+def summary_sizes(session: Session, ticket_ids: Iterable[int]) -> dict[int, int]:
+    """How many orders each of these summary tickets holds (ticket id -> count)."""
+    ids = list(ticket_ids)
+    if not ids:
+        return {}
+    M = TicketOrder.__table__
+    return {int(k): int(n) for k, n in session.execute(select(M.c.ticket_id, func.count()).where(
+        M.c.ticket_id.in_(ids)).group_by(M.c.ticket_id)).all()}
+
+
+def _summarise(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, band: str,
+               members: list[tuple[int, str, str, datetime]], rules: TicketRules) -> Ticket:
+    """Gather history (order id, number, key, last update) into the active summary ticket of this
+    kind and age band, or a new one standing on the band's longest-quiet order."""
+    s = uow.session
+    members = sorted(members, key=lambda m: (m[3], m[0]))
+    ticket = s.execute(select(Ticket).where(col(Ticket.kind) == kind.value, col(Ticket.rule_key) == SUMMARY_KEY + band,
+                                            col(Ticket.state).in_([x.value for x in ACTIVE]))
+                       .order_by(col(Ticket.id).desc()).limit(1)).scalars().first()
+    before = 0
+    if ticket is None:
+        first = members[0]
+        order = s.get(Order, first[0])
+        assert order is not None  # a live order the rule just saw
+        note = rule_note("{count} orders were already past their staleness threshold when the store first saw them "
+                         "(last update {band} ago): one ticket for them all; Show orders lists them.",
+                         count=str(len(members)), band=band)
+        ticket = _new(uow, ctx, order, kind, None, note, SUMMARY_KEY + band, rules)
+    else:
+        before = summary_sizes(s, [int(ticket.id or 0)]).get(int(ticket.id or 0), 0)
+    tid = int(ticket.id or 0)
+    insert_many(s, TicketOrder.__table__, ("ticket_id", "order_id", "rule_key"),
+                [(tid, oid, key[:200]) for oid, _no, key, _at in members])
+    for oid, order_no, _key, _at in members:
+        uow.record(ctx, "ticket", order_id=oid, order_no=order_no, field=f"ticket#{tid}.summary", old=None,
+                   new=f"{kind.value} {band}")
+    if before:
+        note = rule_note("{count} orders were already past their staleness threshold when the store first saw them "
+                         "(last update {band} ago): one ticket for them all; Show orders lists them.",
+                         count=str(len(members)), band=band)
+        s.add(TicketComment(ticket_id=tid, at=uow.now, author=ctx.actor.name, text=note))
+        _touched(uow, ticket)
+        _record(uow, ctx, ticket, "orders", before, before + len(members))
+    return ticket
+
+
+def first_sweep(uow: UnitOfWork, ctx: ChangeContext, now: datetime) -> datetime:
+    """When the store's rules first swept it (`now` the first time: written, audited, by that
+    sweep; read by the later ones)."""
+    row = uow.session.get(Setting, FIRST_SWEEP_KEY)
+    if row is not None:
+        with suppress(ValueError, TypeError):
+            return datetime.fromisoformat(json.loads(row.value))
+    settings.put(uow, ctx, FIRST_SWEEP_KEY, json.dumps(now.isoformat()))
+    return now
+
+
+def arrivals(session: Session, order_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each of these orders came into the store (its create event)."""
+    from shop_orders.store.models import AuditEvent
+
+    ids = list(order_ids)
+    if not ids:
+        return {}
+    A = AuditEvent.__table__
+    return {int(oid): at for oid, at in session.execute(
+        select(A.c.order_id, func.min(A.c.at)).where(A.c.order_id.in_(ids), A.c.action == "create")
+        .group_by(A.c.order_id))}
 
 
 def _seen_again(uow: UnitOfWork, ctx: ChangeContext, existing: Ticket, key: str, note: str) -> str:

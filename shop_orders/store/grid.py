@@ -19,7 +19,7 @@ from sqlmodel import col
 from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
-from shop_orders.store.models import Order, Ticket
+from shop_orders.store.models import Order, Ticket, TicketOrder
 from shop_orders.store.queries import stale_clause
 
 T = Order.__table__
@@ -77,6 +77,9 @@ def where(q: GridQuery, dialect: str) -> list:
         conds.append(stale_clause(q.thresholds, q.now))
     if q.with_tickets:
         conds.append(has_active_ticket())
+    if q.summary_of is not None:
+        M = TicketOrder.__table__
+        conds.append(T.c.id.in_(select(M.c.order_id).where(M.c.ticket_id == q.summary_of)))
     if q.search.strip():
         conds.append(search_clause(q.search, dialect))
     return conds

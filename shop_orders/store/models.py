@@ -416,6 +416,21 @@ class TicketComment(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class TicketOrder(SQLModel, table=True):
+    """An order gathered into a summary ticket (services/tickets.py, history): which ticket, which
+    order, and what the rule saw on it (its key, so the same sighting is not news again)."""
+
+    __tablename__ = "ticket_orders"
+    __table_args__ = (Index("ix_ticket_orders_order", "order_id"),)
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    ticket_id: int = Field(sa_column=Column(BigInteger, ForeignKey("tickets.id", ondelete="CASCADE"),
+                                            primary_key=True))
+    order_id: int = Field(sa_column=Column(BigInteger, ForeignKey("orders.id"), primary_key=True))
+    rule_key: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+
+
 class TicketAttachment(SQLModel, table=True):
     """A file on a ticket (evidence): its name and size, and its content by SHA-256."""
 

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.approvals.countChanged.connect(self._approvals_badge)
         self.tickets.changed.connect(self._tickets_changed)
         self.tickets.openOrder.connect(self.show_order_no)
+        self.tickets.showOrders.connect(self.show_ticket_orders)
         self.tickets.countChanged.connect(self._tickets_badge)
         self.session.rightsChanged.connect(self._rights_read)
         self.session.lockedChanged.connect(self._locked)
@@ -240,7 +241,7 @@ class MainWindow(QMainWindow):
     def _store_changed_elsewhere(self) -> None:
         self.reload()
         self.approvals.reload()  # another seat proposed or decided something
-        self.tickets.reload()
+        self.tickets.follow()  # read again only if a ticket changed
         self.session.refresh_rights()
 
     def _store_changed_here(self) -> None:
@@ -255,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def _tickets_swept(self) -> None:
         self._tickets_changed()
-        self.tickets.reload()
+        self.tickets.follow()
 
     def _thresholds_changed(self, thresholds) -> None:
         self.model.set_thresholds(thresholds)
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
 
     # ---- the grid, its counts and the detail ------------------------------------------------------
     def apply_filters(self) -> None:
-        self.model.set_query(self.filters.apply_to(self.model.query).with_(now=self.clock()))
+        self.model.set_query(self.filters.apply_to(self.model.query).with_(summary_of=None, now=self.clock()))
 
     def reload(self) -> None:
         """Reload after a change: same query, same selection, same scroll position."""
@@ -335,6 +336,20 @@ class MainWindow(QMainWindow):
         self.filters.tree.clearSelection()
         self.filters.search.setText(order_no)
         self.filters.search.returnPressed.emit()
+
+    def show_ticket_orders(self, ticket_id: int) -> None:
+        """The orders a summary ticket holds, in the grid (the other filters cleared; any filter
+        chosen afterwards shows the grid as usual again)."""
+        for w in (self.filters.tree, self.filters.search):  # cleared quietly: no query of their own
+            w.blockSignals(True)
+        self.filters.tree.clearSelection()
+        self.filters.search.clear()
+        for w in (self.filters.tree, self.filters.search):
+            w.blockSignals(False)
+        self.model.set_query(self.model.query.with_(
+            summary_of=ticket_id, statuses=(), channels=(), stale_only=False, archived=False, with_tickets=False,
+            search="", created_from=None, created_to=None, changed_from=None, changed_to=None, now=self.clock()))
+        self._status(t("The orders of ticket #%s; choose any filter to see the others again.") % ticket_id, 10000)
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()

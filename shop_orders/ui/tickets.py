@@ -11,11 +11,13 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,7 +25,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidgetItem,
+    QStyledItemDelegate,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -31,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.roles import Role
-from shop_orders.domain.tickets import Kind, Priority, State, Urgency, countdown, urgency
+from shop_orders.domain.tickets import HISTORY_CHOICES, Kind, Priority, State, countdown
 from shop_orders.domain.trail import readable
 from shop_orders.domain.vocabulary import TICKET_FIELDS, source_label
 from shop_orders.services import tickets
@@ -41,23 +44,19 @@ from shop_orders.ui import palette
 from shop_orders.ui.dialogs import OkCancelDialog
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
-from shop_orders.ui.tables import fitted, text_table
+from shop_orders.ui.ticket_model import (
+    DUE_COLUMN,
+    Listing,
+    TicketTableModel,
+    read_listing,
+    who_label,
+)
 from shop_orders.ui.workers import Task, run_in_pool, run_write
 
 RED = QColor(palette.TICKET_RED)
 AMBER = QColor(palette.TICKET_AMBER)
-COLUMNS = (N_("#"), N_("Order"), N_("Kind"), N_("Priority"), N_("State"), N_("Assignee"), N_("Due in"), N_("Opened"))
 SCOPES = (("active", N_("Open tickets")), ("mine", N_("Mine")), ("role", N_("My role's")), ("overdue", N_("Overdue")),
           ("all", N_("All, closed too")))
-
-
-def who_label(user: str, role: str) -> str:
-    if user:
-        return user
-    try:
-        return Role(role).label()
-    except ValueError:
-        return role
 
 
 def _duration(seconds: int | None) -> str:
@@ -197,12 +196,35 @@ class CloseTicketDialog(OkCancelDialog):
 
 # ---- the panel -------------------------------------------------------------------------------------
 
+class CountdownDelegate(QStyledItemDelegate):
+    """Paints the "Due in" cell from the row's due time against the clock at paint time: the
+    countdown is never stored in the model, and a tick only repaints the visible rows."""
+
+    def __init__(self, model: TicketTableModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.painted = 0  # cells painted (tests)
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        r = self.model.row_at(index.row())
+        if r is None:
+            option.text = ""
+            return
+        text, _row_colour, colour, _level = self.model.live(r)  # from the due time, at the clock's moment
+        option.text = text
+        option.palette.setColor(QPalette.ColorRole.Text, colour)
+        self.painted += 1
+
+
 class TicketPanel(QWidget):
     """`changed` fires after a ticket changed here (the grid's badges follow); `openOrder(no)`
-    asks the window to show an order; `countChanged(active, overdue)` gives the dock's title."""
+    asks the window to show an order; `showOrders(ticket id)` to show a summary ticket's orders;
+    `countChanged(active, overdue)` gives the dock's title."""
 
     changed = Signal()
     openOrder = Signal(str)
+    showOrders = Signal(int)
     countChanged = Signal(int, int)
     written = Signal(bool)  # a write ended (ok or not): for tests and the status bar
 
@@ -212,14 +234,17 @@ class TicketPanel(QWidget):
         self.ctx, self.lang = ctx, lang
         self.now = clock or (lambda: datetime.now(UTC))
         self.browser = TicketBrowser(ctx.db)
-        self.rows: list[TicketRow] = []
         self.permitted: frozenset[str] | None = None
         self._reading = False
         self._again = False
-        self._read_at = self.now()
+        self._refreshing = 0
+        self._following = False
+        self._marker: tuple | None = None
+        self._ticks = 0
         self._detail_gen = 0
         self.detail_data = None
         self.writing: Task | None = None
+        self.model = TicketTableModel(self.browser, self.now, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.figures = QLabel("", self)
@@ -244,11 +269,12 @@ class TicketPanel(QWidget):
             w.currentIndexChanged.connect(lambda _i: self.reload())
             bar.addWidget(w)
         bar.addStretch(1)
+        self.count = QLabel("", self)
+        self.count.setObjectName("ticketCount")
+        bar.addWidget(self.count)
         layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.table = text_table(split, [t(c) for c in COLUMNS], "ticketTable")
-        self.table.currentCellChanged.connect(lambda *_: self._chosen())
-        self.table.cellDoubleClicked.connect(lambda *_: self.show_order())
+        self.table = self._build_table(split)
         self.detail = QTextBrowser(split)
         self.detail.setObjectName("ticketDetail")
         self.files = QListWidget(split)
@@ -263,13 +289,15 @@ class TicketPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for name, text, slot in (("assign", t("Assign…"), self.assign), ("comment", t("Comment…"), self.comment),
                                  ("attach", t("Attach file…"), self.attach), ("state", t("State"), None),
-                                 ("close", t("Close…"), self.close_ticket), ("order", t("Show order"), self.show_order)):
+                                 ("close", t("Close…"), self.close_ticket), ("order", t("Show order"), self.show_order),
+                                 ("orders", t("Show orders"), self.show_orders)):
             b = QPushButton(text, self)
             b.setObjectName(f"ticket_{name}")
             if slot is not None:
                 b.clicked.connect(slot)
             row.addWidget(b)
             self.buttons[name] = b
+        self.buttons["orders"].setToolTip(t("The orders this summary ticket holds, in the grid."))
         self.state_menu = QMenu(self)
         for target in (State.IN_PROGRESS, State.WAITING, State.RESOLVED, State.OPEN):
             action = self.state_menu.addAction(target.label() if target is not State.OPEN else t("Reopen"))
@@ -282,118 +310,160 @@ class TicketPanel(QWidget):
         self.message.setObjectName("ticketMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.tick = QTimer(self)  # the live countdown
+        self.tick = QTimer(self)  # the live countdown: a repaint of the visible rows
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._tick)
         self.tick.start()
-        self._clock = None
+        self.model.sortChanged.connect(self.reload)
+        self.model.dataChanged.connect(lambda *_: self._buttons())
         self._buttons()
+
+    def _build_table(self, parent) -> QTableView:
+        """A view over the model: fixed row height, columns sized once (never to their contents),
+        sorted by a header click in SQL, the countdown painted by its delegate."""
+        view = QTableView(parent)
+        view.setObjectName("ticketTable")
+        view.setModel(self.model)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setWordWrap(False)
+        v = view.verticalHeader()
+        v.setVisible(False)
+        v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        v.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        h = view.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setStretchLastSection(True)
+        em = view.fontMetrics().horizontalAdvance("M")
+        for c, width in enumerate((5, 14, 11, 4, 9, 10, 10, 11)):
+            h.resizeSection(c, width * em)
+        self.countdown = CountdownDelegate(self.model, view)
+        view.setItemDelegateForColumn(DUE_COLUMN, self.countdown)
+        h.setSortIndicator(DUE_COLUMN, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        view.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
+        view.doubleClicked.connect(lambda _i: self.show_order())
+        return view
 
     # ---- reading ---------------------------------------------------------------------------------
     def current_filter(self) -> TicketFilter:
         return TicketFilter(str(self.scope.currentData()), str(self.kind.currentData() or ""),
                             self.priority.currentData())
 
+    @property
+    def rows(self) -> list[TicketRow]:
+        """The rows read so far, in the list's order (every row of a list of a page or less)."""
+        return self.model.loaded_rows()
+
     def reload(self) -> None:
-        """Read the tickets again (worker); asked while a read runs, one more follows it."""
+        """Read the list again (ids sorted and counted in SQL, the first page and the selected
+        ticket's, in a worker); asked while a read runs, one more follows it."""
         if self._reading:
             self._again = True
             return
         self._again, self._reading = False, True
         browser, f, actor, now = self.browser, self.current_filter(), self.ctx.actor, self.now()
+        sort, descending, keep = self.model.sort_key, self.model.descending, self.current_id()
+        self._run(lambda: read_listing(browser, f, actor, now, sort, descending, keep), self._arrived,
+                  self._not_read)
 
-        def read():
-            return (browser.listing(f, actor, now), browser.stats(), browser.counts(now), browser.clock(), now)
-        self._run(read, self._arrived, self._not_read)
+    def follow(self) -> None:
+        """The store changed somewhere: read the ticket marker (worker) and reload only when a
+        ticket was opened or changed since the list was read."""
+        if self._following:
+            return
+        self._following = True
+        self._run(self.browser.marker, self._marker_arrived, lambda _m: setattr(self, "_following", False))
+
+    def _marker_arrived(self, marker: tuple) -> None:
+        self._following = False
+        if marker != self._marker:
+            self.reload()
 
     def _run(self, fn, on_done, on_error) -> Task:
         return run_in_pool(fn, on_done, on_error, owner=self)
 
     def loaded(self) -> bool:
-        return not self._reading and not self._again
+        return not self._reading and not self._again and not self._refreshing
 
     def _not_read(self, message: str) -> None:
         self._reading = False
         self.message.setText(message)
 
-    def _arrived(self, answer) -> None:
+    def _arrived(self, listing: Listing) -> None:
         self._reading = False
         if self._again:
             self.reload()
             return
-        rows, (kinds, _people, overall), (active, overdue), clock, now = answer
-        keep = self.current()
-        self.rows, self._clock, self._read_at = rows, clock, now
-        with fitted(self.table):
-            self.table.setRowCount(len(rows))
-            for r, k in enumerate(rows):
-                values = [str(k.id), k.order_no, Kind(k.kind).label(), Priority(k.priority).label(),
-                          State(k.state).label(), who_label(k.assignee_user, k.assignee_role), "",
-                          local_text(k.opened_at)]
-                for c, v in enumerate(values):
-                    self.table.setItem(r, c, QTableWidgetItem(v))
-                if keep is not None and k.id == keep.id:
-                    self.table.selectRow(r)
-            self._tick()
+        keep = self.current_id()
+        self._marker = listing.marker
+        self.model.show_listing(listing)
+        self._show_counts(listing.counts, listing.stats)
+        pos = self.model.position(keep) if keep is not None else None
+        if pos is not None:
+            self.table.selectRow(pos)  # the same ticket (its detail is read again)
+        else:
+            self._chosen()
+
+    def _show_counts(self, counts: tuple[int, int], stats) -> None:
+        """The figures line, what the list holds, and the dock's title."""
+        active, overdue = counts
+        kinds, _people, overall = stats
         rate = "—" if overall.hit_rate is None else f"{overall.hit_rate:.0%}"
         self.figures.setText(t("%s open · %s overdue · SLA met %s · mean time to resolve %s") % (
             active, overdue, rate, _duration(overall.mean_resolve_s) or "—"))
         self.figures.setToolTip("\n".join(
             f"{Kind(f.group).label()}: {'—' if f.hit_rate is None else f'{f.hit_rate:.0%}'}, "
             f"{_duration(f.mean_resolve_s) or '—'}" for f in kinds))
+        self._say_count()
         self.countChanged.emit(active, overdue)
-        self._chosen()
+
+    def _say_count(self) -> None:
+        n, f = self.model.rowCount(), self.current_filter()
+        if f.scope == "active" and not f.kind and f.priority is None:
+            self.count.setText(t("%s open tickets") % f"{n:,}")
+        else:
+            self.count.setText(t("%s tickets in this list") % f"{n:,}")
 
     def _tick(self) -> None:
-        """The countdown: each active ticket's time left, moved on by the wall clock since the read
-        (on the shop's opening hours when set)."""
-        now = self.now()
-        for r, k in enumerate(self.rows):
-            item = self.table.item(r, 6)
-            if item is None:
-                continue
-            if State(k.state) not in (State.OPEN, State.IN_PROGRESS, State.WAITING):
-                item.setText("")
-                continue
-            if k.due_at is None:
-                left = k.left_seconds
-                item.setText(t("paused, %s left") % countdown(left))
-                item.setForeground(QColor(palette.PAUSED_TEXT))
-                continue
-            left = (-int((now - k.due_at).total_seconds()) if now >= k.due_at else
-                    self._clock.between(now, k.due_at) if self._clock is not None else k.left_seconds)
-            item.setText(countdown(left))
-            level = urgency(State(k.state), k.due_at, left, k.sla_seconds, now)
-            colour = RED if level is Urgency.RED else AMBER if level is Urgency.AMBER else None
-            for c in range(self.table.columnCount()):
-                cell = self.table.item(r, c)
-                if cell is not None:
-                    cell.setForeground(colour if colour is not None else QColor(palette.PLAIN_TEXT))
-            item.setData(Qt.ItemDataRole.UserRole, int(level))
+        """The countdown: the visible rows are painted again against the clock (the delegate and
+        the colours work it out from each row's due time); once a minute the counts are read
+        again in a worker (tickets fall overdue with no change in the store)."""
+        self.model.tick(self.now())
+        self.table.viewport().update()
+        self._ticks += 1
+        if self._ticks % 60 == 0 and not self._refreshing:
+            browser, now = self.browser, self.now()
+            self._run(lambda: (browser.counts(now), browser.stats()), lambda a: self._show_counts(*a),
+                      lambda _m: None)
 
     def current(self) -> TicketRow | None:
-        row = self.table.currentRow()
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        return self.model.row_at(self.table.currentIndex().row())
+
+    def current_id(self) -> int | None:
+        return self.model.id_at(self.table.currentIndex().row())
 
     def select_ticket(self, ticket_id: int) -> bool:
-        for r, k in enumerate(self.rows):
-            if k.id == ticket_id:
-                self.table.selectRow(r)
-                return True
-        return False
+        pos = self.model.position(ticket_id)
+        if pos is None:
+            return False
+        self.table.selectRow(pos)
+        self.table.scrollTo(self.model.index(pos, 0))
+        return True
 
     def _chosen(self) -> None:
         self._buttons()
-        k = self.current()
+        ticket_id = self.current_id()
         self._detail_gen += 1
         gen = self._detail_gen
-        if k is None:
+        if ticket_id is None:
             self.detail.clear()
             self.files.clear()
             self.detail_data = None
             return
         browser = self.browser
-        self._run(lambda: browser.detail(k.id), lambda d: self._detail_arrived(gen, d), lambda _m: None)
+        self._run(lambda: browser.detail(ticket_id), lambda d: self._detail_arrived(gen, d), lambda _m: None)
 
     def _detail_arrived(self, gen: int, d) -> None:
         if gen != self._detail_gen or d is None:
@@ -432,22 +502,29 @@ class TicketPanel(QWidget):
             who_label("", self.ctx.actor.role))
         busy = self.writing is not None and not self.writing.ended.is_set()
         for name, b in self.buttons.items():
-            on = k is not None and not busy and (name == "order" or may)
+            on = k is not None and not busy and (name in ("order", "orders") or may)
             if name == "close":
                 on = on and k is not None and k.state != State.CLOSED.value
+            if name == "orders":
+                on = on and k is not None and k.orders > 0
             b.setEnabled(on)
-            b.setToolTip(why if k is not None and not may and name != "order" else "")
+            if name != "orders":
+                b.setToolTip(why if k is not None and not may and name != "order" else "")
 
     # ---- writing ---------------------------------------------------------------------------------
-    def _write(self, fn, said: str, *, select: Callable[..., int] | None = None) -> None:
-        """One change in a worker: fn(uow, ctx) through AppContext.run; the list and the grid follow."""
+    def _write(self, fn, said: str, *, select: Callable[..., int] | None = None, ticket_id: int | None = None) -> None:
+        """One change in a worker: fn(uow, ctx) through AppContext.run; then only that ticket's
+        row and the counts are read again (a new ticket: the list), and the grid follows."""
         ctx = self.ctx
 
         def done(result) -> None:
             self.message.setStyleSheet("")
             self.message.setText(said if "%s" not in said else said % (select(result) if select else ""))
             self.writing = None
-            self.reload()
+            if ticket_id is None:
+                self.reload()
+            else:
+                self.refresh_ticket(ticket_id)
             self.changed.emit()
             self.written.emit(True)
 
@@ -460,6 +537,33 @@ class TicketPanel(QWidget):
 
         self.writing = run_write(self, lambda: ctx.run(fn), done, failed)
         self._buttons()
+
+    def refresh_ticket(self, ticket_id: int) -> None:
+        """After a write here: that ticket's row (in place, or out of a list it left) and the
+        counts, read in a worker; the list is read again only for a ticket new to it."""
+        self._refreshing += 1
+        browser, f, actor, now = self.browser, self.current_filter(), self.ctx.actor, self.now()
+
+        def read():
+            return browser.matching(f, actor, now, ticket_id), browser.counts(now), browser.stats(), browser.marker()
+
+        def arrived(answer) -> None:
+            self._refreshing -= 1
+            row, counts, stats, marker = answer
+            self._marker = marker  # this write is in the list now: the poll need not read it all again
+            if not self.model.update_ticket(ticket_id, row):
+                self.reload()
+            self._show_counts(counts, stats)
+            if ticket_id == self.current_id():
+                self._chosen()
+            else:
+                self._buttons()
+
+        def failed(message: str) -> None:
+            self._refreshing -= 1
+            self.reload()
+
+        self._run(read, arrived, failed)
 
     def new_for_order(self, order_no: str) -> None:
         answer = NewTicketDialog.ask(order_no, self)
@@ -474,13 +578,15 @@ class TicketPanel(QWidget):
         k = self.current()
         who = AssignDialog.ask(self.ctx, self) if k is not None else None
         if k is not None and who:
-            self._write(lambda uow, c: tickets.assign(uow, c, k.id, who), t("Ticket #%s assigned.") % k.id)
+            self._write(lambda uow, c: tickets.assign(uow, c, k.id, who), t("Ticket #%s assigned.") % k.id,
+                        ticket_id=k.id)
 
     def comment(self) -> None:
         k = self.current()
         text = TextDialog.ask(t("Comment on ticket #%s") % k.id, t("Comment"), self) if k is not None else None
         if k is not None and text:
-            self._write(lambda uow, c: tickets.comment(uow, c, k.id, text), t("Comment added to ticket #%s.") % k.id)
+            self._write(lambda uow, c: tickets.comment(uow, c, k.id, text), t("Comment added to ticket #%s.") % k.id,
+                        ticket_id=k.id)
 
     def attach(self) -> None:
         k = self.current()
@@ -495,13 +601,13 @@ class TicketPanel(QWidget):
         def fn(uow, c):
             name, data = tickets.read_evidence(path)  # read in the worker: a 20 MB photo takes a while
             return tickets.attach(uow, c, ticket_id, name, data)
-        self._write(fn, t("%s attached to ticket #%s.") % (path.name, ticket_id))
+        self._write(fn, t("%s attached to ticket #%s.") % (path.name, ticket_id), ticket_id=ticket_id)
 
     def set_state(self, target: State) -> None:
         k = self.current()
         if k is not None:
             self._write(lambda uow, c: tickets.set_state(uow, c, k.id, target),
-                        t("Ticket #%s is now %s.") % (k.id, target.label()))
+                        t("Ticket #%s is now %s.") % (k.id, target.label()), ticket_id=k.id)
 
     def close_ticket(self) -> None:
         k = self.current()
@@ -516,12 +622,20 @@ class TicketPanel(QWidget):
         def fn(uow, c):
             evidence = [tickets.read_evidence(p) for p in files]
             return tickets.close(uow, c, ticket_id, resolution, evidence)
-        self._write(fn, t("Ticket #%s closed.") % ticket_id)
+        self._write(fn, t("Ticket #%s closed.") % ticket_id, ticket_id=ticket_id)
 
     def show_order(self) -> None:
         k = self.current()
-        if k is not None:
+        if k is not None and k.orders:
+            self.showOrders.emit(k.id)  # a summary ticket: its orders
+        elif k is not None:
             self.openOrder.emit(k.order_no)
+
+    def show_orders(self) -> None:
+        """A summary ticket's orders in the grid (the window filters the grid to them)."""
+        k = self.current()
+        if k is not None and k.orders:
+            self.showOrders.emit(k.id)
 
     def save_attachment(self, item: QListWidgetItem) -> None:
         att_id = item.data(Qt.ItemDataRole.UserRole)
@@ -618,6 +732,16 @@ class TicketSettingsDialog(OkCancelDialog):
         self.reminder.setRange(0, 24 * 60)
         self.reminder.setValue(current.reminder_minutes)
         form.addRow(t("Remind the assignee (minutes before the due time)"), self.reminder)
+        self.history = QComboBox(self)
+        self.history.setObjectName("ticketHistory")
+        for code in HISTORY_CHOICES:
+            self.history.addItem(t("one summary ticket per kind and age band") if code == "summary"
+                                 else t("one ticket per order"), code)
+        self.history.setCurrentIndex(max(0, self.history.findData(current.history)))
+        self.history.setToolTip(t("Orders that were already stale when they came in by import, or before the "
+                                  "first sweep of the rules, are history: one summary ticket per kind and age band "
+                                  "keeps the queue to what is new."))
+        form.addRow(t("Orders already stale when the store first sees them"), self.history)
         layout.addLayout(form)
         self.every_hour.toggled.connect(self._hours_shown)
         for w in (*self.days, self.holidays):
@@ -661,9 +785,9 @@ class TicketSettingsDialog(OkCancelDialog):
 
         try:
             sla, hours = self.chosen()
-            reminder = self.reminder.value()
+            reminder, history = self.reminder.value(), str(self.history.currentData())
             self.ctx.run(lambda uow, c: tickets.set_ticket_rules(uow, c, sla=sla, hours=hours,
-                                                                 reminder_minutes=reminder))
+                                                                 reminder_minutes=reminder, history=history))
         except ShopOrdersError as exc:
             self.error.setText(str(exc))
             return

@@ -346,6 +346,8 @@ def test_rules_run_opens_tickets_for_what_the_rules_see_and_running_again_opens_
     run("thresholds", "--status", "awaiting_payment=1", db=db)  # unpaid for an hour is stuck now
     stale = {o["id"] for o in json.loads(run("orders", "--stale", "--format", "json", db=db).stdout)}
     assert len(stale) >= 3  # the demo's stuck one and the unpaid ones
+    # the demo's orders are history (stale before the store's first sweep): one ticket per order when asked
+    assert "one ticket per order" in run("tickets", "history", "each", db=db).stdout
     res = run("rules", "run", db=db)
     assert res.stdout.startswith(f"Rules run: {len(stale)} tickets opened, 0 updated;"), res.stdout
     everything = tickets()
@@ -372,3 +374,26 @@ def test_rules_run_opens_tickets_for_what_the_rules_see_and_running_again_opens_
 
     run("pay", payer, "0.01", db=db)  # the mismatch grows: the payment ticket hears of it, no second one
     assert [t for t in tickets() if t["kind"] == "payment"] == [payment]
+
+
+def test_history_goes_into_one_summary_ticket_per_age_band_listed_by_tickets_orders(tmp_path):
+    """A store's first sweep over orders already stale: summary tickets (the default), each
+    listing its orders; a bad choice is one sentence."""
+    db = tmp_path / "history.sqlite3"
+    run("demo", "--orders", "40", "--seed", "3", db=db)
+    assert "one summary ticket per kind and age band" in run("tickets", "history", db=db).stdout
+    run("thresholds", "--status", "awaiting_payment=1", db=db)
+    stale = {o["id"] for o in json.loads(run("orders", "--stale", "--format", "json", db=db).stdout)}
+    res = run("rules", "run", db=db)
+    assert res.stdout.startswith("Rules run: "), res.stdout
+    assert f"{len(stale)} orders already stale when the store first saw them went into summary tickets" in res.stdout
+    stuck = [tk for tk in json.loads(run("tickets", "list", "--format", "json", db=db).stdout) if tk["kind"] == "stuck"]
+    assert 1 <= len(stuck) <= 4  # one per age band, not one per order
+    listed = set()
+    for tk in stuck:
+        listed |= set(run("tickets", "orders", tk["id"], db=db).stdout.split())
+    assert listed == stale
+    assert "Rules run: 0 tickets opened, 0 updated;" in run("rules", "run", db=db).stdout  # held: nothing again
+    bad = run("tickets", "history", "sometimes", db=db, check=False)
+    assert_one_line_error(bad)
+    assert "sometimes" in bad.stderr

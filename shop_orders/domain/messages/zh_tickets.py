@@ -134,4 +134,14 @@ ZH.update({
     'The tickets continue on {n} sheets': '工单接续在 {n} 个工作表中',
     'Opened at': '创建时间', 'Due at': '截止时间', 'Resolved at': '解决时间', 'Closed at': '关闭时间',
     'SLA met': '按时完成',
+    # ticket list at scale and summary tickets (issue 26)
+    '{count} orders were already past their staleness threshold when the store first saw them (last update {band} ago): one ticket for them all; Show orders lists them.': '{count} 个订单在店铺首次看到时已超过滞留阈值（最后更新于 {band}前）：合为一个工单；“显示订单”可列出它们。',
+    'under 3 days': '不到 3 天',
+    '3 to 7 days': '3 至 7 天',
+    '7 to 30 days': '7 至 30 天',
+    'over 30 days': '30 天以上',
+    "'{text}' is not a choice for old stale orders; expected summary or each": '“{text}”不是旧滞留订单的选项；可用：summary 或 each',
+    'one summary ticket per kind and age band': '每种类型、每个时长段一个汇总工单',
+    'one ticket per order': '每个订单一个工单',
+    'gathered into a summary ticket': '归入汇总工单', 'orders held': '包含订单数',
 })
