@@ -278,4 +278,16 @@ ZH: dict[str, str] = {
     "  closed {when}: {resolution}": "  于 {when} 关闭：{resolution}",
     "  comments:": "  备注：", "  attachments:": "  附件：",
     "    {name}  {size} bytes  sha256 {sha}…  ({when}, {who})": "    {name}  {size} 字节  sha256 {sha}…  （{when}，{who}）",
+    # issue 26 item 8: `settings` (cli/settings.py)
+    "{field}: {value}": "{field}：{value}", "{field}: (not set)": "{field}：（未设置）",
+    "Say what to set, e.g. --shop-name '茶叶小铺' --shop-phone 0571-88886666.":
+        "请说明要设置什么，例如 --shop-name '茶叶小铺' --shop-phone 0571-88886666。",
+    "Nothing changed: the settings already say so.": "没有变化：设置已经是这样了。",
+    "the shop's settings every seat shares: its name, address and phone": "全店共用的设置：店铺名称、地址和电话",
+    "the shop's name, address and phone": "店铺名称、地址和电话",
+    "set the shop's name, address or phone (printed on packing slips and exports); an empty value clears it":
+        "设置店铺名称、地址或电话（印在发货单和导出文件上）；留空即清除",
+    "the shop's name, at most 60 characters": "店铺名称，最多 60 个字符",
+    "the shop's address, at most 200 characters": "店铺地址，最多 200 个字符",
+    "the shop's phone, at most 40 characters": "店铺电话，最多 40 个字符",
 }

@@ -281,4 +281,9 @@ ZH = {
     'Not allowed': '无权操作',
     '%s open exception tickets': '%s 个未关闭的异常工单',
     'With open tickets': '有未关闭工单',
+    # issue 26 item 8: the shop's identity in File → Settings
+    "<b>The shop</b>, as packing slips and exports name it. Shared by every seat.":
+        "<b>店铺</b>：发货单和导出文件上印的名称。所有电脑共用。",
+    "Shop name": "店铺名称", "Shop address": "店铺地址", "Shop phone": "店铺电话",
+    "Empty: slips say “Shop Orders”": "不填则印“订单台”",
 }
