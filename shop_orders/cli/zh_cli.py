@@ -290,4 +290,8 @@ ZH: dict[str, str] = {
     "the shop's name, at most 60 characters": "店铺名称，最多 60 个字符",
     "the shop's address, at most 200 characters": "店铺地址，最多 200 个字符",
     "the shop's phone, at most 40 characters": "店铺电话，最多 40 个字符",
+    # issue 26 item 10: a command without --user on a store whose users do not include the OS account
+    "There is no user {name} in this store: sign in with --user NAME (the owner made at the first start, for "
+    "one); the password is asked, or read from {env}.":
+        "本店没有用户 {name}：请用 --user 姓名 登录（例如首次启动时创建的老板）；密码会提示输入，或从 {env} 读取。",
 }
