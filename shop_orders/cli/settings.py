@@ -4,6 +4,9 @@ the name, address and phone its packing slips and exports print."""
 
 from __future__ import annotations
 
+import argparse
+from typing import Any
+
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.shop import ADDRESS, FIELDS, NAME, PHONE, ShopIdentity, label
@@ -17,14 +20,14 @@ def _print_shop(shop: ShopIdentity) -> None:
               else t("{field}: (not set)", field=label(field)))
 
 
-def cmd_settings_show(args, ctx: AppContext) -> int:
+def cmd_settings_show(args: argparse.Namespace, ctx: AppContext) -> int:
     from shop_orders.services import settings
 
     _print_shop(ctx.read(settings.get_shop))
     return 0
 
 
-def cmd_settings_set(args, ctx: AppContext) -> int:
+def cmd_settings_set(args: argparse.Namespace, ctx: AppContext) -> int:
     """Set what is given (an empty value clears it); a bad value is one sentence naming its field,
     and then nothing is changed."""
     from shop_orders.services import settings
@@ -40,7 +43,7 @@ def cmd_settings_set(args, ctx: AppContext) -> int:
     return 0
 
 
-def add_settings_commands(sub) -> None:
+def add_settings_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """settings show | set."""
     c = sub.add_parser("settings", help=t("the shop's settings every seat shares: its name, address and phone"))
     ssub = c.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
