@@ -498,5 +498,7 @@ def test_a_tracking_number_that_is_a_sku_or_order_id_of_the_store_is_refused_eve
         run(shop, orders.ship, ChangeContext(OWNER, reason="courier came early"), no, None, courier="SF",
             tracking_no="BOOK-9787020002207")
     assert caught.value.kind == "tracking_is_item"
+    with pytest.raises(ValidationError, match="is an item or an order of this shop"):  # nor by editing the order
+        run(shop, orders.edit, ChangeContext(OWNER, reason="typo"), no, {"tracking_no": "book-9787020002207"})
     assert _snapshot(shop) == before
     assert session.scan("SF1234567896", "SF").kind == scanning.SHIPPED
