@@ -163,6 +163,8 @@ FOOTER_MM = 5.0
 def _header(page: _Page, slip: Slip, number: int, pages: int) -> int:
     y = page.margin
     y = page.text(y, slip.shop, slip_font(12, bold=True))
+    if slip.shop_contact:  # the shop's address and phone, when set (a returned parcel finds its way home)
+        y = page.text(y, slip.shop_contact, slip_font(7.5), lines=2)
     y = page.text(y, t("Packing slip · {channel} {channel_order_no}", channel=slip.channel,
                        channel_order_no=slip.channel_order_no), slip_font(7.5))
     y = page.text(y, t("Ordered {day}", day=f"{slip.created_at.astimezone():%Y-%m-%d %H:%M}"), slip_font(7.5))

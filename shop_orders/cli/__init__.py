@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shop_orders import paths
-from shop_orders.cli.common import Secret
+from shop_orders.cli.common import PASSWORD_ENV, Secret
 from shop_orders.cli.parser import build_gui_parser, build_parser, choose_language, parse_gui_args
 from shop_orders.cli.zh_cli import ZH as CLI_ZH
 from shop_orders.domain import messages
@@ -107,7 +107,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         damaged_ok = getattr(args, "damaged_ok", False)
 
         def sign_in(db) -> Actor:
-            return auth.signed_in_actor(db, user, args.secret, damaged_ok=damaged_ok)
+            try:
+                return auth.signed_in_actor(db, user, args.secret, damaged_ok=damaged_ok)
+            except auth.NoSuchUser:
+                if getattr(args, "user", None):
+                    raise
+                # No --user: the OS account's name was tried (e.g. `shop-orders demo` after the window's
+                # first start made an owner of another name). Say how to name oneself.
+                raise auth.NoSuchUser(t("There is no user {name} in this store: sign in with --user NAME (the "
+                                        "owner made at the first start, for one); the password is asked, or read "
+                                        "from {env}.", name=user, env=PASSWORD_ENV)) from None
 
         try:
             ctx = open_context(args.db, create=getattr(args, "create", False), damaged_ok=damaged_ok, actor=sign_in)

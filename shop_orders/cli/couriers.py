@@ -48,14 +48,22 @@ def _courier_key(name: str, exists: bool) -> str | None:
 def cmd_couriers_set(args, ctx: AppContext) -> int:
     from shop_orders.services import courier_accounts
 
-    exists = any(a.name.lower() == args.name.strip().lower() for a in ctx.read(courier_accounts.accounts))
+    stored = next((a for a in ctx.read(courier_accounts.accounts) if a.name.lower() == args.name.strip().lower()),
+                  None)
     permissions.check(ctx.db, ctx.actor, "settings.secrets")
-    key = _courier_key(args.name, exists)
+    key = _courier_key(args.name, stored is not None)
     box = _vault(ctx)
     aliases = [] if args.no_aliases else args.alias
+    # An option left out keeps what the account has (`couriers set SF --kind kuaidi100 --alias 顺丰速运`
+    # adds an alias without losing the customer id, carrier code or address); the address only
+    # while the API stays the same.
+    same_api = stored is not None and stored.kind == args.kind
+    url = args.url if args.url is not None else (stored.url if same_api and stored else "")
+    customer = args.customer if args.customer is not None else (stored.customer if stored else "")
+    carrier = args.carrier if args.carrier is not None else (stored.carrier if stored else "")
     found = ctx.run(lambda uow, change: courier_accounts.set_account(
-        uow, change, box, args.name, args.kind, args.url or "", args.customer or "", args.carrier or "", key,
-        pattern=args.pattern, aliases=aliases), "manual")
+        uow, change, box, args.name, args.kind, url, customer, carrier, key, pattern=args.pattern, aliases=aliases),
+        "manual")
     print(t("Courier {name} ({kind}) at {url} saved; its key is in the vault.", name=found.name, kind=found.kind,
             url=found.url))
     if found.aliases:
@@ -161,8 +169,8 @@ def add_courier_commands(sub) -> None:
 
     c = sub.add_parser("couriers", help=t("the shop's courier accounts (their keys in the vault)"))
     csub = c.add_subparsers(dest="couriers_command", metavar="ACTION", required=True)
-    st = csub.add_parser("set", help=t("add or change a courier; the API key from standard input or a prompt, "
-                                       "never an argument"))
+    st = csub.add_parser("set", help=t("add or change a courier (an option left out keeps what it has); the API "
+                                       "key from standard input or a prompt, never an argument"))
     st.add_argument("name", metavar="NAME", help=t("as the parcels name it, e.g. SF or YTO"))
     st.add_argument("--kind", required=True, choices=KINDS, help=t("the API it speaks"))
     st.add_argument("--url", metavar="URL", help=t("the API's address (default: the real service's)"))

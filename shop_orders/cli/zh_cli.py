@@ -285,4 +285,20 @@ ZH: dict[str, str] = {
     '{n} orders already stale when the store first saw them went into summary tickets (tickets orders ID lists them).': '{n} 个在店铺首次看到时已滞留的订单归入了汇总工单（tickets orders ID 可列出它们）。',
     'show or set how orders already stale when the store first sees them are ticketed: summary (one ticket per kind and age band, the default) or each (one ticket per order)': '查看或设置店铺首次看到时已滞留的订单如何开工单：summary（每种类型、每个时长段一个工单，默认）或 each（每个订单一个工单）',
     "the orders of a ticket (a summary ticket's every order), one a line": '工单的订单（汇总工单的全部订单），每行一个',
+    # issue 26 item 8: `settings` (cli/settings.py)
+    "{field}: {value}": "{field}：{value}", "{field}: (not set)": "{field}：（未设置）",
+    "Say what to set, e.g. --shop-name '茶叶小铺' --shop-phone 0571-88886666.":
+        "请说明要设置什么，例如 --shop-name '茶叶小铺' --shop-phone 0571-88886666。",
+    "Nothing changed: the settings already say so.": "没有变化：设置已经是这样了。",
+    "the shop's settings every seat shares: its name, address and phone": "全店共用的设置：店铺名称、地址和电话",
+    "the shop's name, address and phone": "店铺名称、地址和电话",
+    "set the shop's name, address or phone (printed on packing slips and exports); an empty value clears it":
+        "设置店铺名称、地址或电话（印在发货单和导出文件上）；留空即清除",
+    "the shop's name, at most 60 characters": "店铺名称，最多 60 个字符",
+    "the shop's address, at most 200 characters": "店铺地址，最多 200 个字符",
+    "the shop's phone, at most 40 characters": "店铺电话，最多 40 个字符",
+    # issue 26 item 10: a command without --user on a store whose users do not include the OS account
+    "There is no user {name} in this store: sign in with --user NAME (the owner made at the first start, for "
+    "one); the password is asked, or read from {env}.":
+        "本店没有用户 {name}：请用 --user 姓名 登录（例如首次启动时创建的老板）；密码会提示输入，或从 {env} 读取。",
 }

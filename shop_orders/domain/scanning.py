@@ -6,6 +6,8 @@ drive them through one ScanSession.
     clean_code      a scanned code without the scanner's noise
     names_order     whether a code names the order already on screen
     match_item      which line a scanned SKU counts toward, or wrong item / too many
+    is_item_code    whether a code is one of the order's items (SKU), so never its tracking number
+    refuse_extra_item  an item scanned where the tracking number is due: one too many
     counted_items   the items counted, checked against what is still to ship
     is_complete     every line counted to what is still to ship
     only_counted    the order cut to what was counted (a partial shipment)
@@ -29,7 +31,8 @@ UNDO_WINDOW = timedelta(seconds=60)  # a scan-out can be taken back this long af
 UNDO_SECONDS = int(UNDO_WINDOW.total_seconds())
 
 KINDS = ("not_an_order", "ambiguous", "already_shipped", "cancelled", "held", "not_paid", "not_ready", "archived",
-         "wrong_item", "too_many", "no_items", "no_courier", "tracking_pattern", "tracking_used", "wrong_pin",
+         "wrong_item", "too_many", "no_items", "no_courier", "tracking_pattern", "tracking_used", "tracking_is_item",
+         "wrong_pin",
          "not_supervisor", "reason_needed", "undo_expired")
 
 
@@ -105,6 +108,24 @@ def match_item(order: ScanOrder, counted: Mapping[int, int], sku: str) -> int:
             return li.line_no
     raise ScanRefused("too_many", t("Too many: order {order} needs only {qty} of {sku}; take one out.",
                                     order=order.order_no, qty=sum(li.remaining for li in same), sku=same[0].sku))
+
+
+def is_item_code(order: ScanOrder, code: str) -> bool:
+    """The code is the SKU of one of the order's lines (any case, the scanner's noise ignored):
+    an item, never the parcel's tracking number. Lines carry no barcode of their own: an item's
+    barcode is its SKU (the packing slip prints it so)."""
+    wanted = clean_code(code).casefold()
+    return bool(wanted) and any(clean_code(li.sku).casefold() == wanted for li in order.lines)
+
+
+def refuse_extra_item(order: ScanOrder, code: str) -> None:
+    """Every item is counted (or the check was skipped) and the tracking number is due: a code
+    that is one of the order's items is one item too many (too_many), never the tracking number."""
+    if is_item_code(order, code):
+        sku = next(li.sku for li in order.lines if clean_code(li.sku).casefold() == clean_code(code).casefold())
+        raise ScanRefused("too_many", t("One too many: every {sku} of order {order} is already counted; take this one "
+                                        "out of the parcel, then scan the tracking number on the courier's label.",
+                                        sku=sku, order=order.order_no))
 
 
 def counted_items(order: ScanOrder, items: Mapping[int, int]) -> dict[int, int]:

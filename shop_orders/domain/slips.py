@@ -1,5 +1,5 @@
-"""A packing slip's content: what goes in the parcel for one order (the shop's name, the
-recipient, the address, the lines still to ship). services/slips.py reads it from the store;
+"""A packing slip's content: what goes in the parcel for one order (the shop's name and contact,
+the recipient, the address, the lines still to ship). services/slips.py reads it from the store;
 adapters/slip_painting.py draws it. Pure: no I/O.
 """
 
@@ -35,3 +35,4 @@ class Slip:
     phone: str
     address: str
     lines: tuple[SlipLine, ...]
+    shop_contact: str = ""  # the shop's address and phone on one line (domain/shop.py), "" when not set

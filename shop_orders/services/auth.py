@@ -60,6 +60,10 @@ class SignInFailed(ShopOrdersError):
     """Wrong name or secret, a disabled account, or one locked after wrong attempts."""
 
 
+class NoSuchUser(SignInFailed):
+    """The store has users, and none of this name (said before any secret is asked for)."""
+
+
 @dataclass(frozen=True)
 class UserInfo:
     name: str
@@ -276,7 +280,7 @@ def signed_in_actor(db: Database, name: str, secret: Callable[[], str], damaged_
             if not has_users(s):
                 return Actor(name.strip() or os_user(), Role.OWNER.value)
             if find(s, name) is None:  # said before asking for a secret that could not help
-                raise SignInFailed(t("There is no user {name}.", name=name.strip()))
+                raise NoSuchUser(t("There is no user {name}.", name=name.strip()))
     except SQLAlchemyError as exc:
         if damaged_ok and isinstance(translate(exc, db.where), DamagedDatabase):
             return Actor(name.strip() or os_user(), Role.OWNER.value)

@@ -2,7 +2,8 @@
 
 Numbers stay numbers (money with two decimals, negative amounts as negative numbers), dates are
 real Excel dates in local time, the header is frozen with an auto-filter and sensible widths,
-plus a summary sheet (counts and totals by status and channel), the exception tickets of the
+plus a summary sheet (counts and totals by status and channel; below it the shop's name, address
+and phone when set, which also name the workbook in its properties: issue 26 item 8), the exception tickets of the
 exported orders (kind, state, who has them, their times and whether they met their SLA) and
 their audit trail. Sheet names, headers, statuses, channels and the trail's sources, actions and
 fields are in the language asked for (`lang`, by default the messages' language); the "Status
@@ -43,9 +44,11 @@ from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import to_decimal
 from shop_orders.domain.roles import Role
+from shop_orders.domain.shop import ShopIdentity
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import ACTIVE, KIND_LABELS, STATE_LABELS, Kind, Priority, State
 from shop_orders.domain.vocabulary import action_label, field_label, source_label
+from shop_orders.services.settings import get_shop
 from shop_orders.store import grid
 from shop_orders.store.db import Database
 from shop_orders.store.models import AuditEvent, Order, OrderLine, Ticket
@@ -242,6 +245,8 @@ def _fill(wb: Workbook, db: Database, query: GridQuery | None, columns: list[str
     exported_ids: list[int] = []
     n_orders = n_lines = 0
     with db.read_session() as s:
+        shop = get_shop(s)
+        _name_the_shop(wb, shop, lang)
         total = grid.count(s, query)
         offset = 0
         while offset < total:
@@ -296,7 +301,7 @@ def _fill(wb: Workbook, db: Database, query: GridQuery | None, columns: list[str
             tables["audit"] = audit = _Table(wb, t("Audit trail", lang=lang), AUDIT_COLUMNS, lang)
             _audit(audit, s, exported_ids, lang, cancelled)
             audit.finish()
-        _summary(summary, by_status, by_channel, tables, lang)
+        _summary(summary, by_status, by_channel, tables, lang, shop)
     _keep_tables_together(wb, [w, lw, tw, summary, tables.get("audit")])
     return n_orders, n_lines, audit.rows if with_audit else 0, tw.rows if tw else 0
 
@@ -347,8 +352,19 @@ def _keep_tables_together(wb: Workbook, tables: Iterable[_Table | None]) -> None
         wb.move_sheet(ws.title, i - wb.index(ws))
 
 
+def _name_the_shop(wb: Workbook, shop: ShopIdentity, lang: str) -> None:
+    """The workbook's own title and author (File → Info in Excel, the file's properties in WPS
+    and LibreOffice) name the shop, else the product; no sheet's columns change for it."""
+    name = shop.name or t("Shop Orders", lang=lang)
+    wb.properties.title = t("{shop}: orders", lang=lang, shop=name)
+    wb.properties.creator = name
+
+
 def _summary(w: _Table, by_status: dict[tuple[str, str], list[int]], by_channel: dict[tuple[str, str], list[int]],
-             tables: dict[str, _Table | None], lang: str) -> None:
+             tables: dict[str, _Table | None], lang: str, shop: ShopIdentity | None = None) -> None:
+    """The counts and totals by status and by channel; below the table, which sheets continue
+    on others and the shop's name, address and phone when they are set (notes, not rows of the
+    table: its columns and auto-filter stay as they were)."""
     for label, table in ((N_("Status: {name}"), by_status), (N_("Channel: {name}"), by_channel)):
         for (name, cur), (count, total, paid) in sorted(table.items()):
             w.append([t(label, lang=lang, name=name), cur, count, w.cell(to_decimal(total, cur), "money"),
@@ -356,10 +372,14 @@ def _summary(w: _Table, by_status: dict[tuple[str, str], list[int]], by_channel:
     w.finish()  # the filter covers the table; the notes below it are not rows of it
     notes = [t(CONTINUES[key], lang=lang, n=len(table.sheets))
              for key, table in tables.items() if table is not None and len(table.sheets) > 1]
+    if shop is not None and shop.name:
+        notes.append(t("Shop: {name}", lang=lang, name=shop.name))
+    if shop is not None and shop.contact():
+        notes.append(shop.contact())
     if notes:
         w.ws.append([])
         for note in notes:
-            w.ws.append([note])
+            w.ws.append([w.cell(note)])
 
 
 def _audit(w: _Table, session: Session, ids: list[int], lang: str, cancelled: Callable[[], bool] | None) -> None:

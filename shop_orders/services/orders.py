@@ -581,6 +581,12 @@ def edit(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, changes: dict[str,
         raise ValidationError(t("'{text}' is not a phone number.", text=real["phone"]))
     if any(k in NEEDS_REASON for k in real) and not ctx.reason.strip():
         raise ValidationError(t("Changing the recipient, phone or address needs a reason."))
+    from shop_orders.services import parcels
+
+    known = parcels.store_barcode(uow.session, real["tracking_no"]) if real.get("tracking_no") else ""
+    if known:  # a tracking number is never a SKU or order id of the store, however it is written in
+        raise ValidationError(t("{number} is an item or an order of this shop ({known}), not a tracking number; scan "
+                                "the barcode on the courier's label.", number=real["tracking_no"], known=known))
     for name, value in real.items():
         uow.record(ctx, "edit", order_id=order.id, order_no=order.order_no, field=name,
                    old=getattr(order, name), new=value)

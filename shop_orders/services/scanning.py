@@ -7,7 +7,8 @@ the items (SKUs) one by one, then the parcel's tracking number; the order ships 
 
     find_order      the order behind a scanned code, or ScanRefused (not an order, cancelled, ...)
     match_item      which line a scanned SKU counts toward (pure: domain/scanning.py)
-    check_tracking  the tracking number normalised (services/parcels.py), or wrong pattern / already used
+    check_tracking  the tracking number normalised (services/parcels.py), or wrong pattern / already used /
+                    a SKU or order id of the store (never a waybill)
     supervisor      a manager's or owner's PIN, on the spot, for skipping the item check
     ship_scanned    every check again inside the unit of work, then orders.ship
     undo_last_scan  within UNDO_WINDOW (60 s) of the scan, with a reason: orders.recall_shipment
@@ -50,6 +51,7 @@ from shop_orders.domain.scanning import (
     match_item,
     names_order,
     only_counted,
+    refuse_extra_item,
     undo_open,
 )
 from shop_orders.domain.status import SHIPPING_ALLOWED, Status
@@ -307,15 +309,19 @@ class ScanSession:
     # ---- scans -----------------------------------------------------------------------------------
     def scan(self, code: str, courier: str) -> Scanned:
         """One scan, as a keyboard-wedge scanner sends it: the order, then its items, then (every
-        item counted, or the check skipped) the tracking number of a parcel of `courier`."""
+        item counted, or the check skipped) the tracking number of a parcel of `courier`. Where
+        the tracking number is due, one of the order's items is one too many (ScanRefused
+        too_many, nothing shipped) and its own barcode is ORDER_AGAIN; check_number refuses any
+        other SKU or order id of the store."""
         step = self.step
         if step == STEP_ORDER:
             return self.open_order(code)
-        if step == STEP_TRACKING:
-            return self.ship(courier, code)
         assert self.order is not None
-        if names_order(self.order, code):
+        if names_order(self.order, clean_code(code)):
             return Scanned(ORDER_AGAIN, self.order.order_no)
+        if step == STEP_TRACKING:
+            refuse_extra_item(self.order, code)  # one item too many is never the tracking number
+            return self.ship(courier, code)
         return self.count_item(code)
 
     def open_order(self, code: str) -> Scanned:

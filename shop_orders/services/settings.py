@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
+from shop_orders.domain.shop import FIELDS, ShopIdentity, checked_field
 from shop_orders.domain.staleness import Thresholds, checked_setting
 from shop_orders.domain.status import Status
 from shop_orders.services import permissions
@@ -155,3 +156,42 @@ def save_status_words(uow: UnitOfWork, ctx: ChangeContext, profile_code: str, wo
     current[profile_code] = merged
     value = {code: {w: s.value for w, s in sorted(ws.items())} for code, ws in sorted(current.items())}
     put(uow, ctx, STATUS_WORDS_KEY, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+# The shop's identity (issue 26 item 8): one setting row per field, each a JSON string, so each
+# change is its own line in the trail (setting shop_name: old -> new). "shop_name" is the key
+# slips have always read.
+SHOP_KEYS = {"name": "shop_name", "address": "shop_address", "phone": "shop_phone"}
+
+
+def _text_setting(session: Session, key: str) -> str:
+    row = signing.setting(session, key)  # its signature checked: a row written by hand is refused
+    if row is None:
+        return ""
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        value = row.value
+    return value.strip() if isinstance(value, str) else ""
+
+
+def get_shop(session: Session) -> ShopIdentity:
+    """The shop's name, address and phone as set (each "" when not)."""
+    return ShopIdentity(*(_text_setting(session, SHOP_KEYS[f]) for f in FIELDS))
+
+
+def set_shop(uow: UnitOfWork, ctx: ChangeContext, name: str | None = None, address: str | None = None,
+             phone: str | None = None) -> bool:
+    """Set the fields given (None keeps one, "" clears it): each at most domain/shop.LIMITS
+    characters, without control characters; the first bad one is a ValidationError naming it and
+    nothing is written. Needs settings.shop. Returns whether anything changed."""
+    permissions.require(uow, ctx.actor, "settings.shop")
+    given = {f: v for f, v in zip(FIELDS, (name, address, phone), strict=True) if v is not None}
+    clean = {f: checked_field(f, v) for f, v in given.items()}  # every field checked before any is written
+    before = get_shop(uow.session)
+    changed = False
+    for field, value in clean.items():
+        if value != getattr(before, field):
+            put(uow, ctx, SHOP_KEYS[field], json.dumps(value, ensure_ascii=False))
+            changed = True
+    return changed

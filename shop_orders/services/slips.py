@@ -1,7 +1,7 @@
 """Packing slips: what goes in the parcel for one or more orders, read from the store, and the
 PDF of their pages.
 
-A slip (domain/slips.py) carries the shop's name, the recipient (phone as stored, masked or not),
+A slip (domain/slips.py) carries the shop's name, address and phone (shop settings), the recipient (phone as stored, masked or not),
 the address, the lines still to ship, and the global order id, so the scan station always has
 something to scan. The pages are drawn by adapters/slip_painting.py (Qt: Code 128 barcodes on whole
 device pixels, one page per order); `write_pdf` puts them in a file that appears whole or not at
@@ -10,7 +10,6 @@ all (shop_orders/atomic.py).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,33 +23,32 @@ from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
+from shop_orders.domain.shop import ShopIdentity
 from shop_orders.domain.slips import Slip, SlipCancelled, SlipLine
 from shop_orders.domain.status import Status
-from shop_orders.store import signing
+from shop_orders.services.settings import get_shop
 from shop_orders.store.models import Order, rel
 
 if TYPE_CHECKING:
     from shop_orders.store.db import Database
 
 __all__ = ["SHOP_NAME_KEY", "Slip", "SlipCancelled", "SlipLine", "find_order", "load_slips", "load_slips_by_id",
-           "shop_name", "slip_of", "write_pdf"]
+           "shop", "shop_name", "slip_of", "write_pdf"]
 
 SHOP_NAME_KEY = "shop_name"  # a shop setting (JSON string); without it the slip says the app's name
+# (services/settings.py SHOP_KEYS: the address and phone beside it)
 
 
 # ---- content ------------------------------------------------------------------------------------
 
 def shop_name(session: Session) -> str:
     """The shop's name for its slips: the `shop_name` shop setting, else the app's name."""
-    row = signing.setting(session, SHOP_NAME_KEY)
-    if row is not None:
-        try:
-            name = json.loads(row.value)
-        except ValueError:
-            name = row.value
-        if isinstance(name, str) and name.strip():
-            return name.strip()
-    return t("Shop Orders")
+    return shop(session).shown_name()
+
+
+def shop(session: Session) -> ShopIdentity:
+    """The shop's name, address and phone (services/settings.py get_shop)."""
+    return get_shop(session)
 
 
 def _with_lines() -> Select[Order]:
@@ -74,10 +72,14 @@ def find_order(session: Session, ref: str) -> Order:
     raise ValidationError(t("There is no order {order}.", order=text))
 
 
-def slip_of(order: Order, shop: str) -> Slip:
+def slip_of(order: Order, identity: str | ShopIdentity) -> Slip:
+    """The slip of an order for the shop `identity` (or just its name)."""
+    if not isinstance(identity, ShopIdentity):
+        identity = ShopIdentity(name=identity)
     lines = tuple(SlipLine(line.sku, line.title, max(line.qty - line.shipped_qty, 0))
                   for line in sorted(order.lines, key=lambda line: line.line_no))
-    return Slip(shop=shop, order_no=order.order_no, channel=channel_label(order.channel),
+    return Slip(shop=identity.shown_name(), shop_contact=identity.contact(), order_no=order.order_no,
+                channel=channel_label(order.channel),
                 channel_order_no=order.channel_order_no, status=Status(order.status),
                 created_at=order.created_at, recipient=order.recipient, phone=order.phone,
                 address=order.address, lines=tuple(line for line in lines if line.to_ship > 0))
@@ -87,22 +89,22 @@ def load_slips(db: Database, refs: Sequence[str]) -> list[Slip]:
     """The slips of the named orders (global ids or channel order numbers), in the order given,
     each once; an unknown order is a ValidationError before anything is drawn."""
     with db.read_session() as s:
-        shop = shop_name(s)
+        identity = shop(s)
         slips, seen = [], set()
         for ref in refs:
             order = find_order(s, ref)
             if order.order_no not in seen:
                 seen.add(order.order_no)
-                slips.append(slip_of(order, shop))
+                slips.append(slip_of(order, identity))
     return slips
 
 
 def load_slips_by_id(db: Database, order_ids: Sequence[int]) -> list[Slip]:
     """The slips of the orders with these row ids (the grid's selection), in that order."""
     with db.read_session() as s:
-        shop = shop_name(s)
+        identity = shop(s)
         rows = {o.id: o for o in s.execute(_with_lines().where(col(Order.id).in_(list(order_ids)))).scalars()}
-        return [slip_of(rows[i], shop) for i in order_ids if i in rows]
+        return [slip_of(rows[i], identity) for i in order_ids if i in rows]
 
 
 def write_pdf(path: Path, slips: Sequence[Slip], progress: Callable[[int, int], None] | None = None,

@@ -121,7 +121,8 @@ class OrderLine(SQLModel, table=True):
     __tablename__ = "order_lines"
     if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
         __table__: ClassVar[Table]
-    __table_args__ = (UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_line"),)
+    __table_args__ = (UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_line"),
+                      Index("ix_order_lines_sku", "sku"))  # a tracking number that is a SKU is refused (scan-out)
 
     id: int | None = Field(default=None, sa_column=_id())
     order_id: int = Field(

@@ -25,6 +25,7 @@ from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import parse_minor
 from shop_orders.domain.roles import status_action
+from shop_orders.domain.shop import ADDRESS, NAME, PHONE, ShopIdentity, checked_field
 from shop_orders.domain.staleness import (
     MAX_SETTING_HOURS,
     MIN_SETTING_HOURS,
@@ -261,15 +262,30 @@ class StatusWordsDialog(_Form):
 
 
 class SettingsDialog(_Form):
-    """Staleness thresholds (a shop setting every seat shares) and this seat's language.
+    """Staleness thresholds and the shop's name, address and phone (shop settings every seat
+    shares), and this seat's language.
 
     A field the user does not touch keeps the stored value exactly, so OK without changes
-    returns the thresholds it was given (and the window writes nothing).
+    returns the thresholds and the shop it was given (and the window writes nothing). A shop
+    field too long or with a control character is one sentence naming it, and the dialog stays.
     """
 
-    def __init__(self, parent, thresholds: Thresholds, language: str, lang: str) -> None:
+    def __init__(self, parent, thresholds: Thresholds, language: str, lang: str,
+                 shop: ShopIdentity | None = None) -> None:
         super().__init__(parent, t("Settings"))
+        self.setObjectName("settingsDialog")
         self.original = thresholds
+        self.original_shop = shop or ShopIdentity()
+        self.form.addRow(QLabel(t("<b>The shop</b>, as packing slips and exports name it. Shared by every seat."),
+                                self))
+        self.shop_fields: dict[str, QLineEdit] = {}
+        for field, name, hint in ((NAME, t("Shop name"), t("Empty: slips say “Shop Orders”")),
+                                  (ADDRESS, t("Shop address"), ""), (PHONE, t("Shop phone"), "")):
+            edit = QLineEdit(getattr(self.original_shop, field), self)
+            edit.setObjectName(f"shop_{field}")
+            edit.setPlaceholderText(hint)
+            self.shop_fields[field] = edit
+            self.form.addRow(name, edit)
         self.default = self._hours(thresholds.default_hours, minimum=MIN_SETTING_HOURS)
         self.form.addRow(QLabel(t("<b>Red flag</b>: an unfinished order with no update for this long. "
                                         "Amber from two thirds of it. Shared by every seat."), self))
@@ -314,7 +330,17 @@ class SettingsDialog(_Form):
                 per[s] = box.value()
         return Thresholds(default, per)
 
+    def shop(self) -> ShopIdentity:
+        """The shop as typed (trimmed; checked by validate)."""
+        return ShopIdentity(**{f: e.text().strip() for f, e in self.shop_fields.items()})
+
     def validate(self) -> str | None:
+        for field, edit in self.shop_fields.items():
+            try:
+                checked_field(field, edit.text())
+            except ValidationError as exc:
+                edit.setFocus()
+                return str(exc)
         chosen = self.thresholds()
         if chosen == self.original:
             return None
@@ -327,11 +353,12 @@ class SettingsDialog(_Form):
         return None
 
     @classmethod
-    def ask(cls, parent, thresholds: Thresholds, language: str, lang: str) -> tuple[Thresholds, str] | None:
-        return super().ask(parent, thresholds, language, lang)
+    def ask(cls, parent, thresholds: Thresholds, language: str, lang: str,
+            shop: ShopIdentity | None = None) -> tuple[Thresholds, str, ShopIdentity] | None:
+        return super().ask(parent, thresholds, language, lang, shop)
 
-    def chosen(self) -> tuple[Thresholds, str]:
-        return self.thresholds(), self.language.currentData()
+    def chosen(self) -> tuple[Thresholds, str, ShopIdentity]:
+        return self.thresholds(), self.language.currentData(), self.shop()
 
 
 class ShipDialog(_Form):

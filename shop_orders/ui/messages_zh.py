@@ -301,4 +301,9 @@ ZH = {
     'Show orders': '显示订单',
     '%s open tickets': '%s 个未关闭工单',
     '%s tickets in this list': '此列表共 %s 个工单',
+    # issue 26 item 8: the shop's identity in File → Settings
+    "<b>The shop</b>, as packing slips and exports name it. Shared by every seat.":
+        "<b>店铺</b>：发货单和导出文件上印的名称。所有电脑共用。",
+    "Shop name": "店铺名称", "Shop address": "店铺地址", "Shop phone": "店铺电话",
+    "Empty: slips say “Shop Orders”": "不填则印“订单台”",
 }

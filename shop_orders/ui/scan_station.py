@@ -7,8 +7,9 @@ a keyboard-wedge scanner types a burst of keys ending in Enter, and every Enter 
   2. each item's barcode (SKU), counted against the lines (a partial shipment ships what was
      counted: F3 "ship these"); F2 skips the item check, which needs a supervisor's PIN there and
      then and is marked in the trust chain;
-  3. the tracking number (the courier's pattern, not used on another order) -> the order is
-     shipped or partially shipped, source `scan`, the clerk as actor.
+  3. the tracking number (the courier's pattern, not used on another order, never a SKU or order
+     id of the store) -> the order is shipped or partially shipped, source `scan`, the clerk as
+     actor. One of the order's items scanned here is one too many: red, nothing shipped.
 
 Every answer is a full-screen green or red with one spoken-language sentence and a sound; the
 input stays live meanwhile, so a burst scanned during the feedback is queued, never lost. F8
@@ -254,6 +255,8 @@ class ScanStation(QWidget):
         """What a scan did, in the station's words."""
         if done.kind == scanning.ORDER:
             self._say(True, t("%s: scan each item.") % done.order_no)
+        elif done.kind == scanning.ORDER_AGAIN and self.session.step == scanning.STEP_TRACKING:
+            self._say(True, t("%s is on screen: scan the tracking number.") % done.order_no)
         elif done.kind == scanning.ORDER_AGAIN:
             self._say(True, t("%s is on screen: scan its items.") % done.order_no)
         elif done.kind == scanning.COMPLETE:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QFormLayout, QMainWindow, QMessageBox
 
 from shop_orders.domain.messages import normalise, t
+from shop_orders.domain.shop import ShopIdentity
 from shop_orders.services import backup as backup_service
 from shop_orders.services import settings
 from shop_orders.services.context import AppContext
@@ -409,13 +410,28 @@ class StoreActions(QObject):
             self.window.close()
 
     def open_settings(self) -> None:
+        """File → Settings: the shop's name, address and phone are read in a worker first (the
+        thresholds are the grid's), then the dialog; what changed is written in one unit of work."""
+        ctx = self.ctx
+        run_in_pool(lambda: ctx.read(settings.get_shop), self._ask_settings,
+                    lambda message: self.said.emit(message, 10000), owner=self)
+
+    def _ask_settings(self, shop: ShopIdentity) -> None:
         current = self.grid.model.query.thresholds
         language = str(self.qsettings.value(i18n.SETTING, "") or "")
-        answer = SettingsDialog.ask(self.window, current, language, self.lang)
+        answer = SettingsDialog.ask(self.window, current, language, self.lang, shop)
         if answer is None:
             return
-        thresholds, new_language = answer
+        thresholds, new_language, new_shop = answer
         self.qsettings.setValue(i18n.SETTING, new_language)
-        if thresholds != current:
-            self.order_actions.apply(lambda uow, c: settings.set_thresholds(uow, c, thresholds),
-                                     then=lambda: self.thresholdsChanged.emit(thresholds))
+        if thresholds == current and new_shop == shop:
+            return
+
+        def change(uow, c) -> None:
+            if thresholds != current:
+                settings.set_thresholds(uow, c, thresholds)
+            if new_shop != shop:
+                settings.set_shop(uow, c, new_shop.name, new_shop.address, new_shop.phone)
+
+        self.order_actions.apply(change, then=(lambda: self.thresholdsChanged.emit(thresholds))
+                                 if thresholds != current else None)

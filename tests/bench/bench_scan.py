@@ -10,7 +10,8 @@ for the floor.
 
 One scan, timed as the station does it:
   - find_order by the channel order number, in a read session (the screen);
-  - match_item for every unit of every line (the SKU scans), check_tracking of a fresh number;
+  - match_item for every unit of every line (the SKU scans), check_tracking of a fresh number
+    (which now also looks it up among the store's SKUs and order ids: issue 26 item 6);
   - ship_scanned with the counted items in a unit of work (detection rules on, as every change
     runs them), which checks everything again on the locked row, ships through orders.ship,
     writes the audit events, and commit.
@@ -96,7 +97,10 @@ def plans(path: Path) -> list[str]:
                       ("tracking used", "SELECT orders.order_no FROM orders JOIN shipments ON shipments.order_id = "
                        "orders.id WHERE shipments.tracking_no = ? AND shipments.recalled_at IS NULL AND "
                        "shipments.order_id != ? LIMIT 1"),
-                      ("lines", "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no")):
+                      ("lines", "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no"),
+                      # a tracking number that is a SKU or an order id of the store (services/parcels.store_barcode)
+                      ("tracking is a SKU", "SELECT sku FROM order_lines WHERE sku IN (?, ?, ?) LIMIT 1"),
+                      ("tracking is an order id", "SELECT order_no FROM orders WHERE order_no = ? LIMIT 1")):
         steps = [r[3] for r in c.execute("EXPLAIN QUERY PLAN " + sql, ("x",) * sql.count("?"))]
         out.append(f"{what}: {'; '.join(steps)}")
     c.close()

@@ -163,3 +163,22 @@ def test_courier_sim_serves_both_protocols_until_stopped(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_adding_an_alias_keeps_the_accounts_address_customer_and_carrier(shop, sim):
+    """The README's alias step, `couriers set NAME --kind K --alias ...` on an existing account:
+    what is left out keeps what the account has (it used to reset the address to the real
+    service's and clear the customer id and carrier code, so the next sync asked the wrong place)."""
+    res = cli("couriers", "set", "SF", "--kind", "kuaidi100", "--alias", "顺丰速运", "--alias", "SF Express", db=shop,
+              stdin="\n")  # an empty key keeps the stored one
+    assert "It also answers for parcels of: 顺丰速运, SF Express." in res.stdout
+    [sf] = json.loads(cli("couriers", "list", "--format", "json", db=shop).stdout)
+    assert (sf["url"], sf["customer"], sf["carrier"], sf["aliases"], sf["has_key"]) == (
+        sim.url, DEFAULT_CUSTOMER, "shunfeng", ["顺丰速运", "SF Express"], True)
+    assert "SF Express" in cli("couriers", "list", db=shop).stdout
+    cli("couriers", "set", "SF", "--kind", "kuaidi100", "--no-aliases", db=shop, stdin="\n")
+    [sf] = json.loads(cli("couriers", "list", "--format", "json", db=shop).stdout)
+    assert (sf["url"], sf["carrier"], sf["aliases"]) == (sim.url, "shunfeng", [])
+    cli("couriers", "set", "SF", "--kind", "aftership", db=shop, stdin="\n")  # another API: its own address
+    [sf] = json.loads(cli("couriers", "list", "--format", "json", db=shop).stdout)
+    assert sf["kind"] == "aftership" and sf["url"] != sim.url and sf["carrier"] == "shunfeng"

@@ -127,3 +127,23 @@ def test_shipping_by_hand_needs_an_owner_or_manager_and_a_reason(shop):
     assert "needs a reason" in bare.stderr
     assert "Shipped" in as_("max", "ship", no, "--reason", "scanner broken", db=shop).stdout
     assert "scanner broken" in as_("olivia", "show", no, db=shop).stdout
+
+
+@pytest.mark.parametrize("number", ["TEA-LJ-250", "cup-gl-01", "T2-ORDER-ID"])
+def test_a_tracking_number_that_is_a_sku_or_an_order_id_is_one_sentence_and_nothing_ships(shop, number):
+    """Issue 26 item 6 on the command line: the scan, and shipping by hand, refuse a SKU of the
+    store (any case) or one of its order ids as the parcel's tracking number."""
+    rows = json.loads(as_("olivia", "orders", "--format", "json", db=shop).stdout)
+    if number == "T2-ORDER-ID":
+        number = next(r["id"] for r in rows if r["channel_order_no"] == "T1")
+    before = state(shop)
+    res = as_("wang", "scan", "T2", "--courier", "SF", "--tracking-no", number, "--sku", "TEA-LJ-250=2",
+              "--sku", "CUP-GL-01", db=shop, check=False)
+    assert_one_line_error(res)
+    assert "not a tracking number" in res.stderr and "is an item or an order of this shop" in res.stderr
+    t2 = next(r["id"] for r in rows if r["channel_order_no"] == "T2")
+    res = as_("max", "ship", t2, "--courier", "SF", "--tracking-no", number, "--reason", "courier came early",
+              db=shop, check=False)
+    assert_one_line_error(res)
+    assert "is an item or an order of this shop" in res.stderr
+    assert state(shop) == before

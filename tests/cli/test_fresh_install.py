@@ -1,5 +1,6 @@
-"""The README's "Run the app" in a fresh virtual environment: `python3 -m pip install -e .` and
-then `python3 main.py --self-test` (offscreen). Catches a dependency missing from pyproject.toml,
+"""The README's "Run the app" as it reads (`python3 -m venv .venv && .venv/bin/python -m pip install
+-e . && .venv/bin/python main.py`), with `--self-test` (offscreen): a fresh virtual environment, the
+install, the self-test. Catches a dependency missing from pyproject.toml,
 or a file the app needs that is not installed with it, which the test run (with the test extra
 and the checkout on sys.path) cannot see. Uses pip's own cache, so a second run installs offline
 in well under a minute."""

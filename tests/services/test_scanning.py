@@ -147,7 +147,8 @@ def test_the_lookups_use_indexes(sqlite_db):
         conn = s.connection()
         for sql in ("SELECT id, channel FROM orders WHERE channel_order_no = 'x' LIMIT 3",
                     "SELECT id FROM orders WHERE order_no = 'x'",
-                    "SELECT id FROM shipments WHERE tracking_no = 'x' AND recalled_at IS NULL"):
+                    "SELECT id FROM shipments WHERE tracking_no = 'x' AND recalled_at IS NULL",
+                    "SELECT sku FROM order_lines WHERE sku IN ('X-1', 'x-1') LIMIT 1"):
             plan = " ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "USING" in plan and "SCAN" not in plan, plan
 
@@ -444,3 +445,60 @@ def test_a_skip_after_some_items_ships_everything_items_counted_after_it_ship_al
     session.open_order(part)
     session.count_item("CUP-GL-01")
     assert session.ship("SF", "SF1234567894").status == Status.PARTIALLY_SHIPPED.value
+
+
+# ---- one item too many is never the tracking number (issue 26 item 6) ------------------------------
+
+def test_an_item_scanned_once_every_item_is_counted_is_one_too_many_and_ships_nothing(shop, session):
+    no = make_shippable(shop)
+    session.scan(no, "SF")
+    for sku in ("TEA-LJ-250", "TEA-LJ-250", "CUP-GL-01"):
+        session.scan(sku, "SF")
+    assert session.step == scanning.STEP_TRACKING
+    before = _snapshot(shop)
+    said = _refused("too_many", session.scan, "tea-lj-250\r\n", "SF")
+    assert "TEA-LJ-250" in said and no in said
+    _refused("too_many", session.scan, "CUP-GL-01", "SF")
+    assert _snapshot(shop) == before and _order(shop, no).tracking_no == ""
+    assert session.step == scanning.STEP_TRACKING and session.counted == {1: 2, 2: 1}  # the session is as it was
+    assert session.scan(no, "SF").kind == scanning.ORDER_AGAIN  # its own barcode is not a waybill either
+    done = session.scan("SF1234567895", "SF")
+    assert done.kind == scanning.SHIPPED and _order(shop, no).tracking_no == "SF1234567895"
+
+
+def test_after_a_supervisors_skip_an_item_is_one_too_many_not_the_tracking_number(shop, session):
+    no = make_shippable(shop)
+    session.open_order(no)
+    session.skip_check("max", PINS["max"])
+    before = _snapshot(shop)
+    _refused("too_many", session.scan, "CUP-GL-01", "SF")
+    assert _snapshot(shop) == before and session.skipped_by is not None
+
+
+def test_a_tracking_number_that_is_a_sku_or_order_id_of_the_store_is_refused_everywhere(shop, session):
+    """Another order's SKU (stored in small letters, scanned in capitals), an order id of the
+    store: refused by the scan, by the unit of work and by shipping by hand, nothing changed."""
+    from shop_orders.services.parcels import store_barcode
+
+    other = make_shippable(shop, lines=[orders.LineDraft("book-9787020002207", "红楼梦", 1, 5000)])
+    no = make_shippable(shop)
+    with shop.read_session() as s:
+        assert store_barcode(s, "BOOK-9787020002207") == "book-9787020002207"
+        assert store_barcode(s, f" {other.lower()} ") == other
+        assert store_barcode(s, "SF1234567896") == ""
+    before = _snapshot(shop)
+    session.open_order(no)
+    for sku in ("TEA-LJ-250", "TEA-LJ-250", "CUP-GL-01"):
+        session.count_item(sku)
+    said = _refused("tracking_is_item", session.scan, "BOOK-9787020002207", "SF")
+    assert "book-9787020002207" in said
+    assert other in _refused("tracking_is_item", session.scan, other, "SF")
+    _refused("tracking_is_item", _ship, shop, no, {1: 2, 2: 1}, number="cup-gl-01")
+    with pytest.raises(ScanRefused) as caught:
+        run(shop, orders.ship, ChangeContext(OWNER, reason="courier came early"), no, None, courier="SF",
+            tracking_no="BOOK-9787020002207")
+    assert caught.value.kind == "tracking_is_item"
+    with pytest.raises(ValidationError, match="is an item or an order of this shop"):  # nor by editing the order
+        run(shop, orders.edit, ChangeContext(OWNER, reason="typo"), no, {"tracking_no": "book-9787020002207"})
+    assert _snapshot(shop) == before
+    assert session.scan("SF1234567896", "SF").kind == scanning.SHIPPED

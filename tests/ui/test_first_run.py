@@ -93,3 +93,16 @@ def test_the_guide_connect_button_asks_then_offers_a_restart(make_window, qtbot,
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
     w.guide.findChild(type(w.notice.show_button), "guideConnect").click()
     assert asked and "next start" in asked[0]
+
+
+def test_demo_orders_from_another_connection_replace_the_guide_within_the_poll(make_window, sqlite_db, qtbot):
+    """The README's `shop-orders --user NAME demo` while the window stays open (issue 26 item 10):
+    orders written by another connection take the guide's place without a click."""
+    from shop_orders.domain.changes import Actor, ChangeContext
+    from shop_orders.services import demo
+
+    w = make_window()
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.guide, timeout=5000)
+    demo.add_demo_orders(sqlite_db, ChangeContext(Actor("olivia", "owner"), "demo"), 40, seed=7)
+    qtbot.waitUntil(lambda: w.stack.currentIndex() == 0 and w.model.rowCount() == 40, timeout=10000)
+    settle(qtbot, w)

@@ -231,7 +231,7 @@ def test_settings_change_thresholds_for_every_seat_and_the_flags_follow(make_win
                                                                         qtbot):
     w = make_window()
     monkeypatch.setattr(dialogs.SettingsDialog, "ask", classmethod(
-        lambda cls, *a: (Thresholds(72, {Status.AWAITING_PAYMENT: 1}), "zh_CN")))
+        lambda cls, *a: (Thresholds(72, {Status.AWAITING_PAYMENT: 1}), "zh_CN", a[-1])))
     with qtbot.waitSignal(w.changeFinished, timeout=10000):
         w.store_actions.open_settings()
     settle(qtbot, w)

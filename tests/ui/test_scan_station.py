@@ -237,3 +237,34 @@ def test_wrong_supervisor_pins_count_toward_the_lock(qtbot, station, shop, monke
     answers(monkeypatch, "max", "246810")
     station.skip_check()  # the right PIN, but the account waits now
     assert not said(station)[0] and station.skipped_by is None
+
+
+def test_one_item_too_many_is_red_and_ships_nothing_then_the_real_number_ships(qtbot, station, shop):
+    """Issue 26 item 6: every item counted, one more TEA-LJ-250 scanned. It used to be taken as the
+    tracking number and ship the order with a SKU as its waybill; now it is one too many (red),
+    nothing is shipped, and the courier's number still ships the order."""
+    db, paid, _c, _u = shop
+    no = paid[0]
+    for code in (no, "TEA-LJ-250", "TEA-LJ-250", "CUP-GL-01", "TEA-LJ-250"):
+        burst(qtbot, station, code)
+    ok, sentence = said(station)
+    assert not ok and "One too many" in sentence and "TEA-LJ-250" in sentence and "\n" not in sentence
+    assert status(db, no) == Status.AWAITING_SHIPMENT.value
+    with db.read_session() as s:
+        assert s.execute(select(Shipment)).first() is None
+    assert station.step.text().startswith("3")  # still waiting for the tracking number
+    burst(qtbot, station, paid[1])  # another order's id is not a waybill either
+    assert not said(station)[0] and status(db, no) == Status.AWAITING_SHIPMENT.value
+    burst(qtbot, station, no)  # the order's own barcode: it is on screen
+    assert said(station)[0] and "tracking number" in station.message.text()
+    burst(qtbot, station, "SF1234567890")
+    assert said(station)[0] and status(db, no) == Status.SHIPPED.value
+    with db.read_session() as s:
+        assert s.execute(select(Shipment.tracking_no)).scalars().all() == ["SF1234567890"]
+
+
+def test_one_too_many_is_said_in_chinese(chinese, qtbot, station, shop):  # noqa: F811
+    no = shop[1][0]
+    for code in (no, "TEA-LJ-250", "TEA-LJ-250", "CUP-GL-01", "CUP-GL-01"):
+        burst(qtbot, station, code)
+    assert not said(station)[0] and "多了一件" in station.message.text()

@@ -16,9 +16,11 @@ from shop_orders.domain.scanning import (
     clean_code,
     counted_items,
     is_complete,
+    is_item_code,
     match_item,
     names_order,
     only_counted,
+    refuse_extra_item,
     undo_open,
 )
 
@@ -73,3 +75,17 @@ def test_a_scan_can_be_undone_for_sixty_seconds_both_ends_included():
     assert UNDO_WINDOW == timedelta(seconds=UNDO_SECONDS) == timedelta(seconds=60)
     assert undo_open(timedelta(0)) and undo_open(UNDO_WINDOW)
     assert not undo_open(UNDO_WINDOW + timedelta(microseconds=1))
+
+
+def test_an_item_is_known_by_its_sku_in_any_case_through_scanner_noise():
+    assert is_item_code(ORDER, " cup-gl-01\r\n") and is_item_code(ORDER, "TEA-LJ-250")
+    assert not is_item_code(ORDER, "SF1234567890") and not is_item_code(ORDER, "") and not is_item_code(ORDER, " ")
+    assert not is_item_code(ScanOrder(8, "SO-1", "pos", "P8", "awaiting_shipment", "", "", "", ()), "CUP-GL-01")
+
+
+def test_an_item_where_the_tracking_number_is_due_is_one_too_many():
+    assert _kind(refuse_extra_item, ORDER, "cup-gl-01") == "too_many"
+    with pytest.raises(ScanRefused, match="CUP-GL-01.*SO-20261122-000007"):
+        refuse_extra_item(ORDER, "cup-gl-01")
+    refuse_extra_item(ORDER, "SF1234567890")  # a tracking number: nothing to say
+    refuse_extra_item(ORDER, "SO-20261122-000007")  # the order itself is not an item

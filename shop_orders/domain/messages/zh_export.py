@@ -17,4 +17,6 @@ ZH.update({
     "permission is denied": "没有权限", "the folder is read-only": "文件夹是只读的", "the disk is full": "磁盘已满",
     "the folder does not exist": "文件夹不存在", "a folder has that name": "已有同名文件夹", "the system refused it": "系统拒绝了写入",
     "{file} cannot be written: {reason}. Choose another folder.": "无法写入 {file}：{reason}。请选择其他文件夹。",
+    # issue 26 item 8: the shop names the workbook and its summary
+    "{shop}: orders": "{shop}：订单", "Shop: {name}": "店铺：{name}",
 })

@@ -71,4 +71,10 @@ ZH: dict[str, str] = {
     "it when asked.": "PIN 码绝不作为参数（会出现在进程列表和命令历史里）：请设置 {env}，或在提示时输入。",
     "Scan the items with --sku SKU[=QTY], or skip the check with --skip-check --pin-user NAME.":
         "请用 --sku SKU[=数量] 扫商品，或用 --skip-check --pin-user 姓名 跳过验货。",
+    # issue 26 item 6: an item is never the tracking number
+    "One too many: every {sku} of order {order} is already counted; take this one out of the parcel, then scan the "
+    "tracking number on the courier's label.":
+        "多了一件：订单 {order} 的 {sku} 已经全部点齐；请把这件从包裹里拿出来，再扫快递面单上的单号。",
+    "{number} is an item or an order of this shop ({known}), not a tracking number; scan the barcode on the "
+    "courier's label.": "{number} 是本店的商品或订单（{known}），不是快递单号；请扫快递面单上的条码。",
 }

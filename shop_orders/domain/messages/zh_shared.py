@@ -74,4 +74,9 @@ ZH = {
     'yes': '是',
     'sign-in': '登录',
     'owner account made and signed in (argon2id check {ms} ms)': '已创建老板账号并登录（argon2id 校验 {ms} 毫秒）',
+    # issue 26 item 8: the shop's identity (domain/shop.py, services/settings.py)
+    "The shop's name": "店铺名称", "The shop's address": "店铺地址", "The shop's phone": "店铺电话",
+    "{field} is at most {limit} characters; this one has {n}.": "{field}最多 {limit} 个字符；现在有 {n} 个。",
+    "{field} holds a control character ({code}); type it on one line without them.":
+        "{field}含有控制字符（{code}）；请在一行内输入，不要带这类字符。",
 }

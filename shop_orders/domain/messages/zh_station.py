@@ -29,4 +29,6 @@ ZH: dict[str, str] = {
     "A shipment without the scan station needs a reason.": "不经扫描发货台发货需要填写原因。",
     "Ship %s": "发货 %s", "S&hip…": "发货(&H)…",
     "The order's details are still being read; try again in a moment.": "正在读取订单详情，请稍后再试。",
+    # issue 26 item 6: the order's own barcode scanned where the tracking number is due
+    "%s is on screen: scan the tracking number.": "%s 已在屏幕上：请扫快递单号。",
 }

@@ -48,8 +48,8 @@ ZH: dict[str, str] = {
     "No courier is set up yet: add one with shop-orders couriers set NAME --kind K.":
         "尚未设置快递账号：请用 shop-orders couriers set 名称 --kind 类型 添加。",
     "the shop's courier accounts (their keys in the vault)": "店铺的快递账号（密钥存于保险库）",
-    "add or change a courier; the API key from standard input or a prompt, never an argument":
-        "添加或修改快递账号；接口密钥从标准输入或提示输入，绝不作为参数",
+    "add or change a courier (an option left out keeps what it has); the API key from standard input or a prompt, "
+    "never an argument": "添加或修改快递账号（未给出的选项保持原值）；接口密钥从标准输入或提示输入，绝不作为参数",
     "as the parcels name it, e.g. SF or YTO": "与包裹上的快递名称一致，如 SF 或 YTO",
     "the API it speaks": "使用的接口", "the API's address (default: the real service's)": "接口地址（默认：官方服务地址）",
     "Kuaidi100's customer id": "快递100 的 customer 编号",
