@@ -278,4 +278,5 @@ ZH: dict[str, str] = {
     "  closed {when}: {resolution}": "  于 {when} 关闭：{resolution}",
     "  comments:": "  备注：", "  attachments:": "  附件：",
     "    {name}  {size} bytes  sha256 {sha}…  ({when}, {who})": "    {name}  {size} 字节  sha256 {sha}…  （{when}，{who}）",
+    "name each attached file's SHA-256 beside its name in the history": "在修改记录中于附件文件名旁列出其 SHA-256",
 }

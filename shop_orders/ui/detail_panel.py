@@ -19,16 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain import flags as flag_codes
-from shop_orders.domain import lifecycle
+from shop_orders.domain import lifecycle, trail
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor, shown
-from shop_orders.domain.replay import describe_created
 from shop_orders.domain.staleness import Level, Thresholds, describe_age, level
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import ACTIVE, Kind
 from shop_orders.domain.tickets import State as TicketState
-from shop_orders.domain.vocabulary import action_label, field_label, method_label, source_label
+from shop_orders.domain.vocabulary import method_label, source_label
 from shop_orders.services.browse import OrderDetail
 from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text
@@ -150,16 +149,23 @@ class DetailPanel(QWidget):
         self.lifecycle.set_stage(None)
 
     def change_text(self, e) -> str:
-        """One event for people, in the UI's language: "status: 待付款 → 已取消", "created as …"."""
-        if e.action == "create":
-            return describe_created(e.new)
-        field = field_label(e.field, self.lang) if e.field else action_label(e.action, self.lang)
-        old, new = e.old, e.new
-        if e.field == "status":
-            old, new = (Status(v).label(self.lang) if v else "" for v in (old, new))
-        if old is None:
-            return t("{field}: {new}", field=field, new=new or "")
-        return t("{field}: {old} → {new}", field=field, old=old, new=new or "")
+        """One event for people, in the UI's language: "status: 待付款 → 已取消", "created as …" (domain/trail.py
+        describes it, as for `show` and the export)."""
+        return trail.Describer(self.lang).row(e).change(self.lang)
+
+    def _fill_history(self, history) -> None:
+        """The trust chain: each event described by domain/trail.py (the one describing of the window, `show`
+        and the export); an attachment by its file name, its SHA-256 in the row's tooltip."""
+        describe = trail.Describer(self.lang)
+        rows = [describe.row(e) for e in history]
+        fill(self.history, [[local_text(r.at), r.who, r.source, r.change(self.lang), r.reason] for r in rows])
+        for i, r in enumerate(rows):
+            if r.digest:
+                for c in range(self.history.columnCount()):
+                    item = self.history.item(i, c)
+                    if item is not None:
+                        item.setToolTip(t("File's SHA-256: %s") % r.digest)
+                        item.setData(Qt.ItemDataRole.UserRole, r.digest)
 
     def staleness_text(self, status: Status, updated_at, thresholds: Thresholds, now) -> str:
         """How long the order has been without an update, against which threshold."""
@@ -230,8 +236,7 @@ class DetailPanel(QWidget):
         stage = lifecycle.reached(status, o.total_minor, o.paid_minor, len(live),
                                   next((k for k, v in lifecycle.TRACKING_STAGE.items() if v == furthest), None))
         self.lifecycle.set_stage(stage, cancelled=status is Status.CANCELLED)
-        fill(self.history, [[local_text(e.at), e.actor, source_label(e.source, self.lang), self.change_text(e), e.reason]
-                             for e in d.history])
+        self._fill_history(d.history)
         fill(self.lines, [[str(li.line_no), li.sku, li.title, str(li.qty), format_minor(li.unit_price_minor, cur),
                             str(li.shipped_qty)] for li in o.lines])
         fill(self.payments, [[local_text(p.paid_at), format_minor(p.amount_minor, cur) if p.amount_minor >= 0 else
