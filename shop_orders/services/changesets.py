@@ -50,6 +50,7 @@ from shop_orders.domain.money import scaled as _scaled
 from shop_orders.domain.payment import unpaid_refusal
 from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
+from shop_orders.domain import trail
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.settings import get_cod_channels
@@ -98,17 +99,28 @@ class Proposal:
     decision_reason: str
     params: dict
     revert_of: int | None
+    decided_role: str = ""  # the role of who decided (decided_by)
 
     @property
     def label(self) -> str:
         return t(KINDS.get(self.kind, self.kind))
+
+    def decided(self, lang: str | None = None) -> str:
+        """Who approved (or rejected) it, with their role: "olivia (owner)" / "olivia（老板）"; an applied
+        set that needed no second person says so; a waiting one ""."""
+        if self.decided_by:
+            return trail.approver_text(Actor(self.decided_by, self.decided_role).describe(), lang) \
+                if self.decided_role else self.decided_by
+        if self.state in (APPLIED, REVERTED):
+            return t("no second person needed", lang=lang)
+        return ""
 
 
 def _proposal(cs: ChangeSet) -> Proposal:
     assert cs.id is not None  # a stored row
     return Proposal(int(cs.id), cs.kind, cs.state, cs.order_count, cs.proposer, cs.proposer_role, cs.reason,
                     cs.created_at, cs.expires_at, cs.decided_by, cs.decided_at, cs.decision_reason,
-                    json.loads(cs.params), cs.revert_of)
+                    json.loads(cs.params), cs.revert_of, cs.decided_role)
 
 
 # ---- what a change does to one order ---------------------------------------------------------

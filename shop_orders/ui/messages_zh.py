@@ -282,4 +282,5 @@ ZH = {
     '%s open exception tickets': '%s 个未关闭的异常工单',
     'With open tickets': '有未关闭工单',
     "File's SHA-256: %s": '文件的 SHA-256：%s',
+    'Decided by': '审批人',
 }

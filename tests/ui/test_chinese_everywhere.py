@@ -36,7 +36,7 @@ PROPER = ["Shop Orders", "Advanced Order Export", "All Orders", "WooCommerce", "
           "Analytics", "JD", "ERP", "zip", "XML", "PayPal", "AfterShip", "YTO", "shunfeng", "PIN", "Esc",
           "PDF", "English", "EtsySoldOrders", "Etsy", "eBay", "Seller Hub", "Sales History", "Easy Ship",
           "HKD", "TWD", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED"]  # the language list names each language in itself
-_PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key)\b|SO-\d{8}-\d{6}|--[a-z-]+")
+_PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key|png|jpg|pdf)\b|SO-\d{8}-\d{6}|--[a-z-]+")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 

@@ -94,4 +94,5 @@ ZH = {
     '{actor}, approved by {approver}': '{actor}，经 {approver} 批准',
     '{name} (SHA-256 {digest})': '{name}（SHA-256 {digest}）',
     'Approved by': '审批人',
+    'no second person needed': '无需第二人审批',
 }
