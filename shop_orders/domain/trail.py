@@ -200,6 +200,12 @@ class TrailRow:
 SYSTEM_ACTOR = "system"  # the rules', reminders' and escalation's actor (services/tickets.SYSTEM), with no role
 
 
+def actor_name(name: str, role: str = "", lang: str | None = None) -> str:
+    """A person as named; the rules' own actor ("system", no role) as "system" / "系统" (also a ticket's
+    opener or a comment's author, which keep no role)."""
+    return t("system", lang=lang) if name == SYSTEM_ACTOR and not role else name
+
+
 def approver_text(stored: str, lang: str | None = None) -> str:
     """The approver as the trail stores it ("max (manager)", domain/changes.Actor.describe) with the
     role named in the language: "max (manager)" / "max（经理）"; anything else as it is."""
@@ -254,7 +260,7 @@ class Describer:
 
     def actor(self, name: str, role: str = "") -> str:
         """A person as named; the rules' own actor ("system", no role) as "system" / "系统"."""
-        return t("system", lang=self.lang) if name == SYSTEM_ACTOR and not role else name
+        return actor_name(name, role, self.lang)
 
     def approver(self, stored: str) -> str:
         if not stored:

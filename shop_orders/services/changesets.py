@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders import paths
+from shop_orders.domain import trail
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
@@ -50,7 +51,6 @@ from shop_orders.domain.money import scaled as _scaled
 from shop_orders.domain.payment import unpaid_refusal
 from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
-from shop_orders.domain import trail
 from shop_orders.domain.vocabulary import field_label
 from shop_orders.services import auth, backup, orders, permissions
 from shop_orders.services.settings import get_cod_channels
