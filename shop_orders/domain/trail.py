@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import N_, t
@@ -168,8 +167,7 @@ class TrailEvent(Protocol):
     reason: str
 
 
-@dataclass(frozen=True)
-class TrailRow:
+class TrailRow(NamedTuple):
     """One event as people read it. `who` names the proposer and the approver of a two-person
     change; `digest` is an attachment's SHA-256 (shown only on demand), else ""."""
 
@@ -233,6 +231,10 @@ class Describer:
         self._actions: dict[str, str] = {}
         self._fields: dict[str, str] = {}
         self._approvers: dict[str, str] = {}
+        self._people: dict[tuple[str, str, str, bool], str] = {}
+        self._coded: dict[tuple[str, str], bool] = {}
+        self._system = t("system", lang=lang)
+        self._codes: dict[tuple[str, str], str] = {}
 
     def source(self, code: str) -> str:
         name = self._sources.get(code)
@@ -260,7 +262,7 @@ class Describer:
 
     def actor(self, name: str, role: str = "") -> str:
         """A person as named; the rules' own actor ("system", no role) as "system" / "系统"."""
-        return actor_name(name, role, self.lang)
+        return self._system if name == SYSTEM_ACTOR and not role else name
 
     def approver(self, stored: str) -> str:
         if not stored:
@@ -273,21 +275,41 @@ class Describer:
     def who(self, actor: str, role: str, approver: str, source: str) -> str:
         """The actor, and who approved: "max, approved by olivia (owner)"; for a change set's
         changes "proposed by max, approved by olivia (owner)"."""
-        person = self.actor(actor, role)
-        if not approver:
-            return person
-        if source.startswith("changeset:"):
-            return t("proposed by {proposer}, approved by {approver}", lang=self.lang, proposer=person,
-                     approver=self.approver(approver))
-        return t("{actor}, approved by {approver}", lang=self.lang, actor=person, approver=self.approver(approver))
+        key = (actor, role, approver, source.startswith("changeset:"))
+        name = self._people.get(key)
+        if name is None:
+            person = self.actor(actor, role)
+            if not approver:
+                name = person
+            elif key[3]:
+                name = t("proposed by {proposer}, approved by {approver}", lang=self.lang, proposer=person,
+                         approver=self.approver(approver))
+            else:
+                name = t("{actor}, approved by {approver}", lang=self.lang, actor=person,
+                         approver=self.approver(approver))
+            self._people[key] = name
+        return name
+
+    def _named(self, action: str, field: str) -> bool:
+        """Whether the values of this action and field are codes to name (else they read as they are)."""
+        key = (action, field)
+        named = self._coded.get(key)
+        if named is None:
+            named = self._coded[key] = (action == "create" or field in NAMED_FIELDS
+                                        or field.startswith(("ticket#", "secret:"))
+                                        or field in ("item_check", "vault:passphrase"))
+        return named
 
     def value(self, e: TrailEvent, value: str | None) -> str | None:
         """One old or new value as people read it; with `hashes`, an attachment's SHA-256 too."""
-        if value is None:
-            return None
-        if e.action != "create" and e.field not in NAMED_FIELDS and not e.field.startswith(("ticket#", "secret:")) \
-                and e.field not in ("item_check", "vault:passphrase"):
+        if value is None or not self._named(e.action, e.field):
             return value  # amounts, quantities, names and addresses read as they are (the most events)
+        if e.field in NAMED_FIELDS and e.action != "create":  # a status, channel or tracking state: few codes
+            key = (e.field, value)
+            named = self._codes.get(key)
+            if named is None:
+                named = self._codes[key] = readable(e.action, e.field, value, self.lang) or ""
+            return named
         shown = readable(e.action, e.field, value, self.lang)
         if self.hashes and e.field.endswith(".attachment"):
             digest = attachment_parts(value)[0]
@@ -296,11 +318,13 @@ class Describer:
         return shown
 
     def row(self, e: TrailEvent) -> TrailRow:
-        created = e.action == "create"
-        digest = attachment_parts(e.new or "")[0] if e.field.endswith(".attachment") else ""
-        actor = self.actor(e.actor, e.role)
-        return TrailRow(at=e.at, actor=actor, approver=self.approver(e.approver),
-                        who=self.who(e.actor, e.role, e.approver, e.source), source=self.source(e.source),
-                        action=self.action(e.action), field=self.field(e.field) if e.field else "",
-                        old=self.value(e, e.old), new=self.value(e, e.new), reason=e.reason, digest=digest,
-                        created=created)
+        action, field, actor, role, approver = e.action, e.field, e.actor, e.role, e.approver
+        old, new = e.old, e.new
+        if self._named(action, field):
+            old, new = self.value(e, old), self.value(e, new)
+        source = self._sources.get(e.source) or self.source(e.source)
+        return TrailRow(e.at, self.actor(actor, role), self.approver(approver) if approver else "",
+                        self.who(actor, role, approver, e.source), source,
+                        self._actions.get(action) or self.action(action), self._fields.get(field) or self.field(field),
+                        old, new, e.reason, attachment_parts(e.new or "")[0] if field.endswith(".attachment") else "",
+                        action == "create")
