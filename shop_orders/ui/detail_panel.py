@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QPainter, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -120,6 +120,7 @@ class DetailPanel(QWidget):
         self.tabs = QTabWidget(self)
         self.history = text_table(self, [t("Time"), t("Who"), t("Source"), t("Change"),
                                      t("Reason")], "trustChain")
+        self._hash_on_demand()
         self.lines = text_table(self, [t("#"), t("SKU"), t("Item"), t("Qty"),
                                    t("Unit price"), t("Shipped")], "detailLines")
         self.payments = text_table(self, [t("Paid at"), t("Amount"), t("Method"),
@@ -153,11 +154,34 @@ class DetailPanel(QWidget):
         describes it, as for `show` and the export)."""
         return trail.Describer(self.lang).row(e).change(self.lang)
 
+    def _hash_on_demand(self) -> None:
+        """The trust chain's right-click: copy the chosen attachment's SHA-256 (a row shows the file's name;
+        its hash is asked for, to compare with a file). One action kept with the table: no menu left behind."""
+        self.copy_hash = QAction(t("Copy the file's SHA-256"), self.history)
+        self.copy_hash.setObjectName("copyAttachmentHash")
+        self.copy_hash.setEnabled(False)
+        self.copy_hash.triggered.connect(self._copy_hash)
+        self.history.addAction(self.copy_hash)
+        self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.history.currentCellChanged.connect(lambda row, *_: self.copy_hash.setEnabled(bool(self.digest_at(row))))
+
+    def digest_at(self, row: int) -> str:
+        """The SHA-256 of the attachment event in this row of the trust chain, else ""."""
+        item = self.history.item(row, 0) if row >= 0 else None
+        return str(item.data(Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+
+    def _copy_hash(self) -> None:
+        digest = self.digest_at(self.history.currentRow())
+        if digest:
+            QGuiApplication.clipboard().setText(digest)
+
     def _fill_history(self, history) -> None:
         """The trust chain: each event described by domain/trail.py (the one describing of the window, `show`
-        and the export); an attachment by its file name, its SHA-256 in the row's tooltip."""
+        and the export); an attachment by its file name, its SHA-256 in the row's tooltip and copied by the
+        right-click's action."""
         describe = trail.Describer(self.lang)
         rows = [describe.row(e) for e in history]
+        self.copy_hash.setEnabled(False)
         fill(self.history, [[local_text(r.at), r.who, r.source, r.change(self.lang), r.reason] for r in rows])
         for i, r in enumerate(rows):
             if r.digest:
@@ -166,6 +190,7 @@ class DetailPanel(QWidget):
                     if item is not None:
                         item.setToolTip(t("File's SHA-256: %s") % r.digest)
                         item.setData(Qt.ItemDataRole.UserRole, r.digest)
+        self.copy_hash.setEnabled(bool(self.digest_at(self.history.currentRow())))
 
     def staleness_text(self, status: Status, updated_at, thresholds: Thresholds, now) -> str:
         """How long the order has been without an update, against which threshold."""

@@ -283,4 +283,5 @@ ZH = {
     'With open tickets': '有未关闭工单',
     "File's SHA-256: %s": '文件的 SHA-256：%s',
     'Decided by': '审批人',
+    "Copy the file's SHA-256": '复制文件的 SHA-256',
 }

@@ -28,6 +28,7 @@ from shop_orders.domain import messages
 from shop_orders.domain.status import Status
 from shop_orders.services.context import AppContext, current_actor
 from shop_orders.ui import i18n
+from shop_orders.ui.order_model import OrderNoRole
 from tests import channel_files as cf
 from tests.factories import apply, make_order, run
 
@@ -36,7 +37,7 @@ PROPER = ["Shop Orders", "Advanced Order Export", "All Orders", "WooCommerce", "
           "Excel", "CSV", "SKU", "UTF-8", "GBK", "GB18030", "PostgreSQL", "SQLite", "CNY", "USD", "GBP", "EUR",
           "Analytics", "JD", "ERP", "zip", "XML", "PayPal", "AfterShip", "YTO", "shunfeng", "PIN", "Esc",
           "PDF", "English", "EtsySoldOrders", "Etsy", "eBay", "Seller Hub", "Sales History", "Easy Ship",
-          "HKD", "TWD", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED"]  # the language list names each language in itself
+          "SHA-256", "HKD", "TWD", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED"]  # the language list names each language in itself
 _PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key|png|jpg|pdf)\b|SO-\d{8}-\d{6}|--[a-z-]+")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -163,8 +164,9 @@ def test_the_main_window_menus_filters_grid_and_detail_are_chinese(chinese, make
     cells = []
     for row in range(2):  # the trust chains of both orders
         w.view.selectRow(row)
-        qtbot.waitUntil(lambda row=row: w.detail.detail is not None and w.table.current_row() is not None, timeout=5000)
-        qtbot.wait(50)
+        no = w.model.index(row, 0).data(OrderNoRole)
+        qtbot.waitUntil(lambda no=no: w.detail.detail is not None and w.detail.detail.order.order_no == no,
+                        timeout=5000)  # this row's order, not the one shown before
         chain = w.detail.history
         cells += [chain.item(r, c).text() for r in range(chain.rowCount()) for c in (1, 2, 3)]
     assert "手动" in cells and any(c.startswith("已付金额：") for c in cells), cells  # the trust chain too

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtGui import QGuiApplication
 from sqlalchemy import select
 
 from shop_orders.domain.changes import Actor, ChangeContext
@@ -92,7 +93,13 @@ def test_the_detail_panel_names_every_row_of_the_trust_chain_in_chinese(chinese,
     assert [c for r in rows for c in r[1:4] if english_in(c.replace("alice", ""))] == []  # alice: the factory's
     assert not [c for r in rows for c in r if re.search(r"[0-9a-f]{64}", c)]
     row = rows.index(attached)
-    assert DIGEST in panel.history.item(row, 3).toolTip()  # the hash on demand
+    assert DIGEST in panel.history.item(row, 3).toolTip()  # the hash on demand: in the tooltip,
+    panel.history.setCurrentCell(row, 0)
+    assert panel.copy_hash.isEnabled() and panel.copy_hash.text() == "复制文件的 SHA-256"
+    panel.copy_hash.trigger()  # and copied by the right-click's action
+    assert QGuiApplication.clipboard().text() == DIGEST
+    panel.history.setCurrentCell(rows.index(opened), 0)
+    assert not panel.copy_hash.isEnabled()  # a row without a file has no hash to copy
 
 
 def test_the_detail_panel_names_every_row_of_the_trust_chain_in_english(qtbot, chain):
