@@ -20,7 +20,6 @@ from shop_orders.domain.channels import parse_channel
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.status import Status
-from shop_orders.domain.vocabulary import action_label, field_label, source_label
 
 
 def status_arg(text: str) -> Status:
@@ -181,15 +180,18 @@ def iso(dt: datetime | None) -> str | None:
     return local(dt).isoformat(timespec="seconds") if dt is not None else None
 
 
-def print_history(history) -> None:
-    """An order's (or a ticket's) audit events, newest first, named in the language."""
+def print_history(history, hashes: bool = False) -> None:
+    """An order's (or a ticket's) audit events, newest first, named in the language (domain/trail.py,
+    as the window's trust chain and the export name them): who with who approved, the source, the
+    change; an attachment by its file name, with its SHA-256 when `hashes`."""
+    describe = trail.Describer(hashes=hashes)
     print(t("  history (newest first):"))
     for e in history:
-        old, new = (trail.readable(e.action, e.field, v) for v in (e.old, e.new))
-        change = f"{old} → {new}" if old is not None else (new or "")
+        r = describe.row(e)
+        change = f"{r.old} → {r.new}" if r.old is not None else (r.new or "")
         print(t("    {time}  {who}  [{source}]  {action} {field}: {change}{reason}",
-                time=f"{local(e.at):%Y-%m-%d %H:%M}", who=e.actor, source=source_label(e.source),
-                action=action_label(e.action), field=field_label(e.field), change=change,
+                time=f"{local(e.at):%Y-%m-%d %H:%M}", who=r.who, source=r.source,
+                action=r.action, field=r.field, change=change,
                 reason=t("  ({reason})", reason=e.reason) if e.reason else ""))
 
 

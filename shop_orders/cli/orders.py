@@ -196,7 +196,7 @@ def cmd_show(args, ctx: AppContext) -> int:
         print(what.format(amount=format_minor(abs(p.amount_minor), cur), currency=cur,
                           time=f"{local(p.paid_at):%Y-%m-%d %H:%M}", method=method_label(p.method) or "-",
                           source=source_label(p.reference) or "-"))
-    print_history(history)
+    print_history(history, hashes=getattr(args, "hashes", False))
     return 0
 
 
@@ -316,6 +316,8 @@ def add_change_commands(sub) -> None:
     """show, set-status, pay, ship."""
     c = sub.add_parser("show", help=t("one order with its lines and history"))
     c.add_argument("order", metavar="ORDER", help=t("global order id, e.g. SO-20261122-000123"))
+    c.add_argument("--hashes", action="store_true",
+                   help=t("name each attached file's SHA-256 beside its name in the history"))
     c.set_defaults(func=cmd_show)
 
     c = sub.add_parser("set-status", help=t("change an order's status along an allowed transition"))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shop_orders.cli.common import iso, positive_int, print_history, print_table, when
+from shop_orders.domain import trail
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.tickets import (
@@ -218,7 +219,7 @@ def cmd_tickets_show(args, ctx: AppContext) -> int:
     print(t("Ticket #{id} on {order}: {kind}, {priority}, {state}", id=tk.id, order=tk.order_no,
             kind=Kind(tk.kind).label(), priority=Priority(tk.priority).label(), state=State(tk.state).label()))
     print(t("  assigned to {who}; opened {opened} by {by} [{source}]", who=_assignee_label(tk),
-            opened=when(tk.opened_at), by=tk.opened_by, source=source_label(tk.source)))
+            opened=when(tk.opened_at), by=trail.actor_name(tk.opened_by), source=source_label(tk.source)))
     if left is not None and tk.due_at is not None:
         print(t("  due {due} ({left} left)", due=when(tk.due_at), left=countdown(left)))
     elif left is not None:
@@ -230,7 +231,7 @@ def cmd_tickets_show(args, ctx: AppContext) -> int:
     if comments:
         print(t("  comments:"))
         for c in comments:
-            print(f"    {when(c.at)}  {c.author}  {note_text(c.text)}")
+            print(f"    {when(c.at)}  {trail.actor_name(c.author)}  {note_text(c.text)}")
     if files:
         print(t("  attachments:"))
         for a in files:

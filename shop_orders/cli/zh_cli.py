@@ -301,4 +301,5 @@ ZH: dict[str, str] = {
     "There is no user {name} in this store: sign in with --user NAME (the owner made at the first start, for "
     "one); the password is asked, or read from {env}.":
         "本店没有用户 {name}：请用 --user 姓名 登录（例如首次启动时创建的老板）；密码会提示输入，或从 {env} 读取。",
+    "name each attached file's SHA-256 beside its name in the history": "在修改记录中于附件文件名旁列出其 SHA-256",
 }

@@ -53,6 +53,13 @@ SOURCES: dict[str, str] = {
     "restore": N_("restore"), "cli": N_("command line"), "changeset": N_("change set"),
 }
 
+# The rules' names in a source "rule:<name>" (services/rules.py, the tickets' reminders and escalation).
+RULES: dict[str, str] = {
+    "payment": N_("payment check"), "stuck": N_("stuck orders"), "cancel": N_("channel cancels"),
+    "hold": N_("channel holds"), "logistics": N_("courier's word"), "reminder": N_("ticket reminder"),
+    "escalation": N_("ticket escalation"),
+}
+
 
 # Payment methods: codes in the store (and on the command line), names for people.
 METHODS: dict[str, str] = {
@@ -91,11 +98,16 @@ def action_label(code: str, lang: str | None = None) -> str:
 
 
 def source_label(source: str, lang: str | None = None) -> str:
-    """'import:taobao.xlsx' -> 'import: taobao.xlsx' / '导入：taobao.xlsx'; 'manual' -> 'by hand' / '手动'."""
+    """'import:taobao.xlsx' -> 'import: taobao.xlsx' / '导入：taobao.xlsx'; 'manual' -> 'by hand' / '手动';
+    'rule:stuck' -> 'rule: stuck orders' / '规则：超时订单'; 'changeset:12' -> 'change set: #12'."""
     kind, sep, name = source.partition(":")
     label = SOURCES.get(kind)
     if label is None:
         return source
     if not sep:
         return t(label, lang=lang)
+    if kind == "rule" and name in RULES:
+        name = t(RULES[name], lang=lang)
+    elif kind == "changeset" and name.isdigit():
+        name = f"#{name}"
     return t("{kind}: {name}", lang=lang, kind=t(label, lang=lang), name=name)

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from shop_orders import paths
+from shop_orders.domain import trail
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
 from shop_orders.domain.grid import GridQuery
@@ -98,17 +99,28 @@ class Proposal:
     decision_reason: str
     params: dict
     revert_of: int | None
+    decided_role: str = ""  # the role of who decided (decided_by)
 
     @property
     def label(self) -> str:
         return t(KINDS.get(self.kind, self.kind))
+
+    def decided(self, lang: str | None = None) -> str:
+        """Who approved (or rejected) it, with their role: "olivia (owner)" / "olivia（老板）"; an applied
+        set that needed no second person says so; a waiting one ""."""
+        if self.decided_by:
+            return trail.approver_text(Actor(self.decided_by, self.decided_role).describe(), lang) \
+                if self.decided_role else self.decided_by
+        if self.state in (APPLIED, REVERTED):
+            return t("no second person needed", lang=lang)
+        return ""
 
 
 def _proposal(cs: ChangeSet) -> Proposal:
     assert cs.id is not None  # a stored row
     return Proposal(int(cs.id), cs.kind, cs.state, cs.order_count, cs.proposer, cs.proposer_role, cs.reason,
                     cs.created_at, cs.expires_at, cs.decided_by, cs.decided_at, cs.decision_reason,
-                    json.loads(cs.params), cs.revert_of)
+                    json.loads(cs.params), cs.revert_of, cs.decided_role)
 
 
 # ---- what a change does to one order ---------------------------------------------------------

@@ -47,7 +47,6 @@ from shop_orders.domain.roles import Role
 from shop_orders.domain.shop import ShopIdentity
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import ACTIVE, KIND_LABELS, STATE_LABELS, Kind, Priority, State
-from shop_orders.domain.vocabulary import action_label, field_label, source_label
 from shop_orders.services.settings import get_shop
 from shop_orders.store import grid
 from shop_orders.store.db import Database
@@ -74,7 +73,8 @@ ORDER_COLUMNS = [
 LINE_COLUMNS = [(N_("Order"), 20), (N_("Line"), 6), (N_("SKU"), 16), (N_("Item"), 36), (N_("Qty"), 6),
                 (N_("Unit price"), 12), (N_("Shipped"), 8)]
 AUDIT_COLUMNS = [(N_("#"), 9), (N_("Time"), 17), (N_("Who"), 12), (N_("Source"), 22), (N_("Order"), 20),
-                 (N_("Action"), 10), (N_("Field"), 14), (N_("Old"), 24), (N_("New"), 24), (N_("Reason"), 30)]
+                 (N_("Action"), 10), (N_("Field"), 14), (N_("Old"), 24), (N_("New"), 24), (N_("Reason"), 30),
+                 (N_("Approved by"), 18)]
 TICKET_COLUMNS = [(N_("Ticket"), 8), (N_("Order"), 20), (N_("Kind"), 24), (N_("Priority"), 8), (N_("State"), 18),
                   (N_("Assignee"), 16), (N_("Opened at"), 17), (N_("Due at"), 17), (N_("Resolved at"), 17),
                   (N_("Closed at"), 17), (N_("Resolution"), 40), (N_("SLA met"), 9)]
@@ -383,26 +383,17 @@ def _summary(w: _Table, by_status: dict[tuple[str, str], list[int]], by_channel:
 
 
 def _audit(w: _Table, session: Session, ids: list[int], lang: str, cancelled: Callable[[], bool] | None) -> None:
-    """The exported orders' events, in chain order, with codes named for people."""
-    sources: dict[str, str] = {}
-    actions: dict[str, str] = {}
-    fields: dict[str, str] = {}
+    """The exported orders' events, in chain order, described for people as the window's trust chain
+    and `show` describe them (domain/trail.py): Who is the person who made the change (a change
+    set's proposer), Approved by the second person of a two-person change; an attachment by its
+    file name."""
+    describe = trail.Describer(lang)
     tbl = AuditEvent.__table__
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
         for e in session.execute(select(tbl).where(tbl.c.order_id.in_(chunk)).order_by(tbl.c.id)):
-            source = sources.get(e.source)
-            if source is None:
-                source = sources[e.source] = source_label(e.source, lang)
-            action = actions.get(e.action)
-            if action is None:
-                action = actions[e.action] = action_label(e.action, lang)
-            field = fields.get(e.field)
-            if field is None:
-                field = fields[e.field] = field_label(e.field, lang) if e.field else ""
-            old, new = e.old, e.new
-            if e.action in ("create", "ticket") or e.field in trail.NAMED_FIELDS:  # codes and JSON, named
-                old, new = trail.readable(e.action, e.field, old, lang), trail.readable(e.action, e.field, new, lang)
-            w.append([e.id, w.cell(e.at, "date"), w.cell(e.actor), w.cell(source), w.cell(e.order_no),
-                      w.cell(action), w.cell(field), w.cell(old), w.cell(new), w.cell(e.reason)])
+            r = describe.row(e)
+            w.append([e.id, w.cell(e.at, "date"), w.cell(r.actor), w.cell(r.source), w.cell(e.order_no),
+                      w.cell(r.action), w.cell(r.field), w.cell(r.old), w.cell(r.new), w.cell(e.reason),
+                      w.cell(r.approver or None)])
         _check(cancelled, lang)

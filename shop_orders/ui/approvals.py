@@ -219,7 +219,7 @@ class ApprovalsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.table = text_table(self, [t("#"), t("State"), t("Change"), t("Orders"), t("Proposed by"),
-                                       t("Reason"), t("Expires")], "changeSets")
+                                       t("Decided by"), t("Reason"), t("Expires")], "changeSets")
         self.table.currentCellChanged.connect(lambda *_: self._show_items())
         self.items = text_table(self, [t("Order"), t("Now"), t("After")], "changeSetItems")
         lists = QHBoxLayout()  # the change sets beside the chosen one's orders: the dock stays low
@@ -274,7 +274,8 @@ class ApprovalsPanel(QWidget):
         waiting = [s for s in sets if s.state == changesets.PENDING]
         self.sets = waiting + [s for s in sets if s.state != changesets.PENDING][:200]
         fill(self.table, [[str(s.id), t(changesets.STATES.get(s.state, s.state)), s.label, f"{s.orders:,}",
-                           s.proposer, s.reason, local_text(s.expires_at) if s.state == changesets.PENDING else ""]
+                           s.proposer, s.decided(self.lang), s.reason,
+                           local_text(s.expires_at) if s.state == changesets.PENDING else ""]
                           for s in self.sets])
         for i, s in enumerate(self.sets):
             if s.id == keep:

@@ -306,4 +306,7 @@ ZH = {
         "<b>店铺</b>：发货单和导出文件上印的名称。所有电脑共用。",
     "Shop name": "店铺名称", "Shop address": "店铺地址", "Shop phone": "店铺电话",
     "Empty: slips say “Shop Orders”": "不填则印“订单台”",
+    "File's SHA-256: %s": '文件的 SHA-256：%s',
+    'Decided by': '审批人',
+    "Copy the file's SHA-256": '复制文件的 SHA-256',
 }

@@ -34,8 +34,14 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.roles import Role
-from shop_orders.domain.tickets import HISTORY_CHOICES, Kind, Priority, State, countdown
-from shop_orders.domain.trail import readable
+from shop_orders.domain.tickets import (
+    HISTORY_CHOICES,
+    Kind,
+    Priority,
+    State,
+    countdown,
+)
+from shop_orders.domain.trail import actor_name, readable
 from shop_orders.domain.vocabulary import TICKET_FIELDS, source_label
 from shop_orders.services import tickets
 from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
@@ -471,13 +477,14 @@ class TicketPanel(QWidget):
         self.detail_data = d
         k = d.ticket
         lines = [f"<b>#{k.id} · {k.order_no} · {Kind(k.kind).label()} · P{k.priority} · {State(k.state).label()}</b>",
-                 t("Opened %s by %s (%s)") % (local_text(k.opened_at), _html(k.opened_by), source_label(k.source))]
+                 t("Opened %s by %s (%s)") % (local_text(k.opened_at), _html(actor_name(k.opened_by)),
+                                               source_label(k.source))]
         if k.due_at is not None:
             lines.append(t("Due %s") % local_text(k.due_at))
         if k.resolution:
             lines.append(t("Resolution: %s") % _html(k.resolution))
         for at, author, text in d.comments:
-            lines.append(f"<i>{local_text(at)} {_html(author)}</i>: {_html(text)}")
+            lines.append(f"<i>{local_text(at)} {_html(actor_name(author))}</i>: {_html(text)}")
         lines.append("<hr>")
         for ev in d.history:
             code = ev.field.rsplit(".", 1)[-1]
@@ -485,7 +492,7 @@ class TicketPanel(QWidget):
             old = readable("ticket", ev.field, ev.old, self.lang)
             new = readable("ticket", ev.field, ev.new, self.lang)
             change = f"{_html(old)} → {_html(new or '')}" if old else _html(new or "")
-            lines.append(f"<small>{local_text(ev.at)} {_html(ev.actor)} · {_html(what)}: {change}</small>")
+            lines.append(f"<small>{local_text(ev.at)} {_html(actor_name(ev.actor, ev.role))} · {_html(what)}: {change}</small>")
         self.detail.setHtml("<br>".join(lines))
         self.files.clear()
         for att_id, name, size, sha, _at, _by in d.attachments:

@@ -178,7 +178,7 @@ def test_the_whole_bulk_cycle_propose_list_show_approve_revert_approve(shop):
     states = {c["id"]: (c["state"], c["approver"]) for c in change_sets(shop)}
     assert states == {int(cs): ("reverted", "olivia"), int(revert): ("applied", "olivia")}
     trail = as_("olivia", "show", chosen[0], db=shop).stdout
-    assert f"[change set: {cs}]" in trail and f"[change set: {revert}]" in trail
+    assert f"[change set: #{cs}]" in trail and f"[change set: #{revert}]" in trail
 
 
 def test_reject_expiry_and_every_refusal_leave_the_orders_as_they_were(shop):

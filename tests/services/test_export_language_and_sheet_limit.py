@@ -39,7 +39,7 @@ def test_a_chinese_export_names_sheets_headers_statuses_channels_and_the_trail_i
     summary = [r[0] for r in _rows(wb["汇总"])[1:]]
     assert "状态：已取消" in summary and "渠道：微信小程序" in summary
     audit = _rows(wb["审计记录"])
-    assert audit[0] == ["#", "时间", "操作人", "来源", "订单", "操作", "字段", "原值", "新值", "原因"]
+    assert audit[0] == ["#", "时间", "操作人", "来源", "订单", "操作", "字段", "原值", "新值", "原因", "审批人"]
     cancel = next(r for r in audit[1:] if r[4] == shop[1] and r[7] is not None and r[6] == "状态")
     assert cancel[3] == "手动" and cancel[5] == "状态" and cancel[7] == "待付款" and cancel[8] == "已取消"
     assert cancel[9] == "buyer asked"
@@ -90,7 +90,7 @@ def test_a_table_longer_than_a_sheet_continues_on_the_next_and_the_summary_says_
         ws = wb[sheet]
         got = _rows(ws)
         assert 1 < len(got) <= 3 and got[0] == _rows(wb[name])[0]  # the header on every sheet
-        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:J{len(got)}"
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:K{len(got)}"
         rows += got[1:]
     assert len(rows) == result.events and [r[0] for r in rows] == sorted(r[0] for r in rows)
     orders_rows = sum(len(_rows(wb[n])) - 1 for n in wb.sheetnames if n.startswith(orders_name))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QTableView,
     QTabWidget,
+    QTreeView,
     QTreeWidget,
     QWidget,
 )
@@ -27,16 +28,17 @@ from shop_orders.domain import messages
 from shop_orders.domain.status import Status
 from shop_orders.services.context import AppContext, current_actor
 from shop_orders.ui import i18n
+from shop_orders.ui.order_model import OrderNoRole
 from tests import channel_files as cf
-from tests.factories import apply, make_order
+from tests.factories import apply, make_order, run
 
 # Names that stay as they are in a Chinese UI (products, formats, codes).
 PROPER = ["Shop Orders", "Advanced Order Export", "All Orders", "WooCommerce", "WebToffee", "Shopify", "Amazon",
           "Excel", "CSV", "SKU", "UTF-8", "GBK", "GB18030", "PostgreSQL", "SQLite", "CNY", "USD", "GBP", "EUR",
           "Analytics", "JD", "ERP", "zip", "XML", "PayPal", "AfterShip", "YTO", "shunfeng", "PIN", "Esc",
           "PDF", "English", "EtsySoldOrders", "Etsy", "eBay", "Seller Hub", "Sales History", "Easy Ship",
-          "HKD", "TWD", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED"]  # the language list names each language in itself
-_PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key)\b|SO-\d{8}-\d{6}|--[a-z-]+")
+          "SHA-256", "HKD", "TWD", "JPY", "KRW", "SGD", "AUD", "CAD", "INR", "ZAR", "PKR", "AED"]  # the language list names each language in itself
+_PATHS = re.compile(r"\S*[/\\]\S*|\S+\.(sqlite3|xlsx|xlsm|xls|csv|tsv|txt|json|key|png|jpg|pdf)\b|SO-\d{8}-\d{6}|--[a-z-]+")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -87,9 +89,10 @@ def _item_texts(w: QWidget, name: str) -> list[tuple[str, str]]:
             out.append((f"{name}.group{i}", item.text(0)))
             out += [(f"{name}.item{i}.{k}", item.child(k).text(0)) for k in range(item.childCount())]
         return out
-    if isinstance(w, QTableView) and w.model() is not None:
+    if isinstance(w, (QTableView, QTreeView)) and w.model() is not None:  # the file dialog's list is a tree
+        header = w.horizontalHeader() if isinstance(w, QTableView) else w.header()
         return [(f"{name}.header{c}", str(w.model().headerData(c, Qt.Orientation.Horizontal) or ""))
-                for c in range(w.horizontalHeader().count())]
+                for c in range(header.count()) if not header.isSectionHidden(c)]
     return []
 
 
@@ -120,11 +123,33 @@ def chinese(qapp):
 
 @pytest.fixture
 def store(sqlite_db):
+    """Two orders; the second's trust chain has a ticket the stuck-order rule opened (its actor
+    "system"), seen again, assigned, moved and given a file."""
     no = make_order(sqlite_db)
-    from shop_orders.services import orders
+    from sqlalchemy import select
+
+    from shop_orders.domain.changes import ChangeContext
+    from shop_orders.domain.tickets import Kind
+    from shop_orders.services import orders, tickets
+    from shop_orders.store.models import Order
 
     apply(sqlite_db, orders.record_payment, no, 40500, method="alipay", reference="2026112022001")
-    make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
+    second = make_order(sqlite_db, status=Status.AWAITING_SHIPMENT)
+    rule = ChangeContext(tickets.SYSTEM, "rule:stuck")
+
+    def sighting(key):
+        return lambda uow: tickets.detected(uow, rule, uow.session.execute(
+            select(Order).where(Order.order_no == second)).scalar_one(), Kind.STUCK, key, "")
+
+    run(sqlite_db, sighting("no update since 2026-11-20T09:30:00+00:00"))
+    run(sqlite_db, sighting("no update since 2026-11-19T09:30:00+00:00"))
+    with sqlite_db.read_session() as s:
+        from shop_orders.store.models import Ticket
+
+        ticket = s.execute(select(Ticket.id).where(Ticket.kind == "stuck")).scalar_one()
+    apply(sqlite_db, tickets.assign, ticket, "warehouse")
+    apply(sqlite_db, tickets.set_state, ticket, "in_progress")
+    apply(sqlite_db, tickets.attach, ticket, "回单.png", b"bank receipt")
     return sqlite_db
 
 
@@ -139,11 +164,14 @@ def test_the_main_window_menus_filters_grid_and_detail_are_chinese(chinese, make
     cells = []
     for row in range(2):  # the trust chains of both orders
         w.view.selectRow(row)
-        qtbot.waitUntil(lambda row=row: w.detail.detail is not None and w.table.current_row() is not None, timeout=5000)
-        qtbot.wait(50)
+        no = w.model.index(row, 0).data(OrderNoRole)
+        qtbot.waitUntil(lambda no=no: w.detail.detail is not None and w.detail.detail.order.order_no == no,
+                        timeout=5000)  # this row's order, not the one shown before
         chain = w.detail.history
-        cells += [chain.item(r, c).text() for r in range(chain.rowCount()) for c in (2, 3)]
+        cells += [chain.item(r, c).text() for r in range(chain.rowCount()) for c in (1, 2, 3)]
     assert "手动" in cells and any(c.startswith("已付金额：") for c in cells), cells  # the trust chain too
+    assert "系统" in cells and "规则：订单卡住" in cells and any(c.endswith("附件：回单.png") for c in cells), cells
+    assert [c for c in cells if english_in(c.replace("alice", ""))] == []  # ticket events, the rules, files (alice: data)
     assert_chinese(w)
     for menu in w.menuBar().findChildren(QMenu):
         assert_chinese(menu)
@@ -193,6 +221,69 @@ def test_the_import_and_mapping_dialogs_and_their_problems_are_chinese(chinese, 
     qtbot.addWidget(m)
     m.show()
     assert_chinese(m)
+
+
+@pytest.mark.parametrize("save", [False, True])
+def test_the_file_dialog_is_chinese(chinese, qtbot, tmp_path, save):
+    """Qt's own file dialog (ui/file_dialogs.py, the non-native one): its labels ("Look in:", "Files of
+    type:"), buttons, tooltips, the list's header and its context menu, all Chinese."""
+    from shop_orders.ui.file_dialogs import FileDialog
+
+    (tmp_path / "订单.xlsx").write_bytes(b"")
+    d = FileDialog(None, "导出", "Excel (*.xlsx)", protected=[], save=save, start=tmp_path,
+                   suggested_name="订单.xlsx" if save else "")
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.findChild(QLabel, "lookInLabel").text() != "", timeout=5000)
+    texts = dict(visible_texts(d))
+    assert texts["QLabel(lookInLabel)"] == "查找范围(&L)：" and texts["QLabel(fileTypeLabel)"] == "文件类型(&T)："
+    assert any(where.startswith("QTreeView(treeView).header") and text == "名称" for where, text in texts.items())
+    assert_chinese(d)
+    d.close()
+
+
+def test_qts_standard_buttons_and_text_menus_are_chinese(chinese, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox()
+    qtbot.addWidget(box)
+    names = [box.addButton(b).text() for b in (QMessageBox.StandardButton.Ok, QMessageBox.StandardButton.Cancel,
+                                               QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)]
+    assert names == ["确定", "取消", "是(&Y)", "否(&N)"]
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    menu = field.createStandardContextMenu()
+    assert [a.text().split("\t")[0] for a in menu.actions() if a.text()][:2] == ["撤消(&U)", "重做(&R)"]
+    assert not [a.text() for a in menu.actions() if english_in(a.text().split("\t")[0])]
+
+
+def test_an_approved_change_sets_rows_in_the_trust_chain_are_chinese(chinese, qtbot, sqlite_db):
+    """The trust chain names the proposer and the approver of every change an approved change set made."""
+    from sqlalchemy import select
+
+    from shop_orders.domain.changes import Actor, ChangeContext
+    from shop_orders.services import auth, changesets
+    from shop_orders.services.browse import OrderBrowser
+    from shop_orders.store.models import Order
+    from shop_orders.ui.detail_panel import DetailPanel
+    from tests.factories import make_shippable, settled_user
+
+    owner, manager = Actor("王芳", "owner"), Actor("李强", "manager")
+    run(sqlite_db, auth.create_user, ChangeContext(owner), owner.name, owner.role, "wangfang-secret-1")
+    settled_user(sqlite_db, ChangeContext(owner), manager.name, manager.role, "liqiang-secret-1")
+    nos = [make_shippable(sqlite_db) for _ in range(2)]
+    with sqlite_db.read_session() as s:
+        ids = list(s.execute(select(Order.id).where(Order.order_no.in_(nos))).scalars())
+    p = run(sqlite_db, changesets.submit, ChangeContext(manager), "set_status", {"status": "cancelled"}, "重复订单",
+            selection=ids)
+    run(sqlite_db, changesets.approve, owner, p.id)
+    panel = DetailPanel("zh_CN")
+    qtbot.addWidget(panel)
+    panel.show_detail(OrderBrowser(sqlite_db).detail(nos[0]))
+    chain = panel.history
+    rows = [[chain.item(r, c).text() for c in (1, 2, 3)] for r in range(chain.rowCount())]
+    assert ["李强 提交，王芳（老板） 审批", f"变更单：#{p.id}", "状态：待发货 → 已取消"] in rows
+    assert [c for r in rows for c in r if english_in(c.replace("alice", ""))] == []  # alice: the factory's
 
 
 def test_the_walker_finds_english_where_it_is_left(chinese, qtbot):

@@ -294,6 +294,17 @@ def test_a_bulk_cancel_waits_in_the_approvals_panel_and_applies_when_another_per
     assert approvers == {"olivia (owner)"}
     _wait_panel(qtbot, panel, waiting=0)
     assert w.approvals_dock.windowTitle() == "Approvals"
+    decided = next(i for i, cs in enumerate(panel.sets) if cs.id == cs_id)  # the list says who approved
+    headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+    assert panel.table.item(decided, headers.index("Decided by")).text() == "olivia (Owner)"
+    assert panel.table.item(decided, headers.index("Proposed by")).text() == "max"
+    settle(qtbot, w)
+    w.view.selectRow(next(r for r in range(w.model.rowCount()) if w.model.index(r, 0).data() == people[0]))
+    qtbot.waitUntil(lambda: w.detail.detail is not None and w.detail.detail.order.order_no == people[0]
+                    and w.detail.detail.order.status == "cancelled", timeout=10000)
+    chain = w.detail.history
+    who = {chain.item(r, 1).text() for r in range(chain.rowCount()) if chain.item(r, 2).text() == f"change set: #{cs_id}"}
+    assert who == {"proposed by max, approved by olivia (Owner)"}  # the trust chain names both
 
 
 def test_approve_as_another_person_on_the_same_pc_and_a_wrong_password_changes_nothing(
