@@ -4,15 +4,16 @@ The grid never loads every order. A GridQuery (immutable; a new one per filter o
 becomes one WHERE clause and one ORDER BY (the chosen column, then id, both served by an index).
 `count` gives the exact number of rows; `window` fetches rows [offset, offset+limit) and, past
 the middle, reads from the other end with the order reversed, so the last row is as cheap as the
-first. Quick search is an indexed prefix match on order number, channel order number, buyer,
-phone and tracking number (a range on SQLite, LIKE on text_pattern_ops indexes on PostgreSQL).
+first. Quick search finds any part (two characters or more) of an order's number, channel order
+number, tracking number, buyer, recipient, phone or address through the store's search index
+(store/search_index.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -20,6 +21,7 @@ from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
 from shop_orders.store.models import Order, Ticket
+from shop_orders.store import search_index
 from shop_orders.store.queries import stale_clause
 
 T = Order.__table__
@@ -32,25 +34,13 @@ SORTABLE = {
     "courier": T.c.courier, "tracking_no": T.c.tracking_no, "created_at": T.c.created_at,
     "updated_at": T.c.updated_at,
 }
-SEARCHED = (T.c.order_no, T.c.channel_order_no, T.c.buyer, T.c.phone, T.c.tracking_no)
-MAX_SEARCH = 64
 # A search matching at most this many orders is sorted in Python: SQLite would otherwise walk the
 # sort column's index across the whole table to avoid sorting a handful of rows.
 SMALL_RESULT = 2000
 
 
-def _prefix(col, text: str, dialect: str):
-    if dialect == "postgresql":
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return col.like(escaped + "%", escape="\\")
-    # SQLite compares text bytewise: [text, text + U+10FFFF) is exactly "starts with text".
-    return and_(col >= text, col < text + "\U0010ffff")
-
-
 def search_clause(text: str, dialect: str):
-    text = text.strip()[:MAX_SEARCH]
-    terms = [_prefix(c, text.upper() if c is T.c.order_no else text, dialect) for c in SEARCHED]
-    return or_(*terms)
+    return search_index.clause(text, dialect)
 
 
 def _in_range(col, start: datetime | None, end: datetime | None):
@@ -77,8 +67,8 @@ def where(q: GridQuery, dialect: str) -> list:
         conds.append(stale_clause(q.thresholds, q.now))
     if q.with_tickets:
         conds.append(has_active_ticket())
-    if q.search.strip():
-        conds.append(search_clause(q.search, dialect))
+    if q.search.strip():  # a search the domain refuses (search_refusal) finds nothing
+        conds.append(search_clause(q.search, dialect) if search_index.usable(q.search) else false())
     return conds
 
 

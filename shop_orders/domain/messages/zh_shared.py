@@ -74,4 +74,6 @@ ZH = {
     'yes': '是',
     'sign-in': '登录',
     'owner account made and signed in (argon2id check {ms} ms)': '已创建老板账号并登录（argon2id 校验 {ms} 毫秒）',
+    'The search holds only spaces: type at least two characters of an order, tracking or phone number, a name or an address.': '搜索框里只有空格：请输入订单号、运单号、电话、姓名或地址中的至少两个字。',
+    'Type at least two characters to search: one character would match almost every order.': '请至少输入两个字再搜索：一个字几乎会匹配所有订单。',
 }
