@@ -24,7 +24,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import BigInteger, Column, ColumnElement, Connection, MetaData, Table, Text, select
+from sqlalchemy import BigInteger, Column, ColumnElement, Connection, MetaData, Table, Text, inspect, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,11 @@ REBUILD_BATCH = 20_000
 S = Table("order_search", MetaData(), Column("order_id", BigInteger, primary_key=True),
           Column("text", Text, nullable=False))
 O = Order.__table__
+
+
+def is_index_table(name: str) -> bool:
+    """Whether a table of the store belongs to this index (FTS5 keeps shadow tables beside its own)."""
+    return name == "order_search" or name.startswith("order_search_grams")
 
 _LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _DIGITS = string.digits + string.ascii_lowercase
@@ -170,7 +175,10 @@ def _batches(conn: Connection) -> Iterator[dict[int, str]]:
 
 def rebuild(conn: Connection) -> int:
     """Empty the index and index every order again (in the caller's transaction); returns how
-    many orders were indexed. Memory is bounded by one batch of REBUILD_BATCH orders."""
+    many orders were indexed (0 in a store older than the index). Memory is bounded by one batch
+    of REBUILD_BATCH orders."""
+    if not inspect(conn).has_table("order_search"):
+        return 0
     conn.exec_driver_sql("DELETE FROM order_search")
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO order_search_grams (order_search_grams) VALUES ('delete-all')")
