@@ -24,7 +24,18 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import BigInteger, Column, ColumnElement, Connection, MetaData, Table, Text, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Connection,
+    MetaData,
+    Table,
+    Text,
+    false,
+    inspect,
+    select,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -40,7 +51,7 @@ REBUILD_BATCH = 20_000
 
 S = Table("order_search", MetaData(), Column("order_id", BigInteger, primary_key=True),
           Column("text", Text, nullable=False))
-O = Order.__table__
+ORD = Order.__table__
 
 
 def is_index_table(name: str) -> bool:
@@ -104,10 +115,11 @@ def usable(search: str) -> str | None:
 
 
 def clause(search: str, dialect: str) -> ColumnElement[bool]:
-    """orders.id among the orders one of whose searched fields contains `search` (usable)."""
+    """orders.id among the orders one of whose searched fields contains `search`; a search too
+    short to run (domain/grid.search_refusal says why) finds nothing."""
     q = usable(search)
     if q is None:
-        raise ValueError("a search of fewer than two characters")
+        return false()
     terms, prefix = _terms(q)
     if dialect == "postgresql":
         match = " & ".join(f"{t}:*" if prefix else t for t in terms)
@@ -118,11 +130,11 @@ def clause(search: str, dialect: str) -> ColumnElement[bool]:
         found = select(S.c.order_id).where(S.c.order_id.in_(
             sql_text("SELECT rowid FROM order_search_grams WHERE order_search_grams MATCH :search_terms")
             .bindparams(search_terms=match).columns(rowid=BigInteger)))
-    return O.c.id.in_(found.where(S.c.text.contains(q, autoescape=True)))
+    return ORD.c.id.in_(found.where(S.c.text.contains(q, autoescape=True)))
 
 
 def _current(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
-    rows = conn.execute(select(O.c.id, *(O.c[f] for f in FIELDS)).where(O.c.id.in_(ids))).all()
+    rows = conn.execute(select(ORD.c.id, *(ORD.c[f] for f in FIELDS)).where(ORD.c.id.in_(ids))).all()
     return {r[0]: searched_text(r[1:]) for r in rows}
 
 
@@ -165,8 +177,8 @@ def refresh(session: Session, ids: Iterable[int]) -> None:
 def _batches(conn: Connection) -> Iterator[dict[int, str]]:
     last = 0
     while True:
-        rows = conn.execute(select(O.c.id, *(O.c[f] for f in FIELDS)).where(O.c.id > last)
-                            .order_by(O.c.id).limit(REBUILD_BATCH)).all()
+        rows = conn.execute(select(ORD.c.id, *(ORD.c[f] for f in FIELDS)).where(ORD.c.id > last)
+                            .order_by(ORD.c.id).limit(REBUILD_BATCH)).all()
         if not rows:
             return
         last = rows[-1][0]

@@ -281,4 +281,10 @@ ZH = {
     'Not allowed': '无权操作',
     '%s open exception tickets': '%s 个未关闭的异常工单',
     'With open tickets': '有未关闭工单',
+    'created {start} to {end}': '创建于 {start} 至 {end}',
+    'No orders match “{search}” in {filter}.': '在“{filter}”中没有订单匹配“{search}”。',
+    'No orders match “{search}”.': '没有订单匹配“{search}”。',
+    'No orders in {filter}.': '“{filter}”中没有订单。',
+    'Search all orders': '搜索全部订单',
+    'Show all orders': '显示全部订单',
 }
