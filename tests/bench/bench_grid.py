@@ -15,6 +15,14 @@ first page is painted: the model reads it in a worker) against the floor measure
 run: bare sqlite3 running the same indexed `SELECT … ORDER BY column, id LIMIT 200`. Goal: every
 sort < 150 ms.
 
+Then substring search (issue 26): two Chinese characters (a recipient's name, found inside the
+buyers' names too), a phone's last four digits, six characters from the middle of a tracking
+number and the tail of an order number: the time from the query to the first page painted, and
+the exact count (OrderBrowser.count, what the model's worker runs next), against two baselines
+measured in the same run with bare sqlite3: the old quick search (an indexed prefix match on
+order number, channel order number, buyer, phone and tracking number, as store/grid.py did before
+issue 26) and an unindexed `LIKE '%term%'` over the same seven fields. Goal: < 300 ms.
+
     python3 tests/bench/bench_grid.py DB.sqlite3     # e.g. after: shop-orders --db DB demo --orders 1000000
 """
 
@@ -33,7 +41,49 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 OPS = ["first paint", "filter by status", "search by order number", "sort by last update", "jump to last row"]
 
 
-def _ours(path: str, order_no: str) -> dict:
+def _prefix_sql(term: str) -> tuple[str, tuple]:
+    cols = ("order_no", "channel_order_no", "buyer", "phone", "tracking_no")
+    where = " OR ".join(f"({c} >= ? AND {c} < ?)" for c in cols)
+    args = tuple(x for c in cols for x in ((term.upper(), term.upper() + "\U0010ffff") if c == "order_no"
+                                           else (term, term + "\U0010ffff")))
+    return f"SELECT count(*) FROM orders WHERE archived = 0 AND ({where})", args
+
+
+def _scan_sql(term: str) -> tuple[str, tuple]:
+    from shop_orders.store.search_index import FIELDS
+
+    where = " OR ".join(f"{c} LIKE ?" for c in FIELDS)
+    return f"SELECT count(*) FROM orders WHERE archived = 0 AND ({where})", (f"%{term}%",) * len(FIELDS)
+
+
+def _searches(app, model, view, settle, browser, path: str, terms: dict) -> dict:
+    """Each substring search: painted (query to first page shown) and the exact count, against
+    the old prefix search and an unindexed scan run bare in this process."""
+    bare = sqlite3.connect(path)
+    out = {}
+    for name, term in terms.items():
+        q = model.query.with_(search=term)
+        app.processEvents()
+        t0 = time.perf_counter()
+        model.set_query(q)
+        settle()
+        view.grab()
+        painted = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        n = browser.count(model.shown_query)
+        counted = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        bare.execute(*_prefix_sql(term)).fetchone()
+        prefix = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        scanned = bare.execute(*_scan_sql(term)).fetchone()[0]
+        scan = time.perf_counter() - t0
+        assert scanned == n, (name, term, scanned, n)  # the index finds exactly what a full scan finds
+        out[name] = {"term": term, "found": n, "painted": painted, "count": counted, "prefix": prefix, "scan": scan}
+    return out
+
+
+def _ours(path: str, order_no: str, terms: dict | None = None) -> dict:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QTableView
 
@@ -115,6 +165,11 @@ def _ours(path: str, order_no: str) -> dict:
             bare.execute(f"SELECT {names} FROM orders ORDER BY {column} {word}, id {word} LIMIT 200").fetchall()
             out["sorts"][f"{key} {word}"] = (out.pop(f"sort {key} {word}"), time.perf_counter() - t0)
     app.processEvents()
+    while any(not task.ended.is_set() for task in model._tasks):
+        app.processEvents()
+    model.set_query(q.with_(sort="updated_at"))
+    settle()
+    out["searches"] = _searches(app, model, view, settle, browser, path, terms or {})
     return out
 
 
@@ -185,8 +240,8 @@ def _stock(path: str, order_no: str) -> dict:
     return out
 
 
-def child(variant: str, path: str, order_no: str) -> None:
-    result = (_ours if variant == "ours" else _stock)(path, order_no)
+def child(variant: str, path: str, order_no: str, terms: str = "{}") -> None:
+    result = _ours(path, order_no, json.loads(terms)) if variant == "ours" else _stock(path, order_no)
     result["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result), flush=True)
     os._exit(0)  # skip interpreter teardown of Qt SQL objects (it can crash after the work is done)
@@ -194,15 +249,17 @@ def child(variant: str, path: str, order_no: str) -> None:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] in ("ours", "stock"):
-        child(sys.argv[1], sys.argv[2], sys.argv[3])
+        child(*sys.argv[1:])
         return
     path = os.path.abspath(sys.argv[1])
     with sqlite3.connect(path) as c:
         total = c.execute("SELECT count(*) FROM orders").fetchone()[0]
         order_no = c.execute("SELECT order_no FROM orders WHERE id = ?", (total // 2,)).fetchone()[0]
+        terms = _terms(c, total)
     results = {}
     for variant in ("ours", "stock"):
-        res = subprocess.run([sys.executable, __file__, variant, path, order_no], capture_output=True, text=True)
+        res = subprocess.run([sys.executable, __file__, variant, path, order_no, json.dumps(terms)],
+                             capture_output=True, text=True)
         if res.returncode != 0:
             raise SystemExit(res.stderr)
         results[variant] = json.loads(res.stdout.strip().splitlines()[-1])
@@ -219,6 +276,31 @@ def main() -> None:
         print(f"{name:<32}{t_ours * 1000:>8.1f}ms{t_floor * 1000:>8.1f}ms{t_ours / max(t_floor, 1e-6):>11.1f}x")
     worst = max(t for t, _ in ours["sorts"].values())
     print(f"slowest sort: {worst * 1000:.1f} ms (goal < 150 ms)")
+    print()
+    print(f"{'substring search':<24}{'term':>18}{'found':>9}{'painted':>10}{'count':>10}{'old prefix':>12}"
+          f"{'LIKE scan':>11}{'scan/ours':>11}")
+    for name, r in ours["searches"].items():
+        slowest = max(r["painted"], r["count"])
+        print(f"{name:<24}{r['term']:>18}{r['found']:>9,}{r['painted'] * 1000:>8.1f}ms{r['count'] * 1000:>8.1f}ms"
+              f"{r['prefix'] * 1000:>10.1f}ms{r['scan'] * 1000:>9.1f}ms{r['scan'] / slowest:>10.1f}x")
+    worst = max(max(r["painted"], r["count"]) for r in ours["searches"].values())
+    print(f"slowest substring search: {worst * 1000:.1f} ms (goal < 300 ms)")
+
+
+def _terms(c: sqlite3.Connection, total: int) -> dict:
+    """Search terms from real rows of the store, away from its ends."""
+    def pick(sql: str) -> str:
+        row = c.execute(sql, (total // 3,)).fetchone()
+        assert row is not None, sql
+        return row[0]
+
+    name = pick("SELECT recipient FROM orders WHERE id > ? AND length(recipient) = 2 AND unicode(recipient) > 19968 "
+                "LIMIT 1")
+    phone = pick("SELECT phone FROM orders WHERE id > ? AND length(phone) >= 11 LIMIT 1")
+    tracking = pick("SELECT tracking_no FROM orders WHERE id > ? AND length(tracking_no) >= 12 LIMIT 1")
+    order_no = pick("SELECT order_no FROM orders WHERE id > ? LIMIT 1")
+    return {"2 Chinese characters": name, "phone tail": phone[-4:],
+            "tracking fragment": tracking[3:9], "order no. fragment": order_no[-8:]}
 
 
 if __name__ == "__main__":
