@@ -58,11 +58,11 @@ def is_index_table(name: str) -> bool:
     """Whether a table of the store belongs to this index (FTS5 keeps shadow tables beside its own)."""
     return name == "order_search" or name.startswith("order_search_grams")
 
-_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase, "".join(map(chr, range(32))))
 _DIGITS = string.digits + string.ascii_lowercase
 
 
-class _Codes(dict):
+class _Codes(dict[int, str]):
     """str.translate's table: every character (its ordinal) to 4 base-36 digits (36**4 > U+10FFFF)."""
 
     def __missing__(self, n: int) -> str:
@@ -77,7 +77,7 @@ _CODES = _Codes()
 def normal(value: str) -> str:
     """What the index compares: ASCII letters lowered (as SQLite's LIKE folds them), control
     characters (U+001F separates the fields) dropped."""
-    return "".join(ch for ch in value.translate(_LOWER) if ch >= " ")
+    return value.translate(_LOWER)
 
 
 def searched_text(fields: Iterable[str | None]) -> str:

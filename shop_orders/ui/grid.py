@@ -62,6 +62,7 @@ class EmptyNote(QWidget):
 
     def __init__(self, view: QTableView) -> None:
         super().__init__(view.viewport())
+        self.area = view.viewport()
         self.setObjectName("emptyResult")
         layout = QVBoxLayout(self)
         self.label = QLabel(self)
@@ -81,7 +82,7 @@ class EmptyNote(QWidget):
         return False
 
     def _place(self) -> None:
-        area = self.parentWidget().rect()
+        area = self.area.rect()
         width = min(area.width() - 20, 520)
         self.setFixedWidth(max(width, 100))
         self.adjustSize()
