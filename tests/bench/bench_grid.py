@@ -24,6 +24,7 @@ order number, channel order number, buyer, phone and tracking number, as store/g
 issue 26) and an unindexed `LIKE '%term%'` over the same seven fields. Goal: < 300 ms.
 
     python3 tests/bench/bench_grid.py DB.sqlite3     # e.g. after: shop-orders --db DB demo --orders 1000000
+    python3 tests/bench/bench_grid.py --pg [N]       # the substring searches on PostgreSQL, N demo orders
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -248,6 +250,10 @@ def child(variant: str, path: str, order_no: str, terms: str = "{}") -> None:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--pg":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+        pg_main(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+        return
     if len(sys.argv) > 2 and sys.argv[1] in ("ours", "stock"):
         child(*sys.argv[1:])
         return
@@ -288,19 +294,95 @@ def main() -> None:
 
 
 def _terms(c: sqlite3.Connection, total: int) -> dict:
-    """Search terms from real rows of the store, away from its ends."""
-    def pick(sql: str) -> str:
-        row = c.execute(sql, (total // 3,)).fetchone()
-        assert row is not None, sql
-        return row[0]
+    rows = c.execute("SELECT recipient, phone, tracking_no, order_no FROM orders WHERE id > ? ORDER BY id LIMIT 5000",
+                     (total // 3,)).fetchall()
+    return _terms_from(rows)
 
-    name = pick("SELECT recipient FROM orders WHERE id > ? AND length(recipient) = 2 AND unicode(recipient) > 19968 "
-                "LIMIT 1")
-    phone = pick("SELECT phone FROM orders WHERE id > ? AND length(phone) >= 11 LIMIT 1")
-    tracking = pick("SELECT tracking_no FROM orders WHERE id > ? AND length(tracking_no) >= 12 LIMIT 1")
-    order_no = pick("SELECT order_no FROM orders WHERE id > ? LIMIT 1")
+
+def _terms_from(rows) -> dict:
+    """Search terms from real rows of the store (recipient, phone, tracking no., order no.), away
+    from its ends."""
+    name = next(r[0] for r in rows if len(r[0]) == 2 and all(ord(ch) > 0x4E00 for ch in r[0]))
+    phone = next(r[1] for r in rows if len(r[1]) >= 11)
+    tracking = next(r[2] for r in rows if len(r[2]) >= 12)
     return {"2 Chinese characters": name, "phone tail": phone[-4:],
-            "tracking fragment": tracking[3:9], "order no. fragment": order_no[-8:]}
+            "tracking fragment": tracking[3:9], "order no. fragment": rows[0][3][-8:]}
+
+
+def pg_main(n: int) -> None:
+    """The same searches on PostgreSQL (SHOP_ORDERS_TEST_PG_URL, else a throwaway server from
+    tests/pg_server.py) over a demo store of n orders: OrderBrowser.count and the first window
+    (what the model's workers run), against an unindexed ILIKE scan over the same seven fields."""
+    import tempfile
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    from shop_orders.domain.grid import GridQuery
+    from shop_orders.services import demo
+    from shop_orders.services.browse import OrderBrowser
+    from shop_orders.services.uow import UnitOfWork
+    from shop_orders.store.open import open_database
+    from shop_orders.store.search_index import FIELDS
+    from tests.factories import ctx
+
+    server = None
+    admin_url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
+    if not admin_url:
+        from tests.pg_server import PgServer
+
+        server = PgServer()
+        admin_url = server.start()
+    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    name = "bench_search_" + uuid.uuid4().hex[:8]
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+        with tempfile.TemporaryDirectory() as data:
+            db = open_database(url.render_as_string(hide_password=False), data_dir=Path(data), create=True)
+            t0 = time.perf_counter()
+            with UnitOfWork(db) as uow:
+                demo.fill(uow, ctx(source="demo"), n)
+                uow.commit()
+            print(f"PostgreSQL: {n:,} demo orders in {time.perf_counter() - t0:.1f} s")
+            with db.engine.connect() as c:
+                c.execute(text("ANALYZE"))
+                c.commit()
+                rows = c.execute(text("SELECT recipient, phone, tracking_no, order_no FROM orders WHERE id > :i "
+                                      "ORDER BY id LIMIT 5000"), {"i": n // 3}).all()
+            browser = OrderBrowser(db)
+            print(f"{'substring search':<24}{'term':>18}{'found':>9}{'page':>10}{'count':>10}{'ILIKE scan':>12}"
+                  f"{'scan/ours':>11}")
+            worst = 0.0
+            for label, term in _terms_from(rows).items():
+                q = GridQuery(search=term)
+                t0 = time.perf_counter()
+                browser.window(q, 0, 200, None)
+                page = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                found = browser.count(q)
+                counted = time.perf_counter() - t0
+                where = " OR ".join(f"{f} ILIKE :p" for f in FIELDS)
+                with db.engine.connect() as c:
+                    t0 = time.perf_counter()
+                    scanned = c.execute(text(f"SELECT count(*) FROM orders WHERE NOT archived AND ({where})"),
+                                        {"p": f"%{term}%"}).scalar_one()
+                    scan = time.perf_counter() - t0
+                assert scanned == found, (label, term, scanned, found)
+                worst = max(worst, page, counted)
+                print(f"{label:<24}{term:>18}{found:>9,}{page * 1000:>8.1f}ms{counted * 1000:>8.1f}ms"
+                      f"{scan * 1000:>10.1f}ms{scan / max(page, counted):>10.1f}x")
+            print(f"slowest substring search on PostgreSQL: {worst * 1000:.1f} ms at {n:,} orders (goal < 300 ms at "
+                  "1,000,000)")
+            db.dispose()
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":
