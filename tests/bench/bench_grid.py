@@ -19,9 +19,11 @@ Then substring search (issue 26): two Chinese characters (a recipient's name, fo
 buyers' names too), a phone's last four digits, six characters from the middle of a tracking
 number and the tail of an order number: the time from the query to the first page painted, and
 the exact count (OrderBrowser.count, what the model's worker runs next), against two baselines
-measured in the same run with bare sqlite3: the old quick search (an indexed prefix match on
-order number, channel order number, buyer, phone and tracking number, as store/grid.py did before
-issue 26) and an unindexed `LIKE '%term%'` over the same seven fields. Goal: < 300 ms.
+measured in the same run with bare sqlite3: the floor of the old quick search (the count of its
+indexed prefix ranges on order number, channel order number, buyer, phone and tracking number, as
+store/grid.py searched before issue 26; it finds only what starts with the term) and an unindexed
+`LIKE '%term%'` over the same seven fields (which finds what the index finds: checked). Goal:
+< 300 ms.
 
     python3 tests/bench/bench_grid.py DB.sqlite3     # e.g. after: shop-orders --db DB demo --orders 1000000
     python3 tests/bench/bench_grid.py --pg [N]       # the substring searches on PostgreSQL, N demo orders
@@ -48,7 +50,7 @@ def _prefix_sql(term: str) -> tuple[str, tuple]:
     where = " OR ".join(f"({c} >= ? AND {c} < ?)" for c in cols)
     args = tuple(x for c in cols for x in ((term.upper(), term.upper() + "\U0010ffff") if c == "order_no"
                                            else (term, term + "\U0010ffff")))
-    return f"SELECT count(*) FROM orders WHERE archived = 0 AND ({where})", args
+    return f"SELECT count(*) FROM orders WHERE {where}", args
 
 
 def _scan_sql(term: str) -> tuple[str, tuple]:
