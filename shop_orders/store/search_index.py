@@ -13,7 +13,8 @@ by `rebuild` (the migration's backfill, and after a store is copied between back
   token of fixed width and a 2-character search is a token prefix. SQLite keeps them in an FTS5
   table without content (`order_search_grams`, rowid = order id); PostgreSQL in a tsvector column
   of `order_search` with a GIN index. A search of 2 characters asks for the tokens starting with
-  them, a longer one for orders holding all of (up to 6 of) its 3-character windows.
+  them and one of 3 for its token (both exact: a token never spans two fields); a longer one for
+  orders holding all of (up to 6 of) its 3-character windows, then checked against the text.
 
 Neither table is in the models (store/models.py): they are derived data, not part of the copy
 between backends, and not sealed; a store whose index is lost is made whole again by `rebuild`.
@@ -125,11 +126,14 @@ def clause(search: str, dialect: str) -> ColumnElement[bool]:
         match = " & ".join(f"{t}:*" if prefix else t for t in terms)
         found = select(S.c.order_id).where(
             sql_text("order_search.grams @@ CAST(:search_terms AS tsquery)").bindparams(search_terms=match))
+        by_grams = found
     else:
         match = " AND ".join(f"{t}*" if prefix else t for t in terms)
-        found = select(S.c.order_id).where(S.c.order_id.in_(
-            sql_text("SELECT rowid FROM order_search_grams WHERE order_search_grams MATCH :search_terms")
-            .bindparams(search_terms=match).columns(rowid=BigInteger)))
+        by_grams = (sql_text("SELECT rowid FROM order_search_grams WHERE order_search_grams MATCH :search_terms")
+                    .bindparams(search_terms=match).columns(rowid=BigInteger))
+        found = select(S.c.order_id).where(S.c.order_id.in_(by_grams))
+    if len(q) <= 3:  # one gram (or the grams starting with two characters) is exactly the search
+        return ORD.c.id.in_(by_grams)
     return ORD.c.id.in_(found.where(S.c.text.contains(q, autoescape=True)))
 
 
