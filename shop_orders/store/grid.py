@@ -37,6 +37,8 @@ SORTABLE = {
 # A search matching at most this many orders is sorted in Python: SQLite would otherwise walk the
 # sort column's index across the whole table to avoid sorting a handful of rows.
 SMALL_RESULT = 2000
+# A search matching more orders than this is paged along the sort column's index (see window).
+BROAD_RESULT = 20000
 
 
 def search_clause(text: str, dialect: str):
@@ -48,7 +50,7 @@ def _in_range(col, start: datetime | None, end: datetime | None):
     return and_(*bounds)
 
 
-def where(q: GridQuery, dialect: str) -> list:
+def where(q: GridQuery, dialect: str, search_leads: bool = True) -> list:
     conds: list[ColumnElement[bool]] = [T.c.archived.is_(True) if q.archived else T.c.archived.is_(False)]
     if q.statuses:
         conds.append(T.c.status.in_([Status(s).value for s in q.statuses]))
@@ -68,7 +70,7 @@ def where(q: GridQuery, dialect: str) -> list:
     if q.with_tickets:
         conds.append(has_active_ticket())
     if q.search.strip():  # a search the domain refuses (search_refusal) finds nothing
-        if dialect == "sqlite":
+        if dialect == "sqlite" and search_leads:
             # The search's few ids lead: without statistics SQLite would take `archived = 0` (or a
             # status) as selective and walk its index over every live order, probing each id.
             conds = [func.likelihood(c, literal_column("0.9")) for c in conds]
@@ -103,11 +105,11 @@ def count(session: Session, q: GridQuery) -> int:
     return session.execute(stmt).scalar_one()
 
 
-def _ordered(q: GridQuery, reverse: bool, dialect: str) -> Select:
+def _ordered(q: GridQuery, reverse: bool, dialect: str, search_leads: bool = True) -> Select:
     col = SORTABLE[q.sort]
     desc = q.descending != reverse
     order = [col.desc(), T.c.id.desc()] if desc else [col.asc(), T.c.id.asc()]
-    return select(*GRID_COLUMNS).where(*where(q, dialect)).order_by(*order)
+    return select(*GRID_COLUMNS).where(*where(q, dialect, search_leads)).order_by(*order)
 
 
 def window(session: Session, q: GridQuery, offset: int, limit: int, total: int | None) -> list:
@@ -117,6 +119,7 @@ def window(session: Session, q: GridQuery, offset: int, limit: int, total: int |
     order reversed. With total None the rows are read from the start.
     """
     dialect = _dialect(session)
+    leads = True
     if q.search.strip():
         n = total if total is not None else count(session, q)
         if n <= SMALL_RESULT:
@@ -124,15 +127,18 @@ def window(session: Session, q: GridQuery, offset: int, limit: int, total: int |
             key = SORTABLE[q.sort].key
             rows.sort(key=lambda r: (getattr(r, key), r.id), reverse=q.descending)
             return rows[offset:offset + limit]
+        # Many found: walking the sort column's index, each row checked against the found ids,
+        # reaches a page sooner than sorting them all.
+        leads = n <= BROAD_RESULT
     if total is None:
-        return list(session.execute(_ordered(q, False, dialect).offset(offset).limit(limit)).all())
+        return list(session.execute(_ordered(q, False, dialect, leads).offset(offset).limit(limit)).all())
     if offset >= total:
         return []
     limit = min(limit, total - offset)
     if offset + limit / 2 <= total / 2:
-        return list(session.execute(_ordered(q, False, dialect).offset(offset).limit(limit)).all())
+        return list(session.execute(_ordered(q, False, dialect, leads).offset(offset).limit(limit)).all())
     far = total - offset - limit
-    rows = list(session.execute(_ordered(q, True, dialect).offset(far).limit(limit)).all())
+    rows = list(session.execute(_ordered(q, True, dialect, leads).offset(far).limit(limit)).all())
     rows.reverse()
     return rows
 
