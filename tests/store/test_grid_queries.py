@@ -141,3 +141,17 @@ def test_facets_count_statuses_channels_and_stale(db, ten, clock):
     apply(db, orders.edit, ten[0], {"buyer": "x"}, context=ctx())
     with db.read_session() as s:
         assert grid.change_marker(s) > marker
+
+
+@pytest.mark.parametrize("broad", [5, 50])
+def test_a_search_finding_many_pages_the_same_either_way(db, ten, monkeypatch, broad):
+    """Past SMALL_RESULT a search is paged in SQL: led by its ids, or past BROAD_RESULT along the
+    sort column's index; both give the order of the unsearched grid, from either end."""
+    monkeypatch.setattr(grid, "SMALL_RESULT", 3)
+    monkeypatch.setattr(grid, "BROAD_RESULT", broad)
+    q = GridQuery(search="so-2026", sort="created_at", descending=False)
+    with db.read_session() as s:
+        total = grid.count(s, q)
+        first = [r.order_no for r in grid.window(s, q, 0, 4, None)]
+        far = [r.order_no for r in grid.window(s, q, 7, 3, total)]
+    assert total == 10 and first == ten[:4] and far == ten[7:]
