@@ -31,8 +31,10 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     MetaData,
+    Select,
     Table,
     Text,
+    TextualSelect,
     false,
     inspect,
     select,
@@ -122,6 +124,7 @@ def clause(search: str, dialect: str) -> ColumnElement[bool]:
     if q is None:
         return false()
     terms, prefix = _terms(q)
+    by_grams: Select[tuple[int]] | TextualSelect
     if dialect == "postgresql":
         match = " & ".join(f"{t}:*" if prefix else t for t in terms)
         found = select(S.c.order_id).where(
