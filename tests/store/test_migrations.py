@@ -82,6 +82,44 @@ def test_an_older_database_is_backed_up_then_upgraded(db_url, tmp_path, _isolate
         assert copy.execute("SELECT count(*) FROM orders").fetchone() == (1,)
 
 
+def test_the_search_index_is_built_for_the_orders_already_there(db_url):
+    """Migration 0014 indexes every existing order (in batches), so a store from before it
+    finds any part of a name or number at once; the downgrade takes the index away."""
+    from sqlalchemy import func, select
+
+    from shop_orders.store.models import Order
+
+    engine = _engine(db_url)
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0013")
+        for n, buyer in enumerate(("爱喝茶的王涛", "李雷", "tb_Wang.Tao")):
+            conn.execute(text(
+                "INSERT INTO orders (order_no, channel, channel_order_no, buyer, recipient, phone, address, currency, "
+                "total_minor, paid_minor, courier, tracking_no, status, created_at, updated_at, version) VALUES "
+                f"('SO-20260101-00000{n}', 'jd', '30000{n}', :buyer, 'r', '1391234567{n}', '杭州市西湖区', 'CNY', "
+                f"100, 0, '', 'YT98765{n}', 'awaiting_payment', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"),
+                {"buyer": buyer})
+    search_index.REBUILD_BATCH, batch = 2, search_index.REBUILD_BATCH
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+    finally:
+        search_index.REBUILD_BATCH = batch
+
+    def found(conn, term):
+        where = search_index.clause(term, conn.dialect.name)
+        return conn.execute(select(Order.__table__.c.buyer).where(where).order_by("id")).scalars().all()
+
+    with engine.connect() as conn:
+        assert found(conn, "王涛") == ["爱喝茶的王涛"] and found(conn, "wang.t") == ["tb_Wang.Tao"]
+        assert found(conn, "5672") == ["tb_Wang.Tao"] and found(conn, "西湖") == ["爱喝茶的王涛", "李雷", "tb_Wang.Tao"]
+        assert conn.execute(select(func.count()).select_from(search_index.S)).scalar_one() == 3
+    with engine.begin() as conn:
+        migrate.command.downgrade(migrate.alembic_config(conn), "0013")
+        assert not search_index.is_index_table("orders") and not inspect(conn).has_table("order_search")
+    engine.dispose()
+
+
 def test_a_database_from_a_newer_version_is_refused_untouched(db, tmp_path):
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
