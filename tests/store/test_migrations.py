@@ -85,13 +85,17 @@ def test_an_older_database_is_backed_up_then_upgraded(db_url, tmp_path, _isolate
 def test_the_search_index_is_built_for_the_orders_already_there(db_url):
     """Migration 0014 indexes every existing order (in batches), so a store from before it
     finds any part of a name or number at once; the downgrade takes the index away."""
+    from alembic.script import ScriptDirectory
     from sqlalchemy import func, select
 
     from shop_orders.store.models import Order
 
+    scripts = ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()
+    before = next(s for s in scripts if s.path.endswith("_order_search.py")).down_revision  # the store it meets
+    assert isinstance(before, str)
     engine = _engine(db_url)
     with engine.begin() as conn:
-        migrate.upgrade(conn, "0013")
+        migrate.upgrade(conn, before)
         for n, buyer in enumerate(("爱喝茶的王涛", "李雷", "tb_Wang.Tao")):
             conn.execute(text(
                 "INSERT INTO orders (order_no, channel, channel_order_no, buyer, recipient, phone, address, currency, "
@@ -115,7 +119,7 @@ def test_the_search_index_is_built_for_the_orders_already_there(db_url):
         assert found(conn, "5672") == ["tb_Wang.Tao"] and found(conn, "西湖") == ["爱喝茶的王涛", "李雷", "tb_Wang.Tao"]
         assert conn.execute(select(func.count()).select_from(search_index.S)).scalar_one() == 3
     with engine.begin() as conn:
-        migrate.command.downgrade(migrate.alembic_config(conn), "0013")
+        migrate.command.downgrade(migrate.alembic_config(conn), before)
         assert not search_index.is_index_table("orders") and not inspect(conn).has_table("order_search")
     engine.dispose()
 
