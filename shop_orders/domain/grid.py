@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
 
@@ -35,6 +36,21 @@ class GridQuery:
     def with_(self, **changes: Any) -> GridQuery:
         return replace(self, **changes)
 
+
+MIN_SEARCH = 2  # the quick search finds any part of a field of at least this many characters
+
+
+def search_refusal(text: str) -> str | None:
+    """Why a quick search cannot be run (one sentence), or None: an empty box is no search; only
+    spaces, or a single character, are refused (nothing is searched)."""
+    if not text:
+        return None
+    if not text.strip():
+        return t("The search holds only spaces: type at least two characters of an order, tracking or "
+                 "phone number, a name or an address.")
+    if len(text.strip()) < MIN_SEARCH:
+        return t("Type at least two characters to search: one character would match almost every order.")
+    return None
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from sqlalchemy.exc import OperationalError
 
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.messages import N_, t
-from shop_orders.store import audit, seals, seats
+from shop_orders.store import audit, seals, search_index, seats
 from shop_orders.store.db import Database
 from shop_orders.store.errors import DatabaseBusy, translate
 
@@ -161,6 +161,7 @@ class UnitOfWork:
         newest: dict[int, str] = {}
         self._head = audit.append(self.session, events, self._head, key=self.key, newest=newest)
         seals.reseal(self.session, self.key, newest, newest)
+        search_index.refresh(self.session, newest)
 
     def commit(self) -> None:
         seen = 0
@@ -174,7 +175,9 @@ class UnitOfWork:
         newest: dict[int, str] = {}
         self._head = audit.append(self.session, self.events, self._head, key=self.key, newest=newest)
         # Every order this unit of work touched is sealed again, bound to its newest event (store/seals.py).
-        seals.reseal(self.session, self.key, seals.touched(self.session) | newest.keys(), newest)
+        written = seals.touched(self.session) | newest.keys()
+        seals.reseal(self.session, self.key, written, newest)
+        search_index.refresh(self.session, written)  # the quick search's index, same transaction
         if self._head != self._locked_head:
             audit.write_head(self.session, self._head)
             audit.write_seat_head(self.session, self.db, self._head, self.key)  # for every other seat

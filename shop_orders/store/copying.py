@@ -48,6 +48,7 @@ from sqlalchemy.types import LargeBinary, String
 
 from shop_orders import paths
 from shop_orders.atomic import fsync_file, replacing
+from shop_orders.store import search_index
 from shop_orders.store.models import SQLModel
 from shop_orders.store.types import UTCDateTime
 
@@ -163,6 +164,7 @@ def copy_rows_between(src: Connection, dst: Connection, batch: int = 5000,
                 progress(done, total)
     if dst.dialect.name == "postgresql":
         _set_sequences(dst, tables)
+    search_index.rebuild(dst)  # derived, not copied: made again from the rows just copied
 
 
 def _set_sequences(conn: Connection, tables) -> None:
@@ -273,7 +275,18 @@ def pg_to_sqlite(src: Connection, dest: Path, batch: int = 5000,
         out.execute("COMMIT")
     finally:
         out.close()
+    _rebuild_search_index(dest)
     fsync_file(dest)
+
+
+def _rebuild_search_index(dest: Path) -> None:
+    """The search index of a file just filled by pg_to_sqlite (derived data is not copied)."""
+    engine = create_engine(f"sqlite:///{dest}")
+    try:
+        with engine.begin() as conn:
+            search_index.rebuild(conn)
+    finally:
+        engine.dispose()
 
 
 def sqlite_to_pg(src: Path, dst: Connection, batch: int = 5000,
@@ -313,6 +326,7 @@ def sqlite_to_pg(src: Path, dst: Connection, batch: int = 5000,
     finally:
         con.close()
     _set_sequences(dst, tables)
+    search_index.rebuild(dst)  # derived, not copied: made again from the rows just copied
 
 
 def lock_postgresql(conn: Connection, timeout_s: float = RESTORE_LOCK_TIMEOUT_S) -> None:

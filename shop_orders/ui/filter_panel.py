@@ -1,18 +1,20 @@
 """The side panel: statuses and channels with live counts (like mail folders), a created-date
-range, "stale only", and the quick-search box (debounced)."""
+range, "stale only", and the quick-search box (debounced; a search of one character or of only
+spaces is refused with a sentence under the box, and the grid keeps what it showed)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import cast
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain.channels import CHANNELS, channel_label
-from shop_orders.domain.grid import Facets, GridQuery
+from shop_orders.domain.grid import Facets, GridQuery, search_refusal
 from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Level
 from shop_orders.domain.status import Status
@@ -56,6 +58,11 @@ class FilterPanel(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self._search_now)
         layout.addWidget(self.search)
+        self.search_note = QLabel(self)  # why a search was not run (search_refusal), else hidden
+        self.search_note.setObjectName("searchNote")
+        self.search_note.setWordWrap(True)
+        self.search_note.hide()
+        layout.addWidget(self.search_note)
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("facetTree")
@@ -118,6 +125,24 @@ class FilterPanel(QWidget):
         self._debounce.stop()
         self.filtersChanged.emit()
 
+    def clear_side_filters(self) -> None:
+        """Every filter beside the search off, the search kept (the empty result's offer to
+        search all orders); one filtersChanged."""
+        with QSignalBlocker(self.tree), QSignalBlocker(self.date_check):
+            self.tree.clearSelection()
+            self.date_check.setChecked(False)
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+        self.filtersChanged.emit()
+
+    def _search_text(self, shown: str) -> str:
+        """The search to run: the box's text, or (when it is refused) the one shown until now,
+        with the reason under the box."""
+        refusal = search_refusal(self.search.text())
+        self.search_note.setText(refusal or "")
+        self.search_note.setVisible(refusal is not None)
+        return shown if refusal is not None else self.search.text().strip()
+
     # ---- reading and setting --------------------------------------------------------------
     def apply_to(self, q: GridQuery) -> GridQuery:
         statuses, channels, stale, archived, ticketed = [], [], False, False, False
@@ -143,7 +168,7 @@ class FilterPanel(QWidget):
             created_to = datetime.combine(end, time.max).astimezone()
         return q.with_(statuses=tuple(statuses), channels=tuple(channels), stale_only=stale, archived=archived,
                        with_tickets=ticketed,
-                       search=self.search.text().strip(), created_from=created_from, created_to=created_to)
+                       search=self._search_text(q.search), created_from=created_from, created_to=created_to)
 
     def show_stale_only(self) -> None:
         self.tree.clearSelection()

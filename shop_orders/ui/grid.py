@@ -1,19 +1,32 @@
 """The order grid as its own object beside the window (as Anki's browser keeps its table): the
 model and the view, the columns and their menu, the row menu, the selection by order id (kept
-across every requery, with the scroll position), the jumps to the first and last order, and
-copying rows. It talks to the window by signals."""
+across every requery, with the scroll position), the jumps to the first and last order, copying
+rows, and what an empty result says over the empty table (the search and the side filter it
+found nothing in, with an offer to search all orders). It talks to the window by signals."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMainWindow, QMenu, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from shop_orders.domain.channels import channel_label
 from shop_orders.domain.grid import GridQuery
 from shop_orders.domain.messages import t
+from shop_orders.domain.status import Status
 from shop_orders.services.browse import OrderBrowser
 from shop_orders.ui.actions import action
 from shop_orders.ui.delegates import FlagDelegate, StatusDelegate
@@ -28,11 +41,78 @@ def col(key: str) -> int:
     return [k for k, _ in COLUMNS].index(key)
 
 
+def side_filter_text(q: GridQuery, lang: str) -> str:
+    """The side filter of a query in the words of the filter panel ('' when there is none)."""
+    parts = [Status(s).label(lang) for s in q.statuses] + [channel_label(c, lang) for c in q.channels]
+    if q.stale_only:
+        parts.append(t("Stale (no update for too long)"))
+    if q.with_tickets:
+        parts.append(t("With open tickets"))
+    if q.archived:
+        parts.append(t("Archived (deleted)"))
+    if q.created_from is not None and q.created_to is not None:
+        parts.append(t("created {start} to {end}", start=q.created_from.date().isoformat(),
+                       end=q.created_to.date().isoformat()))
+    return ", ".join(parts)
+
+
+class EmptyNote(QWidget):
+    """Over the table when a search or filter finds nothing: says so, names the side filter, and
+    offers to search all orders (the side filter cleared, the search kept)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view.viewport())
+        self.area = view.viewport()
+        self.setObjectName("emptyResult")
+        layout = QVBoxLayout(self)
+        self.label = QLabel(self)
+        self.label.setObjectName("emptyResultText")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = QPushButton(self)
+        self.button.setObjectName("searchAllOrders")
+        layout.addWidget(self.label)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        view.viewport().installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        area = self.area.rect()
+        width = min(area.width() - 20, 520)
+        self.setFixedWidth(max(width, 100))
+        self.adjustSize()
+        self.move((area.width() - self.width()) // 2, max((area.height() - self.height()) // 3, 0))
+
+    def show_for(self, q: GridQuery, lang: str) -> None:
+        where = side_filter_text(q, lang)
+        if q.search and where:
+            text = t("No orders match “{search}” in {filter}.", search=q.search, filter=where)
+        elif q.search:
+            text = t("No orders match “{search}”.", search=q.search)
+        elif where:
+            text = t("No orders in {filter}.", filter=where)
+        else:
+            self.hide()
+            return
+        self.label.setText(text)
+        self.button.setText(t("Search all orders") if q.search else t("Show all orders"))
+        self.button.setVisible(bool(where))
+        self._place()
+        self.show()
+        self.raise_()
+
+
 class OrderGrid(QObject):
     currentMoved = Signal()  # the current order changed (a click, a key, a reselect)
     cleared = Signal()  # a requery left nothing selected
     activated = Signal()  # Enter or a double click on a row
     said = Signal(str, int)  # a sentence for the status bar, and for how long (ms)
+    searchAll = Signal()  # the empty result's "search all orders": clear the side filter, keep the search
 
     def __init__(self, browser: OrderBrowser, query: GridQuery, lang: str, clock: Callable[[], datetime],
                  window: QMainWindow) -> None:
@@ -72,6 +152,11 @@ class OrderGrid(QObject):
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
         self.model.loaded.connect(self._select_single_result)
+        self.lang = lang
+        self.empty_note = EmptyNote(v)
+        self.empty_note.button.clicked.connect(self.searchAll)
+        self.model.loaded.connect(self._show_empty_note)
+        self.model.countChanged.connect(lambda _n: self._show_empty_note())
         self._selection_moves = 0
         v.selectionModel().currentRowChanged.connect(self._current_moved)
         self.copy_action = action(window, t("&Copy rows"), self.copy_rows, QKeySequence.StandardKey.Copy, "copyRows")
@@ -134,6 +219,13 @@ class OrderGrid(QObject):
             return
         QGuiApplication.clipboard().setText(self.model.rows_as_tsv(rows, self.shown_columns()))
         self.said.emit(t("Copied %s rows") % len(rows), 4000)
+
+    def _show_empty_note(self) -> None:
+        m = self.model
+        if m.rowCount() == 0 and m.count_is_exact and not m.loading:
+            self.empty_note.show_for(m.shown_query, self.lang)
+        else:
+            self.empty_note.hide()
 
     # ---- keeping the selection --------------------------------------------------------------------
     def _select_single_result(self) -> None:

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         for part in (self.table, self.session, self.order_actions, self.store_actions, self.background):
             part.said.connect(said)
         self.filters.filtersChanged.connect(self.apply_filters)
+        self.table.searchAll.connect(self.filters.clear_side_filters)
         self.table.currentMoved.connect(self.show_current)
         self.table.cleared.connect(self.detail.clear)
         self.table.activated.connect(self.open_detail)

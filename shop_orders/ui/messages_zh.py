@@ -309,4 +309,10 @@ ZH = {
     "File's SHA-256: %s": '文件的 SHA-256：%s',
     'Decided by': '审批人',
     "Copy the file's SHA-256": '复制文件的 SHA-256',
+    'created {start} to {end}': '创建于 {start} 至 {end}',
+    'No orders match “{search}” in {filter}.': '在“{filter}”中没有订单匹配“{search}”。',
+    'No orders match “{search}”.': '没有订单匹配“{search}”。',
+    'No orders in {filter}.': '“{filter}”中没有订单。',
+    'Search all orders': '搜索全部订单',
+    'Show all orders': '显示全部订单',
 }

@@ -1,4 +1,4 @@
-"""Grid queries on both backends: windows from either end, sorts, prefix search, positions."""
+"""Grid queries on both backends: windows from either end, sorts, substring search, positions."""
 
 from datetime import timedelta
 
@@ -45,13 +45,48 @@ def test_every_column_sorts_both_ways_with_id_breaking_ties(db, ten, sort):
     assert asc == list(reversed(desc)) and sorted(asc) == sorted(ten)
 
 
-def test_quick_search_matches_prefixes_of_numbers_names_and_phones(db, ten):
+def test_quick_search_finds_any_part_of_numbers_names_phones_and_addresses(db, ten, clock):
     assert _all(db, GridQuery(search=ten[5]))[0] == [ten[5]]
     assert _all(db, GridQuery(search=ten[5].lower()[:14], sort="created_at"))[1] == 10  # SO-2026112x: all
-    assert _all(db, GridQuery(search="buyer07"))[0] == [ten[7]]
-    assert _all(db, GridQuery(search="13800000002"))[0] == [ten[2]]
-    assert _all(db, GridQuery(search="0047"))[0] == [ten[4]]  # leading zeros of a channel order number
-    assert _all(db, GridQuery(search="%"))[1] == 0 and _all(db, GridQuery(search="_"))[1] == 0
+    assert _all(db, GridQuery(search=ten[5][-9:]))[0] == [ten[5]]  # a fragment of the order number ("20-000006")
+    assert _all(db, GridQuery(search="uyer07"))[0] == [ten[7]]
+    assert _all(db, GridQuery(search="0000002"))[0] == [ten[2]]  # the phone's tail
+    assert _all(db, GridQuery(search="0477"))[0] == [ten[4]]  # inside a channel order number
+    assert _all(db, GridQuery(search="西湖区文三"))[1] == 10  # inside every address
+    assert _all(db, GridQuery(search="区文三路2号"))[1] == 0
+    assert _all(db, GridQuery(search="%"))[1] == 0 and _all(db, GridQuery(search="_"))[1] == 0  # refused: one character
+    assert _all(db, GridQuery(search="%%"))[1] == 0 and _all(db, GridQuery(search="_0"))[1] == 0  # no wildcards
+
+
+def test_a_chinese_two_character_search_finds_it_in_the_middle_of_a_name(db, clock):
+    tea = make_order(db, clock, buyer="爱喝茶的王涛", recipient="李四")
+    other = make_order(db, clock, buyer="王小涛", recipient="涛王")
+    assert _all(db, GridQuery(search="王涛"))[0] == [tea]
+    assert _all(db, GridQuery(search=" 喝茶 "))[0] == [tea]
+    assert _all(db, GridQuery(search="涛王"))[0] == [other]  # the recipient, the whole of it
+    assert _all(db, GridQuery(search="爱喝茶的王涛李四"))[1] == 0  # never across two fields
+
+
+def test_the_index_follows_edits_shipping_and_bulk_creation(db, clock):
+    no = make_order(db, clock, buyer="爱喝茶的王涛", status=Status.AWAITING_SHIPMENT, paid_minor=orders_total())
+    apply(db, orders.edit, no, {"buyer": "喝咖啡的李雷"}, clock=clock, context=ctx(reason="typo"))
+    assert _all(db, GridQuery(search="王涛"))[1] == 0 and _all(db, GridQuery(search="李雷"))[0] == [no]
+    apply(db, orders.ship, no, courier="sf", tracking_no="SF1234567890123", clock=clock,
+          context=ctx(reason="by hand"))
+    assert _all(db, GridQuery(search="sf12345"))[0] == [no]
+    assert _all(db, GridQuery(search="4567890"))[0] == [no]  # a fragment of the tracking number
+    from tests.factories import draft, run
+
+    run(db, lambda uow: orders.create_orders_bulk(uow, ctx(source="import:x.xlsx"), [
+        draft(buyer=f"批量买家{i}", phone=f"1390000{i:04d}") for i in range(3)]), clock=clock)
+    assert _all(db, GridQuery(search="量买"))[1] == 3
+    assert _all(db, GridQuery(search="900000002"))[1] == 1  # the phone 13900000002
+
+
+def orders_total():
+    from tests.factories import DRAFT_TOTAL
+
+    return DRAFT_TOTAL
 
 
 def test_filters_combine(db, ten):
@@ -106,3 +141,17 @@ def test_facets_count_statuses_channels_and_stale(db, ten, clock):
     apply(db, orders.edit, ten[0], {"buyer": "x"}, context=ctx())
     with db.read_session() as s:
         assert grid.change_marker(s) > marker
+
+
+@pytest.mark.parametrize("broad", [5, 50])
+def test_a_search_finding_many_pages_the_same_either_way(db, ten, monkeypatch, broad):
+    """Past SMALL_RESULT a search is paged in SQL: led by its ids, or past BROAD_RESULT along the
+    sort column's index; both give the order of the unsearched grid, from either end."""
+    monkeypatch.setattr(grid, "SMALL_RESULT", 3)
+    monkeypatch.setattr(grid, "BROAD_RESULT", broad)
+    q = GridQuery(search="so-2026", sort="created_at", descending=False)
+    with db.read_session() as s:
+        total = grid.count(s, q)
+        first = [r.order_no for r in grid.window(s, q, 0, 4, None)]
+        far = [r.order_no for r in grid.window(s, q, 7, 3, total)]
+    assert total == 10 and first == ten[:4] and far == ten[7:]

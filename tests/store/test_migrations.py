@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, make_url, text
 
-from shop_orders.store import migrate
+from shop_orders.store import migrate, search_index
 from shop_orders.store.db import resolve_url
 from shop_orders.store.errors import NoDatabase, NotADatabase, SchemaTooNew
 from shop_orders.store.models import SQLModel
@@ -21,6 +21,10 @@ def _engine(db_url):
 
 def test_migrations_build_exactly_the_schema_the_models_describe(db):
     def for_this_backend(obj, name, type_, reflected, compare_to):
+        # the search index is derived data outside the models (store/search_index.py, migration 0016)
+        table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+        if search_index.is_index_table(table):
+            return False
         # indexes the models declare for one backend only (Index.info["dialects"], ddl_if)
         return reflected or db.engine.dialect.name in obj.info.get("dialects", (db.engine.dialect.name,))
 
@@ -76,6 +80,48 @@ def test_an_older_database_is_backed_up_then_upgraded(db_url, tmp_path, _isolate
     with sqlite3.connect(path) as copy:  # the copy holds the data as it was before the upgrade
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert copy.execute("SELECT count(*) FROM orders").fetchone() == (1,)
+
+
+def test_the_search_index_is_built_for_the_orders_already_there(db_url):
+    """Migration 0016 indexes every existing order (in batches), so a store from before it
+    finds any part of a name or number at once; the downgrade takes the index away."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import func, select
+
+    from shop_orders.store.models import Order
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()
+    before = next(s for s in scripts if s.path.endswith("_order_search.py")).down_revision  # the store it meets
+    assert isinstance(before, str)
+    engine = _engine(db_url)
+    with engine.begin() as conn:
+        migrate.upgrade(conn, before)
+        for n, buyer in enumerate(("爱喝茶的王涛", "李雷", "tb_Wang.Tao")):
+            conn.execute(text(
+                "INSERT INTO orders (order_no, channel, channel_order_no, buyer, recipient, phone, address, currency, "
+                "total_minor, paid_minor, courier, tracking_no, status, created_at, updated_at, version) VALUES "
+                f"('SO-20260101-00000{n}', 'jd', '30000{n}', :buyer, 'r', '1391234567{n}', '杭州市西湖区', 'CNY', "
+                f"100, 0, '', 'YT98765{n}', 'awaiting_payment', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"),
+                {"buyer": buyer})
+    search_index.REBUILD_BATCH, batch = 2, search_index.REBUILD_BATCH
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+    finally:
+        search_index.REBUILD_BATCH = batch
+
+    def found(conn, term):
+        where = search_index.clause(term, conn.dialect.name)
+        return conn.execute(select(Order.__table__.c.buyer).where(where).order_by("id")).scalars().all()
+
+    with engine.connect() as conn:
+        assert found(conn, "王涛") == ["爱喝茶的王涛"] and found(conn, "wang.t") == ["tb_Wang.Tao"]
+        assert found(conn, "5672") == ["tb_Wang.Tao"] and found(conn, "西湖") == ["爱喝茶的王涛", "李雷", "tb_Wang.Tao"]
+        assert conn.execute(select(func.count()).select_from(search_index.S)).scalar_one() == 3
+    with engine.begin() as conn:
+        migrate.command.downgrade(migrate.alembic_config(conn), before)
+        assert not search_index.is_index_table("orders") and not inspect(conn).has_table("order_search")
+    engine.dispose()
 
 
 def test_a_database_from_a_newer_version_is_refused_untouched(db, tmp_path):

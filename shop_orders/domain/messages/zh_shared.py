@@ -100,4 +100,6 @@ ZH = {
     '{name} (SHA-256 {digest})': '{name}（SHA-256 {digest}）',
     'Approved by': '审批人',
     'no second person needed': '无需第二人审批',
+    'The search holds only spaces: type at least two characters of an order, tracking or phone number, a name or an address.': '搜索框里只有空格：请输入订单号、运单号、电话、姓名或地址中的至少两个字。',
+    'Type at least two characters to search: one character would match almost every order.': '请至少输入两个字再搜索：一个字几乎会匹配所有订单。',
 }
