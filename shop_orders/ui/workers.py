@@ -63,15 +63,15 @@ class _ProgressSignals(_Signals):
 class Task(QRunnable):
     """Calls fn() in a pool thread; emits finished(result) or failed(message) on the UI thread,
     then `settled`. `ended` is set in the worker thread once fn has returned and its answer was
-    emitted, `quiet` once `settled` was emitted too (nothing more comes from it). Created on the UI thread (its
-    signals live there) and started through `start` (never handed to the pool itself: the pool
-    would own and delete it on its own thread)."""
+    emitted, `quiet` once `settled` was emitted too (nothing more comes from it). Created on the
+    UI thread (its signals live there) and started through `start`, never handed to the pool
+    itself: the pool would take it over and delete it on its own thread."""
 
     signals_class: type[_Signals] = _Signals
 
     def __init__(self, fn: Callable[[], object]) -> None:
         super().__init__()
-        self.setAutoDelete(False)
+        self.setAutoDelete(False)  # should it ever be handed to a pool: the pool must not delete it
         self.fn = fn
         self.signals = self.signals_class()
         self.ended = threading.Event()
@@ -87,12 +87,12 @@ class Task(QRunnable):
 
 def _in_pool(task: Task) -> Callable[[], None]:
     """What the pool runs for task. It lets go of the task before emitting `settled`, so the last
-    reference to a task is always its registry's, dropped on the UI thread once `settled` arrived."""
+    reference to a task is the keeper's, dropped on the UI thread once `settled` arrived."""
     ref = weakref.ref(task)
 
     def work() -> None:
         held = ref()
-        if held is None:  # never: the registry holds it until `settled` was delivered
+        if held is None:  # never: the keeper holds it until `settled` was delivered
             return
         signals, ended, quiet = held.signals, held.ended, held.quiet
         try:
@@ -153,9 +153,6 @@ class _Keeper(QObject):
         """A task whose signals were blocked (its answer dropped): it settles unheard."""
         if self.holds(task):
             self._let_go(self._keys[id(task)])
-
-    def held(self) -> int:
-        return len(self._held)
 
     def _let_go(self, key: int) -> None:
         task = self._held.pop(key, None)

@@ -10,7 +10,7 @@ the warm-up. A crash fails it too: run it as a subprocess (tests/ui/test_monkey.
 faulthandler's traceback is what is left. It prints its figures as KEY=value lines.
 
 usage: python -X faulthandler -m tests.ui.monkey [--seconds 600] [--orders 10000] [--seed 26]
-       [--store FOLDER] [--sweep]
+       [--store FOLDER] [--sweep] [--stall-dump 0.5]
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def rss_mb() -> float:
 class Monkey:
     """Drives the window from a timer, one random act at a time, and keeps the run's figures."""
 
-    def __init__(self, app, window, seed: int, seconds: float, warmup_s: float) -> None:
+    def __init__(self, app, window, seed: int, seconds: float, warmup_s: float, stall_dump_s: float = 0.0) -> None:
         from PySide6.QtCore import QTimer
 
         self.app, self.w = app, window
@@ -65,6 +65,7 @@ class Monkey:
         self.top_start = self.top_max = 0
         self.rss_start = self.rss_max = 0.0
         self._busy = False
+        self.stall_dump_s = stall_dump_s  # > 0: every thread's stack is written to stderr at such a stall
         self._began = time.monotonic()
         self._beat: float | None = None
         self.heartbeat = QTimer()
@@ -102,6 +103,8 @@ class Monkey:
         from PySide6.QtCore import QTimer
 
         self.driver.stop()
+        self.stall_dump_s = 0.0
+        faulthandler.cancel_dump_traceback_later()
         QTimer.singleShot(1500, self.app.quit)  # the closer closes what is still open meanwhile
 
     def _tick(self) -> None:
@@ -111,9 +114,11 @@ class Monkey:
             if gap > self.max_gap:
                 self.max_gap, self.max_gap_at = gap, self.last_act
         self._beat = now
+        if self.stall_dump_s > 0:
+            faulthandler.dump_traceback_later(self.stall_dump_s)  # re-armed at every tick
 
     def _close_modals(self) -> None:
-        from PySide6.QtWidgets import QApplication, QDialog
+        from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
         popup = QApplication.activePopupWidget()
         if popup is not None:
@@ -121,7 +126,9 @@ class Monkey:
             self.closed_modals += 1
         modal = QApplication.activeModalWidget()
         if modal is not None:
-            if isinstance(modal, QDialog):
+            if isinstance(modal, QProgressDialog):
+                modal.cancel()  # its Cancel button: the job stops (a rejected one would run on, hidden)
+            elif isinstance(modal, QDialog):
                 modal.reject()
             else:
                 modal.close()
@@ -319,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=26)
     parser.add_argument("--store", type=Path, default=None, help="a folder for the store (kept between runs)")
     parser.add_argument("--sweep", action="store_true", help="let the detection rules' sweep run too")
+    parser.add_argument("--stall-dump", type=float, default=0.0,
+                        help="write every thread's stack to stderr when the UI thread stalls this long (s)")
     args = parser.parse_args(argv)
     faulthandler.enable()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -351,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
                         qsettings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat),
                         **({} if args.sweep else {"sweep_ms": 0}))
     window.show()
-    monkey = Monkey(app, window, args.seed, args.seconds, warmup_s=min(10.0, args.seconds / 4))
+    monkey = Monkey(app, window, args.seed, args.seconds, warmup_s=min(10.0, args.seconds / 4),
+                    stall_dump_s=args.stall_dump)
     monkey.problems = problems
     monkey.start()
     app.exec()
