@@ -74,6 +74,9 @@ class Monkey:
         self.closer = QTimer()
         self.closer.setInterval(150)
         self.closer.timeout.connect(self._close_modals)
+        self.trace = QTimer()  # a line a minute: how RSS and the top-level widgets go over the run
+        self.trace.setInterval(60_000)
+        self.trace.timeout.connect(self._trace)
         self.driver = QTimer()
         self.driver.setSingleShot(True)
         self.driver.timeout.connect(self._act)
@@ -90,6 +93,7 @@ class Monkey:
 
         self.heartbeat.start()
         self.closer.start()
+        self.trace.start()
         self.driver.start(0)
         QTimer.singleShot(int(self.warmup_s * 1000), self._warmed_up)
         QTimer.singleShot(int(self.seconds * 1000), self._finish)
@@ -98,6 +102,10 @@ class Monkey:
         self.top_start = self.top_max = self._top_levels()
         self.rss_start = self.rss_max = rss_mb()
         self.max_gap = 0.0  # the first load's own time is the grid's business, not a stall of the run
+
+    def _trace(self) -> None:
+        print(f"AT_S={time.monotonic() - self._began:.0f} RSS_MB={rss_mb():.1f} TOP_LEVEL={self._top_levels(deferred=False)} "
+              f"ACTS={self.acts} MAX_GAP_MS={self.max_gap * 1000:.0f}", flush=True)
 
     def _finish(self) -> None:
         from PySide6.QtCore import QTimer
