@@ -6,7 +6,8 @@ It fails (exit status 1, the reasons on stderr) on: any Qt warning (qInstallMess
 offscreen plugin's own "This plugin does not support ..." excepted), a Python exception in a slot,
 a stall of the UI thread over 1 s (a 50 ms heartbeat timer: the largest gap between two ticks),
 top-level widgets growing by more than a few over the run, or RSS growing by more than 30% after
-the warm-up. A crash fails it too: run it as a subprocess (tests/ui/test_monkey.py does) so that
+the warm-up (a quarter of the run, at most its first minute: the grid's page cache, Qt's fonts
+and the first dialogs are made then). A crash fails it too: run it as a subprocess (tests/ui/test_monkey.py does) so that
 faulthandler's traceback is what is left. It prints its figures as KEY=value lines.
 
 usage: python -X faulthandler -m tests.ui.monkey [--seconds 600] [--orders 10000] [--seed 26]
@@ -368,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
                         qsettings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat),
                         **({} if args.sweep else {"sweep_ms": 0}))
     window.show()
-    monkey = Monkey(app, window, args.seed, args.seconds, warmup_s=min(10.0, args.seconds / 4),
+    monkey = Monkey(app, window, args.seed, args.seconds, warmup_s=min(60.0, args.seconds / 4),
                     stall_dump_s=args.stall_dump)
     monkey.problems = problems
     monkey.start()
