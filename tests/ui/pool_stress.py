@@ -1,7 +1,7 @@
 """Stress of `ui/workers.run_in_pool` as the window uses it (run as a subprocess by
 test_workers.py under faulthandler, so a segfault fails the test instead of killing pytest):
-a timer starts 50 small reads every 5 ms, each owned by a widget, and the caller keeps each task
-only until it has ended (as the poll and the grid model do). Prints ALIVE=<tasks not freed>
+a timer starts 50 small reads every 5 ms, each owned by a widget, and the caller drops each task
+as soon as its answer is in (as the poll and the grid model do), then waits for every answer. Prints ALIVE=<tasks not freed>
 DESTROYED=<signal objects destroyed> OFF_UI=<of them on a pool thread>,
 STARTED=<n> DELIVERED=<n> LEFT=<tasks the registry still holds> at the end.
 
