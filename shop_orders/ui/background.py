@@ -178,9 +178,10 @@ class BackgroundWork(QObject):
 
     def manage_couriers(self) -> None:
         from shop_orders.ui.couriers import CouriersDialog
+        from shop_orders.ui.dialogs import exec_once
 
         d = CouriersDialog(self.ctx, self.vault_box, self.window)
-        d.exec()
+        exec_once(d)
         if d.box is not None:
             self.vault_box = d.box  # unlocked for this session's background sync
         self.start_sync_timer()

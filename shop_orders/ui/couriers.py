@@ -33,7 +33,7 @@ from shop_orders.services import courier_accounts, tracking, vault
 from shop_orders.services.browse import WarehouseBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
-from shop_orders.ui.dialogs import OkCancelDialog
+from shop_orders.ui.dialogs import OkCancelDialog, exec_once
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import Task, run_in_pool
 
@@ -141,7 +141,7 @@ class CourierEditDialog(OkCancelDialog):
     @classmethod
     def ask(cls, found, has_key: bool, parent=None):
         d = cls(found, has_key, parent)
-        answer = d.answer() if d.exec() == QDialog.DialogCode.Accepted else None
+        answer = d.answer() if exec_once(d) == QDialog.DialogCode.Accepted else None
         d.key.clear()
         return answer
 

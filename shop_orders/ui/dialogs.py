@@ -37,6 +37,16 @@ from shop_orders.domain.vocabulary import METHODS, method_label
 from shop_orders.ui import palette
 
 
+def exec_once(d: QDialog) -> int:
+    """Show a modal dialog made for one question and let it go afterwards: its answer stays readable
+    until control returns to the event loop, then it is deleted (a dialog with a parent is kept by
+    that parent otherwise, one hidden window more each time it is asked)."""
+    try:
+        return d.exec()
+    finally:
+        d.deleteLater()
+
+
 class OkCancelDialog(QDialog):
     """The Ok/Cancel boilerplate every small dialog shares: `ok_cancel()` makes its button box
     (Ok or Save, Cancel or Close, with the texts given, translated by the caller), wired to
@@ -69,7 +79,7 @@ class OkCancelDialog(QDialog):
     @classmethod
     def ask(cls, *args: Any, **kwargs: Any) -> Any:
         d = cls(*args, **kwargs)
-        if d.exec() != QDialog.DialogCode.Accepted:
+        if exec_once(d) != QDialog.DialogCode.Accepted:
             return None
         return d.chosen()
 

@@ -33,6 +33,7 @@ from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QFileSystemModel, QStyle
 
 from shop_orders.domain.messages import t
+from shop_orders.ui.dialogs import exec_once
 
 # Names SQLite and the audit chain keep beside a database: hidden wherever they appear.
 HIDDEN_SUFFIXES = ("-wal", "-shm", "-journal", ".audit-head.json")
@@ -132,11 +133,11 @@ class FileDialog(QFileDialog):
     def ask_open(cls, parent, title: str, name_filter: str, *, protected: Sequence[Path],
                  start: Path | None = None) -> Path | None:
         d = cls(parent, title, name_filter, protected=protected, save=False, start=start)
-        return d.chosen() if d.exec() == QDialog.DialogCode.Accepted else None
+        return d.chosen() if exec_once(d) == QDialog.DialogCode.Accepted else None
 
     @classmethod
     def ask_save(cls, parent, title: str, name_filter: str, *, protected: Sequence[Path],
                  suggested_name: str, start: Path | None = None) -> Path | None:
         d = cls(parent, title, name_filter, protected=protected, save=True, start=start,
                 suggested_name=suggested_name)
-        return d.chosen() if d.exec() == QDialog.DialogCode.Accepted else None
+        return d.chosen() if exec_once(d) == QDialog.DialogCode.Accepted else None

@@ -28,7 +28,7 @@ from shop_orders.domain.messages import t
 from shop_orders.services import seat
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
-from shop_orders.ui.dialogs import OkCancelDialog
+from shop_orders.ui.dialogs import OkCancelDialog, exec_once
 from shop_orders.ui.workers import Task, run_in_pool
 
 TARGET_SETTING = "store/target"
@@ -197,5 +197,5 @@ class ConnectDialog(OkCancelDialog):
     @classmethod
     def ask(cls, parent, qsettings) -> str | None:
         d = cls(parent, qsettings)
-        d.exec()
+        exec_once(d)
         return d.saved

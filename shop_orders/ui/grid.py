@@ -170,6 +170,7 @@ class OrderGrid(QObject):
     # ---- menus ----------------------------------------------------------------------------------
     def _column_menu(self, pos) -> None:
         menu = QMenu(self.view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each right-click makes a new one
         h = self.view.horizontalHeader()
         for i, _ in enumerate(COLUMNS):
             a = menu.addAction(self.model.headerData(i, Qt.Orientation.Horizontal))
@@ -181,6 +182,7 @@ class OrderGrid(QObject):
 
     def _row_menu(self, pos) -> None:
         menu = QMenu(self.view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # the actions are the window's, kept
         for a in self.row_actions:
             if a is None:
                 menu.addSeparator()

@@ -27,6 +27,7 @@ from shop_orders.services.context import AppContext
 from shop_orders.services.importing import runner
 from shop_orders.services.importing.plan import ImportPlan
 from shop_orders.ui import palette
+from shop_orders.ui.dialogs import exec_once
 from shop_orders.ui.i18n import sorted_by_shown_name
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import ProgressTask, registry_for, run_job
@@ -315,5 +316,5 @@ class ImportDialog(QDialog):
     @classmethod
     def ask(cls, ctx: AppContext, path: Path, lang: str, parent=None) -> runner.ImportResult | None:
         d = cls(ctx, path, lang, parent)
-        d.exec()
+        exec_once(d)
         return d.result

@@ -35,7 +35,7 @@ from shop_orders.services import settings
 from shop_orders.services.context import AppContext
 from shop_orders.services.importing import guess, header, layouts, plan
 from shop_orders.services.importing.profiles import FIELDS, Profile, norm
-from shop_orders.ui.dialogs import OkCancelDialog
+from shop_orders.ui.dialogs import OkCancelDialog, exec_once
 from shop_orders.ui.i18n import sorted_by_shown_name
 from shop_orders.ui.tables import fill
 
@@ -262,6 +262,6 @@ class MappingDialog(OkCancelDialog):
     @classmethod
     def ask(cls, ctx: AppContext, path: Path, lang: str, parent=None) -> Profile | None:
         d = cls(ctx, path, lang, parent)
-        d.exec()
+        exec_once(d)
         return d.saved
 

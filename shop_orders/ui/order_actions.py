@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -248,9 +249,10 @@ class OrderActions(QObject):
         """F9: the warehouse's full-screen scan station (the grid follows each parcel it ships)."""
         from shop_orders.ui.scan_station import ScanStation
 
-        if self.station is not None and self.station.isVisible():
+        if self.station is not None and shiboken6.isValid(self.station) and self.station.isVisible():
             self.station.close()
             return
         self.station = ScanStation(self.ctx, self.window, qsettings=self.qsettings)
+        self.station.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each F9 makes a new one
         self.station.shipped.connect(lambda _order_no: self.shipped.emit())
         self.station.showFullScreen()

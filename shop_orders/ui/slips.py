@@ -33,7 +33,9 @@ class SlipPrintDialog:
         dialog = QPrintDialog(printer, parent)
         dialog.setObjectName("printSlipsDialog")
         dialog.setWindowTitle(t("Print %s packing slips") % count)
-        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+        from shop_orders.ui.dialogs import exec_once
+
+        return printer if exec_once(dialog) == QDialog.DialogCode.Accepted else None
 
 
 def _run(parent: QWidget, label: str, count: int, work, done_message) -> ProgressTask:

@@ -47,7 +47,7 @@ from shop_orders.services import tickets
 from shop_orders.services.browse import PeopleBrowser, TicketBrowser, TicketFilter, TicketRow
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
-from shop_orders.ui.dialogs import OkCancelDialog
+from shop_orders.ui.dialogs import OkCancelDialog, exec_once
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.ticket_model import (
@@ -804,5 +804,5 @@ class TicketSettingsDialog(OkCancelDialog):
     @classmethod
     def ask(cls, ctx: AppContext, parent=None) -> bool:
         d = cls(ctx, parent)
-        d.exec()
+        exec_once(d)
         return d.saved

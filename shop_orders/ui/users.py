@@ -33,7 +33,7 @@ from shop_orders.services import auth, changesets, permissions
 from shop_orders.services.browse import PeopleBrowser
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
-from shop_orders.ui.dialogs import OkCancelDialog
+from shop_orders.ui.dialogs import OkCancelDialog, exec_once
 from shop_orders.ui.tables import fill, text_table
 
 LAST_USER_SETTING = "session/last_user"  # who signed in last at this seat: the sign-in's first choice
@@ -116,7 +116,7 @@ class FirstOwnerDialog(OkCancelDialog):
     @classmethod
     def ask(cls, ctx: AppContext, parent=None) -> auth.UserInfo | None:
         d = cls(ctx, parent)
-        d.exec()
+        exec_once(d)
         return d.user
 
 
@@ -169,7 +169,7 @@ class SignInDialog(OkCancelDialog):
     def ask(cls, ctx: AppContext, parent=None, *, title: str = "", name: str = "",
             qsettings: QSettings | None = None) -> auth.UserInfo | None:
         d = cls(ctx, parent, title=title, name=name, qsettings=qsettings)
-        d.exec()
+        exec_once(d)
         return d.user
 
 
@@ -305,7 +305,7 @@ class UsersDialog(QDialog):
 
     @classmethod
     def ask(cls, ctx: AppContext, parent=None) -> None:
-        cls(ctx, parent).exec()
+        exec_once(cls(ctx, parent))
 
 
 def _checked(item: QTableWidgetItem | None) -> bool:
@@ -409,6 +409,6 @@ class PermissionsDialog(OkCancelDialog):
     @classmethod
     def ask(cls, ctx: AppContext, parent=None) -> list[int]:
         d = cls(ctx, parent)
-        d.exec()
+        exec_once(d)
         return d.proposed
 

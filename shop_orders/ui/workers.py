@@ -6,17 +6,27 @@ Every worker a window starts is tracked by that window's `WorkerRegistry` (found
 widget or model through `registry_for`): at close and at quit the registry asks each running
 worker to cancel, then waits until each has returned, so Python never finalises with a worker
 still running and a cancelled export, import or backup removes its partial file itself.
+
+A task's `signals` object lives on the UI thread from start to end: one keeper on the UI thread
+holds every started task (and parents its signals) until the task's last signal, `settled`, was
+delivered there, and only then lets it go (`deleteLater`), whether or not the window that started
+it still exists. A signals object destroyed on a pool thread while its queued answer still waits
+for the UI thread loses the answer or crashes Qt (SIGSEGV in sendPostedEvents), so nothing but the
+UI thread ever destroys one. The pool never owns a task either (it runs a function that holds the
+task only while running it), so the last reference to a task is dropped on the UI thread.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -29,6 +39,7 @@ T = TypeVar("T", bound="Task")
 class _Signals(QObject):
     finished = Signal(object)
     failed = Signal(str)
+    settled = Signal()  # always the last one a task emits: after it nothing more is queued
 
 
 def _report(signals: _Signals, fn: Callable[[], object]) -> None:
@@ -50,25 +61,48 @@ class _ProgressSignals(_Signals):
 
 
 class Task(QRunnable):
-    """Calls fn() in a pool thread; emits finished(result) or failed(message) on the UI thread.
-    `ended` is set in the worker thread once fn has returned and its signal was emitted."""
+    """Calls fn() in a pool thread; emits finished(result) or failed(message) on the UI thread,
+    then `settled`. `ended` is set in the worker thread once fn has returned and its answer was
+    emitted, `quiet` once `settled` was emitted too (nothing more comes from it). Created on the
+    UI thread (its signals live there) and started through `start`, never handed to the pool
+    itself: the pool would take it over and delete it on its own thread."""
 
     signals_class: type[_Signals] = _Signals
 
     def __init__(self, fn: Callable[[], object]) -> None:
         super().__init__()
+        self.setAutoDelete(False)  # should it ever be handed to a pool: the pool must not delete it
         self.fn = fn
         self.signals = self.signals_class()
         self.ended = threading.Event()
+        self.quiet = threading.Event()
 
     def cancel(self) -> None:
         """A plain task cannot stop early (a single query); it is waited for instead."""
 
     def run(self) -> None:
+        """Run fn on this thread with every signal (in the pool, `start` runs it through `_in_pool`)."""
+        _in_pool(self)()
+
+
+def _in_pool(task: Task) -> Callable[[], None]:
+    """What the pool runs for task. It lets go of the task before emitting `settled`, so the last
+    reference to a task is the keeper's, dropped on the UI thread once `settled` arrived."""
+    ref = weakref.ref(task)
+
+    def work() -> None:
+        held = ref()
+        if held is None:  # never: the keeper holds it until `settled` was delivered
+            return
+        signals, ended, quiet = held.signals, held.ended, held.quiet
         try:
-            _report(self.signals, self.fn)
+            _report(signals, held.fn)
         finally:
-            self.ended.set()
+            del held
+            ended.set()
+            signals.settled.emit()
+            quiet.set()
+    return work
 
 
 class ProgressTask(Task):
@@ -91,37 +125,77 @@ class ProgressTask(Task):
         return self._cancel
 
 
+class _Keeper(QObject):
+    """The one place, on the UI thread, that holds every started task until its `settled` was
+    delivered there, and parents its signals object meanwhile: a task ends in its worker thread
+    before its queued answer arrives, and neither the answer nor the object that carries it may be
+    lost with it. It outlives the windows (a worker still running when its window or dialog is
+    deleted keeps its signals object until it has settled)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("taskKeeper")
+        self._serial = itertools.count()
+        self._held: dict[int, Task] = {}
+        self._keys: dict[int, int] = {}  # id(task) -> key, while held
+
+    def keep(self, task: Task) -> None:
+        key = next(self._serial)
+        self._held[key] = task
+        self._keys[id(task)] = key
+        task.signals.setParent(self)  # owned by the UI thread: no pool thread can delete it
+        task.signals.settled.connect(lambda: self._let_go(key))
+
+    def holds(self, task: Task) -> bool:
+        return id(task) in self._keys and self._held.get(self._keys[id(task)]) is task
+
+    def let_go(self, task: Task) -> None:
+        """A task whose signals were blocked (its answer dropped): it settles unheard."""
+        if self.holds(task):
+            self._let_go(self._keys[id(task)])
+
+    def _let_go(self, key: int) -> None:
+        task = self._held.pop(key, None)
+        if task is None:
+            return
+        del self._keys[id(task)]
+        if shiboken6.isValid(task.signals):
+            task.signals.deleteLater()  # on the UI thread, once the signal being delivered has returned
+
+
+_keepers: list[_Keeper] = []  # made on first use, on the UI thread
+
+
+def _keeper() -> _Keeper:
+    if not _keepers:
+        _keepers.append(_Keeper())
+    return _keepers[0]
+
+
 class WorkerRegistry(QObject):
-    """The workers a window has running. `start` tracks a task until it has ended;
-    `cancel_and_wait` (closeEvent, aboutToQuit) cancels every one and joins them."""
+    """The workers a window has running. `start` hands a task to the pool (held on the UI thread
+    until its last signal was delivered there, then its signals object is deleted there);
+    `cancel_and_wait` (closeEvent, aboutToQuit) cancels every running one and joins them."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workers")
-        self._running: list[Task] = []
-        # each task until its answer was delivered on the UI thread: a task ends (and is pruned)
-        # in its worker thread before its queued answer arrives, which must not be lost with it
-        self._delivering: set[Task] = set()
+        self._tasks: weakref.WeakSet[Task] = weakref.WeakSet()  # each lives while the keeper holds it
 
     def start(self, task: T) -> T:
-        self._prune()
-        self._running.append(task)
-        self._delivering.add(task)
-        task.signals.finished.connect(lambda *_: self._delivered(task))
-        task.signals.failed.connect(lambda *_: self._delivered(task))
-        QThreadPool.globalInstance().start(task)
+        _keeper().keep(task)
+        self._tasks.add(task)
+        QThreadPool.globalInstance().start(_in_pool(task))
         return task
 
     def running(self) -> list[Task]:
-        self._prune()
-        return list(self._running)
+        """The tasks started and not yet ended."""
+        return [task for task in self.held() if not task.ended.is_set()]
 
-    def _delivered(self, task: Task) -> None:
-        self._delivering.discard(task)
-        self._prune()
-
-    def _prune(self) -> None:
-        self._running = [task for task in self._running if not task.ended.is_set()]
+    def held(self) -> list[Task]:
+        """The tasks whose answers are not all delivered yet (running, or ended and queued)."""
+        keeper = _keeper()
+        return [task for task in list(self._tasks) if keeper.holds(task)]
 
     def cancel_and_wait(self, timeout_s: float = 120.0, only: list[Task] | None = None) -> bool:
         """Cancel every running worker (or only those given) and wait until each has returned
@@ -133,8 +207,9 @@ class WorkerRegistry(QObject):
         deadline = time.monotonic() + timeout_s
         for task in tasks:
             task.ended.wait(max(0.0, deadline - time.monotonic()))
-        self._prune()
-        self._delivering.difference_update(tasks)  # their answers are dropped
+        for task in tasks:
+            if task.quiet.wait(max(0.0, deadline - time.monotonic())):  # its blocked `settled` was emitted
+                _keeper().let_go(task)
         return all(task.ended.is_set() for task in tasks)
 
 
@@ -144,8 +219,8 @@ def registry_for(obj: QObject) -> WorkerRegistry:
     node: QObject | None = obj
     top = obj
     while node is not None:
-        found = node.findChild(WorkerRegistry, "workers")
-        if found is not None and found.parent() is node:
+        found = node.findChild(WorkerRegistry, "workers", Qt.FindChildOption.FindDirectChildrenOnly)
+        if found is not None:
             return found
         top = node
         node = node.parent()
@@ -173,16 +248,32 @@ def _while_alive(owner: QObject | None, fn: Callable) -> Callable:
     return call
 
 
+_unowned: list[WorkerRegistry] = []  # the registry of tasks started without an owner (made on the UI thread)
+
+
 def start(task: T, owner: QObject | None = None) -> T:
+    """Start task in the pool, held by the owner's window registry (or, without an owner, by the
+    registry of unowned tasks) until its answer was delivered."""
     if owner is not None:
         return registry_for(owner).start(task)
-    QThreadPool.globalInstance().start(task)
-    return task
+    if not _unowned:
+        _unowned.append(WorkerRegistry())
+    return _unowned[0].start(task)
+
+
+class _JobProgress(QProgressDialog):
+    """A job's progress window, made for that one job: `reset()` (what every job's end calls) hides
+    it and lets it go, so no hidden window is left behind per job."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.deleteLater()
 
 
 def progress_dialog(parent: QWidget, label: str, name: str, *, maximum: int = 1) -> QProgressDialog:
-    """The progress window of a long job (shown after 300 ms), with a Cancel button."""
-    dialog = QProgressDialog(label, t("Cancel"), 0, maximum, parent)
+    """The progress window of a long job (shown after 300 ms), with a Cancel button; deleted once
+    the job's end resets it."""
+    dialog = _JobProgress(label, t("Cancel"), 0, maximum, parent)
     dialog.setObjectName(name)
     dialog.setMinimumDuration(300)
     return dialog
