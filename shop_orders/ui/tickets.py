@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
     QTableView,
@@ -251,11 +252,12 @@ class TicketPanel(QWidget):
         self.detail_data = None
         self.writing: Task | None = None
         self.model = TicketTableModel(self.browser, self.now, self)
+        # Laid out for a quarter of a 768-pixel screen: the filters, the figures and the count share
+        # the top row, the actions and the last action's answer the bottom one, and the list takes
+        # every pixel in between. The figures give way first when the panel is narrow.
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.figures = QLabel("", self)
-        self.figures.setObjectName("ticketFigures")
-        layout.addWidget(self.figures)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
         bar = QHBoxLayout()
         self.scope = QComboBox(self)
         self.scope.setObjectName("ticketScope")
@@ -274,7 +276,11 @@ class TicketPanel(QWidget):
         for w in (self.scope, self.kind, self.priority):
             w.currentIndexChanged.connect(lambda _i: self.reload())
             bar.addWidget(w)
-        bar.addStretch(1)
+        self.figures = QLabel("", self)
+        self.figures.setObjectName("ticketFigures")
+        self.figures.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addSpacing(12)
+        bar.addWidget(self.figures, 1)
         self.count = QLabel("", self)
         self.count.setObjectName("ticketCount")
         bar.addWidget(self.count)
@@ -287,8 +293,8 @@ class TicketPanel(QWidget):
         self.files.setObjectName("ticketFiles")
         self.files.itemDoubleClicked.connect(self.save_attachment)
         self.files.setToolTip(t("Double-click a file to save a copy."))
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 4)
+        split.setStretchFactor(0, 7)
+        split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 1)
         layout.addWidget(split, 1)
         row = QHBoxLayout()
@@ -310,12 +316,12 @@ class TicketPanel(QWidget):
             action.setData(target.value)
             action.triggered.connect(lambda _c=False, s=target: self.set_state(s))
         self.buttons["state"].setMenu(self.state_menu)
-        row.addStretch(1)
-        layout.addLayout(row)
         self.message = QLabel("", self)
         self.message.setObjectName("ticketMessage")
         self.message.setWordWrap(True)
-        layout.addWidget(self.message)
+        row.addSpacing(12)
+        row.addWidget(self.message, 1)
+        layout.addLayout(row)
         self.tick = QTimer(self)  # the live countdown: a repaint of the visible rows
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._tick)
