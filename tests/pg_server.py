@@ -185,3 +185,32 @@ def _link_or_copy(src: str, dst: str) -> None:
         os.link(src, dst)
     except OSError:  # another file system, or links not allowed
         shutil.copy2(src, dst)
+
+
+@contextlib.contextmanager
+def scratch_database(prefix: str):
+    """A new, empty PostgreSQL database for a benchmark, yielded as its SQLAlchemy URL (psycopg):
+    on the server named by $SHOP_ORDERS_TEST_PG_URL, else on a PgServer started for it. The
+    database is dropped (and the server stopped) afterwards, whatever happened."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    server = None
+    admin_url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
+    if not admin_url:
+        server = PgServer()
+        admin_url = server.start()
+    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+        if server is not None:
+            server.stop()

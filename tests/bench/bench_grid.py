@@ -316,9 +316,8 @@ def pg_main(n: int) -> None:
     tests/pg_server.py) over a demo store of n orders: OrderBrowser.count and the first window
     (what the model's workers run), against an unindexed ILIKE scan over the same seven fields."""
     import tempfile
-    import uuid
 
-    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy import text
 
     from shop_orders.domain.grid import GridQuery
     from shop_orders.services import demo
@@ -327,64 +326,45 @@ def pg_main(n: int) -> None:
     from shop_orders.store.open import open_database
     from shop_orders.store.search_index import FIELDS
     from tests.factories import ctx
+    from tests.pg_server import scratch_database
 
-    server = None
-    admin_url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
-    if not admin_url:
-        from tests.pg_server import PgServer
-
-        server = PgServer()
-        admin_url = server.start()
-    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    name = "bench_search_" + uuid.uuid4().hex[:8]
-    try:
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-        with tempfile.TemporaryDirectory() as data:
-            db = open_database(url.render_as_string(hide_password=False), data_dir=Path(data), create=True)
+    with scratch_database("bench_search") as url, tempfile.TemporaryDirectory() as data:
+        db = open_database(url.render_as_string(hide_password=False), data_dir=Path(data), create=True)
+        t0 = time.perf_counter()
+        with UnitOfWork(db) as uow:
+            demo.fill(uow, ctx(source="demo"), n)
+            uow.commit()
+        print(f"PostgreSQL: {n:,} demo orders in {time.perf_counter() - t0:.1f} s")
+        with db.engine.connect() as c:
+            c.execute(text("ANALYZE"))
+            c.commit()
+            rows = c.execute(text("SELECT recipient, phone, tracking_no, order_no FROM orders WHERE id > :i "
+                                  "ORDER BY id LIMIT 5000"), {"i": n // 3}).all()
+        browser = OrderBrowser(db)
+        print(f"{'substring search':<24}{'term':>18}{'found':>9}{'page':>10}{'count':>10}{'ILIKE scan':>12}"
+              f"{'scan/ours':>11}")
+        worst = 0.0
+        for label, term in _terms_from(rows).items():
+            q = GridQuery(search=term)
             t0 = time.perf_counter()
-            with UnitOfWork(db) as uow:
-                demo.fill(uow, ctx(source="demo"), n)
-                uow.commit()
-            print(f"PostgreSQL: {n:,} demo orders in {time.perf_counter() - t0:.1f} s")
+            browser.window(q, 0, 200, None)
+            page = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            found = browser.count(q)
+            counted = time.perf_counter() - t0
+            where = " OR ".join(f"{f} ILIKE :p" for f in FIELDS)
             with db.engine.connect() as c:
-                c.execute(text("ANALYZE"))
-                c.commit()
-                rows = c.execute(text("SELECT recipient, phone, tracking_no, order_no FROM orders WHERE id > :i "
-                                      "ORDER BY id LIMIT 5000"), {"i": n // 3}).all()
-            browser = OrderBrowser(db)
-            print(f"{'substring search':<24}{'term':>18}{'found':>9}{'page':>10}{'count':>10}{'ILIKE scan':>12}"
-                  f"{'scan/ours':>11}")
-            worst = 0.0
-            for label, term in _terms_from(rows).items():
-                q = GridQuery(search=term)
                 t0 = time.perf_counter()
-                browser.window(q, 0, 200, None)
-                page = time.perf_counter() - t0
-                t0 = time.perf_counter()
-                found = browser.count(q)
-                counted = time.perf_counter() - t0
-                where = " OR ".join(f"{f} ILIKE :p" for f in FIELDS)
-                with db.engine.connect() as c:
-                    t0 = time.perf_counter()
-                    scanned = c.execute(text(f"SELECT count(*) FROM orders WHERE NOT archived AND ({where})"),
-                                        {"p": f"%{term}%"}).scalar_one()
-                    scan = time.perf_counter() - t0
-                assert scanned == found, (label, term, scanned, found)
-                worst = max(worst, page, counted)
-                print(f"{label:<24}{term:>18}{found:>9,}{page * 1000:>8.1f}ms{counted * 1000:>8.1f}ms"
-                      f"{scan * 1000:>10.1f}ms{scan / max(page, counted):>10.1f}x")
-            print(f"slowest substring search on PostgreSQL: {worst * 1000:.1f} ms at {n:,} orders (goal < 300 ms at "
-                  "1,000,000)")
-            db.dispose()
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-        if server is not None:
-            server.stop()
+                scanned = c.execute(text(f"SELECT count(*) FROM orders WHERE NOT archived AND ({where})"),
+                                    {"p": f"%{term}%"}).scalar_one()
+                scan = time.perf_counter() - t0
+            assert scanned == found, (label, term, scanned, found)
+            worst = max(worst, page, counted)
+            print(f"{label:<24}{term:>18}{found:>9,}{page * 1000:>8.1f}ms{counted * 1000:>8.1f}ms"
+                  f"{scan * 1000:>10.1f}ms{scan / max(page, counted):>10.1f}x")
+        print(f"slowest substring search on PostgreSQL: {worst * 1000:.1f} ms at {n:,} orders (goal < 300 ms at "
+              "1,000,000)")
+        db.dispose()
 
 
 if __name__ == "__main__":

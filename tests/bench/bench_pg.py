@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[2]
@@ -207,33 +206,15 @@ def main() -> None:
           f"shop_orders from {root}")
 
     sys.path.insert(0, str(HERE))
-    from sqlalchemy import create_engine, make_url, text
 
-    server = None
-    admin_url = os.environ.get("SHOP_ORDERS_TEST_PG_URL")
-    if not admin_url:
-        from tests.pg_server import PgServer
+    from tests.pg_server import scratch_database
 
-        server = PgServer()
-        admin_url = server.start()
-    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    name = "bench_pg_" + uuid.uuid4().hex[:8]
-    try:
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        pg_url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    with scratch_database("bench_pg") as pg_url:
         results = {
             "sqlite": run_backend("sqlite", str(work / "sqlite" / "shop.sqlite3"), work / "sqlite", args, root),
             "postgresql": run_backend("postgresql", pg_url.render_as_string(hide_password=False),
                                       work / "postgresql", args, root),
         }
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-        if server is not None:
-            server.stop()
 
     print(f"\n{'step':14} {'SQLite':>9} {'PostgreSQL':>11} {'PG/SQLite':>10}")
     for step in STEPS:
