@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -85,18 +85,35 @@ ACTIVE_STATES = ("open", "in_progress", "waiting")  # domain/tickets.py ACTIVE
 
 
 def has_active_ticket():
-    K = Ticket.__table__
-    return exists().where(K.c.order_id == T.c.id, K.c.state.in_(ACTIVE_STATES))
+    """An order with an active ticket of its own, or held by an active summary ticket (history)."""
+    K, M = Ticket.__table__, TicketOrder.__table__
+    return or_(exists().where(K.c.order_id == T.c.id, K.c.state.in_(ACTIVE_STATES)),
+               exists().where(M.c.order_id == T.c.id, K.c.id == M.c.ticket_id, K.c.state.in_(ACTIVE_STATES)))
+
+
+def _ticketed_ids():
+    """The ids of the orders with an active ticket: their own, or a summary ticket holding them."""
+    K, M = Ticket.__table__, TicketOrder.__table__
+    return union(select(K.c.order_id.label("order_id")).where(K.c.state.in_(ACTIVE_STATES)),
+                 select(M.c.order_id).select_from(M.join(K, K.c.id == M.c.ticket_id))
+                 .where(K.c.state.in_(ACTIVE_STATES))).subquery()
 
 
 def ticket_counts(session: Session, ids: list[int]) -> dict[int, int]:
     """Active exception tickets per order, for the grid's badges (one indexed query a page)."""
     if not ids:
         return {}
-    K = Ticket.__table__
-    return {oid: n for oid, n in session.execute(
+    K, M = Ticket.__table__, TicketOrder.__table__
+    counts = {oid: n for oid, n in session.execute(
         select(K.c.order_id, func.count()).where(K.c.order_id.in_(ids), K.c.state.in_(ACTIVE_STATES))
         .group_by(K.c.order_id)).all()}
+    # and the summary tickets holding them (not twice for the order a summary ticket stands on)
+    for oid, n in session.execute(
+            select(M.c.order_id, func.count()).select_from(M.join(K, K.c.id == M.c.ticket_id))
+            .where(M.c.order_id.in_(ids), K.c.state.in_(ACTIVE_STATES), K.c.order_id != M.c.order_id)
+            .group_by(M.c.order_id)).all():
+        counts[oid] = counts.get(oid, 0) + n
+    return counts
 
 
 def _dialect(session: Session) -> str:
@@ -171,9 +188,9 @@ def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:
     stale = session.execute(select(func.count()).select_from(T).where(live, stale_clause(thresholds, now))
                             ).scalar_one()
     archived = session.execute(select(func.count()).select_from(T).where(T.c.archived.is_(True))).scalar_one()
-    K = Ticket.__table__
-    ticketed = session.execute(select(func.count(func.distinct(K.c.order_id))).select_from(K.join(T, T.c.id == K.c.order_id))
-                               .where(live, K.c.state.in_(ACTIVE_STATES))).scalar_one()
+    held = _ticketed_ids()
+    ticketed = session.execute(select(func.count()).select_from(held.join(T, T.c.id == held.c.order_id))
+                               .where(live)).scalar_one()
     return Facets(by_status, by_channel, stale, sum(by_status.values()), archived, ticketed)
 
 

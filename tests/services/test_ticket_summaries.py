@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.grid import GridQuery
+from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
 from shop_orders.domain.tickets import Kind, note_text
 from shop_orders.services import orders, rules, tickets
@@ -88,6 +89,24 @@ def test_the_panel_lists_a_summary_ticket_with_its_count_and_the_grid_filters_to
     assert grid.count(q) == 2
     assert sorted(r.order_no for r in grid.window(q, 0, 50, 2)) == sorted(made["30d+"])
 
+
+
+def test_the_orders_a_summary_holds_count_as_orders_with_open_tickets_until_it_is_closed(db):
+    """The grid's "With open tickets" (filter, count beside it, badge per row) includes every order
+    an active summary ticket holds, once each, and none of them once it is closed."""
+    made = history_store(db)
+    run(db, rules.sweep, T0, every_rule=False)
+    held = sorted(made["3-7d"] + made["7-30d"] + made["30d+"])
+    grid = OrderBrowser(db)
+    q = GridQuery(with_tickets=True)
+    assert grid.count(q) == 5 and grid.facets(Thresholds(), T0).tickets == 5
+    rows = grid.window(q, 0, 50, 5)
+    assert sorted(r.order_no for r in rows) == held
+    assert {r.order_no: r.tickets for r in rows} == {no: 1 for no in held}  # the one it stands on too, once
+    for tk in stuck_tickets(db):
+        run(db, tickets.close, OWNER, int(tk.id or 0), "paid reminders sent to every buyer",
+            [("reminders.txt", b"sent")])
+    assert grid.count(q) == 0 and grid.facets(Thresholds(), T0).tickets == 0
 
 def test_with_one_ticket_per_order_history_is_ticketed_like_news(db):
     history_store(db)
