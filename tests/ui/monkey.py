@@ -333,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=26)
+    parser.add_argument("--lang", default="en", help="the window's language: en or zh_CN")
     parser.add_argument("--store", type=Path, default=None, help="a folder for the store (kept between runs)")
     parser.add_argument("--sweep", action="store_true", help="let the detection rules' sweep run too")
     parser.add_argument("--stall-dump", type=float, default=0.0,
@@ -343,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QSettings, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from shop_orders.domain import messages
     from shop_orders.services.context import AppContext, current_actor
+    from shop_orders.ui import i18n
     from shop_orders.ui.main_window import MainWindow
 
     problems: list[str] = []
@@ -360,12 +363,14 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.store or Path(tempfile.mkdtemp(prefix="shop-orders-monkey-"))
     folder.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
+    lang = messages.normalise(args.lang)
+    i18n.install(app, lang)
     qInstallMessageHandler(on_message)
     sys.excepthook = on_exception
     started = time.monotonic()
     db = build_store(folder, args.orders, args.seed)
     print(f"STORE_S={time.monotonic() - started:.1f} ORDERS={args.orders} SEED={args.seed}", flush=True)
-    window = MainWindow(AppContext(db, folder, folder / "backups", current_actor()),
+    window = MainWindow(AppContext(db, folder, folder / "backups", current_actor()), lang=lang,
                         qsettings=QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat),
                         **({} if args.sweep else {"sweep_ms": 0}))
     window.show()
