@@ -156,3 +156,28 @@ def test_later_history_joins_the_bands_open_summary_and_after_closing_only_news_
     outcome = run(db, rules.sweep, T0 + 4 * DAY, every_rule=False)
     own = [tk for tk in stuck_tickets(db) if tk.order_no == touched and not tk.rule_key.startswith("summary:")]
     assert outcome.opened >= 1 and len(own) == 1
+    from shop_orders.services.verification import verify_store
+
+    assert verify_store(db).ok  # every order gathered, early or late, is on the record
+
+
+def test_an_order_slipped_into_a_summary_behind_the_apps_back_is_reported_by_audit_verify(db):
+    """Someone who can write the database file cannot silence the rules for an order by adding it
+    to a summary ticket (held orders get no ticket of their own): audit verify names it."""
+    from sqlalchemy import text
+
+    from shop_orders.services.verification import verify_store
+
+    made = history_store(db)
+    run(db, rules.sweep, T0, every_rule=False)
+    assert verify_store(db).ok
+    [band] = [tk for tk in stuck_tickets(db) if tk.rule_key == "summary:3-7d"]
+    quiet = new_order(db, clock=at(T0), status=Status.AWAITING_PAYMENT)
+    with db.engine.begin() as c:
+        oid = c.execute(text("SELECT id FROM orders WHERE order_no = :n"), {"n": quiet}).scalar_one()
+        c.execute(text("INSERT INTO ticket_orders (ticket_id, order_id, rule_key) VALUES (:t, :o, 'forged')"),
+                  {"t": band.id, "o": oid})
+    result = verify_store(db)
+    assert (result.kind, result.order_no) == ("summary", quiet)
+    assert f"ticket #{band.id} holds order {quiet}, but the audit trail has no record" in (result.problem or "")
+    assert made["3-7d"]  # the orders gathered on the record still check

@@ -47,6 +47,8 @@ ZH: dict[str, str] = {
     "'{name}' is neither a user of this store nor a role ({roles}).": "“{name}”既不是本店用户，也不是角色（{roles}）。",
     # audit verify (services/verification.py)
     "the audit trail has no record of this file being attached": "审计记录中没有添加此文件的记录",
+    "ticket #{id} holds order {order}, but the audit trail has no record of it being gathered there":
+        "工单 #{id} 包含订单 {order}，但审计记录中没有将其归入此工单的记录",
     "ticket #{id} on {order}, attachment {name}: {what}": "{order} 的工单 #{id}，附件 {name}：{what}",
     "the file is missing from the store": "数据库中缺少此文件",
     "the file was altered after it was attached (its SHA-256 no longer matches)": "文件在添加后被改动（SHA-256 不再一致）",
