@@ -20,7 +20,7 @@ can edit a pending set, or insert one, and make it check. In
 the approving transaction everything is checked again — the state (pending, not expired), the
 content hash, every order's version (an order changed since the proposal refuses the whole set:
 propose again), the approver's rights — and the items are applied through the order services
-(orders.change_many: their rules, written set-wise), each event naming the proposer (as actor)
+(orders_batch.change_many: their rules, written set-wise), each event naming the proposer (as actor)
 and the approver. An applied set can be reverted by a new change set with before and after
 swapped, itself two-person. The changes only approved sets may make (prices, archive, purge,
 roles, the permission matrix, the two-person settings) refuse any call that does not come from an approval being applied (services/permissions.py).
@@ -52,7 +52,7 @@ from shop_orders.domain.payment import unpaid_refusal
 from shop_orders.domain.roles import Role, action_label, status_action
 from shop_orders.domain.status import ALLOWED, DERIVED, FINAL, Status, check_manual_transition
 from shop_orders.domain.vocabulary import field_label
-from shop_orders.services import auth, backup, orders, permissions
+from shop_orders.services import auth, backup, orders_batch, permissions
 from shop_orders.services.settings import get_cod_channels
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import grid
@@ -436,8 +436,8 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
         if cs.kind == "purge" and approver is not None:
             _backup_first(uow)
         # Every order's rules and events as orders.transition/edit/set_prices/set_archived/purge
-        # give them, written set-wise (orders.change_many); the rules see the batch at commit.
-        orders.change_many(uow, ctx, [(it.order_id, json.loads(it.after)) for it in items])
+        # give them, written set-wise (orders_batch.change_many); the rules see the batch at commit.
+        orders_batch.change_many(uow, ctx, [(it.order_id, json.loads(it.after)) for it in items])
     cs.state, cs.decided_at = APPLIED, uow.now
     cs.decided_by = approver.name if approver is not None else ""
     cs.decided_role = approver.role if approver is not None else ""
