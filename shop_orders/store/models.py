@@ -461,3 +461,117 @@ class AttachmentBlob(SQLModel, table=True):
     sha256: str = Field(sa_column=Column(String(64), primary_key=True))
     size: int = Field(sa_column=Column(BigInteger, nullable=False))
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class StatementFile(SQLModel, table=True):
+    """One imported payment or bank statement file (services/statements.py): its provider and
+    format, the account it is about, the period it covers, who imported it and when, the file's
+    SHA-256, and `digest`: a keyed digest over its lines' content as imported (audit verify
+    recomputes it, so a line changed, added or removed behind the app's back is named)."""
+
+    __tablename__ = "statements"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    id: int | None = Field(default=None, sa_column=_id())
+    provider: str = Field(sa_column=Column(String(32), nullable=False))
+    format: str = Field(sa_column=Column(String(32), nullable=False))
+    account: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    file_name: str = Field(sa_column=Column(String(255), nullable=False))
+    file_sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    period_from: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    period_to: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    imported_at: datetime = Field(sa_column=_time())
+    imported_by: str = Field(sa_column=Column(String(100), nullable=False))
+    digest: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+
+
+class StatementLineRow(SQLModel, table=True):
+    """One money movement of a statement (domain/statements.StatementLine), kept once per
+    provider and external id, with where the matching left it: `state` is 'open' (not yet tied to
+    anything), 'matched' (to orders, see line_matches, or to the lines a payout paid out), or
+    'excluded' (not a sale: by a rule or by the bookkeeper, `reason` says why); `rule` names the
+    rule or person that decided it."""
+
+    __tablename__ = "statement_lines"
+    __table_args__ = (
+        UniqueConstraint("provider", "external_id", name="uq_statement_lines_provider_external"),
+        Index("ix_statement_lines_statement", "statement_id"),
+        Index("ix_statement_lines_state_time", "state", "occurred_at"),
+        Index("ix_statement_lines_merchant", "merchant_order_no"),
+        Index("ix_statement_lines_platform", "platform_order_no"),
+        Index("ix_statement_lines_txn", "provider_txn"),
+        Index("ix_statement_lines_original", "original_txn"),
+        Index("ix_statement_lines_payout", "payout_id"),
+    )
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    id: int | None = Field(default=None, sa_column=_id())
+    statement_id: int = Field(sa_column=Column(BigInteger, ForeignKey("statements.id"), nullable=False))
+    provider: str = Field(sa_column=Column(String(32), nullable=False))
+    external_id: str = Field(sa_column=Column(String(128), nullable=False))
+    row_no: int = Field(sa_column=Column(Integer, nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    amount_minor: int = Field(sa_column=_money())
+    fee_minor: int = Field(default=0, sa_column=_money())
+    currency: str = Field(sa_column=Column(String(3), nullable=False))
+    presentment_minor: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    presentment_currency: str = Field(default="", sa_column=Column(String(3), nullable=False, default=""))
+    occurred_at: datetime = Field(sa_column=_time())
+    merchant_order_no: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    provider_txn: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    refund_no: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    platform_order_no: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    original_txn: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    payout_id: str = Field(default="", sa_column=Column(String(128), nullable=False, default=""))
+    memo: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    counterparty: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    state: str = Field(default="open", sa_column=Column(String(16), nullable=False, default="open"))
+    rule: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    decided_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    paid_out_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # the payout line
+
+
+class LineMatch(SQLModel, table=True):
+    """A statement line tied to an order: how much of the line's amount is the order's (a line
+    may pay several orders, an order may be paid by several lines), by which rule or person."""
+
+    __tablename__ = "line_matches"
+    __table_args__ = (Index("ix_line_matches_order", "order_id"),)
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    line_id: int = Field(sa_column=Column(BigInteger, ForeignKey("statement_lines.id", ondelete="CASCADE"),
+                                          primary_key=True))
+    order_id: int = Field(sa_column=Column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True))
+    amount_minor: int = Field(sa_column=_money())
+    rule: str = Field(sa_column=Column(String(64), nullable=False))
+    matched_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    matched_at: datetime = Field(sa_column=_time())
+
+
+class OrderReconciliation(SQLModel, table=True):
+    """An order's reconciliation as last worked out (services/reconcile.py): its state (green,
+    amber, red, excluded, confirmed), what the order says was paid (`expected_minor`), what the
+    matched statement lines received, the difference, how many lines, and who confirmed or
+    excluded it and why."""
+
+    __tablename__ = "order_reconciliation"
+    __table_args__ = (Index("ix_order_reconciliation_state", "state"),)
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+
+    order_id: int = Field(sa_column=Column(BigInteger, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True))
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    expected_minor: int = Field(sa_column=_money())
+    received_minor: int = Field(sa_column=_money())
+    difference_minor: int = Field(sa_column=_money())
+    currency: str = Field(sa_column=Column(String(3), nullable=False))
+    line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    decided_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_at: datetime = Field(sa_column=_time())
