@@ -6,6 +6,8 @@ Revises: 0016
 Create Date: 2026-12-06
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,15 +19,15 @@ branch_labels = None
 depends_on = None
 
 
-def _time(name: str, nullable: bool = False) -> sa.Column:
+def _time(name: str, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, UTCDateTime(), nullable=nullable)
 
 
-def _text(name: str, size: int | None = None) -> sa.Column:
+def _text(name: str, size: int | None = None) -> sa.Column[Any]:
     return sa.Column(name, sa.String(size) if size else sa.Text, nullable=False, server_default="")
 
 
-def _money(name: str) -> sa.Column:
+def _money(name: str) -> sa.Column[Any]:
     return sa.Column(name, sa.BigInteger, nullable=False, server_default="0")
 
 

@@ -1,0 +1,34 @@
+"""Simplified Chinese: payment and bank statements (domain/statements.py, adapters/statements/
+__init__.py and common.py, services/statements.py)."""
+
+ZH: dict[str, str] = {
+    # line kinds and providers (domain/statements.py)
+    "refund": "退款", "fee": "手续费", "payout": "提现到银行", "transfer": "转账",
+    "{file}, row {row}, column {column}": "{file}，第 {row} 行，“{column}”列",
+    "{file}, row {row}": "{file}，第 {row} 行",
+    # reading (adapters/statements/common.py)
+    "{file}: the file cannot be read ({why})": "{file}：无法读取文件（{why}）",
+    "{file} is not a file": "{file} 不是文件",
+    "{file} is {mb} MB, more than a statement file can be ({most} MB)":
+        "{file} 有 {mb} MB，超过对账单文件的上限（{most} MB）",
+    "{file} holds binary data, not a statement's text": "{file} 含有二进制数据，不是对账单文本",
+    "{where}: byte 0x{byte:02X} is not valid GBK/GB18030 text; the file is damaged or not a statement":
+        "{where}：字节 0x{byte:02X} 不是有效的 GBK/GB18030 文字；文件已损坏或不是对账单",
+    "the file has more than {most} rows": "文件超过 {most} 行",
+    "line {line}: {problem}": "第 {line} 行：{problem}",
+    "{where}: '{text}' is not an amount of money": "{where}：“{text}”不是金额",
+    "{where}: '{text}' has more than {places} decimal places for {currency}":
+        "{where}：“{text}”的小数位超过 {currency} 的 {places} 位",
+    "{where}: '{text}' is too large for an amount": "{where}：“{text}”金额过大",
+    "{where}: '{text}' is not a date and time": "{where}：“{text}”不是日期时间",
+    "{where}: the statement says {what} is {stated} but its lines add up to {found} (a difference of {diff}); "
+    "the file is incomplete or was changed":
+        "{where}：对账单写明{what}为 {stated}，但各明细合计为 {found}（相差 {diff}）；文件不完整或已被改动",
+    "{where}: the column '{column}' is missing": "{where}：缺少“{column}”列",
+    # recognising the format (adapters/statements/__init__.py)
+    "{file} is not a statement this app reads; known formats: {known}":
+        "{file} 不是本软件能读取的对账单；可读格式：{known}",
+    "{file} fits more than one statement format ({fits}); name one with --source":
+        "{file} 同时符合多种对账单格式（{fits}）；请用 --source 指定",
+    "unknown statement format '{text}'; expected one of: {choices}": "未知对账单格式“{text}”；可用：{choices}",
+}
