@@ -19,7 +19,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlmodel import col
 
-from shop_orders.store.models import LineMatch, Order, OrderReconciliation, StatementFile, StatementLineRow
+from shop_orders.store.models import (
+    LineMatch,
+    Order,
+    OrderReconciliation,
+    StatementFile,
+    StatementLineRow,
+)
 from tests.factories import make_order
 
 NOV = datetime(2026, 11, 10, 6, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from shop_orders.domain.messages import N_
+from shop_orders.domain.messages import N_, t
 from shop_orders.services import settings
 from shop_orders.store.db import Database
 from shop_orders.store.models import (
@@ -43,9 +43,27 @@ A = AuditEvent.__table__
 
 LINE_STATES = ("open", "matched", "excluded")
 ORDER_STATES = ("red", "amber", "green", "excluded", "confirmed")
-LINE_STATE_LABELS: dict[str, str] = {"open": N_("open"), "matched": N_("matched"), "excluded": N_("excluded")}
-ORDER_STATE_LABELS: dict[str, str] = {"red": N_("red"), "amber": N_("amber"), "green": N_("green"),
-                                      "excluded": N_("excluded"), "confirmed": N_("confirmed")}
+LINE_STATE_LABELS: dict[str, str] = {"open": N_("unmatched"), "matched": N_("matched"), "excluded": N_("excluded")}
+ORDER_STATE_LABELS: dict[str, str] = {"green": N_("matched"), "amber": N_("small difference"),
+                                      "red": N_("disagrees"), "excluded": N_("excluded"),
+                                      "confirmed": N_("confirmed by hand")}
+RULE_LABELS: dict[str, str] = {
+    "exact": N_("order number"), "prefix": N_("order number without its prefix"),
+    "base_order": N_("base order number"), "memo": N_("number in the memo"), "amount_time": N_("amount and time"),
+    "refund": N_("refund of a payment"), "fee": N_("fee of a payment"), "payout": N_("payout of its lines"),
+    "not_sale": N_("not a sale"), "manual": N_("by hand")}
+
+
+def order_state_label(state: str, lang: str | None = None) -> str:
+    return t(ORDER_STATE_LABELS[state], lang=lang) if state in ORDER_STATE_LABELS else state
+
+
+def line_state_label(state: str, lang: str | None = None) -> str:
+    return t(LINE_STATE_LABELS[state], lang=lang) if state in LINE_STATE_LABELS else state
+
+
+def rule_label(rule: str, lang: str | None = None) -> str:
+    return t(RULE_LABELS[rule], lang=lang) if rule in RULE_LABELS else rule
 NO_SOURCE = ""  # the source of an order no statement line was matched to
 BATCH = 900  # ids per IN (...) (SQLite's bound parameters)
 # The board's lists sort by these (services/browse.py's way: the column, then the id).
