@@ -17,6 +17,7 @@ def build_menus(w: Any) -> None:
     o, s, se, b, g = w.order_actions, w.store_actions, w.session, w.background, w.table
     m = bar.addMenu(t("&File"))
     m.addActions([s.import_action, s.export_action])
+    m.addAction(w.reconcile_action)  # the bookkeeper's work: beside the export
     m.addSeparator()
     m.addActions([s.backup_action, s.restore_action, s.settings_action, s.connect_action])
     m.addSeparator()
@@ -42,6 +43,8 @@ def build_menus(w: Any) -> None:
     m.addAction(w.approvals_dock.toggleViewAction())
     m.addAction(w.tickets_dock.toggleViewAction())
     m = bar.addMenu(t("&Tools"))
+    m.addAction(w.reconcile_action)
+    m.addSeparator()
     m.addActions([s.verify_action, s.key_import_action])
     m.addSeparator()
     m.addActions([se.users_action, se.permissions_action, w.ticket_settings_action])

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
         self.about_action = action(self, t("&About Shop Orders"), self.about)
         self.ticket_settings_action = action(self, t("&Ticket settings…"), self.edit_ticket_settings, None,
                                              "ticketSettings")
+        self.reconcile_action = action(self, t("&Reconciliation…"), self.open_reconciliation,
+                                       QKeySequence("Ctrl+Shift+R"), "reconciliation")
         self.session.require({self.ticket_settings_action: "settings.shop"})
         o = self.order_actions
         self.table.row_actions = [self.detail_action, o.status_action, o.payment_action, o.contact_action,
@@ -355,6 +358,22 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.filters.search.setFocus()
         self.filters.search.selectAll()
+
+    def open_reconciliation(self) -> None:
+        """File/Tools → Reconciliation…: the bookkeeper's board (one window; asked again, it comes
+        to the front). A write there reads the grid again."""
+        from shop_orders.ui.reconciliation import ReconciliationBoard
+
+        board = getattr(self, "board", None)
+        if board is not None and shiboken6.isValid(board) and board.isVisible():
+            board.raise_()
+            board.activateWindow()
+            return
+        self.board = ReconciliationBoard(self.ctx, self.lang, self, clock=self.clock)
+        self.board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.board.changed.connect(self._store_changed_here)
+        fit_window(self.board, available_room(self))
+        self.board.show()
 
     def edit_ticket_settings(self) -> None:
         if TicketSettingsDialog.ask(self.ctx, self):

@@ -48,3 +48,7 @@ def status_colour(status: Status) -> QColor:
 def flag_colour(level: Level) -> QColor | None:
     c = FLAG_COLOURS[level]
     return QColor(c) if c else None
+# The reconciliation board (ui/reconciliation.py): an order's state and a statement line's state.
+RECON_STATE_COLOURS: dict[str, str] = {"red": "#c62828", "amber": "#b26a00", "green": "#2e7d32",
+                                       "excluded": "#757575", "confirmed": "#1565c0"}
+RECON_LINE_COLOURS: dict[str, str] = {"open": "#c62828", "matched": "#2e7d32", "excluded": "#757575"}

@@ -1,0 +1,227 @@
+"""The reconciliation board (ui/reconciliation.py) over a small reconciliation written straight
+into the tables (tests/recon_data.py): opened from the main window's menus, the counts and money
+per source across the top, the filters, a line's orders, an order's lines and trust chain, the
+export, both models under Qt's model tester, and every word in Chinese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QTableWidget
+
+from shop_orders.domain import messages
+from shop_orders.services.context import AppContext, current_actor
+from shop_orders.ui.reconciliation import ReconciliationBoard
+from tests.recon_data import fill
+
+
+def settle(qtbot, board, timeout: int = 10000) -> None:
+    def done() -> bool:
+        QCoreApplication.processEvents()
+        return not board.loading and not board.workers_running()
+
+    qtbot.waitUntil(done, timeout=timeout)
+    QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def data(sqlite_db):
+    return fill(sqlite_db)
+
+
+@pytest.fixture
+def make_board(qtbot, sqlite_db, tmp_path, clock, data):
+    def _make(lang: str = "en") -> ReconciliationBoard:
+        messages.set_language(lang)
+        ctx = AppContext(sqlite_db, tmp_path, tmp_path / "backups", current_actor())
+        board = ReconciliationBoard(ctx, lang, clock=clock)  # the tests' clock: 2026-11-22, this month is November
+        qtbot.addWidget(board)
+        board.resize(1366, 768)
+        board.show()
+        settle(qtbot, board)
+        return board
+    return _make
+
+
+def table_texts(table: QTableWidget) -> list[list[str]]:
+    return [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def select(qtbot, board, view, row: int) -> None:
+    with qtbot.waitSignal(board.detailShown, timeout=5000):
+        view.selectionModel().setCurrentIndex(
+            view.model().index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    settle(qtbot, board)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: bringing it to the front
+def test_opens_from_the_main_windows_menus(make_window, sqlite_db, qtbot):
+    fill(sqlite_db)
+    w = make_window()
+    titles = {}
+    for menu_action in w.menuBar().actions():
+        titles[menu_action.text()] = [a.objectName() for a in menu_action.menu().actions()]
+    assert "reconciliation" in titles["&File"] and "reconciliation" in titles["&Tools"]
+    w.reconcile_action.trigger()
+    board = w.findChild(ReconciliationBoard, "reconciliationBoard")
+    assert board is not None and board.isVisible() and board.isWindow()
+    settle(qtbot, board)
+    assert board.lines.rowCount() == 6 and board.orders.rowCount() == 6  # November (the window's clock)
+    w.reconcile_action.trigger()  # asked again: the same window comes to the front
+    assert w.findChildren(ReconciliationBoard) == [board]
+
+
+def test_counts_and_money_per_source_across_the_top(make_board):
+    board = make_board()
+    labels = board.source_labels
+    assert list(labels) == ["alipay", "stripe", ""]
+    alipay = labels["alipay"].text()
+    assert "Alipay" in alipay and "1 small difference -0.50 CNY" in alipay and "1 matched 100.00 CNY" in alipay
+    assert "unmatched lines: 1, 50.00 CNY" in alipay
+    assert "#b26a00" in alipay and "#2e7d32" in alipay  # amber and green from the palette
+    assert "1 matched 19.99 USD" in labels["stripe"].text()
+    none = labels[""].text()
+    assert "no statement line" in none and "1 disagrees -300.00 CNY" in none and "#c62828" in none
+    assert board.lines_title.text() == "Statement lines (6)" and board.orders_title.text() == "Orders (6)"
+
+
+def test_the_lists_worst_first_and_coloured(make_board, data):
+    board = make_board()
+    orders = board.orders.loaded_rows()
+    assert [o.state for o in orders] == ["red", "amber", "green", "green", "excluded", "confirmed"]
+    m = board.orders
+    red = m.index(0, 3)
+    assert m.data(red) == "disagrees" and m.data(red, Qt.ItemDataRole.ForegroundRole).name() == "#c62828"
+    assert m.data(m.index(1, 6)) == "-0.50 CNY" and m.data(m.index(1, 7)) == "2"
+    lines = board.lines
+    texts = [lines.data(lines.index(r, 6)) for r in range(lines.rowCount())]
+    assert texts.count("unmatched") == 1 and texts.count("excluded") == 1
+    assert lines.data(lines.index(0, 1)) == "Stripe"  # the newest first
+
+
+def test_filters(make_board, qtbot, data):
+    board = make_board()
+
+    def choose(combo, code) -> None:
+        combo.setCurrentIndex(combo.findData(code))
+        settle(qtbot, board)
+
+    choose(board.source, "stripe")
+    assert [r.id for r in board.lines.loaded_rows()] == [data.lines["S1"]]
+    assert [r.order_id for r in board.orders.loaded_rows()] == [data.orders["usd"]]
+    choose(board.source, "")
+    choose(board.state, "amber")
+    assert [r.order_id for r in board.orders.loaded_rows()] == [data.orders["amber"]]
+    assert board.lines.rowCount() == 6  # the orders' state does not filter the lines
+    choose(board.state, "")
+    choose(board.line_state, "open")
+    assert [r.id for r in board.lines.loaded_rows()] == [data.lines["A5"]]
+    choose(board.line_state, "")
+    choose(board.kind, "fee")
+    assert [r.id for r in board.lines.loaded_rows()] == [data.lines["A3"]]
+    choose(board.kind, "")
+    board.search.setText("T200P")
+    board.search.returnPressed.emit()
+    settle(qtbot, board)
+    assert [r.id for r in board.lines.loaded_rows()] == [data.lines["A2"]]
+    board.search.clear()
+    settle(qtbot, board)
+    choose(board.period, "last_month")  # October: one open line, no order
+    assert [r.id for r in board.lines.loaded_rows()] == [data.lines["A6"]] and board.orders.rowCount() == 0
+    from PySide6.QtCore import QDate
+
+    board.date_from.setDate(QDate(2026, 11, 15))  # from … to …: the 15th to October's end is turned round
+    settle(qtbot, board)
+    assert board.period.currentData() == "days"
+    p = board.current_period()
+    assert (p.start.month, p.start.day, p.end.month, p.end.day) == (10, 31, 11, 16)  # the 15th included
+    assert {r.id for r in board.lines.loaded_rows()} == {data.lines[k] for k in ("A1", "A2", "A3", "A4", "A5")}
+
+
+def test_a_click_on_a_line_shows_its_orders(make_board, qtbot, data):
+    board = make_board()
+    row = board.lines.position(data.lines["A2"])
+    select(qtbot, board, board.line_view, row)
+    assert table_texts(board.line_orders) == [[data.numbers["amber"], "199.50 CNY", "order number without its prefix",
+                                               "system", "small difference"]]
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A5"]))
+    assert table_texts(board.line_orders) == []
+
+
+def test_a_click_on_an_order_shows_its_lines_and_trust_chain(make_board, qtbot, data):
+    board = make_board()
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["amber"]))
+    lines = table_texts(board.order_lines)
+    assert [x[2:6] for x in lines] == [["payment", "199.50 CNY", "T200PT-amber", "order number without its prefix"],
+                                       ["fee", "-0.60 CNY", "2026111022003", "fee of a payment"]]
+    chain = table_texts(board.order_trail)
+    assert chain and chain[-1][3].startswith("created")  # the trust chain, described as the detail panel does
+
+
+def test_buttons_follow_the_selection(make_board, qtbot, data):
+    board = make_board()
+    assert not board.match_button.isEnabled() and not board.confirm_button.isEnabled()
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A5"]))  # an open line
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["red"]))
+    assert board.match_button.isEnabled() and not board.unmatch_button.isEnabled()
+    assert board.confirm_button.isEnabled()
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A1"]))  # a matched line
+    assert board.unmatch_button.isEnabled() and not board.match_button.isEnabled()
+
+
+def test_a_manual_action_needs_a_reason(make_board, qtbot, data, monkeypatch):
+    from shop_orders.ui import reconciliation
+
+    board = make_board()
+    asked = []
+    monkeypatch.setattr(reconciliation.ReasonDialog, "ask", lambda *a: asked.append(a[2]) or None)
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A5"]))
+    board.line_view.clicked.emit(board.lines.index(board.lines.position(data.lines["A5"]), 0))
+    board.exclude()
+    assert asked == ["Leave statement line 2026111022005 (50.00 CNY) out of the reconciliation."]
+    assert board.writing is None  # no reason, nothing written
+
+
+def test_export_writes_the_period(make_board, qtbot, tmp_path):
+    board = make_board()
+    path = tmp_path / "recon.xlsx"
+    board.export_to(path, "zh_CN")
+    qtbot.waitUntil(lambda: getattr(board, "exported", None) is not None, timeout=10000)
+    assert board.exported.path == path and board.exported.orders == 6
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "汇总"
+    assert "Exported 6 orders and 6 statement lines" in board.message.text()
+
+
+def test_both_models_pass_qts_model_tester(make_board, qtmodeltester):
+    board = make_board()
+    qtmodeltester.check(board.lines, force_py=True)
+    qtmodeltester.check(board.orders, force_py=True)
+
+
+def test_every_word_in_chinese(make_board, qtbot, data):
+    from tests.ui.test_chinese_everywhere import english_in, visible_texts
+
+    board = make_board("zh_CN")
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["amber"]))
+    assert board.windowTitle() == "对账"
+    assert "支付宝" in board.source_labels["alipay"].text() and "小额差异" in board.source_labels["alipay"].text()
+    assert board.lines.headerData(0, Qt.Orientation.Horizontal) == "时间"
+    cells = [board.lines.data(board.lines.index(r, c)) for r in range(board.lines.rowCount()) for c in range(9)]
+    cells += [board.orders.data(board.orders.index(r, c)) for r in range(board.orders.rowCount()) for c in range(9)]
+    data_and_names = ("Stripe", "Shopify Payments", "CNY", "USD", "paid in cash", "/C calc", "T200PT-amber",
+                      "T-amber", "T-green", "bea", "cmd")  # names of products and currencies, people and what the data says
+
+    def english(text: str) -> list[str]:
+        text = re.sub(r"<[^>]+>|&nbsp;", " ", str(text))  # the strip's markup
+        for name in data_and_names:
+            text = text.replace(name, " ")
+        return english_in(text)
+
+    found = [(where, text) for where, text in visible_texts(board) + [("cell", c) for c in cells] if english(text)]
+    assert found == [], "\n".join(map(str, found))
