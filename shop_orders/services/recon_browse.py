@@ -366,6 +366,21 @@ class ReconBrowser:
         with self.db.read_session() as s:
             return [int(x) for x in s.execute(q).scalars()]
 
+    def line_count(self, f: LineFilter) -> int:
+        with self.db.read_session() as s:
+            return int(s.execute(select(func.count()).select_from(L).where(*line_where(f))).scalar_one())
+
+    def line_window(self, f: LineFilter, offset: int, limit: int, sort: str = "time",
+                    descending: bool = True) -> list[LineRow]:
+        """Rows [offset, offset + limit) of the filter in the list's order (a first page is shown
+        before the whole id list has been read)."""
+        q = (select(L.c.id).where(*line_where(f)).order_by(*_line_order(sort, descending))
+             .offset(offset).limit(limit))
+        with self.db.read_session() as s:
+            ids = [int(x) for x in s.execute(q).scalars()]
+            found = _line_rows(s, ids)
+        return [found[i] for i in ids if i in found]
+
     def lines(self, ids: list[int]) -> list[LineRow]:
         """These lines (in the order of `ids`; missing ones left out), with their orders' numbers."""
         if not ids:
@@ -395,6 +410,20 @@ class ReconBrowser:
              .order_by(*_order_order(sort, descending)))
         with self.db.read_session() as s:
             return [int(x) for x in s.execute(q).scalars()]
+
+    def order_count(self, f: OrderFilter) -> int:
+        q = select(func.count()).select_from(R.join(O, O.c.id == R.c.order_id)).where(*order_where(f))
+        with self.db.read_session() as s:
+            return int(s.execute(q).scalar_one())
+
+    def order_window(self, f: OrderFilter, offset: int, limit: int, sort: str = "state",
+                     descending: bool = False) -> list[OrderRecRow]:
+        q = (select(R.c.order_id).select_from(R.join(O, O.c.id == R.c.order_id)).where(*order_where(f))
+             .order_by(*_order_order(sort, descending)).offset(offset).limit(limit))
+        with self.db.read_session() as s:
+            ids = [int(x) for x in s.execute(q).scalars()]
+            found = _order_rows(s, ids)
+        return [found[i] for i in ids if i in found]
 
     def orders(self, ids: list[int]) -> list[OrderRecRow]:
         if not ids:
@@ -455,12 +484,3 @@ class ReconBrowser:
         """The sources the store holds statements of."""
         with self.db.read_session() as s:
             return sorted(str(p) for p in s.execute(select(S.c.provider).distinct()).scalars())
-
-    def marker(self) -> tuple[object, ...]:
-        """A cheap marker that moves whenever matching, a manual action or an import changed
-        something the board shows (lines' decisions, matches, orders' reconciliation)."""
-        with self.db.read_session() as s:
-            lines = s.execute(select(func.count(), func.max(L.c.id), func.max(L.c.decided_at))).one()
-            matches = s.execute(select(func.count(), func.max(M.c.matched_at)).select_from(M)).one()
-            orders = s.execute(select(func.count(), func.max(R.c.updated_at)).select_from(R)).one()
-            return (*lines, *matches, *orders)

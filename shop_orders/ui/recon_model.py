@@ -10,6 +10,7 @@ then its page arrives with dataChanged). The rows' texts are worked out once per
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -29,7 +30,6 @@ from shop_orders.domain.money import format_minor
 from shop_orders.domain.statements import KIND_LABELS, provider_label
 from shop_orders.services.recon_browse import (
     NO_SOURCE,
-    Figures,
     LineFilter,
     LineRow,
     OrderFilter,
@@ -83,24 +83,27 @@ R = TypeVar("R")
 
 @dataclass
 class Listing:
-    """What a reload read in its worker: both lists' ids and first pages, the figures, the marker."""
+    """What a reload's first read of one list found: its count and first page (what is painted
+    first). The whole id lists follow in another worker (`read_ids`), the figures in a third."""
 
-    line_ids: list[int]
-    lines: list[LineRow]
-    order_ids: list[int]
-    orders: list[OrderRecRow]
-    figures: Figures
-    marker: tuple[object, ...]
+    total: int
+    rows: list[Any]
 
 
-def read_listing(browser: ReconBrowser, lf: LineFilter, of: OrderFilter, line_sort: tuple[str, bool],
-                 order_sort: tuple[str, bool]) -> Listing:
-    """A reload's whole read (in a worker)."""
-    marker = browser.marker()
-    line_ids = browser.line_ids(lf, *line_sort)
-    order_ids = browser.order_ids(of, *order_sort)
-    return Listing(line_ids, browser.lines(line_ids[:PAGE]), order_ids, browser.orders(order_ids[:PAGE]),
-                   browser.figures(lf.period), marker)
+def read_lines(browser: ReconBrowser, lf: LineFilter, sort: tuple[str, bool]) -> Listing:
+    """The lines' count and first page, sorted in SQL (in a worker)."""
+    return Listing(browser.line_count(lf), browser.line_window(lf, 0, PAGE, *sort))
+
+
+def read_orders(browser: ReconBrowser, of: OrderFilter, sort: tuple[str, bool]) -> Listing:
+    """The orders' count and first page, sorted in SQL (in a worker, beside the lines')."""
+    return Listing(browser.order_count(of), browser.order_window(of, 0, PAGE, *sort))
+
+
+def read_ids(browser: ReconBrowser, lf: LineFilter, of: OrderFilter, line_sort: tuple[str, bool],
+             order_sort: tuple[str, bool]) -> tuple[list[int], list[int]]:
+    """Every id of both lists in order (in a worker, after the first paint)."""
+    return browser.line_ids(lf, *line_sort), browser.order_ids(of, *order_sort)
 
 
 class _PagedModel(QAbstractTableModel, Generic[R]):
@@ -115,12 +118,13 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
     def __init__(self, browser: ReconBrowser, default_sort: tuple[str, bool], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.browser = browser
-        self.ids: list[int] = []
+        self.ids: list[int | None] = []  # None: a row whose id is not read yet (below the first page)
         self._pos: dict[int, int] = {}
         self._rows: OrderedDict[int, R] = OrderedDict()
         self._texts: dict[int, tuple[str, ...]] = {}
         self._asked: set[int] = set()
         self._gen = 0
+        self._window: Callable[[int, int], list[R]] = lambda _o, _n: []
         self.sort_key, self.descending = default_sort
         self._titles = [t(c) for c in self.COLUMNS]
         self._plain = QColor(palette.PLAIN_TEXT)
@@ -142,18 +146,38 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
         return None
 
     # ---- reading ------------------------------------------------------------------------------------
-    def show(self, ids: list[int], rows: list[R]) -> None:
-        """Show a reload's ids and first rows: one reset."""
+    def show(self, total: int, rows: list[R], window: Callable[[int, int], list[R]]) -> None:
+        """Show a reload's count and first rows: one reset. Until the whole id list arrives
+        (`set_ids`), a page further down is read by its position (`window(offset, limit)`)."""
         self.beginResetModel()
         try:
             self._gen += 1
-            self.ids = ids
-            self._pos = {i: n for n, i in enumerate(ids)}
+            self._window = window
+            self.ids = [self.row_id(r) for r in rows][:total] + [None] * max(0, total - len(rows))
+            self._pos = {i: n for n, i in enumerate(self.ids) if i is not None}
             self._rows.clear()
             self._texts.clear()
             self._asked.clear()
             for r in rows:
                 self._rows[self.row_id(r)] = r
+        finally:
+            self.endResetModel()
+
+    def set_ids(self, ids: list[int]) -> None:
+        """The whole id list of the reload shown: pages are read by id from now on. A list that
+        no longer agrees with what is shown (the store changed meanwhile) is shown anew."""
+        known = [(n, i) for n, i in enumerate(self.ids) if i is not None]
+        if len(ids) == len(self.ids) and all(ids[n] == i for n, i in known):
+            self.ids = list(ids)
+            self._pos = {i: n for n, i in enumerate(ids)}
+            return
+        self.beginResetModel()
+        try:
+            self._gen += 1
+            self.ids = list(ids)
+            self._pos = {i: n for n, i in enumerate(ids)}
+            self._texts.clear()
+            self._asked.clear()
         finally:
             self.endResetModel()
 
@@ -164,27 +188,40 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
         return self.ids[row] if 0 <= row < len(self.ids) else None
 
     def row_at(self, row: int) -> R | None:
-        return self._rows.get(self.ids[row]) if 0 <= row < len(self.ids) else None
+        key = self.id_at(row)
+        return self._rows.get(key) if key is not None else None
 
     def loaded_rows(self) -> list[R]:
-        return [r for i in self.ids if (r := self._rows.get(i)) is not None]
+        return [r for i in self.ids if i is not None and (r := self._rows.get(i)) is not None]
 
     def _want(self, row: int) -> None:
         page = row // PAGE
         if page in self._asked:
             return
         self._asked.add(page)
-        gen, ids, fetch = self._gen, self.ids[page * PAGE:(page + 1) * PAGE], self.fetch
-        run_in_pool(lambda: fetch(ids), lambda rows: self._page_arrived(gen, page, rows),
+        gen, start = self._gen, page * PAGE
+        ids = self.ids[start:start + PAGE]
+        if all(i is not None for i in ids):
+            fetch, wanted = self.fetch, [int(i) for i in ids if i is not None]
+            work: Callable[[], list[R]] = lambda: fetch(wanted)  # noqa: E731 - the worker's one call
+        else:
+            window = self._window
+            work = lambda: window(start, PAGE)  # noqa: E731
+        run_in_pool(work, lambda rows: self._page_arrived(gen, page, rows),
                     lambda _m: self._asked.discard(page), owner=self)
 
     def _page_arrived(self, gen: int, page: int, rows: list[R]) -> None:
         self._asked.discard(page)
         if gen != self._gen:
             return
-        for r in rows:
+        start = page * PAGE
+        for n, r in enumerate(rows):
+            key = self.row_id(r)
+            if start + n < len(self.ids) and self.ids[start + n] is None:  # read by position: its id is known now
+                self.ids[start + n] = key
+                self._pos[key] = start + n
             self.keep(r)
-        first, last = page * PAGE, min(len(self.ids), (page + 1) * PAGE) - 1
+        first, last = start, min(len(self.ids), start + PAGE) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.COLUMNS) - 1))
 
@@ -197,9 +234,6 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
         while len(self._rows) > MAX_ROWS:
             old, _ = self._rows.popitem(last=False)
             self._texts.pop(old, None)
-        pos = self._pos.get(key)
-        if pos is not None:
-            self.dataChanged.emit(self.index(pos, 0), self.index(pos, len(self.COLUMNS) - 1))
 
     def texts(self, r: R) -> tuple[str, ...]:
         key = self.row_id(r)
@@ -227,9 +261,10 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
         row, column = index.row(), index.column()
         if not index.isValid() or not 0 <= row < len(self.ids) or not 0 <= column < len(self.COLUMNS):
             return None
+        key = self.ids[row]
         if role == IdRole:
-            return self.ids[row]
-        r = self._rows.get(self.ids[row])
+            return key
+        r = self._rows.get(key) if key is not None else None
         if r is None:
             if role == DISPLAY:
                 self._want(row)

@@ -72,7 +72,9 @@ from shop_orders.ui.recon_model import (
     Listing,
     OrderModel,
     money_text,
-    read_listing,
+    read_ids,
+    read_lines,
+    read_orders,
     source_name,
 )
 from shop_orders.ui.tables import fill, text_table
@@ -164,7 +166,8 @@ class ReconciliationBoard(QMainWindow):
     window reads its grid again); `listed` after a reload was shown."""
 
     changed = Signal()
-    listed = Signal()
+    painted = Signal()  # a reload's first rows are shown (the first paint)
+    listed = Signal()  # ... and its figures and whole id lists too
     detailShown = Signal()
 
     def __init__(self, ctx: AppContext, lang: str = "en", parent: QWidget | None = None,
@@ -178,7 +181,10 @@ class ReconciliationBoard(QMainWindow):
         self.lines = LineModel(self.browser, self)
         self.orders = OrderModel(self.browser, self)
         self.figures = Figures()
-        self.marker: tuple[object, ...] | None = None
+        self._pending = 0
+        self._first: dict[str, Listing] = {}  # a reload's first pages, by list, until both are in
+        self._reading: tuple[LineFilter, OrderFilter, tuple[str, bool], tuple[str, bool]] = (
+            LineFilter(), OrderFilter(), ("time", True), ("state", False))
         self.loading = False
         self.writing: Any = None
         self.active = "line"  # the list clicked last: what Exclude… acts on
@@ -381,31 +387,69 @@ class ReconciliationBoard(QMainWindow):
 
     # ---- reading ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read both lists and the figures again in a worker (the newest request wins)."""
+        """Read both lists again in workers (the newest request wins): first their counts and
+        first pages (painted as soon as they arrive), then the figures and the whole id lists."""
         self._typing.stop()
         self._gen += 1
         self.loading = True
         gen, browser, lf, of = self._gen, self.browser, self.line_filter(), self.order_filter()
         line_sort = (self.lines.sort_key, self.lines.descending)
         order_sort = (self.orders.sort_key, self.orders.descending)
-        run_in_pool(lambda: read_listing(browser, lf, of, line_sort, order_sort),
-                    lambda listing: self._arrived(gen, listing), lambda m: self._failed(gen, m), owner=self)
+        self._reading = (lf, of, line_sort, order_sort)
+        self._first = {}
+        for side, read in (("lines", lambda: read_lines(browser, lf, line_sort)),
+                           ("orders", lambda: read_orders(browser, of, order_sort))):  # side by side
+            run_in_pool(read, lambda listing, side=side: self._arrived(gen, side, listing),
+                        lambda m: self._failed(gen, m), owner=self)
 
-    def _arrived(self, gen: int, listing: Listing) -> None:
+    def _arrived(self, gen: int, side: str, listing: Listing) -> None:
+        """One list's count and first page: shown once both have arrived (one paint)."""
+        if gen != self._gen:
+            return
+        self._first[side] = listing
+        if len(self._first) < 2:
+            return
+        browser, (lf, of, line_sort, order_sort) = self.browser, self._reading
+        lines, orders = self._first["lines"], self._first["orders"]
+        keep_line, keep_order = self.current_line_id(), self.current_order_id()
+        self.lines.show(lines.total, lines.rows, lambda o, n: browser.line_window(lf, o, n, *line_sort))
+        self.orders.show(orders.total, orders.rows, lambda o, n: browser.order_window(of, o, n, *order_sort))
+        self.lines_title.setText(t("Statement lines (%s)") % f"{lines.total:,}")
+        self.orders_title.setText(t("Orders (%s)") % f"{orders.total:,}")
+        self._reselect(self.line_view, self.lines.position(keep_line) if keep_line is not None else None)
+        self._reselect(self.order_view, self.orders.position(keep_order) if keep_order is not None else None)
+        self._buttons()
+        self._pending = 2
+        run_in_pool(lambda: browser.figures(lf.period), lambda f: self._figures_arrived(gen, f),
+                    lambda m: self._failed(gen, m), owner=self)
+        run_in_pool(lambda: read_ids(browser, lf, of, line_sort, order_sort), lambda ids: self._ids_arrived(gen, ids),
+                    lambda m: self._failed(gen, m), owner=self)
+        self.painted.emit()
+
+    def _figures_arrived(self, gen: int, figures: Figures) -> None:
+        if gen != self._gen:
+            return
+        self.figures = figures
+        self._show_figures(figures)
+        self._settled(gen)
+
+    def _ids_arrived(self, gen: int, ids: tuple[list[int], list[int]]) -> None:
         if gen != self._gen:
             return
         keep_line, keep_order = self.current_line_id(), self.current_order_id()
-        self.lines.show(listing.line_ids, listing.lines)
-        self.orders.show(listing.order_ids, listing.orders)
-        self.figures, self.marker = listing.figures, listing.marker
-        self._show_figures(listing.figures)
-        self.lines_title.setText(t("Statement lines (%s)") % f"{len(listing.line_ids):,}")
-        self.orders_title.setText(t("Orders (%s)") % f"{len(listing.order_ids):,}")
-        self._reselect(self.line_view, self.lines.position(keep_line) if keep_line is not None else None)
-        self._reselect(self.order_view, self.orders.position(keep_order) if keep_order is not None else None)
-        self.loading = False
-        self._buttons()
-        self.listed.emit()
+        self.lines.set_ids(ids[0])
+        self.orders.set_ids(ids[1])
+        for view, model, keep in ((self.line_view, self.lines, keep_line), (self.order_view, self.orders, keep_order)):
+            if keep is not None and model.id_at(view.currentIndex().row()) != keep:
+                self._reselect(view, model.position(keep))
+        self._settled(gen)
+
+    def _settled(self, gen: int) -> None:
+        self._pending -= 1
+        if self._pending == 0 and gen == self._gen:
+            self.loading = False
+            self._buttons()
+            self.listed.emit()
 
     def _failed(self, gen: int, message: str) -> None:
         if gen == self._gen:

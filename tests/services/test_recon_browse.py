@@ -127,17 +127,14 @@ def test_a_lines_orders_and_an_orders_lines_and_trail(board, db):
     assert trail[0].reason == "fee checked" and trail[-1].action == "create"
 
 
-def test_the_marker_moves_when_the_reconciliation_changes(board, db):
-    from sqlalchemy import update
-
-    from shop_orders.store.models import OrderReconciliation
-
-    b, r = board
-    before = b.marker()
-    assert b.marker() == before
-    with db.write_session() as s:
-        s.execute(update(OrderReconciliation).where(OrderReconciliation.order_id == r.orders["red"])
-                  .values(state="confirmed", updated_at=datetime(2026, 11, 23, tzinfo=UTC)))
-        s.commit()
-    assert b.marker() != before
+def test_counts_and_windows_agree_with_the_id_lists(board):
+    b, _r = board
+    lf, of = LineFilter(NOVEMBER), OrderFilter(NOVEMBER)
+    ids, oids = b.line_ids(lf), b.order_ids(of)
+    assert b.line_count(lf) == len(ids) == 6 and b.order_count(of) == len(oids) == 6
+    assert [x.id for x in b.line_window(lf, 0, 4)] == ids[:4]
+    assert [x.id for x in b.line_window(lf, 4, 4)] == ids[4:]
+    assert [x.id for x in b.line_window(lf, 0, 6, "amount", False)] == b.line_ids(lf, "amount", False)
+    assert [x.order_id for x in b.order_window(of, 1, 2)] == oids[1:3]
+    assert b.line_count(LineFilter(NOVEMBER, provider="stripe")) == 1
     assert b.providers() == ["alipay", "stripe"]
