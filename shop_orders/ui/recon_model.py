@@ -58,12 +58,12 @@ LINE_COLUMNS = (N_("Time"), N_("Source"), N_("Kind"), N_("Amount"), N_("Fee"), N
                 N_("Rule"), N_("Orders"))
 LINE_SORTS = ("time", "provider", "kind", "amount", "", "key", "state", "rule", "")  # "" : not sortable
 LINE_MONEY = (3, 4)
-LINE_WIDTHS = (16, 10, 8, 14, 10, 22, 10, 16, 20)  # in characters
+LINE_WIDTHS = (15, 8, 7, 12, 9, 18, 8, 14, 20)  # in characters
 ORDER_COLUMNS = (N_("Order"), N_("Channel"), N_("Source"), N_("State"), N_("Expected"), N_("Received"),
                  N_("Difference"), N_("Line count"), N_("Confirmed or excluded"))
 ORDER_SORTS = ("order", "channel", "", "state", "expected", "received", "difference", "lines", "")
 ORDER_MONEY = (4, 5, 6)
-ORDER_WIDTHS = (22, 9, 12, 14, 14, 14, 13, 6, 24)
+ORDER_WIDTHS = (19, 9, 10, 13, 12, 12, 11, 9, 24)
 
 
 def source_name(code: str) -> str:

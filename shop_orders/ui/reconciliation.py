@@ -115,7 +115,7 @@ def _view(parent: QWidget, name: str, model: Any) -> QTableView:
     v.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     v.horizontalHeader().setStretchLastSection(True)
     v.setAlternatingRowColors(True)
-    char = v.fontMetrics().averageCharWidth()
+    char = max(v.fontMetrics().averageCharWidth(), v.fontMetrics().horizontalAdvance("0"))
     for column, width in enumerate(model.WIDTHS):
         v.setColumnWidth(column, width * char + 12)
     return v
@@ -188,7 +188,7 @@ class ReconciliationBoard(QMainWindow):
         self.loading = False
         self.writing: Any = None
         self.active = "line"  # the list clicked last: what Exclude… acts on
-        self._gen = self._detail_gen = 0
+        self._gen = self._line_gen = self._order_gen = 0
         self._again = False
         self._build()
         self._connect()
@@ -252,6 +252,9 @@ class ReconciliationBoard(QMainWindow):
         self.kind.addItem(t("Every kind"), "")
         for code, label in KIND_LABELS.items():
             self.kind.addItem(t(label), str(code))
+        for combo in (self.period, self.source, self.state, self.line_state, self.kind):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)  # the window fits a 1366-pixel screen whatever the language
         self.search = QLineEdit(self)
         self.search.setObjectName("boardSearch")
         self.search.setPlaceholderText(t("Number, memo or name…"))
@@ -482,6 +485,7 @@ class ReconciliationBoard(QMainWindow):
                 label = self.source_labels[code] = QLabel(self.strip)
                 label.setObjectName(f"figures_{code or 'none'}")
                 label.setTextFormat(Qt.TextFormat.RichText)
+                label.setWordWrap(True)  # a long line of figures wraps instead of widening the window
                 self.strip_box.addWidget(label)
             label.setText(figures_html(code, figures))
         if not wanted:
@@ -512,17 +516,17 @@ class ReconciliationBoard(QMainWindow):
 
     def _line_chosen(self, index: QModelIndex) -> None:
         line_id = self.lines.id_at(index.row())
-        self._detail_gen += 1
+        self._line_gen += 1
         self._buttons()
         if line_id is None:
             fill(self.line_orders, [])
             return
-        gen, browser = self._detail_gen, self.browser
+        gen, browser = self._line_gen, self.browser
         run_in_pool(lambda: browser.line_orders(line_id), lambda found: self._show_line_orders(gen, found),
                     lambda m: self.say(m, bad=True), owner=self)
 
     def _show_line_orders(self, gen: int, found: list[Match]) -> None:
-        if gen != self._detail_gen:
+        if gen != self._line_gen:
             return
         fill(self.line_orders, [[m.order_no, money_text(m.amount_minor, m.currency), rule_label(m.rule),
                                  m.matched_by or trail.actor_name("system"), order_state_label(m.order_state)]
@@ -531,17 +535,17 @@ class ReconciliationBoard(QMainWindow):
 
     def _order_chosen(self, index: QModelIndex) -> None:
         order_id = self.orders.id_at(index.row())
-        self._detail_gen += 1
+        self._order_gen += 1
         self._buttons()
         if order_id is None:
             self._clear_detail(self.order_view)
             return
-        gen, browser = self._detail_gen, self.browser
+        gen, browser = self._order_gen, self.browser
         run_in_pool(lambda: (browser.order_lines(order_id), browser.order_trail(order_id)),
                     lambda found: self._show_order_detail(gen, *found), lambda m: self.say(m, bad=True), owner=self)
 
     def _show_order_detail(self, gen: int, lines: list[tuple[LineRow, Match]], events: list[Any]) -> None:
-        if gen != self._detail_gen:
+        if gen != self._order_gen:
             return
         fill(self.order_lines, [[local_text(line.occurred_at), provider_label(line.provider),
                                  t(KIND_LABELS[line.kind]) if line.kind in KIND_LABELS else line.kind,
