@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from shop_orders.domain.messages import N_, t
@@ -462,13 +462,14 @@ class ReconBrowser:
     def figures(self, period: Period) -> Figures:
         """Per source, currency and state: the orders' counts and totals, and the lines'."""
         source = _order_source()
+        provider = func.coalesce(source.c.provider, literal_column("''"))  # no bound value: PostgreSQL groups by it
         oq: Select[Any] = (
-            select(func.coalesce(source.c.provider, NO_SOURCE), R.c.currency, R.c.state, func.count(),
+            select(provider, R.c.currency, R.c.state, func.count(),
                    func.coalesce(func.sum(R.c.expected_minor), 0), func.coalesce(func.sum(R.c.received_minor), 0),
                    func.coalesce(func.sum(R.c.difference_minor), 0))
             .select_from(R.join(O, O.c.id == R.c.order_id).outerjoin(source, source.c.order_id == R.c.order_id))
             .where(*order_where(OrderFilter(period)))
-            .group_by(func.coalesce(source.c.provider, NO_SOURCE), R.c.currency, R.c.state))
+            .group_by(provider, R.c.currency, R.c.state))
         lq: Select[Any] = (
             select(L.c.provider, L.c.currency, L.c.state, func.count(), func.coalesce(func.sum(L.c.amount_minor), 0),
                    func.coalesce(func.sum(L.c.fee_minor), 0))
