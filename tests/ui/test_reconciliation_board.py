@@ -225,3 +225,29 @@ def test_every_word_in_chinese(make_board, qtbot, data):
 
     found = [(where, text) for where, text in visible_texts(board) + [("cell", c) for c in cells] if english(text)]
     assert found == [], "\n".join(map(str, found))
+
+
+def test_rows_below_the_first_page_are_read_by_position_then_by_id(make_board, qtbot, data, monkeypatch):
+    """A page further down is read in a worker when a view asks for it: by its position before
+    the whole id list is in, by id after; either way the rows come in the list's order."""
+    from shop_orders.ui import recon_model
+
+    monkeypatch.setattr(recon_model, "PAGE", 2)
+    board = make_board()
+    expected = [r.id for r in board.browser.lines(board.browser.line_ids(board.line_filter()))]
+    model = board.lines
+    assert model.ids == expected  # the whole id list replaced the first page's
+    model.show(6, model.loaded_rows()[:2], lambda o, n: board.browser.line_window(board.line_filter(), o, n))
+    assert model.ids[2:] == [None] * 4 and model.data(model.index(4, 1)) == ""  # not read yet: asked for
+    qtbot.waitUntil(lambda: model.ids[4] is not None, timeout=5000)
+    assert model.ids[4:6] == expected[4:6] and model.data(model.index(4, 0)) != ""
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.set_ids(expected)  # the id list agrees with what is shown: no reset, the rest read by id
+    assert resets == [] and model.ids == expected
+    for row in range(6):
+        model.data(model.index(row, 0))
+    qtbot.waitUntil(lambda: all(model.row_at(r) is not None for r in range(6)), timeout=5000)
+    assert [r.id for r in model.loaded_rows()] == expected
+    model.set_ids(expected[::-1])  # a list that no longer agrees (the store changed): shown anew
+    assert resets == [1] and model.ids == expected[::-1]
