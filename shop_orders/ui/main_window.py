@@ -244,6 +244,9 @@ class MainWindow(QMainWindow):
 
     def _store_changed_elsewhere(self) -> None:
         self.reload()
+        board = getattr(self, "board", None)
+        if board is not None and shiboken6.isValid(board) and board.isVisible():
+            board.reload()  # another seat imported a statement, matched or confirmed something
         self.approvals.reload()  # another seat proposed or decided something
         self.tickets.follow()  # read again only if a ticket changed
         self.session.refresh_rights()
