@@ -400,10 +400,13 @@ class ReconciliationBoard(QMainWindow):
         order_sort = (self.orders.sort_key, self.orders.descending)
         self._reading = (lf, of, line_sort, order_sort)
         self._first = {}
-        for side, read in (("lines", lambda: read_lines(browser, lf, line_sort)),
-                           ("orders", lambda: read_orders(browser, of, order_sort))):  # side by side
-            run_in_pool(read, lambda listing, side=side: self._arrived(gen, side, listing),
-                        lambda m: self._failed(gen, m), owner=self)
+        reads: list[tuple[str, Callable[[], Listing]]] = [
+            ("lines", lambda: read_lines(browser, lf, line_sort)), ("orders", lambda: read_orders(browser, of, order_sort))]
+        for side, read in reads:  # side by side: each list's reads in its own worker
+            self._read_first(gen, side, read)
+
+    def _read_first(self, gen: int, side: str, read: Callable[[], Listing]) -> None:
+        run_in_pool(read, lambda listing: self._arrived(gen, side, listing), lambda m: self._failed(gen, m), owner=self)
 
     def _arrived(self, gen: int, side: str, listing: Listing) -> None:
         """One list's count and first page: shown once both have arrived (one paint)."""
