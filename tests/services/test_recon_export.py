@@ -103,7 +103,7 @@ def test_chinese_workbook(written):
     assert table[("支付宝", "订单", "小额差异")] == [1, 200, Decimal("199.5"), Decimal("-0.5")]
     assert ("无对账单明细", "订单", "不一致") in table
     lines = {row[6]: row for row in rows(wb["对账单明细"])[1:]}
-    assert lines["2026111022004"][12:14] == ["已排除", "非销售"]
+    assert lines["2026111022004"][12:14] == ["已排除", "非销售款"]
     assert lines["2026111022003"][2] == "手续费"
     assert "2026-11-01" in next(x[0] for x in summary if x and x[0] and str(x[0]).startswith("期间"))
     assert r.numbers["red"] in by_first(wb["不一致"])

@@ -3,11 +3,11 @@ workbook (services/recon_browse.py, services/recon_export.py)."""
 
 ZH: dict[str, str] = {
     # states and rules as the board and the workbook name them (services/recon_browse.py)
-    "unmatched": "未匹配", "matched": "已匹配", "excluded": "已排除", "small difference": "小额差异",
-    "disagrees": "不一致", "confirmed by hand": "人工确认",
-    "order number": "订单号", "order number without its prefix": "去前缀订单号", "base order number": "基础订单号",
-    "number in the memo": "备注中的单号", "amount and time": "金额与时间", "refund of a payment": "对应付款的退款",
-    "fee of a payment": "对应付款的手续费", "payout of its lines": "所含明细的提现", "not a sale": "非销售",
+    "unmatched": "未匹配", "matched": "已对平", "excluded": "已排除", "small difference": "小额差异",
+    "disagrees": "不一致", "confirmed by hand": "已人工确认",
+    "order number": "订单号", "order number without its prefix": "去掉前缀的订单号", "base order number": "基础订单号",
+    "number in the memo": "备注中的单号", "amount and time": "金额和时间", "refund of a payment": "对应付款的退款",
+    "fee of a payment": "对应付款的手续费", "payout of its lines": "提现对应的明细", "not a sale": "非销售款",
     # the workbook (services/recon_export.py)
     "Reconciliation": "对账", "Of": "类别", "Count": "数量", "Expected": "应收", "Received": "实收",
     "Difference": "差额", "Fees": "手续费合计", "Fee": "手续费", "Line count": "明细笔数",
@@ -15,8 +15,8 @@ ZH: dict[str, str] = {
     "Last worked out": "最近计算", "Statement id": "流水号", "Merchant order no.": "商户订单号",
     "Platform order no.": "平台订单号", "Provider transaction": "支付交易号", "Memo": "备注",
     "Counterparty": "对方", "Rule": "规则", "Matched orders": "匹配的订单",
-    "Disagrees": "不一致", "Small difference": "小额差异", "Matched": "已匹配", "Excluded": "已排除",
-    "Confirmed by hand": "人工确认", "no statement line": "无对账单明细",
+    "Disagrees": "不一致", "Small difference": "小额差异", "Matched": "已对平", "Excluded": "已排除",
+    "Confirmed by hand": "已人工确认", "no statement line": "无对账单明细",
     "Period: {start} to {end}": "期间：{start} 至 {end}", "Made {at}": "生成于 {at}",
     "{sheet} continues on {n} sheets": "{sheet}续于 {n} 张工作表",
 }
