@@ -189,11 +189,11 @@ class ReconciliationBoard(QMainWindow):
         self.writing: Any = None
         self.active = "line"  # the list clicked last: what Exclude… acts on
         self._gen = self._line_gen = self._order_gen = 0
-        self._again = False
+        month = Period.month_of(self.clock().astimezone(self.tz).date(), self.tz)
+        self._read(LineFilter(month), OrderFilter(month))  # the filters' first answer, read while the window is built
         self._build()
         self._connect()
         self._buttons()
-        self.reload()
 
     # ---- building -----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -393,9 +393,12 @@ class ReconciliationBoard(QMainWindow):
         """Read both lists again in workers (the newest request wins): first their counts and
         first pages (painted as soon as they arrive), then the figures and the whole id lists."""
         self._typing.stop()
+        self._read(self.line_filter(), self.order_filter())
+
+    def _read(self, lf: LineFilter, of: OrderFilter) -> None:
         self._gen += 1
         self.loading = True
-        gen, browser, lf, of = self._gen, self.browser, self.line_filter(), self.order_filter()
+        gen, browser = self._gen, self.browser
         line_sort = (self.lines.sort_key, self.lines.descending)
         order_sort = (self.orders.sort_key, self.orders.descending)
         self._reading = (lf, of, line_sort, order_sort)

@@ -15,6 +15,7 @@ statements caught with SQLAlchemy's before_cursor_execute during a first, untime
 bound values), run one after the other on one connection. Median and max of --runs.
 
     QT_QPA_PLATFORM=offscreen python3 tests/bench/bench_recon_board.py [--lines 100000] [--orders 25000] [--runs 7]
+        [--index]   (an index on statement_lines (occurred_at, id) added first: what it would give)
 """
 
 from __future__ import annotations
@@ -91,12 +92,46 @@ def build(folder: Path, n_orders: int, n_lines: int):
     return db
 
 
-def main() -> None:
+def add_time_index(path: str) -> None:
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE INDEX ix_bench_statement_lines_time ON statement_lines (occurred_at, id)")
+
+
+def arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--orders", type=int, default=25_000)
     ap.add_argument("--runs", type=int, default=7)
-    args = ap.parse_args()
+    ap.add_argument("--index", action="store_true",
+                    help="add an index on statement_lines (occurred_at, id) first (not in the schema: what it would give)")
+    return ap.parse_args()
+
+
+def timed(fn, ui_time: list[float], repaint: bool = False):
+    """fn (a board's method run on the UI thread), its time added to ui_time[0]."""
+    def call(self, *args):
+        t0 = time.perf_counter()
+        fn(self, *args)
+        if repaint:
+            for view in (self.line_view, self.order_view):
+                view.viewport().repaint()
+        ui_time[0] += time.perf_counter() - t0
+    return call
+
+
+def selects(found):
+    return [(sql, params) for sql, params in found if sql.lstrip().upper().startswith("SELECT")]
+
+
+def bare(con: sqlite3.Connection, statements) -> float:
+    t0 = time.perf_counter()
+    for sql, params in statements:
+        con.execute(sql, tuple(_plain(p) for p in (params or ()))).fetchall()
+    return (time.perf_counter() - t0) * 1000
+
+
+def main() -> None:
+    args = arguments()
 
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -109,6 +144,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-recon-"))
     t = time.perf_counter()
     db = build(folder, args.orders, args.lines)
+    if args.index:
+        add_time_index(db.engine.url.database)
     print(f"store: {args.orders:,} orders, {args.lines:,} statement lines, built in {time.perf_counter() - t:.1f} s")
     ctx = AppContext(db, folder, folder / "backups", current_actor())
     caught: list[tuple[str, object]] = []
@@ -121,21 +158,10 @@ def main() -> None:
 
     event.listen(db.engine, "before_cursor_execute", grab)
     ui_time = [0.0]
-
-    def timed(fn, repaint: bool = False):
-        def call(self, *args):
-            t0 = time.perf_counter()
-            fn(self, *args)
-            if repaint:
-                for view in (self.line_view, self.order_view):
-                    view.viewport().repaint()
-            ui_time[0] += time.perf_counter() - t0
-        return call
-
     board_class = reconciliation.ReconciliationBoard
-    board_class._arrived = timed(board_class._arrived, repaint=True)  # each list's first page
-    board_class._figures_arrived = timed(board_class._figures_arrived)
-    board_class._ids_arrived = timed(board_class._ids_arrived)
+    board_class._arrived = timed(board_class._arrived, ui_time, repaint=True)  # each list's first page
+    board_class._figures_arrived = timed(board_class._figures_arrived, ui_time)
+    board_class._ids_arrived = timed(board_class._ids_arrived, ui_time)
 
     def paint_once() -> tuple[float, float, float]:
         ui_time[0] = 0.0
@@ -166,33 +192,29 @@ def main() -> None:
     catching[0] = True
     paint_once()  # warm (and catch the listing's statements)
     catching[0] = False
-    def selects(found):
-        return [(sql, params) for sql, params in found if sql.lstrip().upper().startswith("SELECT")]
-
     first_reads, reads = selects(caught[:marks[0]]), selects(caught)
     firsts, wholes, uis, bare_firsts, bares = [], [], [], [], []
     con = sqlite3.connect(db.engine.url.database)
-
-    def bare(statements) -> float:
-        t0 = time.perf_counter()
-        for sql, params in statements:
-            con.execute(sql, tuple(_plain(p) for p in (params or ()))).fetchall()
-        return (time.perf_counter() - t0) * 1000
 
     for _ in range(args.runs):
         first, whole, ui = paint_once()
         firsts.append(first)
         wholes.append(whole)
         uis.append(ui)
-        bare_firsts.append(bare(first_reads))
-        bares.append(bare(reads))
+        bare_firsts.append(bare(con, first_reads))
+        bares.append(bare(con, reads))
+    report(firsts, wholes, uis, bare_firsts, bares, len(first_reads), len(reads))
+
+
+def report(firsts: list[float], wholes: list[float], uis: list[float], bare_firsts: list[float],
+           bares: list[float], n_first: int, n_all: int) -> None:
     med = statistics.median
     print(f"first paint (both lists' counts and first rows painted, wall, workers included): "
           f"median {med(firsts):.0f} ms, max {max(firsts):.0f} ms  (goal < {GOAL_MS:.0f} ms)")
-    print(f"  bare SQL of its {len(first_reads)} reads (sqlite3, one after the other): median {med(bare_firsts):.0f} ms;"
+    print(f"  bare SQL of its {n_first} reads (sqlite3, one after the other): median {med(bare_firsts):.0f} ms;"
           f" ratio first paint / bare: {med(firsts) / max(med(bare_firsts), 0.001):.2f}x")
     print(f"everything read (figures and the whole id lists too): median {med(wholes):.0f} ms, max {max(wholes):.0f} ms")
-    print(f"  bare SQL of all its {len(reads)} reads: median {med(bares):.0f} ms;"
+    print(f"  bare SQL of all its {n_all} reads: median {med(bares):.0f} ms;"
           f" ratio everything / bare: {med(wholes) / max(med(bares), 0.001):.2f}x")
     print(f"UI thread's share of it all: median {med(uis):.0f} ms, max {max(uis):.0f} ms")
 
