@@ -499,6 +499,7 @@ class StatementLineRow(SQLModel, table=True):
         UniqueConstraint("provider", "external_id", name="uq_statement_lines_provider_external"),
         Index("ix_statement_lines_statement", "statement_id"),
         Index("ix_statement_lines_state_time", "state", "occurred_at"),
+        Index("ix_statement_lines_time", "occurred_at", "id"),  # a period's lines by time (the board; 0018)
         Index("ix_statement_lines_merchant", "merchant_order_no"),
         Index("ix_statement_lines_platform", "platform_order_no"),
         Index("ix_statement_lines_txn", "provider_txn"),

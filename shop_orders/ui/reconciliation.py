@@ -428,12 +428,12 @@ class ReconciliationBoard(QMainWindow):
         self._reselect(self.line_view, self.lines.position(keep_line) if keep_line is not None else None)
         self._reselect(self.order_view, self.orders.position(keep_order) if keep_order is not None else None)
         self._buttons()
+        self.painted.emit()
         self._pending = 2
         run_in_pool(lambda: browser.figures(lf.period), lambda f: self._figures_arrived(gen, f),
                     lambda m: self._failed(gen, m), owner=self)
         run_in_pool(lambda: read_ids(browser, lf, of, line_sort, order_sort), lambda ids: self._ids_arrived(gen, ids),
                     lambda m: self._failed(gen, m), owner=self)
-        self.painted.emit()
 
     def _figures_arrived(self, gen: int, figures: Figures) -> None:
         if gen != self._gen:

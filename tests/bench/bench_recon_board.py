@@ -15,7 +15,7 @@ statements caught with SQLAlchemy's before_cursor_execute during a first, untime
 bound values), run one after the other on one connection. Median and max of --runs.
 
     QT_QPA_PLATFORM=offscreen python3 tests/bench/bench_recon_board.py [--lines 100000] [--orders 25000] [--runs 7]
-        [--index]   (an index on statement_lines (occurred_at, id) added first: what it would give)
+        [--no-index]   (without the index on the lines' time, migration 0018: what it gives)
 """
 
 from __future__ import annotations
@@ -92,9 +92,9 @@ def build(folder: Path, n_orders: int, n_lines: int):
     return db
 
 
-def add_time_index(path: str) -> None:
+def drop_time_index(path: str) -> None:
     with sqlite3.connect(path) as con:
-        con.execute("CREATE INDEX ix_bench_statement_lines_time ON statement_lines (occurred_at, id)")
+        con.execute("DROP INDEX ix_statement_lines_time")
 
 
 def arguments() -> argparse.Namespace:
@@ -102,8 +102,8 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--orders", type=int, default=25_000)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--index", action="store_true",
-                    help="add an index on statement_lines (occurred_at, id) first (not in the schema: what it would give)")
+    ap.add_argument("--no-index", action="store_true",
+                    help="drop the index on statement_lines (occurred_at, id) first (migration 0018): what it gives")
     return ap.parse_args()
 
 
@@ -144,8 +144,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-recon-"))
     t = time.perf_counter()
     db = build(folder, args.orders, args.lines)
-    if args.index:
-        add_time_index(db.engine.url.database)
+    if args.no_index:
+        drop_time_index(db.engine.url.database)
     print(f"store: {args.orders:,} orders, {args.lines:,} statement lines, built in {time.perf_counter() - t:.1f} s")
     ctx = AppContext(db, folder, folder / "backups", current_actor())
     caught: list[tuple[str, object]] = []
