@@ -18,13 +18,13 @@ NOVEMBER = Period.month_of(date(2026, 11, 22), PLUS8)  # the shop in Shanghai
 
 
 @pytest.fixture
-def written(sqlite_db, tmp_path, monkeypatch):
-    r = fill(sqlite_db)
+def written(db, tmp_path, monkeypatch):
+    r = fill(db)
     monkeypatch.setattr(recon_export.ReconBrowser, "timezone", lambda self: PLUS8)
 
     def write(lang: str):
         path = tmp_path / f"recon-{lang}.xlsx"
-        result = recon_export.export(sqlite_db, path, NOVEMBER, lang=lang)
+        result = recon_export.export(db, path, NOVEMBER, lang=lang)
         return result, load_workbook(path), r
     return write
 
