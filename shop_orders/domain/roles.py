@@ -74,6 +74,7 @@ ACTIONS: dict[str, str] = {
     "store.restore": N_("restore a backup"),
     "audit.keys": N_("move the audit key to another seat"),
     "settings.secrets": N_("store, replace and delete courier secrets"),
+    "statements.reconcile": N_("reconcile payment statements with orders"),
 }
 
 ALL_ACTIONS: tuple[str, ...] = (*ACTIONS, *STATUS_ACTIONS)
@@ -130,6 +131,7 @@ DEFAULT_MATRIX: dict[str, frozenset[Role]] = {
     "store.restore": frozenset({R.OWNER}),
     "audit.keys": frozenset({R.OWNER}),
     "settings.secrets": frozenset({R.OWNER}),
+    "statements.reconcile": frozenset({R.OWNER, R.BOOKKEEPER}),
     **{a: _status_default(a) for a in STATUS_ACTIONS},
 }
 assert set(DEFAULT_MATRIX) == set(ALL_ACTIONS)
