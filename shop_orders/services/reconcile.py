@@ -114,7 +114,7 @@ class RunSummary:
     matched: dict[str, int] = field(default_factory=dict)  # rule -> lines matched by it in this run
     excluded: int = 0  # lines excluded by the not_sale rule in this run
     still_open: int = 0  # lines of the period still open after the run
-    payouts_off: list[tuple[int, int]] = field(default_factory=list)  # (payout line id, difference)
+    payouts_off: list[tuple[int, int, str]] = field(default_factory=list)  # (payout line id, difference, currency)
     states: dict[str, int] = field(default_factory=dict)  # state -> orders of the period (after the run)
     orders_touched: int = 0
     tickets_opened: int = 0
@@ -402,14 +402,14 @@ def _payout_pass(run: _Run, period_from: datetime | None, period_to: datetime | 
             if total + paid == 0 or total == paid:  # out of the balance (negative) or as money in (positive)
                 done.append(x)
             else:
-                off.append((x.id, total + paid if paid < 0 else total - paid))
+                off.append((x.id, total + paid if paid < 0 else total - paid, x.currency))
         now, who = run.uow.now, run.ctx.actor.name
         update_many(s, L, ("state", "rule", "decided_by", "decided_at", "reason"), ("id",),
                     [(LINE_MATCHED, Rule.PAYOUT.value, who, now, "", x.id) for x in done])
         for x in done:
             s.execute(update(L).where(L.c.provider == x.provider, L.c.payout_id == pid[x.id],
                                       L.c.kind != LineKind.PAYOUT.value).values(paid_out_by=x.id))
-        update_many(s, L, ("reason",), ("id",), [(f"{PAYOUT_DIFFERENCE}{d}", lid) for lid, d in off])
+        update_many(s, L, ("reason",), ("id",), [(f"{PAYOUT_DIFFERENCE}{d}", lid) for lid, d, _c in off])
         if done:
             run.summary.matched[Rule.PAYOUT.value] = run.summary.matched.get(Rule.PAYOUT.value, 0) + len(done)
         run.summary.payouts_off += off
@@ -780,12 +780,8 @@ def line_ids_of(session: Session, order_ids: Sequence[int]) -> dict[int, list[in
 
 
 def order_id_of(session: Session, ref: str) -> int:
-    """An order named by its global id (SO-…) or stored id."""
-    text = ref.strip()
-    if text.isdigit():
-        found = session.execute(select(OT.c.id).where(OT.c.id == int(text))).scalar_one_or_none()
-    else:
-        found = session.execute(select(OT.c.id).where(OT.c.order_no == text.upper())).scalar_one_or_none()
+    """The stored id of an order named by its global id (SO-…)."""
+    found = session.execute(select(OT.c.id).where(OT.c.order_no == ref.strip().upper())).scalar_one_or_none()
     if found is None:
         raise ValidationError(t("There is no order {order}.", order=ref))
     return int(found)

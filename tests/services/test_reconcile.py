@@ -198,7 +198,7 @@ def test_a_payout_is_matched_to_the_lines_it_paid_out_when_they_add_up_else_stay
     assert [line(db, i).paid_out_by for i in good[:2]] == [good[2], good[2]]
     assert line(db, good[4]).state == "open" and reconcile.payout_difference(line(db, good[4]).reason) == -100
     assert line(db, good[3]).paid_out_by is None
-    assert summary.payouts_off == [(good[4], -100)] and summary.matched["payout"] == 1
+    assert summary.payouts_off == [(good[4], -100, "USD")] and summary.matched["payout"] == 1
 
 
 def test_what_is_not_a_sale_is_excluded_by_rule_never_left_unmatched(shop):
