@@ -302,4 +302,14 @@ ZH: dict[str, str] = {
     "one); the password is asked, or read from {env}.":
         "本店没有用户 {name}：请用 --user 姓名 登录（例如首次启动时创建的老板）；密码会提示输入，或从 {env} 读取。",
     "name each attached file's SHA-256 beside its name in the history": "在修改记录中于附件文件名旁列出其 SHA-256",
+    # statements (cli/statements.py)
+    "{n} statements": "{n} 份对账单", "Statement": "对账单", "Provider": "支付渠道", "Period": "期间",
+    "Open": "未处理", "Imported": "导入",
+    "payment and bank statements: import them, list them": "支付和银行对账单：导入、列出",
+    "import a statement file (Alipay, WeChat Pay, Stripe, PayPal, a bank's CSV, CAMT.053 or MT940); each line is "
+    "kept once": "导入对账单文件（支付宝、微信支付、Stripe、PayPal、银行 CSV、CAMT.053 或 MT940）；每条流水只保留一次",
+    "check the file and say what would be imported; write nothing": "检查文件并说明将导入什么；不写入任何内容",
+    "the file's format when it is not recognised by its header": "文件表头无法识别时，指定其格式",
+    "the imported statements, newest first": "已导入的对账单，最新的在前",
+    "Nothing new: every line of this statement is already in the store.": "没有新内容：此对账单的每条流水都已导入过。",
 }
