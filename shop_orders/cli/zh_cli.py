@@ -330,4 +330,14 @@ ZH: dict[str, str] = {
     "exclude a statement line (not a sale, a duplicate...)": "排除一条对账单明细（非销售款、重复……）",
     "confirm an order's money as it is": "按现状确认订单款项",
     "take an order out of the reconciliation": "将订单移出对账",
+    # statements (cli/statements.py)
+    "{n} statements": "{n} 份对账单", "Statement": "对账单", "Provider": "支付渠道", "Period": "期间",
+    "Open": "未处理", "Imported": "导入",
+    "payment and bank statements: import them, list them": "支付和银行对账单：导入、列出",
+    "import a statement file (Alipay, WeChat Pay, Stripe, PayPal, a bank's CSV, CAMT.053 or MT940); each line is "
+    "kept once": "导入对账单文件（支付宝、微信支付、Stripe、PayPal、银行 CSV、CAMT.053 或 MT940）；每条流水只保留一次",
+    "check the file and say what would be imported; write nothing": "检查文件并说明将导入什么；不写入任何内容",
+    "the file's format when it is not recognised by its header": "文件表头无法识别时，指定其格式",
+    "the imported statements, newest first": "已导入的对账单，最新的在前",
+    "Nothing new: every line of this statement is already in the store.": "没有新内容：此对账单的每条流水都已导入过。",
 }

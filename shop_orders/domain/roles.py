@@ -67,6 +67,8 @@ ACTIONS: dict[str, str] = {
     "orders.purge": N_("purge archived orders"),
     "changes.approve": N_("approve another person's change"),
     "tickets.open": N_("open and handle exception tickets"),
+    "statements.import": N_("import payment and bank statements"),
+    "reconcile.match": N_("reconcile statements with orders (match, exclude, confirm)"),
     "settings.shop": N_("change shop settings (thresholds, time zone)"),
     "settings.permissions": N_("change the permission matrix and the two-person rule"),
     "users.manage": N_("add, disable and re-role users"),
@@ -74,7 +76,6 @@ ACTIONS: dict[str, str] = {
     "store.restore": N_("restore a backup"),
     "audit.keys": N_("move the audit key to another seat"),
     "settings.secrets": N_("store, replace and delete courier secrets"),
-    "statements.reconcile": N_("reconcile payment statements with orders"),
 }
 
 ALL_ACTIONS: tuple[str, ...] = (*ACTIONS, *STATUS_ACTIONS)
@@ -124,6 +125,8 @@ DEFAULT_MATRIX: dict[str, frozenset[Role]] = {
     "orders.purge": frozenset({R.OWNER}),
     "changes.approve": _MANAGERS,
     "tickets.open": frozenset({R.OWNER, R.MANAGER, R.SERVICE, R.WAREHOUSE}),
+    "statements.import": _MANAGERS | {R.BOOKKEEPER},
+    "reconcile.match": _MANAGERS | {R.BOOKKEEPER},
     "settings.shop": _MANAGERS,
     "settings.permissions": frozenset({R.OWNER}),
     "users.manage": frozenset({R.OWNER}),
@@ -131,7 +134,6 @@ DEFAULT_MATRIX: dict[str, frozenset[Role]] = {
     "store.restore": frozenset({R.OWNER}),
     "audit.keys": frozenset({R.OWNER}),
     "settings.secrets": frozenset({R.OWNER}),
-    "statements.reconcile": frozenset({R.OWNER, R.BOOKKEEPER}),
     **{a: _status_default(a) for a in STATUS_ACTIONS},
 }
 assert set(DEFAULT_MATRIX) == set(ALL_ACTIONS)

@@ -51,6 +51,7 @@ SOURCES: dict[str, str] = {
     "manual": N_("by hand"), "scan": N_("scan"), "demo": N_("demo data"), "system": N_("system"),
     "import": N_("import"), "courier": N_("courier"), "rule": N_("rule"), "sync": N_("channel sync"),
     "restore": N_("restore"), "cli": N_("command line"), "changeset": N_("change set"),
+    "statement": N_("statement import"),
 }
 
 # The rules' names in a source "rule:<name>" (services/rules.py, the tickets' reminders and escalation).

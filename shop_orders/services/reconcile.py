@@ -36,8 +36,8 @@ run in the caller's unit of work and are in the trail: on the order when there i
 "reconcile", field `statement_line#<id>.<what>` or `reconcile.state`), else line-only events
 (order_id None). A match by hand over the shop's threshold (setting `reconcile.two_person_minor`,
 default 100000 minor units) is a change set (services/changesets.py, kind "reconcile_match"): it is
-done when another person approves it. Bookkeepers and owners may reconcile
-(`statements.reconcile` in the permission matrix).
+done when another person approves it. Owners, managers and bookkeepers may reconcile
+(`reconcile.match` in the permission matrix).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ from shop_orders.store.models import (
     StatementLineRow,
 )
 
-ACTION = "statements.reconcile"
+ACTION = "reconcile.match"
 THRESHOLD_KEY = "reconcile.two_person_minor"
 DEFAULT_THRESHOLD = 100_000
 AMOUNT_WINDOW = timedelta(days=3)
@@ -453,7 +453,7 @@ def _money_not_seen(run: _Run, period_from: datetime | None, period_to: datetime
 def run(uow: UnitOfWork, ctx: ChangeContext, period_from: datetime | None = None,
         period_to: datetime | None = None) -> RunSummary:
     """The rule chain over the open lines of the period (all when not given), then the state of
-    every order it touched. Needs `statements.reconcile`."""
+    every order it touched. Needs `reconcile.match`."""
     permissions.require(uow, ctx.actor, ACTION)
     summary = RunSummary(matched={r.value: 0 for r in Rule if r is not Rule.NOT_SALE})
     state = _Run(uow, ctx, summary)

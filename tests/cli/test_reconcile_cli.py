@@ -115,7 +115,7 @@ def test_run_list_match_exclude_and_the_refusals(shop):
         ("bob", ("reconcile", "match", lines[0], b, "--reason", "x"),
          f"Statement line #{lines[0]} is already matched to {a}; unmatch it first to match it to {b}."),
         ("sam", ("reconcile", "exclude", lines[3], "--reason", "x"),
-         "Customer service may not reconcile payment statements with orders"),
+         "Customer service may not reconcile statements with orders (match, exclude, confirm)"),
         ("bob", ("reconcile", "exclude", 999999, "--reason", "x"), "There is no statement line #999999."),
         ("bob", ("reconcile", "match", lines[3], "SO-20990101-000001", "--reason", "x"),
          "There is no order SO-20990101-000001."),
@@ -140,7 +140,7 @@ def test_the_list_in_chinese(shop):
     assert header == ["订单", "状态", "应收", "实收", "差额", "对账单明细"], header
     assert "已人工确认" in res.stdout and "已对平" in res.stdout
     res = shop.as_("sam", "--lang", "zh_CN", "reconcile", check=False)
-    assert res.returncode == 1 and res.stderr == "错误：“客服”不能将支付对账单与订单对账（由老板在权限中设置）。\n"
+    assert res.returncode == 1 and res.stderr == "错误：“客服”不能将对账单与订单核对（匹配、排除、确认）（由老板在权限中设置）。\n"
 
 
 def test_the_date_window_takes_whole_local_days(shop):

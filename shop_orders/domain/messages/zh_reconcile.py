@@ -10,7 +10,6 @@ ZH: dict[str, str] = {
     "number in the memo": "备注中的单号", "amount and time": "金额和时间", "refund of a payment": "对应付款的退款",
     "fee of a payment": "对应付款的手续费", "payout of its lines": "提现对应的明细", "not a sale": "非销售款",
     "reconciliation": "对账",
-    "reconcile payment statements with orders": "将支付对账单与订单对账",
     "match a statement line to an order by hand": "手动将对账单明细匹配到订单",
     "statement line #{line} → order #{order}": "对账单明细 #{line} → 订单 #{order}",
     # the payment ticket's notes (domain/tickets.py RULE_NOTES)

@@ -1,0 +1,271 @@
+"""Importing payment and bank statements: each line kept once, all or nothing, the dry run and the
+import one path.
+
+`prepare(session, path)` reads and checks the file (adapters/statements: its format recognised by
+its header, its own totals checked against its lines) and compares it with the store: which lines
+are new, which the store holds already (the same provider and external id: re-importing a
+statement, or one overlapping it, adds nothing). A line the store holds with another amount or
+currency is refused, naming the row: two statements disagreeing about one movement is for the
+bookkeeper to look at, not for the import to settle. `outcome(plan)` counts what importing the plan
+does; the dry run prints it, `apply(uow, ctx, plan)` compares again inside the write transaction
+(another seat may have imported meanwhile), writes the statement and its new lines, and returns
+the same outcome for what it wrote.
+
+Tamper evidence: every line gets a seal, a keyed digest (the store's audit key, domain-separated)
+of what it said when imported: provider, external id, kind, amounts, currency, time, keys and memo.
+The statement's row holds a keyed digest over its lines' seals, and the import is one event in the
+audit chain (`statement#<id>.import`, new value: that digest and the line count). `verify(session,
+key)` (run by `audit verify`) names a line changed, added or removed behind the app's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from shop_orders.adapters import statements as formats
+from shop_orders.adapters.statements import common
+from shop_orders.domain.changes import ChangeContext
+from shop_orders.domain.messages import t
+from shop_orders.domain.money import format_minor
+from shop_orders.domain.statements import Statement, StatementFileError, StatementLine, where
+from shop_orders.services import permissions
+from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.keys import ChainKey
+from shop_orders.store.models import AuditEvent, StatementFile, StatementLineRow
+
+_L = StatementLineRow.__table__.c
+_F = StatementFile.__table__.c
+_E = AuditEvent.__table__.c
+CHUNK = 500  # (provider, external id) pairs per lookup
+PERMISSION = "statements.import"
+
+
+@dataclass(frozen=True)
+class StatementPlan:
+    """A statement read and compared with the store; nothing written."""
+
+    file: str
+    sha256: str
+    statement: Statement
+    new: tuple[StatementLine, ...]
+    known: int  # lines the store holds already (same provider and id, same money)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    file: str
+    format: str
+    provider: str
+    lines: int
+    new: int
+    known: int
+    totals: tuple[tuple[str, int, int], ...]  # per currency of the new lines: (currency, money in, money out)
+    statement_id: int | None = None  # None for a dry run, or when nothing was new
+
+    def describe(self) -> str:
+        money = "; ".join(t("{currency} in {money_in}, out {money_out}", currency=c, money_in=format_minor(i, c),
+                            money_out=format_minor(o, c)) for c, i, o in self.totals)
+        return t("{file} ({format}): {lines} lines, {new} new, {known} already imported", file=self.file,
+                 format=self.format, lines=self.lines, new=self.new, known=self.known) + (f"; {money}" if money else "")
+
+
+def read(path: Path, fmt: str | None = None, **options: Any) -> tuple[Statement, str]:
+    """The statement in the file and the file's SHA-256; nothing is written. StatementFileError
+    (one sentence naming file, row and column) when the file cannot be imported as it is."""
+    raw = common.read_bytes(path)
+    statement = formats.read(path, fmt or None, **options)
+    _no_repeats(path.name, statement.lines)
+    return statement, hashlib.sha256(raw).hexdigest()
+
+
+def _no_repeats(file: str, lines: Sequence[StatementLine]) -> None:
+    first: dict[str, int] = {}
+    for line in lines:
+        if line.external_id in first:
+            raise StatementFileError(t("{where}: this line repeats row {other} (both are {id}); the file is "
+                                       "damaged or was put together by hand", where=where(file, line.row),
+                                       other=first[line.external_id], id=line.external_id))
+        if not line.external_id:
+            raise StatementFileError(t("{where}: the line has no id of its own", where=where(file, line.row)))
+        first[line.external_id] = line.row
+
+
+def prepare(session: Session, path: Path, fmt: str | None = None, **options: Any) -> StatementPlan:
+    statement, sha = read(path, fmt, **options)
+    return _compare(session, path.name, sha, statement)
+
+
+def _compare(session: Session, file: str, sha: str, statement: Statement) -> StatementPlan:
+    """Split the statement's lines into new and known; refuse one the store holds with other money."""
+    held = _held(session, statement.provider, [line.external_id for line in statement.lines])
+    new: list[StatementLine] = []
+    for line in statement.lines:
+        stored = held.get(line.external_id)
+        if stored is None:
+            new.append(line)
+        elif stored[:2] != (line.amount_minor, line.currency):
+            raise StatementFileError(t(
+                "{where}: line {id} is already in the store from {other} with {stored}, but this file says {says}; "
+                "nothing was imported", where=where(file, line.row), id=line.external_id, other=stored[2],
+                stored=f"{format_minor(stored[0], stored[1])} {stored[1]}",
+                says=f"{format_minor(line.amount_minor, line.currency)} {line.currency}"))
+    return StatementPlan(file, sha, statement, tuple(new), len(statement.lines) - len(new))
+
+
+def _held(session: Session, provider: str, ids: Sequence[str]) -> dict[str, tuple[int, str, str]]:
+    """external id -> (amount, currency, file it came from) for the ids the store holds."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i:i + CHUNK]
+        rows = session.execute(
+            select(_L.external_id, _L.amount_minor, _L.currency, _F.file_name)
+            .join_from(StatementLineRow.__table__, StatementFile.__table__, _F.id == _L.statement_id)
+            .where(tuple_(_L.provider, _L.external_id).in_([(provider, x) for x in chunk])))
+        for ext, amount, currency, name in rows:
+            found[ext] = (amount, currency, name)
+    return found
+
+
+def outcome(plan: StatementPlan, statement_id: int | None = None) -> ImportSummary:
+    """What importing the plan does (the dry run's answer), and what apply() reports it did."""
+    totals: dict[str, list[int]] = {}
+    for line in plan.new:
+        pair = totals.setdefault(line.currency, [0, 0])
+        pair[0 if line.amount_minor >= 0 else 1] += line.amount_minor
+    return ImportSummary(plan.file, plan.statement.format, plan.statement.provider, len(plan.statement.lines),
+                         len(plan.new), plan.known, tuple((c, i, o) for c, (i, o) in sorted(totals.items())),
+                         statement_id)
+
+
+def apply(uow: UnitOfWork, ctx: ChangeContext, plan: StatementPlan) -> ImportSummary:
+    """Write the statement's new lines in this unit of work (compared again inside it)."""
+    permissions.require(uow, ctx.actor, PERMISSION)
+    plan = _compare(uow.session, plan.file, plan.sha256, plan.statement)
+    if not plan.new:
+        return outcome(plan)
+    st = plan.statement
+    times = [line.occurred_at for line in st.lines]
+    row = StatementFile(provider=st.provider, format=st.format, account=st.account, file_name=plan.file[:255],
+                        file_sha256=plan.sha256, period_from=st.period_from or min(times),
+                        period_to=st.period_to or max(times), line_count=len(plan.new), imported_at=uow.now,
+                        imported_by=ctx.actor.name)
+    uow.session.add(row)
+    uow.session.flush()
+    assert row.id is not None
+    seals: list[str] = []
+    for i in range(0, len(plan.new), 5000):
+        batch = [_row(row.id, st.provider, line, uow.key) for line in plan.new[i:i + 5000]]
+        seals.extend(b["seal"] for b in batch)
+        uow.session.execute(StatementLineRow.__table__.insert(), batch)
+    row.digest = statement_digest(uow.key, row.id, seals)
+    uow.record(ctx, "statement", field=f"statement#{row.id}.import", new=f"{row.digest} {len(plan.new)}")
+    return outcome(plan, row.id)
+
+
+def import_file(uow: UnitOfWork, ctx: ChangeContext, path: Path, fmt: str | None = None, *,
+                dry_run: bool = False, **options: Any) -> ImportSummary:
+    """Read the file and import it in this unit of work; with dry_run, only what it would do."""
+    if dry_run:
+        return outcome(prepare(uow.session, path, fmt, **options))
+    statement, sha = read(path, fmt, **options)
+    return apply(uow, ctx, StatementPlan(path.name, sha, statement, statement.lines, 0))
+
+
+# ---- seals ---------------------------------------------------------------------------------------------------
+
+def _canonical(provider: str, external_id: str, kind: str, amount: int, fee: int, currency: str,
+               presentment: int | None, presentment_currency: str, at: datetime, keys: Iterable[str]) -> str:
+    return "\x1f".join([provider, external_id, kind, str(amount), str(fee), currency,
+                        "" if presentment is None else str(presentment), presentment_currency,
+                        at.isoformat(timespec="microseconds"), *keys])
+
+
+KEY_FIELDS = ("merchant_order_no", "provider_txn", "refund_no", "platform_order_no", "original_txn", "payout_id",
+              "memo", "counterparty")
+
+
+def line_seal(key: ChainKey, provider: str, external_id: str, kind: str, amount: int, fee: int, currency: str,
+              presentment: int | None, presentment_currency: str, at: datetime, keys: Iterable[str]) -> str:
+    return key.sign_row("statement line", _canonical(provider, external_id, kind, amount, fee, currency, presentment,
+                                                      presentment_currency, at, keys))
+
+
+def statement_digest(key: ChainKey, statement_id: int, seals: Iterable[str]) -> str:
+    return key.sign_row("statement", f"{statement_id}\x1f" + "\x1f".join(sorted(seals)))
+
+
+def _row(statement_id: int, provider: str, line: StatementLine, key: ChainKey) -> dict[str, Any]:
+    keys = [getattr(line, f) for f in KEY_FIELDS]
+    return dict(
+        statement_id=statement_id, provider=provider, external_id=line.external_id, row_no=line.row,
+        kind=str(line.kind), amount_minor=line.amount_minor, fee_minor=line.fee_minor, currency=line.currency,
+        presentment_minor=line.presentment_minor, presentment_currency=line.presentment_currency,
+        occurred_at=line.occurred_at, **dict(zip(KEY_FIELDS, keys, strict=True)), state="open",
+        seal=line_seal(key, provider, line.external_id, str(line.kind), line.amount_minor, line.fee_minor,
+                       line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at, keys))
+
+
+@dataclass(frozen=True)
+class Tampered:
+    statement_id: int
+    file: str
+    row: int | None  # the line's row in its file; None when the statement as a whole no longer checks
+    what: str
+
+
+def verify(session: Session, key: ChainKey) -> Tampered | None:
+    """The first statement line whose content is not what was imported (its seal), or statement
+    whose lines were added or removed (its digest, and the digest its import event recorded)."""
+    recorded: dict[str, str] = {field: new or "" for field, new in session.execute(
+        select(_E.field, _E.new).where(_E.action == "statement", _E.field.like("statement#%.import")))}
+    for st in session.scalars(select(StatementFile).order_by(_F.id)):
+        seals: list[str] = []
+        for line in session.scalars(select(StatementLineRow).where(_L.statement_id == st.id).order_by(_L.row_no)):
+            keys = [getattr(line, f) for f in KEY_FIELDS]
+            ours = line_seal(key, line.provider, line.external_id, line.kind, line.amount_minor, line.fee_minor,
+                             line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at, keys)
+            if not hmac.compare_digest(ours, line.seal):
+                return Tampered(st.id or 0, st.file_name, line.row_no, t("the line is not what was imported"))
+            seals.append(line.seal)
+        digest = statement_digest(key, st.id or 0, seals)
+        event = recorded.get(f"statement#{st.id}.import", "")
+        if not hmac.compare_digest(digest, st.digest) or event.split(" ")[0] != digest:
+            return Tampered(st.id or 0, st.file_name, None,
+                            t("its lines are not the ones imported (a line was added or removed)"))
+    return None
+
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    id: int
+    provider: str
+    format: str
+    account: str
+    file: str
+    period_from: datetime | None
+    period_to: datetime | None
+    lines: int
+    imported_at: datetime
+    imported_by: str
+    open: int  # lines not yet matched or excluded
+
+
+def listing(session: Session) -> list[StatementInfo]:
+    """Every imported statement, newest first, with how many of its lines are still open."""
+    from sqlalchemy import func
+
+    still: dict[int, int] = {sid: n for sid, n in session.execute(
+        select(_L.statement_id, func.count()).where(_L.state == "open").group_by(_L.statement_id))}
+    return [StatementInfo(st.id or 0, st.provider, st.format, st.account, st.file_name, st.period_from, st.period_to,
+                          st.line_count, st.imported_at, st.imported_by, still.get(st.id or 0, 0))
+            for st in session.scalars(select(StatementFile).order_by(_F.id.desc()))]
