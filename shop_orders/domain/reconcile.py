@@ -139,11 +139,15 @@ def strip_prefix(provider: str, number: str) -> str:
     return ""
 
 
+KEPT_PREFIXES = ("#",)  # prefixes a channel may keep in its own order number (Shopify's '#1001')
+
+
 def prefixed(provider: str, number: str) -> list[str]:
-    """The number with each known prefix of the provider put before it (a channel that keeps the
-    prefix in its own order number: Shopify's '#1001')."""
+    """The number with each prefix of the provider that a channel keeps in its own order number
+    put before it ('1001' -> '#1001')."""
     text = number.strip()
-    return [p + text for p in PREFIXES.get(provider, ()) if text and not text.upper().startswith(p.upper())]
+    return [p + text for p in PREFIXES.get(provider, ()) if p in KEPT_PREFIXES and text
+            and not text.upper().startswith(p.upper())]
 
 
 # ---- a number in free text (bank memos, remittance information) -------------------------------------

@@ -291,43 +291,56 @@ def _keys(line: _Line) -> list[tuple[Rule, list[str]]]:
 
 
 def _keyed_pass(run: _Run, period_from: datetime | None, period_to: datetime | None) -> None:
-    """Rules 1-5 over the open payment, refund and fee lines, a batch at a time."""
+    """Rules 1-5 over the open payment, refund and fee lines, a batch at a time. Each keyed rule
+    looks up only the numbers of the lines still undecided (most lines: one lookup, exact)."""
     s = run.uow.session
     for lines in _batches(s, _open_ids(s, KEYED_KINDS, period_from, period_to)):
         keys = {line.id: _keys(line) for line in lines}
-        found = _orders_by_number(s, (n for ks in keys.values() for _r, ns in ks for n in ns))
+        found: dict[str, list[_Order]] = {}
+        looked: set[str] = set()
         matches: list[tuple[int, int, int, str]] = []
-        unnumbered: list[_Line] = []
-        for line in lines:
-            decided, numbered = _decide(line, keys[line.id], found)
-            if decided is not None:
-                matches.append(decided)
-            elif not numbered and line.kind == LineKind.PAYMENT.value:
-                unnumbered.append(line)
+        numbered: set[int] = set()
+        undecided = lines
+        for step in range(len(KEYED_RULES)):
+            wanted = {n for line in undecided for n in keys[line.id][step][1]} - looked
+            found.update(_orders_by_number(s, wanted))
+            looked |= wanted
+            rest = []
+            for line in undecided:
+                rule, numbers = keys[line.id][step]
+                verdict = _decide(line, rule, numbers, found)
+                if verdict is _NEXT:
+                    rest.append(line)
+                    continue
+                numbered.add(line.id)
+                if verdict is not _STOP:
+                    assert isinstance(verdict, tuple)
+                    matches.append(verdict)
+            numbered |= {line.id for line in rest if keys[line.id][step][1] and keys[line.id][step][0] is not Rule.MEMO}
+            undecided = rest
         run.match(matches)
+        unnumbered = [x for x in undecided if x.id not in numbered and x.kind == LineKind.PAYMENT.value]
         run.match([m for line in unnumbered if (m := _amount_time(run, line)) is not None])
 
 
-def _decide(line: _Line, keys: list[tuple[Rule, list[str]]], found: dict[str, list[_Order]]
-            ) -> tuple[tuple[int, int, int, str] | None, bool]:
-    """(the match the first rule that fits gives, or None; whether the line carried any number
-    at all). A rule two orders fit decides "no match"."""
-    numbered = False
-    for rule, numbers in keys:
-        if rule is Rule.MEMO and not any(n in found for n in numbers):
-            continue  # words in a memo are not "a number" unless one names an order
-        numbered = numbered or bool(numbers)
-        fits = {o.id: o for n in numbers for o in found.get(n, ()) if pays_for(line.provider, o.channel)}
-        if not fits:
-            continue
-        if len(fits) > 1:
-            return None, True
-        (order,) = fits.values()
-        amount = amount_for(line.currency, line.amount, line.presentment, line.presentment_currency, order.currency)
-        if amount is None:
-            return None, True  # another currency, no rate: left to people
-        return (line.id, order.id, amount, rule.value), True
-    return None, numbered
+KEYED_RULES = (Rule.EXACT, Rule.PREFIX, Rule.BASE_ORDER, Rule.MEMO)
+_NEXT, _STOP = "next", "stop"  # try the next rule; no match for this line (two orders fit, or no rate)
+
+
+def _decide(line: _Line, rule: Rule, numbers: list[str], found: dict[str, list[_Order]]
+            ) -> tuple[int, int, int, str] | str:
+    """The match one keyed rule gives the line, or _NEXT (nothing fits: the next rule), or _STOP
+    (two orders fit, or the one that fits is in another currency with no rate: left to people)."""
+    fits = {o.id: o for n in numbers for o in found.get(n, ()) if pays_for(line.provider, o.channel)}
+    if not fits:
+        return _NEXT
+    if len(fits) > 1:
+        return _STOP
+    (order,) = fits.values()
+    amount = amount_for(line.currency, line.amount, line.presentment, line.presentment_currency, order.currency)
+    if amount is None:
+        return _STOP
+    return line.id, order.id, amount, rule.value
 
 
 def _amount_time(run: _Run, line: _Line) -> tuple[int, int, int, str] | None:
