@@ -46,6 +46,13 @@ TICKET_FIELDS: dict[str, str] = {
     "summary": N_("gathered into a summary ticket"), "orders": N_("orders held"),
 }
 
+# A statement line's events (services/reconcile.py): field "statement_line#<id>.<what>", on the
+# order it was matched to, or line-only (no order); an order's reconciliation: "reconcile.<what>".
+LINE_FIELDS: dict[str, str] = {
+    "match": N_("matched by hand"), "unmatch": N_("unmatched"), "exclude": N_("excluded by hand"),
+}
+FIELDS.update({"reconcile.state": N_("reconciliation state"), "reconcile.run": N_("reconciliation run")})
+
 # A source is a kind, or a kind and a name ("import:taobao.xlsx").
 SOURCES: dict[str, str] = {
     "manual": N_("by hand"), "scan": N_("scan"), "demo": N_("demo data"), "system": N_("system"),
@@ -90,6 +97,9 @@ def field_label(code: str, lang: str | None = None) -> str:
     if sep and ticket.startswith("ticket#") and what in TICKET_FIELDS:
         return t("#{id} {what}", lang=lang, id=ticket.removeprefix("ticket#"),
                  what=t(TICKET_FIELDS[what], lang=lang))
+    if sep and ticket.startswith("statement_line#") and what in LINE_FIELDS:
+        return t("statement line #{id} {what}", lang=lang, id=ticket.removeprefix("statement_line#"),
+                 what=t(LINE_FIELDS[what], lang=lang))
     return code
 
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from shop_orders.domain.changes import Actor, ChangeContext
@@ -85,6 +85,7 @@ from shop_orders.store.models import (
     LineMatch,
     Order,
     OrderReconciliation,
+    Payment,
     StatementFile,
     StatementLineRow,
 )
@@ -93,6 +94,7 @@ ACTION = "reconcile.match"
 THRESHOLD_KEY = "reconcile.two_person_minor"
 DEFAULT_THRESHOLD = 100_000
 AMOUNT_WINDOW = timedelta(days=3)
+AMOUNT_CANDIDATES = 20  # at most this many orders of one amount and window are looked at (two fitting: no match)
 CHUNK = 900  # ids or numbers in one IN (...)
 BATCH = 5000  # lines read and written at a time
 TICKET_SOURCE = "rule:reconcile"
@@ -115,7 +117,7 @@ class RunSummary:
     excluded: int = 0  # lines excluded by the not_sale rule in this run
     still_open: int = 0  # lines of the period still open after the run
     payouts_off: list[tuple[int, int, str]] = field(default_factory=list)  # (payout line id, difference, currency)
-    states: dict[str, int] = field(default_factory=dict)  # state -> orders of the period (after the run)
+    states: dict[str, int] = field(default_factory=dict)  # state -> orders reconciled so far (after the run)
     orders_touched: int = 0
     tickets_opened: int = 0
     tickets_resolved: int = 0
@@ -138,18 +140,19 @@ class HandMatch:
 
 class _Line:
     __slots__ = ("amount", "currency", "fee", "id", "kind", "memo", "counterparty", "merchant", "occurred_at",
-                 "original", "payout", "platform", "presentment", "presentment_currency", "provider", "txn")
+                 "original", "own", "payout", "platform", "presentment", "presentment_currency", "provider", "txn")
 
-    def __init__(self, r: Any) -> None:  # a row of LINE_COLUMNS
-        self.id, self.provider, self.kind = int(r.id), r.provider, r.kind
-        self.amount, self.fee, self.currency = int(r.amount_minor), int(r.fee_minor), r.currency
-        self.presentment = None if r.presentment_minor is None else int(r.presentment_minor)
-        self.presentment_currency = r.presentment_currency or ""
-        self.occurred_at = r.occurred_at
-        self.merchant, self.platform = (r.merchant_order_no or "").strip(), (r.platform_order_no or "").strip()
-        self.txn, self.original = (r.provider_txn or "").strip(), (r.original_txn or "").strip()
-        self.memo, self.counterparty = r.memo or "", r.counterparty or ""
-        self.payout = (r.payout_id or "").strip()
+    def __init__(self, r: Any) -> None:  # a row of LINE_COLUMNS, by position (rows are many)
+        (lid, self.provider, self.kind, amount, fee, self.currency, presentment, presentment_currency,
+         self.occurred_at, merchant, platform, txn, original, memo, counterparty, payout) = r
+        self.id, self.amount, self.fee = int(lid), int(amount), int(fee)
+        self.presentment = None if presentment is None else int(presentment)
+        self.presentment_currency = presentment_currency or ""
+        self.merchant, self.platform = (merchant or "").strip(), (platform or "").strip()
+        self.txn, self.original = (txn or "").strip(), (original or "").strip()
+        self.memo, self.counterparty, self.payout = memo or "", counterparty or "", (payout or "").strip()
+        own = [self.merchant] + ([self.platform] if self.provider not in PLATFORM_IS_BASE else [])
+        self.own = [n for n in own if n]  # the numbers the exact rule tries
 
 
 LINE_COLUMNS = (L.c.id, L.c.provider, L.c.kind, L.c.amount_minor, L.c.fee_minor, L.c.currency,
@@ -217,11 +220,33 @@ class _Run:
         now, who = self.uow.now, self.ctx.actor.name
         insert_many(self.uow.session, M, ("line_id", "order_id", "amount_minor", "rule", "matched_by", "matched_at"),
                     [(lid, oid, amt, rule, who, now) for lid, oid, amt, rule in rows])
-        update_many(self.uow.session, L, ("state", "rule", "decided_by", "decided_at"), ("id",),
-                    [(LINE_MATCHED, rule, who, now, lid) for lid, _oid, _amt, rule in rows])
+        by_rule: dict[str, list[int]] = {}
+        for lid, _oid, _amt, rule in rows:
+            by_rule.setdefault(rule, []).append(lid)
+        for rule, ids in by_rule.items():
+            _update_in(self.uow.session, {"state": LINE_MATCHED, "rule": rule, "decided_by": who, "decided_at": now},
+                       ids)
         for _lid, oid, _amt, rule in rows:
             self.touched.add(oid)
             self.summary.matched[rule] = self.summary.matched.get(rule, 0) + 1
+
+
+def _update_in(session: Session, values: dict[str, Any], ids: Sequence[int]) -> None:
+    """UPDATE statement_lines SET values WHERE id IN (ids), CHUNK ids a statement (set-wise: one
+    statement where an executemany would run one per line)."""
+    conn = session.connection()
+    dialect = conn.dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    names = list(values)
+    bound = []
+    for name in names:  # each value as the column's type binds it (UTC times)
+        proc = L.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        bound.append(proc(values[name]) if proc is not None and values[name] is not None else values[name])
+    sets = ", ".join(f"{dialect.identifier_preparer.quote(n)} = {mark}" for n in names)
+    for i in range(0, len(ids), CHUNK):
+        chunk = tuple(ids[i:i + CHUNK])
+        conn.exec_driver_sql(f"UPDATE statement_lines SET {sets} WHERE id IN ({', '.join([mark] * len(chunk))})",
+                             (*bound, *chunk))
 
 
 def _open_ids(session: Session, kinds: Sequence[str], period_from: datetime | None,
@@ -236,13 +261,26 @@ def _open_ids(session: Session, kinds: Sequence[str], period_from: datetime | No
 
 
 def _batches(session: Session, ids: list[int]) -> Iterator[list[_Line]]:
+    """The lines of these ids, BATCH at a time, each batch read by its id range (one cached
+    statement; a line of the range that is not one of the ids is left out)."""
+    q = select(*LINE_COLUMNS).where(L.c.id >= bindparam("lo"), L.c.id <= bindparam("hi")).order_by(L.c.id)
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
-        rows: list[_Line] = []
-        for j in range(0, len(chunk), CHUNK):
-            rows += [_Line(r) for r in session.execute(select(*LINE_COLUMNS).where(L.c.id.in_(chunk[j:j + CHUNK])))]
-        rows.sort(key=lambda x: x.id)
-        yield rows
+        wanted = set(chunk)
+        yield [_Line(r) for r in session.execute(q, {"lo": chunk[0], "hi": chunk[-1]}) if r[0] in wanted]
+
+
+def _in(session: Session, sql: str, values: Sequence[Any]) -> list[Any]:
+    """Rows of `sql` whose one `IN ({in})` takes these values, CHUNK at a time, sent to the driver as
+    they are (many lookups: SQLAlchemy's expanding parameters would be compiled for each chunk).
+    Only for columns that need no type conversion (ids, text, amounts, booleans)."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    out: list[Any] = []
+    for i in range(0, len(values), CHUNK):
+        chunk = tuple(values[i:i + CHUNK])
+        out += conn.exec_driver_sql(sql.replace("({in})", "(" + ", ".join([mark] * len(chunk)) + ")"), chunk).all()
+    return out
 
 
 @dataclass(frozen=True)
@@ -258,36 +296,39 @@ class _Order:
 ORDER_COLUMNS = (OT.c.id, OT.c.order_no, OT.c.channel, OT.c.channel_order_no, OT.c.currency, OT.c.paid_minor)
 
 
+_ORDER_SQL = "SELECT id, order_no, channel, channel_order_no, currency, paid_minor, archived FROM orders WHERE "
+
+
 def _orders_by_number(session: Session, numbers: Iterable[str]) -> dict[str, list[_Order]]:
     """number -> the live orders whose channel order number or global id it is (indexed lookups)."""
     wanted = sorted({n for n in numbers if n})
     out: dict[str, list[_Order]] = {}
-    ours = [n for n in wanted if n.upper().startswith("SO-")]
-    for i in range(0, len(wanted), CHUNK):
-        for r in session.execute(select(*ORDER_COLUMNS, OT.c.archived)
-                                 .where(OT.c.channel_order_no.in_(wanted[i:i + CHUNK]))):
-            if not r.archived:
-                out.setdefault(r.channel_order_no, []).append(_Order(*r[:6]))
-    for i in range(0, len(ours), CHUNK):
-        chunk = [n.upper() for n in ours[i:i + CHUNK]]
-        for r in session.execute(select(*ORDER_COLUMNS, OT.c.archived).where(OT.c.order_no.in_(chunk))):
-            if not r.archived:
-                out.setdefault(r.order_no, []).append(_Order(*r[:6]))
+    for r in _in(session, _ORDER_SQL + "channel_order_no IN ({in})", wanted):
+        if not r[6]:
+            out.setdefault(r[3], []).append(_Order(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])))
+    ours = sorted({n.upper() for n in wanted if n[:3].upper() == "SO-"})
+    for r in _in(session, _ORDER_SQL + "order_no IN ({in})", ours):
+        if not r[6]:
+            out.setdefault(r[1], []).append(_Order(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])))
     return out
 
 
-def _keys(line: _Line) -> list[tuple[Rule, list[str]]]:
-    """The numbers each keyed rule tries for this line, in the rules' order."""
-    own = [line.merchant] + ([line.platform] if line.provider not in PLATFORM_IS_BASE else [])
-    own = [n for n in own if n]
-    stripped = [s for n in own if (s := strip_prefix(line.provider, n))] + \
-        [p for n in own for p in prefixed(line.provider, n)]
-    base: list[str] = []
-    if line.provider in PLATFORM_IS_BASE and line.platform:
-        base = [line.platform] + [s for s in (strip_prefix(line.provider, line.platform),) if s]
+def _numbers(line: _Line, rule: Rule) -> list[str]:
+    """The numbers a keyed rule tries for this line."""
+    if rule is Rule.EXACT:
+        return line.own
+    if rule is Rule.PREFIX:
+        own = line.own
+        return [x for n in own if (x := strip_prefix(line.provider, n))] + \
+            [p for n in own for p in prefixed(line.provider, n)]
+    if rule is Rule.BASE_ORDER:
+        if line.provider not in PLATFORM_IS_BASE or not line.platform:
+            return []
+        return [line.platform] + [x for x in (strip_prefix(line.provider, line.platform),) if x]
+    if not line.memo and not line.counterparty:
+        return []
     memo = memo_numbers(line.memo, line.counterparty)
-    memo += [s for n in list(memo) if (s := strip_prefix(line.provider, n))]
-    return [(Rule.EXACT, own), (Rule.PREFIX, stripped), (Rule.BASE_ORDER, base), (Rule.MEMO, memo)]
+    return memo + [x for n in memo if (x := strip_prefix(line.provider, n))]
 
 
 def _keyed_pass(run: _Run, period_from: datetime | None, period_to: datetime | None) -> None:
@@ -295,28 +336,28 @@ def _keyed_pass(run: _Run, period_from: datetime | None, period_to: datetime | N
     looks up only the numbers of the lines still undecided (most lines: one lookup, exact)."""
     s = run.uow.session
     for lines in _batches(s, _open_ids(s, KEYED_KINDS, period_from, period_to)):
-        keys = {line.id: _keys(line) for line in lines}
         found: dict[str, list[_Order]] = {}
         looked: set[str] = set()
         matches: list[tuple[int, int, int, str]] = []
         numbered: set[int] = set()
         undecided = lines
-        for step in range(len(KEYED_RULES)):
-            wanted = {n for line in undecided for n in keys[line.id][step][1]} - looked
+        for rule in KEYED_RULES:
+            numbers = {line.id: _numbers(line, rule) for line in undecided}
+            wanted = {n for ns in numbers.values() for n in ns} - looked
             found.update(_orders_by_number(s, wanted))
             looked |= wanted
             rest = []
             for line in undecided:
-                rule, numbers = keys[line.id][step]
-                verdict = _decide(line, rule, numbers, found)
+                verdict = _decide(line, rule, numbers[line.id], found)
                 if verdict is _NEXT:
                     rest.append(line)
+                    if numbers[line.id] and rule is not Rule.MEMO:
+                        numbered.add(line.id)  # a number that names no order: not one to guess by amount
                     continue
                 numbered.add(line.id)
                 if verdict is not _STOP:
                     assert isinstance(verdict, tuple)
                     matches.append(verdict)
-            numbered |= {line.id for line in rest if keys[line.id][step][1] and keys[line.id][step][0] is not Rule.MEMO}
             undecided = rest
         run.match(matches)
         unnumbered = [x for x in undecided if x.id not in numbered and x.kind == LineKind.PAYMENT.value]
@@ -343,21 +384,25 @@ def _decide(line: _Line, rule: Rule, numbers: list[str], found: dict[str, list[_
     return line.id, order.id, amount, rule.value
 
 
+_P = Payment.__table__
+# Rule 5's one statement (compiled once: its parameters are plain binds); the channel is checked
+# in Python (no expanding IN to compile for every line).
+_AMOUNT_TIME = (select(OT.c.id, OT.c.channel).select_from(OT.join(_P, _P.c.order_id == OT.c.id))
+                .where(OT.c.archived.is_(False), OT.c.paid_minor == bindparam("amount"),
+                       OT.c.currency == bindparam("currency"), _P.c.paid_at <= bindparam("hi"),
+                       _P.c.paid_at >= bindparam("lo"), _P.c.amount_minor > 0,
+                       ~exists().where(M.c.order_id == OT.c.id))
+                .group_by(OT.c.id, OT.c.channel).limit(AMOUNT_CANDIDATES))
+
+
 def _amount_time(run: _Run, line: _Line) -> tuple[int, int, int, str] | None:
     """Rule 5 for one line: exactly one candidate order, else nothing."""
-    from shop_orders.store.models import Payment
-
-    P = Payment.__table__
-    channels = channels_of(line.provider)
-    q = (select(OT.c.id, OT.c.channel).select_from(OT.join(P, P.c.order_id == OT.c.id))
-         .where(OT.c.archived.is_(False), OT.c.paid_minor == line.amount, OT.c.currency == line.currency,
-                P.c.paid_at <= line.occurred_at, P.c.paid_at >= line.occurred_at - AMOUNT_WINDOW,
-                P.c.amount_minor > 0, ~exists().where(M.c.order_id == OT.c.id))
-         .group_by(OT.c.id, OT.c.channel).limit(3))
-    if channels is not None:
-        q = q.where(OT.c.channel.in_(sorted(channels)))
-    found = [int(r.id) for r in run.uow.session.execute(q) if int(r.id) not in run.claimed]
-    if len(found) != 1 or line.amount <= 0:
+    if line.amount <= 0:
+        return None
+    rows = run.uow.session.execute(_AMOUNT_TIME, {"amount": line.amount, "currency": line.currency,
+                                                  "hi": line.occurred_at, "lo": line.occurred_at - AMOUNT_WINDOW})
+    found = [int(oid) for oid, channel in rows if pays_for(line.provider, channel) and int(oid) not in run.claimed]
+    if len(found) != 1:
         return None
     run.claimed.add(found[0])
     return line.id, found[0], line.amount, Rule.AMOUNT_TIME.value
@@ -516,15 +561,20 @@ def recompute(uow: UnitOfWork, order_ids: Sequence[int]) -> tuple[int, int]:
     return opened, resolved
 
 
+_RECEIVED_SQL = ("SELECT m.order_id, SUM(CASE WHEN l.kind IN ('payment', 'refund') THEN m.amount_minor ELSE 0 END), "
+                 "COUNT(*) FROM line_matches m JOIN statement_lines l ON l.id = m.line_id WHERE m.order_id IN ({in}) "
+                 "GROUP BY m.order_id")  # RECEIVED_KINDS
+
+
 def _recompute_chunk(uow: UnitOfWork, chunk: list[int]
                      ) -> tuple[list[tuple[int, str, str, str]], dict[int, str]]:
     s = uow.session
-    orders = {int(r.id): r for r in s.execute(select(OT.c.id, OT.c.order_no, OT.c.paid_minor, OT.c.currency, OT.c.status,
-                                                      OT.c.archived).where(OT.c.id.in_(chunk)))}
-    got = {int(r[0]): (int(r[1] or 0), int(r[2])) for r in s.execute(
-        select(M.c.order_id, func.sum(case((L.c.kind.in_(RECEIVED_KINDS), M.c.amount_minor), else_=0)), func.count())
-        .select_from(M.join(L, L.c.id == M.c.line_id)).where(M.c.order_id.in_(chunk)).group_by(M.c.order_id))}
-    old = {int(r.order_id): r for r in s.execute(select(R).where(R.c.order_id.in_(chunk)))}
+    rows = _in(s, "SELECT o.id, o.order_no, o.paid_minor, o.currency, o.status, o.archived, r.order_id, r.state, "
+                  "r.expected_minor, r.received_minor, r.line_count FROM orders o LEFT JOIN order_reconciliation r "
+                  "ON r.order_id = o.id WHERE o.id IN ({in})", chunk)
+    orders = {int(r[0]): r[:6] for r in rows}
+    old = {int(r[0]): r[6:] for r in rows if r[6] is not None}
+    got = {int(r[0]): (int(r[1] or 0), int(r[2])) for r in _in(s, _RECEIVED_SQL, chunk)}
     inserts, updates = [], []
     red: list[tuple[int, str, str, str]] = []
     settled: dict[int, str] = {}
@@ -532,25 +582,24 @@ def _recompute_chunk(uow: UnitOfWork, chunk: list[int]
         o = orders.get(oid)
         if o is None:
             continue
+        _oid, order_no, paid, currency, status, archived = o
         received, lines = got.get(oid, (0, 0))
         before = old.get(oid)
-        manual = State(before.state) if before is not None and State(before.state) in MANUAL_STATES else None
-        f = Figures(int(o.paid_minor), received, lines, deposit=o.status == Status.PARTIALLY_PAID.value)
+        manual = State(before[1]) if before is not None and State(before[1]) in MANUAL_STATES else None
+        f = Figures(int(paid), received, lines, deposit=status == Status.PARTIALLY_PAID.value)
         state = order_state(f, manual)
-        row = (state.value, f.expected, f.received, f.difference, o.currency, lines, uow.now)
+        row = (state.value, f.expected, f.received, f.difference, currency, lines, uow.now)
         if before is None:
             inserts.append((oid, *row, "", ""))
-        elif (before.state, before.expected_minor, before.received_minor, before.line_count) != \
-                (state.value, f.expected, f.received, lines):
+        elif (before[1], int(before[2]), int(before[3]), int(before[4])) != (state.value, f.expected, f.received, lines):
             updates.append((*row, oid))
         else:
             continue  # unchanged: nothing written, no ticket news
-        if state is State.RED and not o.archived:
-            red.append((oid, o.order_no, f"{KEY_PREFIX}{o.order_no} diff {f.difference}",
-                        _red_note(o.order_no, f, o.currency)))
+        if state is State.RED and not archived:
+            red.append((oid, order_no, f"{KEY_PREFIX}{order_no} diff {f.difference}", _red_note(order_no, f, currency)))
         elif state in (State.GREEN, State.CONFIRMED, State.EXCLUDED) and before is not None \
-                and before.state == State.RED.value:
-            settled[oid] = o.order_no
+                and before[1] == State.RED.value:
+            settled[oid] = order_no
     insert_many(s, R, ("order_id", "state", "expected_minor", "received_minor", "difference_minor", "currency",
                        "line_count", "updated_at", "decided_by", "reason"), inserts)
     update_many(s, R, ("state", "expected_minor", "received_minor", "difference_minor", "currency", "line_count",

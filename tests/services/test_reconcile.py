@@ -312,6 +312,7 @@ def test_match_unmatch_exclude_and_confirm_by_hand_are_in_the_trail(shop):
     run(db, reconcile.exclude_line, ctx(BOOKKEEPER), other, "a test payment of the bank")
     run(db, reconcile.confirm_order, ctx(OWNER), oid, "paid in cash at the till")
     assert recon(db, oid).state == "confirmed" and recon(db, oid).decided_by == "olivia"
+    assert payment_tickets(db, oid) == [("resolved", f"reconcile:{no} diff -30000")]  # opened when it turned red
     reconcile_run(db)
     assert recon(db, oid).state == "confirmed"  # the rules keep a person's decision
     ev = _events(db, "statement_line#%") + _events(db, "reconcile.state")

@@ -39,4 +39,7 @@ ZH: dict[str, str] = {
     "Statement line #{line} is matched; unmatch it first to exclude it.": "对账单明细 #{line} 已匹配；要排除请先取消匹配。",
     "{order} is already {state}.": "{order} 已经是“{state}”。",
     "the lines of its payout": "其提现所含的明细",
+    # the trail (domain/vocabulary.py)
+    "statement line #{id} {what}": "对账单明细 #{id} {what}", "matched by hand": "人工匹配", "unmatched": "取消匹配",
+    "excluded by hand": "人工排除", "reconciliation state": "对账状态", "reconciliation run": "运行对账",
 }
