@@ -142,12 +142,17 @@ def strip_prefix(provider: str, number: str) -> str:
 KEPT_PREFIXES = ("#",)  # prefixes a channel may keep in its own order number (Shopify's '#1001')
 
 
+_KEPT = {provider: tuple(p for p in prefixes if p in KEPT_PREFIXES) for provider, prefixes in PREFIXES.items()}
+
+
 def prefixed(provider: str, number: str) -> list[str]:
     """The number with each prefix of the provider that a channel keeps in its own order number
     put before it ('1001' -> '#1001')."""
+    kept = _KEPT.get(provider, ())
+    if not kept:
+        return []
     text = number.strip()
-    return [p + text for p in PREFIXES.get(provider, ()) if p in KEPT_PREFIXES and text
-            and not text.upper().startswith(p.upper())]
+    return [p + text for p in kept if text and not text.upper().startswith(p.upper())]
 
 
 # ---- a number in free text (bank memos, remittance information) -------------------------------------

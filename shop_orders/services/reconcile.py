@@ -283,17 +283,8 @@ def _in(session: Session, sql: str, values: Sequence[Any]) -> list[Any]:
     return out
 
 
-@dataclass(frozen=True)
-class _Order:
-    id: int
-    order_no: str
-    channel: str
-    channel_order_no: str
-    currency: str
-    paid_minor: int
-
-
-ORDER_COLUMNS = (OT.c.id, OT.c.order_no, OT.c.channel, OT.c.channel_order_no, OT.c.currency, OT.c.paid_minor)
+# An order as the keyed rules see it: (id, channel, currency), a plain tuple (many are made).
+_Order = tuple[int, str, str]
 
 
 _ORDER_SQL = "SELECT id, order_no, channel, channel_order_no, currency, paid_minor, archived FROM orders WHERE "
@@ -305,11 +296,11 @@ def _orders_by_number(session: Session, numbers: Iterable[str]) -> dict[str, lis
     out: dict[str, list[_Order]] = {}
     for r in _in(session, _ORDER_SQL + "channel_order_no IN ({in})", wanted):
         if not r[6]:
-            out.setdefault(r[3], []).append(_Order(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])))
+            out.setdefault(r[3], []).append((int(r[0]), r[2], r[4]))
     ours = sorted({n.upper() for n in wanted if n[:3].upper() == "SO-"})
     for r in _in(session, _ORDER_SQL + "order_no IN ({in})", ours):
         if not r[6]:
-            out.setdefault(r[1], []).append(_Order(int(r[0]), r[1], r[2], r[3], r[4], int(r[5])))
+            out.setdefault(r[1], []).append((int(r[0]), r[2], r[4]))
     return out
 
 
@@ -372,16 +363,16 @@ def _decide(line: _Line, rule: Rule, numbers: list[str], found: dict[str, list[_
             ) -> tuple[int, int, int, str] | str:
     """The match one keyed rule gives the line, or _NEXT (nothing fits: the next rule), or _STOP
     (two orders fit, or the one that fits is in another currency with no rate: left to people)."""
-    fits = {o.id: o for n in numbers for o in found.get(n, ()) if pays_for(line.provider, o.channel)}
+    fits = {o[0]: o for n in numbers for o in found.get(n, ()) if pays_for(line.provider, o[1])}
     if not fits:
         return _NEXT
     if len(fits) > 1:
         return _STOP
-    (order,) = fits.values()
-    amount = amount_for(line.currency, line.amount, line.presentment, line.presentment_currency, order.currency)
+    ((order_id, _channel, currency),) = fits.values()
+    amount = amount_for(line.currency, line.amount, line.presentment, line.presentment_currency, currency)
     if amount is None:
         return _STOP
-    return line.id, order.id, amount, rule.value
+    return line.id, order_id, amount, rule.value
 
 
 _P = Payment.__table__
