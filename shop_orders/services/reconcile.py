@@ -142,7 +142,7 @@ class _Line:
     __slots__ = ("amount", "currency", "fee", "id", "kind", "memo", "counterparty", "merchant", "occurred_at",
                  "original", "own", "payout", "platform", "presentment", "presentment_currency", "provider", "txn")
 
-    def __init__(self, r: Any) -> None:  # a row of LINE_COLUMNS, by position (rows are many)
+    def __init__(self, r: Any) -> None:  # a row of _LINE_SQL, by position (rows are many)
         (lid, self.provider, self.kind, amount, fee, self.currency, presentment, presentment_currency,
          self.occurred_at, merchant, platform, txn, original, memo, counterparty, payout) = r
         self.id, self.amount, self.fee = int(lid), int(amount), int(fee)
@@ -155,9 +155,6 @@ class _Line:
         self.own = [n for n in own if n]  # the numbers the exact rule tries
 
 
-LINE_COLUMNS = (L.c.id, L.c.provider, L.c.kind, L.c.amount_minor, L.c.fee_minor, L.c.currency,
-                L.c.presentment_minor, L.c.presentment_currency, L.c.occurred_at, L.c.merchant_order_no,
-                L.c.platform_order_no, L.c.provider_txn, L.c.original_txn, L.c.memo, L.c.counterparty, L.c.payout_id)
 
 
 def amount_for(line_currency: str, amount: int, presentment: int | None, presentment_currency: str,
@@ -260,14 +257,30 @@ def _open_ids(session: Session, kinds: Sequence[str], period_from: datetime | No
     return sorted(int(i) for i in session.execute(q).scalars())
 
 
+_LINE_SQL = ("SELECT id, provider, kind, amount_minor, fee_minor, currency, presentment_minor, presentment_currency, "
+             "occurred_at, merchant_order_no, platform_order_no, provider_txn, original_txn, memo, counterparty, "
+             "payout_id FROM statement_lines WHERE id >= {mark} AND id <= {mark} ORDER BY id")
+
+
 def _batches(session: Session, ids: list[int]) -> Iterator[list[_Line]]:
-    """The lines of these ids, BATCH at a time, each batch read by its id range (one cached
-    statement; a line of the range that is not one of the ids is left out)."""
-    q = select(*LINE_COLUMNS).where(L.c.id >= bindparam("lo"), L.c.id <= bindparam("hi")).order_by(L.c.id)
+    """The lines of these ids, BATCH at a time, each batch read by its id range (a line of the
+    range that is not one of the ids is left out). Read as the driver gives them: `occurred_at`
+    is converted by _time() where a rule needs it."""
+    conn = session.connection()
+    sql = _LINE_SQL.format(mark="?" if conn.dialect.paramstyle == "qmark" else "%s")
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
         wanted = set(chunk)
-        yield [_Line(r) for r in session.execute(q, {"lo": chunk[0], "hi": chunk[-1]}) if r[0] in wanted]
+        yield [_Line(r) for r in conn.exec_driver_sql(sql, (chunk[0], chunk[-1])).all() if r[0] in wanted]
+
+
+def _time(session: Session, value: Any) -> datetime:
+    """A statement line's time as the driver gave it, as the store's column type reads it (aware UTC)."""
+    dialect = session.get_bind().dialect
+    proc = L.c.occurred_at.type.dialect_impl(dialect).result_processor(dialect, None)
+    out = proc(value) if proc is not None else value
+    assert isinstance(out, datetime)
+    return out
 
 
 def _in(session: Session, sql: str, values: Sequence[Any]) -> list[Any]:
@@ -390,8 +403,9 @@ def _amount_time(run: _Run, line: _Line) -> tuple[int, int, int, str] | None:
     """Rule 5 for one line: exactly one candidate order, else nothing."""
     if line.amount <= 0:
         return None
-    rows = run.uow.session.execute(_AMOUNT_TIME, {"amount": line.amount, "currency": line.currency,
-                                                  "hi": line.occurred_at, "lo": line.occurred_at - AMOUNT_WINDOW})
+    at = _time(run.uow.session, line.occurred_at)
+    rows = run.uow.session.execute(_AMOUNT_TIME, {"amount": line.amount, "currency": line.currency, "hi": at,
+                                                  "lo": at - AMOUNT_WINDOW})
     found = [int(oid) for oid, channel in rows if pays_for(line.provider, channel) and int(oid) not in run.claimed]
     if len(found) != 1:
         return None

@@ -14,15 +14,15 @@ from sqlalchemy import select
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.reconcile import Figures, State, order_state, within_tolerance
+from shop_orders.domain.statements import LineKind, Statement, StatementLine
 from shop_orders.domain.status import Status
-from shop_orders.services import auth, changesets, permissions, reconcile
-from shop_orders.services.uow import UnitOfWork
+from shop_orders.services import auth, changesets, permissions, reconcile, statements
+from shop_orders.services.verification import verify_store
 from shop_orders.store.models import (
     AuditEvent,
     LineMatch,
     Order,
     OrderReconciliation,
-    StatementFile,
     StatementLineRow,
     Ticket,
 )
@@ -58,26 +58,20 @@ def order(db, channel="tmall", no=None, paid=10000, currency="CNY", status=Statu
 
 
 def statement(db, provider: str, *lines: dict, start=T0 - timedelta(days=1), end=T0 + timedelta(days=5)) -> list[int]:
-    """A statement of `provider` with these lines (fields of StatementLineRow), written directly
-    (the import is services/statements.py's); returns the lines' ids."""
-    with UnitOfWork(db, rules=()) as uow:
-        st = StatementFile(provider=provider, format="test", file_name="test.csv", file_sha256="0" * 64,
-                           period_from=start, period_to=end, line_count=len(lines), imported_at=T0,
-                           imported_by="olivia")
-        uow.session.add(st)
-        uow.session.flush()
-        rows = []
-        for i, fields in enumerate(lines, 1):
-            base = dict(statement_id=st.id, provider=provider, external_id=f"x{next(_ext)}", row_no=i,
-                        kind="payment", amount_minor=10000, currency="CNY", occurred_at=T0 + timedelta(hours=1))
-            base.update(fields)
-            row = StatementLineRow(**base)
-            uow.session.add(row)
-            rows.append(row)
-        uow.session.flush()
-        ids = [int(r.id) for r in rows]
-        uow.commit()
-    return ids
+    """A statement of `provider` with these lines (fields of domain.statements.StatementLine),
+    imported through services/statements.apply as `statements import` does; returns the lines' ids."""
+    made = []
+    for i, fields in enumerate(lines, 1):
+        base = dict(row=i, external_id=f"x{next(_ext)}", kind="payment", amount_minor=10000, currency="CNY",
+                    occurred_at=T0 + timedelta(hours=1))
+        base.update(fields)
+        base["kind"] = LineKind(base["kind"])
+        made.append(StatementLine(**base))
+    st = Statement(provider, "test", "shop@example.com", tuple(made), start, end)
+    done = run(db, statements.apply, ctx(OWNER), statements.StatementPlan("test.csv", "0" * 64, st, st.lines, 0))
+    with db.read_session() as s:
+        return list(s.execute(select(StatementLineRow.id).where(StatementLineRow.statement_id == done.statement_id)
+                              .order_by(StatementLineRow.row_no)).scalars())
 
 
 def reconcile_run(db, actor=BOOKKEEPER, **kw) -> reconcile.RunSummary:
@@ -321,6 +315,7 @@ def test_match_unmatch_exclude_and_confirm_by_hand_are_in_the_trail(shop):
     assert (oid, "bea", f"statement_line#{lid}.unmatch", "matched manual", "open", "wrong order", "") in ev
     assert (None, "bea", f"statement_line#{other}.exclude", "open", "excluded", "a test payment of the bank", "") in ev
     assert (oid, "olivia", "reconcile.state", "red", "confirmed", "paid in cash at the till", "") in ev
+    assert verify_store(db).ok  # the trail, the orders' seals and the statement lines' seals all check
 
 
 def test_manual_refusals_are_one_sentence_and_change_nothing(shop):
