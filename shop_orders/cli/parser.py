@@ -18,6 +18,7 @@ from shop_orders.cli.orders import (
     add_listing_commands,
     add_thresholds_command,
 )
+from shop_orders.cli.reconcile import add_reconcile_commands
 from shop_orders.cli.scan import add_scan_command
 from shop_orders.cli.settings import add_settings_commands
 from shop_orders.cli.statements import add_statement_commands
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_statement_commands(sub)
     add_courier_commands(sub)
     add_settings_commands(sub)
+    add_reconcile_commands(sub)
     return p
 
 

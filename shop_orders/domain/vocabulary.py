@@ -35,7 +35,7 @@ FIELDS: dict[str, str] = {
 ACTIONS: dict[str, str] = {
     "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
     "edit": N_("edited"), "setting": N_("setting"), "ticket": N_("ticket"),
-    "tracking": N_("tracking"), "scan": N_("scan check"),
+    "tracking": N_("tracking"), "scan": N_("scan check"), "reconcile": N_("reconciliation"),
 }
 
 # A ticket's events are on its order, field "ticket#<id>.<what>" (services/tickets.py).
@@ -58,7 +58,7 @@ SOURCES: dict[str, str] = {
 RULES: dict[str, str] = {
     "payment": N_("payment check"), "stuck": N_("stuck orders"), "cancel": N_("channel cancels"),
     "hold": N_("channel holds"), "logistics": N_("courier's word"), "reminder": N_("ticket reminder"),
-    "escalation": N_("ticket escalation"),
+    "escalation": N_("ticket escalation"), "reconcile": N_("reconciliation"),
 }
 
 
