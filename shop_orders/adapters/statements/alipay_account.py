@@ -246,7 +246,7 @@ def sniff(head: str) -> bool:
 
 def _is_ledger(head: str) -> bool:
     marked = TITLE in head or "账务明细列表" in head
-    return marked and HEADER_FIRST in head and "收入金额" in _norm(head)
+    return marked and HEADER_FIRST in head
 
 
 def kind_of(kind_text: str, memo: str, amount_minor: int) -> LineKind:
@@ -310,18 +310,19 @@ def _line(cells: list[str], cols: dict[str, int], file: str, row: int,
 
 def _check_summary(table: Table, lines: Sequence[StatementLine], file: str) -> None:
     """#收入合计 / #支出合计: how many rows brought money in / took it out and how much."""
-    found = False
+    found: set[str] = set()
     for row, text in table.below:
         match = _SUMMARY.search(text)
         if not match:
             continue
-        found = True
         side, count, total = match.group(1), int(match.group(2)), match.group(3)
         what = "#" + side + "合计"
+        found.add(side)
         picked = [ln.amount_minor for ln in lines if (ln.amount_minor > 0 if side == "收入" else ln.amount_minor < 0)]
         common.check_total(file, t("the number of lines of {what}", what=what), count, [1] * len(picked), "", row)
         stated = abs(summary_amount(total, file, row, what))
         common.check_total(file, what, stated, [abs(v) for v in picked], CURRENCY, row)
-    if not found:
-        raise StatementFileError(t("{file}: the summary lines below the table (#收入合计, #支出合计) are missing; "
-                                   "the file is incomplete", file=file))
+    for side in ("收入", "支出"):
+        if side not in found:
+            raise StatementFileError(t("{file}: the summary line {what} below the table is missing; the file is "
+                                       "incomplete", file=file, what="#" + side + "合计"))

@@ -120,18 +120,19 @@ def _line(cells: list[str], cols: dict[str, int], file: str, row: int) -> Statem
 
 def _check_summary(table: ledger.Table, lines: Sequence[StatementLine], file: str) -> None:
     """#交易合计 / #退款合计: how many trades and refunds, and the 商家实收 of each."""
-    found = False
+    found: set[str] = set()
     for row, text in table.below:
         match = _SUMMARY.search(text)
         if not match:
             continue
-        found = True
         side, count, total = match.group(1), int(match.group(2)), match.group(3)
         kind = LineKind.PAYMENT if side == "交易" else LineKind.REFUND
         what = "#" + side + "合计"
+        found.add(side)
         picked = [abs(ln.amount_minor) for ln in lines if ln.kind is kind]
         common.check_total(file, t("the number of lines of {what}", what=what), count, [1] * len(picked), "", row)
         common.check_total(file, what, abs(ledger.summary_amount(total, file, row, what)), picked, CURRENCY, row)
-    if not found:
-        raise StatementFileError(t("{file}: the summary lines below the table (#交易合计, #退款合计) are missing; "
-                                   "the file is incomplete", file=file))
+    for side in ("交易", "退款"):
+        if side not in found:
+            raise StatementFileError(t("{file}: the summary line {what} below the table is missing; the file is "
+                                       "incomplete", file=file, what="#" + side + "合计"))

@@ -72,7 +72,7 @@ def _column_at(prefix: str) -> str:
 
 
 def head(raw: bytes, name: str, lines: int = HEAD_LINES) -> str:
-    """The first lines of a text file for sniffing ('' when it is not text)."""
+    """The first lines of a text file for sniffing ('' when it is binary)."""
     chunk = raw[: 64 * 1024]
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -82,7 +82,11 @@ def head(raw: bytes, name: str, lines: int = HEAD_LINES) -> str:
                 continue
             text = chunk[:exc.start].decode(enc)
         return "\n".join(text.splitlines()[:lines])
-    return ""
+    if b"\x00" in chunk:
+        return ""
+    # Text with a broken byte: recognised by its header all the same, so that parsing it (decode())
+    # refuses it naming the row and column of that byte rather than "not a statement".
+    return "\n".join(chunk.decode("gb18030", errors="replace").splitlines()[:lines])
 
 
 def csv_rows(text: str, delimiter: str | None = None) -> list[list[str]]:

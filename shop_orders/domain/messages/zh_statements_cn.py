@@ -14,10 +14,8 @@ ZH: dict[str, str] = {
     # refusals
     "{file}: no table starting with the column '{column}' was found; the file is not {what}":
         "{file}：找不到以“{column}”列开头的表格；该文件不是{what}",
-    "{file}: the summary lines below the table (#收入合计, #支出合计) are missing; the file is incomplete":
-        "{file}：表格下方缺少合计行（#收入合计、#支出合计）；文件不完整",
-    "{file}: the summary lines below the table (#交易合计, #退款合计) are missing; the file is incomplete":
-        "{file}：表格下方缺少合计行（#交易合计、#退款合计）；文件不完整",
+    "{file}: the summary line {what} below the table is missing; the file is incomplete":
+        "{file}：表格下方缺少合计行 {what}；文件不完整",
     "{file}: the summary block at the end ({name}, …) is missing; the file is incomplete":
         "{file}：文件末尾缺少汇总（{name}……）；文件不完整",
     "{where}: '{text}' is negative but the column is for money in": "{where}：“{text}”是负数，但该列记的是收入",
