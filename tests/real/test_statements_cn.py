@@ -25,7 +25,7 @@ ACCOUNT_NEW = SAMPLES / "alipay_account" / "20889876543210980156_20250301_账务
 BUSINESS = SAMPLES / "alipay_business" / "20880211234567890156_20240815_业务明细.csv"
 TMALL = SAMPLES / "tmall" / "20880512345678900156_20240601_账务明细.csv"
 WECHAT = SAMPLES / "wechat" / "1900012345_20240709_all.csv"
-WECHAT_OLD = SAMPLES / "wechat" / "10000100_20141110_all_old.csv"
+WECHAT_OLD = SAMPLES / "wechat" / "1900009921_20141110_all_old.csv"
 CN_FORMATS = ("alipay_account", "alipay_business", "tmall", "wechat")
 
 P, R, F = LineKind.PAYMENT, LineKind.REFUND, LineKind.FEE
@@ -291,7 +291,8 @@ def test_the_2014_wechat_bill_with_its_old_columns_and_full_width_colons():
     st = statements.read(WECHAT_OLD)
     assert rows(WECHAT_OLD) == [(P, 1200, -7), (P, 850, -5)]  # 总金额 12.00 / 8.50, 手续费 0.07 / 0.05
     assert st.lines[0].occurred_at == utc(2014, 11, 10, 8, 33, 45)  # `2014-11-10 16：33：45
-    assert st.account == "10000100"
+    assert st.account == "1900009921"
+    assert st.lines[1].merchant_order_no == "POS-141110-0008"
 
 
 def test_wechat_totals_off_are_refused_naming_the_difference(tmp_path):
