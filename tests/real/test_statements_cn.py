@@ -26,6 +26,7 @@ BUSINESS = SAMPLES / "alipay_business" / "20880211234567890156_20240815_业务�
 TMALL = SAMPLES / "tmall" / "20880512345678900156_20240601_账务明细.csv"
 WECHAT = SAMPLES / "wechat" / "1900012345_20240709_all.csv"
 WECHAT_OLD = SAMPLES / "wechat" / "1900009921_20141110_all_old.csv"
+WECHAT_REFUND = SAMPLES / "wechat" / "1900012345_20240710_refund.csv"
 CN_FORMATS = ("alipay_account", "alipay_business", "tmall", "wechat")
 
 P, R, F = LineKind.PAYMENT, LineKind.REFUND, LineKind.FEE
@@ -64,7 +65,7 @@ def refused(tmp_path: Path, source: Path, old: bytes, new: bytes, fmt: str | Non
 
 @pytest.mark.parametrize(("path", "code"), [
     (ACCOUNT, "alipay_account"), (ACCOUNT_NEW, "alipay_account"), (BUSINESS, "alipay_business"),
-    (TMALL, "tmall"), (WECHAT, "wechat"), (WECHAT_OLD, "wechat"),
+    (TMALL, "tmall"), (WECHAT, "wechat"), (WECHAT_OLD, "wechat"), (WECHAT_REFUND, "wechat"),
 ])
 def test_each_sample_is_recognised_as_its_own_format_only(path, code):
     head = common.head(path.read_bytes(), path.name)
@@ -92,6 +93,33 @@ def test_no_order_export_is_taken_for_a_statement(path):
 
 def test_there_are_order_exports_to_check():
     assert len(ORDER_EXPORTS) > 30
+
+
+# The first lines of files that look alike but are not these statements (real headers): a
+# person's own Alipay and WeChat bills, Alipay's summary files, WeChat Pay's fund-flow bill.
+LOOKALIKES = {
+    "personal Alipay bill": "支付宝交易记录明细查询\n账号:[someone@example.com]\n起始日期:[2024-01-01 00:00:00]    终止日期:"
+                            "[2024-02-01 00:00:00]\n---------------------------------交易记录明细列表------------\n"
+                            "交易号,商家订单号,交易创建时间,付款时间,最近修改时间,交易来源地,类型,交易对方,商品名称,金额（元）,"
+                            "收/支,交易状态,服务费（元）,成功退款（元）,备注,资金状态",
+    "personal WeChat bill": "微信支付账单明细\n微信昵称：[someone]\n----------------------微信支付账单明细列表--------------------\n"
+                            "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n"
+                            "2024-01-02 10:00:00,商户消费,某店,商品,支出,¥12.00,零钱,支付成功,4200001 ,10001 ,/",
+    "Alipay 账务汇总": "#支付宝账务汇总查询\n#账号：[20881234567890120156]\n类型,收入笔数,收入金额（+元）,支出笔数,支出金额（-元）,"
+                       "总金额（元）\n合计,3,264.40,4,-1120.77,-856.37",
+    "Alipay 业务明细(汇总)": "#支付宝业务汇总查询\n#账号：[20880211234567890156]\n#-----业务汇总列表-----\n门店编号,门店名称,"
+                            "交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,"
+                            "卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）",
+    "WeChat Pay fund flow bill": "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额（元）,"
+                                 "账户结余（元）,资金变更提交申请人,备注,业务凭证号\n`2024-07-09 10:06:33,`4200002360,`1,`交易,"
+                                 "`交易,`收入,`60.00,`560.00,`system,`,`",
+}
+
+
+@pytest.mark.parametrize("name", LOOKALIKES)
+def test_lookalike_files_are_not_taken_for_these_statements(name):
+    head = LOOKALIKES[name]
+    assert [code for code in CN_FORMATS if statements.formats()[code].sniff(head)] == []
 
 
 # ---- Alipay 账务明细 -----------------------------------------------------------------------------
@@ -293,6 +321,19 @@ def test_the_2014_wechat_bill_with_its_old_columns_and_full_width_colons():
     assert st.lines[0].occurred_at == utc(2014, 11, 10, 8, 33, 45)  # `2014-11-10 16：33：45
     assert st.account == "1900009921"
     assert st.lines[1].merchant_order_no == "POS-141110-0008"
+
+
+def test_the_wechat_refund_bill_takes_the_refund_success_time():
+    st = statements.read(WECHAT_REFUND)
+    assert rows(WECHAT_REFUND) == [(R, -1500, 8), (R, -1480, 8)]  # 手续费 `-0.08000 each, handed back
+    first, second = st.lines
+    assert first.occurred_at == utc(2024, 7, 10, 1, 12, 36)  # 退款成功时间 09:12:36, not 交易时间 09:12:30
+    assert second.occurred_at == utc(2024, 7, 10, 7, 5, 2)
+    assert (first.external_id, first.original_txn, first.refund_no) == (
+        "refund:50302709992024071012345678901", "4200002361202407091277341102", "RF-240710-0001")
+    # the refund of a payment in the day before's ALL bill reaches it by the payment's own id
+    paid = {ln.provider_txn for ln in statements.read(WECHAT).lines if ln.kind is P}
+    assert {ln.original_txn for ln in st.lines} <= paid
 
 
 def test_wechat_totals_off_are_refused_naming_the_difference(tmp_path):
