@@ -40,6 +40,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from shop_orders.adapters.statements import common
 from shop_orders.domain.messages import N_, t
@@ -264,7 +265,8 @@ def kind_of(kind_text: str, memo: str, amount_minor: int) -> LineKind:
     return kind
 
 
-def parse(path: Path, raw: bytes | None = None) -> Statement:
+def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
+    """The statement in `path` (or in `raw`, its bytes, when the caller has read them); no options."""
     return read_ledger(path, raw, CODE, t(LABEL))
 
 

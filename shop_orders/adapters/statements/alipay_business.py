@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from shop_orders.adapters.statements import alipay_account as ledger
 from shop_orders.adapters.statements import common
@@ -80,7 +81,8 @@ def sniff(head: str) -> bool:
     return marked and HEADER_FIRST in head and "退款批次号" in head
 
 
-def parse(path: Path, raw: bytes | None = None) -> Statement:
+def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
+    """The statement in `path` (or in `raw`, its bytes, when the caller has read them); no options."""
     table = ledger.read_table(path, raw, HEADER_FIRST, t(LABEL))
     cols = ledger.columns(table, path.name, REQUIRED, OPTIONAL)
     lines = [_line(cells, cols, path.name, row) for row, cells in table.rows]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from shop_orders.adapters.statements import alipay_account
 from shop_orders.domain.messages import N_, t
@@ -57,5 +58,6 @@ def platform_order(merchant_order_no: str, memo: str) -> str:
     return ""
 
 
-def parse(path: Path, raw: bytes | None = None) -> Statement:
+def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
+    """The statement in `path` (or in `raw`, its bytes, when the caller has read them); no options."""
     return alipay_account.read_ledger(path, raw, CODE, t(LABEL), platform_order)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from shop_orders.adapters.statements import common
 from shop_orders.domain.messages import N_, t
@@ -78,7 +79,8 @@ def sniff(head: str) -> bool:
     return False
 
 
-def parse(path: Path, raw: bytes | None = None) -> Statement:
+def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
+    """The statement in `path` (or in `raw`, its bytes, when the caller has read them); no options."""
     data = common.read_bytes(path) if raw is None else raw
     rows = common.csv_rows(common.decode(data, path.name), delimiter=",")
     file = path.name
