@@ -191,20 +191,30 @@ def columns(table: Table, file: str, required: Sequence[str], optional: Sequence
     return found
 
 
-def value(cells: Sequence[str], cols: dict[str, int], name: str) -> str:
+def row_values(cells: Sequence[str], cols: dict[str, int]) -> dict[str, str]:
+    """The row's cells of the columns in `cols`, cleaned (common.clean), by column name ('' for a
+    short row). One pass per row: a statement has hundreds of thousands of them."""
+    width = len(cells)
+    found: dict[str, str] = {}
+    for name, index in cols.items():
+        text = cells[index].strip() if index < width else ""
+        found[name] = common.clean(text) if text[:1] in ("`", "=") else text
+    return found
+
+
+def value(values: dict[str, str], name: str) -> str:
     """The cleaned cell of column `name` ('' when the file has no such column or the row is short)."""
-    index = cols.get(name)
-    return "" if index is None else common.cell(cells, index)
+    return values.get(name, "")
 
 
-def amount(cells: Sequence[str], cols: dict[str, int], name: str, file: str, row: int) -> int:
+def amount(values: dict[str, str], name: str, file: str, row: int) -> int:
     """The amount in column `name`, 0 for an empty cell."""
-    text = value(cells, cols, name)
+    text = values.get(name, "")
     return common.minor(text, CURRENCY, file, row, name) if text else 0
 
 
-def required_text(cells: Sequence[str], cols: dict[str, int], name: str, file: str, row: int) -> str:
-    text = value(cells, cols, name)
+def required_text(values: dict[str, str], name: str, file: str, row: int) -> str:
+    text = values.get(name, "")
     if not text:
         raise StatementFileError(t("{where}: the cell is empty but every line needs one",
                                    where=where(file, row, name)))
@@ -253,8 +263,8 @@ def _is_ledger(head: str) -> bool:
 def kind_of(kind_text: str, memo: str, amount_minor: int) -> LineKind:
     """What a movement is: its 业务类型, unless that is a general one (a trade, a transfer, or one
     this app does not know) and the words of its 备注 / 业务描述 say more (the platform's charges)."""
-    kind = TYPE_KINDS.get(_norm(kind_text))
-    if kind in (None, LineKind.PAYMENT, LineKind.TRANSFER):
+    kind = TYPE_KINDS.get(kind_text) or TYPE_KINDS.get(_norm(kind_text))
+    if memo and kind in (None, LineKind.PAYMENT, LineKind.TRANSFER):
         for word, memo_kind in MEMO_KINDS:
             if word in memo:
                 return memo_kind
@@ -287,27 +297,28 @@ def read_ledger(path: Path, raw: bytes | None, code: str, what: str,
 
 def _line(cells: list[str], cols: dict[str, int], file: str, row: int,
           platform_order: Callable[[str, str], str] | None) -> StatementLine:
-    money_in = amount(cells, cols, C_IN, file, row)
-    money_out = amount(cells, cols, C_OUT, file, row)
+    vals = row_values(cells, cols)
+    money_in = amount(vals, C_IN, file, row)
+    money_out = amount(vals, C_OUT, file, row)
     if money_in < 0:
         raise StatementFileError(t("{where}: '{text}' is negative but the column is for money in",
-                                   where=where(file, row, C_IN), text=value(cells, cols, C_IN)))
-    memo = " ".join(v for v in (value(cells, cols, C_NOTE), value(cells, cols, C_DESC)) if v)
+                                   where=where(file, row, C_IN), text=value(vals, C_IN)))
+    memo = " ".join(v for v in (value(vals, C_NOTE), value(vals, C_DESC)) if v)
     signed = money_in - abs(money_out)
-    order_no = value(cells, cols, C_ORDER)
-    base = value(cells, cols, C_BASE)
+    order_no = value(vals, C_ORDER)
+    base = value(vals, C_BASE)
     if not base and platform_order is not None:
         base = platform_order(order_no, memo)
-    kind = kind_of(value(cells, cols, C_TYPE), memo, signed)
-    trade = value(cells, cols, C_TRADE)
+    kind = kind_of(value(vals, C_TYPE), memo, signed)
+    trade = value(vals, C_TRADE)
     return StatementLine(
-        row=row, external_id=required_text(cells, cols, C_ID, file, row),
+        row=row, external_id=required_text(vals, C_ID, file, row),
         kind=kind, amount_minor=signed, currency=CURRENCY,
-        occurred_at=common.local_time(required_text(cells, cols, C_TIME, file, row), common.SHANGHAI, file, row,
+        occurred_at=common.local_time(required_text(vals, C_TIME, file, row), common.SHANGHAI, file, row,
                                       C_TIME),
         merchant_order_no=order_no, provider_txn=trade, platform_order_no=base,
         original_txn=trade if kind in (LineKind.REFUND, LineKind.FEE) else "",
-        memo=memo, counterparty=value(cells, cols, C_PARTY))
+        memo=memo, counterparty=value(vals, C_PARTY))
 
 
 def _check_summary(table: Table, lines: Sequence[StatementLine], file: str) -> None:

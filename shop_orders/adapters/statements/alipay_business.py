@@ -94,15 +94,16 @@ def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
 
 
 def _line(cells: list[str], cols: dict[str, int], file: str, row: int) -> StatementLine:
-    kind_text = ledger.value(cells, cols, C_TYPE)
+    vals = ledger.row_values(cells, cols)
+    kind_text = ledger.value(vals, C_TYPE)
     kind = KINDS.get(kind_text)
     if kind is None:
         raise StatementFileError(t("{where}: '{text}' is not a kind of row this statement has (交易 or 退款)",
                                    where=where(file, row, C_TYPE), text=kind_text[:40]))
-    trade = ledger.required_text(cells, cols, C_TRADE, file, row)
-    net = abs(ledger.amount(cells, cols, C_NET, file, row))
-    fee = abs(ledger.amount(cells, cols, C_FEE, file, row))
-    refund_no = ledger.value(cells, cols, C_REFUND)
+    trade = ledger.required_text(vals, C_TRADE, file, row)
+    net = abs(ledger.amount(vals, C_NET, file, row))
+    fee = abs(ledger.amount(vals, C_FEE, file, row))
+    refund_no = ledger.value(vals, C_REFUND)
     if kind is LineKind.REFUND:
         if not refund_no:
             raise StatementFileError(t("{where}: a refund row needs its refund batch or request number",
@@ -110,14 +111,14 @@ def _line(cells: list[str], cols: dict[str, int], file: str, row: int) -> Statem
         external, signed, fee_signed = f"refund:{trade}:{refund_no}", -net, fee
     else:
         external, signed, fee_signed = f"trade:{trade}", net, -fee
-    memo = " ".join(v for v in (ledger.value(cells, cols, C_ITEM), ledger.value(cells, cols, C_NOTE)) if v)
+    memo = " ".join(v for v in (ledger.value(vals, C_ITEM), ledger.value(vals, C_NOTE)) if v)
     return StatementLine(
         row=row, external_id=external, kind=kind, amount_minor=signed, currency=CURRENCY,
-        occurred_at=common.local_time(ledger.required_text(cells, cols, C_DONE, file, row), common.SHANGHAI,
+        occurred_at=common.local_time(ledger.required_text(vals, C_DONE, file, row), common.SHANGHAI,
                                       file, row, C_DONE),
-        fee_minor=fee_signed, merchant_order_no=ledger.value(cells, cols, C_ORDER), provider_txn=trade,
+        fee_minor=fee_signed, merchant_order_no=ledger.value(vals, C_ORDER), provider_txn=trade,
         refund_no=refund_no, original_txn=trade if kind is LineKind.REFUND else "", memo=memo,
-        counterparty=ledger.value(cells, cols, C_PARTY))
+        counterparty=ledger.value(vals, C_PARTY))
 
 
 def _check_summary(table: ledger.Table, lines: Sequence[StatementLine], file: str) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from shop_orders.adapters.statements import common
+from shop_orders.adapters.statements.alipay_account import row_values
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
 from shop_orders.domain.statements import (
@@ -98,7 +99,8 @@ def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
     _check_unique(lines, file)
     _check_summary(rows[end], rows[end + 1], lines, file, end + 2)
     times = [ln.occurred_at for ln in lines]
-    merchants = {v for v in (_value(r, cols, C_MCH) for r in rows[start + 1:end]) if v}
+    merchants = {v for v in (common.clean(r[cols[C_MCH]]) for r in rows[start + 1:end]
+                             if C_MCH in cols and len(r) > cols[C_MCH]) if v}
     currency = lines[0].currency if lines else "CNY"
     note = t("the statement's own totals agree with its {count} lines: in {money_in}, out {money_out}",
              count=len(lines), money_in=format_minor(sum(ln.amount_minor for ln in lines if ln.amount_minor > 0),
@@ -121,49 +123,49 @@ def _columns(header: Sequence[str], file: str, row: int) -> dict[str, int]:
     return found
 
 
-def _value(cells: Sequence[str], cols: dict[str, int], name: str) -> str:
-    index = cols.get(name)
-    return "" if index is None else common.cell(cells, index)
+def _value(values: dict[str, str], name: str) -> str:
+    return values.get(name, "")
 
 
 def _settled_column(cols: dict[str, int]) -> str:
     return next(name for name in C_SETTLED if name in cols)
 
 
-def _money(cells: Sequence[str], cols: dict[str, int], name: str, currency: str, file: str, row: int) -> int:
-    text = _value(cells, cols, name)
+def _money(values: dict[str, str], name: str, currency: str, file: str, row: int) -> int:
+    text = values.get(name, "")
     return common.minor(text, currency, file, row, name) if text else 0
 
 
 def _line(cells: list[str], cols: dict[str, int], file: str, row: int) -> StatementLine:
-    state = _value(cells, cols, C_STATE)
-    currency = _currency(_value(cells, cols, C_CURRENCY), file, row)
-    txn = _value(cells, cols, C_TXN)
+    vals = row_values(cells, cols)
+    state = _value(vals, C_STATE)
+    currency = _currency(_value(vals, C_CURRENCY), file, row)
+    txn = _value(vals, C_TXN)
     if not txn:
         raise StatementFileError(t("{where}: the cell is empty but every line needs one", where=where(file, row, C_TXN)))
     if state == "SUCCESS":
         external, kind, provider_txn, original = f"pay:{txn}", LineKind.PAYMENT, txn, ""
-        signed = _money(cells, cols, _settled_column(cols), currency, file, row)
-        occurred = common.local_time(_value(cells, cols, C_TIME), common.SHANGHAI, file, row, C_TIME)
+        signed = _money(vals, _settled_column(cols), currency, file, row)
+        occurred = common.local_time(_value(vals, C_TIME), common.SHANGHAI, file, row, C_TIME)
     elif state == "REFUND":
-        refund_id = _value(cells, cols, C_REFUND_ID)
+        refund_id = _value(vals, C_REFUND_ID)
         if not refund_id or refund_id == "0":
             raise StatementFileError(t("{where}: a refund row needs its refund number",
                                        where=where(file, row, C_REFUND_ID)))
         external, kind, provider_txn, original = f"refund:{refund_id}", LineKind.REFUND, refund_id, txn
-        signed = -abs(_money(cells, cols, C_REFUND, currency, file, row))
-        done = _value(cells, cols, C_REFUND_DONE)
+        signed = -abs(_money(vals, C_REFUND, currency, file, row))
+        done = _value(vals, C_REFUND_DONE)
         occurred = (common.local_time(done, common.SHANGHAI, file, row, C_REFUND_DONE) if done
-                    else common.local_time(_value(cells, cols, C_TIME), common.SHANGHAI, file, row, C_TIME))
+                    else common.local_time(_value(vals, C_TIME), common.SHANGHAI, file, row, C_TIME))
     else:
         raise StatementFileError(t("{where}: '{text}' is not a state this app reads (SUCCESS or REFUND)",
                                    where=where(file, row, C_STATE), text=state[:40]))
     return StatementLine(
         row=row, external_id=external, kind=kind, amount_minor=signed, currency=currency, occurred_at=occurred,
-        fee_minor=-_money(cells, cols, C_FEE, currency, file, row), merchant_order_no=_value(cells, cols, C_ORDER),
+        fee_minor=-_money(vals, C_FEE, currency, file, row), merchant_order_no=_value(vals, C_ORDER),
         provider_txn=provider_txn, original_txn=original,
-        refund_no=_value(cells, cols, C_REFUND_NO) if kind is LineKind.REFUND else "",
-        memo=_value(cells, cols, C_ITEM), counterparty=_value(cells, cols, C_USER))
+        refund_no=_value(vals, C_REFUND_NO) if kind is LineKind.REFUND else "",
+        memo=_value(vals, C_ITEM), counterparty=_value(vals, C_USER))
 
 
 def _currency(text: str, file: str, row: int) -> str:
