@@ -368,3 +368,27 @@ def test_wechat_wrong_values_are_refused_naming_row_and_column(tmp_path):
     assert text == f"{WECHAT.name}, row 5, column 应结订单金额: '128.0O' is not an amount of money"
     text = refused(tmp_path, WECHAT, ",手续费,".encode(), b",")
     assert text == f"{WECHAT.name}, row 1: the column '手续费' is missing"
+
+
+# ---- the shared helpers' quick paths (common.minor / common.local_time) give what the general path gives ----
+
+@pytest.mark.parametrize("text", ["128.00", "-0.77", "50", "0.32000", "-0.27000", "0", "-0.00", "999999999.99",
+                                  "0.1", "12.5"])
+def test_plain_amounts_read_as_the_general_path_reads_them(text):
+    spaced = f" {text} "  # not the quick path's shape: read by the general path
+    assert common.minor(text, "CNY", "f", 1, "c") == common.minor(spaced, "CNY", "f", 1, "c")
+
+
+@pytest.mark.parametrize("text", ["0.321", "1.2.3", "12345678901234567.00", "1e3"])
+def test_amounts_the_quick_path_cannot_take_are_still_refused(text):
+    with pytest.raises(StatementFileError):
+        common.minor(text, "CNY", "f", 1, "c")
+
+
+def test_iso_local_times_read_as_the_general_path_reads_them():
+    for text in ("2024-05-01 09:15:02", "2024-12-31 23:59:59", "2024-02-29 00:00:00"):
+        quick = common.local_time(text, common.SHANGHAI, "f", 1, "c")
+        general = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=common.SHANGHAI).astimezone(UTC)
+        assert quick == general and quick.tzinfo is UTC
+    with pytest.raises(StatementFileError, match="'2023-02-29 00:00:00' is not a date and time"):
+        common.local_time("2023-02-29 00:00:00", common.SHANGHAI, "f", 1, "c")
