@@ -30,6 +30,8 @@ What each row becomes:
 
 The summary is checked: the number of incoming and outgoing rows and their sums must be what
 #收入合计 / #支出合计 say, or the file is refused naming the difference (a cut or edited file).
+账户余额 is not checked row to row: Alipay documents the balance as indicative only, not
+guaranteed continuous from one movement to the next (AccountLogItemResult.balance).
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ MEMO_KINDS: tuple[tuple[str, LineKind], ...] = (
 )
 
 _SUMMARY = re.compile(r"#\s*(收入|支出)合计[:：]\s*(\d+)\s*笔\s*[,，]\s*共\s*([-+]?[\d,]*\.?\d*)\s*元")
-_ACCOUNT = re.compile(r"#\s*账号[:：]\s*\[([^\]]*)\]")
+_ACCOUNT = re.compile(r"^#?\s*账号[:：]\s*\[([^\]]*)\]")
 _PERIOD = re.compile(r"起始日期[:：]\s*\[([^\]]+)\]\s*终止日期[:：]\s*\[([^\]]+)\]")
 
 
