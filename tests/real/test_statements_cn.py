@@ -15,6 +15,7 @@ import pytest
 
 from shop_orders.adapters import statements
 from shop_orders.adapters.statements import common
+from shop_orders.adapters.statements.alipay_account import kind_of
 from shop_orders.domain import messages
 from shop_orders.domain.statements import LineKind, StatementFileError
 
@@ -392,3 +393,20 @@ def test_iso_local_times_read_as_the_general_path_reads_them():
         assert quick == general and quick.tzinfo is UTC
     with pytest.raises(StatementFileError, match="'2023-02-29 00:00:00' is not a date and time"):
         common.local_time("2023-02-29 00:00:00", common.SHANGHAI, "f", 1, "c")
+
+
+@pytest.mark.parametrize(("kind_text", "memo", "amount", "kind"), [
+    ("在线支付", "", 12800, P),
+    ("交易付款", "含服务费说明", 12800, P),           # money in for a trade is a sale whatever its 备注 says
+    ("交易付款", "", -5900, R),                      # a trade's money going out is its refund
+    ("交易付款", "淘宝客佣金代扣款[3871205539871234567]", -717, F),
+    ("其它", "天猫佣金（类目系统）{3871205539871234567}扣款", -1195, F),
+    ("转账", "天猫佣金退款{3871205539871234567}", 1195, F),  # a commission handed back
+    ("转账", "余额宝自动转入", -10000, TRANSFER),
+    ("转账", "转出到网商银行", -50000, TRANSFER),
+    ("收费", "", 77, F),
+    ("提现", "提现到银行卡", -100000, PAYOUT),
+    ("保证金冻结", "", -100000, LineKind.OTHER),
+])
+def test_what_a_ledger_movement_is(kind_text, memo, amount, kind):
+    assert kind_of(kind_text, memo, amount) is kind

@@ -263,10 +263,12 @@ def _is_ledger(head: str) -> bool:
 
 
 def kind_of(kind_text: str, memo: str, amount_minor: int) -> LineKind:
-    """What a movement is: its 业务类型, unless that is a general one (a trade, a transfer, or one
-    this app does not know) and the words of its 备注 / 业务描述 say more (the platform's charges)."""
+    """What a movement is: its 业务类型, unless that is a general one (a transfer, one this app does
+    not know, or a trade's money going out) and the words of its 备注 / 业务描述 say more (the
+    platform's charges). Money coming in for a trade is a sale whatever its 备注 says."""
     kind = TYPE_KINDS.get(kind_text) or TYPE_KINDS.get(_norm(kind_text))
-    if memo and kind in (None, LineKind.PAYMENT, LineKind.TRANSFER):
+    general = kind in (None, LineKind.TRANSFER) or (kind is LineKind.PAYMENT and amount_minor < 0)
+    if memo and general:
         for word, memo_kind in MEMO_KINDS:
             if word in memo:
                 return memo_kind
