@@ -36,7 +36,13 @@ from shop_orders.adapters.statements import common
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.statements import Statement, StatementFileError, StatementLine, where
+from shop_orders.domain.statements import (
+    LineKind,
+    Statement,
+    StatementFileError,
+    StatementLine,
+    where,
+)
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.keys import ChainKey
@@ -72,10 +78,11 @@ class ImportSummary:
     statement_id: int | None = None  # None for a dry run, or when nothing was new
 
     def describe(self) -> str:
-        money = "; ".join(t("{currency} in {money_in}, out {money_out}", currency=c, money_in=format_minor(i, c),
+        money = t("; ").join(t("{currency} in {money_in}, out {money_out}", currency=c, money_in=format_minor(i, c),
                             money_out=format_minor(o, c)) for c, i, o in self.totals)
-        return t("{file} ({format}): {lines} lines, {new} new, {known} already imported", file=self.file,
-                 format=self.format, lines=self.lines, new=self.new, known=self.known) + (f"; {money}" if money else "")
+        what = t("{file} ({format}): {lines} lines, {new} new, {known} already imported", file=self.file,
+                 format=self.format, lines=self.lines, new=self.new, known=self.known)
+        return t("{what}; {money}", what=what, money=money) if money else what
 
 
 def read(path: Path, fmt: str | None = None, **options: Any) -> tuple[Statement, str]:
@@ -118,7 +125,36 @@ def _compare(session: Session, file: str, sha: str, statement: Statement) -> Sta
                 "nothing was imported", where=where(file, line.row), id=line.external_id, other=stored[2],
                 stored=f"{format_minor(stored[0], stored[1])} {stored[1]}",
                 says=f"{format_minor(line.amount_minor, line.currency)} {line.currency}"))
+    _not_counted_twice(session, file, statement, new)
     return StatementPlan(file, sha, statement, tuple(new), len(statement.lines) - len(new))
+
+
+MONEY_KINDS = (LineKind.PAYMENT.value, LineKind.REFUND.value)
+
+
+def _not_counted_twice(session: Session, file: str, statement: Statement, new: Sequence[StatementLine]) -> None:
+    """Refuse a new payment or refund whose provider transaction the store holds, as the same kind,
+    from another format of the same provider: Alipay's 业务明细 and 账务明细 show the same trades
+    with ids of their own (services cannot tell the lines apart by id), so importing both for one
+    period would count every sale twice. The bookkeeper imports one of them per account and period."""
+    wanted = {(x.provider_txn, str(x.kind)): x for x in new if x.provider_txn and x.kind in MONEY_KINDS}
+    if not wanted:
+        return
+    txns = sorted({txn for txn, _kind in wanted})
+    for i in range(0, len(txns), CHUNK):
+        rows = session.execute(
+            select(_L.provider_txn, _L.kind, _F.file_name)
+            .join_from(StatementLineRow.__table__, StatementFile.__table__, _F.id == _L.statement_id)
+            .where(_L.provider == statement.provider, _L.provider_txn.in_(txns[i:i + CHUNK]),
+                   _L.kind.in_(MONEY_KINDS), _F.format != statement.format))
+        for found in rows:
+            line = wanted.get((found.provider_txn, found.kind))
+            if line is None:
+                continue
+            raise StatementFileError(t(
+                "{where}: transaction {txn} is already in the store from {other}, another kind of statement of the "
+                "same account; import one kind per account and period, or every sale counts twice; nothing was "
+                "imported", where=where(file, line.row), txn=found.provider_txn, other=found.file_name))
 
 
 def _held(session: Session, provider: str, ids: Sequence[str]) -> dict[str, tuple[int, str, str]]:
