@@ -292,10 +292,12 @@ def _amount(row: Sequence[str], i: int, cols: dict[str, tuple[int, str]], mappin
         return common.minor(common.cell(row, index), currency, name, i, heading, decimal_mark=mapping.decimal_mark)
     (d_index, d_heading), (c_index, c_heading) = cols["debit"], cols["credit"]
     debit_text, credit_text = common.cell(row, d_index), common.cell(row, c_index)
-    if bool(debit_text) == bool(credit_text):
-        raise StatementFileError(t("{where}: a line needs either a debit or a credit amount, not {what}",
-                                   where=where(name, i, d_heading),
-                                   what=t("both") if debit_text else t("neither")))
+    if debit_text and credit_text:
+        raise StatementFileError(t("{where}: a line has both a debit and a credit amount; it needs one of them",
+                                   where=where(name, i, d_heading)))
+    if not debit_text and not credit_text:
+        raise StatementFileError(t("{where}: a line has neither a debit nor a credit amount",
+                                   where=where(name, i, d_heading)))
     if debit_text:
         return -abs(common.minor(debit_text, currency, name, i, d_heading, decimal_mark=mapping.decimal_mark))
     return abs(common.minor(credit_text, currency, name, i, c_heading, decimal_mark=mapping.decimal_mark))

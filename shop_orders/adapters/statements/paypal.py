@@ -40,7 +40,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shop_orders.adapters.statements import _bank, common
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.statements import LineKind, Statement, StatementFileError, StatementLine, where
+from shop_orders.domain.statements import (
+    LineKind,
+    Statement,
+    StatementFileError,
+    StatementLine,
+    where,
+)
 
 CODE = "paypal"
 PROVIDER = "paypal"
@@ -156,7 +162,7 @@ def parse(path: Path, **options: Any) -> Statement:
     if "balance" in cols:
         _check_balances(moves, lang, name, heading["balance"], [x.occurred_at for x in lines])
     times = [x.occurred_at for x in lines]
-    notes = [t("{count} lines", count=len(lines))]
+    notes = [t("{count} lines read from the activity download", count=len(lines))]
     if memo_lines:
         notes.append(t("{count} memo lines left out (they move no money)", count=memo_lines))
     if "balance" in cols:

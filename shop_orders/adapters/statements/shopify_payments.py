@@ -36,7 +36,13 @@ from typing import Any
 from shop_orders.adapters.statements import _bank, common
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.statements import LineKind, Statement, StatementFileError, StatementLine, where
+from shop_orders.domain.statements import (
+    LineKind,
+    Statement,
+    StatementFileError,
+    StatementLine,
+    where,
+)
 
 CODE = "shopify_payments"
 PROVIDER = "shopify_payments"
@@ -60,7 +66,7 @@ def parse(path: Path, **options: Any) -> Statement:
     name = path.name
     rows = common.csv_rows(common.decode(common.read_bytes(path), name), delimiter=",")
     if not rows:
-        raise StatementFileError(t("{file} is empty", file=name))
+        raise StatementFileError(t("{file} is empty: not even a heading row", file=name))
     cols = common.header_index(rows[0], REQUIRED, name, 1)
     keys = {common.clean(h).lower(): i for i, h in enumerate(rows[0])}
     cols.update({h: keys[h.lower()] for h in OPTIONAL if h.lower() in keys})

@@ -34,7 +34,13 @@ from typing import Any
 from shop_orders.adapters.statements import _bank, common
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.statements import LineKind, Statement, StatementFileError, StatementLine, where
+from shop_orders.domain.statements import (
+    LineKind,
+    Statement,
+    StatementFileError,
+    StatementLine,
+    where,
+)
 
 CODE = "stripe"
 PROVIDER = "stripe"
@@ -65,12 +71,12 @@ def parse(path: Path, **options: Any) -> Statement:
     name = path.name
     rows = common.csv_rows(common.decode(common.read_bytes(path), name), delimiter=",")
     if not rows:
-        raise StatementFileError(t("{file} is empty", file=name))
+        raise StatementFileError(t("{file} is empty: not even a heading row", file=name))
     header = [common.clean(h).lower() for h in rows[0]]
     cols = common.header_index(header, REQUIRED, name, 1)
     created = _created_column(header, name)
     zone = UTC if created == "created_utc" else _bank.zone(options.get("zone"))
-    optional = {c: header.index(c) for c in ("automatic_payout_id", "source_id", "charge_id", "payment_intent_id",
+    optional: dict[str, int] = {c: header.index(c) for c in ("automatic_payout_id", "source_id", "charge_id", "payment_intent_id",
                                                "description", "customer_facing_amount",
                                                "customer_facing_currency") if c in header}
     pay_meta = _metadata_columns(header, "payment_metadata", options.get("order_key"))
