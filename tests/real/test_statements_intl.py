@@ -196,6 +196,19 @@ def test_paypal_refuses_a_balance_that_does_not_follow(tmp_path):
         statements.read(_write(tmp_path / "bal.csv", rows))
 
 
+def test_paypal_balance_read_newest_first_and_across_a_row_without_one(tmp_path):
+    rows = list(csv.reader(io.StringIO((HERE / "paypal/activity_en_2026.csv").read_text())))
+    newest_first = _write(tmp_path / "newest.csv", [rows[0], *reversed(rows[1:])])
+    st = statements.read(newest_first)
+    assert [x.row for x in st.lines] == [2, 3, 4, 5, 6, 7, 8, 9] and st.lines[0].amount_minor == -150000
+    rows[4][18] = ""  # no balance on the payment of 1,653.75: carried to the refund's row
+    assert len(statements.read(_write(tmp_path / "gap.csv", rows)).lines) == 8
+    rows[5][18] = "1,607.13"
+    with pytest.raises(StatementFileError, match=r"gap2\.csv, row 6, column Balance: the balance 1607\.13 does not "
+                                                 r"follow from the line before \(1607\.12"):
+        statements.read(_write(tmp_path / "gap2.csv", rows))
+
+
 def test_paypal_refuses_a_fee_that_does_not_make_the_net_and_a_wrong_date(tmp_path):
     rows = _german_rows()
     rows[1][9] = "1.212,41"

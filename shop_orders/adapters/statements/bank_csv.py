@@ -138,8 +138,14 @@ MAPPINGS: dict[str, BankMapping] = {m.code: m for m in (
 
 
 def _split(line: str) -> list[list[str]]:
-    """A head line read as CSV with either delimiter."""
-    return [next(iter(common.csv_rows(line, delimiter=d)), []) for d in (",", ";")]
+    """A head line read as CSV with either delimiter (nothing when it is not CSV)."""
+    rows: list[list[str]] = []
+    for delimiter in (",", ";"):
+        try:
+            rows.append(next(iter(common.csv_rows(line, delimiter=delimiter)), []))
+        except StatementFileError:
+            continue
+    return rows
 
 
 def _matches(row: Sequence[str], headings: Sequence[str]) -> bool:

@@ -119,7 +119,11 @@ def _key(text: str) -> str:
 
 def sniff(head: str) -> bool:
     for line in head.splitlines()[:5]:
-        if line.strip() and _language(next(iter(common.csv_rows(line, delimiter=",")), [])) is not None:
+        try:
+            row = next(iter(common.csv_rows(line, delimiter=",")), [])
+        except StatementFileError:
+            continue
+        if line.strip() and _language(row) is not None:
             return True
     return False
 
@@ -274,20 +278,25 @@ def _line(lang: Language, row: Sequence[str], i: int, cols: dict[str, int], name
 def _check_balances(moves: list[tuple[int, str, int, str]], lang: Language, name: str, column: str,
                     times: list[Any]) -> None:
     """The Balance column runs with the lines, per currency, in the file's order (oldest first) or
-    against it (newest first, when the file's first line is later than its last)."""
+    against it (newest first, when the file's first line is later than its last). A row without a
+    balance carries its movement to the next row that has one."""
     newest_first = len(times) > 1 and times[0] > times[-1]
-    by_currency: dict[str, list[tuple[int, int, int]]] = {}
+    by_currency: dict[str, list[tuple[int, int, str]]] = {}
     for row, currency, move, text in moves:
-        if not text:
-            continue
-        balance = common.minor(text, currency, name, row, column, decimal_mark=lang.decimal_mark)
-        by_currency.setdefault(currency, []).append((row, move, balance))
+        by_currency.setdefault(currency, []).append((row, move, text))
     for currency, seq in by_currency.items():
-        for (row0, move0, bal0), (row1, move1, bal1) in zip(seq, seq[1:], strict=False):
-            row, stated, computed = (row0, bal0, bal1 + move0) if newest_first else (row1, bal1, bal0 + move1)
-            if computed != stated:
+        last: int | None = None
+        carried = 0
+        for row, move, text in reversed(seq) if newest_first else seq:
+            if not text:
+                carried += move
+                continue
+            stated = common.minor(text, currency, name, row, column, decimal_mark=lang.decimal_mark)
+            computed = None if last is None else last + carried + move
+            if computed is not None and computed != stated:
                 raise StatementFileError(t("{where}: the balance {stated} does not follow from the line before "
                                            "({found}; a difference of {diff})", where=where(name, row, column),
                                            stated=format_minor(stated, currency),
                                            found=format_minor(computed, currency),
                                            diff=format_minor(stated - computed, currency)))
+            last, carried = stated, 0
