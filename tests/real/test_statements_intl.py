@@ -80,6 +80,17 @@ def test_no_order_export_is_taken_for_a_statement(path):
     assert [code for code, m in statements.formats().items() if code in OURS and m.sniff(head)] == []
 
 
+OTHER_SAMPLES = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix != ".md"
+                       and p.relative_to(HERE).as_posix() not in SAMPLES)
+
+
+@pytest.mark.parametrize("path", OTHER_SAMPLES, ids=lambda p: p.relative_to(HERE).as_posix())
+def test_no_other_formats_sample_is_taken_for_one_of_these(path):
+    """The other statement formats' samples (the Chinese ones beside these) are none of these formats."""
+    head = common.head(path.read_bytes(), path.name)
+    assert [code for code, m in statements.formats().items() if code in OURS and m.sniff(head)] == []
+
+
 def test_there_are_order_exports_to_check():
     assert len(ORDER_EXPORTS) >= 30
 
@@ -385,6 +396,35 @@ def test_camt053_refuses_a_wrong_amount_and_a_wrong_direction(tmp_path):
                                                    "CRED</CdtDbtInd>\n                <Sts>", 1))
     with pytest.raises(StatementFileError, match=r"dir\.xml, row 2, column Ntry/CdtDbtInd: 'CRED' is not CRDT"):
         statements.read(tmp_path / "dir.xml")
+
+
+def test_camt053_checks_the_summary_when_the_bank_gives_one(tmp_path):
+    text = (HERE / "camt053/abn_camt053_2026-09-12.xml").read_text()
+    summary = ("<TxsSummry><TtlNtries><NbOfNtries>{n}</NbOfNtries></TtlNtries><TtlCdtNtries><Sum>256.98</Sum>"
+               "</TtlCdtNtries><TtlDbtNtries><Sum>{debits}</Sum></TtlDbtNtries></TxsSummry>\n            <Ntry>")
+    good = text.replace("<Ntry>", summary.format(n=6, debits="1465.80"), 1)
+    (tmp_path / "sum.xml").write_text(good)
+    assert len(statements.read(tmp_path / "sum.xml").lines) == 6
+    (tmp_path / "count.xml").write_text(text.replace("<Ntry>", summary.format(n=7, debits="1465.80"), 1))
+    with pytest.raises(StatementFileError, match=r"the number of entries of statement 0574908765/258 is 7 but its "
+                                                 r"lines add up to 6 \(a difference of -1\)"):
+        statements.read(tmp_path / "count.xml")
+    (tmp_path / "debits.xml").write_text(text.replace("<Ntry>", summary.format(n=6, debits="1465.90"), 1))
+    with pytest.raises(StatementFileError, match=r"the sum of TtlDbtNtries of statement 0574908765/258 is 1465\.90"):
+        statements.read(tmp_path / "debits.xml")
+
+
+def test_windows_1252_downloads_keep_their_umlauts_and_pounds(tmp_path):
+    german = (HERE / "paypal/aktivitaet_de_2026.csv").read_text(encoding="utf-8")
+    (tmp_path / "alt.csv").write_bytes(german.encode("cp1252"))
+    st = statements.read(tmp_path / "alt.csv", fmt="paypal")
+    assert len(st.lines) == 5 and st.lines[4].memo.startswith("Rückzahlung")
+    lloyds = (HERE / "bank_csv/lloyds_2026-09.csv").read_text().replace("ROYAL MAIL GROUP", "ROYAL MAIL £ GROUP")
+    (tmp_path / "uk.csv").write_bytes(lloyds.encode("cp1252"))
+    assert statements.read(tmp_path / "uk.csv").lines[0].memo == "ROYAL MAIL £ GROUP | DEB"
+    sta = (HERE / "mt940/sparkasse_sepa_2026-09.sta").read_text().replace("Tobias Kraemer", "Tobias Krämer")
+    (tmp_path / "de.sta").write_bytes(sta.encode("cp1252"))
+    assert statements.read(tmp_path / "de.sta").lines[4].counterparty == "Tobias Krämer"
 
 
 BOMB = """<?xml version="1.0"?>

@@ -64,6 +64,20 @@ def digest_ids(prefix: str, keys: Iterable[tuple[str, ...]]) -> list[str]:
 NOISE = {"NOTPROVIDED", "NONREF", "NOT PROVIDED"}
 
 
+def western_text(raw: bytes, name: str) -> str:
+    """A European provider's or bank's file: UTF-8 (with or without BOM), else Windows-1252 (what
+    their older exports and Excel write), never GB18030, which would read a German umlaut as a
+    Chinese character without a word."""
+    if b"\x00" in raw[: 1 << 16]:
+        raise StatementFileError(t("{file} holds binary data, not a statement's text", file=name))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def join_text(*parts: str | None) -> str:
     """Non-empty parts, spaces collapsed, joined with ' | ' (what the memo rule searches)."""
     seen: list[str] = []

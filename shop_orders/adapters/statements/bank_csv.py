@@ -115,7 +115,7 @@ MAPPINGS: dict[str, BankMapping] = {m.code: m for m in (
         code="lloyds", name=N_("Lloyds Bank (UK) current account CSV"),
         columns={"date": ("Transaction Date",), "type": ("Transaction Type",), "account": ("Account Number",),
                  "memo": ("Transaction Description",), "debit": ("Debit Amount",), "credit": ("Credit Amount",)},
-        currency="GBP", date_formats=("%d/%m/%Y",), zone="Europe/London",
+        currency="GBP", date_formats=("%d/%m/%Y",), zone="Europe/London", encoding="cp1252",
         identity=("Transaction Date", "Sort Code", "Transaction Description", "Debit Amount", "Credit Amount"),
         source="jakubka/transactions-mapper data/lloyds_input.csv"),
     BankMapping(

@@ -43,17 +43,6 @@ def sniff(head: str) -> bool:
     return {"20", "25"} <= tags and bool(tags & {"60F", "60M"})
 
 
-def _text(raw: bytes, name: str) -> str:
-    if b"\x00" in raw[: 1 << 16]:
-        raise StatementFileError(t("{file} holds binary data, not a statement's text", file=name))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
     """Each statement's text (from its :20: to the next) with the line it starts on."""
     starts = [m.start() for m in re.finditer(r"^:20:", text, re.MULTILINE)]
@@ -64,7 +53,7 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 
 def parse(path: Path, **options: Any) -> Statement:
     name = path.name
-    text = _text(common.read_bytes(path), name).replace("\r\n", "\n").replace("\r", "\n")
+    text = _bank.western_text(common.read_bytes(path), name).replace("\r\n", "\n").replace("\r", "\n")
     zone = _bank.zone(options.get("zone"))
     lines: list[StatementLine] = []
     notes: list[str] = []

@@ -10,7 +10,7 @@ German: Datum, Uhrzeit, Zeitzone, ..., Typ, Währung, Brutto, Gebühr, Netto, Tr
 Zugehöriger Transaktionscode, ..., Guthaben, ..., Auswirkung auf Guthaben; decimal comma (1.234,56),
 day first with dots (15.09.2025).
 
-Times are local to the TimeZone column (PDT, CEST, GMT, ... or an IANA name) and stored in UTC.
+The text is UTF-8, else Windows-1252 (older German downloads). Times are local to the TimeZone column (PDT, CEST, GMT, ... or an IANA name) and stored in UTC.
 Balance Impact (Auswirkung auf Guthaben) Credit/Debit (Haben/Soll) moves money; Memo lines do not
 (authorisations, pending holds) and are left out. The fee: PayPal writes it negative (Net = Gross +
 Fee); some exports and tools write it positive (Net = Gross - Fee): both are read, and a row where
@@ -130,7 +130,7 @@ def sniff(head: str) -> bool:
 
 def parse(path: Path, **options: Any) -> Statement:
     name = path.name
-    rows = common.csv_rows(common.decode(common.read_bytes(path), name), delimiter=",")
+    rows = common.csv_rows(_bank.western_text(common.read_bytes(path), name), delimiter=",")
     at = next((i for i, r in enumerate(rows[:5]) if _language(r) is not None), None)
     if at is None:
         raise StatementFileError(t("{file} is not a PayPal activity download (no Transaction ID, Gross, Net and "
