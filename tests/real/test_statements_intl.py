@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -340,6 +341,10 @@ def test_a_custom_mapping_reads_a_bank_the_app_does_not_know(tmp_path):
     assert table(st) == [(2, P, 1250, 0, "EUR"), (3, OT, -80000, 0, "EUR")]
     assert st.lines[0].memo == "R-1 | Order 4411 Jane Roe"
     assert bank_csv.BankMapping.from_json(mapping.to_json()).columns == mapping.columns
+    as_dict = json.loads(mapping.to_json())
+    assert table(statements.read(path, fmt="bank_csv", mapping=as_dict)) == table(st)
+    assert statements.read(HERE / "bank_csv/lloyds_2026-09.csv", fmt="bank_csv", mapping="lloyds") == read(
+        "bank_csv/lloyds_2026-09.csv")
     with pytest.raises(StatementFileError, match="needs a date column and an amount column"):
         bank_csv.BankMapping.from_json('{"code": "x", "columns": {"date": ["Booked"]}}')
     with pytest.raises(StatementFileError, match="no bank column mapping fits its headings"):

@@ -174,8 +174,10 @@ def sniff(head: str) -> bool:
 
 
 def mapping_for(value: object, head: str, name: str) -> BankMapping:
-    """The mapping named by the option (a BankMapping, a built-in's code, or JSON), else the built-in
-    the file's headings fit."""
+    """The mapping named by the option (a BankMapping, a built-in's code, JSON text or its dict), else
+    the built-in the file's headings fit."""
+    if isinstance(value, dict):
+        return BankMapping.from_json(json.dumps(value))
     if isinstance(value, BankMapping):
         value.check()
         return value

@@ -47,6 +47,8 @@ PROVIDER = "stripe"
 LABEL = N_("Stripe itemised balance or payout reconciliation report (CSV)")
 
 REQUIRED = ("balance_transaction_id", "currency", "gross", "fee", "net", "reporting_category")
+OPTIONAL = ("automatic_payout_id", "source_id", "charge_id", "payment_intent_id", "description",
+            "customer_facing_amount", "customer_facing_currency")
 ORDER_KEYS = ("order_id", "order_number", "order_no", "order", "order_name", "orderid")
 KINDS: dict[str, LineKind] = {
     "charge": LineKind.PAYMENT, "payment": LineKind.PAYMENT,
@@ -76,9 +78,7 @@ def parse(path: Path, **options: Any) -> Statement:
     cols = common.header_index(header, REQUIRED, name, 1)
     created = _created_column(header, name)
     zone = UTC if created == "created_utc" else _bank.zone(options.get("zone"))
-    optional: dict[str, int] = {c: header.index(c) for c in ("automatic_payout_id", "source_id", "charge_id", "payment_intent_id",
-                                               "description", "customer_facing_amount",
-                                               "customer_facing_currency") if c in header}
+    optional: dict[str, int] = {c: header.index(c) for c in OPTIONAL if c in header}
     pay_meta = _metadata_columns(header, "payment_metadata", options.get("order_key"))
     refund_meta = _metadata_columns(header, "refund_metadata", options.get("order_key"))
     lines: list[StatementLine] = []
