@@ -285,7 +285,7 @@ def _line(row: Sequence[str], i: int, cols: dict[str, tuple[int, str]], mapping:
         raise StatementFileError(t("{where}: '{text}' is not a currency code", where=where(name, i, column),
                                    text=currency[:20] or "-"))
     amount = _amount(row, i, cols, mapping, name, currency)
-    when = common.local_time(get("date"), zone, name, i, cols["date"][1], mapping.date_formats)
+    when = _bank.when(get("date"), zone, name, i, cols["date"][1], mapping.date_formats)
     counterparty = get("counterparty") or (get("payer") if amount > 0 else get("payee"))
     memo = _bank.join_text(get("reference"), get("memo"), get("type"))
     return StatementLine(
@@ -297,7 +297,7 @@ def _amount(row: Sequence[str], i: int, cols: dict[str, tuple[int, str]], mappin
             currency: str) -> int:
     if "amount" in cols:
         index, heading = cols["amount"]
-        return common.minor(common.cell(row, index), currency, name, i, heading, decimal_mark=mapping.decimal_mark)
+        return _bank.amount(common.cell(row, index), currency, name, i, heading, decimal_mark=mapping.decimal_mark)
     (d_index, d_heading), (c_index, c_heading) = cols["debit"], cols["credit"]
     debit_text, credit_text = common.cell(row, d_index), common.cell(row, c_index)
     if debit_text and credit_text:
@@ -307,5 +307,5 @@ def _amount(row: Sequence[str], i: int, cols: dict[str, tuple[int, str]], mappin
         raise StatementFileError(t("{where}: a line has neither a debit nor a credit amount",
                                    where=where(name, i, d_heading)))
     if debit_text:
-        return -abs(common.minor(debit_text, currency, name, i, d_heading, decimal_mark=mapping.decimal_mark))
-    return abs(common.minor(credit_text, currency, name, i, c_heading, decimal_mark=mapping.decimal_mark))
+        return -abs(_bank.amount(debit_text, currency, name, i, d_heading, decimal_mark=mapping.decimal_mark))
+    return abs(_bank.amount(credit_text, currency, name, i, c_heading, decimal_mark=mapping.decimal_mark))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -50,20 +50,21 @@ def sniff(head: str) -> bool:
     return "BkToCstmrStmt" in head and re.search(r"camt\.053\.001\.\d+", head) is not None
 
 
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
+def _strip_namespaces(root: Element) -> None:
+    """Every tag by its local name (one pass), so any camt.053.001.xx version reads alike and the
+    look-ups below are ElementTree's own."""
+    for el in root.iter():
+        tag = el.tag
+        if isinstance(tag, str) and tag[:1] == "{":
+            el.tag = tag.split("}", 1)[1]
 
 
 def _kids(el: Element | None, name: str) -> list[Element]:
-    return [c for c in el if _local(c.tag) == name] if el is not None else []
+    return el.findall(name) if el is not None else []
 
 
 def _find(el: Element | None, *path: str) -> Element | None:
-    for name in path:
-        if el is None:
-            return None
-        el = next((c for c in el if _local(c.tag) == name), None)
-    return el
+    return el.find("/".join(path)) if el is not None else None
 
 
 def _text(el: Element | None, *path: str) -> str:
@@ -73,9 +74,7 @@ def _text(el: Element | None, *path: str) -> str:
 
 def _deep(el: Element | None, name: str) -> Iterator[Element]:
     if el is not None:
-        for sub in el.iter():
-            if _local(sub.tag) == name:
-                yield sub
+        yield from el.iter(name)
 
 
 def _read(path: Path) -> Element:
@@ -92,7 +91,8 @@ def _read(path: Path) -> Element:
         line, column = getattr(exc, "position", (0, 0))
         raise StatementFileError(t("{file}, line {line}, column {column}: the XML is broken ({problem})",
                                    file=path.name, line=line, column=column, problem=str(exc)[:80])) from None
-    if _local(root.tag) != "Document" or _find(root, "BkToCstmrStmt") is None:
+    _strip_namespaces(root)
+    if root.tag != "Document" or _find(root, "BkToCstmrStmt") is None:
         raise StatementFileError(t("{file} is XML but not a camt.053 bank statement (no Document/BkToCstmrStmt)",
                                    file=path.name))
     return root
@@ -140,7 +140,7 @@ def _signed(el: Element | None, name: str, row: int, what: str, currency: str | 
     if not re.fullmatch(r"[A-Z]{3}", ccy):
         raise StatementFileError(t("{where}: '{text}' is not a currency code", where=where(name, row, f"{what}/Amt"),
                                    text=ccy[:20] or "-"))
-    value = common.minor(amt.text or "", ccy, name, row, f"{what}/Amt")
+    value = _bank.amount((amt.text or "").strip(), ccy, name, row, f"{what}/Amt")
     if value < 0:
         raise StatementFileError(t("{where}: an amount in camt.053 is never negative ('{text}'); the direction is "
                                    "CdtDbtInd", where=where(name, row, f"{what}/Amt"), text=(amt.text or "")[:30]))
@@ -153,14 +153,8 @@ def _signed(el: Element | None, name: str, row: int, what: str, currency: str | 
 
 
 def _datetime(text: str, zone: tzinfo, name: str, row: int, column: str) -> datetime:
-    try:
-        if "T" in text:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
-        return datetime.combine(datetime.strptime(text, "%Y-%m-%d").date(), time(), zone).astimezone(UTC)
-    except ValueError:
-        raise StatementFileError(t("{where}: '{text}' is not a date and time", where=where(name, row, column),
-                                   text=text[:40])) from None
+    """An ISO date (midnight in `zone`) or date and time (with its offset, else in `zone`), in UTC."""
+    return _bank.when(text, zone, name, row, column, ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"))
 
 
 def _entry(entry: Element, row: int, n: int, name: str, account: str, stmt_id: str,
@@ -221,7 +215,7 @@ def _check(stmt: Element, booked: list[StatementLine], name: str, stmt_id: str, 
             text = _text(summary, tag, "Sum")
             if text and booked:
                 currency = booked[0].currency
-                stated = common.minor(text, currency, name, row, f"TxsSummry/{tag}/Sum")
+                stated = _bank.amount(text, currency, name, row, f"TxsSummry/{tag}/Sum")
                 common.check_total(name, t("the sum of {what} of statement {id}", what=tag, id=stmt_id), stated,
                                    (abs(x.amount_minor) for x in booked if (x.amount_minor > 0) == (sign > 0)),
                                    currency)

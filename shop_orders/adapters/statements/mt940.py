@@ -108,7 +108,7 @@ def _minor(value: Decimal, currency: str, name: str, row: int, column: str) -> i
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise StatementFileError(t("{where}: '{text}' is not a currency code", where=where(name, row, column),
                                    text=currency[:20] or "-"))
-    return common.minor(format(value, "f"), currency, name, row, column)
+    return _bank.amount(format(value, "f"), currency, name, row, column)
 
 
 def _day(value: Any, zone: tzinfo) -> datetime:

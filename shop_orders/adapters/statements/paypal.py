@@ -245,7 +245,7 @@ def _line(lang: Language, row: Sequence[str], i: int, cols: dict[str, int], name
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise StatementFileError(t("{where}: '{text}' is not a currency code",
                                    where=where(name, i, heading["currency"]), text=currency[:20]))
-    gross, fee, net = (common.minor(get(f), currency, name, i, heading[f], decimal_mark=lang.decimal_mark)
+    gross, fee, net = (_bank.amount(get(f), currency, name, i, heading[f], decimal_mark=lang.decimal_mark)
                        for f in ("gross", "fee", "net"))
     if gross + fee == net:
         fee_minor = fee
@@ -260,7 +260,7 @@ def _line(lang: Language, row: Sequence[str], i: int, cols: dict[str, int], name
     formats = ("%d.%m.%Y %H:%M:%S",) if lang.code == "de" else (
         ("%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S") if order == "dmy" else ("%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S"))
     zone = _zone(get("zone"), name, i, heading["zone"])
-    when = common.local_time(f"{get('date')} {get('time')}", zone, name, i, heading["date"], formats)
+    when = _bank.when(f"{get('date')} {get('time')}", zone, name, i, heading["date"], formats)
     txn = get("txn")
     if not txn:
         raise StatementFileError(t("{where}: the transaction id is empty", where=where(name, i, heading["txn"])))
@@ -291,7 +291,7 @@ def _check_balances(moves: list[tuple[int, str, int, str]], lang: Language, name
             if not text:
                 carried += move
                 continue
-            stated = common.minor(text, currency, name, row, column, decimal_mark=lang.decimal_mark)
+            stated = _bank.amount(text, currency, name, row, column, decimal_mark=lang.decimal_mark)
             computed = None if last is None else last + carried + move
             if computed is not None and computed != stated:
                 raise StatementFileError(t("{where}: the balance {stated} does not follow from the line before "

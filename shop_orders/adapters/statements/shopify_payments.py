@@ -95,14 +95,14 @@ def _line(row: Sequence[str], i: int, cols: dict[str, int], name: str, zone: tzi
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise StatementFileError(t("{where}: '{text}' is not a currency code", where=where(name, i, "Currency"),
                                    text=currency[:20]))
-    amount, fee, net = (common.minor(get(h), currency, name, i, h) for h in ("Amount", "Fee", "Net"))
+    amount, fee, net = (_bank.amount(get(h), currency, name, i, h) for h in ("Amount", "Fee", "Net"))
     if amount - fee != net:
         raise StatementFileError(t("{where}: amount {amount} less fee {fee} is {found}, not the net {net} the file "
                                    "states (a difference of {diff})", where=where(name, i, "Net"),
                                    amount=format_minor(amount, currency), fee=format_minor(fee, currency),
                                    found=format_minor(amount - fee, currency), net=format_minor(net, currency),
                                    diff=format_minor(amount - fee - net, currency)))
-    when = common.local_time(get("Transaction Date"), zone, name, i, "Transaction Date", TIME_FORMATS)
+    when = _bank.when(get("Transaction Date"), zone, name, i, "Transaction Date", TIME_FORMATS)
     type_text = get("Type").lower()
     kind = KINDS.get(type_text, LineKind.OTHER)
     presentment, other = None, ""
@@ -112,7 +112,7 @@ def _line(row: Sequence[str], i: int, cols: dict[str, int], name: str, zone: tzi
         if not re.fullmatch(r"[A-Z]{3}", p_currency):
             raise StatementFileError(t("{where}: '{text}' is not a currency code",
                                        where=where(name, i, "Presentment Currency"), text=p_currency[:20]))
-        value = abs(common.minor(p_text, p_currency, name, i, "Presentment Amount"))
+        value = abs(_bank.amount(p_text, p_currency, name, i, "Presentment Amount"))
         value = -value if amount < 0 else value
         if p_currency != currency or value != amount:
             presentment, other = value, p_currency

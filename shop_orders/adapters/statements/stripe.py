@@ -136,7 +136,7 @@ def _line(row: Sequence[str], i: int, name: str, cols: dict[str, int], created: 
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise StatementFileError(t("{where}: '{text}' is not a currency code", where=where(name, i, "currency"),
                                    text=currency[:20]))
-    gross, fee, net = (common.minor(common.cell(row, cols[c]), currency, name, i, c) for c in ("gross", "fee", "net"))
+    gross, fee, net = (_bank.amount(common.cell(row, cols[c]), currency, name, i, c) for c in ("gross", "fee", "net"))
     if gross - fee != net:
         raise StatementFileError(t("{where}: gross {gross} less fee {fee} is {found}, not the net {net} the file states "
                                    "(a difference of {diff})", where=where(name, i, "net"),
@@ -145,7 +145,7 @@ def _line(row: Sequence[str], i: int, name: str, cols: dict[str, int], created: 
                                    diff=format_minor(gross - fee - net, currency)))
     category = common.cell(row, cols["reporting_category"]).lower()
     kind = _kind(category)
-    when = common.local_time(common.cell(row, created_at), zone, name, i, created, TIME_FORMATS)
+    when = _bank.when(common.cell(row, created_at), zone, name, i, created, TIME_FORMATS)
     source, charge = get("source_id"), get("charge_id")
     payout = source if kind == LineKind.PAYOUT and source.startswith("po_") else get("automatic_payout_id")
     order = next((common.cell(row, c) for c in meta if common.cell(row, c)), "")
@@ -170,5 +170,5 @@ def _presentment(row: Sequence[str], i: int, name: str, optional: dict[str, int]
     text = common.cell(row, optional["customer_facing_amount"]) if "customer_facing_amount" in optional else ""
     if not other or not text or other == currency:
         return None, ""
-    value = abs(common.minor(text, other, name, i, "customer_facing_amount"))
+    value = abs(_bank.amount(text, other, name, i, "customer_facing_amount"))
     return (-value if gross < 0 else value), other
