@@ -95,6 +95,7 @@ def join_text(*parts: str | None) -> str:
 # substitutions or strptime; anything else goes to common.minor / common.local_time, which also
 # word the refusals.
 _PLAIN = {".": re.compile(r"(-?)(\d{1,15})(?:\.(\d{1,6}))?"), ",": re.compile(r"(-?)(\d{1,15})(?:,(\d{1,6}))?")}
+_POW10: tuple[int, ...] = tuple(10**k for k in range(10))
 _ISO = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)?(?: ?(?:Z|[+-]\d\d:?\d\d))?")
 
 
@@ -105,7 +106,7 @@ def amount(text: str, currency: str, file: str, row: int, column: str, decimal_m
         places = digits(currency)
         frac = m.group(3) or ""
         if len(frac) <= places:
-            value = int(m.group(2)) * 10**places + (int(frac) * 10 ** (places - len(frac)) if frac else 0)
+            value = int(m.group(2)) * _POW10[places] + (int(frac) * _POW10[places - len(frac)] if frac else 0)
             if value <= MAX_MINOR:
                 return -value if m.group(1) else value
     return common.minor(text, currency, file, row, column, decimal_mark=decimal_mark)
