@@ -518,3 +518,21 @@ def test_reading_again_gives_the_same_lines_with_unique_ids_in_utc(rel):
     assert all(x.occurred_at.utcoffset() is not None and x.occurred_at.utcoffset().total_seconds() == 0
                for x in first.lines)
     assert all(isinstance(x.amount_minor, int) and isinstance(x.fee_minor, int) for x in first.lines)
+
+
+@pytest.mark.parametrize("text,currency,mark", [
+    ("0", "USD", "."), ("-0.00", "USD", "."), ("25", "EUR", "."), ("6.6", "GBP", "."), ("1653.75", "USD", "."),
+    ("-1500.00", "USD", "."), ("120", "JPY", "."), ("1.234", "KWD", "."), ("-49,90", "EUR", ","), ("1,5", "EUR", ","),
+    ("999999999999999", "USD", "."), ("1,653.75", "USD", "."), ("1.249,90", "EUR", ","), ("0.001", "USD", "."),
+    ("12.5", "JPY", "."), ("abc", "USD", "."),
+])
+def test_the_fast_amount_path_agrees_with_common_minor(text, currency, mark):
+    from shop_orders.adapters.statements import _bank
+
+    def outcome(fn):
+        try:
+            return fn(text, currency, "f.csv", 2, "Gross", decimal_mark=mark)
+        except StatementFileError as exc:
+            return str(exc)
+
+    assert outcome(_bank.amount) == outcome(common.minor)
