@@ -85,11 +85,11 @@ OTHER_SAMPLES = sorted(p for p in HERE.rglob("*") if p.is_file() and p.suffix !=
                        and p.relative_to(HERE).as_posix() not in SAMPLES)
 
 
-@pytest.mark.parametrize("path", OTHER_SAMPLES, ids=lambda p: p.relative_to(HERE).as_posix())
-def test_no_other_formats_sample_is_taken_for_one_of_these(path):
-    """The other statement formats' samples (the Chinese ones beside these) are none of these formats."""
-    head = common.head(path.read_bytes(), path.name)
-    assert [code for code, m in statements.formats().items() if code in OURS and m.sniff(head)] == []
+def test_no_other_formats_sample_is_taken_for_one_of_these():
+    """The other statement formats' samples (the Chinese ones kept beside these) are none of these formats."""
+    for path in OTHER_SAMPLES:
+        head = common.head(path.read_bytes(), path.name)
+        assert [code for code, m in statements.formats().items() if code in OURS and m.sniff(head)] == [], path
 
 
 def test_there_are_order_exports_to_check():
