@@ -499,6 +499,14 @@ def test_mt940_refuses_a_statement_that_does_not_add_up(tmp_path):
         statements.read(tmp_path / "off.sta")
 
 
+def test_mt940_refuses_a_broken_line_naming_it(tmp_path):
+    text = (HERE / "mt940/sparkasse_sepa_2026-09.sta").read_text()
+    (tmp_path / "broken.sta").write_text(text.replace(":61:2609160916CR89,90NTRF", ":61:26O9160916CR89,90NTRF"))
+    with pytest.raises(StatementFileError, match=r"^broken\.sta, row 5, column :61:: '26O9160916CR89,90NTRFNONREF//"
+                                                 r"07247103333' is not a valid MT940 :61: line$"):
+        statements.read(tmp_path / "broken.sta")
+
+
 def test_mt940_refuses_a_statement_without_balances(tmp_path):
     text = (HERE / "mt940/sparkasse_sepa_2026-09.sta").read_text()
     (tmp_path / "nobal.sta").write_text(text.replace(":62F:C260916EUR8006,39\n", ""))

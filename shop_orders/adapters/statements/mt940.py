@@ -18,6 +18,7 @@ in it (MT940 entries carry no reference of the bank's that is unique everywhere)
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, tzinfo
@@ -96,12 +97,32 @@ def _parse_chunk(chunk: str, name: str, line_at: int) -> Any:
     # every fix of the package switched on (its next major release's defaults): a reversal of a credit (RC)
     # is money out, the ?31 IBAN is not glued to the other party's name, a BOM does not hide :20:
     statement = mt940_lib.models.Transactions(options=mt940_lib.Options.all())
+    quiet = logging.getLogger("mt940")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # it logs a page of regular expression before it raises; we say one sentence
     try:
         statement.parse(chunk)
     except Exception as exc:  # noqa: BLE001 - the library raises what its parsing meets; one sentence for any
-        raise StatementFileError(t("{where}: the MT940 statement cannot be read ({problem})",
-                                   where=where(name, line_at), problem=str(exc)[:100] or type(exc).__name__)) from None
+        raise _unreadable(exc, chunk, name, line_at) from None
+    finally:
+        quiet.setLevel(level)
     return statement
+
+
+def _unreadable(exc: Exception, chunk: str, name: str, line_at: int) -> StatementFileError:
+    """One sentence naming the line and tag the package could not read (RuntimeError(message, tag,
+    value) from mt940.tags), else the first line of what it said."""
+    args = exc.args
+    tag = getattr(args[1], "id", None) if len(args) == 3 else None
+    if tag is None or not isinstance(args[2], str):
+        problem = (str(exc).splitlines() or ["-"])[0][:80]
+        return StatementFileError(t("{where}: the MT940 statement cannot be read ({problem})",
+                                    where=where(name, line_at), problem=problem))
+    value = args[2]
+    at = chunk.find(value[:30])
+    row = line_at + (chunk.count("\n", 0, at) if at >= 0 else 0)
+    return StatementFileError(t("{where}: '{text}' is not a valid MT940 :{tag}: line", where=where(name, row, f":{tag}:"),
+                                text=value[:40], tag=tag))
 
 
 def _minor(value: Decimal, currency: str, name: str, row: int, column: str) -> int:

@@ -85,4 +85,5 @@ ZH: dict[str, str] = {
     "{where}: the statement {id} states no opening (:60F:) or closing (:62F:) balance":
         "{where}：对账单 {id} 未写明期初（:60F:）或期末（:62F:）余额",
     "{where}: the MT940 statement cannot be read ({problem})": "{where}：无法读取该 MT940 对账单（{problem}）",
+    "{where}: '{text}' is not a valid MT940 :{tag}: line": "{where}：“{text}”不是有效的 MT940 :{tag}: 行",
 }
