@@ -18,6 +18,7 @@ from shop_orders.domain.statements import Statement, StatementFileError
 # sniff(head: str) -> bool, parse(path: Path, **options) -> Statement.
 _MODULES: tuple[str, ...] = (
     "alipay_account", "alipay_business", "tmall", "wechat",
+    "stripe", "paypal", "shopify_payments", "bank_csv", "camt053", "mt940",
 )
 
 
