@@ -15,7 +15,6 @@ ZH: dict[str, str] = {
     # shared (_bank.py) and several formats
     "'{text}' is not a time zone (e.g. Europe/Berlin)": "“{text}”不是时区（例如 Europe/Berlin）",
     "{file} is empty: not even a heading row": "{file} 是空文件：连表头行都没有",
-    "{where}: '{text}' is not a currency code": "{where}：“{text}”不是货币代码",
     "{where}: the transaction {id} is already on row {other}": "{where}：交易 {id} 已在第 {other} 行出现",
     # Stripe
     "{where}: the balance transaction id is empty": "{where}：余额交易号为空",
