@@ -54,4 +54,6 @@ ZH: dict[str, str] = {
     "import one kind per account and period, or every sale counts twice; nothing was imported":
         "{where}：交易 {txn} 已从 {other}（同一账户的另一种对账单）导入；每个账户每个期间只导入一种，否则每笔销售会计算两次；"
         "未导入任何内容",
+    "{what}; {n} of them completed with what the provider added since (their payout, ...)":
+        "{what}；其中 {n} 行补上了支付渠道之后添加的信息（如其结算批次）",
 }
