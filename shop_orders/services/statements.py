@@ -36,7 +36,13 @@ from shop_orders.adapters.statements import common
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
-from shop_orders.domain.statements import Statement, StatementFileError, StatementLine, where
+from shop_orders.domain.statements import (
+    LineKind,
+    Statement,
+    StatementFileError,
+    StatementLine,
+    where,
+)
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.keys import ChainKey
@@ -58,6 +64,9 @@ class StatementPlan:
     statement: Statement
     new: tuple[StatementLine, ...]
     known: int  # lines the store holds already (same provider and id, same money)
+    # Known lines the file says more about than the store holds: (line id, its statement's id,
+    # the keys the provider has filled in since: a Shopify or Stripe charge's payout, ...).
+    completed: tuple[tuple[int, int, dict[str, str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,12 +79,17 @@ class ImportSummary:
     known: int
     totals: tuple[tuple[str, int, int], ...]  # per currency of the new lines: (currency, money in, money out)
     statement_id: int | None = None  # None for a dry run, or when nothing was new
+    completed: int = 0  # known lines given the keys the provider filled in since (their payout, ...)
 
     def describe(self) -> str:
-        money = "; ".join(t("{currency} in {money_in}, out {money_out}", currency=c, money_in=format_minor(i, c),
+        money = t("; ").join(t("{currency} in {money_in}, out {money_out}", currency=c, money_in=format_minor(i, c),
                             money_out=format_minor(o, c)) for c, i, o in self.totals)
-        return t("{file} ({format}): {lines} lines, {new} new, {known} already imported", file=self.file,
-                 format=self.format, lines=self.lines, new=self.new, known=self.known) + (f"; {money}" if money else "")
+        what = t("{file} ({format}): {lines} lines, {new} new, {known} already imported", file=self.file,
+                 format=self.format, lines=self.lines, new=self.new, known=self.known)
+        if self.completed:
+            what = t("{what}; {n} of them completed with what the provider added since (their payout, ...)",
+                     what=what, n=self.completed)
+        return t("{what}; {money}", what=what, money=money) if money else what
 
 
 def read(path: Path, fmt: str | None = None, **options: Any) -> tuple[Statement, str]:
@@ -105,33 +119,84 @@ def prepare(session: Session, path: Path, fmt: str | None = None, **options: Any
 
 
 def _compare(session: Session, file: str, sha: str, statement: Statement) -> StatementPlan:
-    """Split the statement's lines into new and known; refuse one the store holds with other money."""
+    """Split the statement's lines into new and known; refuse one the store holds with other money.
+    A known line whose keys the store holds empty and the file fills (a charge paid out since: its
+    payout id) is completed, never changed otherwise."""
     held = _held(session, statement.provider, [line.external_id for line in statement.lines])
     new: list[StatementLine] = []
+    completed: list[tuple[int, int, dict[str, str]]] = []
     for line in statement.lines:
         stored = held.get(line.external_id)
         if stored is None:
             new.append(line)
-        elif stored[:2] != (line.amount_minor, line.currency):
+            continue
+        if (stored.amount, stored.currency) != (line.amount_minor, line.currency):
             raise StatementFileError(t(
                 "{where}: line {id} is already in the store from {other} with {stored}, but this file says {says}; "
-                "nothing was imported", where=where(file, line.row), id=line.external_id, other=stored[2],
-                stored=f"{format_minor(stored[0], stored[1])} {stored[1]}",
+                "nothing was imported", where=where(file, line.row), id=line.external_id, other=stored.file,
+                stored=f"{format_minor(stored.amount, stored.currency)} {stored.currency}",
                 says=f"{format_minor(line.amount_minor, line.currency)} {line.currency}"))
-    return StatementPlan(file, sha, statement, tuple(new), len(statement.lines) - len(new))
+        fills = {f: str(getattr(line, f)) for f, have in zip(FILLABLE, stored.keys, strict=True)
+                 if not have and getattr(line, f)}
+        if fills:
+            completed.append((stored.id, stored.statement_id, fills))
+    _not_counted_twice(session, file, statement, new)
+    return StatementPlan(file, sha, statement, tuple(new), len(statement.lines) - len(new), tuple(completed))
 
 
-def _held(session: Session, provider: str, ids: Sequence[str]) -> dict[str, tuple[int, str, str]]:
-    """external id -> (amount, currency, file it came from) for the ids the store holds."""
-    found: dict[str, tuple[int, str, str]] = {}
+MONEY_KINDS = (LineKind.PAYMENT.value, LineKind.REFUND.value)
+
+
+def _not_counted_twice(session: Session, file: str, statement: Statement, new: Sequence[StatementLine]) -> None:
+    """Refuse a new payment or refund whose provider transaction the store holds, as the same kind,
+    from another format of the same provider: Alipay's 业务明细 and 账务明细 show the same trades
+    with ids of their own (services cannot tell the lines apart by id), so importing both for one
+    period would count every sale twice. The bookkeeper imports one of them per account and period."""
+    wanted = {(x.provider_txn, str(x.kind)): x for x in new if x.provider_txn and x.kind in MONEY_KINDS}
+    if not wanted:
+        return
+    txns = sorted({txn for txn, _kind in wanted})
+    for i in range(0, len(txns), CHUNK):
+        rows = session.execute(
+            select(_L.provider_txn, _L.kind, _F.file_name)
+            .join_from(StatementLineRow.__table__, StatementFile.__table__, _F.id == _L.statement_id)
+            .where(_L.provider == statement.provider, _L.provider_txn.in_(txns[i:i + CHUNK]),
+                   _L.kind.in_(MONEY_KINDS), _F.format != statement.format))
+        for found in rows:
+            line = wanted.get((found.provider_txn, found.kind))
+            if line is None:
+                continue
+            raise StatementFileError(t(
+                "{where}: transaction {txn} is already in the store from {other}, another kind of statement of the "
+                "same account; import one kind per account and period, or every sale counts twice; nothing was "
+                "imported", where=where(file, line.row), txn=found.provider_txn, other=found.file_name))
+
+
+FILLABLE = ("merchant_order_no", "provider_txn", "refund_no", "platform_order_no", "original_txn", "payout_id")
+
+
+@dataclass(frozen=True)
+class _Held:
+    id: int
+    statement_id: int
+    amount: int
+    currency: str
+    file: str
+    keys: tuple[str, ...]  # FILLABLE's values
+
+
+def _held(session: Session, provider: str, ids: Sequence[str]) -> dict[str, _Held]:
+    """external id -> what the store holds of it, for the ids the store holds."""
+    found: dict[str, _Held] = {}
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
         rows = session.execute(
-            select(_L.external_id, _L.amount_minor, _L.currency, _F.file_name)
+            select(_L.external_id, _L.id, _L.statement_id, _L.amount_minor, _L.currency, _F.file_name,
+                   *(_L[f] for f in FILLABLE))
             .join_from(StatementLineRow.__table__, StatementFile.__table__, _F.id == _L.statement_id)
             .where(tuple_(_L.provider, _L.external_id).in_([(provider, x) for x in chunk])))
-        for ext, amount, currency, name in rows:
-            found[ext] = (amount, currency, name)
+        for r in rows:
+            found[r[0]] = _Held(r[1], r[2], r[3], r[4], r[5], tuple(r[6:]))
     return found
 
 
@@ -143,15 +208,21 @@ def outcome(plan: StatementPlan, statement_id: int | None = None) -> ImportSumma
         pair[0 if line.amount_minor >= 0 else 1] += line.amount_minor
     return ImportSummary(plan.file, plan.statement.format, plan.statement.provider, len(plan.statement.lines),
                          len(plan.new), plan.known, tuple((c, i, o) for c, (i, o) in sorted(totals.items())),
-                         statement_id)
+                         statement_id, len(plan.completed))
 
 
 def apply(uow: UnitOfWork, ctx: ChangeContext, plan: StatementPlan) -> ImportSummary:
-    """Write the statement's new lines in this unit of work (compared again inside it)."""
+    """Write the statement's new lines, and complete the known lines it says more about, in this
+    unit of work (compared again inside it)."""
     permissions.require(uow, ctx.actor, PERMISSION)
     plan = _compare(uow.session, plan.file, plan.sha256, plan.statement)
-    if not plan.new:
-        return outcome(plan)
+    statement_id = _write_new(uow, ctx, plan) if plan.new else None
+    if plan.completed:
+        _complete(uow, ctx, plan.completed)
+    return outcome(plan, statement_id)
+
+
+def _write_new(uow: UnitOfWork, ctx: ChangeContext, plan: StatementPlan) -> int:
     st = plan.statement
     times = [line.occurred_at for line in st.lines]
     row = StatementFile(provider=st.provider, format=st.format, account=st.account, file_name=plan.file[:255],
@@ -168,7 +239,29 @@ def apply(uow: UnitOfWork, ctx: ChangeContext, plan: StatementPlan) -> ImportSum
         uow.session.execute(StatementLineRow.__table__.insert(), batch)
     row.digest = statement_digest(uow.key, row.id, seals)
     uow.record(ctx, "statement", field=f"statement#{row.id}.import", new=f"{row.digest} {len(plan.new)}")
-    return outcome(plan, row.id)
+    return row.id
+
+
+def _complete(uow: UnitOfWork, ctx: ChangeContext, completed: Sequence[tuple[int, int, dict[str, str]]]) -> None:
+    """Fill in the keys, seal the lines again, and each statement they belong to (one event each)."""
+    touched: dict[int, int] = {}
+    for line_id, statement_id, fills in completed:
+        uow.session.execute(StatementLineRow.__table__.update().where(_L.id == line_id).values(**fills))
+        line = uow.session.execute(select(StatementLineRow.__table__).where(_L.id == line_id)).one()
+        uow.session.execute(StatementLineRow.__table__.update().where(_L.id == line_id).values(seal=_seal_of(uow.key, line)))
+        touched[statement_id] = touched.get(statement_id, 0) + 1
+    for statement_id, count in sorted(touched.items()):
+        seals = list(uow.session.scalars(select(_L.seal).where(_L.statement_id == statement_id)))
+        digest = statement_digest(uow.key, statement_id, seals)
+        uow.session.execute(StatementFile.__table__.update().where(_F.id == statement_id).values(digest=digest))
+        uow.record(ctx, "statement", field=f"statement#{statement_id}.complete", new=f"{digest} {count}")
+
+
+def _seal_of(key: ChainKey, line: Any) -> str:
+    """A stored line's seal from its row as it is now."""
+    return line_seal(key, line.provider, line.external_id, line.kind, line.amount_minor, line.fee_minor,
+                     line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at,
+                     [getattr(line, f) for f in KEY_FIELDS])
 
 
 def import_file(uow: UnitOfWork, ctx: ChangeContext, path: Path, fmt: str | None = None, *,
@@ -225,19 +318,18 @@ class Tampered:
 def verify(session: Session, key: ChainKey) -> Tampered | None:
     """The first statement line whose content is not what was imported (its seal), or statement
     whose lines were added or removed (its digest, and the digest its import event recorded)."""
-    recorded: dict[str, str] = {field: new or "" for field, new in session.execute(
-        select(_E.field, _E.new).where(_E.action == "statement", _E.field.like("statement#%.import")))}
+    recorded: dict[str, str] = {}  # statement#N -> the digest its newest event (import, complete) recorded
+    for field, new in session.execute(select(_E.field, _E.new).where(_E.action == "statement",
+                                                                     _E.field.like("statement#%")).order_by(_E.id)):
+        recorded[field.rsplit(".", 1)[0]] = new or ""
     for st in session.scalars(select(StatementFile).order_by(_F.id)):
         seals: list[str] = []
         for line in session.scalars(select(StatementLineRow).where(_L.statement_id == st.id).order_by(_L.row_no)):
-            keys = [getattr(line, f) for f in KEY_FIELDS]
-            ours = line_seal(key, line.provider, line.external_id, line.kind, line.amount_minor, line.fee_minor,
-                             line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at, keys)
-            if not hmac.compare_digest(ours, line.seal):
+            if not hmac.compare_digest(_seal_of(key, line), line.seal):
                 return Tampered(st.id or 0, st.file_name, line.row_no, t("the line is not what was imported"))
             seals.append(line.seal)
         digest = statement_digest(key, st.id or 0, seals)
-        event = recorded.get(f"statement#{st.id}.import", "")
+        event = recorded.get(f"statement#{st.id}", "")
         if not hmac.compare_digest(digest, st.digest) or event.split(" ")[0] != digest:
             return Tampered(st.id or 0, st.file_name, None,
                             t("its lines are not the ones imported (a line was added or removed)"))

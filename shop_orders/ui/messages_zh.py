@@ -315,4 +315,12 @@ ZH = {
     'No orders in {filter}.': '“{filter}”中没有订单。',
     'Search all orders': '搜索全部订单',
     'Show all orders': '显示全部订单',
+    # importing a statement (ui/statement_import.py, File menu)
+    "recognised from its header": "按表头自动识别", "account {account}": "账户 {account}",
+    "Importing… (one transaction: nothing is written unless all of it is)": "正在导入…（一个事务：要么全部写入，要么什么都不写）",
+    "Import statement %s": "导入对账单 %s", "Fee": "手续费", "Order no. (merchant)": "商户订单号",
+    "Transaction": "交易号", "Memo": "备注", "Imported: %s": "已导入：%s",
+    "Import s&tatement…": "导入对账单(&T)…", "Import a payment or bank statement": "导入支付或银行对账单",
+    "Statements (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;All files (*)":
+        "对账单 (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;所有文件 (*)",
 }

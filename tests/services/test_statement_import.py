@@ -131,3 +131,45 @@ def test_a_line_copied_from_one_statement_into_another_is_named(db):
     _tamper(db, "UPDATE statement_lines SET statement_id = 2 WHERE row_no = 2")
     check = verify_store(db)
     assert check.kind == "statement" and "its lines are not the ones imported" in (check.problem or "")
+
+
+def test_one_trade_from_two_kinds_of_statement_of_one_provider_is_not_counted_twice(db):
+    """Alipay's 账务明细 and 业务明细 show the same sale with ids of their own: the second kind is
+    refused naming the row and the transaction, and nothing of it is written."""
+    ledger = statement(line(1, provider_txn="2024050122001456781000000001"))
+    run(db, statements.apply, BOOKS, plan(ledger, "账务明细.csv"))
+    business = Statement(provider="alipay", format="alipay_business", account="", lines=(
+        replace(line(7), external_id="trade:2024050122001456781000000007", provider_txn="2024050122001456781000000007"),
+        replace(line(1), external_id="trade:2024050122001456781000000001", row=3,
+                provider_txn="2024050122001456781000000001")))
+    with pytest.raises(StatementFileError) as caught:
+        run(db, statements.apply, BOOKS, plan(business, "业务明细.csv"))
+    assert str(caught.value).startswith("业务明细.csv, row 3: transaction 2024050122001456781000000001 is already in "
+                                        "the store from 账务明细.csv, another kind of statement of the same account")
+    assert rows(db) == 1
+    same_kind_again = Statement(provider="alipay", format="alipay_account", account="", lines=(
+        replace(line(2), provider_txn="2024050122001456781000000001", kind=LineKind.FEE, amount_minor=-77),))
+    assert run(db, statements.apply, BOOKS, plan(same_kind_again)).new == 1  # its fee, same kind of statement
+
+
+def test_a_known_line_is_completed_with_what_the_provider_added_since_and_still_verifies(db):
+    """A charge imported while pending (no payout yet) and again once paid out: the second import
+    adds its payout id (nothing else changes) and audit verify holds; a dry run says so first."""
+    run(db, statements.apply, BOOKS, plan(statement(line(1), line(2)), "pending.csv"))
+    paid = statement(replace(line(1), payout_id="po_1PqR"), replace(line(2), payout_id="po_1PqR", memo="changed"),
+                     line(3, payout_id="po_1PqR"))
+    with db.read_session() as s:
+        dry = statements.outcome(statements._compare(s, "paid.csv", "0" * 64, paid))
+    assert (dry.new, dry.known, dry.completed) == (1, 2, 2)
+    assert "2 of them completed with what the provider added since" in dry.describe()
+    real = run(db, statements.apply, BOOKS, plan(paid, "paid.csv"))
+    assert (real.new, real.known, real.completed) == (1, 2, 2)
+    with db.read_session() as s:
+        stored = s.execute(select(StatementLineRow.row_no, StatementLineRow.payout_id, StatementLineRow.memo)
+                           .order_by(StatementLineRow.id)).all()
+    assert [tuple(r) for r in stored] == [(2, "po_1PqR", ""), (3, "po_1PqR", ""), (4, "po_1PqR", "")]
+    assert verify_store(db).ok
+    again = run(db, statements.apply, BOOKS, plan(paid, "paid.csv"))
+    assert (again.new, again.known, again.completed) == (0, 3, 0)
+    _tamper(db, "UPDATE statement_lines SET payout_id = 'po_other' WHERE row_no = 2")
+    assert "row 2: the line is not what was imported" in (verify_store(db).problem or "")

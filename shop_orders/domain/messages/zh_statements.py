@@ -49,4 +49,11 @@ ZH: dict[str, str] = {
     "import payment and bank statements": "导入支付和银行对账单",
     "reconcile statements with orders (match, exclude, confirm)": "将对账单与订单核对（匹配、排除、确认）",
     "statement import": "对账单导入",
+    "{what}; {money}": "{what}；{money}", "; ": "；",
+    "{where}: transaction {txn} is already in the store from {other}, another kind of statement of the same account; "
+    "import one kind per account and period, or every sale counts twice; nothing was imported":
+        "{where}：交易 {txn} 已从 {other}（同一账户的另一种对账单）导入；每个账户每个期间只导入一种，否则每笔销售会计算两次；"
+        "未导入任何内容",
+    "{what}; {n} of them completed with what the provider added since (their payout, ...)":
+        "{what}；其中 {n} 行补上了支付渠道之后添加的信息（如其结算批次）",
 }
