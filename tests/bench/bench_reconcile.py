@@ -7,26 +7,29 @@ Tmall orders paid in CNY; the last --lines of them (default 100,000) were create
 one Alipay statement covers. The statement file (--lines lines) is written beside it:
 - 94% payments of those orders, half with the order number as 商户订单号 (rule `exact`), half as
   `T200P` + the number (rule `prefix`);
-- 1% refunds carrying their payment's 支付宝交易号 (rule `refund`; those orders say what was kept),
-  1% fees of a payment (rule `fee`), 1% transfers to 余额宝 (rule `not_sale`);
+- 1% refunds and 1% fees (收费) booked under their payment's 业务流水号 (rules `refund`, `fee`; the
+  refunded orders say what was kept), 1% transfers to 余额宝 (rule `not_sale`);
 - 1% payments without any number, each the only order paid that amount within three days before
   (rule `amount_time`);
 - and the other 5% of the month's orders get no line: red, "money not seen", a payment ticket each.
 
-The file: until the Alipay parsers are on this branch the lines are written as a plain CSV
-(external id, kind, amount, fee, time, merchant order no, trade no, original trade no, memo) and
-read by a stand-in reader here into domain.statements.Statement objects (the same objects a
-parser returns); then services/statements.apply imports them and services/reconcile.run matches,
-each in its own unit of work with its commit, as `statements import` and `reconcile` do.
+The file is an Alipay 账务明细 (adapters/statements/alipay_account.py, whose real shape is cited in
+tests/real/statements/README.md): GB18030, the four `#` lines above, values ending in a tab, the
+#收入合计 / #支出合计 summary below (checked by the parser). Ours runs what `statements import` and
+`reconcile` run: services/statements.read (the parser), statements.apply (the import, its own unit
+of work and commit), then services/reconcile.run (its own unit of work and commit). With --plain
+the same lines are written as a plain UTF-8 CSV and read by a stand-in reader here into the same
+domain.statements.Statement objects (what the parser costs, apart).
 
-The floor, on its own copy of the prepared store: read the same file with the csv module, one
-indexed lookup per line (SELECT id FROM orders WHERE channel_order_no = ?), insert the lines
-(executemany into statement_lines), one commit; same pragmas as the store (WAL, synchronous=FULL).
+The floor, on its own copy of the prepared store: read the same file with the csv module (decoded,
+its `#` lines skipped, the tabs stripped), one indexed lookup per line (SELECT id FROM orders WHERE
+channel_order_no = ?), insert the lines (executemany into statement_lines), one commit; same
+pragmas as the store (WAL, synchronous=FULL).
 Each side runs in its own process (time and peak memory its own), on a fresh copy, interleaved
 (floor, ours, ours, floor: the machine's drift cancels) and the best of each is compared.
 Goal: ours / floor <= 3.
 
-    python3 tests/bench/bench_reconcile.py [--orders 1000000] [--lines 100000] [--keep DIR]
+    python3 tests/bench/bench_reconcile.py [--orders 1000000] [--lines 100000] [--plain] [--keep DIR]
 
 (98% of --lines are written: 94% payments and 1% of each other kind.)
 """
@@ -51,6 +54,7 @@ sys.path.insert(0, str(ROOT))  # the children run this file: shop_orders from th
 
 OWNER = ("olivia", "owner")
 MONTH = datetime(2026, 10, 1, tzinfo=UTC)  # the statement covers October 2026
+FILES = 2  # the layout of the files prepare() writes (a kept store of another layout is prepared again)
 COLUMNS = ["external_id", "kind", "amount", "fee", "time", "merchant_order_no", "provider_txn", "original_txn", "memo"]
 
 
@@ -87,43 +91,82 @@ def prepare(folder: Path, n: int, m: int) -> dict:
     first = n - m  # orders first..n-1 were created within the statement's month
     pay = int(m * 0.94)
     refunds = fees = transfers = unnumbered = m // 100
-    lines: list[list[str]] = []
-    paid = {}
+    lines: list[dict] = []
+    paid: dict[int, int] = {}
+
+    def line(ident: str, trade: str, merchant: str, when: datetime, amount: int, kind: str, note: str = "") -> None:
+        lines.append({"id": ident, "trade": trade, "merchant": merchant, "time": when, "amount": amount,
+                      "type": kind, "note": note})
+
     for k in range(pay):
         i = first + k
         amount = 10000 + (k * 37) % 90000
-        when = MONTH + timedelta(seconds=int(k * 2_400_000 / m) + 60)
         merchant = channel_no(i) if k % 2 else "T200P" + channel_no(i)
-        lines.append([f"A{k:09d}", "payment", yuan(amount), "0.00", when.isoformat(), merchant, f"T{k:012d}", "", ""])
+        line(f"2026{k:016d}", f"T{k:027d}", merchant, MONTH + timedelta(seconds=int(k * 2_400_000 / m) + 60),
+             amount, "在线支付")
         paid[i] = amount
     for r in range(refunds):  # the first orders' refunds: they now say what was kept
-        i = first + r
-        when = MONTH + timedelta(days=28, seconds=r)
-        lines.append([f"R{r:09d}", "refund", yuan(-1000), "0.00", when.isoformat(), "", f"T{r:012d}", "", ""])
-        paid[i] -= 1000
+        line(f"2027{r:016d}", f"T{r:027d}", "", MONTH + timedelta(days=28, seconds=r), -1000, "交易退款", "部分退款")
+        paid[first + r] -= 1000
     for f in range(fees):
-        when = MONTH + timedelta(days=28, seconds=f)
-        lines.append([f"F{f:09d}", "fee", yuan(-60), "0.00", when.isoformat(), "", "", f"T{refunds + f:012d}", ""])
+        line(f"2028{f:016d}", f"T{refunds + f:027d}", "", MONTH + timedelta(days=28, seconds=f), -60, "收费",
+             "服务费")
     for x in range(transfers):
-        when = MONTH + timedelta(days=29, seconds=x)
-        lines.append([f"X{x:09d}", "transfer", yuan(-500000), "0.00", when.isoformat(), "", "", "", "余额宝-自动转入"])
+        line(f"2029{x:016d}", f"X{x:027d}", "", MONTH + timedelta(days=29, seconds=x), -500000, "转账",
+             "余额宝-自动转入")
     paid_at = {}
     for u in range(unnumbered):  # one order paid exactly this amount within the window
         i = first + pay + u
         amount = 7_000_000 + u
         when = MONTH + timedelta(days=20, seconds=u * 60)
-        lines.append([f"U{u:09d}", "payment", yuan(amount), "0.00", when.isoformat(), "", "", "", "扫码付款"])
+        line(f"2030{u:016d}", f"U{u:027d}", "", when, amount, "在线支付", "扫码付款")
         paid[i] = amount
         paid_at[i] = when - timedelta(hours=5)
     for i in range(first + pay + unnumbered, n):  # the month's orders without a line: money not seen
         paid[i] = 12300
-    with open(folder / "alipay.csv", "w", newline="", encoding="utf-8") as out:
-        w = csv.writer(out)
-        w.writerow(COLUMNS)
-        w.writerows(lines)
+    write_alipay(folder / "alipay.csv", lines)
+    write_plain(folder / "plain.csv", lines)
     _orders(folder / "shop.sqlite3", n, first, paid, paid_at)
     return {"lines": len(lines), "orders": n, "matched": pay + refunds + fees + unnumbered, "excluded": transfers,
             "not_seen": n - first - pay - unnumbered}
+
+
+SHANGHAI = timedelta(hours=8)
+ALIPAY_HEADER = ["账务流水号", "业务流水号", "商户订单号", "商品名称", "发生时间", "对方账号", "收入金额（+元）",
+                 "支出金额（-元）", "账户余额（元）", "交易渠道", "业务类型", "备注"]
+KINDS = {"在线支付": "payment", "交易退款": "refund", "收费": "fee", "转账": "transfer"}
+
+
+def write_alipay(path: Path, lines: list[dict]) -> None:
+    """The lines as Alipay's 账务明细 download: GB18030, CRLF, the # lines, values ending in a tab."""
+    income = [x["amount"] for x in lines if x["amount"] > 0]
+    spent = [x["amount"] for x in lines if x["amount"] <= 0]
+    start, end = MONTH + SHANGHAI, MONTH + timedelta(days=31) + SHANGHAI
+    out = ["#支付宝账务明细查询", "#账号：[20881234567890120156]",
+           f"#起始日期：[{start:%Y年%m月%d日 %H:%M:%S}]   终止日期：[{end:%Y年%m月%d日 %H:%M:%S}]",
+           "#-----------------------------------------账务明细列表----------------------------------------",
+           ",".join(ALIPAY_HEADER)]
+    balance = 0
+    for x in lines:
+        balance += x["amount"]
+        out.append(",".join([
+            f"{x['id']}\t", f"{x['trade']}\t", f"{x['merchant']}\t", "商品\t",
+            f"{x['time'] + SHANGHAI:%Y-%m-%d %H:%M:%S}", "买家 (buyer@example.com)\t",
+            yuan(max(x["amount"], 0)), yuan(min(x["amount"], 0)), yuan(balance), "支付宝", x["type"], x["note"]]))
+    out += ["#----------------------------------------账务明细列表结束-------------------------------------",
+            f"#支出合计：{len(spent)}笔，共{yuan(sum(spent))}元", f"#收入合计：{len(income)}笔，共{yuan(sum(income))}元",
+            "#导出时间：[2026年11月01日 08:00:00]"]
+    path.write_bytes(("\r\n".join(out) + "\r\n").encode("gb18030"))
+
+
+def write_plain(path: Path, lines: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        w = csv.writer(out)
+        w.writerow(COLUMNS)
+        for x in lines:
+            kind = KINDS[x["type"]]
+            w.writerow([x["id"], kind, yuan(x["amount"]), "0.00", x["time"].isoformat(), x["merchant"],
+                        x["trade"], x["trade"] if kind in ("refund", "fee") else "", x["note"]])
 
 
 def _orders(path: Path, n: int, first: int, paid: dict[int, int], paid_at: dict[int, datetime]) -> None:
@@ -183,7 +226,7 @@ def _minor(text: str) -> int:
     return int(Decimal(text) * 100)
 
 
-def ours(folder: Path) -> dict:
+def ours(folder: Path, plain: bool) -> dict:
     import hashlib
 
     from shop_orders.domain.changes import Actor, ChangeContext
@@ -194,11 +237,14 @@ def ours(folder: Path) -> dict:
     install_rules()  # this script composes the app: its units of work run the detection rules
     ctx = ChangeContext(Actor(*OWNER), "manual")
     db = open_store(folder)
-    path = folder / "alipay.csv"
     t0 = time.perf_counter()
-    statement = read_statement(path)
-    plan = statements.StatementPlan(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), statement,
-                                    statement.lines, 0)
+    if plain:
+        path = folder / "plain.csv"
+        statement, sha = read_statement(path), hashlib.sha256(path.read_bytes()).hexdigest()
+    else:
+        path = folder / "alipay.csv"
+        statement, sha = statements.read(path)  # the parser, as `statements import` reads
+    plan = statements.StatementPlan(path.name, sha, statement, statement.lines, 0)
     t1 = time.perf_counter()
     with UnitOfWork(db) as uow:
         imported = statements.apply(uow, ctx, plan)
@@ -215,28 +261,45 @@ def ours(folder: Path) -> dict:
             "peak_mb": peak_mb()}
 
 
-def floor(folder: Path) -> dict:
+def _alipay_rows(path: Path):
+    """The floor's read of the 账务明细: decoded, the # lines skipped, each value's tab stripped;
+    (id, trade, merchant order no, time (UTC text), amount, kind, memo) per line."""
+    text = path.read_bytes().decode("gb18030")
+    rows = csv.reader(x for x in text.splitlines() if x and not x.startswith("#"))
+    next(rows)  # the header
+    for r in rows:
+        r = [x.strip() for x in r]
+        when = datetime.strptime(r[4], "%Y-%m-%d %H:%M:%S") - SHANGHAI
+        yield (r[0], r[1], r[2], when.strftime("%Y-%m-%d %H:%M:%S.000000"), _minor(r[6]) + _minor(r[7]),
+               KINDS.get(r[10], "other"), r[11])
+
+
+def _plain_rows(path: Path):
+    with open(path, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            yield (r["external_id"], r["provider_txn"], r["merchant_order_no"],
+                   stamp(datetime.fromisoformat(r["time"])), _minor(r["amount"]), r["kind"], r["memo"])
+
+
+def floor(folder: Path, plain: bool) -> dict:
     t0 = time.perf_counter()
     c = sqlite3.connect(folder / "shop.sqlite3", isolation_level=None)
     c.execute("PRAGMA journal_mode = WAL")
     c.execute("PRAGMA synchronous = FULL")
     c.execute("BEGIN IMMEDIATE")
     sid = c.execute("INSERT INTO statements (provider, format, account, file_name, file_sha256, line_count, "
-                    "imported_at, imported_by, digest) VALUES ('alipay', 'bench_csv', '', 'alipay.csv', '', 0, ?, "
-                    "'olivia', '')", (stamp(datetime.now(UTC)),)).lastrowid
+                    "imported_at, imported_by, digest) VALUES ('alipay', 'alipay_account', '', 'alipay.csv', '', 0, "
+                    "?, 'olivia', '')", (stamp(datetime.now(UTC)),)).lastrowid
     lookup = c.cursor()
     rows, found = [], 0
-    with open(folder / "alipay.csv", newline="", encoding="utf-8") as f:
-        for row, r in enumerate(csv.DictReader(f), 2):
-            key = r["merchant_order_no"]
-            if lookup.execute("SELECT id FROM orders WHERE channel_order_no = ?", (key,)).fetchone():
-                found += 1
-            rows.append((sid, "alipay", r["external_id"], row, r["kind"], _minor(r["amount"]), _minor(r["fee"]), "CNY",
-                         stamp(datetime.fromisoformat(r["time"])), key, r["provider_txn"], r["original_txn"],
-                         r["memo"]))
+    read = _plain_rows(folder / "plain.csv") if plain else _alipay_rows(folder / "alipay.csv")
+    for row, (ident, trade, merchant, when, amount, kind, memo) in enumerate(read, 1):
+        if lookup.execute("SELECT id FROM orders WHERE channel_order_no = ?", (merchant,)).fetchone():
+            found += 1
+        rows.append((sid, "alipay", ident, row, kind, amount, 0, "CNY", when, merchant, trade, memo))
     c.executemany("INSERT INTO statement_lines (statement_id, provider, external_id, row_no, kind, amount_minor, "
-                  "fee_minor, currency, occurred_at, merchant_order_no, provider_txn, original_txn, memo) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                  "fee_minor, currency, occurred_at, merchant_order_no, provider_txn, memo) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     c.execute("COMMIT")
     c.close()
     return {"total": time.perf_counter() - t0, "lines": len(rows), "found": found, "peak_mb": peak_mb()}
@@ -247,9 +310,9 @@ def child(mode: str, folder: str, args: list[str]) -> None:
     if mode == "prepare":
         out = prepare(path, int(args[0]), int(args[1]))
     elif mode == "floor":
-        out = floor(path)
+        out = floor(path, args[0] == "plain")
     else:
-        out = ours(path)
+        out = ours(path, args[0] == "plain")
     print(json.dumps(out, ensure_ascii=False))
 
 
@@ -285,6 +348,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--orders", type=int, default=1_000_000)
     ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--plain", action="store_true", help="the lines as a plain CSV read by a stand-in reader (what "
+                                                         "the Alipay parser costs, apart)")
     ap.add_argument("--rounds", type=int, default=2, help="1: floor and ours once; 2 (default): floor, ours, ours, "
                                                           "floor, each on a fresh copy, the best of each")
     ap.add_argument("--keep", metavar="DIR", help="keep the stores in DIR (a store prepared there before for the same "
@@ -293,7 +358,7 @@ def main() -> None:
     root = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-reconcile-"))
     base = root / "prepared"
     kept = base / "prepared.json"
-    if kept.exists() and json.loads(kept.read_text())["asked"] == [a.orders, a.lines]:
+    if kept.exists() and json.loads(kept.read_text())["asked"] == [a.orders, a.lines, FILES]:
         want = json.loads(kept.read_text())
         print(f"reusing the store prepared in {base}")
     else:
@@ -303,16 +368,17 @@ def main() -> None:
         want = run("prepare", base, a.orders, a.lines)
         print(f"prepared {a.orders:,} orders and {want['lines']:,} statement lines in {time.perf_counter() - t:.1f} s "
               f"(untimed)")
-        kept.write_text(json.dumps({**want, "asked": [a.orders, a.lines]}))
+        kept.write_text(json.dumps({**want, "asked": [a.orders, a.lines, FILES]}))
     results: dict[str, list[dict]] = {"floor": [], "ours": []}
     for side in ("floor", "ours", "ours", "floor")[:4 if a.rounds > 1 else 2]:  # interleaved: drift cancels
         shutil.rmtree(root / side, ignore_errors=True)
         copy(base, root / side)
-        results[side].append(run(side, root / side))
+        results[side].append(run(side, root / side, "plain" if a.plain else "alipay"))
     fl = min(results["floor"], key=lambda r: r["total"])
     us = min(results["ours"], key=lambda r: r["total"])
     times = {side: ", ".join(f"{r['total']:.2f}" for r in rs) for side, rs in results.items()}
     print(f"(best of {len(results['floor'])}: floor {times['floor']} s; ours {times['ours']} s)")
+    print(f"file   {'a plain CSV (stand-in reader)' if a.plain else 'Alipay 账务明细 (adapters/statements/alipay_account)'}")
     print(f"floor  read + {fl['lines']:,} indexed lookups ({fl['found']:,} found) + insert: {fl['total']:.2f} s, "
           f"peak {fl['peak_mb']:.0f} MB")
     print(f"ours   read {us['read']:.2f} s + import {us['import']:.2f} s + match {us['match']:.2f} s = "
