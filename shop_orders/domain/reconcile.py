@@ -196,11 +196,15 @@ NOT_SALE_WORDS: tuple[str, ...] = (
 TRANSFER_WORDS: tuple[str, ...] = ("转账", "transfer")
 
 
-def not_sale(provider: str, kind: str, *texts: str) -> bool:
-    """True when a line that matched no order is not a sale: a transfer or other movement, or
-    a line whose memo says it went to a wealth product, a withdrawal, the shop's own account."""
+def not_sale(provider: str, kind: str, *texts: str, payout_id: str = "") -> bool:
+    """True when a line that matched no order is not a sale: a transfer or other movement, a
+    payout that names no payout its lines could be tied to (Alipay's 提现: the balance moved to
+    the shop's bank), or a payment whose memo says it went to a wealth product, a withdrawal, the
+    shop's own account."""
     if kind in (LineKind.TRANSFER, LineKind.OTHER):
         return True
+    if kind == LineKind.PAYOUT:
+        return not payout_id.strip()
     if kind not in (LineKind.PAYMENT,):
         return False
     text = " ".join(x for x in texts if x).lower()

@@ -200,12 +200,14 @@ def test_what_is_not_a_sale_is_excluded_by_rule_never_left_unmatched(shop):
     ids = statement(db, "alipay", dict(kind="transfer", amount_minor=-50000, memo="余额宝-自动转入"),
                     dict(kind="other", amount_minor=-100), dict(kind="payment", amount_minor=20000, memo="余额宝收益"),
                     dict(kind="payment", amount_minor=20000, memo="unknown buyer"))
+    withdrawal = statement(db, "alipay", dict(kind="payout", amount_minor=-100000, memo="提现到银行卡"))
     bank = statement(db, "bank", dict(kind="payment", amount_minor=30000, memo="转账 Zhang San"))
     summary = reconcile_run(db)
     assert [(line(db, i).state, line(db, i).rule) for i in ids] == [
         ("excluded", "not_sale"), ("excluded", "not_sale"), ("excluded", "not_sale"), ("open", "")]
     assert line(db, bank[0]).state == "open"  # a customer's bank transfer is how orders are paid
-    assert summary.excluded == 3
+    assert (line(db, withdrawal[0]).state, line(db, withdrawal[0]).rule) == ("excluded", "not_sale")
+    assert summary.excluded == 4
 
 
 def test_a_second_run_adds_nothing(shop):
