@@ -209,22 +209,26 @@ class _Run:
     summary: RunSummary
     touched: set[int] = field(default_factory=set)
     claimed: set[int] = field(default_factory=set)  # orders taken by amount_time in this run
+    fresh: dict[int, list[int]] = field(default_factory=dict)  # order -> [received, lines] matched in this run
 
-    def match(self, rows: list[tuple[int, int, int, str]]) -> None:
-        """Write matches (line id, order id, amount, rule): one executemany each for the matches
-        and the lines' state."""
+    def match(self, rows: list[tuple[int, int, int, str, str]]) -> None:
+        """Write matches (line id, order id, amount, rule, the line's kind): one executemany for
+        the matches, one UPDATE ... IN per rule for the lines' state."""
         if not rows:
             return
         now, who = self.uow.now, self.ctx.actor.name
         insert_many(self.uow.session, M, ("line_id", "order_id", "amount_minor", "rule", "matched_by", "matched_at"),
-                    [(lid, oid, amt, rule, who, now) for lid, oid, amt, rule in rows])
+                    [(lid, oid, amt, rule, who, now) for lid, oid, amt, rule, _kind in rows])
         by_rule: dict[str, list[int]] = {}
-        for lid, _oid, _amt, rule in rows:
+        for lid, oid, amt, rule, kind in rows:
             by_rule.setdefault(rule, []).append(lid)
+            got = self.fresh.setdefault(oid, [0, 0])
+            got[0] += amt if kind in RECEIVED_KINDS else 0
+            got[1] += 1
         for rule, ids in by_rule.items():
             _update_in(self.uow.session, {"state": LINE_MATCHED, "rule": rule, "decided_by": who, "decided_at": now},
                        ids)
-        for _lid, oid, _amt, rule in rows:
+        for _lid, oid, _amt, rule, _kind in rows:
             self.touched.add(oid)
             self.summary.matched[rule] = self.summary.matched.get(rule, 0) + 1
 
@@ -343,7 +347,7 @@ def _keyed_pass(run: _Run, period_from: datetime | None, period_to: datetime | N
     for lines in _batches(s, _open_ids(s, KEYED_KINDS, period_from, period_to)):
         found: dict[str, list[_Order]] = {}
         looked: set[str] = set()
-        matches: list[tuple[int, int, int, str]] = []
+        matches: list[tuple[int, int, int, str, str]] = []
         numbered: set[int] = set()
         undecided = lines
         for rule in KEYED_RULES:
@@ -374,7 +378,7 @@ _NEXT, _STOP = "next", "stop"  # try the next rule; no match for this line (two 
 
 
 def _decide(line: _Line, rule: Rule, numbers: list[str], found: dict[str, list[_Order]]
-            ) -> tuple[int, int, int, str] | str:
+            ) -> tuple[int, int, int, str, str] | str:
     """The match one keyed rule gives the line, or _NEXT (nothing fits: the next rule), or _STOP
     (two orders fit, or the one that fits is in another currency with no rate: left to people)."""
     fits = {o[0]: o for n in numbers for o in found.get(n, ()) if pays_for(line.provider, o[1])}
@@ -386,7 +390,7 @@ def _decide(line: _Line, rule: Rule, numbers: list[str], found: dict[str, list[_
     amount = amount_for(line.currency, line.amount, line.presentment, line.presentment_currency, currency)
     if amount is None:
         return _STOP
-    return line.id, order_id, amount, rule.value
+    return line.id, order_id, amount, rule.value, line.kind
 
 
 _P = Payment.__table__
@@ -400,7 +404,7 @@ _AMOUNT_TIME = (select(OT.c.id, OT.c.channel).select_from(OT.join(_P, _P.c.order
                 .group_by(OT.c.id, OT.c.channel).limit(AMOUNT_CANDIDATES))
 
 
-def _amount_time(run: _Run, line: _Line) -> tuple[int, int, int, str] | None:
+def _amount_time(run: _Run, line: _Line) -> tuple[int, int, int, str, str] | None:
     """Rule 5 for one line: exactly one candidate order, else nothing."""
     if line.amount <= 0:
         return None
@@ -411,7 +415,7 @@ def _amount_time(run: _Run, line: _Line) -> tuple[int, int, int, str] | None:
     if len(found) != 1:
         return None
     run.claimed.add(found[0])
-    return line.id, found[0], line.amount, Rule.AMOUNT_TIME.value
+    return line.id, found[0], line.amount, Rule.AMOUNT_TIME.value, line.kind
 
 
 def _linked_pass(run: _Run, period_from: datetime | None, period_to: datetime | None) -> None:
@@ -438,7 +442,7 @@ def _linked_pass(run: _Run, period_from: datetime | None, period_to: datetime | 
             amount = amount_for(x.currency, x.amount, x.presentment, x.presentment_currency, currency)
             if amount is not None:
                 rule = Rule.REFUND if x.kind == LineKind.REFUND.value else Rule.FEE
-                matches.append((x.id, oid, amount, rule.value))
+                matches.append((x.id, oid, amount, rule.value, x.kind))
         run.match(matches)
 
 
@@ -526,7 +530,7 @@ def run(uow: UnitOfWork, ctx: ChangeContext, period_from: datetime | None = None
     _payout_pass(state, period_from, period_to)
     _not_sale_pass(state, period_from, period_to)
     _money_not_seen(state, period_from, period_to)
-    opened, resolved = recompute(uow, sorted(state.touched))
+    opened, resolved = recompute(uow, sorted(state.touched), state.fresh)
     summary.orders_touched = len(state.touched)
     summary.tickets_opened, summary.tickets_resolved = opened, resolved
     summary.still_open = len(_open_ids(uow.session, [k.value for k in LineKind], period_from, period_to))
@@ -546,10 +550,14 @@ def state_counts(session: Session) -> dict[str, int]:
 
 # ---- each order's state ------------------------------------------------------------------------------
 
-def recompute(uow: UnitOfWork, order_ids: Sequence[int]) -> tuple[int, int]:
+def recompute(uow: UnitOfWork, order_ids: Sequence[int], fresh: dict[int, list[int]] | None = None
+              ) -> tuple[int, int]:
     """Work out order_reconciliation again for these orders (set-wise, CHUNK at a time); open a
     payment ticket on each that turned red (or whose difference changed), resolve the reconcile
-    ticket of each that turned green, confirmed or excluded. Returns (tickets opened, resolved)."""
+    ticket of each that turned green, confirmed or excluded. Returns (tickets opened, resolved).
+    `fresh` (run): what this unit of work matched to each order; an order without a row yet has
+    no other match (every match is followed by this, in its unit of work), so its figures are
+    these without asking the store."""
     s = uow.session
     s.flush()
     opened = resolved = 0
@@ -557,7 +565,7 @@ def recompute(uow: UnitOfWork, order_ids: Sequence[int]) -> tuple[int, int]:
     cache: list[tickets.TicketRules] = []
     for i in range(0, len(order_ids), CHUNK):
         chunk = list(order_ids[i:i + CHUNK])
-        red, settled = _recompute_chunk(uow, chunk)
+        red, settled = _recompute_chunk(uow, chunk, fresh or {})
         if red:
             if not cache:
                 cache.append(tickets.ticket_rules(s))
@@ -572,7 +580,7 @@ _RECEIVED_SQL = ("SELECT m.order_id, SUM(CASE WHEN l.kind IN ('payment', 'refund
                  "GROUP BY m.order_id")  # RECEIVED_KINDS
 
 
-def _recompute_chunk(uow: UnitOfWork, chunk: list[int]
+def _recompute_chunk(uow: UnitOfWork, chunk: list[int], fresh: dict[int, list[int]]
                      ) -> tuple[list[tuple[int, str, str, str]], dict[int, str]]:
     s = uow.session
     rows = _in(s, "SELECT o.id, o.order_no, o.paid_minor, o.currency, o.status, o.archived, r.order_id, r.state, "
@@ -580,7 +588,9 @@ def _recompute_chunk(uow: UnitOfWork, chunk: list[int]
                   "ON r.order_id = o.id WHERE o.id IN ({in})", chunk)
     orders = {int(r[0]): r[:6] for r in rows}
     old = {int(r[0]): r[6:] for r in rows if r[6] is not None}
-    got = {int(r[0]): (int(r[1] or 0), int(r[2])) for r in _in(s, _RECEIVED_SQL, chunk)}
+    asked = [oid for oid in chunk if oid in old or oid not in fresh]
+    got = {int(r[0]): (int(r[1] or 0), int(r[2])) for r in _in(s, _RECEIVED_SQL, asked)}
+    got.update((oid, (fresh[oid][0], fresh[oid][1])) for oid in chunk if oid not in old and oid in fresh)
     inserts, updates = [], []
     red: list[tuple[int, str, str, str]] = []
     settled: dict[int, str] = {}
