@@ -17,8 +17,9 @@ batch), then works out `order_reconciliation` again for the orders it touched:
 8. `payout` — a payout line whose lines (same provider, same payout id) add up to it: matched, and
    each of them gets `paid_out_by`; one that does not add up stays open with the difference kept
    as `reason` ("payout_difference:<minor>", see payout_difference()).
-9. `not_sale` — transfers and other movements, and payments whose memo says 余额宝/理财/提现/…:
-   excluded by rule (domain/reconcile.not_sale), never "unmatched".
+9. `not_sale` — transfers and other movements, payouts naming no payout id (Alipay's 提现 of the
+   balance to the shop's bank card), and payments whose memo says 余额宝/理财/提现/…: excluded by
+   rule (domain/reconcile.not_sale), never "unmatched".
 
 A line already matched or excluded is never matched again; a line a person reopened (unmatch) is
 left to people (its `rule` is "manual"). A line in another currency than the order's is matched
@@ -418,11 +419,13 @@ def _payout_pass(run: _Run, period_from: datetime | None, period_to: datetime | 
 def _not_sale_pass(run: _Run, period_from: datetime | None, period_to: datetime | None) -> None:
     """Rule 9: what is not a sale is excluded by rule (never "unmatched")."""
     s = run.uow.session
-    ids = _open_ids(s, (LineKind.PAYMENT.value, LineKind.TRANSFER.value, LineKind.OTHER.value),
-                    period_from, period_to)
+    ids = _open_ids(s, (LineKind.PAYMENT.value, LineKind.TRANSFER.value, LineKind.OTHER.value,
+                        LineKind.PAYOUT.value), period_from, period_to)
     now, who = run.uow.now, run.ctx.actor.name
     for lines in _batches(s, ids):
-        out = [x.id for x in lines if not_sale(x.provider, x.kind, x.memo, x.counterparty)]
+        # a payout with a payout id is the payout rule's (one that does not add up stays open)
+        out = [x.id for x in lines if not (x.kind == LineKind.PAYOUT.value and x.payout)
+               and not_sale(x.provider, x.kind, x.memo, x.counterparty)]
         update_many(s, L, ("state", "rule", "decided_by", "decided_at"), ("id",),
                     [(LINE_EXCLUDED, Rule.NOT_SALE.value, who, now, i) for i in out])
         run.summary.excluded += len(out)
