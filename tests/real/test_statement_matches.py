@@ -119,6 +119,10 @@ def test_alipay_account_2024_sales_a_refund_a_fee_a_withdrawal_and_yuebao(db):
         "SO-240501-0009": ("red", 9900, 0, -9900),  # money not seen
     }
     assert summary.matched_total == 5 and summary.excluded == 2 and summary.still_open == 0
+    assert summary.tickets_opened == 1  # a payment ticket for the red order, none for the amber one
+    again = reconciled(db)  # a second run finds nothing more to do
+    assert (again.matched_total, again.excluded, again.tickets_opened) == (0, 0, 0)
+    assert orders(db)["SO-240502-0003"] == ("amber", 7680, 7650, -30)
 
 
 def test_alipay_account_2025_top_up_and_yulibao_are_not_sales(sqlite_db):
