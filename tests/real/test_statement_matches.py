@@ -27,7 +27,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from shop_orders.domain.changes import Actor, ChangeContext
@@ -446,8 +445,6 @@ def test_camt053_a_transfer_naming_an_order_a_stripe_payout_and_bills(sqlite_db)
     assert orders(db)["1208"] == ("green", 8990, 8990, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="a returned credit (PMNT/RCDT/ARET, 'Terugboeking ... Bestelling 1199') is read "
-                   "as kind 'other' and excluded as not a sale: the money taken back never reaches order 1199")
 def test_camt053_a_returned_payment_counts_against_its_order(sqlite_db):
     db = sqlite_db
     shop(db, *CAMT_ORDERS)
@@ -479,8 +476,6 @@ def test_mt940_a_transfer_naming_an_order_a_paypal_payout_and_the_banks_fee(sqli
     assert orders(db)["SO-7791"] == ("green", 8990, 8990, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="a returned direct debit (RETOURE, 'Ruecklastschrift SO-7785') is read as kind "
-                   "'other' and excluded as not a sale: the money taken back never reaches SO-7785")
 def test_mt940_a_returned_direct_debit_counts_against_its_order(sqlite_db):
     db = sqlite_db
     shop(db, *MT940_ORDERS)
