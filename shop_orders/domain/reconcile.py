@@ -158,14 +158,14 @@ def prefixed(provider: str, number: str) -> list[str]:
 # ---- a number in free text (bank memos, remittance information) -------------------------------------
 
 _ORDER_ID = re.compile(r"SO-\d{8}-\d{6,}", re.IGNORECASE)
-_TOKEN = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9_-]{3,62}[A-Za-z0-9]")
+_TOKEN = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9_-]{2,62}[A-Za-z0-9]")  # 4 to 64 characters
 MEMO_MAX_TOKENS = 8
 
 
 def memo_numbers(*texts: str) -> list[str]:
     """The order and channel numbers a memo may name: our global ids (SO-…) first, then every
-    token with at least five digits (a channel's number, '#1001' as '1001' as well), in order,
-    each once, at most MEMO_MAX_TOKENS."""
+    token of four or more characters with at least four digits (a channel's number: 'Order 1001',
+    '#1001' as '1001' as well), in order, each once, at most MEMO_MAX_TOKENS."""
     out: list[str] = []
 
     def add(x: str) -> None:

@@ -369,7 +369,7 @@ def test_camt053_entries_balances_and_keys():
     st = read("camt053/abn_camt053_2026-09-12.xml")
     assert (st.provider, st.format, st.account) == ("bank", "camt053", "NL77ABNA0574908765")
     assert table(st) == [(1, OT, -75425, 0, "EUR"), (2, P, 8990, 0, "EUR"), (3, T, 16708, 0, "EUR"),
-                         (4, OT, -66405, 0, "EUR"), (5, OT, -4500, 0, "EUR"), (6, OT, -250, 0, "EUR")]
+                         (4, OT, -66405, 0, "EUR"), (5, R, -4500, 0, "EUR"), (6, OT, -250, 0, "EUR")]
     insurance, sale, stripe, batch, reversal, charges = st.lines
     assert sale.external_id == "NL77ABNA0574908765:2026091200012345"
     assert insurance.external_id == "NL77ABNA0574908765:0574908765/258:1"  # no bank reference: its place
@@ -478,7 +478,7 @@ def test_mt940_two_statements_structured_details():
     st = read("mt940/sparkasse_sepa_2026-09.sta")
     assert (st.provider, st.format, st.account) == ("bank", "mt940", "50880050/0194787400888")
     assert table(st) == [(1, P, 8990, 0, "EUR"), (2, T, 150000, 0, "EUR"), (3, OT, -125000, 0, "EUR"),
-                         (4, OT, -8, 0, "EUR"), (5, OT, -2450, 0, "EUR")]
+                         (4, OT, -8, 0, "EUR"), (5, R, -2450, 0, "EUR")]
     sale, paypal, _, _, returned = st.lines
     assert sale.external_id == "50880050/0194787400888:STARTUMSE/00187/00001:2026-09-14:1"
     assert (sale.counterparty, sale.provider_txn) == ("Marta Metzger", "0724710333343453")

@@ -28,13 +28,24 @@ PROVIDER_PAYOUT = re.compile(r"\b(stripe|paypal|shopify|adyen|klarna|mollie|sumu
                              re.IGNORECASE)
 
 
+# A customer's payment the bank took back (a returned credit transfer or direct debit), as banks
+# write it: the ISO 20022 sub-family ARET (camt.053 PMNT/RCDT/ARET), MT940's RETOURE posting text,
+# Rücklastschrift / Rückbuchung (German banks), Terugboeking (Dutch).
+RETURNED = re.compile(r"(ARET|RETOURE)|r(ü|ue|u)ck(lastschrift|buchung|überweisung|ueberweisung)|terugboeking"
+                      r"|returned (payment|credit|transfer|direct debit)", re.IGNORECASE)
+
+
 def kind(amount_minor: int, text: str, reversal: bool = False) -> LineKind:
-    """Money in: a payment, unless it is a reversal (other) or a provider's payout (transfer);
-    money out: other."""
-    if reversal:
-        return LineKind.OTHER
+    """Money in: a payment, unless it is a reversal (other) or a provider's payout (transfer).
+    Money out: a refund when it is a customer's payment returned (reversed, or written as a
+    return: RETURNED), so it counts against the order its text names; else other (rent,
+    suppliers, bank charges)."""
     if amount_minor > 0:
+        if reversal:
+            return LineKind.OTHER
         return LineKind.TRANSFER if PROVIDER_PAYOUT.search(text) else LineKind.PAYMENT
+    if reversal or RETURNED.search(text):
+        return LineKind.REFUND
     return LineKind.OTHER
 
 
