@@ -262,21 +262,27 @@ def _open_ids(session: Session, kinds: Sequence[str], period_from: datetime | No
     return sorted(int(i) for i in session.execute(q).scalars())
 
 
-_LINE_SQL = ("SELECT id, provider, kind, amount_minor, fee_minor, currency, presentment_minor, presentment_currency, "
-             "occurred_at, merchant_order_no, platform_order_no, provider_txn, original_txn, memo, counterparty, "
-             "payout_id FROM statement_lines WHERE id >= {mark} AND id <= {mark} ORDER BY id")
+_LINE_COLUMNS = ("id, provider, kind, amount_minor, fee_minor, currency, presentment_minor, presentment_currency, "
+                 "occurred_at, merchant_order_no, platform_order_no, provider_txn, original_txn, memo, counterparty, "
+                 "payout_id")
+_LINE_SQL = f"SELECT {_LINE_COLUMNS} FROM statement_lines WHERE id >= {{mark}} AND id <= {{mark}} ORDER BY id"
+_LINES_BY_ID = f"SELECT {_LINE_COLUMNS} FROM statement_lines WHERE id IN ({{in}})"
 
 
 def _batches(session: Session, ids: list[int]) -> Iterator[list[_Line]]:
-    """The lines of these ids, BATCH at a time, each batch read by its id range (a line of the
-    range that is not one of the ids is left out). Read as the driver gives them: `occurred_at`
-    is converted by _time() where a rule needs it."""
+    """The lines of these ids, BATCH at a time: a batch whose ids lie close together (a fresh
+    statement) is read by its id range, one whose ids are scattered (a few lines left open among
+    many matched) by its ids. Read as the driver gives them: `occurred_at` is converted by
+    _time() where a rule needs it."""
     conn = session.connection()
     sql = _LINE_SQL.format(mark="?" if conn.dialect.paramstyle == "qmark" else "%s")
     for i in range(0, len(ids), BATCH):
         chunk = ids[i:i + BATCH]
-        wanted = set(chunk)
-        yield [_Line(r) for r in conn.exec_driver_sql(sql, (chunk[0], chunk[-1])).all() if r[0] in wanted]
+        if chunk[-1] - chunk[0] < 2 * len(chunk):
+            wanted = set(chunk)
+            yield [_Line(r) for r in conn.exec_driver_sql(sql, (chunk[0], chunk[-1])).all() if r[0] in wanted]
+        else:
+            yield sorted((_Line(r) for r in _in(session, _LINES_BY_ID, chunk)), key=lambda x: x.id)
 
 
 def _time(session: Session, value: Any) -> datetime:

@@ -224,6 +224,19 @@ def test_a_second_run_adds_nothing(shop):
     assert matches(db, ids[0]) == [(oid, 10000, "exact")]
 
 
+def test_lines_left_open_among_matched_ones_are_read_by_their_ids(shop):
+    db = shop
+    orders = [order(db, "tmall") for _ in range(6)]
+    rows = []
+    for k in range(3):  # two sales and a transfer, three times: the transfers' ids lie far apart
+        rows += [dict(merchant_order_no=orders[2 * k][2]), dict(merchant_order_no=orders[2 * k + 1][2]),
+                 dict(kind="transfer", amount_minor=-5, memo="余额宝")]
+    ids = statement(db, "alipay", *rows)
+    summary = reconcile_run(db)
+    assert [line(db, i).rule for i in ids] == ["exact", "exact", "not_sale"] * 3
+    assert summary.matched_total == 6 and summary.excluded == 3
+
+
 def test_a_line_in_another_currency_is_matched_only_through_its_presentment_amount(shop):
     db = shop
     eur = order(db, "shopify", no="#4001", currency="EUR", paid=9000)
