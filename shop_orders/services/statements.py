@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shop_orders.adapters import statements as formats
@@ -45,13 +45,14 @@ from shop_orders.domain.statements import (
 )
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.store.bulk import insert_many
 from shop_orders.store.keys import ChainKey
 from shop_orders.store.models import AuditEvent, StatementFile, StatementLineRow
 
 _L = StatementLineRow.__table__.c
 _F = StatementFile.__table__.c
 _E = AuditEvent.__table__.c
-CHUNK = 500  # (provider, external id) pairs per lookup
+CHUNK = 2000  # external ids per lookup
 PERMISSION = "statements.import"
 
 
@@ -194,7 +195,7 @@ def _held(session: Session, provider: str, ids: Sequence[str]) -> dict[str, _Hel
             select(_L.external_id, _L.id, _L.statement_id, _L.amount_minor, _L.currency, _F.file_name,
                    *(_L[f] for f in FILLABLE))
             .join_from(StatementLineRow.__table__, StatementFile.__table__, _F.id == _L.statement_id)
-            .where(tuple_(_L.provider, _L.external_id).in_([(provider, x) for x in chunk])))
+            .where(_L.provider == provider, _L.external_id.in_(chunk)))
         for r in rows:
             found[r[0]] = _Held(r[1], r[2], r[3], r[4], r[5], tuple(r[6:]))
     return found
@@ -235,8 +236,8 @@ def _write_new(uow: UnitOfWork, ctx: ChangeContext, plan: StatementPlan) -> int:
     seals: list[str] = []
     for i in range(0, len(plan.new), 5000):
         batch = [_row(row.id, st.provider, line, uow.key) for line in plan.new[i:i + 5000]]
-        seals.extend(b["seal"] for b in batch)
-        uow.session.execute(StatementLineRow.__table__.insert(), batch)
+        seals.extend(b[-1] for b in batch)
+        insert_many(uow.session, StatementLineRow.__table__, ROW_COLUMNS, batch)
     row.digest = statement_digest(uow.key, row.id, seals)
     uow.record(ctx, "statement", field=f"statement#{row.id}.import", new=f"{row.digest} {len(plan.new)}")
     return row.id
@@ -296,15 +297,19 @@ def statement_digest(key: ChainKey, statement_id: int, seals: Iterable[str]) -> 
     return key.sign_row("statement", f"{statement_id}\x1f" + "\x1f".join(sorted(seals)))
 
 
-def _row(statement_id: int, provider: str, line: StatementLine, key: ChainKey) -> dict[str, Any]:
+ROW_COLUMNS = ("statement_id", "provider", "external_id", "row_no", "kind", "amount_minor", "fee_minor", "currency",
+               "presentment_minor", "presentment_currency", "occurred_at", *KEY_FIELDS, "state", "rule", "reason",
+               "decided_by", "seal")
+
+
+def _row(statement_id: int, provider: str, line: StatementLine, key: ChainKey) -> tuple[Any, ...]:
+    """The line as a row of ROW_COLUMNS (its seal last)."""
     keys = [getattr(line, f) for f in KEY_FIELDS]
-    return dict(
-        statement_id=statement_id, provider=provider, external_id=line.external_id, row_no=line.row,
-        kind=str(line.kind), amount_minor=line.amount_minor, fee_minor=line.fee_minor, currency=line.currency,
-        presentment_minor=line.presentment_minor, presentment_currency=line.presentment_currency,
-        occurred_at=line.occurred_at, **dict(zip(KEY_FIELDS, keys, strict=True)), state="open",
-        seal=line_seal(key, provider, line.external_id, str(line.kind), line.amount_minor, line.fee_minor,
-                       line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at, keys))
+    seal = line_seal(key, provider, line.external_id, str(line.kind), line.amount_minor, line.fee_minor,
+                     line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at, keys)
+    return (statement_id, provider, line.external_id, line.row, str(line.kind), line.amount_minor, line.fee_minor,
+            line.currency, line.presentment_minor, line.presentment_currency, line.occurred_at, *keys, "open", "", "",
+            "", seal)
 
 
 @dataclass(frozen=True)
