@@ -18,8 +18,10 @@ from shop_orders.cli.orders import (
     add_listing_commands,
     add_thresholds_command,
 )
+from shop_orders.cli.reconcile import add_reconcile_commands
 from shop_orders.cli.scan import add_scan_command
 from shop_orders.cli.settings import add_settings_commands
+from shop_orders.cli.statements import add_statement_commands
 from shop_orders.cli.store import add_file_commands, add_store_commands
 from shop_orders.cli.tickets import add_ticket_commands
 from shop_orders.cli.users import add_user_commands
@@ -123,8 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_user_commands(sub)
     add_bulk_commands(sub)
     add_ticket_commands(sub)
+    add_statement_commands(sub)
     add_courier_commands(sub)
     add_settings_commands(sub)
+    add_reconcile_commands(sub)
     return p
 
 

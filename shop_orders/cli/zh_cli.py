@@ -302,4 +302,42 @@ ZH: dict[str, str] = {
     "one); the password is asked, or read from {env}.":
         "本店没有用户 {name}：请用 --user 姓名 登录（例如首次启动时创建的老板）；密码会提示输入，或从 {env} 读取。",
     "name each attached file's SHA-256 beside its name in the history": "在修改记录中于附件文件名旁列出其 SHA-256",
+    # reconcile (cli/reconcile.py)
+    "Matched {n} statement lines ({rules}); {excluded} excluded as not sales; {open} still open.":
+        "已匹配 {n} 条对账单明细（{rules}）；{excluded} 条非销售款已排除；{open} 条仍未处理。",
+    "Orders: {counts}.": "订单：{counts}。", "{state} {n}": "{state} {n}", "{rule} {n}": "{rule} {n}",
+    "Payout line #{line} does not add up: its lines differ from it by {diff}.":
+        "提现明细 #{line} 对不上：其所含明细与它相差 {diff}。",
+    "Payment tickets: {opened} opened, {resolved} resolved.": "付款工单：新开 {opened} 个，已解决 {resolved} 个。",
+    "Expected": "应收", "Received": "实收", "Difference": "差额", "none": "无", "Statement lines": "对账单明细",
+    "Statement line #{line} to {order} is over the owner's threshold: change set #{id} waits for another person's "
+    "approval: shop-orders bulk approve {id}":
+        "对账单明细 #{line} 匹配到 {order} 超过老板设定的金额门槛：变更集 #{id} 等待另一人审批：shop-orders bulk approve {id}",
+    "Statement line #{line} matched to {order}.": "对账单明细 #{line} 已匹配到 {order}。",
+    "Statement line #{line} is open again.": "对账单明细 #{line} 已重新变为未处理。",
+    "Statement line #{line} excluded.": "对账单明细 #{line} 已排除。",
+    "{order} is now {state}.": "{order} 现在为“{state}”。",
+    "why (kept in the trail)": "原因（记入审计记录）",
+    "match payment and bank statements to the orders: red, amber, green": "将支付和银行对账单与订单对账：红、黄、绿",
+    "only statement lines on or after this day (local time)": "只处理这一天（本地时间）及之后的对账单明细",
+    "only statement lines on or before this day (local time)": "只处理这一天（本地时间）及之前的对账单明细",
+    "the orders' reconciliation: state, expected, received, difference, lines": "订单对账情况：状态、应收、实收、差额、明细",
+    "only this state: {states}": "只看此状态：{states}",
+    "match a statement line to an order by hand (over the owner's threshold a second person approves)":
+        "手动将对账单明细匹配到订单（超过老板设定的门槛须另一人审批）",
+    "the statement line's number": "对账单明细编号",
+    "undo a statement line's match or exclusion; the line is left to people": "撤销对账单明细的匹配或排除；之后由人工处理",
+    "exclude a statement line (not a sale, a duplicate...)": "排除一条对账单明细（非销售款、重复……）",
+    "confirm an order's money as it is": "按现状确认订单款项",
+    "take an order out of the reconciliation": "将订单移出对账",
+    # statements (cli/statements.py)
+    "{n} statements": "{n} 份对账单", "Statement": "对账单", "Provider": "支付渠道", "Period": "期间",
+    "Open": "未处理", "Imported": "导入",
+    "payment and bank statements: import them, list them": "支付和银行对账单：导入、列出",
+    "import a statement file (Alipay, WeChat Pay, Stripe, PayPal, a bank's CSV, CAMT.053 or MT940); each line is "
+    "kept once": "导入对账单文件（支付宝、微信支付、Stripe、PayPal、银行 CSV、CAMT.053 或 MT940）；每条流水只保留一次",
+    "check the file and say what would be imported; write nothing": "检查文件并说明将导入什么；不写入任何内容",
+    "the file's format when it is not recognised by its header": "文件表头无法识别时，指定其格式",
+    "the imported statements, newest first": "已导入的对账单，最新的在前",
+    "Nothing new: every line of this statement is already in the store.": "没有新内容：此对账单的每条流水都已导入过。",
 }

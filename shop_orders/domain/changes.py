@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 
-# manual, scan, demo, import:<file>, courier:<name>, rule:<name>, sync:<channel>, restore:<file>
-_SOURCE = re.compile(r"^(manual|scan|demo|system|(import|courier|rule|sync|restore|cli|changeset):.+)$")
+# manual, scan, demo, import:<file>, statement:<file>, courier:<name>, rule:<name>, sync:<channel>, restore:<file>
+_SOURCE = re.compile(r"^(manual|scan|demo|system|(import|statement|courier|rule|sync|restore|cli|changeset):.+)$")
 
 
 @dataclass(frozen=True)

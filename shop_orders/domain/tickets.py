@@ -198,6 +198,11 @@ RULE_NOTES = frozenset({
     N_("The channel holds {order} ({flags}): do not ship it until a later file of the channel no longer says so."),
     N_("{count} orders were already past their staleness threshold when the store first saw them (last update "
        "{band} ago): one ticket for them all; Show orders lists them."),
+    # reconciliation (services/reconcile.py)
+    N_("{order}: the statements show no money for it, where the order says {expected} was paid."),
+    N_("{order}: the statements show {received} received, where the order says {expected} was paid (a difference "
+       "of {diff})."),
+    N_("The statements now agree with {order}."),
 })
 
 

@@ -35,7 +35,7 @@ FIELDS: dict[str, str] = {
 ACTIONS: dict[str, str] = {
     "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
     "edit": N_("edited"), "setting": N_("setting"), "ticket": N_("ticket"),
-    "tracking": N_("tracking"), "scan": N_("scan check"),
+    "tracking": N_("tracking"), "scan": N_("scan check"), "reconcile": N_("reconciliation"),
 }
 
 # A ticket's events are on its order, field "ticket#<id>.<what>" (services/tickets.py).
@@ -46,18 +46,26 @@ TICKET_FIELDS: dict[str, str] = {
     "summary": N_("gathered into a summary ticket"), "orders": N_("orders held"),
 }
 
+# A statement line's events (services/reconcile.py): field "statement_line#<id>.<what>", on the
+# order it was matched to, or line-only (no order); an order's reconciliation: "reconcile.<what>".
+LINE_FIELDS: dict[str, str] = {
+    "match": N_("matched by hand"), "unmatch": N_("unmatched"), "exclude": N_("excluded by hand"),
+}
+FIELDS.update({"reconcile.state": N_("reconciliation state"), "reconcile.run": N_("reconciliation run")})
+
 # A source is a kind, or a kind and a name ("import:taobao.xlsx").
 SOURCES: dict[str, str] = {
     "manual": N_("by hand"), "scan": N_("scan"), "demo": N_("demo data"), "system": N_("system"),
     "import": N_("import"), "courier": N_("courier"), "rule": N_("rule"), "sync": N_("channel sync"),
     "restore": N_("restore"), "cli": N_("command line"), "changeset": N_("change set"),
+    "statement": N_("statement import"),
 }
 
 # The rules' names in a source "rule:<name>" (services/rules.py, the tickets' reminders and escalation).
 RULES: dict[str, str] = {
     "payment": N_("payment check"), "stuck": N_("stuck orders"), "cancel": N_("channel cancels"),
     "hold": N_("channel holds"), "logistics": N_("courier's word"), "reminder": N_("ticket reminder"),
-    "escalation": N_("ticket escalation"),
+    "escalation": N_("ticket escalation"), "reconcile": N_("reconciliation"),
 }
 
 
@@ -89,6 +97,9 @@ def field_label(code: str, lang: str | None = None) -> str:
     if sep and ticket.startswith("ticket#") and what in TICKET_FIELDS:
         return t("#{id} {what}", lang=lang, id=ticket.removeprefix("ticket#"),
                  what=t(TICKET_FIELDS[what], lang=lang))
+    if sep and ticket.startswith("statement_line#") and what in LINE_FIELDS:
+        return t("statement line #{id} {what}", lang=lang, id=ticket.removeprefix("statement_line#"),
+                 what=t(LINE_FIELDS[what], lang=lang))
     return code
 
 

@@ -79,6 +79,30 @@ ALWAYS_TWO = frozenset({"price_percent", "archive", "unarchive", "purge", "set_r
 CHUNK = 900
 
 
+@dataclass(frozen=True)
+class KindHandler:
+    """A two-person change another service owns (services/reconcile.py's match by hand): what it is
+    called, the permission its proposer needs, how its parameters are checked when proposed, how it
+    is applied once approved (in the approving unit of work, ctx naming proposer and approver), and
+    how it reads for people. Such a kind always needs a second person."""
+
+    label: str  # N_() text
+    action: str  # the permission matrix's action
+    check: Callable[[Session, dict], dict]
+    apply: Callable[[UnitOfWork, ChangeContext, dict], None]
+    describe: Callable[[dict, str | None], list[str]]
+
+
+HANDLERS: dict[str, KindHandler] = {}
+
+
+def register_kind(kind: str, handler: KindHandler) -> None:
+    """Add a two-person kind owned by another service (it registers itself when imported; the
+    composition root, services/context.py, imports it, so every seat that may approve knows it)."""
+    HANDLERS[kind] = handler
+    KINDS[kind] = handler.label
+
+
 class ChangeSetRefused(ShopOrdersError):
     """An approval, rejection or revert that the rule does not allow; nothing changed."""
 
@@ -160,7 +184,8 @@ def _kind_action(kind: str, params: dict) -> str:
             "price_percent": "orders.prices", "archive": "orders.archive", "unarchive": "orders.archive",
             "purge": "orders.purge", "revert": "orders.bulk", "set_role": "users.manage",
             "permissions": "settings.permissions", "two_person": "settings.permissions",
-            "create_user": "users.manage", "enable_user": "users.manage", "set_secret": "users.manage"}[kind]
+            "create_user": "users.manage", "enable_user": "users.manage", "set_secret": "users.manage",
+            **{k: h.action for k, h in HANDLERS.items()}}[kind]
 
 
 # ---- proposing -------------------------------------------------------------------------------
@@ -194,7 +219,7 @@ def _orders_of(session: Session, ids: list[int]) \
 
 
 def needs_second_person(session: Session, kind: str, order_count: int) -> bool:
-    return kind in ALWAYS_TWO or order_count >= permissions.two_person(session).min_orders
+    return kind in ALWAYS_TWO or kind in HANDLERS or order_count >= permissions.two_person(session).min_orders
 
 
 def propose(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict, reason: str,
@@ -284,6 +309,8 @@ def _rule_params(s: Session, kind: str, params: dict) -> dict:
     if kind == "two_person":
         rule = permissions.check_two_person(params.get("min_orders", 2), params.get("expiry_hours", 24))
         return {"min_orders": rule.min_orders, "expiry_hours": rule.expiry_hours}
+    if kind in HANDLERS:
+        return HANDLERS[kind].check(s, params)
     if kind in ACCOUNT_KINDS:
         name = str(params.get("user", "")).strip()
         found = auth.find(s, name)
@@ -418,20 +445,8 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
     ctx = ChangeContext(proposer, source, cs.reason, approver)
     if approver is not None:
         permissions.grant_approved(uow, source)
-    if cs.kind == "set_role":
-        auth.apply_role(uow, ctx, params["user"], params["role"])
-    elif cs.kind == "permissions":
-        permissions.apply_matrix(uow, ctx, params["matrix"])
-    elif cs.kind == "two_person":
-        permissions.apply_two_person(uow, ctx, params["min_orders"], params["expiry_hours"])
-    elif cs.kind == "create_user":
-        auth.create_user(uow, ctx, params["user"], params["role"], "", password_hash=params["password_hash"],
-                         pin_hash=params.get("pin_hash"))
-    elif cs.kind == "enable_user":
-        auth.set_disabled(uow, ctx, params["user"], False)
-    elif cs.kind == "set_secret":
-        auth.set_secret(uow, ctx, params["user"], password_hash=params.get("password_hash"),
-                        pin_hash=params.get("pin_hash"))
+    if cs.kind not in ORDER_KINDS:
+        _apply_rule_kind(uow, ctx, cs.kind, params)
     else:
         if cs.kind == "purge" and approver is not None:
             _backup_first(uow)
@@ -445,6 +460,28 @@ def _apply(uow: UnitOfWork, cs: ChangeSet, proposer: Actor, approver: Actor | No
         s.execute(update(ChangeSet.__table__).where(ChangeSet.__table__.c.id == cs.revert_of).values(state=REVERTED))
     uow.record(ctx, "changeset", field="applied", old=None, new=f"#{cs.id} {cs.kind}")
     return _proposal(cs)
+
+
+def _apply_rule_kind(uow: UnitOfWork, ctx: ChangeContext, kind: str, params: dict) -> None:
+    """An approved change of the shop's rules, of an account, or of another service's kind."""
+    if kind == "set_role":
+        auth.apply_role(uow, ctx, params["user"], params["role"])
+    elif kind == "permissions":
+        permissions.apply_matrix(uow, ctx, params["matrix"])
+    elif kind == "two_person":
+        permissions.apply_two_person(uow, ctx, params["min_orders"], params["expiry_hours"])
+    elif kind == "create_user":
+        auth.create_user(uow, ctx, params["user"], params["role"], "", password_hash=params["password_hash"],
+                         pin_hash=params.get("pin_hash"))
+    elif kind == "enable_user":
+        auth.set_disabled(uow, ctx, params["user"], False)
+    elif kind == "set_secret":
+        auth.set_secret(uow, ctx, params["user"], password_hash=params.get("password_hash"),
+                        pin_hash=params.get("pin_hash"))
+    elif kind in HANDLERS:
+        HANDLERS[kind].apply(uow, ctx, params)
+    else:
+        raise ValidationError(t("unknown change '{kind}'", kind=kind))
 
 
 def _backup_first(uow: UnitOfWork) -> None:
@@ -620,6 +657,8 @@ def describe_params(p: Proposal, lang: str | None = None) -> list[str]:
         return [t("{name} as {role}", lang=lang, name=d["user"], role=Role(d["role"]).label(lang))]
     if p.kind in ("enable_user", "set_secret"):
         return [str(d["user"])]  # never the hashes
+    if p.kind in HANDLERS:
+        return HANDLERS[p.kind].describe(d, lang)
     return []
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
+from shop_orders.services import reconcile as _reconcile  # noqa: F401 - registers its two-person kind
 from shop_orders.services import rules
 from shop_orders.services.backup import backup_before_upgrade, finish_interrupted_restore
 from shop_orders.services.uow import UnitOfWork, install_default_rules

@@ -43,7 +43,7 @@ A = AuditEvent.__table__
 
 LINE_STATES = ("open", "matched", "excluded")
 ORDER_STATES = ("red", "amber", "green", "excluded", "confirmed")
-LINE_STATE_LABELS: dict[str, str] = {"open": N_("unmatched"), "matched": N_("matched"), "excluded": N_("excluded")}
+LINE_STATE_LABELS: dict[str, str] = {"open": N_("not matched"), "matched": N_("matched"), "excluded": N_("excluded")}
 ORDER_STATE_LABELS: dict[str, str] = {"green": N_("matched"), "amber": N_("small difference"),
                                       "red": N_("disagrees"), "excluded": N_("excluded"),
                                       "confirmed": N_("confirmed by hand")}

@@ -367,6 +367,27 @@ def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: li
     return out
 
 
+def resolve_detected(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, orders: dict[int, str], key_prefix: str) -> int:
+    """A detection rule no longer sees what it ticketed (services/reconcile.py: the statements now
+    agree): the active tickets of `kind` on these orders (order id -> order number) whose rule key
+    starts with `key_prefix` are moved to resolved, with a note; a person closes them. Returns how
+    many."""
+    if not orders:
+        return 0
+    found = list(uow.session.execute(select(Ticket).where(
+        col(Ticket.order_id).in_(list(orders)), col(Ticket.kind) == kind.value,
+        col(Ticket.state).in_([x.value for x in ACTIVE]))).scalars())
+    found = [tk for tk in found if tk.rule_key.startswith(key_prefix)]
+    if not found:
+        return 0
+    rules = ticket_rules(uow.session)
+    for tk in found:
+        note = rule_note("The statements now agree with {order}.", order=tk.order_no)
+        uow.session.add(TicketComment(ticket_id=int(tk.id or 0), at=uow.now, author=ctx.actor.name, text=note))
+        _move(uow, ctx, tk, State(tk.state), State.RESOLVED, rules)
+    return len(found)
+
+
 # ---- summary tickets (history) --------------------------------------------------------------------
 
 def summary_holds(session: Session, kind: Kind, order_ids: Iterable[int]) -> dict[int, tuple[bool, str]]:

@@ -76,7 +76,7 @@ class StoreCheck:
         return t("{events} events, {orders} orders replayed", events=f"{self.events:,}", orders=f"{self.orders:,}")
 
 
-REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "summary", "signed")  # the rest: the chain's (store/audit.py)
+REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "summary", "statement", "signed")  # the rest: the chain's (store/audit.py)
 
 
 def verify_store(db: Database, progress: Progress | None = None,
@@ -115,7 +115,10 @@ def verify_store(db: Database, progress: Progress | None = None,
         held = _summary_members(s, attached)
         if not held.ok:
             return held
-        return _signed(s, db, held)
+        kept = _statements(s, db.chain_key, held)
+        if not kept.ok:
+            return kept
+        return _signed(s, db, kept)
 
 
 def _signed(s: Session, db: Database, check: StoreCheck) -> StoreCheck:
@@ -310,6 +313,25 @@ def _summary_members(s: Session, check: StoreCheck) -> StoreCheck:
                               t("ticket #{id} holds order {order}, but the audit trail has no record of it being "
                                 "gathered there", id=ticket_id, order=order_no), "summary", None, order_no)
     return check
+
+def _statements(s: Session, key: ChainKey | None, check: StoreCheck) -> StoreCheck:
+    """Every imported statement line is what its file said (its seal), and every statement holds
+    the lines it was imported with (its digest, and the digest its import event recorded): an
+    amount changed to make a payment match, or a line slipped in or taken out, is named."""
+    from shop_orders.services import statements
+
+    if key is None:
+        return check
+    found = statements.verify(s, key)
+    if found is None:
+        return check
+    if found.row is None:
+        problem = t("statement #{id} ({file}): {what}", id=found.statement_id, file=found.file, what=found.what)
+    else:
+        problem = t("statement #{id} ({file}), row {row}: {what}", id=found.statement_id, file=found.file,
+                    row=found.row, what=found.what)
+    return StoreCheck(check.events, check.orders, check.head, problem, "statement", None, "")
+
 
 def import_key(db: Database, actor: Actor, src: Path) -> str:
     """`audit key import FILE` and Tools → Import the store's audit key…: take the key from src (it

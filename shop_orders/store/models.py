@@ -535,6 +535,9 @@ class StatementLineRow(SQLModel, table=True):
     decided_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
     decided_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     paid_out_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # the payout line
+    # A keyed digest of the line as imported (provider, id, kind, amounts, currency, time, keys,
+    # memo): services/statements.py writes it, audit verify checks it.
+    seal: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
 
 
 class LineMatch(SQLModel, table=True):

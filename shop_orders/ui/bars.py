@@ -16,7 +16,7 @@ def build_menus(w: Any) -> None:
     bar = w.menuBar()
     o, s, se, b, g = w.order_actions, w.store_actions, w.session, w.background, w.table
     m = bar.addMenu(t("&File"))
-    m.addActions([s.import_action, s.export_action])
+    m.addActions([s.import_action, s.statement_action, s.export_action])
     m.addAction(w.reconcile_action)  # the bookkeeper's work: beside the export
     m.addSeparator()
     m.addActions([s.backup_action, s.restore_action, s.settings_action, s.connect_action])

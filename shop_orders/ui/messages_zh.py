@@ -348,4 +348,12 @@ ZH = {
         "匹配完成：匹配 %s 笔明细，%s 笔作为非销售排除，%s 笔仍未匹配。",
     "Export the reconciliation": "导出对账", "Exporting the reconciliation…": "正在导出对账…",
     "Exported %s orders and %s statement lines to %s": "已导出 %s 个订单和 %s 笔对账单明细到 %s",
+    # importing a statement (ui/statement_import.py, File menu)
+    "recognised from its header": "按表头自动识别", "account {account}": "账户 {account}",
+    "Importing… (one transaction: nothing is written unless all of it is)": "正在导入…（一个事务：要么全部写入，要么什么都不写）",
+    "Import statement %s": "导入对账单 %s", "Fee": "手续费", "Order no. (merchant)": "商户订单号",
+    "Transaction": "交易号", "Memo": "备注", "Imported: %s": "已导入：%s",
+    "Import s&tatement…": "导入对账单(&T)…", "Import a payment or bank statement": "导入支付或银行对账单",
+    "Statements (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;All files (*)":
+        "对账单 (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;所有文件 (*)",
 }

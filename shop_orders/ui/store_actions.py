@@ -76,6 +76,7 @@ class StoreActions(QObject):
         w = window
         self.import_action = action(w, t("&Import orders…"), self.import_orders, QKeySequence("Ctrl+I"), "importOrders")
         self.export_action = action(w, t("&Export to Excel…"), self.export_orders, QKeySequence("Ctrl+E"), "exportOrders")
+        self.statement_action = action(w, t("Import s&tatement…"), self.import_statement, None, "importStatement")
         self.backup_action = action(w, t("&Back up database…"), self.back_up)
         self.restore_action = action(w, t("&Restore from backup…"), self.restore_from_backup, None, "restoreAction")
         self.settings_action = action(w, t("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
@@ -89,6 +90,7 @@ class StoreActions(QObject):
                                         "saveSlipsPdf")
         session.require({
             self.import_action: "orders.import", self.export_action: "orders.export",
+            self.statement_action: "statements.import",
             self.backup_action: "store.backup", self.restore_action: "store.restore",
             self.settings_action: "settings.shop",
         })
@@ -105,6 +107,19 @@ class StoreActions(QObject):
             return
         result = ImportDialog.ask(self.ctx, path, self.lang, self.window)
         if result is not None:
+            self.changed.emit()
+
+    def import_statement(self) -> None:
+        """File → Import statement…: a payment or bank statement, previewed, then imported whole."""
+        from shop_orders.ui.statement_import import StatementImportDialog
+
+        path = FileDialog.ask_open(
+            self.window, t("Import a payment or bank statement"),
+            t("Statements (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;All files (*)"),
+            protected=self.ctx.db.own_files())
+        if path is None:
+            return
+        if StatementImportDialog.ask(self.ctx, path, self.lang, self.window) is not None:
             self.changed.emit()
 
     def export_orders(self) -> None:

@@ -56,7 +56,7 @@ def test_english_workbook(written):
                                                                       Decimal("-0.5"), None, None]
     assert table[("Stripe", "USD", "orders", "matched")] == [1, Decimal("19.99"), Decimal("19.99"), 0, None, None]
     assert table[("no statement line", "CNY", "orders", "disagrees")][:4] == [1, 300, 0, -300]
-    assert table[("Alipay", "CNY", "statement lines", "unmatched")] == [1, None, None, None, 50, 0]
+    assert table[("Alipay", "CNY", "statement lines", "not matched")] == [1, None, None, None, 50, 0]
     assert table[("Alipay", "CNY", "statement lines", "matched")][:5] == [3, None, None, None, Decimal("298.9")]
     notes = [x[0] for x in summary if x and x[0] and not x[1]]
     assert "Period: 2026-11-01 to 2026-11-30" in notes
@@ -87,7 +87,7 @@ def test_english_workbook(written):
     a4 = got["2026111022004"]
     assert a4[12:14] == ["excluded", "not a sale"] and a4[16] == "not a sale" and a4[3] == -500
     a5 = got["2026111022005"]
-    assert a5[10] == FORMULA_MEMO and a5[12] == "unmatched" and a5[14] is None
+    assert a5[10] == FORMULA_MEMO and a5[12] == "not matched" and a5[14] is None
     row5 = next(i for i, row in enumerate(rows(lines), 1) if row[6] == "2026111022005")
     assert lines[f"K{row5}"].data_type == "s" and lines[f"K{row5}"].quotePrefix
     s1 = got["txn_1Q2w3E"]

@@ -100,7 +100,7 @@ def test_the_lists_worst_first_and_coloured(make_board, data):
     assert m.data(m.index(1, 6)) == "-0.50 CNY" and m.data(m.index(1, 7)) == "2"
     lines = board.lines
     texts = [lines.data(lines.index(r, 6)) for r in range(lines.rowCount())]
-    assert texts.count("unmatched") == 1 and texts.count("excluded") == 1
+    assert texts.count("not matched") == 1 and texts.count("excluded") == 1
     assert lines.data(lines.index(0, 1)) == "Stripe"  # the newest first
 
 

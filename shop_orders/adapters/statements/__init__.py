@@ -17,6 +17,8 @@ from shop_orders.domain.statements import Statement, StatementFileError
 # The formats, in the order they are tried. Each module: CODE, PROVIDER, LABEL (N_ text),
 # sniff(head: str) -> bool, parse(path: Path, **options) -> Statement.
 _MODULES: tuple[str, ...] = (
+    "alipay_account", "alipay_business", "tmall", "wechat",
+    "stripe", "paypal", "shopify_payments", "bank_csv", "camt053", "mt940",
 )
 
 

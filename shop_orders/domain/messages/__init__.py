@@ -29,10 +29,13 @@ from shop_orders.domain.messages import (
     zh_import,
     zh_orders,
     zh_recon_board,
+    zh_reconcile,
     zh_scan,
     zh_shared,
     zh_slip,
     zh_statements,
+    zh_statements_cn,
+    zh_statements_intl,
     zh_station,
     zh_store,
     zh_tickets,
@@ -56,7 +59,7 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
 
 ZH: dict[str, str] = _merge(zh_station.ZH, zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_common.ZH, zh_shared.ZH, zh_users.ZH, zh_tickets.ZH,
                            zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH, zh_scan.ZH, zh_slip.ZH,
-                           zh_statements.ZH, zh_recon_board.ZH)
+                           zh_statements.ZH, zh_reconcile.ZH, zh_statements_cn.ZH, zh_statements_intl.ZH, zh_recon_board.ZH)
 
 _current = "en"
 

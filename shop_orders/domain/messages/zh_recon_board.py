@@ -3,7 +3,7 @@ workbook (services/recon_browse.py, services/recon_export.py)."""
 
 ZH: dict[str, str] = {
     # states and rules as the board and the workbook name them (services/recon_browse.py)
-    "unmatched": "未匹配", "matched": "已对平", "excluded": "已排除", "small difference": "小额差异",
+    "not matched": "未匹配", "matched": "已对平", "excluded": "已排除", "small difference": "小额差异",
     "disagrees": "不一致", "confirmed by hand": "已人工确认",
     "order number": "订单号", "order number without its prefix": "去掉前缀的订单号", "base order number": "基础订单号",
     "number in the memo": "备注中的单号", "amount and time": "金额和时间", "refund of a payment": "对应付款的退款",

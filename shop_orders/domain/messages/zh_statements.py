@@ -31,4 +31,29 @@ ZH: dict[str, str] = {
     "{file} fits more than one statement format ({fits}); name one with --source":
         "{file} 同时符合多种对账单格式（{fits}）；请用 --source 指定",
     "unknown statement format '{text}'; expected one of: {choices}": "未知对账单格式“{text}”；可用：{choices}",
+    # importing (services/statements.py) and checking (services/verification.py)
+    "{currency} in {money_in}, out {money_out}": "{currency} 收入 {money_in}，支出 {money_out}",
+    "{file} ({format}): {lines} lines, {new} new, {known} already imported":
+        "{file}（{format}）：共 {lines} 行，新增 {new} 行，{known} 行已导入过",
+    "{where}: this line repeats row {other} (both are {id}); the file is damaged or was put together by hand":
+        "{where}：此行与第 {other} 行重复（均为 {id}）；文件已损坏或经人工拼接",
+    "{where}: the line has no id of its own": "{where}：此行没有自己的流水号",
+    "{where}: line {id} is already in the store from {other} with {stored}, but this file says {says}; "
+    "nothing was imported":
+        "{where}：流水 {id} 已从 {other} 导入，金额为 {stored}，而此文件写的是 {says}；未导入任何内容",
+    "the line is not what was imported": "此行与导入时不一致",
+    "its lines are not the ones imported (a line was added or removed)": "其明细与导入时不一致（有行被增加或删除）",
+    "statement #{id} ({file}): {what}": "对账单 #{id}（{file}）：{what}",
+    "statement #{id} ({file}), row {row}: {what}": "对账单 #{id}（{file}），第 {row} 行：{what}",
+    # permissions (domain/roles.py) and sources (domain/vocabulary.py)
+    "import payment and bank statements": "导入支付和银行对账单",
+    "reconcile statements with orders (match, exclude, confirm)": "将对账单与订单核对（匹配、排除、确认）",
+    "statement import": "对账单导入",
+    "{what}; {money}": "{what}；{money}", "; ": "；",
+    "{where}: transaction {txn} is already in the store from {other}, another kind of statement of the same account; "
+    "import one kind per account and period, or every sale counts twice; nothing was imported":
+        "{where}：交易 {txn} 已从 {other}（同一账户的另一种对账单）导入；每个账户每个期间只导入一种，否则每笔销售会计算两次；"
+        "未导入任何内容",
+    "{what}; {n} of them completed with what the provider added since (their payout, ...)":
+        "{what}；其中 {n} 行补上了支付渠道之后添加的信息（如其结算批次）",
 }

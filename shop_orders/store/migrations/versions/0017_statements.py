@@ -66,6 +66,7 @@ def upgrade() -> None:
         _text("rule", 64), _text("reason"), _text("decided_by", 100),
         _time("decided_at", True),
         sa.Column("paid_out_by", sa.BigInteger, nullable=True),
+        _text("seal", 64),
         sa.UniqueConstraint("provider", "external_id", name="uq_statement_lines_provider_external"),
     )
     for name, cols in (("statement", ["statement_id"]), ("state_time", ["state", "occurred_at"]),

@@ -1,0 +1,76 @@
+"""`shop-orders statements` through real subprocesses (issue 27 items 2 and 6), on the real-shaped
+Alipay 账务明细 sample (tests/real/statements/README.md): the dry run says what the import writes
+and writes nothing, the import keeps each line once (a second import adds nothing), the list shows
+the statement, audit verify holds; a statement that does not add up and a GBK file with a broken
+byte are refused with one sentence naming file, row (and column), nothing written."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from tests.cli.test_cli import assert_one_line_error, run
+from tests.real.test_statements_cn import ACCOUNT, WECHAT
+
+PASSWORD = "olivia-secret-1"
+
+
+@pytest.fixture
+def shop(tmp_path):
+    env = {"XDG_DATA_HOME": str(tmp_path / "home"), "SHOP_ORDERS_PASSWORD": PASSWORD}
+    db = tmp_path / "shop.sqlite3"
+    run("init", "--owner", "olivia", db=db, env=env)
+
+    def cli(*args, check=True):
+        return run("--user", "olivia", *args, db=db, env=env, check=check)
+
+    cli.db = db
+    return cli
+
+
+def lines(db) -> int:
+    with sqlite3.connect(db) as c:
+        n = c.execute("SELECT count(*) FROM statement_lines").fetchone()[0]
+    c.close()
+    return n
+
+
+def test_dry_run_import_reimport_list_and_verify(shop):
+    said = f"{ACCOUNT.name} (alipay_account): 7 lines, 7 new, 0 already imported; CNY in 264.40, out -1120.77\n"
+    assert shop("statements", "import", ACCOUNT, "--dry-run").stdout == said + "Dry run: nothing was written.\n"
+    assert lines(shop.db) == 0
+    assert shop("statements", "import", ACCOUNT).stdout == said
+    assert lines(shop.db) == 7
+    again = shop("statements", "import", ACCOUNT).stdout
+    assert again == (f"{ACCOUNT.name} (alipay_account): 7 lines, 0 new, 7 already imported\n"
+                     "Nothing new: every line of this statement is already in the store.\n")
+    assert lines(shop.db) == 7
+    shop("statements", "import", WECHAT, "--source", "wechat")
+    listed = json.loads(shop("statements", "list", "--format", "json").stdout)
+    assert [(s["provider"], s["format"], s["lines"], s["imported_by"]) for s in listed] == [
+        ("wechat_pay", "wechat", 4, "olivia"), ("alipay", "alipay_account", 7, "olivia")]
+    assert "Audit chain intact" in shop("audit", "verify").stdout
+
+
+def test_a_statement_that_does_not_add_up_is_refused_naming_the_difference(shop, tmp_path):
+    raw = ACCOUNT.read_bytes().replace(b",59.90,", b",59.00,", 1)
+    assert raw != ACCOUNT.read_bytes()
+    changed = tmp_path / ACCOUNT.name
+    changed.write_bytes(raw)
+    res = shop("statements", "import", changed, check=False)
+    assert_one_line_error(res)
+    assert changed.name in res.stderr and "(a difference of -0.90)" in res.stderr
+    assert lines(shop.db) == 0
+
+
+def test_a_gbk_file_with_a_broken_byte_is_refused_naming_row_and_column(shop, tmp_path):
+    raw = ACCOUNT.read_bytes()
+    at = raw.index("手工皂".encode("gb18030"))
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(raw[:at] + b"\x81\x20" + raw[at + 2:])
+    res = shop("statements", "import", broken, "--source", "alipay_account", check=False)
+    assert_one_line_error(res)
+    assert "broken.csv, row 6, column 4: byte 0x81 is not valid GBK/GB18030 text" in res.stderr
+    assert lines(shop.db) == 0
