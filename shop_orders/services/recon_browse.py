@@ -23,6 +23,13 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal_
 from sqlalchemy.orm import Session
 
 from shop_orders.domain.messages import N_, t
+from shop_orders.domain.reconcile import (
+    LINE_EXCLUDED,
+    LINE_MATCHED,
+    LINE_OPEN,
+    STATE_LABELS,
+    State,
+)
 from shop_orders.services import settings
 from shop_orders.store.db import Database
 from shop_orders.store.models import (
@@ -41,29 +48,24 @@ O = Order.__table__  # noqa: E741 - the orders table, as L, M and R name theirs
 S = StatementFile.__table__
 A = AuditEvent.__table__
 
-LINE_STATES = ("open", "matched", "excluded")
-ORDER_STATES = ("red", "amber", "green", "excluded", "confirmed")
-LINE_STATE_LABELS: dict[str, str] = {"open": N_("not matched"), "matched": N_("matched"), "excluded": N_("excluded")}
-ORDER_STATE_LABELS: dict[str, str] = {"green": N_("matched"), "amber": N_("small difference"),
-                                      "red": N_("disagrees"), "excluded": N_("excluded"),
-                                      "confirmed": N_("confirmed by hand")}
-RULE_LABELS: dict[str, str] = {
-    "exact": N_("order number"), "prefix": N_("order number without its prefix"),
-    "base_order": N_("base order number"), "memo": N_("number in the memo"), "amount_time": N_("amount and time"),
-    "refund": N_("refund of a payment"), "fee": N_("fee of a payment"), "payout": N_("payout of its lines"),
-    "not_sale": N_("not a sale"), "manual": N_("by hand")}
+# The orders' states worst first, as the board lists them; their names and the rules' are
+# domain/reconcile.py's (the command line and the payment tickets say the same words).
+ORDER_STATES = tuple(s.value for s in (State.RED, State.AMBER, State.GREEN, State.EXCLUDED, State.CONFIRMED))
+LINE_STATE_LABELS: dict[str, str] = {LINE_OPEN: N_("not matched"), LINE_MATCHED: STATE_LABELS[State.GREEN],
+                                     LINE_EXCLUDED: STATE_LABELS[State.EXCLUDED]}
 
 
 def order_state_label(state: str, lang: str | None = None) -> str:
-    return t(ORDER_STATE_LABELS[state], lang=lang) if state in ORDER_STATE_LABELS else state
+    try:
+        return State(state).label(lang)
+    except ValueError:
+        return state
 
 
 def line_state_label(state: str, lang: str | None = None) -> str:
     return t(LINE_STATE_LABELS[state], lang=lang) if state in LINE_STATE_LABELS else state
 
 
-def rule_label(rule: str, lang: str | None = None) -> str:
-    return t(RULE_LABELS[rule], lang=lang) if rule in RULE_LABELS else rule
 NO_SOURCE = ""  # the source of an order no statement line was matched to
 BATCH = 900  # ids per IN (...) (SQLite's bound parameters)
 # The board's lists sort by these (services/browse.py's way: the column, then the id).

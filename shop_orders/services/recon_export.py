@@ -36,6 +36,7 @@ from shop_orders.domain import messages
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import digits, to_decimal
+from shop_orders.domain.reconcile import rule_label
 from shop_orders.domain.statements import KIND_LABELS, provider_label
 from shop_orders.services.exporting import (
     DATE_FORMAT,
@@ -57,7 +58,6 @@ from shop_orders.services.recon_browse import (
     ReconBrowser,
     line_state_label,
     order_state_label,
-    rule_label,
 )
 from shop_orders.store.db import Database
 

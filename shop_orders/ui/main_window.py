@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         s.thresholdsChanged.connect(self._thresholds_changed)
         s.restoring.connect(self._restoring)
         s.keyImported.connect(self.notice.hide)
+        s.changed.connect(self._board_reload)  # a statement imported here: an open board reads it
         b = self.background
         b.storeChanged.connect(self._store_changed_elsewhere)
         b.tick.connect(self.reload)
@@ -230,6 +231,9 @@ class MainWindow(QMainWindow):
         for panel in (self.approvals, self.tickets):
             panel.permitted = self.session.permitted
             panel._buttons()
+        board = getattr(self, "board", None)
+        if board is not None and shiboken6.isValid(board):
+            board.refresh_buttons()  # what the signed-in person may do there
         self.rightsChanged.emit()
 
     def _locked(self, locked: bool) -> None:
@@ -244,12 +248,15 @@ class MainWindow(QMainWindow):
 
     def _store_changed_elsewhere(self) -> None:
         self.reload()
-        board = getattr(self, "board", None)
-        if board is not None and shiboken6.isValid(board) and board.isVisible():
-            board.reload()  # another seat imported a statement, matched or confirmed something
+        self._board_reload()  # another seat imported a statement, matched or confirmed something
         self.approvals.reload()  # another seat proposed or decided something
         self.tickets.follow()  # read again only if a ticket changed
         self.session.refresh_rights()
+
+    def _board_reload(self) -> None:
+        board = getattr(self, "board", None)
+        if board is not None and shiboken6.isValid(board) and board.isVisible():
+            board.reload()
 
     def _store_changed_here(self) -> None:
         self.reload()
@@ -372,7 +379,8 @@ class MainWindow(QMainWindow):
             board.raise_()
             board.activateWindow()
             return
-        self.board = ReconciliationBoard(self.ctx, self.lang, self, clock=self.clock)
+        self.board = ReconciliationBoard(self.ctx, self.lang, self, clock=self.clock,
+                                         rights=lambda: self.session.permitted)
         self.board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.board.changed.connect(self._store_changed_here)
         fit_window(self.board, available_room(self))

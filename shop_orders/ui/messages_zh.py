@@ -348,6 +348,7 @@ ZH = {
         "匹配完成：匹配 %s 笔明细，%s 笔作为非销售排除，%s 笔仍未匹配。",
     "Export the reconciliation": "导出对账", "Exporting the reconciliation…": "正在导出对账…",
     "Exported %s orders and %s statement lines to %s": "已导出 %s 个订单和 %s 笔对账单明细到 %s",
+    "Your role may not reconcile; the owner sets it in the permissions.": "您的角色不能对账；店主可在权限中设置。",
     # importing a statement (ui/statement_import.py, File menu)
     "recognised from its header": "按表头自动识别", "account {account}": "账户 {account}",
     "Importing… (one transaction: nothing is written unless all of it is)": "正在导入…（一个事务：要么全部写入，要么什么都不写）",

@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.money import format_minor
+from shop_orders.domain.reconcile import rule_label
 from shop_orders.domain.statements import KIND_LABELS, provider_label
 from shop_orders.services.recon_browse import (
     NO_SOURCE,
@@ -37,7 +38,6 @@ from shop_orders.services.recon_browse import (
     ReconBrowser,
     line_state_label,
     order_state_label,
-    rule_label,
 )
 from shop_orders.ui import palette
 from shop_orders.ui.order_model import local_text

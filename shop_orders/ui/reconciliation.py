@@ -18,7 +18,7 @@ orders, an order's lines and trail): the UI thread only shows what arrives.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,10 +45,10 @@ from PySide6.QtWidgets import (
 
 from shop_orders.domain import trail
 from shop_orders.domain.messages import t
+from shop_orders.domain.reconcile import LINE_STATES, rule_label
 from shop_orders.domain.statements import KIND_LABELS, PROVIDERS, provider_label
 from shop_orders.services.context import AppContext
 from shop_orders.services.recon_browse import (
-    LINE_STATES,
     NO_SOURCE,
     ORDER_STATES,
     Figures,
@@ -61,7 +61,6 @@ from shop_orders.services.recon_browse import (
     ReconBrowser,
     line_state_label,
     order_state_label,
-    rule_label,
 )
 from shop_orders.ui import palette
 from shop_orders.ui.dialogs import _Form, error_label
@@ -171,9 +170,13 @@ class ReconciliationBoard(QMainWindow):
     detailShown = Signal()
 
     def __init__(self, ctx: AppContext, lang: str = "en", parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 rights: Callable[[], Collection[str] | None] = lambda: None) -> None:
+        """rights: what the signed-in person may do (the main window's session; None: not read yet,
+        or a store without users). Reading is open to everyone; the buttons that write need
+        services/reconcile.ACTION."""
         super().__init__(parent)
-        self.ctx, self.lang, self.clock = ctx, lang, clock
+        self.ctx, self.lang, self.clock, self.rights = ctx, lang, clock, rights
         self.setObjectName("reconciliationBoard")
         self.setWindowTitle(t("Reconciliation"))
         self.browser = ReconBrowser(ctx.db)
@@ -306,10 +309,13 @@ class ReconciliationBoard(QMainWindow):
     def _button_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
 
+        self._tips: dict[QPushButton, str] = {}
+
         def button(text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
             b = QPushButton(text, self)
             b.setObjectName(name)
             b.setToolTip(tip)
+            self._tips[b] = tip
             b.clicked.connect(slot)
             row.addWidget(b)
             return b
@@ -563,8 +569,22 @@ class ReconciliationBoard(QMainWindow):
         self.detailShown.emit()
 
     # ---- the buttons --------------------------------------------------------------------------------
+    def refresh_buttons(self) -> None:
+        """The signed-in person's rights were read again (the main window says so)."""
+        self._buttons()
+
+    def may_write(self) -> bool:
+        from shop_orders.services.reconcile import ACTION
+
+        rights = self.rights()
+        return rights is None or ACTION in rights
+
     def _buttons(self) -> None:
-        idle = self.writing is None
+        allowed = self.may_write()
+        idle = self.writing is None and allowed
+        for b in (self.match_button, self.unmatch_button, self.exclude_button, self.confirm_button, self.run_button):
+            b.setToolTip(self._tips[b] if allowed else t("Your role may not reconcile; the owner sets it in the "
+                                                          "permissions."))
         line, order = self.current_line(), self.current_order()
         self.match_button.setEnabled(idle and line is not None and line.state == "open" and order is not None)
         self.unmatch_button.setEnabled(idle and line is not None and line.state in ("matched", "excluded"))

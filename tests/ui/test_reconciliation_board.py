@@ -52,6 +52,8 @@ def table_texts(table: QTableWidget) -> list[list[str]]:
 
 
 def select(qtbot, board, view, row: int) -> None:
+    if view.currentIndex().row() == row:
+        return  # already the current row (kept across a reload): its detail was read then
     with qtbot.waitSignal(board.detailShown, timeout=5000):
         view.selectionModel().setCurrentIndex(
             view.model().index(row, 0),
@@ -251,3 +253,133 @@ def test_rows_below_the_first_page_are_read_by_position_then_by_id(make_board, q
     assert [r.id for r in model.loaded_rows()] == expected
     model.set_ids(expected[::-1])  # a list that no longer agrees (the store changed): shown anew
     assert resets == [1] and model.ids == expected[::-1]
+
+
+# ---- the manual actions, through services/reconcile.py ----------------------------------------------
+
+def act(qtbot, board, monkeypatch, do, reason: str | None = "checked against the bank") -> None:
+    """Answer the reason dialog with `reason`, run the action, wait for its write and the reload."""
+    from shop_orders.ui import reconciliation
+
+    asked = []
+    monkeypatch.setattr(reconciliation.ReasonDialog, "ask", lambda *a: asked.append(a[2]) or reason)
+    do()
+    qtbot.waitUntil(lambda: board.writing is None, timeout=10000)
+    settle(qtbot, board)
+
+
+def line_row(board, line_id):
+    return board.browser.line(line_id)
+
+
+def test_match_by_hand_then_unmatch(make_board, qtbot, data, monkeypatch):
+    board = make_board()
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A5"]))  # ¥50.00, open
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["red"]))
+    with qtbot.waitSignal(board.changed, timeout=10000):
+        act(qtbot, board, monkeypatch, board.match_by_hand, "paid at the counter, slip 17")
+    line = line_row(board, data.lines["A5"])
+    assert line.state == "matched" and line.rule == "manual" and line.orders == (data.numbers["red"],)
+    assert board.message.text() == "Matched by hand."
+    red = board.browser.order(data.orders["red"])
+    assert red.received_minor == 5000 and red.line_count == 1
+    trail = board.browser.order_trail(data.orders["red"])
+    [match] = [e for e in trail if e.field == f"statement_line#{data.lines['A5']}.match"]
+    assert match.reason == "paid at the counter, slip 17" and match.actor == board.ctx.actor.name
+    assert board.current_order_id() == data.orders["red"]  # still selected after the board was read again
+    qtbot.waitUntil(lambda: any("paid at the counter, slip 17" in row for row in table_texts(board.order_trail)),
+                    timeout=5000)  # its trust chain, read again
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A5"]))
+    assert board.unmatch_button.isEnabled()
+    act(qtbot, board, monkeypatch, board.unmatch, "wrong order")
+    assert line_row(board, data.lines["A5"]).state == "open"
+    assert board.browser.order(data.orders["red"]).received_minor == 0
+
+
+def test_exclude_a_line_and_an_order_and_confirm_one(make_board, qtbot, data, monkeypatch):
+    board = make_board()
+    row = board.lines.position(data.lines["A5"])
+    select(qtbot, board, board.line_view, row)
+    board.line_view.clicked.emit(board.lines.index(row, 0))
+    act(qtbot, board, monkeypatch, board.exclude, "a duplicate of the bank's line")
+    line = line_row(board, data.lines["A5"])
+    assert (line.state, line.reason) == ("excluded", "a duplicate of the bank's line")
+    row = board.orders.position(data.orders["red"])
+    select(qtbot, board, board.order_view, row)
+    board.order_view.clicked.emit(board.orders.index(row, 0))
+    act(qtbot, board, monkeypatch, board.exclude, "a gift, never paid")
+    red = board.browser.order(data.orders["red"])
+    assert (red.state, red.reason) == ("excluded", "a gift, never paid")
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["amber"]))
+    act(qtbot, board, monkeypatch, board.confirm_order, "the buyer paid the 0.50 in cash")
+    amber = board.browser.order(data.orders["amber"])
+    assert amber.state == "confirmed" and amber.decided_by == board.ctx.actor.name
+    assert board.message.text() == "The order is confirmed."
+    assert "confirmed by hand" in board.source_labels["alipay"].text()
+
+
+def test_no_reason_writes_nothing_and_a_refusal_is_said(make_board, qtbot, data, monkeypatch):
+    board = make_board()
+    row = board.lines.position(data.lines["A1"])  # matched: excluding it is refused by the service
+    select(qtbot, board, board.line_view, row)
+    board.line_view.clicked.emit(board.lines.index(row, 0))
+    act(qtbot, board, monkeypatch, board.exclude, None)
+    assert line_row(board, data.lines["A1"]).state == "matched" and board.message.text() == ""
+    act(qtbot, board, monkeypatch, board.exclude, "not ours")
+    assert line_row(board, data.lines["A1"]).state == "matched"
+    assert "unmatch it first" in board.message.text()
+
+
+def test_run_matching_over_the_period(make_board, qtbot, sqlite_db, monkeypatch):
+    from datetime import UTC, datetime
+
+    from shop_orders.store.models import StatementLineRow
+    from tests.factories import make_order
+
+    make_order(sqlite_db, channel="tmall", channel_order_no="T-new")
+    with sqlite_db.write_session() as s:
+        s.add(StatementLineRow(statement_id=1, provider="alipay", external_id="2026111299999", row_no=9, kind="payment",
+                               amount_minor=12000, currency="CNY", occurred_at=datetime(2026, 11, 12, tzinfo=UTC),
+                               merchant_order_no="T-new"))
+        s.commit()
+    board = make_board()
+    act(qtbot, board, monkeypatch, board.run_matching)
+    assert board.message.text().startswith("Matching done: 1 lines matched")
+    found = [r for r in board.lines.loaded_rows() if r.external_id == "2026111299999"]
+    assert found and found[0].state == "matched" and found[0].rule == "exact"
+
+
+def test_a_large_match_by_hand_waits_for_a_second_person(make_board, qtbot, sqlite_db, data, monkeypatch):
+    from datetime import UTC, datetime
+
+    from shop_orders.store.models import StatementLineRow
+
+    with sqlite_db.write_session() as s:
+        s.add(StatementLineRow(statement_id=1, provider="alipay", external_id="2026111288888", row_no=8, kind="payment",
+                               amount_minor=250000, currency="CNY", occurred_at=datetime(2026, 11, 12, tzinfo=UTC)))
+        s.commit()
+    board = make_board()
+    line = next(r for r in board.lines.loaded_rows() if r.external_id == "2026111288888")
+    select(qtbot, board, board.line_view, board.lines.position(line.id))
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["red"]))
+    act(qtbot, board, monkeypatch, board.match_by_hand, "the wholesale order, paid in one go")
+    assert "proposed as change set #" in board.message.text()
+    assert line_row(board, line.id).state == "open"  # nothing matched until a second person approves
+
+
+def test_a_role_that_may_not_reconcile_reads_but_cannot_write(qtbot, sqlite_db, tmp_path, clock, data):
+    from shop_orders.domain.changes import Actor
+
+    ctx = AppContext(sqlite_db, tmp_path, tmp_path / "backups", Actor("wes", "warehouse"))
+    board = ReconciliationBoard(ctx, "en", clock=clock, rights=lambda: frozenset({"order.ship"}))
+    qtbot.addWidget(board)
+    board.show()
+    settle(qtbot, board)
+    assert board.lines.rowCount() == 6  # reading is open to everyone
+    select(qtbot, board, board.line_view, board.lines.position(data.lines["A5"]))
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["red"]))
+    buttons = (board.match_button, board.unmatch_button, board.exclude_button, board.confirm_button,
+               board.run_button)
+    assert not any(b.isEnabled() for b in buttons)
+    assert board.match_button.toolTip() == "Your role may not reconcile; the owner sets it in the permissions."
+    assert board.export_button.isEnabled()

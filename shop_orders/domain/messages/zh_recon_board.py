@@ -2,12 +2,9 @@
 workbook (services/recon_browse.py, services/recon_export.py)."""
 
 ZH: dict[str, str] = {
-    # states and rules as the board and the workbook name them (services/recon_browse.py)
-    "not matched": "未匹配", "matched": "已对平", "excluded": "已排除", "small difference": "小额差异",
-    "disagrees": "不一致", "confirmed by hand": "已人工确认",
-    "order number": "订单号", "order number without its prefix": "去掉前缀的订单号", "base order number": "基础订单号",
-    "number in the memo": "备注中的单号", "amount and time": "金额和时间", "refund of a payment": "对应付款的退款",
-    "fee of a payment": "对应付款的手续费", "payout of its lines": "提现对应的明细", "not a sale": "非销售款",
+    # a statement line's state as the board and the workbook name it (the orders' states and the rules'
+    # names are domain/reconcile.py's, in zh_reconcile.py)
+    "not matched": "未匹配",
     # the workbook (services/recon_export.py)
     "Reconciliation": "对账", "Of": "类别", "Count": "数量", "Expected": "应收", "Received": "实收",
     "Difference": "差额", "Fees": "手续费合计", "Fee": "手续费", "Line count": "明细笔数",
