@@ -8,7 +8,9 @@
 - `reconcile match LINE ORDER --reason TEXT` (over the owner's threshold: a change set another
   person approves with `bulk approve`), `reconcile unmatch LINE --reason TEXT`,
   `reconcile exclude LINE --reason TEXT`, `reconcile confirm ORDER --reason TEXT`,
-  `reconcile exclude-order ORDER --reason TEXT`.
+  `reconcile exclude-order ORDER --reason TEXT`;
+- `reconcile export FILE.xlsx [--from DATE --to DATE]`: the bookkeeper's workbook
+  (services/recon_export.py) in the language of --lang.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import json
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from shop_orders.cli.common import day_option, local_midnight, positive_int, print_table
@@ -45,6 +48,25 @@ def _period(args: argparse.Namespace) -> tuple[Any, Any]:
                                 end=end))
     return (local_midnight(start) if start else None,
             local_midnight(end + timedelta(days=1)) if end else None)
+
+
+def cmd_reconcile_export(args: argparse.Namespace, ctx: AppContext) -> int:
+    from shop_orders.domain import messages
+    from shop_orders.services import permissions, recon_export
+    from shop_orders.services.recon_browse import Period
+
+    permissions.check(ctx.db, ctx.actor, "orders.export")
+    path = Path(args.file)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(t("{name}: exports are Excel workbooks; name the file .xlsx", name=path.name))
+    if not path.parent.is_dir():
+        raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
+    args.date_from, args.date_to = args.export_from or args.date_from, args.export_to or args.date_to
+    start, end = _period(args)
+    result = recon_export.export(ctx.db, path, Period(start, end), lang=messages.language())
+    print(t("Exported the reconciliation of {orders} orders and {lines} statement lines to {path}.",
+            orders=result.orders, lines=result.lines, path=path))
+    return 0
 
 
 def _counts(states: dict[str, int]) -> str:
@@ -192,4 +214,12 @@ def add_reconcile_commands(sub: argparse._SubParsersAction[Any]) -> argparse._Su
     eo.add_argument("order", metavar="ORDER", help=t("global order id, e.g. SO-20261122-000123"))
     _reason(eo)
     eo.set_defaults(func=cmd_reconcile_exclude_order)
+    ex = rsub.add_parser("export", help=t("the period's reconciliation as an Excel workbook for the bookkeeper, in the "
+                                          "language of --lang"))
+    ex.add_argument("file", metavar="FILE.xlsx")
+    ex.add_argument("--from", dest="export_from", metavar="YYYY-MM-DD",
+                    help=t("from this day (local time; default: from the first statement line)"))
+    ex.add_argument("--to", dest="export_to", metavar="YYYY-MM-DD",
+                    help=t("to this day, included (local time; default: to the last)"))
+    ex.set_defaults(func=cmd_reconcile_export)
     return rsub

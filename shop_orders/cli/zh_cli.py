@@ -340,4 +340,11 @@ ZH: dict[str, str] = {
     "the file's format when it is not recognised by its header": "文件表头无法识别时，指定其格式",
     "the imported statements, newest first": "已导入的对账单，最新的在前",
     "Nothing new: every line of this statement is already in the store.": "没有新内容：此对账单的每条流水都已导入过。",
+    # reconcile export (cli/reconcile.py)
+    "the period's reconciliation as an Excel workbook for the bookkeeper, in the language of --lang":
+        "该期间的对账结果导出为 Excel 工作簿（给会计），语言按 --lang",
+    "from this day (local time; default: from the first statement line)": "从这一天起（本地时间；默认从第一条对账单流水起）",
+    "to this day, included (local time; default: to the last)": "到这一天为止，含当天（本地时间；默认到最后一条）",
+    "Exported the reconciliation of {orders} orders and {lines} statement lines to {path}.":
+        "已将 {orders} 个订单和 {lines} 条对账单流水的对账结果导出到 {path}。",
 }

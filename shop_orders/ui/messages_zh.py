@@ -12,7 +12,6 @@ ZH = {
     'Total / paid': '金额 / 已付',
     'Created / last update': '下单 / 最后更新',
     'Paid at': '付款时间',
-    'Amount': '金额',
     'Method': '方式',
     'Reference': '流水号',
     'Trust chain': '状态信任链',

@@ -74,3 +74,26 @@ def test_a_gbk_file_with_a_broken_byte_is_refused_naming_row_and_column(shop, tm
     assert_one_line_error(res)
     assert "broken.csv, row 6, column 4: byte 0x81 is not valid GBK/GB18030 text" in res.stderr
     assert lines(shop.db) == 0
+
+
+def test_the_bookkeepers_workbook_in_chinese_from_the_command_line(shop, tmp_path):
+    """`reconcile export` in Chinese: every heading and word in the workbook is Chinese (codes such
+    as CNY, numbers and names are data), even though the desktop UI's catalogue is not loaded."""
+    import re
+
+    from openpyxl import load_workbook
+
+    shop("statements", "import", ACCOUNT)
+    shop("reconcile")
+    out = tmp_path / "对账.xlsx"
+    said = shop("--lang", "zh_CN", "reconcile", "export", out, "--from", "2024-05-01", "--to", "2024-05-31").stdout
+    assert said == f"已将 0 个订单和 7 条对账单流水的对账结果导出到 {out}。\n"
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["汇总", "不一致", "小额差异", "已对平", "已排除", "已人工确认", "对账单明细"]
+    english = {v for ws in wb for row in ws.iter_rows(values_only=True) for v in row
+               if isinstance(v, str) and re.search("[A-Za-z]{3,}", v) and not re.search("[\u4e00-\u9fff]", v)}
+    assert english <= {"CNY", "olivia"}, english
+    lines = wb["对账单明细"]
+    assert [c.value for c in lines[1]][:4] == ["时间", "来源", "类型", "金额"]
+    assert shop("reconcile", "export", tmp_path / "r.csv", check=False).stderr == \
+        "error: r.csv: exports are Excel workbooks; name the file .xlsx\n"

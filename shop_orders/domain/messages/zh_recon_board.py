@@ -16,4 +16,5 @@ ZH: dict[str, str] = {
     "Confirmed by hand": "已人工确认", "no statement line": "无对账单明细",
     "Period: {start} to {end}": "期间：{start} 至 {end}", "Made {at}": "生成于 {at}",
     "{sheet} continues on {n} sheets": "{sheet}续于 {n} 张工作表",
+    "Amount": "金额",
 }
