@@ -45,7 +45,7 @@ from shop_orders.domain.statements import (
 )
 from shop_orders.services import permissions
 from shop_orders.services.uow import UnitOfWork
-from shop_orders.store.bulk import insert_many
+from shop_orders.store.bulk import indexes_deferred, insert_many
 from shop_orders.store.keys import ChainKey
 from shop_orders.store.models import AuditEvent, StatementFile, StatementLineRow
 
@@ -234,10 +234,13 @@ def _write_new(uow: UnitOfWork, ctx: ChangeContext, plan: StatementPlan) -> int:
     uow.session.flush()
     assert row.id is not None
     seals: list[str] = []
-    for i in range(0, len(plan.new), 5000):
-        batch = [_row(row.id, st.provider, line, uow.key) for line in plan.new[i:i + 5000]]
-        seals.extend(b[-1] for b in batch)
-        insert_many(uow.session, StatementLineRow.__table__, ROW_COLUMNS, batch)
+    # A statement that at least doubles the lines held (the first months): its secondary indexes
+    # are built once at the end rather than grown a row at a time (SQLite; store/bulk.py).
+    with indexes_deferred(uow.session, [StatementLineRow.__table__], len(plan.new)):
+        for i in range(0, len(plan.new), 5000):
+            batch = [_row(row.id, st.provider, line, uow.key) for line in plan.new[i:i + 5000]]
+            seals.extend(b[-1] for b in batch)
+            insert_many(uow.session, StatementLineRow.__table__, ROW_COLUMNS, batch)
     row.digest = statement_digest(uow.key, row.id, seals)
     uow.record(ctx, "statement", field=f"statement#{row.id}.import", new=f"{row.digest} {len(plan.new)}")
     return row.id
