@@ -209,10 +209,18 @@ def value(values: dict[str, str], name: str) -> str:
     return values.get(name, "")
 
 
-def amount(values: dict[str, str], name: str, file: str, row: int) -> int:
-    """The amount in column `name`, 0 for an empty cell."""
+def amount(values: dict[str, str], name: str, file: str, row: int, seen: dict[str, int] | None = None) -> int:
+    """The amount in column `name`, 0 for an empty cell. `seen` (text -> amount) keeps what was
+    read before: a statement's amounts repeat (every line has one empty side, 0.00)."""
     text = values.get(name, "")
-    return common.minor(text, CURRENCY, file, row, name) if text else 0
+    if not text:
+        return 0
+    if seen is None:
+        return common.minor(text, CURRENCY, file, row, name)
+    got = seen.get(text)
+    if got is None:
+        got = seen[text] = common.minor(text, CURRENCY, file, row, name)
+    return got
 
 
 def required_text(values: dict[str, str], name: str, file: str, row: int) -> str:
@@ -290,7 +298,8 @@ def read_ledger(path: Path, raw: bytes | None, code: str, what: str,
     the platform's order number when the 业务基础订单号 column does not (tmall.py)."""
     table = read_table(path, raw, HEADER_FIRST, what)
     cols = columns(table, path.name, REQUIRED, OPTIONAL)
-    lines = [_line(cells, cols, path.name, row, platform_order) for row, cells in table.rows]
+    seen: dict[str, int] = {}
+    lines = [_line(cells, cols, path.name, row, platform_order, seen) for row, cells in table.rows]
     check_unique(lines, path.name)
     _check_summary(table, lines, path.name)
     stated = period_of(table.above, path.name)
@@ -300,10 +309,10 @@ def read_ledger(path: Path, raw: bytes | None, code: str, what: str,
 
 
 def _line(cells: list[str], cols: dict[str, int], file: str, row: int,
-          platform_order: Callable[[str, str], str] | None) -> StatementLine:
+          platform_order: Callable[[str, str], str] | None, seen: dict[str, int]) -> StatementLine:
     vals = row_values(cells, cols)
-    money_in = amount(vals, C_IN, file, row)
-    money_out = amount(vals, C_OUT, file, row)
+    money_in = amount(vals, C_IN, file, row, seen)
+    money_out = amount(vals, C_OUT, file, row, seen)
     if money_in < 0:
         raise StatementFileError(t("{where}: '{text}' is negative but the column is for money in",
                                    where=where(file, row, C_IN), text=value(vals, C_IN)))
