@@ -316,8 +316,8 @@ ZH = {
     'Show all orders': '显示全部订单',
     # issue 27: the reconciliation board (ui/reconciliation.py, ui/recon_model.py)
     "&Reconciliation…": "对账(&R)…", "Period": "期间", "This month": "本月", "Last month": "上月",
-    "From … to …": "自定日期…", "All sources": "全部来源", "Orders in every state": "全部状态的订单",
-    "Lines in every state": "全部状态的明细", "Every kind": "全部类型", "Number, memo or name…": "单号、备注或名称…",
+    "From … to …": "自定日期…", "All sources": "全部来源", "All orders": "全部订单",
+    "All lines": "全部明细", "Every kind": "全部类型", "Number, memo or name…": "单号、备注或名称…",
     "Number": "单号", "Matched by": "匹配人", "Confirmed or excluded": "确认/排除",
     "Statement lines (%s)": "对账单明细（%s）", "Orders (%s)": "订单（%s）",
     "%s: %s": "%s：%s", "nothing to reconcile": "没有要对账的内容",

@@ -242,12 +242,12 @@ class ReconciliationBoard(QMainWindow):
             self.source.addItem(provider_label(code), code)
         self.state = QComboBox(self)
         self.state.setObjectName("stateFilter")
-        self.state.addItem(t("Orders in every state"), "")
+        self.state.addItem(t("All orders"), "")
         for code in ORDER_STATES:
             self.state.addItem(order_state_label(code), code)
         self.line_state = QComboBox(self)
         self.line_state.setObjectName("lineStateFilter")
-        self.line_state.addItem(t("Lines in every state"), "")
+        self.line_state.addItem(t("All lines"), "")
         for code in LINE_STATES:
             self.line_state.addItem(line_state_label(code), code)
         self.kind = QComboBox(self)
