@@ -9,6 +9,8 @@
   person approves with `bulk approve`), `reconcile unmatch LINE --reason TEXT`,
   `reconcile exclude LINE --reason TEXT`, `reconcile confirm ORDER --reason TEXT`,
   `reconcile exclude-order ORDER --reason TEXT`;
+- `reconcile two-person [AMOUNT]`: show or set (the owner) the amount above which a match by hand
+  is a change set a second person approves;
 - `reconcile export FILE.xlsx [--from DATE --to DATE]`: the bookkeeper's workbook
   (services/recon_export.py) in the language of --lang.
 """
@@ -66,6 +68,20 @@ def cmd_reconcile_export(args: argparse.Namespace, ctx: AppContext) -> int:
     result = recon_export.export(ctx.db, path, Period(start, end), lang=messages.language())
     print(t("Exported the reconciliation of {orders} orders and {lines} statement lines to {path}.",
             orders=result.orders, lines=result.lines, path=path))
+    return 0
+
+
+def cmd_reconcile_two_person(args: argparse.Namespace, ctx: AppContext) -> int:
+    from shop_orders.domain.money import parse_minor
+    from shop_orders.services import reconcile
+
+    if args.amount is not None:
+        minor = parse_minor(args.amount, "")
+        if minor < 0:
+            raise ValidationError(t("The amount for a second person is 0 or more."))
+        ctx.run(lambda uow, change: reconcile.set_two_person_minor(uow, change, minor), "manual")
+    current = ctx.read(reconcile.two_person_minor)
+    print(t("A match by hand over {amount} needs a second person.", amount=format_minor(current, "")))
     return 0
 
 
@@ -222,4 +238,8 @@ def add_reconcile_commands(sub: argparse._SubParsersAction[Any]) -> argparse._Su
     ex.add_argument("--to", dest="export_to", metavar="YYYY-MM-DD",
                     help=t("to this day, included (local time; default: to the last)"))
     ex.set_defaults(func=cmd_reconcile_export)
+    tp = rsub.add_parser("two-person", help=t("show, or set (the owner), the amount above which a match by hand needs a "
+                                              "second person"))
+    tp.add_argument("amount", nargs="?", metavar="AMOUNT", help=t("e.g. 1000.00 (two decimals; 0: every match by hand)"))
+    tp.set_defaults(func=cmd_reconcile_two_person)
     return rsub

@@ -347,4 +347,8 @@ ZH: dict[str, str] = {
     "to this day, included (local time; default: to the last)": "到这一天为止，含当天（本地时间；默认到最后一条）",
     "Exported the reconciliation of {orders} orders and {lines} statement lines to {path}.":
         "已将 {orders} 个订单和 {lines} 条对账单流水的对账结果导出到 {path}。",
+    "show, or set (the owner), the amount above which a match by hand needs a second person":
+        "显示或（由老板）设置金额：人工匹配超过此金额需第二人批准",
+    "e.g. 1000.00 (two decimals; 0: every match by hand)": "例如 1000.00（两位小数；0 表示每次人工匹配都需批准）",
+    "A match by hand over {amount} needs a second person.": "超过 {amount} 的人工匹配需要第二人批准。",
 }

@@ -316,7 +316,7 @@ ZH = {
     'Show all orders': '显示全部订单',
     # issue 27: the reconciliation board (ui/reconciliation.py, ui/recon_model.py)
     "&Reconciliation…": "对账(&R)…", "Period": "期间", "This month": "本月", "Last month": "上月",
-    "From … to …": "自定日期…", "All sources": "全部来源", "All orders": "全部订单",
+    "From … to …": "自定日期…", "All sources": "全部来源",
     "All lines": "全部明细", "Every kind": "全部类型", "Number, memo or name…": "单号、备注或名称…",
     "Number": "单号", "Matched by": "匹配人", "Confirmed or excluded": "确认/排除",
     "Statement lines (%s)": "对账单明细（%s）", "Orders (%s)": "订单（%s）",
@@ -356,4 +356,10 @@ ZH = {
     "Import s&tatement…": "导入对账单(&T)…", "Import a payment or bank statement": "导入支付或银行对账单",
     "Statements (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;All files (*)":
         "对账单 (*.csv *.txt *.xlsx *.xls *.xml *.sta *.mt940 *.940);;所有文件 (*)",
+    # the owner's two-person amount on the board (ui/reconciliation.py)
+    "Second person above": "超过此金额需第二人", "Second person above…": "第二人批准金额…",
+    "A match by hand of more than this amount waits until a second person approves it.":
+        "超过此金额的人工匹配须等第二人批准后才生效。",
+    "The owner's amount above which a match by hand needs a second person": "老板设置的金额：人工匹配超过此金额需第二人批准",
+    "A match by hand over %s now needs a second person.": "现在超过 %s 的人工匹配需要第二人批准。",
 }

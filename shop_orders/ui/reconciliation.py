@@ -44,7 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from shop_orders.domain import trail
+from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
+from shop_orders.domain.money import format_minor, parse_minor
 from shop_orders.domain.reconcile import LINE_STATES, rule_label
 from shop_orders.domain.statements import KIND_LABELS, PROVIDERS, provider_label
 from shop_orders.services.context import AppContext
@@ -158,6 +160,34 @@ class ReasonDialog(_Form):
 
     def chosen(self) -> str:
         return self.reason.text().strip()
+
+
+class AmountDialog(_Form):
+    """The owner's amount above which a match by hand waits for a second person (in minor units of
+    the line's currency; typed with two decimals, as the usual currencies write it)."""
+
+    def __init__(self, parent: QWidget, current_minor: int) -> None:
+        super().__init__(parent, t("Second person above"))
+        self.setObjectName("twoPersonAmountDialog")
+        said = QLabel(t("A match by hand of more than this amount waits until a second person approves it."), self)
+        said.setWordWrap(True)
+        self.form.addRow(said)
+        self.amount = QLineEdit(format_minor(current_minor, ""), self)
+        self.amount.setObjectName("twoPersonAmount")
+        self.form.addRow(t("Amount"), self.amount)
+
+    def validate(self) -> str | None:
+        try:
+            self.chosen()
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    def chosen(self) -> int:
+        minor = parse_minor(self.amount.text(), "")
+        if minor < 0:
+            raise ValidationError(t("The amount for a second person is 0 or more."))
+        return minor
 
 
 class ReconciliationBoard(QMainWindow):
@@ -334,6 +364,8 @@ class ReconciliationBoard(QMainWindow):
         self.export_button = button(t("Export…"), "reconExportButton", self.export,
                                     t("The period's reconciliation to Excel"))
         self.refresh_button = button(t("Refresh"), "reconRefreshButton", self.reload, t("Read the board again"))
+        self.amount_button = button(t("Second person above…"), "twoPersonButton", self.two_person_amount,
+                                    t("The owner's amount above which a match by hand needs a second person"))
         return row
 
     def _connect(self) -> None:
@@ -585,6 +617,8 @@ class ReconciliationBoard(QMainWindow):
         for b in (self.match_button, self.unmatch_button, self.exclude_button, self.confirm_button, self.run_button):
             b.setToolTip(self._tips[b] if allowed else t("Your role may not reconcile; the owner sets it in the "
                                                           "permissions."))
+        rights = self.rights()
+        self.amount_button.setVisible(rights is None or "settings.permissions" in rights)
         line, order = self.current_line(), self.current_order()
         self.match_button.setEnabled(idle and line is not None and line.state == "open" and order is not None)
         self.unmatch_button.setEnabled(idle and line is not None and line.state in ("matched", "excluded"))
@@ -710,6 +744,22 @@ class ReconciliationBoard(QMainWindow):
         matched = getattr(summary, "matched_total", 0)
         return t("Matching done: %s lines matched, %s excluded as not sales, %s still unmatched.") % (
             f"{matched:,}", f"{getattr(summary, 'excluded', 0):,}", f"{getattr(summary, 'still_open', 0):,}")
+
+    def two_person_amount(self) -> None:
+        """The owner sets the amount above which a match by hand needs a second person (read in a
+        worker, asked, written in a worker; in the trail like every setting)."""
+        from shop_orders.services import reconcile
+
+        ctx = self.ctx
+
+        def ask(current: int) -> None:
+            minor = AmountDialog.ask(self, current)
+            if minor is None or minor == current:
+                return
+            self._write(lambda: ctx.run(lambda uow, c: reconcile.set_two_person_minor(uow, c, minor), "manual"),
+                        lambda _r: t("A match by hand over %s now needs a second person.") % format_minor(minor, ""))
+
+        run_in_pool(lambda: ctx.read(reconcile.two_person_minor), ask, lambda m: self.say(m, bad=True), owner=self)
 
     def export(self) -> None:
         from shop_orders.ui.store_actions import ExportOptionsDialog

@@ -97,3 +97,12 @@ def test_the_bookkeepers_workbook_in_chinese_from_the_command_line(shop, tmp_pat
     assert [c.value for c in lines[1]][:4] == ["时间", "来源", "类型", "金额"]
     assert shop("reconcile", "export", tmp_path / "r.csv", check=False).stderr == \
         "error: r.csv: exports are Excel workbooks; name the file .xlsx\n"
+
+
+def test_the_owner_sets_the_two_person_amount(shop):
+    assert shop("reconcile", "two-person").stdout == "A match by hand over 1000.00 needs a second person.\n"
+    assert shop("reconcile", "two-person", "2500").stdout == "A match by hand over 2500.00 needs a second person.\n"
+    res = shop("reconcile", "two-person", "12.345", check=False)
+    assert_one_line_error(res)
+    assert "'12.345' has more than 2 decimal places" in res.stderr
+    assert shop("--lang", "zh_CN", "reconcile", "two-person").stdout == "超过 2500.00 的人工匹配需要第二人批准。\n"

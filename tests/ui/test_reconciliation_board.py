@@ -383,3 +383,47 @@ def test_a_role_that_may_not_reconcile_reads_but_cannot_write(qtbot, sqlite_db, 
     assert not any(b.isEnabled() for b in buttons)
     assert board.match_button.toolTip() == "Your role may not reconcile; the owner sets it in the permissions."
     assert board.export_button.isEnabled()
+    assert board.amount_button.isHidden()  # the two-person amount is the owner's
+
+
+def test_the_owner_sets_the_two_person_amount_and_a_match_under_it_is_done_at_once(make_board, qtbot, sqlite_db,
+                                                                                    data, monkeypatch):
+    from datetime import UTC, datetime
+
+    from shop_orders.services import reconcile
+    from shop_orders.store.models import StatementLineRow
+    from shop_orders.ui.reconciliation import AmountDialog
+
+    with sqlite_db.write_session() as s:
+        s.add(StatementLineRow(statement_id=1, provider="alipay", external_id="2026111288888", row_no=8, kind="payment",
+                               amount_minor=250000, currency="CNY", occurred_at=datetime(2026, 11, 12, tzinfo=UTC)))
+        s.commit()
+    board = make_board()
+    assert board.amount_button.isVisible()
+    asked = []
+    monkeypatch.setattr(AmountDialog, "ask", classmethod(lambda cls, parent, current: asked.append(current) or 300000))
+    board.amount_button.click()
+    qtbot.waitUntil(lambda: "now needs a second person" in board.message.text(), timeout=5000)
+    assert asked == [100000] and board.message.text() == "A match by hand over 3000.00 now needs a second person."
+    with sqlite_db.read_session() as s:
+        assert reconcile.two_person_minor(s) == 300000
+    settle(qtbot, board)
+    line = next(r for r in board.lines.loaded_rows() if r.external_id == "2026111288888")
+    select(qtbot, board, board.line_view, board.lines.position(line.id))
+    select(qtbot, board, board.order_view, board.orders.position(data.orders["red"]))
+    act(qtbot, board, monkeypatch, board.match_by_hand, "the wholesale order, paid in one go")
+    assert board.message.text() == "Matched by hand."
+
+
+def test_the_amount_dialog_refuses_what_is_not_an_amount(qtbot):
+    from shop_orders.ui.reconciliation import AmountDialog
+
+    d = AmountDialog(None, 100000)
+    qtbot.addWidget(d)
+    assert d.amount.text() == "1000.00"
+    for text, said in (("abc", "'abc' is not an amount of money"), ("-5", "The amount for a second person is 0 or more."),
+                       ("1.234", "'1.234' has more than 2 decimal places for ")):
+        d.amount.setText(text)
+        assert (d.validate() or "").startswith(said), d.validate()
+    d.amount.setText("2,500.00")
+    assert d.validate() is None and d.chosen() == 250000

@@ -42,4 +42,5 @@ ZH: dict[str, str] = {
     # the trail (domain/vocabulary.py)
     "statement line #{id} {what}": "对账单明细 #{id} {what}", "matched by hand": "人工匹配", "unmatched": "取消匹配",
     "excluded by hand": "人工排除", "reconciliation state": "对账状态", "reconciliation run": "运行对账",
+    "The amount for a second person is 0 or more.": "需第二人批准的金额须为 0 或以上。",
 }
