@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 
 from shop_orders.domain import messages, trail
 from shop_orders.domain.channels import parse_channel
@@ -260,3 +261,13 @@ def required_secret(env: str, prompt: str) -> str:
     if not value:
         raise ValidationError(t("Type it on a terminal when asked, or set {env}; nothing was changed.", env=env))
     return value
+
+
+def xlsx_path(text: str | Path) -> Path:
+    """Where an export goes: a .xlsx file in a folder that exists, or ValidationError (one sentence)."""
+    path = Path(text)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(t("{name}: exports are Excel workbooks; name the file .xlsx", name=path.name))
+    if not path.parent.is_dir():
+        raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
+    return path

@@ -21,10 +21,9 @@ import argparse
 import json
 import sys
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from shop_orders.cli.common import day_option, local_midnight, positive_int, print_table
+from shop_orders.cli.common import day_option, local_midnight, positive_int, print_table, xlsx_path
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import format_minor
@@ -58,11 +57,7 @@ def cmd_reconcile_export(args: argparse.Namespace, ctx: AppContext) -> int:
     from shop_orders.services.recon_browse import Period
 
     permissions.check(ctx.db, ctx.actor, "orders.export")
-    path = Path(args.file)
-    if path.suffix.lower() != ".xlsx":
-        raise ValidationError(t("{name}: exports are Excel workbooks; name the file .xlsx", name=path.name))
-    if not path.parent.is_dir():
-        raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
+    path = xlsx_path(args.file)
     args.date_from, args.date_to = args.export_from or args.date_from, args.export_to or args.date_to
     start, end = _period(args)
     result = recon_export.export(ctx.db, path, Period(start, end), lang=messages.language())

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shop_orders.cli.common import ProgressBar, channel_arg, day_option, local_midnight, status_arg
+from shop_orders.cli.common import (
+    ProgressBar,
+    channel_arg,
+    day_option,
+    local_midnight,
+    status_arg,
+    xlsx_path,
+)
 from shop_orders.domain import messages
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import N_, t
@@ -163,11 +170,7 @@ def cmd_export(args, ctx: AppContext) -> int:
     from shop_orders.services.overview import thresholds
 
     permissions.check(ctx.db, ctx.actor, "orders.export")
-    path = Path(args.file)
-    if path.suffix.lower() != ".xlsx":
-        raise ValidationError(t("{name}: exports are Excel workbooks; name the file .xlsx", name=path.name))
-    if not path.parent.is_dir():
-        raise ValidationError(t("The folder {folder} does not exist.", folder=path.parent))
+    path = xlsx_path(args.file)
     q = export_query(args, thresholds(ctx.db), datetime.now(UTC))
     with ProgressBar() as bar:
         result = exporting.export(ctx.db, path, q, with_lines=not args.no_lines, progress=bar.update,

@@ -98,20 +98,9 @@ def read(path: Path, fmt: str | None = None, **options: Any) -> tuple[Statement,
     (one sentence naming file, row and column) when the file cannot be imported as it is."""
     raw = common.read_bytes(path)
     statement = formats.read(path, fmt or None, **options)
-    _no_repeats(path.name, statement.lines)
+    common.check_unique(statement.lines, path.name)  # whatever the format's parser checked
     return statement, hashlib.sha256(raw).hexdigest()
 
-
-def _no_repeats(file: str, lines: Sequence[StatementLine]) -> None:
-    first: dict[str, int] = {}
-    for line in lines:
-        if line.external_id in first:
-            raise StatementFileError(t("{where}: this line repeats row {other} (both are {id}); the file is "
-                                       "damaged or was put together by hand", where=where(file, line.row),
-                                       other=first[line.external_id], id=line.external_id))
-        if not line.external_id:
-            raise StatementFileError(t("{where}: the line has no id of its own", where=where(file, line.row)))
-        first[line.external_id] = line.row
 
 
 def prepare(session: Session, path: Path, fmt: str | None = None, **options: Any) -> StatementPlan:

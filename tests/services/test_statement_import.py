@@ -93,7 +93,7 @@ def test_a_line_repeated_in_one_file_is_refused_naming_both_rows(db, tmp_path, m
 
     monkeypatch.setattr(formats, "read", lambda path, fmt, **kw: statement(line(1), line(2), replace(line(1), row=9)))
     (tmp_path / "twice.csv").write_text("x")
-    with pytest.raises(StatementFileError, match=r"^twice.csv, row 9: this line repeats row 2 "):
+    with pytest.raises(StatementFileError, match=r"^twice.csv, row 9: the id 2026110222001000001 is already on row 2; "):
         statements.read(tmp_path / "twice.csv")
 
 

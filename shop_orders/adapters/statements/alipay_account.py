@@ -231,15 +231,6 @@ def required_text(values: dict[str, str], name: str, file: str, row: int) -> str
     return text
 
 
-def check_unique(lines: Sequence[StatementLine], file: str) -> None:
-    """Refuse a file that gives one movement id to two lines."""
-    seen: dict[str, int] = {}
-    for line in lines:
-        if line.external_id in seen:
-            raise StatementFileError(t("{where}: the id {id} is already on row {other}; the file is damaged",
-                                       where=where(file, line.row), id=line.external_id, other=seen[line.external_id]))
-        seen[line.external_id] = line.row
-
 
 def period(lines: Sequence[StatementLine], stated: tuple[datetime | None, datetime | None]
            ) -> tuple[datetime | None, datetime | None]:
@@ -300,7 +291,7 @@ def read_ledger(path: Path, raw: bytes | None, code: str, what: str,
     cols = columns(table, path.name, REQUIRED, OPTIONAL)
     seen: dict[str, int] = {}
     lines = [_line(cells, cols, path.name, row, platform_order, seen) for row, cells in table.rows]
-    check_unique(lines, path.name)
+    common.check_unique(lines, path.name)
     _check_summary(table, lines, path.name)
     stated = period_of(table.above, path.name)
     first, last = period(lines, stated)

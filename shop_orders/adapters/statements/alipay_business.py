@@ -86,7 +86,7 @@ def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
     table = ledger.read_table(path, raw, HEADER_FIRST, t(LABEL))
     cols = ledger.columns(table, path.name, REQUIRED, OPTIONAL)
     lines = [_line(cells, cols, path.name, row) for row, cells in table.rows]
-    ledger.check_unique(lines, path.name)
+    common.check_unique(lines, path.name)
     _check_summary(table, lines, path.name)
     first, last = ledger.period(lines, ledger.period_of(table.above, path.name))
     return Statement(provider=PROVIDER, format=CODE, account=ledger.account_of(table.above), lines=tuple(lines),

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from shop_orders.adapters import readers, safety
 from shop_orders.domain.messages import t
 from shop_orders.domain.money import MAX_MINOR, digits, format_minor
-from shop_orders.domain.statements import StatementFileError, where
+from shop_orders.domain.statements import StatementFileError, StatementLine, where
 
 MAX_BYTES = 256 * 1024 * 1024  # a year of a busy shop's Alipay statement is a few tens of MB
 MAX_ROWS = safety.MAX_ROWS
@@ -250,3 +250,15 @@ def _key(heading: str) -> str:
 def cell(row: Sequence[str], index: int) -> str:
     """The row's cell at `index`, cleaned ('' when the row is short)."""
     return clean(row[index]) if index < len(row) else ""
+
+
+def check_unique(lines: Sequence[StatementLine], file: str) -> None:
+    """Refuse a file that gives one movement id to two lines, or a line no id at all."""
+    seen: dict[str, int] = {}
+    for line in lines:
+        if not line.external_id:
+            raise StatementFileError(t("{where}: the line has no id of its own", where=where(file, line.row)))
+        if line.external_id in seen:
+            raise StatementFileError(t("{where}: the id {id} is already on row {other}; the file is damaged",
+                                       where=where(file, line.row), id=line.external_id, other=seen[line.external_id]))
+        seen[line.external_id] = line.row

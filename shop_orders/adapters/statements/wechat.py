@@ -96,7 +96,7 @@ def parse(path: Path, raw: bytes | None = None, **options: Any) -> Statement:
         raise StatementFileError(t("{file}: the summary block at the end ({name}, …) is missing; the file is "
                                    "incomplete", file=file, name=S_COUNT))
     lines = [_line(rows[i], cols, file, i + 1) for i in range(start + 1, end) if any(c.strip() for c in rows[i])]
-    _check_unique(lines, file)
+    common.check_unique(lines, file)
     _check_summary(rows[end], rows[end + 1], lines, file, end + 2)
     times = [ln.occurred_at for ln in lines]
     merchants = {v for v in (common.clean(r[cols[C_MCH]]) for r in rows[start + 1:end]
@@ -175,14 +175,6 @@ def _currency(text: str, file: str, row: int) -> str:
                                    text=text[:40]))
     return code
 
-
-def _check_unique(lines: Sequence[StatementLine], file: str) -> None:
-    seen: dict[str, int] = {}
-    for line in lines:
-        if line.external_id in seen:
-            raise StatementFileError(t("{where}: the id {id} is already on row {other}; the file is damaged",
-                                       where=where(file, line.row), id=line.external_id, other=seen[line.external_id]))
-        seen[line.external_id] = line.row
 
 
 def _check_summary(names: Sequence[str], values: Sequence[str], lines: Sequence[StatementLine], file: str,
