@@ -35,8 +35,6 @@ ZH: dict[str, str] = {
     "{currency} in {money_in}, out {money_out}": "{currency} 收入 {money_in}，支出 {money_out}",
     "{file} ({format}): {lines} lines, {new} new, {known} already imported":
         "{file}（{format}）：共 {lines} 行，新增 {new} 行，{known} 行已导入过",
-    "{where}: this line repeats row {other} (both are {id}); the file is damaged or was put together by hand":
-        "{where}：此行与第 {other} 行重复（均为 {id}）；文件已损坏或经人工拼接",
     "{where}: the line has no id of its own": "{where}：此行没有自己的流水号",
     "{where}: line {id} is already in the store from {other} with {stored}, but this file says {says}; "
     "nothing was imported":
