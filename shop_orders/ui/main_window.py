@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.about_action = action(self, t("&About Shop Orders"), self.about)
         self.ticket_settings_action = action(self, t("&Ticket settings…"), self.edit_ticket_settings, None,
                                              "ticketSettings")
-        self.reconcile_action = action(self, t("&Reconciliation…"), self.open_reconciliation,
+        self.reconcile_action = action(self, t("Reco&nciliation…"), self.open_reconciliation,
                                        QKeySequence("Ctrl+Shift+R"), "reconciliation")
         self.session.require({self.ticket_settings_action: "settings.shop"})
         o = self.order_actions

@@ -315,7 +315,7 @@ ZH = {
     'Search all orders': '搜索全部订单',
     'Show all orders': '显示全部订单',
     # issue 27: the reconciliation board (ui/reconciliation.py, ui/recon_model.py)
-    "&Reconciliation…": "对账(&R)…", "Period": "期间", "This month": "本月", "Last month": "上月",
+    "Reco&nciliation…": "对账(&N)…", "Period": "期间", "This month": "本月", "Last month": "上月",
     "From … to …": "自定日期…", "All sources": "全部来源",
     "All lines": "全部明细", "Every kind": "全部类型", "Number, memo or name…": "单号、备注或名称…",
     "Number": "单号", "Matched by": "匹配人", "Confirmed or excluded": "确认/排除",
