@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from shop_orders.cli.common import iso, print_table, when
+from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.domain.statements import provider_label
 from shop_orders.services.context import AppContext
@@ -21,8 +22,12 @@ def cmd_statements_import(args: argparse.Namespace, ctx: AppContext) -> int:
     from shop_orders.services import statements
 
     path = Path(args.file)
-    summary = ctx.run(lambda uow, change: statements.import_file(uow, change, path, args.source,
-                                                                 dry_run=args.dry_run),
+    options = {}
+    if args.mapping:  # a bank's CSV in a layout of its own: the mapping's JSON (adapters/statements/bank_csv.py)
+        options["mapping"] = _mapping_text(Path(args.mapping))
+    source = args.source or ("bank_csv" if args.mapping else None)
+    summary = ctx.run(lambda uow, change: statements.import_file(uow, change, path, source, dry_run=args.dry_run,
+                                                                 **options),
                       f"statement:{path.name}")
     print(summary.describe())
     if args.dry_run:
@@ -30,6 +35,16 @@ def cmd_statements_import(args: argparse.Namespace, ctx: AppContext) -> int:
     elif summary.new == 0:
         print(t("Nothing new: every line of this statement is already in the store."))
     return 0
+
+
+def _mapping_text(path: Path) -> str:
+    try:
+        if path.stat().st_size > 64 * 1024:
+            raise ValidationError(t("{file} is too large for a column mapping", file=path.name))
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(t("{file}: the column mapping cannot be read ({why})", file=path.name,
+                                why=getattr(exc, "strerror", None) or exc)) from None
 
 
 def cmd_statements_list(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -62,6 +77,10 @@ def add_statement_commands(sub: Any) -> None:
                                                              "write nothing"))
     im.add_argument("--source", metavar="FORMAT", choices=sorted(formats()) or None,
                     help=t("the file's format when it is not recognised by its header"))
+    im.add_argument("--mapping", metavar="FILE.json",
+                    help=t("a bank CSV's columns, for a bank whose layout is not built in: JSON with code, columns "
+                           "(date, amount or debit and credit, currency, reference, memo, counterparty), currency, "
+                           "decimal_mark, date_formats"))
     im.set_defaults(func=cmd_statements_import)
     li = ssub.add_parser("list", help=t("the imported statements, newest first"))
     li.add_argument("--format", choices=["table", "json"], default="table",

@@ -351,4 +351,10 @@ ZH: dict[str, str] = {
         "显示或（由老板）设置金额：人工匹配超过此金额需第二人批准",
     "e.g. 1000.00 (two decimals; 0: every match by hand)": "例如 1000.00（两位小数；0 表示每次人工匹配都需批准）",
     "A match by hand over {amount} needs a second person.": "超过 {amount} 的人工匹配需要第二人批准。",
+    "a bank CSV's columns, for a bank whose layout is not built in: JSON with code, columns (date, amount or debit and "
+    "credit, currency, reference, memo, counterparty), currency, decimal_mark, date_formats":
+        "银行 CSV 的列（用于没有内置格式的银行）：JSON，含 code、columns（date、amount 或 debit 与 credit、currency、"
+        "reference、memo、counterparty）、currency、decimal_mark、date_formats",
+    "{file} is too large for a column mapping": "{file} 太大，不是列映射文件",
+    "{file}: the column mapping cannot be read ({why})": "{file}：无法读取列映射（{why}）",
 }

@@ -106,3 +106,31 @@ def test_the_owner_sets_the_two_person_amount(shop):
     assert_one_line_error(res)
     assert "'12.345' has more than 2 decimal places" in res.stderr
     assert shop("--lang", "zh_CN", "reconcile", "two-person").stdout == "超过 2500.00 的人工匹配需要第二人批准。\n"
+
+
+def test_a_bank_csv_in_a_layout_of_its_own_is_read_through_a_mapping(shop, tmp_path):
+    """A bank whose CSV layout is not built in: its columns named in a JSON mapping (--mapping);
+    without it the file is not recognised; a broken mapping is one sentence, nothing written."""
+    csv_file = tmp_path / "hsbc-export.csv"
+    csv_file.write_text("Posted,Details,Paid out,Paid in,Ref\n"
+                        "02/11/2026,FASTER PAYMENT J SMITH ORDER 1044,,45.50,FP1001\n"
+                        "03/11/2026,CARD FEE,2.00,,FP1002\n", encoding="utf-8")
+    mapping = tmp_path / "hsbc.json"
+    mapping.write_text('{"code": "hsbc", "name": "HSBC", "currency": "GBP", "date_formats": ["%d/%m/%Y"], '
+                       '"columns": {"date": ["Posted"], "memo": ["Details"], "debit": ["Paid out"], '
+                       '"credit": ["Paid in"], "reference": ["Ref"]}}', encoding="utf-8")
+    res = shop("statements", "import", csv_file, check=False)
+    assert_one_line_error(res)
+    assert "is not a statement this app reads" in res.stderr
+    said = shop("statements", "import", csv_file, "--mapping", mapping).stdout
+    assert said == "hsbc-export.csv (bank_csv): 2 lines, 2 new, 0 already imported; GBP in 45.50, out -2.00\n"
+    with sqlite3.connect(shop.db) as c:
+        rows = c.execute("SELECT kind, amount_minor, currency, memo FROM statement_lines ORDER BY row_no").fetchall()
+    c.close()
+    assert [r[:3] for r in rows] == [("payment", 4550, "GBP"), ("other", -200, "GBP")]
+    assert "ORDER 1044" in rows[0][3]
+    mapping.write_text("{not json", encoding="utf-8")
+    res = shop("statements", "import", csv_file, "--mapping", mapping, check=False)
+    assert_one_line_error(res)
+    assert "the bank column mapping is not valid JSON with a code and columns" in res.stderr
+    assert lines(shop.db) == 2
