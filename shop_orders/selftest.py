@@ -130,6 +130,17 @@ class _Run:
             uow.commit()
         return t("{n} orders written through the services", n=SELF_TEST_ROWS)
 
+    def statements(self) -> str:
+        """Every statement format loads, with the libraries the bank formats need (mt-940,
+        defusedxml): a packaged app that left one out fails here, not at the bookkeeper's import."""
+        from shop_orders.adapters.statements import formats
+
+        try:
+            found = formats()
+        except ImportError as exc:
+            raise SelfTestFailed(t("a statement format cannot be loaded: {why}", why=exc)) from None
+        return t("{n} statement formats ready: {codes}", n=len(found), codes=", ".join(found))
+
     def application(self) -> str:
         from PySide6.QtWidgets import QApplication
 
@@ -226,7 +237,8 @@ class _Run:
 
     def steps(self) -> list[tuple[str, Callable[[], str]]]:
         return [(N_("versions"), self.versions), (N_("store and migrations"), self.store),
-                (N_("sign-in"), self.sign_in), (N_("orders"), self.orders), (N_("Qt"), self.application), (N_("icon"), self.icon),
+                (N_("sign-in"), self.sign_in), (N_("orders"), self.orders),
+                (N_("statement formats"), self.statements), (N_("Qt"), self.application), (N_("icon"), self.icon),
                 (N_("main window"), self.window_), (N_("order change"), self.change),
                 (N_("audit trail"), self.audit)]
 

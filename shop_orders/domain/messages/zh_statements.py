@@ -54,4 +54,7 @@ ZH: dict[str, str] = {
         "未导入任何内容",
     "{what}; {n} of them completed with what the provider added since (their payout, ...)":
         "{what}；其中 {n} 行补上了支付渠道之后添加的信息（如其结算批次）",
+    # the self-test (shop_orders/selftest.py)
+    "statement formats": "对账单格式", "a statement format cannot be loaded: {why}": "无法加载对账单格式：{why}",
+    "{n} statement formats ready: {codes}": "{n} 种对账单格式可用：{codes}",
 }
