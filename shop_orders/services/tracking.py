@@ -216,6 +216,11 @@ def apply_answer(uow: UnitOfWork, courier: str, shipment_id: int, result: TrackR
     parcel.track_state = result.state.value
     parcel.picked_up_at = result.picked_up_at
     parcel.delivered_at = result.delivered_at
+    # when the store first heard of them: the health dashboard's status sync delay
+    if parcel.picked_up_at is not None and parcel.pickup_seen_at is None:
+        parcel.pickup_seen_at = now
+    if parcel.delivered_at is not None and parcel.delivered_seen_at is None:
+        parcel.delivered_seen_at = now
     parcel.track_events = _events_json(result)
     parcel.track_checked_at = now
     changed = before != (parcel.track_state, parcel.picked_up_at, parcel.delivered_at, parcel.track_events)

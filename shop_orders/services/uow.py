@@ -39,7 +39,7 @@ from sqlalchemy.exc import OperationalError
 
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.messages import N_, t
-from shop_orders.store import audit, seals, search_index, seats
+from shop_orders.store import audit, health_rollup, seals, search_index, seats
 from shop_orders.store.db import Database
 from shop_orders.store.errors import DatabaseBusy, translate
 
@@ -162,6 +162,7 @@ class UnitOfWork:
         self._head = audit.append(self.session, events, self._head, key=self.key, newest=newest)
         seals.reseal(self.session, self.key, newest, newest)
         search_index.refresh(self.session, newest)
+        health_rollup.refresh(self.session, newest)
 
     def commit(self) -> None:
         seen = 0
@@ -178,6 +179,7 @@ class UnitOfWork:
         written = seals.touched(self.session) | newest.keys()
         seals.reseal(self.session, self.key, written, newest)
         search_index.refresh(self.session, written)  # the quick search's index, same transaction
+        health_rollup.refresh(self.session, written)  # the health dashboard's rollup, same transaction
         if self._head != self._locked_head:
             audit.write_head(self.session, self._head)
             audit.write_seat_head(self.session, self.db, self._head, self.key)  # for every other seat

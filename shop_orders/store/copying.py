@@ -48,7 +48,7 @@ from sqlalchemy.types import LargeBinary, String
 
 from shop_orders import paths
 from shop_orders.atomic import fsync_file, replacing
-from shop_orders.store import search_index
+from shop_orders.store import health_rollup, search_index
 from shop_orders.store.models import SQLModel
 from shop_orders.store.types import UTCDateTime
 
@@ -165,6 +165,7 @@ def copy_rows_between(src: Connection, dst: Connection, batch: int = 5000,
     if dst.dialect.name == "postgresql":
         _set_sequences(dst, tables)
     search_index.rebuild(dst)  # derived, not copied: made again from the rows just copied
+    health_rollup.rebuild(dst)
 
 
 def _set_sequences(conn: Connection, tables) -> None:
@@ -285,6 +286,7 @@ def _rebuild_search_index(dest: Path) -> None:
     try:
         with engine.begin() as conn:
             search_index.rebuild(conn)
+            health_rollup.rebuild(conn)
     finally:
         engine.dispose()
 
@@ -327,6 +329,7 @@ def sqlite_to_pg(src: Path, dst: Connection, batch: int = 5000,
         con.close()
     _set_sequences(dst, tables)
     search_index.rebuild(dst)  # derived, not copied: made again from the rows just copied
+    health_rollup.rebuild(dst)
 
 
 def lock_postgresql(conn: Connection, timeout_s: float = RESTORE_LOCK_TIMEOUT_S) -> None:

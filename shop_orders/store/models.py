@@ -187,6 +187,10 @@ class Shipment(SQLModel, table=True):
     delivered_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     track_events: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]", server_default="[]"))
     recalled_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    # When this store first heard of the courier's pickup / delivery (the health dashboard's
+    # status sync delay, store/health_rollup.py; migration 0019): None before 0019 or not yet.
+    pickup_seen_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
+    delivered_seen_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     # The courier's own id for the parcel (AfterShip's tracking id; migration 0009), '' until it gave one.
     track_ref: str = Field(default="", sa_column=Column(String(128), nullable=False, default="", server_default=""))
 

@@ -1,0 +1,242 @@
+"""The health dashboard's rollup: one narrow row per order with the times and durations its
+figures are made of (domain/health.py defines the figures; services/health.py reads them).
+
+`order_health` is derived data, like the quick search's index (store/search_index.py): created by
+migration 0019, kept by every unit of work in the transaction that writes the orders
+(services/uow.py calls `refresh` with every order it seals, so an order's row always agrees with
+its payments and parcels as committed), rebuilt whole by `rebuild` (the migration's backfill,
+after a store is copied between backends, and `health rebuild`). It is not in the models: not
+copied by backups, not sealed; `differences` compares it with a rebuild from the live rows
+(`audit verify` and the tests use it), so an edited rollup is found and made whole again.
+
+One row per order (archived ones too, marked, so a restore from the archive needs nothing
+else). Times are UTC; durations are whole seconds, NULL when either end is missing:
+
+- paid_at: the earliest payment of a positive amount; paid_minor the positive payments' sum and
+  refunded_minor the refunds' (negative payments') sum, in the order's currency;
+- shipped_at, courier, picked_up_at, delivered_at: the order's first parcel that was not
+  recalled (scan-out or a shipment entered by hand), and what its courier said of it;
+- pay_ship_s = shipped_at − paid_at, 0 for an order shipped before it was paid (cash on delivery);
+- ship_pickup_s = picked_up_at − shipped_at; pickup_deliver_s = delivered_at − picked_up_at (a
+  courier's clock before ours counts 0, never negative);
+- sync_pickup_s / sync_deliver_s: how long the courier's pickup / delivery took to reach the store
+  (the parcel's pickup_seen_at − picked_up_at; migration 0019 added those times to parcels);
+- recalled: how many of the order's parcels were recalled (they never left), recalled_at the
+  latest recall.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from shop_orders.store.models import Order, Payment, Shipment
+from shop_orders.store.types import UTCDateTime
+
+NAME = "order_health"
+CHUNK = 500
+REBUILD_BATCH = 20_000
+
+META = MetaData()
+H = Table(
+    NAME, META,
+    Column("order_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("channel", String(32), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("paid_at", UTCDateTime(), nullable=True),
+    Column("paid_minor", BigInteger, nullable=False),
+    Column("refunded_minor", BigInteger, nullable=False),
+    Column("shipped_at", UTCDateTime(), nullable=True),
+    Column("courier", String(64), nullable=False),
+    Column("picked_up_at", UTCDateTime(), nullable=True),
+    Column("delivered_at", UTCDateTime(), nullable=True),
+    Column("pay_ship_s", BigInteger, nullable=True),
+    Column("ship_pickup_s", BigInteger, nullable=True),
+    Column("pickup_deliver_s", BigInteger, nullable=True),
+    Column("sync_pickup_s", BigInteger, nullable=True),
+    Column("sync_deliver_s", BigInteger, nullable=True),
+    Column("recalled", Integer, nullable=False),
+    Column("recalled_at", UTCDateTime(), nullable=True),
+)
+# The period's anchors: each figure reads the orders whose anchor time falls in the period.
+INDEXES = (
+    Index("ix_order_health_created", H.c.created_at),
+    Index("ix_order_health_paid", H.c.paid_at),
+    Index("ix_order_health_shipped", H.c.shipped_at),
+    Index("ix_order_health_recalled", H.c.recalled_at),
+)
+COLUMNS = tuple(c.name for c in H.columns)
+
+O, P, S = Order.__table__, Payment.__table__, Shipment.__table__
+
+
+def is_rollup_table(name: str) -> bool:
+    return name == NAME
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> int | None:
+    """b − a in whole seconds, never negative; None when either is missing."""
+    if a is None or b is None:
+        return None
+    return max(0, int((b - a).total_seconds()))
+
+
+def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: int = 0) -> dict[int, tuple]:
+    """The rollup rows of these orders (or of the batch of orders after `after`), computed from
+    the live orders, payments and parcels."""
+    q = select(O.c.id, O.c.channel, O.c.status, O.c.archived, O.c.currency, O.c.created_at).order_by(O.c.id)
+    if ids is not None:
+        q = q.where(O.c.id.in_(ids))
+    else:
+        q = q.where(O.c.id > after).limit(limit)
+    orders = conn.execute(q).all()
+    if not orders:
+        return {}
+    lo, hi = orders[0][0], orders[-1][0]
+    scope_p = P.c.order_id.in_(ids) if ids is not None else P.c.order_id.between(lo, hi)
+    scope_s = S.c.order_id.in_(ids) if ids is not None else S.c.order_id.between(lo, hi)
+    pays: dict[int, list[Any]] = {}
+    for oid, amount, at in conn.execute(select(P.c.order_id, P.c.amount_minor, P.c.paid_at).where(scope_p)):
+        got = pays.setdefault(oid, [None, 0, 0])
+        if amount > 0:
+            got[1] += amount
+            if got[0] is None or at < got[0]:
+                got[0] = at
+        else:
+            got[2] -= amount
+    parcels: dict[int, list[Any]] = {}
+    for r in conn.execute(select(S.c.order_id, S.c.id, S.c.shipped_at, S.c.courier, S.c.picked_up_at,
+                                 S.c.delivered_at, S.c.pickup_seen_at, S.c.delivered_seen_at, S.c.recalled_at)
+                          .where(scope_s).order_by(S.c.order_id, S.c.shipped_at, S.c.id)):
+        got = parcels.setdefault(r.order_id, [None, 0, None])
+        if r.recalled_at is not None:
+            got[1] += 1
+            got[2] = r.recalled_at if got[2] is None else max(got[2], r.recalled_at)
+        elif got[0] is None:
+            got[0] = r
+    out: dict[int, tuple] = {}
+    for oid, channel, status, archived, currency, created in orders:
+        paid_at, paid, refunded = pays.get(oid, (None, 0, 0))
+        first, recalled, recalled_at = parcels.get(oid, (None, 0, None))
+        shipped = first.shipped_at if first is not None else None
+        picked = first.picked_up_at if first is not None else None
+        delivered = first.delivered_at if first is not None else None
+        out[oid] = (
+            oid, channel, status, bool(archived), currency, created, paid_at, paid, refunded,
+            shipped, first.courier if first is not None else "", picked, delivered,
+            _seconds(paid_at, shipped) if paid_at is not None and shipped is not None else None,
+            _seconds(shipped, picked), _seconds(picked, delivered),
+            _seconds(picked, first.pickup_seen_at) if first is not None else None,
+            _seconds(delivered, first.delivered_seen_at) if first is not None else None,
+            recalled, recalled_at,
+        )
+    return out
+
+
+def _stored(conn: Connection, ids: Sequence[int]) -> dict[int, tuple]:
+    return {r[0]: tuple(r) for r in conn.execute(select(H).where(H.c.order_id.in_(ids)))}
+
+
+def _write(conn: Connection, gone: Iterable[int], new: Sequence[tuple]) -> None:
+    gone = list(gone)
+    if gone:
+        conn.execute(delete(H).where(H.c.order_id.in_(gone)))
+    if new:
+        conn.execute(insert(H), [dict(zip(COLUMNS, row, strict=True)) for row in new])
+
+
+def refresh(session: Session, ids: Iterable[int]) -> None:
+    """The rollup rows of these orders as they are now in this transaction (orders gone leave
+    it); rows that did not change are not written."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    conn = session.connection()
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        now = _rows(conn, chunk)
+        before = _stored(conn, chunk)
+        changed = [oid for oid in chunk if now.get(oid) != before.get(oid)]
+        if changed:
+            _write(conn, [oid for oid in changed if oid in before], [now[oid] for oid in changed if oid in now])
+
+
+def _batches(conn: Connection) -> Iterator[dict[int, tuple]]:
+    last = 0
+    while True:
+        rows = _rows(conn, None, after=last, limit=REBUILD_BATCH)
+        if not rows:
+            return
+        last = max(rows)
+        yield rows
+
+
+def rebuild(conn: Connection) -> int:
+    """Empty the rollup and compute every order's row again (in the caller's transaction);
+    returns how many orders it holds (0 in a store older than the rollup). Memory is bounded by
+    one batch of REBUILD_BATCH orders."""
+    if not inspect(conn).has_table(NAME):
+        return 0
+    conn.execute(delete(H))
+    done = 0
+    for batch in _batches(conn):
+        _write(conn, (), list(batch.values()))
+        done += len(batch)
+    return done
+
+
+def differences(conn: Connection, limit: int = 20) -> tuple[int, list[int]]:
+    """How many orders' rollup rows differ from a rebuild from the live rows (missing, extra or
+    other values), and the first `limit` such order ids. Read only."""
+    count, first = 0, []
+    last = 0
+    while True:
+        live = _rows(conn, None, after=last, limit=REBUILD_BATCH)
+        hi = max(live) if live else None
+        q = select(H).where(H.c.order_id > last)
+        if hi is not None:
+            q = q.where(H.c.order_id <= hi)
+        stored = {r[0]: tuple(r) for r in conn.execute(q)}
+        for oid in sorted(set(live) | set(stored)):
+            if live.get(oid) != stored.get(oid):
+                count += 1
+                if len(first) < limit:
+                    first.append(oid)
+        if hi is None:
+            return count, first
+        last = hi
+
+
+def create(conn: Connection) -> None:
+    """The rollup's table and its indexes (migration 0019; the indexes belong to the table)."""
+    H.create(conn)
+
+
+def drop(conn: Connection) -> None:
+    H.drop(conn)
+
+
+def row_count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(H)).scalar_one()
