@@ -53,6 +53,7 @@ from shop_orders.store.models import Order, Payment, Shipment
 from shop_orders.store.types import UTCDateTime
 
 NAME = "order_health"
+Row = tuple[Any, ...]  # one rollup row, in COLUMNS order
 CHUNK = 500
 REBUILD_BATCH = 20_000
 
@@ -89,7 +90,7 @@ INDEXES = (
 )
 COLUMNS = tuple(c.name for c in H.columns)
 
-O, P, S = Order.__table__, Payment.__table__, Shipment.__table__
+ORD, P, S = Order.__table__, Payment.__table__, Shipment.__table__
 
 
 def is_rollup_table(name: str) -> bool:
@@ -103,14 +104,12 @@ def _seconds(a: datetime | None, b: datetime | None) -> int | None:
     return max(0, int((b - a).total_seconds()))
 
 
-def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: int = 0) -> dict[int, tuple]:
+def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: int = 0) -> dict[int, Row]:
     """The rollup rows of these orders (or of the batch of orders after `after`), computed from
     the live orders, payments and parcels."""
-    q = select(O.c.id, O.c.channel, O.c.status, O.c.archived, O.c.currency, O.c.created_at).order_by(O.c.id)
-    if ids is not None:
-        q = q.where(O.c.id.in_(ids))
-    else:
-        q = q.where(O.c.id > after).limit(limit)
+    q = select(ORD.c.id, ORD.c.channel, ORD.c.status, ORD.c.archived, ORD.c.currency, ORD.c.created_at
+               ).order_by(ORD.c.id)
+    q = q.where(ORD.c.id.in_(ids)) if ids is not None else q.where(ORD.c.id > after).limit(limit)
     orders = conn.execute(q).all()
     if not orders:
         return {}
@@ -136,7 +135,7 @@ def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: in
             got[2] = r.recalled_at if got[2] is None else max(got[2], r.recalled_at)
         elif got[0] is None:
             got[0] = r
-    out: dict[int, tuple] = {}
+    out: dict[int, Row] = {}
     for oid, channel, status, archived, currency, created in orders:
         paid_at, paid, refunded = pays.get(oid, (None, 0, 0))
         first, recalled, recalled_at = parcels.get(oid, (None, 0, None))
@@ -155,11 +154,11 @@ def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: in
     return out
 
 
-def _stored(conn: Connection, ids: Sequence[int]) -> dict[int, tuple]:
+def _stored(conn: Connection, ids: Sequence[int]) -> dict[int, Row]:
     return {r[0]: tuple(r) for r in conn.execute(select(H).where(H.c.order_id.in_(ids)))}
 
 
-def _write(conn: Connection, gone: Iterable[int], new: Sequence[tuple]) -> None:
+def _write(conn: Connection, gone: Iterable[int], new: Sequence[Row]) -> None:
     gone = list(gone)
     if gone:
         conn.execute(delete(H).where(H.c.order_id.in_(gone)))
@@ -183,7 +182,7 @@ def refresh(session: Session, ids: Iterable[int]) -> None:
             _write(conn, [oid for oid in changed if oid in before], [now[oid] for oid in changed if oid in now])
 
 
-def _batches(conn: Connection) -> Iterator[dict[int, tuple]]:
+def _batches(conn: Connection) -> Iterator[dict[int, Row]]:
     last = 0
     while True:
         rows = _rows(conn, None, after=last, limit=REBUILD_BATCH)
@@ -210,7 +209,7 @@ def rebuild(conn: Connection) -> int:
 def differences(conn: Connection, limit: int = 20) -> tuple[int, list[int]]:
     """How many orders' rollup rows differ from a rebuild from the live rows (missing, extra or
     other values), and the first `limit` such order ids. Read only."""
-    count, first = 0, []
+    count, first = 0, list[int]()
     last = 0
     while True:
         live = _rows(conn, None, after=last, limit=REBUILD_BATCH)
