@@ -148,7 +148,7 @@ def print_text(report: Any) -> None:
         rows.append([t(d.title), shown(f.value, d.unit.value), shown(f.previous, d.unit.value),
                      shown_change(f.change, d.unit.value), light_word(f.light.value), f"{f.orders:,}",
                      f"{f.measured:,}", f"{f.excluded:,}", extra_text(f.extra)])
-    print_table([t("Figure"), t("Value"), t("Previous"), t("Change"), t("Light"), t("Orders"), t("Measured"),
+    print_table([t("Figure"), t("Value"), t("Previous"), t("Against previous"), t("Light"), t("Orders"), t("Measured"),
                  t("Excluded"), t("Beside it")], rows)
     parts = [[t(BY_KEY[f.key].title), part.label, shown(part.value, BY_KEY[f.key].unit.value), f"{part.orders:,}"]
              for f in report.figures for part in f.parts]
@@ -229,7 +229,7 @@ def cmd_health_lights(args: argparse.Namespace, ctx: AppContext) -> int:
         rows.append([d.key, t(d.title), f"{pair[0]:g}", f"{pair[1]:g}",
                      t("higher is better") if d.higher_is_better else t("lower is better"),
                      t("set by the owner") if chosen else t("default (the seeds' best practice)")])
-    print_table([t("Key"), t("Figure"), t("Green"), t("Amber"), t("Direction"), t("From")], rows)
+    print_table([t("Figure key"), t("Figure"), t("Green"), t("Amber"), t("Direction"), t("Thresholds from")], rows)
     return 0
 
 

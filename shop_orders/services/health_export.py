@@ -40,7 +40,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.services.exporting import _cannot_write, safe_text
 from shop_orders.store.db import Database
 
-FIGURE_COLUMNS = [(N_("Figure"), 28), (N_("Value"), 10), (N_("Unit"), 10), (N_("Previous"), 10), (N_("Change"), 10),
+FIGURE_COLUMNS = [(N_("Figure"), 28), (N_("Value"), 10), (N_("Unit"), 10), (N_("Previous"), 10), (N_("Against previous"), 12),
                   (N_("Light"), 8), (N_("Orders"), 10), (N_("Measured"), 10), (N_("Excluded"), 10),
                   (N_("Beside it"), 30), (N_("Definition"), 90)]
 PART_COLUMNS = [(N_("Figure"), 28), (N_("Part"), 24), (N_("Value"), 10), (N_("Unit"), 10), (N_("Orders"), 10)]
