@@ -29,7 +29,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain import messages
@@ -86,7 +85,7 @@ class _Sheet:
     """One sheet: the header block, then a table whose header is frozen and filtered."""
 
     def __init__(self, wb: Workbook, name: str, columns: list[tuple[str, int]], head: list[str], lang: str) -> None:
-        self.ws: WriteOnlyWorksheet = wb.create_sheet(name)
+        self.ws = wb.create_sheet(name)
         self.width = len(columns)
         bold = Font(bold=True)
         for i, (_, width) in enumerate(columns, 1):
