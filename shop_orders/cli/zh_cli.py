@@ -263,7 +263,7 @@ ZH: dict[str, str] = {
     "one ticket with its comments, attachments and history": "一个工单及其备注、附件和历史",
     "SLA hit rate and mean time to resolve, per kind and per assignee": "按类型和负责人统计的时限达成率和平均解决时长",
     "Kind": "类型", "Priority": "优先级", "Assignee": "负责人", "Left": "剩余",
-    "Opened": "创建时间", "Tickets": "工单", "Resolved": "已解决", "In time": "按时",  # "SLA hit rate": the health figure's (zh_health)
+    "Opened": "创建时间", "Tickets": "工单", "Resolved": "已解决", "In time": "按时", "SLA hit rate": "时限达成率",
     "Mean time to resolve": "平均解决时长", "All kinds": "全部类型", "{role} (role)": "{role}（角色）",
     "{left} (paused)": "{left}（已暂停）", "{n} tickets": "{n} 个工单",
     "Ticket #{id} opened on {order} for {who}, due {due}.": "已为 {order} 创建工单 #{id}，负责人 {who}，截止 {due}。",
