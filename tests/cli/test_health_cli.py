@@ -114,6 +114,9 @@ def test_an_unknown_channel_and_bad_thresholds_are_refused_with_nothing_changed(
     res = run("health", "export", tmp_path / "figures.csv", db=shop, check=False)
     assert_one_line_error(res, code=2)
     assert "name the file .xlsx" in res.stderr and not (tmp_path / "figures.csv").exists()
+    res = run("health", "export", tmp_path / "no such folder" / "figures.xlsx", db=shop, check=False)
+    assert_one_line_error(res, code=2)
+    assert "does not exist" in res.stderr and not (tmp_path / "no such folder").exists()
 
 
 def test_the_owner_sets_a_light_another_role_may_not_and_the_figures_follow(shop, tmp_path):
