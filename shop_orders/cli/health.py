@@ -10,7 +10,7 @@ and the export (services/health.py computes them; domain/health.py defines them)
 - `health rebuild`: the rollup made again from the orders; `health check`: the rollup against a
   rebuild (exit 1 naming the orders that differ);
 - `health lights`: every figure's traffic-light thresholds; `health lights KEY GREEN AMBER`: set
-  one figure's (the owner).
+  one figure's (the owner or a manager).
 
 Bad input (a day that is not a day, a range ending before it starts, a channel the store has no
 orders of, thresholds out of range) is one sentence on stderr and exit code 2, as argparse's own
@@ -228,7 +228,7 @@ def cmd_health_lights(args: argparse.Namespace, ctx: AppContext) -> int:
         chosen = d.key in lights.chosen
         rows.append([d.key, t(d.title), f"{pair[0]:g}", f"{pair[1]:g}",
                      t("higher is better") if d.higher_is_better else t("lower is better"),
-                     t("set by the owner") if chosen else t("default (the seeds' best practice)")])
+                     t("set for this shop") if chosen else t("default (the seeds' best practice)")])
     print_table([t("Figure key"), t("Figure"), t("Green"), t("Amber"), t("Direction"), t("Thresholds from")], rows)
     return 0
 
@@ -258,7 +258,7 @@ def add_health_commands(sub: argparse._SubParsersAction[Any]) -> None:
     ck = hsub.add_parser("check", help=t("compare the health rollup with the orders (exit 1 naming those that differ)"))
     ck.set_defaults(func=cmd_health_check)
     li = hsub.add_parser("lights", help=t("show every figure's traffic-light thresholds, or set one figure's (the "
-                                          "owner)"))
+                                          "owner or a manager)"))
     li.add_argument("key", nargs="?", metavar="KEY", help=t("the figure, e.g. ship_24h"))
     li.add_argument("green", nargs="?", type=_threshold, metavar="GREEN", help=t("at least this good is green"))
     li.add_argument("amber", nargs="?", type=_threshold, metavar="AMBER", help=t("at least this good is amber"))

@@ -374,7 +374,7 @@ ZH: dict[str, str] = {
         "错误：健康度汇总与订单不一致，涉及 {n} 个订单（id {ids}）；请运行：shop-orders health rebuild",
     "Give the figure's green and amber thresholds, e.g. health lights ship_24h 95 85.":
         "请给出该指标的绿灯和黄灯阈值，例如 health lights ship_24h 95 85。",
-    "higher is better": "越高越好", "lower is better": "越低越好", "set by the owner": "老板设定",
+    "higher is better": "越高越好", "lower is better": "越低越好", "set for this shop": "本店设定",
     "default (the seeds' best practice)": "默认（最佳实践）",
     "Figure key": "指标代码", "Direction": "方向", "Thresholds from": "阈值来源",
     "'{text}' is not a number": "“{text}”不是数字",
@@ -384,7 +384,8 @@ ZH: dict[str, str] = {
     "the figures as an Excel workbook, in the language of --lang": "指标导出为 Excel 工作簿，语言按 --lang",
     "make the health rollup again from the orders": "根据订单重建健康度汇总",
     "compare the health rollup with the orders (exit 1 naming those that differ)": "核对健康度汇总与订单（不一致时退出码 1 并列出订单）",
-    "show every figure's traffic-light thresholds, or set one figure's (the owner)": "显示各指标的信号灯阈值，或（由老板）设置某个指标的阈值",
+    "show every figure's traffic-light thresholds, or set one figure's (the owner or a manager)":
+        "显示各指标的信号灯阈值，或（由老板或经理）设置某个指标的阈值",
     "the figure, e.g. ship_24h": "指标，例如 ship_24h",
     "at least this good is green": "达到此值为绿灯", "at least this good is amber": "达到此值为黄灯",
 }

@@ -1,7 +1,7 @@
 """`shop-orders health` through real subprocesses (issue 28 item 5): the figures as a table in the
 user's language and as JSON whose keys, codes and numbers do not depend on it; `health export`
 (read back with openpyxl); `health rebuild` and `health check` (an edited rollup is named, then
-made whole); `health lights` (the owner's thresholds; another role is refused); and every bad
+made whole); `health lights` (the owner's thresholds; a role without settings.shop is refused); and every bad
 input one sentence on stderr, exit code 2, nothing changed. The numbers themselves are held
 against the store's rows by tests/services/test_health_acceptance.py."""
 
@@ -130,12 +130,12 @@ def test_the_owner_sets_a_light_another_role_may_not_and_the_figures_follow(shop
     assert _lights(shop) == []
     out = run("--user", "olivia", "health", "lights", "ship_24h", "0", "0", db=shop, env=env).stdout
     row = next(line for line in out.splitlines() if line.startswith("ship_24h"))
-    assert re.search(r"\s0\s+0\s+higher is better\s+set by the owner$", row), row
+    assert re.search(r"\s0\s+0\s+higher is better\s+set for this shop$", row), row
     got = json.loads(run("--user", "olivia", "health", "--format", "json", "--span", "30d", db=shop, env=env).stdout)
     ship = next(f for f in got["figures"] if f["key"] == "ship_24h")
     assert ship["value"] is None or ship["light"] == "green"  # at least 0% is green now
     shown = run("--user", "olivia", "health", "lights", db=shop, env=env).stdout
-    assert "default (the seeds' best practice)" in shown and "set by the owner" in shown
+    assert "default (the seeds' best practice)" in shown and "set for this shop" in shown
 
 
 def test_rebuild_and_check_find_an_edited_rollup_and_make_it_whole(shop):
