@@ -23,13 +23,16 @@ import argparse
 import json
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shop_orders.cli.common import channel_arg, print_table, xlsx_path
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import t
 from shop_orders.services.context import AppContext
+
+if TYPE_CHECKING:
+    from shop_orders.services.health import Report
 
 BAD_INPUT = 2  # the exit code of a refused argument, as argparse's
 SPANS = ("today", "7d", "30d")
@@ -60,7 +63,7 @@ def _period_options(p: argparse.ArgumentParser) -> None:
                    help=t("only this channel's orders (default: every channel)"))
 
 
-def _report(args: argparse.Namespace, ctx: AppContext) -> Any:
+def _report(args: argparse.Namespace, ctx: AppContext) -> Report:
     """The period's report, or BadInput for options that do not make a period or a channel."""
     from shop_orders.domain.health import parse_day
     from shop_orders.services import health
@@ -88,7 +91,7 @@ def _number(value: float | None) -> float | None:
     return round(float(value), 4)
 
 
-def as_json(report: Any) -> dict[str, Any]:
+def as_json(report: Report) -> dict[str, Any]:
     """The report with stable keys and numbers: figure keys, units and light codes, never words."""
     from shop_orders.domain.health import BY_KEY
 
@@ -127,13 +130,12 @@ def shown(value: float | None, unit: str) -> str:
 def shown_change(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    text = shown(abs(value), "count" if unit == "count" else unit)
-    if unit == "percent":  # a rate changes by points
-        text = t("{value} pt", value=f"{abs(value):.1f}")
+    # a rate changes by points, the others in their own unit
+    text = t("{value} pt", value=f"{abs(value):.1f}") if unit == "percent" else shown(abs(value), unit)
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
-def print_text(report: Any) -> None:
+def print_text(report: Report) -> None:
     from shop_orders.domain.health import BY_KEY
     from shop_orders.services.health_export import extra_text, light_word
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -38,6 +38,9 @@ from shop_orders.domain.health import BY_KEY, Unit
 from shop_orders.domain.messages import N_, t
 from shop_orders.services.exporting import _cannot_write, safe_text
 from shop_orders.store.db import Database
+
+if TYPE_CHECKING:
+    from shop_orders.services.health import Report
 
 FIGURE_COLUMNS = [(N_("Figure"), 28), (N_("Value"), 10), (N_("Unit"), 10), (N_("Previous"), 10), (N_("Against previous"), 12),
                   (N_("Light"), 8), (N_("Orders"), 10), (N_("Measured"), 10), (N_("Excluded"), 10),
@@ -132,7 +135,7 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A{self.top}:{get_column_letter(self.width)}{last}"
 
 
-def head_lines(report: Any, lang: str) -> list[str]:
+def head_lines(report: Report, lang: str) -> list[str]:
     """The header block: title, period, previous period, channel, when it was made."""
     p, q = report.period, report.previous
     channel = channel_label(report.channel, lang) if report.channel else t("every channel", lang=lang)
@@ -145,7 +148,7 @@ def head_lines(report: Any, lang: str) -> list[str]:
             t("Made {at}", lang=lang, at=made)]
 
 
-def export(db: Database, path: Path, report: Any, lang: str | None = None) -> HealthExportResult:
+def export(db: Database, path: Path, report: Report, lang: str | None = None) -> HealthExportResult:
     """Write `report` (services/health.report) to `path` (.xlsx) in `lang` (by default the
     messages' language); nothing is left at `path` when it fails. `db` is the store the report
     was read from (the export reads nothing more: the file says what the report says)."""
@@ -173,7 +176,7 @@ def export(db: Database, path: Path, report: Any, lang: str | None = None) -> He
     return HealthExportResult(path, len(report.figures), parts, days, lang)
 
 
-def _fill(wb: Workbook, report: Any, lang: str) -> tuple[int, int]:
+def _fill(wb: Workbook, report: Report, lang: str) -> tuple[int, int]:
     wb.properties.title = t("The shop's health", lang=lang)
     head = head_lines(report, lang)
     figures = _Sheet(wb, t("Figures", lang=lang), FIGURE_COLUMNS, head, lang)
@@ -200,7 +203,7 @@ def _fill(wb: Workbook, report: Any, lang: str) -> tuple[int, int]:
     return breakdown.rows, days
 
 
-def _per_day(wb: Workbook, report: Any, head: list[str], lang: str) -> int:
+def _per_day(wb: Workbook, report: Report, head: list[str], lang: str) -> int:
     """The per-day charts side by side: the day, then per chart its value (and, for a rate, the
     orders a click on the point shows)."""
     charts = [c for c in report.charts if c.points and all(p.part.startswith("day:") for p in c.points)]
