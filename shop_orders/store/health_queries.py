@@ -22,7 +22,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
+    literal_column,
     or_,
     select,
 )
@@ -258,8 +258,8 @@ BUCKET_S = 900  # every time zone's offset is a whole number of quarter hours: n
 def _bucket(column: Any, dialect: str) -> Any:
     """The quarter hour (since 1970, UTC) a time falls in."""
     if dialect == "sqlite":
-        return func.cast(func.strftime("%s", column), BigInteger) / BUCKET_S
-    return func.cast(func.floor(func.extract("epoch", column) / BUCKET_S), BigInteger)
+        return func.cast(func.strftime(literal_column("'%s'"), column), BigInteger) / literal_column(str(BUCKET_S))
+    return func.cast(func.floor(func.extract("epoch", column) / literal_column(str(BUCKET_S))), BigInteger)
 
 
 def by_quarter_hour(session: Session, anchor_name: str, start: datetime, end: datetime, channel: str | None,
@@ -300,15 +300,14 @@ def money_rows(session: Session, start: datetime, end: datetime, channel: str | 
     q = (select(H.c.currency, func.count(), _n(H.c.refunded_minor > 0), func.coalesce(func.sum(H.c.paid_minor), 0),
                 func.coalesce(func.sum(H.c.refunded_minor), 0))
          .where(*_live(channel), _between(H.c.paid_at, start, end)).group_by(H.c.currency))
-    return [tuple(r) for r in session.execute(q).all()]
+    return [(r[0], *(int(v) for v in r[1:])) for r in session.execute(q).all()]
 
 
 def recon_states(session: Session, start: datetime, end: datetime, channel: str | None) -> dict[str, int]:
     """Orders paid in [start, end) per reconciliation state ('none': not reconciled yet)."""
-    q = (select(func.coalesce(R.c.state, literal("none")), func.count())
-         .select_from(H.outerjoin(R, R.c.order_id == H.c.order_id))
-         .where(*_live(channel), _between(H.c.paid_at, start, end)).group_by(func.coalesce(R.c.state, literal("none"))))
-    return dict(session.execute(q).all())
+    q = (select(R.c.state, func.count()).select_from(H.outerjoin(R, R.c.order_id == H.c.order_id))
+         .where(*_live(channel), _between(H.c.paid_at, start, end)).group_by(R.c.state))
+    return {state or "none": n for state, n in session.execute(q).all()}
 
 
 def stale_counts(session: Session, thresholds: Thresholds, now: datetime, channel: str | None
