@@ -77,13 +77,14 @@ def _of_live_order(order_id: Any, channel: str | None) -> ColumnElement[bool]:
     return exists().where(ORD.c.id == order_id, *_order_live(channel))
 
 
-def _stale_live(thresholds: Thresholds, now: datetime) -> ColumnElement[bool]:
-    """Live and stale, `archived` inside each status's term: SQLite then reads one index range of
-    ix_orders_live_status_updated per status (with it outside the OR it read every live order)."""
+def _stale_live(thresholds: Thresholds, now: datetime, channel: str | None) -> ColumnElement[bool]:
+    """Live, of the channel and stale, `archived` and the channel inside each status's term: SQLite
+    then reads one index range of ix_orders_live_status_updated per status (with them outside the
+    OR it read every live order, or every order of the channel: ~0.5 s / ~0.25 s at 1,000,000)."""
     cutoffs = thresholds.cutoffs(now)
     if not cutoffs:
         return false()
-    return or_(*[and_(ORD.c.archived.is_(False), ORD.c.status == st.value, ORD.c.updated_at <= cut)
+    return or_(*[and_(*_order_live(channel), ORD.c.status == st.value, ORD.c.updated_at <= cut)
                  for st, cut in cutoffs.items()])
 
 
@@ -186,7 +187,7 @@ def order_ids(s: Slice, thresholds: Thresholds) -> Ids:  # noqa: C901 - one bran
         extra = [H.c.status == value] if kind == "status" else [H.c.channel == value] if kind == "channel" else []
         return _rollup_ids(s, H.c.created_at, *extra)
     if f == "stale":
-        conds = [_stale_live(thresholds, s.now), *([ORD.c.channel == s.channel] if s.channel else [])]
+        conds = [_stale_live(thresholds, s.now, s.channel)]
         if kind == "status":
             conds.append(ORD.c.status == value)
         elif kind == "band":
@@ -337,7 +338,7 @@ def recon_states(session: Session, start: datetime, end: datetime, channel: str 
 def stale_counts(session: Session, thresholds: Thresholds, now: datetime, channel: str | None
                  ) -> tuple[dict[str, int], list[int]]:
     """Stale orders now: per status, and per age band."""
-    conds = [_stale_live(thresholds, now), *([ORD.c.channel == channel] if channel else [])]
+    conds = [_stale_live(thresholds, now, channel)]
     by_status: dict[str, int] = dict(session.execute(select(ORD.c.status, func.count()).where(*conds).group_by(ORD.c.status)).all())
     bands = session.execute(select(*(_n(age_band(i, now)) for i in range(len(BAND_DAYS)))).where(*conds)).one()
     return by_status, [int(v) for v in bands]
@@ -424,5 +425,11 @@ def id_consistency(session: Session, s: Slice) -> tuple[int, int, int]:
 
 
 def channels(session: Session) -> list[str]:
-    return sorted(c for (c,) in session.execute(select(ORD.c.channel).distinct()).all())
+    """The channels the store has orders of: one seek per channel along the (channel, channel order
+    no.) index, the next channel after the last (SELECT DISTINCT read the whole index: ~110 ms at
+    1,000,000 orders)."""
+    seen = select(func.min(ORD.c.channel).label("ch")).cte("seen", recursive=True)
+    after = select(func.min(ORD.c.channel)).where(ORD.c.channel > seen.c.ch).scalar_subquery()
+    seen = seen.union_all(select(after).where(seen.c.ch.is_not(None)))
+    return sorted(c for (c,) in session.execute(select(seen.c.ch).where(seen.c.ch.is_not(None))).all())
 
