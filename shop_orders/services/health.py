@@ -207,7 +207,7 @@ class _Build:
 
     def _id_consistency(self) -> Figure:
         ok, total, orders = q.id_consistency(self.s, self._slice("id_consistency"))
-        pok, ptotal, _ = q.id_consistency(self.s, self._slice("id_consistency", self.prev))
+        pok, ptotal, _ = q.id_consistency(self.s, self._slice("id_consistency", self.prev), orders=False)
         return self._fig("id_consistency", share(ok, total), share(pok, ptotal), orders, total)
 
     def _orders(self) -> Figure:
