@@ -144,28 +144,10 @@ def _lines_in(s: Slice) -> list[ColumnElement[bool]]:
     return [_between(L.c.occurred_at, s.start, s.end), L.c.kind.in_(SALE_KINDS)]
 
 
-def _first_scanned(s: Slice) -> Select[Any]:
-    """The orders whose first parcel was scanned out in s's period (the rollup's anchor)."""
-    return select(H.c.order_id).where(*_live(s.channel), _between(H.c.shipped_at, s.start, s.end))
-
-
-def _not_recalled(P: Any) -> ColumnElement[bool]:
-    """The parcel was not recalled, written so that no index serves it: a bare `recalled_at IS NULL`
-    made SQLite read ix_shipments_tracking's ~850,000 live parcels instead of the period's (~0.5 s)."""
-    return case((P.c.recalled_at.is_(None), 1), else_=0) == 1
-
-
 def _shared_parcels(s: Slice) -> Select[Any]:
-    """Orders with a parcel scanned out in the period whose tracking number another order's live
-    parcel carries too."""
-    from shop_orders.store.models import Shipment
-
-    P = Shipment.__table__
-    other = P.alias("other")
-    return (select(P.c.order_id).where(P.c.order_id.in_(_first_scanned(s)), _not_recalled(P),
-                                      P.c.tracking_no != "",
-                                      exists().where(other.c.tracking_no == P.c.tracking_no,
-                                                     other.c.order_id != P.c.order_id, other.c.recalled_at.is_(None))))
+    """Orders with a parcel scanned out in the period whose tracking number another order's parcel
+    (not recalled) carries too (the rollup's `shared`)."""
+    return select(H.c.order_id).where(*_live(s.channel), _between(H.c.shipped_at, s.start, s.end), H.c.shared > 0)
 
 
 def _shared_lines(s: Slice) -> Select[Any]:
@@ -402,24 +384,18 @@ def recon_money(session: Session, start: datetime, end: datetime, channel: str |
 
 def id_consistency(session: Session, s: Slice, orders: bool = True) -> tuple[int, int, int]:
     """(items tied to exactly one order, items, orders sharing one): the period's sale lines (not
-    excluded) and its live parcels with a tracking number; orders False: 0 orders, not counted (the
-    previous period's: a pass over its parcels again, ~0.15 s for 30 days at 1,000,000 orders)."""
-    from shop_orders.store.models import Shipment
-
-    P = Shipment.__table__
+    excluded) and the parcels (not recalled, with a tracking number) of the orders first scanned
+    out in it (the rollup's numbered and shared); orders False: 0 orders, not counted (the previous
+    period's)."""
     matches = select(func.count()).where(LM.c.line_id == L.c.id).scalar_subquery()
     line_scope = [*_lines_in(s), L.c.state != "excluded"]
     if s.channel:
         line_scope.append(exists().where(LM.c.line_id == L.c.id, LM.c.order_id == ORD.c.id, ORD.c.channel == s.channel))
     lines, lines_one = session.execute(
         select(func.count(), _n(matches == 1)).where(*line_scope)).one()
-    other = P.alias("other")
-    shared = exists().where(other.c.tracking_no == P.c.tracking_no, other.c.order_id != P.c.order_id,
-                            other.c.recalled_at.is_(None))
     parcels, parcels_shared = session.execute(
-        select(func.count(), _n(shared)).where(P.c.order_id.in_(_first_scanned(s)), _not_recalled(P),
-                                               P.c.tracking_no != "")
-    ).one()
+        select(func.coalesce(func.sum(H.c.numbered), 0), func.coalesce(func.sum(H.c.shared), 0))
+        .where(*_live(s.channel), _between(H.c.shipped_at, s.start, s.end))).one()
     sharing = session.execute(select(func.count()).select_from(
         _shared_parcels(s).union(_shared_lines(s)).subquery())).scalar_one() if orders else 0
     return int(lines_one) + int(parcels) - int(parcels_shared), int(lines) + int(parcels), int(sharing)

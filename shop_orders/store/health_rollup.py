@@ -22,7 +22,11 @@ else). Times are UTC; durations are whole seconds, NULL when either end is missi
 - sync_pickup_s / sync_deliver_s: how long the courier's pickup / delivery took to reach the store
   (the parcel's pickup_seen_at − picked_up_at; migration 0019 added those times to parcels);
 - recalled: how many of the order's parcels were recalled (they never left), recalled_at the
-  latest recall.
+  latest recall;
+- numbered: the order's parcels not recalled that carry a tracking number; shared: how many of
+  those carry a number another order's parcel (not recalled) carries too (cross-system id
+  consistency). A parcel written or recalled changes its number's other orders too: `refresh`
+  re-rolls every order with a parcel of the same number.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ H = Table(
     Column("sync_deliver_s", BigInteger, nullable=True),
     Column("recalled", Integer, nullable=False),
     Column("recalled_at", UTCDateTime(), nullable=True),
+    Column("numbered", Integer, nullable=False),
+    Column("shared", Integer, nullable=False),
 )
 # The period's anchors: each figure reads the orders whose anchor time falls in the period. The
 # three busy anchors' indexes carry every column their figures read (covering: an index range and
@@ -131,20 +137,26 @@ def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: in
                 got[0] = at
         else:
             got[2] -= amount
+    sharing = _sharing(conn, scope_s)
     parcels: dict[int, list[Any]] = {}
     for r in conn.execute(select(S.c.order_id, S.c.id, S.c.shipped_at, S.c.courier, S.c.picked_up_at,
-                                 S.c.delivered_at, S.c.pickup_seen_at, S.c.delivered_seen_at, S.c.recalled_at)
+                                 S.c.delivered_at, S.c.pickup_seen_at, S.c.delivered_seen_at, S.c.recalled_at,
+                                 S.c.tracking_no)
                           .where(scope_s).order_by(S.c.order_id, S.c.shipped_at, S.c.id)):
-        got = parcels.setdefault(r.order_id, [None, 0, None])
+        got = parcels.setdefault(r.order_id, [None, 0, None, 0, 0])
         if r.recalled_at is not None:
             got[1] += 1
             got[2] = r.recalled_at if got[2] is None else max(got[2], r.recalled_at)
-        elif got[0] is None:
+            continue
+        if got[0] is None:
             got[0] = r
+        if r.tracking_no:
+            got[3] += 1
+            got[4] += len(sharing.get(r.tracking_no, ())) > 1
     out: dict[int, Row] = {}
     for oid, channel, status, archived, currency, created in orders:
         paid_at, paid, refunded = pays.get(oid, (None, 0, 0))
-        first, recalled, recalled_at = parcels.get(oid, (None, 0, None))
+        first, recalled, recalled_at, numbered, shared = parcels.get(oid, (None, 0, None, 0, 0))
         shipped = first.shipped_at if first is not None else None
         picked = first.picked_up_at if first is not None else None
         delivered = first.delivered_at if first is not None else None
@@ -155,9 +167,31 @@ def _rows(conn: Connection, ids: Sequence[int] | None, after: int = 0, limit: in
             _seconds(shipped, picked), _seconds(picked, delivered),
             _seconds(picked, first.pickup_seen_at) if first is not None else None,
             _seconds(delivered, first.delivered_seen_at) if first is not None else None,
-            recalled, recalled_at,
+            recalled, recalled_at, numbered, shared,
         )
     return out
+
+
+def _sharing(conn: Connection, scope: Any) -> dict[str, set[int]]:
+    """For the tracking numbers of the parcels in scope (not recalled): the orders whose parcels
+    (not recalled) carry each (through the number's index, a few hundred numbers a statement)."""
+    numbers = sorted({n for (n,) in conn.execute(select(S.c.tracking_no).where(
+        scope, S.c.recalled_at.is_(None), S.c.tracking_no != ""))})
+    out: dict[str, set[int]] = {}
+    for i in range(0, len(numbers), CHUNK):
+        for number, oid in conn.execute(select(S.c.tracking_no, S.c.order_id).where(
+                S.c.tracking_no.in_(numbers[i:i + CHUNK]), S.c.recalled_at.is_(None))):
+            out.setdefault(number, set()).add(oid)
+    return out
+
+
+def _neighbours(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """The other orders with a parcel (recalled or not) whose tracking number one of these
+    orders' parcels carries: their `shared` may have changed with these orders' parcels."""
+    other = S.alias("other")
+    q = (select(other.c.order_id).select_from(S.join(other, other.c.tracking_no == S.c.tracking_no))
+         .where(S.c.order_id.in_(ids), S.c.tracking_no != "", other.c.order_id != S.c.order_id).distinct())
+    return {oid for (oid,) in conn.execute(q)}
 
 
 def _stored(conn: Connection, ids: Sequence[int]) -> dict[int, Row]:
@@ -175,10 +209,14 @@ def _write(conn: Connection, gone: Iterable[int], new: Sequence[Row]) -> None:
 def refresh(session: Session, ids: Iterable[int]) -> None:
     """The rollup rows of these orders as they are now in this transaction (orders gone leave
     it); rows that did not change are not written."""
-    wanted = sorted(set(ids))
-    if not wanted:
+    given = set(ids)
+    if not given:
         return
     conn = session.connection()
+    ordered = sorted(given)
+    for start in range(0, len(ordered), CHUNK):
+        given |= _neighbours(conn, ordered[start:start + CHUNK])
+    wanted = sorted(given)
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         now = _rows(conn, chunk)

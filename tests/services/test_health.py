@@ -273,3 +273,23 @@ def test_medians_percentiles_and_local_days():
     assert p.end - p.start == timedelta(hours=47)
     assert p.previous().last_day == date(2026, 3, 27) and len(p.previous().days()) == 2
     assert [d.key for d in FIGURES][:4] == ["sync_delay", "recon_auto", "exception_auto", "id_consistency"]
+
+
+def test_a_tracking_number_two_orders_share_is_seen_on_both_and_leaves_both_with_a_recall(shop):
+    """Cross-system id consistency from the rollup: a parcel written, or recalled, re-rolls the
+    other orders whose parcels carry its number."""
+    db = shop
+    a, b, c = (paid(db, local(5, 9, 0)) for _ in range(3))
+    ship(db, a, local(5, 10, 0), number="SF1234567890")
+    ship(db, c, local(5, 10, 0), number="SF0000000001")
+    r = report(db)
+    assert r.figure("id_consistency").value == 100.0 and r.figure("id_consistency").measured == 2
+    second = ship(db, b, local(5, 11, 0), number="SF1234567890")  # the clerk scanned the same label twice
+    r = report(db)
+    f = r.figure("id_consistency")
+    assert (f.measured, f.orders, f.value) == (3, 2, pytest.approx(100 / 3))
+    assert grid_count(db, r, "id_consistency") == 2 and health.check(db) == (0, [])
+    run(db, orders.recall_shipment, OWNER, second, at=local(5, 12, 0))  # b's parcel never left
+    f = report(db).figure("id_consistency")
+    assert (f.measured, f.orders, f.value) == (2, 0, 100.0)
+    assert health.check(db) == (0, [])
