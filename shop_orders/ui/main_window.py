@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
                                              "ticketSettings")
         self.reconcile_action = action(self, t("Reco&nciliation…"), self.open_reconciliation,
                                        QKeySequence("Ctrl+Shift+R"), "reconciliation")
+        self.health_action = action(self, t("&Health…"), self.open_health, QKeySequence("Ctrl+Shift+H"), "health")
         self.session.require({self.ticket_settings_action: "settings.shop"})
         o = self.order_actions
         self.table.row_actions = [self.detail_action, o.status_action, o.payment_action, o.contact_action,
@@ -234,6 +235,9 @@ class MainWindow(QMainWindow):
         board = getattr(self, "board", None)
         if board is not None and shiboken6.isValid(board):
             board.refresh_buttons()  # what the signed-in person may do there
+        dashboard = getattr(self, "dashboard", None)
+        if dashboard is not None and shiboken6.isValid(dashboard):
+            dashboard.refresh_buttons()
         self.rightsChanged.emit()
 
     def _locked(self, locked: bool) -> None:
@@ -385,6 +389,43 @@ class MainWindow(QMainWindow):
         self.board.changed.connect(self._store_changed_here)
         fit_window(self.board, available_room(self))
         self.board.show()
+
+    def open_health(self) -> None:
+        """Tools → Health…: the shop's figures (one window; asked again, it comes to the front). A
+        click there shows the orders behind a figure in the grid (show_health_slice)."""
+        from shop_orders.ui.health_dashboard import HealthDashboard
+
+        dashboard = getattr(self, "dashboard", None)
+        if dashboard is not None and shiboken6.isValid(dashboard) and dashboard.isVisible():
+            dashboard.raise_()
+            dashboard.activateWindow()
+            return
+        self.dashboard = HealthDashboard(self.ctx, self.lang, self, clock=self.clock,
+                                         rights=lambda: self.session.permitted)
+        self.dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dashboard.sliceChosen.connect(self._health_slice_chosen)
+        fit_window(self.dashboard, available_room(self))
+        self.dashboard.show()
+
+    def _health_slice_chosen(self, chosen) -> None:
+        self.show_health_slice(chosen)
+        self.raise_()
+        self.activateWindow()
+
+    def show_health_slice(self, chosen) -> None:
+        """The orders behind one health figure (or one part of it), in the grid: the other filters
+        cleared; any filter chosen afterwards shows the grid as usual again."""
+        for w in (self.filters.tree, self.filters.search):  # cleared quietly: no query of their own
+            w.blockSignals(True)
+        self.filters.tree.clearSelection()
+        self.filters.search.clear()
+        for w in (self.filters.tree, self.filters.search):
+            w.blockSignals(False)
+        self.model.set_query(self.model.query.with_(
+            health=chosen, summary_of=None, statuses=(), channels=(), stale_only=False, archived=False,
+            with_tickets=False, search="", created_from=None, created_to=None, changed_from=None, changed_to=None,
+            now=self.clock()))
+        self._status(t("The orders behind “%s”; choose any filter to see the others again.") % chosen.label(), 10000)
 
     def edit_ticket_settings(self) -> None:
         if TicketSettingsDialog.ask(self.ctx, self):
