@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from shop_orders.domain.health import Slice
 from shop_orders.domain.messages import t
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
@@ -27,6 +28,7 @@ class GridQuery:
     archived: bool = False  # the Archived filter: deleted orders, hidden everywhere else
     with_tickets: bool = False  # only orders with an active exception ticket
     summary_of: int | None = None  # only the orders this summary ticket holds (services/tickets.py)
+    health: Slice | None = None  # only the orders behind a health figure (store/health_queries.order_ids)
     search: str = ""
     sort: str = "updated_at"
     descending: bool = True

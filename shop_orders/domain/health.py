@@ -22,6 +22,7 @@ practice as the default green; the owner may set every light's thresholds
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -241,7 +242,7 @@ def parse_day(text: str, what: str) -> date:
 
 # --- the arithmetic -------------------------------------------------------------------------
 
-def median(values: list[float]) -> float | None:
+def median(values: Sequence[float]) -> float | None:
     """The median of values already sorted ascending (the mean of the middle two for an even count)."""
     n = len(values)
     if not n:
@@ -250,7 +251,7 @@ def median(values: list[float]) -> float | None:
     return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def percentile(values: list[float], p: float) -> float | None:
+def percentile(values: Sequence[float], p: float) -> float | None:
     """The p-th percentile (0–100) of sorted values, nearest rank (a value that occurred)."""
     if not values:
         return None

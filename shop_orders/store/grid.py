@@ -72,6 +72,11 @@ def where(q: GridQuery, dialect: str, search_leads: bool = True) -> list:
     if q.summary_of is not None:
         M = TicketOrder.__table__
         conds.append(T.c.id.in_(select(M.c.order_id).where(M.c.ticket_id == q.summary_of)))
+    if q.health is not None:
+        from shop_orders.store.health_queries import order_ids
+
+        behind = order_ids(q.health, q.thresholds).subquery()
+        conds.append(T.c.id.in_(select(behind.c[0])))
     if q.search.strip():  # a search the domain refuses (search_refusal) finds nothing
         if dialect == "sqlite" and search_leads:
             # The search's few ids lead: without statistics SQLite would take `archived = 0` (or a

@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
 
     # ---- the grid, its counts and the detail ------------------------------------------------------
     def apply_filters(self) -> None:
-        self.model.set_query(self.filters.apply_to(self.model.query).with_(summary_of=None, now=self.clock()))
+        self.model.set_query(self.filters.apply_to(self.model.query).with_(summary_of=None, health=None, now=self.clock()))
 
     def reload(self) -> None:
         """Reload after a change: same query, same selection, same scroll position."""
@@ -365,9 +365,26 @@ class MainWindow(QMainWindow):
         for w in (self.filters.tree, self.filters.search):
             w.blockSignals(False)
         self.model.set_query(self.model.query.with_(
-            summary_of=ticket_id, statuses=(), channels=(), stale_only=False, archived=False, with_tickets=False,
+            summary_of=ticket_id, health=None, statuses=(), channels=(), stale_only=False, archived=False, with_tickets=False,
             search="", created_from=None, created_to=None, changed_from=None, changed_to=None, now=self.clock()))
         self._status(t("The orders of ticket #%s; choose any filter to see the others again.") % ticket_id, 10000)
+
+    def show_health_slice(self, behind) -> None:
+        """The orders behind a health figure (a click on the dashboard), in the grid: the other
+        filters cleared; any filter chosen afterwards shows the grid as usual again."""
+        for w in (self.filters.tree, self.filters.search):  # cleared quietly: no query of their own
+            w.blockSignals(True)
+        self.filters.tree.clearSelection()
+        self.filters.search.clear()
+        for w in (self.filters.tree, self.filters.search):
+            w.blockSignals(False)
+        self.model.set_query(self.model.query.with_(
+            health=behind, summary_of=None, statuses=(), channels=(), stale_only=False, archived=False,
+            with_tickets=False, search="", created_from=None, created_to=None, changed_from=None, changed_to=None,
+            now=self.clock()))
+        self._status(t("The orders behind %s; choose any filter to see the others again.") % behind.label(), 10000)
+        self.raise_()
+        self.activateWindow()
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()

@@ -293,6 +293,7 @@ ZH = {
     '… and %s more problems': '……另有 %s 个问题',
     # ticket list at scale and summary tickets (issue 26)
     'The orders of ticket #%s; choose any filter to see the others again.': '工单 #%s 的订单；选择任一筛选条件即可再看到其他订单。',
+    'The orders behind %s; choose any filter to see the others again.': '%s 背后的订单；选择任一筛选条件即可再看到其他订单。',
     '%s orders (%s)': '%s 个订单（%s）',
     'The orders this summary ticket holds, in the grid.': '在订单表中显示此汇总工单包含的订单。',
     'Orders that were already stale when they came in by import, or before the first sweep of the rules, are history: one summary ticket per kind and age band keeps the queue to what is new.': '导入时或规则首次巡检前就已滞留的订单属于历史：每种类型、每个时长段一个汇总工单，让队列只留新问题。',

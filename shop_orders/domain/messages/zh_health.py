@@ -41,7 +41,7 @@ ZH: dict[str, str] = {
         "本期有包裹被召回的订单（包裹从未发出：未揽收、单号无效）。",
     "Open exceptions": "未结异常",
     "Orders with an open exception ticket now, by kind and priority.": "当前有未结异常工单的订单，按类型和优先级。",
-    "SLA hit rate": "SLA 达成率",
+    "SLA hit rate": "时限达成率",
     "Share of the tickets resolved in the period that were resolved within their SLA; the mean time to resolve "
     "beside it.": "本期解决的工单中在 SLA 时限内解决的比例；旁边是平均解决时长。",
     "the orders whose tickets missed their SLA": "工单超出 SLA 的订单",
@@ -67,4 +67,6 @@ ZH: dict[str, str] = {
         "从 {start} 到 {end} 的范围超过十年：请选择更短的范围。",
     "A chosen range needs both its first and its last day.": "自选范围需要起始日和结束日。",
     "{option} '{text}' is not a day: write it as YYYY-MM-DD.": "{option}“{text}”不是日期：请写成 YYYY-MM-DD。",
+    "There is no channel '{channel}'; the store's channels are: {known}.": "没有渠道“{channel}”；本店的渠道有：{known}。",
+    "not reconciled yet": "尚未对账", "(no courier)": "（无快递公司）",
 }
