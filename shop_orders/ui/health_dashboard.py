@@ -312,7 +312,7 @@ class Chart(QWidget):
             heights = [0.0 if math.isnan(y) else y for y in ys]
             item.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.7, brush=palette.CHART_BAR,
                                          pen=pg.mkPen(palette.CHART_BAR)))
-        else:
+        elif not all(math.isnan(y) for y in ys):  # a line of nothing measured is no line
             item.addItem(pg.PlotDataItem(xs, ys, pen=pg.mkPen(palette.CHART_LINE, width=2), symbol="o", symbolSize=7,
                                          symbolBrush=palette.CHART_LINE, symbolPen=pg.mkPen(palette.CHART_LINE),
                                          connect="finite"))
@@ -581,6 +581,9 @@ class HealthDashboard(QMainWindow):
         self.breakdown.setUniformRowHeights(True)
         self.breakdown.setMinimumWidth(300)
         header = self.breakdown.header()
+        header.setStyleSheet(f"QHeaderView::section {{ background: {palette.HEALTH_HEADER}; border: none;"
+                             f" border-bottom: 1px solid {palette.HEALTH_TILE_BORDER}; padding: 2px 4px; }}")
+        # flat, not the style's gradient: a PDF cannot draw that gradient (QPdfEngine says so)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):

@@ -420,29 +420,9 @@ class MainWindow(QMainWindow):
         self.dashboard = HealthDashboard(self.ctx, self.lang, self, clock=self.clock,
                                          rights=lambda: self.session.permitted)
         self.dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dashboard.sliceChosen.connect(self._health_slice_chosen)
+        self.dashboard.sliceChosen.connect(self.show_health_slice)
         fit_window(self.dashboard, available_room(self))
         self.dashboard.show()
-
-    def _health_slice_chosen(self, chosen) -> None:
-        self.show_health_slice(chosen)
-        self.raise_()
-        self.activateWindow()
-
-    def show_health_slice(self, chosen) -> None:
-        """The orders behind one health figure (or one part of it), in the grid: the other filters
-        cleared; any filter chosen afterwards shows the grid as usual again."""
-        for w in (self.filters.tree, self.filters.search):  # cleared quietly: no query of their own
-            w.blockSignals(True)
-        self.filters.tree.clearSelection()
-        self.filters.search.clear()
-        for w in (self.filters.tree, self.filters.search):
-            w.blockSignals(False)
-        self.model.set_query(self.model.query.with_(
-            health=chosen, summary_of=None, statuses=(), channels=(), stale_only=False, archived=False,
-            with_tickets=False, search="", created_from=None, created_to=None, changed_from=None, changed_to=None,
-            now=self.clock()))
-        self._status(t("The orders behind “%s”; choose any filter to see the others again.") % chosen.label(), 10000)
 
     def edit_ticket_settings(self) -> None:
         if TicketSettingsDialog.ask(self.ctx, self):

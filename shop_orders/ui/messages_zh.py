@@ -394,5 +394,4 @@ ZH = {
     "Export the health page": "导出店铺健康页", "Export the health figures": "导出店铺健康指标",
     "The health page is written to %s": "店铺健康页已写入 %s", "The health figures are written to %s": "店铺健康指标已写入 %s",
     "The PDF cannot be written to %s.": "无法把 PDF 写入 %s。",
-    "The orders behind “%s”; choose any filter to see the others again.": "“%s”背后的订单；选择任一筛选条件即可再看其他订单。",
 }

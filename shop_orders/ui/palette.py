@@ -60,6 +60,7 @@ HEALTH_WORSE = "#c62828"
 HEALTH_TILE = "#ffffff"
 HEALTH_TILE_BORDER = "#d0d0d0"
 HEALTH_TILE_FOCUS = "#1f6fd1"  # the tile the keyboard is on
+HEALTH_HEADER = "#f2f2f2"  # the breakdown's column headers
 CHART_BACKGROUND = "#ffffff"
 CHART_AXIS = "#555555"
 CHART_BAR = "#1f6fd1"
