@@ -37,7 +37,7 @@ NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)  # the tests' clock (tests/confte
 def settle(qtbot, d: HealthDashboard, timeout: int = 10000) -> None:
     def done() -> bool:
         QCoreApplication.processEvents()
-        return not d.loading and not d.workers_running()
+        return d.ready()
 
     qtbot.waitUntil(done, timeout=timeout)
     QCoreApplication.processEvents()
@@ -115,9 +115,9 @@ def make_dashboard(qtbot, sqlite_db, tmp_path, clock, store):
 
 
 def _open_from_window(qtbot, w) -> HealthDashboard:
-    w.health_action.trigger()
+    w.health_action.trigger()  # the first time in a process, after its module was imported in a worker
+    qtbot.waitUntil(lambda: w.findChild(HealthDashboard, "healthDashboard") is not None, timeout=10000)
     d = w.findChild(HealthDashboard, "healthDashboard")
-    assert d is not None
     settle(qtbot, d)
     return d
 
