@@ -431,7 +431,8 @@ class LightsDialog(_Form):
     def __init__(self, parent: QWidget, lights: Lights) -> None:
         super().__init__(parent, t("Traffic lights"))
         self.setObjectName("healthLightsDialog")
-        said = QLabel(t("Green: at least this good; amber: at least this good; worse is red."), self)
+        said = QLabel(t("A figure at least as good as its green threshold is green, at least as good as its amber one "
+                         "is amber, else red."), self)
         said.setWordWrap(True)
         self.form.addRow(said)
         self.lights = lights

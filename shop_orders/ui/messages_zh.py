@@ -386,8 +386,9 @@ ZH = {
     "%s: %s, %s orders (click to see them)": "%s：%s，%s 个订单（点击查看）",
     "Breakdown": "明细", "Value": "数值", "A click on a row shows its orders": "点击一行即显示其订单",
     "A click shows these %s orders": "点击显示这 %s 个订单",
-    "Traffic lights": "红绿灯", "Green: at least this good; amber: at least this good; worse is red.":
-        "绿灯：达到此值即为绿灯；黄灯：达到此值即为黄灯；更差为红灯。",
+    "Traffic lights": "红绿灯",
+    "A figure at least as good as its green threshold is green, at least as good as its amber one is amber, else red.":
+        "指标达到绿灯阈值为绿灯，达到黄灯阈值为黄灯，否则为红灯。",
     "higher is better": "越高越好", "lower is better": "越低越好", "percent": "百分比", "minutes": "分钟",
     "hours": "小时",
     "The lights of %s figures are set.": "已设置 %s 项指标的红绿灯。",

@@ -323,3 +323,12 @@ def test_a_tile_is_a_keyboard_button(make_dashboard, qtbot):
     QTest.keyClick(tile, Qt.Key.Key_Return)
     assert [s.figure for s in chosen] == ["refund_rate"] and chosen[0].channel is None
     assert chosen[0].start == d.report.period.start and chosen[0].end == d.report.period.end
+
+
+def test_only_the_owner_sees_lights(qtbot, sqlite_db, tmp_path, clock, store):
+    context = AppContext(sqlite_db, tmp_path, tmp_path / "backups", current_actor())
+    d = HealthDashboard(context, "en", clock=lambda: clock.now, rights=lambda: {"order.ship", "settings.view"})
+    qtbot.addWidget(d)
+    d.show()
+    settle(qtbot, d)
+    assert not d.lights_button.isVisible() and d.pdf_button.isEnabled()
