@@ -784,7 +784,7 @@ class HealthDashboard(QMainWindow):
 
     def open_slice(self, key: str, part: str = "") -> None:
         """A click: the orders behind this figure (or its part), shown in the main window's grid."""
-        if self.report is None or self.loading:
+        if self.report is None:  # while a refresh runs, the figures shown are the ones clicked
             return
         self.sliceChosen.emit(self.report.slice(key, part))
 
