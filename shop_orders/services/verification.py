@@ -76,7 +76,7 @@ class StoreCheck:
         return t("{events} events, {orders} orders replayed", events=f"{self.events:,}", orders=f"{self.orders:,}")
 
 
-REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "summary", "statement", "signed")  # the rest: the chain's (store/audit.py)
+REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "summary", "statement", "rollup", "signed")  # the rest: the chain's (store/audit.py)
 
 
 def verify_store(db: Database, progress: Progress | None = None,
@@ -118,7 +118,10 @@ def verify_store(db: Database, progress: Progress | None = None,
         kept = _statements(s, db.chain_key, held)
         if not kept.ok:
             return kept
-        return _signed(s, db, kept)
+        rolled = _rollup(s, kept)
+        if not rolled.ok:
+            return rolled
+        return _signed(s, db, rolled)
 
 
 def _signed(s: Session, db: Database, check: StoreCheck) -> StoreCheck:
@@ -313,6 +316,25 @@ def _summary_members(s: Session, check: StoreCheck) -> StoreCheck:
                               t("ticket #{id} holds order {order}, but the audit trail has no record of it being "
                                 "gathered there", id=ticket_id, order=order_no), "summary", None, order_no)
     return check
+
+def _rollup(s: Session, check: StoreCheck) -> StoreCheck:
+    """The health dashboard's rollup (derived data, store/health_rollup.py) agrees with the orders,
+    payments and parcels it is made from: an edited figure is named, and `health rebuild` makes
+    it whole again."""
+    from shop_orders.store import health_rollup
+
+    conn = s.connection()
+    if not health_rollup.present(conn):
+        return check
+    count, first = health_rollup.differences(conn, limit=1)
+    if not count:
+        return check
+    order_no = s.execute(text("SELECT order_no FROM orders WHERE id = :i"), {"i": first[0]}).scalar() or f"#{first[0]}"
+    return StoreCheck(check.events, check.orders, check.head,
+                      t("the health figures' rollup differs from the orders for {count} orders (the first: {order}); "
+                        "'health rebuild' makes it again from the orders", count=count, order=order_no),
+                      "rollup", None, str(order_no))
+
 
 def _statements(s: Session, key: ChainKey | None, check: StoreCheck) -> StoreCheck:
     """Every imported statement line is what its file said (its seal), and every statement holds

@@ -237,5 +237,9 @@ def drop(conn: Connection) -> None:
     H.drop(conn)
 
 
+def present(conn: Connection) -> bool:
+    return inspect(conn).has_table(NAME)
+
+
 def row_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(H)).scalar_one()

@@ -22,6 +22,7 @@ from shop_orders.domain.tickets import Kind
 from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
 from shop_orders.services import health, orders, permissions, settings, tickets, tracking
 from shop_orders.services.uow import UnitOfWork
+from shop_orders.services.verification import verify_store
 from shop_orders.store import grid, health_rollup
 from shop_orders.store.models import Order, Shipment, Ticket
 from tests import factories
@@ -233,8 +234,10 @@ def test_the_rollup_equals_a_rebuild_after_every_kind_of_change_and_an_edit_is_f
         conn.execute(text("DELETE FROM order_health WHERE recalled > 0"))
     count, first = health.check(db)
     assert count == 3 and len(first) == 3
+    found = verify_store(db)  # audit verify names it too
+    assert found.kind == "rollup" and "differs from the orders for 3 orders" in found.problem
     assert health.rebuild(db) == 3
-    assert health.check(db) == (0, [])
+    assert health.check(db) == (0, []) and verify_store(db).ok
     with db.engine.connect() as conn:
         assert conn.execute(select(health_rollup.H).order_by(health_rollup.H.c.order_id)).all() == rows
 

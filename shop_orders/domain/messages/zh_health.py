@@ -69,4 +69,6 @@ ZH: dict[str, str] = {
     "{option} '{text}' is not a day: write it as YYYY-MM-DD.": "{option}“{text}”不是日期：请写成 YYYY-MM-DD。",
     "There is no channel '{channel}'; the store's channels are: {known}.": "没有渠道“{channel}”；本店的渠道有：{known}。",
     "not reconciled yet": "尚未对账", "(no courier)": "（无快递公司）",
+    "the health figures' rollup differs from the orders for {count} orders (the first: {order}); 'health rebuild' "
+    "makes it again from the orders": "健康指标汇总表与 {count} 个订单不一致（第一个：{order}）；“health rebuild”可根据订单重新生成",
 }
