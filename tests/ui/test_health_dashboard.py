@@ -176,7 +176,9 @@ def test_every_click_shows_exactly_its_orders(make_window, store, qtbot):
     row = next(top.child(i) for i in range(top.childCount())
                if top.child(i).data(0, Qt.ItemDataRole.UserRole)[1] == "channel:jd")
     part = next(p for p in report.figure("orders").parts if p.part == "channel:jd")
-    d.breakdown.itemClicked.emit(row, 0)
+    d.breakdown.scrollToItem(row)
+    QTest.mouseClick(d.breakdown.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     d.breakdown.visualItemRect(row).center())
     settle_window(qtbot, w)
     assert w.model.query.health.part == "channel:jd" and w.model.rowCount() == part.orders > 0
     # a bar (orders on a day) and a point (shipped within 24 h on a day), clicked where they are drawn
