@@ -334,3 +334,21 @@ def test_only_the_owner_sees_lights(qtbot, sqlite_db, tmp_path, clock, store):
     d.show()
     settle(qtbot, d)
     assert not d.lights_button.isVisible() and d.pdf_button.isEnabled()
+
+
+def test_export_pdf_asks_where_and_adds_the_suffix(make_dashboard, qtbot, tmp_path, monkeypatch):
+    from shop_orders.ui.file_dialogs import FileDialog
+
+    asked = []
+
+    def ask_save(cls, parent, title, name_filter, **kw):
+        asked.append((title, name_filter, kw["suggested_name"]))
+        return tmp_path / "weekly"
+
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(ask_save))
+    d = make_dashboard()
+    d.pdf_button.click()
+    settle(qtbot, d)
+    assert asked == [("Export the health page", "PDF document (*.pdf)", "health-2026-11-16-2026-11-22.pdf")]
+    assert d.exported == tmp_path / "weekly.pdf" and (tmp_path / "weekly.pdf").read_bytes().startswith(b"%PDF")
+    assert "weekly.pdf" in d.message.text()
