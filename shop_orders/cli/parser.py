@@ -1,6 +1,7 @@
 """The command line's parser (and the desktop app's options, in the same words): argparse with
 our own headings, --lang and --user accepted after any command, and each command group's
-subcommands added by its module (orders, store, scan, users, bulk, tickets, couriers)."""
+subcommands added by its module (orders, store, scan, users, bulk, tickets, couriers, statements,
+settings, reconcile, health)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shop_orders import __version__
 from shop_orders.cli.bulk import add_bulk_commands
 from shop_orders.cli.common import PASSWORD_ENV, language_arg
 from shop_orders.cli.couriers import add_courier_commands
+from shop_orders.cli.health import add_health_commands
 from shop_orders.cli.orders import (
     add_change_commands,
     add_edit_command,
@@ -129,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_courier_commands(sub)
     add_settings_commands(sub)
     add_reconcile_commands(sub)
+    add_health_commands(sub)
     return p
 
 

@@ -357,4 +357,35 @@ ZH: dict[str, str] = {
         "reference、memo、counterparty）、currency、decimal_mark、date_formats",
     "{file} is too large for a column mapping": "{file} 太大，不是列映射文件",
     "{file}: the column mapping cannot be read ({why})": "{file}：无法读取列映射（{why}）",
+    # health (cli/health.py; the figures' words are the domain's, zh_health and zh_health_export)
+    "today, the last 7 or the last 30 days, today included (default: 7d)": "今天、最近 7 天或最近 30 天，含今天（默认 7d）",
+    "a chosen range's first day (local time; with --to)": "自选范围的第一天（本地时间；与 --to 一起用）",
+    "a chosen range's last day, included (local time; with --from)": "自选范围的最后一天，含当天（本地时间；与 --from 一起用）",
+    "only this channel's orders (default: every channel)": "只看这个渠道的订单（默认全部渠道）",
+    "Choose either --span or --from and --to, not both.": "请选择 --span 或 --from 与 --to，不能同时使用。",
+    "A chosen range needs both --from and --to.": "自选范围需要同时给出 --from 和 --to。",
+    "{value}%": "{value}%", "{value} min": "{value} 分钟", "{value} h": "{value} 小时", "{value} pt": "{value} 个百分点",
+    "Health of {channel}, {first} to {last} (compared with {pfirst} to {plast})":
+        "{channel}的健康度，{first} 至 {last}（对比 {pfirst} 至 {plast}）",
+    "Exported {n} health figures of {first} to {last} to {path}.": "已将 {first} 至 {last} 的 {n} 项健康指标导出到 {path}。",
+    "The health rollup was rebuilt from the orders: {n} orders.": "已根据订单重建健康度汇总：{n} 个订单。",
+    "The health rollup agrees with the orders.": "健康度汇总与订单一致。",
+    "error: the health rollup differs from the orders for {n} orders (ids {ids}); run: shop-orders health rebuild":
+        "错误：健康度汇总与订单不一致，涉及 {n} 个订单（id {ids}）；请运行：shop-orders health rebuild",
+    "Give the figure's green and amber thresholds, e.g. health lights ship_24h 95 85.":
+        "请给出该指标的绿灯和黄灯阈值，例如 health lights ship_24h 95 85。",
+    "higher is better": "越高越好", "lower is better": "越低越好", "set for this shop": "本店设定",
+    "default (the seeds' best practice)": "默认（最佳实践）",
+    "Figure key": "指标代码", "Direction": "方向", "Thresholds from": "阈值来源",
+    "'{text}' is not a number": "“{text}”不是数字",
+    "the shop's health figures of a period against the previous one, as the dashboard shows them":
+        "店铺健康度指标：某期间与上一期间对比，与看板显示的一致",
+    "text for people; json keeps keys, codes and numbers, for programs": "text 供人阅读；json 保留键名、代码和数值，供程序使用",
+    "the figures as an Excel workbook, in the language of --lang": "指标导出为 Excel 工作簿，语言按 --lang",
+    "make the health rollup again from the orders": "根据订单重建健康度汇总",
+    "compare the health rollup with the orders (exit 1 naming those that differ)": "核对健康度汇总与订单（不一致时退出码 1 并列出订单）",
+    "show every figure's traffic-light thresholds, or set one figure's (the owner or a manager)":
+        "显示各指标的信号灯阈值，或（由老板或经理）设置某个指标的阈值",
+    "the figure, e.g. ship_24h": "指标，例如 ship_24h",
+    "at least this good is green": "达到此值为绿灯", "at least this good is amber": "达到此值为黄灯",
 }

@@ -177,3 +177,22 @@ def test_cancelled_backup_leaves_no_file(db, tmp_path):
     with pytest.raises(BackupCancelled):
         backup(db, folder / "b.sqlite3", folder, cancel=lambda: True)
     assert list(folder.iterdir()) == []
+
+
+def test_after_a_restore_search_and_the_health_figures_are_the_restored_stores(db, tmp_path):
+    """The derived tables (the quick search's index, the health rollup) come back with the rows
+    they were made from: a search finds the restored orders and nothing of the replaced ones."""
+    from shop_orders.domain.grid import GridQuery
+    from shop_orders.services import health
+    from shop_orders.services.verification import verify_store
+    from shop_orders.store import grid
+
+    kept = make_order(db, buyer="restored-buyer")
+    report = backup(db, tmp_path / "b.sqlite3", tmp_path)
+    gone = make_order(db, buyer="replaced-buyer")
+    restore(db, report.path, tmp_path / "backups")
+    with db.read_session() as s:
+        assert grid.count(s, GridQuery(search="restored-buyer")) == 1
+        assert grid.count(s, GridQuery(search="replaced-buyer")) == 0
+        assert grid.count(s, GridQuery(search=kept)) == 1 and grid.count(s, GridQuery(search=gone)) == 0
+    assert health.check(db) == (0, []) and verify_store(db).ok
