@@ -384,7 +384,7 @@ ZH = {
     "Scan-out to pickup per courier (median minutes)": "各快递出库到揽收（中位数，分钟）",
     "Nothing in this period.": "此期间没有数据。",
     "%s: %s, %s orders (click to see them)": "%s：%s，%s 个订单（点击查看）",
-    "Breakdown": "明细", "Value": "数值", "A click on a row shows its orders": "点击一行即显示其订单",
+    "A click on a row shows its orders": "点击一行即显示其订单",
     "A click shows these %s orders": "点击显示这 %s 个订单",
     "Traffic lights": "红绿灯",
     "A figure at least as good as its green threshold is green, at least as good as its amber one is amber, else red.":

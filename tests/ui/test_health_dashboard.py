@@ -352,3 +352,22 @@ def test_export_pdf_asks_where_and_adds_the_suffix(make_dashboard, qtbot, tmp_pa
     assert asked == [("Export the health page", "PDF document (*.pdf)", "health-2026-11-16-2026-11-22.pdf")]
     assert d.exported == tmp_path / "weekly.pdf" and (tmp_path / "weekly.pdf").read_bytes().startswith(b"%PDF")
     assert "weekly.pdf" in d.message.text()
+
+
+def test_export_excel_writes_the_figures_shown(make_dashboard, qtbot, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from shop_orders.ui.file_dialogs import FileDialog
+    from shop_orders.ui.store_actions import ExportOptionsDialog
+
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: tmp_path / "figures"))
+    monkeypatch.setattr(ExportOptionsDialog, "ask", classmethod(lambda cls, parent, lang: "zh_CN"))
+    d = make_dashboard()
+    d.excel_button.click()
+    settle(qtbot, d)
+    path = tmp_path / "figures.xlsx"
+    assert d.exported == path and "figures.xlsx" in d.message.text()
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["指标", "分项", "每日"]  # the language chosen for the file
+    cells = [str(c) for row in wb["指标"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "24 小时内发货率" in cells and "2026-11-16" in " ".join(cells)
