@@ -316,9 +316,9 @@ class Chart(QWidget):
         self.title.setObjectName(f"chartTitle_{key}")
         self.title.setWordWrap(True)
         box.addWidget(self.title)
-        self.plot = pg.PlotWidget(self, background=palette.CHART_BACKGROUND)
+        # no right-click menus (a click opens orders): without them no view-box menu is built either
+        self.plot = pg.PlotWidget(self, background=palette.CHART_BACKGROUND, enableMenu=False)
         self.plot.setObjectName(f"plot_{key}")
-        self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMinimumHeight(150)
