@@ -44,6 +44,7 @@ def build_menus(w: Any) -> None:
     m.addAction(w.tickets_dock.toggleViewAction())
     m = bar.addMenu(t("&Tools"))
     m.addAction(w.reconcile_action)
+    m.addAction(w.health_action)  # the owner's figures, beside the bookkeeper's board
     m.addSeparator()
     m.addActions([s.verify_action, s.key_import_action])
     m.addSeparator()

@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
                                              "ticketSettings")
         self.reconcile_action = action(self, t("Reco&nciliation…"), self.open_reconciliation,
                                        QKeySequence("Ctrl+Shift+R"), "reconciliation")
+        self.health_action = action(self, t("&Health…"), self.open_health, QKeySequence("Ctrl+Shift+H"), "health")
         self.session.require({self.ticket_settings_action: "settings.shop"})
         o = self.order_actions
         self.table.row_actions = [self.detail_action, o.status_action, o.payment_action, o.contact_action,
@@ -234,6 +235,9 @@ class MainWindow(QMainWindow):
         board = getattr(self, "board", None)
         if board is not None and shiboken6.isValid(board):
             board.refresh_buttons()  # what the signed-in person may do there
+        dashboard = getattr(self, "dashboard", None)
+        if dashboard is not None and shiboken6.isValid(dashboard):
+            dashboard.refresh_buttons()
         self.rightsChanged.emit()
 
     def _locked(self, locked: bool) -> None:
@@ -402,6 +406,43 @@ class MainWindow(QMainWindow):
         self.board.changed.connect(self._store_changed_here)
         fit_window(self.board, available_room(self))
         self.board.show()
+
+    def open_health(self) -> None:
+        """Tools → Health…: the shop's figures (one window; asked again, it comes to the front). A
+        click there shows the orders behind a figure in the grid (show_health_slice). The first
+        time, its module (with pyqtgraph and numpy: half a second) is imported in a worker."""
+        import sys
+
+        dashboard = getattr(self, "dashboard", None)
+        if dashboard is not None and shiboken6.isValid(dashboard) and dashboard.isVisible():
+            dashboard.raise_()
+            dashboard.activateWindow()
+            return
+        if "shop_orders.ui.health_dashboard" not in sys.modules:
+            if not getattr(self, "_health_importing", False):
+                self._health_importing = True
+                run_in_pool(self._import_health, lambda _m: self._health_imported(),
+                            lambda message: self._health_imported(message), owner=self)
+            return
+        from shop_orders.ui.health_dashboard import HealthDashboard
+
+        self.dashboard = HealthDashboard(self.ctx, self.lang, self, clock=self.clock,
+                                         rights=lambda: self.session.permitted)
+        self.dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dashboard.sliceChosen.connect(self.show_health_slice)
+        fit_window(self.dashboard, available_room(self))
+        self.dashboard.show()
+
+    @staticmethod
+    def _import_health() -> None:
+        import shop_orders.ui.health_dashboard  # noqa: F401 - imported off the UI thread, used on it
+
+    def _health_imported(self, problem: str = "") -> None:
+        self._health_importing = False
+        if problem:
+            self._status(problem, 10000)
+        else:
+            self.open_health()
 
     def edit_ticket_settings(self) -> None:
         if TicketSettingsDialog.ask(self.ctx, self):

@@ -52,3 +52,16 @@ def flag_colour(level: Level) -> QColor | None:
 RECON_STATE_COLOURS: dict[str, str] = {"red": "#c62828", "amber": "#b26a00", "green": "#2e7d32",
                                        "excluded": "#757575", "confirmed": "#1565c0"}
 RECON_LINE_COLOURS: dict[str, str] = {"open": "#c62828", "matched": "#2e7d32", "excluded": "#757575"}
+# The health dashboard (ui/health_dashboard.py): a figure's traffic light (its tile's left edge),
+# its change against the previous period (better, worse), the tiles and the charts.
+HEALTH_LIGHTS: dict[str, str] = {"green": "#2e7d32", "amber": "#e0a000", "red": "#c62828", "none": "#b0b0b0"}
+HEALTH_BETTER = "#2e7d32"
+HEALTH_WORSE = "#c62828"
+HEALTH_TILE = "#ffffff"
+HEALTH_TILE_BORDER = "#d0d0d0"
+HEALTH_TILE_FOCUS = "#1f6fd1"  # the tile the keyboard is on
+HEALTH_HEADER = "#f2f2f2"  # the breakdown's column headers
+CHART_BACKGROUND = "#ffffff"
+CHART_AXIS = "#555555"
+CHART_BAR = "#1f6fd1"
+CHART_LINE = "#2e8b57"
