@@ -244,7 +244,7 @@ class _Build:
         pw, pm, _, _ = measure(self.prev)
         self.ship_days = [Part(f"day:{d.isoformat()}", d.isoformat(), share(v[1], v[1] + v[2]), v[2])
                           for d, v in ((d, days.get(d, [0, 0, 0, 0])) for d in self.p.days())]
-        m = median(q.ship_seconds(self.s, self.p.start, self.p.end, self.channel))
+        m = q.ship_median(self.s, self.p.start, self.p.end, self.channel)
         return self._fig("ship_24h", share(within, within + missed), share(pw, pw + pm), missed, within + missed,
                          excluded, {"median_hours": None if m is None else m / 3600})
 

@@ -280,11 +280,21 @@ def by_quarter_hour(session: Session, anchor_name: str, start: datetime, end: da
     return [tuple(int(v) for v in r) for r in session.execute(q).all()]
 
 
-def ship_seconds(session: Session, start: datetime, end: datetime, channel: str | None) -> list[int]:
-    """The paid-to-scan-out seconds of the orders paid in [start, end) and shipped, sorted."""
-    return list(session.execute(select(H.c.pay_ship_s).where(*_live(channel), _between(H.c.paid_at, start, end),
-                                                             H.c.pay_ship_s.is_not(None)).order_by(H.c.pay_ship_s)
-                                ).scalars().all())
+def ship_median(session: Session, start: datetime, end: datetime, channel: str | None) -> float | None:
+    """The median paid-to-scan-out seconds of the orders paid in [start, end) and shipped (the
+    middle one or two read in SQL, not every value fetched)."""
+    scope = [*_live(channel), _between(H.c.paid_at, start, end), H.c.pay_ship_s.is_not(None)]
+    n = session.execute(select(func.count()).select_from(H).where(*scope)).scalar_one()
+    if not n:
+        return None
+    middle = session.execute(select(H.c.pay_ship_s).where(*scope).order_by(H.c.pay_ship_s)
+                             .offset((n - 1) // 2).limit(2 - n % 2)).scalars().all()
+    return float(sum(middle)) / len(middle)
+
+
+# Rows fetched at a time: between two fetches the worker lets go of Python's lock, so the UI
+# thread never waits for a whole period's rows to be made (a 365-day range held it ~100-275 ms).
+FETCH = 2000
 
 
 def parcel_rows(session: Session, start: datetime, end: datetime, channel: str | None) -> list[tuple[Any, ...]]:
@@ -293,7 +303,7 @@ def parcel_rows(session: Session, start: datetime, end: datetime, channel: str |
     q = select(H.c.courier, H.c.ship_pickup_s, H.c.pickup_deliver_s, H.c.sync_pickup_s, H.c.sync_deliver_s,
                H.c.picked_up_at.is_not(None), H.c.delivered_at.is_not(None)
                ).where(*_live(channel), _between(H.c.shipped_at, start, end))
-    return [tuple(r) for r in session.execute(q).all()]
+    return [tuple(r) for part in session.execute(q.execution_options(yield_per=FETCH)).partitions() for r in part]
 
 
 def recalled_count(session: Session, start: datetime, end: datetime, channel: str | None) -> int:

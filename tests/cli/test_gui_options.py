@@ -90,7 +90,8 @@ def test_self_test_passes_and_says_each_step():
     lines = res.stdout.strip().splitlines()
     assert lines[-1] == "self-test passed"
     for words in ("migrated to schema", "orders in the grid", "changed through the services",
-                  "audit trail verified", "10 statement formats ready: alipay_account, "):
+                  "audit trail verified", "10 statement formats ready: alipay_account, ",
+                  "health dashboard drawn: 14 figures, 3 charts"):
         assert any(words in line for line in lines), res.stdout
     assert res.stderr == ""
 

@@ -71,4 +71,8 @@ ZH: dict[str, str] = {
     "not reconciled yet": "尚未对账", "(no courier)": "（无快递公司）",
     "the health figures' rollup differs from the orders for {count} orders (the first: {order}); 'health rebuild' "
     "makes it again from the orders": "健康指标汇总表与 {count} 个订单不一致（第一个：{order}）；“health rebuild”可根据订单重新生成",
+    "health dashboard": "健康看板",
+    "the health dashboard did not show its figures within 20 s": "健康看板 20 秒内未显示指标",
+    "health dashboard drawn: {figures} figures, {charts} charts, {orders} orders this week":
+        "健康看板已绘制：{figures} 项指标、{charts} 个图表、本周 {orders} 个订单",
 }
