@@ -98,7 +98,7 @@ INDEXES = (
           H.c.shipped_at, H.c.paid_minor, H.c.refunded_minor, H.c.order_id),
     Index("ix_order_health_shipped", H.c.shipped_at, H.c.archived, H.c.channel, H.c.courier, H.c.ship_pickup_s,
           H.c.pickup_deliver_s, H.c.sync_pickup_s, H.c.sync_deliver_s, H.c.picked_up_at, H.c.delivered_at,
-          H.c.order_id),
+          H.c.numbered, H.c.shared, H.c.order_id),
     Index("ix_order_health_recalled", H.c.recalled_at),
 )
 COLUMNS = tuple(c.name for c in H.columns)
