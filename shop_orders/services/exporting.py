@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -106,6 +106,38 @@ def _why(exc: OSError) -> str:
 
 def _cannot_write(path: Path, exc: OSError) -> ExportFailed:
     return ExportFailed(t("{file} cannot be written: {reason}. Choose another folder.", file=path, reason=_why(exc)))
+
+
+_T = TypeVar("_T")
+
+
+def write_workbook(path: Path, fill: Callable[[Workbook], _T], cancelled: Callable[[], bool] | None = None,
+                      cancelled_text: str = "") -> _T:
+    """A write-only workbook filled by `fill` and saved at `path` whole or not at all: the folder
+    is tried first (one sentence when it does not take the file), a failure or a cancel while
+    filling or saving leaves nothing at `path`. Returns what `fill` returned."""
+    tmp = partial_path(path)
+    try:  # find out now whether the folder takes the file
+        with open(tmp, "wb"):
+            pass
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    wb = Workbook(write_only=True)
+    try:
+        filled = fill(wb)
+    except BaseException:
+        for ws in wb.worksheets:
+            ws.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        with replacing(path) as tmp:
+            wb.save(tmp)
+            if cancelled is not None and cancelled():
+                raise ExportCancelled(cancelled_text)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    return filled
 
 
 @dataclass(frozen=True)
@@ -202,28 +234,9 @@ def export(db: Database, path: Path, query: GridQuery | None = None, columns: li
     messages' language); written to a temporary name and renamed when complete, so a cancel or
     crash never leaves half a file."""
     lang = messages.normalise(lang) if lang else messages.language()
-    tmp = partial_path(path)
-    try:  # find out now, not after minutes of work, whether the folder takes the file
-        with open(tmp, "wb"):
-            pass
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    wb = Workbook(write_only=True)
-    try:
-        n_orders, n_lines, n_events, n_tickets = _fill(wb, db, query, columns, with_lines, with_audit,
-                                                       with_tickets, progress, cancelled, lang)
-    except BaseException:
-        for ws in wb.worksheets:
-            ws.close()  # drop the half-written sheets' temporary files
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        with replacing(path) as tmp:
-            wb.save(tmp)
-            if cancelled and cancelled():  # cancelled (or the app quit) while the file was saved
-                raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
+    n_orders, n_lines, n_events, n_tickets = write_workbook(
+        path, lambda wb: _fill(wb, db, query, columns, with_lines, with_audit, with_tickets, progress, cancelled, lang),
+        cancelled, t("The export was cancelled; no file was written.", lang=lang))
     return ExportResult(path, n_orders, n_lines, n_events, lang, n_tickets)
 
 

@@ -30,13 +30,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain import messages
 from shop_orders.domain.cells import looks_like_formula, xml_text
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.health import BY_KEY, Unit
 from shop_orders.domain.messages import N_, t
-from shop_orders.services.exporting import _cannot_write, safe_text
+from shop_orders.services.exporting import safe_text, write_workbook
 from shop_orders.store.db import Database
 
 if TYPE_CHECKING:
@@ -154,25 +153,7 @@ def export(db: Database, path: Path, report: Report, lang: str | None = None) ->
     was read from (the export reads nothing more: the file says what the report says)."""
     del db  # the report carries every number; kept for the exports' common signature
     lang = messages.normalise(lang) if lang else messages.language()
-    tmp = partial_path(path)
-    try:  # find out now whether the folder takes the file
-        with open(tmp, "wb"):
-            pass
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    wb = Workbook(write_only=True)
-    try:
-        parts, days = _fill(wb, report, lang)
-    except BaseException:
-        for ws in wb.worksheets:
-            ws.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        with replacing(path) as tmp:
-            wb.save(tmp)
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
+    parts, days = write_workbook(path, lambda wb: _fill(wb, report, lang))
     return HealthExportResult(path, len(report.figures), parts, days, lang)
 
 

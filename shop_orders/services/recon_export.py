@@ -31,7 +31,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from shop_orders.atomic import partial_path, replacing
 from shop_orders.domain import messages
 from shop_orders.domain.channels import channel_label
 from shop_orders.domain.messages import N_, t
@@ -40,11 +39,10 @@ from shop_orders.domain.reconcile import rule_label
 from shop_orders.domain.statements import KIND_LABELS, provider_label
 from shop_orders.services.exporting import (
     DATE_FORMAT,
-    ExportCancelled,
-    _cannot_write,
     _check,
     _keep_tables_together,
     _Table,
+    write_workbook,
 )
 from shop_orders.services.recon_browse import (
     NO_SOURCE,
@@ -132,27 +130,9 @@ def export(db: Database, path: Path, period: Period, *, lang: str | None = None,
     """Write the period's reconciliation to `path` (.xlsx) in `lang` (by default the messages'
     language); nothing is left at `path` when it fails or is cancelled."""
     lang = messages.normalise(lang) if lang else messages.language()
-    tmp = partial_path(path)
-    try:  # find out now whether the folder takes the file
-        with open(tmp, "wb"):
-            pass
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-    wb = Workbook(write_only=True)
-    try:
-        n_orders, n_lines = _fill(wb, ReconBrowser(db), period, lang, cancelled, progress)
-    except BaseException:
-        for ws in wb.worksheets:
-            ws.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        with replacing(path) as tmp:
-            wb.save(tmp)
-            if cancelled and cancelled():
-                raise ExportCancelled(t("The export was cancelled; no file was written.", lang=lang))
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
+    n_orders, n_lines = write_workbook(
+        path, lambda wb: _fill(wb, ReconBrowser(db), period, lang, cancelled, progress),
+        cancelled, t("The export was cancelled; no file was written.", lang=lang))
     return ReconExportResult(path, n_orders, n_lines, lang)
 
 
