@@ -133,8 +133,7 @@ def test_run_list_match_exclude_and_the_refusals(shop):
     res = shop.as_("bob", "reconcile", "unmatch", lines[4], "--reason", "it was a sale after all")
     assert res.stdout == f"Statement line #{lines[4]} is open again.\n"
 
-
-def test_the_list_in_chinese(shop):
+    # the list in Chinese (in this test: it lists what the steps above made, whatever ran before)
     res = shop.as_("bob", "--lang", "zh_CN", "reconcile", "list")
     header = res.stdout.splitlines()[0].split()
     assert header == ["订单", "状态", "应收", "实收", "差额", "对账单明细"], header
