@@ -355,33 +355,29 @@ class MainWindow(QMainWindow):
         self.filters.search.setText(order_no)
         self.filters.search.returnPressed.emit()
 
-    def show_ticket_orders(self, ticket_id: int) -> None:
-        """The orders a summary ticket holds, in the grid (the other filters cleared; any filter
-        chosen afterwards shows the grid as usual again)."""
-        for w in (self.filters.tree, self.filters.search):  # cleared quietly: no query of their own
+    def _show_only(self, **only) -> None:
+        """The grid filtered to one set of orders (a summary ticket's, a health figure's): the
+        other filters cleared quietly (no query of their own); any filter chosen afterwards shows
+        the grid as usual again."""
+        for w in (self.filters.tree, self.filters.search):
             w.blockSignals(True)
         self.filters.tree.clearSelection()
         self.filters.search.clear()
         for w in (self.filters.tree, self.filters.search):
             w.blockSignals(False)
-        self.model.set_query(self.model.query.with_(
-            summary_of=ticket_id, health=None, statuses=(), channels=(), stale_only=False, archived=False, with_tickets=False,
-            search="", created_from=None, created_to=None, changed_from=None, changed_to=None, now=self.clock()))
+        self.model.set_query(self.model.query.with_(**{
+            "summary_of": None, "health": None, "statuses": (), "channels": (), "stale_only": False,
+            "archived": False, "with_tickets": False, "search": "", "created_from": None, "created_to": None,
+            "changed_from": None, "changed_to": None, "now": self.clock(), **only}))
+
+    def show_ticket_orders(self, ticket_id: int) -> None:
+        """The orders a summary ticket holds, in the grid."""
+        self._show_only(summary_of=ticket_id)
         self._status(t("The orders of ticket #%s; choose any filter to see the others again.") % ticket_id, 10000)
 
     def show_health_slice(self, behind) -> None:
-        """The orders behind a health figure (a click on the dashboard), in the grid: the other
-        filters cleared; any filter chosen afterwards shows the grid as usual again."""
-        for w in (self.filters.tree, self.filters.search):  # cleared quietly: no query of their own
-            w.blockSignals(True)
-        self.filters.tree.clearSelection()
-        self.filters.search.clear()
-        for w in (self.filters.tree, self.filters.search):
-            w.blockSignals(False)
-        self.model.set_query(self.model.query.with_(
-            health=behind, summary_of=None, statuses=(), channels=(), stale_only=False, archived=False,
-            with_tickets=False, search="", created_from=None, created_to=None, changed_from=None, changed_to=None,
-            now=self.clock()))
+        """The orders behind a health figure (a click on the dashboard), in the grid."""
+        self._show_only(health=behind)
         self._status(t("The orders behind %s; choose any filter to see the others again.") % behind.label(), 10000)
         self.raise_()
         self.activateWindow()
