@@ -671,37 +671,35 @@ class ReconciliationBoard(QMainWindow):
                 str(result.change_set_id))
         return t("Matched by hand.")
 
-    def unmatch(self) -> None:
+    def _line_action(self, title: str, question: str, change: Callable[..., object], done: str) -> None:
+        """Ask why (one line, ReasonDialog), then run change(uow, ctx, line_id, reason) on the chosen
+        statement line in a worker; `done` is said when it is written."""
         line = self.current_line()
         if line is None:
             return
-        reason = ReasonDialog.ask(self, t("Unmatch"), t("Undo the match of statement line %s (%s).")
-                                  % (line.external_id, money_text(line.amount_minor, line.currency)))
+        reason = ReasonDialog.ask(self, title, question % (line.external_id,
+                                                           money_text(line.amount_minor, line.currency)))
         if reason is None:
             return
+        ctx, line_id = self.ctx, line.id
+        self._write(lambda: ctx.run(lambda uow, c: change(uow, c, line_id, reason), "manual", reason),
+                    lambda _r: done)
+
+    def unmatch(self) -> None:
         from shop_orders.services import reconcile
 
-        ctx, line_id = self.ctx, line.id
-        self._write(lambda: ctx.run(lambda uow, c: reconcile.unmatch(uow, c, line_id, reason), "manual", reason),
-                    lambda _r: t("The line is unmatched."))
+        self._line_action(t("Unmatch"), t("Undo the match of statement line %s (%s)."), reconcile.unmatch,
+                          t("The line is unmatched."))
 
     def exclude(self) -> None:
         """Exclude… : the order when the orders' list was clicked last, else the line."""
         if self.active == "order":
             self._exclude_order()
             return
-        line = self.current_line()
-        if line is None:
-            return
-        reason = ReasonDialog.ask(self, t("Exclude"), t("Leave statement line %s (%s) out of the reconciliation.")
-                                  % (line.external_id, money_text(line.amount_minor, line.currency)))
-        if reason is None:
-            return
         from shop_orders.services import reconcile
 
-        ctx, line_id = self.ctx, line.id
-        self._write(lambda: ctx.run(lambda uow, c: reconcile.exclude_line(uow, c, line_id, reason), "manual", reason),
-                    lambda _r: t("The line is excluded."))
+        self._line_action(t("Exclude"), t("Leave statement line %s (%s) out of the reconciliation."),
+                          reconcile.exclude_line, t("The line is excluded."))
 
     def _exclude_order(self) -> None:
         order = self.current_order()
