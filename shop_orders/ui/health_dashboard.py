@@ -31,7 +31,6 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import (
-    QDate,
     QEvent,
     QMarginsF,
     QObject,
@@ -61,7 +60,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -93,6 +91,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.services import health
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
+from shop_orders.ui.day_range import day_edits, pydate, qdate
 from shop_orders.ui.dialogs import _Form
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.workers import registry_for, run_in_pool
@@ -178,14 +177,6 @@ def period_text(report: health.Report) -> str:
     days = p.first_day.isoformat() if p.first_day == p.last_day else f"{p.first_day.isoformat()} – {p.last_day.isoformat()}"
     before = q.first_day.isoformat() if q.first_day == q.last_day else f"{q.first_day.isoformat()} – {q.last_day.isoformat()}"
     return t("%s · %s · compared with %s") % (days, channel_text(report.channel), before)
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _date(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 # ---- a tile -----------------------------------------------------------------------------------------
@@ -585,12 +576,7 @@ class HealthDashboard(QMainWindow):
             self.period.addItem(t(label), code)
         self.period.setCurrentIndex(SPANS.index("7d"))
         today = self.clock().date()
-        self.date_from, self.date_to = QDateEdit(self), QDateEdit(self)
-        for edit, name, day in ((self.date_from, "healthFrom", today.replace(day=1)), (self.date_to, "healthTo", today)):
-            edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(_qdate(day))
+        self.date_from, self.date_to = day_edits(self, ("healthFrom", "healthTo"), today.replace(day=1), today)
         self.channel = QComboBox(self)
         self.channel.setObjectName("healthChannel")
         self.channel.addItem(t("All channels"), "")
@@ -686,7 +672,7 @@ class HealthDashboard(QMainWindow):
         if span == "range" and first is not None and last is not None:
             for edit, day in ((self.date_from, first), (self.date_to, last)):
                 edit.blockSignals(True)
-                edit.setDate(_qdate(day))
+                edit.setDate(qdate(day))
                 edit.blockSignals(False)
             if self.period.currentData() == "range":
                 self.reload()
@@ -715,7 +701,7 @@ class HealthDashboard(QMainWindow):
         self._gen += 1
         gen, db, now = self._gen, self.ctx.db, self.clock()
         span = str(self.period.currentData())
-        first, last = (_date(self.date_from.date()), _date(self.date_to.date())) if span == "range" else (None, None)
+        first, last = (pydate(self.date_from.date()), pydate(self.date_to.date())) if span == "range" else (None, None)
         channel = str(self.channel.currentData() or "") or None
         self.loading = True
         self.state.setText(t("Refreshing…"))
@@ -732,7 +718,7 @@ class HealthDashboard(QMainWindow):
         if self.period.currentData() != "range":  # the dates edits show the days the span covers
             for edit, day in ((self.date_from, report.period.first_day), (self.date_to, report.period.last_day)):
                 edit.blockSignals(True)
-                edit.setDate(_qdate(day))
+                edit.setDate(qdate(day))
                 edit.blockSignals(False)
         for f in report.figures:
             self.tiles[f.key].show_figure(f, report.lights)

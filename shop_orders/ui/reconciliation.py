@@ -23,11 +23,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -65,6 +64,7 @@ from shop_orders.services.recon_browse import (
     order_state_label,
 )
 from shop_orders.ui import palette
+from shop_orders.ui.day_range import day_edits, pydate, qdate
 from shop_orders.ui.dialogs import _Form, error_label
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
@@ -94,14 +94,6 @@ PERIODS = ("this_month", "last_month", "days")
 def _month_before(day: date) -> date:
     """The first day of the month before `day`'s."""
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _date(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 def _view(parent: QWidget, name: str, model: Any) -> QTableView:
@@ -259,12 +251,7 @@ class ReconciliationBoard(QMainWindow):
         for code, label in zip(PERIODS, (t("This month"), t("Last month"), t("From … to …")), strict=True):
             self.period.addItem(label, code)
         today = self.clock().astimezone(self.tz).date()
-        self.date_from, self.date_to = QDateEdit(self), QDateEdit(self)
-        for edit, name, day in ((self.date_from, "periodFrom", today.replace(day=1)), (self.date_to, "periodTo", today)):
-            edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(_qdate(day))
+        self.date_from, self.date_to = day_edits(self, ("periodFrom", "periodTo"), today.replace(day=1), today)
         self.source = QComboBox(self)
         self.source.setObjectName("sourceFilter")
         self.source.addItem(t("All sources"), "")
@@ -398,7 +385,7 @@ class ReconciliationBoard(QMainWindow):
             last = ((first + timedelta(days=32)).replace(day=1) - timedelta(days=1))
             for edit, day in ((self.date_from, first), (self.date_to, last)):
                 edit.blockSignals(True)
-                edit.setDate(_qdate(day))
+                edit.setDate(qdate(day))
                 edit.blockSignals(False)
         self.reload()
 
@@ -414,7 +401,7 @@ class ReconciliationBoard(QMainWindow):
             return Period.month_of(self.clock().astimezone(self.tz).date(), self.tz)
         if code == "last_month":
             return Period.month_of(_month_before(self.clock().astimezone(self.tz).date()), self.tz)
-        first, last = _date(self.date_from.date()), _date(self.date_to.date())
+        first, last = pydate(self.date_from.date()), pydate(self.date_to.date())
         return Period.days(min(first, last), max(first, last), self.tz)
 
     def line_filter(self) -> LineFilter:
