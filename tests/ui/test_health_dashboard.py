@@ -22,12 +22,8 @@ from shop_orders.domain.tracking import TrackEvent, TrackResult, TrackState
 from shop_orders.services import health, tracking
 from shop_orders.services.context import AppContext, current_actor
 from shop_orders.store.models import Order, Shipment
-from shop_orders.ui.health_dashboard import (
-    HealthDashboard,
-    LightsDialog,
-    Tile,
-    value_text,
-)
+from shop_orders.ui.health_dashboard import HealthDashboard
+from shop_orders.ui.health_tiles import LightsDialog, Tile, value_text
 from tests.factories import DRAFT_TOTAL, draft, make_order, run
 from tests.ui.conftest import settle as settle_window
 
