@@ -76,6 +76,7 @@ ACTIONS: dict[str, str] = {
     "store.restore": N_("restore a backup"),
     "audit.keys": N_("move the audit key to another seat"),
     "settings.secrets": N_("store, replace and delete courier secrets"),
+    "stock.manage": N_("count, adjust, receive and order stock"),
 }
 
 ALL_ACTIONS: tuple[str, ...] = (*ACTIONS, *STATUS_ACTIONS)
@@ -134,6 +135,7 @@ DEFAULT_MATRIX: dict[str, frozenset[Role]] = {
     "store.restore": frozenset({R.OWNER}),
     "audit.keys": frozenset({R.OWNER}),
     "settings.secrets": frozenset({R.OWNER}),
+    "stock.manage": frozenset({R.OWNER, R.MANAGER, R.WAREHOUSE}),
     **{a: _status_default(a) for a in STATUS_ACTIONS},
 }
 assert set(DEFAULT_MATRIX) == set(ALL_ACTIONS)

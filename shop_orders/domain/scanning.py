@@ -33,7 +33,7 @@ UNDO_SECONDS = int(UNDO_WINDOW.total_seconds())
 KINDS = ("not_an_order", "ambiguous", "already_shipped", "cancelled", "held", "not_paid", "not_ready", "archived",
          "wrong_item", "too_many", "no_items", "no_courier", "tracking_pattern", "tracking_used", "tracking_is_item",
          "wrong_pin",
-         "not_supervisor", "reason_needed", "undo_expired")
+         "not_supervisor", "reason_needed", "undo_expired", "short")
 
 
 class ScanRefused(ValidationError):

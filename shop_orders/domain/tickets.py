@@ -203,6 +203,11 @@ RULE_NOTES = frozenset({
     N_("{order}: the statements show {received} received, where the order says {expected} was paid (a difference "
        "of {diff})."),
     N_("The statements now agree with {order}."),
+    # stock (services/stock.py)
+    N_("{order} is short of stock: {missing}."),
+    N_("{order} is no longer short: its stock is reserved."),
+    N_("{count} orders were paid before the stock catalogue knew what they are short of (paid {band} ago): one "
+       "ticket for them all; Show orders lists them."),
 })
 
 

@@ -18,7 +18,7 @@ from shop_orders import paths
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError
 from shop_orders.services import reconcile as _reconcile  # noqa: F401 - registers its two-person kind
-from shop_orders.services import rules
+from shop_orders.services import rules, stock
 from shop_orders.services.backup import backup_before_upgrade, finish_interrupted_restore
 from shop_orders.services.uow import UnitOfWork, install_default_rules
 from shop_orders.store.db import DB_PASSWORD_ENV, Database
@@ -34,9 +34,10 @@ DB_ENV = "SHOP_ORDERS_DB"
 
 def install_rules() -> None:
     """The composition root's part of the unit of work: every unit of work runs the detection
-    rules (services/rules.py, exception tickets) before its commit unless told otherwise
+    rules before its commit unless told otherwise: first the stock reservations (services/stock.py,
+    whose shortages the out-of-stock tickets follow), then the detection rules (services/rules.py)
     (services/uow.py says why it is installed from here)."""
-    install_default_rules([rules.on_change])
+    install_default_rules([stock.on_change, rules.on_change])
 
 
 def default_target() -> str:

@@ -492,6 +492,12 @@ def ship(uow: UnitOfWork, ctx: ChangeContext, ref: str | int, items: dict[int, i
             raise ValidationError(t("Line {n} of {order}: {qty} cannot be shipped ({shipped} of {ordered} already "
                                     "shipped).", n=n, order=order.order_no, qty=qty, shipped=line.shipped_qty,
                                     ordered=line.qty))
+    assert order.id is not None  # a stored row
+    from shop_orders.services import (
+        stock_moves,  # stock leaves with the parcel (a short order is refused)
+    )
+
+    stock_moves.take_out(uow, ctx, order, {int(n): q for n, q in items.items()})
     before = sum(line.shipped_qty for line in lines.values())
     for n, qty in items.items():
         lines[int(n)].shipped_qty += qty
@@ -542,6 +548,9 @@ def recall_shipment(uow: UnitOfWork, ctx: ChangeContext, shipment_id: int) -> Or
     after = sum(line.shipped_qty for line in lines.values()) if lines else 0
     ordered = sum(line.qty for line in lines.values()) or 1
     shipment.recalled_at = uow.now
+    from shop_orders.services import stock_moves  # a parcel that never left: back on the shelf
+
+    stock_moves.put_back_recalled(uow, ctx, order, shipment)
     uow.record(ctx, "ship", order_id=order.id, order_no=order.order_no, field="shipped_qty", old=str(before),
                new=str(after))
     _set_status(uow, ctx, order, status_after_shipping(status, ordered, after))

@@ -55,7 +55,7 @@ from shop_orders.domain.scanning import (
     undo_open,
 )
 from shop_orders.domain.status import SHIPPING_ALLOWED, Status
-from shop_orders.services import orders, permissions
+from shop_orders.services import orders, permissions, stock_moves
 from shop_orders.services.parcels import check_number
 from shop_orders.services.uow import UnitOfWork, utcnow
 from shop_orders.store.models import Order, OrderLine, Shipment
@@ -112,6 +112,9 @@ def _refuse_unshippable(session: Session, order: Order) -> None:
     if refusal:
         raise ScanRefused("not_paid", t("Stop: order {order} is not paid yet; do not send it. ({why})", order=no,
                                         why=refusal))
+    short = stock_moves.short_refusal(session, int(order.id or 0), no)
+    if short:
+        raise ScanRefused("short", short)
     if not SHIPPING_ALLOWED[status]:
         raise ScanRefused("not_ready", t("Order {order} is {status}; it cannot be sent until it is awaiting shipment.",
                                          order=no, status=status.label()))

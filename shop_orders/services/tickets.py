@@ -48,7 +48,7 @@ from sqlmodel import col
 
 from shop_orders.domain.changes import Actor, ChangeContext
 from shop_orders.domain.errors import ShopOrdersError, ValidationError
-from shop_orders.domain.messages import t
+from shop_orders.domain.messages import N_, t
 from shop_orders.domain.roles import Role
 from shop_orders.domain.sla import Clock, OpeningHours
 from shop_orders.domain.tickets import (
@@ -367,11 +367,12 @@ def detected_many(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, sightings: li
     return out
 
 
-def resolve_detected(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, orders: dict[int, str], key_prefix: str) -> int:
+def resolve_detected(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, orders: dict[int, str], key_prefix: str,
+                     note: str = "The statements now agree with {order}.") -> int:
     """A detection rule no longer sees what it ticketed (services/reconcile.py: the statements now
     agree): the active tickets of `kind` on these orders (order id -> order number) whose rule key
-    starts with `key_prefix` are moved to resolved, with a note; a person closes them. Returns how
-    many."""
+    starts with `key_prefix` are moved to resolved, with a note (`note`, an N_() text with
+    {order}); a person closes them. Returns how many."""
     if not orders:
         return 0
     found = list(uow.session.execute(select(Ticket).where(
@@ -382,8 +383,8 @@ def resolve_detected(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, orders: di
         return 0
     rules = ticket_rules(uow.session)
     for tk in found:
-        note = rule_note("The statements now agree with {order}.", order=tk.order_no)
-        uow.session.add(TicketComment(ticket_id=int(tk.id or 0), at=uow.now, author=ctx.actor.name, text=note))
+        said = rule_note(note, order=tk.order_no)
+        uow.session.add(TicketComment(ticket_id=int(tk.id or 0), at=uow.now, author=ctx.actor.name, text=said))
         _move(uow, ctx, tk, State(tk.state), State.RESOLVED, rules)
     return len(found)
 
@@ -435,6 +436,14 @@ def summary_sizes(session: Session, ticket_ids: Iterable[int]) -> dict[int, int]
         M.c.ticket_id.in_(ids)).group_by(M.c.ticket_id)).all()}
 
 
+SUMMARY_NOTE = N_("{count} orders were already past their staleness threshold when the store first saw them "
+                  "(last update {band} ago): one ticket for them all; Show orders lists them.")
+SUMMARY_NOTES = {  # a kind whose history is not about staleness says what it is
+    Kind.OUT_OF_STOCK: N_("{count} orders were paid before the stock catalogue knew what they are short of (paid "
+                          "{band} ago): one ticket for them all; Show orders lists them."),
+}
+
+
 def _summarise(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, band: str,
                members: list[tuple[int, str, str, datetime]], rules: TicketRules) -> Ticket:
     """Gather history (order id, number, key, last update) into the active summary ticket of this
@@ -449,9 +458,7 @@ def _summarise(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, band: str,
         first = members[0]
         order = s.get(Order, first[0])
         assert order is not None  # a live order the rule just saw
-        note = rule_note("{count} orders were already past their staleness threshold when the store first saw them "
-                         "(last update {band} ago): one ticket for them all; Show orders lists them.",
-                         count=str(len(members)), band=band)
+        note = rule_note(SUMMARY_NOTES.get(kind, SUMMARY_NOTE), count=str(len(members)), band=band)
         ticket = _new(uow, ctx, order, kind, None, note, SUMMARY_KEY + band, rules)
     else:
         before = summary_sizes(s, [int(ticket.id or 0)]).get(int(ticket.id or 0), 0)
@@ -462,9 +469,7 @@ def _summarise(uow: UnitOfWork, ctx: ChangeContext, kind: Kind, band: str,
         uow.record(ctx, "ticket", order_id=oid, order_no=order_no, field=f"ticket#{tid}.summary", old=None,
                    new=f"{kind.value} {band}")
     if before:
-        note = rule_note("{count} orders were already past their staleness threshold when the store first saw them "
-                         "(last update {band} ago): one ticket for them all; Show orders lists them.",
-                         count=str(len(members)), band=band)
+        note = rule_note(SUMMARY_NOTES.get(kind, SUMMARY_NOTE), count=str(len(members)), band=band)
         s.add(TicketComment(ticket_id=tid, at=uow.now, author=ctx.actor.name, text=note))
         _touched(uow, ticket)
         _record(uow, ctx, ticket, "orders", before, before + len(members))

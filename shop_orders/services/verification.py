@@ -76,7 +76,8 @@ class StoreCheck:
         return t("{events} events, {orders} orders replayed", events=f"{self.events:,}", orders=f"{self.orders:,}")
 
 
-REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "summary", "statement", "rollup", "signed")  # the rest: the chain's (store/audit.py)
+REPLAY_KINDS = ("changed", "deleted", "inserted", "attachment", "summary", "statement", "rollup", "stock",
+                "signed")  # the rest: the chain's (store/audit.py)
 
 
 def verify_store(db: Database, progress: Progress | None = None,
@@ -121,7 +122,10 @@ def verify_store(db: Database, progress: Progress | None = None,
         rolled = _rollup(s, kept)
         if not rolled.ok:
             return rolled
-        return _signed(s, db, rolled)
+        stocked = _stock(s, rolled)
+        if not stocked.ok:
+            return stocked
+        return _signed(s, db, stocked)
 
 
 def _signed(s: Session, db: Database, check: StoreCheck) -> StoreCheck:
@@ -334,6 +338,17 @@ def _rollup(s: Session, check: StoreCheck) -> StoreCheck:
                       t("the health figures' rollup differs from the orders for {count} orders (the first: {order}); "
                         "'health rebuild' makes it again from the orders", count=count, order=order_no),
                       "rollup", None, str(order_no))
+
+
+def _stock(s: Session, check: StoreCheck) -> StoreCheck:
+    """Every SKU's on-hand and incoming quantities are what the trail's last stock movement left,
+    and the reservations agree with a recomputation (services/stock.py check)."""
+    from shop_orders.services import stock_check
+
+    found = stock_check.check(s, limit=1)
+    if not found:
+        return check
+    return StoreCheck(check.events, check.orders, check.head, found[0], "stock")
 
 
 def _statements(s: Session, key: ChainKey | None, check: StoreCheck) -> StoreCheck:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Optional
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -193,6 +194,9 @@ class Shipment(SQLModel, table=True):
     delivered_seen_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
     # The courier's own id for the parcel (AfterShip's tracking id; migration 0009), '' until it gave one.
     track_ref: str = Field(default="", sa_column=Column(String(128), nullable=False, default="", server_default=""))
+    # When a clerk confirmed that this parcel came back onto the shelf (services/stock.py confirm_return;
+    # migration 0020): None while it is out or was never returned.
+    restocked_at: datetime | None = Field(default=None, sa_column=_time(nullable=True))
 
     order: Optional["Order"] = Relationship(back_populates="shipments")
 
@@ -583,3 +587,90 @@ class OrderReconciliation(SQLModel, table=True):
     decided_by: str = Field(default="", sa_column=Column(String(100), nullable=False, default=""))
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_at: datetime = Field(sa_column=_time())
+
+
+# ---- stock (issue 29; migration 0020; services/stock.py) ---------------------------------------
+
+class StockItem(SQLModel, table=True):
+    """One SKU on the shelf. `reserved` is derived (the sum of its stock_reservations), kept in the
+    same transaction; the CHECKs hold "never negative" and "never more reserved than on hand" on
+    both backends, whatever writes the row."""
+
+    __tablename__ = "stock_items"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="ck_stock_items_on_hand"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="ck_stock_items_reserved"),
+        CheckConstraint("safety >= 0", name="ck_stock_items_safety"),
+        CheckConstraint("incoming >= 0", name="ck_stock_items_incoming"),
+        Index("ix_stock_items_location", "location", "sku"),
+    )
+
+    sku: str = Field(sa_column=Column(String(64), primary_key=True))
+    title: str = Field(default="", sa_column=Column(String(300), nullable=False, default=""))
+    location: str = Field(default="", sa_column=Column(String(64), nullable=False, default=""))
+    on_hand: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    reserved: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    safety: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    incoming: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    added_at: datetime = Field(sa_column=_time())
+    updated_at: datetime = Field(sa_column=_time())
+
+
+class StockBarcode(SQLModel, table=True):
+    """A barcode printed on an SKU's box or label (EAN-13, the shop's own code): a code names one SKU."""
+
+    __tablename__ = "stock_barcodes"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+    __table_args__ = (Index("ix_stock_barcodes_sku", "sku"),)
+
+    code: str = Field(sa_column=Column(String(64), primary_key=True))
+    sku: str = Field(sa_column=Column(String(64), ForeignKey("stock_items.sku", ondelete="CASCADE"), nullable=False))
+
+
+class StockMovement(SQLModel, table=True):
+    """One change of an SKU's on-hand or incoming quantity: who, when, from which source, why, and
+    what it left. Each is also an event of the keyed audit trail (action "stock", field = SKU)."""
+
+    __tablename__ = "stock_movements"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+    __table_args__ = (Index("ix_stock_movements_sku", "sku", "id"),)
+
+    id: int | None = Field(default=None, sa_column=_id())
+    sku: str = Field(sa_column=Column(String(64), nullable=False))
+    at: datetime = Field(sa_column=_time())
+    actor: str = Field(sa_column=Column(String(100), nullable=False))
+    source: str = Field(sa_column=Column(String(64), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    delta: int = Field(sa_column=Column(Integer, nullable=False))
+    on_hand_after: int = Field(sa_column=Column(Integer, nullable=False))
+    incoming_after: int = Field(sa_column=Column(Integer, nullable=False))
+    order_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    order_no: str = Field(default="", sa_column=Column(String(32), nullable=False, default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class StockReservation(SQLModel, table=True):
+    """What one order line holds of its SKU (derived, services/stock.py): `wanted` still to ship,
+    `reserved` of it, `missing` the rest; `priority_at` its place in the queue (first paid)."""
+
+    __tablename__ = "stock_reservations"
+    if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
+        __table__: ClassVar[Table]
+    __table_args__ = (
+        Index("ix_stock_reservations_sku", "sku"),
+        Index("ix_stock_reservations_order", "order_id"),
+        Index("ix_stock_reservations_missing", "missing", "order_id"),
+    )
+
+    line_id: int = Field(sa_column=Column(BigInteger, ForeignKey("order_lines.id", ondelete="CASCADE"),
+                                          primary_key=True))
+    order_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sku: str = Field(sa_column=Column(String(64), nullable=False))
+    wanted: int = Field(sa_column=Column(Integer, nullable=False))
+    reserved: int = Field(sa_column=Column(Integer, nullable=False))
+    missing: int = Field(sa_column=Column(Integer, nullable=False))
+    priority_at: datetime = Field(sa_column=_time())

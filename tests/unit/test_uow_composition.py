@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shop_orders.services import rules, uow
+from shop_orders.services import rules, stock_settle, uow
 from shop_orders.services.context import install_rules
 
 
@@ -20,8 +20,9 @@ def test_the_composition_root_installs_the_detection_rules(monkeypatch):
     monkeypatch.setattr(uow, "_default_rules", None)
     install_rules()
     install_rules()  # again: replaces, never adds
-    assert uow.default_rules() == [rules.on_change]
-    assert uow.UnitOfWork(None).rules == [rules.on_change]
+    # the stock reservations first (the out-of-stock tickets follow them), then the detection rules
+    assert uow.default_rules() == [stock_settle.on_change, rules.on_change]
+    assert uow.UnitOfWork(None).rules == [stock_settle.on_change, rules.on_change]
 
 
 def test_the_permission_state_is_declared_and_fresh_per_unit_of_work():
