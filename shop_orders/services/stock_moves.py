@@ -19,6 +19,7 @@ from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.tickets import Kind
+from shop_orders.domain.tracking import TrackState
 from shop_orders.services import permissions
 from shop_orders.services.stock_check import state as _state
 from shop_orders.services.uow import UnitOfWork
@@ -200,7 +201,7 @@ def pending_returns(session: Session, limit: int = 500) -> list[ReturnRow]:
                S.c.track_state)
         .join(Order.__table__, Order.__table__.c.id == S.c.order_id)
         .where(S.c.restocked_at.is_(None), S.c.recalled_at.is_(None),
-               (S.c.track_state == "returned") | S.c.order_id.in_(closed_return))
+               (S.c.track_state == TrackState.RETURNED.value) | S.c.order_id.in_(closed_return))
         .order_by(S.c.id).limit(limit)).all()
     skus = _line_skus(session, {int(r.order_id) for r in rows})
     out = []
@@ -208,7 +209,7 @@ def pending_returns(session: Session, limit: int = 500) -> list[ReturnRow]:
         parcel = {int(n): int(q) for n, q in json.loads(r.items or "{}").items()}
         missing = {skus.get((int(r.order_id), n), "?"): q for n, q in parcel.items() if q > 0}
         out.append(ReturnRow(int(r.id), int(r.order_id), r.order_no, r.courier, r.tracking_no,
-                             "courier" if r.track_state == "returned" else "ticket", short_text(missing)))
+                             "courier" if r.track_state == TrackState.RETURNED.value else "ticket", short_text(missing)))
     return out
 
 
