@@ -59,4 +59,8 @@ ZH: dict[str, str] = {
     "{what} must be a whole number of units, not '{value}'.": "{what}必须是整数件数，而不是“{value}”。",
     "Stop: {sku} has only {on_hand} on hand and order {order} needs {qty}; do not send it until the stock arrives.":
         "停：{sku} 只有 {on_hand} 件，订单 {order} 需要 {qty} 件；到货前不要发出。",
+    # the self-test (shop_orders/selftest.py)
+    "stock": "库存",
+    "the stock reservations did not flag the self-test order as short": "库存预占没有把自检订单标记为缺货",
+    "stock reserved: order {order} is short of {missing}": "库存已预占：订单 {order} 缺 {missing}",
 }
