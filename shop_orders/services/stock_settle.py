@@ -118,7 +118,7 @@ def _ticket(uow: UnitOfWork, ctx: ChangeContext, ids: list[int], missing: stock_
 
 def _resolve(uow: UnitOfWork, ctx: ChangeContext, cleared: dict[int, str]) -> None:
     tickets.resolve_detected(uow, ctx, Kind.OUT_OF_STOCK, cleared, KEY_PREFIX,
-                             note="{order} is no longer short: its stock is reserved.")
+                             note="{order} no longer waits for stock: it is served, shipped, cancelled or refunded.")
 
 
 def _reservation_table() -> Any:

@@ -3,7 +3,7 @@
 ZH: dict[str, str] = {
     "count, adjust, receive and order stock": "盘点、调整、收货和采购库存",
     "{order} is short of stock: {missing}.": "{order} 缺货：{missing}。",
-    "{order} is no longer short: its stock is reserved.": "{order} 已不再缺货：库存已预占。",
+    "{order} no longer waits for stock: it is served, shipped, cancelled or refunded.": "{order} 不再等待库存：已预占到货、已发货、已取消或已退款。",
     "{count} orders were paid before the stock catalogue knew what they are short of (paid {band} ago): one ticket "
     "for them all; Show orders lists them.":
         "{count} 个订单在库存目录收录其所缺商品之前就已付款（付款于 {band} 前）：合并为一张工单；“显示订单”可列出它们。",
