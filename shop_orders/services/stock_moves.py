@@ -213,6 +213,15 @@ def pending_returns(session: Session, limit: int = 500) -> list[ReturnRow]:
     return out
 
 
+def _came_back(session: Session, shipment: Shipment) -> bool:
+    """The courier says the parcel was returned, or a return ticket of its order is closed."""
+    if shipment.track_state == TrackState.RETURNED.value:
+        return True
+    K = Ticket.__table__
+    return session.execute(select(K.c.id).where(K.c.order_id == shipment.order_id, K.c.kind == Kind.RETURN.value,
+                                                K.c.state == "closed").limit(1)).first() is not None
+
+
 def _line_skus(session: Session, order_ids: set[int]) -> dict[tuple[int, int], str]:
     if not order_ids:
         return {}
@@ -235,8 +244,7 @@ def confirm_return(uow: UnitOfWork, ctx: ChangeContext, shipment_id: int, reason
     if shipment.recalled_at is not None:
         raise ValidationError(t("The parcel {id} was recalled: it never left, so there is nothing to put back.",
                                 id=shipment_id))
-    if int(shipment_id) not in {r.shipment_id for r in pending_returns(uow.session, limit=1_000_000)
-                                if r.order_id == shipment.order_id}:
+    if not _came_back(uow.session, shipment):
         raise ValidationError(t("The parcel {id} has not come back: neither the courier nor a closed return "
                                 "ticket says so.", id=shipment_id))
     order = uow.session.get(Order, shipment.order_id)

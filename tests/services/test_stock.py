@@ -154,6 +154,24 @@ def test_a_returned_parcel_goes_back_on_the_shelf_after_the_clerk_confirms(db):
     assert item(db, "TEA").on_hand == 2
 
 
+def test_a_closed_return_ticket_lists_the_parcel_for_the_clerk(db):
+    from shop_orders.services import tickets
+
+    catalogue(db, "TEA", 2)
+    no = paid_order(db, T0 + timedelta(hours=1))
+    run(db, orders.ship, SCAN, no, courier="SF", tracking_no="SF1234567890126", at=T0 + timedelta(hours=2))
+    with db.read_session() as s:
+        parcel = s.execute(select(Shipment.id)).scalar_one()
+    with pytest.raises(ValidationError, match="has not come back"):
+        run(db, stock.confirm_return, OWNER, parcel, "box back")
+    ticket = run(db, tickets.open_ticket, OWNER, no, Kind.RETURN, note="customer sends it back")
+    run(db, tickets.close, OWNER, ticket.id, "parcel received back, restocked", [("photo.png", b"\x89PNG")])
+    with db.read_session() as s:
+        assert [(r.order_no, r.why) for r in stock.pending_returns(s)] == [(no, "ticket")]
+    run(db, stock.confirm_return, OWNER, parcel, "box back, sealed", at=T0 + timedelta(days=2))
+    assert item(db, "TEA").on_hand == 2
+
+
 def test_orders_paid_before_the_catalogue_are_history_not_a_flood(db):
     for i in range(5):
         paid_order(db, T0 - timedelta(days=10, hours=i))
