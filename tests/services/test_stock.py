@@ -199,6 +199,29 @@ def test_adjustment_over_the_limit_waits_for_a_second_person(shop):
     assert item(db, "TEA").on_hand == 52
 
 
+def test_a_large_change_split_into_small_ones_still_needs_a_second_person(shop):
+    db = shop
+    catalogue(db, "TEA", 100)  # the first receipt is not limited
+    for _ in range(2):
+        assert run(db, stock.adjust, OWNER, "TEA", -10, "breakage") == "applied"
+    said = run(db, stock.adjust, OWNER, "TEA", -10, "more breakage")  # 30 units alone within 24 h
+    assert said.startswith("proposed #") and item(db, "TEA").on_hand == 80
+    # a day later the count starts again
+    assert run(db, stock.adjust, OWNER, "TEA", -10, "breakage", at=T0 + timedelta(hours=25)) == "applied"
+    # another person's own changes are theirs
+    assert run(db, stock.adjust, ChangeContext(MANAGER, "manual"), "TEA", -15, "breakage") == "applied"
+
+
+def test_a_first_count_is_not_limited_but_a_recount_is(shop):
+    db = shop
+    run(db, stock.add_sku, OWNER, "TEA", "tea")
+    assert run(db, stock.count, OWNER, [stock.Count("TEA", 500)], "first stocktake") == "applied"
+    said = run(db, stock.count, OWNER, [stock.Count("TEA", 450)], "recount")
+    assert said.startswith("proposed #") and item(db, "TEA").on_hand == 500
+    approve(db, said)
+    assert item(db, "TEA").on_hand == 450
+
+
 def test_every_movement_is_in_the_trail_and_an_edited_row_is_found(db):
     catalogue(db, "TEA", 4)
     run(db, stock.mark_ordered, OWNER, "TEA", 10, "PO 7")
