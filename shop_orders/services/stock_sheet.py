@@ -63,6 +63,7 @@ from shop_orders.domain.messages import N_, t
 from shop_orders.domain.stock import StockFilter, StockRow, Suggestion
 from shop_orders.services import exporting, stock, stock_browse
 from shop_orders.services.importing.profiles import norm
+from shop_orders.services.stock_moves import MAX_QTY
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import stock_queries
 from shop_orders.store.db import Database
@@ -216,6 +217,8 @@ def _whole(value: Any, what: str) -> int:
         if not value.is_integer():
             raise ValidationError(t("{what} must be a whole number of units, not '{value}'.", what=what,
                                     value=f"{value:g}"))
+        if abs(value) > MAX_QTY:
+            raise ValidationError(t("{what} is too large ({value}).", what=what, value=f"{value:g}"))
         value = int(value)
     text_value = _text(value)
     if _WHOLE.fullmatch(text_value):

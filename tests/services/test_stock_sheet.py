@@ -17,13 +17,22 @@ import pytest
 from sqlalchemy import select, text
 
 from shop_orders.domain.errors import ValidationError
-from shop_orders.services import changesets, stock, stock_sheet
+from shop_orders.services import auth, changesets, stock, stock_sheet
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store.models import StockMovement
+from tests import factories
 from tests.services.test_stock import MANAGER, OWNER, T0, catalogue, item, paid_order, run
 
 REAL = Path(__file__).resolve().parents[1] / "real" / "stock"
 TABLES = ("audit_events", "stock_items", "stock_barcodes", "stock_movements", "change_sets", "settings")
+
+
+@pytest.fixture
+def two_people(db):
+    """The owner and a manager of long standing (who may approve what the owner proposes)."""
+    run(db, auth.create_user, OWNER, "olivia", "owner", "olivia-secret-1")
+    factories.settled_user(db, OWNER, MANAGER.name, MANAGER.role, "mia-secret-12")
+    return db
 
 
 def snapshot(db) -> tuple[int, ...]:
@@ -132,8 +141,8 @@ def test_a_sku_sold_in_orders_joins_the_catalogue_titled_from_its_order_line(db,
     assert (mug.title, mug.on_hand, mug.reserved) == ("title MUG-9", 4, 2)  # the waiting order reserves it
 
 
-def test_over_the_limit_the_whole_stocktake_waits_for_a_second_person(shop, tmp_path):
-    db = shop
+def test_over_the_limit_the_whole_stocktake_waits_for_a_second_person(two_people, tmp_path):
+    db = two_people
     catalogue(db, "TEA", 5)
     catalogue(db, "CUP", 3)
     path = sheet(tmp_path, "SKU,On hand\nTEA,40\nCUP,4\n")
@@ -160,6 +169,11 @@ def test_an_excel_sheet_with_a_title_row_numbers_as_numbers_and_chinese_headers(
     wb.save(path)
     got = take(db, path)
     assert got.outcome == "applied"
+    huge = tmp_path / "huge.xlsx"
+    ws["E4"] = 1e300
+    wb.save(huge)
+    with pytest.raises(ValidationError, match=r"^huge\.xlsx, row 4, column 实际库存: The count is too large \(1e\+300\)\.$"):
+        take(db, huge)
     cup = item(db, "6901")
     assert (cup.on_hand, cup.title, cup.location, cup.safety) == (9, "茶杯", "B-2", 3)
     assert barcodes(db, "6901") == ("111", "222")
