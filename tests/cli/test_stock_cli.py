@@ -145,3 +145,13 @@ def test_rebuild_returns_and_a_return_that_did_not_come_back(shop):
     assert_one_line_error(res)
     assert res.stderr.strip() == "error: There is no parcel 999999."
 
+
+
+def test_every_stock_action_has_help_in_either_language():
+    actions = ["list", "import", "export", "adjust", "receive", "order", "suggest", "add", "returns", "return",
+               "limit", "rebuild", "check"]
+    out = run("stock", "--help").stdout
+    assert all(a in out for a in actions)
+    assert "usage: shop-orders stock import" in run("stock", "import", "--help").stdout
+    zh = run("--lang", "zh_CN", "stock", "list", "--help").stdout
+    assert "只显示已付款订单缺货的商品" in zh

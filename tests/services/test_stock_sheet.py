@@ -270,3 +270,26 @@ def test_a_copy_of_a_real_file_under_another_name_is_named_in_the_sentence(db, t
     shutil.copy(REAL / "shopify_inventory_export.csv", path)
     with pytest.raises(ValidationError, match=r"^shop-count\.csv, row 2, column SKU: 235G is neither"):
         take(db, path)
+
+
+def test_a_file_that_is_not_a_sheet_is_refused_before_any_row_is_read(db, tmp_path):
+    catalogue(db, "TEA", 5)
+    path = tmp_path / "count.csv"
+    path.write_bytes(b"SKU,On hand\x00\x01\x02" * 10)
+    before = snapshot(db)
+    with pytest.raises(ValidationError) as exc:
+        take(db, path)
+    assert str(exc.value).startswith("count.csv: ") and "\n" not in str(exc.value)
+    fake = tmp_path / "count.xlsx"
+    fake.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(ValidationError, match=r"^count\.xlsx: "):
+        take(db, fake)
+    assert snapshot(db) == before
+
+
+def test_control_characters_and_a_literal_escape_in_a_title_survive_the_round_trip(db, tmp_path):
+    run(db, stock.add_sku, OWNER, "ODD", "tab\tand\x0bvertical _x0041_ text")
+    path = tmp_path / "odd.xlsx"
+    stock_sheet.export_catalogue(db, path, "en")
+    assert take(db, path).unchanged == 1
+    assert item(db, "ODD").title == "tab\tand\x0bvertical _x0041_ text"
