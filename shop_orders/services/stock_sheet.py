@@ -148,6 +148,7 @@ class StocktakeResult:
     dry_run: bool = False
     not_counted: int = 0
     unchanged: int = 0
+    left_out: int = 0  # rows with neither an SKU nor a count
 
     @property
     def proposed(self) -> bool:
@@ -167,6 +168,8 @@ class StocktakeResult:
         out.append(t("{file}: {rows} SKUs, {changed} change, {unchanged} unchanged, {skipped} not counted.", lang=lang,
                      file=self.file, rows=self.rows, changed=len(self.changes), unchanged=self.unchanged,
                      skipped=self.not_counted))
+        if self.left_out:
+            out.append(t("{n} rows with neither an SKU nor a count were left out.", lang=lang, n=self.left_out))
         out.append(self.verdict(lang))
         return out
 
@@ -183,7 +186,7 @@ class StocktakeResult:
 
     def as_json(self) -> dict[str, object]:
         return {"file": self.file, "rows": self.rows, "outcome": self.outcome, "dry_run": self.dry_run,
-                "not_counted": self.not_counted, "unchanged": self.unchanged,
+                "not_counted": self.not_counted, "unchanged": self.unchanged, "left_out": self.left_out,
                 "changes": [c.as_json() for c in self.changes]}
 
 
@@ -295,14 +298,19 @@ def _title(row: Sequence[Any], layout: Layout) -> str:
 
 
 def parse_row(file: str, n: int, row: Sequence[Any], layout: Layout) -> SheetRow | None:
-    """One data row, or None for an empty row; a bad cell is one sentence naming row and column."""
+    """One data row, or None for an empty row; a bad cell is one sentence naming row and column. A
+    row with neither an SKU nor a count (Shopify exports variants without an SKU) comes back with
+    the SKU '' and is left out; an SKU-less row with a count is refused (its count would be lost)."""
     if not any(_text(c) for c in row):
         return None
     c = layout.columns
     sku = _limited(file, n, layout, "sku", _text(_cell(row, c["sku"])), LIMITS["sku"])
-    if not sku:
-        raise _problem(file, n, layout.header("sku"), t("the SKU is empty."))
     raw_count = _cell(row, c["count"])
+    if not sku:
+        if not _text(raw_count):  # nothing counted and nothing to match it with: left out, and said so
+            return SheetRow(n, "", None, stock.Details())
+        raise _problem(file, n, layout.header("sku"), t("the SKU is empty, but the row has a count; a count needs its "
+                                                         "SKU."))
     count = None
     if _text(raw_count):
         try:
@@ -327,6 +335,7 @@ class Sheet:
     file: str
     layout: Layout
     rows: list[SheetRow] = field(default_factory=list)  # one per SKU, in the file's order
+    left_out: int = 0  # rows with neither an SKU nor a count
 
 
 def read_sheet(path: Path) -> Sheet:
@@ -344,7 +353,8 @@ def read_sheet(path: Path) -> Sheet:
         rows = _rows_of(file, layout, _chain(top[layout.row + 1:], src.rows))
     except readers.ReadError as exc:
         raise ValidationError(str(exc)) from None
-    return Sheet(file, layout, rows)
+    kept = [r for r in rows if r.sku]
+    return Sheet(file, layout, kept, len(rows) - len(kept))
 
 
 def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
@@ -355,9 +365,13 @@ def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[A
 def _rows_of(file: str, layout: Layout, rows: Iterable[list[Any]]) -> list[SheetRow]:
     by_sku: dict[str, SheetRow] = {}
     code_owner: dict[str, SheetRow] = {}
+    left_out: list[SheetRow] = []
     for n, row in enumerate(rows, start=layout.row + 2):
         parsed = parse_row(file, n, row, layout)
         if parsed is None:
+            continue
+        if not parsed.sku:
+            left_out.append(parsed)
             continue
         seen = by_sku.get(parsed.sku)
         if seen is not None:
@@ -376,7 +390,7 @@ def _rows_of(file: str, layout: Layout, rows: Iterable[list[Any]]) -> list[Sheet
                     code=code, other=other.sku, first=other.row))
             code_owner[code] = parsed
         by_sku[parsed.sku] = parsed
-    return list(by_sku.values())
+    return [*by_sku.values(), *left_out]
 
 
 # ---- against the store -------------------------------------------------------------------------
@@ -481,7 +495,8 @@ def apply_sheet(uow: UnitOfWork, ctx: ChangeContext, sheet: Sheet, reason: str =
                           _changed_only(items[r.sku], r.details, codes)) for r in sheet.rows]
     outcome = stock.count(uow, ctx, counts, why) if counts else "applied"
     return StocktakeResult(sheet.file, len(sheet.rows), tuple(changes), outcome,
-                           not_counted=sum(1 for r in sheet.rows if r.count is None), unchanged=unchanged)
+                           not_counted=sum(1 for r in sheet.rows if r.count is None), unchanged=unchanged,
+                           left_out=sheet.left_out)
 
 
 def import_sheet(db: Database, ctx: ChangeContext, path: Path, *, dry_run: bool = False, reason: str = "",

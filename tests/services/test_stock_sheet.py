@@ -106,7 +106,8 @@ BAD = [
      "count.csv, row 2, column Safety stock: The safety stock must be a whole number of units, not '1.5'."),
     ("Item,Qty\nTEA,4\n", "count.csv: no header row with an SKU column and a count column (e.g. SKU and On hand, or "
                           "商品编码 and 盘点数量) in its first 30 rows; nothing was imported."),
-    ("SKU,On hand\n,4\n", "count.csv, row 2, column SKU: the SKU is empty."),
+    ("SKU,On hand\n,4\n", "count.csv, row 2, column SKU: the SKU is empty, but the row has a count; a count needs "
+                          "its SKU."),
 ]
 
 
@@ -197,6 +198,32 @@ def test_shopifys_real_inventory_export(db, tmp_path):
     assert item(db, "1012").title == "18ct Gold Pendant with Amethyst surrounded by Diamonds 1012 / Black"
     assert item(db, "235G").title == "9CT GOLD ANTIQUE BANGLE WITH OLD HALL MARKS"  # "Default Title" left out
     assert item(db, "235G").location == ""  # Shopify's Location is the shop, not a shelf
+
+
+def test_shopifys_real_2024_inventory_export_with_on_hand_new(db, tmp_path):
+    """tests/real/stock/shopify_inventory_export_2024.csv: the current layout, whose variants have
+    no SKU and whose On hand (new) is empty as exported: nothing to count, each row left out and
+    said so. Filled in (SKU, On hand (new), Bin name) it counts, and an empty On hand (new) keeps."""
+    real = REAL / "shopify_inventory_export_2024.csv"
+    before = snapshot(db)
+    got = take(db, real)
+    assert (got.rows, got.left_out, got.changes, got.outcome) == (0, 4, (), "applied")
+    assert got.describe()[1] == "4 rows with neither an SKU nor a count were left out."
+    assert snapshot(db) == before
+    catalogue(db, "TOPAZ-1", 1)
+    catalogue(db, "LEMON-1", 1)
+    rows = list(csv.reader(real.open(encoding="utf-8")))
+    head = rows[0]
+    for r, (sku, new, shelf) in zip(rows[1:3], (("TOPAZ-1", "3", "C-4"), ("LEMON-1", "", "")), strict=True):
+        r[head.index("SKU")], r[head.index("On hand (new)")], r[head.index("Bin name")] = sku, new, shelf
+    copy = tmp_path / "inventory_export.csv"
+    with copy.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    got = take(db, copy)
+    assert (got.rows, got.not_counted, got.left_out) == (2, 1, 2)
+    topaz = item(db, "TOPAZ-1")
+    assert (topaz.on_hand, topaz.location, topaz.title) == (3, "C-4", "20 ct Swiss Blue Topaz - Sterling Silver Ring")
+    assert item(db, "LEMON-1").on_hand == 1  # On hand (current) is not a count
 
 
 def test_woocommerces_real_product_csv(db, tmp_path):

@@ -22,7 +22,8 @@ ZH: dict[str, str] = {
         "{file}：前 {n} 行中没有同时含商品编码列和数量列的表头行（例如 SKU 和 On hand，或 商品编码 和 盘点数量）；未导入任何内容。",
     "The count": "盘点数量",
     "the text is longer than {most} characters.": "文字超过 {most} 个字符。",
-    "the SKU is empty.": "商品编码为空。",
+    "the SKU is empty, but the row has a count; a count needs its SKU.": "商品编码为空，但该行有盘点数量；盘点数量须对应商品编码。",
+    "{n} rows with neither an SKU nor a count were left out.": "{n} 行既无商品编码也无盘点数量，已略过。",
     "{sku} is counted twice with different counts (row {first}: {a}, this row: {b}).":
         "{sku} 被盘点了两次且数量不同（第 {first} 行：{a}，本行：{b}）。",
     "the barcode {code} is also {other}'s (row {first}); a barcode names one SKU.":
