@@ -17,7 +17,9 @@ our own export's and those of real inventory exports:
 
 Columns: SKU and the count are required; title, location, safety stock and barcodes (several
 codes in one cell, separated by spaces , ; or /) are optional, and an empty cell keeps what the
-catalogue says; an empty count cell means the SKU was not counted (its details still apply).
+catalogue says; an empty count cell means the SKU was not counted (its details still apply). A
+row with neither an SKU nor a count (Shopify exports its variants without an SKU with an empty
+"On hand (new)") is left out, and the result says how many were.
 
 All or nothing: the first bad cell is one sentence naming the file, the row and the column, and
 nothing is written: an unknown SKU, a count that is not a whole number from 0 (2.5, -1, abc), the

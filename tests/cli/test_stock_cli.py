@@ -78,7 +78,7 @@ def test_a_stocktake_sheet_dry_run_then_for_real_and_a_bad_sheet_changes_nothing
     assert _rows(shop, "SELECT COUNT(*) FROM audit_events") == events and listing(shop)["TEA-1"]["on_hand"] == 7
     as_json = json.loads(run("stock", "import", str(sheet), "--dry-run", "--format", "json", db=shop).stdout)
     assert as_json == {"file": "count.csv", "rows": 1, "outcome": "applied", "dry_run": True, "not_counted": 0,
-                       "unchanged": 1, "changes": []}
+                       "unchanged": 1, "left_out": 0, "changes": []}
 
 
 def test_adjust_is_applied_or_proposed_and_below_zero_is_refused(shop):
