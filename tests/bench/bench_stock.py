@@ -373,36 +373,28 @@ def measure_steady(keep: Path, runs: int) -> dict:
     return compare("rebuild, nothing changed", ours, floor)
 
 
-def _ship(folder: Path, order_no: str, n: int) -> float:
+def _ship(db, order_no: str, n: int) -> float:
     from shop_orders.domain.changes import Actor, ChangeContext
     from shop_orders.services import orders
     from shop_orders.services.uow import UnitOfWork
 
-    db = open_store(folder)
-    try:
-        t0 = time.perf_counter()
-        with UnitOfWork(db, clock=lambda: NOW) as uow:
-            orders.ship(uow, ChangeContext(Actor(*OWNER), "scan"), order_no, courier="SF",
-                        tracking_no=f"SF{1400000000000 + n}")
-            uow.commit()
-        return time.perf_counter() - t0
-    finally:
-        db.dispose()
+    t0 = time.perf_counter()
+    with UnitOfWork(db, clock=lambda: NOW) as uow:
+        orders.ship(uow, ChangeContext(Actor(*OWNER), "scan"), order_no, courier="SF",
+                    tracking_no=f"SF{1400000000000 + n}")
+        uow.commit()
+    return time.perf_counter() - t0
 
 
-def _receive(folder: Path, sku: str) -> float:
+def _receive(db, sku: str) -> float:
     from shop_orders.services import stock
     from shop_orders.services.uow import UnitOfWork
 
-    db = open_store(folder)
-    try:
-        t0 = time.perf_counter()
-        with UnitOfWork(db, clock=lambda: NOW) as uow:
-            stock.receive(uow, owner(), sku, 1, "delivery")
-            uow.commit()
-        return time.perf_counter() - t0
-    finally:
-        db.dispose()
+    t0 = time.perf_counter()
+    with UnitOfWork(db, clock=lambda: NOW) as uow:
+        stock.receive(uow, owner(), sku, 1, "delivery")
+        uow.commit()
+    return time.perf_counter() - t0
 
 
 def measure_single(keep: Path, runs: int) -> dict:
@@ -419,8 +411,9 @@ def measure_single(keep: Path, runs: int) -> dict:
     waiting = len(queue)
     c.close()
     ship_ours, ship_plain = [], []
+    cat_db, plain_db = open_store(with_cat), open_store(without)  # open as the app keeps them
     for i in range(runs + 1):  # the first of each is untimed (warms the statement cache)
-        a, b = _ship(with_cat, queue[i], i), _ship(without, queue[i], i)
+        a, b = _ship(cat_db, queue[i], i), _ship(plain_db, queue[i], i)
         if i:
             ship_ours.append(a)
             ship_plain.append(b)
@@ -428,12 +421,14 @@ def measure_single(keep: Path, runs: int) -> dict:
                            " (floor: the same scan-out without a catalogue)")}
     got_hot, got_cold = [], []
     for i in range(runs + 1):
-        a, b = _receive(with_cat, HOT), _receive(with_cat, COLD)
+        a, b = _receive(cat_db, HOT), _receive(cat_db, COLD)
         if i:
             got_hot.append(a)
             got_cold.append(b)
     out["receive"] = compare(f"receipt of 1 x {HOT} (serves one short order)", got_hot, got_cold,
                              f" (floor: a receipt of 1 x {COLD}, no demand)")
+    cat_db.dispose()
+    plain_db.dispose()
     shutil.rmtree(without, ignore_errors=True)
     return out
 

@@ -133,6 +133,11 @@ def _ship(no: str, n: int) -> Callable[[Any], Any]:
                             at=T0 + timedelta(hours=1))
 
 
+def _broken(seat) -> str:
+    """Take the last unit off the shelf (it fell)."""
+    return run(seat, stock.adjust, OWNER, "LAST", -1, "dropped it", at=T0 + timedelta(hours=1))
+
+
 def test_two_seats_scanning_out_the_last_unit_at_once_one_parcel_leaves(seats):
     db = seats[0]
     last_unit(db)
@@ -154,7 +159,7 @@ def test_a_scan_out_and_an_adjustment_down_of_the_last_unit_at_once_one_wins(sea
     db = seats[0]
     last_unit(db)
     no = run(db, lambda uow: orders.create_order(uow, OWNER, paid(T0)).order_no)
-    broken = (lambda seat: run(seat, stock.adjust, OWNER, "LAST", -1, "dropped it", at=T0 + timedelta(hours=1)))
+    broken = _broken
     got = together(seats, _ship(no, 1), broken)
     assert sum(isinstance(x, Exception) for x in got) == 1, got
     on_hand, reserved, missing, ticketed = state(db)
@@ -171,7 +176,7 @@ def test_a_scan_out_and_an_adjustment_down_of_the_last_unit_at_once_one_wins(sea
 def test_two_seats_taking_the_last_unit_off_the_shelf_at_once_one_is_refused(seats):
     db = seats[0]
     last_unit(db)
-    broken = (lambda seat: run(seat, stock.adjust, OWNER, "LAST", -1, "dropped it", at=T0 + timedelta(hours=1)))
+    broken = _broken
     got = together(seats, broken, broken)
     assert sorted(type(x).__name__ for x in got) == ["ValidationError", "str"], got
     assert "applied" in got
