@@ -3,8 +3,9 @@ reserve the last unit at once"), on SQLite and PostgreSQL: each seat its own Dat
 engine, its own data folder holding the store's key, as two PCs have), each in its own thread,
 released together by a barrier, each doing its work in its own unit of work.
 
-- Two paid orders for an SKU with 1 on hand, created at the same moment: exactly one is served,
-  the other is short with its out-of-stock ticket; reserved never above on hand.
+- Two paid orders for an SKU with 1 on hand, created at the same moment (or two orders for it
+  paid at the same moment): exactly one is served, the other is short with its out-of-stock
+  ticket; reserved never above on hand.
 - Two seats scan out the order holding the last unit at the same moment: one parcel leaves, the
   other scan is refused; on hand 0, never −1.
 - One seat ships the order holding the last unit while another takes that unit off the shelf
@@ -131,6 +132,24 @@ def test_two_seats_reserving_the_last_unit_at_once_one_is_served_one_is_short(se
 def _ship(no: str, n: int) -> Callable[[Any], Any]:
     return lambda seat: run(seat, orders.ship, SCAN, no, courier="SF", tracking_no=f"SF{1200000000000 + n}",
                             at=T0 + timedelta(hours=1))
+
+
+def test_two_seats_recording_payments_for_the_last_unit_at_once_one_is_served(seats):
+    db = seats[0]
+    last_unit(db)
+    nos = [run(db, lambda uow: orders.create_order(uow, OWNER, draft(
+        status=Status.AWAITING_PAYMENT, total_minor=1000, created_at=T0, lines=[
+            orders.LineDraft("LAST", "the last one", 1, 1000)])).order_no) for _ in range(2)]
+    assert state(db)[:3] == (1, 0, {})  # unpaid: not waiting for stock yet
+
+    def pay(no: str) -> Callable[[Any], Any]:
+        return lambda seat: run(seat, orders.record_payment, OWNER, no, 1000, at=T0 + timedelta(hours=1))
+
+    got = together(seats, pay(nos[0]), pay(nos[1]))
+    assert not any(isinstance(x, Exception) for x in got), got
+    on_hand, reserved, missing, ticketed = state(db)
+    assert (on_hand, reserved) == (1, 1) and len(missing) == 1 and ticketed == set(missing) <= set(nos)
+    sound(db)
 
 
 def _broken(seat) -> str:
