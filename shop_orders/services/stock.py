@@ -54,6 +54,8 @@ from shop_orders.services.stock_moves import (
     quantity,
     short_refusal,
     short_text,
+    step,
+    write_steps,
 )
 from shop_orders.services.stock_settle import on_change, rebuild, short_of
 from shop_orders.services.uow import UnitOfWork
@@ -284,11 +286,13 @@ def _count_of(p: dict[str, Any]) -> Count:
 
 def _apply_counts(uow: UnitOfWork, ctx: ChangeContext, items: dict[str, StockItem], rows: Sequence[Count],
                   why: str) -> None:
+    moved = []
     for r in rows:
         item = items[r.sku]
         _apply_details(uow, ctx, item, r.details)
         if r.on_hand != item.on_hand:
-            move(uow, ctx, item, "count", on_hand=r.on_hand, reason=why)
+            moved.append(step(uow, ctx, item, "count", on_hand=r.on_hand, reason=why))
+    write_steps(uow, moved)  # one executemany for a whole sheet's movements
 
 
 # ---- the two-person kinds ------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -86,6 +87,17 @@ def locked(uow: UnitOfWork, sku: str) -> StockItem:
 def move(uow: UnitOfWork, ctx: ChangeContext, item: StockItem, kind: str, *, on_hand: int | None = None,
           incoming: int | None = None, reason: str = "", order: Order | None = None) -> StockMovement:
     """Write one movement: the item's new quantities, the movement row and the trail's event."""
+    movement = StockMovement(**step(uow, ctx, item, kind, on_hand=on_hand, incoming=incoming, reason=reason,
+                                    order=order))
+    uow.session.add(movement)
+    return movement
+
+
+def step(uow: UnitOfWork, ctx: ChangeContext, item: StockItem, kind: str, *, on_hand: int | None = None,
+         incoming: int | None = None, reason: str = "", order: Order | None = None) -> dict[str, Any]:
+    """One movement but its row: the item's new quantities and the trail's event; returns the
+    movement row's values (`move` adds it; a stocktake writes its rows with one executemany,
+    `write_steps`)."""
     new_on_hand = item.on_hand if on_hand is None else on_hand
     new_incoming = item.incoming if incoming is None else incoming
     if new_on_hand < 0:
@@ -97,14 +109,19 @@ def move(uow: UnitOfWork, ctx: ChangeContext, item: StockItem, kind: str, *, on_
     # reserved never above on hand (the table's CHECK); the settle at commit reserves exactly again
     item.reserved = min(item.reserved, new_on_hand)
     item.on_hand, item.incoming, item.updated_at = new_on_hand, max(0, new_incoming), uow.now
-    movement = StockMovement(sku=item.sku, at=uow.now, actor=ctx.actor.name, source=ctx.source[:64], kind=kind,
-                             delta=delta, on_hand_after=item.on_hand, incoming_after=item.incoming,
-                             order_id=order.id if order is not None else None,
-                             order_no=order.order_no if order is not None else "", reason=(reason or ctx.reason)[:2000])
-    uow.session.add(movement)
+    row = dict(sku=item.sku, at=uow.now, actor=ctx.actor.name, source=ctx.source[:64], kind=kind, delta=delta,
+               on_hand_after=item.on_hand, incoming_after=item.incoming,
+               order_id=order.id if order is not None else None,
+               order_no=order.order_no if order is not None else "", reason=(reason or ctx.reason)[:2000])
     uow.record(ctx, "stock", order_id=None, order_no=order.order_no if order is not None else "", field=item.sku,
                old=old, new=_state(item.on_hand, item.incoming))
-    return movement
+    return row
+
+
+def write_steps(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """The movement rows of many `step`s, in their order, with one executemany."""
+    if rows:
+        uow.session.execute(insert(StockMovement.__table__), rows)
 
 
 def need_reason(reason: str) -> str:
