@@ -167,7 +167,7 @@ class StocktakeResult:
                 parts.append(t("on hand {old} → {new}", lang=lang, old=c.old, new=c.new))
             parts.extend(c.details)
             out.append(f"{c.sku}: " + "; ".join(parts))
-        out.append(t("{file}: {rows} SKUs, {changed} change, {unchanged} unchanged, {skipped} not counted.", lang=lang,
+        out.append(t("{file}: {rows} SKUs: {changed} changed, {unchanged} unchanged, {skipped} not counted.", lang=lang,
                      file=self.file, rows=self.rows, changed=len(self.changes), unchanged=self.unchanged,
                      skipped=self.not_counted))
         if self.left_out:

@@ -125,7 +125,7 @@ def test_export_then_import_changes_nothing_and_check_names_an_edited_row(shop, 
         assert "1 SKUs written to" in run("stock", "export", str(path), db=shop).stdout
         events = _rows(shop, "SELECT COUNT(*) FROM audit_events")
         out = run("stock", "import", str(path), db=shop).stdout
-        assert f"{name}: 1 SKUs, 0 change, 1 unchanged, 0 not counted." in out
+        assert f"{name}: 1 SKUs: 0 changed, 1 unchanged, 0 not counted." in out
         assert _rows(shop, "SELECT COUNT(*) FROM audit_events") == events
     assert "agrees" in run("stock", "check", db=shop).stdout
     with sqlite3.connect(shop) as c:

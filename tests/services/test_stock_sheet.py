@@ -72,7 +72,7 @@ def test_a_sheet_sets_counts_and_details_and_the_dry_run_says_the_same_writing_n
     assert real.describe() == [
         "TEA: on hand 5 → 7; title: title of TEA → Green tea 100 g; location: — → A-01; safety stock: 0 → 2; "
         "barcodes: — → 6901234567892 TEA-OWN",
-        "count.csv: 2 SKUs, 1 change, 1 unchanged, 0 not counted.",
+        "count.csv: 2 SKUs: 1 changed, 1 unchanged, 0 not counted.",
         "The stocktake was applied.",
     ]
     tea = item(db, "TEA")

@@ -40,7 +40,7 @@ ZH: dict[str, str] = {
     "location: {old} → {new}": "库位：{old} → {new}",
     "safety stock: {old} → {new}": "安全库存：{old} → {new}",
     "barcodes: {old} → {new}": "条码：{old} → {new}",
-    "{file}: {rows} SKUs, {changed} change, {unchanged} unchanged, {skipped} not counted.":
+    "{file}: {rows} SKUs: {changed} changed, {unchanged} unchanged, {skipped} not counted.":
         "{file}：{rows} 个商品，{changed} 个有变化，{unchanged} 个不变，{skipped} 个未盘点。",
     "Dry run: a count moves more than the shop's limit, so the stocktake would wait for a second person; nothing "
     "was written.": "试运行：有数量变动超过本店上限，盘点将等待第二人确认；未写入任何内容。",
