@@ -186,18 +186,20 @@ def _over_limit(uow: UnitOfWork, ctx: ChangeContext, changes: dict[str, int]) ->
     """Whether these changes (SKU -> units moved) need a second person: what this person changed
     of an SKU on their own (adjustments and counts not approved by another) in the last 24 hours,
     plus this change, is over the shop's limit, so splitting a large change into small ones does
-    not get round it. An SKU's first count (no movement yet: the catalogue learning what is on the
-    shelf) is not limited."""
+    not get round it. An SKU's first movement (the catalogue learning what is on the shelf) is
+    neither limited nor counted."""
     limit = get_limit(uow.session)
     skus = sorted(sku for sku, units in changes.items() if units)
     if not skus:
         return False
     M = StockMovement.__table__
     known = set(uow.session.execute(select(M.c.sku).where(M.c.sku.in_(skus)).distinct()).scalars())
+    first = select(func.min(M.c.id)).where(M.c.sku.in_(skus)).group_by(M.c.sku)
     alone = dict(uow.session.execute(
         select(M.c.sku, func.sum(func.abs(M.c.delta))).where(
             M.c.sku.in_(skus), M.c.actor == ctx.actor.name, M.c.kind.in_(("adjust", "count")),
-            M.c.source.notlike("changeset:%"), M.c.at >= uow.now - ALONE_WINDOW).group_by(M.c.sku)).all())
+            M.c.source.notlike("changeset:%"), M.c.at >= uow.now - ALONE_WINDOW, M.c.id.notin_(first))
+        .group_by(M.c.sku)).all())
     return any(changes[sku] + int(alone.get(sku) or 0) > limit for sku in skus if sku in known)
 
 
