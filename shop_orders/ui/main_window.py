@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
             w.blockSignals(False)
         self.model.set_query(self.model.query.with_(**{
             "summary_of": None, "health": None, "statuses": (), "channels": (), "stale_only": False,
-            "archived": False, "with_tickets": False, "search": "", "created_from": None, "created_to": None,
+            "archived": False, "with_tickets": False, "short_only": False, "search": "", "created_from": None, "created_to": None,
             "changed_from": None, "changed_to": None, "now": self.clock(), **only}))
 
     def show_ticket_orders(self, ticket_id: int) -> None:
