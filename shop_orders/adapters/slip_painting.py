@@ -198,7 +198,7 @@ def _draw_line(page: _Page, y: int, line: SlipLine) -> int:
     top = y
     what = t("{qty} × {title}", qty=line.to_ship, title=line.title or line.sku)
     if line.location:  # the shelf first: a long title is cut at its end, never the place to pick from
-        what = t("[{location}] {item}", location=line.location, item=what)
+        what = f"[{line.location}] {what}"
     y = page.text(y, what, slip_font(9, bold=True))
     y += round(0.8 * page.mm)
     page.barcode(y, line.sku, 7.0, slip_font(7.5)) if line.sku else page.text(y, t("(no SKU)"), slip_font(7.5))
