@@ -430,9 +430,10 @@ class OrderTableModel(QAbstractTableModel):
             said = f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
             flags = getattr(cell.raw, "flags", "")
             return f"{said}\n{flag_codes.describe(flags, self.lang)}" if flags else said
-        if key == "short" and getattr(cell.raw, "short", ""):
+        missing = str(getattr(cell.raw, "short", None) or "")
+        if key == "short" and missing:
             return t("Short of stock: %s. The scan station refuses it until the stock arrives; "
-                     "the flag clears by itself then.") % cell.raw.short
+                     "the flag clears by itself then.") % missing
         if key in ("total", "paid") and not getattr(cell.raw, "amount_known", True):
             return t("The channel's file gave no amounts for this order; a later file that has them fills them in.")
         return None
