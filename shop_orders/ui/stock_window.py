@@ -157,11 +157,12 @@ class StockWindow(QMainWindow):
         v.verticalHeader().setVisible(False)
         v.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         v.verticalHeader().setDefaultSectionSize(v.fontMetrics().height() + 6)
-        v.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        v.horizontalHeader().setStretchLastSection(True)
+        h = v.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         char = max(v.fontMetrics().averageCharWidth(), v.fontMetrics().horizontalAdvance("0"))
         for column, width in enumerate(WIDTHS):
             v.setColumnWidth(column, width * char + 12)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the title takes the room left; numbers stay close
         return v
 
     def _movements(self, parent: QWidget) -> QWidget:
