@@ -217,6 +217,24 @@ class _Run:
         return t("order {order} paid and its recipient changed through the services (status {status}, "
                  "version {version})", order=self.order_no, status=status, version=version)
 
+    def stock(self) -> str:
+        """Stock reserves with the window functions of the bundled SQLite: the paid self-test order
+        (2 × TEA-1) against 1 on hand is served 1 and short 1, with its out-of-stock ticket."""
+        from shop_orders.services import changesets, stock, stock_settle
+
+        ctx = self.ctx
+        assert ctx is not None
+        with ctx.uow() as uow:
+            stock.add_sku(uow, ctx.change(), "TEA-1", "西湖龙井 250g", location="A-01")
+            stock.receive(uow, ctx.change(), "TEA-1", 1, "self-test")
+            uow.commit()
+        with ctx.db.read_session() as s:
+            short = stock_settle.short_of(s, changesets.order_ids(s, [self.order_no]))
+        if not short:
+            raise SelfTestFailed(t("the stock reservations did not flag the self-test order as short"))
+        return t("stock reserved: order {order} is short of {missing}", order=self.order_no,
+                 missing=next(iter(short.values())))
+
     def audit(self) -> str:
         from shop_orders.services.verification import verify_store
 
@@ -267,7 +285,7 @@ class _Run:
                 (N_("sign-in"), self.sign_in), (N_("orders"), self.orders),
                 (N_("statement formats"), self.statements), (N_("Qt"), self.application), (N_("icon"), self.icon),
                 (N_("main window"), self.window_), (N_("health dashboard"), self.dashboard),
-                (N_("order change"), self.change),
+                (N_("order change"), self.change), (N_("stock"), self.stock),
                 (N_("audit trail"), self.audit)]
 
 

@@ -25,6 +25,7 @@ from shop_orders import paths
 from shop_orders.cli.common import PASSWORD_ENV, Secret
 from shop_orders.cli.parser import build_gui_parser, build_parser, choose_language, parse_gui_args
 from shop_orders.cli.zh_cli import ZH as CLI_ZH
+from shop_orders.cli.zh_stock_cli import ZH as STOCK_CLI_ZH
 from shop_orders.domain import messages
 from shop_orders.domain.changes import Actor
 from shop_orders.domain.errors import ShopOrdersError
@@ -34,6 +35,7 @@ from shop_orders.services.context import DB_PASSWORD_ENV, NoPassword, open_conte
 __all__ = ["DB_PASSWORD_ENV", "build_gui_parser", "build_parser", "main", "parse_gui_args"]
 
 messages.register(CLI_ZH)  # the command line's Chinese, wherever the command line is imported
+messages.register(STOCK_CLI_ZH)
 
 
 def _log_path() -> Path:

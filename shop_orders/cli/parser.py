@@ -1,7 +1,7 @@
 """The command line's parser (and the desktop app's options, in the same words): argparse with
 our own headings, --lang and --user accepted after any command, and each command group's
 subcommands added by its module (orders, store, scan, users, bulk, tickets, couriers, statements,
-settings, reconcile, health)."""
+settings, reconcile, health, stock)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from shop_orders.cli.reconcile import add_reconcile_commands
 from shop_orders.cli.scan import add_scan_command
 from shop_orders.cli.settings import add_settings_commands
 from shop_orders.cli.statements import add_statement_commands
+from shop_orders.cli.stock import add_stock_commands
 from shop_orders.cli.store import add_file_commands, add_store_commands
 from shop_orders.cli.tickets import add_ticket_commands
 from shop_orders.cli.users import add_user_commands
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_settings_commands(sub)
     add_reconcile_commands(sub)
     add_health_commands(sub)
+    add_stock_commands(sub)
     return p
 
 

@@ -205,7 +205,7 @@ RULE_NOTES = frozenset({
     N_("The statements now agree with {order}."),
     # stock (services/stock.py)
     N_("{order} is short of stock: {missing}."),
-    N_("{order} is no longer short: its stock is reserved."),
+    N_("{order} no longer waits for stock: it is served, shipped, cancelled or refunded."),
     N_("{count} orders were paid before the stock catalogue knew what they are short of (paid {band} ago): one "
        "ticket for them all; Show orders lists them."),
 })

@@ -26,9 +26,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -53,6 +54,8 @@ from shop_orders.services.stock_moves import (
     quantity,
     short_refusal,
     short_text,
+    step,
+    write_steps,
 )
 from shop_orders.services.stock_settle import on_change, rebuild, short_of
 from shop_orders.services.uow import UnitOfWork
@@ -176,10 +179,34 @@ def update_details(uow: UnitOfWork, ctx: ChangeContext, sku: str, details: Detai
     return item
 
 
+ALONE_WINDOW = timedelta(hours=24)
+
+
+def _over_limit(uow: UnitOfWork, ctx: ChangeContext, changes: dict[str, int]) -> bool:
+    """Whether these changes (SKU -> units moved) need a second person: what this person changed
+    of an SKU on their own (adjustments and counts not approved by another) in the last 24 hours,
+    plus this change, is over the shop's limit, so splitting a large change into small ones does
+    not get round it. An SKU's first movement (the catalogue learning what is on the shelf) is
+    neither limited nor counted."""
+    limit = get_limit(uow.session)
+    skus = sorted(sku for sku, units in changes.items() if units)
+    if not skus:
+        return False
+    M = StockMovement.__table__
+    known = set(uow.session.execute(select(M.c.sku).where(M.c.sku.in_(skus)).distinct()).scalars())
+    first = select(func.min(M.c.id)).where(M.c.sku.in_(skus)).group_by(M.c.sku)
+    alone = dict(uow.session.execute(
+        select(M.c.sku, func.sum(func.abs(M.c.delta))).where(
+            M.c.sku.in_(skus), M.c.actor == ctx.actor.name, M.c.kind.in_(("adjust", "count")),
+            M.c.source.notlike("changeset:%"), M.c.at >= uow.now - ALONE_WINDOW, M.c.id.notin_(first))
+        .group_by(M.c.sku)).all())
+    return any(changes[sku] + int(alone.get(sku) or 0) > limit for sku in skus if sku in known)
+
+
 def adjust(uow: UnitOfWork, ctx: ChangeContext, sku: str, delta: int, reason: str) -> str:
-    """Add (or take away, negative) units with a reason. Over the shop's limit it is proposed
-    for a second person instead ("proposed #id"); else applied ("applied"). Below zero on hand is
-    refused, nothing written."""
+    """Add (or take away, negative) units with a reason. Over the shop's limit (_over_limit) it is
+    proposed for a second person instead ("proposed #id"); else applied ("applied"). Below zero
+    on hand is refused, nothing written."""
     permissions.require(uow, ctx.actor, MANAGE)
     why = need_reason(reason)
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_QTY:
@@ -188,7 +215,7 @@ def adjust(uow: UnitOfWork, ctx: ChangeContext, sku: str, delta: int, reason: st
     if item.on_hand + delta < 0:
         raise ValidationError(t("{sku} has {on_hand} on hand: taking away {qty} would leave less than none; "
                                 "nothing was changed.", sku=item.sku, on_hand=item.on_hand, qty=-delta))
-    if abs(delta) > get_limit(uow.session):
+    if _over_limit(uow, ctx, {item.sku: abs(delta)}):
         proposal = changesets.propose(uow, ctx, "stock_adjust", {"sku": item.sku, "delta": delta}, why)
         return f"proposed #{proposal.id}"
     move(uow, ctx, item, "adjust", on_hand=item.on_hand + delta, reason=why)
@@ -229,8 +256,8 @@ class Count:
 
 def count(uow: UnitOfWork, ctx: ChangeContext, rows: Sequence[Count], reason: str) -> str:
     """A stocktake: each SKU's on-hand becomes what was counted ("count" movements; details set).
-    Unknown SKUs are refused. When any row moves more than the shop's limit, the whole stocktake
-    is proposed for a second person ("proposed #id"); else applied ("applied")."""
+    Unknown SKUs are refused. When any row is over the shop's limit (_over_limit), the whole
+    stocktake is proposed for a second person ("proposed #id"); else applied ("applied")."""
     permissions.require(uow, ctx.actor, MANAGE)
     why = need_reason(reason)
     items = {i.sku: i for i in uow.session.execute(select(StockItem).where(
@@ -238,8 +265,7 @@ def count(uow: UnitOfWork, ctx: ChangeContext, rows: Sequence[Count], reason: st
     for r in rows:
         if r.sku not in items:
             raise ValidationError(t("{sku} is not in the stock catalogue.", sku=r.sku[:64]))
-    limit = get_limit(uow.session)
-    if any(abs(r.on_hand - items[r.sku].on_hand) > limit for r in rows):
+    if _over_limit(uow, ctx, {r.sku: abs(r.on_hand - items[r.sku].on_hand) for r in rows}):
         params = {"rows": [_count_params(r) for r in rows],
                   "base": {r.sku: items[r.sku].on_hand for r in rows}}
         proposal = changesets.propose(uow, ctx, "stocktake", params, why)
@@ -262,11 +288,13 @@ def _count_of(p: dict[str, Any]) -> Count:
 
 def _apply_counts(uow: UnitOfWork, ctx: ChangeContext, items: dict[str, StockItem], rows: Sequence[Count],
                   why: str) -> None:
+    moved = []
     for r in rows:
         item = items[r.sku]
         _apply_details(uow, ctx, item, r.details)
         if r.on_hand != item.on_hand:
-            move(uow, ctx, item, "count", on_hand=r.on_hand, reason=why)
+            moved.append(step(uow, ctx, item, "count", on_hand=r.on_hand, reason=why))
+    write_steps(uow, moved)  # one executemany for a whole sheet's movements
 
 
 # ---- the two-person kinds ------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -19,6 +20,7 @@ from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.errors import ValidationError
 from shop_orders.domain.messages import N_, t
 from shop_orders.domain.tickets import Kind
+from shop_orders.domain.tracking import TrackState
 from shop_orders.services import permissions
 from shop_orders.services.stock_check import state as _state
 from shop_orders.services.uow import UnitOfWork
@@ -85,6 +87,17 @@ def locked(uow: UnitOfWork, sku: str) -> StockItem:
 def move(uow: UnitOfWork, ctx: ChangeContext, item: StockItem, kind: str, *, on_hand: int | None = None,
           incoming: int | None = None, reason: str = "", order: Order | None = None) -> StockMovement:
     """Write one movement: the item's new quantities, the movement row and the trail's event."""
+    movement = StockMovement(**step(uow, ctx, item, kind, on_hand=on_hand, incoming=incoming, reason=reason,
+                                    order=order))
+    uow.session.add(movement)
+    return movement
+
+
+def step(uow: UnitOfWork, ctx: ChangeContext, item: StockItem, kind: str, *, on_hand: int | None = None,
+         incoming: int | None = None, reason: str = "", order: Order | None = None) -> dict[str, Any]:
+    """One movement but its row: the item's new quantities and the trail's event; returns the
+    movement row's values (`move` adds it; a stocktake writes its rows with one executemany,
+    `write_steps`)."""
     new_on_hand = item.on_hand if on_hand is None else on_hand
     new_incoming = item.incoming if incoming is None else incoming
     if new_on_hand < 0:
@@ -96,14 +109,19 @@ def move(uow: UnitOfWork, ctx: ChangeContext, item: StockItem, kind: str, *, on_
     # reserved never above on hand (the table's CHECK); the settle at commit reserves exactly again
     item.reserved = min(item.reserved, new_on_hand)
     item.on_hand, item.incoming, item.updated_at = new_on_hand, max(0, new_incoming), uow.now
-    movement = StockMovement(sku=item.sku, at=uow.now, actor=ctx.actor.name, source=ctx.source[:64], kind=kind,
-                             delta=delta, on_hand_after=item.on_hand, incoming_after=item.incoming,
-                             order_id=order.id if order is not None else None,
-                             order_no=order.order_no if order is not None else "", reason=(reason or ctx.reason)[:2000])
-    uow.session.add(movement)
+    row = dict(sku=item.sku, at=uow.now, actor=ctx.actor.name, source=ctx.source[:64], kind=kind, delta=delta,
+               on_hand_after=item.on_hand, incoming_after=item.incoming,
+               order_id=order.id if order is not None else None,
+               order_no=order.order_no if order is not None else "", reason=(reason or ctx.reason)[:2000])
     uow.record(ctx, "stock", order_id=None, order_no=order.order_no if order is not None else "", field=item.sku,
                old=old, new=_state(item.on_hand, item.incoming))
-    return movement
+    return row
+
+
+def write_steps(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """The movement rows of many `step`s, in their order, with one executemany."""
+    if rows:
+        uow.session.execute(insert(StockMovement.__table__), rows)
 
 
 def need_reason(reason: str) -> str:
@@ -200,7 +218,7 @@ def pending_returns(session: Session, limit: int = 500) -> list[ReturnRow]:
                S.c.track_state)
         .join(Order.__table__, Order.__table__.c.id == S.c.order_id)
         .where(S.c.restocked_at.is_(None), S.c.recalled_at.is_(None),
-               (S.c.track_state == "returned") | S.c.order_id.in_(closed_return))
+               (S.c.track_state == TrackState.RETURNED.value) | S.c.order_id.in_(closed_return))
         .order_by(S.c.id).limit(limit)).all()
     skus = _line_skus(session, {int(r.order_id) for r in rows})
     out = []
@@ -208,8 +226,17 @@ def pending_returns(session: Session, limit: int = 500) -> list[ReturnRow]:
         parcel = {int(n): int(q) for n, q in json.loads(r.items or "{}").items()}
         missing = {skus.get((int(r.order_id), n), "?"): q for n, q in parcel.items() if q > 0}
         out.append(ReturnRow(int(r.id), int(r.order_id), r.order_no, r.courier, r.tracking_no,
-                             "courier" if r.track_state == "returned" else "ticket", short_text(missing)))
+                             "courier" if r.track_state == TrackState.RETURNED.value else "ticket", short_text(missing)))
     return out
+
+
+def _came_back(session: Session, shipment: Shipment) -> bool:
+    """The courier says the parcel was returned, or a return ticket of its order is closed."""
+    if shipment.track_state == TrackState.RETURNED.value:
+        return True
+    K = Ticket.__table__
+    return session.execute(select(K.c.id).where(K.c.order_id == shipment.order_id, K.c.kind == Kind.RETURN.value,
+                                                K.c.state == "closed").limit(1)).first() is not None
 
 
 def _line_skus(session: Session, order_ids: set[int]) -> dict[tuple[int, int], str]:
@@ -234,8 +261,7 @@ def confirm_return(uow: UnitOfWork, ctx: ChangeContext, shipment_id: int, reason
     if shipment.recalled_at is not None:
         raise ValidationError(t("The parcel {id} was recalled: it never left, so there is nothing to put back.",
                                 id=shipment_id))
-    if int(shipment_id) not in {r.shipment_id for r in pending_returns(uow.session, limit=1_000_000)
-                                if r.order_id == shipment.order_id}:
+    if not _came_back(uow.session, shipment):
         raise ValidationError(t("The parcel {id} has not come back: neither the courier nor a closed return "
                                 "ticket says so.", id=shipment_id))
     order = uow.session.get(Order, shipment.order_id)

@@ -40,7 +40,8 @@ def on_change(uow: UnitOfWork, batch: Sequence[audit.PendingEvent]) -> None:
     conn = uow.session.connection()
     skus = {e.field for e in batch if e.action == "stock" and e.order_id is None}
     orders = {e.order_id for e in batch if e.order_id is not None and e.action != "stock"
-              and e.action != "ticket"}
+              and e.action != "ticket"} | uow.bulk_orders
+    uow.bulk_orders = set()
     if not skus and not orders:
         return
     uow.session.flush()
@@ -117,7 +118,7 @@ def _ticket(uow: UnitOfWork, ctx: ChangeContext, ids: list[int], missing: stock_
 
 def _resolve(uow: UnitOfWork, ctx: ChangeContext, cleared: dict[int, str]) -> None:
     tickets.resolve_detected(uow, ctx, Kind.OUT_OF_STOCK, cleared, KEY_PREFIX,
-                             note="{order} is no longer short: its stock is reserved.")
+                             note="{order} no longer waits for stock: it is served, shipped, cancelled or refunded.")
 
 
 def _reservation_table() -> Any:

@@ -24,8 +24,9 @@ silently skip the detection rules); `rules=()` turns them off for one unit of wo
 bulk loads, restores).
 
 State kept on a unit of work for the services (declared here, not set from outside):
-`permission_checks` caches services/permissions.require's answers for this transaction, and
-`approved_sources` names the change sets being applied in it (permissions.grant_approved).
+`permission_checks` caches services/permissions.require's answers for this transaction,
+`approved_sources` names the change sets being applied in it (permissions.grant_approved), and
+`bulk_orders` the orders append_in_bulk wrote (the stock rule settles them).
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ class UnitOfWork:
         # Kept for services/permissions.py, for this transaction only:
         self.permission_checks: dict[tuple[str, str, str], str | None] = {}  # (name, role, action) -> why not
         self.approved_sources: set[str] = set()  # sources of the approved change sets applied here
+        # Orders written by append_in_bulk, whose events the rules do not see: the stock rule
+        # (services/stock_settle.py) settles their SKUs all the same.
+        self.bulk_orders: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
         self.key = audit.require_key(self.db)  # a seat without the chain's key reads only
@@ -163,10 +167,12 @@ class UnitOfWork:
         seals.reseal(self.session, self.key, newest, newest)
         search_index.refresh(self.session, newest)
         health_rollup.refresh(self.session, newest)
+        self.bulk_orders.update(newest)
 
     def commit(self) -> None:
-        seen = 0
-        while seen < len(self.events):  # rules may record more events; they see those too
+        seen, bulk = 0, bool(self.bulk_orders)
+        while seen < len(self.events) or bulk:  # rules may record more events; they see those too
+            bulk = False  # a bulk load's orders are seen once, even without an event of their own
             batch = self.events[seen:]
             seen = len(self.events)
             for rule in self.rules:

@@ -123,7 +123,11 @@ class OrderLine(SQLModel, table=True):
     if TYPE_CHECKING:  # SQLAlchemy sets it on the class; SQLModel does not declare its type
         __table__: ClassVar[Table]
     __table_args__ = (UniqueConstraint("order_id", "line_no", name="uq_order_lines_order_line"),
-                      Index("ix_order_lines_sku", "sku"))  # a tracking number that is a SKU is refused (scan-out)
+                      Index("ix_order_lines_sku", "sku"),  # a tracking number that is a SKU is refused (scan-out)
+                      # The lines still to ship, by SKU: the stock reservations' demand (store/stock_alloc.py;
+                      # migration 0020) without walking an SKU's whole shipped history.
+                      Index("ix_order_lines_open_sku", "sku", "order_id", sqlite_where=text("qty > shipped_qty"),
+                            postgresql_where=text("qty > shipped_qty")))
 
     id: int | None = Field(default=None, sa_column=_id())
     order_id: int = Field(

@@ -62,6 +62,22 @@ SELECT a.line_id, a.order_id, a.sku, a.wanted, a.reserved, a.wanted - a.reserved
 FROM ({allocation}) a
 """
 
+# The same for some SKUs (`where` names them): their lines lead, by the lines' SKU index, then each
+# line's order by its id. Planned freely, SQLite walks every waiting order for each chunk of SKUs
+# (a scan-out's settle of one SKU read all 100,000 of them; tests/bench/bench_stock.py); CROSS JOIN
+# fixes SQLite's join order, and PostgreSQL plans it as the same inner join.
+_JOINED = """
+    FROM order_lines l
+    JOIN orders o ON o.id = l.order_id
+    JOIN stock_items s ON s.sku = l.sku
+    WHERE """
+ALLOCATION_BY_SKU = ALLOCATION.replace(_JOINED, """
+    FROM order_lines l
+    CROSS JOIN orders o
+    CROSS JOIN stock_items s
+    WHERE o.id = l.order_id AND s.sku = l.sku AND """)
+assert ALLOCATION_BY_SKU != ALLOCATION
+
 TOTALS = """
 UPDATE stock_items SET reserved = COALESCE((SELECT SUM(r.reserved) FROM stock_reservations r
                                             WHERE r.sku = stock_items.sku), 0)
@@ -126,7 +142,7 @@ def settle(conn: Connection, skus: Iterable[str] | None) -> tuple[Missing, Missi
             part = {"skus": chosen[i:i + CHUNK], "no": False}
             conn.execute(text("DELETE FROM stock_reservations WHERE sku IN :skus")
                          .bindparams(bindparam("skus", expanding=True)), {"skus": part["skus"]})
-            conn.execute(text(INSERT.format(allocation=ALLOCATION.format(where="AND l.sku IN :skus")))
+            conn.execute(text(INSERT.format(allocation=ALLOCATION_BY_SKU.format(where="AND l.sku IN :skus")))
                          .bindparams(bindparam("skus", expanding=True)), part)
             conn.execute(text(TOTALS.format(where="WHERE sku IN :skus"))
                          .bindparams(bindparam("skus", expanding=True)), {"skus": part["skus"]})

@@ -40,6 +40,7 @@ from shop_orders.domain.messages import (
     zh_statements_intl,
     zh_station,
     zh_stock,
+    zh_stock_sheet,
     zh_store,
     zh_tickets,
     zh_tracking,
@@ -63,7 +64,7 @@ def _merge(*sections: Mapping[str, str]) -> dict[str, str]:
 ZH: dict[str, str] = _merge(zh_station.ZH, zh_domain.ZH, zh_orders.ZH, zh_store.ZH, zh_import.ZH, zh_export.ZH, zh_common.ZH, zh_shared.ZH, zh_users.ZH, zh_tickets.ZH,
                            zh_tracking.ZH, zh_couriers.ZH, zh_vault.ZH, zh_scan.ZH, zh_slip.ZH,
                            zh_statements.ZH, zh_reconcile.ZH, zh_statements_cn.ZH, zh_statements_intl.ZH, zh_recon_board.ZH,
-                           zh_health.ZH, zh_health_export.ZH, zh_stock.ZH)
+                           zh_health.ZH, zh_health_export.ZH, zh_stock.ZH, zh_stock_sheet.ZH)
 
 _current = "en"
 

@@ -3,7 +3,7 @@
 ZH: dict[str, str] = {
     "count, adjust, receive and order stock": "盘点、调整、收货和采购库存",
     "{order} is short of stock: {missing}.": "{order} 缺货：{missing}。",
-    "{order} is no longer short: its stock is reserved.": "{order} 已不再缺货：库存已预占。",
+    "{order} no longer waits for stock: it is served, shipped, cancelled or refunded.": "{order} 不再等待库存：已预占到货、已发货、已取消或已退款。",
     "{count} orders were paid before the stock catalogue knew what they are short of (paid {band} ago): one ticket "
     "for them all; Show orders lists them.":
         "{count} 个订单在库存目录收录其所缺商品之前就已付款（付款于 {band} 前）：合并为一张工单；“显示订单”可列出它们。",
@@ -59,4 +59,8 @@ ZH: dict[str, str] = {
     "{what} must be a whole number of units, not '{value}'.": "{what}必须是整数件数，而不是“{value}”。",
     "Stop: {sku} has only {on_hand} on hand and order {order} needs {qty}; do not send it until the stock arrives.":
         "停：{sku} 只有 {on_hand} 件，订单 {order} 需要 {qty} 件；到货前不要发出。",
+    # the self-test (shop_orders/selftest.py)
+    "stock": "库存",
+    "the stock reservations did not flag the self-test order as short": "库存预占没有把自检订单标记为缺货",
+    "stock reserved: order {order} is short of {missing}": "库存已预占：订单 {order} 缺 {missing}",
 }

@@ -19,6 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_order_lines_open_sku", "order_lines", ["sku", "order_id"],
+                    sqlite_where=sa.text("qty > shipped_qty"), postgresql_where=sa.text("qty > shipped_qty"))
     with op.batch_alter_table("shipments") as b:
         b.add_column(sa.Column("restocked_at", UTCDateTime(), nullable=True))
     op.create_table(
@@ -80,3 +82,4 @@ def downgrade() -> None:
         op.drop_table(name)
     with op.batch_alter_table("shipments") as b:
         b.drop_column("restocked_at")
+    op.drop_index("ix_order_lines_open_sku", "order_lines")
