@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shop_orders.domain import messages
 from shop_orders.domain.messages import t
 from shop_orders.domain.stock import StockRow, Suggestion
-from shop_orders.services import stock, stock_browse, stock_moves
+from shop_orders.services import stock, stock_browse, stock_moves, stock_sheet
 from shop_orders.services.context import AppContext
 from shop_orders.services.stock_moves import MAX_QTY, ReturnRow
 from shop_orders.ui import palette
 from shop_orders.ui.dialogs import _Form, error_label
+from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.tables import fill, text_table
 from shop_orders.ui.workers import run_in_pool, run_write
 
@@ -150,6 +152,30 @@ class DetailsDialog(_Form):
                                                        self.safety.value(), barcodes_from(self.barcodes.text()))
 
 
+class StocktakeDialog(_Form):
+    """What a stocktake sheet would change (its dry run), and why it is taken: Ok applies it."""
+
+    def __init__(self, parent: QWidget, name: str, lines: list[str]) -> None:
+        super().__init__(parent, t("Stocktake %s") % name)
+        self.setObjectName("stocktakeDialog")
+        shown = lines if len(lines) <= 40 else [*lines[:20], t("… %s more lines …") % (len(lines) - 39), *lines[-19:]]
+        said = QLabel("\n".join(shown), self)
+        said.setObjectName("stocktakePreview")
+        said.setWordWrap(True)
+        said.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form.addRow(said)
+        self.reason = QLineEdit(t("stocktake %s") % name, self)
+        self.reason.setObjectName("stocktakeReason")
+        self.form.addRow(t("Reason"), self.reason)
+        self.button_box.button(self.Ok).setText(t("Apply the stocktake"))
+
+    def validate(self) -> str | None:
+        return None if self.reason.text().strip() else t("Say why: the trail keeps the reason.")
+
+    def chosen(self) -> str:
+        return self.reason.text().strip()
+
+
 class _ListDialog(QDialog):
     """A list read in a worker, with a line that says what happened."""
 
@@ -267,7 +293,35 @@ class SuggestionsDialog(_ListDialog):
                           t("Safety"), t("Incoming"), t("Suggested"), t("Orders waiting")])
         self.ctx = ctx
         self.rows: list[Suggestion] = []
+        self.export = QPushButton(t("Export to Excel…"), self)
+        self.export.setObjectName("exportSuggestions")
+        self.export.setToolTip(t("The suggestions and the orders waiting, as a workbook for the supplier"))
+        self.export.clicked.connect(self.export_to_excel)
+        self.buttons.insertWidget(0, self.export)
         self.read(lambda: ctx.read(stock_browse.suggestions), self._shown)
+
+    def export_to_excel(self) -> None:
+        path = FileDialog.ask_save(self, t("Export the purchase suggestions"), t("Excel workbook (*.xlsx)"),
+                                   protected=self.ctx.db.own_files(), suggested_name="purchase-suggestions.xlsx")
+        if path is None:
+            return
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        db, lang = self.ctx.db, messages.language()
+        self.export.setEnabled(False)
+        self.loading = True
+
+        def done(found: list[Suggestion]) -> None:
+            self.loading = False
+            self.export.setEnabled(True)
+            self.say(t("Exported %s suggestions to %s") % (len(found), path))
+
+        def failed(message: str) -> None:
+            self.loading = False
+            self.export.setEnabled(True)
+            self.say(message, bad=True)
+
+        run_in_pool(lambda: stock_sheet.export_suggestions(db, path, lang), done, failed, owner=self)
 
     def _shown(self, rows: list[Suggestion]) -> None:
         self.rows = rows

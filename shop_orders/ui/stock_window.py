@@ -7,8 +7,10 @@ list over SQL (ui/stock_model.py), its filters, the chosen SKU's movements, and 
   orders wait for it), sorted by a header click in SQL; below them the chosen SKU's movements
   (when, in local time; who; source; kind; the change; on hand after; order; reason), newest first.
 - Buttons: Adjust… (a change with a reason: over the shop's limit it is proposed and waits for a
-  second person), Receive…, Mark ordered…, Add SKU…, Edit details…, Returns… (parcels back from
-  the customer, put back on the shelf when confirmed), Purchase suggestions… .
+  second person), Receive…, Mark ordered…, Add SKU…, Edit details…, Import stocktake… (a counted
+  sheet, services/stock_sheet.py: tried first, what it changes shown, then applied with a reason),
+  Export… (the catalogue as a sheet), Returns… (parcels back from the customer, put back on the
+  shelf when confirmed), Purchase suggestions… (exported to Excel for the supplier).
 
 Every read is in a worker; every write goes through `AppContext.run` in a worker (workers.run_write)
 and the list is read again after it. A refusal (a permission, a quantity below none) is said in
@@ -41,17 +43,19 @@ from PySide6.QtWidgets import (
 from shop_orders.domain.messages import t
 from shop_orders.domain.stock import MovementRow, StockFilter, StockRow
 from shop_orders.domain.vocabulary import source_label
-from shop_orders.services import stock, stock_browse, stock_moves
+from shop_orders.services import stock, stock_browse, stock_moves, stock_sheet
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
 from shop_orders.ui.actions import action
 from shop_orders.ui.dialogs import error_label
+from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.stock_dialogs import (
     AdjustDialog,
     DetailsDialog,
     QuantityDialog,
     ReturnsDialog,
+    StocktakeDialog,
     SuggestionsDialog,
 )
 from shop_orders.ui.stock_model import WIDTHS, StockModel
@@ -199,6 +203,10 @@ class StockWindow(QMainWindow):
         self.edit_button = button(t("Edit details…"), "stockEdit", self.edit_details,
                                   t("Title, location, safety stock and barcodes"))
         row.addStretch()
+        self.import_button = button(t("Import stocktake…"), "stockImport", self.import_stocktake,
+                                    t("A counted sheet (Excel or CSV): checked first, applied all or nothing"))
+        self.export_button = button(t("Export…"), "stockExport", self.export_catalogue,
+                                    t("The catalogue as a sheet the stocktake import reads back"))
         self.returns_button = button(t("Returns…"), "stockReturns", self.returns,
                                      t("Parcels back from the customer, to put back on the shelf"))
         self.suggest_button = button(t("Purchase suggestions…"), "stockSuggestions", self.suggestions,
@@ -207,7 +215,8 @@ class StockWindow(QMainWindow):
         return row
 
     def write_buttons(self) -> list[QPushButton]:
-        return [self.adjust_button, self.receive_button, self.ordered_button, self.add_button, self.edit_button]
+        return [self.adjust_button, self.receive_button, self.ordered_button, self.add_button, self.edit_button,
+                self.import_button]
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -234,6 +243,7 @@ class StockWindow(QMainWindow):
             b.setToolTip(self._tips[b] if allowed else t("Your role may not change stock; the owner sets it in the "
                                                           "permissions."))
         self.add_button.setEnabled(idle)
+        self.import_button.setEnabled(idle)
         for b in (self.adjust_button, self.receive_button, self.ordered_button, self.edit_button):
             b.setEnabled(idle and chosen)
 
@@ -348,6 +358,7 @@ class StockWindow(QMainWindow):
             self.writing = None
             said = done_text(result)
             self.say(said)
+            self.refresh_buttons()
             self.changed.emit()
             self.reload()
             if places:
@@ -430,6 +441,58 @@ class StockWindow(QMainWindow):
         ctx = self.ctx
         self._write(lambda: ctx.run(lambda uow, c: stock.update_details(uow, c, sku, details), "manual"),
                     lambda _r: t("The details of %s are saved.") % sku, places=True)
+
+    def import_stocktake(self) -> None:
+        """A counted sheet: read and tried in a worker first (the dry run: the same path, rolled
+        back), what it would change shown; applied only when the person says so, with a reason."""
+        path = FileDialog.ask_open(self, t("Import a stocktake"), t("Stocktake sheet (*.xlsx *.csv)"),
+                                   protected=self.ctx.db.own_files())
+        if path is None:
+            return
+        ctx, lang = self.ctx, self.lang
+        self.say(t("Checking %s…") % path.name)
+
+        def tried(result: stock_sheet.StocktakeResult) -> None:
+            self.writing = None
+            self.refresh_buttons()
+            reason = StocktakeDialog.ask(self, path.name, result.describe(lang))
+            if reason is None:
+                self.say(t("The stocktake was not imported."))
+                return
+            self._write(lambda: stock_sheet.import_sheet(ctx.db, ctx.change(f"import:{path.name}", reason), path,
+                                                         reason=reason, uow_factory=ctx.uow),
+                        lambda done: done.verdict(lang), places=True)
+
+        def failed(message: str) -> None:
+            self.writing = None
+            self.say(message, bad=True)
+            self.refresh_buttons()
+
+        self.writing = run_write(self, lambda: stock_sheet.import_sheet(ctx.db, ctx.change(f"import:{path.name}"),
+                                                                        path, dry_run=True, uow_factory=ctx.uow),
+                                 tried, failed, hold=self.write_buttons())
+
+    def export_catalogue(self) -> None:
+        path = FileDialog.ask_save(self, t("Export the catalogue"), t("Excel workbook (*.xlsx);;CSV (*.csv)"),
+                                   protected=self.ctx.db.own_files(), suggested_name="stock.xlsx")
+        if path is None:
+            return
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_name(path.name + ".xlsx")
+        db, lang = self.ctx.db, self.lang
+        self.export_button.setEnabled(False)
+
+        def done(n: int) -> None:
+            self.export_button.setEnabled(True)
+            self.say(t("Exported %s SKUs to %s") % (f"{n:,}", path))
+            self.wrote.emit(self.message.text())
+
+        def failed(message: str) -> None:
+            self.export_button.setEnabled(True)
+            self.say(message, bad=True)
+            self.wrote.emit(message)
+
+        run_in_pool(lambda: stock_sheet.export_catalogue(db, path, lang), done, failed, owner=self)
 
     def returns(self) -> None:
         dialog = ReturnsDialog(self.ctx, self)

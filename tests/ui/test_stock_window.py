@@ -300,3 +300,57 @@ def test_every_word_in_chinese(make_stock, qtbot):
     choose(qtbot, w, 1)
     assert w.moves.item(0, 3).text() != "received"
 
+
+
+def test_a_stocktake_sheet_is_tried_first_then_applied_and_the_catalogue_exported(make_stock, shop, qtbot,
+                                                                                   monkeypatch, tmp_path):
+    from openpyxl import load_workbook
+
+    from shop_orders.services import stock_browse
+    from shop_orders.ui.file_dialogs import FileDialog
+    from shop_orders.ui.stock_dialogs import StocktakeDialog
+
+    db, _ = shop
+    w = make_stock()
+    sheet = tmp_path / "count.csv"
+    sheet.write_text("SKU,Counted\nSKU-00002,4\nSKU-00003,9\n", encoding="utf-8")
+    monkeypatch.setattr(FileDialog, "ask_open", classmethod(lambda cls, *a, **k: sheet))
+    previews: list[list[str]] = []
+
+    def decline(cls, parent, name, lines):
+        previews.append(lines)
+        return None
+
+    monkeypatch.setattr(StocktakeDialog, "ask", classmethod(decline))
+    w.import_button.click()
+    qtbot.waitUntil(lambda: bool(previews) and not w.writing, timeout=10000)
+    assert previews[0][0] == "SKU-00002: on hand 3 → 4" and previews[0][-1].startswith("Dry run")
+    assert w.message.text() == "The stocktake was not imported."
+    with db.read_session() as s:
+        assert stock_browse.one(s, "SKU-00002").on_hand == 3  # the dry run wrote nothing
+    monkeypatch.setattr(StocktakeDialog, "ask", classmethod(lambda cls, *a: "monthly count"))
+    with qtbot.waitSignal(w.wrote, timeout=10000) as said:
+        w.import_button.click()
+    assert said.args == ["The stocktake was applied."]
+    with db.read_session() as s:
+        assert (stock_browse.one(s, "SKU-00002").on_hand, stock_browse.one(s, "SKU-00003").on_hand) == (4, 9)
+    # a bad sheet: one sentence naming the row and column, nothing written
+    sheet.write_text("SKU,Counted\nSKU-00002,2.5\n", encoding="utf-8")
+    w.import_button.click()
+    qtbot.waitUntil(lambda: not w.writing and "Checking" not in w.message.text(), timeout=10000)
+    assert w.message.text() == "count.csv, row 2, column Counted: The count must be a whole number of units, not '2.5'."
+    with db.read_session() as s:
+        assert stock_browse.one(s, "SKU-00002").on_hand == 4
+    target = tmp_path / "out.xlsx"
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: target))
+    with qtbot.waitSignal(w.wrote, timeout=20000) as said:
+        w.export_button.click()
+    assert said.args == [f"Exported {SKUS} SKUs to {target}"]
+    assert load_workbook(target).active.max_row == SKUS + 1
+    dialog = SuggestionsDialog(w.ctx, w)
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=5000)
+    book = tmp_path / "buy.xlsx"
+    monkeypatch.setattr(FileDialog, "ask_save", classmethod(lambda cls, *a, **k: book))
+    dialog.export.click()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=10000)
+    assert dialog.message.text() == f"Exported {len(dialog.rows)} suggestions to {book}" and book.exists()
