@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from shop_orders.domain import messages
 from shop_orders.domain.messages import t
 from shop_orders.domain.stock import StockRow, Suggestion
-from shop_orders.services import stock, stock_browse, stock_moves, stock_sheet
+from shop_orders.services import stock, stock_browse, stock_moves
 from shop_orders.services.context import AppContext
 from shop_orders.services.stock_moves import MAX_QTY, ReturnRow
 from shop_orders.ui import palette
@@ -321,7 +321,12 @@ class SuggestionsDialog(_ListDialog):
             self.export.setEnabled(True)
             self.say(message, bad=True)
 
-        run_in_pool(lambda: stock_sheet.export_suggestions(db, path, lang), done, failed, owner=self)
+        def export() -> list[Suggestion]:
+            from shop_orders.services import stock_sheet  # openpyxl: imported in the worker
+
+            return stock_sheet.export_suggestions(db, path, lang)
+
+        run_in_pool(export, done, failed, owner=self)
 
     def _shown(self, rows: list[Suggestion]) -> None:
         self.rows = rows

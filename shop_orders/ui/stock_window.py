@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from shop_orders.domain.messages import t
 from shop_orders.domain.stock import MovementRow, StockFilter, StockRow
 from shop_orders.domain.vocabulary import source_label
-from shop_orders.services import stock, stock_browse, stock_moves, stock_sheet
+from shop_orders.services import stock, stock_browse, stock_moves
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
 from shop_orders.ui.actions import action
@@ -65,6 +65,14 @@ from shop_orders.ui.workers import registry_for, run_in_pool, run_write
 MANAGE = stock_moves.MANAGE
 SEARCH_DEBOUNCE_MS = 250
 MOVEMENTS = 500  # the movements shown for one SKU, newest first
+
+
+def sheets() -> Any:
+    """services/stock_sheet.py, imported where it is used: in a worker (it brings openpyxl, a
+    fifth of a second the UI thread does not wait for when the window opens)."""
+    from shop_orders.services import stock_sheet
+
+    return stock_sheet
 
 
 def movement_texts(m: MovementRow, lang: str) -> list[str]:
@@ -452,15 +460,15 @@ class StockWindow(QMainWindow):
         ctx, lang = self.ctx, self.lang
         self.say(t("Checking %s…") % path.name)
 
-        def tried(result: stock_sheet.StocktakeResult) -> None:
+        def tried(result: Any) -> None:  # stock_sheet.StocktakeResult
             self.writing = None
             self.refresh_buttons()
             reason = StocktakeDialog.ask(self, path.name, result.describe(lang))
             if reason is None:
                 self.say(t("The stocktake was not imported."))
                 return
-            self._write(lambda: stock_sheet.import_sheet(ctx.db, ctx.change(f"import:{path.name}", reason), path,
-                                                         reason=reason, uow_factory=ctx.uow),
+            self._write(lambda: sheets().import_sheet(ctx.db, ctx.change(f"import:{path.name}", reason), path,
+                                                      reason=reason, uow_factory=ctx.uow),
                         lambda done: done.verdict(lang), places=True)
 
         def failed(message: str) -> None:
@@ -468,8 +476,8 @@ class StockWindow(QMainWindow):
             self.say(message, bad=True)
             self.refresh_buttons()
 
-        self.writing = run_write(self, lambda: stock_sheet.import_sheet(ctx.db, ctx.change(f"import:{path.name}"),
-                                                                        path, dry_run=True, uow_factory=ctx.uow),
+        self.writing = run_write(self, lambda: sheets().import_sheet(ctx.db, ctx.change(f"import:{path.name}"),
+                                                                     path, dry_run=True, uow_factory=ctx.uow),
                                  tried, failed, hold=self.write_buttons())
 
     def export_catalogue(self) -> None:
@@ -492,7 +500,7 @@ class StockWindow(QMainWindow):
             self.say(message, bad=True)
             self.wrote.emit(message)
 
-        run_in_pool(lambda: stock_sheet.export_catalogue(db, path, lang), done, failed, owner=self)
+        run_in_pool(lambda: sheets().export_catalogue(db, path, lang), done, failed, owner=self)
 
     def returns(self) -> None:
         dialog = ReturnsDialog(self.ctx, self)
