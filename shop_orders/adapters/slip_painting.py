@@ -196,7 +196,10 @@ def _lines_per_page(page: _Page, slip: Slip) -> int:
 
 def _draw_line(page: _Page, y: int, line: SlipLine) -> int:
     top = y
-    y = page.text(y, t("{qty} × {title}", qty=line.to_ship, title=line.title or line.sku), slip_font(9, bold=True))
+    what = t("{qty} × {title}", qty=line.to_ship, title=line.title or line.sku)
+    if line.location:  # the shelf first: a long title is cut at its end, never the place to pick from
+        what = f"[{line.location}] {what}"
+    y = page.text(y, what, slip_font(9, bold=True))
     y += round(0.8 * page.mm)
     page.barcode(y, line.sku, 7.0, slip_font(7.5)) if line.sku else page.text(y, t("(no SKU)"), slip_font(7.5))
     return top + round(LINE_MM * page.mm)

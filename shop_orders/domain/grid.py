@@ -27,6 +27,7 @@ class GridQuery:
     stale_only: bool = False
     archived: bool = False  # the Archived filter: deleted orders, hidden everywhere else
     with_tickets: bool = False  # only orders with an active exception ticket
+    short_only: bool = False  # only orders short of stock (a line with stock_reservations.missing > 0)
     summary_of: int | None = None  # only the orders this summary ticket holds (services/tickets.py)
     health: Slice | None = None  # only the orders behind a health figure (store/health_queries.order_ids)
     search: str = ""
@@ -63,3 +64,4 @@ class Facets:
     total: int
     archived: int = 0
     tickets: int = 0  # live orders with an active exception ticket
+    short: int = 0  # orders short of stock (what their lines miss is not on the shelf)

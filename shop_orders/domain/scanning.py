@@ -5,8 +5,8 @@ drive them through one ScanSession.
 
     clean_code      a scanned code without the scanner's noise
     names_order     whether a code names the order already on screen
-    match_item      which line a scanned SKU counts toward, or wrong item / too many
-    is_item_code    whether a code is one of the order's items (SKU), so never its tracking number
+    match_item      which line a scanned SKU (or one of its barcodes) counts toward, or wrong item / too many
+    is_item_code    whether a code is one of the order's items (SKU or barcode), so never its tracking number
     refuse_extra_item  an item scanned where the tracking number is due: one too many
     counted_items   the items counted, checked against what is still to ship
     is_complete     every line counted to what is still to ship
@@ -54,10 +54,18 @@ class ScanLine:
     title: str
     qty: int
     shipped_qty: int
+    codes: tuple[str, ...] = ()  # the SKU's barcodes in the stock catalogue (EAN-13 on the box, the shop's own...)
 
     @property
     def remaining(self) -> int:
         return max(self.qty - self.shipped_qty, 0)
+
+    def named_by(self, code: str) -> bool:
+        """The code is this line's SKU or one of its catalogue barcodes (any case, the scanner's
+        noise ignored)."""
+        wanted = clean_code(code).casefold()
+        return bool(wanted) and (clean_code(self.sku).casefold() == wanted
+                                 or any(clean_code(c).casefold() == wanted for c in self.codes))
 
 
 @dataclass(frozen=True)
@@ -95,11 +103,11 @@ def names_order(order: ScanOrder, code: str) -> bool:
 
 
 def match_item(order: ScanOrder, counted: Mapping[int, int], sku: str) -> int:
-    """The line a scanned SKU counts toward: the first line with that SKU (any case) still short
+    """The line a scanned SKU, or any of its catalogue barcodes, counts toward: the first line
+    with that SKU (any case) still short
     of its quantity, counting what was already shipped and what `counted` (line_no -> scanned
     so far) holds. The caller adds one to counted[line]. wrong_item / too_many otherwise."""
-    wanted = clean_code(sku).casefold()
-    same = [li for li in order.lines if li.sku.strip().casefold() == wanted and wanted]
+    same = [li for li in order.lines if li.named_by(sku)]
     if not same:
         raise ScanRefused("wrong_item", t("Wrong item: {sku} is not in order {order}; take it out of the parcel.",
                                           sku=clean_code(sku)[:40] or "—", order=order.order_no))
@@ -111,18 +119,17 @@ def match_item(order: ScanOrder, counted: Mapping[int, int], sku: str) -> int:
 
 
 def is_item_code(order: ScanOrder, code: str) -> bool:
-    """The code is the SKU of one of the order's lines (any case, the scanner's noise ignored):
-    an item, never the parcel's tracking number. Lines carry no barcode of their own: an item's
-    barcode is its SKU (the packing slip prints it so)."""
-    wanted = clean_code(code).casefold()
-    return bool(wanted) and any(clean_code(li.sku).casefold() == wanted for li in order.lines)
+    """The code is the SKU of one of the order's lines, or one of that SKU's barcodes in the stock
+    catalogue (any case, the scanner's noise ignored): an item, never the parcel's tracking number.
+    The packing slip prints the SKU as the item's barcode; the box's own codes count as it too."""
+    return any(li.named_by(code) for li in order.lines)
 
 
 def refuse_extra_item(order: ScanOrder, code: str) -> None:
     """Every item is counted (or the check was skipped) and the tracking number is due: a code
     that is one of the order's items is one item too many (too_many), never the tracking number."""
     if is_item_code(order, code):
-        sku = next(li.sku for li in order.lines if clean_code(li.sku).casefold() == clean_code(code).casefold())
+        sku = next(li.sku for li in order.lines if li.named_by(code))
         raise ScanRefused("too_many", t("One too many: every {sku} of order {order} is already counted; take this one "
                                         "out of the parcel, then scan the tracking number on the courier's label.",
                                         sku=sku, order=order.order_no))

@@ -21,6 +21,7 @@ class SlipLine:
     sku: str
     title: str
     to_ship: int  # ordered minus already shipped
+    location: str = ""  # where to pick it from (the stock catalogue's shelf location), "" when not known
 
 
 @dataclass(frozen=True)

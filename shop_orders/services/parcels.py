@@ -11,7 +11,7 @@ from sqlmodel import col
 from shop_orders.domain.messages import t
 from shop_orders.domain.scanning import ScanRefused, clean_code
 from shop_orders.domain.tracking import plausible_number
-from shop_orders.store.models import Order, OrderLine, Shipment
+from shop_orders.store.models import Order, OrderLine, Shipment, StockBarcode
 
 __all__ = ["check_number", "store_barcode"]
 
@@ -31,7 +31,7 @@ def _courier_pattern(session: Session, courier: str) -> str:
 def store_barcode(session: Session, code: str) -> str:
     """The SKU or order id the store knows that `code` (as scanned) is, else "": the barcodes the
     shop prints on its packing slips (every SKU, every order id), which a courier's label never
-    carries. Lines have no barcode column of their own: an item's barcode is its SKU. Looked up by
+    carries, and every barcode of the stock catalogue (the SKU it names). Looked up by
     the indexes on order_lines.sku and orders.order_no, as scanned, in capitals and in small
     letters (a scan gives the SKU as the slip printed it; tracking numbers are compared in capitals)."""
     raw = clean_code(code)
@@ -41,6 +41,9 @@ def store_barcode(session: Session, code: str) -> str:
     sku = session.execute(select(col(OrderLine.sku)).where(col(OrderLine.sku).in_(forms)).limit(1)).scalar()
     if sku is not None:
         return str(sku)
+    coded = session.execute(select(col(StockBarcode.sku)).where(col(StockBarcode.code).in_(forms)).limit(1)).scalar()
+    if coded is not None:  # a barcode of the stock catalogue (the box's EAN-13) names its SKU
+        return str(coded)
     order_no = session.execute(select(col(Order.order_no)).where(col(Order.order_no) == raw.upper()).limit(1)).scalar()
     return "" if order_no is None else str(order_no)
 

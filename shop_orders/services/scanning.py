@@ -58,6 +58,7 @@ from shop_orders.domain.status import SHIPPING_ALLOWED, Status
 from shop_orders.services import orders, permissions, stock_moves
 from shop_orders.services.parcels import check_number
 from shop_orders.services.uow import UnitOfWork, utcnow
+from shop_orders.store import stock_queries
 from shop_orders.store.models import Order, OrderLine, Shipment
 
 T = TypeVar("T")
@@ -122,11 +123,13 @@ def _refuse_unshippable(session: Session, order: Order) -> None:
 
 def _scan_order(session: Session, order: Order) -> ScanOrder:
     assert order.id is not None  # a stored row
-    lines = session.execute(select(OrderLine).where(col(OrderLine.order_id) == order.id)
-                            .order_by(col(OrderLine.line_no))).scalars()
+    lines = list(session.execute(select(OrderLine).where(col(OrderLine.order_id) == order.id)
+                                 .order_by(col(OrderLine.line_no))).scalars())
+    codes = stock_queries.barcodes_of(session, [li.sku.strip() for li in lines])  # a scan of any counts as the SKU
     return ScanOrder(order.id, order.order_no, order.channel, order.channel_order_no, order.status,
                      order.recipient, order.address, order.courier,
-                     tuple(ScanLine(li.line_no, li.sku, li.title, li.qty, li.shipped_qty) for li in lines),
+                     tuple(ScanLine(li.line_no, li.sku, li.title, li.qty, li.shipped_qty, codes.get(li.sku.strip(), ()))
+                           for li in lines),
                      order.version)
 
 

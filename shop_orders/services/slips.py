@@ -2,7 +2,8 @@
 PDF of their pages.
 
 A slip (domain/slips.py) carries the shop's name, address and phone (shop settings), the recipient (phone as stored, masked or not),
-the address, the lines still to ship, and the global order id, so the scan station always has
+the address, the lines still to ship with the shelf to pick each from (the stock catalogue's location),
+and the global order id, so the scan station always has
 something to scan. The pages are drawn by adapters/slip_painting.py (Qt: Code 128 barcodes on whole
 device pixels, one page per order); `write_pdf` puts them in a file that appears whole or not at
 all (shop_orders/atomic.py).
@@ -10,7 +11,7 @@ all (shop_orders/atomic.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from shop_orders.domain.shop import ShopIdentity
 from shop_orders.domain.slips import Slip, SlipCancelled, SlipLine
 from shop_orders.domain.status import Status
 from shop_orders.services.settings import get_shop
+from shop_orders.store import stock_queries
 from shop_orders.store.models import Order, rel
 
 if TYPE_CHECKING:
@@ -72,11 +74,13 @@ def find_order(session: Session, ref: str) -> Order:
     raise ValidationError(t("There is no order {order}.", order=text))
 
 
-def slip_of(order: Order, identity: str | ShopIdentity) -> Slip:
-    """The slip of an order for the shop `identity` (or just its name)."""
+def slip_of(order: Order, identity: str | ShopIdentity, locations: Mapping[str, str] | None = None) -> Slip:
+    """The slip of an order for the shop `identity` (or just its name); `locations` (SKU -> shelf,
+    store/stock_queries.location_of) says where to pick each line from."""
     if not isinstance(identity, ShopIdentity):
         identity = ShopIdentity(name=identity)
-    lines = tuple(SlipLine(line.sku, line.title, max(line.qty - line.shipped_qty, 0))
+    shelf = locations or {}
+    lines = tuple(SlipLine(line.sku, line.title, max(line.qty - line.shipped_qty, 0), shelf.get(line.sku.strip(), ""))
                   for line in sorted(order.lines, key=lambda line: line.line_no))
     return Slip(shop=identity.shown_name(), shop_contact=identity.contact(), order_no=order.order_no,
                 channel=channel_label(order.channel),
@@ -90,13 +94,24 @@ def load_slips(db: Database, refs: Sequence[str]) -> list[Slip]:
     each once; an unknown order is a ValidationError before anything is drawn."""
     with db.read_session() as s:
         identity = shop(s)
-        slips, seen = [], set()
+        found: list[Order] = []
+        seen: set[str] = set()
         for ref in refs:
             order = find_order(s, ref)
             if order.order_no not in seen:
                 seen.add(order.order_no)
-                slips.append(slip_of(order, identity))
-    return slips
+                found.append(order)
+        shelves = _locations(s, found)
+        return [slip_of(order, identity, shelves) for order in found]
+
+
+def _locations(session: Session, found: Sequence[Order]) -> dict[str, str]:
+    """Where each of these orders' SKUs is picked from (one read for all of them)."""
+    skus = sorted({line.sku.strip() for order in found for line in order.lines if line.sku.strip()})
+    shelves: dict[str, str] = {}
+    for i in range(0, len(skus), 500):
+        shelves.update(stock_queries.location_of(session, skus[i:i + 500]))
+    return shelves
 
 
 def load_slips_by_id(db: Database, order_ids: Sequence[int]) -> list[Slip]:
@@ -104,7 +119,8 @@ def load_slips_by_id(db: Database, order_ids: Sequence[int]) -> list[Slip]:
     with db.read_session() as s:
         identity = shop(s)
         rows = {o.id: o for o in s.execute(_with_lines().where(col(Order.id).in_(list(order_ids)))).scalars()}
-        return [slip_of(rows[i], identity) for i in order_ids if i in rows]
+        shelves = _locations(s, list(rows.values()))
+        return [slip_of(rows[i], identity, shelves) for i in order_ids if i in rows]
 
 
 def write_pdf(path: Path, slips: Sequence[Slip], progress: Callable[[int, int], None] | None = None,

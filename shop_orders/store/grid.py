@@ -21,7 +21,7 @@ from shop_orders.domain.grid import Facets, GridQuery
 from shop_orders.domain.staleness import Thresholds
 from shop_orders.domain.status import Status
 from shop_orders.store import search_index
-from shop_orders.store.models import Order, Ticket, TicketOrder
+from shop_orders.store.models import Order, StockReservation, Ticket, TicketOrder
 from shop_orders.store.queries import stale_clause
 
 T = Order.__table__
@@ -69,6 +69,8 @@ def where(q: GridQuery, dialect: str, search_leads: bool = True) -> list:
         conds.append(stale_clause(q.thresholds, q.now))
     if q.with_tickets:
         conds.append(has_active_ticket())
+    if q.short_only:
+        conds.append(T.c.id.in_(short_ids()))
     if q.summary_of is not None:
         M = TicketOrder.__table__
         conds.append(T.c.id.in_(select(M.c.order_id).where(M.c.ticket_id == q.summary_of)))
@@ -94,6 +96,13 @@ def has_active_ticket():
     K, M = Ticket.__table__, TicketOrder.__table__
     return or_(exists().where(K.c.order_id == T.c.id, K.c.state.in_(ACTIVE_STATES)),
                exists().where(M.c.order_id == T.c.id, K.c.id == M.c.ticket_id, K.c.state.in_(ACTIVE_STATES)))
+
+
+def short_ids() -> Select:
+    """The ids of the orders short of stock: a line of theirs misses units (the (missing,
+    order_id) index; archived and finished orders reserve nothing, so they are never here)."""
+    R = StockReservation.__table__
+    return select(R.c.order_id).where(R.c.missing > 0).distinct()
 
 
 def _ticketed_ids():
@@ -196,7 +205,8 @@ def facets(session: Session, thresholds: Thresholds, now: datetime) -> Facets:
     held = _ticketed_ids()
     ticketed = session.execute(select(func.count()).select_from(held.join(T, T.c.id == held.c.order_id))
                                .where(live)).scalar_one()
-    return Facets(by_status, by_channel, stale, sum(by_status.values()), archived, ticketed)
+    short = session.execute(select(func.count()).select_from(short_ids().subquery())).scalar_one()
+    return Facets(by_status, by_channel, stale, sum(by_status.values()), archived, ticketed, short)
 
 
 def change_marker(session: Session) -> int:

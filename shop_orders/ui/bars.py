@@ -45,6 +45,7 @@ def build_menus(w: Any) -> None:
     m = bar.addMenu(t("&Tools"))
     m.addAction(w.reconcile_action)
     m.addAction(w.health_action)  # the owner's figures, beside the bookkeeper's board
+    m.addAction(w.stock_action)  # the catalogue: what is on the shelf, what is short, what to buy
     m.addSeparator()
     m.addActions([s.verify_action, s.key_import_action])
     m.addSeparator()

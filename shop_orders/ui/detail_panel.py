@@ -330,8 +330,10 @@ class DetailPanel(QWidget):
         colour = palette.STATUS_COLOURS[status]
         flagged = (f'  <span style="color:{palette.FLAG_COLOURS[Level.RED]}">⚑ {html.escape(flag_codes.describe(o.flags, self.lang))}'
                    '</span>') if o.flags else ""
+        short = (f'<br><span style="color:{palette.SHORT_TEXT}; font-weight:600">⚠ '
+                 + html.escape(t("Short of stock: %s") % d.short) + "</span>") if d.short else ""
         self.fields["status"].setText(f'<span style="color:{colour}; font-weight:600">{status.label(self.lang)}</span>'
-                                      f'  <span style="color:{palette.VERSION_TEXT}">v{o.version}</span>{flagged}')
+                                      f'  <span style="color:{palette.VERSION_TEXT}">v{o.version}</span>{flagged}{short}')
         self.fields["channel"].setText(f"{channel_label(o.channel, self.lang)} · {o.channel_order_no}")
         known = o.amount_known
         self.fields["money"].setText(f"{shown(o.total_minor, cur, known)} / {shown(o.paid_minor, cur, known)} {cur}"

@@ -1,5 +1,5 @@
 """The side panel: statuses and channels with live counts (like mail folders), a created-date
-range, "stale only", and the quick-search box (debounced; a search of one character or of only
+range, "stale only", "short of stock", and the quick-search box (debounced; a search of one character or of only
 spaces is refused with a sentence under the box, and the grid keeps what it showed)."""
 
 from __future__ import annotations
@@ -74,6 +74,9 @@ class FilterPanel(QWidget):
         self.stale_item = self._item(self.tree, t("Stale (no update for too long)"), "stale", None)
         self.tickets_item = self._item(self.tree, t("With open tickets"), "tickets", None)
         self.tickets_item.setForeground(0, QColor(palette.TICKET_ORANGE))
+        self.short_item = self._item(self.tree, t("Short of stock"), "short", None)
+        self.short_item.setToolTip(0, t("Orders whose lines cannot all be reserved: what they miss is not on the "
+                                        "shelf."))
         self.archived_item = self._item(self.tree, t("Archived (deleted)"), "archived", None)
         self.archived_item.setForeground(0, QColor(palette.QUIET_TEXT))
         self.status_group = QTreeWidgetItem(self.tree, [t("Status")])
@@ -145,7 +148,7 @@ class FilterPanel(QWidget):
 
     # ---- reading and setting --------------------------------------------------------------
     def apply_to(self, q: GridQuery) -> GridQuery:
-        statuses, channels, stale, archived, ticketed = [], [], False, False, False
+        statuses, channels, stale, archived, ticketed, short = [], [], False, False, False, False
         for item in self.tree.selectedItems():
             kind, value = item.data(0, KindRole), item.data(0, ValueRole)
             if kind == "status":
@@ -158,6 +161,8 @@ class FilterPanel(QWidget):
                 archived = True
             elif kind == "tickets":
                 ticketed = True
+            elif kind == "short":
+                short = True
         created_from = created_to = None
         if self.date_check.isChecked():
             # PySide6 types QDate.toPython() as object; it is a datetime.date
@@ -167,12 +172,16 @@ class FilterPanel(QWidget):
             created_from = datetime.combine(start, time.min).astimezone()
             created_to = datetime.combine(end, time.max).astimezone()
         return q.with_(statuses=tuple(statuses), channels=tuple(channels), stale_only=stale, archived=archived,
-                       with_tickets=ticketed,
+                       with_tickets=ticketed, short_only=short,
                        search=self._search_text(q.search), created_from=created_from, created_to=created_to)
 
     def show_stale_only(self) -> None:
         self.tree.clearSelection()
         self.stale_item.setSelected(True)
+
+    def show_short_only(self) -> None:
+        self.tree.clearSelection()
+        self.short_item.setSelected(True)
 
     def select_status(self, status: Status) -> None:
         self.tree.clearSelection()
@@ -185,6 +194,8 @@ class FilterPanel(QWidget):
         self.stale_item.setForeground(0, red if red is not None else QColor(palette.PLAIN_TEXT))
         self.archived_item.setText(1, f"{f.archived:,}")
         self.tickets_item.setText(1, f"{f.tickets:,}")
+        self.short_item.setText(1, f"{f.short:,}")
+        self.short_item.setForeground(0, QColor(palette.SHORT_TEXT if f.short else palette.PLAIN_TEXT))
         for s, item in self.status_items.items():
             item.setText(1, f"{f.statuses.get(s, 0):,}")
         for c, item in self.channel_items.items():

@@ -34,7 +34,8 @@ from shop_orders.ui.order_model import COLUMNS, OrderIdRole, OrderNoRole, OrderT
 
 ROW_HEIGHT = 26
 WIDTHS = {"order_no": 195, "channel": 110, "channel_order_no": 190, "buyer": 140, "total": 110,
-          "paid": 90, "status": 130, "courier": 100, "tracking_no": 150, "created_at": 130, "updated_at": 130}
+          "paid": 90, "status": 130, "courier": 100, "tracking_no": 150, "created_at": 130, "updated_at": 130,
+          "short": 150}
 
 
 def col(key: str) -> int:
@@ -48,6 +49,8 @@ def side_filter_text(q: GridQuery, lang: str) -> str:
         parts.append(t("Stale (no update for too long)"))
     if q.with_tickets:
         parts.append(t("With open tickets"))
+    if q.short_only:
+        parts.append(t("Short of stock"))
     if q.archived:
         parts.append(t("Archived (deleted)"))
     if q.created_from is not None and q.created_to is not None:
@@ -137,6 +140,7 @@ class OrderGrid(QObject):
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, (key, _sort) in enumerate(COLUMNS):
             h.resizeSection(i, WIDTHS[key])
+        h.moveSection(h.visualIndex(col("short")), h.visualIndex(col("status")) + 1)  # beside the status
         h.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         h.customContextMenuRequested.connect(self._column_menu)
         v.setSortingEnabled(True)

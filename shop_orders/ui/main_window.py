@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.reconcile_action = action(self, t("Reco&nciliation…"), self.open_reconciliation,
                                        QKeySequence("Ctrl+Shift+R"), "reconciliation")
         self.health_action = action(self, t("&Health…"), self.open_health, QKeySequence("Ctrl+Shift+H"), "health")
+        self.stock_action = action(self, t("S&tock…"), self.open_stock, QKeySequence("Ctrl+Shift+K"), "stock")
         self.session.require({self.ticket_settings_action: "settings.shop"})
         o = self.order_actions
         self.table.row_actions = [self.detail_action, o.status_action, o.payment_action, o.contact_action,
@@ -238,6 +239,9 @@ class MainWindow(QMainWindow):
         dashboard = getattr(self, "dashboard", None)
         if dashboard is not None and shiboken6.isValid(dashboard):
             dashboard.refresh_buttons()
+        window = getattr(self, "stock_window", None)
+        if window is not None and shiboken6.isValid(window):
+            window.refresh_buttons()
         self.rightsChanged.emit()
 
     def _locked(self, locked: bool) -> None:
@@ -367,7 +371,7 @@ class MainWindow(QMainWindow):
             w.blockSignals(False)
         self.model.set_query(self.model.query.with_(**{
             "summary_of": None, "health": None, "statuses": (), "channels": (), "stale_only": False,
-            "archived": False, "with_tickets": False, "search": "", "created_from": None, "created_to": None,
+            "archived": False, "with_tickets": False, "short_only": False, "search": "", "created_from": None, "created_to": None,
             "changed_from": None, "changed_to": None, "now": self.clock(), **only}))
 
     def show_ticket_orders(self, ticket_id: int) -> None:
@@ -402,6 +406,22 @@ class MainWindow(QMainWindow):
         self.board.changed.connect(self._store_changed_here)
         fit_window(self.board, available_room(self))
         self.board.show()
+
+    def open_stock(self) -> None:
+        """Tools → Stock…: the catalogue, its movements and the stock actions (one window; asked
+        again, it comes to the front). A write there reads the grid again (short flags follow)."""
+        from shop_orders.ui.stock_window import StockWindow
+
+        window = getattr(self, "stock_window", None)
+        if window is not None and shiboken6.isValid(window) and window.isVisible():
+            window.raise_()
+            window.activateWindow()
+            return
+        self.stock_window = StockWindow(self.ctx, self.lang, self, rights=lambda: self.session.permitted)
+        self.stock_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.stock_window.changed.connect(self._store_changed_here)
+        fit_window(self.stock_window, available_room(self))
+        self.stock_window.show()
 
     def open_health(self) -> None:
         """Tools → Health…: the shop's figures (one window; asked again, it comes to the front). A

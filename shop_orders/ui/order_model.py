@@ -45,14 +45,15 @@ OrderIdRole = Qt.ItemDataRole.UserRole + 3
 OrderNoRole = Qt.ItemDataRole.UserRole + 4
 RowRole = Qt.ItemDataRole.UserRole + 5
 TicketCountRole = Qt.ItemDataRole.UserRole + 6  # active exception tickets (the order number's badge)
+ShortRole = Qt.ItemDataRole.UserRole + 7  # what the order is short of ("2 × A-1"), None when not short
 
 # key, sort key (None: not sortable), header (translated in headers())
 COLUMNS: list[tuple[str, str | None]] = [
     ("order_no", "order_no"), ("status", "status"), ("channel", "channel"),
     ("channel_order_no", "channel_order_no"), ("buyer", "buyer"), ("total", "total"), ("paid", "paid"),
     ("courier", "courier"), ("tracking_no", "tracking_no"), ("created_at", "created_at"),
-    ("updated_at", "updated_at"),
-]
+    ("updated_at", "updated_at"), ("short", None),
+]  # "short" is last (saved header layouts keep their columns); the grid shows it after the status
 MONEY = {"total", "paid"}
 
 
@@ -69,6 +70,7 @@ def column_titles() -> dict[str, str]:
         "tracking_no": t("Tracking no."),
         "created_at": t("Created"),
         "updated_at": t("Last update"),
+        "short": t("Short of stock"),
     }
 
 
@@ -93,6 +95,7 @@ ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 MONEY_COLUMNS = frozenset(i for i, (k, _) in enumerate(COLUMNS) if k in MONEY)
+SHORT_COLUMN = [k for k, _ in COLUMNS].index("short")
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
@@ -121,6 +124,7 @@ class OrderTableModel(QAbstractTableModel):
         self._last: tuple[int, list[_Row] | None] = (-1, None)
         self._titles = column_titles()
         self._quiet = QBrush(QColor(palette.QUIET_TEXT))
+        self._short = QBrush(QColor(palette.SHORT_TEXT))
         self._now = clock()
         self._request(query, self._now)
 
@@ -364,6 +368,9 @@ class OrderTableModel(QAbstractTableModel):
                 return local_text(r.created_at)
             case "updated_at":
                 return local_text(r.updated_at)
+            case "short":
+                missing = getattr(r, "short", "")
+                return f"⚠ {missing}" if missing else ""
         raise KeyError(key)
 
     def stale_tooltip(self, r) -> str | None:
@@ -387,6 +394,8 @@ class OrderTableModel(QAbstractTableModel):
         if role == DISPLAY:
             return self._texts(cell)[column]
         if role == FOREGROUND:
+            if column == SHORT_COLUMN:
+                return self._short
             return self._quiet if cell.quiet else None
         if role == StatusRole:
             return cell.status
@@ -398,6 +407,8 @@ class OrderTableModel(QAbstractTableModel):
             return self._tooltip(cell, COLUMNS[column][0])
         if role == TicketCountRole:
             return getattr(cell.raw, "tickets", None) or None
+        if role == ShortRole:
+            return getattr(cell.raw, "short", None) or None
         if role == OrderIdRole:
             return cell.raw.id
         if role == OrderNoRole:
@@ -419,6 +430,10 @@ class OrderTableModel(QAbstractTableModel):
             said = f"{Status(cell.status).label('en')} · {Status(cell.status).label('zh')}"
             flags = getattr(cell.raw, "flags", "")
             return f"{said}\n{flag_codes.describe(flags, self.lang)}" if flags else said
+        missing = str(getattr(cell.raw, "short", None) or "")
+        if key == "short" and missing:
+            return t("Short of stock: %s. The scan station refuses it until the stock arrives; "
+                     "the flag clears by itself then.") % missing
         if key in ("total", "paid") and not getattr(cell.raw, "amount_known", True):
             return t("The channel's file gave no amounts for this order; a later file that has them fills them in.")
         return None

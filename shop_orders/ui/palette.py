@@ -37,6 +37,7 @@ WARNING_TEXT = "#b26a00"  # an import that may go ahead with warnings
 STATION_OK = "#2e7d32"  # the scan station's banner after a good scan
 STATION_REFUSED = "#c62828"  # ... after a refused one
 STATION_IDLE = "#263238"  # ... waiting for the next scan
+SHORT_TEXT = "#c62828"  # an order short of stock: the grid's column, the filter, the stock window's count
 COUNTED_TEXT = "#006400"  # a line whose items are all counted at the station (Qt's darkGreen)
 TRANSPARENT = "transparent"  # an unselected finished chip's fill (its outline only)
 
