@@ -117,6 +117,11 @@ def readable(action: str, field: str, value: str | None, lang: str | None = None
         return t(ITEM_CHECK_WORDS[value], lang=lang) if value in ITEM_CHECK_WORDS else value
     if field.startswith("secret:") or field == "vault:passphrase":
         return t(VAULT_WORDS[value], lang=lang) if value in VAULT_WORDS else value
+    if action == "stock":
+        quantities = re.match(r"^on_hand=(-?\d+) incoming=(-?\d+)$", value)
+        if quantities:
+            return t("on hand {on_hand}, incoming {incoming}", lang=lang, on_hand=quantities.group(1),
+                     incoming=quantities.group(2))
     return value  # amounts, quantities, names and addresses read as they are
 
 

@@ -36,6 +36,7 @@ ACTIONS: dict[str, str] = {
     "create": N_("created"), "status": N_("status"), "payment": N_("payment"), "ship": N_("shipped"),
     "edit": N_("edited"), "setting": N_("setting"), "ticket": N_("ticket"),
     "tracking": N_("tracking"), "scan": N_("scan check"), "reconcile": N_("reconciliation"),
+    "stock": N_("stock"), "catalogue": N_("stock catalogue"),
 }
 
 # A ticket's events are on its order, field "ticket#<id>.<what>" (services/tickets.py).
@@ -53,6 +54,13 @@ LINE_FIELDS: dict[str, str] = {
 }
 FIELDS.update({"reconcile.state": N_("reconciliation state"), "reconcile.run": N_("reconciliation run")})
 
+# Stock (services/stock*.py): an order's shortage and a returned parcel put back; a catalogue
+# event's field is "<SKU>.<what>"; a movement's field is the SKU itself (read as it is).
+FIELDS.update({"short": N_("short of stock"), "restocked": N_("put back on the shelf")})
+CATALOGUE_FIELDS: dict[str, str] = {
+    "title": N_("title"), "location": N_("location"), "safety": N_("safety stock"), "barcodes": N_("barcodes"),
+}
+
 # A source is a kind, or a kind and a name ("import:taobao.xlsx").
 SOURCES: dict[str, str] = {
     "manual": N_("by hand"), "scan": N_("scan"), "demo": N_("demo data"), "system": N_("system"),
@@ -65,7 +73,7 @@ SOURCES: dict[str, str] = {
 RULES: dict[str, str] = {
     "payment": N_("payment check"), "stuck": N_("stuck orders"), "cancel": N_("channel cancels"),
     "hold": N_("channel holds"), "logistics": N_("courier's word"), "reminder": N_("ticket reminder"),
-    "escalation": N_("ticket escalation"), "reconcile": N_("reconciliation"),
+    "escalation": N_("ticket escalation"), "reconcile": N_("reconciliation"), "stock": N_("stock reservations"),
 }
 
 
@@ -100,6 +108,9 @@ def field_label(code: str, lang: str | None = None) -> str:
     if sep and ticket.startswith("statement_line#") and what in LINE_FIELDS:
         return t("statement line #{id} {what}", lang=lang, id=ticket.removeprefix("statement_line#"),
                  what=t(LINE_FIELDS[what], lang=lang))
+    sku, sep, what = code.rpartition(".")
+    if sep and sku and what in CATALOGUE_FIELDS:
+        return t("{sku} {what}", lang=lang, sku=sku, what=t(CATALOGUE_FIELDS[what], lang=lang))
     return code
 
 

@@ -63,4 +63,15 @@ ZH: dict[str, str] = {
     "stock": "库存",
     "the stock reservations did not flag the self-test order as short": "库存预占没有把自检订单标记为缺货",
     "stock reserved: order {order} is short of {missing}": "库存已预占：订单 {order} 缺 {missing}",
+    # the trust chain (domain/vocabulary.py, domain/trail.py)
+    "stock catalogue": "库存目录",
+    "short of stock": "缺货",
+    "put back on the shelf": "放回货架",
+    "title": "名称",
+    "location": "库位",
+    "safety stock": "安全库存",
+    "barcodes": "条码",
+    "stock reservations": "库存预占",
+    "{sku} {what}": "{sku} {what}",
+    "on hand {on_hand}, incoming {incoming}": "在库 {on_hand}，在途 {incoming}",
 }
