@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self.reconcile_action = action(self, t("Reco&nciliation…"), self.open_reconciliation,
                                        QKeySequence("Ctrl+Shift+R"), "reconciliation")
         self.health_action = action(self, t("&Health…"), self.open_health, QKeySequence("Ctrl+Shift+H"), "health")
-        self.stock_action = action(self, t("S&tock…"), self.open_stock, QKeySequence("Ctrl+Shift+K"), "stock")
+        self.stock_action = action(self, t("St&ock…"), self.open_stock, QKeySequence("Ctrl+Shift+K"), "stock")
         self.session.require({self.ticket_settings_action: "settings.shop"})
         o = self.order_actions
         self.table.row_actions = [self.detail_action, o.status_action, o.payment_action, o.contact_action,

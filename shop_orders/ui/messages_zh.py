@@ -437,7 +437,7 @@ ZH.update({  # the stock window (ui/stock_window.py, stock_dialogs.py, stock_mod
     'Short of stock: %s': '缺货：%s',
     'Short of stock': '缺货',
     'Orders whose lines cannot all be reserved: what they miss is not on the shelf.': '有商品行无法全部预占的订单：所缺的货不在货架上。',
-    'S&tock…': '库存(&T)…',
+    'St&ock…': '库存(&O)…',
     'Short of stock: %s. The scan station refuses it until the stock arrives; the flag clears by itself then.': '缺货：%s。到货之前扫描台会拒绝发出此订单；到货后此标记会自动消失。',
     'Add an SKU': '新增 SKU',
     'Details of %s': '%s 的资料',
