@@ -691,6 +691,11 @@ def _channel_update(uow: UnitOfWork, ctx: ChangeContext, order: Order, changes: 
                                      items=json.dumps(items), shipped_at=uow.now))
             uow.record(ctx, "ship", order_id=order.id, order_no=order.order_no, field="shipped_qty", old=str(before),
                        new=str(before + sum(items.values())))
+            from shop_orders.services import (
+                stock_moves,  # the goods left the shelf, wherever they were packed
+            )
+
+            stock_moves.take_out(uow, ctx, order, {int(n): q for n, q in items.items()}, elsewhere=True)
     _touch(uow, order)
     return order
 

@@ -166,6 +166,7 @@ def add_sku(uow: UnitOfWork, ctx: ChangeContext, sku: str, title: str, *, locati
                      updated_at=uow.now)
     uow.session.add(item)
     uow.session.flush()
+    uow.session.info["stock_catalogue"] = True
     uow.record(ctx, "stock", field=code, old=None, new=_state(0, 0))
     _set_barcodes(uow, ctx, item, barcodes)
     return item

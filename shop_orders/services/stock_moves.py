@@ -141,6 +141,14 @@ def _catalogued(session: Session, skus: Iterable[str]) -> dict[str, StockItem]:
                                               .with_for_update()).scalars()}
 
 
+def has_catalogue(session: Session) -> bool:
+    """Whether the catalogue holds an SKU, asked once per unit of work (add_sku says so itself)."""
+    known = session.info.get("stock_catalogue")
+    if known is None:
+        known = session.info["stock_catalogue"] = stock_alloc.present(session.connection())
+    return bool(known)
+
+
 def short_text(missing: dict[str, int]) -> str:
     """"2 × A-1, 1 × B-2": what an order is short of, by SKU."""
     return ", ".join(f"{n} × {sku}" for sku, n in sorted(missing.items()))[:200]
@@ -155,12 +163,19 @@ def short_refusal(session: Session, order_id: int, order_no: str) -> str | None:
              order=order_no, missing=short_text(missing))
 
 
-def take_out(uow: UnitOfWork, ctx: ChangeContext, order: Order, items: dict[int, int]) -> None:
+def take_out(uow: UnitOfWork, ctx: ChangeContext, order: Order, items: dict[int, int], *,
+             elsewhere: bool = False) -> None:
     """A parcel of `order` left with these line quantities (line_no -> qty): the catalogued SKUs'
     on-hand falls by them ("out" movements). Called by orders.ship after its checks; a short order
-    is refused before anything is written."""
+    is refused before anything is written.
+
+    `elsewhere`: the channel's file says the order shipped (services/orders.py, an import): the
+    goods have left whatever the catalogue thought, so nothing is refused; an SKU with less on hand
+    than left falls to 0, and its movement says by how much the shelf was over-counted."""
     assert order.id is not None  # a stored row
-    refusal = short_refusal(uow.session, order.id, order.order_no)
+    if not has_catalogue(uow.session):
+        return  # nothing is stock-controlled (an import of many shipped orders asks once)
+    refusal = None if elsewhere else short_refusal(uow.session, order.id, order.order_no)
     if refusal:
         raise ValidationError(refusal)
     by_line = {line.line_no: line for line in order.lines}
@@ -170,14 +185,17 @@ def take_out(uow: UnitOfWork, ctx: ChangeContext, order: Order, items: dict[int,
         item = stock.get(line.sku) if line is not None else None
         if item is None or not qty:
             continue
-        if item.on_hand < qty:
+        reason = ""
+        if item.on_hand < qty and not elsewhere:
             raise ValidationError(t("Stop: {sku} has only {on_hand} on hand and order {order} needs {qty}; do not "
                                     "send it until the stock arrives.", sku=item.sku, on_hand=item.on_hand,
                                     order=order.order_no, qty=qty))
-        if line is not None and line.id is not None:  # its reservation goes with it
-            held = min(item.reserved, qty)
-            item.reserved -= held
-        move(uow, ctx, item, "out", on_hand=item.on_hand - qty, order=order)
+        if item.on_hand < qty:
+            reason = t("shipped on the channel: {qty} left, {on_hand} were on hand here", qty=qty,
+                       on_hand=item.on_hand)
+        taken = min(qty, item.on_hand)
+        item.reserved -= min(item.reserved, taken)  # its reservation goes with it
+        move(uow, ctx, item, "out", on_hand=item.on_hand - taken, order=order, reason=reason)
 
 
 def _parcel_back(uow: UnitOfWork, ctx: ChangeContext, order: Order, shipment: Shipment, kind: str,

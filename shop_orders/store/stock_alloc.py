@@ -2,8 +2,8 @@
 
 The demand is every line still to ship (qty − shipped_qty > 0) of an order that is not archived,
 waits for shipment (awaiting_shipment or partially_shipped) and was not refunded in full (a
-refund whose payments now sum to nothing or less), whose SKU the catalogue (`stock_items`)
-knows. Cash-on-delivery orders (no payment yet) are in the demand. Lines of SKUs outside the catalogue are not stock-controlled.
+refund recorded and the order's net paid amount, orders.paid_minor, kept by every payment and
+refund, at nothing or less), whose SKU the catalogue (`stock_items`) knows. Cash-on-delivery orders (no payment yet) are in the demand. Lines of SKUs outside the catalogue are not stock-controlled.
 
 First paid, first served: within an SKU the lines queue by their order's first positive payment
 (else the order's creation, e.g. cash on delivery), then order id, then line id. A line reserves
@@ -41,8 +41,8 @@ WITH d AS (
     JOIN orders o ON o.id = l.order_id
     JOIN stock_items s ON s.sku = l.sku
     WHERE o.archived = :no AND o.status IN ('awaiting_shipment', 'partially_shipped') AND l.qty > l.shipped_qty
-          AND (NOT EXISTS (SELECT 1 FROM payments r WHERE r.order_id = o.id AND r.amount_minor < 0)
-               OR (SELECT SUM(n.amount_minor) FROM payments n WHERE n.order_id = o.id) > 0)
+          AND (o.paid_minor > 0
+               OR NOT EXISTS (SELECT 1 FROM payments r WHERE r.order_id = o.id AND r.amount_minor < 0))
           {where}
 ), c AS (
     SELECT d.*, SUM(d.wanted) OVER (PARTITION BY d.sku ORDER BY d.priority_at, d.order_id, d.line_id

@@ -300,3 +300,24 @@ def test_orders_loaded_in_bulk_are_reserved_too(db):
         held = dict(s.execute(select(StockReservation.line_id, StockReservation.missing)).all())
         assert waiting and set(held) <= waiting and stock.check(s) == []
         assert held and all(missing > 0 for missing in held.values())  # nothing on hand: every line short
+
+
+def test_an_order_the_channel_says_shipped_takes_its_stock_off_the_shelf(db):
+    """Shipped from the channel's back office, then imported: the goods left all the same. Nothing
+    is refused; an SKU the shelf held too few of falls to 0, and its movement says so."""
+    catalogue(db, "TEA", 3)
+    first = paid_order(db, T0 + timedelta(hours=1), (("TEA", 2),))
+    second = paid_order(db, T0 + timedelta(hours=2), (("TEA", 2),))
+    assert short(db) == {second: "1 × TEA"}
+    channel = ChangeContext(Actor("olivia", "owner"), "import:taobao.xlsx")
+    run(db, orders.apply_channel_update, channel, first, {"status": Status.SHIPPED.value},
+        at=T0 + timedelta(hours=3))
+    assert (item(db, "TEA").on_hand, item(db, "TEA").reserved) == (1, 1) and short(db) == {second: "1 × TEA"}
+    run(db, orders.apply_channel_update, channel, second, {"status": Status.SHIPPED.value},
+        at=T0 + timedelta(hours=4))
+    assert (item(db, "TEA").on_hand, item(db, "TEA").reserved) == (0, 0) and short(db) == {}
+    with db.read_session() as s:
+        last = s.execute(select(StockMovement).order_by(StockMovement.id.desc())).scalars().first()
+        assert (last.kind, last.delta, last.order_no) == ("out", -1, second)
+        assert "2 left, 1 were on hand" in last.reason
+        assert stock.check(s) == []

@@ -74,4 +74,5 @@ ZH: dict[str, str] = {
     "stock reservations": "库存预占",
     "{sku} {what}": "{sku} {what}",
     "on hand {on_hand}, incoming {incoming}": "在库 {on_hand}，在途 {incoming}",
+    "shipped on the channel: {qty} left, {on_hand} were on hand here": "已在渠道发货：发出 {qty} 件，本店记录在库 {on_hand} 件",
 }
