@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -420,3 +422,15 @@ class ShipDialog(_Form):
     def chosen(self):
         return (self.items() or None, self.courier.currentText().strip(), self.tracking.text().strip(),
                 self.reason.text().strip())
+
+
+def add_button(row: QBoxLayout, parent: QWidget, text: str, name: str, slot: Callable[[], None],
+               tip: str) -> QPushButton:
+    """A push button named `name` (tests and the self-test find it so) with its tooltip, calling
+    `slot` when clicked, added to `row`: the windows' button rows."""
+    b = QPushButton(text, parent)
+    b.setObjectName(name)
+    b.setToolTip(tip)
+    b.clicked.connect(slot)
+    row.addWidget(b)
+    return b

@@ -71,6 +71,7 @@ from shop_orders.services import health
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
 from shop_orders.ui.day_range import day_edits, pydate, qdate
+from shop_orders.ui.dialogs import add_button
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.health_pdf import write_pdf
 from shop_orders.ui.health_tiles import (
@@ -196,12 +197,7 @@ class HealthDashboard(QMainWindow):
         row.addWidget(self.state, 1)
 
         def button(text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
-            b = QPushButton(text, self)
-            b.setObjectName(name)
-            b.setToolTip(tip)
-            b.clicked.connect(slot)
-            row.addWidget(b)
-            return b
+            return add_button(row, self, text, name, slot, tip)
 
         self.refresh_button = button(t("Refresh"), "healthRefresh", self.reload, t("Read the figures again"))
         self.pdf_button = button(t("Export PDF…"), "healthPdf", self.export_pdf,

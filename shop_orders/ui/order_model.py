@@ -35,6 +35,10 @@ from shop_orders.domain.staleness import Level, describe_age, level
 from shop_orders.domain.status import FINAL, Status
 from shop_orders.services.browse import OrderBrowser
 from shop_orders.ui import palette
+from shop_orders.ui.model_roles import ALIGN as ALIGNMENT
+from shop_orders.ui.model_roles import DISPLAY, FOREGROUND, ROW_FLAGS, TOOLTIP
+from shop_orders.ui.model_roles import LEFT as ALIGN_LEFT
+from shop_orders.ui.model_roles import RIGHT as ALIGN_RIGHT
 
 PAGE = 200
 MAX_PAGES = 60
@@ -91,15 +95,8 @@ class _Row:
         self._level: int | None = None
 
 
-ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 MONEY_COLUMNS = frozenset(i for i, (k, _) in enumerate(COLUMNS) if k in MONEY)
 SHORT_COLUMN = [k for k, _ in COLUMNS].index("short")
-DISPLAY = Qt.ItemDataRole.DisplayRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 class OrderTableModel(QAbstractTableModel):

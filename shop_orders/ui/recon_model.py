@@ -42,6 +42,7 @@ from shop_orders.services.recon_browse import (
     order_state_label,
 )
 from shop_orders.ui import palette
+from shop_orders.ui.model_roles import ALIGN, DISPLAY, FOREGROUND, RIGHT, ROW_FLAGS, TOOLTIP
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.workers import run_in_pool
 
@@ -49,12 +50,6 @@ PAGE = 200
 MAX_ROWS = 5000  # rows kept per list (by id); the oldest read are dropped first
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
-DISPLAY = Qt.ItemDataRole.DisplayRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 LINE_COLUMNS = (N_("Time"), N_("Source"), N_("Kind"), N_("Amount"), N_("Fee"), N_("Number"), N_("State"),
                 N_("Rule"), N_("Orders"))

@@ -29,18 +29,13 @@ from shop_orders.domain.stock import StockFilter, StockRow
 from shop_orders.services import stock_browse
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
+from shop_orders.ui.model_roles import ALIGN, DISPLAY, FOREGROUND, RIGHT, ROW_FLAGS, TOOLTIP
 from shop_orders.ui.workers import run_in_pool
 
 PAGE = 200
 MAX_PAGES = 50
 SkuRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
-DISPLAY = Qt.ItemDataRole.DisplayRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 COLUMNS = (N_("SKU"), N_("Title"), N_("Location"), N_("On hand"), N_("Reserved"), N_("Available"), N_("Safety"),
            N_("Incoming"), N_("Short orders"))

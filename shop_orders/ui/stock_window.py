@@ -47,7 +47,7 @@ from shop_orders.services import stock, stock_browse, stock_moves
 from shop_orders.services.context import AppContext
 from shop_orders.ui import palette
 from shop_orders.ui.actions import action
-from shop_orders.ui.dialogs import error_label
+from shop_orders.ui.dialogs import add_button, error_label
 from shop_orders.ui.file_dialogs import FileDialog
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.stock_dialogs import (
@@ -194,12 +194,7 @@ class StockWindow(QMainWindow):
         row = QHBoxLayout()
 
         def button(text: str, name: str, slot: Callable[[], None], tip: str) -> QPushButton:
-            b = QPushButton(text, self)
-            b.setObjectName(name)
-            b.setToolTip(tip)
-            b.clicked.connect(slot)
-            row.addWidget(b)
-            return b
+            return add_button(row, self, text, name, slot, tip)
 
         self.adjust_button = button(t("Adjust…"), "stockAdjust", self.adjust,
                                     t("Add or take away units, with a reason"))

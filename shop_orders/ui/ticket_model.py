@@ -42,6 +42,7 @@ from shop_orders.domain.tickets import (
 )
 from shop_orders.services.browse import TicketBrowser, TicketFilter, TicketRow
 from shop_orders.ui import palette
+from shop_orders.ui.model_roles import DISPLAY, FOREGROUND, ROW_FLAGS
 from shop_orders.ui.order_model import local_text
 from shop_orders.ui.workers import run_in_pool
 
@@ -59,9 +60,6 @@ DUE_COLUMN = 6
 TicketIdRole = Qt.ItemDataRole.UserRole + 1
 TicketRowRole = Qt.ItemDataRole.UserRole + 2
 UrgencyRole = Qt.ItemDataRole.UserRole + 3
-DISPLAY = Qt.ItemDataRole.DisplayRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 LIVE = (State.OPEN, State.IN_PROGRESS, State.WAITING)
 
 
