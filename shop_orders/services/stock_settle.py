@@ -13,25 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shop_orders.domain.changes import ChangeContext
 from shop_orders.domain.tickets import Kind, rule_note
-from shop_orders.services import tickets
-from shop_orders.services.stock_moves import KEY_PREFIX, SOURCE, short_text
+from shop_orders.services import permissions, tickets
+from shop_orders.services.stock_moves import KEY_PREFIX, MANAGE, SOURCE, short_text
 from shop_orders.services.uow import UnitOfWork
 from shop_orders.store import audit, stock_alloc
-from shop_orders.store.models import (
-    Order,
-    StockItem,
-)
+from shop_orders.store.models import Order, StockItem, StockReservation
 
 # ---- the rule: settle what a unit of work touched -------------------------------------------------
-
-
 
 
 def on_change(uow: UnitOfWork, batch: Sequence[audit.PendingEvent]) -> None:
@@ -52,9 +46,10 @@ def on_change(uow: UnitOfWork, batch: Sequence[audit.PendingEvent]) -> None:
         _settled(uow, *stock_alloc.settle(conn, sorted(touched)), touched=touched)
 
 
-def rebuild(uow: UnitOfWork, ctx: ChangeContext | None = None) -> int:
-    """Reserve again for every SKU (after a copy, a restore, `stock rebuild`); flags and tickets
-    follow. Returns how many orders are short."""
+def rebuild(uow: UnitOfWork, ctx: ChangeContext) -> int:
+    """Reserve again for every SKU (`stock rebuild`, after `stock check` found the reservations
+    edited; permission stock.manage); flags and tickets follow. Returns how many orders are short."""
+    permissions.require(uow, ctx.actor, MANAGE)
     conn = uow.session.connection()
     uow.session.flush()
     before, after = stock_alloc.settle(conn, None)
@@ -100,7 +95,7 @@ def _ticket(uow: UnitOfWork, ctx: ChangeContext, ids: list[int], missing: stock_
     into summary tickets (orders paid before the catalogue knew the SKU they miss)."""
     if not ids:
         return
-    R, S = _reservation_table(), StockItem.__table__
+    R, S = StockReservation.__table__, StockItem.__table__
     history: dict[int, datetime] = {}
     for i in range(0, len(ids), 900):
         for oid, paid, added in uow.session.execute(
@@ -119,12 +114,6 @@ def _ticket(uow: UnitOfWork, ctx: ChangeContext, ids: list[int], missing: stock_
 def _resolve(uow: UnitOfWork, ctx: ChangeContext, cleared: dict[int, str]) -> None:
     tickets.resolve_detected(uow, ctx, Kind.OUT_OF_STOCK, cleared, KEY_PREFIX,
                              note="{order} no longer waits for stock: it is served, shipped, cancelled or refunded.")
-
-
-def _reservation_table() -> Any:
-    from shop_orders.store.models import StockReservation
-
-    return StockReservation.__table__
 
 
 # ---- reads ---------------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ def settle_all(folder: Path) -> dict:
     db = open_store(folder)
     try:
         with UnitOfWork(db) as uow:
-            short = stock_settle.rebuild(uow)
+            short = stock_settle.rebuild(uow, owner())
             uow.commit()
     finally:
         db.dispose()
@@ -256,7 +256,7 @@ def ours_rebuild(folder: Path, profile: cProfile.Profile | None = None) -> tuple
             profile.enable()
         t0 = time.perf_counter()
         with UnitOfWork(db, clock=lambda: NOW) as uow:
-            short = stock_settle.rebuild(uow)
+            short = stock_settle.rebuild(uow, owner())
             uow.commit()
         took = time.perf_counter() - t0
         if profile:

@@ -321,3 +321,15 @@ def test_an_order_the_channel_says_shipped_takes_its_stock_off_the_shelf(db):
         assert (last.kind, last.delta, last.order_no) == ("out", -1, second)
         assert "2 left, 1 were on hand" in last.reason
         assert stock.check(s) == []
+
+
+def test_only_those_who_manage_stock_may_reserve_everything_again(shop):
+    from shop_orders.services import permissions, stock_settle
+
+    db = shop
+    catalogue(db, "TEA", 1)
+    paid_order(db, T0 + timedelta(hours=1))
+    factories.settled_user(db, OWNER, "bea", "bookkeeper", "bea-secret-123")
+    with pytest.raises(permissions.PermissionDenied):
+        run(db, stock_settle.rebuild, ChangeContext(Actor("bea", "bookkeeper"), "manual"))
+    assert run(db, stock_settle.rebuild, OWNER) == 1  # the order short of 1 × TEA
